@@ -1,0 +1,5 @@
+import { ProjectsDashboard } from '@/components/dashboard/ProjectsDashboard';
+
+export default function DashboardPage() {
+  return <ProjectsDashboard />;
+}

@@ -1,0 +1,5 @@
+import { TokensPanel } from '@/components/settings/TokensPanel';
+
+export default function TokensPage() {
+  return <TokensPanel />;
+}

@@ -1,0 +1,39 @@
+// Production build: Next.js pages into .next/, the custom server bundled into dist/server.mjs.
+// Skips the work when nothing it is made from changed (hash in dist/build-hash).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bin, ensureDependencies, root, run, say, sourceHash } from './lib.mjs';
+
+export async function build({ force = false } = {}) {
+  await ensureDependencies();
+  const hashFile = path.join(root, 'dist', 'build-hash');
+  const hash = sourceHash();
+  const built = existsSync(hashFile) && existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(path.join(root, 'dist', 'server.mjs'));
+  if (!force && built && readFileSync(hashFile, 'utf8') === hash) {
+    say('build is up to date');
+    return;
+  }
+  say('building (next build + server bundle)…');
+  await run(bin('next'), ['build'], { env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' } });
+  await run(bin('esbuild'), [
+    'server/main.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    '--packages=external',
+    '--sourcemap',
+    '--outfile=dist/server.mjs',
+    '--log-level=warning',
+  ]);
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  writeFileSync(hashFile, hash);
+  say('build done');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  build({ force: process.argv.includes('--force') }).catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}

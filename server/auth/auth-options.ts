@@ -1,0 +1,74 @@
+// next-auth configuration: email + password always, GitHub when configured; JWT sessions.
+import type { AuthOptions } from 'next-auth';
+import CredentialsModule from 'next-auth/providers/credentials';
+import GitHubModule from 'next-auth/providers/github';
+import { cjsDefault } from '../core/cjs-default';
+import type { Logger } from '../core/logger';
+import { HttpError } from '../core/errors';
+import type { UserService } from './user-service';
+
+const CredentialsProvider = cjsDefault(CredentialsModule);
+const GitHubProvider = cjsDefault(GitHubModule);
+
+export const CLIENT_IP_HEADER = 'x-berth-client-ip';
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+export interface AuthOptionsInput {
+  secret: string;
+  secureCookies: boolean;
+  github?: { clientId: string; clientSecret: string };
+  users: UserService;
+  log: Logger;
+}
+
+export function createAuthOptions({ secret, secureCookies, github, users, log }: AuthOptionsInput): AuthOptions {
+  const credentials = CredentialsProvider({
+    name: 'Email',
+    credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+    async authorize(input, req) {
+      if (!input?.email || !input.password) return null;
+      const clientIp = String(req.headers?.[CLIENT_IP_HEADER] ?? 'unknown');
+      try {
+        return await users.verifyCredentials(input.email, input.password, clientIp);
+      } catch (error) {
+        // next-auth hands the message to the sign-in page as ?error=…
+        if (error instanceof HttpError && error.status === 429) throw new Error(error.message);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    secret,
+    useSecureCookies: secureCookies,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: github ? [credentials, GitHubProvider(github)] : [credentials],
+    callbacks: {
+      async jwt({ token, user, account, profile }) {
+        if (account && account.provider !== 'credentials') {
+          const berthUser = await users.upsertOAuthUser({
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            type: account.type,
+            email: profile?.email ?? user?.email ?? null,
+            name: profile?.name ?? user?.name ?? null,
+            image: user?.image ?? null,
+          });
+          return { sub: berthUser.id, email: berthUser.email, name: berthUser.name };
+        }
+        if (user) return { sub: user.id, email: user.email, name: user.name };
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { ...session.user, id: token.sub } };
+      },
+    },
+    // next-auth's own logger would print request metadata; keep only codes and messages.
+    logger: {
+      error: (code, metadata) => log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, 'auth error'),
+      warn: (code) => log.warn({ code }, 'auth warning'),
+      debug: () => undefined,
+    },
+  };
+}

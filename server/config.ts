@@ -1,0 +1,65 @@
+// The only reader of process.env: every setting Berth has, parsed once with zod.
+// Each one is documented in README.md and .env.example.
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Public URL of the IDE; the exact Origin allowed on Socket.IO and next-auth's base URL. */
+  BERTH_URL: optionalString.pipe(z.url().optional()),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString,
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional()),
+  GITHUB_ID: optionalString,
+  GITHUB_SECRET: optionalString,
+  ALLOW_SIGNUP: booleanFromEnv.default(true),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'BERTH_URL' | 'DATA_DIR'> {
+  BERTH_URL: string;
+  DATA_DIR: string;
+  /** Folder holding the app (package.json, prisma/, .next/): the working directory. */
+  appDir: string;
+  /** Origin of BERTH_URL, e.g. http://localhost:3000 */
+  origin: string;
+  githubEnabled: boolean;
+  dev: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  const berthUrl = raw.BERTH_URL ?? `http://localhost:${raw.PORT}`;
+  return {
+    ...raw,
+    BERTH_URL: berthUrl.replace(/\/$/, ''),
+    DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
+    appDir: cwd,
+    origin: new URL(berthUrl).origin,
+    githubEnabled: Boolean(raw.GITHUB_ID && raw.GITHUB_SECRET),
+    dev: raw.NODE_ENV === 'development',
+  };
+}

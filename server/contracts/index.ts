@@ -1,0 +1,5 @@
+// The wire contract between browser and server: zod schemas and types only.
+// Must not import Node modules or anything outside this folder (it ships to the browser).
+export * from './projects';
+export * from './auth';
+export * from './socket';

@@ -1,0 +1,29 @@
+// /api/v1/auth/signup and /api/v1/me.
+import { HttpError, tooManyRequests, unauthorized } from '../core/errors';
+import { signupSchema } from '../contracts';
+import type { SignInThrottle } from '../auth/signin-throttle';
+import type { UserService } from '../auth/user-service';
+import { reply, type Router } from './router';
+
+export function addAuthRoutes(
+  router: Router,
+  users: UserService,
+  options: { allowSignup: boolean; signupThrottle: SignInThrottle },
+): void {
+  router
+    .add('POST', '/api/v1/auth/signup', async (ctx) => {
+      if (!options.allowSignup) throw new HttpError(403, 'signup_disabled', 'Sign-up is turned off on this server');
+      const ipKey = [`signup-ip:${ctx.clientIp}`];
+      const wait = options.signupThrottle.retryAfterSeconds(ipKey);
+      if (wait > 0) throw tooManyRequests(wait);
+      const input = await ctx.body(signupSchema);
+      // Every sign-up counts: many accounts from one address get slowed down like failed sign-ins.
+      options.signupThrottle.recordFailure(ipKey);
+      return reply(201, await users.signup(input));
+    })
+    .add('GET', '/api/v1/me', async (ctx) => {
+      const user = await users.findById((await ctx.user()).userId);
+      if (!user) throw unauthorized();
+      return reply(200, user);
+    });
+}

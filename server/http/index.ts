@@ -1,0 +1,7 @@
+// Berth's REST API for /api/v1 (one file per resource), health and readiness, and the
+// HTTP helpers they share. Imports services through their index.ts, never their internals.
+export { createApiRouter, type ApiServices } from './api-router';
+export { sendJson, parseWith, reply, Router, type Reply, type RequestContext } from './router';
+export { sendHealth, sendReadiness } from './health';
+export { clientIp } from './client-ip';
+export { setSecurityHeaders } from './security-headers';

@@ -1,0 +1,138 @@
+// A small router for /api/v1: method + path pattern → handler. Every JSON body is parsed
+// with a zod schema; errors become JSON answers with a precise status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z, type ZodType } from 'zod';
+import type { Logger } from '../core/logger';
+import { HttpError, unauthorized } from '../core/errors';
+import { readFormOrJson } from '../core/read-body';
+import type { ApiErrorBody } from '../contracts';
+import type { Principal, RequestAuthenticator } from '../auth/request-auth';
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+  log: Logger;
+  clientIp: string;
+  /** The signed-in caller; throws 401 when there is none. */
+  user(): Promise<Principal>;
+  /** The body parsed with `schema`; throws 400 with field errors when it does not fit. */
+  body<T>(schema: ZodType<T>): Promise<T>;
+}
+
+type Handler = (ctx: RequestContext) => Promise<Reply>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+export const reply = (status: number, body?: unknown): Reply => ({ status, body });
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  constructor(private readonly authenticator: RequestAuthenticator) {}
+
+  /** `path` like `/api/v1/projects/:id`. */
+  add(method: string, path: string, handler: Handler): this {
+    const keys: string[] = [];
+    const source = path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    return this;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, log: Logger, clientIp: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://internal');
+    try {
+      const { route, params } = this.match(req.method ?? 'GET', url.pathname);
+      let principal: Promise<Principal | null> | undefined;
+      const ctx: RequestContext = {
+        req,
+        res,
+        url,
+        params,
+        log,
+        clientIp,
+        user: async () => {
+          principal ??= this.authenticator.authenticate(req.headers);
+          const found = await principal;
+          if (!found) throw unauthorized();
+          return found;
+        },
+        body: async (schema) => parseWith(schema, await readFormOrJson(req, JSON_BODY_LIMIT)),
+      };
+      const result = await route.handler(ctx);
+      if (!res.headersSent) sendJson(res, result.status, result.body);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.code, message: error.message, ...error.details } satisfies ApiErrorBody);
+        return;
+      }
+      log.error({ err: error }, 'unhandled error in API route');
+      sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side' } satisfies ApiErrorBody);
+    }
+  }
+
+  private match(method: string, pathname: string): { route: Route; params: Record<string, string> } {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((key, index) => (params[key] = decodePathSegment(match[index + 1]!)));
+      return { route, params };
+    }
+    if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`);
+    throw new HttpError(404, 'not_found', 'No such API route');
+  }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_path', 'Malformed path segment');
+  }
+}
+
+export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { fieldErrors, formErrors } = z.flattenError(parsed.error);
+  throw new HttpError(400, 'validation', formErrors[0] ?? 'Some fields are not valid', {
+    fieldErrors: fieldErrors as Record<string, string[]>,
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  if (body === undefined) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}

@@ -1,0 +1,64 @@
+// Socket.IO on Berth's HTTP server. The handshake is refused unless its Origin is exactly
+// Berth's own (the `cors` option would not protect the WebSocket transport), or, for
+// non-browser clients without an Origin, a bearer token is presented. Then the caller
+// must authenticate (session cookie or bearer token).
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contracts';
+import type { Logger } from '../core/logger';
+import { bearerToken, type Principal, type RequestAuthenticator } from '../auth/request-auth';
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type BerthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BerthSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SocketServerOptions {
+  allowedOrigins: readonly string[];
+  authenticator: RequestAuthenticator;
+  log: Logger;
+}
+
+export function isHandshakeAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined) return allowedOrigins.includes(origin);
+  return bearerToken(req.headers.authorization) !== undefined;
+}
+
+export function createSocketServer(httpServer: HttpServer, options: SocketServerOptions): BerthServer {
+  const io: BerthServer = new Server(httpServer, {
+    // Next.js handles other upgrade requests (its dev HMR socket); leave them alone.
+    destroyUpgrade: false,
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    allowRequest: (req, callback) => {
+      const allowed = isHandshakeAllowed(req, options.allowedOrigins);
+      if (!allowed) options.log.warn({ origin: req.headers.origin }, 'socket handshake refused: origin not allowed');
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
+
+  io.use((socket, next) => {
+    const headers = { ...socket.request.headers };
+    const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof authToken === 'string' && !headers.authorization) headers.authorization = `Bearer ${authToken}`;
+    options.authenticator.authenticate(headers).then(
+      (principal) => {
+        if (!principal) return next(new Error('unauthorized'));
+        socket.data.principal = principal;
+        socket.join(userRoom(principal.userId));
+        next();
+      },
+      (error: unknown) => {
+        options.log.error({ err: error }, 'socket authentication failed');
+        next(new Error('unauthorized'));
+      },
+    );
+  });
+
+  return io;
+}
+
+export const userRoom = (userId: string) => `user:${userId}`;
