@@ -51,8 +51,12 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const secureCookies = config.BERTH_URL.startsWith('https://');
 
   const signInThrottle = new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: config.SIGNIN_WINDOW_SECONDS });
+  const signInIpThrottle = new SignInThrottle({
+    maxFailures: config.SIGNIN_MAX_FAILURES * 4,
+    windowSeconds: config.SIGNIN_WINDOW_SECONDS,
+  });
   const signupThrottle = new SignInThrottle({ maxFailures: SIGNUPS_PER_IP_WINDOW, windowSeconds: config.SIGNIN_WINDOW_SECONDS });
-  const users = new UserService(prisma, signInThrottle);
+  const users = new UserService(prisma, signInThrottle, signInIpThrottle);
   const tokens = new TokenService(prisma);
   const projects = new ProjectService(prisma);
   const authenticator = new RequestAuthenticator(tokens, secret, secureCookies);

@@ -23,7 +23,10 @@ const toUserDto = (user: { id: string; email: string; name: string }): UserDto =
 export class UserService {
   constructor(
     private readonly prisma: PrismaClient,
+    /** Failures per email. */
     private readonly throttle: SignInThrottle,
+    /** Failures per client address: looser, since many people may share one (NAT). */
+    private readonly ipThrottle: SignInThrottle,
   ) {}
 
   async signup(input: SignupInput): Promise<UserDto> {
@@ -40,16 +43,18 @@ export class UserService {
   /** Checks email + password; throws 429 while this email or IP is being slowed down. */
   async verifyCredentials(emailInput: string, password: string, clientIp: string): Promise<UserDto | null> {
     const email = emailInput.trim().toLowerCase();
-    const keys = [`email:${email}`, `ip:${clientIp}`];
-    const wait = this.throttle.retryAfterSeconds(keys);
+    const emailKey = [`email:${email}`];
+    const ipKey = [`ip:${clientIp}`];
+    const wait = Math.max(this.throttle.retryAfterSeconds(emailKey), this.ipThrottle.retryAfterSeconds(ipKey));
     if (wait > 0) throw tooManyRequests(wait);
     const user = await this.prisma.user.findUnique({ where: { email } });
     const valid = await verifyPassword(password, user?.passwordHash);
     if (!user || !valid) {
-      this.throttle.recordFailure(keys);
+      this.throttle.recordFailure(emailKey);
+      this.ipThrottle.recordFailure(ipKey);
       return null;
     }
-    this.throttle.recordSuccess([`email:${email}`]);
+    this.throttle.recordSuccess(emailKey);
     return toUserDto(user);
   }
 

@@ -1,11 +1,14 @@
 // Structured JSON logs. Secrets are redacted by path so a careless log call cannot leak them.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 export const REDACTED_PATHS = [
   'password',
   '*.password',
+  'body.password',
+  'credentials',
+  '*.credentials',
   'req.headers.cookie',
   'req.headers.authorization',
   'headers.cookie',
@@ -16,6 +19,7 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: { service: 'berth', ...base }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, base: { service: 'berth' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,8 +1,5 @@
 // Builds the /api/v1 router from its resources.
-import type { RequestAuthenticator } from '../auth/request-auth';
-import type { SignInThrottle } from '../auth/signin-throttle';
-import type { TokenService } from '../auth/token-service';
-import type { UserService } from '../auth/user-service';
+import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
 import type { ProjectService } from '../projects';
 import { addAuthRoutes } from './auth.routes';
 import { addProjectRoutes } from './projects.routes';

@@ -1,8 +1,7 @@
 // /api/v1/auth/signup and /api/v1/me.
 import { HttpError, tooManyRequests, unauthorized } from '../core/errors';
 import { signupSchema } from '../contracts';
-import type { SignInThrottle } from '../auth/signin-throttle';
-import type { UserService } from '../auth/user-service';
+import type { SignInThrottle, UserService } from '../auth';
 import { reply, type Router } from './router';
 
 export function addAuthRoutes(

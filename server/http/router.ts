@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger';
 import { HttpError, unauthorized } from '../core/errors';
 import { readFormOrJson } from '../core/read-body';
 import type { ApiErrorBody } from '../contracts';
-import type { Principal, RequestAuthenticator } from '../auth/request-auth';
+import type { Principal, RequestAuthenticator } from '../auth';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // /api/v1/tokens — personal access tokens of the caller.
 import { createTokenSchema } from '../contracts';
-import type { TokenService } from '../auth/token-service';
+import type { TokenService } from '../auth';
 import { reply, type Router } from './router';
 
 export function addTokenRoutes(router: Router, tokens: TokenService): void {

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts';
 import type { Logger } from '../core/logger';
-import { bearerToken, type Principal, type RequestAuthenticator } from '../auth/request-auth';
+import { bearerToken, type Principal, type RequestAuthenticator } from '../auth';
 
 export interface SocketData {
   principal: Principal;

@@ -1,0 +1,99 @@
+// The server Playwright's `webServer` starts: a production build of Berth on a fresh,
+// throwaway data folder (its own embedded PostgreSQL, its own auth secret, no users).
+//
+//   node scripts/e2e-server.mjs            # port 3210, or E2E_PORT
+//
+// Signals are forwarded to the server, which stops its embedded PostgreSQL itself. The data
+// folder is removed only after the server has exited and no PostgreSQL still runs on it
+// (E2E_KEEP_DATA=1 keeps it for a post-mortem).
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from './build.mjs';
+import { root, say } from './lib.mjs';
+
+const port = Number(process.env.E2E_PORT ?? 3210);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`E2E_PORT must be a port number, got ${process.env.E2E_PORT}`);
+  process.exit(2);
+}
+
+// A signal that arrives while we are still building stops the build and nothing else.
+let child;
+let stopSignal;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    stopSignal ??= signal;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    else if (!child) process.exit(130);
+  });
+}
+
+await build();
+if (stopSignal) process.exit(130);
+
+// Under /tmp with mode 0755: as root, PostgreSQL runs as the `postgres` user, which must be
+// able to traverse into DATA_DIR/postgres (mkdtemp makes 0700 folders).
+const dataDir = mkdtempSync(path.join(tmpdir(), 'berth-e2e-'));
+chmodSync(dataDir, 0o755);
+say(`e2e server on http://localhost:${port} (data in ${dataDir})`);
+
+child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', 'server.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(port),
+    HOST: process.env.E2E_HOST ?? '127.0.0.1',
+    BERTH_URL: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    ALLOW_SIGNUP: 'true',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  },
+});
+
+child.on('error', (error) => {
+  console.error(`could not start the server: ${error.message}`);
+  cleanUp();
+  process.exit(1);
+});
+child.on('exit', (code, signal) => {
+  cleanUp();
+  process.exit(code ?? (signal && signal !== stopSignal ? 1 : 0));
+});
+
+/** True while a PostgreSQL whose pid is recorded in the data folder is still alive. */
+function postgresStillRunning() {
+  for (const candidate of [path.join(dataDir, 'postgres', 'postmaster.pid')]) {
+    if (!existsSync(candidate)) continue;
+    const pid = Number(readFileSync(candidate, 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      if (error.code === 'EPERM') return true;
+    }
+  }
+  return false;
+}
+
+function cleanUp() {
+  if (process.env.E2E_KEEP_DATA === '1') {
+    say(`kept e2e data in ${dataDir}`);
+    return;
+  }
+  if (postgresStillRunning()) {
+    say(`PostgreSQL still runs on ${dataDir}; leaving it in place`);
+    return;
+  }
+  try {
+    rmSync(dataDir, { recursive: true, force: true });
+  } catch (error) {
+    say(`could not remove ${dataDir}: ${error.message}`);
+  }
+}

@@ -1,0 +1,72 @@
+// `npm test`: does its own set-up on a fresh machine (dependencies, Chromium), then runs every
+// suite: type check, Vitest (unit + integration on real PostgreSQL), Playwright (real browser).
+// Ends with one summary line "N passed, N failed" over all suites.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { bin, commandExists, ensureDependencies, isRoot, root, run, say } from './lib.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const results = path.join(root, 'test-results');
+
+async function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (!isRoot() || !commandExists('apt-get')) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium) and run npm test again.`);
+  }
+  say('installing Chromium from Debian packages for the browser tests…');
+  await run('apt-get', ['update', '-qq']);
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+async function step(name, fn, tally) {
+  say(`── ${name}`);
+  try {
+    await fn();
+  } catch (error) {
+    tally.errors.push(`${name}: ${error.message}`);
+  }
+}
+
+const tally = { passed: 0, failed: 0, skipped: 0, errors: [] };
+const only = process.argv[2]; // optional: "unit" or "e2e"
+
+await ensureDependencies();
+await ensureChromium();
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+await step('type check', () => run(bin('tsc'), ['--noEmit', '-p', '.']), tally);
+
+if (!only || only === 'unit') {
+  const report = path.join(results, 'vitest.json');
+  await step('unit and integration tests (Vitest)', () =>
+    run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]), tally);
+  const vitest = readJson(report);
+  if (vitest) {
+    tally.passed += vitest.numPassedTests;
+    tally.failed += vitest.numFailedTests;
+    tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
+  } else tally.errors.push('Vitest wrote no report');
+}
+
+if (!only || only === 'e2e') {
+  await step('end-to-end tests (Playwright + Chromium)', () => run(bin('playwright'), ['test']), tally);
+  const e2e = readJson(path.join(results, 'e2e-report.json'));
+  if (e2e?.stats) {
+    tally.passed += e2e.stats.expected + e2e.stats.flaky;
+    tally.failed += e2e.stats.unexpected;
+    tally.skipped += e2e.stats.skipped;
+  } else tally.errors.push('Playwright wrote no report');
+}
+
+for (const error of tally.errors) console.error(`\x1b[31m✗ ${error}\x1b[0m`);
+console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
+process.exit(tally.failed > 0 || tally.errors.length > 0 ? 1 : 0);

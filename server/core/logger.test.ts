@@ -1,0 +1,33 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger('debug', stream), lines };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines and redacts passwords, tokens, cookies and authorization headers', () => {
+    const { log, lines } = capture();
+    log.child({ requestId: 'r1' }).info(
+      {
+        password: 'hunter2-secret',
+        user: { password: 'hunter3-secret' },
+        token: 'berth_pat_abc',
+        req: { headers: { cookie: 'next-auth.session-token=zzz', authorization: 'Bearer berth_pat_xyz' } },
+      },
+      'hello',
+    );
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(entry).toMatchObject({ msg: 'hello', requestId: 'r1', service: 'berth', password: '[redacted]' });
+    for (const secret of ['hunter2', 'hunter3', 'berth_pat_', 'session-token=zzz']) expect(lines[0]).not.toContain(secret);
+  });
+});

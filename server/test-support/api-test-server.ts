@@ -1,0 +1,92 @@
+// Starts a real Berth server (real embedded PostgreSQL, no Next.js pages) on a free port for
+// integration tests, plus helpers to sign up, sign in through next-auth and call the API.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBerthServer, type BerthServer } from '../berth-server';
+import { loadConfig } from '../config';
+import { createLogger, type Logger } from '../core/logger';
+
+export interface TestServer {
+  server: BerthServer;
+  baseUrl: string;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'berth-int-'));
+  await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const server = await startBerthServer({ config, log });
+  return {
+    server,
+    baseUrl: server.url,
+    origin: config.origin,
+    stop: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  email: string;
+  password: string;
+  name: string;
+  id: string;
+  cookie: string;
+}
+
+let counter = 0;
+export const uniqueEmail = () => `user-${process.pid}-${Date.now()}-${counter++}@example.test`;
+
+export async function signUp(baseUrl: string, overrides: Partial<{ email: string; password: string; name: string }> = {}) {
+  const body = { email: uniqueEmail(), password: 'correct horse battery', name: 'Test User', ...overrides };
+  const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { response, body };
+}
+
+/** next-auth's credentials flow: csrf token + cookie, then the callback; returns the Cookie header. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<{ status: number; cookie: string | null; error: string | null }> {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const csrfCookie = cookiePairs(csrfResponse.headers.getSetCookie());
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }).toString(),
+  });
+  const session = cookiePairs(response.headers.getSetCookie()).split('; ').find((pair) => pair.startsWith('next-auth.session-token='));
+  const { url } = (await response.json().catch(() => ({ url: '' }))) as { url?: string };
+  const error = url ? new URL(url).searchParams.get('error') : null;
+  return { status: response.status, cookie: session ?? null, error };
+}
+
+export async function createSignedInUser(baseUrl: string): Promise<TestUser> {
+  const { response, body } = await signUp(baseUrl);
+  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status}`);
+  const { id } = (await response.json()) as { id: string };
+  const { cookie } = await signIn(baseUrl, body.email, body.password);
+  if (!cookie) throw new Error('sign-in gave no session cookie');
+  return { ...body, id, cookie };
+}
+
+function cookiePairs(setCookies: string[]): string {
+  return setCookies.map((line) => line.split(';')[0]).join('; ');
+}
+
+/** fetch with a JSON body and the given auth (cookie or bearer). */
+export function call(baseUrl: string, method: string, route: string, auth: { cookie?: string; token?: string } = {}, body?: unknown) {
+  const headers: Record<string, string> = {};
+  if (auth.cookie) headers.Cookie = auth.cookie;
+  if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+}
