@@ -112,10 +112,17 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (error) {
+    // Port taken or similar: do not leave the embedded database running behind us.
+    stopBroadcasting();
+    await database.close();
+    throw error;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ port, host: config.HOST, url: config.BERTH_URL }, 'Berth is listening');
 

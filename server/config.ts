@@ -27,6 +27,16 @@ export const configSchema = z.object({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: booleanFromEnv.default(false),
+  /** Docker engine; unset = the default socket. */
+  DOCKER_HOST: optionalString,
+  /** Workspace image tag; unset = the one scripts/workspace-image.mjs built (recorded in DATA_DIR/workspace-image). */
+  WORKSPACE_IMAGE: optionalString,
+  WORKSPACE_MEMORY_MB: z.coerce.number().int().min(128).default(2048),
+  WORKSPACE_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+  WORKSPACE_PIDS_LIMIT: z.coerce.number().int().min(32).default(512),
+  /** Extra CA bundle mounted read-only into workspaces ('' turns it off). */
+  WORKSPACE_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
+  WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -3,3 +3,4 @@
 export * from './projects';
 export * from './auth';
 export * from './socket';
+export * from './agent';

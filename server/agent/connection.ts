@@ -1,0 +1,34 @@
+// One connection from Berth's server: parses each request, answers it, and never lets a bad
+// message take the agent down.
+import type { WebSocket } from 'ws';
+import { agentRequestSchema, type AgentResponse } from '../contracts/agent';
+import type { RpcHandler } from './rpc-handlers';
+
+export function serveConnection(socket: WebSocket, handlers: Record<string, RpcHandler>): void {
+  const send = (message: AgentResponse) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  socket.on('message', (raw) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString());
+    } catch {
+      return; // not JSON: nothing to answer to
+    }
+    const request = agentRequestSchema.safeParse(parsed);
+    if (!request.success) return;
+    const { id, method, params } = request.data;
+    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+    if (!handler) {
+      send({ id, error: { code: 'unknown_method', message: `No method ${method}` } });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(params))
+      .then(
+        (result) => send({ id, result }),
+        (error: unknown) =>
+          send({ id, error: { code: (error as { code?: string }).code ?? 'failed', message: error instanceof Error ? error.message : String(error) } }),
+      );
+  });
+}
