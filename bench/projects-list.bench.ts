@@ -71,6 +71,7 @@ await runBench('projects-list', async (defer) => {
   }
   const sample = await fetch(listUrl, { headers: bearer })
   const responseBytes = (await sample.arrayBuffer()).byteLength
+  const encoding = sample.headers.get('content-encoding') ?? 'uncompressed'
 
   console.log(`── projects-list: ${REQUESTS} sequential requests per series after ${WARMUP} warm-up`)
   const series: { key: string; name: string; goal?: number; samples: number[] }[] = []
@@ -116,7 +117,7 @@ await runBench('projects-list', async (defer) => {
     verdict(s.p50, goal),
   ])
   printTable(
-    `Figure 2 — GET /api/v1/projects, user with ${PROJECTS} projects (${(responseBytes / 1024).toFixed(0)} KiB JSON), sequential keep-alive`,
+    `Figure 2 — GET /api/v1/projects, user with ${PROJECTS} projects (${(responseBytes / 1024).toFixed(0)} KiB JSON, ${encoding}), sequential keep-alive`,
     ['what', 'n', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict'],
     rows,
     ['Times are client-side, request sent → body fully read. Query plan of the list SELECT:', ...plan.map((line) => `    ${line}`)],
@@ -128,6 +129,7 @@ await runBench('projects-list', async (defer) => {
     warmup: WARMUP,
     goalP50Ms: GOAL_P50_MS,
     responseBytes,
+    responseEncoding: encoding,
     queryPlan: plan,
   }
   for (const { key, goal, summary } of summaries) {

@@ -1,9 +1,12 @@
-// `npm test`: does its own set-up on a fresh machine (dependencies, Chromium), then runs every
-// suite: type check, Vitest (unit + integration on real PostgreSQL), Playwright (real browser).
+// `npm test`: does its own set-up on a fresh machine (dependencies, Chromium, a Docker engine,
+// the workspace image), then runs every suite: type check, Vitest (unit + integration on the
+// real Docker engine and PostgreSQL), Playwright (real browser against a production build).
 // Ends with one summary line "N passed, N failed" over all suites.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDockerEngine } from './docker-engine.mjs';
 import { bin, commandExists, ensureDependencies, isRoot, root, run, say } from './lib.mjs';
+import { ensureWorkspaceImage } from './workspace-image.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const results = path.join(root, 'test-results');
@@ -40,6 +43,9 @@ const only = process.argv[2]; // optional: "unit" or "e2e"
 
 await ensureDependencies();
 await ensureChromium();
+await ensureDockerEngine();
+// Integration and e2e tests run workspaces from exactly this image.
+process.env.WORKSPACE_IMAGE = await ensureWorkspaceImage();
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 

@@ -1,14 +1,14 @@
-// The composition root: the one place that constructs concrete stores and services and
-// wires them into one HTTP server, routed in this order: /api/health and /api/ready,
-// /api/v1 (REST), /api/auth (next-auth), Socket.IO (its own upgrade listener), then pages.
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The composition root: the one place that constructs concrete stores, drivers and services
+// and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
+// and the background jobs (workspace reconciliation, idle reaper).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
-import { openDatabase, type Database } from './db';
+import type { Disposer } from './core/typed-emitter';
+import { openDatabase, withAdvisoryLock, type Database } from './db';
 import {
   createAuthOptions,
   handleAuthRequest,
@@ -18,14 +18,21 @@ import {
   TokenService,
   UserService,
 } from './auth';
-import { clientIp, createApiRouter, sendHealth, sendJson, sendReadiness, setSecurityHeaders } from './http';
+import { createApiRouter, createRequestHandler } from './http';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
+import { DockerDriver, type RuntimeDriver } from './runtime';
 import { createSocketServer } from './socket';
+import { broadcastTerminalChanges, registerTerminalSocketHandlers, TerminalService } from './terminals';
+import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
+
 
 export interface BerthServer {
   httpServer: Server;
   database: Database;
+  workspaces: WorkspaceService;
+  terminals: TerminalService;
+  runtime: RuntimeDriver;
   url: string;
   close(): Promise<void>;
 }
@@ -39,6 +46,21 @@ export interface StartOptions {
 
 const SIGNUPS_PER_IP_WINDOW = 30;
 
+function createRuntime(config: Config, log: Logger): RuntimeDriver {
+  return new DockerDriver(
+    {
+      dockerHost: config.DOCKER_HOST,
+      image: config.WORKSPACE_IMAGE ?? 'berth-workspace:latest',
+      memoryBytes: config.WORKSPACE_MEMORY_MB * 1024 * 1024,
+      cpus: config.WORKSPACE_CPUS,
+      pidsLimit: config.WORKSPACE_PIDS_LIMIT,
+      caBundlePath: config.WORKSPACE_CA_BUNDLE || undefined,
+      publishHost: '127.0.0.1',
+    },
+    log.child({ module: 'runtime' }),
+  );
+}
+
 export async function startBerthServer({ config, log, pages }: StartOptions): Promise<BerthServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -49,14 +71,14 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const { prisma } = database;
   const secret = await loadOrCreateAuthSecret(config.AUTH_SECRET, config.DATA_DIR);
   const secureCookies = config.BERTH_URL.startsWith('https://');
+  const window = config.SIGNIN_WINDOW_SECONDS;
 
-  const signInThrottle = new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: config.SIGNIN_WINDOW_SECONDS });
-  const signInIpThrottle = new SignInThrottle({
-    maxFailures: config.SIGNIN_MAX_FAILURES * 4,
-    windowSeconds: config.SIGNIN_WINDOW_SECONDS,
-  });
-  const signupThrottle = new SignInThrottle({ maxFailures: SIGNUPS_PER_IP_WINDOW, windowSeconds: config.SIGNIN_WINDOW_SECONDS });
-  const users = new UserService(prisma, signInThrottle, signInIpThrottle);
+  const users = new UserService(
+    prisma,
+    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: window }),
+    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES * 4, windowSeconds: window }),
+  );
+  const signupThrottle = new SignInThrottle({ maxFailures: SIGNUPS_PER_IP_WINDOW, windowSeconds: window });
   const tokens = new TokenService(prisma);
   const projects = new ProjectService(prisma);
   const authenticator = new RequestAuthenticator(tokens, secret, secureCookies);
@@ -67,50 +89,72 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     log: log.child({ module: 'auth' }),
     github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
   });
-  const api = createApiRouter({ authenticator, users, tokens, projects, signupThrottle, allowSignup: config.ALLOW_SIGNUP });
-  const pageGate = createPageGate({ authenticator, projects, pages });
 
-  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = randomUUID();
-    const started = performance.now();
-    const path = (req.url ?? '/').split('?')[0]!;
-    const reqLog = log.child({ requestId });
-    res.setHeader('X-Request-Id', requestId);
-    setSecurityHeaders(res);
-    const ip = clientIp(req, config.TRUST_PROXY);
-    try {
-      if (path === '/api/health') sendHealth(res);
-      else if (path === '/api/ready') await sendReadiness(res, database.ping);
-      else if (path.startsWith('/api/v1/') || path === '/api/v1') await api.handle(req, res, reqLog, ip);
-      else if (path.startsWith('/api/auth/')) await handleAuthRequest(req, res, authOptions, ip);
-      else await pageGate(req, res, path);
-    } catch (error) {
-      reqLog.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side' });
-      else res.destroy();
-    } finally {
-      const isApi = path.startsWith('/api/');
-      const line = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
-      if (isApi) reqLog.info(line, 'request');
-      else reqLog.debug(line, 'request');
-    }
-  };
+  const runtime = createRuntime(config, log);
+  const workspaces = new WorkspaceService(
+    runtime,
+    projects,
+    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES },
+    log.child({ module: 'workspaces' }),
+  );
+  const terminals = new TerminalService(
+    runtime,
+    {
+      ensureRunning: async (projectId) => {
+        const status = await workspaces.start(projectId);
+        if (status.state !== 'running') throw Object.assign(new Error(status.error?.message ?? 'The workspace is not running'), { code: status.error?.code });
+      },
+      recordActivity: (projectId) => workspaces.recordActivity(projectId),
+    },
+    log.child({ module: 'terminals' }),
+  );
 
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const handleRequest = createRequestHandler(
+    {
+      api,
+      auth: (req, res, ip) => handleAuthRequest(req, res, authOptions, ip),
+      pages: createPageGate({ authenticator, projects, pages }),
+      ping: database.ping,
+    },
+    { log, trustProxy: config.TRUST_PROXY },
+  );
   const httpServer = createServer((req, res) => void handleRequest(req, res));
-  const io = createSocketServer(httpServer, {
-    allowedOrigins: [config.origin],
-    authenticator,
-    log: log.child({ module: 'socket' }),
-  });
-  io.on('connection', (socket) => registerProjectSocketHandlers(socket, projects, log.child({ module: 'projects' })));
-  const stopBroadcasting = broadcastProjectChanges(io, projects);
 
-  const nextUpgrade = pages?.upgrade;
-  if (nextUpgrade) {
+  const socketLog = log.child({ module: 'socket' });
+  const io = createSocketServer(httpServer, { allowedOrigins: [config.origin], authenticator, log: socketLog });
+  io.on('connection', (socket) => {
+    registerProjectSocketHandlers(socket, projects, socketLog);
+    registerWorkspaceSocketHandlers(socket, projects, workspaces, socketLog);
+    registerTerminalSocketHandlers(socket, projects, terminals, socketLog);
+  });
+
+  const disposers: Disposer[] = [
+    broadcastProjectChanges(io, projects),
+    broadcastWorkspaceStatus(io, workspaces),
+    broadcastTerminalChanges(io, terminals),
+    projects.events.on('onDidDelete', ({ projectId }) => {
+      terminals.closeProject(projectId);
+      workspaces.remove(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'));
+    }),
+    keepReconciling(workspaces, log),
+    startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
+  ];
+
+  if (pages?.upgrade) {
+    const upgrade = pages.upgrade;
     httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!req.url?.startsWith('/socket.io')) void nextUpgrade(req, socket, head);
+      if (!req.url?.startsWith('/socket.io')) void upgrade(req, socket, head);
     });
   }
+
+  const closeServices = async () => {
+    for (const dispose of disposers) dispose();
+    terminals.dispose();
+    workspaces.dispose();
+    await runtime.dispose();
+    await database.close();
+  };
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -119,8 +163,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     });
   } catch (error) {
     // Port taken or similar: do not leave the embedded database running behind us.
-    stopBroadcasting();
-    await database.close();
+    await closeServices();
     throw error;
   }
   const port = (httpServer.address() as AddressInfo).port;
@@ -129,12 +172,12 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      stopBroadcasting();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await database.close();
+      // Workspace containers keep running: the next start adopts them.
+      await closeServices();
     })());
 
-  return { httpServer, database, url: `http://127.0.0.1:${port}`, close };
+  return { httpServer, database, workspaces, terminals, runtime, url: `http://127.0.0.1:${port}`, close };
 }

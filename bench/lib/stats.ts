@@ -40,7 +40,7 @@ export function rounded(summary: Summary, digits = 2): Summary {
 }
 
 export const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + ' ms'
-export const seconds = (x: number): string => (x / 1000).toFixed(2) + ' s'
+export const seconds = (x: number): string => (x / 1000).toFixed(3) + ' s'
 
 /** Runs `fn` `warmup` times untimed, then `count` times timed, strictly one after another. */
 export async function timeSequential(count: number, warmup: number, fn: () => Promise<void>): Promise<number[]> {

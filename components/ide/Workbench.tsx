@@ -1,22 +1,15 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { ProjectDto } from '@/server/contracts';
 import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
 import { EmptyPane, PaneTitle } from './EmptyPane';
-import { useProjectSocket, type ConnectionState } from './use-project-socket';
-
-const connectionLabel: Record<ConnectionState, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  refused: 'Signed out — reload to sign in',
-};
+import { WorkspaceStatusBar } from './status/WorkspaceStatusBar';
+import { TerminalPanel } from './terminal/TerminalPanel';
+import { useWorkbench } from './use-workbench';
 
 export function Workbench({ projectId }: { projectId: string }) {
-  const [project, setProject] = useState<ProjectDto | null>(null);
   const [terminalOpen, setTerminalOpen] = useState(true);
-  const { state, error } = useProjectSocket(projectId, setProject);
+  const { socket, connection, epoch, project, workspace, error } = useWorkbench(projectId);
 
   // Ctrl+` toggles the terminal panel, as in VS Code.
   useEffect(() => {
@@ -38,13 +31,10 @@ export function Workbench({ projectId }: { projectId: string }) {
       </div>
     </div>
   );
-  const terminalArea = (
-    <div className="flex h-full flex-col">
-      <PaneTitle>Terminal</PaneTitle>
-      <div className="min-h-0 flex-1">
-        <EmptyPane testId="terminal-pane" title="No terminal yet" hint="Terminals open a shell in this project's container. Ctrl+` hides or shows this panel." />
-      </div>
-    </div>
+  const terminalArea = socket ? (
+    <TerminalPanel socket={socket} epoch={epoch} projectId={projectId} workspace={workspace} />
+  ) : (
+    <EmptyPane testId="terminal-pane" title="Connecting…" hint="Terminals open a shell in this project's container." />
   );
 
   return (
@@ -81,13 +71,7 @@ export function Workbench({ projectId }: { projectId: string }) {
           </SplitPane>
         </SplitPane>
       </div>
-      <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-edge bg-panel-2 px-3 text-xs text-muted">
-        <span data-testid="connection-status" data-status={state}>
-          <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${state === 'connected' ? 'bg-green-500' : 'bg-yellow-500'}`} />
-          {connectionLabel[state]}
-        </span>
-        {error ? <span className="text-danger">{error}</span> : null}
-      </footer>
+      <WorkspaceStatusBar socket={socket} projectId={projectId} connection={connection} workspace={workspace} error={error} />
     </div>
   );
 }

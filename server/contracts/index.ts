@@ -4,3 +4,5 @@ export * from './projects';
 export * from './auth';
 export * from './socket';
 export * from './agent';
+export * from './workspace';
+export * from './terminal';

@@ -5,6 +5,7 @@
 // construct the database once, in server/main.ts.
 export { openDatabase, type Database, type OpenDatabaseOptions } from './database'
 export { applyMigrations } from './migrate'
+export { withAdvisoryLock } from './advisory-lock'
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres'
 export { createPrismaClient, type PrismaClientOptions } from './prisma'
 export type { DbLog } from './log'

@@ -1,24 +1,31 @@
 // Builds the /api/v1 router from its resources.
 import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
 import type { ProjectService } from '../projects';
+import type { RuntimeDriver } from '../runtime';
+import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addTokenRoutes } from './tokens.routes';
+import { addWorkspaceRoutes } from './workspaces.routes';
 
 export interface ApiServices {
   authenticator: RequestAuthenticator;
   users: UserService;
   tokens: TokenService;
   projects: ProjectService;
+  workspaces: WorkspaceService;
+  runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
+  allowedOrigins: readonly string[];
 }
 
 export function createApiRouter(services: ApiServices): Router {
-  const router = new Router(services.authenticator);
+  const router = new Router(services.authenticator, services.allowedOrigins);
   addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
+  addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   return router;
 }

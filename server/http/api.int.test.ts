@@ -157,6 +157,19 @@ describe('projects', () => {
     expect(still.name).toBe('Private');
   });
 
+  it('refuses cookie-authenticated changes from another origin or with none (CSRF), but not reads or bearer calls', async () => {
+    const body = { name: 'csrf', template: 'blank-node' };
+    for (const origin of ['http://evil.example', null]) {
+      const response = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie, origin }, body);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: 'bad_origin' });
+    }
+    expect((await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie, origin: 'http://evil.example' })).status).toBe(200);
+    const token = ((await (await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: alice.cookie }, { name: 'csrf' })).json()) as { token: string }).token;
+    const viaToken = await call(t.baseUrl, 'POST', '/api/v1/projects', { token, origin: null }, body);
+    expect(viaToken.status).toBe(201);
+  });
+
   it('answers 401 without credentials, 404 for unknown routes and 405 for wrong methods', async () => {
     expect((await call(t.baseUrl, 'GET', '/api/v1/projects')).status).toBe(401);
     expect((await call(t.baseUrl, 'GET', '/api/v1/nothing-here', { cookie: alice.cookie })).status).toBe(404);

@@ -9,6 +9,7 @@ import type { ApiErrorBody } from '../contracts';
 import type { Principal, RequestAuthenticator } from '../auth';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface Reply {
   status: number;
@@ -42,7 +43,11 @@ export const reply = (status: number, body?: unknown): Reply => ({ status, body 
 export class Router {
   private readonly routes: Route[] = [];
 
-  constructor(private readonly authenticator: RequestAuthenticator) {}
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    /** Origins allowed to make cookie-authenticated changes (CSRF defence). */
+    private readonly allowedOrigins: readonly string[],
+  ) {}
 
   /** `path` like `/api/v1/projects/:id`. */
   add(method: string, path: string, handler: Handler): this {
@@ -71,6 +76,10 @@ export class Router {
           principal ??= this.authenticator.authenticate(req.headers);
           const found = await principal;
           if (!found) throw unauthorized();
+          if (found.via === 'session' && !SAFE_METHODS.has(req.method ?? 'GET') && !this.allowedOrigins.includes(req.headers.origin ?? '')) {
+            // A browser always sends Origin on these; a missing or foreign one is a cross-site request.
+            throw new HttpError(403, 'bad_origin', 'Cross-site request refused');
+          }
           return found;
         },
         body: async (schema) => parseWith(schema, await readFormOrJson(req, JSON_BODY_LIMIT)),

@@ -52,6 +52,12 @@ export class ProjectService {
     return toProjectDto(row);
   }
 
+  /** Internal lookup by id alone (workspace lifecycle, reconciliation): never expose to callers. */
+  async lookup(id: string): Promise<{ ownerId: string; template: TemplateId } | null> {
+    const row = await this.prisma.project.findUnique({ where: { id }, select: { ownerId: true, template: true } });
+    return row ? { ownerId: row.ownerId, template: row.template as TemplateId } : null;
+  }
+
   async create(ownerId: string, input: CreateProjectInput): Promise<ProjectDto> {
     const row = await this.prisma.project.create({ data: { ownerId, ...input }, select: projectColumns });
     const project = toProjectDto(row);

@@ -62,3 +62,4 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;
+export const projectRoom = (projectId: string) => `project:${projectId}`;

@@ -18,7 +18,8 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   const dataDir = await mkdtemp(path.join(tmpdir(), 'berth-int-'));
   await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const inherited = process.env.WORKSPACE_IMAGE ? { WORKSPACE_IMAGE: process.env.WORKSPACE_IMAGE } : {};
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...inherited, ...env });
   const server = await startBerthServer({ config, log });
   return {
     server,
@@ -78,14 +79,20 @@ export async function createSignedInUser(baseUrl: string): Promise<TestUser> {
   return { ...body, id, cookie };
 }
 
+/** The origin Berth expects for a test server's base URL (BERTH_URL is http://localhost:<port>). */
+const originOf = (baseUrl: string) => `http://localhost:${new URL(baseUrl).port}`;
+
 function cookiePairs(setCookies: string[]): string {
   return setCookies.map((line) => line.split(';')[0]).join('; ');
 }
 
 /** fetch with a JSON body and the given auth (cookie or bearer). */
-export function call(baseUrl: string, method: string, route: string, auth: { cookie?: string; token?: string } = {}, body?: unknown) {
+export function call(baseUrl: string, method: string, route: string, auth: { cookie?: string; token?: string; origin?: string | null } = {}, body?: unknown) {
   const headers: Record<string, string> = {};
   if (auth.cookie) headers.Cookie = auth.cookie;
+  // Like a browser: Berth's own origin (tests of the CSRF check pass another, or null for none).
+  const origin = auth.origin === undefined ? originOf(baseUrl) : auth.origin;
+  if (origin) headers.Origin = origin;
   if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   return fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });

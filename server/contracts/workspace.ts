@@ -1,0 +1,28 @@
+// Workspace lifecycle on the wire: states pushed to every open client, and the REST answer
+// of GET /api/v1/projects/:id/workspace.
+import { z } from 'zod';
+
+export const WORKSPACE_STATES = ['stopped', 'starting', 'running', 'stopping', 'error'] as const;
+export type WorkspaceState = (typeof WORKSPACE_STATES)[number];
+
+/** Why a running workspace is still up, or when it will stop for idleness. */
+export interface IdleInfo {
+  /** Reasons keeping it up right now, e.g. "2 open tabs", "terminal activity". Empty = idle. */
+  keptUpBy: string[];
+  /** When it will be stopped if nothing happens (ISO), or null while something keeps it up. */
+  stopsAt: string | null;
+  idleMinutes: number;
+}
+
+export interface WorkspaceStatusDto {
+  projectId: string;
+  state: WorkspaceState;
+  /** Set when state is 'error': what went wrong, in words a person can act on. */
+  error?: { code: string; message: string };
+  /** Set when state is 'stopped' after an unexpected exit. */
+  lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
+  startedAt?: string;
+  idle?: IdleInfo;
+}
+
+export const workspaceProjectSchema = z.object({ projectId: z.string().min(1).max(64) });

@@ -1,0 +1,45 @@
+// The one HTTP entry: request id, security headers, access log, then routing in order —
+// /api/health, /api/ready, /api/v1 (REST), /api/auth (next-auth), pages.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../core/logger';
+import { clientIp } from './client-ip';
+import { sendHealth, sendReadiness } from './health';
+import type { Router } from './router';
+import { sendJson } from './router';
+import { setSecurityHeaders } from './security-headers';
+
+export interface RequestRoutes {
+  api: Router;
+  auth(req: IncomingMessage, res: ServerResponse, clientIp: string): Promise<void>;
+  pages(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  ping(): Promise<boolean>;
+}
+
+export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean }) {
+  const { log } = options;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const reqLog = log.child({ requestId });
+    res.setHeader('X-Request-Id', requestId);
+    setSecurityHeaders(res);
+    const ip = clientIp(req, options.trustProxy);
+    try {
+      if (path === '/api/health') sendHealth(res);
+      else if (path === '/api/ready') await sendReadiness(res, routes.ping);
+      else if (path.startsWith('/api/v1/') || path === '/api/v1') await routes.api.handle(req, res, reqLog, ip);
+      else if (path.startsWith('/api/auth/')) await routes.auth(req, res, ip);
+      else await routes.pages(req, res, path);
+    } catch (error) {
+      reqLog.error({ err: error, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side' });
+      else res.destroy();
+    } finally {
+      const line = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (path.startsWith('/api/')) reqLog.info(line, 'request');
+      else reqLog.debug(line, 'request');
+    }
+  };
+}

@@ -1,0 +1,133 @@
+// DockerDriver against the real engine: the shared runtime contract, races between two
+// driver instances (two Berth processes), and an unreachable engine.
+import { randomBytes } from 'node:crypto';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/logger';
+import { describeRuntimeContract } from '../runtime-contract';
+import { run, waitUntil } from '../runtime-test-helpers';
+import { EngineUnavailableError } from '../runtime-driver';
+import { DockerDriver } from './docker-driver';
+import { makeTestDriver } from './docker-test-support';
+import { containerName } from './names';
+
+describeRuntimeContract('DockerDriver', () => makeTestDriver());
+
+describe('DockerDriver across processes', () => {
+  let one: Awaited<ReturnType<typeof makeTestDriver>>;
+  let two: Awaited<ReturnType<typeof makeTestDriver>>;
+  const projectIds = [1, 2, 3].map(() => `test-${randomBytes(5).toString('hex')}`);
+
+  beforeAll(async () => {
+    [one, two] = await Promise.all([makeTestDriver(), makeTestDriver()]);
+  });
+  afterAll(async () => {
+    await Promise.all(projectIds.map((projectId) => one?.driver.remove(projectId)));
+    await Promise.all([one?.cleanup(), two?.cleanup()]);
+  });
+
+  it('two drivers racing for one project end with one workspace and one network', async () => {
+    await Promise.all(
+      projectIds.map(async (projectId) => {
+        const [a, b] = await Promise.all([one.driver.ensureRunning({ projectId }), two.driver.ensureRunning({ projectId })]);
+        expect(a.agent).toEqual(b.agent);
+        const filters = { label: [`berth.project=${projectId}`] };
+        expect(await one.docker.listContainers({ all: true, filters })).toHaveLength(1);
+        // Network names are not unique: a lost race may make two, the loser's is pruned.
+        expect(await one.docker.listNetworks({ filters })).toHaveLength(1);
+        // The second process adopts what the first made: same secret, read back from the engine.
+        expect((await two.driver.inspect(projectId)).agent).toEqual(a.agent);
+      }),
+    );
+  });
+});
+
+describe('DockerDriver scopes', () => {
+  let plain: Awaited<ReturnType<typeof makeTestDriver>>;
+  let scoped: Awaited<ReturnType<typeof makeTestDriver>>;
+  const mine = `test-${randomBytes(5).toString('hex')}`;
+  const theirs = `test-${randomBytes(5).toString('hex')}`;
+
+  beforeAll(async () => {
+    [plain, scoped] = await Promise.all([makeTestDriver(), makeTestDriver({ scope: `test-${randomBytes(4).toString('hex')}` })]);
+  });
+  afterAll(async () => {
+    await Promise.all([scoped?.driver.remove(mine), plain?.driver.remove(theirs)]);
+    await Promise.all([plain?.cleanup(), scoped?.cleanup()]);
+  });
+
+  it('a scoped driver lists and hears only its own workspaces', async () => {
+    const heard: string[] = [];
+    const off = scoped.driver.onEvent((event) => heard.push(`${event.type}:${event.projectId}`));
+    try {
+      await Promise.all([scoped.driver.ensureRunning({ projectId: mine }), plain.driver.ensureRunning({ projectId: theirs })]);
+      const scopedIds = (await scoped.driver.list()).map((workspace) => workspace.projectId);
+      expect(scopedIds).toEqual([mine]);
+      const allIds = (await plain.driver.list()).map((workspace) => workspace.projectId);
+      expect(allIds).toEqual(expect.arrayContaining([mine, theirs]));
+      await waitUntil(() => heard.includes(`started:${mine}`), 10_000);
+      expect(heard).not.toContain(`started:${theirs}`);
+    } finally {
+      off();
+    }
+  });
+});
+
+describe('DockerDriver after a settings change', () => {
+  const projectId = `test-${randomBytes(5).toString('hex')}`;
+  let before: Awaited<ReturnType<typeof makeTestDriver>>;
+  let after: Awaited<ReturnType<typeof makeTestDriver>>;
+
+  beforeAll(async () => {
+    [before, after] = await Promise.all([makeTestDriver(), makeTestDriver({ pidsLimit: 256 })]);
+  });
+  afterAll(async () => {
+    await before?.driver.remove(projectId);
+    await Promise.all([before?.cleanup(), after?.cleanup()]);
+  });
+
+  it('remakes a stopped container with the new settings on the same volume', async () => {
+    await before.driver.ensureRunning({ projectId });
+    await run(before.driver, projectId, ['sh', '-c', 'echo kept > note.txt']);
+    // A running workspace keeps its settings: no surprise restarts.
+    await after.driver.ensureRunning({ projectId });
+    const name = containerName(projectId);
+    expect((await after.docker.getContainer(name).inspect()).HostConfig.PidsLimit).toBe(512);
+    await after.driver.stop(projectId);
+    const restarted = await after.driver.ensureRunning({ projectId });
+    expect(restarted.createdVolume).toBe(false);
+    expect((await after.docker.getContainer(name).inspect()).HostConfig.PidsLimit).toBe(256);
+    expect((await run(after.driver, projectId, ['cat', 'note.txt'])).output).toBe('kept\n');
+  });
+});
+
+describe('DockerDriver with no engine', () => {
+  const driver = new DockerDriver(
+    {
+      docker: new Dockerode({ socketPath: '/tmp/berth-no-such-engine.sock', version: 'v1.41' }),
+      image: 'berth-workspace:latest',
+      memoryBytes: 1024 ** 3,
+      cpus: 1,
+      pidsLimit: 128,
+      publishHost: '127.0.0.1',
+    },
+    createLogger('silent'),
+  );
+  afterAll(() => driver.dispose());
+
+  it('says the engine is unavailable, from every method', async () => {
+    await expect(driver.ping()).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.ensureRunning({ projectId: 'test-none' })).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.inspect('test-none')).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.list()).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.stop('test-none')).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.remove('test-none')).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.exec('test-none', ['true'], { tty: false })).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(driver.stats('test-none')).rejects.toBeInstanceOf(EngineUnavailableError);
+  });
+
+  it('keeps retrying its event stream without crashing, and stops on dispose', async () => {
+    const off = driver.onEvent(() => undefined);
+    off();
+  });
+});

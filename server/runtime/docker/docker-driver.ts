@@ -1,0 +1,282 @@
+// The Docker runtime driver: one hardened container per project, with its own volume and
+// bridge network, found again by fixed names and labels (so any Berth process can adopt it).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type Dockerode from 'dockerode';
+import type { ContainerInspectInfo } from 'dockerode';
+import type { Logger } from '../../core/logger';
+import type { Disposer } from '../../core/typed-emitter';
+import {
+  EngineUnavailableError,
+  WorkspaceNotRunningError,
+  type ExecOptions,
+  type ExecSession,
+  type RuntimeDriver,
+  type RuntimeEvent,
+  type RuntimeWorkspace,
+  type WorkspaceSpec,
+  type WorkspaceStats,
+} from '../runtime-driver';
+import { checkAgentHealth, waitForAgent } from './agent-health';
+import { agentEndpointOf, buildContainerSpec, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, type ContainerLimits } from './container-spec';
+import { createDockerClient } from './docker-client';
+import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
+import { DockerEventStream } from './docker-events';
+import { startExec } from './exec-start';
+import type { DockerExecSession } from './exec-session';
+import { KeyedLock } from './keyed-lock';
+import { assertProjectId, containerName, labelsFor, managedFilters, PROJECT_LABEL } from './names';
+import { ensureNetwork, ensureVolume, pruneUnusedNetworks, removeContainer, removeNetworks, removeVolume, startContainer } from './workspace-resources';
+import { assertSeedFolder, seedWorkspace } from './seed-volume';
+import { statsFrom } from './stats';
+
+export interface DockerDriverOptions {
+  /** A ready client; else one is made for dockerHost (default: /var/run/docker.sock, API 1.41). */
+  docker?: Dockerode;
+  dockerHost?: string;
+  image: string;
+  memoryBytes: number;
+  cpus: number;
+  pidsLimit: number;
+  /** Host file with extra CA certificates, bound read-only into every workspace if it exists. */
+  caBundlePath?: string;
+  publishHost: '127.0.0.1';
+  /** How long a started workspace may take to answer /health (default 20 s). */
+  readyTimeoutMs?: number;
+  /**
+   * Labels everything berth.scope=<scope> and makes list() and onEvent see only that scope,
+   * so installations (or test servers) sharing one engine never adopt or reap each other's.
+   */
+  scope?: string;
+}
+
+const PING_TIMEOUT_MS = 3000;
+const STOP_TIMEOUT_SECONDS = 5;
+
+export class DockerDriver implements RuntimeDriver {
+  private readonly docker: Dockerode;
+  private readonly lock = new KeyedLock();
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly sessions = new Set<DockerExecSession>();
+  private events: DockerEventStream | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly options: DockerDriverOptions,
+    private readonly log: Logger,
+  ) {
+    this.docker = options.docker ?? createDockerClient(options.dockerHost);
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EngineUnavailableError(new Error(`no answer within ${PING_TIMEOUT_MS} ms`))), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([onEngine(() => this.docker.ping()), timeout]);
+    } catch (error) {
+      throw error instanceof EngineUnavailableError ? error : new EngineUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  ensureRunning(spec: WorkspaceSpec): Promise<RuntimeWorkspace> {
+    assertProjectId(spec.projectId);
+    return this.lock.single(spec.projectId, async () => {
+      try {
+        return await this.bringUp(spec);
+      } catch (error) {
+        // Removed by someone else between our inspect and start: one fresh attempt.
+        if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+        this.log.warn({ projectId: spec.projectId, err: (error as Error).message }, 'workspace changed under us; retrying');
+        return this.bringUp(spec);
+      }
+    });
+  }
+
+  stop(projectId: string): Promise<void> {
+    assertProjectId(projectId);
+    return this.lock.run(projectId, async () => {
+      try {
+        await this.container(projectId).stop({ t: STOP_TIMEOUT_SECONDS });
+      } catch (error) {
+        // 304: already stopped; 404: no such container. Both are the state asked for.
+        if (statusOf(error) !== 304 && statusOf(error) !== 404) throw engineError(error);
+      }
+    });
+  }
+
+  remove(projectId: string): Promise<void> {
+    assertProjectId(projectId);
+    return this.lock.run(projectId, async () => {
+      await removeContainer(this.container(projectId));
+      await removeVolume(this.docker, projectId);
+      await removeNetworks(this.docker, projectId);
+    });
+  }
+
+  async inspect(projectId: string): Promise<RuntimeWorkspace> {
+    assertProjectId(projectId);
+    const info = await orMissing(() => this.container(projectId).inspect());
+    return info ? this.describe(projectId, info) : { projectId, state: 'missing' };
+  }
+
+  async list(): Promise<RuntimeWorkspace[]> {
+    const summaries = await onEngine(() => this.docker.listContainers({ all: true, filters: { label: managedFilters(this.options.scope) } }));
+    const workspaces = await Promise.all(
+      summaries.map(async (summary) => {
+        const projectId = summary.Labels[PROJECT_LABEL];
+        if (!projectId) return null;
+        const info = await orMissing(() => this.docker.getContainer(summary.Id).inspect());
+        return info ? this.describe(projectId, info) : null;
+      }),
+    );
+    return workspaces.filter((workspace): workspace is RuntimeWorkspace => workspace !== null);
+  }
+
+  async exec(projectId: string, command: string[], options: ExecOptions): Promise<ExecSession> {
+    assertProjectId(projectId);
+    const session = await startExec({
+      container: this.container(projectId),
+      projectId,
+      command,
+      options,
+      user: WORKSPACE_USER,
+      workingDir: options.workingDir ?? WORKSPACE_DIR,
+      log: this.log,
+      onDidEnd: (ended) => this.sessions.delete(ended),
+    });
+    this.sessions.add(session);
+    return session;
+  }
+
+  async stats(projectId: string): Promise<WorkspaceStats | null> {
+    assertProjectId(projectId);
+    const container = this.container(projectId);
+    const info = await orMissing(() => container.inspect());
+    if (!info?.State.Running) return null;
+    const raw = await orMissing(() => container.stats({ stream: false }));
+    return raw ? statsFrom(raw) : null;
+  }
+
+  onEvent(listener: (event: RuntimeEvent) => void): Disposer {
+    if (this.disposed) return () => undefined;
+    this.listeners.add(listener);
+    this.events ??= new DockerEventStream(this.docker, (event) => this.emit(event), this.log, managedFilters(this.options.scope));
+    return () => {
+      this.listeners.delete(listener);
+      // The engine stream lives only while someone listens.
+      if (this.listeners.size === 0) {
+        this.events?.dispose();
+        this.events = undefined;
+      }
+    };
+  }
+
+  /** Exec sessions still open (for tests and metrics). */
+  get liveSessions(): number {
+    return this.sessions.size;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.listeners.clear();
+    this.events?.dispose();
+    this.events = undefined;
+    const open = [...this.sessions];
+    for (const session of open) session.close();
+    await Promise.all(open.map((session) => session.whenExited()));
+    await this.lock.idle();
+  }
+
+  private container(projectId: string): Dockerode.Container {
+    return this.docker.getContainer(containerName(projectId));
+  }
+
+  private emit(event: RuntimeEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'runtime event listener failed');
+      }
+    }
+  }
+
+  private describe(projectId: string, info: ContainerInspectInfo): RuntimeWorkspace {
+    if (!info.State.Running) return { projectId, state: 'stopped' };
+    const agent = agentEndpointOf(info);
+    return { projectId, state: 'running', ...(agent ? { agent } : {}), startedAt: new Date(info.State.StartedAt) };
+  }
+
+  private limits(): ContainerLimits {
+    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope } = this.options;
+    // A missing bundle is not an error: most machines need none.
+    const bundle = caBundlePath && existsSync(caBundlePath) ? caBundlePath : undefined;
+    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}) };
+  }
+
+  /** missing → volume (+ seed) → container → started → agent healthy. */
+  private async bringUp(spec: WorkspaceSpec): Promise<RuntimeWorkspace> {
+    const { projectId } = spec;
+    const container = this.container(projectId);
+    let info = await orMissing(() => container.inspect());
+    const limits = this.limits();
+    if (info && !info.State.Running && info.Config.Labels?.[SPEC_LABEL] !== specHash(limits)) {
+      // Made with another image or limits (Berth was upgraded or reconfigured): remake it on
+      // the same volume. A running one keeps its settings until it stops.
+      this.log.info({ projectId }, 'workspace settings changed; recreating its container');
+      await removeContainer(container);
+      info = null;
+    }
+    let createdVolume = false;
+    if (!info) {
+      if (spec.seedFrom) assertSeedFolder(spec.seedFrom);
+      const labels = labelsFor(projectId, this.options.scope);
+      const networkId = await ensureNetwork(this.docker, projectId, labels);
+      createdVolume = await ensureVolume(this.docker, projectId, labels);
+      const secret = randomBytes(32).toString('hex');
+      const created = await this.createContainer(projectId, secret, networkId, limits);
+      if (created && createdVolume && spec.seedFrom) {
+        try {
+          const count = await seedWorkspace(container, spec.seedFrom);
+          this.log.info({ projectId, entries: count }, 'workspace volume seeded');
+        } catch (error) {
+          // Leave nothing half-seeded behind: the next attempt starts from scratch.
+          await removeContainer(container).catch(() => undefined);
+          await removeVolume(this.docker, projectId).catch(() => undefined);
+          throw engineError(error);
+        }
+      }
+      info = await onEngine(() => container.inspect());
+      await pruneUnusedNetworks(this.docker, projectId, info);
+    }
+    if (info.State.Paused) await onEngine(() => container.unpause());
+    if (!info.State.Running) await startContainer(this.docker, projectId, container, info);
+    // The published host port is chosen at start: read it back every time.
+    info = await onEngine(() => container.inspect());
+    const agent = agentEndpointOf(info);
+    if (!agent) throw new Error(`Workspace ${projectId} did not start (state ${info.State.Status})`);
+    if (!(await checkAgentHealth(agent))) {
+      await waitForAgent(agent, {
+        timeoutMs: this.options.readyTimeoutMs ?? 20_000,
+        stillRunning: async () => (await orMissing(() => container.inspect()))?.State.Running === true,
+      });
+    }
+    return { projectId, state: 'running', agent, startedAt: new Date(info.State.StartedAt), createdVolume };
+  }
+
+  /** true when this call created it; false when another process won the race (409). */
+  private async createContainer(projectId: string, secret: string, networkId: string, limits: ContainerLimits): Promise<boolean> {
+    try {
+      await this.docker.createContainer(buildContainerSpec(projectId, secret, networkId, limits));
+      this.log.info({ projectId }, 'workspace container created');
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw engineError(error);
+    }
+  }
+}

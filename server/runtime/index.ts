@@ -1,0 +1,19 @@
+// The runtime module: how Berth runs one workspace container per project. It owns the
+// RuntimeDriver interface, its errors and the Docker implementation (the only dockerode user).
+// It must not import features (workspaces, terminals, files, preview…), db or http; only core.
+// main.ts constructs DockerDriver; everyone else depends on RuntimeDriver. The contract suite
+// (runtime-contract.ts) is test-only and imported directly by driver tests.
+export {
+  EngineUnavailableError,
+  WorkspaceNotRunningError,
+  type AgentEndpoint,
+  type ExecOptions,
+  type ExecSession,
+  type RuntimeDriver,
+  type RuntimeEvent,
+  type RuntimeState,
+  type RuntimeWorkspace,
+  type WorkspaceSpec,
+  type WorkspaceStats,
+} from './runtime-driver';
+export { DockerDriver, type DockerDriverOptions } from './docker/docker-driver';

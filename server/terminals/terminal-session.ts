@@ -1,0 +1,195 @@
+// One terminal: a login shell in the workspace, its scrollback, and the browsers attached to
+// it. Output is batched (one message per few milliseconds, not per chunk) and flows with
+// backpressure: each browser acks every batch; while any browser has too much unacked
+// output the shell's stream is paused, so a flood (`yes`) is throttled at the source
+// instead of growing memory. A browser that stops acking is dropped, not waited for.
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { TerminalAttachDto, TerminalDto, TerminalState } from '../contracts';
+import type { Disposer } from '../core/typed-emitter';
+import type { ExecSession } from '../runtime';
+import { RingBuffer } from './ring-buffer';
+
+export interface TerminalSink {
+  id: string;
+  /** Sends a batch; `ack` must be called once the browser has taken it. */
+  send(data: string, ack: () => void): void;
+  /** The sink was dropped for not keeping up. */
+  dropped(): void;
+}
+
+export interface TerminalLimits {
+  scrollbackChars: number;
+  batchDelayMs: number;
+  maxBatchChars: number;
+  /** Pause the shell when a sink has this much unacked output… */
+  highWaterChars: number;
+  /** …and resume when every sink is below this. */
+  lowWaterChars: number;
+  /** A sink that stays above high water this long is dropped. */
+  stallTimeoutMs: number;
+}
+
+export const DEFAULT_TERMINAL_LIMITS: TerminalLimits = {
+  scrollbackChars: 512 * 1024,
+  batchDelayMs: 4,
+  maxBatchChars: 64 * 1024,
+  highWaterChars: 256 * 1024,
+  lowWaterChars: 64 * 1024,
+  stallTimeoutMs: 10_000,
+};
+
+interface AttachedSink {
+  sink: TerminalSink;
+  unacked: number;
+}
+
+export class TerminalSession {
+  readonly id = randomUUID();
+  readonly createdAt = new Date();
+  state: TerminalState = 'running';
+  exitCode: number | null = null;
+  private readonly scrollback: RingBuffer;
+  private readonly sinks = new Map<string, AttachedSink>();
+  private exec: ExecSession | undefined;
+  private execDisposers: Disposer[] = [];
+  private decoder = new StringDecoder('utf8');
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly projectId: string,
+    public title: string,
+    private readonly hooks: { onActivity(): void; onExit(session: TerminalSession): void },
+    private readonly limits: TerminalLimits = DEFAULT_TERMINAL_LIMITS,
+  ) {
+    this.scrollback = new RingBuffer(limits.scrollbackChars);
+  }
+
+  /** Binds the session to a (new) shell process. */
+  bind(exec: ExecSession): void {
+    this.unbind();
+    this.exec = exec;
+    this.state = 'running';
+    this.exitCode = null;
+    this.decoder = new StringDecoder('utf8');
+    this.execDisposers = [
+      exec.onData((chunk) => this.onOutput(this.decoder.write(chunk))),
+      exec.onExit((code) => this.onExit(code)),
+    ];
+  }
+
+  toDto(): TerminalDto {
+    return { id: this.id, projectId: this.projectId, title: this.title, state: this.state, exitCode: this.exitCode, createdAt: this.createdAt.toISOString() };
+  }
+
+  attach(sink: TerminalSink): TerminalAttachDto {
+    this.flush();
+    this.sinks.set(sink.id, { sink, unacked: 0 });
+    return { ...this.toDto(), scrollback: this.scrollback.toString() };
+  }
+
+  detach(sinkId: string): void {
+    this.sinks.delete(sinkId);
+    this.updateFlow();
+  }
+
+  isAttached(sinkId: string): boolean {
+    return this.sinks.has(sinkId);
+  }
+
+  write(data: string): void {
+    if (this.state !== 'running' || !this.exec) return;
+    this.hooks.onActivity();
+    this.exec.write(data);
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    if (this.state === 'running') await this.exec?.resize(cols, rows);
+  }
+
+  /** Ends the shell and forgets every sink. */
+  dispose(): void {
+    this.flush();
+    this.exec?.close();
+    this.unbind();
+    this.sinks.clear();
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.stallTimer);
+  }
+
+  get attachedCount(): number {
+    return this.sinks.size;
+  }
+
+  private unbind(): void {
+    for (const dispose of this.execDisposers) dispose();
+    this.execDisposers = [];
+    this.paused = false;
+  }
+
+  private onOutput(text: string): void {
+    if (!text) return;
+    this.hooks.onActivity();
+    this.pending += text;
+    if (this.pending.length >= this.limits.maxBatchChars) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.limits.batchDelayMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.pending) return;
+    const batch = this.pending;
+    this.pending = '';
+    this.scrollback.append(batch);
+    for (const attached of this.sinks.values()) {
+      attached.unacked += batch.length;
+      let acked = false;
+      attached.sink.send(batch, () => {
+        if (acked) return;
+        acked = true;
+        attached.unacked -= batch.length;
+        this.updateFlow();
+      });
+    }
+    this.updateFlow();
+  }
+
+  /** Pauses the shell's output while any sink is over high water; resumes below low water. */
+  private updateFlow(): void {
+    if (!this.exec) return;
+    const worst = Math.max(0, ...[...this.sinks.values()].map((attached) => attached.unacked));
+    if (!this.paused && worst >= this.limits.highWaterChars) {
+      this.paused = true;
+      this.exec.pause();
+      this.stallTimer = setTimeout(() => this.dropStalledSinks(), this.limits.stallTimeoutMs);
+    } else if (this.paused && worst <= this.limits.lowWaterChars) {
+      this.paused = false;
+      clearTimeout(this.stallTimer);
+      this.exec.resume();
+    }
+  }
+
+  private dropStalledSinks(): void {
+    for (const [id, attached] of this.sinks) {
+      if (attached.unacked > this.limits.lowWaterChars) {
+        this.sinks.delete(id);
+        attached.sink.dropped();
+      }
+    }
+    this.updateFlow();
+  }
+
+  private onExit(code: number | null): void {
+    this.pending += this.decoder.end();
+    this.flush();
+    this.state = 'exited';
+    this.exitCode = code;
+    this.unbind();
+    this.exec = undefined;
+    this.hooks.onExit(this);
+  }
+}

@@ -1,0 +1,238 @@
+// Workspace lifecycle: stopped → starting → running → stopping (and error, with its cause).
+// One entry per project; starts are single-flight so two tabs opening one project make one
+// container. Every change is emitted for the socket layer to push to open clients.
+// Callers check project ownership before calling in; this service trusts project ids.
+import path from 'node:path';
+import type { TemplateId, WorkspaceState, WorkspaceStatusDto } from '../contracts';
+import { HttpError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { TypedEmitter, type Disposer } from '../core/typed-emitter';
+import { EngineUnavailableError, type RuntimeDriver, type RuntimeEvent } from '../runtime';
+import { AgentConnection } from './agent-connection';
+import { idleInfo, isIdle } from './idle-policy';
+
+export interface ProjectDirectory {
+  /** The project's template, or null when the project does not exist (any owner). */
+  lookup(projectId: string): Promise<{ template: TemplateId } | null>;
+}
+
+export interface WorkspaceServiceOptions {
+  templatesDir: string;
+  idleMinutes: number;
+  now?: () => number;
+}
+
+interface Entry {
+  state: WorkspaceState;
+  error?: { code: string; message: string };
+  lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
+  startedAt?: Date;
+  agent?: AgentConnection;
+  starting?: Promise<WorkspaceStatusDto>;
+  stopping?: Promise<WorkspaceStatusDto>;
+  clients: Map<string, number>;
+  lastActivityAt: number;
+}
+
+export class WorkspaceService {
+  readonly events = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly offRuntime: Disposer;
+
+  constructor(
+    private readonly driver: RuntimeDriver,
+    private readonly projects: ProjectDirectory,
+    private readonly options: WorkspaceServiceOptions,
+    private readonly log: Logger,
+  ) {
+    this.now = options.now ?? (() => Date.now());
+    this.offRuntime = driver.onEvent((event) => this.onRuntimeEvent(event));
+  }
+
+  status(projectId: string): WorkspaceStatusDto {
+    const entry = this.entries.get(projectId);
+    if (!entry) return { projectId, state: 'stopped' };
+    return {
+      projectId,
+      state: entry.state,
+      error: entry.error,
+      lastExit: entry.lastExit,
+      startedAt: entry.startedAt?.toISOString(),
+      idle: entry.state === 'running' ? idleInfo(entry, this.options.idleMinutes, this.now()) : undefined,
+    };
+  }
+
+  /** The agent connection of a running workspace. */
+  agent(projectId: string): AgentConnection | undefined {
+    const entry = this.entries.get(projectId);
+    return entry?.state === 'running' && entry.agent?.isOpen ? entry.agent : undefined;
+  }
+
+  start(projectId: string): Promise<WorkspaceStatusDto> {
+    const entry = this.entry(projectId);
+    if (entry.starting) return entry.starting;
+    if (entry.state === 'running' && entry.agent?.isOpen) return Promise.resolve(this.status(projectId));
+    entry.starting = (async () => {
+      if (entry.stopping) await entry.stopping;
+      this.update(projectId, { state: 'starting', error: undefined });
+      try {
+        const project = await this.projects.lookup(projectId);
+        if (!project) throw new HttpError(404, 'not_found', 'Project not found');
+        const workspace = await this.driver.ensureRunning({ projectId, seedFrom: path.join(this.options.templatesDir, project.template) });
+        if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
+        entry.agent?.close();
+        entry.agent = await AgentConnection.connect(workspace.agent);
+        this.watchAgent(projectId, entry.agent);
+        entry.lastActivityAt = this.now();
+        this.update(projectId, { state: 'running', startedAt: workspace.startedAt ?? new Date(), lastExit: undefined });
+      } catch (error) {
+        this.log.warn({ projectId, err: error }, 'workspace failed to start');
+        this.update(projectId, { state: 'error', error: describeError(error) });
+      } finally {
+        entry.starting = undefined;
+      }
+      return this.status(projectId);
+    })();
+    return entry.starting;
+  }
+
+  stop(projectId: string): Promise<WorkspaceStatusDto> {
+    const entry = this.entry(projectId);
+    if (entry.stopping) return entry.stopping;
+    entry.stopping = (async () => {
+      if (entry.starting) await entry.starting;
+      this.update(projectId, { state: 'stopping' });
+      entry.agent?.close();
+      entry.agent = undefined;
+      try {
+        await this.driver.stop(projectId);
+        this.update(projectId, { state: 'stopped', startedAt: undefined, error: undefined });
+      } catch (error) {
+        this.update(projectId, { state: 'error', error: describeError(error) });
+      } finally {
+        entry.stopping = undefined;
+      }
+      return this.status(projectId);
+    })();
+    return entry.stopping;
+  }
+
+  /** The project is gone: remove its workspace and volume. */
+  async remove(projectId: string): Promise<void> {
+    const entry = this.entries.get(projectId);
+    if (entry?.starting) await entry.starting.catch(() => undefined);
+    entry?.agent?.close();
+    this.entries.delete(projectId);
+    await this.driver.remove(projectId);
+  }
+
+  /** Terminal input/output or preview traffic: pushes the idle deadline back. */
+  recordActivity(projectId: string): void {
+    const entry = this.entries.get(projectId);
+    if (entry) entry.lastActivityAt = this.now();
+  }
+
+  /** An open client (browser tab) keeps the workspace up until its disposer runs. */
+  addClient(projectId: string, clientId: string): Disposer {
+    const entry = this.entry(projectId);
+    entry.clients.set(clientId, (entry.clients.get(clientId) ?? 0) + 1);
+    entry.lastActivityAt = this.now();
+    this.emit(projectId);
+    return () => {
+      const count = (entry.clients.get(clientId) ?? 1) - 1;
+      if (count <= 0) entry.clients.delete(clientId);
+      else entry.clients.set(clientId, count);
+      entry.lastActivityAt = this.now();
+      this.emit(projectId);
+    };
+  }
+
+  /** Stops every running workspace that has been idle for WORKSPACE_IDLE_MINUTES. */
+  async reapIdle(): Promise<string[]> {
+    const now = this.now();
+    const idle = [...this.entries].filter(([, entry]) => entry.state === 'running' && isIdle(entry, this.options.idleMinutes, now));
+    for (const [projectId] of idle) {
+      this.log.info({ projectId }, 'stopping idle workspace');
+      await this.stop(projectId);
+    }
+    return idle.map(([projectId]) => projectId);
+  }
+
+  /** At start-up: adopt running workspaces of existing projects, remove orphans. */
+  async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
+    const adopted: string[] = [];
+    const removed: string[] = [];
+    for (const workspace of await this.driver.list()) {
+      const project = await this.projects.lookup(workspace.projectId);
+      if (!project) {
+        await this.driver.remove(workspace.projectId);
+        removed.push(workspace.projectId);
+      } else if (workspace.state === 'running') {
+        await this.start(workspace.projectId);
+        adopted.push(workspace.projectId);
+      }
+    }
+    if (adopted.length || removed.length) this.log.info({ adopted, removed }, 'reconciled workspaces');
+    return { adopted, removed };
+  }
+
+  runningCount(): number {
+    return [...this.entries.values()].filter((entry) => entry.state === 'running').length;
+  }
+
+  dispose(): void {
+    this.offRuntime();
+    for (const entry of this.entries.values()) entry.agent?.close();
+  }
+
+  private entry(projectId: string): Entry {
+    let entry = this.entries.get(projectId);
+    if (!entry) this.entries.set(projectId, (entry = { state: 'stopped', clients: new Map(), lastActivityAt: this.now() }));
+    return entry;
+  }
+
+  private update(projectId: string, patch: Partial<Omit<Entry, 'clients'>>): void {
+    Object.assign(this.entry(projectId), patch);
+    this.emit(projectId);
+  }
+
+  private emit(projectId: string): void {
+    this.events.emit('onDidChangeStatus', this.status(projectId));
+  }
+
+  private onRuntimeEvent(event: RuntimeEvent): void {
+    const entry = this.entries.get(event.projectId);
+    if (event.type !== 'exited' || !entry || entry.state !== 'running') return;
+    // Nobody here asked it to stop: killed from outside, crashed or out of memory.
+    this.log.warn({ projectId: event.projectId, exitCode: event.exitCode, oomKilled: event.oomKilled }, 'workspace exited unexpectedly');
+    entry.agent?.close();
+    entry.agent = undefined;
+    this.update(event.projectId, {
+      state: 'stopped',
+      startedAt: undefined,
+      lastExit: { exitCode: event.exitCode, oomKilled: event.oomKilled, at: new Date(this.now()).toISOString() },
+    });
+  }
+
+  /** If the agent connection drops while the container still runs, reconnect. */
+  private watchAgent(projectId: string, connection: AgentConnection): void {
+    connection.events.on('onDidClose', () => {
+      const entry = this.entries.get(projectId);
+      if (entry?.state !== 'running' || entry.agent !== connection) return;
+      setTimeout(() => {
+        if (entry.state === 'running' && entry.agent === connection) {
+          entry.agent = undefined;
+          void this.start(projectId);
+        }
+      }, 250).unref();
+    });
+  }
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof EngineUnavailableError) return { code: error.code, message: 'Docker engine unreachable' };
+  if (error instanceof HttpError) return { code: error.code, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : 'start_failed', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,52 @@
+// Workspace events over Socket.IO: open (join the project's room, count as an open tab,
+// start if stopped), start, stop. Ownership is checked on every event.
+import { workspaceProjectSchema } from '../contracts';
+import type { Logger } from '../core/logger';
+import type { Disposer } from '../core/typed-emitter';
+import type { ProjectService } from '../projects';
+import { defineHandler, projectRoom, type BerthServer, type BerthSocket } from '../socket';
+import type { WorkspaceService } from './workspace-service';
+
+export function registerWorkspaceSocketHandlers(socket: BerthSocket, projects: ProjectService, workspaces: WorkspaceService, log: Logger): void {
+  const { userId } = socket.data.principal;
+  const openClients = new Map<string, Disposer>();
+
+  socket.on(
+    'workspace:open',
+    defineHandler(workspaceProjectSchema, log, async ({ projectId }) => {
+      await projects.get(userId, projectId);
+      if (!openClients.has(projectId)) {
+        await socket.join(projectRoom(projectId));
+        openClients.set(projectId, workspaces.addClient(projectId, socket.id));
+      }
+      const status = workspaces.status(projectId);
+      // Opening a stopped workspace starts it; an error stays until the user retries.
+      if (status.state === 'stopped') void workspaces.start(projectId);
+      return workspaces.status(projectId);
+    }),
+  );
+  socket.on(
+    'workspace:start',
+    defineHandler(workspaceProjectSchema, log, async ({ projectId }) => {
+      await projects.get(userId, projectId);
+      void workspaces.start(projectId);
+      return workspaces.status(projectId);
+    }),
+  );
+  socket.on(
+    'workspace:stop',
+    defineHandler(workspaceProjectSchema, log, async ({ projectId }) => {
+      await projects.get(userId, projectId);
+      return workspaces.stop(projectId);
+    }),
+  );
+  socket.on('disconnect', () => {
+    for (const dispose of openClients.values()) dispose();
+    openClients.clear();
+  });
+}
+
+/** Pushes every status change to the clients that opened the project. */
+export function broadcastWorkspaceStatus(io: BerthServer, workspaces: WorkspaceService): Disposer {
+  return workspaces.events.on('onDidChangeStatus', (status) => io.to(projectRoom(status.projectId)).emit('workspace:status', status));
+}
