@@ -1,6 +1,7 @@
 // The composition root: the one place that constructs concrete stores, drivers and services
 // and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
 // and the background jobs (workspace reconciliation, idle reaper).
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -46,16 +47,26 @@ export interface StartOptions {
 
 const SIGNUPS_PER_IP_WINDOW = 30;
 
+/** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
+function builtWorkspaceImage(appDir: string): string {
+  try {
+    return readFileSync(path.join(appDir, '.data', 'workspace-image'), 'utf8').trim() || 'berth-workspace:latest';
+  } catch {
+    return 'berth-workspace:latest';
+  }
+}
+
 function createRuntime(config: Config, log: Logger): RuntimeDriver {
   return new DockerDriver(
     {
       dockerHost: config.DOCKER_HOST,
-      image: config.WORKSPACE_IMAGE ?? 'berth-workspace:latest',
+      image: config.WORKSPACE_IMAGE ?? builtWorkspaceImage(config.appDir),
       memoryBytes: config.WORKSPACE_MEMORY_MB * 1024 * 1024,
       cpus: config.WORKSPACE_CPUS,
       pidsLimit: config.WORKSPACE_PIDS_LIMIT,
       caBundlePath: config.WORKSPACE_CA_BUNDLE || undefined,
       publishHost: '127.0.0.1',
+      scope: config.WORKSPACE_SCOPE,
     },
     log.child({ module: 'runtime' }),
   );

@@ -36,6 +36,8 @@ export const configSchema = z.object({
   WORKSPACE_PIDS_LIMIT: z.coerce.number().int().min(32).default(512),
   /** Extra CA bundle mounted read-only into workspaces ('' turns it off). */
   WORKSPACE_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
+  /** Labels this installation's workspaces, so Berths sharing one engine never adopt or reap each other's. */
+  WORKSPACE_SCOPE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes').default('default'),
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,5 +1,6 @@
 // Starts a real Berth server (real embedded PostgreSQL, no Next.js pages) on a free port for
 // integration tests, plus helpers to sign up, sign in through next-auth and call the API.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,9 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const inherited = process.env.WORKSPACE_IMAGE ? { WORKSPACE_IMAGE: process.env.WORKSPACE_IMAGE } : {};
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...inherited, ...env });
+  // Its own scope: concurrent test servers must never adopt or reap each other's workspaces.
+  const scope = `test-${randomBytes(6).toString('hex')}`;
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...inherited, ...env });
   const server = await startBerthServer({ config, log });
   return {
     server,

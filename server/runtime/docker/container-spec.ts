@@ -27,7 +27,8 @@ export interface ContainerLimits {
 
 /** networkId: by id, not name — a lost creation race can leave two networks of one name. */
 export function buildContainerSpec(projectId: string, secret: string, networkId: string, limits: ContainerLimits): ContainerCreateOptions {
-  const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color'];
+  // npm's update notice is noise in a workspace whose Node comes with the image.
+  const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false'];
   const mounts: NonNullable<NonNullable<ContainerCreateOptions['HostConfig']>['Mounts']> = [
     { Type: 'volume', Source: volumeName(projectId), Target: WORKSPACE_DIR },
   ];

@@ -1,0 +1,254 @@
+// The Docker side of the workspace benches: the engine client and workspace image Berth
+// uses, the bare-Docker baseline (a container made with Berth's own hardened create options,
+// then `docker exec bash -l` with a tty), waiting for a deleted project's resources to be
+// gone, and a shield that keeps the bench's server from reaping anyone else's workspaces.
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import type { Duplex } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
+import type Dockerode from 'dockerode'
+import pg from 'pg'
+import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs'
+import { applyMigrations } from '../../server/db/index'
+import { checkAgentHealth } from '../../server/runtime/docker/agent-health'
+import { agentEndpointOf, buildContainerSpec, type ContainerLimits } from '../../server/runtime/docker/container-spec'
+import { createDockerClient } from '../../server/runtime/docker/docker-client'
+import { containerName, MANAGED_FILTER, networkName, PROJECT_LABEL, projectFilter, volumeName } from '../../server/runtime/docker/names'
+import type { AgentEndpoint } from '../../server/runtime'
+import type { Defer } from './cleanup'
+import { benchDbLog } from './postgres'
+import { sleep } from './process'
+import { migrationsDir } from './repo'
+
+/** What the server passes to its driver by default (server/config.ts, berth-server.ts). */
+export const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
+export const WORKSPACE_LIMITS = { memoryBytes: 2048 * 1024 * 1024, cpus: 1, pidsLimit: 512, publishHost: '127.0.0.1' } as const
+/** Label on everything the baseline makes (never berth.managed: no Berth server may adopt or reap it). */
+const BASELINE_LABEL = 'berth-bench.baseline'
+
+export function benchDocker(): Dockerode {
+  return createDockerClient(process.env.DOCKER_HOST)
+}
+
+/** Pings the engine (bounded), builds the workspace image if needed and returns its tag. */
+export async function prepareDocker(): Promise<{ docker: Dockerode; image: string }> {
+  const docker = benchDocker()
+  try {
+    await Promise.race([docker.ping(), sleep(5_000).then(() => Promise.reject(new Error('no answer within 5 s')))])
+  } catch (error) {
+    throw new Error(`This bench needs a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`)
+  }
+  const image = await ensureWorkspaceImage({ quiet: true })
+  return { docker, image }
+}
+
+export const statusOf = (error: unknown): number | undefined => {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode
+  return typeof status === 'number' ? status : undefined
+}
+
+/** Runs `fn`; a 404 (already gone) or 409 (removal in progress) counts as done. */
+async function ignoreGone(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn()
+  } catch (error) {
+    if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error
+  }
+}
+
+async function exists(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn()
+    return true
+  } catch (error) {
+    if (statusOf(error) === 404) return false
+    throw error
+  }
+}
+
+/** True while any of the project's container, volume or networks exists. */
+export async function projectResourcesExist(docker: Dockerode, projectId: string): Promise<boolean> {
+  if (await exists(() => docker.getContainer(containerName(projectId)).inspect())) return true
+  if (await exists(() => docker.getVolume(volumeName(projectId)).inspect())) return true
+  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } })
+  return networks.length > 0
+}
+
+/** Force-removes a project's container, volume and networks (the bench's own projects only). */
+export async function removeProjectResources(docker: Dockerode, projectId: string): Promise<void> {
+  await ignoreGone(() => docker.getContainer(containerName(projectId)).remove({ force: true }))
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await ignoreGone(() => docker.getVolume(volumeName(projectId)).remove())
+      break
+    } catch (error) {
+      if (attempt === 49) throw error
+      await sleep(100) // still in use by the container being removed
+    }
+  }
+  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } })
+  await Promise.all(networks.map((network) => ignoreGone(() => docker.getNetwork(network.Id).remove())))
+}
+
+/** Waits (bounded) until Berth has removed what DELETE asked for; removes leftovers itself then. */
+export async function waitProjectGone(docker: Dockerode, projectId: string, timeoutMs = 30_000): Promise<number> {
+  const started = performance.now()
+  while (performance.now() - started < timeoutMs) {
+    if (!(await projectResourcesExist(docker, projectId))) return performance.now() - started
+    await sleep(50)
+  }
+  console.error(`[bench] ${containerName(projectId)} or its volume/network still exists ${timeoutMs} ms after DELETE; removing them`)
+  await removeProjectResources(docker, projectId)
+  return performance.now() - started
+}
+
+/**
+ * A server starting on a fresh database reconciles every berth.managed container on the
+ * engine and removes those whose project it does not know (WorkspaceService.reconcile). The
+ * engine is shared (tests, e2e, other servers), so before our server starts, every project id
+ * found on the engine is entered in our database as a placeholder: reconciliation then leaves
+ * those workspaces alone (a running one is merely adopted: a WebSocket to its agent). Their
+ * template names no folder, so our server can never re-create or seed one of them.
+ */
+export async function shieldOtherWorkspaces(docker: Dockerode, databaseUrl: string): Promise<number> {
+  await applyMigrations(databaseUrl, migrationsDir, benchDbLog)
+  const containers = await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] } })
+  const ids = [...new Set(containers.map((c) => c.Labels[PROJECT_LABEL]).filter((id): id is string => Boolean(id)))]
+  if (ids.length === 0) return 0
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const ownerId = `benchshield${randomBytes(8).toString('hex')}`
+    await client.query(`INSERT INTO "User" ("id", "email", "name", "updatedAt") VALUES ($1, $2, 'Placeholder for other installations', now())`, [
+      ownerId,
+      `${ownerId}@example.test`,
+    ])
+    for (const id of ids) {
+      await client.query(
+        `INSERT INTO "Project" ("id", "ownerId", "name", "template", "updatedAt") VALUES ($1, $2, 'not ours', 'bench-placeholder-never-seeded', now()) ON CONFLICT DO NOTHING`,
+        [id, ownerId],
+      )
+    }
+  } finally {
+    await client.end()
+  }
+  return ids.length
+}
+
+// ── The bare-Docker baseline ────────────────────────────────────────────────────────────
+
+export interface BaselineWorkspace {
+  name: string
+  container: Dockerode.Container
+  agent: AgentEndpoint
+  /** Milliseconds of each step, in order. */
+  phases: { volume: number; network: number; create: number; start: number; healthy: number }
+  remove(): Promise<void>
+}
+
+/** The same limits the server's driver gets by default (berth-server.ts createRuntime). */
+export function serverLimits(image: string): ContainerLimits {
+  return { image, ...WORKSPACE_LIMITS, ...(existsSync(DEFAULT_CA_BUNDLE) ? { caBundlePath: DEFAULT_CA_BUNDLE } : {}) }
+}
+
+/**
+ * A fresh named volume and bridge network, then createContainer + start with exactly the
+ * create options Berth's driver uses (buildContainerSpec: non-root, no capabilities,
+ * no-new-privileges, pids/memory/CPU limits, agent port on loopback), then GET /health
+ * polled every 20 ms as the driver does. Only the name and labels differ. No Berth code
+ * path runs: no database, no agent WebSocket, no template seeding.
+ */
+export async function startBaselineWorkspace(docker: Dockerode, image: string, defer: Defer, timeoutMs = 30_000): Promise<BaselineWorkspace> {
+  const id = `benchbase${randomBytes(6).toString('hex')}`
+  const labels = { [BASELINE_LABEL]: 'true' }
+  const container = docker.getContainer(containerName(id))
+  let removed = false
+  const remove = async () => {
+    if (removed) return
+    removed = true
+    await ignoreGone(() => container.remove({ force: true }))
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        await ignoreGone(() => docker.getVolume(volumeName(id)).remove())
+        break
+      } catch (error) {
+        if (attempt === 49) throw error
+        await sleep(100)
+      }
+    }
+    const networks = await docker.listNetworks({ filters: { name: [networkName(id)] } })
+    await Promise.all(networks.filter((n) => n.Name === networkName(id)).map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
+  }
+  defer(`remove baseline ${containerName(id)}`, remove)
+
+  let mark = performance.now()
+  const lap = () => {
+    const now = performance.now()
+    const took = now - mark
+    mark = now
+    return took
+  }
+  await docker.createVolume({ Name: volumeName(id), Labels: labels })
+  const volume = lap()
+  const network = await docker.createNetwork({ Name: networkName(id), Driver: 'bridge', CheckDuplicate: true, Labels: labels })
+  const networkMs = lap()
+  const spec = buildContainerSpec(id, randomBytes(32).toString('hex'), network.id, serverLimits(image))
+  await docker.createContainer({ ...spec, Labels: labels })
+  const create = lap()
+  await container.start()
+  const info = await container.inspect()
+  const start = lap()
+  const agent = agentEndpointOf(info)
+  if (!agent) throw new Error(`baseline container ${containerName(id)} did not start (state ${info.State.Status})`)
+  const deadline = performance.now() + timeoutMs
+  while (!(await checkAgentHealth(agent))) {
+    if (performance.now() > deadline) throw new Error(`baseline agent at ${agent.url} not healthy within ${timeoutMs} ms`)
+    await sleep(20)
+  }
+  const healthy = lap()
+  return { name: containerName(id), container, agent, phases: { volume, network: networkMs, create, start, healthy }, remove }
+}
+
+// ── Raw `docker exec` with a tty ──────────────────────────────────────────────────────
+
+export interface RawTty {
+  write(data: string): void
+  close(): void
+}
+
+/**
+ * `docker exec -it <container> <command>` through the engine API: exec create, start hijacked
+ * with stdin, then a resize (as the docker CLI does), as the workspace user in /workspace.
+ * `onText` gets every decoded chunk with its arrival time, from the first byte on. The
+ * process ends with its container; close() only ends the connection.
+ */
+export async function rawExecTty(
+  container: Dockerode.Container,
+  command: string[],
+  onText: (text: string, at: number) => void,
+  size = { cols: 80, rows: 24 },
+): Promise<RawTty> {
+  const exec = await container.exec({
+    Cmd: command,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+    User: '1000:1000',
+    WorkingDir: '/workspace',
+    Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'BERTH_AGENT_SECRET='],
+  })
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex
+  const decoder = new StringDecoder('utf8')
+  stream.on('data', (chunk: Buffer) => {
+    const at = performance.now()
+    const text = decoder.write(chunk)
+    if (text) onText(text, at)
+  })
+  stream.on('error', () => undefined)
+  await exec.resize({ h: size.rows, w: size.cols })
+  return {
+    write: (data) => void stream.write(data),
+    close: () => stream.destroy(),
+  }
+}

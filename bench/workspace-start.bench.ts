@@ -1,0 +1,264 @@
+// Figure 3: open-to-prompt — a NEW project's workspace from `workspace:open` on Socket.IO
+// until the first terminal output holding the prompt character `$`: volume, network and
+// container created, template seeded, started, agent healthy, agent connection, terminal
+// created, as the browser does it (open → running push → terminal:list → terminal:create).
+// Baseline in the same run, interleaved run by run: bare Docker — a fresh volume and network,
+// createContainer + start with Berth's own hardened create options, the agent's /health on
+// the published port, then `docker exec bash -l` with a tty until the first `$`.
+import type Dockerode from 'dockerode'
+import { runBench, type Defer } from './lib/cleanup'
+import { call, connectSocket, createProject, OutputRouter, OutputWatch, PROMPT_CHAR, startBenchServer, waitForState, type BenchServer } from './lib/berth'
+import { prepareDocker, rawExecTty, startBaselineWorkspace } from './lib/docker'
+import { writeSection } from './lib/results'
+import { ms, rounded, seconds, summarize, type Summary } from './lib/stats'
+import { printTable, verdict, type Cell } from './lib/table'
+
+const RUNS = 10
+const GOAL_RATIO = 1.5
+const GOAL_P50_MS = 1500
+const STEP_TIMEOUT_MS = 60_000
+const SIZE = { cols: 80, rows: 24 } // the browser's first terminal
+
+interface BerthRun {
+  total: number
+  /** workspace:open emitted → its ack (project checked, start kicked off). */
+  openAck: number
+  /** → workspace:status 'running' pushed (volume, network, container, seed, start, health, agent WebSocket). */
+  running: number
+  /** → terminal:list acked (the browser asks before creating its first terminal). */
+  list: number
+  /** → terminal:create acked (docker exec bash -l started, resized, attached). */
+  created: number
+  /** → first output with `$`. */
+  prompt: number
+  promptInScrollback: boolean
+  /** DELETE → container, volume and network gone (not part of the figure). */
+  deleteMs: number
+}
+
+interface BaselineRun {
+  total: number
+  volume: number
+  network: number
+  create: number
+  start: number
+  healthy: number
+  /** exec create + start (hijacked) + resize. */
+  exec: number
+  prompt: number
+  removeMs: number
+}
+
+async function berthRun(bench: BenchServer, docker: Dockerode, defer: Defer, label: string): Promise<BerthRun> {
+  const { project, remove } = await createProject(bench, docker, `Bench start ${label}`, defer)
+  const projectId = project.id
+  const socket = await connectSocket(bench, defer)
+  const router = new OutputRouter(socket)
+  const watch = new OutputWatch()
+  router.listenOthers((_terminalId, text, at) => watch.push(text, at))
+
+  const running = waitForState(socket, projectId, 'running', STEP_TIMEOUT_MS)
+  running.catch(() => undefined) // awaited below; a rejection after an earlier throw must not go unhandled
+  const t0 = performance.now()
+  const opened = await call(socket, 'workspace:open', { projectId }, STEP_TIMEOUT_MS)
+  const tOpen = performance.now()
+  if (opened.state !== 'starting') throw new Error(`workspace:open of a new project answered ${opened.state}, expected starting`)
+  const tRunning = await running
+  const list = await call(socket, 'terminal:list', { projectId })
+  const tList = performance.now()
+  if (list.length !== 0) throw new Error(`a new project already has ${list.length} terminal(s)`)
+  const created = await call(socket, 'terminal:create', { projectId, ...SIZE }, STEP_TIMEOUT_MS)
+  const tCreated = performance.now()
+  const promptInScrollback = created.scrollback.includes(PROMPT_CHAR)
+  const tPrompt = promptInScrollback ? tCreated : await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt')
+
+  socket.disconnect()
+  const deleteMs = await remove()
+  return {
+    total: tPrompt - t0,
+    openAck: tOpen - t0,
+    running: tRunning - tOpen,
+    list: tList - tRunning,
+    created: tCreated - tList,
+    prompt: tPrompt - tCreated,
+    promptInScrollback,
+    deleteMs,
+  }
+}
+
+async function baselineRun(docker: Dockerode, image: string, defer: Defer): Promise<BaselineRun> {
+  const t0 = performance.now()
+  const workspace = await startBaselineWorkspace(docker, image, defer, STEP_TIMEOUT_MS)
+  const tHealthy = performance.now()
+  const watch = new OutputWatch()
+  const tty = await rawExecTty(workspace.container, ['bash', '-l'], (text, at) => watch.push(text, at), SIZE)
+  const tExec = performance.now()
+  const tPrompt = await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt')
+  tty.close()
+  const removeStarted = performance.now()
+  await workspace.remove()
+  const { volume, network, create, start, healthy } = workspace.phases
+  return {
+    total: tPrompt - t0,
+    volume,
+    network,
+    create,
+    start,
+    healthy,
+    exec: tExec - tHealthy,
+    // The prompt can arrive while the resize is still under way.
+    prompt: Math.max(0, tPrompt - tExec),
+    removeMs: performance.now() - removeStarted,
+  }
+}
+
+const describeRun = (s: number, parts: Record<string, number>) =>
+  `${seconds(s)} (${Object.entries(parts)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ')} ms)`
+
+await runBench('workspace-start', async (defer) => {
+  console.log('── workspace-start: production build, Docker engine and workspace image')
+  const { docker, image } = await prepareDocker()
+  const bench = await startBenchServer('start', docker, image, defer)
+  console.log(`── workspace-start: server up with ${image}${bench.shielded ? ` (${bench.shielded} workspace(s) of other installations shielded from reconciliation)` : ''}`)
+
+  console.log('── workspace-start: warm-up (not counted): one Berth project, one baseline container')
+  const warmBerth = await berthRun(bench, docker, defer, 'warm-up')
+  const warmBase = await baselineRun(docker, image, defer)
+  console.log(`  warm-up: Berth ${seconds(warmBerth.total)}, baseline ${seconds(warmBase.total)}`)
+
+  console.log(`── workspace-start: ${RUNS} cold starts each, Berth and baseline interleaved`)
+  const berth: BerthRun[] = []
+  const base: BaselineRun[] = []
+  for (let i = 1; i <= RUNS; i++) {
+    const b = await berthRun(bench, docker, defer, String(i))
+    berth.push(b)
+    const d = await baselineRun(docker, image, defer)
+    base.push(d)
+    console.log(
+      `  #${String(i).padStart(2)} Berth ${describeRun(b.total, { open: b.openAck, running: b.running, list: b.list, create: b.created, prompt: b.prompt })}` +
+        `${b.promptInScrollback ? ' [prompt in scrollback]' : ''}`,
+    )
+    console.log(
+      `      bare  ${describeRun(d.total, { volume: d.volume, network: d.network, create: d.create, start: d.start, health: d.healthy, exec: d.exec, prompt: d.prompt })}`,
+    )
+  }
+
+  const s = <T>(runs: T[], pick: (run: T) => number): Summary => summarize(runs.map(pick))
+  const berthTotal = s(berth, (r) => r.total)
+  const baseTotal = s(base, (r) => r.total)
+  const ratioP50 = berthTotal.p50 / baseTotal.p50
+  const ratioP95 = berthTotal.p95 / baseTotal.p95
+  const atMost = (value: number, goal: number) => (value <= goal ? 'PASS' : 'MISS')
+  const row = (name: string, summary: Summary, goal = '—', judged = '—'): Cell[] => [
+    name,
+    summary.n,
+    ms(summary.p50),
+    ms(summary.p95),
+    ms(summary.p99),
+    ms(summary.max),
+    goal,
+    judged,
+  ]
+  const parts = {
+    berth: {
+      openAck: s(berth, (r) => r.openAck),
+      running: s(berth, (r) => r.running),
+      list: s(berth, (r) => r.list),
+      created: s(berth, (r) => r.created),
+      prompt: s(berth, (r) => r.prompt),
+      toRunning: s(berth, (r) => r.openAck + r.running),
+      toCreated: s(berth, (r) => r.openAck + r.running + r.list + r.created),
+      deleteMs: s(berth, (r) => r.deleteMs),
+    },
+    base: {
+      volume: s(base, (r) => r.volume),
+      network: s(base, (r) => r.network),
+      create: s(base, (r) => r.create),
+      start: s(base, (r) => r.start),
+      healthy: s(base, (r) => r.healthy),
+      exec: s(base, (r) => r.exec),
+      prompt: s(base, (r) => r.prompt),
+      toHealthy: s(base, (r) => r.volume + r.network + r.create + r.start + r.healthy),
+      removeMs: s(base, (r) => r.removeMs),
+    },
+  }
+  const ratioCell = (r: number) => `${r.toFixed(2)}×`
+  printTable(
+    `Figure 3 — open-to-prompt: new project, workspace:open → first terminal output with "$" (${RUNS} cold starts each)`,
+    ['what', 'n', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict'],
+    [
+      row('Berth: workspace:open → prompt', berthTotal, `p50 < ${seconds(GOAL_P50_MS)}`, verdict(berthTotal.p50, GOAL_P50_MS)),
+      row('  to running (open ack + running push)', parts.berth.toRunning),
+      row('  to terminal created (+ list + create)', parts.berth.toCreated),
+      row('  step: open → ack', parts.berth.openAck),
+      row('  step: ack → running pushed', parts.berth.running),
+      row('  step: running → terminal:list ack', parts.berth.list),
+      row('  step: list → terminal:create ack', parts.berth.created),
+      row('  step: created → "$" received', parts.berth.prompt),
+      row('baseline: bare docker run + exec → prompt', baseTotal),
+      row('  to agent healthy', parts.base.toHealthy),
+      row('  step: volume create', parts.base.volume),
+      row('  step: network create', parts.base.network),
+      row('  step: container create', parts.base.create),
+      row('  step: start (+ inspect for the port)', parts.base.start),
+      row('  step: started → /health 200', parts.base.healthy),
+      row('  step: exec create + start + resize', parts.base.exec),
+      row('  step: exec started → "$" received', parts.base.prompt),
+    ],
+    [
+      `Berth ÷ baseline: p50 ${ratioCell(ratioP50)}, p95 ${ratioCell(ratioP95)} — goal ≤ ${GOAL_RATIO}×: p50 ${atMost(ratioP50, GOAL_RATIO)}, p95 ${atMost(ratioP95, GOAL_RATIO)}`,
+      `With ${RUNS} samples p95 and p99 are the slowest run. Berth's prompt was already in the create ack's scrollback in ${berth.filter((r) => r.promptInScrollback).length}/${RUNS} runs.`,
+      `Not counted: DELETE → container, volume and network gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
+    ],
+  )
+
+  const r = (summary: Summary) => rounded(summary, 1)
+  writeSection('workspace-start', {
+    runs: RUNS,
+    image,
+    goal: { ratio: GOAL_RATIO, p50Ms: GOAL_P50_MS },
+    berth: {
+      total: { ...r(berthTotal), verdict: verdict(berthTotal.p50, GOAL_P50_MS) },
+      toRunning: r(parts.berth.toRunning),
+      toTerminalCreated: r(parts.berth.toCreated),
+      steps: {
+        openAck: r(parts.berth.openAck),
+        running: r(parts.berth.running),
+        terminalList: r(parts.berth.list),
+        terminalCreate: r(parts.berth.created),
+        prompt: r(parts.berth.prompt),
+      },
+      promptInScrollback: berth.filter((run) => run.promptInScrollback).length,
+      deleteToGone: r(parts.berth.deleteMs),
+    },
+    baseline: {
+      total: r(baseTotal),
+      toHealthy: r(parts.base.toHealthy),
+      steps: {
+        volume: r(parts.base.volume),
+        network: r(parts.base.network),
+        create: r(parts.base.create),
+        start: r(parts.base.start),
+        healthy: r(parts.base.healthy),
+        exec: r(parts.base.exec),
+        prompt: r(parts.base.prompt),
+      },
+      remove: r(parts.base.removeMs),
+    },
+    ratio: {
+      p50: Math.round(ratioP50 * 100) / 100,
+      p95: Math.round(ratioP95 * 100) / 100,
+      verdictP50: atMost(ratioP50, GOAL_RATIO),
+      verdictP95: atMost(ratioP95, GOAL_RATIO),
+    },
+    warmup: { berthMs: Math.round(warmBerth.total), baselineMs: Math.round(warmBase.total) },
+    method: {
+      berth: 'socket.io-client with a bearer token; workspace:open → workspace:status running → terminal:list → terminal:create {80×24} → first terminal:output containing "$" (or "$" already in the create ack scrollback)',
+      baseline: 'dockerode: createVolume, createNetwork, createContainer(buildContainerSpec: same image and hardening) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
+      order: 'one warm-up each, then Berth and baseline alternate run by run',
+    },
+  })
+  await bench.server.stop('SIGTERM')
+})
