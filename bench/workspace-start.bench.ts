@@ -8,7 +8,9 @@
 import type Dockerode from 'dockerode'
 import { runBench, type Defer } from './lib/cleanup'
 import { call, connectSocket, createProject, OutputRouter, OutputWatch, PROMPT_CHAR, startBenchServer, waitForState, type BenchServer } from './lib/berth'
-import { prepareDocker, rawExecTty, startBaselineWorkspace } from './lib/docker'
+import { prepareDocker, rawExecTty, recordEngineEvents, startBaselineWorkspace, type EngineEventRecord } from './lib/docker'
+import { containerName, networkName, volumeName } from '../server/runtime/docker/names'
+import { sleep } from './lib/process'
 import { writeSection } from './lib/results'
 import { ms, rounded, seconds, summarize, type Summary } from './lib/stats'
 import { printTable, verdict, type Cell } from './lib/table'
@@ -18,6 +20,9 @@ const GOAL_RATIO = 1.5
 const GOAL_P50_MS = 1500
 const STEP_TIMEOUT_MS = 60_000
 const SIZE = { cols: 80, rows: 24 } // the browser's first terminal
+// Pause after each run's clean-up: a bridge network's teardown (iptables, veth) goes on in the
+// engine after it stops listing it, and a network created meanwhile waits for it (~+150 ms).
+const SETTLE_MS = 1000
 
 interface BerthRun {
   total: number
@@ -34,6 +39,45 @@ interface BerthRun {
   promptInScrollback: boolean
   /** DELETE → container, volume and network gone (not part of the figure). */
   deleteMs: number
+  /** The start inside the server, split by the engine's event times; undefined if an event is missing. */
+  engine: Record<EngineStep, number> | undefined
+}
+
+const ENGINE_STEPS = {
+  toNetwork: 'open → network created (project lookup, inspect, list + create network)',
+  toVolume: 'network → volume created (inspect + create)',
+  toContainer: 'volume → container created',
+  toSeeded: 'container → template extracted (putArchive)',
+  toStarted: 'seeded → container started (inspect, list networks, start)',
+  toRunning: 'started → running pushed (inspect, /health polls, agent WebSocket)',
+  toExec: 'running → exec started (terminal:list, terminal:create, exec create)',
+  toCreated: 'exec started → create ack (resize, attach)',
+} as const
+type EngineStep = keyof typeof ENGINE_STEPS
+
+type EngineLog = Awaited<ReturnType<typeof recordEngineEvents>>
+
+/** Splits Berth's start by when the engine finished each of its steps (times from `t0`). */
+function engineSteps(log: EngineLog, projectId: string, t0: number, tRunning: number, tCreated: number): Record<EngineStep, number> | undefined {
+  const events = log.of([containerName(projectId), volumeName(projectId), networkName(projectId)], t0)
+  const first = (type: string, action: (a: string) => boolean): number | undefined => events.find((e: EngineEventRecord) => e.type === type && action(e.action))?.at
+  const network = first('network', (a) => a === 'create')
+  const volume = first('volume', (a) => a === 'create')
+  const container = first('container', (a) => a === 'create')
+  const seeded = first('container', (a) => a === 'extract-to-dir')
+  const started = first('container', (a) => a === 'start')
+  const exec = first('container', (a) => a.startsWith('exec_start'))
+  if ([network, volume, container, seeded, started, exec].some((at) => at === undefined)) return undefined
+  return {
+    toNetwork: network! - t0,
+    toVolume: volume! - network!,
+    toContainer: container! - volume!,
+    toSeeded: seeded! - container!,
+    toStarted: started! - seeded!,
+    toRunning: tRunning - started!,
+    toExec: exec! - tRunning,
+    toCreated: tCreated - exec!,
+  }
 }
 
 interface BaselineRun {
@@ -49,7 +93,7 @@ interface BaselineRun {
   removeMs: number
 }
 
-async function berthRun(bench: BenchServer, docker: Dockerode, defer: Defer, label: string): Promise<BerthRun> {
+async function berthRun(bench: BenchServer, docker: Dockerode, log: EngineLog, defer: Defer, label: string): Promise<BerthRun> {
   const { project, remove } = await createProject(bench, docker, `Bench start ${label}`, defer)
   const projectId = project.id
   const socket = await connectSocket(bench, defer)
@@ -74,7 +118,10 @@ async function berthRun(bench: BenchServer, docker: Dockerode, defer: Defer, lab
 
   socket.disconnect()
   const deleteMs = await remove()
+  // remove() waited for the container to be gone, so every event of the start has arrived.
+  const engine = engineSteps(log, projectId, t0, tRunning, tCreated)
   return {
+    engine,
     total: tPrompt - t0,
     openAck: tOpen - t0,
     running: tRunning - tOpen,
@@ -119,23 +166,28 @@ const describeRun = (s: number, parts: Record<string, number>) =>
 
 await runBench('workspace-start', async (defer) => {
   console.log('── workspace-start: production build, Docker engine and workspace image')
-  const { docker, image } = await prepareDocker()
-  const bench = await startBenchServer('start', docker, image, defer)
-  console.log(`── workspace-start: server up with ${image}${bench.shielded ? ` (${bench.shielded} workspace(s) of other installations shielded from reconciliation)` : ''}`)
+  const { docker, image } = await prepareDocker(defer)
+  const log = await recordEngineEvents(docker, defer)
+  const bench = await startBenchServer('start', image, defer)
+  console.log(`── workspace-start: server up with ${image}, WORKSPACE_SCOPE=${bench.scope}`)
 
   console.log('── workspace-start: warm-up (not counted): one Berth project, one baseline container')
-  const warmBerth = await berthRun(bench, docker, defer, 'warm-up')
+  const warmBerth = await berthRun(bench, docker, log, defer, 'warm-up')
+  await sleep(SETTLE_MS)
   const warmBase = await baselineRun(docker, image, defer)
+  await sleep(SETTLE_MS)
   console.log(`  warm-up: Berth ${seconds(warmBerth.total)}, baseline ${seconds(warmBase.total)}`)
 
   console.log(`── workspace-start: ${RUNS} cold starts each, Berth and baseline interleaved`)
   const berth: BerthRun[] = []
   const base: BaselineRun[] = []
   for (let i = 1; i <= RUNS; i++) {
-    const b = await berthRun(bench, docker, defer, String(i))
+    const b = await berthRun(bench, docker, log, defer, String(i))
     berth.push(b)
+    await sleep(SETTLE_MS)
     const d = await baselineRun(docker, image, defer)
     base.push(d)
+    await sleep(SETTLE_MS)
     console.log(
       `  #${String(i).padStart(2)} Berth ${describeRun(b.total, { open: b.openAck, running: b.running, list: b.list, create: b.created, prompt: b.prompt })}` +
         `${b.promptInScrollback ? ' [prompt in scrollback]' : ''}`,
@@ -184,6 +236,10 @@ await runBench('workspace-start', async (defer) => {
       removeMs: s(base, (r) => r.removeMs),
     },
   }
+  const withEngine = berth.flatMap((run) => (run.engine ? [run.engine] : []))
+  const engine = Object.fromEntries(
+    withEngine.length ? (Object.keys(ENGINE_STEPS) as EngineStep[]).map((step) => [step, s(withEngine, (e) => e[step])]) : [],
+  ) as Partial<Record<EngineStep, Summary>>
   const ratioCell = (r: number) => `${r.toFixed(2)}×`
   printTable(
     `Figure 3 — open-to-prompt: new project, workspace:open → first terminal output with "$" (${RUNS} cold starts each)`,
@@ -214,6 +270,18 @@ await runBench('workspace-start', async (defer) => {
     ],
   )
 
+  if (withEngine.length) {
+    printTable(
+      `Where Berth's time goes — by the engine's event times (${withEngine.length} of ${RUNS} runs had every event)`,
+      ['step', 'n', 'p50', 'p95', 'max'],
+      (Object.keys(ENGINE_STEPS) as EngineStep[]).map((step) => {
+        const summary = engine[step]!
+        return [ENGINE_STEPS[step], summary.n, ms(summary.p50), ms(summary.p95), ms(summary.max)]
+      }),
+      ['Engine events are stamped when the engine finished the step; the bench clock and the engine clock are the same system clock.'],
+    )
+  }
+
   const r = (summary: Summary) => rounded(summary, 1)
   writeSection('workspace-start', {
     runs: RUNS,
@@ -232,6 +300,7 @@ await runBench('workspace-start', async (defer) => {
       },
       promptInScrollback: berth.filter((run) => run.promptInScrollback).length,
       deleteToGone: r(parts.berth.deleteMs),
+      engineSteps: Object.fromEntries(Object.entries(engine).map(([step, summary]) => [step, { what: ENGINE_STEPS[step as EngineStep], ...r(summary) }])),
     },
     baseline: {
       total: r(baseTotal),
@@ -257,7 +326,7 @@ await runBench('workspace-start', async (defer) => {
     method: {
       berth: 'socket.io-client with a bearer token; workspace:open → workspace:status running → terminal:list → terminal:create {80×24} → first terminal:output containing "$" (or "$" already in the create ack scrollback)',
       baseline: 'dockerode: createVolume, createNetwork, createContainer(buildContainerSpec: same image and hardening) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
-      order: 'one warm-up each, then Berth and baseline alternate run by run',
+      order: `one warm-up each, then Berth and baseline alternate run by run, ${SETTLE_MS} ms pause after each run's clean-up`,
     },
   })
   await bench.server.stop('SIGTERM')

@@ -1,12 +1,13 @@
 // The Berth side of the workspace benches: a production server with its own embedded
 // PostgreSQL and the workspace image, projects through REST, and a Socket.IO client that acts
 // like the browser (bearer token, WebSocket transport, acks every output batch).
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type Dockerode from 'dockerode'
 import { io, type Socket } from 'socket.io-client'
 import type { Ack, ClientToServerEvents, ProjectDto, ServerToClientEvents, WorkspaceStatusDto } from '../../server/contracts'
 import type { Defer } from './cleanup'
-import { removeProjectResources, shieldOtherWorkspaces, waitProjectGone } from './docker'
+import { benchProjectIds, removeProjectResources, waitProjectGone } from './docker'
 import { startBenchPostgres } from './postgres'
 import { freePort, spawnServer, waitForOk, type Spawned } from './process'
 import { ensureBuilt, root, serverBundle, tempDir } from './repo'
@@ -18,20 +19,21 @@ export interface BenchServer {
   base: string
   server: Spawned
   user: BenchUser
-  /** Other installations' workspaces entered as placeholders so our server leaves them alone. */
-  shielded: number
+  /** WORKSPACE_SCOPE of this server: it adopts and reaps only workspaces labelled with it. */
+  scope: string
 }
 
 /**
  * The built production server (dist/server.mjs) on a free port, with its own embedded
- * PostgreSQL, the given workspace image and a signed-up user with a token. Idle minutes are
- * raised so our server never stops a workspace it adopted from another installation.
+ * PostgreSQL, the given workspace image and a signed-up user with a token. It gets a scope of
+ * its own: a server reconciles at start-up and removes every workspace of its scope whose
+ * project it does not know, and the engine is shared (tests, e2e, other servers).
  */
-export async function startBenchServer(name: string, docker: Dockerode, image: string, defer: Defer): Promise<BenchServer> {
+export async function startBenchServer(name: string, image: string, defer: Defer): Promise<BenchServer> {
   await ensureBuilt()
   const dir = tempDir(`berth-bench-${name}-`, defer)
   const db = await startBenchPostgres(dir, defer)
-  const shielded = await shieldOtherWorkspaces(docker, db.url)
+  const scope = `bench-${randomBytes(6).toString('hex')}`
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
@@ -42,7 +44,7 @@ export async function startBenchServer(name: string, docker: Dockerode, image: s
     DATA_DIR: dir,
     DATABASE_URL: db.url,
     WORKSPACE_IMAGE: image,
-    WORKSPACE_IDLE_MINUTES: '1440',
+    WORKSPACE_SCOPE: scope,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
@@ -50,12 +52,17 @@ export async function startBenchServer(name: string, docker: Dockerode, image: s
   const server = spawnServer(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, env }, defer)
   await waitForOk(`${base}/api/ready`, server, { timeoutMs: 120_000 })
   const user = await createBenchUser(base)
-  return { base, server, user, shielded }
+  return { base, server, user, scope }
 }
 
-/** Resident set size (VmRSS) and its peak so far (VmHWM) of a process, in MiB. */
+/** Resident set size (VmRSS) and its peak so far (VmHWM) of a process, in MiB; NaN once it is gone. */
 export function rssOf(pid: number): { rssMiB: number; hwmMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  let status = ''
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  } catch {
+    // the process is gone (e.g. stopped by Ctrl-C's clean-up): NaN
+  }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
   return { rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 }
 }
@@ -73,6 +80,7 @@ export async function createProject(bench: BenchServer, docker: Dockerode, name:
   const text = await res.text()
   if (res.status !== 201) throw new Error(`POST /api/v1/projects: ${res.status} ${text.slice(0, 300)}`)
   const project = JSON.parse(text) as ProjectDto
+  benchProjectIds.add(project.id)
   let removing: Promise<number> | undefined
   const remove = () =>
     (removing ??= (async () => {

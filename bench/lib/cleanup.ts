@@ -31,11 +31,15 @@ export async function runBench(name: string, main: (defer: Defer) => Promise<voi
   let cleaning: Promise<void> | undefined
   const cleanUp = () =>
     (cleaning ??= (async () => {
-      for (const { label, undo } of undos.splice(0).reverse()) {
-        try {
-          await undo()
-        } catch (error) {
-          console.error(`[bench:${name}] cleanup "${label}" failed:`, error instanceof Error ? error.message : error)
+      // Again until nothing is left: after a signal the bench goes on until it exits, and what
+      // it registers meanwhile must be undone too.
+      while (undos.length > 0) {
+        for (const { label, undo } of undos.splice(0).reverse()) {
+          try {
+            await undo()
+          } catch (error) {
+            console.error(`[bench:${name}] cleanup "${label}" failed:`, error instanceof Error ? error.message : error)
+          }
         }
       }
     })())

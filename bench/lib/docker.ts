@@ -1,38 +1,41 @@
 // The Docker side of the workspace benches: the engine client and workspace image Berth
 // uses, the bare-Docker baseline (a container made with Berth's own hardened create options,
 // then `docker exec bash -l` with a tty), waiting for a deleted project's resources to be
-// gone, and a shield that keeps the bench's server from reaping anyone else's workspaces.
+// gone, and a last sweep that removes whatever this bench process made on the engine.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Duplex } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type Dockerode from 'dockerode'
-import pg from 'pg'
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs'
-import { applyMigrations } from '../../server/db/index'
 import { checkAgentHealth } from '../../server/runtime/docker/agent-health'
 import { agentEndpointOf, buildContainerSpec, type ContainerLimits } from '../../server/runtime/docker/container-spec'
 import { createDockerClient } from '../../server/runtime/docker/docker-client'
-import { containerName, MANAGED_FILTER, networkName, PROJECT_LABEL, projectFilter, volumeName } from '../../server/runtime/docker/names'
+import { containerName, networkName, projectFilter, volumeName } from '../../server/runtime/docker/names'
 import type { AgentEndpoint } from '../../server/runtime'
 import type { Defer } from './cleanup'
-import { benchDbLog } from './postgres'
 import { sleep } from './process'
-import { migrationsDir } from './repo'
 
 /** What the server passes to its driver by default (server/config.ts, berth-server.ts). */
 export const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
 export const WORKSPACE_LIMITS = { memoryBytes: 2048 * 1024 * 1024, cpus: 1, pidsLimit: 512, publishHost: '127.0.0.1' } as const
-/** Label on everything the baseline makes (never berth.managed: no Berth server may adopt or reap it). */
-const BASELINE_LABEL = 'berth-bench.baseline'
+/** Labels on everything the baseline makes (never berth.managed: no Berth server may adopt or reap it). */
+const BASELINE_LABELS = { 'berth-bench.baseline': 'true', 'berth-bench.pid': String(process.pid) }
+/** Projects this process created through Berth: swept at the very end if anything of them is left. */
+export const benchProjectIds = new Set<string>()
 
 export function benchDocker(): Dockerode {
   return createDockerClient(process.env.DOCKER_HOST)
 }
 
-/** Pings the engine (bounded), builds the workspace image if needed and returns its tag. */
-export async function prepareDocker(): Promise<{ docker: Dockerode; image: string }> {
+/**
+ * Pings the engine (bounded), builds the workspace image if needed and returns its tag.
+ * Registers, first of all, a sweep that runs last: it removes every baseline container, volume
+ * and network of this process and whatever is left of the projects it made through Berth.
+ */
+export async function prepareDocker(defer: Defer): Promise<{ docker: Dockerode; image: string }> {
   const docker = benchDocker()
+  defer('sweep this bench\'s containers, volumes and networks', () => sweep(docker))
   try {
     await Promise.race([docker.ping(), sleep(5_000).then(() => Promise.reject(new Error('no answer within 5 s')))])
   } catch (error) {
@@ -74,6 +77,17 @@ export async function projectResourcesExist(docker: Dockerode, projectId: string
   return networks.length > 0
 }
 
+async function sweep(docker: Dockerode): Promise<void> {
+  const label = [`berth-bench.pid=${process.pid}`]
+  for (const projectId of benchProjectIds) await removeProjectResources(docker, projectId)
+  const containers = await docker.listContainers({ all: true, filters: { label } })
+  await Promise.all(containers.map((c) => ignoreGone(() => docker.getContainer(c.Id).remove({ force: true }))))
+  const { Volumes: volumes } = await docker.listVolumes({ filters: { label } })
+  await Promise.all((volumes ?? []).map((v) => ignoreGone(() => docker.getVolume(v.Name).remove())))
+  const networks = await docker.listNetworks({ filters: { label } })
+  await Promise.all(networks.map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
+}
+
 /** Force-removes a project's container, volume and networks (the bench's own projects only). */
 export async function removeProjectResources(docker: Dockerode, projectId: string): Promise<void> {
   await ignoreGone(() => docker.getContainer(containerName(projectId)).remove({ force: true }))
@@ -102,39 +116,6 @@ export async function waitProjectGone(docker: Dockerode, projectId: string, time
   return performance.now() - started
 }
 
-/**
- * A server starting on a fresh database reconciles every berth.managed container on the
- * engine and removes those whose project it does not know (WorkspaceService.reconcile). The
- * engine is shared (tests, e2e, other servers), so before our server starts, every project id
- * found on the engine is entered in our database as a placeholder: reconciliation then leaves
- * those workspaces alone (a running one is merely adopted: a WebSocket to its agent). Their
- * template names no folder, so our server can never re-create or seed one of them.
- */
-export async function shieldOtherWorkspaces(docker: Dockerode, databaseUrl: string): Promise<number> {
-  await applyMigrations(databaseUrl, migrationsDir, benchDbLog)
-  const containers = await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] } })
-  const ids = [...new Set(containers.map((c) => c.Labels[PROJECT_LABEL]).filter((id): id is string => Boolean(id)))]
-  if (ids.length === 0) return 0
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  try {
-    const ownerId = `benchshield${randomBytes(8).toString('hex')}`
-    await client.query(`INSERT INTO "User" ("id", "email", "name", "updatedAt") VALUES ($1, $2, 'Placeholder for other installations', now())`, [
-      ownerId,
-      `${ownerId}@example.test`,
-    ])
-    for (const id of ids) {
-      await client.query(
-        `INSERT INTO "Project" ("id", "ownerId", "name", "template", "updatedAt") VALUES ($1, $2, 'not ours', 'bench-placeholder-never-seeded', now()) ON CONFLICT DO NOTHING`,
-        [id, ownerId],
-      )
-    }
-  } finally {
-    await client.end()
-  }
-  return ids.length
-}
-
 // ── The bare-Docker baseline ────────────────────────────────────────────────────────────
 
 export interface BaselineWorkspace {
@@ -160,11 +141,10 @@ export function serverLimits(image: string): ContainerLimits {
  */
 export async function startBaselineWorkspace(docker: Dockerode, image: string, defer: Defer, timeoutMs = 30_000): Promise<BaselineWorkspace> {
   const id = `benchbase${randomBytes(6).toString('hex')}`
-  const labels = { [BASELINE_LABEL]: 'true' }
+  const labels = BASELINE_LABELS
   const container = docker.getContainer(containerName(id))
   let removed = false
   const remove = async () => {
-    if (removed) return
     removed = true
     await ignoreGone(() => container.remove({ force: true }))
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -176,13 +156,15 @@ export async function startBaselineWorkspace(docker: Dockerode, image: string, d
         await sleep(100)
       }
     }
-    const networks = await docker.listNetworks({ filters: { name: [networkName(id)] } })
+    const networks = await docker.listNetworks({ filters: { label: [`berth-bench.pid=${process.pid}`], name: [networkName(id)] } })
     await Promise.all(networks.filter((n) => n.Name === networkName(id)).map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
   }
   defer(`remove baseline ${containerName(id)}`, remove)
 
   let mark = performance.now()
+  // Removed meanwhile (Ctrl-C while a step was under way)? Then stop here; the sweep removes the rest.
   const lap = () => {
+    if (removed) throw new Error(`baseline ${containerName(id)} was removed while it started`)
     const now = performance.now()
     const took = now - mark
     mark = now

@@ -1,7 +1,7 @@
-// Socket.IO on Berth's HTTP server. The handshake is refused unless its Origin is exactly
-// Berth's own (the `cors` option would not protect the WebSocket transport), or, for
-// non-browser clients without an Origin, a bearer token is presented. Then the caller
-// must authenticate (session cookie or bearer token).
+// Socket.IO on Berth's HTTP server. A handshake carrying an Origin is refused unless it is
+// exactly Berth's own (the `cors` option would not protect the WebSocket transport). Clients
+// without an Origin (scripts; browsers always send one on WebSocket) may only authenticate
+// with a bearer token — never with the session cookie, which a browser attaches anywhere.
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts';
@@ -23,8 +23,7 @@ export interface SocketServerOptions {
 
 export function isHandshakeAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {
   const origin = req.headers.origin;
-  if (origin !== undefined) return allowedOrigins.includes(origin);
-  return bearerToken(req.headers.authorization) !== undefined;
+  return origin === undefined || allowedOrigins.includes(origin);
 }
 
 export function createSocketServer(httpServer: HttpServer, options: SocketServerOptions): BerthServer {
@@ -41,9 +40,11 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
   });
 
   io.use((socket, next) => {
-    const headers = { ...socket.request.headers };
+    const { origin, authorization, cookie } = socket.request.headers;
     const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof authToken === 'string' && !headers.authorization) headers.authorization = `Bearer ${authToken}`;
+    const bearer = bearerToken(authorization) ?? (typeof authToken === 'string' ? authToken : undefined);
+    // Without an Origin only a bearer token counts; with Berth's own Origin the cookie does too.
+    const headers = bearer !== undefined ? { authorization: `Bearer ${bearer}` } : origin !== undefined ? { cookie } : {};
     options.authenticator.authenticate(headers).then(
       (principal) => {
         if (!principal) return next(new Error('unauthorized'));

@@ -1,5 +1,6 @@
 // One terminal: a login shell in the workspace, its scrollback, and the browsers attached to
-// it. Output is batched (one message per few milliseconds, not per chunk) and flows with
+// it. Output after a quiet spell goes out at once (keystroke echo); while it keeps coming it
+// is batched (one message per few milliseconds, not per chunk). It flows with
 // backpressure: each browser acks every batch; while any browser has too much unacked
 // output the shell's stream is paused, so a flood (`yes`) is throttled at the source
 // instead of growing memory. A browser that stops acking is dropped, not waited for.
@@ -56,6 +57,7 @@ export class TerminalSession {
   private decoder = new StringDecoder('utf8');
   private pending = '';
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlushAt = 0;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
 
@@ -135,13 +137,18 @@ export class TerminalSession {
     this.hooks.onActivity();
     this.pending += text;
     if (this.pending.length >= this.limits.maxBatchChars) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.limits.batchDelayMs);
+    else if (!this.flushTimer) {
+      // After a quiet spell (a keystroke's echo) send at once; while output keeps coming, batch.
+      if (performance.now() - this.lastFlushAt >= this.limits.batchDelayMs) this.flush();
+      else this.flushTimer = setTimeout(() => this.flush(), this.limits.batchDelayMs);
+    }
   }
 
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.pending) return;
+    this.lastFlushAt = performance.now();
     const batch = this.pending;
     this.pending = '';
     this.scrollback.append(batch);
