@@ -40,6 +40,9 @@ export const DEFAULT_TERMINAL_LIMITS: TerminalLimits = {
   stallTimeoutMs: 10_000,
 };
 
+/** A batch this large means bulk output is streaming: coalesce the next ones on the timer. */
+const BULK_BATCH_CHARS = 1024;
+
 interface AttachedSink {
   sink: TerminalSink;
   unacked: number;
@@ -56,8 +59,9 @@ export class TerminalSession {
   private execDisposers: Disposer[] = [];
   private decoder = new StringDecoder('utf8');
   private pending = '';
-  private flushTimer: NodeJS.Timeout | undefined;
+  private flushTimer: { cancel(): void } | undefined;
   private lastFlushAt = 0;
+  private lastFlushSize = 0;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
 
@@ -118,7 +122,7 @@ export class TerminalSession {
     this.exec?.close();
     this.unbind();
     this.sinks.clear();
-    clearTimeout(this.flushTimer);
+    this.cancelFlush();
     clearTimeout(this.stallTimer);
   }
 
@@ -132,23 +136,35 @@ export class TerminalSession {
     this.paused = false;
   }
 
+  private cancelFlush(): void {
+    this.flushTimer?.cancel();
+    this.flushTimer = undefined;
+  }
+
   private onOutput(text: string): void {
     if (!text) return;
     this.hooks.onActivity();
     this.pending += text;
     if (this.pending.length >= this.limits.maxBatchChars) this.flush();
     else if (!this.flushTimer) {
-      // After a quiet spell (a keystroke's echo) send at once; while output keeps coming, batch.
-      if (performance.now() - this.lastFlushAt >= this.limits.batchDelayMs) this.flush();
-      else this.flushTimer = setTimeout(() => this.flush(), this.limits.batchDelayMs);
+      // Small, sparse output (a keystroke's echo) goes out at the end of this turn; while bulk
+      // output keeps coming (the last batch was big and recent), wait and send one batch.
+      const streaming = performance.now() - this.lastFlushAt < this.limits.batchDelayMs && this.lastFlushSize >= BULK_BATCH_CHARS;
+      if (streaming) {
+        const timer = setTimeout(() => this.flush(), this.limits.batchDelayMs);
+        this.flushTimer = { cancel: () => clearTimeout(timer) };
+      } else {
+        const immediate = setImmediate(() => this.flush());
+        this.flushTimer = { cancel: () => clearImmediate(immediate) };
+      }
     }
   }
 
   private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.cancelFlush();
     if (!this.pending) return;
     this.lastFlushAt = performance.now();
+    this.lastFlushSize = this.pending.length;
     const batch = this.pending;
     this.pending = '';
     this.scrollback.append(batch);
