@@ -32,9 +32,8 @@ test('create, rename, open, and delete a project', async ({ user, page, dashboar
   await expect(workbench.projectName).toHaveText(renamed);
   await expect(workbench.fileTree).toContainText('No files to show');
   await expect(workbench.editor).toContainText('No file open');
-  await expect(workbench.terminal).toContainText('No terminal yet');
   await expect(workbench.preview).toContainText('Nothing to preview');
-  for (const pane of [workbench.fileTree, workbench.editor, workbench.terminal, workbench.preview]) {
+  for (const pane of [workbench.fileTree, workbench.editor, workbench.preview]) {
     await expect(pane).toBeVisible();
     await expect(pane).toHaveAttribute('data-status', 'empty');
   }

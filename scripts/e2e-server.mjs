@@ -6,12 +6,15 @@
 // Signals are forwarded to the server, which stops its embedded PostgreSQL itself. The data
 // folder is removed only after the server has exited and no PostgreSQL still runs on it
 // (E2E_KEEP_DATA=1 keeps it for a post-mortem).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from './build.mjs';
+import { ensureDockerEngine } from './docker-engine.mjs';
 import { root, say } from './lib.mjs';
+import { ensureWorkspaceImage } from './workspace-image.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -31,7 +34,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 await build();
+await ensureDockerEngine();
+const workspaceImage = process.env.WORKSPACE_IMAGE || (await ensureWorkspaceImage({ quiet: true }));
 if (stopSignal) process.exit(130);
+// Its own scope: this server must not adopt or remove anyone else's workspaces, and its own
+// are removed when it exits.
+const scope = `e2e-${randomBytes(6).toString('hex')}`;
 
 // Under /tmp with mode 0755: as root, PostgreSQL runs as the `postgres` user, which must be
 // able to traverse into DATA_DIR/postgres (mkdtemp makes 0700 folders).
@@ -53,6 +61,8 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     DATABASE_URL: '',
     ALLOW_SIGNUP: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    WORKSPACE_IMAGE: workspaceImage,
+    WORKSPACE_SCOPE: scope,
   },
 });
 
@@ -82,7 +92,20 @@ function postgresStillRunning() {
   return false;
 }
 
+/** Removes this run's workspace containers, volumes and networks (all labelled with its scope). */
+function removeWorkspaces() {
+  const label = `label=berth.scope=${scope}`;
+  const ids = (args) => spawnSync('docker', args, { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const containers = ids(['ps', '-aq', '--filter', label]);
+  if (containers.length) spawnSync('docker', ['rm', '-f', ...containers]);
+  const volumes = ids(['volume', 'ls', '-q', '--filter', label]);
+  if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes]);
+  const networks = ids(['network', 'ls', '-q', '--filter', label]);
+  if (networks.length) spawnSync('docker', ['network', 'rm', ...networks]);
+}
+
 function cleanUp() {
+  removeWorkspaces();
   if (process.env.E2E_KEEP_DATA === '1') {
     say(`kept e2e data in ${dataDir}`);
     return;

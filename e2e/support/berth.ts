@@ -22,6 +22,12 @@ export type TemplateLabel = (typeof TEMPLATE_LABELS)[TemplateId];
 
 const random = (bytes = 6) => randomBytes(bytes).toString('hex');
 
+/**
+ * Browsers send Origin on every POST/PATCH/DELETE, and Berth refuses cookie-authenticated
+ * changes without its own (CSRF defence). Playwright's API requests send none: add it.
+ */
+export const sameOrigin = { Origin: `http://localhost:${Number(process.env.E2E_PORT ?? 3210)}` };
+
 /** A user nobody has used yet: unique email, valid password. */
 export function uniqueUser(label = 'user'): TestUser {
   const id = random();
@@ -55,13 +61,13 @@ export async function signInViaApi(request: APIRequestContext, user: TestUser): 
 }
 
 export async function createProjectViaApi(request: APIRequestContext, name: string, template: TemplateId = 'blank-node'): Promise<ProjectDto> {
-  const response = await request.post('/api/v1/projects', { data: { name, template } });
+  const response = await request.post('/api/v1/projects', { data: { name, template }, headers: sameOrigin });
   expect(response.status(), await response.text()).toBe(201);
   return (await response.json()) as ProjectDto;
 }
 
 export async function createTokenViaApi(request: APIRequestContext, name: string): Promise<CreatedTokenDto> {
-  const response = await request.post('/api/v1/tokens', { data: { name } });
+  const response = await request.post('/api/v1/tokens', { data: { name }, headers: sameOrigin });
   expect(response.status(), await response.text()).toBe(201);
   return (await response.json()) as CreatedTokenDto;
 }
@@ -253,6 +259,29 @@ export class WorkbenchPage {
 
   async toggleTerminal(): Promise<void> {
     await this.page.keyboard.press('Control+Backquote');
+  }
+
+  get workspaceStatus(): Locator {
+    return this.page.getByTestId('workspace-status');
+  }
+
+  get terminalTabs(): Locator {
+    return this.page.getByTestId('terminal-tab');
+  }
+
+  /** The visible terminal's screen (xterm renders its rows into the DOM). */
+  get activeTerminalScreen(): Locator {
+    return this.page.locator('[data-testid="terminal-view"]:not(.hidden) .xterm-rows');
+  }
+
+  async expectWorkspaceRunning(): Promise<void> {
+    await expect(this.workspaceStatus).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  }
+
+  /** Types into the visible terminal as a person would (click, then keys). */
+  async typeInTerminal(text: string): Promise<void> {
+    await this.page.locator('[data-testid="terminal-view"]:not(.hidden) [data-testid="xterm-host"]').click();
+    await this.page.keyboard.type(text);
   }
 }
 

@@ -29,6 +29,9 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     baseUrl: server.url,
     origin: config.origin,
     stop: async () => {
+      // Whatever a test left running in this server's scope goes with it.
+      const leftovers = await server.runtime.list().catch(() => []);
+      await Promise.all(leftovers.map((workspace) => server.runtime.remove(workspace.projectId).catch(() => undefined)));
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
