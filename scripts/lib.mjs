@@ -30,7 +30,15 @@ export async function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   say('installing dependencies (npm ci)…');
-  await run('npm', ['ci', '--no-audit', '--no-fund'], { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
+  const env = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+  try {
+    await run('npm', ['ci', '--no-audit', '--no-fund'], { env });
+  } catch (error) {
+    // A registry mirror that lacks another platform's optional binaries makes `npm ci` refuse
+    // the lockfile; `npm install` still installs exactly what this machine needs.
+    say(`npm ci failed (${error.message}); trying npm install`);
+    await run('npm', ['install', '--no-audit', '--no-fund'], { env });
+  }
 }
 
 const BUILD_INPUTS = ['app', 'components', 'server', 'prisma', 'public', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];

@@ -81,7 +81,7 @@ export function ProjectsDashboard() {
                   <Button variant="ghost" onClick={() => setRenaming(project)} aria-label={`Rename ${project.name}`} data-testid="rename-project">
                     Rename
                   </Button>
-                  <Button variant="ghost" className="text-danger" onClick={() => setDeleting(project)} aria-label={`Delete ${project.name}`} data-testid="delete-project">
+                  <Button variant="ghost-danger" onClick={() => setDeleting(project)} aria-label={`Delete ${project.name}`} data-testid="delete-project">
                     Delete
                   </Button>
                 </li>

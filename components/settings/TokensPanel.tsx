@@ -84,7 +84,7 @@ export function TokensPanel() {
                   {token.lastUsedAt ? `used ${relativeTime(token.lastUsedAt)}` : 'never used'}
                 </p>
               </div>
-              <Button variant="ghost" className="text-danger" onClick={() => void revoke(token.id)}>
+              <Button variant="ghost-danger" onClick={() => void revoke(token.id)}>
                 Revoke
               </Button>
             </li>
