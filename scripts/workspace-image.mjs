@@ -55,7 +55,10 @@ async function buildLocalBase() {
   if (!isRoot() || !commandExists('apt-get')) {
     throw new Error(`No image registry answers and this machine cannot build a local base (needs root and apt). Pull ${REGISTRY_BASE} on a machine that can and "docker load" it here.`);
   }
-  if (!commandExists('debootstrap')) await run('apt-get', ['install', '-y', '-qq', 'debootstrap'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  if (!commandExists('debootstrap')) {
+    await run('apt-get', ['update', '-qq']);
+    await run('apt-get', ['install', '-y', '-qq', 'debootstrap'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  }
   const rootfs = mkdtempSync(path.join(tmpdir(), 'berth-rootfs-'));
   try {
     await run('debootstrap', ['--variant=minbase', '--include=ca-certificates,git,curl,procps,bash,tini,less,passwd', 'bookworm', rootfs]);

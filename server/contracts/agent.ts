@@ -1,6 +1,7 @@
 // The wire contract between Berth's server and the workspace agent inside each container:
 // one WebSocket at /connect carrying JSON requests, responses and events.
 import { z } from 'zod';
+import type { FileChange, FileEntry } from './files';
 
 export const AGENT_PORT = 7777;
 export const AGENT_PROTOCOL_VERSION = 1;
@@ -31,8 +32,45 @@ export interface AgentHealth {
   node: string;
 }
 
-/** Methods the agent answers, with their params and results. */
+/** Methods the agent answers, with their params and results. Paths are relative to /workspace. */
 export interface AgentMethods {
   ping: { params: { sentAt: number }; result: { sentAt: number; agentTime: number } };
   health: { params: undefined; result: AgentHealth };
+  'fs.list': { params: { path: string }; result: FileEntry[] };
+  'fs.stat': { params: { path: string }; result: FileEntry };
+  /** Creates the folder and any missing parents. */
+  'fs.mkdir': { params: { path: string }; result: FileEntry };
+  /** Refuses to overwrite an existing target (error code 'exists'). */
+  'fs.move': { params: { from: string; to: string }; result: FileEntry };
+  /** Files, or folders recursively. */
+  'fs.delete': { params: { path: string }; result: null };
+  /** Also watch a heavy folder (node_modules, .git) that the tree opened. */
+  'fs.watch': { params: { path: string }; result: null };
 }
+
+/** Events the agent pushes over the same connection. */
+export interface AgentEvents {
+  /** Debounced (≤ 50 ms window), coalesced changes under /workspace. */
+  'fs.changed': FileChange[];
+}
+
+/**
+ * Error codes the agent answers with (RPC `error.code`, or the HTTP status on /fs/content):
+ * bad_path 400 · not_found 404 · exists 409 · conflict 412 · too_large 413 · not_a_file 400 ·
+ * not_a_dir 400 (fs.list of a file) · failed 500. HTTP errors answer JSON {error: code, message}.
+ * File content travels over HTTP, not the RPC socket:
+ *   GET /fs/content?path=P            → 200 raw bytes, header X-Berth-Version
+ *   PUT /fs/content?path=P&maxBytes=N → 200 {version, size}; header If-Match: <version> (stale → 412
+ *   with {currentVersion}), or If-None-Match: * (exists → 412); written to a temp file and renamed.
+ */
+export const AGENT_FILE_ERROR_STATUS = {
+  bad_path: 400,
+  not_a_file: 400,
+  not_a_dir: 400,
+  not_found: 404,
+  exists: 409,
+  conflict: 412,
+  too_large: 413,
+  failed: 500,
+} as const;
+export type AgentFileErrorCode = keyof typeof AGENT_FILE_ERROR_STATUS;

@@ -6,3 +6,4 @@ export * from './socket';
 export * from './agent';
 export * from './workspace';
 export * from './terminal';
+export * from './files';

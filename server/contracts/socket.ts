@@ -2,6 +2,7 @@
 // Shared by the server (which parses every inbound payload) and the browser client.
 import { z } from 'zod';
 import type { ProjectDto } from './projects';
+import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
 import type { TerminalAttachDto, TerminalDto } from './terminal';
 import type { WorkspaceStatusDto } from './workspace';
 
@@ -26,6 +27,18 @@ export interface ClientToServerEvents {
   'terminal:rename': Call<{ terminalId: string; title: string }, TerminalDto>;
   'terminal:restart': Call<{ terminalId: string; cols: number; rows: number }, TerminalAttachDto>;
   'terminal:close': Call<{ terminalId: string }, null>;
+  'fs:list': Call<{ projectId: string; path: string }, FileEntry[]>;
+  'fs:read': Call<{ projectId: string; path: string }, ReadResult>;
+  /** Error code 'conflict' when baseVersion is stale, 'locked' when someone holds a lock. */
+  'fs:write': Call<{ projectId: string; path: string; content: string; baseVersion: string | null }, { version: string; size: number }>;
+  'fs:create': Call<{ projectId: string; path: string; kind: 'file' | 'dir' }, FileEntry>;
+  'fs:move': Call<{ projectId: string; from: string; to: string }, FileEntry>;
+  'fs:delete': Call<{ projectId: string; path: string }, null>;
+  'fs:lock': Call<{ projectId: string; path: string; ttlSeconds: number }, FileLockDto>;
+  'fs:unlock': Call<{ projectId: string; path: string }, null>;
+  /** Start watching a heavy folder the tree opened. */
+  'fs:watch': Call<{ projectId: string; path: string }, null>;
+  'fs:locks': Call<{ projectId: string }, FileLockDto[]>;
 }
 
 export interface ServerToClientEvents {
@@ -36,6 +49,8 @@ export interface ServerToClientEvents {
   'terminal:output': (payload: { terminalId: string; data: string }, ack: () => void) => void;
   'terminal:updated': (terminal: TerminalDto) => void;
   'terminal:closed': (payload: { terminalId: string }) => void;
+  'fs:changed': (payload: { projectId: string; changes: FileChange[] }) => void;
+  'fs:locks': (payload: { projectId: string; locks: FileLockDto[] }) => void;
   /** This browser stopped acking output and was detached; attach again to catch up. */
   'terminal:detached': (payload: { terminalId: string }) => void;
 }

@@ -7,7 +7,7 @@ import type { TemplateId, WorkspaceState, WorkspaceStatusDto } from '../contract
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { TypedEmitter, type Disposer } from '../core/typed-emitter';
-import { EngineUnavailableError, type RuntimeDriver, type RuntimeEvent } from '../runtime';
+import { EngineUnavailableError, type AgentEndpoint, type RuntimeDriver, type RuntimeEvent } from '../runtime';
 import { AgentConnection } from './agent-connection';
 import { idleInfo, isIdle } from './idle-policy';
 
@@ -28,6 +28,7 @@ interface Entry {
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
   startedAt?: Date;
   agent?: AgentConnection;
+  endpoint?: AgentEndpoint;
   starting?: Promise<WorkspaceStatusDto>;
   stopping?: Promise<WorkspaceStatusDto>;
   clients: Map<string, number>;
@@ -35,7 +36,11 @@ interface Entry {
 }
 
 export class WorkspaceService {
-  readonly events = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>();
+  readonly events = new TypedEmitter<{
+    onDidChangeStatus: WorkspaceStatusDto;
+    /** A (re)connected agent: subscribe to its events (file changes) here. */
+    onDidConnectAgent: { projectId: string; agent: AgentConnection };
+  }>();
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly offRuntime: Disposer;
@@ -63,6 +68,12 @@ export class WorkspaceService {
     };
   }
 
+  /** The agent's HTTP endpoint (file content streams over HTTP, not the RPC socket). */
+  agentEndpoint(projectId: string): AgentEndpoint | undefined {
+    const entry = this.entries.get(projectId);
+    return entry?.state === 'running' ? entry.endpoint : undefined;
+  }
+
   /** The agent connection of a running workspace. */
   agent(projectId: string): AgentConnection | undefined {
     const entry = this.entries.get(projectId);
@@ -83,6 +94,8 @@ export class WorkspaceService {
         if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
         entry.agent?.close();
         entry.agent = await AgentConnection.connect(workspace.agent);
+        entry.endpoint = workspace.agent;
+        this.events.emit('onDidConnectAgent', { projectId, agent: entry.agent });
         this.watchAgent(projectId, entry.agent);
         entry.lastActivityAt = this.now();
         this.update(projectId, { state: 'running', startedAt: workspace.startedAt ?? new Date(), lastExit: undefined });
