@@ -52,7 +52,7 @@ export function TokensPanel() {
           <div className="flex-1">
             <TextField label="Token name" name="name" required maxLength={64} placeholder="ci-scripts" error={firstFieldError(error, 'name')} />
           </div>
-          <Button type="submit">Create token</Button>
+          <Button type="submit" className="h-[38px]">Create token</Button>
         </form>
 
         {created ? (

@@ -100,7 +100,10 @@ export class WorkspaceService {
         entry.lastActivityAt = this.now();
         this.update(projectId, { state: 'running', startedAt: workspace.startedAt ?? new Date(), lastExit: undefined });
       } catch (error) {
-        this.log.warn({ projectId, err: error }, 'workspace failed to start');
+        // A project deleted while its workspace was starting is not worth a warning.
+        const gone = error instanceof HttpError && error.status === 404;
+        if (gone) this.log.info({ projectId }, 'workspace start cancelled: project deleted');
+        else this.log.warn({ projectId, err: error }, 'workspace failed to start');
         this.update(projectId, { state: 'error', error: describeError(error) });
       } finally {
         entry.starting = undefined;
