@@ -30,13 +30,14 @@ test('create, rename, open, and delete a project', async ({ user, page, dashboar
   await workbench.expectOpen(id);
   await workbench.expectConnected();
   await expect(workbench.projectName).toHaveText(renamed);
-  await expect(workbench.fileTree).toContainText('No files to show');
+  // The tree lists the template's files once the workspace runs; no file is open yet.
+  await expect(workbench.fileTree).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(workbench.fileTree.getByTestId('file-node').first()).toBeVisible();
   await expect(workbench.editor).toContainText('No file open');
+  await expect(workbench.editor).toHaveAttribute('data-status', 'empty');
   await expect(workbench.preview).toContainText('Nothing to preview');
-  for (const pane of [workbench.fileTree, workbench.editor, workbench.preview]) {
-    await expect(pane).toBeVisible();
-    await expect(pane).toHaveAttribute('data-status', 'empty');
-  }
+  await expect(workbench.preview).toBeVisible();
+  await expect(workbench.preview).toHaveAttribute('data-status', 'empty');
 
   // Ctrl+` hides and shows the terminal panel; the editor stays.
   await workbench.toggleTerminal();

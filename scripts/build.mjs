@@ -2,10 +2,13 @@
 // Skips the work when nothing it is made from changed (hash in dist/build-hash).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { copyMonaco } from './copy-monaco.mjs';
 import { bin, ensureDependencies, root, run, say, sourceHash } from './lib.mjs';
 
 export async function build({ force = false } = {}) {
   await ensureDependencies();
+  // Monaco is served from Berth's own origin (public/monaco), never from a CDN.
+  copyMonaco();
   const hashFile = path.join(root, 'dist', 'build-hash');
   const hash = sourceHash();
   const built = existsSync(hashFile) && existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(path.join(root, 'dist', 'server.mjs'));

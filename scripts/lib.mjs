@@ -42,7 +42,8 @@ export async function ensureDependencies() {
 }
 
 const BUILD_INPUTS = ['app', 'components', 'server', 'prisma', 'public', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
-const SKIP = new Set(['node_modules', '.next', 'generated']);
+// public/monaco is copied from node_modules (covered by package-lock.json); thousands of files.
+const SKIP = new Set(['node_modules', '.next', 'generated', 'monaco']);
 
 function hashTree(hash, target) {
   if (!existsSync(target)) return;

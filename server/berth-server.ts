@@ -19,6 +19,7 @@ import {
   TokenService,
   UserService,
 } from './auth';
+import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
 import { createApiRouter, createRequestHandler } from './http';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { DockerDriver, type RuntimeDriver } from './runtime';
@@ -33,6 +34,8 @@ export interface BerthServer {
   database: Database;
   workspaces: WorkspaceService;
   terminals: TerminalService;
+  files: FileService;
+  locks: LockService;
   runtime: RuntimeDriver;
   url: string;
   close(): Promise<void>;
@@ -120,7 +123,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     log.child({ module: 'terminals' }),
   );
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const locks = new LockService();
+  const files = new FileService(projects, workspaces, locks, new AgentContentClient(), { maxBytes: config.FILE_MAX_MB * 1024 * 1024 });
+
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
   const handleRequest = createRequestHandler(
     {
       api,
@@ -138,12 +144,15 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     registerProjectSocketHandlers(socket, projects, socketLog);
     registerWorkspaceSocketHandlers(socket, projects, workspaces, socketLog);
     registerTerminalSocketHandlers(socket, projects, terminals, socketLog);
+    registerFileSocketHandlers(socket, files, locks, users, socketLog);
   });
 
   const disposers: Disposer[] = [
     broadcastProjectChanges(io, projects),
     broadcastWorkspaceStatus(io, workspaces),
     broadcastTerminalChanges(io, terminals),
+    broadcastFileChanges(io, workspaces, log.child({ module: 'files' })),
+    broadcastLockChanges(io, locks),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       workspaces.remove(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'));
@@ -162,6 +171,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const closeServices = async () => {
     for (const dispose of disposers) dispose();
     terminals.dispose();
+    files.dispose();
+    locks.dispose();
     workspaces.dispose();
     await runtime.dispose();
     await database.close();
@@ -190,5 +201,5 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       await closeServices();
     })());
 
-  return { httpServer, database, workspaces, terminals, runtime, url: `http://127.0.0.1:${port}`, close };
+  return { httpServer, database, workspaces, terminals, files, locks, runtime, url: `http://127.0.0.1:${port}`, close };
 }

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   /** Labels this installation's workspaces, so Berths sharing one engine never adopt or reap each other's. */
   WORKSPACE_SCOPE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes').default('default'),
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
+  /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
+  FILE_MAX_MB: z.coerce.number().min(1).max(10_240).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

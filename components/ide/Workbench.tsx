@@ -2,7 +2,11 @@
 import { useEffect, useState } from 'react';
 import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
+import { EditorStore } from './editor/editor-store';
+import { EditorPane } from './editor/EditorPane';
 import { EmptyPane, PaneTitle } from './EmptyPane';
+import { FileTreeStore } from './files/file-tree-store';
+import { FileTree } from './files/FileTree';
 import { WorkspaceStatusBar } from './status/WorkspaceStatusBar';
 import { TerminalPanel } from './terminal/TerminalPanel';
 import { useWorkbench } from './use-workbench';
@@ -10,6 +14,11 @@ import { useWorkbench } from './use-workbench';
 export function Workbench({ projectId }: { projectId: string }) {
   const [terminalOpen, setTerminalOpen] = useState(true);
   const { socket, connection, epoch, project, workspace, error } = useWorkbench(projectId);
+  // One tree and one editor store per mounted workbench (never module singletons).
+  const [tree] = useState(() => new FileTreeStore(projectId));
+  const [editor] = useState(() => new EditorStore(projectId));
+  useEffect(() => () => editor.dispose(), [editor]);
+  const running = workspace?.state === 'running';
 
   // Ctrl+` toggles the terminal panel, as in VS Code.
   useEffect(() => {
@@ -23,14 +32,7 @@ export function Workbench({ projectId }: { projectId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const editorArea = (
-    <div className="flex h-full flex-col">
-      <PaneTitle>Editor</PaneTitle>
-      <div className="min-h-0 flex-1">
-        <EmptyPane testId="editor-pane" title="No file open" hint="Pick a file in the tree to edit it here. Ctrl+S saves." />
-      </div>
-    </div>
-  );
+  const editorArea = <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />;
   const terminalArea = socket ? (
     <TerminalPanel socket={socket} epoch={epoch} projectId={projectId} workspace={workspace} />
   ) : (
@@ -47,12 +49,7 @@ export function Workbench({ projectId }: { projectId: string }) {
       </AppHeader>
       <div className="min-h-0 flex-1">
         <SplitPane direction="horizontal" initial={18} min={10} max={40} storageKey="tree">
-          <div className="flex h-full flex-col">
-            <PaneTitle>Files</PaneTitle>
-            <div className="min-h-0 flex-1">
-              <EmptyPane testId="file-tree-pane" title="No files to show" hint="The project's files appear here once its workspace is running." />
-            </div>
-          </div>
+          <FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />
           <SplitPane direction="horizontal" initial={62} min={25} max={85} storageKey="preview">
             {terminalOpen ? (
               <SplitPane direction="vertical" initial={65} min={20} max={90} storageKey="terminal">

@@ -2,4 +2,4 @@
 // scripts/workspace-image.mjs). Imports nothing from server/ but server/contracts/.
 // Its entry is main.ts; nothing on the server imports this folder.
 export { createSecretCheck } from './secret-check';
-export { serveConnection } from './connection';
+export { ConnectionHub, serveConnection } from './connection';

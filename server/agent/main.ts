@@ -3,26 +3,41 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { AGENT_PORT } from '../contracts/agent';
-import { serveConnection } from './connection';
+import { ConnectionHub } from './connection';
+import { createFsHandlers } from './fs-handlers';
+import { PathGuard } from './fs/path-guard';
+import { WorkspaceWatcher } from './fs/watcher';
+import { createHttpRoutes } from './http-routes';
 import { health, rpcHandlers } from './rpc-handlers';
 import { createSecretCheck } from './secret-check';
 
 const secret = process.env.BERTH_AGENT_SECRET ?? '';
 const port = Number(process.env.BERTH_AGENT_PORT ?? AGENT_PORT);
+// Configurable so the agent can run outside a container (tests, local development).
+const workspaceRoot = process.env.BERTH_WORKSPACE_ROOT || '/workspace';
 const isAuthorised = createSecretCheck(secret);
 // The secret must not leak to processes the user starts from this one.
 delete process.env.BERTH_AGENT_SECRET;
+
+const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...fields }));
+const guard = new PathGuard(workspaceRoot);
+let watcher: WorkspaceWatcher | undefined;
+const hub = new ConnectionHub({
+  ...rpcHandlers,
+  ...createFsHandlers({ guard, watch: async (path) => watcher?.watchOnRequest(path) }),
+});
+const route = createHttpRoutes({ guard, health });
 
 const server = createServer((req, res) => {
   if (!isAuthorised(req)) {
     res.writeHead(401, { 'Content-Type': 'text/plain' }).end('unauthorised');
     return;
   }
-  if (req.method === 'GET' && req.url === '/health') {
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(health()));
-    return;
-  }
-  res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+  route(req, res).catch((error: unknown) => {
+    log('http route failed', { error: String(error) });
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  });
 });
 
 const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
@@ -31,13 +46,26 @@ server.on('upgrade', (req, socket, head) => {
     socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
     return;
   }
-  sockets.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, rpcHandlers));
+  sockets.handleUpgrade(req, socket, head, (ws) => hub.serve(ws));
 });
 
-server.listen(port, '0.0.0.0', () => console.log(JSON.stringify({ msg: 'berth agent listening', port })));
+server.listen(port, '0.0.0.0', () => log('berth agent listening', { port }));
+
+// Watching starts after listening: a big tree must not delay the agent's health check.
+guard
+  .realRoot()
+  .then(async (root) => {
+    watcher = new WorkspaceWatcher({ root, log, onChanges: (changes) => hub.broadcast('fs.changed', changes) });
+    const startedAt = Date.now();
+    await watcher.start();
+    log('file watcher ready', { watchers: watcher.watchedCount, ms: Date.now() - startedAt });
+  })
+  .catch((error: unknown) => log('file watcher failed to start', { error: String(error) }));
 
 const stop = () => {
-  sockets.clients.forEach((client) => client.terminate());
+  watcher?.dispose();
+  hub.closeAll();
+  sockets.close();
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 };

@@ -1,4 +1,4 @@
-// The methods the agent answers over its connection. Later issues add files, watching and ports.
+// The methods the agent answers over its connection; the fs.* ones live in fs-handlers.ts.
 import { AGENT_PROTOCOL_VERSION, type AgentHealth } from '../contracts/agent';
 
 const startedAt = Date.now();

@@ -36,21 +36,34 @@ export interface AgentHealth {
 export interface AgentMethods {
   ping: { params: { sentAt: number }; result: { sentAt: number; agentTime: number } };
   health: { params: undefined; result: AgentHealth };
+  /** Folders first, then by name (code-unit order); a symlinked folder inside the root is followed. */
   'fs.list': { params: { path: string }; result: FileEntry[] };
+  /** By lstat: a symlink is reported as kind 'symlink', not followed ('' = the root). */
   'fs.stat': { params: { path: string }; result: FileEntry };
   /** Creates the folder and any missing parents. */
   'fs.mkdir': { params: { path: string }; result: FileEntry };
-  /** Refuses to overwrite an existing target (error code 'exists'). */
+  /**
+   * Refuses to overwrite an existing target (error code 'exists'); creates the target's missing
+   * parent folders. A symlink moves as the link.
+   */
   'fs.move': { params: { from: string; to: string }; result: FileEntry };
-  /** Files, or folders recursively. */
+  /** Files, or folders recursively; a symlink is removed as the link, never its target. */
   'fs.delete': { params: { path: string }; result: null };
-  /** Also watch a heavy folder (node_modules, .git) that the tree opened. */
+  /**
+   * Also watch a heavy folder (node_modules, .git) that the tree opened: that one folder's
+   * children, not its sub-folders (ask again for each one opened). Outside heavy folders every
+   * folder is watched already, so this is a no-op there. Lasts until the folder is deleted.
+   */
   'fs.watch': { params: { path: string }; result: null };
 }
 
 /** Events the agent pushes over the same connection. */
 export interface AgentEvents {
-  /** Debounced (≤ 50 ms window), coalesced changes under /workspace. */
+  /**
+   * Debounced (≤ 50 ms window), coalesced changes under /workspace, classified by lstat when
+   * sent: a rename is 'deleted' + 'created'; an atomic save (temp + rename) is one 'changed'.
+   * Folders get 'created'/'deleted' only. Nothing from inside heavy folders unless fs.watch asked.
+   */
   'fs.changed': FileChange[];
 }
 
@@ -62,6 +75,11 @@ export interface AgentEvents {
  *   GET /fs/content?path=P            → 200 raw bytes, header X-Berth-Version
  *   PUT /fs/content?path=P&maxBytes=N → 200 {version, size}; header If-Match: <version> (stale → 412
  *   with {currentVersion}), or If-None-Match: * (exists → 412); written to a temp file and renamed.
+ * Details: both follow a final symlink only when it stays inside the root (else bad_path). PUT
+ * creates missing parent folders, keeps the replaced file's mode, answers 413 as soon as the
+ * body (or its Content-Length) passes maxBytes (default and ceiling 256 MiB), and 412's
+ * currentVersion is null when the file does not exist. GET answers Content-Length and
+ * Content-Type: application/octet-stream; HEAD answers the headers only.
  */
 export const AGENT_FILE_ERROR_STATUS = {
   bad_path: 400,

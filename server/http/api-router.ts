@@ -1,9 +1,11 @@
 // Builds the /api/v1 router from its resources.
 import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
+import type { FileService } from '../files';
 import type { ProjectService } from '../projects';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
+import { addFileRoutes } from './files.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addTokenRoutes } from './tokens.routes';
@@ -15,6 +17,7 @@ export interface ApiServices {
   tokens: TokenService;
   projects: ProjectService;
   workspaces: WorkspaceService;
+  files: FileService;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
@@ -27,5 +30,6 @@ export function createApiRouter(services: ApiServices): Router {
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
+  addFileRoutes(router, services.files);
   return router;
 }

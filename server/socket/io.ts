@@ -31,7 +31,8 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     // Next.js handles other upgrade requests (its dev HMR socket); leave them alone.
     destroyUpgrade: false,
     serveClient: false,
-    maxHttpBufferSize: 1e6,
+    // fs:write carries a whole editable file (up to 5 MB of text, more once JSON-escaped).
+    maxHttpBufferSize: 8e6,
     allowRequest: (req, callback) => {
       const allowed = isHandshakeAllowed(req, options.allowedOrigins);
       if (!allowed) options.log.warn({ origin: req.headers.origin }, 'socket handshake refused: origin not allowed');

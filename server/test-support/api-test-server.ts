@@ -2,10 +2,11 @@
 // integration tests, plus helpers to sign up, sign in through next-auth and call the API.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBerthServer, type BerthServer } from '../berth-server';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../core/logger';
 
 export interface TestServer {
@@ -18,16 +19,25 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'berth-int-'));
   await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
   const inherited = process.env.WORKSPACE_IMAGE ? { WORKSPACE_IMAGE: process.env.WORKSPACE_IMAGE } : {};
   // Its own scope: concurrent test servers must never adopt or reap each other's workspaces.
   const scope = `test-${randomBytes(6).toString('hex')}`;
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...inherited, ...env });
-  const server = await startBerthServer({ config, log });
+  // BERTH_URL (the allowed Origin) needs the port before listening: take a free one, and
+  // try another if something grabbed it in between.
+  let config: Config | undefined;
+  let server: BerthServer | undefined;
+  for (let attempt = 0; !server; attempt++) {
+    config = loadConfig({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...inherited, ...env });
+    try {
+      server = await startBerthServer({ config, log });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 4) throw error;
+    }
+  }
   return {
     server,
     baseUrl: server.url,
-    origin: config.origin,
+    origin: config!.origin,
     stop: async () => {
       // Whatever a test left running in this server's scope goes with it.
       const leftovers = await server.runtime.list().catch(() => []);
@@ -36,6 +46,17 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export interface TestUser {

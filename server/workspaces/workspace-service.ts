@@ -44,6 +44,7 @@ export class WorkspaceService {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly offRuntime: Disposer;
+  private disposed = false;
 
   constructor(
     private readonly driver: RuntimeDriver,
@@ -81,6 +82,7 @@ export class WorkspaceService {
   }
 
   start(projectId: string): Promise<WorkspaceStatusDto> {
+    if (this.disposed) return Promise.resolve(this.status(projectId));
     const entry = this.entry(projectId);
     if (entry.starting) return entry.starting;
     if (entry.state === 'running' && entry.agent?.isOpen) return Promise.resolve(this.status(projectId));
@@ -198,6 +200,8 @@ export class WorkspaceService {
   }
 
   dispose(): void {
+    // Shutting down: agent sockets closing now must not trigger reconnects.
+    this.disposed = true;
     this.offRuntime();
     for (const entry of this.entries.values()) entry.agent?.close();
   }

@@ -1,0 +1,80 @@
+'use client';
+// Monaco for one tab: the model is the store's (file:///workspace/<path>), so switching tabs
+// keeps undo history and view state, and the TypeScript worker sees every open file.
+import Editor, { DiffEditor, type Monaco } from '@monaco-editor/react';
+import { useEffect, useId, useRef } from 'react';
+import { configureMonaco, MONACO_THEMES } from './monaco-setup';
+import type { EditorTheme } from './editor-types';
+
+const OPTIONS = {
+  automaticLayout: true,
+  fontSize: 13,
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  tabSize: 2,
+  fixedOverflowWidgets: true,
+} as const;
+
+function Loading() {
+  return <div className="flex h-full items-center justify-center text-xs text-muted">Loading editor…</div>;
+}
+
+export function CodeEditor({ uri, theme, readOnly }: { uri: string; theme: EditorTheme; readOnly: boolean }) {
+  return (
+    <div className="h-full" data-testid="monaco-host" data-readonly={String(readOnly)}>
+      <Editor
+        path={uri}
+        keepCurrentModel
+        saveViewState
+        theme={MONACO_THEMES[theme]}
+        beforeMount={configureMonaco}
+        loading={<Loading />}
+        options={{ ...OPTIONS, readOnly, domReadOnly: readOnly, readOnlyMessage: { value: 'This file is read-only right now.' } }}
+      />
+    </div>
+  );
+}
+
+export function ConflictDiff({ disk, mine, language, theme }: { disk: string; mine: string; language: string; theme: EditorTheme }) {
+  // Own the diff's two models: the wrapper would dispose them before the widget lets go.
+  const key = useId().replace(/[^a-z0-9]/gi, '');
+  const paths = { original: `inmemory://berth-compare/${key}/disk`, modified: `inmemory://berth-compare/${key}/mine` };
+  const monacoRef = useRef<Monaco | null>(null);
+  useEffect(
+    () => () => {
+      const monaco = monacoRef.current;
+      if (!monaco) return;
+      setTimeout(() => {
+        for (const path of [paths.original, paths.modified]) monaco.editor.getModel(monaco.Uri.parse(path))?.dispose();
+      }, 100);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- paths derive from the stable key
+    [key],
+  );
+  return (
+    <div className="flex h-full flex-col" data-testid="conflict-diff">
+      <div className="flex shrink-0 text-[11px] uppercase tracking-wide text-muted">
+        <span className="flex-1 px-3 py-1">On disk (theirs)</span>
+        <span className="flex-1 px-3 py-1">Yours (unsaved)</span>
+      </div>
+      <div className="min-h-0 flex-1">
+        <DiffEditor
+          original={disk}
+          modified={mine}
+          language={language}
+          theme={MONACO_THEMES[theme]}
+          originalModelPath={paths.original}
+          modifiedModelPath={paths.modified}
+          keepCurrentOriginalModel
+          keepCurrentModifiedModel
+          beforeMount={configureMonaco}
+          onMount={(_editor, monaco) => {
+            monacoRef.current = monaco;
+          }}
+          loading={<Loading />}
+          options={{ ...OPTIONS, readOnly: true, originalEditable: false, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false }}
+        />
+      </div>
+    </div>
+  );
+}
