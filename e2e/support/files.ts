@@ -35,7 +35,9 @@ export class FilesPanel {
     await this.page.getByTestId('new-file').click();
     const input = this.page.getByTestId('file-tree-input');
     await input.fill(name);
-    await input.press('Enter');
+    // Like a person: Enter goes to whatever has focus. (A re-render that blurs the input
+    // commits the name too, and then the input is gone before a locator.press could run.)
+    await this.page.keyboard.press('Enter');
     await expect(this.node(name)).toBeVisible();
     await expect(this.tab(name)).toHaveAttribute('aria-selected', 'true');
   }

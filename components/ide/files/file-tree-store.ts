@@ -19,6 +19,8 @@ export interface FileTreeState {
 const sortEntries = (entries: FileEntry[]) =>
   [...entries].sort((a, b) => (a.kind === 'dir') !== (b.kind === 'dir') ? (a.kind === 'dir' ? -1 : 1) : a.name.localeCompare(b.name, undefined, { numeric: true }));
 
+const HOME_FOLDER = '.home';
+
 export class FileTreeStore extends ExternalStore<FileTreeState> {
   private socket: WorkbenchSocket | null = null;
   private pending = new Set<string>();
@@ -76,7 +78,9 @@ export class FileTreeStore extends ExternalStore<FileTreeState> {
         await call(socket, 'fs:watch', { projectId: this.projectId, path: dir });
         this.watched.add(dir);
       }
-      const entries = await call(socket, 'fs:list', { projectId: this.projectId, path: dir });
+      const listed = await call(socket, 'fs:list', { projectId: this.projectId, path: dir });
+      // The home folder lives in the volume (shell history, npm cache) but is not project code.
+      const entries = dir === '' ? listed.filter((entry) => entry.name !== HOME_FOLDER) : listed;
       this.setState((s) => {
         const { [dir]: _loading, ...loading } = s.loading;
         const { [dir]: _error, ...errors } = s.errors;

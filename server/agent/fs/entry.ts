@@ -2,8 +2,11 @@
 import type { BigIntStats } from 'node:fs';
 import type { FileEntry, FileKind } from '../../contracts/files';
 
-/** Folders that are listed but neither watched nor expanded by default. */
-export const HEAVY_DIRS = new Set(['node_modules', '.git', '.next', '.nuxt', '.turbo', '.cache', '.parcel-cache', '.svelte-kit', 'dist', 'coverage', '.venv', '__pycache__', 'target']);
+/**
+ * Folders that are listed but neither watched nor expanded by default. `.home` is the user's
+ * home folder (shell history, npm cache): busy, and not project code.
+ */
+export const HEAVY_DIRS = new Set(['node_modules', '.git', '.next', '.nuxt', '.turbo', '.cache', '.parcel-cache', '.svelte-kit', 'dist', 'coverage', '.venv', '__pycache__', 'target', '.home']);
 
 /** The agent's own temp files (atomic writes); never listed as changes. */
 export const TEMP_PREFIX = '.berth-tmp-';

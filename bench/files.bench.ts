@@ -1,0 +1,495 @@
+// Figure 5: files. (1) Save round trip of a 100 KB file: fs:write on a socket.io-client acting as
+// the browser, until its ack — next to a raw HTTP PUT of the same bytes straight to the
+// workspace agent (its published port and secret, read from the container), in interleaved
+// blocks; plus the round trip of fs:locks (socket + ownership check, no agent) as the floor of
+// any file call, and both saves with a 10-byte file to split fixed from per-byte cost. (2) `touch` in the container → fs:changed at the client: one long-lived bash
+// (exec, stdin pipe) takes `touch f<i>` lines; timed from writing the line to the event for that
+// path, next to the agent's own fs.changed on a direct connection and the shell's own marker.
+// (3) fs:list of a folder of 10,000 files, next to the agent's fs.list RPC on a direct
+// connection and bare `ls -f | wc -l` / `ls -lU | wc -l` in the same long-lived shell; and
+// how many of the 10,000 'created' changes reached the client.
+import { Agent, request as httpRequest } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { PassThrough } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
+import type Dockerode from 'dockerode'
+import type { FileChange } from '../server/contracts'
+import type { AgentEndpoint } from '../server/runtime'
+import { agentEndpointOf } from '../server/runtime/docker/container-spec'
+import { containerName, SCOPE_LABEL } from '../server/runtime/docker/names'
+import { AgentConnection } from '../server/workspaces/agent-connection'
+import { runBench } from './lib/cleanup'
+import { call, connectSocket, createProject, startBenchServer, waitForState, type BenchSocket } from './lib/berth'
+import { prepareDocker } from './lib/docker'
+import { sleep } from './lib/process'
+import { writeSection } from './lib/results'
+import { ms, rounded, summarize, type Summary } from './lib/stats'
+import { printTable, verdict, type Cell } from './lib/table'
+
+const FILE_BYTES = 100 * 1024
+const SAVES = 200
+const SAVE_WARMUP = 20
+const SAVE_BLOCK = 20
+const GOAL_SAVE_P50_MS = 10
+const GOAL_SAVE_P99_MS = 50
+const TOUCHES = 100
+const TOUCH_WARMUP = 5
+/** Pause between touches: longer than the agent's debounce window (40 ms), so each is its own batch. */
+const TOUCH_GAP_MS = 80
+const GOAL_TOUCH_P50_MS = 150
+const BIG_FILES = 10_000
+const LISTS = 20
+const LIST_WARMUP = 2
+const GOAL_LIST_P50_MS = 100
+const STEP_TIMEOUT_MS = 10_000
+
+// ── A long-lived shell in the container ──────────────────────────────────────────────────
+
+interface Shell {
+  /** Writes one line to bash's stdin; returns the time it was written. */
+  write(line: string): number
+  /** Runs `command`, resolves with its stdout (without the marker) and when the marker arrived. */
+  run(command: string, timeoutMs?: number): Promise<{ output: string; status: number; at: number }>
+  close(): void
+}
+
+/**
+ * `docker exec -i <container> bash` through the engine API, as the workspace user in
+ * /workspace, no tty: bash reads stdin a line at a time and runs each as it arrives, so no
+ * exec start-up is counted per command. stdout and stderr are demultiplexed.
+ */
+async function openShell(docker: Dockerode, container: Dockerode.Container): Promise<Shell> {
+  const exec = await container.exec({
+    Cmd: ['bash'],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    User: '1000:1000',
+    WorkingDir: '/workspace',
+    Env: ['BERTH_AGENT_SECRET='],
+  })
+  const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  docker.modem.demuxStream(stream, stdout, stderr)
+  stream.on('error', () => undefined)
+  const decoder = new StringDecoder('utf8')
+  let text = ''
+  let waiter: { marker: RegExp; resolve: (match: RegExpExecArray, at: number) => void } | undefined
+  stdout.on('data', (chunk: Buffer) => {
+    const at = performance.now()
+    text += decoder.write(chunk)
+    if (text.length > 1 << 20) text = text.slice(-(1 << 16))
+    const match = waiter?.marker.exec(text)
+    if (match && waiter) {
+      const { resolve } = waiter
+      waiter = undefined
+      resolve(match, at)
+    }
+  })
+  stderr.on('data', (chunk: Buffer) => console.error(`[shell stderr] ${chunk.toString('utf8').trimEnd()}`))
+  let seq = 0
+  const write = (line: string) => {
+    stream.write(line.endsWith('\n') ? line : `${line}\n`)
+    return performance.now()
+  }
+  return {
+    write,
+    run: (command, timeoutMs = STEP_TIMEOUT_MS) => {
+      const id = ++seq
+      text = ''
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiter = undefined
+          reject(new Error(`shell: no end of \`${command}\` within ${timeoutMs} ms; last output ${JSON.stringify(text.slice(-200))}`))
+        }, timeoutMs)
+        waiter = {
+          marker: new RegExp(`__END_${id}_(\\d+)__\\n`),
+          resolve: (match, at) => {
+            clearTimeout(timer)
+            resolve({ output: text.slice(0, match.index), status: Number(match[1]), at })
+          },
+        }
+        write(`${command}; echo "__END_${id}_$?__"`)
+      })
+    },
+    close: () => {
+      stream.end()
+      stream.destroy()
+    },
+  }
+}
+
+// ── The agent, straight ──────────────────────────────────────────────────────────────────
+
+/** The running workspace's agent: its published 7777/tcp on 127.0.0.1 and BERTH_AGENT_SECRET. */
+async function agentOf(container: Dockerode.Container): Promise<AgentEndpoint> {
+  const endpoint = agentEndpointOf(await container.inspect())
+  if (!endpoint) throw new Error('the workspace container has no published agent port or secret')
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint.url)) throw new Error(`agent not on 127.0.0.1: ${endpoint.url}`)
+  return endpoint
+}
+
+/** PUT /fs/content with keep-alive (as the server's AgentContentClient does); resolves with the new version. */
+function rawPut(http: Agent, endpoint: AgentEndpoint, path: string, body: Buffer, ifMatch: string | null): Promise<string> {
+  const url = new URL('/fs/content', endpoint.url)
+  url.searchParams.set('path', path)
+  url.searchParams.set('maxBytes', String(10 * 1024 * 1024))
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${endpoint.secret}`,
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(body.length),
+  }
+  if (ifMatch === null) headers['If-None-Match'] = '*'
+  else headers['If-Match'] = ifMatch
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'PUT', agent: http, headers })
+    request.setTimeout(STEP_TIMEOUT_MS, () => request.destroy(new Error(`agent PUT ${path}: timed out`)))
+    request.on('error', reject)
+    request.on('response', (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('error', reject)
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        if (response.statusCode !== 200) reject(new Error(`agent PUT ${path}: ${response.statusCode} ${text.slice(0, 200)}`))
+        else resolve((JSON.parse(text) as { version: string }).version)
+      })
+    })
+    request.end(body)
+  })
+}
+
+// ── Change events by path ─────────────────────────────────────────────────────────────────
+
+/** Arrival times of 'created' changes per path, and waiting for one. */
+class ChangeLog {
+  private readonly seen = new Map<string, number>()
+  private readonly waiters = new Map<string, (at: number) => void>()
+  batches = 0
+  changes = 0
+  lastAt = 0
+
+  push(changes: readonly FileChange[], at: number): void {
+    this.batches++
+    this.changes += changes.length
+    this.lastAt = at
+    for (const change of changes) {
+      if (change.type !== 'created' || this.seen.has(change.path)) continue
+      this.seen.set(change.path, at)
+      this.waiters.get(change.path)?.(at)
+    }
+  }
+
+  /** Distinct paths seen 'created' under a prefix. */
+  createdUnder(prefix: string): number {
+    let n = 0
+    for (const path of this.seen.keys()) if (path.startsWith(prefix)) n++
+    return n
+  }
+
+  waitFor(path: string, timeoutMs: number, what: string): Promise<number> {
+    const at = this.seen.get(path)
+    if (at !== undefined) return Promise.resolve(at)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(path)
+        reject(new Error(`no 'created' ${path} (${what}) within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.waiters.set(path, (arrived) => {
+        clearTimeout(timer)
+        this.waiters.delete(path)
+        resolve(arrived)
+      })
+    })
+  }
+
+  /** Waits until no batch arrived for `quietMs` (bounded by `timeoutMs`). */
+  async settle(quietMs: number, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs
+    while (performance.now() < deadline) {
+      const idle = performance.now() - this.lastAt
+      if (idle >= quietMs) return
+      await sleep(quietMs - idle + 1)
+    }
+    throw new Error(`fs:changed did not settle within ${timeoutMs} ms`)
+  }
+}
+
+function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now()
+  return fn().then((value) => ({ value, ms: performance.now() - started }))
+}
+
+await runBench('files', async (defer) => {
+  console.log('── files: production build, Docker engine and workspace image')
+  const { docker, image } = await prepareDocker(defer)
+  const bench = await startBenchServer('files', image, defer)
+  console.log(`── files: server up (pid ${bench.server.pid}) with ${image}, WORKSPACE_SCOPE=${bench.scope}`)
+  // Runs after the project's DELETE (defers undo in reverse): whatever network the server made
+  // for this scope (a shared one per scope) is left empty, and nobody else uses the scope.
+  defer(`remove the networks of scope ${bench.scope}`, async () => {
+    const networks = await docker.listNetworks({ filters: { label: [`${SCOPE_LABEL}=${bench.scope}`] } })
+    for (const network of networks) {
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch((error: unknown) => console.error(`[bench:files] network ${network.Name}: ${(error as Error).message}`))
+    }
+  })
+
+  const { project } = await createProject(bench, docker, 'Bench files', defer)
+  const projectId = project.id
+  const socket: BenchSocket = await connectSocket(bench, defer)
+  const berthChanges = new ChangeLog()
+  socket.on('fs:changed', (payload) => {
+    if (payload.projectId === projectId) berthChanges.push(payload.changes, performance.now())
+  })
+  const running = waitForState(socket, projectId, 'running', 60_000)
+  running.catch(() => undefined)
+  const opened = await call(socket, 'workspace:open', { projectId })
+  if (opened.state !== 'running') await running
+
+  const container = docker.getContainer(containerName(projectId))
+  const endpoint = await agentOf(container)
+  const http = new Agent({ keepAlive: true, maxFreeSockets: 8 })
+  defer('close the keep-alive HTTP agent', () => http.destroy())
+  const agent = await AgentConnection.connect(endpoint)
+  defer('close the direct agent connection', () => agent.close())
+  const agentChanges = new ChangeLog()
+  agent.events.on('onDidEvent', ({ event, data }) => {
+    if (event === 'fs.changed' && Array.isArray(data)) agentChanges.push(data as FileChange[], performance.now())
+  })
+  const shell = await openShell(docker, container)
+  defer('close the shell', () => shell.close())
+  const hello = await shell.run('id -u; pwd')
+  console.log(`── files: agent at ${endpoint.url}, shell as uid ${hello.output.split('\n')[0]} in ${hello.output.split('\n')[1]}`)
+
+  // ── (1) saves ──
+  console.log(`── files: (1) ${SAVE_WARMUP} warm-up saves each, then ${SAVES} saves of ${FILE_BYTES / 1024} KB each in interleaved blocks of ${SAVE_BLOCK}`)
+  const base = Buffer.alloc(FILE_BYTES, 0)
+  for (let i = 0; i < FILE_BYTES; i++) base[i] = i % 64 === 63 ? 0x0a : 0x61 + (i % 26)
+  let counter = 0
+  /** 100 KB of text with a fresh counter at the start, so every save changes the content. */
+  const nextContent = () => {
+    const buffer = Buffer.from(base)
+    buffer.write(String(++counter).padStart(10, '0'), 0, 'ascii')
+    return buffer
+  }
+  await shell.run('mkdir -p saves')
+  const berthPath = 'saves/berth.txt'
+  const rawPath = 'saves/raw.txt'
+  let berthVersion: string | null = null
+  let rawVersion: string | null = null
+  const berthSave = async () => {
+    const content = nextContent().toString('utf8')
+    const { value, ms: took } = await timed(() => call(socket, 'fs:write', { projectId, path: berthPath, content, baseVersion: berthVersion }, STEP_TIMEOUT_MS))
+    if (value.size !== FILE_BYTES) throw new Error(`fs:write wrote ${value.size} bytes, not ${FILE_BYTES}`)
+    berthVersion = value.version
+    return took
+  }
+  const rawSave = async () => {
+    const content = nextContent()
+    const { value, ms: took } = await timed(() => rawPut(http, endpoint, rawPath, content, rawVersion))
+    rawVersion = value
+    return took
+  }
+  // The same saves with a 10-byte file split Berth's fixed cost from its per-byte cost.
+  const tinyPaths = { berth: 'saves/tiny-berth.txt', raw: 'saves/tiny-raw.txt' }
+  const tinyVersions: { berth: string | null; raw: string | null } = { berth: null, raw: null }
+  const tinyContent = () => String(++counter).padStart(10, '0')
+  const berthTiny = async () => {
+    const content = tinyContent()
+    const { value, ms: took } = await timed(() => call(socket, 'fs:write', { projectId, path: tinyPaths.berth, content, baseVersion: tinyVersions.berth }, STEP_TIMEOUT_MS))
+    tinyVersions.berth = value.version
+    return took
+  }
+  const rawTiny = async () => {
+    const content = Buffer.from(tinyContent())
+    const { value, ms: took } = await timed(() => rawPut(http, endpoint, tinyPaths.raw, content, tinyVersions.raw))
+    tinyVersions.raw = value
+    return took
+  }
+  const locksCall = async () => (await timed(() => call(socket, 'fs:locks', { projectId }, STEP_TIMEOUT_MS))).ms
+  for (let i = 0; i < SAVE_WARMUP; i++) {
+    await berthSave()
+    await rawSave()
+    await locksCall()
+    await berthTiny()
+    await rawTiny()
+  }
+  const saveSamples = { berth: [] as number[], raw: [] as number[], locks: [] as number[], berthTiny: [] as number[], rawTiny: [] as number[] }
+  for (let done = 0; done < SAVES; done += SAVE_BLOCK) {
+    const n = Math.min(SAVE_BLOCK, SAVES - done)
+    for (let i = 0; i < n; i++) saveSamples.berth.push(await berthSave())
+    for (let i = 0; i < n; i++) saveSamples.raw.push(await rawSave())
+    for (let i = 0; i < n; i++) saveSamples.locks.push(await locksCall())
+    for (let i = 0; i < n; i++) saveSamples.berthTiny.push(await berthTiny())
+    for (let i = 0; i < n; i++) saveSamples.rawTiny.push(await rawTiny())
+  }
+  const check = await shell.run(`wc -c < ${berthPath}; wc -c < ${rawPath}`)
+  if (check.output.trim().split(/\s+/).some((size) => Number(size) !== FILE_BYTES)) throw new Error(`saved files have sizes ${check.output.trim()}`)
+  await berthChanges.settle(300, 10_000)
+
+  // ── (2) touch → fs:changed ──
+  console.log(`── files: (2) ${TOUCH_WARMUP} warm-up, then ${TOUCHES} touches, ${TOUCH_GAP_MS} ms apart`)
+  await shell.run('mkdir -p touch')
+  await berthChanges.waitFor('touch', STEP_TIMEOUT_MS, 'folder touch')
+  await berthChanges.settle(300, 10_000)
+  const touchSamples = { berth: [] as number[], agent: [] as number[], shell: [] as number[] }
+  for (let i = 1; i <= TOUCH_WARMUP + TOUCHES; i++) {
+    const path = `touch/f${i}`
+    const berthAt = berthChanges.waitFor(path, STEP_TIMEOUT_MS, 'Berth fs:changed')
+    const agentAt = agentChanges.waitFor(path, STEP_TIMEOUT_MS, 'agent fs.changed')
+    const done = shell.run(`touch ${path}`)
+    // run() writes the line synchronously: this is the moment it went to the exec stream.
+    const sent = performance.now()
+    const [b, a, s] = await Promise.all([berthAt, agentAt, done])
+    if (s.status !== 0) throw new Error(`touch ${path} failed (${s.status})`)
+    if (i > TOUCH_WARMUP) {
+      touchSamples.berth.push(b - sent)
+      touchSamples.agent.push(a - sent)
+      touchSamples.shell.push(s.at - sent)
+    }
+    await sleep(TOUCH_GAP_MS)
+  }
+
+  // ── (3) a folder of 10,000 files ──
+  console.log(`── files: (3) creating ${BIG_FILES} files in big/, waiting for the fs:changed burst to settle`)
+  const burstFrom = { batches: berthChanges.batches, changes: berthChanges.changes }
+  const burstStart = performance.now()
+  const made = await shell.run(`(mkdir big && cd big && seq 1 ${BIG_FILES} | xargs touch)`, 120_000)
+  if (made.status !== 0) throw new Error(`creating big/ failed (${made.status})`)
+  const createdMs = made.at - burstStart
+  await berthChanges.settle(1_000, 120_000)
+  const burst = {
+    createMs: createdMs,
+    settledMs: berthChanges.lastAt - burstStart,
+    batches: berthChanges.batches - burstFrom.batches,
+    changes: berthChanges.changes - burstFrom.changes,
+    createdFiles: berthChanges.createdUnder('big/'),
+    agentCreatedFiles: agentChanges.createdUnder('big/'),
+  }
+  console.log(`  created in ${ms(burst.createMs)}; ${burst.changes} changes in ${burst.batches} fs:changed pushes, last ${ms(burst.settledMs)} after the start; 'created' for ${burst.createdFiles} of ${BIG_FILES} files at the client, ${burst.agentCreatedFiles} on the direct agent connection`)
+  console.log(`── files: (3) ${LIST_WARMUP} warm-up, then ${LISTS} listings of big/ each, interleaved`)
+  const listSamples = { berth: [] as number[], agent: [] as number[], ls: [] as number[], lsl: [] as number[] }
+  let listingBytes = 0
+  for (let i = 0; i < LIST_WARMUP + LISTS; i++) {
+    const berth = await timed(() => call(socket, 'fs:list', { projectId, path: 'big' }, 30_000))
+    if (berth.value.length !== BIG_FILES) throw new Error(`fs:list big: ${berth.value.length} entries, not ${BIG_FILES}`)
+    const direct = await timed(() => agent.request('fs.list', { path: 'big' }, 30_000))
+    if (direct.value.length !== BIG_FILES) throw new Error(`agent fs.list big: ${direct.value.length} entries, not ${BIG_FILES}`)
+    const sent = performance.now()
+    const ls = await shell.run('ls -f big | wc -l')
+    if (Number(ls.output.trim()) !== BIG_FILES + 2) throw new Error(`ls -f big | wc -l: ${ls.output.trim()}`)
+    const sentL = performance.now()
+    const lsl = await shell.run('ls -lU big | wc -l')
+    if (Number(lsl.output.trim()) !== BIG_FILES + 1) throw new Error(`ls -lU big | wc -l: ${lsl.output.trim()}`)
+    if (i < LIST_WARMUP) continue
+    listSamples.lsl.push(lsl.at - sentL)
+    listSamples.berth.push(berth.ms)
+    listSamples.agent.push(direct.ms)
+    listSamples.ls.push(ls.at - sent)
+    listingBytes = Buffer.byteLength(JSON.stringify(berth.value))
+  }
+
+  // ── tables ──
+  const header = ['what', 'n', 'min', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict']
+  const row = (name: string, s: Summary, goal = '—', judged = '—'): Cell[] => [name, s.n, ms(s.min), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), goal, judged]
+  const save = {
+    berth: summarize(saveSamples.berth),
+    raw: summarize(saveSamples.raw),
+    locks: summarize(saveSamples.locks),
+    berthTiny: summarize(saveSamples.berthTiny),
+    rawTiny: summarize(saveSamples.rawTiny),
+  }
+  const saveVerdict = verdict(save.berth.p50, GOAL_SAVE_P50_MS) === 'PASS' && verdict(save.berth.p99, GOAL_SAVE_P99_MS) === 'PASS' ? 'PASS' : 'MISS'
+  printTable(
+    `Figure 5.1 — save round trip of a ${FILE_BYTES / 1024} KB file, ${SAVES} saves each (${SAVE_WARMUP} warm-up), interleaved blocks of ${SAVE_BLOCK}`,
+    header,
+    [
+      row(`Berth: fs:write → ack (Socket.IO)`, save.berth, `p50 < ${GOAL_SAVE_P50_MS} ms, p99 < ${GOAL_SAVE_P99_MS} ms`, saveVerdict),
+      row('  part: fs:locks → ack (socket + ownership check)', save.locks),
+      row('baseline: PUT /fs/content straight to the agent', save.raw),
+      row('  same, 10-byte file: Berth fs:write → ack', save.berthTiny),
+      row('  same, 10-byte file: PUT straight to the agent', save.rawTiny),
+    ],
+    [
+      `Berth − agent at p50: ${ms(save.berth.p50 - save.raw.p50)} at ${FILE_BYTES / 1024} KB, ${ms(save.berthTiny.p50 - save.rawTiny.p50)} at 10 bytes (socket frame, validation, ownership query, lock check, then the same PUT over keep-alive).`,
+      `Per-byte part at p50 (100 KB − 10 B): Berth ${ms(save.berth.p50 - save.berthTiny.p50)}, agent alone ${ms(save.raw.p50 - save.rawTiny.p50)}.`,
+      'Every save sends a new version (a counter in the first bytes) based on the previous save\'s version; the agent writes a temp file and renames it.',
+    ],
+  )
+  const touch = { berth: summarize(touchSamples.berth), agent: summarize(touchSamples.agent), shell: summarize(touchSamples.shell) }
+  printTable(
+    `Figure 5.2 — \`touch\` in the container → 'created' at the client, ${TOUCHES} unique files (${TOUCH_WARMUP} warm-up), ${TOUCH_GAP_MS} ms apart`,
+    header,
+    [
+      row('Berth: line to bash → fs:changed (Socket.IO)', touch.berth, `p50 < ${GOAL_TOUCH_P50_MS} ms`, verdict(touch.berth.p50, GOAL_TOUCH_P50_MS)),
+      row('  part: line to bash → agent fs.changed (direct WS)', touch.agent),
+      row('  part: line to bash → touch done (shell marker back)', touch.shell),
+    ],
+    [
+      'One long-lived `docker exec -i bash` (stdin pipe, no tty) takes `touch touch/f<i>; echo marker` lines: no exec start-up is counted.',
+      `The agent debounces watcher events (40 ms window) before it sends fs.changed; Berth − agent at p50: ${ms(touch.berth.p50 - touch.agent.p50)} (server relay to the room).`,
+    ],
+  )
+  const list = { berth: summarize(listSamples.berth), agent: summarize(listSamples.agent), ls: summarize(listSamples.ls), lsl: summarize(listSamples.lsl) }
+  printTable(
+    `Figure 5.3 — listing a folder of ${BIG_FILES} files, ${LISTS} times each (${LIST_WARMUP} warm-up), interleaved`,
+    header,
+    [
+      row('Berth: fs:list → ack (Socket.IO)', list.berth, `p50 < ${GOAL_LIST_P50_MS} ms`, verdict(list.berth.p50, GOAL_LIST_P50_MS)),
+      row('baseline: agent fs.list RPC (direct WS)', list.agent),
+      row('baseline: `ls -f big | wc -l` in the same shell', list.ls),
+      row('baseline: `ls -lU big | wc -l` (lstat each) same shell', list.lsl),
+    ],
+    [
+      `The listing is ${(listingBytes / 1024).toFixed(0)} KB of JSON (name, path, kind, size, mtime, version per entry); the agent lstat()s every entry, ls -f reads names only.`,
+      `Creating the folder: ${ms(burst.createMs)} for seq | xargs touch; ${burst.changes} changes in ${burst.batches} fs:changed pushes, the last ${ms(burst.settledMs)} after the start;`,
+      `  'created' reached the client for ${burst.createdFiles} of the ${BIG_FILES} files (direct agent connection: ${burst.agentCreatedFiles}); the rest were already there`,
+      '  when the agent began watching big/: it reads a new folder and records its children silently (the folder\'s own \'created\' makes the tree list it).',
+    ],
+  )
+
+  const r = (s: Summary) => rounded(s, 2)
+  writeSection('files', {
+    goal: { saveP50Ms: GOAL_SAVE_P50_MS, saveP99Ms: GOAL_SAVE_P99_MS, touchP50Ms: GOAL_TOUCH_P50_MS, listP50Ms: GOAL_LIST_P50_MS },
+    save: {
+      fileBytes: FILE_BYTES,
+      berth: { ...r(save.berth), verdict: saveVerdict },
+      locksRoundTrip: r(save.locks),
+      agentPut: r(save.raw),
+      tinyFile: { berth: r(save.berthTiny), agentPut: r(save.rawTiny) },
+    },
+    touch: {
+      berth: { ...r(touch.berth), verdict: verdict(touch.berth.p50, GOAL_TOUCH_P50_MS) },
+      agentEvent: r(touch.agent),
+      shellDone: r(touch.shell),
+      gapMs: TOUCH_GAP_MS,
+    },
+    list: {
+      files: BIG_FILES,
+      listingBytes,
+      berth: { ...r(list.berth), verdict: verdict(list.berth.p50, GOAL_LIST_P50_MS) },
+      agentRpc: r(list.agent),
+      lsF: r(list.ls),
+      lsLU: r(list.lsl),
+      createBurst: {
+        createMs: Math.round(burst.createMs),
+        settledMs: Math.round(burst.settledMs),
+        batches: burst.batches,
+        changes: burst.changes,
+        createdFilesAtClient: burst.createdFiles,
+        createdFilesAtAgentConnection: burst.agentCreatedFiles,
+      },
+    },
+    method: {
+      save: 'fs:write with the previous version as baseVersion (null first), 100 KB utf8 text changed every save; baseline PUT /fs/content?maxBytes with If-Match over a keep-alive node:http agent to the published agent port; blocks of 20 alternate Berth, agent, fs:locks, Berth 10 B, agent 10 B',
+      touch: 'one docker exec -i bash (uid 1000, /workspace, stdin pipe) fed `touch touch/f<i>; echo marker`; clock from writing the line to the first created change for the path at the socket / the direct agent connection / the marker on stdout',
+      list: 'mkdir big && seq 1 10000 | xargs touch in the shell, fs:changed settled (1 s quiet); then per round fs:list, agent fs.list, ls -f | wc -l and ls -lU | wc -l one after another',
+    },
+  })
+  await bench.server.stop('SIGTERM')
+})
