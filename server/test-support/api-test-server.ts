@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBerthServer, type BerthServer } from '../berth-server';
 import { loadConfig, type Config } from '../config';
+import { DockerDriver } from '../runtime';
 import { createLogger, type Logger } from '../core/logger';
 
 export interface TestServer {
@@ -42,6 +43,8 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
       // Whatever a test left running in this server's scope goes with it.
       const leftovers = await server.runtime.list().catch(() => []);
       await Promise.all(leftovers.map((workspace) => server.runtime.remove(workspace.projectId).catch(() => undefined)));
+      // And the scope's shared workspace network, now that no workspace of it is left.
+      if (server.runtime instanceof DockerDriver) await server.runtime.removeSharedNetwork().catch(() => false);
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },

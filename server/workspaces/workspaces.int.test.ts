@@ -87,7 +87,8 @@ describe('workspace lifecycle', () => {
       const terminal = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
       const out = client.output(terminal.id);
       await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo kept > /workspace/survivor.txt && echo written\r' });
-      await out.until(/written/);
+      // The whole line: the echoed command line contains "written" too.
+      await out.until(/^written\r?$/m);
 
       const noticed = client.waitFor<WorkspaceStatusDto>('workspace:status', (status) => status.projectId === project.id && status.state !== 'running', 10_000);
       const [info] = await containersOf(project.id);

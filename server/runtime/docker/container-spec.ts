@@ -1,6 +1,7 @@
 // The create options of a workspace container: hardened by default (DESIGN.md, runtime
 // driver) — non-root, no capabilities, no-new-privileges, pids/memory/CPU limits, the agent's
-// port published on loopback only, its own network and volume, no Docker socket inside.
+// port published on loopback only, its own volume, no Docker socket inside, and attached to
+// the scope's shared bridge network, which has inter-container communication disabled.
 import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import type { AgentEndpoint } from '../runtime-driver';
@@ -25,7 +26,7 @@ export interface ContainerLimits {
   scope?: string;
 }
 
-/** networkId: by id, not name — a lost creation race can leave two networks of one name. */
+/** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
 export function buildContainerSpec(projectId: string, secret: string, networkId: string, limits: ContainerLimits): ContainerCreateOptions {
   // npm's update notice is noise in a workspace whose Node comes with the image.
   const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false'];
@@ -64,9 +65,15 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
   };
 }
 
+/**
+ * Which network layout a container was made for: containers made before the shared network
+ * (each on its own) hash differently, so a stopped one is remade onto the shared network.
+ */
+const NETWORK_LAYOUT = 'shared-no-icc';
+
 export function specHash(limits: ContainerLimits): string {
   const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '' } = limits;
-  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope]);
+  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, NETWORK_LAYOUT]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

@@ -9,7 +9,7 @@ import { run, waitUntil } from '../runtime-test-helpers';
 import { EngineUnavailableError } from '../runtime-driver';
 import { DockerDriver } from './docker-driver';
 import { makeTestDriver } from './docker-test-support';
-import { containerName } from './names';
+import { containerName, legacyNetworkName, sharedNetworkName } from './names';
 
 describeRuntimeContract('DockerDriver', () => makeTestDriver());
 
@@ -26,15 +26,18 @@ describe('DockerDriver across processes', () => {
     await Promise.all([one?.cleanup(), two?.cleanup()]);
   });
 
-  it('two drivers racing for one project end with one workspace and one network', async () => {
+  it('two drivers racing for one project end with one workspace on one shared network', async () => {
     await Promise.all(
       projectIds.map(async (projectId) => {
         const [a, b] = await Promise.all([one.driver.ensureRunning({ projectId }), two.driver.ensureRunning({ projectId })]);
         expect(a.agent).toEqual(b.agent);
         const filters = { label: [`berth.project=${projectId}`] };
         expect(await one.docker.listContainers({ all: true, filters })).toHaveLength(1);
-        // Network names are not unique: a lost race may make two, the loser's is pruned.
-        expect(await one.docker.listNetworks({ filters })).toHaveLength(1);
+        // No network of its own; the scope's shared one, by exact name, exists once (names are
+        // not unique: a lost creation race may make two, the loser's is pruned).
+        expect(await one.docker.listNetworks({ filters })).toEqual([]);
+        const shared = await one.docker.listNetworks({ filters: { name: [sharedNetworkName(undefined)] } });
+        expect(shared.filter((network) => network.Name === sharedNetworkName(undefined))).toHaveLength(1);
         // The second process adopts what the first made: same secret, read back from the engine.
         expect((await two.driver.inspect(projectId)).agent).toEqual(a.agent);
       }),
@@ -70,6 +73,40 @@ describe('DockerDriver scopes', () => {
     } finally {
       off();
     }
+  });
+});
+
+describe('DockerDriver shared network', () => {
+  const scope = `test-${randomBytes(4).toString('hex')}`;
+  const projectId = `test-${randomBytes(5).toString('hex')}`;
+  let t: Awaited<ReturnType<typeof makeTestDriver>>;
+
+  beforeAll(async () => {
+    t = await makeTestDriver({ scope });
+  });
+  afterAll(async () => {
+    await t?.driver.remove(projectId);
+    await t?.cleanup();
+  });
+
+  it("is the scope's, outlives remove(), which takes only a legacy per-project network", async () => {
+    await t.driver.ensureRunning({ projectId });
+    const info = await t.docker.getContainer(containerName(projectId)).inspect();
+    const name = sharedNetworkName(scope);
+    expect(name).toBe(`berth-ws-net-${scope}`);
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([name]);
+    const network = await t.docker.getNetwork(name).inspect();
+    expect(network.Labels).toEqual({ 'berth.managed': 'true', 'berth.scope': scope, 'berth.network': 'shared' });
+    expect(network.Options).toMatchObject({ 'com.docker.network.bridge.enable_icc': 'false' });
+    // Still in use: teardown leaves it.
+    expect(await t.driver.removeSharedNetwork()).toBe(false);
+    // A workspace made before the shared network had its own: remove() takes that, not the shared one.
+    const legacy = await t.docker.createNetwork({ Name: legacyNetworkName(projectId), Labels: { 'berth.managed': 'true', 'berth.project': projectId, 'berth.scope': scope } });
+    await t.driver.remove(projectId);
+    expect(await t.docker.listNetworks({ filters: { id: [legacy.id] } })).toEqual([]);
+    expect((await t.docker.getNetwork(name).inspect()).Id).toBe(network.Id);
+    expect(await t.driver.removeSharedNetwork()).toBe(true);
+    expect(await t.docker.listNetworks({ filters: { name: [name] } })).toEqual([]);
   });
 });
 

@@ -1,5 +1,7 @@
-// The Docker runtime driver: one hardened container per project, with its own volume and
-// bridge network, found again by fixed names and labels (so any Berth process can adopt it).
+// The Docker runtime driver: one hardened container per project, with its own volume, all on
+// one shared bridge network per installation scope with inter-container communication off
+// (so workspaces cannot reach each other), found again by fixed names and labels (so any
+// Berth process can adopt it).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type Dockerode from 'dockerode';
@@ -26,7 +28,17 @@ import { startExec } from './exec-start';
 import type { DockerExecSession } from './exec-session';
 import { KeyedLock } from './keyed-lock';
 import { assertProjectId, containerName, labelsFor, managedFilters, PROJECT_LABEL } from './names';
-import { ensureNetwork, ensureVolume, pruneUnusedNetworks, removeContainer, removeNetworks, removeVolume, startContainer } from './workspace-resources';
+import {
+  ensureSharedNetwork,
+  ensureVolume,
+  inspectCreated,
+  pruneUnusedNetworks,
+  removeContainer,
+  removeLegacyNetworks,
+  removeSharedNetworkIfUnused,
+  removeVolume,
+  startContainer,
+} from './workspace-resources';
 import { assertSeedFolder, seedWorkspace } from './seed-volume';
 import { statsFrom } from './stats';
 
@@ -113,8 +125,17 @@ export class DockerDriver implements RuntimeDriver {
     return this.lock.run(projectId, async () => {
       await removeContainer(this.container(projectId));
       await removeVolume(this.docker, projectId);
-      await removeNetworks(this.docker, projectId);
+      // The shared network stays for the other workspaces; only a legacy own one goes.
+      await removeLegacyNetworks(this.docker, projectId);
     });
+  }
+
+  /**
+   * Removes this scope's shared network if no container uses it any more; true if none is left.
+   * Not part of remove(): for teardown of a whole scope (tests), after its workspaces are gone.
+   */
+  removeSharedNetwork(): Promise<boolean> {
+    return removeSharedNetworkIfUnused(this.docker, this.options.scope);
   }
 
   async inspect(projectId: string): Promise<RuntimeWorkspace> {
@@ -229,13 +250,15 @@ export class DockerDriver implements RuntimeDriver {
       // the same volume. A running one keeps its settings until it stops.
       this.log.info({ projectId }, 'workspace settings changed; recreating its container');
       await removeContainer(container);
+      // A container made before the shared network had its own: that goes with it.
+      await removeLegacyNetworks(this.docker, projectId).catch(() => undefined);
       info = null;
     }
     let createdVolume = false;
     if (!info) {
       if (spec.seedFrom) assertSeedFolder(spec.seedFrom);
       const labels = labelsFor(projectId, this.options.scope);
-      const networkId = await ensureNetwork(this.docker, projectId, labels);
+      const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
       createdVolume = await ensureVolume(this.docker, projectId, labels);
       const secret = randomBytes(32).toString('hex');
       const created = await this.createContainer(projectId, secret, networkId, limits);
@@ -250,11 +273,12 @@ export class DockerDriver implements RuntimeDriver {
           throw engineError(error);
         }
       }
-      info = await onEngine(() => container.inspect());
-      await pruneUnusedNetworks(this.docker, projectId, info);
+      // Lost the race (409): the winner's container may not be inspectable for a moment.
+      info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);
+      await pruneUnusedNetworks(this.docker, this.options.scope, info);
     }
     if (info.State.Paused) await onEngine(() => container.unpause());
-    if (!info.State.Running) await startContainer(this.docker, projectId, container, info);
+    if (!info.State.Running) await startContainer(this.docker, this.options.scope, container, info);
     // The published host port is chosen at start: read it back every time.
     info = await onEngine(() => container.inspect());
     const agent = agentEndpointOf(info);

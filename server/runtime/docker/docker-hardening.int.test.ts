@@ -1,15 +1,19 @@
 // The hardening of workspace containers, read back from the engine and proven from inside:
 // non-root, no capabilities, no-new-privileges, limits, loopback-only port, no Docker socket,
-// the CA bundle read-only, and no route from one project's workspace to another's.
+// the CA bundle read-only, the shared network with inter-container communication off, and no
+// route from one project's workspace to another's; outbound traffic (npm registry) still works.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentGet, run } from '../runtime-test-helpers';
 import type { RuntimeWorkspace } from '../runtime-driver';
 import { CA_BUNDLE_TARGET } from './container-spec';
 import { HOST_CA_BUNDLE, makeTestDriver } from './docker-test-support';
-import { containerName, networkName, volumeName } from './names';
+import { containerName, sharedNetworkName, volumeName } from './names';
+import { ICC_OPTION } from './workspace-resources';
 
 const GiB = 1024 ** 3;
+// makeTestDriver() sets no scope: its workspaces share the default scope's network.
+const net = sharedNetworkName(undefined);
 
 describe('DockerDriver hardening', () => {
   let t: Awaited<ReturnType<typeof makeTestDriver>>;
@@ -42,8 +46,9 @@ describe('DockerDriver hardening', () => {
     expect(host.MemorySwap).toBe(2 * GiB);
     expect(host.NanoCpus).toBe(1e9);
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
-    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([networkName(a)]);
-    expect(host.NetworkMode).toBe(info.NetworkSettings.Networks[networkName(a)]!.NetworkID);
+    expect(net).toBe('berth-ws-net-default');
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([net]);
+    expect(host.NetworkMode).toBe(info.NetworkSettings.Networks[net]!.NetworkID);
     expect(info.Config.Labels).toMatchObject({ 'berth.project': a, 'berth.managed': 'true' });
     expect(info.Config.Entrypoint).toEqual(['/usr/bin/tini', '--']);
     // The agent's port, published on loopback only, nothing else published.
@@ -57,9 +62,15 @@ describe('DockerDriver hardening', () => {
     expect(mounts).toContainEqual({ type: 'bind', source: HOST_CA_BUNDLE, target: CA_BUNDLE_TARGET, rw: false });
     expect(mounts).toHaveLength(2);
     expect(JSON.stringify(info.Mounts)).not.toContain('docker.sock');
-    const network = await t.docker.getNetwork(networkName(a)).inspect();
+    // One shared network, no inter-container traffic, and no project's label on it.
+    const network = await t.docker.getNetwork(host.NetworkMode!).inspect();
+    expect(network.Name).toBe(net);
     expect(network.Driver).toBe('bridge');
-    expect(network.Labels).toMatchObject({ 'berth.project': a, 'berth.managed': 'true' });
+    expect(network.Options).toMatchObject({ [ICC_OPTION]: 'false' });
+    expect(network.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.network': 'shared' });
+    expect(network.Labels).not.toHaveProperty('berth.project');
+    expect(Object.keys(network.Containers ?? {})).toEqual(expect.arrayContaining([info.Id]));
+    expect(await t.docker.listNetworks({ filters: { label: [`berth.project=${a}`] } })).toEqual([]);
     const volume = await t.docker.getVolume(volumeName(a)).inspect();
     expect(volume.Labels).toMatchObject({ 'berth.project': a, 'berth.managed': 'true' });
   });
@@ -110,21 +121,30 @@ describe('DockerDriver hardening', () => {
     expect((await t.driver.stats(a))!.pids).toBeLessThan(50);
   });
 
-  it('gives each workspace a network no other workspace can reach', async () => {
+  it('shares one network between workspaces that still cannot reach each other', async () => {
     const infoA = await t.docker.getContainer(containerName(a)).inspect();
     const infoB = await t.docker.getContainer(containerName(b)).inspect();
-    expect(Object.keys(infoA.NetworkSettings.Networks)).toEqual([networkName(a)]);
-    const ipB = infoB.NetworkSettings.Networks[networkName(b)]!.IPAddress;
-    const gatewayA = infoA.NetworkSettings.Networks[networkName(a)]!.Gateway;
+    expect(Object.keys(infoA.NetworkSettings.Networks)).toEqual([net]);
+    expect(Object.keys(infoB.NetworkSettings.Networks)).toEqual([net]);
+    expect(infoA.NetworkSettings.Networks[net]!.NetworkID).toBe(infoB.NetworkSettings.Networks[net]!.NetworkID);
+    const ipB = infoB.NetworkSettings.Networks[net]!.IPAddress;
+    const gatewayA = infoA.NetworkSettings.Networks[net]!.Gateway;
     const portB = new URL(wsB.agent!.url).port;
     // Controls: curl works inside A, and B's agent does answer at that address from the host.
     expect((await sh(a, "curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:7777/health")).output).toBe('401');
     expect((await agentGet(`http://${ipB}:7777`, '/health')).status).toBe(401);
-    // From A: neither B's own address nor B's port published on the host's loopback.
+    // From A: neither B's address on the shared bridge (ICC off) nor B's port published on the
+    // host's loopback (reached via the gateway).
     const direct = await sh(a, `curl -s -m 2 -o /dev/null http://${ipB}:7777/health`);
     expect(direct.code).not.toBe(0);
     const viaHost = await sh(a, `curl -s -m 2 -o /dev/null http://${gatewayA}:${portB}/health`);
     expect(viaHost.code).not.toBe(0);
+  });
+
+  it('still reaches the npm registry from a workspace (outbound NAT, CA bundle)', async () => {
+    const view = await sh(a, 'npm view is-number version 2>&1');
+    expect(view.code).toBe(0);
+    expect(view.output.trim()).toMatch(/^\d+\.\d+\.\d+$/m);
   });
 
   it('leaves out the CA bundle when the configured file does not exist', async () => {

@@ -59,6 +59,11 @@ export async function makeTestDriver(overrides: Partial<DockerDriverOptions> = {
     killFromOutside: async (projectId: string) => {
       await docker.getContainer(containerName(projectId)).kill();
     },
-    cleanup: () => driver.dispose(),
+    // A test scope is unique to its driver: its shared network goes too once its workspaces are
+    // gone (left if one is still in use). The default scope's is shared with other tests.
+    cleanup: async () => {
+      await driver.dispose();
+      if (overrides.scope) await driver.removeSharedNetwork();
+    },
   };
 }

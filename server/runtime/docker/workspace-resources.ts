@@ -1,9 +1,11 @@
-// A workspace's volume and its own bridge network: created with labels, removed with it.
-// One network per workspace so containers of different projects cannot reach each other.
+// A workspace's volume (created with labels, removed with it) and the scope's one shared
+// bridge network: shared because Docker's default address pools allow only ~30 networks per
+// engine, with inter-container communication (ICC) disabled so workspaces cannot reach each
+// other. The shared network outlives every workspace; only legacy per-project ones go with it.
 import type Dockerode from 'dockerode';
 import type { Container, ContainerInspectInfo } from 'dockerode';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
-import { networkName, projectFilter, volumeName } from './names';
+import { projectFilter, SHARED_NETWORK_FILTER, sharedNetworkLabels, sharedNetworkName, volumeName } from './names';
 
 /** Creates the volume if missing; true when this call made it (so it still needs seeding). */
 export async function ensureVolume(docker: Dockerode, projectId: string, labels: Record<string, string>): Promise<boolean> {
@@ -14,35 +16,56 @@ export async function ensureVolume(docker: Dockerode, projectId: string, labels:
   return true;
 }
 
+/** Docker's option for a bridge without inter-container traffic (an iptables DROP rule). */
+export const ICC_OPTION = 'com.docker.network.bridge.enable_icc';
+
 /**
- * The id of the project's network, made if missing. Network names are not unique and
- * CheckDuplicate is best-effort, so two racing processes can make two: every caller then
- * picks the same one (the oldest) and pruneNetworks drops the rest once the container exists.
+ * The id of the scope's shared workspace network, made if missing. Network names are not
+ * unique and CheckDuplicate is best-effort, so two racing processes can make two: every
+ * caller then picks the same one (the oldest) and pruneNetworks drops the unused rest.
  */
-export async function ensureNetwork(docker: Dockerode, projectId: string, labels: Record<string, string>): Promise<string> {
-  const existing = await projectNetworks(docker, projectId);
+export async function ensureSharedNetwork(docker: Dockerode, scope: string | undefined): Promise<string> {
+  const existing = await sharedNetworks(docker, scope);
   if (existing.length > 0) return oldest(existing);
+  const name = sharedNetworkName(scope);
   try {
-    await docker.createNetwork({ Name: networkName(projectId), Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      // The workspaces share the bridge but must not reach each other.
+      Options: { [ICC_OPTION]: 'false' },
+      Labels: sharedNetworkLabels(scope),
+    });
   } catch (error) {
     // 409: another process made it first.
     if (statusOf(error) !== 409) throw engineError(error);
   }
-  const made = await projectNetworks(docker, projectId);
-  if (made.length === 0) throw new Error(`Network ${networkName(projectId)} vanished right after it was created`);
+  const made = await sharedNetworks(docker, scope);
+  if (made.length === 0) throw new Error(`Network ${name} vanished right after it was created`);
   return oldest(made);
 }
 
-/** Removes the project's networks its container does not use (losers of a creation race). */
-export async function pruneNetworks(docker: Dockerode, projectId: string, keepIds: string[]): Promise<void> {
-  const extra = (await projectNetworks(docker, projectId)).filter((network) => !keepIds.includes(network.Id));
-  // In use (403/409) means someone still needs it; leave it for remove().
+/** Removes the scope's shared networks not in keepIds (losers of a creation race) unless in use. */
+export async function pruneNetworks(docker: Dockerode, scope: string | undefined, keepIds: string[]): Promise<void> {
+  const extra = (await sharedNetworks(docker, scope)).filter((network) => !keepIds.includes(network.Id));
+  // In use (403/409) means some workspace still needs it; leave it.
   await Promise.all(extra.map((network) => docker.getNetwork(network.Id).remove().catch(() => undefined)));
 }
 
-async function projectNetworks(docker: Dockerode, projectId: string): Promise<Dockerode.NetworkInspectInfo[]> {
-  const name = networkName(projectId);
-  const found = await onEngine(() => docker.listNetworks({ filters: { name: [name], label: [projectFilter(projectId)] } }));
+/**
+ * Removes the scope's shared network if no container uses it any more (tests and teardown;
+ * the driver itself never does: workspaces come and go, the network stays). True if gone.
+ */
+export async function removeSharedNetworkIfUnused(docker: Dockerode, scope: string | undefined): Promise<boolean> {
+  const networks = await sharedNetworks(docker, scope);
+  const results = await Promise.all(networks.map((network) => orMissing(() => docker.getNetwork(network.Id).remove()).then(() => true, () => false)));
+  return results.every(Boolean);
+}
+
+async function sharedNetworks(docker: Dockerode, scope: string | undefined): Promise<Dockerode.NetworkInspectInfo[]> {
+  const name = sharedNetworkName(scope);
+  const found = await onEngine(() => docker.listNetworks({ filters: { name: [name], label: [SHARED_NETWORK_FILTER] } }));
   // The engine's name filter matches substrings.
   return found.filter((network) => network.Name === name);
 }
@@ -70,6 +93,20 @@ export async function removeContainer(container: Container): Promise<void> {
   }
 }
 
+/**
+ * Inspects a container another process is creating: its name is reserved (our create got 409)
+ * before the engine can inspect it, so 404 is retried briefly.
+ */
+export async function inspectCreated(container: Container): Promise<ContainerInspectInfo> {
+  const deadline = Date.now() + GONE_TIMEOUT_MS;
+  for (;;) {
+    const info = await orMissing(() => container.inspect());
+    if (info) return info;
+    if (Date.now() > deadline) throw new Error(`Container ${container.id} was not created within ${GONE_TIMEOUT_MS} ms`);
+    await pause();
+  }
+}
+
 /** Removes the volume; 409 (still in use by a container being removed) is retried briefly. */
 export async function removeVolume(docker: Dockerode, projectId: string): Promise<void> {
   const volume = docker.getVolume(volumeName(projectId));
@@ -86,8 +123,11 @@ export async function removeVolume(docker: Dockerode, projectId: string): Promis
   }
 }
 
-/** By label, not name: network names are not unique, so a lost race can leave two. */
-export async function removeNetworks(docker: Dockerode, projectId: string): Promise<void> {
+/**
+ * Removes the project's own networks, which workspaces had before the shared network (label
+ * berth.project=<id>; by label, not name, as a lost race could leave two). Never the shared one.
+ */
+export async function removeLegacyNetworks(docker: Dockerode, projectId: string): Promise<void> {
   const networks = await onEngine(() => docker.listNetworks({ filters: { label: [projectFilter(projectId)] } }));
   await Promise.all(networks.map((network) => orMissing(() => docker.getNetwork(network.Id).remove())));
 }
@@ -97,7 +137,7 @@ export async function removeNetworks(docker: Dockerode, projectId: string): Prom
  * network made by a process that lost the creation race fails it as "ambiguous": prune the
  * unused one and try again (the race is over once the container exists).
  */
-export async function startContainer(docker: Dockerode, projectId: string, container: Container, info: ContainerInspectInfo): Promise<void> {
+export async function startContainer(docker: Dockerode, scope: string | undefined, container: Container, info: ContainerInspectInfo): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await container.start();
@@ -106,13 +146,13 @@ export async function startContainer(docker: Dockerode, projectId: string, conta
       if (statusOf(error) === 304) return;
       const ambiguous = statusOf(error) === 400 && /ambiguous/i.test((error as Error).message);
       if (!ambiguous || attempt >= 5) throw engineError(error);
-      await pruneUnusedNetworks(docker, projectId, info);
+      await pruneUnusedNetworks(docker, scope, info);
     }
   }
 }
 
-export async function pruneUnusedNetworks(docker: Dockerode, projectId: string, info: ContainerInspectInfo): Promise<void> {
+export async function pruneUnusedNetworks(docker: Dockerode, scope: string | undefined, info: ContainerInspectInfo): Promise<void> {
   // Before the first start NetworkSettings is empty: NetworkMode holds the id chosen at create.
   const networks = Object.values(info.NetworkSettings.Networks ?? {}).map((network) => network.NetworkID);
-  await pruneNetworks(docker, projectId, [info.HostConfig.NetworkMode ?? '', ...networks].filter(Boolean));
+  await pruneNetworks(docker, scope, [info.HostConfig.NetworkMode ?? '', ...networks].filter(Boolean));
 }
