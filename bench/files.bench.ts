@@ -16,7 +16,7 @@ import type Dockerode from 'dockerode'
 import type { FileChange } from '../server/contracts'
 import type { AgentEndpoint } from '../server/runtime'
 import { agentEndpointOf } from '../server/runtime/docker/container-spec'
-import { containerName, SCOPE_LABEL } from '../server/runtime/docker/names'
+import { containerName } from '../server/runtime/docker/names'
 import { AgentConnection } from '../server/workspaces/agent-connection'
 import { runBench } from './lib/cleanup'
 import { call, connectSocket, createProject, startBenchServer, waitForState, type BenchSocket } from './lib/berth'
@@ -227,17 +227,7 @@ await runBench('files', async (defer) => {
   const { docker, image } = await prepareDocker(defer)
   const bench = await startBenchServer('files', image, defer)
   console.log(`── files: server up (pid ${bench.server.pid}) with ${image}, WORKSPACE_SCOPE=${bench.scope}`)
-  // Runs after the project's DELETE (defers undo in reverse): whatever network the server made
-  // for this scope (a shared one per scope) is left empty, and nobody else uses the scope.
-  defer(`remove the networks of scope ${bench.scope}`, async () => {
-    const networks = await docker.listNetworks({ filters: { label: [`${SCOPE_LABEL}=${bench.scope}`] } })
-    for (const network of networks) {
-      await docker
-        .getNetwork(network.Id)
-        .remove()
-        .catch((error: unknown) => console.error(`[bench:files] network ${network.Name}: ${(error as Error).message}`))
-    }
-  })
+  // The scope's shared network goes after the project's DELETE (startBenchServer registered it).
 
   const { project } = await createProject(bench, docker, 'Bench files', defer)
   const projectId = project.id

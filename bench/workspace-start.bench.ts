@@ -1,15 +1,17 @@
 // Figure 3: open-to-prompt — a NEW project's workspace from `workspace:open` on Socket.IO
-// until the first terminal output holding the prompt character `$`: volume, network and
-// container created, template seeded, started, agent healthy, agent connection, terminal
-// created, as the browser does it (open → running push → terminal:list → terminal:create).
-// Baseline in the same run, interleaved run by run: bare Docker — a fresh volume and network,
-// createContainer + start with Berth's own hardened create options, the agent's /health on
-// the published port, then `docker exec bash -l` with a tty until the first `$`.
+// until the first terminal output holding the prompt character `$`: volume and container
+// created (on the scope's shared network), template seeded, started, agent healthy, agent
+// connection, terminal created, as the browser does it (open → running push → terminal:list →
+// terminal:create). Baseline in the same run, interleaved run by run: bare Docker — a fresh
+// volume, createContainer + start with Berth's own hardened create options on one bridge
+// network (ICC off) shared by every baseline container of the run, the agent's /health on the
+// published port, then `docker exec bash -l` with a tty until the first `$`. Both networks are
+// made once, before the measured runs, so no measured start of either side creates one.
 import type Dockerode from 'dockerode'
 import { runBench, type Defer } from './lib/cleanup'
 import { call, connectSocket, createProject, OutputRouter, OutputWatch, PROMPT_CHAR, startBenchServer, waitForState, type BenchServer } from './lib/berth'
-import { prepareDocker, rawExecTty, recordEngineEvents, startBaselineWorkspace, type EngineEventRecord } from './lib/docker'
-import { containerName, legacyNetworkName as networkName, volumeName } from '../server/runtime/docker/names'
+import { createBaselineNetwork, prepareDocker, rawExecTty, recordEngineEvents, startBaselineWorkspace, type EngineEventRecord } from './lib/docker'
+import { containerName, volumeName } from '../server/runtime/docker/names'
 import { sleep } from './lib/process'
 import { writeSection } from './lib/results'
 import { ms, rounded, seconds, summarize, type Summary } from './lib/stats'
@@ -20,15 +22,16 @@ const GOAL_RATIO = 1.5
 const GOAL_P50_MS = 1500
 const STEP_TIMEOUT_MS = 60_000
 const SIZE = { cols: 80, rows: 24 } // the browser's first terminal
-// Pause after each run's clean-up: a bridge network's teardown (iptables, veth) goes on in the
-// engine after it stops listing it, and a network created meanwhile waits for it (~+150 ms).
+// Pause after each run's clean-up: a container's teardown on the bridge (veth, iptables rules of
+// its published port) goes on in the engine after it stops listing it, and the next run's
+// start would share the engine with it.
 const SETTLE_MS = 1000
 
 interface BerthRun {
   total: number
   /** workspace:open emitted → its ack (project checked, start kicked off). */
   openAck: number
-  /** → workspace:status 'running' pushed (volume, network, container, seed, start, health, agent WebSocket). */
+  /** → workspace:status 'running' pushed (volume, container on the shared network, seed, start, health, agent WebSocket). */
   running: number
   /** → terminal:list acked (the browser asks before creating its first terminal). */
   list: number
@@ -37,53 +40,59 @@ interface BerthRun {
   /** → first output with `$`. */
   prompt: number
   promptInScrollback: boolean
-  /** DELETE → container, volume and network gone (not part of the figure). */
+  /** DELETE → container and volume gone (not part of the figure; the shared network stays). */
   deleteMs: number
   /** The start inside the server, split by the engine's event times; undefined if an event is missing. */
   engine: Record<EngineStep, number> | undefined
 }
 
 const ENGINE_STEPS = {
-  toNetwork: 'open → network created (project lookup, inspect, list + create network)',
-  toVolume: 'network → volume created (inspect + create)',
+  toVolume: 'open → volume created (project lookup, inspect, list shared network, volume inspect + create)',
   toContainer: 'volume → container created',
   toSeeded: 'container → template extracted (putArchive)',
-  toStarted: 'seeded → container started (inspect, list networks, start)',
+  toStarted: 'seeded → container started (inspect, list shared networks, start)',
   toRunning: 'started → running pushed (inspect, /health polls, agent WebSocket)',
-  toExec: 'running → exec started (terminal:list, terminal:create, exec create)',
-  toCreated: 'exec started → create ack (resize, attach)',
+  toTerminal: 'running → terminal created (terminal:list, terminal:create: exec, resize, attach)',
+  toPrompt: 'terminal created → "$" received',
 } as const
 type EngineStep = keyof typeof ENGINE_STEPS
 
 type EngineLog = Awaited<ReturnType<typeof recordEngineEvents>>
 
-/** Splits Berth's start by when the engine finished each of its steps (times from `t0`). */
-function engineSteps(log: EngineLog, projectId: string, t0: number, tRunning: number, tCreated: number): Record<EngineStep, number> | undefined {
-  const events = log.of([containerName(projectId), volumeName(projectId), networkName(projectId)], t0)
+/**
+ * Splits Berth's start by when the engine finished each of its steps (times from `t0`), then
+ * by the client's own times of the running push, the create ack and the prompt; the steps add
+ * up to the open-to-prompt total. The shared network is no step: it exists from the warm-up on.
+ */
+function engineSteps(
+  log: EngineLog,
+  projectId: string,
+  t0: number,
+  tRunning: number,
+  tCreated: number,
+  tPrompt: number,
+): Record<EngineStep, number> | undefined {
+  const events = log.of([containerName(projectId), volumeName(projectId)], t0)
   const first = (type: string, action: (a: string) => boolean): number | undefined => events.find((e: EngineEventRecord) => e.type === type && action(e.action))?.at
-  const network = first('network', (a) => a === 'create')
   const volume = first('volume', (a) => a === 'create')
   const container = first('container', (a) => a === 'create')
   const seeded = first('container', (a) => a === 'extract-to-dir')
   const started = first('container', (a) => a === 'start')
-  const exec = first('container', (a) => a.startsWith('exec_start'))
-  if ([network, volume, container, seeded, started, exec].some((at) => at === undefined)) return undefined
+  if ([volume, container, seeded, started].some((at) => at === undefined)) return undefined
   return {
-    toNetwork: network! - t0,
-    toVolume: volume! - network!,
+    toVolume: volume! - t0,
     toContainer: container! - volume!,
     toSeeded: seeded! - container!,
     toStarted: started! - seeded!,
     toRunning: tRunning - started!,
-    toExec: exec! - tRunning,
-    toCreated: tCreated - exec!,
+    toTerminal: tCreated - tRunning,
+    toPrompt: tPrompt - tCreated,
   }
 }
 
 interface BaselineRun {
   total: number
   volume: number
-  network: number
   create: number
   start: number
   healthy: number
@@ -119,7 +128,7 @@ async function berthRun(bench: BenchServer, docker: Dockerode, log: EngineLog, d
   socket.disconnect()
   const deleteMs = await remove()
   // remove() waited for the container to be gone, so every event of the start has arrived.
-  const engine = engineSteps(log, projectId, t0, tRunning, tCreated)
+  const engine = engineSteps(log, projectId, t0, tRunning, tCreated, tPrompt)
   return {
     engine,
     total: tPrompt - t0,
@@ -133,9 +142,9 @@ async function berthRun(bench: BenchServer, docker: Dockerode, log: EngineLog, d
   }
 }
 
-async function baselineRun(docker: Dockerode, image: string, defer: Defer): Promise<BaselineRun> {
+async function baselineRun(docker: Dockerode, image: string, networkId: string, defer: Defer): Promise<BaselineRun> {
   const t0 = performance.now()
-  const workspace = await startBaselineWorkspace(docker, image, defer, STEP_TIMEOUT_MS)
+  const workspace = await startBaselineWorkspace(docker, image, networkId, defer, STEP_TIMEOUT_MS)
   const tHealthy = performance.now()
   const watch = new OutputWatch()
   const tty = await rawExecTty(workspace.container, ['bash', '-l'], (text, at) => watch.push(text, at), SIZE)
@@ -144,11 +153,10 @@ async function baselineRun(docker: Dockerode, image: string, defer: Defer): Prom
   tty.close()
   const removeStarted = performance.now()
   await workspace.remove()
-  const { volume, network, create, start, healthy } = workspace.phases
+  const { volume, create, start, healthy } = workspace.phases
   return {
     total: tPrompt - t0,
     volume,
-    network,
     create,
     start,
     healthy,
@@ -168,13 +176,16 @@ await runBench('workspace-start', async (defer) => {
   console.log('── workspace-start: production build, Docker engine and workspace image')
   const { docker, image } = await prepareDocker(defer)
   const log = await recordEngineEvents(docker, defer)
+  // One bridge network (ICC off) for every baseline container of the run, like the scope's
+  // shared network of the server's workspaces; removed by the sweep at the end.
+  const baseNetwork = await createBaselineNetwork(docker, defer)
   const bench = await startBenchServer('start', image, defer)
-  console.log(`── workspace-start: server up with ${image}, WORKSPACE_SCOPE=${bench.scope}`)
+  console.log(`── workspace-start: server up with ${image}, WORKSPACE_SCOPE=${bench.scope}; baseline network ${baseNetwork.name}`)
 
-  console.log('── workspace-start: warm-up (not counted): one Berth project, one baseline container')
+  console.log('── workspace-start: warm-up (not counted): one Berth project (its start makes the shared network), one baseline container')
   const warmBerth = await berthRun(bench, docker, log, defer, 'warm-up')
   await sleep(SETTLE_MS)
-  const warmBase = await baselineRun(docker, image, defer)
+  const warmBase = await baselineRun(docker, image, baseNetwork.id, defer)
   await sleep(SETTLE_MS)
   console.log(`  warm-up: Berth ${seconds(warmBerth.total)}, baseline ${seconds(warmBase.total)}`)
 
@@ -185,7 +196,7 @@ await runBench('workspace-start', async (defer) => {
     const b = await berthRun(bench, docker, log, defer, String(i))
     berth.push(b)
     await sleep(SETTLE_MS)
-    const d = await baselineRun(docker, image, defer)
+    const d = await baselineRun(docker, image, baseNetwork.id, defer)
     base.push(d)
     await sleep(SETTLE_MS)
     console.log(
@@ -193,7 +204,7 @@ await runBench('workspace-start', async (defer) => {
         `${b.promptInScrollback ? ' [prompt in scrollback]' : ''}`,
     )
     console.log(
-      `      bare  ${describeRun(d.total, { volume: d.volume, network: d.network, create: d.create, start: d.start, health: d.healthy, exec: d.exec, prompt: d.prompt })}`,
+      `      bare  ${describeRun(d.total, { volume: d.volume, create: d.create, start: d.start, health: d.healthy, exec: d.exec, prompt: d.prompt })}`,
     )
   }
 
@@ -226,13 +237,12 @@ await runBench('workspace-start', async (defer) => {
     },
     base: {
       volume: s(base, (r) => r.volume),
-      network: s(base, (r) => r.network),
       create: s(base, (r) => r.create),
       start: s(base, (r) => r.start),
       healthy: s(base, (r) => r.healthy),
       exec: s(base, (r) => r.exec),
       prompt: s(base, (r) => r.prompt),
-      toHealthy: s(base, (r) => r.volume + r.network + r.create + r.start + r.healthy),
+      toHealthy: s(base, (r) => r.volume + r.create + r.start + r.healthy),
       removeMs: s(base, (r) => r.removeMs),
     },
   }
@@ -256,8 +266,7 @@ await runBench('workspace-start', async (defer) => {
       row('baseline: bare docker run + exec → prompt', baseTotal),
       row('  to agent healthy', parts.base.toHealthy),
       row('  step: volume create', parts.base.volume),
-      row('  step: network create', parts.base.network),
-      row('  step: container create', parts.base.create),
+      row('  step: container create (on the shared network)', parts.base.create),
       row('  step: start (+ inspect for the port)', parts.base.start),
       row('  step: started → /health 200', parts.base.healthy),
       row('  step: exec create + start + resize', parts.base.exec),
@@ -266,7 +275,8 @@ await runBench('workspace-start', async (defer) => {
     [
       `Berth ÷ baseline: p50 ${ratioCell(ratioP50)}, p95 ${ratioCell(ratioP95)} — goal ≤ ${GOAL_RATIO}×: p50 ${atMost(ratioP50, GOAL_RATIO)}, p95 ${atMost(ratioP95, GOAL_RATIO)}`,
       `With ${RUNS} samples p95 and p99 are the slowest run. Berth's prompt was already in the create ack's scrollback in ${berth.filter((r) => r.promptInScrollback).length}/${RUNS} runs.`,
-      `Not counted: DELETE → container, volume and network gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
+      `Not counted: DELETE → container and volume gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
+      'Both sides attach to one bridge network with ICC off made before the measured runs (Berth: berth-ws-net-<scope>, by the warm-up; baseline: one per bench run).',
     ],
   )
 
@@ -278,7 +288,10 @@ await runBench('workspace-start', async (defer) => {
         const summary = engine[step]!
         return [ENGINE_STEPS[step], summary.n, ms(summary.p50), ms(summary.p95), ms(summary.max)]
       }),
-      ['Engine events are stamped when the engine finished the step; the bench clock and the engine clock are the same system clock.'],
+      [
+        'Engine events are stamped when the engine finished the step; the bench clock and the engine clock are the same system clock.',
+        'From running on, the steps are the client\'s own times; all steps add up to open → prompt.',
+      ],
     )
   }
 
@@ -307,7 +320,6 @@ await runBench('workspace-start', async (defer) => {
       toHealthy: r(parts.base.toHealthy),
       steps: {
         volume: r(parts.base.volume),
-        network: r(parts.base.network),
         create: r(parts.base.create),
         start: r(parts.base.start),
         healthy: r(parts.base.healthy),
@@ -325,7 +337,8 @@ await runBench('workspace-start', async (defer) => {
     warmup: { berthMs: Math.round(warmBerth.total), baselineMs: Math.round(warmBase.total) },
     method: {
       berth: 'socket.io-client with a bearer token; workspace:open → workspace:status running → terminal:list → terminal:create {80×24} → first terminal:output containing "$" (or "$" already in the create ack scrollback)',
-      baseline: 'dockerode: createVolume, createNetwork, createContainer(buildContainerSpec: same image and hardening) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
+      baseline: 'dockerode: createVolume, createContainer(buildContainerSpec: same image and hardening) on one bridge network with ICC off shared by the run\'s baseline containers (made once before the warm-up) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
+      network: 'Berth\'s workspaces share berth-ws-net-<scope> (ICC off), made by the warm-up\'s start; no measured start of either side creates a network',
       order: `one warm-up each, then Berth and baseline alternate run by run, ${SETTLE_MS} ms pause after each run's clean-up`,
     },
   })

@@ -7,7 +7,7 @@ import type Dockerode from 'dockerode'
 import { io, type Socket } from 'socket.io-client'
 import type { Ack, ClientToServerEvents, ProjectDto, ServerToClientEvents, WorkspaceStatusDto } from '../../server/contracts'
 import type { Defer } from './cleanup'
-import { benchProjectIds, removeProjectResources, waitProjectGone } from './docker'
+import { benchDocker, benchProjectIds, benchScopes, removeProjectResources, removeScopeNetworks, waitProjectGone } from './docker'
 import { startBenchPostgres } from './postgres'
 import { freePort, spawnServer, waitForOk, type Spawned } from './process'
 import { ensureBuilt, root, serverBundle, tempDir } from './repo'
@@ -27,13 +27,17 @@ export interface BenchServer {
  * The built production server (dist/server.mjs) on a free port, with its own embedded
  * PostgreSQL, the given workspace image and a signed-up user with a token. It gets a scope of
  * its own: a server reconciles at start-up and removes every workspace of its scope whose
- * project it does not know, and the engine is shared (tests, e2e, other servers).
+ * project it does not know, and the engine is shared (tests, e2e, other servers). Its shared
+ * workspace network (`berth-ws-net-<scope>`, kept by the driver for the next workspace) is
+ * removed at clean-up, after the projects created later are deleted, and by the last sweep
+ * if that failed.
  */
 export async function startBenchServer(name: string, image: string, defer: Defer): Promise<BenchServer> {
   await ensureBuilt()
   const dir = tempDir(`berth-bench-${name}-`, defer)
   const db = await startBenchPostgres(dir, defer)
   const scope = `bench-${randomBytes(6).toString('hex')}`
+  benchScopes.add(scope)
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
@@ -50,6 +54,8 @@ export async function startBenchServer(name: string, image: string, defer: Defer
     NEXT_TELEMETRY_DISABLED: '1',
   }
   const server = spawnServer(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, env }, defer)
+  // Undone after every project's DELETE (defers run in reverse) and before the server stops.
+  defer(`remove the shared network of scope ${scope}`, () => removeScopeNetworks(benchDocker(), scope))
   await waitForOk(`${base}/api/ready`, server, { timeoutMs: 120_000 })
   const user = await createBenchUser(base)
   return { base, server, user, scope }
@@ -69,7 +75,7 @@ export function rssOf(pid: number): { rssMiB: number; hwmMiB: number } {
 
 // ── REST ──────────────────────────────────────────────────────────────────────────────
 
-/** POST /api/v1/projects; DELETE is registered with `defer` (and waits for the container, volume and network to go). */
+/** POST /api/v1/projects; DELETE is registered with `defer` (and waits for the container and volume to go). */
 export async function createProject(bench: BenchServer, docker: Dockerode, name: string, defer: Defer): Promise<{ project: ProjectDto; remove: () => Promise<number> }> {
   const res = await fetch(`${bench.base}/api/v1/projects`, {
     method: 'POST',

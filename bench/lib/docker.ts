@@ -1,7 +1,8 @@
 // The Docker side of the workspace benches: the engine client and workspace image Berth
-// uses, the bare-Docker baseline (a container made with Berth's own hardened create options,
-// then `docker exec bash -l` with a tty), waiting for a deleted project's resources to be
-// gone, and a last sweep that removes whatever this bench process made on the engine.
+// uses, the bare-Docker baseline (a container made with Berth's own hardened create options on
+// one shared bridge network with ICC off, as Berth's, then `docker exec bash -l` with a tty),
+// waiting for a deleted project's resources to be gone, removing a bench server's shared
+// workspace network, and a last sweep that removes whatever this bench process made on the engine.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Duplex } from 'node:stream'
@@ -11,7 +12,8 @@ import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs'
 import { checkAgentHealth } from '../../server/runtime/docker/agent-health'
 import { agentEndpointOf, buildContainerSpec, type ContainerLimits } from '../../server/runtime/docker/container-spec'
 import { createDockerClient } from '../../server/runtime/docker/docker-client'
-import { containerName, legacyNetworkName as networkName, projectFilter, volumeName } from '../../server/runtime/docker/names'
+import { containerName, projectFilter, SCOPE_LABEL, volumeName } from '../../server/runtime/docker/names'
+import { ICC_OPTION } from '../../server/runtime/docker/workspace-resources'
 import type { AgentEndpoint } from '../../server/runtime'
 import type { Defer } from './cleanup'
 import { sleep } from './process'
@@ -23,6 +25,8 @@ export const WORKSPACE_LIMITS = { memoryBytes: 2048 * 1024 * 1024, cpus: 1, pids
 const BASELINE_LABELS = { 'berth-bench.baseline': 'true', 'berth-bench.pid': String(process.pid) }
 /** Projects this process created through Berth: swept at the very end if anything of them is left. */
 export const benchProjectIds = new Set<string>()
+/** WORKSPACE_SCOPEs of the bench servers this process started: their shared networks are swept too. */
+export const benchScopes = new Set<string>()
 
 export function benchDocker(): Dockerode {
   return createDockerClient(process.env.DOCKER_HOST)
@@ -31,7 +35,8 @@ export function benchDocker(): Dockerode {
 /**
  * Pings the engine (bounded), builds the workspace image if needed and returns its tag.
  * Registers, first of all, a sweep that runs last: it removes every baseline container, volume
- * and network of this process and whatever is left of the projects it made through Berth.
+ * and network of this process, whatever is left of the projects it made through Berth and the
+ * shared workspace networks of its bench servers' scopes.
  */
 export async function prepareDocker(defer: Defer): Promise<{ docker: Dockerode; image: string }> {
   const docker = benchDocker()
@@ -69,7 +74,7 @@ async function exists(fn: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** True while any of the project's container, volume or networks exists. */
+/** True while the project's container or volume (or a legacy own network of it) exists. */
 export async function projectResourcesExist(docker: Dockerode, projectId: string): Promise<boolean> {
   if (await exists(() => docker.getContainer(containerName(projectId)).inspect())) return true
   if (await exists(() => docker.getVolume(volumeName(projectId)).inspect())) return true
@@ -86,6 +91,31 @@ async function sweep(docker: Dockerode): Promise<void> {
   await Promise.all((volumes ?? []).map((v) => ignoreGone(() => docker.getVolume(v.Name).remove())))
   const networks = await docker.listNetworks({ filters: { label } })
   await Promise.all(networks.map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
+  for (const scope of benchScopes) await removeScopeNetworks(docker, scope)
+}
+
+/**
+ * Removes the networks of a bench server's scope (its shared `berth-ws-net-<scope>`): the
+ * driver keeps that network for the next workspace, so after the bench's projects are deleted
+ * it is left empty. Call it only for a scope this process made (`bench-<random>`); retries
+ * for a moment while the engine still detaches a just-removed container.
+ */
+export async function removeScopeNetworks(docker: Dockerode, scope: string): Promise<void> {
+  const networks = await docker.listNetworks({ filters: { label: [`${SCOPE_LABEL}=${scope}`] } })
+  await Promise.all(
+    networks.map(async (network) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await ignoreGone(() => docker.getNetwork(network.Id).remove())
+          return
+        } catch (error) {
+          if (attempt === 49) throw new Error(`network ${network.Name}: ${(error as Error).message}`)
+          await sleep(100) // still has an endpoint of a container being removed
+        }
+      }
+    }),
+  )
+  benchScopes.delete(scope)
 }
 
 /** Force-removes a project's container, volume and networks (the bench's own projects only). */
@@ -123,7 +153,7 @@ export interface BaselineWorkspace {
   container: Dockerode.Container
   agent: AgentEndpoint
   /** Milliseconds of each step, in order. */
-  phases: { volume: number; network: number; create: number; start: number; healthy: number }
+  phases: { volume: number; create: number; start: number; healthy: number }
   remove(): Promise<void>
 }
 
@@ -133,13 +163,39 @@ export function serverLimits(image: string): ContainerLimits {
 }
 
 /**
- * A fresh named volume and bridge network, then createContainer + start with exactly the
- * create options Berth's driver uses (buildContainerSpec: non-root, no capabilities,
- * no-new-privileges, pids/memory/CPU limits, agent port on loopback), then GET /health
- * polled every 20 ms as the driver does. Only the name and labels differ. No Berth code
- * path runs: no database, no agent WebSocket, no template seeding.
+ * The baseline's counterpart of Berth's per-scope network: ONE bridge network for the whole
+ * bench run with inter-container communication off (the driver's ensureSharedNetwork), made
+ * once, before the measured runs, as Berth makes its own on the first start (the warm-up).
+ * Labelled like everything of the baseline, so the sweep removes it at the end.
  */
-export async function startBaselineWorkspace(docker: Dockerode, image: string, defer: Defer, timeoutMs = 30_000): Promise<BaselineWorkspace> {
+export async function createBaselineNetwork(docker: Dockerode, defer: Defer): Promise<{ id: string; name: string }> {
+  const name = `berth-bench-base-net-${process.pid}-${randomBytes(3).toString('hex')}`
+  const network = await docker.createNetwork({
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Options: { [ICC_OPTION]: 'false' },
+    Labels: BASELINE_LABELS,
+  })
+  defer(`remove baseline network ${name}`, () => ignoreGone(() => docker.getNetwork(network.id).remove()))
+  return { id: network.id, name }
+}
+
+/**
+ * A fresh named volume, then createContainer + start on the bench run's shared baseline network
+ * (createBaselineNetwork) with exactly the create options Berth's driver uses
+ * (buildContainerSpec: non-root, no capabilities, no-new-privileges, pids/memory/CPU limits,
+ * agent port on loopback), then GET /health polled every 20 ms as the driver does. Only the
+ * name and labels differ. No Berth code path runs: no database, no agent WebSocket, no
+ * template seeding.
+ */
+export async function startBaselineWorkspace(
+  docker: Dockerode,
+  image: string,
+  networkId: string,
+  defer: Defer,
+  timeoutMs = 30_000,
+): Promise<BaselineWorkspace> {
   const id = `benchbase${randomBytes(6).toString('hex')}`
   const labels = BASELINE_LABELS
   const container = docker.getContainer(containerName(id))
@@ -156,8 +212,6 @@ export async function startBaselineWorkspace(docker: Dockerode, image: string, d
         await sleep(100)
       }
     }
-    const networks = await docker.listNetworks({ filters: { label: [`berth-bench.pid=${process.pid}`], name: [networkName(id)] } })
-    await Promise.all(networks.filter((n) => n.Name === networkName(id)).map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
   }
   defer(`remove baseline ${containerName(id)}`, remove)
 
@@ -172,9 +226,7 @@ export async function startBaselineWorkspace(docker: Dockerode, image: string, d
   }
   await docker.createVolume({ Name: volumeName(id), Labels: labels })
   const volume = lap()
-  const network = await docker.createNetwork({ Name: networkName(id), Driver: 'bridge', CheckDuplicate: true, Labels: labels })
-  const networkMs = lap()
-  const spec = buildContainerSpec(id, randomBytes(32).toString('hex'), network.id, serverLimits(image))
+  const spec = buildContainerSpec(id, randomBytes(32).toString('hex'), networkId, serverLimits(image))
   await docker.createContainer({ ...spec, Labels: labels })
   const create = lap()
   await container.start()
@@ -188,7 +240,7 @@ export async function startBaselineWorkspace(docker: Dockerode, image: string, d
     await sleep(20)
   }
   const healthy = lap()
-  return { name: containerName(id), container, agent, phases: { volume, network: networkMs, create, start, healthy }, remove }
+  return { name: containerName(id), container, agent, phases: { volume, create, start, healthy }, remove }
 }
 
 // ── Raw `docker exec` with a tty ──────────────────────────────────────────────────────
@@ -242,18 +294,19 @@ export interface EngineEventRecord {
   at: number
   type: string
   action: string
-  /** Container or network name, or the volume name. */
+  /** Container name, or the volume name. */
   name: string
 }
 
 /**
- * Records the engine's container, network and volume events while the bench runs, so a start
- * done inside Berth's server can be split into steps (network/volume/container created,
- * archive extracted, started, exec started) without touching the server.
+ * Records the engine's container and volume events while the bench runs, so a start done
+ * inside Berth's server can be split into steps (volume and container created, archive
+ * extracted, started) without touching the server. (The scope's shared network is made once,
+ * on the first start, so a start has no network event of its own.)
  */
 export async function recordEngineEvents(docker: Dockerode, defer: Defer): Promise<{ of(names: string[], since: number): EngineEventRecord[] }> {
   const events: EngineEventRecord[] = []
-  const stream = (await docker.getEvents({ filters: { type: ['container', 'network', 'volume'] } })) as NodeJS.ReadableStream & { destroy(): void }
+  const stream = (await docker.getEvents({ filters: { type: ['container', 'volume'] } })) as NodeJS.ReadableStream & { destroy(): void }
   defer('stop the engine event stream', () => stream.destroy())
   let rest = ''
   stream.on('data', (chunk: Buffer) => {

@@ -101,11 +101,14 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
     };
   }, [ready, socket, epoch, terminalId, output]);
 
-  // Fit and focus when the tab becomes visible.
+  // Fit when the tab becomes visible; focus it only if that does not steal focus from
+  // elsewhere (a terminal that finishes starting must not blur the file tree's name input).
   useEffect(() => {
     if (!visible || !ready) return;
     fit.current?.();
-    term.current?.focus();
+    const active = document.activeElement;
+    const panel = host.current?.closest('[data-testid="terminal-pane"]');
+    if (!active || active === document.body || panel?.contains(active)) term.current?.focus();
   }, [visible, ready]);
 
   return (
