@@ -2,6 +2,7 @@
 // one WebSocket at /connect carrying JSON requests, responses and events.
 import { z } from 'zod';
 import type { FileChange, FileEntry } from './files';
+import type { ListeningPort } from './preview';
 
 export const AGENT_PORT = 7777;
 export const AGENT_PROTOCOL_VERSION = 1;
@@ -55,6 +56,8 @@ export interface AgentMethods {
    * folder is watched already, so this is a no-op there. Lasts until the folder is deleted.
    */
   'fs.watch': { params: { path: string }; result: null };
+  /** TCP ports processes in the container listen on (the agent's own port excluded). */
+  'ports.list': { params: undefined; result: ListeningPort[] };
 }
 
 /** Events the agent pushes over the same connection. */
@@ -65,6 +68,8 @@ export interface AgentEvents {
    * Folders get 'created'/'deleted' only. Nothing from inside heavy folders unless fs.watch asked.
    */
   'fs.changed': FileChange[];
+  /** The full list whenever it changes (polled from /proc/net/tcp{,6} about every 500 ms). */
+  'ports.changed': ListeningPort[];
 }
 
 /**

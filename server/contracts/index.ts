@@ -7,3 +7,4 @@ export * from './agent';
 export * from './workspace';
 export * from './terminal';
 export * from './files';
+export * from './preview';
