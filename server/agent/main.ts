@@ -1,13 +1,14 @@
 // The workspace agent: the container's main process (under tini). One port, one secret.
 // It imports nothing from the server but server/contracts/ (bundled into one file).
-import { createServer } from 'node:http';
-import { WebSocketServer } from 'ws';
 import { AGENT_PORT } from '../contracts/agent';
+import { createAgentServer } from './agent-server';
 import { ConnectionHub } from './connection';
 import { createFsHandlers } from './fs-handlers';
 import { PathGuard } from './fs/path-guard';
 import { WorkspaceWatcher } from './fs/watcher';
 import { createHttpRoutes } from './http-routes';
+import { PortPoller } from './ports/port-scanner';
+import { createPreviewProxy } from './preview/preview-proxy';
 import { health, rpcHandlers } from './rpc-handlers';
 import { createSecretCheck } from './secret-check';
 
@@ -22,34 +23,23 @@ delete process.env.BERTH_AGENT_SECRET;
 const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...fields }));
 const guard = new PathGuard(workspaceRoot);
 let watcher: WorkspaceWatcher | undefined;
+// Declared before the hub (ports.list answers from it); polls only while a connection is open.
+const ports: PortPoller = new PortPoller({
+  excludePort: port,
+  active: () => hub.size > 0,
+  onChange: (list) => hub.broadcast('ports.changed', list),
+});
 const hub = new ConnectionHub({
   ...rpcHandlers,
   ...createFsHandlers({ guard, watch: async (path) => watcher?.watchOnRequest(path) }),
+  'ports.list': () => ports.list(),
 });
 const route = createHttpRoutes({ guard, health });
-
-const server = createServer((req, res) => {
-  if (!isAuthorised(req)) {
-    res.writeHead(401, { 'Content-Type': 'text/plain' }).end('unauthorised');
-    return;
-  }
-  route(req, res).catch((error: unknown) => {
-    log('http route failed', { error: String(error) });
-    if (!res.headersSent) res.writeHead(500).end();
-    else res.destroy();
-  });
-});
-
-const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-server.on('upgrade', (req, socket, head) => {
-  if (req.url !== '/connect' || !isAuthorised(req)) {
-    socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-    return;
-  }
-  sockets.handleUpgrade(req, socket, head, (ws) => hub.serve(ws));
-});
+const proxy = createPreviewProxy({ ownPort: () => port, log });
+const { server, sockets } = createAgentServer({ isAuthorised, route, proxy, hub, log });
 
 server.listen(port, '0.0.0.0', () => log('berth agent listening', { port }));
+ports.start();
 
 // Watching starts after listening: a big tree must not delay the agent's health check.
 guard
@@ -64,6 +54,7 @@ guard
 
 const stop = () => {
   watcher?.dispose();
+  ports.dispose();
   hub.closeAll();
   sockets.close();
   server.close(() => process.exit(0));

@@ -1,0 +1,129 @@
+// Port discovery and the preview proxy in a real workspace container: a dev server bound only
+// to 127.0.0.1 inside shows up in ports.changed / ports.list, answers through the agent's
+// published port, and after it dies the proxy answers 502 and ports.changed drops it.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
+import type { ListeningPort } from '../contracts/preview';
+import type { AgentEndpoint, ExecSession } from '../runtime/runtime-driver';
+import { makeTestDriver } from '../runtime/docker/docker-test-support';
+import { collect, run } from '../runtime/runtime-test-helpers';
+
+const projectId = `test-preview-${randomBytes(5).toString('hex')}`;
+const DEV_PORT = 5173;
+let testDriver: Awaited<ReturnType<typeof makeTestDriver>>;
+let agent: AgentEndpoint;
+let socket: WebSocket;
+let devServer: ExecSession | undefined;
+const portEvents: { at: number; ports: ListeningPort[] }[] = [];
+const waiting = new Map<number, (message: { result?: unknown; error?: { code: string; message: string } }) => void>();
+let nextId = 1;
+
+function call<T>(method: string, params?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve(message.result as T)));
+    socket.send(JSON.stringify({ id, method, params }));
+  });
+}
+
+async function waitForPorts(since: number, predicate: (ports: ListeningPort[]) => boolean, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = portEvents.find((event) => event.at >= since && predicate(event.ports));
+    if (found) return found.at - since;
+    if (Date.now() > deadline) throw new Error(`no matching ports.changed within ${timeoutMs} ms; got ${JSON.stringify(portEvents)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const preview = (path: string, port = DEV_PORT) =>
+  fetch(`${agent.url}${path}`, { headers: { Authorization: `Bearer ${agent.secret}`, 'X-Berth-Preview-Port': String(port) } });
+
+beforeAll(async () => {
+  const image = await ensureWorkspaceImage({ quiet: true });
+  testDriver = await makeTestDriver({ image });
+  agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
+  socket = new WebSocket(`${agent.url.replace(/^http/, 'ws')}/connect`, { headers: { Authorization: `Bearer ${agent.secret}` } });
+  socket.on('message', (raw) => {
+    const message = JSON.parse(raw.toString()) as { id?: number; event?: string; data?: unknown; result?: unknown; error?: { code: string; message: string } };
+    if (message.event === 'ports.changed') portEvents.push({ at: Date.now(), ports: message.data as ListeningPort[] });
+    if (message.id !== undefined) {
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    }
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+});
+
+afterAll(async () => {
+  devServer?.close();
+  socket?.close();
+  await testDriver?.driver.remove(projectId);
+  await testDriver?.cleanup();
+});
+
+describe('ports and preview in a real workspace', () => {
+  it('discovers a localhost-only dev server, proxies to it, and notices when it dies', async () => {
+    // The agent's own port never appears.
+    const initial = await call<ListeningPort[]>('ports.list');
+    expect(initial.some((item) => item.port === 7777)).toBe(false);
+    expect(initial.some((item) => item.port === DEV_PORT)).toBe(false);
+
+    const startedAt = Date.now();
+    devServer = await testDriver.driver.exec(
+      projectId,
+      ['sh', '-c', `echo pid=$$; exec node -e "require('http').createServer((q,s)=>s.end('hello from '+q.url)).listen(${DEV_PORT},'127.0.0.1',()=>console.log('listening'))"`],
+      { tty: false },
+    );
+    const output = collect(devServer);
+    await output.waitFor(/listening/);
+    const pid = /pid=(\d+)/.exec(output.text())![1]!;
+    const seenAfter = await waitForPorts(startedAt, (ports) => ports.some((item) => item.port === DEV_PORT && item.address === '127.0.0.1'), 2000);
+    console.log(`ports.changed listed ${DEV_PORT} ${seenAfter} ms after exec started (${Date.now() - startedAt} ms now)`);
+    expect(await call<ListeningPort[]>('ports.list')).toContainEqual({ port: DEV_PORT, address: '127.0.0.1' });
+
+    const response = await preview('/x?y=1');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('hello from /x?y=1');
+
+    // Overhead: through the agent (host → published port → proxy → dev server) vs straight
+    // to the dev server from inside the container, both as the median of sequential GETs.
+    const timings: number[] = [];
+    for (let index = 0; index < 30; index++) {
+      const begin = performance.now();
+      await (await preview('/t')).text();
+      timings.push(performance.now() - begin);
+    }
+    timings.sort((a, b) => a - b);
+    const inside = await run(testDriver.driver, projectId, [
+      'node',
+      '-e',
+      `const h=require('http');const t=[];(async()=>{for(let i=0;i<30;i++){const b=performance.now();await new Promise(r=>h.get('http://127.0.0.1:${DEV_PORT}/t',s=>{s.resume();s.on('end',r)}));t.push(performance.now()-b)}t.sort((a,b)=>a-b);console.log(t[15].toFixed(2))})()`,
+    ]);
+    const viaAgentIn = await run(testDriver.driver, projectId, [
+      'node',
+      '-e',
+      `const h=require('http');const t=[];(async()=>{for(let i=0;i<30;i++){const b=performance.now();await new Promise(r=>h.get({host:'127.0.0.1',port:7777,path:'/t',headers:{authorization:'Bearer ${agent.secret}','x-berth-preview-port':'${DEV_PORT}'}},s=>{s.resume();s.on('end',r)}));t.push(performance.now()-b)}t.sort((a,b)=>a-b);console.log(t[15].toFixed(2))})()`,
+    ]);
+    console.log(
+      `small GET median: direct inside the container ${inside.output.trim()} ms, through the agent inside the container ${viaAgentIn.output.trim()} ms, from the host via the published port ${timings[15]!.toFixed(2)} ms`,
+    );
+
+    const killedAt = Date.now();
+    expect((await run(testDriver.driver, projectId, ['kill', pid])).code).toBe(0);
+    const droppedAfter = await waitForPorts(killedAt, (ports) => !ports.some((item) => item.port === DEV_PORT), 2000);
+    console.log(`ports.changed dropped ${DEV_PORT} ${droppedAfter} ms after the kill`);
+    const closed = await preview('/x?y=1');
+    expect(closed.status).toBe(502);
+    expect(await closed.json()).toMatchObject({ error: 'port_closed' });
+    expect(await call<ListeningPort[]>('ports.list')).not.toContainEqual(expect.objectContaining({ port: DEV_PORT }));
+  });
+
+  it("refuses the agent's own port with 400", async () => {
+    const response = await preview('/health', 7777);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'bad_port' });
+  });
+});
