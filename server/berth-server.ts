@@ -21,6 +21,7 @@ import {
 } from './auth';
 import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
 import { createApiRouter, createRequestHandler } from './http';
+import { PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { DockerDriver, type RuntimeDriver } from './runtime';
 import { createSocketServer } from './socket';
@@ -126,9 +127,22 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const locks = new LockService();
   const files = new FileService(projects, workspaces, locks, new AgentContentClient(), { maxBytes: config.FILE_MAX_MB * 1024 * 1024 });
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const previews = new PreviewService(
+    projects,
+    workspaces,
+    {
+      domain: config.PREVIEW_DOMAIN,
+      scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
+      ideOrigin: config.origin,
+      ttlMs: config.PREVIEW_TTL_MINUTES * 60_000,
+    },
+    log.child({ module: 'preview' }),
+  );
+
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
   const handleRequest = createRequestHandler(
     {
+      preview: previews,
       api,
       auth: (req, res, ip) => handleAuthRequest(req, res, authOptions, ip),
       pages: createPageGate({ authenticator, projects, pages }),
@@ -155,6 +169,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     broadcastLockChanges(io, locks),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
+      previews.forget(projectId);
       workspaces.remove(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'));
     }),
     keepReconciling(workspaces, log),
@@ -167,11 +182,15 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       if (!req.url?.startsWith('/socket.io')) void upgrade(req, socket, head);
     });
   }
+  // Last, over every listener above: a preview host's request or upgrade (even to /socket.io/,
+  // which Socket.IO's engine would otherwise take) goes to the preview proxy and nowhere else.
+  routePreviewHostsFirst(httpServer, previews);
 
   const closeServices = async () => {
     for (const dispose of disposers) dispose();
     terminals.dispose();
     files.dispose();
+    previews.dispose();
     locks.dispose();
     workspaces.dispose();
     await runtime.dispose();

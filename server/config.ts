@@ -41,13 +41,24 @@ export const configSchema = z.object({
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
   FILE_MAX_MB: z.coerce.number().min(1).max(10_240).default(50),
+  /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */
+  PREVIEW_DOMAIN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i, 'PREVIEW_DOMAIN: a host name, optionally with :port, e.g. preview.example.com')
+      .optional(),
+  ),
+  /** How long a preview URL (capability) stays valid. */
+  PREVIEW_TTL_MINUTES: z.coerce.number().min(0.01).default(720),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'BERTH_URL' | 'DATA_DIR'> {
+export interface Config extends Omit<RawConfig, 'BERTH_URL' | 'DATA_DIR' | 'PREVIEW_DOMAIN'> {
   BERTH_URL: string;
+  /** Lowercase, e.g. localhost:3000 */
+  PREVIEW_DOMAIN: string;
   DATA_DIR: string;
   /** Folder holding the app (package.json, prisma/, .next/): the working directory. */
   appDir: string;
@@ -71,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...raw,
     BERTH_URL: berthUrl.replace(/\/$/, ''),
     DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
+    PREVIEW_DOMAIN: (raw.PREVIEW_DOMAIN ?? `localhost:${raw.PORT}`).toLowerCase(),
     appDir: cwd,
     origin: new URL(berthUrl).origin,
     githubEnabled: Boolean(raw.GITHUB_ID && raw.GITHUB_SECRET),

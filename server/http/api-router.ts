@@ -1,11 +1,13 @@
 // Builds the /api/v1 router from its resources.
 import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
+import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
 import { addFileRoutes } from './files.routes';
+import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addTokenRoutes } from './tokens.routes';
@@ -18,6 +20,7 @@ export interface ApiServices {
   projects: ProjectService;
   workspaces: WorkspaceService;
   files: FileService;
+  previews: PreviewService;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
@@ -31,5 +34,6 @@ export function createApiRouter(services: ApiServices): Router {
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   addFileRoutes(router, services.files);
+  addPreviewRoutes(router, services.previews);
   return router;
 }

@@ -5,4 +5,4 @@ export { sendJson, parseWith, reply, Router, type Reply, type RequestContext } f
 export { sendHealth, sendReadiness } from './health';
 export { clientIp } from './client-ip';
 export { setSecurityHeaders } from './security-headers';
-export { createRequestHandler, type RequestRoutes } from './request-handler';
+export { createRequestHandler, type PreviewRoute, type RequestRoutes } from './request-handler';

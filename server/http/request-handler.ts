@@ -1,5 +1,7 @@
-// The one HTTP entry: request id, security headers, access log, then routing in order —
-// /api/health, /api/ready, /api/v1 (REST), /api/auth (next-auth), pages.
+// The one HTTP entry. Preview hosts (p-<capability>.<PREVIEW_DOMAIN>, chosen by the Host header
+// alone) go first and get none of the IDE's headers; everything else: request id, security
+// headers, access log, then routing in order — /api/health, /api/ready, /api/v1 (REST),
+// /api/auth (next-auth), pages.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
@@ -9,7 +11,15 @@ import type { Router } from './router';
 import { sendJson } from './router';
 import { setSecurityHeaders } from './security-headers';
 
+export interface PreviewRoute {
+  /** Whether the Host names a preview (or a malformed name under the preview domain). */
+  claims(req: IncomingMessage): boolean;
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+}
+
 export interface RequestRoutes {
+  /** Preview hosts, ahead of everything else; absent = no previews. */
+  preview?: PreviewRoute;
   api: Router;
   auth(req: IncomingMessage, res: ServerResponse, clientIp: string): Promise<void>;
   pages(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
@@ -19,6 +29,16 @@ export interface RequestRoutes {
 export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean }) {
   const { log } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (routes.preview?.claims(req)) {
+      try {
+        routes.preview.handleRequest(req, res);
+      } catch (error) {
+        log.error({ err: error, host: req.headers.host }, 'preview request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      }
+      return;
+    }
     const requestId = randomUUID();
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0]!;

@@ -1,0 +1,8 @@
+// Preview: each preview is its own site, p-<capability>.<PREVIEW_DOMAIN>; the capability (in
+// memory, expiring, revocable, rotated on workspace restart) maps to (project, port), and
+// requests and upgrades to it are proxied through the workspace agent. Imports contracts and
+// core only; workspaces and projects come in as interfaces. Its REST resource lives in
+// server/http/previews.routes.ts; berth-server.ts puts preview hosts ahead of every other route.
+export { PreviewService, routePreviewHostsFirst, isPreviewablePort, type PreviewOptions, type PreviewProjects, type PreviewWorkspaces } from './preview-service';
+export { CapabilityStore, type Capability } from './capability-store';
+export { parsePreviewHost, previewUrl, type PreviewHost } from './preview-host';

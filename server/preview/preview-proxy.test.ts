@@ -1,0 +1,238 @@
+// The preview routing and proxy against a fake agent (same contract as server/agent's reverse
+// proxy) and a Berth-like server with Socket.IO attached: no Docker needed.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_PREVIEW_PORT_HEADER, type ListeningPort, type WorkspaceStatusDto } from '../contracts';
+import { HttpError } from '../core/errors';
+import { createLogger } from '../core/logger';
+import { TypedEmitter } from '../core/typed-emitter';
+import { createRequestHandler } from '../http';
+import { upstreamOptions } from './preview-proxy';
+import { PreviewService, routePreviewHostsFirst } from './preview-service';
+import { echo, rawGet, rawUpgrade } from './test-helpers';
+
+const SECRET = 's3cret';
+const DOMAIN = 'localhost:4321';
+const IDE = 'http://localhost:4321';
+let agent: http.Server;
+let berth: http.Server;
+let io: SocketServer;
+let baseUrl: string;
+let running = true;
+let ports: ListeningPort[] = [];
+const activity: string[] = [];
+const seenByAgent: http.IncomingHttpHeaders[] = [];
+const statusEvents = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>();
+let previews: PreviewService;
+
+const listen = (server: http.Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+
+beforeAll(async () => {
+  agent = http.createServer((req, res) => {
+    seenByAgent.push(req.headers);
+    if (req.headers.authorization !== `Bearer ${SECRET}`) return void res.writeHead(401).end();
+    if (req.headers[AGENT_PREVIEW_PORT_HEADER] !== '5173') {
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      return void res.end(JSON.stringify({ error: 'port_closed' }));
+    }
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('x-seen-cookie', req.headers.cookie ?? '');
+    res.setHeader('x-seen-forwarded-host', req.headers['x-forwarded-host'] ?? '');
+    res.end(`hi ${req.url}`);
+  });
+  agent.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
+    if (req.headers.authorization !== `Bearer ${SECRET}` || req.headers[AGENT_PREVIEW_PORT_HEADER] !== '5173') {
+      return void socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: 23\r\n\r\n{"error":"port_closed"}');
+    }
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    if (head.length > 0) socket.write(head);
+    socket.pipe(socket);
+  });
+  const agentUrl = await listen(agent);
+
+  const projects = {
+    get: async (userId: string, projectId: string) => {
+      if (userId !== 'alice' || projectId !== 'p1') throw new HttpError(404, 'not_found', 'Project not found');
+      return {};
+    },
+  };
+  const workspaces = {
+    status: (projectId: string): WorkspaceStatusDto => ({ projectId, state: running ? 'running' : 'stopped' }),
+    agentEndpoint: () => (running ? { url: agentUrl, secret: SECRET } : undefined),
+    agent: () => (running ? { request: async () => ports } : undefined),
+    recordActivity: (projectId: string) => activity.push(projectId),
+    events: statusEvents,
+  };
+  previews = new PreviewService(projects, workspaces, { domain: DOMAIN, scheme: 'http', ideOrigin: IDE, ttlMs: 60_000 }, createLogger('silent'));
+
+  const handle = createRequestHandler(
+    {
+      preview: previews,
+      api: undefined as never,
+      auth: async () => undefined,
+      pages: async (_req, res) => void res.end('berth page'),
+      ping: async () => true,
+    },
+    { log: createLogger('silent'), trustProxy: false },
+  );
+  berth = http.createServer((req, res) => void handle(req, res));
+  io = new SocketServer(berth, { destroyUpgrade: false, serveClient: false });
+  berth.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 418 Berth Upgrade\r\nContent-Length: 0\r\n\r\n'));
+  routePreviewHostsFirst(berth, previews);
+  baseUrl = await listen(berth);
+  statusEvents.emit('onDidChangeStatus', { projectId: 'p1', state: 'running' });
+});
+
+afterAll(async () => {
+  previews.dispose();
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+  berth.closeAllConnections();
+  agent.closeAllConnections();
+  await new Promise<void>((resolve) => agent.close(() => resolve()));
+});
+
+const hostOf = (url: string) => new URL(url).host;
+
+async function previewFor(port: number) {
+  ports = [{ port, address: '0.0.0.0' }];
+  const [preview] = await previews.list('alice', 'p1');
+  return preview!;
+}
+
+describe('preview routing and proxy', () => {
+  it('lists listening ports (never the agent port) with capability URLs, owner only', async () => {
+    ports = [
+      { port: 5173, address: '0.0.0.0' },
+      { port: 5173, address: '::' },
+      { port: 7777, address: '0.0.0.0' },
+      { port: 3000, address: '127.0.0.1' },
+    ];
+    const list = await previews.list('alice', 'p1');
+    expect(list.map((p) => p.port)).toEqual([3000, 5173]);
+    expect(list[0]!.url).toMatch(/^http:\/\/p-[0-9a-f]{32}\.localhost:4321\/$/);
+    expect(await previews.list('alice', 'p1')).toEqual(list); // reused while valid
+    await expect(previews.list('bob', 'p1')).rejects.toMatchObject({ status: 404 });
+    await expect(previews.revoke('bob', 'p1', 5173)).rejects.toMatchObject({ status: 404 });
+    await expect(previews.revoke('alice', 'p1', 7777)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("forwards to the agent with its secret and port; Berth's cookies and the client's Authorization never pass", async () => {
+    const preview = await previewFor(5173);
+    activity.length = 0;
+    const res = await rawGet(baseUrl, '/path?q=1', {
+      Host: hostOf(preview.url),
+      Cookie: 'next-auth.session-token=abc; theme=dark; __Secure-next-auth.session-token=x; __Host-next-auth.csrf-token=y; next-auth.csrf-token=z; other=1',
+      Authorization: 'Bearer berth-token',
+      'X-Forwarded-Host': 'evil.test',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('hi /path?q=1');
+    expect(res.headers['x-seen-cookie']).toBe('theme=dark; other=1');
+    expect(res.headers['x-seen-forwarded-host']).toBe('');
+    expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
+    expect(seenByAgent.at(-1)!.host).toBe(hostOf(preview.url));
+    expect(activity).toEqual(['p1']);
+    // Framable by the IDE only; none of Berth's own framing headers.
+    expect(res.headers['content-security-policy']).toBe(`frame-ancestors ${IDE}`);
+    expect(res.headers['x-frame-options']).toBeUndefined();
+    expect(res.headers['x-request-id']).toBeUndefined();
+  });
+
+  it('answers 404 for unknown or revoked capabilities and 400 for malformed names under the domain', async () => {
+    const preview = await previewFor(5173);
+    expect((await rawGet(baseUrl, '/', { Host: `p-${'0'.repeat(32)}.${DOMAIN}` })).status).toBe(404);
+    expect((await rawGet(baseUrl, '/', { Host: `p-XYZ.${DOMAIN}` })).status).toBe(400);
+    expect((await rawGet(baseUrl, '/', { Host: `a.${hostOf(preview.url)}` })).status).toBe(400);
+    expect((await rawGet(baseUrl, '/', { Host: `www.${DOMAIN}` })).status).toBe(400);
+    const fresh = await previews.revoke('alice', 'p1', 5173);
+    const old = await rawGet(baseUrl, '/', { Host: hostOf(preview.url) });
+    expect(old.status).toBe(404);
+    expect(old.headers['content-type']).toContain('text/html');
+    expect((await rawGet(baseUrl, '/', { Host: hostOf(fresh.url) })).body).toBe('hi /');
+  });
+
+  it("leaves Berth's own host alone and ignores X-Forwarded-Host", async () => {
+    const preview = await previewFor(5173);
+    const res = await rawGet(baseUrl, '/', { Host: DOMAIN, 'X-Forwarded-Host': hostOf(preview.url) });
+    expect(res.body).toBe('berth page');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('sends a preview host /socket.io/ request and upgrade to the app, not to Berth', async () => {
+    const preview = await previewFor(5173);
+    const res = await rawGet(baseUrl, '/socket.io/?EIO=4&transport=polling', { Host: hostOf(preview.url) });
+    expect(res.body).toBe('hi /socket.io/?EIO=4&transport=polling');
+    const upgraded = await rawUpgrade(baseUrl, '/socket.io/?EIO=4&transport=websocket', { Host: hostOf(preview.url) });
+    expect('socket' in upgraded).toBe(true);
+    if ('socket' in upgraded) {
+      expect(await echo(upgraded.socket, 'ping-1', upgraded.head)).toContain('ping-1');
+      upgraded.socket.destroy();
+    }
+  });
+
+  it('passes WebSocket upgrades (HMR) through', async () => {
+    const preview = await previewFor(5173);
+    const upgraded = await rawUpgrade(baseUrl, '/_hmr', { Host: hostOf(preview.url), Cookie: 'next-auth.session-token=abc' });
+    if (!('socket' in upgraded)) throw new Error(`not upgraded: ${upgraded.status}`);
+    expect(await echo(upgraded.socket, 'hello hmr', upgraded.head)).toContain('hello hmr');
+    upgraded.socket.destroy();
+    expect(seenByAgent.at(-1)!.cookie).toBeUndefined();
+    expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
+    // Berth's own host still reaches Berth's upgrade handling.
+    const own = await rawUpgrade(baseUrl, '/_next/webpack-hmr', { Host: DOMAIN });
+    expect('status' in own && own.status).toBe(418);
+  });
+
+  it('shows friendly pages when nothing listens on the port or the workspace is not running', async () => {
+    const closed = await previewFor(5174);
+    const res = await rawGet(baseUrl, '/', { Host: hostOf(closed.url) });
+    expect(res.status).toBe(502);
+    expect(res.body).toContain('Nothing is listening on port 5174 yet');
+    expect(res.body).toContain('npm run dev');
+    const up = await rawUpgrade(baseUrl, '/', { Host: hostOf(closed.url) });
+    expect('status' in up && up.status).toBe(502);
+
+    const preview = await previewFor(5173);
+    running = false;
+    try {
+      const stopped = await rawGet(baseUrl, '/', { Host: hostOf(preview.url) });
+      expect(stopped.status).toBe(503);
+      expect(stopped.body).toContain('The workspace is not running');
+      expect(await previews.list('alice', 'p1')).toEqual([]);
+    } finally {
+      running = true;
+    }
+  });
+
+  it("rotates all of a project's capabilities when its workspace starts again", async () => {
+    const preview = await previewFor(5173);
+    statusEvents.emit('onDidChangeStatus', { projectId: 'p1', state: 'running' }); // no change: still valid
+    expect((await rawGet(baseUrl, '/', { Host: hostOf(preview.url) })).status).toBe(200);
+    statusEvents.emit('onDidChangeStatus', { projectId: 'p1', state: 'stopping' });
+    statusEvents.emit('onDidChangeStatus', { projectId: 'p1', state: 'running' });
+    expect((await rawGet(baseUrl, '/', { Host: hostOf(preview.url) })).status).toBe(404);
+    const fresh = await previewFor(5173);
+    expect(fresh.url).not.toBe(preview.url);
+  });
+
+  it('never lets an absolute-form request target choose the destination', async () => {
+    const target = { url: 'http://127.0.0.1:49153', secret: SECRET };
+    expect(upstreamOptions('/a?b=1', target)).toEqual({ hostname: '127.0.0.1', port: '49153', path: '/a?b=1' });
+    expect(upstreamOptions('http://169.254.169.254/latest?x=1', target)).toEqual({ hostname: '127.0.0.1', port: '49153', path: '/latest?x=1' });
+    expect(upstreamOptions('*', target).hostname).toBe('127.0.0.1');
+    const preview = await previewFor(5173);
+    const absolute = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1', () =>
+        socket.write(`GET http://127.0.0.1:1/steal?x=1 HTTP/1.1\r\nHost: ${hostOf(preview.url)}\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(absolute).toContain('hi /steal?x=1');
+  });
+});

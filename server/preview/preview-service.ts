@@ -1,0 +1,167 @@
+// Previews: which ports of a project's workspace listen (agent 'ports.list'), the capability
+// URL of each (minted for the owner, reused while valid), revocation, rotation of all of a
+// project's capabilities when its workspace (re)starts, and the routing of preview-host
+// requests to the agent's reverse proxy. Callers of list/revoke pass the signed-in user; a
+// project that is not theirs is 404.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AGENT_PORT, type ListeningPort, type PreviewDto, type WorkspaceStatusDto } from '../contracts';
+import { HttpError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Disposer } from '../core/typed-emitter';
+import { CapabilityStore, type Capability } from './capability-store';
+import { parsePreviewHost, previewUrl } from './preview-host';
+import { proxyHttp, proxyUpgrade, sendPage, sendPageOnSocket, type AgentTarget, type PageReply } from './preview-proxy';
+
+export interface PreviewProjects {
+  /** Throws 404 when the project does not exist or is not the user's. */
+  get(userId: string, projectId: string): Promise<unknown>;
+}
+
+export interface PreviewWorkspaces {
+  status(projectId: string): WorkspaceStatusDto;
+  agentEndpoint(projectId: string): AgentTarget | undefined;
+  agent(projectId: string): { request(method: 'ports.list'): Promise<ListeningPort[]> } | undefined;
+  recordActivity(projectId: string): void;
+  events: { on(event: 'onDidChangeStatus', listener: (status: WorkspaceStatusDto) => void): Disposer };
+}
+
+export interface PreviewOptions {
+  /** Lowercase, e.g. localhost:3000 */
+  domain: string;
+  /** http or https, from BERTH_URL. */
+  scheme: string;
+  /** Berth's origin: the only site allowed to frame a preview. */
+  ideOrigin: string;
+  ttlMs: number;
+  now?: () => number;
+}
+
+const ACTIVITY_THROTTLE_MS = 1000;
+
+const notFoundPage: PageReply = { status: 404, title: 'Preview not found', message: 'This preview link is unknown, expired or was revoked. Open the preview again from the IDE.' };
+const badHostPage: PageReply = { status: 400, title: 'Bad preview address', message: 'This is not a valid preview address.' };
+const notRunningPage: PageReply = { status: 503, title: 'The workspace is not running', message: 'The workspace is not running. Start it from the IDE, then reload.' };
+
+export const isPreviewablePort = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535 && port !== AGENT_PORT;
+
+export class PreviewService {
+  readonly store: CapabilityStore;
+  private readonly running = new Map<string, boolean>();
+  private readonly lastActivity = new Map<string, number>();
+  private readonly offStatus: Disposer;
+
+  constructor(
+    private readonly projects: PreviewProjects,
+    private readonly workspaces: PreviewWorkspaces,
+    private readonly options: PreviewOptions,
+    private readonly log: Logger,
+  ) {
+    this.store = new CapabilityStore({ ttlMs: options.ttlMs, now: options.now });
+    this.offStatus = workspaces.events.on('onDidChangeStatus', (status) => {
+      const isRunning = status.state === 'running';
+      const wasRunning = this.running.get(status.projectId) ?? false;
+      this.running.set(status.projectId, isRunning);
+      // A (re)started workspace: every old preview URL of the project stops working.
+      if (isRunning && !wasRunning) this.store.rotate(status.projectId);
+    });
+  }
+
+  /** The previews of every port listening in the running workspace; [] when it is not running. */
+  async list(userId: string, projectId: string): Promise<PreviewDto[]> {
+    await this.projects.get(userId, projectId);
+    const agent = this.workspaces.agent(projectId);
+    if (!agent) return [];
+    const ports = await agent.request('ports.list');
+    const unique = [...new Set(ports.map((entry) => entry.port))].filter(isPreviewablePort).sort((a, b) => a - b);
+    return unique.map((port) => this.dto(this.store.current(projectId, port, userId)));
+  }
+
+  /** A fresh URL for (project, port); the old one answers 404 from now on. */
+  async revoke(userId: string, projectId: string, port: number): Promise<PreviewDto> {
+    await this.projects.get(userId, projectId);
+    if (!isPreviewablePort(port)) throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed`);
+    return this.dto(this.store.revoke(projectId, port, userId));
+  }
+
+  /** The project was deleted. */
+  forget(projectId: string): void {
+    this.store.rotate(projectId);
+    this.running.delete(projectId);
+    this.lastActivity.delete(projectId);
+  }
+
+  /** Whether this request is for a preview host (or a malformed one under the preview domain). */
+  claims(req: IncomingMessage): boolean {
+    return parsePreviewHost(req.headers.host, this.options.domain).kind !== 'other';
+  }
+
+  /** Answers a request claimed by `claims`. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const found = this.route(req);
+    if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
+    proxyHttp(req, res, found.target, found.port, this.options.ideOrigin);
+  }
+
+  /** Answers an upgrade claimed by `claims`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const found = this.route(req);
+    if ('page' in found) return sendPageOnSocket(socket, found.page);
+    proxyUpgrade(req, socket, head, found.target, found.port);
+  }
+
+  dispose(): void {
+    this.offStatus();
+  }
+
+  private route(req: IncomingMessage): { page: PageReply } | { target: AgentTarget; port: number } {
+    const host = parsePreviewHost(req.headers.host, this.options.domain);
+    if (host.kind !== 'preview') return { page: badHostPage };
+    const capability = this.store.resolve(host.capability);
+    if (!capability || !isPreviewablePort(capability.port)) return { page: notFoundPage };
+    const target = this.workspaces.agentEndpoint(capability.projectId);
+    if (!target) return { page: notRunningPage };
+    this.touch(capability);
+    return { target, port: capability.port };
+  }
+
+  private touch({ projectId }: Capability): void {
+    const now = Date.now();
+    if (now - (this.lastActivity.get(projectId) ?? 0) < ACTIVITY_THROTTLE_MS) return;
+    this.lastActivity.set(projectId, now);
+    try {
+      this.workspaces.recordActivity(projectId);
+    } catch (error) {
+      this.log.warn({ projectId, err: error }, 'could not record preview activity');
+    }
+  }
+
+  private dto(entry: Capability): PreviewDto {
+    return { port: entry.port, url: previewUrl(this.options.scheme, entry.capability, this.options.domain), expiresAt: new Date(entry.expiresAt).toISOString() };
+  }
+}
+
+/**
+ * Puts preview hosts ahead of every other 'request' and 'upgrade' listener already on the
+ * server (Socket.IO's engine wraps 'request' and listens on 'upgrade' for /socket.io/, and
+ * Next.js takes other upgrades): a preview host's /socket.io/ belongs to the user's app.
+ * Call it after every other listener is attached.
+ */
+export function routePreviewHostsFirst(
+  server: { listeners(event: string): Function[]; removeAllListeners(event: string): unknown; on(event: string, listener: (...args: never[]) => void): unknown },
+  previews: Pick<PreviewService, 'claims' | 'handleRequest' | 'handleUpgrade'>,
+): void {
+  for (const event of ['request', 'upgrade'] as const) {
+    const prior = server.listeners(event);
+    server.removeAllListeners(event);
+    server.on(event, (...args: never[]) => {
+      const [req, second, head] = args as unknown as [IncomingMessage, ServerResponse & Duplex, Buffer];
+      if (previews.claims(req)) {
+        if (event === 'request') previews.handleRequest(req, second);
+        else previews.handleUpgrade(req, second, head);
+        return;
+      }
+      for (const listener of prior) listener.apply(server, args);
+    });
+  }
+}
