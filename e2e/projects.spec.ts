@@ -35,9 +35,9 @@ test('create, rename, open, and delete a project', async ({ user, page, dashboar
   await expect(workbench.fileTree.getByTestId('file-node').first()).toBeVisible();
   await expect(workbench.editor).toContainText('No file open');
   await expect(workbench.editor).toHaveAttribute('data-status', 'empty');
-  await expect(workbench.preview).toContainText('Nothing to preview');
+  await expect(workbench.preview).toContainText('Nothing is listening yet');
   await expect(workbench.preview).toBeVisible();
-  await expect(workbench.preview).toHaveAttribute('data-status', 'empty');
+  await expect(workbench.preview).toHaveAttribute('data-status', 'waiting');
 
   // Ctrl+` hides and shows the terminal panel; the editor stays.
   await workbench.toggleTerminal();

@@ -4,15 +4,18 @@ import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
 import { EditorStore } from './editor/editor-store';
 import { EditorPane } from './editor/EditorPane';
-import { EmptyPane, PaneTitle } from './EmptyPane';
+import { EmptyPane } from './EmptyPane';
 import { FileTreeStore } from './files/file-tree-store';
 import { FileTree } from './files/FileTree';
+import { PreviewPane } from './preview/PreviewPane';
 import { WorkspaceStatusBar } from './status/WorkspaceStatusBar';
 import { TerminalPanel } from './terminal/TerminalPanel';
 import { useWorkbench } from './use-workbench';
 
 export function Workbench({ projectId }: { projectId: string }) {
   const [terminalOpen, setTerminalOpen] = useState(true);
+  // The preview's Run opens a "dev" terminal; the panel shows it.
+  const [focusTerminal, setFocusTerminal] = useState<string | null>(null);
   const { socket, connection, epoch, project, workspace, error } = useWorkbench(projectId);
   // One tree and one editor store per mounted workbench (never module singletons).
   const [tree] = useState(() => new FileTreeStore(projectId));
@@ -34,7 +37,7 @@ export function Workbench({ projectId }: { projectId: string }) {
 
   const editorArea = <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />;
   const terminalArea = socket ? (
-    <TerminalPanel socket={socket} epoch={epoch} projectId={projectId} workspace={workspace} />
+    <TerminalPanel socket={socket} epoch={epoch} projectId={projectId} workspace={workspace} focusId={focusTerminal} />
   ) : (
     <EmptyPane testId="terminal-pane" title="Connecting…" hint="Terminals open a shell in this project's container." />
   );
@@ -59,12 +62,15 @@ export function Workbench({ projectId }: { projectId: string }) {
             ) : (
               editorArea
             )}
-            <div className="flex h-full flex-col">
-              <PaneTitle>Preview</PaneTitle>
-              <div className="min-h-0 flex-1">
-                <EmptyPane testId="preview-pane" title="Nothing to preview" hint="Run your app's dev server and its page shows here, on its own origin." />
-              </div>
-            </div>
+            <PreviewPane
+              socket={socket}
+              projectId={projectId}
+              workspace={workspace}
+              onTerminalCreated={(terminalId) => {
+                setTerminalOpen(true);
+                setFocusTerminal(terminalId);
+              }}
+            />
           </SplitPane>
         </SplitPane>
       </div>

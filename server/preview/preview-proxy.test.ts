@@ -103,8 +103,9 @@ async function previewFor(port: number) {
 }
 
 describe('preview routing and proxy', () => {
-  it('lists listening ports (never the agent port) with capability URLs, owner only', async () => {
+  it('lists listening ports (never the agent port nor Docker DNS) with capability URLs, owner only', async () => {
     ports = [
+      { port: 39905, address: '127.0.0.11' },
       { port: 5173, address: '0.0.0.0' },
       { port: 5173, address: '::' },
       { port: 7777, address: '0.0.0.0' },

@@ -45,6 +45,10 @@ const notRunningPage: PageReply = { status: 503, title: 'The workspace is not ru
 
 export const isPreviewablePort = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535 && port !== AGENT_PORT;
 
+/** Docker's embedded DNS resolver listens on 127.0.0.11 (a random TCP port) in every container on a user-defined network: not the user's app. */
+const DOCKER_DNS_ADDRESS = '127.0.0.11';
+export const isUserListener = (entry: ListeningPort) => entry.address !== DOCKER_DNS_ADDRESS && isPreviewablePort(entry.port);
+
 export class PreviewService {
   readonly store: CapabilityStore;
   private readonly running = new Map<string, boolean>();
@@ -73,7 +77,7 @@ export class PreviewService {
     const agent = this.workspaces.agent(projectId);
     if (!agent) return [];
     const ports = await agent.request('ports.list');
-    const unique = [...new Set(ports.map((entry) => entry.port))].filter(isPreviewablePort).sort((a, b) => a - b);
+    const unique = [...new Set(ports.filter(isUserListener).map((entry) => entry.port))].sort((a, b) => a - b);
     return unique.map((port) => this.dto(this.store.current(projectId, port, userId)));
   }
 

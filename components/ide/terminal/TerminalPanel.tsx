@@ -12,7 +12,8 @@ import { TerminalView } from './TerminalView';
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
-export function TerminalPanel({ socket, epoch, projectId, workspace }: { socket: WorkbenchSocket; epoch: number; projectId: string; workspace: WorkspaceStatusDto | null }) {
+/** `focusId`: a terminal created outside the panel (the preview's Run) to show once it is listed. */
+export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: { socket: WorkbenchSocket; epoch: number; projectId: string; workspace: WorkspaceStatusDto | null; focusId?: string | null }) {
   const [terminals, setTerminals] = useState<TerminalDto[] | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -77,6 +78,12 @@ export function TerminalPanel({ socket, epoch, projectId, workspace }: { socket:
       socket.off('terminal:detached', onDetached);
     };
   }, [socket, projectId, upsert]);
+
+  // A terminal created from outside (the preview's Run) becomes the active tab once it is listed.
+  const focusListed = Boolean(focusId && terminals?.some((item) => item.id === focusId));
+  useEffect(() => {
+    if (focusId && focusListed) setActiveId(focusId);
+  }, [focusId, focusListed]);
 
   // A closed active tab hands focus to its neighbour.
   useEffect(() => {
