@@ -116,8 +116,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     runtime,
     {
       ensureRunning: async (projectId) => {
-        const status = await workspaces.start(projectId);
-        if (status.state !== 'running') throw Object.assign(new Error(status.error?.message ?? 'The workspace is not running'), { code: status.error?.code });
+        await workspaces.ensureRunning(projectId);
       },
       recordActivity: (projectId) => workspaces.recordActivity(projectId),
     },

@@ -22,7 +22,8 @@ export interface AgentRpc {
 
 /** What FileService needs of the workspace lifecycle (WorkspaceService fits). */
 export interface WorkspaceAccess {
-  start(projectId: string): Promise<WorkspaceStatusDto>;
+  /** Starts the workspace if needed; throws the HttpError to answer with when it cannot run. */
+  ensureRunning(projectId: string): Promise<WorkspaceStatusDto>;
   agent(projectId: string): AgentRpc | undefined;
   agentEndpoint(projectId: string): AgentEndpoint | undefined;
   recordActivity(projectId: string): void;
@@ -177,12 +178,10 @@ export class FileService {
 
   /** Starts the workspace if needed; 503 when the engine is down, 500/409 with the workspace's own error. */
   private async running(projectId: string): Promise<{ rpc: AgentRpc; endpoint: AgentEndpoint }> {
-    const status = await this.workspaces.start(projectId);
-    if (status.state === 'error' && status.error?.code === 'engine_unavailable') throw new HttpError(503, 'engine_unavailable', 'Docker engine unreachable');
-    if (status.state === 'error') throw new HttpError(500, status.error?.code ?? 'start_failed', status.error?.message ?? 'The workspace failed to start');
+    await this.workspaces.ensureRunning(projectId);
     const rpc = this.workspaces.agent(projectId);
     const endpoint = this.workspaces.agentEndpoint(projectId);
-    if (status.state !== 'running' || !rpc || !endpoint) throw new HttpError(409, 'workspace_not_running', `The workspace is ${status.state}; try again`);
+    if (!rpc || !endpoint) throw new HttpError(409, 'workspace_not_running', 'The workspace is restarting; try again');
     this.workspaces.recordActivity(projectId);
     return { rpc, endpoint };
   }

@@ -4,14 +4,14 @@ import type { WorkspaceStatusDto } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { ProjectService } from '../projects';
 import { EngineUnavailableError, type RuntimeDriver } from '../runtime';
-import type { WorkspaceService } from '../workspaces';
+import { statusError, type WorkspaceService } from '../workspaces';
 import { reply, type Router } from './router';
 
 const engineUnavailable = () => new HttpError(503, 'engine_unavailable', 'Docker engine unreachable');
 
 function answer(status: WorkspaceStatusDto) {
-  if (status.state === 'error' && status.error?.code === 'engine_unavailable') throw engineUnavailable();
-  if (status.state === 'error') throw new HttpError(500, status.error?.code ?? 'start_failed', status.error?.message ?? 'The workspace failed to start');
+  const failure = statusError(status);
+  if (failure) throw failure;
   return reply(200, status);
 }
 

@@ -115,6 +115,15 @@ export class WorkspaceService {
     return entry.starting;
   }
 
+  /** Starts the workspace if needed and resolves once it runs; otherwise throws the HttpError to answer with. */
+  async ensureRunning(projectId: string): Promise<WorkspaceStatusDto> {
+    const status = await this.start(projectId);
+    const failure = statusError(status);
+    if (failure) throw failure;
+    if (status.state !== 'running') throw new HttpError(409, 'workspace_not_running', `The workspace is ${status.state}; try again`);
+    return status;
+  }
+
   stop(projectId: string): Promise<WorkspaceStatusDto> {
     const entry = this.entry(projectId);
     if (entry.stopping) return entry.stopping;
@@ -248,6 +257,13 @@ export class WorkspaceService {
       }, 250).unref();
     });
   }
+}
+
+/** The HttpError a workspace in the error state answers with: 503 when the engine is down. */
+export function statusError(status: WorkspaceStatusDto): HttpError | undefined {
+  if (status.state !== 'error') return undefined;
+  if (status.error?.code === 'engine_unavailable') return new HttpError(503, 'engine_unavailable', 'Docker engine unreachable');
+  return new HttpError(500, status.error?.code ?? 'start_failed', status.error?.message ?? 'The workspace failed to start');
 }
 
 function describeError(error: unknown): { code: string; message: string } {

@@ -2,7 +2,6 @@
 // one shared bridge network per installation scope with inter-container communication off
 // (so workspaces cannot reach each other), found again by fixed names and labels (so any
 // Berth process can adopt it).
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
@@ -20,9 +19,10 @@ import {
   type WorkspaceStats,
 } from '../runtime-driver';
 import { checkAgentHealth, waitForAgent } from './agent-health';
-import { agentEndpointOf, buildContainerSpec, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, type ContainerLimits } from './container-spec';
+import { agentEndpointOf, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, type ContainerLimits } from './container-spec';
 import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
+import { createWorkspaceContainer } from './create-container';
 import { DockerEventStream } from './docker-events';
 import { startExec } from './exec-start';
 import type { DockerExecSession } from './exec-session';
@@ -39,7 +39,7 @@ import {
   removeVolume,
   startContainer,
 } from './workspace-resources';
-import { assertSeedFolder, seedWorkspace } from './seed-volume';
+import { assertSeedFolder } from './seed-volume';
 import { statsFrom } from './stats';
 
 export interface DockerDriverOptions {
@@ -260,19 +260,7 @@ export class DockerDriver implements RuntimeDriver {
       const labels = labelsFor(projectId, this.options.scope);
       const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
       createdVolume = await ensureVolume(this.docker, projectId, labels);
-      const secret = randomBytes(32).toString('hex');
-      const created = await this.createContainer(projectId, secret, networkId, limits);
-      if (created && createdVolume && spec.seedFrom) {
-        try {
-          const count = await seedWorkspace(container, spec.seedFrom);
-          this.log.info({ projectId, entries: count }, 'workspace volume seeded');
-        } catch (error) {
-          // Leave nothing half-seeded behind: the next attempt starts from scratch.
-          await removeContainer(container).catch(() => undefined);
-          await removeVolume(this.docker, projectId).catch(() => undefined);
-          throw engineError(error);
-        }
-      }
+      const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, createdVolume }, this.log);
       // Lost the race (409): the winner's container may not be inspectable for a moment.
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);
       await pruneUnusedNetworks(this.docker, this.options.scope, info);
@@ -290,17 +278,5 @@ export class DockerDriver implements RuntimeDriver {
       });
     }
     return { projectId, state: 'running', agent, startedAt: new Date(info.State.StartedAt), createdVolume };
-  }
-
-  /** true when this call created it; false when another process won the race (409). */
-  private async createContainer(projectId: string, secret: string, networkId: string, limits: ContainerLimits): Promise<boolean> {
-    try {
-      await this.docker.createContainer(buildContainerSpec(projectId, secret, networkId, limits));
-      this.log.info({ projectId }, 'workspace container created');
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409) return false;
-      throw engineError(error);
-    }
   }
 }
