@@ -8,28 +8,22 @@
 // (3) fs:list of a folder of 10,000 files, next to the agent's fs.list RPC on a direct
 // connection and bare `ls -f | wc -l` / `ls -lU | wc -l` in the same long-lived shell; and
 // how many of the 10,000 'created' changes reached the client.
-import { Agent, request as httpRequest } from 'node:http'
-import type { Duplex } from 'node:stream'
-import { PassThrough } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
-import type Dockerode from 'dockerode'
+import { Agent } from 'node:http'
 import type { FileChange } from '../server/contracts'
-import type { AgentEndpoint } from '../server/runtime'
-import { agentEndpointOf } from '../server/runtime/docker/container-spec'
 import { containerName } from '../server/runtime/docker/names'
 import { AgentConnection } from '../server/workspaces/agent-connection'
-import { runBench } from './lib/cleanup'
+import { agentOf } from './lib/agent-direct'
 import { call, connectSocket, createProject, startBenchServer, waitForState, type BenchSocket } from './lib/berth'
+import { ChangeLog } from './lib/change-log'
+import { runBench } from './lib/cleanup'
 import { prepareDocker } from './lib/docker'
+import { FILE_BYTES, measureSaves, SAVE_BLOCK, SAVE_WARMUP, SAVES } from './lib/files-saves'
 import { sleep } from './lib/process'
 import { writeSection } from './lib/results'
-import { ms, rounded, summarize, type Summary } from './lib/stats'
-import { printTable, verdict, type Cell } from './lib/table'
+import { openShell } from './lib/shell'
+import { ms, rounded, summarize, timed, type Summary } from './lib/stats'
+import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table'
 
-const FILE_BYTES = 100 * 1024
-const SAVES = 200
-const SAVE_WARMUP = 20
-const SAVE_BLOCK = 20
 const GOAL_SAVE_P50_MS = 10
 const GOAL_SAVE_P99_MS = 50
 const TOUCHES = 100
@@ -42,185 +36,6 @@ const LISTS = 20
 const LIST_WARMUP = 2
 const GOAL_LIST_P50_MS = 100
 const STEP_TIMEOUT_MS = 10_000
-
-// ── A long-lived shell in the container ──────────────────────────────────────────────────
-
-interface Shell {
-  /** Writes one line to bash's stdin; returns the time it was written. */
-  write(line: string): number
-  /** Runs `command`, resolves with its stdout (without the marker) and when the marker arrived. */
-  run(command: string, timeoutMs?: number): Promise<{ output: string; status: number; at: number }>
-  close(): void
-}
-
-/**
- * `docker exec -i <container> bash` through the engine API, as the workspace user in
- * /workspace, no tty: bash reads stdin a line at a time and runs each as it arrives, so no
- * exec start-up is counted per command. stdout and stderr are demultiplexed.
- */
-async function openShell(docker: Dockerode, container: Dockerode.Container): Promise<Shell> {
-  const exec = await container.exec({
-    Cmd: ['bash'],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-    User: '1000:1000',
-    WorkingDir: '/workspace',
-    Env: ['BERTH_AGENT_SECRET='],
-  })
-  const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  docker.modem.demuxStream(stream, stdout, stderr)
-  stream.on('error', () => undefined)
-  const decoder = new StringDecoder('utf8')
-  let text = ''
-  let waiter: { marker: RegExp; resolve: (match: RegExpExecArray, at: number) => void } | undefined
-  stdout.on('data', (chunk: Buffer) => {
-    const at = performance.now()
-    text += decoder.write(chunk)
-    if (text.length > 1 << 20) text = text.slice(-(1 << 16))
-    const match = waiter?.marker.exec(text)
-    if (match && waiter) {
-      const { resolve } = waiter
-      waiter = undefined
-      resolve(match, at)
-    }
-  })
-  stderr.on('data', (chunk: Buffer) => console.error(`[shell stderr] ${chunk.toString('utf8').trimEnd()}`))
-  let seq = 0
-  const write = (line: string) => {
-    stream.write(line.endsWith('\n') ? line : `${line}\n`)
-    return performance.now()
-  }
-  return {
-    write,
-    run: (command, timeoutMs = STEP_TIMEOUT_MS) => {
-      const id = ++seq
-      text = ''
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiter = undefined
-          reject(new Error(`shell: no end of \`${command}\` within ${timeoutMs} ms; last output ${JSON.stringify(text.slice(-200))}`))
-        }, timeoutMs)
-        waiter = {
-          marker: new RegExp(`__END_${id}_(\\d+)__\\n`),
-          resolve: (match, at) => {
-            clearTimeout(timer)
-            resolve({ output: text.slice(0, match.index), status: Number(match[1]), at })
-          },
-        }
-        write(`${command}; echo "__END_${id}_$?__"`)
-      })
-    },
-    close: () => {
-      stream.end()
-      stream.destroy()
-    },
-  }
-}
-
-// ── The agent, straight ──────────────────────────────────────────────────────────────────
-
-/** The running workspace's agent: its published 7777/tcp on 127.0.0.1 and BERTH_AGENT_SECRET. */
-async function agentOf(container: Dockerode.Container): Promise<AgentEndpoint> {
-  const endpoint = agentEndpointOf(await container.inspect())
-  if (!endpoint) throw new Error('the workspace container has no published agent port or secret')
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint.url)) throw new Error(`agent not on 127.0.0.1: ${endpoint.url}`)
-  return endpoint
-}
-
-/** PUT /fs/content with keep-alive (as the server's AgentContentClient does); resolves with the new version. */
-function rawPut(http: Agent, endpoint: AgentEndpoint, path: string, body: Buffer, ifMatch: string | null): Promise<string> {
-  const url = new URL('/fs/content', endpoint.url)
-  url.searchParams.set('path', path)
-  url.searchParams.set('maxBytes', String(10 * 1024 * 1024))
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${endpoint.secret}`,
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': String(body.length),
-  }
-  if (ifMatch === null) headers['If-None-Match'] = '*'
-  else headers['If-Match'] = ifMatch
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'PUT', agent: http, headers })
-    request.setTimeout(STEP_TIMEOUT_MS, () => request.destroy(new Error(`agent PUT ${path}: timed out`)))
-    request.on('error', reject)
-    request.on('response', (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', reject)
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        if (response.statusCode !== 200) reject(new Error(`agent PUT ${path}: ${response.statusCode} ${text.slice(0, 200)}`))
-        else resolve((JSON.parse(text) as { version: string }).version)
-      })
-    })
-    request.end(body)
-  })
-}
-
-// ── Change events by path ─────────────────────────────────────────────────────────────────
-
-/** Arrival times of 'created' changes per path, and waiting for one. */
-class ChangeLog {
-  private readonly seen = new Map<string, number>()
-  private readonly waiters = new Map<string, (at: number) => void>()
-  batches = 0
-  changes = 0
-  lastAt = 0
-
-  push(changes: readonly FileChange[], at: number): void {
-    this.batches++
-    this.changes += changes.length
-    this.lastAt = at
-    for (const change of changes) {
-      if (change.type !== 'created' || this.seen.has(change.path)) continue
-      this.seen.set(change.path, at)
-      this.waiters.get(change.path)?.(at)
-    }
-  }
-
-  /** Distinct paths seen 'created' under a prefix. */
-  createdUnder(prefix: string): number {
-    let n = 0
-    for (const path of this.seen.keys()) if (path.startsWith(prefix)) n++
-    return n
-  }
-
-  waitFor(path: string, timeoutMs: number, what: string): Promise<number> {
-    const at = this.seen.get(path)
-    if (at !== undefined) return Promise.resolve(at)
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(path)
-        reject(new Error(`no 'created' ${path} (${what}) within ${timeoutMs} ms`))
-      }, timeoutMs)
-      this.waiters.set(path, (arrived) => {
-        clearTimeout(timer)
-        this.waiters.delete(path)
-        resolve(arrived)
-      })
-    })
-  }
-
-  /** Waits until no batch arrived for `quietMs` (bounded by `timeoutMs`). */
-  async settle(quietMs: number, timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs
-    while (performance.now() < deadline) {
-      const idle = performance.now() - this.lastAt
-      if (idle >= quietMs) return
-      await sleep(quietMs - idle + 1)
-    }
-    throw new Error(`fs:changed did not settle within ${timeoutMs} ms`)
-  }
-}
-
-function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now()
-  return fn().then((value) => ({ value, ms: performance.now() - started }))
-}
 
 await runBench('files', async (defer) => {
   console.log('── files: production build, Docker engine and workspace image')
@@ -251,75 +66,13 @@ await runBench('files', async (defer) => {
   agent.events.on('onDidEvent', ({ event, data }) => {
     if (event === 'fs.changed' && Array.isArray(data)) agentChanges.push(data as FileChange[], performance.now())
   })
-  const shell = await openShell(docker, container)
+  const shell = await openShell(docker, container, STEP_TIMEOUT_MS)
   defer('close the shell', () => shell.close())
   const hello = await shell.run('id -u; pwd')
   console.log(`── files: agent at ${endpoint.url}, shell as uid ${hello.output.split('\n')[0]} in ${hello.output.split('\n')[1]}`)
 
   // ── (1) saves ──
-  console.log(`── files: (1) ${SAVE_WARMUP} warm-up saves each, then ${SAVES} saves of ${FILE_BYTES / 1024} KB each in interleaved blocks of ${SAVE_BLOCK}`)
-  const base = Buffer.alloc(FILE_BYTES, 0)
-  for (let i = 0; i < FILE_BYTES; i++) base[i] = i % 64 === 63 ? 0x0a : 0x61 + (i % 26)
-  let counter = 0
-  /** 100 KB of text with a fresh counter at the start, so every save changes the content. */
-  const nextContent = () => {
-    const buffer = Buffer.from(base)
-    buffer.write(String(++counter).padStart(10, '0'), 0, 'ascii')
-    return buffer
-  }
-  await shell.run('mkdir -p saves')
-  const berthPath = 'saves/berth.txt'
-  const rawPath = 'saves/raw.txt'
-  let berthVersion: string | null = null
-  let rawVersion: string | null = null
-  const berthSave = async () => {
-    const content = nextContent().toString('utf8')
-    const { value, ms: took } = await timed(() => call(socket, 'fs:write', { projectId, path: berthPath, content, baseVersion: berthVersion }, STEP_TIMEOUT_MS))
-    if (value.size !== FILE_BYTES) throw new Error(`fs:write wrote ${value.size} bytes, not ${FILE_BYTES}`)
-    berthVersion = value.version
-    return took
-  }
-  const rawSave = async () => {
-    const content = nextContent()
-    const { value, ms: took } = await timed(() => rawPut(http, endpoint, rawPath, content, rawVersion))
-    rawVersion = value
-    return took
-  }
-  // The same saves with a 10-byte file split Berth's fixed cost from its per-byte cost.
-  const tinyPaths = { berth: 'saves/tiny-berth.txt', raw: 'saves/tiny-raw.txt' }
-  const tinyVersions: { berth: string | null; raw: string | null } = { berth: null, raw: null }
-  const tinyContent = () => String(++counter).padStart(10, '0')
-  const berthTiny = async () => {
-    const content = tinyContent()
-    const { value, ms: took } = await timed(() => call(socket, 'fs:write', { projectId, path: tinyPaths.berth, content, baseVersion: tinyVersions.berth }, STEP_TIMEOUT_MS))
-    tinyVersions.berth = value.version
-    return took
-  }
-  const rawTiny = async () => {
-    const content = Buffer.from(tinyContent())
-    const { value, ms: took } = await timed(() => rawPut(http, endpoint, tinyPaths.raw, content, tinyVersions.raw))
-    tinyVersions.raw = value
-    return took
-  }
-  const locksCall = async () => (await timed(() => call(socket, 'fs:locks', { projectId }, STEP_TIMEOUT_MS))).ms
-  for (let i = 0; i < SAVE_WARMUP; i++) {
-    await berthSave()
-    await rawSave()
-    await locksCall()
-    await berthTiny()
-    await rawTiny()
-  }
-  const saveSamples = { berth: [] as number[], raw: [] as number[], locks: [] as number[], berthTiny: [] as number[], rawTiny: [] as number[] }
-  for (let done = 0; done < SAVES; done += SAVE_BLOCK) {
-    const n = Math.min(SAVE_BLOCK, SAVES - done)
-    for (let i = 0; i < n; i++) saveSamples.berth.push(await berthSave())
-    for (let i = 0; i < n; i++) saveSamples.raw.push(await rawSave())
-    for (let i = 0; i < n; i++) saveSamples.locks.push(await locksCall())
-    for (let i = 0; i < n; i++) saveSamples.berthTiny.push(await berthTiny())
-    for (let i = 0; i < n; i++) saveSamples.rawTiny.push(await rawTiny())
-  }
-  const check = await shell.run(`wc -c < ${berthPath}; wc -c < ${rawPath}`)
-  if (check.output.trim().split(/\s+/).some((size) => Number(size) !== FILE_BYTES)) throw new Error(`saved files have sizes ${check.output.trim()}`)
+  const saveSamples = await measureSaves({ socket, projectId, http, endpoint, shell, timeoutMs: STEP_TIMEOUT_MS })
   await berthChanges.settle(300, 10_000)
 
   // ── (2) touch → fs:changed ──
@@ -385,8 +138,7 @@ await runBench('files', async (defer) => {
   }
 
   // ── tables ──
-  const header = ['what', 'n', 'min', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict']
-  const row = (name: string, s: Summary, goal = '—', judged = '—'): Cell[] => [name, s.n, ms(s.min), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), goal, judged]
+  const header = SUMMARY_HEADER
   const save = {
     berth: summarize(saveSamples.berth),
     raw: summarize(saveSamples.raw),

@@ -5,6 +5,7 @@
 // them Prisma's findMany in-process and GET /api/v1/me (auth + one row).
 import pg from 'pg'
 import { createPrismaClient } from '../server/db/index'
+import { benchServerEnv } from './lib/berth'
 import { runBench } from './lib/cleanup'
 import { startBenchPostgres } from './lib/postgres'
 import { freePort, spawnServer, waitForOk } from './lib/process'
@@ -38,19 +39,7 @@ await runBench('projects-list', async (defer) => {
 
   const dir = tempDir('berth-bench-list-', defer)
   const db = await startBenchPostgres(dir, defer)
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    BERTH_URL: base,
-    DATA_DIR: dir,
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-  }
+  const { base, env } = benchServerEnv(await freePort(), dir, db.url)
   const server = spawnServer(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, env }, defer)
   await waitForOk(`${base}/api/ready`, server, { timeoutMs: 120_000 })
 

@@ -5,185 +5,21 @@
 // while terminal B runs `yes` (its client acking like a browser), with B in another tab (own
 // socket) and in the same tab (same socket), next to raw exec echo while a raw exec `yes` is
 // drained; the server process's RSS before, during and after the flood.
-import type Dockerode from 'dockerode'
 import { containerName } from '../server/runtime/docker/names'
-import { runBench, type Defer } from './lib/cleanup'
-import {
-  call,
-  connectSocket,
-  createProject,
-  OutputRouter,
-  OutputWatch,
-  PROMPT_CHAR,
-  rssOf,
-  startBenchServer,
-  waitForState,
-  type AckMode,
-  type BenchServer,
-  type BenchSocket,
-} from './lib/berth'
-import { prepareDocker, rawExecTty } from './lib/docker'
-import { sleep } from './lib/process'
+import { call, createProject, startBenchServer, waitForState } from './lib/berth'
+import { runBench } from './lib/cleanup'
+import { prepareDocker } from './lib/docker'
+import { flood, FLOOD_KEYS, FLOOD_SECONDS, type FloodResult } from './lib/flood'
+import { BLOCK, openRaw, openTerminal, socketWithRouter, typeInterleaved, typeKeys } from './lib/keyboards'
 import { writeSection } from './lib/results'
 import { ms, rounded, summarize, type Summary } from './lib/stats'
-import { printTable, verdict, type Cell } from './lib/table'
+import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table'
 
 const KEYS = 500
-const BLOCK = 50 // keys per block; the line is cleared (Ctrl-U) after each
 const WARMUP_KEYS = 20
-const FLOOD_KEYS = 200
-const FLOOD_SECONDS = 10
 const GOAL_RATIO = 2
 const GOAL_P99_MS = 20
 const GOAL_FLOOD_P99_MS = 50
-const KEY_TIMEOUT_MS = 10_000
-const SIZE = { cols: 80, rows: 24 }
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz'
-
-/** A shell that takes keys and whose output lands in `watch`. */
-interface Keyboard {
-  name: string
-  /** Sends input; resolves with when the server acked it (raw exec: at once, nothing to ack). */
-  send(data: string): Promise<number>
-  watch: OutputWatch
-  /** Round trips of the input acks, when `send` has one to wait for. */
-  acks?: number[]
-}
-
-/** Types `count` keys one at a time, each timed until its echo arrives; clears the line after. */
-async function typeKeys(kb: Keyboard, count: number): Promise<number[]> {
-  const samples: number[] = []
-  for (let i = 0; i < count; i++) {
-    const key = LETTERS[i % LETTERS.length]!
-    kb.watch.reset()
-    const sent = performance.now()
-    const acked = kb.send(key)
-    const at = await kb.watch.waitFor(key, KEY_TIMEOUT_MS, `echo of "${key}" (${kb.name})`)
-    samples.push(at - sent)
-    kb.acks?.push((await acked) - sent)
-  }
-  await clearLine(kb)
-  return samples
-}
-
-/** Ctrl-U (readline's unix-line-discard), then waits for its redraw to end. */
-async function clearLine(kb: Keyboard): Promise<void> {
-  kb.watch.reset()
-  void kb.send('\x15')
-  await kb.watch.waitFor(/./s, KEY_TIMEOUT_MS, `redraw after Ctrl-U (${kb.name})`)
-  await kb.watch.settle(30, 2_000)
-}
-
-/** Interleaves blocks of `BLOCK` keys over the keyboards until each typed `total`. */
-async function typeInterleaved(keyboards: Keyboard[], total: number): Promise<number[][]> {
-  const samples = keyboards.map(() => [] as number[])
-  for (let done = 0; done < total; done += BLOCK) {
-    for (const [i, kb] of keyboards.entries()) samples[i]!.push(...(await typeKeys(kb, Math.min(BLOCK, total - done))))
-  }
-  return samples
-}
-
-interface BerthTerminal extends Keyboard {
-  terminalId: string
-}
-
-/** terminal:create on `socket`; resolves once its prompt has arrived. */
-async function openTerminal(socket: BenchSocket, router: OutputRouter, projectId: string, name: string): Promise<BerthTerminal> {
-  const watch = new OutputWatch()
-  const early: [string, number][] = []
-  router.listenOthers((_id, text, at) => early.push([text, at]))
-  const created = await call(socket, 'terminal:create', { projectId, ...SIZE })
-  watch.push(created.scrollback, performance.now())
-  for (const [text, at] of early) watch.push(text, at)
-  router.listen(created.id, (text, at) => watch.push(text, at))
-  await watch.waitFor(PROMPT_CHAR, 30_000, `prompt (${name})`)
-  await watch.settle(100, 5_000)
-  return {
-    name,
-    terminalId: created.id,
-    watch,
-    // As the browser does: every key is a terminal:input call with an ack.
-    send: (data) =>
-      new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`terminal:input (${name}): no ack within ${KEY_TIMEOUT_MS} ms`)), KEY_TIMEOUT_MS)
-        socket.emit('terminal:input', { terminalId: created.id, data }, (result) => {
-          clearTimeout(timer)
-          if (result.ok) resolve(performance.now())
-          else reject(new Error(`terminal:input (${name}): ${result.error.code}: ${result.error.message}`))
-        })
-      }),
-  }
-}
-
-async function openRaw(container: Dockerode.Container, name: string): Promise<Keyboard & { close(): void; received(): number }> {
-  const watch = new OutputWatch()
-  let received = 0
-  const tty = await rawExecTty(
-    container,
-    ['bash', '-l'],
-    (text, at) => {
-      received += text.length
-      watch.push(text, at)
-    },
-    SIZE,
-  )
-  await watch.waitFor(PROMPT_CHAR, 30_000, `prompt (${name})`)
-  await watch.settle(100, 5_000)
-  const send = (data: string) => {
-    tty.write(data)
-    return Promise.resolve(performance.now())
-  }
-  return { name, watch, send, close: () => tty.close(), received: () => received }
-}
-
-interface FloodResult {
-  echo: number[]
-  floodMs: number
-  floodChars: number
-  rss?: { beforeMiB: number; peakMiB: number; afterMiB: number; hwmAfterMiB: number }
-}
-
-/**
- * Starts `yes` in `flooder`, waits until it flows, types FLOOD_KEYS keys into `typist` while it
- * runs, keeps it running FLOOD_SECONDS in all, stops it with Ctrl-C and waits for its prompt.
- */
-async function flood(typist: Keyboard, flooder: Keyboard, floodedChars: () => number, serverPid?: number): Promise<FloodResult> {
-  const rssSamples: number[] = []
-  const sampleRss = () => {
-    const rss = serverPid === undefined ? NaN : rssOf(serverPid).rssMiB
-    if (Number.isFinite(rss)) rssSamples.push(rss)
-  }
-  const beforeMiB = serverPid !== undefined ? rssOf(serverPid).rssMiB : NaN
-  const sampler = setInterval(sampleRss, 100)
-  try {
-    const startChars = floodedChars()
-    flooder.watch.reset()
-    void flooder.send('yes\r')
-    await flooder.watch.waitFor(/(y\r?\n){1000}/, 10_000, `yes output (${flooder.name})`)
-    const started = performance.now()
-    const echo: number[] = []
-    for (let done = 0; done < FLOOD_KEYS; done += BLOCK) echo.push(...(await typeKeys(typist, Math.min(BLOCK, FLOOD_KEYS - done))))
-    const rest = FLOOD_SECONDS * 1000 - (performance.now() - started)
-    if (rest > 0) await sleep(rest)
-    const floodMs = performance.now() - started
-    const floodChars = floodedChars() - startChars
-    flooder.watch.reset()
-    void flooder.send('\x03')
-    await flooder.watch.waitFor(PROMPT_CHAR, 60_000, `prompt after Ctrl-C (${flooder.name})`)
-    await flooder.watch.settle(200, 10_000)
-    await sleep(1_000)
-    if (serverPid === undefined) return { echo, floodMs, floodChars }
-    const after = rssOf(serverPid)
-    return { echo, floodMs, floodChars, rss: { beforeMiB, peakMiB: Math.max(beforeMiB, ...rssSamples), afterMiB: after.rssMiB, hwmAfterMiB: after.hwmMiB } }
-  } finally {
-    clearInterval(sampler)
-  }
-}
-
-async function socketWithRouter(bench: BenchServer, defer: Defer, ackMode: AckMode): Promise<{ socket: BenchSocket; router: OutputRouter }> {
-  const socket = await connectSocket(bench, defer)
-  return { socket, router: new OutputRouter(socket, ackMode) }
-}
 
 await runBench('terminal-echo', async (defer) => {
   console.log('── terminal-echo: production build, Docker engine and workspace image')
@@ -239,18 +75,7 @@ await runBench('terminal-echo', async (defer) => {
   const bare = summarize(rawEcho)
   const acks = summarize(inputAcks)
   const ratio = berth.p50 / bare.p50
-  const row = (name: string, summary: Summary, goal = '—', judged = '—'): Cell[] => [
-    name,
-    summary.n,
-    ms(summary.min),
-    ms(summary.p50),
-    ms(summary.p95),
-    ms(summary.p99),
-    ms(summary.max),
-    goal,
-    judged,
-  ]
-  const header = ['what', 'n', 'min', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict']
+  const header = SUMMARY_HEADER
   printTable(
     `Figure 4a — keystroke echo, one key at a time into bash (readline), ${KEYS} keys, interleaved blocks of ${BLOCK}`,
     header,

@@ -7,165 +7,23 @@
 // network (ICC off) shared by every baseline container of the run, the agent's /health on the
 // published port, then `docker exec bash -l` with a tty until the first `$`. Both networks are
 // made once, before the measured runs, so no measured start of either side creates one.
-import type Dockerode from 'dockerode'
-import { runBench, type Defer } from './lib/cleanup'
-import { call, connectSocket, createProject, OutputRouter, OutputWatch, PROMPT_CHAR, startBenchServer, waitForState, type BenchServer } from './lib/berth'
-import { createBaselineNetwork, prepareDocker, rawExecTty, recordEngineEvents, startBaselineWorkspace, type EngineEventRecord } from './lib/docker'
-import { containerName, volumeName } from '../server/runtime/docker/names'
+import { startBenchServer } from './lib/berth'
+import { runBench } from './lib/cleanup'
+import { createBaselineNetwork, prepareDocker } from './lib/docker'
+import { recordEngineEvents } from './lib/engine-events'
 import { sleep } from './lib/process'
 import { writeSection } from './lib/results'
+import { baselineRun, berthRun, ENGINE_STEPS, type BaselineRun, type BerthRun, type EngineStep } from './lib/start-runs'
 import { ms, rounded, seconds, summarize, type Summary } from './lib/stats'
-import { printTable, verdict, type Cell } from './lib/table'
+import { printTable, SUMMARY_HEADER_NO_MIN, summaryRow, verdict } from './lib/table'
 
 const RUNS = 10
 const GOAL_RATIO = 1.5
 const GOAL_P50_MS = 1500
-const STEP_TIMEOUT_MS = 60_000
-const SIZE = { cols: 80, rows: 24 } // the browser's first terminal
 // Pause after each run's clean-up: a container's teardown on the bridge (veth, iptables rules of
 // its published port) goes on in the engine after it stops listing it, and the next run's
 // start would share the engine with it.
 const SETTLE_MS = 1000
-
-interface BerthRun {
-  total: number
-  /** workspace:open emitted → its ack (project checked, start kicked off). */
-  openAck: number
-  /** → workspace:status 'running' pushed (volume, container on the shared network, seed, start, health, agent WebSocket). */
-  running: number
-  /** → terminal:list acked (the browser asks before creating its first terminal). */
-  list: number
-  /** → terminal:create acked (docker exec bash -l started, resized, attached). */
-  created: number
-  /** → first output with `$`. */
-  prompt: number
-  promptInScrollback: boolean
-  /** DELETE → container and volume gone (not part of the figure; the shared network stays). */
-  deleteMs: number
-  /** The start inside the server, split by the engine's event times; undefined if an event is missing. */
-  engine: Record<EngineStep, number> | undefined
-}
-
-const ENGINE_STEPS = {
-  toVolume: 'open → volume created (project lookup, inspect, list shared network, volume inspect + create)',
-  toContainer: 'volume → container created',
-  toSeeded: 'container → template extracted (putArchive)',
-  toStarted: 'seeded → container started (inspect, list shared networks, start)',
-  toRunning: 'started → running pushed (inspect, /health polls, agent WebSocket)',
-  toTerminal: 'running → terminal created (terminal:list, terminal:create: exec, resize, attach)',
-  toPrompt: 'terminal created → "$" received',
-} as const
-type EngineStep = keyof typeof ENGINE_STEPS
-
-type EngineLog = Awaited<ReturnType<typeof recordEngineEvents>>
-
-/**
- * Splits Berth's start by when the engine finished each of its steps (times from `t0`), then
- * by the client's own times of the running push, the create ack and the prompt; the steps add
- * up to the open-to-prompt total. The shared network is no step: it exists from the warm-up on.
- */
-function engineSteps(
-  log: EngineLog,
-  projectId: string,
-  t0: number,
-  tRunning: number,
-  tCreated: number,
-  tPrompt: number,
-): Record<EngineStep, number> | undefined {
-  const events = log.of([containerName(projectId), volumeName(projectId)], t0)
-  const first = (type: string, action: (a: string) => boolean): number | undefined => events.find((e: EngineEventRecord) => e.type === type && action(e.action))?.at
-  const volume = first('volume', (a) => a === 'create')
-  const container = first('container', (a) => a === 'create')
-  const seeded = first('container', (a) => a === 'extract-to-dir')
-  const started = first('container', (a) => a === 'start')
-  if ([volume, container, seeded, started].some((at) => at === undefined)) return undefined
-  return {
-    toVolume: volume! - t0,
-    toContainer: container! - volume!,
-    toSeeded: seeded! - container!,
-    toStarted: started! - seeded!,
-    toRunning: tRunning - started!,
-    toTerminal: tCreated - tRunning,
-    toPrompt: tPrompt - tCreated,
-  }
-}
-
-interface BaselineRun {
-  total: number
-  volume: number
-  create: number
-  start: number
-  healthy: number
-  /** exec create + start (hijacked) + resize. */
-  exec: number
-  prompt: number
-  removeMs: number
-}
-
-async function berthRun(bench: BenchServer, docker: Dockerode, log: EngineLog, defer: Defer, label: string): Promise<BerthRun> {
-  const { project, remove } = await createProject(bench, docker, `Bench start ${label}`, defer)
-  const projectId = project.id
-  const socket = await connectSocket(bench, defer)
-  const router = new OutputRouter(socket)
-  const watch = new OutputWatch()
-  router.listenOthers((_terminalId, text, at) => watch.push(text, at))
-
-  const running = waitForState(socket, projectId, 'running', STEP_TIMEOUT_MS)
-  running.catch(() => undefined) // awaited below; a rejection after an earlier throw must not go unhandled
-  const t0 = performance.now()
-  const opened = await call(socket, 'workspace:open', { projectId }, STEP_TIMEOUT_MS)
-  const tOpen = performance.now()
-  if (opened.state !== 'starting') throw new Error(`workspace:open of a new project answered ${opened.state}, expected starting`)
-  const tRunning = await running
-  const list = await call(socket, 'terminal:list', { projectId })
-  const tList = performance.now()
-  if (list.length !== 0) throw new Error(`a new project already has ${list.length} terminal(s)`)
-  const created = await call(socket, 'terminal:create', { projectId, ...SIZE }, STEP_TIMEOUT_MS)
-  const tCreated = performance.now()
-  const promptInScrollback = created.scrollback.includes(PROMPT_CHAR)
-  const tPrompt = promptInScrollback ? tCreated : await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt')
-
-  socket.disconnect()
-  const deleteMs = await remove()
-  // remove() waited for the container to be gone, so every event of the start has arrived.
-  const engine = engineSteps(log, projectId, t0, tRunning, tCreated, tPrompt)
-  return {
-    engine,
-    total: tPrompt - t0,
-    openAck: tOpen - t0,
-    running: tRunning - tOpen,
-    list: tList - tRunning,
-    created: tCreated - tList,
-    prompt: tPrompt - tCreated,
-    promptInScrollback,
-    deleteMs,
-  }
-}
-
-async function baselineRun(docker: Dockerode, image: string, networkId: string, defer: Defer): Promise<BaselineRun> {
-  const t0 = performance.now()
-  const workspace = await startBaselineWorkspace(docker, image, networkId, defer, STEP_TIMEOUT_MS)
-  const tHealthy = performance.now()
-  const watch = new OutputWatch()
-  const tty = await rawExecTty(workspace.container, ['bash', '-l'], (text, at) => watch.push(text, at), SIZE)
-  const tExec = performance.now()
-  const tPrompt = await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt')
-  tty.close()
-  const removeStarted = performance.now()
-  await workspace.remove()
-  const { volume, create, start, healthy } = workspace.phases
-  return {
-    total: tPrompt - t0,
-    volume,
-    create,
-    start,
-    healthy,
-    exec: tExec - tHealthy,
-    // The prompt can arrive while the resize is still under way.
-    prompt: Math.max(0, tPrompt - tExec),
-    removeMs: performance.now() - removeStarted,
-  }
-}
 
 const describeRun = (s: number, parts: Record<string, number>) =>
   `${seconds(s)} (${Object.entries(parts)
@@ -214,36 +72,21 @@ await runBench('workspace-start', async (defer) => {
   const ratioP50 = berthTotal.p50 / baseTotal.p50
   const ratioP95 = berthTotal.p95 / baseTotal.p95
   const atMost = (value: number, goal: number) => (value <= goal ? 'PASS' : 'MISS')
-  const row = (name: string, summary: Summary, goal = '—', judged = '—'): Cell[] => [
-    name,
-    summary.n,
-    ms(summary.p50),
-    ms(summary.p95),
-    ms(summary.p99),
-    ms(summary.max),
-    goal,
-    judged,
-  ]
+  const row = (name: string, summary: Summary, goal?: string, judged?: string) => summaryRow(name, summary, goal, judged, { min: false })
+  /** One summary per key, of that field over the runs. */
+  const summarizeKeys = <T, K extends keyof T>(runs: T[], keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, s(runs, (run) => Number(run[key]))])) as Record<K, Summary>
   const parts = {
     berth: {
-      openAck: s(berth, (r) => r.openAck),
-      running: s(berth, (r) => r.running),
-      list: s(berth, (r) => r.list),
-      created: s(berth, (r) => r.created),
-      prompt: s(berth, (r) => r.prompt),
+      ...summarizeKeys(berth, ['openAck', 'running', 'list', 'created', 'prompt'] as const),
       toRunning: s(berth, (r) => r.openAck + r.running),
       toCreated: s(berth, (r) => r.openAck + r.running + r.list + r.created),
-      deleteMs: s(berth, (r) => r.deleteMs),
+      ...summarizeKeys(berth, ['deleteMs'] as const),
     },
     base: {
-      volume: s(base, (r) => r.volume),
-      create: s(base, (r) => r.create),
-      start: s(base, (r) => r.start),
-      healthy: s(base, (r) => r.healthy),
-      exec: s(base, (r) => r.exec),
-      prompt: s(base, (r) => r.prompt),
+      ...summarizeKeys(base, ['volume', 'create', 'start', 'healthy', 'exec', 'prompt'] as const),
       toHealthy: s(base, (r) => r.volume + r.create + r.start + r.healthy),
-      removeMs: s(base, (r) => r.removeMs),
+      ...summarizeKeys(base, ['removeMs'] as const),
     },
   }
   const withEngine = berth.flatMap((run) => (run.engine ? [run.engine] : []))
@@ -253,24 +96,28 @@ await runBench('workspace-start', async (defer) => {
   const ratioCell = (r: number) => `${r.toFixed(2)}×`
   printTable(
     `Figure 3 — open-to-prompt: new project, workspace:open → first terminal output with "$" (${RUNS} cold starts each)`,
-    ['what', 'n', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict'],
+    SUMMARY_HEADER_NO_MIN,
     [
       row('Berth: workspace:open → prompt', berthTotal, `p50 < ${seconds(GOAL_P50_MS)}`, verdict(berthTotal.p50, GOAL_P50_MS)),
-      row('  to running (open ack + running push)', parts.berth.toRunning),
-      row('  to terminal created (+ list + create)', parts.berth.toCreated),
-      row('  step: open → ack', parts.berth.openAck),
-      row('  step: ack → running pushed', parts.berth.running),
-      row('  step: running → terminal:list ack', parts.berth.list),
-      row('  step: list → terminal:create ack', parts.berth.created),
-      row('  step: created → "$" received', parts.berth.prompt),
-      row('baseline: bare docker run + exec → prompt', baseTotal),
-      row('  to agent healthy', parts.base.toHealthy),
-      row('  step: volume create', parts.base.volume),
-      row('  step: container create (on the shared network)', parts.base.create),
-      row('  step: start (+ inspect for the port)', parts.base.start),
-      row('  step: started → /health 200', parts.base.healthy),
-      row('  step: exec create + start + resize', parts.base.exec),
-      row('  step: exec started → "$" received', parts.base.prompt),
+      ...(
+        [
+          ['  to running (open ack + running push)', parts.berth.toRunning],
+          ['  to terminal created (+ list + create)', parts.berth.toCreated],
+          ['  step: open → ack', parts.berth.openAck],
+          ['  step: ack → running pushed', parts.berth.running],
+          ['  step: running → terminal:list ack', parts.berth.list],
+          ['  step: list → terminal:create ack', parts.berth.created],
+          ['  step: created → "$" received', parts.berth.prompt],
+          ['baseline: bare docker run + exec → prompt', baseTotal],
+          ['  to agent healthy', parts.base.toHealthy],
+          ['  step: volume create', parts.base.volume],
+          ['  step: container create (on the shared network)', parts.base.create],
+          ['  step: start (+ inspect for the port)', parts.base.start],
+          ['  step: started → /health 200', parts.base.healthy],
+          ['  step: exec create + start + resize', parts.base.exec],
+          ['  step: exec started → "$" received', parts.base.prompt],
+        ] as const
+      ).map(([name, summary]) => row(name, summary)),
     ],
     [
       `Berth ÷ baseline: p50 ${ratioCell(ratioP50)}, p95 ${ratioCell(ratioP95)} — goal ≤ ${GOAL_RATIO}×: p50 ${atMost(ratioP50, GOAL_RATIO)}, p95 ${atMost(ratioP95, GOAL_RATIO)}`,

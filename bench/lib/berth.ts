@@ -24,6 +24,27 @@ export interface BenchServer {
 }
 
 /**
+ * The address of a production server on `port` on loopback and its environment: this process's,
+ * with its data in `dir`, its database at `databaseUrl`, warnings only, and `extra` on top.
+ */
+export function benchServerEnv(port: number, dir: string, databaseUrl: string, extra: Record<string, string> = {}): { base: string; env: NodeJS.ProcessEnv } {
+  const base = `http://127.0.0.1:${port}`
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    BERTH_URL: base,
+    DATA_DIR: dir,
+    DATABASE_URL: databaseUrl,
+    ...extra,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+  }
+  return { base, env }
+}
+
+/**
  * The built production server (dist/server.mjs) on a free port, with its own embedded
  * PostgreSQL, the given workspace image and a signed-up user with a token. It gets a scope of
  * its own: a server reconciles at start-up and removes every workspace of its scope whose
@@ -39,20 +60,7 @@ export async function startBenchServer(name: string, image: string, defer: Defer
   const scope = `bench-${randomBytes(6).toString('hex')}`
   benchScopes.add(scope)
   const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    BERTH_URL: base,
-    DATA_DIR: dir,
-    DATABASE_URL: db.url,
-    WORKSPACE_IMAGE: image,
-    WORKSPACE_SCOPE: scope,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-  }
+  const { base, env } = benchServerEnv(port, dir, db.url, { WORKSPACE_IMAGE: image, WORKSPACE_SCOPE: scope })
   const server = spawnServer(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, env }, defer)
   // Undone after every project's DELETE (defers run in reverse) and before the server stops.
   defer(`remove the shared network of scope ${scope}`, () => removeScopeNetworks(benchDocker(), scope))

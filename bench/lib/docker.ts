@@ -1,12 +1,10 @@
 // The Docker side of the workspace benches: the engine client and workspace image Berth
 // uses, the bare-Docker baseline (a container made with Berth's own hardened create options on
-// one shared bridge network with ICC off, as Berth's, then `docker exec bash -l` with a tty),
-// waiting for a deleted project's resources to be gone, removing a bench server's shared
-// workspace network, and a last sweep that removes whatever this bench process made on the engine.
+// one shared bridge network with ICC off, as Berth's), waiting for a deleted project's resources
+// to be gone, removing a bench server's shared workspace network, and a last sweep that removes
+// whatever this bench process made on the engine. Raw `docker exec` ttys: exec-tty.ts; engine events: engine-events.ts.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import type { Duplex } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
 import type Dockerode from 'dockerode'
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs'
 import { checkAgentHealth } from '../../server/runtime/docker/agent-health'
@@ -241,92 +239,4 @@ export async function startBaselineWorkspace(
   }
   const healthy = lap()
   return { name: containerName(id), container, agent, phases: { volume, create, start, healthy }, remove }
-}
-
-// ── Raw `docker exec` with a tty ──────────────────────────────────────────────────────
-
-export interface RawTty {
-  write(data: string): void
-  close(): void
-}
-
-/**
- * `docker exec -it <container> <command>` through the engine API: exec create, start hijacked
- * with stdin, then a resize (as the docker CLI does), as the workspace user in /workspace.
- * `onText` gets every decoded chunk with its arrival time, from the first byte on. The
- * process ends with its container; close() only ends the connection.
- */
-export async function rawExecTty(
-  container: Dockerode.Container,
-  command: string[],
-  onText: (text: string, at: number) => void,
-  size = { cols: 80, rows: 24 },
-): Promise<RawTty> {
-  const exec = await container.exec({
-    Cmd: command,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: true,
-    User: '1000:1000',
-    WorkingDir: '/workspace',
-    Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'BERTH_AGENT_SECRET='],
-  })
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex
-  const decoder = new StringDecoder('utf8')
-  stream.on('data', (chunk: Buffer) => {
-    const at = performance.now()
-    const text = decoder.write(chunk)
-    if (text) onText(text, at)
-  })
-  stream.on('error', () => undefined)
-  await exec.resize({ h: size.rows, w: size.cols })
-  return {
-    write: (data) => void stream.write(data),
-    close: () => stream.destroy(),
-  }
-}
-
-// ── The engine's own clock of a start ─────────────────────────────────────────────────────
-
-export interface EngineEventRecord {
-  /** When the engine reported it done, on this process's performance.now() clock. */
-  at: number
-  type: string
-  action: string
-  /** Container name, or the volume name. */
-  name: string
-}
-
-/**
- * Records the engine's container and volume events while the bench runs, so a start done
- * inside Berth's server can be split into steps (volume and container created, archive
- * extracted, started) without touching the server. (The scope's shared network is made once,
- * on the first start, so a start has no network event of its own.)
- */
-export async function recordEngineEvents(docker: Dockerode, defer: Defer): Promise<{ of(names: string[], since: number): EngineEventRecord[] }> {
-  const events: EngineEventRecord[] = []
-  const stream = (await docker.getEvents({ filters: { type: ['container', 'volume'] } })) as NodeJS.ReadableStream & { destroy(): void }
-  defer('stop the engine event stream', () => stream.destroy())
-  let rest = ''
-  stream.on('data', (chunk: Buffer) => {
-    rest += chunk.toString('utf8')
-    for (let newline = rest.indexOf('\n'); newline >= 0; newline = rest.indexOf('\n')) {
-      const line = rest.slice(0, newline).trim()
-      rest = rest.slice(newline + 1)
-      if (!line) continue
-      try {
-        const event = JSON.parse(line) as { Type?: string; Action?: string; timeNano?: number; Actor?: { ID?: string; Attributes?: Record<string, string> } }
-        const name = event.Type === 'volume' ? event.Actor?.ID : event.Actor?.Attributes?.name
-        if (!name || !event.Type || !event.Action || !event.timeNano) continue
-        // Wall clock (ns) → this process's monotonic clock; both read the same system clock.
-        events.push({ at: event.timeNano / 1e6 - performance.timeOrigin, type: event.Type, action: event.Action, name })
-        if (events.length > 20_000) events.splice(0, 10_000)
-      } catch {
-        // not an event line
-      }
-    }
-  })
-  stream.on('error', () => undefined)
-  return { of: (names, since) => events.filter((event) => names.includes(event.name) && event.at >= since - 50) }
 }

@@ -53,3 +53,9 @@ export async function timeSequential(count: number, warmup: number, fn: () => Pr
   }
   return samples
 }
+
+/** Runs `fn` once; resolves with its value and how long it took (ms). */
+export function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now()
+  return fn().then((value) => ({ value, ms: performance.now() - started }))
+}

@@ -1,18 +1,15 @@
 // Page object for the file tree and the editor, plus a second socket for lock tests.
 import { io, type Socket } from 'socket.io-client';
-import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { sameOrigin } from './berth';
+import { expect, type BrowserContext, type Locator } from '@playwright/test';
+import { sameOrigin } from './api';
+import { PageObject } from './pages';
 
-export class FilesPanel {
-  readonly tree: Locator;
-  readonly tabs: Locator;
-  readonly conflictBanner: Locator;
-
-  constructor(readonly page: Page) {
-    this.tree = page.getByTestId('file-tree');
-    this.tabs = page.getByTestId('editor-tab');
-    this.conflictBanner = page.getByTestId('conflict-banner');
-  }
+export class FilesPanel extends PageObject {
+  readonly tree = this.page.getByTestId('file-tree');
+  readonly tabs = this.page.getByTestId('editor-tab');
+  readonly conflictBanner = this.page.getByTestId('conflict-banner');
+  /** The visible Monaco's text lines (spaces render as no-break spaces). */
+  readonly editorText = this.page.locator('[data-testid="monaco-host"] .view-lines');
 
   async expectReady(): Promise<void> {
     await expect(this.tree).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
@@ -24,11 +21,6 @@ export class FilesPanel {
 
   tab(path: string): Locator {
     return this.page.locator(`[data-testid="editor-tab"][data-path="${path}"]`);
-  }
-
-  /** The visible Monaco's text lines (spaces render as no-break spaces). */
-  get editorText(): Locator {
-    return this.page.locator('[data-testid="monaco-host"] .view-lines');
   }
 
   async createFile(name: string): Promise<void> {
