@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bin, commandExists, isRoot, root, run, say } from './lib.mjs';
+import { prepareTemplateDependencies, templatePackageFiles } from './template-deps.mjs';
 
 const REGISTRY_BASE = 'node:22-bookworm-slim';
 const LOCAL_BASE = `berth-base:bookworm-node${process.versions.node}`;
@@ -37,7 +38,7 @@ async function bundleAgent() {
     '--external:bufferutil',
     '--external:utf-8-validate',
   ]);
-  for (const file of ['Dockerfile', 'profile.sh']) cpSync(path.join(root, 'docker', 'workspace', file), path.join(contextDir, file));
+  for (const file of ['Dockerfile', 'profile.sh', 'berth-install']) cpSync(path.join(root, 'docker', 'workspace', file), path.join(contextDir, file));
 }
 
 /** The base image to build on: the registry's when it can be pulled, else the local one. */
@@ -78,7 +79,8 @@ async function buildLocalBase() {
 
 function contentTag(base) {
   const hash = createHash('sha256');
-  for (const file of ['Dockerfile', 'profile.sh', 'agent.cjs']) hash.update(file).update(readFileSync(path.join(contextDir, file)));
+  for (const file of ['Dockerfile', 'profile.sh', 'berth-install', 'agent.cjs']) hash.update(file).update(readFileSync(path.join(contextDir, file)));
+  for (const { name, content } of templatePackageFiles()) hash.update(name).update(content);
   hash.update(base).update(imageId(base) ?? '');
   return `${IMAGE_REPO}:${hash.digest('hex').slice(0, 16)}`;
 }
@@ -91,6 +93,7 @@ export async function ensureWorkspaceImage({ quiet = false } = {}) {
   if (imageId(tag)) {
     if (!quiet) say(`workspace image ${tag} is up to date`);
   } else {
+    await prepareTemplateDependencies(contextDir);
     say(`building workspace image ${tag} on ${base}…`);
     await run('docker', ['build', '--quiet', '--build-arg', `BASE_IMAGE=${base}`, '-t', tag, '-t', `${IMAGE_REPO}:latest`, contextDir]);
   }

@@ -71,6 +71,8 @@ function createRuntime(config: Config, log: Logger): RuntimeDriver {
       caBundlePath: config.WORKSPACE_CA_BUNDLE || undefined,
       publishHost: '127.0.0.1',
       scope: config.WORKSPACE_SCOPE,
+      // Without the port: dev servers' host checks (Next.js allowedDevOrigins) match names.
+      previewDomain: config.PREVIEW_DOMAIN.replace(/:\d+$/, ''),
     },
     log.child({ module: 'runtime' }),
   );

@@ -15,6 +15,7 @@ export const TEMPLATE_LABELS = {
   'vite-react': 'Vite + React',
   'express-api': 'Express API',
   'static-html': 'Static HTML',
+  nextjs: 'Next.js',
 } as const satisfies Record<TemplateId, string>;
 export type TemplateLabel = (typeof TEMPLATE_LABELS)[TemplateId];
 

@@ -6,6 +6,7 @@ export const TEMPLATES = [
   { id: 'vite-react', label: 'Vite + React', description: 'React with Vite dev server and hot reload' },
   { id: 'express-api', label: 'Express API', description: 'A JSON API with Express' },
   { id: 'static-html', label: 'Static HTML', description: 'HTML, CSS and JavaScript, no build step' },
+  { id: 'nextjs', label: 'Next.js', description: 'Next.js App Router with React and fast refresh' },
 ] as const;
 
 export type TemplateId = (typeof TEMPLATES)[number]['id'];

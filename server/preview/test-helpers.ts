@@ -3,6 +3,9 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 
+/** A request that hangs (a dev server ignoring an upgrade) fails the test instead of its timeout. */
+const TIMEOUT_MS = 30_000;
+
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -17,6 +20,7 @@ export function rawGet(baseUrl: string, path: string, headers: Record<string, st
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
+    request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`GET ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end();
   });
@@ -30,6 +34,7 @@ export function rawUpgrade(baseUrl: string, path: string, headers: Record<string
       agent: false,
       headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
     });
+    request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`upgrade ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];

@@ -6,7 +6,8 @@ import { call, type WorkbenchSocket } from '../workbench-socket';
 export async function runDevServer(socket: WorkbenchSocket, projectId: string): Promise<string> {
   const entries = await call(socket, 'fs:list', { projectId, path: '' });
   const installed = entries.some((entry) => entry.name === 'node_modules');
-  const command = installed ? 'npm run dev' : 'npm install && npm run dev';
+  // berth-install (in the workspace image) copies a template's prepared dependencies, else runs npm install.
+  const command = installed ? 'npm run dev' : 'berth-install && npm run dev';
   const terminal = await call(socket, 'terminal:create', { projectId, cols: 80, rows: 24, title: 'dev' });
   await call(socket, 'terminal:input', { terminalId: terminal.id, data: `${command}\r` });
   return terminal.id;

@@ -18,5 +18,6 @@ app.post('/api/todos', (req, res) => {
 });
 
 const port = Number(process.env.PORT) || 3000;
-// 0.0.0.0 so Berth's preview can reach the server from outside the container.
+// Any address works for Berth's preview (it connects to 127.0.0.1 inside the container);
+// 0.0.0.0 also lets tools on the container's network reach it.
 app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));

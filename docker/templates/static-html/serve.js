@@ -27,5 +27,6 @@ const server = http.createServer((req, res) => {
 });
 
 const port = Number(process.env.PORT) || 3000;
-// 0.0.0.0 so Berth's preview can reach the server from outside the container.
+// Any address works for Berth's preview (it connects to 127.0.0.1 inside the container);
+// 0.0.0.0 also lets tools on the container's network reach it.
 server.listen(port, '0.0.0.0', () => console.log(`Serving ${root} on http://localhost:${port}`));

@@ -24,12 +24,15 @@ export interface ContainerLimits {
   /** Host file bound read-only into the container, or undefined when absent. */
   caBundlePath?: string;
   scope?: string;
+  /** Host name previews are served under (no port): dev servers that check hosts allow it. */
+  previewDomain?: string;
 }
 
 /** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
 export function buildContainerSpec(projectId: string, secret: string, networkId: string, limits: ContainerLimits): ContainerCreateOptions {
   // npm's update notice is noise in a workspace whose Node comes with the image.
   const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false'];
+  if (limits.previewDomain) env.push(`BERTH_PREVIEW_DOMAIN=${limits.previewDomain}`);
   const mounts: NonNullable<NonNullable<ContainerCreateOptions['HostConfig']>['Mounts']> = [
     { Type: 'volume', Source: volumeName(projectId), Target: WORKSPACE_DIR },
   ];
@@ -72,8 +75,8 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
 const NETWORK_LAYOUT = 'shared-no-icc';
 
 export function specHash(limits: ContainerLimits): string {
-  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '' } = limits;
-  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, NETWORK_LAYOUT]);
+  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '' } = limits;
+  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

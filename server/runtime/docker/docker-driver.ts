@@ -60,6 +60,8 @@ export interface DockerDriverOptions {
    * so installations (or test servers) sharing one engine never adopt or reap each other's.
    */
   scope?: string;
+  /** Host name (no port) previews are served under, given to workspaces as BERTH_PREVIEW_DOMAIN. */
+  previewDomain?: string;
 }
 
 const PING_TIMEOUT_MS = 3000;
@@ -233,10 +235,10 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   private limits(): ContainerLimits {
-    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope } = this.options;
+    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain } = this.options;
     // A missing bundle is not an error: most machines need none.
     const bundle = caBundlePath && existsSync(caBundlePath) ? caBundlePath : undefined;
-    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}) };
+    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}), ...(previewDomain ? { previewDomain } : {}) };
   }
 
   /** missing → volume (+ seed) → container → started → agent healthy. */
