@@ -80,8 +80,9 @@ beforeAll(async () => {
   );
   berth = http.createServer((req, res) => void handle(req, res));
   io = new SocketServer(berth, { destroyUpgrade: false, serveClient: false });
-  berth.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 418 Berth Upgrade\r\nContent-Length: 0\r\n\r\n'));
   routePreviewHostsFirst(berth, previews);
+  // Added after the routing, as Next.js adds its own on its first request: it must never see a preview host.
+  berth.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 418 Berth Upgrade\r\nContent-Length: 0\r\n\r\n'));
   baseUrl = await listen(berth);
   statusEvents.emit('onDidChangeStatus', { projectId: 'p1', state: 'running' });
 });

@@ -3,6 +3,7 @@
 // project's capabilities when its workspace (re)starts, and the routing of preview-host
 // requests to the agent's reverse proxy. Callers of list/revoke pass the signed-in user; a
 // project that is not theirs is 404.
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AGENT_PORT, type ListeningPort, type PreviewDto, type WorkspaceStatusDto } from '../contracts';
@@ -146,26 +147,25 @@ export class PreviewService {
 }
 
 /**
- * Puts preview hosts ahead of every other 'request' and 'upgrade' listener already on the
- * server (Socket.IO's engine wraps 'request' and listens on 'upgrade' for /socket.io/, and
- * Next.js takes other upgrades): a preview host's /socket.io/ belongs to the user's app.
- * Call it after every other listener is attached.
+ * Puts preview hosts ahead of every 'request' and 'upgrade' listener of the server, present or
+ * added later (Socket.IO's engine wraps 'request' and listens on 'upgrade' for /socket.io/;
+ * Next.js adds an 'upgrade' listener of its own on its first request): a preview host's
+ * request or upgrade — even to /socket.io/ — reaches the preview proxy and no other listener.
  */
 export function routePreviewHostsFirst(
-  server: { listeners(event: string): Function[]; removeAllListeners(event: string): unknown; on(event: string, listener: (...args: never[]) => void): unknown },
+  server: Pick<EventEmitter, 'emit'>,
   previews: Pick<PreviewService, 'claims' | 'handleRequest' | 'handleUpgrade'>,
 ): void {
-  for (const event of ['request', 'upgrade'] as const) {
-    const prior = server.listeners(event);
-    server.removeAllListeners(event);
-    server.on(event, (...args: never[]) => {
-      const [req, second, head] = args as unknown as [IncomingMessage, ServerResponse & Duplex, Buffer];
+  const emit = server.emit.bind(server);
+  server.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'request' || event === 'upgrade') {
+      const [req, second, head] = args as [IncomingMessage, ServerResponse & Duplex, Buffer];
       if (previews.claims(req)) {
         if (event === 'request') previews.handleRequest(req, second);
         else previews.handleUpgrade(req, second, head);
-        return;
+        return true;
       }
-      for (const listener of prior) listener.apply(server, args);
-    });
-  }
+    }
+    return emit(event, ...args);
+  };
 }
