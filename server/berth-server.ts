@@ -21,7 +21,7 @@ import {
 } from './auth';
 import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
 import { createApiRouter, createRequestHandler } from './http';
-import { PreviewService, routePreviewHostsFirst } from './preview';
+import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { DockerDriver, type RuntimeDriver } from './runtime';
 import { createSocketServer } from './socket';
@@ -167,6 +167,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     broadcastWorkspaceStatus(io, workspaces),
     broadcastTerminalChanges(io, terminals),
     broadcastFileChanges(io, workspaces, log.child({ module: 'files' })),
+    broadcastPortChanges(io, workspaces),
     broadcastLockChanges(io, locks),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);

@@ -51,6 +51,8 @@ export interface ServerToClientEvents {
   'terminal:closed': (payload: { terminalId: string }) => void;
   'fs:changed': (payload: { projectId: string; changes: FileChange[] }) => void;
   'fs:locks': (payload: { projectId: string; locks: FileLockDto[] }) => void;
+  /** A port of the project's workspace opened or closed: fetch GET …/previews again. */
+  'preview:changed': (payload: { projectId: string }) => void;
   /** This browser stopped acking output and was detached; attach again to catch up. */
   'terminal:detached': (payload: { terminalId: string }) => void;
 }

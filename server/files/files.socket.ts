@@ -14,6 +14,7 @@ import {
   projectOpenSchema,
   type FileChange,
 } from '../contracts';
+import { onAgentEvent, type AgentAnnouncer } from '../core/agent-events';
 import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { defineHandler, projectRoom, type BerthServer, type BerthSocket } from '../socket';
@@ -22,16 +23,6 @@ import type { LockService } from './lock-service';
 
 export interface UserNames {
   findById(id: string): Promise<{ name: string | null; email?: string } | null>;
-}
-
-/** Events of a (re)connected workspace agent, as WorkspaceService announces them. */
-export interface AgentAnnouncer {
-  events: {
-    on(event: 'onDidConnectAgent', listener: (payload: { projectId: string; agent: AgentEvents }) => void): Disposer;
-  };
-}
-interface AgentEvents {
-  events: { on(event: 'onDidEvent', listener: (payload: { event: string; data: unknown }) => void): Disposer };
 }
 
 export function registerFileSocketHandlers(socket: BerthSocket, files: FileService, locks: LockService, users: UserNames, log: Logger): void {
@@ -90,25 +81,13 @@ export function registerFileSocketHandlers(socket: BerthSocket, files: FileServi
 
 /** Forwards every agent's 'fs.changed' to its project's room as 'fs:changed'. */
 export function broadcastFileChanges(io: BerthServer, workspaces: AgentAnnouncer, log: Logger): Disposer {
-  // One subscription per project: a reconnected agent replaces the old one.
-  const subscriptions = new Map<string, Disposer>();
-  const off = workspaces.events.on('onDidConnectAgent', ({ projectId, agent }) => {
-    subscriptions.get(projectId)?.();
-    const dispose = agent.events.on('onDidEvent', ({ event, data }) => {
-      if (event !== 'fs.changed') return;
-      if (!Array.isArray(data)) {
-        log.warn({ projectId }, 'agent sent malformed fs.changed; ignored');
-        return;
-      }
-      io.to(projectRoom(projectId)).emit('fs:changed', { projectId, changes: data as FileChange[] });
-    });
-    subscriptions.set(projectId, dispose);
+  return onAgentEvent(workspaces, 'fs.changed', (projectId, data) => {
+    if (!Array.isArray(data)) {
+      log.warn({ projectId }, 'agent sent malformed fs.changed; ignored');
+      return;
+    }
+    io.to(projectRoom(projectId)).emit('fs:changed', { projectId, changes: data as FileChange[] });
   });
-  return () => {
-    off();
-    for (const dispose of subscriptions.values()) dispose();
-    subscriptions.clear();
-  };
 }
 
 /** Pushes the project's whole lock list whenever it changes (taken, released, expired). */

@@ -6,3 +6,4 @@
 export { PreviewService, routePreviewHostsFirst, isPreviewablePort, type PreviewOptions, type PreviewProjects, type PreviewWorkspaces } from './preview-service';
 export { CapabilityStore, type Capability } from './capability-store';
 export { parsePreviewHost, previewUrl, type PreviewHost } from './preview-host';
+export { broadcastPortChanges } from './preview.socket';

@@ -123,6 +123,34 @@ describe('previews end to end', () => {
     }
   });
 
+  it("tells the project's tabs when a port opens and closes ('preview:changed')", async () => {
+    let pushes = 0;
+    const count = (payload: { projectId: string }) => {
+      if (payload.projectId === project.id) pushes += 1;
+    };
+    tab.socket.on('preview:changed', count);
+    const listed = async () => (await previews()).some((entry) => entry.port === 5174);
+    /** Waits for a push after which the list shows `want` (an earlier test's port change may arrive first). */
+    const pushedUntil = (want: boolean) => {
+      let seen = pushes;
+      return waitUntil(async () => {
+        if (pushes === seen) return false;
+        seen = pushes;
+        return (await listed()) === want;
+      }, 10_000);
+    };
+    try {
+      const opened = pushedUntil(true);
+      const second = await t.server.runtime.exec(project.id, ['node', '-e', "require('http').createServer((q,r)=>r.end('two')).listen(5174)"], { tty: false });
+      await opened;
+      const closed = pushedUntil(false);
+      second.close();
+      await closed;
+    } finally {
+      tab.socket.off('preview:changed', count);
+    }
+  });
+
   it('the REST routes are owner only', async () => {
     expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: bob.cookie })).status).toBe(404);
     expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5173/revoke`, { cookie: bob.cookie })).status).toBe(404);

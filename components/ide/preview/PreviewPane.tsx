@@ -24,7 +24,7 @@ export interface PreviewPaneProps {
 
 export function PreviewPane({ socket, projectId, workspace, onTerminalCreated }: PreviewPaneProps) {
   const running = workspace?.state === 'running';
-  const { previews, replace } = usePreviews(projectId, running);
+  const { previews, replace } = usePreviews(socket, projectId, running);
   const [chosenPort, setChosenPort] = useState<number | null>(null);
   const [path, setPath] = useState('');
   const [reloads, setReloads] = useState(0);
