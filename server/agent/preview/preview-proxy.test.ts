@@ -26,6 +26,7 @@ let targetWs: WebSocketServer;
 let targetPort = 0;
 const seen: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
 const upgradeHeaders: IncomingHttpHeaders[] = [];
+let targetConnections = 0;
 
 const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
@@ -52,6 +53,7 @@ beforeAll(async () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`${req.method} ${req.url} ${body}`);
     });
   });
+  target.on('connection', () => targetConnections++);
   targetWs = new WebSocketServer({ server: target });
   targetWs.on('connection', (socket, req) => {
     upgradeHeaders.push(req.headers);
@@ -131,6 +133,16 @@ describe('preview proxy over the agent HTTP server', () => {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString('utf8');
     expect(rest).toBe('data: last\n\n');
     expect(Date.now() - begin).toBeGreaterThanOrEqual(290);
+  });
+
+  it('reuses its connection to the target for requests one after another (keep-alive)', async () => {
+    const before = targetConnections;
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${base()}/again-${i}`, { headers: headers() });
+      expect(await response.text()).toBe(`GET /again-${i} `);
+    }
+    expect(targetConnections - before).toBeLessThanOrEqual(1);
+    expect(seen.at(-1)!.headers.connection).toBe('keep-alive');
   });
 
   it('never lets Authorization or X-Berth-* headers reach the target', async () => {

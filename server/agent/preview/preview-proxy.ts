@@ -4,7 +4,7 @@
 // localhost still previews. The secret and every X-Berth-* header are removed on the way.
 // Streams both ways with no overall timeout (dev servers hold connections open: HMR, SSE);
 // only connecting is bounded.
-import { request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AGENT_PREVIEW_PORT_HEADER } from '../../contracts/preview';
@@ -82,6 +82,10 @@ const closedMessage = (port: number, error: unknown) =>
 
 export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   const connectTimeoutMs = options.connectTimeoutMs ?? PREVIEW_CONNECT_TIMEOUT_MS;
+  // Keep-alive to the app: a new loopback connection per request cost more than the proxying
+  // itself (connect + accept + close, and a TIME_WAIT entry each that the port scanner re-reads
+  // from /proc/net/tcp). Node's agent drops an idle socket before the app's Keep-Alive timeout.
+  const upstreamAgent = new Agent({ keepAlive: true, maxFreeSockets: 32, scheduling: 'lifo' });
 
   function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const check = previewPort(req, options.ownPort());
@@ -94,7 +98,7 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
     const { port } = check;
     const listed = connectionTokens(req.headers);
     const headers = rawToObject(filterRaw(req.rawHeaders, (name) => isBerthHeader(name) || HOP_BY_HOP.has(name) || listed.has(name)));
-    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url ?? '/', headers, agent: false });
+    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url ?? '/', headers, agent: upstreamAgent });
     let connected = false;
     const connectTimer = setTimeout(() => upstream.destroy(Object.assign(new Error(`connect timed out after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), connectTimeoutMs);
     upstream.on('socket', (socket: Socket) => {
