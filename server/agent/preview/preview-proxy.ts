@@ -124,8 +124,9 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
       const dropped = connectionTokens(upstreamRes.headers);
       const responseHeaders = filterRaw(upstreamRes.rawHeaders, (name) => HOP_BY_HOP.has(name) || dropped.has(name));
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeaders);
-      // Flush the head now: a streaming response (SSE) may not send its first byte for a while.
-      res.flushHeaders();
+      // A streaming response (SSE, no Content-Length) may not send its first byte for a while:
+      // flush its head now. A sized one goes out with its first body chunk (one write, not two).
+      if (upstreamRes.headers['content-length'] === undefined) res.flushHeaders();
       upstreamRes.pipe(res);
       upstreamRes.on('error', () => res.destroy());
     });
