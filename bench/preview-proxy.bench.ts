@@ -8,6 +8,7 @@
 // interleaved blocks — under concurrency p50 is mostly queueing, not the proxy's cost.
 // The load generator runs in this process and shares the machine's cores with Berth and the
 // container (whose CPU quota, 1 CPU, the agent and the page server share on the proxied path).
+import { loadavg } from 'node:os'
 import { containerName } from '../server/runtime/docker/names'
 import { connectSocket, createProject, call, startBenchServer, waitForState } from './lib/berth'
 import { runBench } from './lib/cleanup'
@@ -23,8 +24,9 @@ import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/ta
 const GOAL_RPS_RATIO = 0.8
 const GOAL_P50_OVERHEAD_MS = 2
 const CONNECTIONS = 10
-const ROUND_SECONDS = 5
-const ROUNDS = 3
+const ROUND_SECONDS = 4
+/** Odd, and enough that one round disturbed by another process on the machine does not move the median. */
+const ROUNDS = 5
 const WARMUP_SECONDS = 2
 const LATENCY_BLOCKS = 10
 const LATENCY_BLOCK = 100
@@ -55,6 +57,7 @@ await runBench('preview-proxy', async (defer) => {
   console.log(`── preview-proxy: page of ${pageBytes} bytes on :${STATIC_PORT}; direct ${targets.direct.hostname}, agent 127.0.0.1:${targets.agent.port}, Berth ${targets.berth.headers.host}`)
 
   // ── (1) throughput ──
+  const loadBefore = loadavg()[0]!
   console.log(`── preview-proxy: (1) ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds × ${ROUND_SECONDS} s × ${order.length} targets, ${CONNECTIONS} connections`)
   for (const target of order) await throughput(target, CONNECTIONS, WARMUP_SECONDS)
   const rounds = new Map<string, Throughput[]>(order.map((t) => [t.name, []]))
@@ -71,6 +74,7 @@ await runBench('preview-proxy', async (defer) => {
     const all = rounds.get(name)!
     return { rps: median(all.map((r) => r.rps)), p50: median(all.map((r) => r.p50)), p99: median(all.map((r) => r.p99)), each: all.map((r) => Math.round(r.rps)) }
   }
+  const loadAfter = loadavg()[0]!
   const load = { direct: rps('direct'), agent: rps('agent'), berth: rps('berth') }
   const ratio = load.berth.rps / load.direct.rps
   const rpsVerdict = ratio >= GOAL_RPS_RATIO ? 'PASS' : 'MISS'
@@ -98,6 +102,7 @@ await runBench('preview-proxy', async (defer) => {
     [
       'autocannon runs in the bench process: it shares the 2 cores with Berth, dockerd\'s port proxy and the container;',
       'on the proxied paths the agent and the page server share the container\'s 1-CPU quota. Latencies under load are whole ms (autocannon).',
+      `Machine load average (1 min) before/after the rounds: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} — other work on the machine moves single rounds.`,
     ],
   )
   printTable(
@@ -120,6 +125,7 @@ await runBench('preview-proxy', async (defer) => {
       pageBytes,
       connections: CONNECTIONS,
       roundSeconds: ROUND_SECONDS,
+      loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadAfter * 100) / 100 },
       berth: { ...load.berth, rps: Math.round(load.berth.rps), ratio: Math.round(ratio * 1000) / 1000, verdict: rpsVerdict },
       agent: { ...load.agent, rps: Math.round(load.agent.rps), ratio: Math.round((load.agent.rps / load.direct.rps) * 1000) / 1000 },
       direct: { ...load.direct, rps: Math.round(load.direct.rps) },
