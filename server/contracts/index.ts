@@ -8,3 +8,4 @@ export * from './workspace';
 export * from './terminal';
 export * from './files';
 export * from './preview';
+export * from './snapshots';
