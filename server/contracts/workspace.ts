@@ -23,6 +23,8 @@ export interface WorkspaceStatusDto {
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
   startedAt?: string;
   idle?: IdleInfo;
+  /** Set when this start found the volume gone and put the latest snapshot back. */
+  restoredFrom?: { snapshotId: string; createdAt: string };
 }
 
 export const workspaceProjectSchema = z.object({ projectId: z.string().min(1).max(64) });

@@ -14,6 +14,11 @@ export interface WorkspaceSpec {
   projectId: string;
   /** Folder whose files seed a brand-new volume (the project's template); absent = empty. */
   seedFrom?: string;
+  /**
+   * A tar of the files to seed a brand-new volume with instead (a snapshot, when the volume was
+   * lost); asked for only when a volume is made. Entries should belong to uid 1000.
+   */
+  seedArchive?: () => Promise<NodeJS.ReadableStream>;
 }
 
 export type RuntimeState = 'running' | 'stopped' | 'missing';

@@ -78,6 +78,12 @@ export class SnapshotStore {
     return decodeBlob(row.encoding, row.data);
   }
 
+  /** Several blobs at once (decoded), for restores and exports. */
+  async readBlobs(hashes: string[]): Promise<Map<string, Buffer>> {
+    const rows = await this.prisma.snapshotBlob.findMany({ where: { sha256: { in: hashes } }, select: { sha256: true, encoding: true, data: true } });
+    return new Map(rows.map((row) => [row.sha256, decodeBlob(row.encoding, row.data)]));
+  }
+
   async create(input: NewSnapshot): Promise<SnapshotDto> {
     const totalBytes = input.files.reduce((sum, file) => sum + file.size, 0);
     const row = await this.prisma.$transaction(

@@ -16,10 +16,19 @@ export interface ProjectDirectory {
   lookup(projectId: string): Promise<{ template: TemplateId } | null>;
 }
 
+/** Where snapshots plug into the lifecycle (set by the composition root). */
+export interface WorkspaceHooks {
+  /** Runs while the workspace still runs, before it stops; its failure does not prevent the stop. */
+  beforeStop?(projectId: string): Promise<void>;
+  /** What to fill a brand-new volume with instead of the template (the latest snapshot), if anything. */
+  seedFor?(projectId: string): Promise<{ archive: () => Promise<NodeJS.ReadableStream>; snapshot: { snapshotId: string; createdAt: string } } | undefined>;
+}
+
 export interface WorkspaceServiceOptions {
   templatesDir: string;
   idleMinutes: number;
   now?: () => number;
+  hooks?: WorkspaceHooks;
 }
 
 interface Entry {
@@ -27,6 +36,7 @@ interface Entry {
   error?: { code: string; message: string };
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
   startedAt?: Date;
+  restoredFrom?: { snapshotId: string; createdAt: string };
   agent?: AgentConnection;
   endpoint?: AgentEndpoint;
   starting?: Promise<WorkspaceStatusDto>;
@@ -66,6 +76,7 @@ export class WorkspaceService {
       lastExit: entry.lastExit,
       startedAt: entry.startedAt?.toISOString(),
       idle: entry.state === 'running' ? idleInfo(entry, this.options.idleMinutes, this.now()) : undefined,
+      ...(entry.restoredFrom && entry.state === 'running' ? { restoredFrom: entry.restoredFrom } : {}),
     };
   }
 
@@ -92,7 +103,14 @@ export class WorkspaceService {
       try {
         const project = await this.projects.lookup(projectId);
         if (!project) throw new HttpError(404, 'not_found', 'Project not found');
-        const workspace = await this.driver.ensureRunning({ projectId, seedFrom: path.join(this.options.templatesDir, project.template) });
+        const seed = await this.options.hooks?.seedFor?.(projectId);
+        const workspace = await this.driver.ensureRunning({
+          projectId,
+          seedFrom: path.join(this.options.templatesDir, project.template),
+          ...(seed ? { seedArchive: seed.archive } : {}),
+        });
+        if (workspace.createdVolume && seed) this.log.warn({ projectId, snapshotId: seed.snapshot.snapshotId }, 'workspace volume was gone; restored the latest snapshot');
+        entry.restoredFrom = workspace.createdVolume && seed ? seed.snapshot : undefined;
         if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
         entry.agent?.close();
         entry.agent = await AgentConnection.connect(workspace.agent);
@@ -129,6 +147,9 @@ export class WorkspaceService {
     if (entry.stopping) return entry.stopping;
     entry.stopping = (async () => {
       if (entry.starting) await entry.starting;
+      if (entry.state === 'running' && this.options.hooks?.beforeStop) {
+        await this.options.hooks.beforeStop(projectId).catch((error: unknown) => this.log.warn({ projectId, err: error }, 'snapshot before stop failed; stopping anyway'));
+      }
       this.update(projectId, { state: 'stopping' });
       entry.agent?.close();
       entry.agent = undefined;

@@ -262,7 +262,7 @@ export class DockerDriver implements RuntimeDriver {
       const labels = labelsFor(projectId, this.options.scope);
       const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
       createdVolume = await ensureVolume(this.docker, projectId, labels);
-      const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, createdVolume }, this.log);
+      const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, seedArchive: spec.seedArchive, createdVolume }, this.log);
       // Lost the race (409): the winner's container may not be inspectable for a moment.
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);
       await pruneUnusedNetworks(this.docker, this.options.scope, info);

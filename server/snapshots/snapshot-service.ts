@@ -1,0 +1,185 @@
+// Taking and restoring snapshots of a running workspace. Taking: the agent scans /workspace
+// (ignore rules, hashes from its cache), only content PostgreSQL lacks is read (one tar
+// stream), stored as blobs, then the manifest goes in one transaction. Restoring: a safety
+// snapshot first, then only files that differ are written and extra ones deleted. One
+// operation at a time per project; an unchanged workspace makes no new automatic snapshot.
+import type { Readable } from 'node:stream';
+import type { SkippedFile, SnapshotDiffEntry, SnapshotDto, SnapshotReason, SnapshotScanEntry } from '../contracts';
+import { HttpError } from '../core/errors';
+import type { AgentEndpoint } from '../runtime';
+import type { AgentArchiveClient } from './agent-archive-client';
+import { encodeBlob, type EncodedBlob } from './blob-codec';
+import { diffManifests } from './manifest-diff';
+import { packSnapshot, S_IFLNK, S_IFREG } from './snapshot-tar';
+import type { ManifestEntry, SnapshotStore } from './snapshot-store';
+
+interface SnapshotAgent {
+  request(method: 'snapshot.scan', params: { maxFileBytes: number; includeEnv: boolean }): Promise<{ files: SnapshotScanEntry[]; skipped: SkippedFile[] }>;
+  request(method: 'fs.delete', params: { path: string }): Promise<null>;
+}
+
+/** What the service needs of the workspace lifecycle (WorkspaceService fits). */
+export interface SnapshotWorkspaces {
+  agent(projectId: string): SnapshotAgent | undefined;
+  agentEndpoint(projectId: string): AgentEndpoint | undefined;
+}
+
+export interface SnapshotOptions {
+  /** Files above this are left out and listed as skipped. */
+  maxFileBytes: number;
+  /** Unlabelled snapshots kept per project. */
+  keep: number;
+}
+
+export interface TakeResult {
+  snapshot: SnapshotDto;
+  /** false when nothing had changed since the latest snapshot, which is returned instead. */
+  created: boolean;
+}
+
+/** Blobs go to PostgreSQL in statements of about this many bytes. */
+const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+
+const notRunning = () => new HttpError(409, 'workspace_not_running', 'The workspace is not running; start it to take or restore a snapshot');
+
+export class SnapshotService {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly workspaces: SnapshotWorkspaces,
+    private readonly archive: AgentArchiveClient,
+    private readonly options: SnapshotOptions,
+  ) {}
+
+  /** Snapshots the running workspace. Automatic reasons make nothing when nothing changed. */
+  take(projectId: string, reason: SnapshotReason, label?: string): Promise<TakeResult> {
+    return this.serial(projectId, () => this.takeNow(projectId, reason, label));
+  }
+
+  /** Restores the whole project, or one path, as it was in `snapshotId`, after a safety snapshot. */
+  restore(projectId: string, snapshotId: string, path?: string): Promise<{ safetySnapshotId: string; written: number; deleted: number }> {
+    return this.serial(projectId, async () => {
+      const target = await this.store.get(projectId, snapshotId);
+      if (!target) throw new HttpError(404, 'not_found', 'Snapshot not found');
+      const safety = await this.takeNow(projectId, 'safety');
+      const endpoint = this.endpoint(projectId);
+      const wanted = await this.store.manifest(snapshotId);
+      const current = await this.store.manifest(safety.snapshot.id);
+      let toWrite: ManifestEntry[];
+      let toDelete: string[] = [];
+      if (path !== undefined) {
+        const one = wanted.find((entry) => entry.path === path);
+        if (!one) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
+        toWrite = [one];
+      } else {
+        const changed = new Set(diffManifests(current, wanted).filter((entry) => entry.status !== 'deleted').map((entry) => entry.path));
+        toWrite = wanted.filter((entry) => changed.has(entry.path));
+        toDelete = diffManifests(current, wanted).filter((entry) => entry.status === 'deleted').map((entry) => entry.path);
+      }
+      const { written } = toWrite.length ? await this.archive.write(endpoint, this.tarOf(toWrite)) : { written: 0 };
+      const agent = this.workspaces.agent(projectId);
+      if (!agent) throw notRunning();
+      for (const gone of toDelete) await agent.request('fs.delete', { path: gone }).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== 'not_found') throw error;
+      });
+      return { safetySnapshotId: safety.snapshot.id, written, deleted: toDelete.length };
+    });
+  }
+
+  /** How the workspace now differs from a snapshot (scans the workspace; stores nothing). */
+  async diff(projectId: string, snapshotId: string): Promise<SnapshotDiffEntry[]> {
+    if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
+    const { files } = await this.scan(projectId);
+    return diffManifests(await this.store.manifest(snapshotId), files);
+  }
+
+  /** One file's content in a snapshot (for the diff view). */
+  async fileContent(projectId: string, snapshotId: string, path: string): Promise<{ entry: ManifestEntry; content: Buffer }> {
+    if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
+    const entry = (await this.store.manifest(snapshotId)).find((item) => item.path === path);
+    if (!entry) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
+    return { entry, content: await this.store.readBlob(entry.sha256) };
+  }
+
+  /** A snapshot's files as a tar stream (restoring into a new, empty volume). */
+  async archiveOf(snapshotId: string): Promise<Readable> {
+    return this.tarOf(await this.store.manifest(snapshotId));
+  }
+
+  private tarOf(entries: ManifestEntry[]): Readable {
+    return packSnapshot(entries, (hashes) => this.store.readBlobs(hashes));
+  }
+
+  private async takeNow(projectId: string, reason: SnapshotReason, label?: string): Promise<TakeResult> {
+    const { files, skipped } = await this.scan(projectId);
+    const previous = await this.store.latest(projectId);
+    const previousFiles = previous ? await this.store.manifest(previous.id) : [];
+    const changedFiles = diffManifests(previousFiles, files).length;
+    const automatic = reason === 'auto' || reason === 'stop' || reason === 'safety';
+    if (automatic && previous && changedFiles === 0) return { snapshot: previous, created: false };
+
+    const newBytes = await this.storeMissingContent(projectId, files);
+    const snapshot = await this.store.create({ projectId, reason, label: label ?? null, files, skipped, newBytes, changedFiles });
+    await this.store.prune(projectId, this.options.keep);
+    return { snapshot, created: true };
+  }
+
+  /** Reads what PostgreSQL lacks from the agent and stores it; fixes up entries that changed meanwhile. */
+  private async storeMissingContent(projectId: string, files: ManifestEntry[]): Promise<number> {
+    const missing = await this.store.missingBlobs(files.map((file) => file.sha256));
+    const wanted = files.filter((file) => missing.has(file.sha256));
+    if (wanted.length === 0) return 0;
+    const byPath = new Map(wanted.map((file) => [file.path, file]));
+    const received = new Set<string>();
+    let batch: EncodedBlob[] = [];
+    let batchBytes = 0;
+    let added = 0;
+    for await (const item of this.archive.read(this.endpoint(projectId), wanted.map((file) => file.path))) {
+      const entry = byPath.get(item.path);
+      if (!entry) continue;
+      received.add(item.path);
+      const blob = encodeBlob(item.content);
+      // Changed between scan and read: the snapshot records what was read.
+      entry.sha256 = blob.sha256;
+      entry.size = blob.size;
+      entry.mode = (item.type === 'symlink' ? S_IFLNK : S_IFREG) | item.mode;
+      batch.push(blob);
+      batchBytes += blob.storedSize;
+      if (batchBytes >= BLOB_BATCH_BYTES) {
+        added += await this.store.putBlobs(batch);
+        batch = [];
+        batchBytes = 0;
+      }
+    }
+    added += await this.store.putBlobs(batch);
+    // Vanished between scan and read: not in this snapshot.
+    for (let i = files.length - 1; i >= 0; i -= 1) if (byPath.has(files[i]!.path) && !received.has(files[i]!.path)) files.splice(i, 1);
+    return added;
+  }
+
+  private async scan(projectId: string): Promise<{ files: ManifestEntry[]; skipped: SkippedFile[] }> {
+    const agent = this.workspaces.agent(projectId);
+    if (!agent) throw notRunning();
+    const result = await agent.request('snapshot.scan', { maxFileBytes: this.options.maxFileBytes, includeEnv: false });
+    const files = result.files.map((file) => ({ path: file.path, mode: (file.type === 'symlink' ? S_IFLNK : S_IFREG) | (file.mode & 0o7777), size: file.size, sha256: file.sha256 }));
+    return { files, skipped: result.skipped };
+  }
+
+  private endpoint(projectId: string): AgentEndpoint {
+    const endpoint = this.workspaces.agentEndpoint(projectId);
+    if (!endpoint) throw notRunning();
+    return endpoint;
+  }
+
+  /** Runs operations on one project one after another (a failed one does not block the next). */
+  private serial<T>(projectId: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(projectId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(operation);
+    this.queues.set(projectId, next);
+    void next.catch(() => undefined).then(() => {
+      if (this.queues.get(projectId) === next) this.queues.delete(projectId);
+    });
+    return next;
+  }
+}
