@@ -24,9 +24,10 @@ import { createApiRouter, createRequestHandler } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { DockerDriver, type RuntimeDriver } from './runtime';
-import { createSocketServer } from './socket';
+import { createSnapshots } from './snapshots';
+import { createSocketServer, projectRoom } from './socket';
 import { broadcastTerminalChanges, registerTerminalSocketHandlers, TerminalService } from './terminals';
-import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService } from './workspaces';
+import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
 
@@ -108,10 +109,12 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   });
 
   const runtime = createRuntime(config, log);
+  // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
+  const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(
     runtime,
     projects,
-    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES },
+    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks },
     log.child({ module: 'workspaces' }),
   );
   const terminals = new TerminalService(
@@ -140,7 +143,20 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     log.child({ module: 'preview' }),
   );
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const snapshots = createSnapshots(
+    {
+      prisma,
+      projects,
+      workspaces,
+      publish: (status) => io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
+      withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
+      log: log.child({ module: 'snapshots' }),
+    },
+    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024 },
+  );
+  Object.assign(workspaceHooks, snapshots.hooks);
+
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
   const handleRequest = createRequestHandler(
     {
       preview: previews,
@@ -169,6 +185,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     broadcastFileChanges(io, workspaces, log.child({ module: 'files' })),
     broadcastPortChanges(io, workspaces),
     broadcastLockChanges(io, locks),
+    snapshots.dispose,
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);

@@ -41,6 +41,12 @@ export const configSchema = z.object({
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
   FILE_MAX_MB: z.coerce.number().min(1).max(10_240).default(50),
+  /** Seconds from a change in a workspace to its automatic snapshot. */
+  SNAPSHOT_DEBOUNCE_SECONDS: z.coerce.number().min(1).default(30),
+  /** Unlabelled snapshots kept per project (labelled ones are always kept). */
+  SNAPSHOT_KEEP: z.coerce.number().int().min(1).default(50),
+  /** Files larger than this (MB) are left out of snapshots and listed as skipped. */
+  SNAPSHOT_MAX_FILE_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */
   PREVIEW_DOMAIN: optionalString.pipe(
     z

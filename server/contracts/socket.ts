@@ -5,6 +5,7 @@ import type { ProjectDto } from './projects';
 import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
 import type { TerminalAttachDto, TerminalDto } from './terminal';
 import type { WorkspaceStatusDto } from './workspace';
+import type { SnapshotStatusDto } from './snapshots';
 
 export const projectOpenSchema = z.object({ projectId: z.string().min(1).max(64) });
 
@@ -51,6 +52,8 @@ export interface ServerToClientEvents {
   'terminal:closed': (payload: { terminalId: string }) => void;
   'fs:changed': (payload: { projectId: string; changes: FileChange[] }) => void;
   'fs:locks': (payload: { projectId: string; locks: FileLockDto[] }) => void;
+  /** Automatic snapshots of the project: saving, failed (with the next try), or idle. */
+  'snapshot:status': (status: SnapshotStatusDto) => void;
   /** A port of the project's workspace opened or closed: fetch GET …/previews again. */
   'preview:changed': (payload: { projectId: string }) => void;
   /** This browser stopped acking output and was detached; attach again to catch up. */

@@ -3,6 +3,7 @@ import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } 
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
+import type { ProjectSnapshots } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
@@ -10,6 +11,7 @@ import { addFileRoutes } from './files.routes';
 import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
+import { addSnapshotRoutes } from './snapshots.routes';
 import { addTokenRoutes } from './tokens.routes';
 import { addWorkspaceRoutes } from './workspaces.routes';
 
@@ -21,6 +23,7 @@ export interface ApiServices {
   workspaces: WorkspaceService;
   files: FileService;
   previews: PreviewService;
+  snapshots: ProjectSnapshots;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
@@ -35,5 +38,6 @@ export function createApiRouter(services: ApiServices): Router {
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   addFileRoutes(router, services.files);
   addPreviewRoutes(router, services.previews);
+  addSnapshotRoutes(router, services.snapshots);
   return router;
 }
