@@ -1,0 +1,53 @@
+// One typed error for every way an uploaded ZIP can be refused, so the HTTP
+// layer can answer 400/413 without parsing messages and create nothing.
+
+export type ZipImportErrorCode =
+  | 'too_many_entries'
+  | 'too_large'
+  | 'bad_path'
+  | 'symlink'
+  | 'encrypted'
+  | 'unsupported'
+  | 'corrupt'
+  | 'duplicate';
+
+export class ZipImportError extends Error {
+  override readonly name = 'ZipImportError';
+
+  constructor(
+    readonly code: ZipImportErrorCode,
+    message: string,
+    /** The offending entry's name as found in the archive, when there is one. */
+    readonly entry?: string,
+  ) {
+    super(message);
+  }
+
+  /** 413 for "too big" refusals, 400 for everything else. */
+  get httpStatus(): 400 | 413 {
+    return this.code === 'too_large' || this.code === 'too_many_entries' ? 413 : 400;
+  }
+}
+
+/** Quotes an entry name for messages; JSON escaping keeps control characters visible. */
+export function quote(name: string): string {
+  const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name;
+  return JSON.stringify(shown);
+}
+
+/**
+ * Turns yauzl's (and zlib's) plain Errors into a ZipImportError. yauzl has no
+ * error codes, so the few messages that mean something other than "corrupt"
+ * are matched here and nowhere else.
+ */
+export function toZipImportError(error: unknown, entry?: string): ZipImportError {
+  if (error instanceof ZipImportError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const where = entry === undefined ? '' : ` (entry ${quote(entry)})`;
+  if (/encrypt/i.test(message)) return new ZipImportError('encrypted', `encrypted entries are not supported${where}`, entry);
+  if (/compression method/i.test(message)) return new ZipImportError('unsupported', `${message}${where}`, entry);
+  if (/too many bytes/i.test(message)) {
+    return new ZipImportError('too_large', `entry inflates beyond its declared size${where}`, entry);
+  }
+  return new ZipImportError('corrupt', `the ZIP file is damaged or not a ZIP file: ${message}${where}`, entry);
+}
