@@ -1,0 +1,5 @@
+// ZIP export (writeZip) and hostile-upload-safe import (readZip) of projects.
+export { writeZip, type ZipSourceEntry, type ZipWriteResult } from './zip-writer';
+export { readZip, type ZipFileEntry, type ZipReadResult, type ZipSymlinkEntry } from './zip-reader';
+export { ZipImportError, type ZipImportErrorCode } from './zip-errors';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits, type ZipReadOptions } from './zip-limits';
