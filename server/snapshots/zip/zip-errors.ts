@@ -51,3 +51,9 @@ export function toZipImportError(error: unknown, entry?: string): ZipImportError
   }
   return new ZipImportError('corrupt', `the ZIP file is damaged or not a ZIP file: ${message}${where}`, entry);
 }
+
+/** A file-system failure (ENOENT, EMFILE…) is the server's problem, not the upload's: keep it as is. */
+export function asImportFailure(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? error : toZipImportError(error);
+}

@@ -151,6 +151,12 @@ describe('readZip refuses damaged files', () => {
     expect((await refusal(readZip(save(Buffer.from('not a zip at all'))))).code).toBe('corrupt');
   });
 
+  it('leaves a missing temp file as a plain server error', async () => {
+    const error = await readZip(path.join(dir, 'missing.zip')).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(ZipImportError);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
   it('refuses content that fails to inflate or fails its CRC', async () => {
     const garbage = rawZip([{ name: 'a', data: Buffer.alloc(100), compressed: Buffer.from([0xff, 0xff, 0xff, 0xff]) }]);
     expect((await refusal(drain(save(garbage)))).code).toBe('corrupt');

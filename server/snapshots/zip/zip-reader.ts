@@ -3,7 +3,7 @@
 // content is then streamed per entry, counted against the real byte limits.
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { ZipImportError, quote, toZipImportError } from './zip-errors';
+import { ZipImportError, asImportFailure, quote, toZipImportError } from './zip-errors';
 import { checkEntry, type CheckedEntry } from './zip-entries';
 import { ByteBudget, guardEntryStream, readSmall } from './zip-guard';
 import { DEFAULT_ZIP_LIMITS, MAX_SYMLINK_TARGET_BYTES, type ZipLimits, type ZipReadOptions } from './zip-limits';
@@ -56,7 +56,7 @@ const YAUZL_OPTIONS = {
 
 function openZip(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, YAUZL_OPTIONS, (error, zip) => (error ? reject(toZipImportError(error)) : resolve(zip)));
+    yauzl.open(file, YAUZL_OPTIONS, (error, zip) => (error ? reject(asImportFailure(error)) : resolve(zip)));
   });
 }
 
@@ -173,6 +173,6 @@ export async function readZip(
     };
   } catch (error) {
     zip.close();
-    throw toZipImportError(error);
+    throw asImportFailure(error);
   }
 }
