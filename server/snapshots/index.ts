@@ -6,3 +6,4 @@ export { createSnapshots, type SnapshotSettings, type SnapshotDeps } from './cre
 export { ProjectSnapshots } from './project-snapshots';
 export { SnapshotService } from './snapshot-service';
 export { SnapshotStore } from './snapshot-store';
+export * from './zip';
