@@ -3,7 +3,7 @@ import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } 
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
-import type { ProjectSnapshots } from '../snapshots';
+import type { ProjectSnapshots, ProjectTransfer } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
@@ -12,6 +12,7 @@ import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addSnapshotRoutes } from './snapshots.routes';
+import { addTransferRoutes } from './transfer.routes';
 import { addTokenRoutes } from './tokens.routes';
 import { addWorkspaceRoutes } from './workspaces.routes';
 
@@ -24,6 +25,8 @@ export interface ApiServices {
   files: FileService;
   previews: PreviewService;
   snapshots: ProjectSnapshots;
+  transfer: ProjectTransfer;
+  importMaxBytes: number;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
@@ -39,5 +42,6 @@ export function createApiRouter(services: ApiServices): Router {
   addFileRoutes(router, services.files);
   addPreviewRoutes(router, services.previews);
   addSnapshotRoutes(router, services.snapshots);
+  addTransferRoutes(router, services.transfer, { importMaxBytes: services.importMaxBytes });
   return router;
 }

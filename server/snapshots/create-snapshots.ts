@@ -8,7 +8,8 @@ import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import type { PrismaClient } from '../db';
 import { AgentArchiveClient } from './agent-archive-client';
-import { ProjectSnapshots, type RunningWorkspaces, type SnapshotProjects } from './project-snapshots';
+import { ProjectSnapshots, type RunningWorkspaces } from './project-snapshots';
+import { ProjectTransfer, type TransferProjects } from './project-transfer';
 import { SnapshotScheduler } from './snapshot-scheduler';
 import { SnapshotService, type SnapshotWorkspaces } from './snapshot-service';
 import { SnapshotStore } from './snapshot-store';
@@ -19,11 +20,13 @@ export interface SnapshotSettings {
   debounceSeconds: number;
   keep: number;
   maxFileBytes: number;
+  /** Largest ZIP upload; its content may inflate to 4× that. */
+  importMaxBytes: number;
 }
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
-  projects: SnapshotProjects;
+  projects: TransferProjects;
   workspaces: SnapshotWorkspaces & RunningWorkspaces & AgentAnnouncer;
   publish(status: SnapshotStatusDto): void;
   withLock(name: string, fn: () => Promise<void>): Promise<unknown>;
@@ -36,6 +39,7 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
   const service = new SnapshotService(store, deps.workspaces, archive, { maxFileBytes: settings.maxFileBytes, keep: settings.keep });
   const scheduler = new SnapshotScheduler(service, (projectId) => deps.workspaces.agent(projectId) !== undefined, deps.publish, { debounceMs: settings.debounceSeconds * 1000 }, deps.log);
   const api = new ProjectSnapshots(deps.projects, deps.workspaces, service, store);
+  const transfer = new ProjectTransfer(deps.projects, deps.workspaces, service, store, { maxTotalBytes: settings.importMaxBytes * 4 });
 
   const hooks = {
     beforeStop: (projectId: string) => scheduler.beforeStop(projectId),
@@ -63,5 +67,5 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
     scheduler.dispose();
     archive.dispose();
   };
-  return { store, service, scheduler, api, hooks, dispose };
+  return { store, service, scheduler, api, transfer, hooks, dispose };
 }

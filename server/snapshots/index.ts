@@ -4,6 +4,7 @@
 // resource lives in server/http/snapshots.routes.ts.
 export { createSnapshots, type SnapshotSettings, type SnapshotDeps } from './create-snapshots';
 export { ProjectSnapshots } from './project-snapshots';
+export { ProjectTransfer } from './project-transfer';
 export { SnapshotService } from './snapshot-service';
 export { SnapshotStore } from './snapshot-store';
 export * from './zip';

@@ -114,6 +114,21 @@ export class SnapshotStore {
     return toSnapshotDto(row);
   }
 
+  /** A copy of a snapshot (same blobs, no new bytes) as the first snapshot of another project. */
+  async copy(snapshotId: string, toProjectId: string, reason: SnapshotReason): Promise<SnapshotDto> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const source = await tx.snapshot.findUniqueOrThrow({ where: { id: snapshotId } });
+      const copy = await tx.snapshot.create({
+        data: { projectId: toProjectId, reason, label: null, fileCount: source.fileCount, totalBytes: source.totalBytes, newBytes: 0n, changedFiles: source.fileCount, skipped: source.skipped as never },
+      });
+      await tx.$executeRaw`
+        INSERT INTO "SnapshotFile" ("snapshotId", "path", "mode", "size", "sha256")
+        SELECT ${copy.id}, "path", "mode", "size", "sha256" FROM "SnapshotFile" WHERE "snapshotId" = ${snapshotId}`;
+      return copy;
+    });
+    return toSnapshotDto(row);
+  }
+
   async list(projectId: string): Promise<SnapshotDto[]> {
     const rows = await this.prisma.snapshot.findMany({ where: { projectId }, orderBy: { createdAt: 'desc' } });
     return rows.map(toSnapshotDto);

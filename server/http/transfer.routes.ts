@@ -1,0 +1,38 @@
+// Projects in and out: GET /api/v1/projects/:id/export.zip (streamed), POST
+// /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP as multipart/form-data,
+// field "file", optional field "name"). Owner only: 404 for anyone else.
+import { projectNameSchema } from '../contracts';
+import { HttpError } from '../core/errors';
+import type { ProjectTransfer } from '../snapshots';
+import { receiveUpload } from './multipart-upload';
+import { parseWith, reply, type Router } from './router';
+
+export function addTransferRoutes(router: Router, transfer: ProjectTransfer, options: { importMaxBytes: number }): void {
+  router
+    .add('GET', '/api/v1/projects/:id/export.zip', async (ctx) => {
+      const { userId } = await ctx.user();
+      await transfer.exportZip(userId, ctx.params.id!, ctx.res, (fileName) => {
+        ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
+      });
+      ctx.res.end();
+      return reply(200);
+    })
+    .add('POST', '/api/v1/projects/:id/duplicate', async (ctx) => {
+      const { userId } = await ctx.user();
+      return reply(201, await transfer.duplicate(userId, ctx.params.id!));
+    })
+    .add('POST', '/api/v1/projects/import', async (ctx) => {
+      const { userId } = await ctx.user();
+      if (/^application\/json/i.test(ctx.req.headers['content-type'] ?? '')) {
+        throw new HttpError(501, 'not_implemented', 'Importing from a git URL is not available yet; upload a ZIP instead');
+      }
+      const upload = await receiveUpload(ctx.req, options.importMaxBytes);
+      try {
+        const fallback = upload.fileName.replace(/\.zip$/i, '').slice(0, 64) || 'Imported project';
+        const name = parseWith(projectNameSchema, upload.fields.name ?? fallback);
+        return reply(201, await transfer.importZip(userId, upload.file, name));
+      } finally {
+        await upload.remove();
+      }
+    });
+}

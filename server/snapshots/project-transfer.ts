@@ -1,0 +1,135 @@
+// Projects in and out: export as a ZIP (streamed from the current snapshot, so ignore rules
+// apply), duplicate (a copy of the current snapshot: same blobs, no new bytes) and import from
+// a ZIP (checked whole before anything is created; the files become the new project's first
+// snapshot, which its first start puts into the volume). A failed import creates nothing.
+import type { Writable } from 'node:stream';
+import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
+import { HttpError } from '../core/errors';
+import { encodeBlob, type EncodedBlob } from './blob-codec';
+import { S_IFLNK, S_IFREG, isSymlinkMode } from './snapshot-tar';
+import type { SnapshotService } from './snapshot-service';
+import type { ManifestEntry, SnapshotStore } from './snapshot-store';
+import { readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
+
+export interface TransferProjects {
+  get(userId: string, projectId: string): Promise<ProjectDto>;
+  create(userId: string, input: { name: string; template: TemplateId }): Promise<ProjectDto>;
+  delete(userId: string, projectId: string): Promise<void>;
+}
+
+export interface TransferWorkspaces {
+  ensureRunning(projectId: string): Promise<unknown>;
+  agent(projectId: string): unknown;
+}
+
+const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+/** Imported projects start from no template: their files come from the archive. */
+const IMPORT_TEMPLATE: TemplateId = 'blank-node';
+
+export class ProjectTransfer {
+  constructor(
+    private readonly projects: TransferProjects,
+    private readonly workspaces: TransferWorkspaces,
+    private readonly service: SnapshotService,
+    private readonly store: SnapshotStore,
+    private readonly zipLimits: Partial<ZipLimits>,
+  ) {}
+
+  /** The project's files as a ZIP: `start` gets the file name before the first byte is written. */
+  async exportZip(userId: string, projectId: string, out: Writable, start: (fileName: string) => void): Promise<void> {
+    const project = await this.projects.get(userId, projectId);
+    const snapshot = await this.current(projectId);
+    const manifest = await this.store.manifest(snapshot.id);
+    start(`${project.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project'}.zip`);
+    const store = this.store;
+    async function* entries() {
+      for (const entry of manifest) {
+        yield {
+          path: entry.path,
+          type: isSymlinkMode(entry.mode) ? ('symlink' as const) : ('file' as const),
+          mode: entry.mode & 0o7777,
+          open: () => store.readBlob(entry.sha256),
+        };
+      }
+    }
+    await writeZip(entries(), out);
+  }
+
+  async duplicate(userId: string, projectId: string): Promise<ProjectDto> {
+    const project = await this.projects.get(userId, projectId);
+    const snapshot = await this.current(projectId);
+    const copy = await this.projects.create(userId, { name: copyName(project.name), template: project.template });
+    try {
+      await this.store.copy(snapshot.id, copy.id, 'duplicate');
+    } catch (error) {
+      await this.projects.delete(userId, copy.id).catch(() => undefined);
+      throw error;
+    }
+    return copy;
+  }
+
+  /** A new project from the ZIP at `file` (a temp file the upload was streamed to). */
+  async importZip(userId: string, file: string, name: string): Promise<ProjectDto> {
+    const zip = await readZip(file, this.zipLimits).catch((error: unknown) => {
+      throw asHttpError(error);
+    });
+    try {
+      const manifest: ManifestEntry[] = [];
+      let batch: EncodedBlob[] = [];
+      let batchBytes = 0;
+      let newBytes = 0;
+      for (const entry of zip.files) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
+        const blob = encodeBlob(Buffer.concat(chunks));
+        manifest.push({ path: entry.path, mode: S_IFREG | entry.mode, size: blob.size, sha256: blob.sha256 });
+        batch.push(blob);
+        batchBytes += blob.storedSize;
+        if (batchBytes >= BLOB_BATCH_BYTES) {
+          newBytes += await this.store.putBlobs(batch);
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      for (const link of zip.symlinks) {
+        const blob = encodeBlob(Buffer.from(link.target));
+        manifest.push({ path: link.path, mode: S_IFLNK | 0o777, size: blob.size, sha256: blob.sha256 });
+        batch.push(blob);
+      }
+      newBytes += await this.store.putBlobs(batch);
+      manifest.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const project = await this.projects.create(userId, { name, template: IMPORT_TEMPLATE });
+      try {
+        await this.store.create({ projectId: project.id, reason: 'import', files: manifest, skipped: [], newBytes, changedFiles: manifest.length });
+      } catch (error) {
+        await this.projects.delete(userId, project.id).catch(() => undefined);
+        throw error;
+      }
+      return project;
+    } catch (error) {
+      throw asHttpError(error);
+    } finally {
+      zip.close();
+    }
+  }
+
+  /** The snapshot that is the project now: a fresh one if the workspace runs (or never ran). */
+  private async current(projectId: string): Promise<SnapshotDto> {
+    if (!this.workspaces.agent(projectId)) {
+      const latest = await this.store.latest(projectId);
+      if (latest) return latest;
+      await this.workspaces.ensureRunning(projectId);
+    }
+    return (await this.service.take(projectId, 'auto')).snapshot;
+  }
+}
+
+function copyName(name: string): string {
+  const copy = `${name} copy`;
+  return copy.length <= 64 ? copy : `${name.slice(0, 59)} copy`;
+}
+
+function asHttpError(error: unknown): unknown {
+  if (error instanceof ZipImportError) return new HttpError(error.httpStatus, error.code, error.message, error.entry ? { entry: error.entry } : undefined);
+  return error;
+}
