@@ -83,12 +83,12 @@ export function rssOf(pid: number): { rssMiB: number; hwmMiB: number } {
 
 // ── REST ──────────────────────────────────────────────────────────────────────────────
 
-/** POST /api/v1/projects; DELETE is registered with `defer` (and waits for the container and volume to go). */
-export async function createProject(bench: BenchServer, docker: Dockerode, name: string, defer: Defer): Promise<{ project: ProjectDto; remove: () => Promise<number> }> {
+/** POST /api/v1/projects (blank-node unless `template` says otherwise); DELETE is registered with `defer` (and waits for the container and volume to go). */
+export async function createProject(bench: BenchServer, docker: Dockerode, name: string, defer: Defer, template = 'blank-node'): Promise<{ project: ProjectDto; remove: () => Promise<number> }> {
   const res = await fetch(`${bench.base}/api/v1/projects`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${bench.user.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name, template: 'blank-node' }),
+    body: JSON.stringify({ name, template }),
     signal: AbortSignal.timeout(10_000),
   })
   const text = await res.text()
