@@ -8,6 +8,11 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export async function launchBrowser(defer: Defer): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
+    // Playwright's own Ctrl-C handling closes the browser and then process.exit(130)s, which
+    // would cut runBench's clean-up short (server, PostgreSQL and projects left behind).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   })
   defer('close Chromium', () => browser.close())
