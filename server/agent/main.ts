@@ -11,6 +11,8 @@ import { PortPoller } from './ports/port-scanner';
 import { createPreviewProxy } from './preview/preview-proxy';
 import { health, rpcHandlers } from './rpc-handlers';
 import { createSecretCheck } from './secret-check';
+import { createSnapshotHandlers } from './snapshot/scan-handler';
+import { SnapshotScanner } from './snapshot/scanner';
 
 const secret = process.env.BERTH_AGENT_SECRET ?? '';
 const port = Number(process.env.BERTH_AGENT_PORT ?? AGENT_PORT);
@@ -33,6 +35,8 @@ const hub = new ConnectionHub({
   ...rpcHandlers,
   ...createFsHandlers({ guard, watch: async (path) => watcher?.watchOnRequest(path) }),
   'ports.list': () => ports.list(),
+  // One scanner for the agent's life: its hash cache makes repeated scans cheap.
+  ...createSnapshotHandlers(new SnapshotScanner(guard)),
 });
 const route = createHttpRoutes({ guard, health });
 const proxy = createPreviewProxy({ ownPort: () => port, log });

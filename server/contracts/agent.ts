@@ -1,7 +1,7 @@
 // The wire contract between Berth's server and the workspace agent inside each container:
 // one WebSocket at /connect carrying JSON requests, responses and events.
 import { z } from 'zod';
-import type { FileChange, FileEntry } from './files';
+import { MAX_PATH_LENGTH, type FileChange, type FileEntry } from './files';
 import type { ListeningPort } from './preview';
 
 export const AGENT_PORT = 7777;
@@ -58,7 +58,64 @@ export interface AgentMethods {
   'fs.watch': { params: { path: string }; result: null };
   /** TCP ports processes in the container listen on (the agent's own port excluded). */
   'ports.list': { params: undefined; result: ListeningPort[] };
+  /**
+   * The files a snapshot would hold, sorted by path (code-unit order), with ignore rules
+   * applied (SNAPSHOT_DEFAULT_IGNORES, every .gitignore, then a root .berthignore). Hashes come
+   * from an in-memory cache when size, mtime, ctime and inode are unchanged. Bad params answer
+   * error code 'bad_params'.
+   */
+  'snapshot.scan': { params: SnapshotScanParams; result: SnapshotScanResult };
 }
+
+export const snapshotScanParamsSchema = z.object({
+  /** Larger files are listed in `skipped` (too_large), not hashed. */
+  maxFileBytes: z.number().int().nonnegative(),
+  /** Keep `.env` / `.env.*` (even when a .gitignore lists them; a .berthignore still wins). */
+  includeEnv: z.boolean(),
+});
+export type SnapshotScanParams = z.infer<typeof snapshotScanParamsSchema>;
+
+export interface SnapshotScanEntry {
+  /** Relative to /workspace, '/'-separated. */
+  path: string;
+  /** A symlink is never followed: its content is its target string. */
+  type: 'file' | 'symlink';
+  /** Permission bits (mode & 0o777), e.g. 0o644. */
+  mode: number;
+  /** Bytes of content (a symlink: the target's UTF-8 byte length). */
+  size: number;
+  /** Hex sha256 of the content (a symlink: of its target string). */
+  sha256: string;
+}
+
+export interface SnapshotSkippedEntry {
+  path: string;
+  size: number;
+  reason: 'too_large' | 'unreadable';
+}
+
+export interface SnapshotScanResult {
+  files: SnapshotScanEntry[];
+  skipped: SnapshotSkippedEntry[];
+}
+
+/**
+ * Snapshot content travels over HTTP (same secret as /fs/content), as tar streams:
+ *   POST /snapshot/archive  body JSON {paths} → 200 application/x-tar, one entry per path in the
+ *     given order (files with mode and content, symlinks with linkname); a path that vanished or
+ *     is no longer a file/symlink is left out. Entry sizes come from fstat when opened: a file
+ *     that shrinks while streaming is padded with zeros, one that grows is cut — so the server
+ *     must check each entry's sha256 against its manifest. 400 {error:'bad_path'|'bad_request'}.
+ *   PUT /snapshot/archive   body tar → 200 {written}; files atomically (temp + rename), symlinks,
+ *     folders; hard links, devices and FIFOs refused. The first bad entry stops the restore
+ *     (entries before it stay): 400 {error:'bad_path'|'bad_archive', message}.
+ */
+export const SNAPSHOT_ARCHIVE_MAX_PATHS = 100_000;
+export const snapshotArchiveRequestSchema = z.object({
+  paths: z.array(z.string().min(1).max(MAX_PATH_LENGTH)).max(SNAPSHOT_ARCHIVE_MAX_PATHS),
+});
+export type SnapshotArchiveRequest = z.infer<typeof snapshotArchiveRequestSchema>;
+export type SnapshotArchiveError = 'bad_path' | 'bad_archive' | 'bad_request';
 
 /** Events the agent pushes over the same connection. */
 export interface AgentEvents {

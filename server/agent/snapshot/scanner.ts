@@ -1,0 +1,154 @@
+// Lists what a snapshot of /workspace holds: regular files and symlinks (never followed, so a
+// symlinked folder is recorded as a link and not walked), ignore rules applied, hashes from
+// the cache when a file is unchanged. Folders, sockets, FIFOs and devices are not recorded.
+// Scans run one at a time (a second caller waits): they share the cache and the disk.
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { SnapshotScanEntry, SnapshotScanParams, SnapshotScanResult, SnapshotSkippedEntry } from '../../contracts/agent';
+import { TEMP_PREFIX, joinRelative } from '../fs/entry';
+import type { PathGuard } from '../fs/path-guard';
+import { hashFile, sha256Hex } from './file-hash';
+import { HashCache } from './hash-cache';
+import { IgnoreRules } from './ignore-rules';
+import { Limiter } from './limiter';
+
+/** Files read (or lstat'd) at once. */
+export const SCAN_CONCURRENCY = 16;
+/** Ignore files larger than this are not read (a generated monster is not a rule list). */
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+const SYMLINK_MODE = 0o777;
+
+export interface ScannerHooks {
+  /** Called before a file's content is read (tests count cache misses with it). */
+  onRead?(relative: string): void;
+}
+
+interface ScanState {
+  root: string;
+  maxFileBytes: number;
+  files: SnapshotScanEntry[];
+  skipped: SnapshotSkippedEntry[];
+}
+
+export class SnapshotScanner {
+  private readonly cache = new HashCache();
+  private readonly limiter = new Limiter(SCAN_CONCURRENCY);
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly guard: PathGuard,
+    private readonly hooks: ScannerHooks = {},
+  ) {}
+
+  scan(params: SnapshotScanParams): Promise<SnapshotScanResult> {
+    const result = this.queue.then(() => this.scanNow(params));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Files whose hash is remembered (for tests and logs). */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  private async scanNow({ maxFileBytes, includeEnv }: SnapshotScanParams): Promise<SnapshotScanResult> {
+    const root = await this.guard.realRoot();
+    const state: ScanState = { root, maxFileBytes, files: [], skipped: [] };
+    try {
+      const berthignore = await readRuleFile(path.join(root, '.berthignore'));
+      await this.walk(state, '', IgnoreRules.create({ includeEnv, berthignore }), true);
+      this.cache.commit();
+    } catch (error) {
+      this.cache.abandon();
+      throw error;
+    }
+    // Code-unit order, as the contract says (localeCompare would not be).
+    const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return { files: state.files.sort(byPath), skipped: state.skipped.sort(byPath) };
+  }
+
+  private async walk(state: ScanState, dir: string, inherited: IgnoreRules, readGitignores: boolean): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(path.join(state.root, dir), { withFileTypes: true });
+    } catch (error) {
+      if (dir === '') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // Vanished or replaced since its parent was read: nothing to record.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      state.skipped.push({ path: dir, size: 0, reason: 'unreadable' });
+      return;
+    }
+    let rules = inherited;
+    if (readGitignores && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      const content = await readRuleFile(path.join(state.root, dir, '.gitignore'));
+      if (content) rules = rules.withGitignore(dir, content);
+    }
+    const work: Promise<void>[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(TEMP_PREFIX)) continue; // the agent's own half-written files
+      const relative = joinRelative(dir, entry.name);
+      if (entry.isDirectory()) {
+        // Git never applies .gitignore inside its own folder; only .berthignore may skip it.
+        if (relative === '.git') {
+          const gitRules = rules.forGitDir();
+          if (!gitRules.ignores(relative, true)) work.push(this.walk(state, relative, gitRules, false));
+        } else if (!rules.ignores(relative, true)) {
+          work.push(this.walk(state, relative, rules, readGitignores));
+        }
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (!rules.ignores(relative, false)) work.push(this.limiter.run(() => this.record(state, relative)));
+      }
+    }
+    await Promise.all(work);
+  }
+
+  /** One file or symlink, judged by a fresh lstat (the dirent may be stale). */
+  private async record(state: ScanState, relative: string): Promise<void> {
+    const absolute = path.join(state.root, relative);
+    try {
+      const stats = await lstat(absolute, { bigint: true });
+      if (stats.isSymbolicLink()) {
+        const target = await readlink(absolute);
+        const bytes = Buffer.from(target);
+        state.files.push({ path: relative, type: 'symlink', mode: SYMLINK_MODE, size: bytes.length, sha256: sha256Hex(bytes) });
+        return;
+      }
+      if (!stats.isFile()) return;
+      if (stats.size > BigInt(state.maxFileBytes)) {
+        state.skipped.push({ path: relative, size: Number(stats.size), reason: 'too_large' });
+        return;
+      }
+      const mode = Number(stats.mode & 0o777n);
+      const cached = this.cache.get(relative, stats);
+      if (cached !== undefined) {
+        state.files.push({ path: relative, type: 'file', mode, size: Number(stats.size), sha256: cached });
+        return;
+      }
+      this.hooks.onRead?.(relative);
+      const hashed = await hashFile(absolute);
+      if (!hashed) return;
+      if (hashed.stable) this.cache.set(relative, hashed.stats, hashed.sha256);
+      state.files.push({ path: relative, type: 'file', mode: Number(hashed.stats.mode & 0o777n), size: hashed.size, sha256: hashed.sha256 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone, or swapped for a symlink/folder while we looked: the next scan sees what is there.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
+      if (typeof code !== 'string') throw error;
+      const size = await lstat(absolute).then((stats) => stats.size, () => 0);
+      state.skipped.push({ path: relative, size, reason: 'unreadable' });
+    }
+  }
+}
+
+/** A .gitignore / .berthignore as text; undefined when absent, not a file, or unreadable. */
+async function readRuleFile(absolute: string): Promise<string | undefined> {
+  try {
+    const stats = await lstat(absolute);
+    if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return undefined;
+    return await readFile(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
