@@ -1,6 +1,8 @@
-// The agent's HTTP routes (the secret is checked before these run): health and file content.
+// The agent's HTTP routes (the secret is checked before these run): health, file content and
+// snapshot archives (snapshot/archive-routes.ts).
 //   GET /fs/content?path=P              → raw bytes, X-Berth-Version, Content-Length
 //   PUT /fs/content?path=P&maxBytes=N   → {version, size}; If-Match / If-None-Match: *
+//   POST|PUT /snapshot/archive          → tar out | tar in
 // Errors answer JSON {error: code, message} with AGENT_FILE_ERROR_STATUS's status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -9,6 +11,7 @@ import { AGENT_FILE_ERROR_STATUS, type AgentHealth } from '../contracts/agent';
 import { ConflictError, FileWriter, openForRead, type WritePrecondition } from './fs/content';
 import { FsError, toFsError } from './fs/errors';
 import type { PathGuard } from './fs/path-guard';
+import { createSnapshotArchiveRoute } from './snapshot/archive-routes';
 
 /** Upper bound when the caller names none (the server always sends its own limit). */
 export const DEFAULT_MAX_WRITE_BYTES = 256 * 1024 * 1024;
@@ -20,9 +23,11 @@ export interface HttpRouteDeps {
 
 export function createHttpRoutes({ guard, health }: HttpRouteDeps) {
   const writer = new FileWriter(guard);
+  const snapshotArchive = createSnapshotArchiveRoute(guard);
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://agent');
     if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, health());
+    if (url.pathname === '/snapshot/archive') return await snapshotArchive(req, res);
     if (url.pathname !== '/fs/content') return sendJson(res, 404, { error: 'not_found', message: 'No such route' });
     try {
       if (req.method === 'GET' || req.method === 'HEAD') return await readContent(req, res, guard, url);

@@ -1,0 +1,168 @@
+// Extracts a tar into the workspace (a snapshot restore). Every entry path goes through the
+// path guard after the entries before it are on disk, so a symlink planted by the archive
+// cannot be written through to leave the root. Files are written to a temp file beside the
+// target and renamed (never half a file); symlinks likewise replace what was there. Hard
+// links, devices and FIFOs are refused. The first bad entry stops the restore (BadArchive);
+// entries before it stay (the server takes a safety snapshot before restoring).
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
+import { TEMP_PREFIX } from '../fs/entry';
+import { FsError } from '../fs/errors';
+import { checkRelativePath, type PathGuard } from '../fs/path-guard';
+
+export class ArchiveError extends Error {
+  constructor(
+    readonly code: 'bad_path' | 'bad_archive',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
+
+/** Resolves with the number of entries written; rejects with ArchiveError or an fs error. */
+export async function extractArchive(guard: PathGuard, input: Readable): Promise<number> {
+  const extract = tarExtract();
+  const feeding = feed(input, extract).catch((error: unknown) => {
+    extract.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  let written = 0;
+  try {
+    const entries = extract as unknown as AsyncIterable<Entry>;
+    try {
+      for await (const entry of entries) {
+        await applyEntry(guard, entry);
+        written++;
+      }
+    } catch (error) {
+      if (error instanceof ArchiveError || error instanceof FsError || isErrno(error)) throw error;
+      // Anything else came from the tar parser or the request stream.
+      throw new ArchiveError('bad_archive', `Not a valid tar stream: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } finally {
+    extract.destroy();
+    await feeding;
+  }
+  return written;
+}
+
+/** Request bytes into the parser, waiting whenever the parser asks (backpressure). */
+async function feed(input: Readable, extract: Extract): Promise<void> {
+  for await (const chunk of input) {
+    if (extract.destroyed) return;
+    if (!extract.write(chunk as Buffer)) {
+      await new Promise<void>((resolve) => {
+        const settle = () => {
+          extract.off('drain', settle);
+          extract.off('close', settle);
+          resolve();
+        };
+        extract.on('drain', settle);
+        extract.on('close', settle);
+      });
+    }
+  }
+  if (!extract.destroyed) extract.end(null); // streamx types want an argument; null means none
+}
+
+async function applyEntry(guard: PathGuard, entry: Entry): Promise<void> {
+  const { header } = entry;
+  const relative = entryPath(header.name);
+  switch (header.type) {
+    case 'directory':
+      entry.resume();
+      if (relative === '') return; // the root: already there
+      await mkdir((await resolveTarget(guard, relative)).absolute, { recursive: true }).catch((error: unknown) => {
+        throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new FsError('bad_path', `Not a folder: ${relative}`) : error;
+      });
+      return;
+    case 'file': {
+      const { absolute } = await resolveTarget(guard, relative);
+      await writeAtomically(absolute, relative, (header.mode ?? 0o644) & 0o777, entry);
+      return;
+    }
+    case 'symlink': {
+      entry.resume();
+      if (!header.linkname || header.linkname.includes('\0')) throw new ArchiveError('bad_archive', `Symlink without a target: ${relative}`);
+      const { absolute } = await resolveTarget(guard, relative);
+      await replaceWithSymlink(absolute, relative, header.linkname);
+      return;
+    }
+    default:
+      // link (hard link), block/character device, fifo, contiguous-file: never restored.
+      throw new ArchiveError('bad_archive', `Refused entry type ${header.type ?? 'unknown'}: ${header.name}`);
+  }
+}
+
+/** The clean relative path of an entry name ('./a/b/' → 'a/b'); refuses absolute, '..', NUL. */
+function entryPath(name: string): string {
+  try {
+    return checkRelativePath(name).join('/');
+  } catch (error) {
+    throw new ArchiveError('bad_path', error instanceof Error ? `${error.message}: ${JSON.stringify(name.slice(0, 200))}` : 'Bad entry path');
+  }
+}
+
+async function resolveTarget(guard: PathGuard, relative: string) {
+  if (relative === '') throw new ArchiveError('bad_path', 'An entry cannot replace the project root');
+  try {
+    return await guard.resolve(relative, { follow: false, allowRoot: false });
+  } catch (error) {
+    if (error instanceof FsError && error.code === 'bad_path') throw new ArchiveError('bad_path', error.message);
+    throw error;
+  }
+}
+
+async function writeAtomically(absolute: string, relative: string, mode: number, content: AsyncIterable<unknown>): Promise<void> {
+  const dir = path.dirname(absolute);
+  await makeParents(dir, relative);
+  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      // One chunk at a time: the parser (and so the request) waits for the disk.
+      for await (const chunk of content) await handle.write(chunk as Uint8Array);
+    } finally {
+      await handle.close();
+    }
+    await refuseFolderInTheWay(absolute, relative);
+    await chmod(temp, mode);
+    await rename(temp, absolute);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function replaceWithSymlink(absolute: string, relative: string, target: string): Promise<void> {
+  const dir = path.dirname(absolute);
+  await makeParents(dir, relative);
+  await refuseFolderInTheWay(absolute, relative);
+  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+  await symlink(target, temp);
+  // rename replaces a file or a link at the path (never follows it).
+  await rename(temp, absolute).catch(async (error: unknown) => {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  });
+}
+
+async function makeParents(dir: string, relative: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new ArchiveError('bad_path', `A file is in the way of the folders of: ${relative}`) : error;
+  });
+}
+
+async function refuseFolderInTheWay(absolute: string, relative: string): Promise<void> {
+  const existing = await lstat(absolute).catch(() => undefined);
+  if (existing?.isDirectory()) throw new ArchiveError('bad_path', `A folder is in the way: ${relative}`);
+}
+
+function isErrno(error: unknown, ...codes: string[]): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && (codes.length === 0 || codes.includes(code));
+}
