@@ -58,7 +58,7 @@ async function readTar(data: Buffer): Promise<{ header: Header; content: Buffer 
   return out;
 }
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
-const put = (url: string, body: Buffer) => fetch(url, { method: 'PUT', body });
+const put = (url: string, body: Buffer) => fetch(url, { method: 'PUT', body: new Uint8Array(body) });
 
 beforeEach(() => {
   source = tempDir('berth-arch-src-');
