@@ -1,17 +1,20 @@
 // Extracts a tar into the workspace (a snapshot restore). Every entry path goes through the
 // path guard after the entries before it are on disk, so a symlink planted by the archive
-// cannot be written through to leave the root. Files are written to a temp file beside the
-// target and renamed (never half a file); symlinks likewise replace what was there. Hard
-// links, devices and FIFOs are refused. The first bad entry stops the restore (BadArchive);
-// entries before it stay (the server takes a safety snapshot before restoring).
+// cannot be written through to leave the root (symlinks and folders wait for every pending
+// write; small files written in parallel never overlap by path: write-queue.ts). Files go to
+// a temp file beside the target and are renamed (never half a file); symlinks likewise replace
+// what was there. Hard links, devices and FIFOs are refused. The first bad entry stops the
+// restore (ArchiveError); entries before it stay, and a disk failure of a background write may
+// surface a few entries later (the server takes a safety snapshot before restoring).
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 import { TEMP_PREFIX } from '../fs/entry';
 import { FsError } from '../fs/errors';
 import { checkRelativePath, type PathGuard } from '../fs/path-guard';
+import { WriteQueue } from './write-queue';
 
 export class ArchiveError extends Error {
   constructor(
@@ -22,6 +25,10 @@ export class ArchiveError extends Error {
   }
 }
 
+/** Small files are read whole and written in the background, up to this many at once. */
+const PARALLEL_WRITES = 16;
+const SMALL_FILE_BYTES = 1024 * 1024;
+
 type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
 
 /** Resolves with the number of entries written; rejects with ArchiveError or an fs error. */
@@ -30,15 +37,17 @@ export async function extractArchive(guard: PathGuard, input: Readable): Promise
   const feeding = feed(input, extract).catch((error: unknown) => {
     extract.destroy(error instanceof Error ? error : new Error(String(error)));
   });
+  const queue = new WriteQueue(PARALLEL_WRITES);
   let written = 0;
   try {
     const entries = extract as unknown as AsyncIterable<Entry>;
     try {
       for await (const entry of entries) {
-        await applyEntry(guard, entry);
-        written++;
+        if (await applyEntry(guard, entry, queue)) written++;
       }
+      await queue.drain();
     } catch (error) {
+      await queue.settle(); // nothing still writing once the answer goes out
       if (error instanceof ArchiveError || error instanceof FsError || isErrno(error)) throw error;
       // Anything else came from the tar parser or the request stream.
       throw new ArchiveError('bad_archive', `Not a valid tar stream: ${error instanceof Error ? error.message : String(error)}`);
@@ -47,7 +56,7 @@ export async function extractArchive(guard: PathGuard, input: Readable): Promise
     extract.destroy();
     await feeding;
   }
-  return written;
+  return written + queue.completed;
 }
 
 /** Request bytes into the parser, waiting whenever the parser asks (backpressure). */
@@ -69,33 +78,52 @@ async function feed(input: Readable, extract: Extract): Promise<void> {
   if (!extract.destroyed) extract.end(null); // streamx types want an argument; null means none
 }
 
-async function applyEntry(guard: PathGuard, entry: Entry): Promise<void> {
+/** Applies one entry; true when written here, false when handed to the queue (counted there). */
+async function applyEntry(guard: PathGuard, entry: Entry, queue: WriteQueue): Promise<boolean> {
   const { header } = entry;
   const relative = entryPath(header.name);
   switch (header.type) {
     case 'directory':
       entry.resume();
-      if (relative === '') return; // the root: already there
+      if (relative === '') return false; // the root: already there
+      await queue.drain();
       await mkdir((await resolveTarget(guard, relative)).absolute, { recursive: true }).catch((error: unknown) => {
         throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new FsError('bad_path', `Not a folder: ${relative}`) : error;
       });
-      return;
+      return true;
     case 'file': {
+      const mode = (header.mode ?? 0o644) & 0o777;
+      if ((header.size ?? 0) <= SMALL_FILE_BYTES) {
+        await queue.admit(relative);
+        const { absolute } = await resolveTarget(guard, relative);
+        const data = await readAll(entry);
+        queue.start(relative, () => writeAtomically(absolute, relative, mode, [data]));
+        return false;
+      }
+      await queue.drain();
       const { absolute } = await resolveTarget(guard, relative);
-      await writeAtomically(absolute, relative, (header.mode ?? 0o644) & 0o777, entry);
-      return;
+      await writeAtomically(absolute, relative, mode, entry);
+      return true;
     }
     case 'symlink': {
       entry.resume();
       if (!header.linkname || header.linkname.includes('\0')) throw new ArchiveError('bad_archive', `Symlink without a target: ${relative}`);
+      // A symlink changes where later paths resolve: everything before it lands first.
+      await queue.drain();
       const { absolute } = await resolveTarget(guard, relative);
       await replaceWithSymlink(absolute, relative, header.linkname);
-      return;
+      return true;
     }
     default:
       // link (hard link), block/character device, fifo, contiguous-file: never restored.
       throw new ArchiveError('bad_archive', `Refused entry type ${header.type ?? 'unknown'}: ${header.name}`);
   }
+}
+
+async function readAll(content: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** The clean relative path of an entry name ('./a/b/' → 'a/b'); refuses absolute, '..', NUL. */
@@ -117,21 +145,19 @@ async function resolveTarget(guard: PathGuard, relative: string) {
   }
 }
 
-async function writeAtomically(absolute: string, relative: string, mode: number, content: AsyncIterable<unknown>): Promise<void> {
+async function writeAtomically(absolute: string, relative: string, mode: number, content: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
   const dir = path.dirname(absolute);
-  await makeParents(dir, relative);
   const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await withParents(dir, relative, () => open(temp, 'wx', 0o600));
   try {
     try {
       // One chunk at a time: the parser (and so the request) waits for the disk.
       for await (const chunk of content) await handle.write(chunk as Uint8Array);
+      await handle.chmod(mode);
     } finally {
       await handle.close();
     }
-    await refuseFolderInTheWay(absolute, relative);
-    await chmod(temp, mode);
-    await rename(temp, absolute);
+    await replaceWith(temp, absolute, relative);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
@@ -140,26 +166,32 @@ async function writeAtomically(absolute: string, relative: string, mode: number,
 
 async function replaceWithSymlink(absolute: string, relative: string, target: string): Promise<void> {
   const dir = path.dirname(absolute);
-  await makeParents(dir, relative);
-  await refuseFolderInTheWay(absolute, relative);
   const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-  await symlink(target, temp);
-  // rename replaces a file or a link at the path (never follows it).
-  await rename(temp, absolute).catch(async (error: unknown) => {
+  await withParents(dir, relative, () => symlink(target, temp));
+  await replaceWith(temp, absolute, relative).catch(async (error: unknown) => {
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   });
 }
 
-async function makeParents(dir: string, relative: string): Promise<void> {
+/** Runs `create` in `dir`, making the missing folders first only when it fails for want of them. */
+async function withParents<T>(dir: string, relative: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT', 'ENOTDIR')) throw error;
+  }
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new ArchiveError('bad_path', `A file is in the way of the folders of: ${relative}`) : error;
   });
+  return create();
 }
 
-async function refuseFolderInTheWay(absolute: string, relative: string): Promise<void> {
-  const existing = await lstat(absolute).catch(() => undefined);
-  if (existing?.isDirectory()) throw new ArchiveError('bad_path', `A folder is in the way: ${relative}`);
+/** rename replaces a file or a link at the path (never follows it) and fails on a folder. */
+async function replaceWith(temp: string, absolute: string, relative: string): Promise<void> {
+  await rename(temp, absolute).catch((error: unknown) => {
+    throw isErrno(error, 'EISDIR', 'ENOTEMPTY', 'EEXIST') ? new ArchiveError('bad_path', `A folder is in the way: ${relative}`) : error;
+  });
 }
 
 function isErrno(error: unknown, ...codes: string[]): boolean {

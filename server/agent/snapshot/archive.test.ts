@@ -118,6 +118,25 @@ describe('POST then PUT /snapshot/archive', () => {
     expect(lstatSync(path.join(target, 'dir')).isDirectory()).toBe(true);
   });
 
+  it('keeps entry order where paths repeat, nest, or go through a symlink the archive made', async () => {
+    const many = Array.from({ length: 40 }, (_, index) => ({ header: { name: `sub/f${index}` }, content: `f${index}` }));
+    const tar = await makeTar([
+      { header: { name: 'x' }, content: 'one' },
+      ...many,
+      { header: { name: 'x' }, content: 'two' },
+      { header: { name: 'via', type: 'symlink', linkname: 'sub' } },
+      { header: { name: 'via/f3' }, content: 'through the link' },
+    ]);
+    const response = await put(await startAgent(target), tar);
+    expect(await response.json()).toEqual({ written: 44 });
+    expect(readFileSync(path.join(target, 'x'), 'utf8')).toBe('two');
+    expect(readFileSync(path.join(target, 'sub/f3'), 'utf8')).toBe('through the link');
+    expect(readFileSync(path.join(target, 'sub/f39'), 'utf8')).toBe('f39');
+    const nested = await put(await startAgent(target), await makeTar([{ header: { name: 'n' }, content: 'file' }, { header: { name: 'n/inner' }, content: 'x' }]));
+    expect(nested.status).toBe(400);
+    expect(readFileSync(path.join(target, 'n'), 'utf8')).toBe('file');
+  });
+
   it('refuses bad paths in the list', async () => {
     const url = await startAgent(source);
     for (const bad of ['../x', '/etc/passwd', './a', 'a//b', 'a\0b']) {
