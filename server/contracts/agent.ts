@@ -106,9 +106,10 @@ export interface SnapshotScanResult {
  *     is no longer a file/symlink is left out. Entry sizes come from fstat when opened: a file
  *     that shrinks while streaming is padded with zeros, one that grows is cut — so the server
  *     must check each entry's sha256 against its manifest. 400 {error:'bad_path'|'bad_request'}.
- *   PUT /snapshot/archive   body tar → 200 {written}; files atomically (temp + rename), symlinks,
- *     folders; hard links, devices and FIFOs refused. The first bad entry stops the restore
- *     (entries before it stay): 400 {error:'bad_path'|'bad_archive', message}.
+ *   PUT /snapshot/archive   body tar → 200 {written}; files atomically (temp + rename, mode from
+ *     the entry, parents created), symlinks (replacing a file or link), folders; hard links,
+ *     devices and FIFOs refused. The first bad entry stops the restore (entries before it stay):
+ *     400 {error:'bad_path'|'bad_archive', message}; a disk failure answers 500 {error:'failed'}.
  */
 export const SNAPSHOT_ARCHIVE_MAX_PATHS = 100_000;
 export const snapshotArchiveRequestSchema = z.object({
