@@ -53,9 +53,10 @@ export async function extractArchive(guard: PathGuard, input: Readable): Promise
       throw new ArchiveError('bad_archive', `Not a valid tar stream: ${error instanceof Error ? error.message : String(error)}`);
     }
   } finally {
+    // After a failure the feeder stops at its next chunk; waiting for it could wait on a slow client.
     extract.destroy();
-    await feeding;
   }
+  await feeding;
   return written + queue.completed;
 }
 

@@ -2,7 +2,7 @@
 // byte-identical (modes, symlinks, long names, big files); hostile tars are refused.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -188,6 +188,23 @@ describe('PUT /snapshot/archive refuses hostile archives', () => {
     expect(existsSync(path.join(outside, 'pwned'))).toBe(false);
     expect(readFileSync(path.join(target, 'first.txt'), 'utf8')).toBe('kept');
     expect(existsSync(path.join(target, 'after.txt'))).toBe(false);
+  });
+
+  it('answers a bad entry while the client is still sending', async () => {
+    const url = new URL(await startAgent(target));
+    const bad = await makeTar([{ header: { name: '../escaped' }, content: 'x' }]);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: 'PUT' }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(bad.subarray(0, 1024)); // the header only, and the body never ends
+      cleanup.push(() => void req.destroy());
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'bad_path' });
   });
 
   it('refuses a file where a folder is, and a truncated archive', async () => {
