@@ -88,6 +88,7 @@ export interface SnapshotScanEntry {
   sha256: string;
 }
 
+/** Not in the manifest: a file above maxFileBytes, or one (or a folder, size 0) that could not be read. */
 export interface SnapshotSkippedEntry {
   path: string;
   size: number;

@@ -13,7 +13,7 @@ import { HashCache } from './hash-cache';
 import { IgnoreRules } from './ignore-rules';
 import { Limiter } from './limiter';
 
-/** Files read (or lstat'd) at once. */
+/** Files read (or lstat'd) and folders listed at once. */
 export const SCAN_CONCURRENCY = 16;
 /** Ignore files larger than this are not read (a generated monster is not a rule list). */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
@@ -71,7 +71,8 @@ export class SnapshotScanner {
   private async walk(state: ScanState, dir: string, inherited: IgnoreRules, readGitignores: boolean): Promise<void> {
     let entries: Dirent[];
     try {
-      entries = await readdir(path.join(state.root, dir), { withFileTypes: true });
+      // Through the limiter too (released before recursing): a wide tree must not fill libuv's pool.
+      entries = await this.limiter.run(() => readdir(path.join(state.root, dir), { withFileTypes: true }));
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;

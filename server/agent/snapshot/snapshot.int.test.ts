@@ -52,7 +52,8 @@ beforeAll(async () => {
   agent = workspace.agent!;
   socket = new WebSocket(`${agent.url.replace(/^http/, 'ws')}/connect`, { headers: auth() });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  // 1,000 files of 10 KiB (50 folders × 20) = 10 MB, plus ignored dependencies, a symlink and a secret.
+  // 1,000 files of 10 KiB (50 folders × 20) = 10 MB, plus ignored dependencies, a symlink, a
+  // secret and a file the agent (uid 1000) cannot read.
   await sh(`cd /workspace && node -e '
     const fs = require("fs"), crypto = require("crypto");
     for (let d = 0; d < 50; d++) {
@@ -66,6 +67,7 @@ beforeAll(async () => {
     fs.writeFileSync("proj/.env", "SECRET=1");
     fs.writeFileSync("proj/run.sh", "#!/bin/sh\\n"); fs.chmodSync("proj/run.sh", 0o755);
     fs.symlinkSync("/etc/passwd", "proj/passwd");
+    fs.writeFileSync("proj/locked", "no access"); fs.chmodSync("proj/locked", 0);
   '`);
 });
 
@@ -85,6 +87,7 @@ describe('snapshots in a real workspace', () => {
     expect(project.filter((file) => file.path.startsWith('proj/src/'))).toHaveLength(1000);
     expect(project.map((file) => file.path).filter((file) => !file.startsWith('proj/src/'))).toEqual(['proj/.gitignore', 'proj/passwd', 'proj/run.sh']);
     expect(project.find((file) => file.path === 'proj/passwd')).toMatchObject({ type: 'symlink', size: 11 });
+    expect(first.skipped).toEqual([{ path: 'proj/locked', size: 9, reason: 'unreadable' }]);
     expect(project.find((file) => file.path === 'proj/run.sh')?.mode).toBe(0o755);
     const expected = (await sh('sha256sum /workspace/proj/src/d3/f4.txt')).split(' ')[0];
     expect(project.find((file) => file.path === 'proj/src/d3/f4.txt')?.sha256).toBe(expected);
