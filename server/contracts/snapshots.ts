@@ -4,16 +4,6 @@ import { z } from 'zod';
 export const SNAPSHOT_REASONS = ['auto', 'manual', 'stop', 'safety', 'import', 'duplicate'] as const;
 export type SnapshotReason = (typeof SNAPSHOT_REASONS)[number];
 
-/** One file as the agent's snapshot.scan reports it. */
-export interface SnapshotScanEntry {
-  path: string;
-  type: 'file' | 'symlink';
-  /** Permission bits (e.g. 0o644). */
-  mode: number;
-  size: number;
-  sha256: string;
-}
-
 export interface SkippedFile {
   path: string;
   size: number;

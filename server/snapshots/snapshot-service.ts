@@ -4,7 +4,7 @@
 // snapshot first, then only files that differ are written and extra ones deleted. One
 // operation at a time per project; an unchanged workspace makes no new automatic snapshot.
 import type { Readable } from 'node:stream';
-import type { SkippedFile, SnapshotDiffEntry, SnapshotDto, SnapshotReason, SnapshotScanEntry } from '../contracts';
+import type { AgentMethods, SkippedFile, SnapshotDiffEntry, SnapshotDto, SnapshotReason } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentArchiveClient } from './agent-archive-client';
@@ -14,8 +14,7 @@ import { packSnapshot, S_IFLNK, S_IFREG } from './snapshot-tar';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
 
 interface SnapshotAgent {
-  request(method: 'snapshot.scan', params: { maxFileBytes: number; includeEnv: boolean }): Promise<{ files: SnapshotScanEntry[]; skipped: SkippedFile[] }>;
-  request(method: 'fs.delete', params: { path: string }): Promise<null>;
+  request<M extends 'snapshot.scan' | 'fs.delete'>(method: M, params: AgentMethods[M]['params']): Promise<AgentMethods[M]['result']>;
 }
 
 /** What the service needs of the workspace lifecycle (WorkspaceService fits). */
@@ -62,17 +61,16 @@ export class SnapshotService {
     return this.serial(projectId, async () => {
       const target = await this.store.get(projectId, snapshotId);
       if (!target) throw new HttpError(404, 'not_found', 'Snapshot not found');
+      const wanted = await this.store.manifest(snapshotId);
+      const one = path === undefined ? undefined : wanted.find((entry) => entry.path === path);
+      if (path !== undefined && !one) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
       const safety = await this.takeNow(projectId, 'safety');
       const endpoint = this.endpoint(projectId);
-      const wanted = await this.store.manifest(snapshotId);
       const current = await this.store.manifest(safety.snapshot.id);
       let toWrite: ManifestEntry[];
       let toDelete: string[] = [];
-      if (path !== undefined) {
-        const one = wanted.find((entry) => entry.path === path);
-        if (!one) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
-        toWrite = [one];
-      } else {
+      if (one) toWrite = [one];
+      else {
         const changed = new Set(diffManifests(current, wanted).filter((entry) => entry.status !== 'deleted').map((entry) => entry.path));
         toWrite = wanted.filter((entry) => changed.has(entry.path));
         toDelete = diffManifests(current, wanted).filter((entry) => entry.status === 'deleted').map((entry) => entry.path);

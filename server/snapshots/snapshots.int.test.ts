@@ -83,7 +83,10 @@ describe('snapshots end to end', () => {
     const one = await json<unknown>('POST', route(`/${safety.id}/restore`), { path: 'src/c.txt' });
     expect(one.status).toBe(200);
     expect(await sh('cat src/c.txt src/a.txt')).toBe('newone');
+    const before = (await json<SnapshotDto[]>('GET', route())).body.length;
     expect((await json<unknown>('POST', route(`/${safety.id}/restore`), { path: 'nope.txt' })).status).toBe(404);
+    // A refused restore touches nothing, not even a safety snapshot.
+    expect((await json<SnapshotDto[]>('GET', route())).body).toHaveLength(before);
   });
 
   it('is the owner’s only', async () => {
@@ -95,7 +98,8 @@ describe('snapshots end to end', () => {
     const stopped = await tab.ok<WorkspaceStatusDto>('workspace:stop', { projectId: project.id });
     expect(stopped.state).toBe('stopped');
     // The stop took a snapshot of what was there (src/c.txt restored above included).
-    const latest = (await json<SnapshotDto[]>('GET', route())).body[0]!;
+    const all = (await json<SnapshotDto[]>('GET', route())).body;
+    const latest = all[0]!;
     expect(latest.reason).toBe('stop');
     const docker = new Dockerode();
     await docker.getContainer(containerName(project.id)).remove({ force: true });
