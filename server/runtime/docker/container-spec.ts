@@ -31,7 +31,8 @@ export interface ContainerLimits {
 /** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
 export function buildContainerSpec(projectId: string, secret: string, networkId: string, limits: ContainerLimits): ContainerCreateOptions {
   // npm's update notice is noise in a workspace whose Node comes with the image.
-  const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false'];
+  // Self-hosted means nothing phones home unasked: Next.js telemetry is off in workspaces.
+  const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false', 'NEXT_TELEMETRY_DISABLED=1'];
   if (limits.previewDomain) env.push(`BERTH_PREVIEW_DOMAIN=${limits.previewDomain}`);
   const mounts: NonNullable<NonNullable<ContainerCreateOptions['HostConfig']>['Mounts']> = [
     { Type: 'volume', Source: volumeName(projectId), Target: WORKSPACE_DIR },
