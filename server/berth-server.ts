@@ -148,15 +148,16 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       prisma,
       projects,
       workspaces,
+      runtime,
       publish: (status) => io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
       withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
       log: log.child({ module: 'snapshots' }),
     },
-    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024 },
+    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
   Object.assign(workspaceHooks, snapshots.hooks);
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
   const handleRequest = createRequestHandler(
     {
       preview: previews,

@@ -47,6 +47,8 @@ export const configSchema = z.object({
   SNAPSHOT_KEEP: z.coerce.number().int().min(1).default(50),
   /** Files larger than this (MB) are left out of snapshots and listed as skipped. */
   SNAPSHOT_MAX_FILE_MB: z.coerce.number().min(0.001).max(1024).default(20),
+  /** Comma-separated hosts a git import may clone from although they resolve to internal addresses (plain http allowed for them). */
+  GIT_ALLOW_PRIVATE_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
   /** Largest ZIP a project can be imported from, in MB. */
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_240).default(200),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */

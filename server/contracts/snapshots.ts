@@ -47,6 +47,11 @@ export const createSnapshotSchema = z.object({
   label: z.string().trim().min(1, 'Label must not be empty').max(100, 'Label must be at most 100 characters').optional(),
 });
 
+export const gitImportSchema = z.object({
+  gitUrl: z.string().trim().min(1, 'gitUrl is required').max(2048),
+  name: z.string().trim().min(1).max(64).optional(),
+});
+
 export const restoreSnapshotSchema = z.object({
   /** One file (or symlink) to restore; the whole project when absent. */
   path: z.string().min(1).max(1024).optional(),

@@ -3,7 +3,7 @@ import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } 
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
-import type { ProjectSnapshots, ProjectTransfer } from '../snapshots';
+import type { GitImport, ProjectSnapshots, ProjectTransfer } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
 import { addAuthRoutes } from './auth.routes';
@@ -26,6 +26,7 @@ export interface ApiServices {
   previews: PreviewService;
   snapshots: ProjectSnapshots;
   transfer: ProjectTransfer;
+  gitImport: GitImport;
   importMaxBytes: number;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
@@ -42,6 +43,6 @@ export function createApiRouter(services: ApiServices): Router {
   addFileRoutes(router, services.files);
   addPreviewRoutes(router, services.previews);
   addSnapshotRoutes(router, services.snapshots);
-  addTransferRoutes(router, services.transfer, { importMaxBytes: services.importMaxBytes });
+  addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   return router;
 }

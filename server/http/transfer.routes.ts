@@ -1,13 +1,12 @@
 // Projects in and out: GET /api/v1/projects/:id/export.zip (streamed), POST
 // /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP as multipart/form-data,
-// field "file", optional field "name"). Owner only: 404 for anyone else.
-import { projectNameSchema } from '../contracts';
-import { HttpError } from '../core/errors';
-import type { ProjectTransfer } from '../snapshots';
+// field "file", optional field "name"; or JSON {gitUrl, name?}). Owner only: 404 for anyone else.
+import { gitImportSchema, projectNameSchema } from '../contracts';
+import type { GitImport, ProjectTransfer } from '../snapshots';
 import { receiveUpload } from './multipart-upload';
 import { parseWith, reply, type Router } from './router';
 
-export function addTransferRoutes(router: Router, transfer: ProjectTransfer, options: { importMaxBytes: number }): void {
+export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git: GitImport, options: { importMaxBytes: number }): void {
   router
     .add('GET', '/api/v1/projects/:id/export.zip', async (ctx) => {
       const { userId } = await ctx.user();
@@ -24,7 +23,8 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, opt
     .add('POST', '/api/v1/projects/import', async (ctx) => {
       const { userId } = await ctx.user();
       if (/^application\/json/i.test(ctx.req.headers['content-type'] ?? '')) {
-        throw new HttpError(501, 'not_implemented', 'Importing from a git URL is not available yet; upload a ZIP instead');
+        const { gitUrl, name } = await ctx.body(gitImportSchema);
+        return reply(201, await git.import(userId, gitUrl, name));
       }
       const upload = await receiveUpload(ctx.req, options.importMaxBytes);
       try {

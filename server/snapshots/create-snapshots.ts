@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import type { PrismaClient } from '../db';
 import { AgentArchiveClient } from './agent-archive-client';
+import { GitImport, type ExecRunner } from './git-import';
 import { ProjectSnapshots, type RunningWorkspaces } from './project-snapshots';
 import { ProjectTransfer, type TransferProjects } from './project-transfer';
 import { SnapshotScheduler } from './snapshot-scheduler';
@@ -22,12 +23,15 @@ export interface SnapshotSettings {
   maxFileBytes: number;
   /** Largest ZIP upload; its content may inflate to 4× that. */
   importMaxBytes: number;
+  /** Hosts a git import may reach although they resolve to internal addresses (GIT_ALLOW_PRIVATE_HOSTS). */
+  gitAllowPrivateHosts: readonly string[];
 }
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
   projects: TransferProjects;
   workspaces: SnapshotWorkspaces & RunningWorkspaces & AgentAnnouncer;
+  runtime: ExecRunner;
   publish(status: SnapshotStatusDto): void;
   withLock(name: string, fn: () => Promise<void>): Promise<unknown>;
   log: Logger;
@@ -67,5 +71,6 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
     scheduler.dispose();
     archive.dispose();
   };
-  return { store, service, scheduler, api, transfer, hooks, dispose };
+  const gitImport = new GitImport(deps.projects, deps.workspaces, deps.runtime, service, store, { allowPrivateHosts: settings.gitAllowPrivateHosts });
+  return { store, service, scheduler, api, transfer, gitImport, hooks, dispose };
 }

@@ -5,6 +5,7 @@
 export { createSnapshots, type SnapshotSettings, type SnapshotDeps } from './create-snapshots';
 export { ProjectSnapshots } from './project-snapshots';
 export { ProjectTransfer } from './project-transfer';
+export { GitImport } from './git-import';
 export { SnapshotService } from './snapshot-service';
 export { SnapshotStore } from './snapshot-store';
 export * from './zip';
