@@ -16,6 +16,14 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git
       ctx.res.end();
       return reply(200);
     })
+    .add('GET', '/api/v1/projects/:id/bundle', async (ctx) => {
+      const { userId } = await ctx.user();
+      await transfer.exportBundle(userId, ctx.params.id!, ctx.res, (fileName) => {
+        ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
+      });
+      ctx.res.end();
+      return reply(200);
+    })
     .add('POST', '/api/v1/projects/:id/duplicate', async (ctx) => {
       const { userId } = await ctx.user();
       return reply(201, await transfer.duplicate(userId, ctx.params.id!));
@@ -28,9 +36,10 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git
       }
       const upload = await receiveUpload(ctx.req, options.importMaxBytes);
       try {
-        const fallback = upload.fileName.replace(/\.zip$/i, '').slice(0, 64) || 'Imported project';
-        const name = parseWith(projectNameSchema, upload.fields.name ?? fallback);
-        return reply(201, await transfer.importZip(userId, upload.file, name));
+        // A bundle keeps its own name unless one is given; plain files are named after the upload.
+        const fallback = upload.fileName.replace(/(\.berth)?\.zip$/i, '').slice(0, 64) || 'Imported project';
+        const given = upload.fields.name ? parseWith(projectNameSchema, upload.fields.name) : undefined;
+        return reply(201, await transfer.importZip(userId, upload.file, { given, fallback }));
       } finally {
         await upload.remove();
       }

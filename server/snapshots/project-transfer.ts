@@ -9,6 +9,7 @@ import { encodeBlob, type EncodedBlob } from './blob-codec';
 import { S_IFLNK, S_IFREG, isSymlinkMode } from './snapshot-tar';
 import type { SnapshotService } from './snapshot-service';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
+import { importBundle, isBundle, writeBundle } from './project-bundle';
 import { readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
 
 export interface TransferProjects {
@@ -40,7 +41,7 @@ export class ProjectTransfer {
     const project = await this.projects.get(userId, projectId);
     const snapshot = await this.current(projectId);
     const manifest = await this.store.manifest(snapshot.id);
-    start(`${project.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project'}.zip`);
+    start(`${fileNameOf(project.name)}.zip`);
     const store = this.store;
     async function* entries() {
       for (const entry of manifest) {
@@ -68,12 +69,22 @@ export class ProjectTransfer {
     return copy;
   }
 
-  /** A new project from the ZIP at `file` (a temp file the upload was streamed to). */
-  async importZip(userId: string, file: string, name: string): Promise<ProjectDto> {
+  /** The project with its whole snapshot history, to import on another Berth server. */
+  async exportBundle(userId: string, projectId: string, out: Writable, start: (fileName: string) => void): Promise<void> {
+    const project = await this.projects.get(userId, projectId);
+    if (this.workspaces.agent(projectId)) await this.service.take(projectId, 'auto');
+    start(`${fileNameOf(project.name)}.berth.zip`);
+    await writeBundle(this.store, project, out);
+  }
+
+  /** A new project from the ZIP at `file` (a temp file the upload was streamed to): a Berth bundle, or plain files. */
+  async importZip(userId: string, file: string, names: { given?: string; fallback: string }): Promise<ProjectDto> {
     const zip = await readZip(file, this.zipLimits).catch((error: unknown) => {
       throw asHttpError(error);
     });
     try {
+      if (isBundle(zip)) return await importBundle(this.store, this.projects, userId, zip, names.given);
+      const name = names.given ?? names.fallback;
       const manifest: ManifestEntry[] = [];
       let batch: EncodedBlob[] = [];
       let batchBytes = 0;
@@ -123,6 +134,8 @@ export class ProjectTransfer {
     return (await this.service.take(projectId, 'auto')).snapshot;
   }
 }
+
+const fileNameOf = (name: string) => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
 
 function copyName(name: string): string {
   const copy = `${name} copy`;

@@ -17,6 +17,8 @@ export interface ManifestEntry {
 
 export interface NewSnapshot {
   projectId: string;
+  /** When it was taken; now unless imported from a bundle. */
+  createdAt?: Date;
   reason: SnapshotReason;
   label?: string | null;
   files: ManifestEntry[];
@@ -91,6 +93,7 @@ export class SnapshotStore {
         const snapshot = await tx.snapshot.create({
           data: {
             projectId: input.projectId,
+            ...(input.createdAt ? { createdAt: input.createdAt } : {}),
             reason: input.reason,
             label: input.label ?? null,
             fileCount: input.files.length,

@@ -118,6 +118,33 @@ describe('export, import and duplicate', () => {
     expect(again.newBytes).toBe(0);
   });
 
+  it('a bundle carries the whole history to a new project; a tampered one is refused', async () => {
+    await call(t.baseUrl, 'POST', `/api/v1/projects/${source.id}/snapshots`, { cookie: alice.cookie }, { label: 'for the bundle' });
+    const history = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
+    const response = await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/bundle`, { cookie: alice.cookie });
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="Exported.berth.zip"');
+    const imported = await upload(Buffer.from(await response.arrayBuffer()));
+    expect(imported.status).toBe(201);
+    const project = (await imported.json()) as ProjectDto;
+    made.push(project.id);
+    expect(project.name).toBe('Exported');
+    const copied = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
+    expect(copied.map((s) => [s.createdAt, s.reason, s.label, s.fileCount])).toEqual(history.map((s) => [s.createdAt, s.reason, s.label, s.fileCount]));
+    await openRunningWorkspace(tab, project.id);
+    expect(await sh(project.id, listing)).toBe(checksums);
+
+    const before = await projectCount();
+    const fake = 'a'.repeat(64);
+    const manifest = { format: 'berth-bundle/1', project: { name: 'Tampered', template: 'blank-node' }, snapshots: [{ createdAt: new Date().toISOString(), reason: 'manual', label: null, skipped: [], files: [{ path: 'x.txt', mode: 0o100644, size: 4, sha256: fake }] }] };
+    const tampered = rawZip([{ name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(manifest)) }, { name: `blobs/${fake}`, data: Buffer.from('evil') }]);
+    const refused = await upload(tampered);
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([400, 'bad_bundle']);
+    const escaping = { ...manifest, snapshots: [{ ...manifest.snapshots[0]!, files: [{ path: '../etc/x', mode: 0o100644, size: 0, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }] }] };
+    const escaped = await upload(rawZip([{ name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(escaping)) }, { name: 'blobs/e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) }]));
+    expect([escaped.status, ((await escaped.json()) as { error: string }).error]).toEqual([400, 'bad_path']);
+    expect(await projectCount()).toBe(before);
+  });
+
   it('the exported ZIP keeps exec bits for unzip', async () => {
     const response = await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/export.zip`, { cookie: alice.cookie });
     const file = `/tmp/berth-export-${process.pid}.zip`;
