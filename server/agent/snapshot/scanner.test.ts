@@ -63,6 +63,14 @@ describe('SnapshotScanner', () => {
     expect(paths(result)).toEqual(['.berthignore', '.gitignore', '.gitignore.d/x', 'dist/out.js', 'pkg/.gitignore', 'pkg/b.log']);
   });
 
+  it('keeps .env files out unless .berthignore opts in with !.env', async () => {
+    write('.env', 'SECRET=1');
+    write('.env.local', 'SECRET=2');
+    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual([]);
+    write('.berthignore', '!.env\n');
+    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual(['.berthignore', '.env']);
+  });
+
   it('does not apply .gitignore inside .git/ and cannot re-include under an ignored folder', async () => {
     write('.gitignore', 'objects/\nvendor/\n!vendor/keep.js\n');
     write('.git/objects/ab/cdef');
