@@ -14,6 +14,9 @@ export function createPrismaClient(databaseUrl: string, options: PrismaClientOpt
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    // A database that hangs (rather than refusing) fails a query after a minute instead of
+    // holding a request or a snapshot forever; Berth's longest statements take seconds.
+    query_timeout: 60_000,
   })
   return new PrismaClient({ adapter })
 }
