@@ -1,28 +1,20 @@
-// Projects in and out: GET /api/v1/projects/:id/export.zip (streamed), POST
-// /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP as multipart/form-data,
+// Projects in and out: GET /api/v1/projects/:id/export.zip and …/bundle (streamed), POST
+// /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP or bundle as multipart/form-data,
 // field "file", optional field "name"; or JSON {gitUrl, name?}). Owner only: 404 for anyone else.
 import { gitImportSchema, projectNameSchema } from '../contracts';
 import type { GitImport, ProjectTransfer } from '../snapshots';
 import { receiveUpload } from './multipart-upload';
-import { parseWith, reply, type Router } from './router';
+import { parseWith, reply, type Reply, type RequestContext, type Router } from './router';
 
 export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git: GitImport, options: { importMaxBytes: number }): void {
   router
     .add('GET', '/api/v1/projects/:id/export.zip', async (ctx) => {
       const { userId } = await ctx.user();
-      await transfer.exportZip(userId, ctx.params.id!, ctx.res, (fileName) => {
-        ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
-      });
-      ctx.res.end();
-      return reply(200);
+      return download(ctx, (start) => transfer.exportZip(userId, ctx.params.id!, ctx.res, start));
     })
     .add('GET', '/api/v1/projects/:id/bundle', async (ctx) => {
       const { userId } = await ctx.user();
-      await transfer.exportBundle(userId, ctx.params.id!, ctx.res, (fileName) => {
-        ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
-      });
-      ctx.res.end();
-      return reply(200);
+      return download(ctx, (start) => transfer.exportBundle(userId, ctx.params.id!, ctx.res, start));
     })
     .add('POST', '/api/v1/projects/:id/duplicate', async (ctx) => {
       const { userId } = await ctx.user();
@@ -44,4 +36,13 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git
         await upload.remove();
       }
     });
+}
+
+/** Streams a ZIP download: headers once the producer knows the file name, then its bytes. */
+async function download(ctx: RequestContext, produce: (start: (fileName: string) => void) => Promise<void>): Promise<Reply> {
+  await produce((fileName) => {
+    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
+  });
+  ctx.res.end();
+  return reply(200);
 }
