@@ -42,7 +42,7 @@ async function bundleAgent() {
 }
 
 /** The base image to build on: the registry's when it can be pulled, else the local one. */
-async function resolveBase() {
+export async function resolveBase() {
   if (process.env.WORKSPACE_BASE_IMAGE) return process.env.WORKSPACE_BASE_IMAGE;
   if (imageId(REGISTRY_BASE)) return REGISTRY_BASE;
   if (imageId(LOCAL_BASE)) return LOCAL_BASE;
