@@ -1,9 +1,10 @@
 // The composition root: the one place that constructs concrete stores, drivers and services
 // and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
 // and the background jobs (workspace reconciliation, idle reaper).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
@@ -61,6 +62,16 @@ function builtWorkspaceImage(appDir: string): string {
   }
 }
 
+/** Inside a container, loopback-published ports are out of reach: agents go over networks. */
+function agentAccess(config: Config): { agentAccess: 'published' | 'network'; selfContainer?: string } {
+  const inContainer = existsSync('/.dockerenv');
+  const mode = config.WORKSPACE_AGENT_ACCESS === 'auto' ? (inContainer ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
+  if (mode === 'published') return { agentAccess: mode };
+  // Docker names a container's host after its id unless told otherwise.
+  const self = config.BERTH_CONTAINER ?? (inContainer ? hostname() : undefined);
+  return { agentAccess: mode, ...(self ? { selfContainer: self } : {}) };
+}
+
 function createRuntime(config: Config, log: Logger): RuntimeDriver {
   return new DockerDriver(
     {
@@ -74,6 +85,8 @@ function createRuntime(config: Config, log: Logger): RuntimeDriver {
       scope: config.WORKSPACE_SCOPE,
       // Without the port: dev servers' host checks (Next.js allowedDevOrigins) match names.
       previewDomain: config.PREVIEW_DOMAIN.replace(/:\d+$/, ''),
+      ...agentAccess(config),
+      controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
     },
     log.child({ module: 'runtime' }),
   );

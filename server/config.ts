@@ -39,6 +39,12 @@ export const configSchema = z.object({
   /** Labels this installation's workspaces, so Berths sharing one engine never adopt or reap each other's. */
   WORKSPACE_SCOPE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes').default('default'),
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
+  /** How Berth reaches workspace agents: a loopback-published port, or a control network per workspace; auto = network when Berth runs in a container. */
+  WORKSPACE_AGENT_ACCESS: z.enum(['auto', 'published', 'network']).default('auto'),
+  /** IPv4 pool for the control networks' /29 subnets (network access). */
+  WORKSPACE_CONTROL_SUBNETS: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'WORKSPACE_CONTROL_SUBNETS: an IPv4 CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
+  /** Berth's own container (network access), joined to each control network; unset = this container's host name. */
+  BERTH_CONTAINER: optionalString,
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
   FILE_MAX_MB: z.coerce.number().min(1).max(10_240).default(50),
   /** Seconds from a change in a workspace to its automatic snapshot. */

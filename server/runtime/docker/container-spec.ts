@@ -26,6 +26,8 @@ export interface ContainerLimits {
   scope?: string;
   /** Host name previews are served under (no port): dev servers that check hosts allow it. */
   previewDomain?: string;
+  /** 'network': the agent is reached on the workspace's control network; nothing is published. */
+  agentAccess?: 'published' | 'network';
 }
 
 /** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
@@ -53,7 +55,7 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
     HostConfig: {
       Mounts: mounts,
       // Empty HostPort = a random free port, bound on loopback only.
-      PortBindings: { [AGENT_CONTAINER_PORT]: [{ HostIp: limits.publishHost, HostPort: '' }] },
+      PortBindings: limits.agentAccess === 'network' ? {} : { [AGENT_CONTAINER_PORT]: [{ HostIp: limits.publishHost, HostPort: '' }] },
       NetworkMode: networkId,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -76,8 +78,9 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
 const NETWORK_LAYOUT = 'shared-no-icc';
 
 export function specHash(limits: ContainerLimits): string {
-  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '' } = limits;
-  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT]);
+  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '', agentAccess = 'published' } = limits;
+  // The access mode joins the hash only when it is not the default: existing containers keep theirs.
+  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT, ...(agentAccess === 'network' ? [agentAccess] : [])]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger';
 import type { Disposer } from '../../core/typed-emitter';
 import {
   EngineUnavailableError,
+  type AgentEndpoint,
   WorkspaceNotRunningError,
   type ExecOptions,
   type ExecSession,
@@ -19,6 +20,7 @@ import {
   type WorkspaceStats,
 } from '../runtime-driver';
 import { checkAgentHealth, waitForAgent } from './agent-health';
+import { agentEndpointOnNetwork, joinControlNetwork, removeControlNetwork } from './control-network';
 import { agentEndpointOf, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, type ContainerLimits } from './container-spec';
 import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
@@ -62,6 +64,12 @@ export interface DockerDriverOptions {
   scope?: string;
   /** Host name (no port) previews are served under, given to workspaces as BERTH_PREVIEW_DOMAIN. */
   previewDomain?: string;
+  /** 'published': a port on the host's loopback (Berth on the host); 'network': control networks. */
+  agentAccess?: 'published' | 'network';
+  /** IPv4 pool the control networks' /29 subnets come from (network access). */
+  controlSubnets?: string;
+  /** Berth's own container (id or name), joined to each control network; unset on the host. */
+  selfContainer?: string;
 }
 
 const PING_TIMEOUT_MS = 3000;
@@ -127,6 +135,7 @@ export class DockerDriver implements RuntimeDriver {
     return this.lock.run(projectId, async () => {
       await removeContainer(this.container(projectId));
       await removeVolume(this.docker, projectId);
+      await removeControlNetwork(this.docker, projectId, this.options.selfContainer);
       // The shared network stays for the other workspaces; only a legacy own one goes.
       await removeLegacyNetworks(this.docker, projectId);
     });
@@ -230,15 +239,19 @@ export class DockerDriver implements RuntimeDriver {
 
   private describe(projectId: string, info: ContainerInspectInfo): RuntimeWorkspace {
     if (!info.State.Running) return { projectId, state: 'stopped' };
-    const agent = agentEndpointOf(info);
+    const agent = this.endpointOf(info, projectId);
     return { projectId, state: 'running', ...(agent ? { agent } : {}), startedAt: new Date(info.State.StartedAt) };
   }
 
+  private endpointOf(info: ContainerInspectInfo, projectId: string): AgentEndpoint | undefined {
+    return this.options.agentAccess === 'network' ? agentEndpointOnNetwork(info, projectId) : agentEndpointOf(info);
+  }
+
   private limits(): ContainerLimits {
-    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain } = this.options;
+    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, agentAccess } = this.options;
     // A missing bundle is not an error: most machines need none.
     const bundle = caBundlePath && existsSync(caBundlePath) ? caBundlePath : undefined;
-    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}), ...(previewDomain ? { previewDomain } : {}) };
+    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}), ...(previewDomain ? { previewDomain } : {}), ...(agentAccess === 'network' ? { agentAccess } : {}) };
   }
 
   /** missing → volume (+ seed) → container → started → agent healthy. */
@@ -267,11 +280,12 @@ export class DockerDriver implements RuntimeDriver {
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);
       await pruneUnusedNetworks(this.docker, this.options.scope, info);
     }
+    if (this.options.agentAccess === 'network') await joinControlNetwork(this.docker, projectId, this.options);
     if (info.State.Paused) await onEngine(() => container.unpause());
     if (!info.State.Running) await startContainer(this.docker, this.options.scope, container, info);
     // The published host port is chosen at start: read it back every time.
     info = await onEngine(() => container.inspect());
-    const agent = agentEndpointOf(info);
+    const agent = this.endpointOf(info, projectId);
     if (!agent) throw new Error(`Workspace ${projectId} did not start (state ${info.State.Status})`);
     if (!(await checkAgentHealth(agent))) {
       await waitForAgent(agent, {

@@ -5,7 +5,7 @@
 import type Dockerode from 'dockerode';
 import type { Container, ContainerInspectInfo } from 'dockerode';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
-import { projectFilter, SHARED_NETWORK_FILTER, sharedNetworkLabels, sharedNetworkName, volumeName } from './names';
+import { NETWORK_LABEL, projectFilter, SHARED_NETWORK_FILTER, sharedNetworkLabels, sharedNetworkName, volumeName } from './names';
 
 /** Creates the volume if missing; true when this call made it (so it still needs seeding). */
 export async function ensureVolume(docker: Dockerode, projectId: string, labels: Record<string, string>): Promise<boolean> {
@@ -129,7 +129,9 @@ export async function removeVolume(docker: Dockerode, projectId: string): Promis
  */
 export async function removeLegacyNetworks(docker: Dockerode, projectId: string): Promise<void> {
   const networks = await onEngine(() => docker.listNetworks({ filters: { label: [projectFilter(projectId)] } }));
-  await Promise.all(networks.map((network) => orMissing(() => docker.getNetwork(network.Id).remove())));
+  // The project's control network (Berth in a container) is not legacy: it stays.
+  const legacy = networks.filter((network) => network.Labels?.[NETWORK_LABEL] !== 'control');
+  await Promise.all(legacy.map((network) => orMissing(() => docker.getNetwork(network.Id).remove())));
 }
 
 /**
