@@ -53,14 +53,14 @@ export function benchServerEnv(port: number, dir: string, databaseUrl: string, e
  * removed at clean-up, after the projects created later are deleted, and by the last sweep
  * if that failed.
  */
-export async function startBenchServer(name: string, image: string, defer: Defer): Promise<BenchServer> {
+export async function startBenchServer(name: string, image: string, defer: Defer, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
   await ensureBuilt()
   const dir = tempDir(`berth-bench-${name}-`, defer)
   const db = await startBenchPostgres(dir, defer)
   const scope = `bench-${randomBytes(6).toString('hex')}`
   benchScopes.add(scope)
   const port = await freePort()
-  const { base, env } = benchServerEnv(port, dir, db.url, { WORKSPACE_IMAGE: image, WORKSPACE_SCOPE: scope })
+  const { base, env } = benchServerEnv(port, dir, db.url, { ...extraEnv, WORKSPACE_IMAGE: image, WORKSPACE_SCOPE: scope })
   const server = spawnServer(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, env }, defer)
   // Undone after every project's DELETE (defers run in reverse) and before the server stops.
   defer(`remove the shared network of scope ${scope}`, () => removeScopeNetworks(benchDocker(), scope))
@@ -93,7 +93,11 @@ export async function createProject(bench: BenchServer, docker: Dockerode, name:
   })
   const text = await res.text()
   if (res.status !== 201) throw new Error(`POST /api/v1/projects: ${res.status} ${text.slice(0, 300)}`)
-  const project = JSON.parse(text) as ProjectDto
+  return trackProject(bench, docker, JSON.parse(text) as ProjectDto, defer)
+}
+
+/** A project the server made (POST, duplicate, import): its DELETE is registered with `defer` (and waits for the container and volume to go). */
+export function trackProject(bench: BenchServer, docker: Dockerode, project: ProjectDto, defer: Defer): { project: ProjectDto; remove: () => Promise<number> } {
   benchProjectIds.add(project.id)
   let removing: Promise<number> | undefined
   const remove = () =>
