@@ -99,7 +99,7 @@ await runBench('snapshots', async (defer) => {
   const gzipped = Number((await shell.run(`tar -cf - ${GEN_DIR} | gzip -4 | wc -c`, STEP_TIMEOUT_MS)).output.trim())
   console.log('── snapshots: (1) where the time goes: workspace restarted (volume kept), then scan, archive read and encode timed one by one')
   shell.close()
-  const split = await splitFullSnapshot(socket, docker, projectId)
+  const split = await splitFullSnapshot(bench, socket, docker, projectId)
   shell = await openShell(docker, docker.getContainer(containerName(projectId)), STEP_TIMEOUT_MS)
 
   // ── (2) incremental ──
@@ -251,7 +251,7 @@ await runBench('snapshots', async (defer) => {
       tarMs: r(tar),
       sha256sumMs: r(sha),
       tarGzip4Bytes: gzipped,
-      split: { ...split, restMs: Math.round(fullTime.p50 - split.coldScanMs - split.archiveReadMs - split.encodeMs) },
+      split,
     },
     incremental: { changed: { ...r(changed), verdict: verdict(changed.p50, GOAL_INCREMENTAL_P50_MS) }, unchanged: r(unchanged), changedNewBytes: summarize(changedNewBytes).p50 },
     duplicate: {

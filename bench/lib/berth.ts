@@ -21,6 +21,8 @@ export interface BenchServer {
   user: BenchUser
   /** WORKSPACE_SCOPE of this server: it adopts and reaps only workspaces labelled with it. */
   scope: string
+  /** Its embedded PostgreSQL (for benches that time the server's own queries beside it). */
+  databaseUrl: string
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startBenchServer(name: string, image: string, defer: Defer
   defer(`remove the shared network of scope ${scope}`, () => removeScopeNetworks(benchDocker(), scope))
   await waitForOk(`${base}/api/ready`, server, { timeoutMs: 120_000 })
   const user = await createBenchUser(base)
-  return { base, server, user, scope }
+  return { base, server, user, scope, databaseUrl: db.url }
 }
 
 /** Resident set size (VmRSS) and its peak so far (VmHWM) of a process, in MiB; NaN once it is gone. */
