@@ -101,6 +101,7 @@ await runBench('snapshots', async (defer) => {
   shell.close()
   const split = await splitFullSnapshot(bench, socket, docker, projectId)
   shell = await openShell(docker, docker.getContainer(containerName(projectId)), STEP_TIMEOUT_MS)
+  loads.split = loadavg()
 
   // ── (2) incremental ──
   console.log(`── snapshots: (2) ${INCREMENTAL_WARMUP} warm-up, then ${INCREMENTAL} snapshots after changing one file, interleaved with ${INCREMENTAL} with nothing changed`)

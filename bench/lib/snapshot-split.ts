@@ -144,7 +144,7 @@ export function printSplit(split: SnapshotSplit, fullMs: number): void {
       [`PostgreSQL: create (snapshot row + ${split.files}-row manifest, one transaction)`, ms(split.createManifestMs)],
       ['sum of the pieces', ms(parts)],
       ['Berth POST /snapshots → 201, p50 of figure 6.1', ms(fullMs)],
-      ['  rest: HTTP, prune, waits on the event loop and the 2 shared cores', ms(fullMs - parts)],
+      ['  POST − pieces: HTTP, prune, waits (negative: pieces overlap in the server, or ran under other load)', ms(fullMs - parts)],
     ],
     [`encodeBlob stored ${(split.storedBytes / 1024 / 1024).toFixed(2)} MiB here; the server does the same work on its event loop, between the archive stream's chunks.`],
   )
