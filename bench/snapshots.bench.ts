@@ -252,7 +252,7 @@ await runBench('snapshots', async (defer) => {
       tarMs: r(tar),
       sha256sumMs: r(sha),
       tarGzip4Bytes: gzipped,
-      split,
+      split: Object.fromEntries(Object.entries(split).map(([key, value]) => [key, Math.round(value)])),
     },
     incremental: { changed: { ...r(changed), verdict: verdict(changed.p50, GOAL_INCREMENTAL_P50_MS) }, unchanged: r(unchanged), changedNewBytes: summarize(changedNewBytes).p50 },
     duplicate: {
