@@ -1,10 +1,9 @@
 // The composition root: the one place that constructs concrete stores, drivers and services
 // and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
 // and the background jobs (workspace reconciliation, idle reaper).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
@@ -24,7 +23,7 @@ import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileSer
 import { createApiRouter, createRequestHandler } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
-import { DockerDriver, type RuntimeDriver } from './runtime';
+import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
 import { createSnapshots } from './snapshots';
 import { createSocketServer, projectRoom } from './socket';
 import { broadcastTerminalChanges, registerTerminalSocketHandlers, TerminalService } from './terminals';
@@ -62,17 +61,15 @@ function builtWorkspaceImage(appDir: string): string {
   }
 }
 
-/** Inside a container, loopback-published ports are out of reach: agents go over networks. */
-function agentAccess(config: Config): { agentAccess: 'published' | 'network'; selfContainer?: string } {
-  const inContainer = existsSync('/.dockerenv');
-  const mode = config.WORKSPACE_AGENT_ACCESS === 'auto' ? (inContainer ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
-  if (mode === 'published') return { agentAccess: mode };
-  // Docker names a container's host after its id unless told otherwise.
-  const self = config.BERTH_CONTAINER ?? (inContainer ? hostname() : undefined);
-  return { agentAccess: mode, ...(self ? { selfContainer: self } : {}) };
+/** Inside a container of the engine it drives, loopback-published ports are out of Berth's reach: agents go over networks. */
+async function agentAccess(config: Config, log: Logger): Promise<{ agentAccess: 'published' | 'network'; selfContainer?: string }> {
+  const self = config.BERTH_CONTAINER ?? (await detectSelfContainer(config.DOCKER_HOST));
+  const mode = config.WORKSPACE_AGENT_ACCESS === 'auto' ? (self ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
+  if (mode === 'network') log.info({ selfContainer: self ?? null }, 'reaching workspace agents over control networks');
+  return mode === 'network' && self ? { agentAccess: mode, selfContainer: self } : { agentAccess: mode };
 }
 
-function createRuntime(config: Config, log: Logger): RuntimeDriver {
+async function createRuntime(config: Config, log: Logger): Promise<RuntimeDriver> {
   return new DockerDriver(
     {
       dockerHost: config.DOCKER_HOST,
@@ -85,7 +82,7 @@ function createRuntime(config: Config, log: Logger): RuntimeDriver {
       scope: config.WORKSPACE_SCOPE,
       // Without the port: dev servers' host checks (Next.js allowedDevOrigins) match names.
       previewDomain: config.PREVIEW_DOMAIN.replace(/:\d+$/, ''),
-      ...agentAccess(config),
+      ...(await agentAccess(config, log)),
       controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
     },
     log.child({ module: 'runtime' }),
@@ -121,7 +118,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
   });
 
-  const runtime = createRuntime(config, log);
+  const runtime = await createRuntime(config, log);
   // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
   const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(

@@ -39,7 +39,7 @@ export const configSchema = z.object({
   /** Labels this installation's workspaces, so Berths sharing one engine never adopt or reap each other's. */
   WORKSPACE_SCOPE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes').default('default'),
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
-  /** How Berth reaches workspace agents: a loopback-published port, or a control network per workspace; auto = network when Berth runs in a container. */
+  /** How Berth reaches workspace agents: a loopback-published port, or a control network per workspace; auto = network when Berth runs in a container of the engine it drives. */
   WORKSPACE_AGENT_ACCESS: z.enum(['auto', 'published', 'network']).default('auto'),
   /** IPv4 pool for the control networks' /29 subnets (network access). */
   WORKSPACE_CONTROL_SUBNETS: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'WORKSPACE_CONTROL_SUBNETS: an IPv4 CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),

@@ -17,3 +17,4 @@ export {
   type WorkspaceStats,
 } from './runtime-driver';
 export { DockerDriver, type DockerDriverOptions } from './docker/docker-driver';
+export { detectSelfContainer } from './docker/control-network';

@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
-import { encodeBlob, sha256Hex } from './blob-codec';
+import { sha256Hex } from './blob-codec';
+import { BlobWriter } from './blob-writer';
 import type { TransferProjects } from './project-transfer';
 import type { SnapshotStore } from './snapshot-store';
 import { S_IFLNK, S_IFMT, S_IFREG } from './snapshot-tar';
@@ -68,14 +69,16 @@ export async function importBundle(store: SnapshotStore, projects: TransferProje
   }
   const needed = new Set(bundle.snapshots.flatMap((snapshot) => snapshot.files.map((file) => file.sha256)));
   const missing = await store.missingBlobs(needed);
+  const writer = new BlobWriter(store);
   for (const file of zip.files) {
     const hash = /^blobs\/([0-9a-f]{64})$/.exec(file.path)?.[1];
     if (!hash || !missing.has(hash)) continue;
     const content = await readAll(await file.open());
     if (sha256Hex(content) !== hash) throw badBundle(`blobs/${hash} does not match its hash`);
-    await store.putBlobs([encodeBlob(content, hash)]);
+    await writer.add(content, undefined, hash);
     missing.delete(hash);
   }
+  await writer.finish();
   if (missing.size > 0) throw badBundle(`the bundle lacks ${missing.size} file content(s), e.g. blobs/${[...missing][0]}`);
 
   const project = await projects.create(userId, { name: name ?? bundle.project.name, template: bundle.project.template });

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
-import { encodeBlob, type EncodedBlob } from './blob-codec';
+import { BlobWriter } from './blob-writer';
 import { S_IFLNK, S_IFREG, isSymlinkMode } from './snapshot-tar';
 import type { SnapshotService } from './snapshot-service';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
@@ -23,7 +23,6 @@ export interface TransferWorkspaces {
   agent(projectId: string): unknown;
 }
 
-const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
 /** Imported projects start from no template: their files come from the archive. */
 const IMPORT_TEMPLATE: TemplateId = 'blank-node';
 
@@ -86,28 +85,16 @@ export class ProjectTransfer {
       if (isBundle(zip)) return await importBundle(this.store, this.projects, userId, zip, names.given);
       const name = names.given ?? names.fallback;
       const manifest: ManifestEntry[] = [];
-      let batch: EncodedBlob[] = [];
-      let batchBytes = 0;
-      let newBytes = 0;
+      const writer = new BlobWriter(this.store);
       for (const entry of zip.files) {
         const chunks: Buffer[] = [];
         for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
-        const blob = encodeBlob(Buffer.concat(chunks));
-        manifest.push({ path: entry.path, mode: S_IFREG | entry.mode, size: blob.size, sha256: blob.sha256 });
-        batch.push(blob);
-        batchBytes += blob.storedSize;
-        if (batchBytes >= BLOB_BATCH_BYTES) {
-          newBytes += await this.store.putBlobs(batch);
-          batch = [];
-          batchBytes = 0;
-        }
+        await writer.add(Buffer.concat(chunks), (blob) => manifest.push({ path: entry.path, mode: S_IFREG | entry.mode, size: blob.size, sha256: blob.sha256 }));
       }
       for (const link of zip.symlinks) {
-        const blob = encodeBlob(Buffer.from(link.target));
-        manifest.push({ path: link.path, mode: S_IFLNK | 0o777, size: blob.size, sha256: blob.sha256 });
-        batch.push(blob);
+        await writer.add(Buffer.from(link.target), (blob) => manifest.push({ path: link.path, mode: S_IFLNK | 0o777, size: blob.size, sha256: blob.sha256 }));
       }
-      newBytes += await this.store.putBlobs(batch);
+      const newBytes = await writer.finish();
       manifest.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const project = await this.projects.create(userId, { name, template: IMPORT_TEMPLATE });
       try {

@@ -44,7 +44,8 @@ describe('PostgreSQL down during a snapshot', () => {
   it('shows the failure, keeps the terminal working, and stores the change once the database is back', async () => {
     const terminal = await tab.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
     const out = tab.output(terminal.id);
-    await out.until(/\$ $/m, 15_000);
+    await tab.ok('terminal:input', { terminalId: terminal.id, data: 'echo ready-$((1+1))\r' });
+    await out.until(/ready-2/, 30_000);
 
     await setDatabaseUp(false);
     const failed = tab.waitFor<SnapshotStatusDto>('snapshot:status', (status) => status.projectId === project.id && status.state === 'failed', 20_000);

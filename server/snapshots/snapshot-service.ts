@@ -8,7 +8,7 @@ import type { AgentMethods, SkippedFile, SnapshotDiffEntry, SnapshotDto, Snapsho
 import { HttpError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentArchiveClient } from './agent-archive-client';
-import { encodeBlob, type EncodedBlob } from './blob-codec';
+import { BlobWriter } from './blob-writer';
 import { diffManifests } from './manifest-diff';
 import { packSnapshot, S_IFLNK, S_IFREG } from './snapshot-tar';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
@@ -36,8 +36,6 @@ export interface TakeResult {
   created: boolean;
 }
 
-/** Blobs go to PostgreSQL in statements of about this many bytes. */
-const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
 
 const notRunning = () => new HttpError(409, 'workspace_not_running', 'The workspace is not running; start it to take or restore a snapshot');
 
@@ -130,27 +128,19 @@ export class SnapshotService {
     if (wanted.length === 0) return 0;
     const byPath = new Map(wanted.map((file) => [file.path, file]));
     const received = new Set<string>();
-    let batch: EncodedBlob[] = [];
-    let batchBytes = 0;
-    let added = 0;
+    const writer = new BlobWriter(this.store);
     for await (const item of this.archive.read(this.endpoint(projectId), wanted.map((file) => file.path))) {
       const entry = byPath.get(item.path);
       if (!entry) continue;
       received.add(item.path);
-      const blob = encodeBlob(item.content);
-      // Changed between scan and read: the snapshot records what was read.
-      entry.sha256 = blob.sha256;
-      entry.size = blob.size;
       entry.mode = (item.type === 'symlink' ? S_IFLNK : S_IFREG) | item.mode;
-      batch.push(blob);
-      batchBytes += blob.storedSize;
-      if (batchBytes >= BLOB_BATCH_BYTES) {
-        added += await this.store.putBlobs(batch);
-        batch = [];
-        batchBytes = 0;
-      }
+      // Changed between scan and read: the snapshot records what was read.
+      await writer.add(item.content, (blob) => {
+        entry.sha256 = blob.sha256;
+        entry.size = blob.size;
+      });
     }
-    added += await this.store.putBlobs(batch);
+    const added = await writer.finish();
     // Vanished between scan and read: not in this snapshot.
     for (let i = files.length - 1; i >= 0; i -= 1) if (byPath.has(files[i]!.path) && !received.has(files[i]!.path)) files.splice(i, 1);
     return added;

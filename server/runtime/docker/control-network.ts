@@ -4,10 +4,13 @@
 // reaches outside; two members: the workspace cannot see other workspaces through it, and
 // Berth's database sits on none of these networks. Subnets are /29s taken from a pool Berth
 // names (WORKSPACE_CONTROL_SUBNETS), so the engine's small default address pools never run out.
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type Dockerode from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { AgentEndpoint } from '../runtime-driver';
 import { AGENT_CONTAINER_PORT, secretOf } from './container-spec';
+import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
 import { containerName, MANAGED_LABEL, NETWORK_LABEL, PROJECT_LABEL, SCOPE_LABEL } from './names';
 
@@ -99,4 +102,16 @@ export function subnetsOf(pool: string): { count: number; at(index: number): str
       return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.')}/${SUBNET_BITS}`;
     },
   };
+}
+
+/**
+ * Berth's own container on this engine, if Berth runs in one: the engine must know a container
+ * by this host's name (Docker names a container's host after its id). A machine that merely
+ * looks containerised but runs its own engine (docker-in-a-VM) is not one: published ports work there.
+ */
+export async function detectSelfContainer(dockerHost: string | undefined): Promise<string | undefined> {
+  if (!existsSync('/.dockerenv')) return undefined;
+  const name = hostname();
+  const info = await orMissing(() => createDockerClient(dockerHost).getContainer(name).inspect()).catch(() => null);
+  return info && info.Config.Hostname === name ? info.Id : undefined;
 }
