@@ -7,7 +7,13 @@ import { EditorPane } from './editor/EditorPane';
 import { EmptyPane } from './EmptyPane';
 import { FileTreeStore } from './files/file-tree-store';
 import { FileTree } from './files/FileTree';
+import { HistoryPanel } from './history/HistoryPanel';
+import { useHistoryView } from './history/history-view';
+import { RestoredNotice } from './history/RestoredNotice';
+import { SnapshotDiffView } from './history/SnapshotDiffView';
+import { useSnapshots } from './history/use-snapshots';
 import { PreviewPane } from './preview/PreviewPane';
+import { SidebarTabs, type SidebarTab } from './SidebarTabs';
 import { WorkspaceStatusBar } from './status/WorkspaceStatusBar';
 import { TerminalPanel } from './terminal/TerminalPanel';
 import { useWorkbench } from './use-workbench';
@@ -22,6 +28,10 @@ export function Workbench({ projectId }: { projectId: string }) {
   const [editor] = useState(() => new EditorStore(projectId));
   useEffect(() => () => editor.dispose(), [editor]);
   const running = workspace?.state === 'running';
+  const [sidebar, setSidebar] = useState<SidebarTab>('files');
+  const snapshots = useSnapshots(socket, projectId, epoch);
+  const history = useHistoryView();
+  const openHistory = () => setSidebar('history');
 
   // Ctrl+` toggles the terminal panel, as in VS Code.
   useEffect(() => {
@@ -35,7 +45,17 @@ export function Workbench({ projectId }: { projectId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const editorArea = <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />;
+  // A snapshot comparison takes the editor's place; the editor stays mounted underneath.
+  const editorArea = (
+    <div className="relative h-full">
+      <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />
+      {history.comparing ? (
+        <div className="absolute inset-0 z-10">
+          <SnapshotDiffView projectId={projectId} comparing={history.comparing} onClose={() => history.setComparing(null)} onRestored={history.didRestore} />
+        </div>
+      ) : null}
+    </div>
+  );
   const terminalArea = socket ? (
     <TerminalPanel socket={socket} epoch={epoch} projectId={projectId} workspace={workspace} focusId={focusTerminal} />
   ) : (
@@ -50,9 +70,15 @@ export function Workbench({ projectId }: { projectId: string }) {
           {project?.name ?? '…'}
         </span>
       </AppHeader>
+      <RestoredNotice workspace={workspace} snapshots={snapshots.list} onOpenHistory={openHistory} />
       <div className="min-h-0 flex-1">
         <SplitPane direction="horizontal" initial={18} min={10} max={40} storageKey="tree">
-          <FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />
+          <SidebarTabs
+            active={sidebar}
+            onChange={setSidebar}
+            files={<FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />}
+            history={<HistoryPanel projectId={projectId} running={running} snapshots={snapshots} view={history} />}
+          />
           <SplitPane direction="horizontal" initial={62} min={25} max={85} storageKey="preview">
             {terminalOpen ? (
               <SplitPane direction="vertical" initial={65} min={20} max={90} storageKey="terminal">
@@ -74,7 +100,7 @@ export function Workbench({ projectId }: { projectId: string }) {
           </SplitPane>
         </SplitPane>
       </div>
-      <WorkspaceStatusBar socket={socket} projectId={projectId} connection={connection} workspace={workspace} error={error} />
+      <WorkspaceStatusBar socket={socket} projectId={projectId} connection={connection} workspace={workspace} error={error} snapshot={snapshots.status} onOpenHistory={openHistory} />
     </div>
   );
 }

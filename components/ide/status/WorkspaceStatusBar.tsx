@@ -2,9 +2,10 @@
 // The status bar: connection, workspace state (and why it is still up, or when it stops),
 // with Start/Stop, and a clear message when the Docker engine is unreachable.
 import { useEffect, useState } from 'react';
-import type { WorkspaceStatusDto } from '@/server/contracts';
+import type { SnapshotStatusDto, WorkspaceStatusDto } from '@/server/contracts';
 import type { ConnectionState } from '../use-workbench';
 import { call, type WorkbenchSocket } from '../workbench-socket';
+import { SnapshotIndicator } from './SnapshotIndicator';
 
 const connectionLabel: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -47,7 +48,23 @@ function describe(status: WorkspaceStatusDto | null, now: number): string {
   }
 }
 
-export function WorkspaceStatusBar({ socket, projectId, connection, workspace, error }: { socket: WorkbenchSocket | null; projectId: string; connection: ConnectionState; workspace: WorkspaceStatusDto | null; error: string | null }) {
+export function WorkspaceStatusBar({
+  socket,
+  projectId,
+  connection,
+  workspace,
+  error,
+  snapshot,
+  onOpenHistory,
+}: {
+  socket: WorkbenchSocket | null;
+  projectId: string;
+  connection: ConnectionState;
+  workspace: WorkspaceStatusDto | null;
+  error: string | null;
+  snapshot: SnapshotStatusDto | null;
+  onOpenHistory(): void;
+}) {
   const [now, setNow] = useState(() => Date.now());
   const [pending, setPending] = useState(false);
   useEffect(() => {
@@ -73,6 +90,7 @@ export function WorkspaceStatusBar({ socket, projectId, connection, workspace, e
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />
+      <SnapshotIndicator status={snapshot} onOpenHistory={onOpenHistory} />
       {error ? <span className="truncate text-danger">{error}</span> : null}
       {state === 'running' ? (
         <button className="rounded px-2 hover:bg-edge hover:text-gray-100 disabled:opacity-50" disabled={pending} onClick={() => act('workspace:stop')} data-testid="workspace-stop">
