@@ -1,24 +1,25 @@
 'use client';
-import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { TEMPLATES, type ProjectDto } from '@/server/contracts';
+import type { ProjectDto } from '@/server/contracts';
 import { api } from '../api-client';
 import { AppHeader } from '../AppHeader';
 import { Button } from '../ui/Button';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
+import { ImportProjectDialog } from './ImportProjectDialog';
 import { NewProjectDialog } from './NewProjectDialog';
+import { ProjectRow } from './ProjectRow';
 import { RenameProjectDialog } from './RenameProjectDialog';
-import { relativeTime } from './relative-time';
 
 type LoadState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; projects: ProjectDto[] };
-
-const templateLabel = (id: string) => TEMPLATES.find((template) => template.id === id)?.label ?? id;
 
 export function ProjectsDashboard() {
   const [state, setState] = useState<LoadState>({ status: 'loading' });
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<ProjectDto | null>(null);
   const [deleting, setDeleting] = useState<ProjectDto | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [duplicating, setDuplicating] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
 
   const load = () =>
     api<ProjectDto[]>('/projects').then(
@@ -30,6 +31,18 @@ export function ProjectsDashboard() {
   }, []);
 
   const projects = state.status === 'ready' ? state.projects : [];
+  const prepend = (project: ProjectDto) => setState((current) => ({ status: 'ready', projects: [project, ...(current.status === 'ready' ? current.projects : [])] }));
+  const duplicate = async (project: ProjectDto) => {
+    setDuplicating(project.id);
+    setActionError(null);
+    try {
+      prepend(await api<ProjectDto>(`/projects/${encodeURIComponent(project.id)}/duplicate`, { method: 'POST' }));
+    } catch (error) {
+      setActionError(`Could not duplicate ${project.name}: ${error instanceof Error ? error.message : 'unknown error'}`);
+    } finally {
+      setDuplicating(null);
+    }
+  };
   const replace = (updated: ProjectDto) =>
     setState({ status: 'ready', projects: projects.map((project) => (project.id === updated.id ? updated : project)) });
 
@@ -39,10 +52,23 @@ export function ProjectsDashboard() {
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
         <div className="mb-6 flex items-center justify-between">
           <h1 className="text-xl font-semibold">Projects</h1>
-          <Button onClick={() => setCreating(true)} data-testid="new-project">
-            New project
-          </Button>
+          <div className="flex gap-2">
+            <Button variant="secondary" onClick={() => setImporting(true)} data-testid="import-project">
+              Import
+            </Button>
+            <Button onClick={() => setCreating(true)} data-testid="new-project">
+              New project
+            </Button>
+          </div>
         </div>
+        {actionError ? (
+          <div role="alert" data-testid="dashboard-error" className="mb-4 flex items-start gap-3 rounded-md border border-danger/40 bg-danger/10 px-4 py-2 text-sm text-danger">
+            <span className="flex-1">{actionError}</span>
+            <button type="button" className="text-xs underline" onClick={() => setActionError(null)}>
+              Dismiss
+            </button>
+          </div>
+        ) : null}
 
         <section data-testid="project-list" data-status={state.status}>
           {state.status === 'loading' ? <p className="text-sm text-muted">Loading projects…</p> : null}
@@ -66,25 +92,14 @@ export function ProjectsDashboard() {
           {projects.length > 0 ? (
             <ul className="divide-y divide-edge overflow-hidden rounded-lg border border-edge bg-panel">
               {projects.map((project) => (
-                <li key={project.id} data-testid="project-row" data-project-id={project.id} className="flex items-center gap-4 px-4 py-3 hover:bg-panel-2">
-                  <Link href={`/p/${project.id}`} className="min-w-0 flex-1" data-testid="open-project">
-                    <span className="block truncate font-medium" data-testid="project-name">
-                      {project.name}
-                    </span>
-                    <span className="text-xs text-muted">
-                      {templateLabel(project.template)} ·{' '}
-                      <span title={project.lastOpenedAt ?? undefined}>
-                        {project.lastOpenedAt ? `opened ${relativeTime(project.lastOpenedAt)}` : 'never opened'}
-                      </span>
-                    </span>
-                  </Link>
-                  <Button variant="ghost" onClick={() => setRenaming(project)} aria-label={`Rename ${project.name}`} data-testid="rename-project">
-                    Rename
-                  </Button>
-                  <Button variant="ghost-danger" onClick={() => setDeleting(project)} aria-label={`Delete ${project.name}`} data-testid="delete-project">
-                    Delete
-                  </Button>
-                </li>
+                <ProjectRow
+                  key={project.id}
+                  project={project}
+                  duplicating={duplicating === project.id}
+                  onDuplicate={() => void duplicate(project)}
+                  onRename={() => setRenaming(project)}
+                  onDelete={() => setDeleting(project)}
+                />
               ))}
             </ul>
           ) : null}
@@ -97,6 +112,14 @@ export function ProjectsDashboard() {
         onCreated={(project) => {
           setCreating(false);
           setState({ status: 'ready', projects: [project, ...projects] });
+        }}
+      />
+      <ImportProjectDialog
+        open={importing}
+        onClose={() => setImporting(false)}
+        onImported={(project) => {
+          setImporting(false);
+          prepend(project);
         }}
       />
       <RenameProjectDialog
