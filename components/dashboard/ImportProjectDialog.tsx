@@ -59,7 +59,7 @@ export function ImportProjectDialog({ open, onClose, onImported }: { open: boole
             data-testid="import-file"
             className="rounded-md border border-edge bg-surface text-sm text-gray-300 file:mr-3 file:border-0 file:border-r file:border-edge file:bg-panel-2 file:px-3 file:py-2 file:text-gray-100 hover:file:bg-edge"
           />
-          <span className="text-xs text-muted">A Berth export or any ZIP of a project&apos;s files. node_modules and build output are left out.</span>
+          <span className="text-xs text-muted">A ZIP exported from Berth, or any ZIP of a project&apos;s files (up to the server&apos;s size limit).</span>
         </label>
         <TextField label="Name (optional)" name="name" maxLength={64} placeholder="Named after the file if empty" disabled={uploading} />
         {uploading ? (

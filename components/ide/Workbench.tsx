@@ -51,7 +51,11 @@ export function Workbench({ projectId }: { projectId: string }) {
       <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />
       {history.comparing ? (
         <div className="absolute inset-0 z-10">
-          <SnapshotDiffView projectId={projectId} comparing={history.comparing} onClose={() => history.setComparing(null)} onRestored={history.didRestore} />
+          <SnapshotDiffView socket={socket} projectId={projectId} comparing={history.comparing} onClose={() => history.setComparing(null)} onRestored={(outcome) => {
+              history.didRestore(outcome);
+              void snapshots.refresh();
+            }}
+          />
         </div>
       ) : null}
     </div>
@@ -77,7 +81,7 @@ export function Workbench({ projectId }: { projectId: string }) {
             active={sidebar}
             onChange={setSidebar}
             files={<FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />}
-            history={<HistoryPanel projectId={projectId} running={running} snapshots={snapshots} view={history} />}
+            history={<HistoryPanel socket={socket} projectId={projectId} running={running} visible={sidebar === 'history'} snapshots={snapshots} view={history} />}
           />
           <SplitPane direction="horizontal" initial={62} min={25} max={85} storageKey="preview">
             {terminalOpen ? (

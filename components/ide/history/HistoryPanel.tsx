@@ -1,23 +1,34 @@
 'use client';
 // The History sidebar: the project's snapshots, "Save snapshot", and for the selected one the
 // files that changed since, each openable in the diff view, plus "Restore project".
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SnapshotDto } from '@/server/contracts';
+import type { WorkbenchSocket } from '../workbench-socket';
 import { SaveSnapshotDialog } from './SaveSnapshotDialog';
 import { RestoreProjectDialog } from './RestoreProjectDialog';
 import { SnapshotChanges } from './SnapshotChanges';
 import { SnapshotList } from './SnapshotList';
 import { describeOutcome, type HistoryView } from './history-view';
+import { useFsChanges } from './use-fs-changes';
 import type { Snapshots } from './use-snapshots';
 
-export function HistoryPanel({ projectId, running, snapshots, view }: { projectId: string; running: boolean; snapshots: Snapshots; view: HistoryView }) {
+export function HistoryPanel({ socket, projectId, running, visible, snapshots, view }: { socket: WorkbenchSocket | null; projectId: string; running: boolean; visible: boolean; snapshots: Snapshots; view: HistoryView }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<SnapshotDto | null>(null);
   const selected = snapshots.list?.find((snapshot) => snapshot.id === selectedId) ?? null;
+  // "Changes since then" follows the workspace while it is on screen (and catches up when shown).
+  const [fsTick, setFsTick] = useState(0);
+  useFsChanges(socket, projectId, visible && selected !== null, () => setFsTick((tick) => tick + 1));
+  useEffect(() => {
+    if (visible) setFsTick((tick) => tick + 1);
+  }, [visible]);
 
+  // Selecting (never toggling): a just-saved snapshot is already selected, and a second click
+  // must not hide what the person asked to see.
   const select = (snapshot: SnapshotDto) => {
-    setSelectedId(snapshot.id === selectedId ? null : snapshot.id);
+    if (snapshot.id === selectedId) return;
+    setSelectedId(snapshot.id);
     view.setComparing(null);
   };
 
@@ -58,10 +69,11 @@ export function HistoryPanel({ projectId, running, snapshots, view }: { projectI
       {selected ? (
         <div className="flex min-h-0 flex-1 flex-col">
           <SnapshotChanges
+            key={selected.id}
             projectId={projectId}
             snapshot={selected}
             running={running}
-            tick={view.changesTick}
+            tick={view.changesTick + fsTick}
             openPath={view.comparing?.snapshot.id === selected.id ? view.comparing.entry.path : null}
             onOpen={(entry) => view.setComparing({ snapshot: selected, entry })}
             onRestoreProject={() => setConfirming(selected)}

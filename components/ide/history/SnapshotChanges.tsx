@@ -31,11 +31,8 @@ export function SnapshotChanges({ projectId, snapshot, running, tick, openPath, 
 
   return (
     <section className="flex min-h-0 flex-col border-t border-edge" data-testid="snapshot-changes" data-status={running ? load.status : 'stopped'} aria-label="Changes since then">
-      <div className="flex h-8 shrink-0 items-center gap-2 bg-panel-2 px-3">
-        <span className="flex-1 truncate text-xs font-semibold uppercase tracking-wide text-muted">Changes since then</span>
-        <Button variant="secondary" className="!px-2 !py-0.5 !text-xs" onClick={onRestoreProject} disabled={!running} data-testid="restore-project">
-          Restore project
-        </Button>
+      <div className="flex h-8 shrink-0 items-center bg-panel-2 px-3">
+        <span className="truncate text-xs font-semibold uppercase tracking-wide text-muted">Changes since then</span>
       </div>
       <div className="min-h-0 flex-1 overflow-auto py-1 text-xs">
         {!running ? <p className="px-3 py-2 text-muted">Start the workspace to compare and restore.</p> : null}
@@ -72,6 +69,12 @@ export function SnapshotChanges({ projectId, snapshot, running, tick, openPath, 
             })}
           </ul>
         ) : null}
+      </div>
+      {/* Below the list: the whole-project action comes after looking at what it would undo. */}
+      <div className="shrink-0 border-t border-edge p-2">
+        <Button variant="secondary" className="w-full !py-1 !text-xs" onClick={onRestoreProject} disabled={!running} data-testid="restore-project">
+          Restore project to this snapshot…
+        </Button>
       </div>
     </section>
   );

@@ -8,10 +8,12 @@ import { absoluteTime, snapshotTitle } from './format';
 import type { Comparing, RestoreOutcome } from './history-view';
 import { currentFileText, errorText, restoreSnapshot, snapshotFileText } from './snapshots-api';
 import { SnapshotDiff } from './SnapshotDiff';
+import { useFsChanges } from './use-fs-changes';
+import type { WorkbenchSocket } from '../workbench-socket';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; before: string | null; after: string | null };
 
-export function SnapshotDiffView({ projectId, comparing, onClose, onRestored }: { projectId: string; comparing: Comparing; onClose(): void; onRestored(outcome: RestoreOutcome): void }) {
+export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRestored }: { socket: WorkbenchSocket | null; projectId: string; comparing: Comparing; onClose(): void; onRestored(outcome: RestoreOutcome): void }) {
   const { snapshot, entry } = comparing;
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [restoring, setRestoring] = useState(false);
@@ -25,6 +27,11 @@ export function SnapshotDiffView({ projectId, comparing, onClose, onRestored }: 
       setLoad({ status: 'error', message: errorText(error, 'Could not load the file') });
     }
   }, [projectId, snapshot.id, entry.path]);
+
+  // The right side is "now": a save or a terminal command that touches the file updates it.
+  useFsChanges(socket, projectId, true, (paths) => {
+    if (paths.has(entry.path)) void fetchBoth();
+  });
 
   useEffect(() => {
     setLoad({ status: 'loading' });
