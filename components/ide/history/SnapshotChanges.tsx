@@ -73,7 +73,7 @@ export function SnapshotChanges({ projectId, snapshot, running, tick, openPath, 
       {/* Below the list: the whole-project action comes after looking at what it would undo. */}
       <div className="shrink-0 border-t border-edge p-2">
         <Button variant="secondary" className="w-full !py-1 !text-xs" onClick={onRestoreProject} disabled={!running} data-testid="restore-project">
-          Restore project to this snapshot…
+          Restore project…
         </Button>
       </div>
     </section>

@@ -11,7 +11,7 @@ import { SnapshotDiff } from './SnapshotDiff';
 import { useFsChanges } from './use-fs-changes';
 import type { WorkbenchSocket } from '../workbench-socket';
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; before: string | null; after: string | null };
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; before: string | null; after: string | null; version: number };
 
 export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRestored }: { socket: WorkbenchSocket | null; projectId: string; comparing: Comparing; onClose(): void; onRestored(outcome: RestoreOutcome): void }) {
   const { snapshot, entry } = comparing;
@@ -22,7 +22,7 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
   const fetchBoth = useCallback(async () => {
     try {
       const [before, after] = await Promise.all([snapshotFileText(projectId, snapshot.id, entry.path), currentFileText(projectId, entry.path)]);
-      setLoad({ status: 'ready', before, after });
+      setLoad((previous) => ({ status: 'ready', before, after, version: previous.status === 'ready' ? previous.version + 1 : 0 }));
     } catch (error) {
       setLoad({ status: 'error', message: errorText(error, 'Could not load the file') });
     }
@@ -90,7 +90,9 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
       </div>
       <div className="flex shrink-0 border-b border-edge text-[11px] uppercase tracking-wide text-muted">
         <span className="flex-1 px-3 py-1">{inSnapshot ? 'In the snapshot' : 'Not in the snapshot'}</span>
-        <span className="flex-1 px-3 py-1">{entry.status === 'deleted' ? 'Deleted since' : 'Now'}</span>
+        <span className="flex-1 px-3 py-1">
+          {same ? <span className="normal-case tracking-normal text-green-400">Now identical to the snapshot</span> : entry.status === 'deleted' && load.status === 'ready' && load.after === null ? 'Deleted since' : 'Now'}
+        </span>
       </div>
       {restoreError ? (
         <p role="alert" className="shrink-0 border-b border-edge bg-danger/10 px-3 py-1.5 text-xs text-danger">
@@ -104,7 +106,8 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
             {load.message}
           </p>
         ) : null}
-        {load.status === 'ready' ? <SnapshotDiff path={entry.path} before={load.before ?? ''} after={load.after ?? ''} /> : null}
+        {/* A fresh diff widget per load: updating the models in place left stale change marks. */}
+        {load.status === 'ready' ? <SnapshotDiff key={load.version} path={entry.path} before={load.before ?? ''} after={load.after ?? ''} /> : null}
       </div>
     </div>
   );
