@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ProjectDto } from '../server/contracts';
 import { rawZip } from '../server/snapshots/zip/test-raw-zip';
-import { createProjectViaApi, DashboardPage, expect, test, uniqueName, type WorkbenchPage } from './support/berth';
+import { createProjectViaApi, DashboardPage, expect, sameOrigin, test, uniqueName, type WorkbenchPage } from './support/berth';
 import { FilesPanel } from './support/files';
 import { HistoryPanel, ImportDialog } from './support/history';
 
@@ -191,4 +191,50 @@ test('Duplicate makes a second project with the same files', async ({ user, page
   await expect(workbench.activeTerminalScreen).toContainText('/workspace $');
   await workbench.typeInTerminal('echo "[$(cat dup.txt)]"\n');
   await expect(workbench.activeTerminalScreen).toContainText('[duplicated-content]');
+});
+
+// A failed automatic snapshot needs a database outage (server/snapshots/snapshot-faults.int.test.ts
+// makes one) and a lost volume needs the engine's volume removed; here the browser's socket is
+// routed so the server's real frames pass and those two pushes are added, to check what a person sees.
+test('the status bar warns when a snapshot failed, and a restored volume is announced', async ({ user, page, workbench }) => {
+  void user;
+  const project = await createProjectViaApi(page.request, uniqueName('faults'), 'blank-node');
+  const taken = await page.request.post(`/api/v1/projects/${project.id}/snapshots`, { data: { label: 'last good' }, headers: sameOrigin });
+  expect(taken.status(), await taken.text()).toBe(201);
+  const snapshot = (await taken.json()) as { id: string; createdAt: string };
+  const restoredFrom = JSON.stringify({ snapshotId: snapshot.id, createdAt: snapshot.createdAt });
+
+  let toPage: ((frame: string) => void) | null = null;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => server.send(frame));
+    // Socket.IO frames are text: mark the running workspace (acks and pushes) as restored.
+    server.onMessage((frame) => ws.send(typeof frame === 'string' ? frame.replace(/"state":"running"/g, `"state":"running","restoredFrom":${restoredFrom}`) : frame));
+    toPage = (frame) => ws.send(frame);
+  });
+  await workbench.goto(project.id);
+  await workbench.expectWorkspaceRunning();
+  const notice = page.getByTestId('restored-notice');
+  await expect(notice).toContainText('restored them from the snapshot');
+
+  const history = new HistoryPanel(page);
+  await expect(history.statusBarState).toContainText('Last snapshot');
+  const retryAt = new Date(Date.now() + 60_000).toISOString();
+  const push = (status: object) => toPage!(`42${JSON.stringify(['snapshot:status', { projectId: project.id, ...status }])}`);
+  push({ state: 'saving', lastSnapshotAt: snapshot.createdAt });
+  await expect(history.statusBarState).toHaveAttribute('data-status', 'saving');
+  push({ state: 'failed', lastSnapshotAt: snapshot.createdAt, error: 'database unreachable: connection refused', retryAt });
+  await expect(history.statusBarState).toHaveAttribute('data-status', 'failed');
+  await expect(history.statusBarState).toContainText('Snapshot failed — retrying at');
+  await expect(history.statusBarState).toHaveAttribute('title', /database unreachable/);
+  if (shots) {
+    await page.screenshot({ path: `${shots}/restored-notice-and-failed-status.png` });
+    await page.locator('footer').screenshot({ path: `${shots}/status-bar-failed.png` });
+  }
+
+  // The notice leads to History, where that snapshot is listed; Dismiss hides it.
+  await notice.getByRole('button', { name: 'Open History' }).click();
+  await expect(history.row('last good')).toHaveCount(1);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
 });

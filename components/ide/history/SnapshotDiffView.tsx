@@ -1,7 +1,7 @@
 'use client';
 // The editor area while comparing: one file as it was in a snapshot against the workspace now,
 // with "Restore this file". Escape or ✕ goes back to the editor.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { relativeTime } from '../../dashboard/relative-time';
 import { Button } from '../../ui/Button';
 import { absoluteTime, snapshotTitle } from './format';
@@ -39,10 +39,14 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
     void fetchBoth();
   }, [fetchBoth]);
 
+  const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      // A dialog handles its own Escape.
-      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) onClose();
+      // Only when focus is in the comparison, the History panel or nowhere: Escape in the terminal belongs to the
+      // shell, and a dialog handles its own.
+      const focus = document.activeElement;
+      const ours = !focus || focus === document.body || Boolean(root.current?.contains(focus) || focus.closest('[data-testid="history-panel"]'));
+      if (event.key === 'Escape' && ours && !document.querySelector('dialog[open]')) onClose();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -65,7 +69,7 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
   const inSnapshot = entry.status !== 'added';
   const same = load.status === 'ready' && load.before === load.after;
   return (
-    <div className="flex h-full flex-col bg-surface" data-testid="snapshot-diff-view" data-path={entry.path} data-status={load.status} data-same={String(same)}>
+    <div ref={root} className="flex h-full flex-col bg-surface" data-testid="snapshot-diff-view" data-path={entry.path} data-status={load.status} data-same={String(same)}>
       <div className="flex h-8 shrink-0 items-center gap-2 border-b border-edge bg-panel-2 pl-3 pr-1 text-xs">
         <span className="min-w-0 flex-1 truncate">
           <span className="font-medium text-gray-100">{entry.path}</span>
