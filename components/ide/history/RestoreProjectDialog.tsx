@@ -47,7 +47,7 @@ export function RestoreProjectDialog({ projectId, snapshot, onClose, onRestored 
         <Button type="button" variant="secondary" onClick={close}>
           Cancel
         </Button>
-        <Button type="button" variant="danger" disabled={pending} onClick={() => void restore()} data-testid="restore-project-confirm" autoFocus>
+        <Button type="button" variant="danger" disabled={pending} onClick={() => void restore()} data-testid="restore-project-confirm">
           {pending ? 'Restoring…' : 'Restore project'}
         </Button>
       </div>

@@ -68,6 +68,8 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
 
   const inSnapshot = entry.status !== 'added';
   const same = load.status === 'ready' && load.before === load.after;
+  // A NUL byte means binary: Monaco would show noise, so say it instead.
+  const binary = load.status === 'ready' && [load.before, load.after].some((text) => text?.includes('\u0000'));
   return (
     <div ref={root} className="flex h-full flex-col bg-surface" data-testid="snapshot-diff-view" data-path={entry.path} data-status={load.status} data-same={String(same)}>
       <div className="flex h-8 shrink-0 items-center gap-2 border-b border-edge bg-panel-2 pl-3 pr-1 text-xs">
@@ -111,7 +113,8 @@ export function SnapshotDiffView({ socket, projectId, comparing, onClose, onRest
           </p>
         ) : null}
         {/* A fresh diff widget per load: updating the models in place left stale change marks. */}
-        {load.status === 'ready' ? <SnapshotDiff key={load.version} path={entry.path} before={load.before ?? ''} after={load.after ?? ''} /> : null}
+        {binary ? <p className="p-4 text-center text-sm text-muted">{entry.path} is a binary file: no text comparison. {same ? 'It matches the snapshot.' : 'It differs from the snapshot.'}</p> : null}
+        {load.status === 'ready' && !binary ? <SnapshotDiff key={load.version} path={entry.path} before={load.before ?? ''} after={load.after ?? ''} /> : null}
       </div>
     </div>
   );
