@@ -11,7 +11,8 @@ export function RestoredNotice({ workspace, snapshots, onOpenHistory }: { worksp
   const from = workspace?.restoredFrom;
   if (!from || !snapshots || dismissed === from.snapshotId) return null;
   const reason = snapshots.find((snapshot) => snapshot.id === from.snapshotId)?.reason;
-  if ((reason === 'import' || reason === 'duplicate') && snapshots.length === 1) return null;
+  // Seeded from the import or duplicate itself: what the person expects, not a loss.
+  if (reason === 'import' || reason === 'duplicate') return null;
   return (
     <div role="status" data-testid="restored-notice" className="flex shrink-0 items-center gap-3 border-b border-yellow-500/40 bg-yellow-500/10 px-4 py-2 text-sm text-yellow-200">
       <span className="min-w-0 flex-1">
