@@ -51,7 +51,12 @@ export function Workbench({ projectId }: { projectId: string }) {
       <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />
       {history.comparing ? (
         <div className="absolute inset-0 z-10">
-          <SnapshotDiffView socket={socket} projectId={projectId} comparing={history.comparing} onClose={() => history.setComparing(null)} onRestored={(outcome) => {
+          <SnapshotDiffView
+            socket={socket}
+            projectId={projectId}
+            comparing={history.comparing}
+            onClose={() => history.setComparing(null)}
+            onRestored={(outcome) => {
               history.didRestore(outcome);
               void snapshots.refresh();
             }}
