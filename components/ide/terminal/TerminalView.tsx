@@ -108,7 +108,9 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
     fit.current?.();
     const active = document.activeElement;
     const panel = host.current?.closest('[data-testid="terminal-pane"]');
-    if (!active || active === document.body || panel?.contains(active)) term.current?.focus();
+    // Never from a text field being typed in (a tab's rename box lives in the panel too).
+    const typing = active instanceof HTMLInputElement || (active instanceof HTMLTextAreaElement && !host.current?.contains(active));
+    if (!typing && (!active || active === document.body || panel?.contains(active))) term.current?.focus();
   }, [visible, ready]);
 
   return (
