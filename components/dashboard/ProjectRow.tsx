@@ -1,5 +1,6 @@
 'use client';
-// One project in the dashboard list: open it, or download it as a ZIP, duplicate, rename, delete.
+// One project in the dashboard list: open it, or download it as a ZIP or a bundle (with its
+// snapshot history), duplicate, rename, delete.
 import Link from 'next/link';
 import { TEMPLATES, type ProjectDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
@@ -23,6 +24,16 @@ export function ProjectRow({ project, duplicating, onDuplicate, onRename, onDele
       {/* A plain link: the browser streams the download and names the file from the server. */}
       <a href={`/api/v1/projects/${encodeURIComponent(project.id)}/export.zip`} download className={action} aria-label={`Download ${project.name} as ZIP`} data-testid="download-project">
         Download ZIP
+      </a>
+      <a
+        href={`/api/v1/projects/${encodeURIComponent(project.id)}/bundle`}
+        download
+        className={action}
+        title="The project with its whole snapshot history, to import on another Berth server"
+        aria-label={`Export ${project.name} as a bundle with its history`}
+        data-testid="export-bundle"
+      >
+        Bundle
       </a>
       <Button variant="ghost" onClick={onDuplicate} disabled={duplicating} aria-label={`Duplicate ${project.name}`} data-testid="duplicate-project">
         {duplicating ? 'Duplicating…' : 'Duplicate'}

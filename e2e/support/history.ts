@@ -68,4 +68,10 @@ export class ImportDialog extends PageObject {
     if (name) await this.dialog.getByRole('textbox', { name: 'Name (optional)' }).fill(name);
     await this.dialog.getByTestId('import-confirm').click();
   }
+
+  async submitGitUrl(url: string): Promise<void> {
+    await this.dialog.getByTestId('import-source-git').click();
+    await this.dialog.getByTestId('import-git-url').fill(url);
+    await this.dialog.getByTestId('import-confirm').click();
+  }
 }
