@@ -27,7 +27,13 @@ export async function hashFile(absolute: string): Promise<HashedFile | undefined
     if (!stats.isFile()) return undefined;
     const hash = createHash('sha256');
     let size = 0;
-    if (stats.size > 0n) {
+    if (stats.size > 0n && stats.size <= BigInt(READ_CHUNK)) {
+      // Most source files: one read, no stream machinery (a 1,000-file scan is mostly these).
+      const buffer = Buffer.allocUnsafe(Number(stats.size));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      hash.update(buffer.subarray(0, bytesRead));
+      size = bytesRead;
+    } else if (stats.size > 0n) {
       const stream = handle.createReadStream({ start: 0, end: Number(stats.size) - 1, highWaterMark: READ_CHUNK, autoClose: false });
       for await (const chunk of stream) {
         hash.update(chunk as Buffer);
