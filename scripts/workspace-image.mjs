@@ -11,7 +11,10 @@ import { bin, commandExists, isRoot, root, run, say } from './lib.mjs';
 import { prepareTemplateDependencies, templatePackageFiles } from './template-deps.mjs';
 
 const REGISTRY_BASE = 'node:22-bookworm-slim';
-const LOCAL_BASE = `berth-base:bookworm-node${process.versions.node}`;
+// The local base's packages; a changed list names (and so builds) a new base.
+const LOCAL_PACKAGES = 'ca-certificates,git,curl,procps,bash,tini,less,passwd,tmux';
+const LOCAL_BASE = `berth-base:bookworm-node${process.versions.node}-${createHash('sha256').update(LOCAL_PACKAGES).digest('hex').slice(0, 8)}`;
+const IMAGE_FILES = ['Dockerfile', 'profile.sh', 'berth-install', 'tmux.conf'];
 const IMAGE_REPO = 'berth-workspace';
 const contextDir = path.join(root, '.data', 'build', 'workspace-image');
 
@@ -38,7 +41,7 @@ async function bundleAgent() {
     '--external:bufferutil',
     '--external:utf-8-validate',
   ]);
-  for (const file of ['Dockerfile', 'profile.sh', 'berth-install']) cpSync(path.join(root, 'docker', 'workspace', file), path.join(contextDir, file));
+  for (const file of IMAGE_FILES) cpSync(path.join(root, 'docker', 'workspace', file), path.join(contextDir, file));
 }
 
 /** The base image to build on: the registry's when it can be pulled, else the local one. */
@@ -62,7 +65,7 @@ async function buildLocalBase() {
   }
   const rootfs = mkdtempSync(path.join(tmpdir(), 'berth-rootfs-'));
   try {
-    await run('debootstrap', ['--variant=minbase', '--include=ca-certificates,git,curl,procps,bash,tini,less,passwd', 'bookworm', rootfs]);
+    await run('debootstrap', ['--variant=minbase', `--include=${LOCAL_PACKAGES}`, 'bookworm', rootfs]);
     // Node.js and npm from this machine: the binary links only against glibc and libstdc++.
     cpSync(process.execPath, path.join(rootfs, 'usr/local/bin/node'));
     const npmDir = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
@@ -79,7 +82,7 @@ async function buildLocalBase() {
 
 function contentTag(base) {
   const hash = createHash('sha256');
-  for (const file of ['Dockerfile', 'profile.sh', 'berth-install', 'agent.cjs']) hash.update(file).update(readFileSync(path.join(contextDir, file)));
+  for (const file of [...IMAGE_FILES, 'agent.cjs']) hash.update(file).update(readFileSync(path.join(contextDir, file)));
   for (const { name, content } of templatePackageFiles()) hash.update(name).update(content);
   hash.update(base).update(imageId(base) ?? '');
   return `${IMAGE_REPO}:${hash.digest('hex').slice(0, 16)}`;
