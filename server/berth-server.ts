@@ -202,6 +202,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       previews.forget(projectId);
       workspaces.remove(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'));
     }),
+    // A running workspace may hold terminal sessions from before a Berth restart: adopt them.
+    workspaces.events.on('onDidChangeStatus', (status) => {
+      if (status.state === 'running') void terminals.adopt(status.projectId, status.startedAt ?? '');
+    }),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
   ];

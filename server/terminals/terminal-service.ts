@@ -1,12 +1,17 @@
-// Terminals per project: a login shell (`bash -l` with a TTY) exec'd in the workspace. Sessions
-// live on the server while browsers come and go; they end when the shell exits or the
+// Terminals per project: a login shell in the workspace, kept by tmux inside the container
+// (one tmux session per terminal), so it outlives Berth's process. Berth attaches to each
+// session with a tty exec and keeps the scrollback browsers replay; after a restart it adopts
+// the sessions it finds in a running workspace (title and creation time from tmux, scrollback
+// from capture-pane). Sessions end when the shell exits, the terminal is closed or the
 // workspace stops (the tab then offers a restart). Callers check project ownership first.
 import type { TerminalAttachDto, TerminalDto } from '../contracts';
 import { HttpError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import type { RuntimeDriver } from '../runtime';
-import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalLimits, type TerminalSink } from './terminal-session';
+import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalIdentity, type TerminalLimits, type TerminalSink } from './terminal-session';
+import { TmuxAttachment } from './tmux-attachment';
+import { TmuxSessions } from './tmux-sessions';
 
 /** What terminals need from the workspace lifecycle. */
 export interface WorkspaceAccess {
@@ -15,25 +20,35 @@ export interface WorkspaceAccess {
   recordActivity(projectId: string): void;
 }
 
+type Size = { cols: number; rows: number };
+
 export const MAX_TERMINALS_PER_PROJECT = 12;
-const SHELL = ['bash', '-l'];
-// The agent's secret is in the container's environment; a user's shell has no use for it.
-const SHELL_ENV = { TERM: 'xterm-256color', COLORTERM: 'truecolor', BERTH_AGENT_SECRET: '' };
 
 export class TerminalService {
   readonly events = new TypedEmitter<{ onDidChange: TerminalDto; onDidClose: { projectId: string; terminalId: string } }>();
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly counters = new Map<string, number>();
+  private readonly tmux: TmuxSessions;
+  /** Adoptions under way: lists and look-ups wait for them. */
+  private readonly adopting = new Map<string, Promise<void>>();
+  /** Which start of each workspace its sessions were adopted for (once per container start). */
+  private readonly adoptedStart = new Map<string, string>();
+  /** Terminals being created right now: an adoption running meanwhile must not take them too. */
+  private readonly creating = new Set<string>();
 
   constructor(
-    private readonly driver: RuntimeDriver,
+    driver: RuntimeDriver,
     private readonly workspaces: WorkspaceAccess,
     private readonly log: Logger,
     private readonly limits: TerminalLimits = DEFAULT_TERMINAL_LIMITS,
-  ) {}
+  ) {
+    this.tmux = new TmuxSessions(driver);
+  }
 
-  list(projectId: string): TerminalDto[] {
-    return [...this.sessions.values()].filter((session) => session.projectId === projectId).map((session) => session.toDto());
+  /** The project's terminals, once any adoption of its sessions has finished. */
+  async list(projectId: string): Promise<TerminalDto[]> {
+    await this.adopting.get(projectId);
+    return this.sessionsOf(projectId).map((session) => session.toDto());
   }
 
   /** The session, or 404 — for a closed terminal as for one that never existed. */
@@ -43,33 +58,40 @@ export class TerminalService {
     return session;
   }
 
-  async create(
-    projectId: string,
-    size: { cols: number; rows: number },
-    makeSink: (terminalId: string) => TerminalSink,
-    title?: string,
-  ): Promise<TerminalAttachDto> {
-    if (this.list(projectId).length >= MAX_TERMINALS_PER_PROJECT) {
+  /** Like get(), but a terminal still being adopted after a restart is waited for. */
+  async find(terminalId: string): Promise<TerminalSession> {
+    if (!this.sessions.has(terminalId)) await Promise.all(this.adopting.values());
+    return this.get(terminalId);
+  }
+
+  async create(projectId: string, size: Size, makeSink: (terminalId: string) => TerminalSink, title?: string): Promise<TerminalAttachDto> {
+    if ((await this.list(projectId)).length >= MAX_TERMINALS_PER_PROJECT) {
       throw new HttpError(429, 'too_many_terminals', `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`);
     }
     const number = (this.counters.get(projectId) ?? 0) + 1;
     this.counters.set(projectId, number);
-    const session = new TerminalSession(
-      projectId,
-      title ?? `Terminal ${number}`,
-      { onActivity: () => this.workspaces.recordActivity(projectId), onExit: (ended) => this.events.emit('onDidChange', ended.toDto()) },
-      this.limits,
-    );
-    await this.spawnShell(session, size);
+    const session = this.newSession(projectId, title ?? `Terminal ${number}`);
+    this.creating.add(session.id);
+    try {
+      await this.workspaces.ensureRunning(projectId);
+      await this.tmux.create(projectId, session.id, session.title, session.createdAt, size);
+      await this.attachShell(session, size);
+    } finally {
+      this.creating.delete(session.id);
+    }
     this.sessions.set(session.id, session);
     this.events.emit('onDidChange', session.toDto());
     return session.attach(makeSink(session.id));
   }
 
-  async restart(terminalId: string, size: { cols: number; rows: number }, sink: TerminalSink): Promise<TerminalAttachDto> {
+  async restart(terminalId: string, size: Size, sink: TerminalSink): Promise<TerminalAttachDto> {
     const session = this.get(terminalId);
     if (session.state === 'running') return session.attach(sink);
-    await this.spawnShell(session, size);
+    const { projectId } = session;
+    await this.workspaces.ensureRunning(projectId);
+    // The session may still be there (this Berth's client was pushed off): attach again.
+    if ((await this.tmux.exitStatus(projectId, terminalId)) !== 'alive') await this.tmux.create(projectId, terminalId, session.title, session.createdAt, size);
+    await this.attachShell(session, size);
     this.events.emit('onDidChange', session.toDto());
     return session.attach(sink);
   }
@@ -77,6 +99,10 @@ export class TerminalService {
   rename(terminalId: string, title: string): TerminalDto {
     const session = this.get(terminalId);
     session.title = title;
+    // Kept in the tmux session too, so a restarted Berth shows the same title.
+    if (session.state === 'running') {
+      this.tmux.setTitle(session.projectId, terminalId, title).catch((error: unknown) => this.log.warn({ terminalId, err: error }, 'could not store the terminal title in tmux'));
+    }
     this.events.emit('onDidChange', session.toDto());
     return session.toDto();
   }
@@ -85,12 +111,30 @@ export class TerminalService {
     const session = this.get(terminalId);
     this.sessions.delete(terminalId);
     session.dispose();
+    // Ends the shell; fails harmlessly when the workspace is not running (nothing left to end).
+    this.tmux.kill(session.projectId, terminalId).catch(() => undefined);
     this.events.emit('onDidClose', { projectId: session.projectId, terminalId });
   }
 
   /** The project is gone: end all its terminals. */
   closeProject(projectId: string): void {
-    for (const session of [...this.sessions.values()]) if (session.projectId === projectId) this.close(session.id);
+    for (const session of this.sessionsOf(projectId)) this.close(session.id);
+  }
+
+  /**
+   * The workspace runs (started here, or found running after a Berth restart): take over the
+   * tmux sessions in it that Berth does not know yet. Once per container start (`startKey`).
+   */
+  adopt(projectId: string, startKey: string): Promise<void> {
+    if (this.adoptedStart.get(projectId) === startKey) return this.adopting.get(projectId) ?? Promise.resolve();
+    this.adoptedStart.set(projectId, startKey);
+    const work = this.adoptSessions(projectId)
+      .catch((error: unknown) => this.log.warn({ projectId, err: error }, 'could not adopt terminal sessions'))
+      .finally(() => {
+        if (this.adopting.get(projectId) === work) this.adopting.delete(projectId);
+      });
+    this.adopting.set(projectId, work);
+    return work;
   }
 
   /** How many sessions are alive (tests prove this returns to zero). */
@@ -98,15 +142,47 @@ export class TerminalService {
     return this.sessions.size;
   }
 
+  /** Berth is shutting down: detach from every session; the shells keep running in tmux. */
   dispose(): void {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
   }
 
-  private async spawnShell(session: TerminalSession, size: { cols: number; rows: number }): Promise<void> {
-    await this.workspaces.ensureRunning(session.projectId);
-    const exec = await this.driver.exec(session.projectId, SHELL, { tty: true, cols: size.cols, rows: size.rows, env: SHELL_ENV, workingDir: '/workspace' });
-    session.bind(exec);
-    this.log.debug({ projectId: session.projectId, terminalId: session.id }, 'terminal shell started');
+  private async adoptSessions(projectId: string): Promise<void> {
+    const found = (await this.tmux.list(projectId)).filter((info) => !this.sessions.has(info.terminalId) && !this.creating.has(info.terminalId));
+    await Promise.all(
+      found.map(async (info) => {
+        const scrollback = await this.tmux.capture(projectId, info.terminalId);
+        const session = this.newSession(projectId, info.title, { id: info.terminalId, createdAt: info.createdAt, scrollback });
+        await this.attachShell(session, { cols: info.cols, rows: info.rows });
+        this.sessions.set(session.id, session);
+        this.events.emit('onDidChange', session.toDto());
+      }),
+    );
+    // New terminals go on numbering after the adopted ones.
+    const numbers = found.map((info) => Number(/^Terminal (\d+)$/.exec(info.title)?.[1] ?? 0));
+    this.counters.set(projectId, Math.max(this.counters.get(projectId) ?? 0, ...numbers));
+    if (found.length) this.log.info({ projectId, terminals: found.length }, 'adopted terminal sessions');
+  }
+
+  private newSession(projectId: string, title: string, identity?: TerminalIdentity): TerminalSession {
+    return new TerminalSession(
+      projectId,
+      title,
+      { onActivity: () => this.workspaces.recordActivity(projectId), onExit: (ended) => this.events.emit('onDidChange', ended.toDto()) },
+      this.limits,
+      identity,
+    );
+  }
+
+  private async attachShell(session: TerminalSession, size: Size): Promise<void> {
+    const { projectId, id } = session;
+    const exec = await this.tmux.attach(projectId, id, size);
+    session.bind(new TmuxAttachment(exec, () => this.tmux.exitStatus(projectId, id)));
+    this.log.debug({ projectId, terminalId: id }, 'terminal attached to its tmux session');
+  }
+
+  private sessionsOf(projectId: string): TerminalSession[] {
+    return [...this.sessions.values()].filter((session) => session.projectId === projectId);
   }
 }

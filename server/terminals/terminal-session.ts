@@ -48,9 +48,17 @@ interface AttachedSink {
   unacked: number;
 }
 
+/** Who a terminal is when it is adopted rather than new (after a Berth restart). */
+export interface TerminalIdentity {
+  id: string;
+  createdAt: Date;
+  /** What the terminal showed before (tmux's capture), replayed ahead of new output. */
+  scrollback?: string;
+}
+
 export class TerminalSession {
-  readonly id = randomUUID();
-  readonly createdAt = new Date();
+  readonly id: string;
+  readonly createdAt: Date;
   state: TerminalState = 'running';
   exitCode: number | null = null;
   private readonly scrollback: RingBuffer;
@@ -70,8 +78,12 @@ export class TerminalSession {
     public title: string,
     private readonly hooks: { onActivity(): void; onExit(session: TerminalSession): void },
     private readonly limits: TerminalLimits = DEFAULT_TERMINAL_LIMITS,
+    identity?: TerminalIdentity,
   ) {
+    this.id = identity?.id ?? randomUUID();
+    this.createdAt = identity?.createdAt ?? new Date();
     this.scrollback = new RingBuffer(limits.scrollbackChars);
+    if (identity?.scrollback) this.scrollback.append(identity.scrollback);
   }
 
   /** Binds the session to a (new) shell process. */
@@ -116,7 +128,7 @@ export class TerminalSession {
     if (this.state === 'running') await this.exec?.resize(cols, rows);
   }
 
-  /** Ends the shell and forgets every sink. */
+  /** Detaches from the shell (a tmux session lives on unless killed) and forgets every sink. */
   dispose(): void {
     this.flush();
     this.exec?.close();

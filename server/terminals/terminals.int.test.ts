@@ -116,7 +116,8 @@ describe('terminals', () => {
     const quiet = await newTerminal();
     flood.out.setAcking(false);
     await client.ok('terminal:input', { terminalId: flood.terminal.id, data: 'yes flood\r' });
-    await flood.out.until(/flood\r?\nflood/);
+    // tmux draws the lines (clearing each line's rest with ESC [ K as it goes).
+    await flood.out.until(/flood(?:\x1b\[K)?\r?\nflood/);
     // Unacked output stops near the high-water mark instead of growing without bound.
     let previous = -1;
     for (let i = 0; i < 50 && flood.out.text().length !== previous; i++) {

@@ -40,7 +40,7 @@ export function registerTerminalSocketHandlers(socket: BerthSocket, projects: Pr
   };
   // Rare operations may name any terminal of a project the caller owns.
   const ownedSession = async (terminalId: string) => {
-    const session = terminals.get(terminalId);
+    const session = await terminals.find(terminalId);
     if (!attached.has(terminalId)) await projects.get(userId, session.projectId);
     return session;
   };
@@ -64,7 +64,7 @@ export function registerTerminalSocketHandlers(socket: BerthSocket, projects: Pr
   socket.on(
     'terminal:attach',
     defineHandler(terminalAttachSchema, log, async ({ terminalId }) => {
-      const session = terminals.get(terminalId);
+      const session = await terminals.find(terminalId);
       await projects.get(userId, session.projectId);
       attached.add(terminalId);
       return session.attach(sinkFor(terminalId));
