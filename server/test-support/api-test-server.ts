@@ -14,15 +14,27 @@ export interface TestServer {
   server: BerthServer;
   baseUrl: string;
   origin: string;
-  stop(): Promise<void>;
+  /** Where its data lives and which workspaces are its own: pass both to restart it. */
+  dataDir: string;
+  scope: string;
+  /**
+   * Removes its workspaces and data. With `{ restart: true }` it only closes the server, as a
+   * Berth restart would: workspaces keep running and the data stays for the next server.
+   */
+  stop(options?: { restart?: boolean }): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'berth-int-'));
+export interface TestServerOptions {
+  /** Another server's dataDir and scope: this one takes over (a restart). */
+  reuse?: { dataDir: string; scope: string };
+}
+
+export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent'), options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.reuse?.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'berth-int-')));
   await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
   const inherited = process.env.WORKSPACE_IMAGE ? { WORKSPACE_IMAGE: process.env.WORKSPACE_IMAGE } : {};
   // Its own scope: concurrent test servers must never adopt or reap each other's workspaces.
-  const scope = `test-${randomBytes(6).toString('hex')}`;
+  const scope = options.reuse?.scope ?? `test-${randomBytes(6).toString('hex')}`;
   // BERTH_URL (the allowed Origin) needs the port before listening: take a free one, and
   // try another if something grabbed it in between.
   let config: Config | undefined;
@@ -39,7 +51,10 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     server,
     baseUrl: server.url,
     origin: config!.origin,
-    stop: async () => {
+    dataDir,
+    scope,
+    stop: async ({ restart = false } = {}) => {
+      if (restart) return server.close();
       // Whatever a test left running in this server's scope goes with it.
       const leftovers = await server.runtime.list().catch(() => []);
       await Promise.all(leftovers.map((workspace) => server.runtime.remove(workspace.projectId).catch(() => undefined)));
