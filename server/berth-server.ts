@@ -189,6 +189,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     registerFileSocketHandlers(socket, files, locks, users, socketLog);
   });
 
+  // Terminal sessions kept by tmux in workspaces that outlived the previous Berth process.
+  void terminals.adoptRunning();
   const disposers: Disposer[] = [
     broadcastProjectChanges(io, projects),
     broadcastWorkspaceStatus(io, workspaces),

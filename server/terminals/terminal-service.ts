@@ -23,6 +23,13 @@ export interface WorkspaceAccess {
 type Size = { cols: number; rows: number };
 
 export const MAX_TERMINALS_PER_PROJECT = 12;
+// tmux draws within milliseconds; past this the terminal is handed out anyway.
+const ATTACH_TIMEOUT_MS = 5000;
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
 
 export class TerminalService {
   readonly events = new TypedEmitter<{ onDidChange: TerminalDto; onDidClose: { projectId: string; terminalId: string } }>();
@@ -35,9 +42,11 @@ export class TerminalService {
   private readonly adoptedStart = new Map<string, string>();
   /** Terminals being created right now: an adoption running meanwhile must not take them too. */
   private readonly creating = new Set<string>();
+  /** The start-up scan of running workspaces (adoptRunning); look-ups wait for it. */
+  private startup: Promise<void> = Promise.resolve();
 
   constructor(
-    driver: RuntimeDriver,
+    private readonly driver: RuntimeDriver,
     private readonly workspaces: WorkspaceAccess,
     private readonly log: Logger,
     private readonly limits: TerminalLimits = DEFAULT_TERMINAL_LIMITS,
@@ -47,6 +56,7 @@ export class TerminalService {
 
   /** The project's terminals, once any adoption of its sessions has finished. */
   async list(projectId: string): Promise<TerminalDto[]> {
+    await this.startup;
     await this.adopting.get(projectId);
     return this.sessionsOf(projectId).map((session) => session.toDto());
   }
@@ -60,7 +70,10 @@ export class TerminalService {
 
   /** Like get(), but a terminal still being adopted after a restart is waited for. */
   async find(terminalId: string): Promise<TerminalSession> {
-    if (!this.sessions.has(terminalId)) await Promise.all(this.adopting.values());
+    if (!this.sessions.has(terminalId)) {
+      await this.startup;
+      await Promise.all(this.adopting.values());
+    }
     return this.get(terminalId);
   }
 
@@ -122,6 +135,22 @@ export class TerminalService {
   }
 
   /**
+   * At start-up: adopt the sessions of every workspace already running. Browsers reconnecting
+   * right after a restart may ask for their terminals before the workspaces are reconciled;
+   * look-ups wait for this scan instead of answering "not found".
+   */
+  adoptRunning(): Promise<void> {
+    this.startup = this.driver.list().then(
+      (workspaces) => {
+        for (const workspace of workspaces) if (workspace.state === 'running') void this.adopt(workspace.projectId, workspace.startedAt?.toISOString() ?? '');
+      },
+      // Engine not answering yet: reconciliation retries, and its 'running' events adopt then.
+      (error: unknown) => this.log.warn({ err: error instanceof Error ? error.message : error }, 'could not look for terminal sessions to adopt'),
+    );
+    return this.startup;
+  }
+
+  /**
    * The workspace runs (started here, or found running after a Berth restart): take over the
    * tmux sessions in it that Berth does not know yet. Once per container start (`startKey`).
    */
@@ -178,7 +207,13 @@ export class TerminalService {
   private async attachShell(session: TerminalSession, size: Size): Promise<void> {
     const { projectId, id } = session;
     const exec = await this.tmux.attach(projectId, id, size);
-    session.bind(new TmuxAttachment(exec, () => this.tmux.exitStatus(projectId, id)));
+    const attachment = new TmuxAttachment(exec, {
+      resolveExit: () => this.tmux.exitStatus(projectId, id),
+      settleSize: (settled) => this.tmux.settleSize(projectId, id, settled),
+      size,
+    });
+    session.bind(attachment);
+    await withTimeout(attachment.drawn, ATTACH_TIMEOUT_MS);
     this.log.debug({ projectId, terminalId: id }, 'terminal attached to its tmux session');
   }
 

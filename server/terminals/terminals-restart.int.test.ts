@@ -38,14 +38,14 @@ it('keeps a terminal, its scrollback and its shell across a Berth restart', asyn
   await first.stop({ restart: true });
   second = await startTestServer({}, undefined, { reuse: { dataDir: first.dataDir, scope: first.scope } });
   client = await connectAs(second, alice);
-  const after = await openRunningWorkspace(client, project.id);
-  expect(after.startedAt).toBe(before.startedAt); // adopted, not restarted
-
-  const list = await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id });
-  expect(list).toEqual([expect.objectContaining({ id: terminal.id, title: 'dev; server', state: 'running', createdAt: terminal.createdAt })]);
+  // Like an open tab reconnecting: it attaches at once, before it has opened the workspace.
   const replay = client.output(terminal.id);
   const attached = await client.ok<TerminalAttachDto>('terminal:attach', { terminalId: terminal.id });
   expect(attached.scrollback).toMatch(/marker-42/);
+  const after = await openRunningWorkspace(client, project.id);
+  expect(after.startedAt).toBe(before.startedAt); // adopted, not restarted
+  const list = await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id });
+  expect(list).toEqual([expect.objectContaining({ id: terminal.id, title: 'dev; server', state: 'running', createdAt: terminal.createdAt })]);
 
   // The same shell: a variable set before the restart is still set.
   await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo "kept=$KEPT"\r' });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
 import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { DEFAULT_TERMINAL_LIMITS } from './terminal-session';
 
 let t: TestServer;
 let alice: TestUser;
@@ -111,28 +112,28 @@ describe('terminals', () => {
     expect(list.find((item) => item.id === terminal.id)?.state).toBe('running');
   });
 
-  it('applies backpressure: a flood pauses while unacked, and other terminals stay responsive', async () => {
+  it('applies backpressure: unacked flood output stays bounded, and other terminals stay responsive', async () => {
     const flood = await newTerminal();
     const quiet = await newTerminal();
     flood.out.setAcking(false);
     await client.ok('terminal:input', { terminalId: flood.terminal.id, data: 'yes flood\r' });
     // tmux draws the lines (clearing each line's rest with ESC [ K as it goes).
     await flood.out.until(/flood(?:\x1b\[K)?\r?\nflood/);
-    // Unacked output stops near the high-water mark instead of growing without bound.
-    let previous = -1;
-    for (let i = 0; i < 50 && flood.out.text().length !== previous; i++) {
-      previous = flood.out.text().length;
+    // tmux coalesces a flood into screen redraws, and Berth pauses the stream at high water:
+    // either way a browser that does not ack never gets more than high water and one batch.
+    const bound = DEFAULT_TERMINAL_LIMITS.highWaterChars + DEFAULT_TERMINAL_LIMITS.maxBatchChars;
+    for (let i = 0; i < 20; i++) {
+      expect(flood.out.text().length).toBeLessThanOrEqual(bound);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const held = flood.out.text().length;
-    expect(held).toBeLessThan(2 * 1024 * 1024);
     await client.ok('terminal:input', { terminalId: quiet.terminal.id, data: 'echo still-here-$((3*3))\r' });
     await quiet.out.until(/still-here-9/);
-    expect(flood.out.text().length).toBe(held);
+    const held = flood.out.text().length;
+    expect(held).toBeLessThanOrEqual(bound);
     // Acking lets the flood flow again.
     flood.out.setAcking(true);
     flood.out.flushAcks();
-    await flood.out.untilLength(held + 100_000);
+    await flood.out.untilLength(held + 50_000);
     await client.ok('terminal:input', { terminalId: flood.terminal.id, data: '\x03' });
     await client.ok('terminal:close', { terminalId: flood.terminal.id });
   });
@@ -145,7 +146,8 @@ describe('terminals', () => {
     await openRunningWorkspace(client, project.id);
     const again = await newTerminal();
     await client.ok('terminal:input', { terminalId: again.terminal.id, data: 'history | grep -c "history-marker-\\$((5\\*5))"\r' });
-    await again.out.until(/^\s*[1-9]\d*\s*$/m);
+    // The count on a line of its own (after whatever mode switches tmux draws ahead of it).
+    await again.out.until(/^(?:\x1b\[[?\d;]*[a-zA-Z])*\s*[1-9]\d*\s*$/m);
   });
 
   it('ends every session when closed: the live count returns to zero', async () => {

@@ -1,23 +1,38 @@
 // The exec of `tmux attach` as the terminal's ExecSession. When the attach client ends, its
 // own exit code says nothing about the shell: ask tmux what happened (session still there, or
-// the shell's recorded exit code) and report that instead.
+// the shell's recorded exit code) and report that instead. A resize is answered once tmux
+// has applied it (see waitForSizeCommand).
 import type { Disposer } from '../core/typed-emitter';
 import type { ExecSession } from '../runtime';
 
 export class TmuxAttachment implements ExecSession {
   private readonly exitListeners = new Set<(code: number | null) => void>();
   private closed = false;
+  private size: { cols: number; rows: number };
+  private markDrawn!: () => void;
+  /**
+   * Resolves at tmux's first output: the client is attached and handles resizes from then on
+   * (one sent earlier could reach the wrapper before tmux started and be lost).
+   */
+  readonly drawn = new Promise<void>((resolve) => (this.markDrawn = resolve));
 
   constructor(
     private readonly exec: ExecSession,
-    resolveExit: () => Promise<'alive' | number | null>,
+    private readonly tmux: {
+      resolveExit(): Promise<'alive' | number | null>;
+      settleSize(size: { cols: number; rows: number }): Promise<void>;
+      size: { cols: number; rows: number };
+    },
   ) {
+    this.size = tmux.size;
     exec.onExit(() => {
+      this.markDrawn();
       // Asked only when someone still listens: a detach Berth asked for needs no answer.
       if (this.closed || this.exitListeners.size === 0) return;
       // A session that is still alive lost this client (another one took it over): the
       // terminal here has ended; a restart attaches again.
-      void resolveExit()
+      void tmux
+        .resolveExit()
         .catch(() => null)
         .then((status) => {
           const code = status === 'alive' ? null : status;
@@ -32,7 +47,10 @@ export class TmuxAttachment implements ExecSession {
   }
 
   onData(listener: (chunk: Buffer) => void): Disposer {
-    return this.exec.onData(listener);
+    return this.exec.onData((chunk) => {
+      this.markDrawn();
+      listener(chunk);
+    });
   }
 
   onExit(listener: (code: number | null) => void): Disposer {
@@ -40,8 +58,11 @@ export class TmuxAttachment implements ExecSession {
     return () => this.exitListeners.delete(listener);
   }
 
-  resize(cols: number, rows: number): Promise<void> {
-    return this.exec.resize(cols, rows);
+  async resize(cols: number, rows: number): Promise<void> {
+    if (cols === this.size.cols && rows === this.size.rows) return;
+    this.size = { cols, rows };
+    await this.exec.resize(cols, rows);
+    await this.tmux.settleSize({ cols, rows });
   }
 
   pause(): void {

@@ -50,8 +50,25 @@ export function newSessionCommand(terminalId: string, title: string, createdAt: 
   ];
 }
 
-/** Attaches with a tty; -d detaches other clients (a stale one left by a Berth that went away). */
-export const attachCommand = (terminalId: string) => [...TMUX, 'attach-session', '-d', '-t', `=${sessionName(terminalId)}`];
+/**
+ * Attaches with a tty; -d detaches other clients (a stale one left by a Berth that went away).
+ * The engine's exec tty starts at 0×0 and is sized a moment later: set the size first, or
+ * tmux takes 80×24 for the window and the shell sees that until the resize gets through.
+ */
+export const attachCommand = (terminalId: string, size: { cols: number; rows: number }) => [
+  'sh', '-c', 'stty cols "$0" rows "$1" 2>/dev/null; shift; exec "$@"', String(size.cols), String(size.rows),
+  ...TMUX, 'attach-session', '-d', '-t', `=${sessionName(terminalId)}`,
+];
+
+/**
+ * Waits (up to a second) until the window has the given size. A tty resize reaches tmux as a
+ * signal to its client, which then tells the server; input typed meanwhile goes straight to
+ * the server and could reach the shell first, so a resize is answered once it took effect.
+ */
+export const waitForSizeCommand = (terminalId: string, size: { cols: number; rows: number }) => [
+  'sh', '-c', 'i=0; while [ "$("$@" 2>/dev/null)" != "$0" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done', `${size.cols}x${size.rows}`,
+  ...TMUX, 'display-message', '-p', '-t', target(terminalId), '#{window_width}x#{window_height}',
+];
 
 export const setTitleCommand = (terminalId: string, title: string) => [...TMUX, 'set-option', '-t', target(terminalId), TITLE_OPTION, encode(title)];
 

@@ -13,6 +13,7 @@ import {
   parseExitStatus,
   parseSessionList,
   setTitleCommand,
+  waitForSizeCommand,
   type TmuxSessionInfo,
 } from './tmux-commands';
 
@@ -29,7 +30,7 @@ export class TmuxSessions {
 
   /** A tty exec attached to the session; its output is the terminal's screen. */
   attach(projectId: string, terminalId: string, size: { cols: number; rows: number }): Promise<ExecSession> {
-    return this.driver.exec(projectId, attachCommand(terminalId), { tty: true, cols: size.cols, rows: size.rows, env: CLIENT_ENV, workingDir: '/workspace' });
+    return this.driver.exec(projectId, attachCommand(terminalId, size), { tty: true, cols: size.cols, rows: size.rows, env: CLIENT_ENV, workingDir: '/workspace' });
   }
 
   /** After the attach client ended: still there (alive), or the shell's exit code (null if unknown). */
@@ -39,6 +40,12 @@ export class TmuxSessions {
     } catch {
       return null; // the workspace stopped: the session is gone with it
     }
+  }
+
+  /** Resolves once tmux has given the window (and so the shell) this size. */
+  async settleSize(projectId: string, terminalId: string, size: { cols: number; rows: number }): Promise<void> {
+    // Best effort: a workspace stopping meanwhile ends the terminal anyway.
+    await runCommand(this.driver, projectId, waitForSizeCommand(terminalId, size)).catch(() => undefined);
   }
 
   async setTitle(projectId: string, terminalId: string, title: string): Promise<void> {
