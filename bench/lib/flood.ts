@@ -29,7 +29,7 @@ export async function flood(typist: Keyboard, flooder: Keyboard, floodedChars: (
     const startChars = floodedChars()
     flooder.watch.reset()
     void flooder.send('yes\r')
-    await flooder.watch.waitFor(/(y\r?\n){1000}/, 10_000, `yes output (${flooder.name})`)
+    await flooder.watch.waitFor(/(y(?:\x1b\[K)?\r?\n){20}/, 10_000, `yes output (${flooder.name})`)
     const started = performance.now()
     const echo: number[] = []
     for (let done = 0; done < FLOOD_KEYS; done += BLOCK) echo.push(...(await typeKeys(typist, Math.min(BLOCK, FLOOD_KEYS - done))))
