@@ -23,14 +23,6 @@ export interface WorkspaceAccess {
 type Size = { cols: number; rows: number };
 
 export const MAX_TERMINALS_PER_PROJECT = 12;
-// tmux draws within milliseconds; past this the terminal is handed out anyway.
-const ATTACH_TIMEOUT_MS = 5000;
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
-}
-
 export class TerminalService {
   readonly events = new TypedEmitter<{ onDidChange: TerminalDto; onDidClose: { projectId: string; terminalId: string } }>();
   private readonly sessions = new Map<string, TerminalSession>();
@@ -213,7 +205,6 @@ export class TerminalService {
       size,
     });
     session.bind(attachment);
-    await withTimeout(attachment.drawn, ATTACH_TIMEOUT_MS);
     this.log.debug({ projectId, terminalId: id }, 'terminal attached to its tmux session');
   }
 

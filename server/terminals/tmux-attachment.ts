@@ -5,6 +5,14 @@
 import type { Disposer } from '../core/typed-emitter';
 import type { ExecSession } from '../runtime';
 
+// tmux draws within milliseconds of attaching; past this a resize goes ahead anyway.
+const DRAW_TIMEOUT_MS = 5000;
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
 export class TmuxAttachment implements ExecSession {
   private readonly exitListeners = new Set<(code: number | null) => void>();
   private closed = false;
@@ -14,7 +22,7 @@ export class TmuxAttachment implements ExecSession {
    * Resolves at tmux's first output: the client is attached and handles resizes from then on
    * (one sent earlier could reach the wrapper before tmux started and be lost).
    */
-  readonly drawn = new Promise<void>((resolve) => (this.markDrawn = resolve));
+  private readonly drawn = new Promise<void>((resolve) => (this.markDrawn = resolve));
 
   constructor(
     private readonly exec: ExecSession,
@@ -61,6 +69,7 @@ export class TmuxAttachment implements ExecSession {
   async resize(cols: number, rows: number): Promise<void> {
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
+    await withTimeout(this.drawn, DRAW_TIMEOUT_MS);
     await this.exec.resize(cols, rows);
     await this.tmux.settleSize({ cols, rows });
   }

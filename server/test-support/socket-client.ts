@@ -67,7 +67,7 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
       outputs.set(terminalId, entry);
       return {
         text: () => entry.text,
-        until: (pattern, timeoutMs = 15_000) => waitUntil(entry, (text) => pattern.test(text), `output never matched ${pattern}`, timeoutMs),
+        until: (pattern, timeoutMs = 15_000) => waitUntil(entry, (text) => pattern.test(text) || pattern.test(plainText(text)), `output never matched ${pattern}`, timeoutMs),
         untilLength: (length, timeoutMs = 15_000) => waitUntil(entry, (text) => text.length >= length, `output never reached ${length} characters`, timeoutMs),
         setAcking: (on) => (entry.acking = on),
         flushAcks: () => entry.held.splice(0).forEach((ack) => ack()),
@@ -76,6 +76,11 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
     close: () => socket.disconnect(),
   };
 }
+
+// Terminal output is tmux's drawing of the screen (cursor moves, mode switches, ESC [ K after
+// lines); patterns may match the raw text or the text alone, without escapes and carriage returns.
+const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[=>78DEHMc])/g;
+const plainText = (text: string) => text.replace(ESCAPES, '').replace(/\r/g, '');
 
 function waitUntil(entry: { text: string; waiters: (() => void)[] }, done: (text: string) => boolean, failure: string, timeoutMs: number) {
   return new Promise<string>((resolve, reject) => {
