@@ -1,5 +1,6 @@
-// Terminals: login shells exec'd in workspaces, kept alive while browsers come and go,
-// with scrollback, batching and backpressure. Imports runtime (interface), core, contracts,
+// Terminals: login shells in tmux sessions inside workspaces, kept alive while browsers come
+// and go and across Berth restarts (adopted from the workspace), with scrollback, batching and
+// backpressure. Imports runtime (interface), core, contracts,
 // and projects/socket through their index.ts.
 export { TerminalService, MAX_TERMINALS_PER_PROJECT, type WorkspaceAccess } from './terminal-service';
 export { TerminalSession, DEFAULT_TERMINAL_LIMITS, type TerminalSink, type TerminalLimits } from './terminal-session';
