@@ -1,6 +1,6 @@
 // The one HTTP entry. Preview hosts (p-<capability>.<PREVIEW_DOMAIN>, chosen by the Host header
 // alone) go first and get none of the IDE's headers; everything else: request id, security
-// headers, access log, then routing in order — /api/health, /api/ready, /api/v1 (REST),
+// headers, access log, then routing in order — /api/health, /api/ready, /metrics, /api/v1 (REST),
 // /api/auth (next-auth), pages.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,6 +24,8 @@ export interface RequestRoutes {
   auth(req: IncomingMessage, res: ServerResponse, clientIp: string): Promise<void>;
   pages(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
   ping(): Promise<boolean>;
+  /** Prometheus' scrape endpoint; absent = /metrics is left to the pages (404). */
+  metrics?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean }) {
@@ -49,6 +51,7 @@ export function createRequestHandler(routes: RequestRoutes, options: { log: Logg
     try {
       if (path === '/api/health') sendHealth(res);
       else if (path === '/api/ready') await sendReadiness(res, routes.ping);
+      else if (path === '/metrics' && routes.metrics) await routes.metrics(req, res);
       else if (path.startsWith('/api/v1/') || path === '/api/v1') await routes.api.handle(req, res, reqLog, ip);
       else if (path.startsWith('/api/auth/')) await routes.auth(req, res, ip);
       else await routes.pages(req, res, path);

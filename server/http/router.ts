@@ -47,6 +47,8 @@ export class Router {
     private readonly authenticator: RequestAuthenticator,
     /** Origins allowed to make cookie-authenticated changes (CSRF defence). */
     private readonly allowedOrigins: readonly string[],
+    /** Told about every unhandled (500) error, e.g. to count it in berth_errors_total. */
+    private readonly onUnhandledError: () => void = () => undefined,
   ) {}
 
   /** `path` like `/api/v1/projects/:id`. */
@@ -96,6 +98,7 @@ export class Router {
         return;
       }
       log.error({ err: error }, 'unhandled error in API route');
+      this.onUnhandledError();
       sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side' } satisfies ApiErrorBody);
     }
   }

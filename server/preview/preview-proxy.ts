@@ -7,6 +7,10 @@ import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type In
 import type { Duplex } from 'node:stream';
 import { AGENT_PREVIEW_PORT_HEADER } from '../contracts';
 
+/** Counts proxied bytes (berth_preview_bytes_total); upstream = browser → workspace. */
+export type ByteCounter = (direction: 'upstream' | 'downstream', bytes: number) => void;
+const countNothing: ByteCounter = () => undefined;
+
 export interface AgentTarget {
   /** e.g. http://127.0.0.1:49153 */
   url: string;
@@ -127,7 +131,7 @@ function portClosedBody(text: string): boolean {
   }
 }
 
-export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: AgentTarget, port: number, frameAncestors: string): void {
+export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: AgentTarget, port: number, frameAncestors: string, count = countNothing): void {
   const upstream = httpRequest({ ...upstreamOptions(req.url, target), method: req.method, headers: forwardHeaders(req.headers, target, port, false) });
   upstream.on('response', (response) => {
     if (isPortClosed(response)) {
@@ -148,6 +152,8 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Age
     headers['content-security-policy'] = [...(csp === undefined ? [] : Array.isArray(csp) ? csp : [csp]), `frame-ancestors ${frameAncestors}`].join(', ');
     delete headers['x-frame-options'];
     res.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
+    // A listener beside the pipe: no extra copy, and backpressure stays the pipe's.
+    response.on('data', (chunk: Buffer) => count('downstream', chunk.length));
     response.pipe(res);
     response.on('error', () => res.destroy());
   });
@@ -158,10 +164,11 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Age
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
+  req.on('data', (chunk: Buffer) => count('upstream', chunk.length));
   req.pipe(upstream);
 }
 
-export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: AgentTarget, port: number): void {
+export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: AgentTarget, port: number, count = countNothing): void {
   socket.on('error', () => socket.destroy());
   const upstream = httpRequest({ ...upstreamOptions(req.url, target), method: req.method, headers: forwardHeaders(req.headers, target, port, true) });
   upstream.on('upgrade', (response, upSocket, upHead) => {
@@ -173,6 +180,10 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     upSocket.on('error', () => socket.destroy());
     socket.on('close', () => upSocket.destroy());
     upSocket.on('close', () => socket.destroy());
+    count('downstream', upHead.length);
+    count('upstream', head.length);
+    upSocket.on('data', (chunk: Buffer) => count('downstream', chunk.length));
+    socket.on('data', (chunk: Buffer) => count('upstream', chunk.length));
     upSocket.pipe(socket);
     socket.pipe(upSocket);
   });

@@ -12,7 +12,7 @@ import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { CapabilityStore, type Capability } from './capability-store';
 import { parsePreviewHost, previewUrl } from './preview-host';
-import { proxyHttp, proxyUpgrade, sendPage, sendPageOnSocket, type AgentTarget, type PageReply } from './preview-proxy';
+import { proxyHttp, proxyUpgrade, sendPage, sendPageOnSocket, type AgentTarget, type ByteCounter, type PageReply } from './preview-proxy';
 
 export interface PreviewProjects {
   /** Throws 404 when the project does not exist or is not the user's. */
@@ -36,6 +36,8 @@ export interface PreviewOptions {
   ideOrigin: string;
   ttlMs: number;
   now?: () => number;
+  /** Counts proxied bytes (metrics); absent = not counted. */
+  countBytes?: ByteCounter;
 }
 
 const ACTIVITY_THROTTLE_MS = 1000;
@@ -105,14 +107,14 @@ export class PreviewService {
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const found = this.route(req);
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
-    proxyHttp(req, res, found.target, found.port, this.options.ideOrigin);
+    proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
   }
 
   /** Answers an upgrade claimed by `claims`. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const found = this.route(req);
     if ('page' in found) return sendPageOnSocket(socket, found.page);
-    proxyUpgrade(req, socket, head, found.target, found.port);
+    proxyUpgrade(req, socket, head, found.target, found.port, this.options.countBytes);
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@
 import type { SnapshotStatusDto } from '../contracts';
 import { onAgentEvent, type AgentAnnouncer } from '../core/agent-events';
 import type { Logger } from '../core/logger';
+import type { BerthMetrics } from '../core/metrics';
 import type { Disposer } from '../core/typed-emitter';
 import type { PrismaClient } from '../db';
 import { AgentArchiveClient } from './agent-archive-client';
@@ -25,6 +26,7 @@ export interface SnapshotSettings {
   importMaxBytes: number;
   /** Hosts a git import may reach although they resolve to internal addresses (GIT_ALLOW_PRIVATE_HOSTS). */
   gitAllowPrivateHosts: readonly string[];
+  metrics?: BerthMetrics;
 }
 
 export interface SnapshotDeps {
@@ -40,7 +42,7 @@ export interface SnapshotDeps {
 export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) {
   const store = new SnapshotStore(deps.prisma);
   const archive = new AgentArchiveClient();
-  const service = new SnapshotService(store, deps.workspaces, archive, { maxFileBytes: settings.maxFileBytes, keep: settings.keep });
+  const service = new SnapshotService(store, deps.workspaces, archive, { maxFileBytes: settings.maxFileBytes, keep: settings.keep, metrics: settings.metrics });
   const scheduler = new SnapshotScheduler(service, (projectId) => deps.workspaces.agent(projectId) !== undefined, deps.publish, { debounceMs: settings.debounceSeconds * 1000 }, deps.log);
   const api = new ProjectSnapshots(deps.projects, deps.workspaces, service, store);
   const transfer = new ProjectTransfer(deps.projects, deps.workspaces, service, store, { maxTotalBytes: settings.importMaxBytes * 4 });

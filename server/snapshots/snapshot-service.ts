@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { AgentMethods, SkippedFile, SnapshotDiffEntry, SnapshotDto, SnapshotReason } from '../contracts';
 import { HttpError } from '../core/errors';
+import type { BerthMetrics } from '../core/metrics';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentArchiveClient } from './agent-archive-client';
 import { BlobWriter } from './blob-writer';
@@ -28,6 +29,8 @@ export interface SnapshotOptions {
   maxFileBytes: number;
   /** Unlabelled snapshots kept per project. */
   keep: number;
+  /** berth_snapshot_seconds and failed snapshots; absent = not measured. */
+  metrics?: BerthMetrics;
 }
 
 export interface TakeResult {
@@ -51,7 +54,10 @@ export class SnapshotService {
 
   /** Snapshots the running workspace. Automatic reasons make nothing when nothing changed. */
   take(projectId: string, reason: SnapshotReason, label?: string): Promise<TakeResult> {
-    return this.serial(projectId, () => this.takeNow(projectId, reason, label));
+    const take = () => this.takeNow(projectId, reason, label);
+    // Timed inside the queue: the metric is the snapshot's own duration, not the wait for its turn.
+    const metrics = this.options.metrics;
+    return this.serial(projectId, metrics ? () => metrics.time((seconds) => metrics.snapshotSeconds.observe({ reason }, seconds), 'snapshot', take) : take);
   }
 
   /** Restores the whole project, or one path, as it was in `snapshotId`, after a safety snapshot. */
