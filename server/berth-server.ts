@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
+import { BerthMetrics } from './core/metrics';
+import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
 import { openDatabase, withAdvisoryLock, type Database } from './db';
 import {
@@ -20,7 +22,7 @@ import {
   UserService,
 } from './auth';
 import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
-import { createApiRouter, createRequestHandler } from './http';
+import { createApiRouter, createMetricsEndpoint, createRequestHandler } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
@@ -118,13 +120,14 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
   });
 
+  const metrics = new BerthMetrics();
   const runtime = await createRuntime(config, log);
   // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
   const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(
     runtime,
     projects,
-    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks },
+    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks, maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER, metrics },
     log.child({ module: 'workspaces' }),
   );
   const terminals = new TerminalService(
@@ -149,6 +152,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
       ideOrigin: config.origin,
       ttlMs: config.PREVIEW_TTL_MINUTES * 60_000,
+      countBytes: (direction, bytes) => metrics.countPreviewBytes(direction, bytes),
     },
     log.child({ module: 'preview' }),
   );
@@ -163,18 +167,24 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
       log: log.child({ module: 'snapshots' }),
     },
-    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
+    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS, metrics },
   );
   Object.assign(workspaceHooks, snapshots.hooks);
+  metrics.setSources({
+    workspacesByState: () => workspaces.countByState(),
+    terminalSessions: () => workspaces.active().reduce((sum, { projectId }) => sum + terminals.list(projectId).length, 0),
+  });
+  const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin] });
+  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
   const handleRequest = createRequestHandler(
     {
       preview: previews,
       api,
       auth: (req, res, ip) => handleAuthRequest(req, res, authOptions, ip),
-      pages: createPageGate({ authenticator, projects, pages }),
+      pages: createPageGate({ authenticator, projects, pages, isAdmin: (userId) => admin.isAdmin(userId) }),
       ping: database.ping,
+      metrics: createMetricsEndpoint(metrics, config.METRICS_TOKEN),
     },
     { log, trustProxy: config.TRUST_PROXY },
   );

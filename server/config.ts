@@ -45,6 +45,12 @@ export const configSchema = z.object({
   WORKSPACE_CONTROL_SUBNETS: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'WORKSPACE_CONTROL_SUBNETS: an IPv4 CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
   /** Berth's own container (network access), joined to each control network; unset = this container's host name. */
   BERTH_CONTAINER: optionalString,
+  /** Workspaces one user may have starting or running at once; 0 = no limit. */
+  WORKSPACE_MAX_RUNNING_PER_USER: z.coerce.number().int().min(0).default(3),
+  /** Comma-separated emails of the users who may open /admin. */
+  BERTH_ADMIN_EMAILS: z.string().default('').transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+  /** Bearer token /metrics requires; unset = /metrics is open (keep it off the public network then). */
+  METRICS_TOKEN: optionalString,
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
   FILE_MAX_MB: z.coerce.number().min(1).max(10_240).default(50),
   /** Seconds from a change in a workspace to its automatic snapshot. */

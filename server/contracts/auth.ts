@@ -19,6 +19,8 @@ export interface UserDto {
   id: string;
   email: string;
   name: string;
+  /** Set on GET /api/v1/me: whether the header shows the Admin link. */
+  isAdmin?: boolean;
 }
 
 export interface TokenDto {

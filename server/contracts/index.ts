@@ -9,3 +9,4 @@ export * from './terminal';
 export * from './files';
 export * from './preview';
 export * from './snapshots';
+export * from './admin';

@@ -1,4 +1,5 @@
 // Builds the /api/v1 router from its resources.
+import type { AdminService } from '../admin';
 import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -6,6 +7,7 @@ import type { ProjectService } from '../projects';
 import type { GitImport, ProjectSnapshots, ProjectTransfer } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
+import { addAdminRoutes } from './admin.routes';
 import { addAuthRoutes } from './auth.routes';
 import { addFileRoutes } from './files.routes';
 import { addPreviewRoutes } from './previews.routes';
@@ -32,17 +34,21 @@ export interface ApiServices {
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
   allowedOrigins: readonly string[];
+  admin: AdminService;
+  /** Counts unhandled API errors (berth_errors_total{area="api"}). */
+  onUnhandledError?: () => void;
 }
 
 export function createApiRouter(services: ApiServices): Router {
-  const router = new Router(services.authenticator, services.allowedOrigins);
-  addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle });
+  const router = new Router(services.authenticator, services.allowedOrigins, services.onUnhandledError);
+  addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email) });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   addFileRoutes(router, services.files);
   addPreviewRoutes(router, services.previews);
   addSnapshotRoutes(router, services.snapshots);
+  addAdminRoutes(router, services.admin);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   return router;
 }

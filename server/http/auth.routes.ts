@@ -7,7 +7,7 @@ import { reply, type Router } from './router';
 export function addAuthRoutes(
   router: Router,
   users: UserService,
-  options: { allowSignup: boolean; signupThrottle: SignInThrottle },
+  options: { allowSignup: boolean; signupThrottle: SignInThrottle; isAdminEmail?: (email: string) => boolean },
 ): void {
   router
     .add('POST', '/api/v1/auth/signup', async (ctx) => {
@@ -23,6 +23,6 @@ export function addAuthRoutes(
     .add('GET', '/api/v1/me', async (ctx) => {
       const user = await users.findById((await ctx.user()).userId);
       if (!user) throw unauthorized();
-      return reply(200, user);
+      return reply(200, { ...user, isAdmin: options.isAdminEmail?.(user.email) ?? false });
     });
 }

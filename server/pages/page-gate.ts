@@ -1,5 +1,6 @@
 // Guards page routes before Next.js renders them: every page but sign-in/sign-up needs a
-// session, and /p/<projectId> answers a real 404 unless the caller owns the project.
+// session, /p/<projectId> answers a real 404 unless the caller owns the project, and /admin
+// a real 404 unless the caller is an admin (BERTH_ADMIN_EMAILS).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestAuthenticator } from '../auth';
@@ -16,8 +17,9 @@ const PUBLIC_PAGES = new Set(['/signin', '/signup']);
 const isAsset = (path: string) =>
   path.startsWith('/_next/') || path.startsWith('/__nextjs') || path === '/favicon.ico' || /\.(svg|png|ico|txt|webmanifest)$/.test(path);
 const WORKBENCH_PATH = /^\/p\/([^/]+)\/?$/;
+const ADMIN_PATH = /^\/admin(\/|$)/;
 
-export function createPageGate(deps: { authenticator: RequestAuthenticator; projects: ProjectService; pages?: PageRenderer }) {
+export function createPageGate(deps: { authenticator: RequestAuthenticator; projects: ProjectService; pages?: PageRenderer; isAdmin?: (userId: string) => Promise<boolean> }) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const { pages } = deps;
     if (!pages) {
@@ -33,6 +35,10 @@ export function createPageGate(deps: { authenticator: RequestAuthenticator; proj
     }
     if (!principal) return redirect(res, `/signin?callbackUrl=${encodeURIComponent(req.url ?? '/')}`);
 
+    if (ADMIN_PATH.test(path) && !(await deps.isAdmin?.(principal.userId))) {
+      res.statusCode = 404;
+      return pages.render404(req, res);
+    }
     const workbench = WORKBENCH_PATH.exec(path);
     if (workbench) {
       const owned = await deps.projects.get(principal.userId, decodeSafely(workbench[1]!)).then(

@@ -53,9 +53,9 @@ export class ProjectService {
   }
 
   /** Internal lookup by id alone (workspace lifecycle, reconciliation): never expose to callers. */
-  async lookup(id: string): Promise<{ ownerId: string; template: TemplateId } | null> {
-    const row = await this.prisma.project.findUnique({ where: { id }, select: { ownerId: true, template: true } });
-    return row ? { ownerId: row.ownerId, template: row.template as TemplateId } : null;
+  async lookup(id: string): Promise<{ ownerId: string; name: string; template: TemplateId } | null> {
+    const row = await this.prisma.project.findUnique({ where: { id }, select: { ownerId: true, name: true, template: true } });
+    return row ? { ownerId: row.ownerId, name: row.name, template: row.template as TemplateId } : null;
   }
 
   async create(ownerId: string, input: CreateProjectInput): Promise<ProjectDto> {

@@ -6,14 +6,18 @@ import path from 'node:path';
 import type { TemplateId, WorkspaceState, WorkspaceStatusDto } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { BerthMetrics } from '../core/metrics';
 import { TypedEmitter, type Disposer } from '../core/typed-emitter';
-import { EngineUnavailableError, type AgentEndpoint, type RuntimeDriver, type RuntimeEvent } from '../runtime';
+import type { AgentEndpoint, RuntimeDriver, RuntimeEvent } from '../runtime';
 import { AgentConnection } from './agent-connection';
-import { idleInfo, isIdle } from './idle-policy';
+import { isIdle } from './idle-policy';
+import { quotaRefusal } from './running-quota';
+import { countByState, toStatusDto, type Entry } from './workspace-entry';
+import { describeError, statusError } from './workspace-errors';
 
 export interface ProjectDirectory {
   /** The project's template, or null when the project does not exist (any owner). */
-  lookup(projectId: string): Promise<{ template: TemplateId } | null>;
+  lookup(projectId: string): Promise<{ template: TemplateId; ownerId: string; name: string } | null>;
 }
 
 /** Where snapshots plug into the lifecycle (set by the composition root). */
@@ -29,20 +33,9 @@ export interface WorkspaceServiceOptions {
   idleMinutes: number;
   now?: () => number;
   hooks?: WorkspaceHooks;
-}
-
-interface Entry {
-  state: WorkspaceState;
-  error?: { code: string; message: string };
-  lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
-  startedAt?: Date;
-  restoredFrom?: { snapshotId: string; createdAt: string };
-  agent?: AgentConnection;
-  endpoint?: AgentEndpoint;
-  starting?: Promise<WorkspaceStatusDto>;
-  stopping?: Promise<WorkspaceStatusDto>;
-  clients: Map<string, number>;
-  lastActivityAt: number;
+  /** WORKSPACE_MAX_RUNNING_PER_USER; 0 or absent = no limit. */
+  maxRunningPerUser?: number;
+  metrics?: BerthMetrics;
 }
 
 export class WorkspaceService {
@@ -68,16 +61,7 @@ export class WorkspaceService {
 
   status(projectId: string): WorkspaceStatusDto {
     const entry = this.entries.get(projectId);
-    if (!entry) return { projectId, state: 'stopped' };
-    return {
-      projectId,
-      state: entry.state,
-      error: entry.error,
-      lastExit: entry.lastExit,
-      startedAt: entry.startedAt?.toISOString(),
-      idle: entry.state === 'running' ? idleInfo(entry, this.options.idleMinutes, this.now()) : undefined,
-      ...(entry.restoredFrom && entry.state === 'running' ? { restoredFrom: entry.restoredFrom } : {}),
-    };
+    return entry ? toStatusDto(projectId, entry, this.options.idleMinutes, this.now()) : { projectId, state: 'stopped' };
   }
 
   /** The agent's HTTP endpoint (file content streams over HTTP, not the RPC socket). */
@@ -92,7 +76,8 @@ export class WorkspaceService {
     return entry?.state === 'running' && entry.agent?.isOpen ? entry.agent : undefined;
   }
 
-  start(projectId: string): Promise<WorkspaceStatusDto> {
+  /** `quota: false` for workspaces that already run (adoption, agent reconnects): never refused. */
+  start(projectId: string, { quota = true }: { quota?: boolean } = {}): Promise<WorkspaceStatusDto> {
     if (this.disposed) return Promise.resolve(this.status(projectId));
     const entry = this.entry(projectId);
     if (entry.starting) return entry.starting;
@@ -100,9 +85,14 @@ export class WorkspaceService {
     entry.starting = (async () => {
       if (entry.stopping) await entry.stopping;
       this.update(projectId, { state: 'starting', error: undefined });
+      const began = performance.now();
       try {
         const project = await this.projects.lookup(projectId);
         if (!project) throw new HttpError(404, 'not_found', 'Project not found');
+        // Claimed synchronously with the check: see running-quota.ts.
+        Object.assign(entry, { ownerId: project.ownerId, projectName: project.name });
+        const refusal = quota ? quotaRefusal(this.entries, projectId, project.ownerId, this.options.maxRunningPerUser ?? 0) : undefined;
+        if (refusal) throw refusal;
         const seed = await this.options.hooks?.seedFor?.(projectId);
         const workspace = await this.driver.ensureRunning({
           projectId,
@@ -119,11 +109,15 @@ export class WorkspaceService {
         this.watchAgent(projectId, entry.agent);
         entry.lastActivityAt = this.now();
         this.update(projectId, { state: 'running', startedAt: workspace.startedAt ?? new Date(), lastExit: undefined });
+        this.options.metrics?.workspaceStartSeconds.observe((performance.now() - began) / 1000);
       } catch (error) {
-        // A project deleted while its workspace was starting is not worth a warning.
-        const gone = error instanceof HttpError && error.status === 404;
-        if (gone) this.log.info({ projectId }, 'workspace start cancelled: project deleted');
-        else this.log.warn({ projectId, err: error }, 'workspace failed to start');
+        // A project deleted while its workspace was starting is not worth a warning, nor is a refusal over quota.
+        const refused = error instanceof HttpError && (error.status === 404 || error.status === 429);
+        if (refused) this.log.info({ projectId, reason: (error as HttpError).code }, 'workspace start refused');
+        else {
+          this.log.warn({ projectId, err: error }, 'workspace failed to start');
+          this.options.metrics?.errors.inc({ area: 'workspace_start' });
+        }
         this.update(projectId, { state: 'error', error: describeError(error) });
       } finally {
         entry.starting = undefined;
@@ -164,6 +158,18 @@ export class WorkspaceService {
       return this.status(projectId);
     })();
     return entry.stopping;
+  }
+
+  /**
+   * An admin's "Remove": stop (taking the before-stop snapshot), then delete the container and
+   * its volume. The project and its snapshots stay; the next start restores the latest snapshot.
+   */
+  async discard(projectId: string): Promise<WorkspaceStatusDto> {
+    const stopped = await this.stop(projectId);
+    if (stopped.state === 'error') return stopped;
+    await this.driver.remove(projectId);
+    this.update(projectId, { state: 'stopped', restoredFrom: undefined, lastExit: undefined });
+    return this.status(projectId);
   }
 
   /** The project is gone: remove its workspace and volume. */
@@ -217,7 +223,7 @@ export class WorkspaceService {
         await this.driver.remove(workspace.projectId);
         removed.push(workspace.projectId);
       } else if (workspace.state === 'running') {
-        await this.start(workspace.projectId);
+        await this.start(workspace.projectId, { quota: false });
         adopted.push(workspace.projectId);
       }
     }
@@ -227,6 +233,16 @@ export class WorkspaceService {
 
   runningCount(): number {
     return [...this.entries.values()].filter((entry) => entry.state === 'running').length;
+  }
+
+  /** Every workspace this server knows that is not stopped (admin page), with its owner once known. */
+  active(): (WorkspaceStatusDto & { ownerId?: string })[] {
+    return [...this.entries].filter(([, entry]) => entry.state !== 'stopped').map(([projectId, entry]) => ({ ...this.status(projectId), ownerId: entry.ownerId }));
+  }
+
+  /** Counts per state for berth_workspaces; every state present. */
+  countByState(): Record<WorkspaceState, number> {
+    return countByState(this.entries.values());
   }
 
   dispose(): void {
@@ -273,23 +289,9 @@ export class WorkspaceService {
       setTimeout(() => {
         if (entry.state === 'running' && entry.agent === connection) {
           entry.agent = undefined;
-          void this.start(projectId);
+          void this.start(projectId, { quota: false });
         }
       }, 250).unref();
     });
   }
-}
-
-/** The HttpError a workspace in the error state answers with: 503 when the engine is down. */
-export function statusError(status: WorkspaceStatusDto): HttpError | undefined {
-  if (status.state !== 'error') return undefined;
-  if (status.error?.code === 'engine_unavailable') return new HttpError(503, 'engine_unavailable', 'Docker engine unreachable');
-  return new HttpError(500, status.error?.code ?? 'start_failed', status.error?.message ?? 'The workspace failed to start');
-}
-
-function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof EngineUnavailableError) return { code: error.code, message: 'Docker engine unreachable' };
-  if (error instanceof HttpError) return { code: error.code, message: error.message };
-  const code = (error as { code?: unknown }).code;
-  return { code: typeof code === 'string' ? code : 'start_failed', message: error instanceof Error ? error.message : String(error) };
 }

@@ -20,8 +20,9 @@ export function registerWorkspaceSocketHandlers(socket: BerthSocket, projects: P
         openClients.set(projectId, workspaces.addClient(projectId, socket.id));
       }
       const status = workspaces.status(projectId);
-      // Opening a stopped workspace starts it; an error stays until the user retries.
-      if (status.state === 'stopped') void workspaces.start(projectId);
+      // Opening a stopped workspace starts it; an error stays until the user retries, except a
+      // refusal over quota: by now another workspace may have stopped.
+      if (status.state === 'stopped' || status.error?.code === 'quota_exceeded') void workspaces.start(projectId);
       return workspaces.status(projectId);
     }),
   );

@@ -1,0 +1,25 @@
+// REST contract of the admin API (/api/v1/admin/*), open only to BERTH_ADMIN_EMAILS.
+import { z } from 'zod';
+import type { WorkspaceState } from './workspace';
+
+export const adminProjectParamsSchema = z.object({ projectId: z.string().min(1).max(64) });
+
+export interface AdminUserDto {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+  projectCount: number;
+  runningWorkspaces: number;
+  isAdmin: boolean;
+}
+
+export interface AdminWorkspaceDto {
+  projectId: string;
+  projectName: string;
+  ownerEmail: string;
+  state: WorkspaceState;
+  startedAt: string | null;
+  /** Null when the runtime could not tell (e.g. the container just stopped). */
+  stats: { cpuPercent: number; memoryBytes: number; memoryLimitBytes: number } | null;
+}
