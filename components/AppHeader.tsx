@@ -18,6 +18,11 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         Berth
       </Link>
       <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
+      {user?.isAdmin ? (
+        <Link href="/admin" className="text-sm text-muted hover:text-gray-100" data-testid="admin-link">
+          Admin
+        </Link>
+      ) : null}
       <Link href="/settings/tokens" className="text-sm text-muted hover:text-gray-100">
         Access tokens
       </Link>

@@ -63,6 +63,8 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WORKSPACE_IMAGE: workspaceImage,
     WORKSPACE_SCOPE: scope,
+    // e2e/admin.spec.ts signs up with this email to reach /admin.
+    BERTH_ADMIN_EMAILS: process.env.BERTH_ADMIN_EMAILS ?? 'e2e-admin@example.test',
   },
 });
 
