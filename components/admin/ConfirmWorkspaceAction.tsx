@@ -52,9 +52,11 @@ export function ConfirmWorkspaceAction({ action, onClose, onDone }: { action: Wo
   };
   return (
     <Dialog open={action !== null} onClose={close} title={text.title} testId={`admin-${action?.kind ?? 'stop'}-dialog`}>
-      <p className="text-sm text-gray-300">
-        <strong className="text-gray-100">{action?.workspace.projectName}</strong> of {action?.workspace.ownerEmail}. {text.body}
+      <p className="text-sm">
+        <strong className="text-gray-100">{action?.workspace.projectName}</strong>
+        <span className="block break-all text-muted">{action?.workspace.ownerEmail}</span>
       </p>
+      <p className="text-sm text-gray-300">{text.body}</p>
       {error ? <p className="text-sm text-danger">{error}</p> : null}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={close} autoFocus>

@@ -26,6 +26,7 @@ function describe(status: WorkspaceStatusDto | null, now: number): string {
     case 'stopping':
       return 'Stopping workspace…';
     case 'error':
+      if (status.error?.code === 'quota_exceeded') return status.error.message; // already says what to do
       return status.error?.code === 'engine_unavailable' ? 'Docker engine unreachable' : `Workspace error: ${status.error?.message ?? 'unknown'}`;
     case 'stopped':
       if (status.lastExit) {
