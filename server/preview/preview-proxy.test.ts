@@ -27,6 +27,7 @@ const activity: string[] = [];
 const seenByAgent: http.IncomingHttpHeaders[] = [];
 const statusEvents = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>();
 let previews: PreviewService;
+const counted = { upstream: 0, downstream: 0 };
 
 const listen = (server: http.Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
     recordActivity: (projectId: string) => activity.push(projectId),
     events: statusEvents,
   };
-  previews = new PreviewService(projects, workspaces, { domain: DOMAIN, scheme: 'http', ideOrigin: IDE, ttlMs: 60_000 }, createLogger('silent'));
+  previews = new PreviewService(projects, workspaces, { domain: DOMAIN, scheme: 'http', ideOrigin: IDE, ttlMs: 60_000, countBytes: (direction, bytes) => (counted[direction] += bytes) }, createLogger('silent'));
 
   const handle = createRequestHandler(
     {
@@ -124,6 +125,7 @@ describe('preview routing and proxy', () => {
   it("forwards to the agent with its secret and port; Berth's cookies and the client's Authorization never pass", async () => {
     const preview = await previewFor(5173);
     activity.length = 0;
+    const downstreamBefore = counted.downstream;
     const res = await rawGet(baseUrl, '/path?q=1', {
       Host: hostOf(preview.url),
       Cookie: 'next-auth.session-token=abc; theme=dark; __Secure-next-auth.session-token=x; __Host-next-auth.csrf-token=y; next-auth.csrf-token=z; other=1',
@@ -132,6 +134,7 @@ describe('preview routing and proxy', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toBe('hi /path?q=1');
+    expect(counted.downstream - downstreamBefore).toBe('hi /path?q=1'.length);
     expect(res.headers['x-seen-cookie']).toBe('theme=dark; other=1');
     expect(res.headers['x-seen-forwarded-host']).toBe('');
     expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
@@ -177,10 +180,14 @@ describe('preview routing and proxy', () => {
 
   it('passes WebSocket upgrades (HMR) through', async () => {
     const preview = await previewFor(5173);
+    const before = { ...counted };
     const upgraded = await rawUpgrade(baseUrl, '/_hmr', { Host: hostOf(preview.url), Cookie: 'next-auth.session-token=abc' });
     if (!('socket' in upgraded)) throw new Error(`not upgraded: ${upgraded.status}`);
     expect(await echo(upgraded.socket, 'hello hmr', upgraded.head)).toContain('hello hmr');
     upgraded.socket.destroy();
+    // berth_preview_bytes_total counts both ways of a WebSocket too.
+    expect(counted.upstream - before.upstream).toBeGreaterThanOrEqual('hello hmr'.length);
+    expect(counted.downstream - before.downstream).toBeGreaterThanOrEqual('hello hmr'.length);
     expect(seenByAgent.at(-1)!.cookie).toBeUndefined();
     expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
     // Berth's own host still reaches Berth's upgrade handling.
