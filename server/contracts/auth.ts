@@ -19,7 +19,7 @@ export interface UserDto {
   id: string;
   email: string;
   name: string;
-  /** Set on GET /api/v1/me: whether the header shows the Admin link. */
+  /** true on GET /api/v1/me for admins only (the header then shows the Admin link). */
   isAdmin?: boolean;
 }
 

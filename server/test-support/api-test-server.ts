@@ -40,7 +40,9 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   let config: Config | undefined;
   let server: BerthServer | undefined;
   for (let attempt = 0; !server; attempt++) {
-    config = loadConfig({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...inherited, ...env });
+    // No running-workspace quota unless a test asks: suites open many workspaces per user.
+    const defaults = { WORKSPACE_MAX_RUNNING_PER_USER: '0' };
+    config = loadConfig({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...defaults, ...inherited, ...env });
     try {
       server = await startBerthServer({ config, log });
     } catch (error) {
