@@ -235,9 +235,9 @@ export class WorkspaceService {
     return [...this.entries.values()].filter((entry) => entry.state === 'running').length;
   }
 
-  /** Every workspace this server knows that is not stopped (admin page), with its owner once known. */
-  active(): (WorkspaceStatusDto & { ownerId?: string })[] {
-    return [...this.entries].filter(([, entry]) => entry.state !== 'stopped').map(([projectId, entry]) => ({ ...this.status(projectId), ownerId: entry.ownerId }));
+  /** Every workspace this server knows that is not stopped (admin page, terminal gauge). */
+  active(): WorkspaceStatusDto[] {
+    return [...this.entries].filter(([, entry]) => entry.state !== 'stopped').map(([projectId]) => this.status(projectId));
   }
 
   /** Counts per state for berth_workspaces; every state present. */
