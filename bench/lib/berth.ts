@@ -38,6 +38,8 @@ export function benchServerEnv(port: number, dir: string, databaseUrl: string, e
     BERTH_URL: base,
     DATA_DIR: dir,
     DATABASE_URL: databaseUrl,
+    // Benches keep many workspaces of one user running: measure speed, not the quota.
+    WORKSPACE_MAX_RUNNING_PER_USER: '0',
     ...extra,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
