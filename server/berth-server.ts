@@ -172,7 +172,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   Object.assign(workspaceHooks, snapshots.hooks);
   metrics.setSources({
     workspacesByState: () => workspaces.countByState(),
-    terminalSessions: () => workspaces.active().reduce((sum, { projectId }) => sum + terminals.list(projectId).length, 0),
+    terminalSessions: async () => (await Promise.all(workspaces.active().map(({ projectId }) => terminals.list(projectId)))).reduce((sum, list) => sum + list.length, 0),
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 

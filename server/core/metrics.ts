@@ -9,7 +9,7 @@ export type PreviewDirection = 'upstream' | 'downstream';
 export interface MetricSources {
   /** Workspaces per lifecycle state, every state present (zero included). */
   workspacesByState(): Record<string, number>;
-  terminalSessions(): number;
+  terminalSessions(): number | Promise<number>;
 }
 
 export class BerthMetrics {
@@ -66,8 +66,8 @@ export class BerthMetrics {
       name: 'berth_terminal_sessions',
       help: 'Live terminal sessions (kept while the browser is away)',
       registers: [this.registry],
-      collect() {
-        this.set(metrics.sources?.terminalSessions() ?? 0);
+      async collect() {
+        this.set((await metrics.sources?.terminalSessions()) ?? 0);
       },
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
