@@ -129,6 +129,8 @@ export class WorkspaceService {
 
   /** Starts the workspace if needed and resolves once it runs; otherwise throws the HttpError to answer with. */
   async ensureRunning(projectId: string): Promise<WorkspaceStatusDto> {
+    // A call that merely needs the workspace (a file read in flight) must not undo a stop.
+    if (this.entries.get(projectId)?.stopping) throw new HttpError(409, 'workspace_stopping', 'The workspace is stopping; start it again to continue');
     const status = await this.start(projectId);
     const failure = statusError(status);
     if (failure) throw failure;

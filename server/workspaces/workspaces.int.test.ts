@@ -48,6 +48,22 @@ describe('workspace lifecycle', () => {
     await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
   });
 
+  it('a file call during a stop does not start the workspace again', async () => {
+    const project = await newProject();
+    const auth = { cookie: alice.cookie };
+    await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth);
+    const stopping = call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/stop`, auth);
+    // Sent while the stop (and its snapshot) is under way.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const listing = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/files?path=`, auth);
+    expect(((await (await stopping).json()) as WorkspaceStatusDto).state).toBe('stopped');
+    expect([200, 409]).toContain(listing.status);
+    if (listing.status === 409) expect(((await listing.json()) as { error: string }).error).toBe('workspace_stopping');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(((await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)).json()) as WorkspaceStatusDto).state).toBe('stopped');
+    await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
+  });
+
   it('seeds a new project from its template', async () => {
     const project = await newProject('express-api');
     const client = await connectAs(t, alice);

@@ -1,10 +1,10 @@
 'use client';
 // Monaco for one tab: the model is the store's (file:///workspace/<path>), so switching tabs
 // keeps undo history and view state, and the TypeScript worker sees every open file.
-import Editor, { DiffEditor, type Monaco } from '@monaco-editor/react';
-import { useEffect, useId, useRef } from 'react';
+import Editor, { DiffEditor } from '@monaco-editor/react';
 import { configureMonaco, MONACO_THEMES } from './monaco-setup';
 import type { EditorTheme } from './editor-types';
+import { useDiffModels } from './use-diff-models';
 
 const OPTIONS = {
   automaticLayout: true,
@@ -36,21 +36,7 @@ export function CodeEditor({ uri, theme, readOnly }: { uri: string; theme: Edito
 }
 
 export function ConflictDiff({ disk, mine, language, theme }: { disk: string; mine: string; language: string; theme: EditorTheme }) {
-  // Own the diff's two models: the wrapper would dispose them before the widget lets go.
-  const key = useId().replace(/[^a-z0-9]/gi, '');
-  const paths = { original: `inmemory://berth-compare/${key}/disk`, modified: `inmemory://berth-compare/${key}/mine` };
-  const monacoRef = useRef<Monaco | null>(null);
-  useEffect(
-    () => () => {
-      const monaco = monacoRef.current;
-      if (!monaco) return;
-      setTimeout(() => {
-        for (const path of [paths.original, paths.modified]) monaco.editor.getModel(monaco.Uri.parse(path))?.dispose();
-      }, 100);
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- paths derive from the stable key
-    [key],
-  );
+  const { paths, onMount } = useDiffModels('berth-compare', { original: 'disk', modified: 'mine' });
   return (
     <div className="flex h-full flex-col" data-testid="conflict-diff">
       <div className="flex shrink-0 text-[11px] uppercase tracking-wide text-muted">
@@ -68,9 +54,7 @@ export function ConflictDiff({ disk, mine, language, theme }: { disk: string; mi
           keepCurrentOriginalModel
           keepCurrentModifiedModel
           beforeMount={configureMonaco}
-          onMount={(_editor, monaco) => {
-            monacoRef.current = monaco;
-          }}
+          onMount={onMount}
           loading={<Loading />}
           options={{ ...OPTIONS, readOnly: true, originalEditable: false, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false }}
         />
