@@ -42,7 +42,12 @@ export interface BerthServer {
   locks: LockService;
   runtime: RuntimeDriver;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Closes Berth; workspace containers keep running (the next start adopts them). With
+   * `graceful` (SIGTERM): snapshot every running workspace first, then let requests in flight
+   * finish (bounded) before connections are cut.
+   */
+  close(options?: { graceful?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -55,6 +60,9 @@ export interface StartOptions {
 const SIGNUPS_PER_IP_WINDOW = 30;
 
 /** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
+/** How long a graceful shutdown waits for requests in flight. */
+const DRAIN_MS = 5_000;
+
 function builtWorkspaceImage(appDir: string): string {
   try {
     return readFileSync(path.join(appDir, '.data', 'workspace-image'), 'utf8').trim() || 'berth-workspace:latest';
@@ -257,11 +265,22 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   log.info({ port, host: config.HOST, url: config.BERTH_URL }, 'Berth is listening');
 
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = ({ graceful = false }: { graceful?: boolean } = {}) =>
     (closing ??= (async () => {
+      if (graceful) {
+        const running = workspaces.active().filter((status) => status.state === 'running');
+        // Each is bounded (the scheduler's stop timeout) and never throws.
+        await Promise.all(running.map((status) => snapshots.scheduler.beforeStop(status.projectId)));
+        if (running.length) log.info({ workspaces: running.length }, 'snapshotted running workspaces before shutting down');
+      }
+      // No new connections; idle keep-alive ones go now, busy ones when their request ends.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (graceful) httpServer.closeIdleConnections();
+      // Browsers' sockets are cut: they reconnect to the next process by themselves.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (graceful) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
       httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await drained;
       // Workspace containers keep running: the next start adopts them.
       await closeServices();
     })());

@@ -28,10 +28,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ reason }, 'shutting down');
-    const force = setTimeout(() => process.exit(code || 1), 10_000);
+    // Snapshots (≤ 20 s each, in parallel) and the drain (≤ 5 s) fit in this.
+    const force = setTimeout(() => process.exit(code || 1), 30_000);
     force.unref();
     try {
-      await server.close();
+      await server.close({ graceful: reason === 'SIGTERM' || reason === 'SIGINT' });
       await pages.close();
     } catch (error) {
       log.error({ err: error }, 'error while shutting down');
