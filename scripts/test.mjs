@@ -39,7 +39,7 @@ async function step(name, fn, tally) {
 }
 
 const tally = { passed: 0, failed: 0, skipped: 0, errors: [] };
-const only = process.argv[2]; // optional: "unit" or "e2e"
+const only = process.argv[2]; // optional: "unit", "e2e" or "image"
 
 await ensureDependencies();
 await ensureChromium();
@@ -65,12 +65,22 @@ if (!only || only === 'unit') {
 
 if (!only || only === 'e2e') {
   await step('end-to-end tests (Playwright + Chromium)', () => run(bin('playwright'), ['test']), tally);
-  const e2e = readJson(path.join(results, 'e2e-report.json'));
-  if (e2e?.stats) {
-    tally.passed += e2e.stats.expected + e2e.stats.flaky;
-    tally.failed += e2e.stats.unexpected;
-    tally.skipped += e2e.stats.skipped;
-  } else tally.errors.push('Playwright wrote no report');
+  countPlaywright(path.join(results, 'e2e-report.json'));
+}
+
+if (!only || only === 'image') {
+  // Berth's own image, built and run as a container (issue 7): slower, so last.
+  await step('image tests (berth:latest in a container + Chromium)', () => run(bin('playwright'), ['test', '-c', 'playwright.image.config.ts']), tally);
+  countPlaywright(path.join(results, 'e2e-image-report.json'));
+}
+
+function countPlaywright(report) {
+  const json = readJson(report);
+  if (json?.stats) {
+    tally.passed += json.stats.expected + json.stats.flaky;
+    tally.failed += json.stats.unexpected;
+    tally.skipped += json.stats.skipped;
+  } else tally.errors.push(`Playwright wrote no report (${path.basename(report)})`);
 }
 
 for (const error of tally.errors) console.error(`\x1b[31m✗ ${error}\x1b[0m`);
