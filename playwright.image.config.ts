@@ -14,6 +14,8 @@ export default defineConfig({
   testDir: 'e2e-image',
   testMatch: '**/*.spec.ts',
   testIgnore: [],
+  // Removes the Berth container and its workspaces even when the server script gets no signal.
+  globalTeardown: './scripts/image-e2e-cleanup.mjs',
   workers: 1,
   timeout: 120_000,
   outputDir: 'test-results/e2e-image',

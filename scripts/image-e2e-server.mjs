@@ -2,35 +2,28 @@
 // berth:latest (built or brought up to date by `npm run image`'s code), run as users run it —
 // a container with the host's Docker socket and a data volume — on IMAGE_E2E_PORT (3710).
 // Its container's name goes to .data/image-e2e.json so tests can restart it. On SIGTERM the
-// container, its volume and its workspaces (their own WORKSPACE_SCOPE) are removed.
+// container, its volume and its workspaces (their own WORKSPACE_SCOPE) are removed — and by
+// the config's global teardown too, which does not depend on the signal reaching this process.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildBerthImage } from './berth-image.mjs';
-import { root, say } from './lib.mjs';
+import { imageE2eStateFile, removeImageE2e } from './image-e2e-cleanup.mjs';
+import { say } from './lib.mjs';
 
 const port = Number(process.env.IMAGE_E2E_PORT ?? 3710);
 const id = randomBytes(4).toString('hex');
 const name = `berth-image-e2e-${id}`;
 const scope = `image-e2e-${id}`;
-const stateFile = path.join(root, '.data', 'image-e2e.json');
+const stateFile = imageE2eStateFile;
 const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
 
 let started = false;
 function cleanUp() {
   if (!started) return;
   started = false;
-  docker('rm', '-f', name);
-  docker('volume', 'rm', '-f', `${name}-data`);
-  const filter = `label=berth.scope=${scope}`;
-  const containers = docker('ps', '-aq', '--filter', filter).stdout.split('\n').filter(Boolean);
-  if (containers.length) docker('rm', '-f', ...containers);
-  const volumes = docker('volume', 'ls', '-q', '--filter', filter).stdout.split('\n').filter(Boolean);
-  if (volumes.length) docker('volume', 'rm', '-f', ...volumes);
-  const networks = docker('network', 'ls', '-q', '--filter', filter).stdout.split('\n').filter(Boolean);
-  if (networks.length) docker('network', 'rm', ...networks);
-  rmSync(stateFile, { force: true });
+  removeImageE2e({ container: name, scope });
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
@@ -55,7 +48,7 @@ if (run.status !== 0) {
 }
 started = true;
 mkdirSync(path.dirname(stateFile), { recursive: true });
-writeFileSync(stateFile, JSON.stringify({ container: name, url, image: built.tag, imageBytes: built.bytes }));
+writeFileSync(stateFile, JSON.stringify({ container: name, scope, url, image: built.tag, imageBytes: built.bytes }));
 say(`${built.tag} running as ${name} on ${url} (WORKSPACE_SCOPE=${scope})`);
 // Keep running (and forward the container's log) until Playwright stops us.
 spawn('docker', ['logs', '-f', name], { stdio: 'inherit' });
