@@ -32,6 +32,11 @@ test('terminals: run node, open a second one, reload and find the scrollback, np
   await expect(workbench.terminalTabs).toHaveCount(2);
   await workbench.terminalTabs.first().click();
   await expect(workbench.activeTerminalScreen).toContainText('marker-42');
+  // Replaying the history must not answer the terminal queries in it again: such an answer
+  // would land on the shell's command line ahead of what is typed next.
+  await workbench.typeInTerminal('echo after-reload-$((1+1))\n');
+  await expect(workbench.activeTerminalScreen).toContainText('after-reload-2');
+  await expect(workbench.activeTerminalScreen).not.toContainText('command not found');
 
   // npm install of a small package from the registry, inside the workspace.
   await workbench.typeInTerminal('npm install is-number@7 --no-audit && node -e "console.log(require(\'is-number\')(5) ? \'installed-ok\' : \'bad\')"\n');

@@ -1,7 +1,10 @@
 // The exec of `tmux attach` as the terminal's ExecSession. When the attach client ends, its
 // own exit code says nothing about the shell: ask tmux what happened (session still there, or
 // the shell's recorded exit code) and report that instead. A resize is answered once tmux
-// has applied it (see waitForSizeCommand).
+// has applied it (see waitForSizeCommand). Input typed before tmux has drawn is held and
+// sent once it has: until then the tty is still in cooked mode (its line discipline would
+// echo the keys and tmux's switch to raw mode can drop them) — the keys a person types into
+// a terminal the moment it is back after a Berth restart.
 import type { Disposer } from '../core/typed-emitter';
 import type { ExecSession } from '../runtime';
 
@@ -23,6 +26,8 @@ export class TmuxAttachment implements ExecSession {
    * (one sent earlier could reach the wrapper before tmux started and be lost).
    */
   private readonly drawn = new Promise<void>((resolve) => (this.markDrawn = resolve));
+  /** Input held until tmux has drawn; null once it has. */
+  private heldInput: (string | Buffer)[] | null = [];
 
   constructor(
     private readonly exec: ExecSession,
@@ -33,6 +38,11 @@ export class TmuxAttachment implements ExecSession {
     },
   ) {
     this.size = tmux.size;
+    void this.drawn.then(() => {
+      const held = this.heldInput ?? [];
+      this.heldInput = null;
+      for (const data of held) this.exec.write(data);
+    });
     exec.onExit(() => {
       this.markDrawn();
       // Asked only when someone still listens: a detach Berth asked for needs no answer.
@@ -51,7 +61,8 @@ export class TmuxAttachment implements ExecSession {
   }
 
   write(data: string | Buffer): void {
-    this.exec.write(data);
+    if (this.heldInput) this.heldInput.push(data);
+    else this.exec.write(data);
   }
 
   onData(listener: (chunk: Buffer) => void): Disposer {

@@ -8,6 +8,7 @@ import type { Terminal } from '@xterm/xterm';
 import type { SearchAddon } from '@xterm/addon-search';
 import type { TerminalDto } from '@/server/contracts';
 import { call, type WorkbenchSocket } from '../workbench-socket';
+import { HeldInput } from './held-input';
 import type { OutputRouter } from './output-router';
 
 export interface TerminalViewProps {
@@ -31,6 +32,9 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const fit = useRef<(() => void) | null>(null);
+  // True while the scrollback is being replayed: see the attach effect.
+  const replaying = useRef(false);
+  const heldInput = useRef(new HeldInput());
   const [ready, setReady] = useState(false);
   const [attachError, setAttachError] = useState<string | null>(null);
   const terminalId = terminal.id;
@@ -59,7 +63,10 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
         if (!host.current || host.current.offsetParent === null) return; // hidden: cannot measure
         fitAddon.fit();
       };
-      const input = xterm.onData((data) => void call(socket, 'terminal:input', { terminalId, data }).catch(() => undefined));
+      const input = xterm.onData((data) => {
+        if (replaying.current && isTerminalReport(data)) return;
+        heldInput.current.input(data, (held) => sendInput(socket, terminalId, held), socket.connected);
+      });
       const resize = xterm.onResize(({ cols, rows }) => void call(socket, 'terminal:resize', { terminalId, cols, rows }).catch(() => undefined));
       const observer = new ResizeObserver(() => fit.current?.());
       observer.observe(host.current);
@@ -84,13 +91,19 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
     let active = true;
     const unroute = output.register(terminalId, (data, ack) => xterm.write(data, ack));
     fit.current?.();
+    heldInput.current.hold();
     call(socket, 'terminal:attach', { terminalId }).then(
       (attached) => {
         if (!active) return;
         setAttachError(null);
         xterm.reset();
-        xterm.write(attached.scrollback);
+        // The history holds the queries programs sent the terminal (tmux asks for its device
+        // attributes on attach). xterm.js answers them again as it replays; those answers are
+        // stale, and one reaching the shell would be typed as text (`0;276;0c`).
+        replaying.current = true;
+        xterm.write(attached.scrollback, () => (replaying.current = false));
         void call(socket, 'terminal:resize', { terminalId, cols: xterm.cols, rows: xterm.rows }).catch(() => undefined);
+        heldInput.current.release((held) => sendInput(socket, terminalId, held));
       },
       (error: Error) => active && setAttachError(error.message),
     );
@@ -133,3 +146,8 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
     </div>
   );
 }
+
+const sendInput = (socket: WorkbenchSocket, terminalId: string, data: string) => void call(socket, 'terminal:input', { terminalId, data }).catch(() => undefined);
+
+/** What xterm.js sends on its own (device attributes, cursor position, colours) starts with ESC. */
+const isTerminalReport = (data: string) => data.startsWith('\x1b');
