@@ -20,7 +20,9 @@ export class SocketCallError extends Error {
 
 export function createWorkbenchSocket(): WorkbenchSocket {
   // WebSocket only: browsers always send Origin on it, which the server checks exactly.
-  return io({ transports: ['websocket'], withCredentials: true });
+  // Reconnect attempts at most a second apart (the default backs off to 5 s): a restarted Berth
+  // is back within seconds and the IDE should be too; jitter spreads the clients' attempts.
+  return io({ transports: ['websocket'], withCredentials: true, reconnectionDelay: 250, reconnectionDelayMax: 1000 });
 }
 
 /** Emits an event and resolves with its ack's data, or rejects with its error. */

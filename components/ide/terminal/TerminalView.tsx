@@ -65,12 +65,15 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
       };
       const input = xterm.onData((data) => {
         if (replaying.current && isTerminalReport(data)) return;
-        heldInput.current.input(data, (held) => sendInput(socket, terminalId, held), socket.connected);
+        heldInput.current.input(data, (held) => sendInput(socket, terminalId, held));
       });
+      // From the moment the connection drops: the attach after the reconnect releases the keys.
+      const hold = () => heldInput.current.hold();
+      socket.on('disconnect', hold);
       const resize = xterm.onResize(({ cols, rows }) => void call(socket, 'terminal:resize', { terminalId, cols, rows }).catch(() => undefined));
       const observer = new ResizeObserver(() => fit.current?.());
       observer.observe(host.current);
-      cleanups.push(() => input.dispose(), () => resize.dispose(), () => observer.disconnect());
+      cleanups.push(() => input.dispose(), () => resize.dispose(), () => observer.disconnect(), () => void socket.off('disconnect', hold));
       onSearchReady(search);
       setReady(true);
     })();

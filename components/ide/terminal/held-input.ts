@@ -22,12 +22,11 @@ export class HeldInput {
   }
 
   /** Sends now, or holds while held; false when the input had to be dropped. */
-  input(data: string, send: (data: string) => void, live: boolean): boolean {
-    if (live && !this.held) {
+  input(data: string, send: (data: string) => void): boolean {
+    if (!this.held) {
       send(data);
       return true;
     }
-    this.hold();
     if (this.heldChars + data.length > MAX_HELD_CHARS) return false;
     this.held!.push(data);
     this.heldChars += data.length;
