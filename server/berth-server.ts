@@ -22,7 +22,7 @@ import {
   UserService,
 } from './auth';
 import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
-import { createApiRouter, createMetricsEndpoint, createRequestHandler } from './http';
+import { createApiRouter, createMetricsEndpoint, createRequestHandler, trackOpenConnections } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
@@ -59,10 +59,10 @@ export interface StartOptions {
 
 const SIGNUPS_PER_IP_WINDOW = 30;
 
-/** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
 /** How long a graceful shutdown waits for requests in flight. */
 const DRAIN_MS = 5_000;
 
+/** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
 function builtWorkspaceImage(appDir: string): string {
   try {
     return readFileSync(path.join(appDir, '.data', 'workspace-image'), 'utf8').trim() || 'berth-workspace:latest';
@@ -197,6 +197,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     { log, trustProxy: config.TRUST_PROXY },
   );
   const httpServer = createServer((req, res) => void handleRequest(req, res));
+  const connections = trackOpenConnections(httpServer);
 
   const socketLog = log.child({ module: 'socket' });
   const io = createSocketServer(httpServer, { allowedOrigins: [config.origin], authenticator, log: socketLog });
@@ -276,10 +277,13 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       // No new connections; idle keep-alive ones go now, busy ones when their request ends.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (graceful) httpServer.closeIdleConnections();
-      // Browsers' sockets are cut: they reconnect to the next process by themselves.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Browsers' sockets are cut: they reconnect to the next process by themselves. Not
+      // awaited: its callback waits for every connection, a silent WebSocket peer's included.
+      void io.close();
+      connections.endUpgraded();
       if (graceful) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
       httpServer.closeAllConnections();
+      connections.destroyAll();
       await drained;
       // Workspace containers keep running: the next start adopts them.
       await closeServices();

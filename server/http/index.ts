@@ -7,3 +7,4 @@ export { createMetricsEndpoint } from './metrics';
 export { clientIp } from './client-ip';
 export { setSecurityHeaders } from './security-headers';
 export { createRequestHandler, type PreviewRoute, type RequestRoutes } from './request-handler';
+export { trackOpenConnections } from './open-connections';
