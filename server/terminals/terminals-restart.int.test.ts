@@ -2,7 +2,7 @@
 // server on the same data and scope adopts the running workspace and its terminal — same id
 // and title, the scrollback replayed, and the same shell (its variables) answering input.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ProjectDto, TerminalAttachDto, TerminalDto } from '../contracts';
+import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
 import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
@@ -38,7 +38,11 @@ it('keeps a terminal, its scrollback and its shell across a Berth restart', asyn
   await first.stop({ restart: true });
   second = await startTestServer({}, undefined, { reuse: { dataDir: first.dataDir, scope: first.scope } });
   client = await connectAs(second, alice);
-  // Like an open tab reconnecting: it attaches at once, before it has opened the workspace.
+  // Like an open tab reconnecting: it opens the workspace and attaches at once. The workspace
+  // is running from the first answer on (not stopped, then starting: the tab would tear down
+  // its terminals and build them again, losing what was typed meanwhile).
+  const reopened = await client.ok<WorkspaceStatusDto>('workspace:open', { projectId: project.id });
+  expect(reopened).toMatchObject({ state: 'running', startedAt: before.startedAt });
   const replay = client.output(terminal.id);
   const attached = await client.ok<TerminalAttachDto>('terminal:attach', { terminalId: terminal.id });
   expect(attached.scrollback).toMatch(/marker-42/);

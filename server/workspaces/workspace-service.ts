@@ -48,6 +48,13 @@ export class WorkspaceService {
   private readonly now: () => number;
   private readonly offRuntime: Disposer;
   private disposed = false;
+  private markReconciled!: () => void;
+  /**
+   * Settles when the first reconciliation after start-up has run (or failed: it retries, and
+   * nothing should wait for the engine to come back). Until then a workspace whose container
+   * runs looks stopped to this process.
+   */
+  private readonly reconciled = new Promise<void>((resolve) => (this.markReconciled = resolve));
 
   constructor(
     private readonly driver: RuntimeDriver,
@@ -215,22 +222,40 @@ export class WorkspaceService {
     return idle.map(([projectId]) => projectId);
   }
 
-  /** At start-up: adopt running workspaces of existing projects, remove orphans. */
+  /** At start-up: adopt running workspaces of existing projects (in parallel), remove orphans. */
   async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
-    const adopted: string[] = [];
-    const removed: string[] = [];
-    for (const workspace of await this.driver.list()) {
-      const project = await this.projects.lookup(workspace.projectId);
-      if (!project) {
-        await this.driver.remove(workspace.projectId);
-        removed.push(workspace.projectId);
-      } else if (workspace.state === 'running') {
-        await this.start(workspace.projectId, { quota: false });
-        adopted.push(workspace.projectId);
+    try {
+      const adopted: string[] = [];
+      const removed: string[] = [];
+      const adoptions: Promise<unknown>[] = [];
+      for (const workspace of await this.driver.list()) {
+        const project = await this.projects.lookup(workspace.projectId);
+        if (!project) {
+          await this.driver.remove(workspace.projectId);
+          removed.push(workspace.projectId);
+        } else if (workspace.state === 'running') {
+          adoptions.push(this.start(workspace.projectId, { quota: false }));
+          adopted.push(workspace.projectId);
+        }
       }
+      await Promise.all(adoptions);
+      if (adopted.length || removed.length) this.log.info({ adopted, removed }, 'reconciled workspaces');
+      return { adopted, removed };
+    } finally {
+      this.markReconciled();
     }
-    if (adopted.length || removed.length) this.log.info({ adopted, removed }, 'reconciled workspaces');
-    return { adopted, removed };
+  }
+
+  /**
+   * The status once this process knows it: a browser reconnecting right after a restart must
+   * see its running workspace as running, not as stopped and then starting (which tears down
+   * and rebuilds its terminals). Bounded: reconciliation may be stuck on a slow engine.
+   */
+  async settledStatus(projectId: string, waitMs = 10_000): Promise<WorkspaceStatusDto> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.reconciled, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    return this.status(projectId);
   }
 
   runningCount(): number {

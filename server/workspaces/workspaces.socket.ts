@@ -19,7 +19,7 @@ export function registerWorkspaceSocketHandlers(socket: BerthSocket, projects: P
         await socket.join(projectRoom(projectId));
         openClients.set(projectId, workspaces.addClient(projectId, socket.id));
       }
-      const status = workspaces.status(projectId);
+      const status = await workspaces.settledStatus(projectId);
       // Opening a stopped workspace starts it; an error stays until the user retries, except a
       // refusal over quota: by now another workspace may have stopped.
       if (status.state === 'stopped' || status.error?.code === 'quota_exceeded') void workspaces.start(projectId);
