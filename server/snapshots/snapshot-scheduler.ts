@@ -4,6 +4,7 @@
 // (saving / failed and when the next try is) is published for its open tabs.
 import type { SnapshotStatusDto } from '../contracts';
 import type { Logger } from '../core/logger';
+import { waitAtMost } from '../core/wait-at-most';
 import type { SnapshotService } from './snapshot-service';
 
 export interface SchedulerOptions {
@@ -52,8 +53,7 @@ export class SnapshotScheduler {
     const state = this.state(projectId);
     clearTimeout(state.timer);
     state.timer = undefined;
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.stopTimeoutMs ?? 20_000).unref());
-    await Promise.race([this.run(projectId, 'stop'), timeout]);
+    await waitAtMost(this.run(projectId, 'stop'), this.options.stopTimeoutMs ?? 20_000);
   }
 
   forget(projectId: string): void {

@@ -6,15 +6,12 @@
 // echo the keys and tmux's switch to raw mode can drop them) — the keys a person types into
 // a terminal the moment it is back after a Berth restart.
 import type { Disposer } from '../core/typed-emitter';
+import { waitAtMost } from '../core/wait-at-most';
 import type { ExecSession } from '../runtime';
 
 // tmux draws within milliseconds of attaching; past this a resize goes ahead anyway.
 const DRAW_TIMEOUT_MS = 5000;
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
-}
 
 export class TmuxAttachment implements ExecSession {
   private readonly exitListeners = new Set<(code: number | null) => void>();
@@ -80,7 +77,7 @@ export class TmuxAttachment implements ExecSession {
   async resize(cols: number, rows: number): Promise<void> {
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
-    await withTimeout(this.drawn, DRAW_TIMEOUT_MS);
+    await waitAtMost(this.drawn, DRAW_TIMEOUT_MS);
     await this.exec.resize(cols, rows);
     await this.tmux.settleSize({ cols, rows });
   }

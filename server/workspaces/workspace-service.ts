@@ -3,40 +3,21 @@
 // container. Every change is emitted for the socket layer to push to open clients.
 // Callers check project ownership before calling in; this service trusts project ids.
 import path from 'node:path';
-import type { TemplateId, WorkspaceState, WorkspaceStatusDto } from '../contracts';
+import type { WorkspaceState, WorkspaceStatusDto } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { BerthMetrics } from '../core/metrics';
 import { TypedEmitter, type Disposer } from '../core/typed-emitter';
+import { waitAtMost } from '../core/wait-at-most';
 import type { AgentEndpoint, RuntimeDriver, RuntimeEvent } from '../runtime';
 import { AgentConnection } from './agent-connection';
 import { isIdle } from './idle-policy';
 import { quotaRefusal } from './running-quota';
 import { countByState, toStatusDto, type Entry } from './workspace-entry';
 import { describeError, statusError } from './workspace-errors';
+import { reconcileWorkspaces } from './reconcile-loop';
+import type { ProjectDirectory, WorkspaceServiceOptions } from './workspace-service-options';
 
-export interface ProjectDirectory {
-  /** The project's template, or null when the project does not exist (any owner). */
-  lookup(projectId: string): Promise<{ template: TemplateId; ownerId: string; name: string } | null>;
-}
-
-/** Where snapshots plug into the lifecycle (set by the composition root). */
-export interface WorkspaceHooks {
-  /** Runs while the workspace still runs, before it stops; its failure does not prevent the stop. */
-  beforeStop?(projectId: string): Promise<void>;
-  /** What to fill a brand-new volume with instead of the template (the latest snapshot), if anything. */
-  seedFor?(projectId: string): Promise<{ archive: () => Promise<NodeJS.ReadableStream>; snapshot: { snapshotId: string; createdAt: string } } | undefined>;
-}
-
-export interface WorkspaceServiceOptions {
-  templatesDir: string;
-  idleMinutes: number;
-  now?: () => number;
-  hooks?: WorkspaceHooks;
-  /** WORKSPACE_MAX_RUNNING_PER_USER; 0 or absent = no limit. */
-  maxRunningPerUser?: number;
-  metrics?: BerthMetrics;
-}
+export type { ProjectDirectory, WorkspaceHooks, WorkspaceServiceOptions } from './workspace-service-options';
 
 export class WorkspaceService {
   readonly events = new TypedEmitter<{
@@ -49,11 +30,7 @@ export class WorkspaceService {
   private readonly offRuntime: Disposer;
   private disposed = false;
   private markReconciled!: () => void;
-  /**
-   * Settles when the first reconciliation after start-up has run (or failed: it retries, and
-   * nothing should wait for the engine to come back). Until then a workspace whose container
-   * runs looks stopped to this process.
-   */
+  /** The first reconciliation has run (or failed; it retries): until then running containers look stopped. */
   private readonly reconciled = new Promise<void>((resolve) => (this.markReconciled = resolve));
 
   constructor(
@@ -169,10 +146,7 @@ export class WorkspaceService {
     return entry.stopping;
   }
 
-  /**
-   * An admin's "Remove": stop (taking the before-stop snapshot), then delete the container and
-   * its volume. The project and its snapshots stay; the next start restores the latest snapshot.
-   */
+  /** An admin's "Remove": stop (snapshot first), delete container and volume; the next start restores. */
   async discard(projectId: string): Promise<WorkspaceStatusDto> {
     const stopped = await this.stop(projectId);
     if (stopped.state === 'error') return stopped;
@@ -225,36 +199,15 @@ export class WorkspaceService {
   /** At start-up: adopt running workspaces of existing projects (in parallel), remove orphans. */
   async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
     try {
-      const adopted: string[] = [];
-      const removed: string[] = [];
-      const adoptions: Promise<unknown>[] = [];
-      for (const workspace of await this.driver.list()) {
-        const project = await this.projects.lookup(workspace.projectId);
-        if (!project) {
-          await this.driver.remove(workspace.projectId);
-          removed.push(workspace.projectId);
-        } else if (workspace.state === 'running') {
-          adoptions.push(this.start(workspace.projectId, { quota: false }));
-          adopted.push(workspace.projectId);
-        }
-      }
-      await Promise.all(adoptions);
-      if (adopted.length || removed.length) this.log.info({ adopted, removed }, 'reconciled workspaces');
-      return { adopted, removed };
+      return await reconcileWorkspaces(this.driver, this.projects, (projectId) => this.start(projectId, { quota: false }), this.log);
     } finally {
       this.markReconciled();
     }
   }
 
-  /**
-   * The status once this process knows it: a browser reconnecting right after a restart must
-   * see its running workspace as running, not as stopped and then starting (which tears down
-   * and rebuilds its terminals). Bounded: reconciliation may be stuck on a slow engine.
-   */
+  /** The status once known: a tab reconnecting after a restart must not see stopped, then starting. */
   async settledStatus(projectId: string, waitMs = 10_000): Promise<WorkspaceStatusDto> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.reconciled, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
+    await waitAtMost(this.reconciled, waitMs);
     return this.status(projectId);
   }
 
@@ -308,16 +261,24 @@ export class WorkspaceService {
     });
   }
 
-  /** If the agent connection drops while the container still runs, reconnect. */
+  /**
+   * The agent connection dropped: reconnect if the container still runs. If it ended, the
+   * engine's exited event records how (a missed event is made up for after a few seconds).
+   */
   private watchAgent(projectId: string, connection: AgentConnection): void {
+    const current = (entry = this.entries.get(projectId)) => entry?.state === 'running' && entry.agent === connection;
     connection.events.on('onDidClose', () => {
-      const entry = this.entries.get(projectId);
-      if (entry?.state !== 'running' || entry.agent !== connection) return;
       setTimeout(() => {
-        if (entry.state === 'running' && entry.agent === connection) {
-          entry.agent = undefined;
+        if (!current()) return;
+        void this.driver.inspect(projectId).then((found) => {
+          if (!current()) return;
+          if (found.state !== 'running') {
+            const fallback = setTimeout(() => current() && this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }), 5_000);
+            return void fallback.unref();
+          }
+          this.entries.get(projectId)!.agent = undefined;
           void this.start(projectId, { quota: false });
-        }
+        }, () => undefined); // engine not answering: its reconnect brings the events back
       }, 250).unref();
     });
   }
