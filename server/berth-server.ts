@@ -197,7 +197,6 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     { log, trustProxy: config.TRUST_PROXY },
   );
   const httpServer = createServer((req, res) => void handleRequest(req, res));
-  const connections = trackOpenConnections(httpServer);
 
   const socketLog = log.child({ module: 'socket' });
   const io = createSocketServer(httpServer, { allowedOrigins: [config.origin], authenticator, log: socketLog });
@@ -240,6 +239,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   // Last, over every listener above: a preview host's request or upgrade (even to /socket.io/,
   // which Socket.IO's engine would otherwise take) goes to the preview proxy and nowhere else.
   routePreviewHostsFirst(httpServer, previews);
+  // Outermost, so it sees the preview hosts' upgrades too.
+  const connections = trackOpenConnections(httpServer);
 
   const closeServices = async () => {
     for (const dispose of disposers) dispose();

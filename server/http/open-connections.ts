@@ -3,6 +3,7 @@
 // peer never answers the close handshake (a laptop gone to sleep, a client whose event loop
 // is blocked) is kept by ws for 30 s — longer than `docker stop` waits before it kills Berth
 // and the embedded PostgreSQL with it.
+import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -17,6 +18,7 @@ export interface OpenConnections {
   destroyAll(): void;
 }
 
+/** Call after every other wrapper of the server's emit (see below). */
 export function trackOpenConnections(server: Server): OpenConnections {
   const open = new Set<Socket>();
   const upgraded = new Set<Duplex>();
@@ -27,7 +29,14 @@ export function trackOpenConnections(server: Server): OpenConnections {
       upgraded.delete(socket);
     });
   });
-  server.on('upgrade', (_req, socket: Duplex) => upgraded.add(socket));
+  // Seen at emit, not as a listener: the preview router answers its upgrades (HMR sockets)
+  // before any listener runs. So this must wrap the server after routePreviewHostsFirst.
+  const emitter: Pick<EventEmitter, 'emit'> = server;
+  const emit = emitter.emit.bind(server);
+  emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'upgrade') upgraded.add(args[1] as Duplex);
+    return emit(event, ...args);
+  };
   return {
     endUpgraded() {
       for (const socket of upgraded) {
