@@ -11,6 +11,7 @@ import type { Logger } from './core/logger';
 import { BerthMetrics } from './core/metrics';
 import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
+import { waitAtMost } from './core/wait-at-most';
 import { openDatabase, withAdvisoryLock, type Database } from './db';
 import {
   createAuthOptions,
@@ -282,8 +283,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       // awaited: its callback waits for every connection, a silent WebSocket peer's included.
       void io.close();
       connections.endUpgraded();
-      if (graceful) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
-      httpServer.closeAllConnections();
+      if (graceful) await waitAtMost(drained, DRAIN_MS);
+      // Every connection still open, HTTP and upgraded alike.
       connections.destroyAll();
       await drained;
       // Workspace containers keep running: the next start adopts them.

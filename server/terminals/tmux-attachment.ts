@@ -12,7 +12,6 @@ import type { ExecSession } from '../runtime';
 // tmux draws within milliseconds of attaching; past this a resize goes ahead anyway.
 const DRAW_TIMEOUT_MS = 5000;
 
-
 export class TmuxAttachment implements ExecSession {
   private readonly exitListeners = new Set<(code: number | null) => void>();
   private closed = false;

@@ -272,12 +272,12 @@ export class WorkspaceService {
         if (!current()) return;
         void this.driver.inspect(projectId).then((found) => {
           if (!current()) return;
-          if (found.state !== 'running') {
-            const fallback = setTimeout(() => current() && this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }), 5_000);
-            return void fallback.unref();
+          if (found.state === 'running') {
+            this.entries.get(projectId)!.agent = undefined;
+            void this.start(projectId, { quota: false });
+          } else {
+            setTimeout(() => current() && this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }), 5_000).unref();
           }
-          this.entries.get(projectId)!.agent = undefined;
-          void this.start(projectId, { quota: false });
         }, () => undefined); // engine not answering: its reconnect brings the events back
       }, 250).unref();
     });
