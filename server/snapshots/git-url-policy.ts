@@ -6,6 +6,9 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { HttpError } from '../core/errors';
+import { classifyAddress } from './address-range';
+
+export { isInternalAddress } from './address-range';
 
 export interface CheckedGitUrl {
   url: string;
@@ -32,28 +35,16 @@ export async function checkGitUrl(raw: string, allowPrivateHosts: readonly strin
     throw refuse(`${host} does not resolve`);
   });
   if (addresses.length === 0) throw refuse(`${host} does not resolve`);
-  const internal = addresses.find(isInternalAddress);
-  if (internal && !listed) throw refuse(`${host} resolves to an internal address (${internal}); list it in GIT_ALLOW_PRIVATE_HOSTS to allow it`);
+  const internal = addresses.find((address) => classifyAddress(address).internal);
+  if (internal && !listed) {
+    const { range, embedded } = classifyAddress(internal);
+    const what = embedded ? `${internal}, which stands for ${embedded}: ${range}` : `${internal}: ${range}`;
+    throw refuse(`${host} resolves to an internal address (${what}); list it in GIT_ALLOW_PRIVATE_HOSTS to allow it`);
+  }
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   return { url: url.toString(), host, port, address: addresses[0]! };
 }
 
 async function defaultResolve(host: string): Promise<string[]> {
   return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
-}
-
-/** Loopback, private, link-local, CGNAT, unspecified, multicast, reserved; IPv4-mapped IPv6 too. */
-export function isInternalAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isInternalAddress(mapped[1]!);
-  if (isIP(address) === 4) {
-    const [a, b, c] = address.split('.').map(Number) as [number, number, number];
-    return (
-      a === 0 || a === 10 || a === 127 || a >= 224 ||
-      (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && (b === 18 || b === 19))
-    );
-  }
-  const lower = address.toLowerCase();
-  return lower === '::' || lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || lower.startsWith('ff') || lower.startsWith('64:ff9b:') || lower.startsWith('2001:db8');
 }
