@@ -28,6 +28,13 @@ describe('tmux commands', () => {
     ]);
   });
 
+  it('gives the shell a prompt hook that resets the terminal without a single quote to break it', () => {
+    const created = newSessionCommand(ID, 'x', new Date(), { cols: 80, rows: 24 });
+    const hook = created.find((arg) => arg.startsWith('PROMPT_COMMAND='))!;
+    expect(hook).toMatch(/^PROMPT_COMMAND=printf '[^']+'$/);
+    expect(hook).toContain('\\030'); // CAN ends an escape string that would swallow the prompt
+  });
+
   it('tells a live session from an exit code and from nothing known', () => {
     expect(parseExitStatus('alive\n')).toBe('alive');
     expect(parseExitStatus('3\n')).toBe(3);

@@ -3,6 +3,7 @@
 // so do the sessions — they outlive Berth's process, not the workspace. Each terminal is the
 // session `berth-<terminal id>`; its title and creation time live in session options, so a
 // restarted Berth recovers them from the container itself (nothing to keep in sync elsewhere).
+import { SANE_TERMINAL_PROMPT_COMMAND } from './terminal-reset';
 
 const DIR = '/tmp/berth-tmux';
 const SOCKET = `${DIR}/tmux.sock`;
@@ -36,7 +37,8 @@ const encode = (text: string) => encodeURIComponent(text);
  * Creates the detached session running a login shell in /workspace. A small sh wrapper keeps
  * the shell's exit code in a file (the session is gone once the shell exits) and clears
  * TMUX so the user can run a tmux of their own. The exec's session id is dropped so the tmux
- * server (forked from this command) is never signalled as part of a Berth exec.
+ * server (forked from this command) is never signalled as part of a Berth exec. Its
+ * PROMPT_COMMAND brings every prompt back readable after binary output (terminal-reset.ts).
  */
 export function newSessionCommand(terminalId: string, title: string, createdAt: Date, size: { cols: number; rows: number }): string[] {
   const name = sessionName(terminalId);
@@ -44,7 +46,7 @@ export function newSessionCommand(terminalId: string, title: string, createdAt: 
   return [
     'sh', '-c', `mkdir -p ${DIR} && exec env -u BERTH_EXEC_SESSION "$@"`, 'sh',
     ...TMUX, '-f', CONFIG,
-    'new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), '-c', '/workspace', '-e', 'COLORTERM=truecolor', '--', ...shell,
+    'new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), '-c', '/workspace', '-e', 'COLORTERM=truecolor', '-e', `PROMPT_COMMAND=${SANE_TERMINAL_PROMPT_COMMAND}`, '--', ...shell,
     ';', 'set-option', '-t', `=${name}:`, TITLE_OPTION, encode(title),
     ';', 'set-option', '-t', `=${name}:`, CREATED_OPTION, createdAt.toISOString(),
   ];
