@@ -227,6 +227,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     workspaces.events.on('onDidChangeStatus', (status) => {
       if (status.state === 'running') void terminals.adopt(status.projectId, status.startedAt ?? '');
     }),
+    // The engine restarted under a running workspace: its terminals' attach streams ended.
+    workspaces.events.on('onDidReconnectAgent', ({ projectId }) => {
+      terminals.reattachLost(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not reattach terminals'));
+    }),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
   ];

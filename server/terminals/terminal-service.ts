@@ -158,6 +158,26 @@ export class TerminalService {
     return work;
   }
 
+  /**
+   * The Docker engine restarted under a workspace that kept running (live-restore): every attach
+   * stream ended with no exit code, while the tmux sessions live on. Attach those again; their
+   * browsers stay attached and see them running again.
+   */
+  async reattachLost(projectId: string): Promise<void> {
+    const lost = this.sessionsOf(projectId).filter((session) => session.state === 'exited' && session.exitCode === null);
+    if (lost.length === 0) return;
+    const alive = new Map((await this.tmux.list(projectId)).map((info) => [info.terminalId, info]));
+    await Promise.all(
+      lost.map(async (session) => {
+        const info = alive.get(session.id);
+        if (!info || session.state !== 'exited') return;
+        await this.attachShell(session, { cols: info.cols, rows: info.rows });
+        this.events.emit('onDidChange', session.toDto());
+      }),
+    );
+    this.log.info({ projectId, terminals: lost.length }, 'reattached terminals after the engine came back');
+  }
+
   /** How many sessions are alive (tests prove this returns to zero). */
   get size(): number {
     return this.sessions.size;

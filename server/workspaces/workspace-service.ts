@@ -19,11 +19,21 @@ import type { ProjectDirectory, WorkspaceServiceOptions } from './workspace-serv
 
 export type { ProjectDirectory, WorkspaceHooks, WorkspaceServiceOptions } from './workspace-service-options';
 
+// A dropped agent connection: first look after this long, then backing off to the maximum
+// while the engine does not answer.
+const AGENT_RETRY_FIRST_MS = 250;
+const AGENT_RETRY_MAX_MS = 1000;
+
 export class WorkspaceService {
   readonly events = new TypedEmitter<{
     onDidChangeStatus: WorkspaceStatusDto;
     /** A (re)connected agent: subscribe to its events (file changes) here. */
     onDidConnectAgent: { projectId: string; agent: AgentConnection };
+    /**
+     * The agent of a workspace that kept running came back after its connection dropped (the
+     * Docker engine restarted: every stream through it ended): terminals attach again here.
+     */
+    onDidReconnectAgent: { projectId: string };
   }>();
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
@@ -68,7 +78,10 @@ export class WorkspaceService {
     if (entry.state === 'running' && entry.agent?.isOpen) return Promise.resolve(this.status(projectId));
     entry.starting = (async () => {
       if (entry.stopping) await entry.stopping;
-      this.update(projectId, { state: 'starting', error: undefined });
+      // Reconnecting the agent of a workspace that still runs: it stays running for the tabs
+      // meanwhile (a blip through starting would make them rebuild their terminals).
+      const reconnecting = entry.state === 'running';
+      if (!reconnecting) this.update(projectId, { state: 'starting', error: undefined });
       const began = performance.now();
       try {
         const project = await this.projects.lookup(projectId);
@@ -93,7 +106,8 @@ export class WorkspaceService {
         this.watchAgent(projectId, entry.agent);
         entry.lastActivityAt = this.now();
         this.update(projectId, { state: 'running', startedAt: workspace.startedAt ?? new Date(), lastExit: undefined });
-        this.options.metrics?.workspaceStartSeconds.observe((performance.now() - began) / 1000);
+        if (reconnecting) this.events.emit('onDidReconnectAgent', { projectId });
+        else this.options.metrics?.workspaceStartSeconds.observe((performance.now() - began) / 1000);
       } catch (error) {
         // A project deleted while its workspace was starting is not worth a warning, nor is a refusal over quota.
         const refused = error instanceof HttpError && (error.status === 404 || error.status === 429);
@@ -266,11 +280,15 @@ export class WorkspaceService {
    * engine's exited event records how (a missed event is made up for after a few seconds).
    */
   private watchAgent(projectId: string, connection: AgentConnection): void {
-    const current = (entry = this.entries.get(projectId)) => entry?.state === 'running' && entry.agent === connection;
-    connection.events.on('onDidClose', () => {
-      setTimeout(() => {
-        if (!current()) return;
-        void this.driver.inspect(projectId).then((found) => {
+    connection.events.on('onDidClose', () => this.followDroppedAgent(projectId, connection, AGENT_RETRY_FIRST_MS));
+  }
+
+  private followDroppedAgent(projectId: string, connection: AgentConnection, delayMs: number): void {
+    const current = (entry = this.entries.get(projectId)) => !this.disposed && entry?.state === 'running' && entry.agent === connection;
+    setTimeout(() => {
+      if (!current()) return;
+      void this.driver.inspect(projectId).then(
+        (found) => {
           if (!current()) return;
           if (found.state === 'running') {
             this.entries.get(projectId)!.agent = undefined;
@@ -278,8 +296,11 @@ export class WorkspaceService {
           } else {
             setTimeout(() => current() && this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }), 5_000).unref();
           }
-        }, () => undefined); // engine not answering: its reconnect brings the events back
-      }, 250).unref();
-    });
+        },
+        // The engine does not answer (restarting): ask again until it does. With live-restore
+        // the container runs on, and its agent answers again once the engine is back.
+        () => this.followDroppedAgent(projectId, connection, Math.min(delayMs * 2, AGENT_RETRY_MAX_MS)),
+      );
+    }, delayMs).unref();
   }
 }
