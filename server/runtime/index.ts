@@ -7,6 +7,7 @@ export {
   EngineUnavailableError,
   WorkspaceNotRunningError,
   type AgentEndpoint,
+  type DiskEnforcement,
   type ExecOptions,
   type ExecSession,
   type RuntimeDriver,
@@ -15,6 +16,7 @@ export {
   type RuntimeWorkspace,
   type WorkspaceSpec,
   type WorkspaceStats,
+  type WorkspaceDiskUsage,
 } from './runtime-driver';
 export { DockerDriver, type DockerDriverOptions } from './docker/docker-driver';
 export { detectSelfContainer } from './docker/control-network';

@@ -63,6 +63,18 @@ export interface WorkspaceStats {
   pids: number;
 }
 
+/** How a workspace's volume is held to WORKSPACE_DISK_GB: its own fixed-size filesystem, or measured. */
+export type DiskEnforcement = 'filesystem' | 'watch';
+
+/** Disk used by a workspace: its volume plus its container's writable layer. */
+export interface WorkspaceDiskUsage {
+  usedBytes: number;
+  limitBytes: number;
+  enforcement: DiskEnforcement;
+  volumeBytes: number;
+  layerBytes: number;
+}
+
 export type RuntimeEvent =
   | { type: 'started'; projectId: string }
   | { type: 'exited'; projectId: string; exitCode: number | null; oomKilled: boolean };
@@ -80,6 +92,8 @@ export interface RuntimeDriver {
   list(): Promise<RuntimeWorkspace[]>;
   exec(projectId: string, command: string[], options: ExecOptions): Promise<ExecSession>;
   stats(projectId: string): Promise<WorkspaceStats | null>;
+  /** Disk usage against the limit; absent on drivers without one, null when it cannot be measured now. */
+  diskUsage?(projectId: string): Promise<WorkspaceDiskUsage | null>;
   /** Workspace started or exited, whoever caused it (including a kill from outside). */
   onEvent(listener: (event: RuntimeEvent) => void): Disposer;
   dispose(): Promise<void>;

@@ -28,6 +28,8 @@ export interface ContainerLimits {
   previewDomain?: string;
   /** 'network': the agent is reached on the workspace's control network; nothing is published. */
   agentAccess?: 'published' | 'network';
+  /** --storage-opt for the writable layer (size=<bytes>), where the storage driver supports it. */
+  storageOpt?: Record<string, string>;
 }
 
 /** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
@@ -66,6 +68,7 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
       NanoCpus: Math.round(limits.cpus * 1e9),
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
       RestartPolicy: { Name: 'no' },
+      ...(limits.storageOpt ? { StorageOpt: limits.storageOpt } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [networkId]: {} } },
   };
@@ -78,9 +81,9 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
 const NETWORK_LAYOUT = 'shared-no-icc';
 
 export function specHash(limits: ContainerLimits): string {
-  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '', agentAccess = 'published' } = limits;
+  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '', agentAccess = 'published', storageOpt } = limits;
   // The access mode joins the hash only when it is not the default: existing containers keep theirs.
-  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT, ...(agentAccess === 'network' ? [agentAccess] : [])]);
+  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT, ...(agentAccess === 'network' ? [agentAccess] : []), ...(storageOpt ? [storageOpt] : [])]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

@@ -17,6 +17,7 @@ import {
   type RuntimeEvent,
   type RuntimeWorkspace,
   type WorkspaceSpec,
+  type WorkspaceDiskUsage,
   type WorkspaceStats,
 } from '../runtime-driver';
 import { checkAgentHealth, waitForAgent } from './agent-health';
@@ -25,6 +26,7 @@ import { agentEndpointOf, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, t
 import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
 import { createWorkspaceContainer } from './create-container';
+import { DiskLimiter, type DiskMechanisms } from './disk-limiter';
 import { DockerEventStream } from './docker-events';
 import { startExec } from './exec-start';
 import type { DockerExecSession } from './exec-session';
@@ -70,6 +72,10 @@ export interface DockerDriverOptions {
   controlSubnets?: string;
   /** Berth's own container (id or name), joined to each control network; unset on the host. */
   selfContainer?: string;
+  /** WORKSPACE_DISK_GB in bytes, for the volume and the writable layer (ADR 0006); unset = no limit. */
+  diskLimitBytes?: number;
+  /** Absolute host folder for the workspaces' filesystem images (with diskLimitBytes). */
+  disksDir?: string;
 }
 
 const PING_TIMEOUT_MS = 3000;
@@ -82,12 +88,27 @@ export class DockerDriver implements RuntimeDriver {
   private readonly sessions = new Set<DockerExecSession>();
   private events: DockerEventStream | undefined;
   private disposed = false;
+  private readonly disk: DiskLimiter | undefined;
 
   constructor(
     private readonly options: DockerDriverOptions,
     private readonly log: Logger,
   ) {
     this.docker = options.docker ?? createDockerClient(options.dockerHost);
+    const { diskLimitBytes, disksDir } = options;
+    this.disk = diskLimitBytes && disksDir
+      ? new DiskLimiter(this.docker, { limitBytes: diskLimitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network' }, log)
+      : undefined;
+  }
+
+  /** Which mechanisms hold WORKSPACE_DISK_GB here (probed once, logged); undefined without a limit. */
+  async diskMechanisms(): Promise<DiskMechanisms | undefined> {
+    return this.disk?.mechanisms();
+  }
+
+  async diskUsage(projectId: string): Promise<WorkspaceDiskUsage | null> {
+    assertProjectId(projectId);
+    return this.disk ? this.disk.usage(projectId, this.container(projectId)) : null;
   }
 
   async ping(): Promise<void> {
@@ -127,6 +148,7 @@ export class DockerDriver implements RuntimeDriver {
         // 304: already stopped; 404: no such container. Both are the state asked for.
         if (statusOf(error) !== 304 && statusOf(error) !== 404) throw engineError(error);
       }
+      await this.disk?.afterStop(projectId).catch((error: unknown) => this.log.warn({ projectId, err: (error as Error).message }, 'could not unmount the workspace filesystem'));
     });
   }
 
@@ -135,6 +157,7 @@ export class DockerDriver implements RuntimeDriver {
     return this.lock.run(projectId, async () => {
       await removeContainer(this.container(projectId));
       await removeVolume(this.docker, projectId);
+      await this.disk?.remove(projectId);
       await removeControlNetwork(this.docker, projectId, this.options.selfContainer);
       // The shared network stays for the other workspaces; only a legacy own one goes.
       await removeLegacyNetworks(this.docker, projectId);
@@ -259,7 +282,15 @@ export class DockerDriver implements RuntimeDriver {
     const { projectId } = spec;
     const container = this.container(projectId);
     let info = await orMissing(() => container.inspect());
-    const limits = this.limits();
+    const storageOpt = await this.disk?.storageOptions();
+    const limits: ContainerLimits = { ...this.limits(), ...(storageOpt ? { storageOpt } : {}) };
+    if (this.disk && info) await this.disk.beforeStart(projectId);
+    if (this.disk && info && !info.State.Running && (await this.disk.layerOverLimit(projectId, container))) {
+      // Stopped for disk use outside /workspace: that layer is scratch space, so it goes.
+      this.log.warn({ projectId }, 'workspace disk over its limit outside /workspace; recreating its container');
+      await removeContainer(container);
+      info = null;
+    }
     if (info && !info.State.Running && info.Config.Labels?.[SPEC_LABEL] !== specHash(limits)) {
       // Made with another image or limits (Berth was upgraded or reconfigured): remake it on
       // the same volume. A running one keeps its settings until it stops.
@@ -274,7 +305,8 @@ export class DockerDriver implements RuntimeDriver {
       if (spec.seedFrom) assertSeedFolder(spec.seedFrom);
       const labels = labelsFor(projectId, this.options.scope);
       const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
-      createdVolume = await ensureVolume(this.docker, projectId, labels);
+      createdVolume = await ensureVolume(this.docker, projectId, labels, this.disk && (() => this.disk!.volumeDriverOptions(projectId)));
+      if (this.disk && !createdVolume) await this.disk.beforeStart(projectId);
       const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, seedArchive: spec.seedArchive, createdVolume }, this.log);
       // Lost the race (409): the winner's container may not be inspectable for a moment.
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);

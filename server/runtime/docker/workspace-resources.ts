@@ -7,12 +7,16 @@ import type { Container, ContainerInspectInfo } from 'dockerode';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
 import { NETWORK_LABEL, projectFilter, SHARED_NETWORK_FILTER, sharedNetworkLabels, sharedNetworkName, volumeName } from './names';
 
-/** Creates the volume if missing; true when this call made it (so it still needs seeding). */
-export async function ensureVolume(docker: Dockerode, projectId: string, labels: Record<string, string>): Promise<boolean> {
+/**
+ * Creates the volume if missing; true when this call made it (so it still needs seeding).
+ * driverOptions: asked for only when the volume is made (e.g. to bind its own size-limited filesystem).
+ */
+export async function ensureVolume(docker: Dockerode, projectId: string, labels: Record<string, string>, driverOptions?: () => Promise<Record<string, string> | undefined>): Promise<boolean> {
   const name = volumeName(projectId);
   if (await orMissing(() => docker.getVolume(name).inspect())) return false;
+  const options = await driverOptions?.();
   // Volume create is idempotent for a name: a racing process simply gets the same volume.
-  await onEngine(() => docker.createVolume({ Name: name, Labels: labels }));
+  await onEngine(() => docker.createVolume({ Name: name, Labels: labels, ...(options ? { Driver: 'local', DriverOpts: options } : {}) }));
   return true;
 }
 
