@@ -2,6 +2,7 @@
 // one WebSocket at /connect carrying JSON requests, responses and events.
 import { z } from 'zod';
 import { MAX_PATH_LENGTH, type FileChange, type FileEntry } from './files';
+import type { SkipReason } from './snapshots';
 import type { ListeningPort } from './preview';
 
 export const AGENT_PORT = 7777;
@@ -88,11 +89,11 @@ export interface SnapshotScanEntry {
   sha256: string;
 }
 
-/** Not in the manifest: a file above maxFileBytes, or one (or a folder, size 0) that could not be read. */
+/** Not in the manifest: a file above maxFileBytes, one (or a folder, size 0) that could not be read, or whose path cannot be stored (SkipReason). */
 export interface SnapshotSkippedEntry {
   path: string;
   size: number;
-  reason: 'too_large' | 'unreadable';
+  reason: SkipReason;
 }
 
 export interface SnapshotScanResult {

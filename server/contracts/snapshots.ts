@@ -4,10 +4,18 @@ import { z } from 'zod';
 export const SNAPSHOT_REASONS = ['auto', 'manual', 'stop', 'safety', 'import', 'duplicate'] as const;
 export type SnapshotReason = (typeof SNAPSHOT_REASONS)[number];
 
+/**
+ * Why a file (or a whole folder, size 0) is not in a snapshot: too_large (above
+ * SNAPSHOT_MAX_FILE_MB), unreadable (permissions, I/O), path_too_long (over 1,024 characters),
+ * not_utf8 (a name that is not valid UTF-8: its path is shown with U+FFFD for the bad bytes).
+ */
+export const SKIP_REASONS = ['too_large', 'unreadable', 'path_too_long', 'not_utf8'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 export interface SkippedFile {
   path: string;
   size: number;
-  reason: 'too_large' | 'unreadable';
+  reason: SkipReason;
 }
 
 export interface SnapshotDto {

@@ -4,7 +4,7 @@
 // with their times and labels; the newest one fills the new project's volume on first start.
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
+import { SKIP_REASONS, SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
 import { sha256Hex } from './blob-codec';
 import { BlobWriter } from './blob-writer';
@@ -26,7 +26,7 @@ const bundleSchema = z.object({
         createdAt: z.iso.datetime(),
         reason: z.enum(SNAPSHOT_REASONS),
         label: z.string().max(100).nullable(),
-        skipped: z.array(z.object({ path: z.string(), size: z.number(), reason: z.enum(['too_large', 'unreadable']) })).max(100_000),
+        skipped: z.array(z.object({ path: z.string(), size: z.number(), reason: z.enum(SKIP_REASONS) })).max(100_000),
         files: z.array(z.object({ path: z.string().min(1).max(1024), mode: z.number().int(), size: z.number().int().min(0), sha256: sha })).max(200_000),
       }),
     )

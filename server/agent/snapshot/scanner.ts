@@ -6,6 +6,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotScanEntry, SnapshotScanParams, SnapshotScanResult, SnapshotSkippedEntry } from '../../contracts/agent';
+import { MAX_PATH_LENGTH } from '../../contracts/files';
 import { TEMP_PREFIX, joinRelative } from '../fs/entry';
 import type { PathGuard } from '../fs/path-guard';
 import { hashFile, sha256Hex } from './file-hash';
@@ -69,10 +70,11 @@ export class SnapshotScanner {
   }
 
   private async walk(state: ScanState, dir: string, inherited: IgnoreRules, readGitignores: boolean): Promise<void> {
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
       // Through the limiter too (released before recursing): a wide tree must not fill libuv's pool.
-      entries = await this.limiter.run(() => readdir(path.join(state.root, dir), { withFileTypes: true }));
+      // Names as bytes: a name that is not UTF-8 must be seen (and listed), not decoded into another.
+      entries = await this.limiter.run(() => readdir(path.join(state.root, dir), { withFileTypes: true, encoding: 'buffer' }));
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -82,27 +84,45 @@ export class SnapshotScanner {
       return;
     }
     let rules = inherited;
-    if (readGitignores && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+    if (readGitignores && entries.some((entry) => entry.name.toString('latin1') === '.gitignore' && entry.isFile())) {
       const content = await readRuleFile(path.join(state.root, dir, '.gitignore'));
       if (content) rules = rules.withGitignore(dir, content);
     }
     const work: Promise<void>[] = [];
     for (const entry of entries) {
-      if (entry.name.startsWith(TEMP_PREFIX)) continue; // the agent's own half-written files
-      const relative = joinRelative(dir, entry.name);
+      const name = entry.name.toString('utf8');
+      if (name.startsWith(TEMP_PREFIX)) continue; // the agent's own half-written files
+      const relative = joinRelative(dir, name);
       if (entry.isDirectory()) {
         // Git never applies .gitignore inside its own folder; only .berthignore may skip it.
         if (relative === '.git') {
           const gitRules = rules.forGitDir();
           if (!gitRules.ignores(relative, true)) work.push(this.walk(state, relative, gitRules, false));
-        } else if (!rules.ignores(relative, true)) {
+        } else if (!rules.ignores(relative, true) && this.storable(state, relative, entry.name)) {
           work.push(this.walk(state, relative, rules, readGitignores));
         }
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!rules.ignores(relative, false)) work.push(this.limiter.run(() => this.record(state, relative)));
+        if (!rules.ignores(relative, false) && this.storable(state, relative, entry.name)) work.push(this.limiter.run(() => this.record(state, relative)));
       }
     }
     await Promise.all(work);
+  }
+
+  /**
+   * Whether a path can be kept in a snapshot at all (manifests hold paths of at most
+   * MAX_PATH_LENGTH characters, as UTF-8 text). One that cannot is listed as skipped — a folder
+   * once, for everything in it — and the rest of the snapshot goes ahead.
+   */
+  private storable(state: ScanState, relative: string, rawName: Buffer): boolean {
+    if (!Buffer.from(rawName.toString('utf8'), 'utf8').equals(rawName)) {
+      state.skipped.push({ path: relative, size: 0, reason: 'not_utf8' });
+      return false;
+    }
+    if (relative.length > MAX_PATH_LENGTH) {
+      state.skipped.push({ path: relative, size: 0, reason: 'path_too_long' });
+      return false;
+    }
+    return true;
   }
 
   /** One file or symlink, judged by a fresh lstat (the dirent may be stale). */
