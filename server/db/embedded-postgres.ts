@@ -8,6 +8,7 @@ import { ensureCluster, SUPERUSER } from './postgres-cluster'
 import { findPostgresBinaries } from './postgres-binaries'
 import { PortInUseError, spawnPostgres, type PostgresProcess } from './postgres-process'
 import { clearStalePostmaster } from './postmaster-pid'
+import { supervisePostgres } from './postgres-supervisor'
 import { resolveRunAs } from './run-as'
 import type { DbLog } from './log'
 
@@ -27,6 +28,8 @@ export interface EmbeddedPostgres {
   port: number
   /** The folder actually used (may be a fallback under /var/lib/berth when running as root). */
   dataDir: string
+  /** PID of the postgres server running now (it changes when a crashed one is restarted). */
+  pid(): number
   /** Idempotent; fast shutdown of the server. */
   stop(): Promise<void>
 }
@@ -90,5 +93,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw err
   }
   log.info({ dataDir, port, database }, 'embedded PostgreSQL started')
-  return { url: urlFor(password, port, database), port, dataDir, stop: server.stop }
+  // Restarted on the same port when it dies, so the pool's URL stays valid.
+  const supervisor = supervisePostgres(server, {
+    log,
+    start: async () => {
+      await clearStalePostmaster(dataDir, log)
+      return spawnPostgres({ binaries, dataDir, port, runAs, log, onLog })
+    },
+  })
+  return { url: urlFor(password, port, database), port, dataDir, pid: () => supervisor.current().pid, stop: supervisor.stop }
 }

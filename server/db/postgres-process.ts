@@ -10,6 +10,8 @@ const START_TIMEOUT_MS = 30_000
 
 export interface PostgresProcess {
   pid: number
+  /** Resolves when the server exits without stop() having been called (a crash, a kill). */
+  crashed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Idempotent; resolves once the server has exited. */
   stop(): Promise<void>
 }
@@ -112,8 +114,13 @@ export async function spawnPostgres(opts: SpawnPostgresOptions): Promise<Postgre
     throw err
   }
 
-  child.once('exit', (code, signal) => {
-    if (!stopping) log.error({ code, signal, output: recent.slice(-10) }, 'embedded PostgreSQL exited unexpectedly')
+  const crashed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return
+      process.off('exit', killOnExit)
+      log.error({ code, signal, output: recent.slice(-10) }, 'embedded PostgreSQL exited unexpectedly')
+      resolve({ code, signal })
+    })
   })
   // The server's lifetime is governed by stop() and killOnExit, not by our event loop.
   child.unref()
@@ -134,6 +141,7 @@ export async function spawnPostgres(opts: SpawnPostgresOptions): Promise<Postgre
   }
   return {
     pid: child.pid ?? -1,
+    crashed,
     stop: () => (stopped ??= shutdown()),
   }
 }
