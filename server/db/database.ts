@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres'
 import { applyMigrations } from './migrate'
 import { createPrismaClient, type PrismaClient } from './prisma'
+import { DatabaseHealth, type DatabaseState } from './database-health'
 import type { DbLog } from './log'
 
 export interface OpenDatabaseOptions {
@@ -16,6 +17,8 @@ export interface OpenDatabaseOptions {
   log: DbLog
   /** Receives the embedded PostgreSQL's own log lines. */
   onPostgresLog?: (line: string) => void
+  /** The error queries throw while the database is unreachable (e.g. an HTTP 503); see prisma.ts. */
+  unavailableError?: (cause: unknown) => Error
 }
 
 export interface Database {
@@ -23,6 +26,10 @@ export interface Database {
   url: string
   /** True when Berth started its own embedded PostgreSQL. */
   embedded: boolean
+  /** PID of the embedded PostgreSQL server running now (changes after a restart); undefined when not embedded. */
+  postgresPid(): number | undefined
+  /** Probed every half second on a connection of its own; queries fail fast while it is 'down'. */
+  state(): DatabaseState
   /** `SELECT 1` within `timeoutMs` (default 2000); false on error, timeout or after close(). */
   ping(timeoutMs?: number): Promise<boolean>
   /** Idempotent: disconnects Prisma, then stops the embedded PostgreSQL if any. */
@@ -44,16 +51,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 
   let prisma: PrismaClient
+  const health = new DatabaseHealth(url, {
+    onChange: (state, cause) =>
+      state === 'down'
+        ? log.warn({ err: cause }, 'database is not answering; database-backed requests answer 503 until it is back')
+        : log.info('database is answering again'),
+  })
   try {
     await applyMigrations(url, migrationsDir, log)
-    prisma = createPrismaClient(url)
+    prisma = createPrismaClient(url, { health, ...(options.unavailableError ? { unavailableError: options.unavailableError } : {}) })
   } catch (err) {
     await embedded?.stop()
     throw err
   }
+  health.start()
 
   let closed: Promise<void> | undefined
   const close = async (): Promise<void> => {
+    health.stop()
     try {
       await prisma.$disconnect()
     } finally {
@@ -73,5 +88,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     }
   }
 
-  return { prisma, url, embedded: embedded !== undefined, ping, close: () => (closed ??= close()) }
+  return { prisma, url, embedded: embedded !== undefined, state: () => health.state, postgresPid: () => embedded?.pid(), ping, close: () => (closed ??= close()) }
 }
