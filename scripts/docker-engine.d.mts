@@ -4,5 +4,5 @@ export function pingEngine(timeoutMs?: number): Promise<boolean>;
 export function engineLiveRestore(timeoutMs?: number): Promise<boolean | undefined>;
 export function waitForEngine(seconds: number): Promise<boolean>;
 export function startDockerd(): Promise<void>;
-export function restartDockerd(pidFile?: string): Promise<void>;
+export function restartDockerd(options?: { pidFile?: string; onStopped?: () => void }): Promise<void>;
 export function ensureDockerEngine(): Promise<void>;

@@ -104,9 +104,10 @@ export async function startDockerd() {
 
 /**
  * Stops the dockerd this machine runs (SIGTERM, as an init system would) and starts it again
- * the way startDockerd does; resolves once it answers. For tests and benches of engine restarts.
+ * the way startDockerd does; resolves once it answers. For tests and benches of engine restarts
+ * (`onStopped` runs once the old process is gone).
  */
-export async function restartDockerd(pidFile = '/var/run/docker.pid') {
+export async function restartDockerd({ pidFile = '/var/run/docker.pid', onStopped = () => {} } = {}) {
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   process.kill(pid, 'SIGTERM');
   const alive = () => {
@@ -121,6 +122,7 @@ export async function restartDockerd(pidFile = '/var/run/docker.pid') {
     if (waited > 60_000) throw new Error(`dockerd (pid ${pid}) did not stop within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  onStopped();
   await startDockerd();
 }
 
