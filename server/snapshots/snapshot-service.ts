@@ -104,9 +104,9 @@ export class SnapshotService {
     return { entry, content: await this.store.readBlob(entry.sha256) };
   }
 
-  /** A snapshot's files as a tar stream (restoring into a new, empty volume). */
+  /** A snapshot's files as a tar stream (restoring into a new, empty volume, extracted as root: folders owned by the user too). */
   async archiveOf(snapshotId: string): Promise<Readable> {
-    return this.tarOf(await this.store.manifest(snapshotId));
+    return packSnapshot(await this.store.manifest(snapshotId), (hashes) => this.store.readBlobs(hashes), { folders: true });
   }
 
   private tarOf(entries: ManifestEntry[]): Readable {
