@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
 import { BerthMetrics } from './core/metrics';
+import { AccountLinks, AccountService, createSmtpMailer } from './accounts';
 import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
@@ -18,17 +19,19 @@ import {
   handleAuthRequest,
   loadOrCreateAuthSecret,
   RequestAuthenticator,
+  SESSION_MAX_AGE_SECONDS,
+  SessionService,
   SignInThrottle,
   TokenService,
   UserService,
 } from './auth';
 import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
-import { createApiRouter, createMetricsEndpoint, createRequestHandler, trackOpenConnections } from './http';
+import { createApiRouter, createHostPolicy, createMetricsEndpoint, createRequestHandler, trackOpenConnections } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
 import { createSnapshots } from './snapshots';
-import { createSocketServer, projectRoom } from './socket';
+import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import { broadcastTerminalChanges, registerTerminalSocketHandlers, TerminalService } from './terminals';
 import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
@@ -116,15 +119,33 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     prisma,
     new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: window }),
     new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES * 4, windowSeconds: window }),
+    config.REQUIRE_EMAIL_VERIFICATION,
   );
   const signupThrottle = new SignInThrottle({ maxFailures: SIGNUPS_PER_IP_WINDOW, windowSeconds: window });
   const tokens = new TokenService(prisma);
   const projects = new ProjectService(prisma);
-  const authenticator = new RequestAuthenticator(tokens, secret, secureCookies);
+  const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
+  const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
+  const accounts = new AccountService(
+    prisma,
+    users,
+    sessions,
+    tokens,
+    projects,
+    new AccountLinks(prisma),
+    {
+      baseUrl: config.BERTH_URL,
+      resetLinkTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
+      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `Berth <berth@${new URL(config.BERTH_URL).hostname}>`) : undefined,
+      requireEmailVerification: config.REQUIRE_EMAIL_VERIFICATION,
+    },
+    log.child({ module: 'accounts' }),
+  );
   const authOptions = createAuthOptions({
     secret,
     secureCookies,
     users,
+    sessions,
     log: log.child({ module: 'auth' }),
     github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
   });
@@ -162,6 +183,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       ideOrigin: config.origin,
       ttlMs: config.PREVIEW_TTL_MINUTES * 60_000,
       countBytes: (direction, bytes) => metrics.countPreviewBytes(direction, bytes),
+      allowedPorts: config.PREVIEW_PORTS,
     },
     log.child({ module: 'preview' }),
   );
@@ -185,7 +207,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 
-  const api = createApiRouter({ authenticator, users, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
+  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
+  const hostPolicy = createHostPolicy({ berthUrl: config.BERTH_URL, allowedHosts: config.BERTH_ALLOWED_HOSTS, listenPort: config.PORT });
   const handleRequest = createRequestHandler(
     {
       preview: previews,
@@ -195,12 +218,18 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       ping: database.ping,
       metrics: createMetricsEndpoint(metrics, config.METRICS_TOKEN),
     },
-    { log, trustProxy: config.TRUST_PROXY },
+    { log, trustProxy: config.TRUST_PROXY, hostPolicy, berthUrl: config.BERTH_URL },
   );
   const httpServer = createServer((req, res) => void handleRequest(req, res));
 
   const socketLog = log.child({ module: 'socket' });
-  const io = createSocketServer(httpServer, { allowedOrigins: [config.origin], authenticator, log: socketLog });
+  const io = createSocketServer(httpServer, {
+    allowedOrigins: [config.origin],
+    isAllowedHost: (req) => hostPolicy(req) !== 'refused',
+    authenticator,
+    maxPerUser: config.SOCKETS_MAX_PER_USER,
+    log: socketLog,
+  });
   io.on('connection', (socket) => {
     registerProjectSocketHandlers(socket, projects, socketLog);
     registerWorkspaceSocketHandlers(socket, projects, workspaces, socketLog);
@@ -211,6 +240,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   // Terminal sessions kept by tmux in workspaces that outlived the previous Berth process.
   void terminals.adoptRunning();
   const disposers: Disposer[] = [
+    disconnectEndedSessions(io, sessions, tokens, socketLog),
     broadcastProjectChanges(io, projects),
     broadcastWorkspaceStatus(io, workspaces),
     broadcastTerminalChanges(io, terminals),

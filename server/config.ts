@@ -47,6 +47,10 @@ export const configSchema = z.object({
   BERTH_CONTAINER: optionalString,
   /** Workspaces one user may have starting or running at once; 0 = no limit. */
   WORKSPACE_MAX_RUNNING_PER_USER: z.coerce.number().int().min(0).default(3),
+  /** Disk per workspace in GB (fractions allowed), volume and writable layer together (ADR 0006); 0 = no limit. */
+  WORKSPACE_DISK_GB: z.coerce.number().min(0).max(100_000).default(10),
+  /** How often workspace disk usage is measured (the watch that stops a workspace past the limit). */
+  WORKSPACE_DISK_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Comma-separated emails of the users who may open /admin. */
   BERTH_ADMIN_EMAILS: z.string().default('').transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
   /** Bearer token /metrics requires; unset = /metrics is open (keep it off the public network then). */
@@ -72,6 +76,35 @@ export const configSchema = z.object({
   ),
   /** How long a preview URL (capability) stays valid. */
   PREVIEW_TTL_MINUTES: z.coerce.number().min(0.01).default(720),
+  /** Extra host names (comma-separated, port optional) the IDE answers on besides BERTH_URL's; others get 421. */
+  BERTH_ALLOWED_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  /** Open Socket.IO connections one user may hold; one more is refused with a clear message. */
+  SOCKETS_MAX_PER_USER: z.coerce.number().int().min(1).default(50),
+  /** Ports a preview may be offered for: ranges like 1024-65535 or 3000,5173,8000-8100. */
+  PREVIEW_PORTS: z
+    .string()
+    .default('1024-65535')
+    .transform((value, ctx) => {
+      const ranges = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+        const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+        const from = Number(match?.[1]);
+        const to = Number(match?.[2] ?? match?.[1]);
+        return match && from >= 1 && to <= 65535 && from <= to ? ([from, to] as const) : null;
+      });
+      if (ranges.length === 0 || ranges.some((range) => range === null)) {
+        ctx.addIssue({ code: 'custom', message: 'PREVIEW_PORTS: ranges such as 1024-65535 or 3000,5173,8000-8100' });
+        return z.NEVER;
+      }
+      return ranges as (readonly [number, number])[];
+    }),
+  /** SMTP server for password-reset and verification mail, e.g. smtp://user:pass@mail.example.com:587 */
+  SMTP_URL: optionalString,
+  /** Sender of Berth's mail, e.g. "Berth <berth@example.com>". */
+  MAIL_FROM: optionalString,
+  /** New accounts confirm their email (a mailed link) before their first sign-in; needs SMTP_URL. */
+  REQUIRE_EMAIL_VERIFICATION: booleanFromEnv.default(false),
+  /** How long an admin's or a mailed password-reset link stays valid. */
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().min(1).max(10_080).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

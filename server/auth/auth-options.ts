@@ -5,6 +5,8 @@ import GitHubModule from 'next-auth/providers/github';
 import { cjsDefault } from '../core/cjs-default';
 import type { Logger } from '../core/logger';
 import { HttpError } from '../core/errors';
+import { authRequestContext } from './auth-request-context';
+import type { SessionService } from './session-service';
 import type { UserService } from './user-service';
 
 const CredentialsProvider = cjsDefault(CredentialsModule);
@@ -18,10 +20,11 @@ export interface AuthOptionsInput {
   secureCookies: boolean;
   github?: { clientId: string; clientSecret: string };
   users: UserService;
+  sessions: SessionService;
   log: Logger;
 }
 
-export function createAuthOptions({ secret, secureCookies, github, users, log }: AuthOptionsInput): AuthOptions {
+export function createAuthOptions({ secret, secureCookies, github, users, sessions, log }: AuthOptionsInput): AuthOptions {
   const credentials = CredentialsProvider({
     name: 'Email',
     credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
@@ -32,7 +35,7 @@ export function createAuthOptions({ secret, secureCookies, github, users, log }:
         return await users.verifyCredentials(input.email, input.password, clientIp);
       } catch (error) {
         // next-auth hands the message to the sign-in page as ?error=…
-        if (error instanceof HttpError && error.status === 429) throw new Error(error.message);
+        if (error instanceof HttpError && (error.status === 429 || error.code === 'email_unverified')) throw new Error(error.message);
         throw error;
       }
     },
@@ -46,6 +49,11 @@ export function createAuthOptions({ secret, secureCookies, github, users, log }:
     providers: github ? [credentials, GitHubProvider(github)] : [credentials],
     callbacks: {
       async jwt({ token, user, account, profile }) {
+        // A sign-in: the new cookie names a Session row of its own (sid), which sign-out deletes.
+        const startSession = async (userId: string) => {
+          const context = authRequestContext.getStore();
+          return sessions.create(userId, { ip: context?.ip, userAgent: context?.userAgent });
+        };
         if (account && account.provider !== 'credentials') {
           const berthUser = await users.upsertOAuthUser({
             provider: account.provider,
@@ -55,13 +63,18 @@ export function createAuthOptions({ secret, secureCookies, github, users, log }:
             name: profile?.name ?? user?.name ?? null,
             image: user?.image ?? null,
           });
-          return { sub: berthUser.id, email: berthUser.email, name: berthUser.name };
+          return { sub: berthUser.id, email: berthUser.email, name: berthUser.name, sid: await startSession(berthUser.id) };
         }
-        if (user) return { sub: user.id, email: user.email, name: user.name };
+        if (user) return { sub: user.id, email: user.email, name: user.name, sid: await startSession(user.id) };
         return token;
       },
       session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.sub } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await sessions.endById(token.sid);
       },
     },
     // next-auth's own logger would print request metadata; keep only codes and messages.

@@ -9,6 +9,7 @@ import NextAuthModule from 'next-auth/next';
 import { cjsDefault } from '../core/cjs-default';
 import { readFormOrJson } from '../core/read-body';
 import { CLIENT_IP_HEADER } from './auth-options';
+import { authRequestContext } from './auth-request-context';
 
 const AUTH_BODY_LIMIT = 64 * 1024;
 
@@ -30,7 +31,8 @@ export async function handleAuthRequest(req: IncomingMessage, res: ServerRespons
     body,
   };
   res.setHeader('Cache-Control', 'no-store');
-  await nextAuth(apiRequest, createApiResponse(res), options);
+  const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : undefined;
+  await authRequestContext.run({ ip: clientIp, userAgent }, () => nextAuth(apiRequest, createApiResponse(res), options));
 }
 
 function createApiResponse(res: ServerResponse) {

@@ -1,16 +1,18 @@
-// Who is calling: a bearer personal access token, or else the next-auth session cookie.
+// Who is calling: a bearer personal access token, or else the next-auth session cookie —
+// which counts only while its Session row lives (signing out ends it).
 import type { IncomingHttpHeaders } from 'node:http';
-import { userIdFromSessionCookie } from './session-cookie';
+import { sessionFromCookie } from './session-cookie';
+import type { SessionService } from './session-service';
 import type { TokenService } from './token-service';
 
-export interface Principal {
-  userId: string;
-  via: 'session' | 'token';
-}
+export type Principal =
+  | { userId: string; via: 'session'; sessionId: string }
+  | { userId: string; via: 'token'; tokenId: string };
 
 export class RequestAuthenticator {
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     private readonly secret: string,
     private readonly secureCookies: boolean,
   ) {}
@@ -18,11 +20,19 @@ export class RequestAuthenticator {
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal | null> {
     const bearer = bearerToken(headers.authorization);
     if (bearer !== undefined) {
-      const userId = await this.tokens.authenticate(bearer);
-      return userId ? { userId, via: 'token' } : null;
+      const token = await this.tokens.authenticate(bearer);
+      return token ? { userId: token.userId, via: 'token', tokenId: token.tokenId } : null;
     }
-    const userId = await userIdFromSessionCookie(headers.cookie, this.secret, this.secureCookies);
-    return userId ? { userId, via: 'session' } : null;
+    const claims = await sessionFromCookie(headers.cookie, this.secret, this.secureCookies);
+    if (!claims?.sessionId) return null;
+    if (!(await this.sessions.isLive(claims.sessionId, claims.userId))) return null;
+    return { userId: claims.userId, via: 'session', sessionId: claims.sessionId };
+  }
+
+  /** Whether a principal found earlier (a socket's, at its handshake) still holds. */
+  async stillValid(principal: Principal): Promise<boolean> {
+    if (principal.via === 'session') return this.sessions.isLive(principal.sessionId, principal.userId);
+    return this.tokens.isLive(principal.tokenId);
   }
 }
 

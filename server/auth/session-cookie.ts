@@ -1,16 +1,23 @@
-// Reads the user id out of next-auth's session cookie (an encrypted JWT).
+// Reads next-auth's session cookie (an encrypted JWT): the user and the Session row it names.
 import { parse } from 'cookie';
 import { decode } from 'next-auth/jwt';
 
 export const sessionCookieName = (secure: boolean) => (secure ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
 
-export async function userIdFromSessionCookie(cookieHeader: string | undefined, secret: string, secure: boolean): Promise<string | null> {
+export interface SessionClaims {
+  userId: string;
+  /** The Session row's id; tokens minted before sessions were revocable have none. */
+  sessionId: string | null;
+}
+
+export async function sessionFromCookie(cookieHeader: string | undefined, secret: string, secure: boolean): Promise<SessionClaims | null> {
   if (!cookieHeader) return null;
   const jwt = parse(cookieHeader)[sessionCookieName(secure)];
   if (!jwt) return null;
   try {
     const payload = await decode({ token: jwt, secret });
-    return typeof payload?.sub === 'string' ? payload.sub : null;
+    if (typeof payload?.sub !== 'string') return null;
+    return { userId: payload.sub, sessionId: typeof payload.sid === 'string' ? payload.sid : null };
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db';
 import { notFound } from '../core/errors';
+import { TypedEmitter } from '../core/typed-emitter';
 import type { CreatedTokenDto, TokenDto } from '../contracts';
 
 export const TOKEN_PREFIX = 'berth_pat_';
@@ -20,7 +21,16 @@ function toTokenDto(row: { id: string; name: string; prefix: string; createdAt: 
   };
 }
 
+export interface TokenEvents {
+  /** A token was deleted: sockets opened with it are disconnected. */
+  onDidRevoke: { userId: string; tokenIds: string[] };
+}
+
 export class TokenService {
+  readonly events = new TypedEmitter<TokenEvents>();
+  // Tokens deleted by this process: sockets opened with them fail their next check at once.
+  private readonly revoked = new Set<string>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(userId: string, name: string): Promise<CreatedTokenDto> {
@@ -39,10 +49,23 @@ export class TokenService {
   async revoke(userId: string, id: string): Promise<void> {
     const { count } = await this.prisma.apiToken.deleteMany({ where: { id, userId } });
     if (count === 0) throw notFound('Token not found');
+    this.revoked.add(id);
+    this.events.emit('onDidRevoke', { userId, tokenIds: [id] });
   }
 
-  /** The user id a bearer token belongs to, or null. */
-  async authenticate(token: string): Promise<string | null> {
+  /** A user's tokens went with their account (the rows cascade): announce them. */
+  forgetUser(userId: string, tokenIds: string[]): void {
+    for (const id of tokenIds) this.revoked.add(id);
+    if (tokenIds.length) this.events.emit('onDidRevoke', { userId, tokenIds });
+  }
+
+  /** Whether a token that authenticated earlier has not been deleted since (by this process). */
+  async isLive(tokenId: string): Promise<boolean> {
+    return !this.revoked.has(tokenId);
+  }
+
+  /** Whom a bearer token belongs to, or null. */
+  async authenticate(token: string): Promise<{ userId: string; tokenId: string } | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
     const row = await this.prisma.apiToken.findUnique({
       where: { tokenHash: hashToken(token) },
@@ -54,6 +77,6 @@ export class TokenService {
       // Not awaited: bookkeeping must not slow the request down.
       this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
     }
-    return row.userId;
+    return { userId: row.userId, tokenId: row.id };
   }
 }

@@ -1,6 +1,6 @@
 // Accounts: sign-up, credential checks (throttled), OAuth linking. Never logs passwords.
 import type { PrismaClient } from '../db';
-import { conflict, tooManyRequests } from '../core/errors';
+import { conflict, HttpError, tooManyRequests } from '../core/errors';
 import type { SignupInput, UserDto } from '../contracts';
 import { hashPassword, verifyPassword } from './password';
 import type { SignInThrottle } from './signin-throttle';
@@ -27,6 +27,8 @@ export class UserService {
     private readonly throttle: SignInThrottle,
     /** Failures per client address: looser, since many people may share one (NAT). */
     private readonly ipThrottle: SignInThrottle,
+    /** REQUIRE_EMAIL_VERIFICATION: accounts sign in only once their email is confirmed. */
+    private readonly requireVerifiedEmail = false,
   ) {}
 
   async signup(input: SignupInput): Promise<UserDto> {
@@ -55,7 +57,28 @@ export class UserService {
       return null;
     }
     this.throttle.recordSuccess(emailKey);
+    if (this.requireVerifiedEmail && !user.emailVerified) {
+      throw new HttpError(403, 'email_unverified', 'Confirm your email first: open the link we mailed you');
+    }
     return toUserDto(user);
+  }
+
+  /** Checks the current password (throttled like a sign-in), then sets the new one. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+    const key = [`password:${userId}`];
+    const wait = this.throttle.retryAfterSeconds(key);
+    if (wait > 0) throw tooManyRequests(wait);
+    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+    if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+      this.throttle.recordFailure(key);
+      throw new HttpError(400, 'wrong_password', 'The current password is not right', { fieldErrors: { currentPassword: ['The current password is not right'] } });
+    }
+    this.throttle.recordSuccess(key);
+    await this.setPassword(userId, newPassword);
+  }
+
+  async setPassword(userId: string, newPassword: string): Promise<void> {
+    await this.prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
   }
 
   async findById(id: string): Promise<UserDto | null> {

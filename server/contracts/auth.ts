@@ -41,3 +41,51 @@ export interface ApiErrorBody {
   message: string;
   fieldErrors?: Record<string, string[]>;
 }
+
+const newPassword = z
+  .string({ error: 'New password is required' })
+  .min(8, 'Password must be at least 8 characters')
+  .max(200, 'Password must be at most 200 characters');
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: 'Current password is required' }).min(1, 'Current password is required').max(200),
+  newPassword,
+});
+
+export const deleteAccountSchema = z.object({
+  email: z.string({ error: 'Type your email to confirm' }).max(254),
+});
+
+export const resetPasswordSchema = z.object({
+  token: z.string({ error: 'The link is incomplete' }).min(1).max(200),
+  newPassword,
+});
+
+export const forgotPasswordSchema = z.object({
+  email: z.string({ error: 'Email is required' }).trim().toLowerCase().pipe(z.email('Enter a valid email address').max(254)),
+});
+
+export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+/** A signed-in browser (GET /api/v1/me/sessions). */
+export interface SessionDto {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  /** The session this request came with. */
+  current: boolean;
+}
+
+/** What the sign-in page needs to know before anyone signs in (GET /api/v1/auth/options). */
+export interface AuthOptionsDto {
+  /** "Forgot password?" mails a link; otherwise the page says to ask an admin. */
+  mail: boolean;
+  signup: boolean;
+}
+
+export interface ResetLinkDto {
+  url: string;
+  expiresAt: string;
+}

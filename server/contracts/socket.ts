@@ -58,4 +58,6 @@ export interface ServerToClientEvents {
   'preview:changed': (payload: { projectId: string }) => void;
   /** This browser stopped acking output and was detached; attach again to catch up. */
   'terminal:detached': (payload: { terminalId: string }) => void;
+  /** The session or access token this socket was opened with has ended; it is disconnected next. */
+  'session:ended': (payload: { reason: string }) => void;
 }

@@ -1,12 +1,14 @@
 // Builds the /api/v1 router from its resources.
+import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { RequestAuthenticator, SignInThrottle, TokenService, UserService } from '../auth';
+import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
 import type { GitImport, ProjectSnapshots, ProjectTransfer } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
 import type { WorkspaceService } from '../workspaces';
+import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';
 import { addAuthRoutes } from './auth.routes';
 import { addFileRoutes } from './files.routes';
@@ -21,6 +23,8 @@ import { addWorkspaceRoutes } from './workspaces.routes';
 export interface ApiServices {
   authenticator: RequestAuthenticator;
   users: UserService;
+  sessions: SessionService;
+  accounts: AccountService;
   tokens: TokenService;
   projects: ProjectService;
   workspaces: WorkspaceService;
@@ -41,14 +45,15 @@ export interface ApiServices {
 
 export function createApiRouter(services: ApiServices): Router {
   const router = new Router(services.authenticator, services.allowedOrigins, services.onUnhandledError);
-  addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email) });
+  addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email), afterSignup: (user) => services.accounts.afterSignup(user) });
+  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.signupThrottle });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   addFileRoutes(router, services.files);
   addPreviewRoutes(router, services.previews);
   addSnapshotRoutes(router, services.snapshots);
-  addAdminRoutes(router, services.admin);
+  addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   return router;
 }

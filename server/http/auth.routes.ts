@@ -1,13 +1,13 @@
 // /api/v1/auth/signup and /api/v1/me.
 import { HttpError, tooManyRequests, unauthorized } from '../core/errors';
-import { signupSchema } from '../contracts';
+import { signupSchema, type UserDto } from '../contracts';
 import type { SignInThrottle, UserService } from '../auth';
 import { reply, type Router } from './router';
 
 export function addAuthRoutes(
   router: Router,
   users: UserService,
-  options: { allowSignup: boolean; signupThrottle: SignInThrottle; isAdminEmail?: (email: string) => boolean },
+  options: { allowSignup: boolean; signupThrottle: SignInThrottle; isAdminEmail?: (email: string) => boolean; afterSignup?: (user: UserDto) => Promise<{ verificationSent: boolean }> },
 ): void {
   router
     .add('POST', '/api/v1/auth/signup', async (ctx) => {
@@ -18,7 +18,9 @@ export function addAuthRoutes(
       const input = await ctx.body(signupSchema);
       // Every sign-up counts: many accounts from one address get slowed down like failed sign-ins.
       options.signupThrottle.recordFailure(ipKey);
-      return reply(201, await users.signup(input));
+      const user = await users.signup(input);
+      const { verificationSent } = (await options.afterSignup?.(user)) ?? { verificationSent: false };
+      return reply(201, verificationSent ? { ...user, verificationSent } : user);
     })
     .add('GET', '/api/v1/me', async (ctx) => {
       const user = await users.findById((await ctx.user()).userId);

@@ -8,3 +8,4 @@ export { clientIp } from './client-ip';
 export { setSecurityHeaders } from './security-headers';
 export { createRequestHandler, type PreviewRoute, type RequestRoutes } from './request-handler';
 export { trackOpenConnections } from './open-connections';
+export { createHostPolicy, type HostVerdict } from './host-policy';

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
 import { clientIp } from './client-ip';
 import { sendHealth, sendReadiness } from './health';
+import type { HostVerdict } from './host-policy';
 import type { Router } from './router';
 import { sendJson } from './router';
 import { setSecurityHeaders } from './security-headers';
@@ -28,7 +29,9 @@ export interface RequestRoutes {
   metrics?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean }) {
+const PROBES = new Set(['/api/health', '/api/ready']);
+
+export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean; hostPolicy?: (req: IncomingMessage) => HostVerdict; berthUrl?: string }) {
   const { log } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (routes.preview?.claims(req)) {
@@ -48,6 +51,21 @@ export function createRequestHandler(routes: RequestRoutes, options: { log: Logg
     res.setHeader('X-Request-Id', requestId);
     setSecurityHeaders(res);
     const ip = clientIp(req, options.trustProxy);
+    const verdict = options.hostPolicy?.(req) ?? 'ide';
+    if (verdict !== 'ide' && !PROBES.has(path)) {
+      const isApi = path.startsWith('/api/') || path === '/metrics';
+      if (verdict === 'loopback-alias' && !isApi && (req.method === 'GET' || req.method === 'HEAD') && options.berthUrl) {
+        // Another spelling of Berth's own loopback address: open the IDE where its cookies and sockets work.
+        res.writeHead(302, { Location: options.berthUrl + (req.url ?? '/'), 'Cache-Control': 'no-store' }).end();
+        return;
+      }
+      if (verdict === 'refused') {
+        reqLog.warn({ host: req.headers.host, path }, 'request refused: host not served');
+        res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(`421 Misdirected Request: this server answers only on ${options.berthUrl ? new URL(options.berthUrl).host : 'its own address'}${req.headers.host ? `, not on ${String(req.headers.host).slice(0, 100)}` : ''}.\n`);
+        return;
+      }
+    }
     try {
       if (path === '/api/health') sendHealth(res);
       else if (path === '/api/ready') await sendReadiness(res, routes.ping);

@@ -38,7 +38,12 @@ export interface PreviewOptions {
   now?: () => number;
   /** Counts proxied bytes (metrics); absent = not counted. */
   countBytes?: ByteCounter;
+  /** PREVIEW_PORTS: inclusive ranges a preview may be offered for; absent = 1024–65535. */
+  allowedPorts?: readonly (readonly [number, number])[];
 }
+
+/** By default no privileged port (ssh on 22, a web server run as root on 80): those are rarely an app being built. */
+const DEFAULT_PREVIEW_PORTS: readonly (readonly [number, number])[] = [[1024, 65535]];
 
 const ACTIVITY_THROTTLE_MS = 1000;
 
@@ -80,15 +85,20 @@ export class PreviewService {
     const agent = this.workspaces.agent(projectId);
     if (!agent) return [];
     const ports = await agent.request('ports.list');
-    const unique = [...new Set(ports.filter(isUserListener).map((entry) => entry.port))].sort((a, b) => a - b);
+    const unique = [...new Set(ports.filter((entry) => isUserListener(entry) && this.allows(entry.port)).map((entry) => entry.port))].sort((a, b) => a - b);
     return unique.map((port) => this.dto(this.store.current(projectId, port, userId)));
   }
 
   /** A fresh URL for (project, port); the old one answers 404 from now on. */
   async revoke(userId: string, projectId: string, port: number): Promise<PreviewDto> {
     await this.projects.get(userId, projectId);
-    if (!isPreviewablePort(port)) throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed`);
+    if (!isPreviewablePort(port) || !this.allows(port)) throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
     return this.dto(this.store.revoke(projectId, port, userId));
+  }
+
+  /** Whether PREVIEW_PORTS lets `port` be previewed. */
+  allows(port: number): boolean {
+    return (this.options.allowedPorts ?? DEFAULT_PREVIEW_PORTS).some(([from, to]) => port >= from && port <= to);
   }
 
   /** The project was deleted. */
@@ -125,7 +135,7 @@ export class PreviewService {
     const host = parsePreviewHost(req.headers.host, this.options.domain);
     if (host.kind !== 'preview') return { page: badHostPage };
     const capability = this.store.resolve(host.capability);
-    if (!capability || !isPreviewablePort(capability.port)) return { page: notFoundPage };
+    if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port)) return { page: notFoundPage };
     const target = this.workspaces.agentEndpoint(capability.projectId);
     if (!target) return { page: notRunningPage };
     this.touch(capability);

@@ -117,6 +117,20 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   return { status: response.status, cookie: session ?? null, error };
 }
 
+/** next-auth's sign-out, as the header's "Sign out" does it (csrf token, then POST). */
+export async function signOut(baseUrl: string, sessionCookie: string): Promise<number> {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`, { headers: { Cookie: sessionCookie } });
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const csrfCookie = cookiePairs(csrfResponse.headers.getSetCookie());
+  const response = await fetch(`${baseUrl}/api/auth/signout`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `${sessionCookie}; ${csrfCookie}` },
+    body: new URLSearchParams({ csrfToken, json: 'true' }).toString(),
+  });
+  return response.status;
+}
+
 export async function createSignedInUser(baseUrl: string): Promise<TestUser> {
   const { response, body } = await signUp(baseUrl);
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status}`);

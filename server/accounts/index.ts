@@ -1,0 +1,6 @@
+// Accounts: password change and reset links, email verification, "sign out everywhere"
+// and account deletion (REST in server/http/account.routes.ts). Imports db, core, contracts,
+// and auth/projects through their index.ts.
+export { AccountLinks } from './account-links';
+export { AccountService, type AccountServiceOptions } from './account-service';
+export { createSmtpMailer, type Mailer } from './mailer';
