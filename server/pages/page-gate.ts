@@ -13,7 +13,7 @@ export interface PageRenderer {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 }
 
-const PUBLIC_PAGES = new Set(['/signin', '/signup']);
+const PUBLIC_PAGES = new Set(['/signin', '/signup', '/reset-password']);
 const isAsset = (path: string) =>
   path.startsWith('/_next/') || path.startsWith('/__nextjs') || path === '/favicon.ico' || /\.(svg|png|ico|txt|webmanifest)$/.test(path);
 const WORKBENCH_PATH = /^\/p\/([^/]+)\/?$/;
