@@ -207,7 +207,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 
-  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
+  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], berthUrl: config.BERTH_URL, admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
   const hostPolicy = createHostPolicy({ berthUrl: config.BERTH_URL, allowedHosts: config.BERTH_ALLOWED_HOSTS, listenPort: config.PORT });
   const handleRequest = createRequestHandler(
     {

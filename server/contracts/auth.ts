@@ -83,6 +83,8 @@ export interface AuthOptionsDto {
   /** "Forgot password?" mails a link; otherwise the page says to ask an admin. */
   mail: boolean;
   signup: boolean;
+  /** BERTH_URL: the one address sockets are accepted from (the workbench names it when opened elsewhere). */
+  berthUrl: string;
 }
 
 export interface ResetLinkDto {

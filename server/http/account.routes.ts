@@ -11,10 +11,10 @@ export function addAccountRoutes(
   router: Router,
   accounts: AccountService,
   sessions: SessionService,
-  options: { allowSignup: boolean; throttle: SignInThrottle },
+  options: { allowSignup: boolean; throttle: SignInThrottle; berthUrl: string },
 ): void {
   router
-    .add('GET', '/api/v1/auth/options', async () => reply(200, { mail: accounts.mailEnabled, signup: options.allowSignup } satisfies AuthOptionsDto))
+    .add('GET', '/api/v1/auth/options', async () => reply(200, { mail: accounts.mailEnabled, signup: options.allowSignup, berthUrl: options.berthUrl } satisfies AuthOptionsDto))
     .add('PUT', '/api/v1/me/password', async (ctx) => {
       const principal = await ctx.user();
       const { currentPassword, newPassword } = await ctx.body(changePasswordSchema);

@@ -38,6 +38,8 @@ export interface ApiServices {
   signupThrottle: SignInThrottle;
   allowSignup: boolean;
   allowedOrigins: readonly string[];
+  /** BERTH_URL, told to browsers by GET /api/v1/auth/options. */
+  berthUrl: string;
   admin: AdminService;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
@@ -46,7 +48,7 @@ export interface ApiServices {
 export function createApiRouter(services: ApiServices): Router {
   const router = new Router(services.authenticator, services.allowedOrigins, services.onUnhandledError);
   addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email), afterSignup: (user) => services.accounts.afterSignup(user) });
-  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.signupThrottle });
+  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.signupThrottle, berthUrl: services.berthUrl });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
