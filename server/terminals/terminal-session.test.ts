@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecSession } from '../runtime';
 import { TerminalSession, type TerminalLimits } from './terminal-session';
 
-const limits: TerminalLimits = { scrollbackChars: 1000, batchDelayMs: 1, maxBatchChars: 100, highWaterChars: 200, lowWaterChars: 50, stallTimeoutMs: 60_000 };
+const limits: TerminalLimits = { scrollbackChars: 1000, batchDelayMs: 1, maxBatchChars: 100, highWaterChars: 200, lowWaterChars: 50, maxQueuedChars: 300, stallTimeoutMs: 60_000 };
 
 function fakeShell() {
   let emit: (chunk: Buffer) => void = () => undefined;
@@ -40,6 +40,43 @@ describe('TerminalSession', () => {
     acks.shift()!();
     expect(shell.paused).toBe(true); // 100 unacked: above low water still
     acks.shift()!();
+    expect(shell.paused).toBe(false);
+    session.dispose();
+  });
+
+  it('keeps the shell flowing for other browsers while one stops acking; the stalled one queues, bounded, then is dropped', () => {
+    const shell = fakeShell();
+    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);
+    session.bind(shell.exec);
+    let live = '';
+    let stalledGot = 0;
+    let dropped = 0;
+    session.attach({ id: 'live', send: (data, ack) => ((live += data), ack()), dropped: () => undefined });
+    session.attach({ id: 'stalled', send: (data) => void (stalledGot += data.length), dropped: () => void dropped++ });
+    for (let i = 0; i < 10; i++) {
+      shell.output(String(i).repeat(100));
+      expect(shell.paused).toBe(false); // never paused for the one that keeps up
+    }
+    expect(live).toBe([...'0123456789'].map((digit) => digit.repeat(100)).join(''));
+    // The stalled browser got high water and no more; its queue passed the bound: dropped.
+    expect(stalledGot).toBe(limits.highWaterChars);
+    expect(dropped).toBe(1);
+    expect(session.attachedCount).toBe(1);
+    session.dispose();
+  });
+
+  it('sends a lagging browser its queued output, in order, once it acks again', () => {
+    const shell = fakeShell();
+    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);
+    session.bind(shell.exec);
+    let slow = '';
+    const acks: (() => void)[] = [];
+    session.attach({ id: 'fast', send: (_data, ack) => ack(), dropped: () => undefined });
+    session.attach({ id: 'slow', send: (data, ack) => ((slow += data), acks.push(ack)), dropped: () => undefined });
+    for (const digit of '0123') shell.output(digit.repeat(100));
+    expect(slow).toBe('0'.repeat(100) + '1'.repeat(100)); // high water; 2 and 3 wait
+    acks.splice(0).forEach((ack) => ack());
+    expect(slow).toBe([...'0123'].map((digit) => digit.repeat(100)).join(''));
     expect(shell.paused).toBe(false);
     session.dispose();
   });

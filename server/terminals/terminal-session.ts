@@ -1,15 +1,17 @@
 // One terminal: a login shell in the workspace, its scrollback, and the browsers attached to
 // it. Output after a quiet spell goes out at once (keystroke echo); while it keeps coming it
 // is batched (one message per few milliseconds, not per chunk). It flows with
-// backpressure: each browser acks every batch; while any browser has too much unacked
-// output the shell's stream is paused, so a flood (`yes`) is throttled at the source
-// instead of growing memory. A browser that stops acking is dropped, not waited for.
+// backpressure: each browser acks every batch; a browser that lags gets its own bounded queue
+// (viewer-stream.ts), and the shell's stream is paused only while every browser lags, so a
+// flood (`yes`) is throttled at the source by the fastest viewer instead of growing memory,
+// and one stalled viewer slows nobody else. A browser that stops acking is dropped.
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { TerminalAttachDto, TerminalDto, TerminalState } from '../contracts';
 import type { Disposer } from '../core/typed-emitter';
 import type { ExecSession } from '../runtime';
 import { RingBuffer } from './ring-buffer';
+import { ViewerStream } from './viewer-stream';
 
 export interface TerminalSink {
   id: string;
@@ -23,11 +25,13 @@ export interface TerminalLimits {
   scrollbackChars: number;
   batchDelayMs: number;
   maxBatchChars: number;
-  /** Pause the shell when a sink has this much unacked output… */
+  /** A sink with this much unacked output gets no more (it queues); when every sink is there, the shell is paused… */
   highWaterChars: number;
-  /** …and resume when every sink is below this. */
+  /** …and resumes when one is below this. */
   lowWaterChars: number;
-  /** A sink that stays above high water this long is dropped. */
+  /** A sink whose queue would pass this is dropped (it reattaches and gets the scrollback). */
+  maxQueuedChars: number;
+  /** While the shell is paused this long, the sinks still above low water are dropped. */
   stallTimeoutMs: number;
 }
 
@@ -37,16 +41,13 @@ export const DEFAULT_TERMINAL_LIMITS: TerminalLimits = {
   maxBatchChars: 64 * 1024,
   highWaterChars: 256 * 1024,
   lowWaterChars: 64 * 1024,
+  // No more than the scrollback: a viewer further behind is better served by its replay.
+  maxQueuedChars: 512 * 1024,
   stallTimeoutMs: 10_000,
 };
 
 /** A batch this large means bulk output is streaming: coalesce the next ones on the timer. */
 const BULK_BATCH_CHARS = 1024;
-
-interface AttachedSink {
-  sink: TerminalSink;
-  unacked: number;
-}
 
 /** Who a terminal is when it is adopted rather than new (after a Berth restart). */
 export interface TerminalIdentity {
@@ -62,7 +63,7 @@ export class TerminalSession {
   state: TerminalState = 'running';
   exitCode: number | null = null;
   private readonly scrollback: RingBuffer;
-  private readonly sinks = new Map<string, AttachedSink>();
+  private readonly sinks = new Map<string, ViewerStream>();
   private exec: ExecSession | undefined;
   private execDisposers: Disposer[] = [];
   private decoder = new StringDecoder('utf8');
@@ -105,11 +106,13 @@ export class TerminalSession {
 
   attach(sink: TerminalSink): TerminalAttachDto {
     this.flush();
-    this.sinks.set(sink.id, { sink, unacked: 0 });
+    this.sinks.get(sink.id)?.close();
+    this.sinks.set(sink.id, new ViewerStream(sink, this.limits, () => this.updateFlow()));
     return { ...this.toDto(), scrollback: this.scrollback.toString() };
   }
 
   detach(sinkId: string): void {
+    this.sinks.get(sinkId)?.close();
     this.sinks.delete(sinkId);
     this.updateFlow();
   }
@@ -133,6 +136,7 @@ export class TerminalSession {
     this.flush();
     this.exec?.close();
     this.unbind();
+    for (const viewer of this.sinks.values()) viewer.close();
     this.sinks.clear();
     this.cancelFlush();
     clearTimeout(this.stallTimer);
@@ -180,28 +184,25 @@ export class TerminalSession {
     const batch = this.pending;
     this.pending = '';
     this.scrollback.append(batch);
-    for (const attached of this.sinks.values()) {
-      attached.unacked += batch.length;
-      let acked = false;
-      attached.sink.send(batch, () => {
-        if (acked) return;
-        acked = true;
-        attached.unacked -= batch.length;
-        this.updateFlow();
-      });
+    for (const [id, viewer] of this.sinks) {
+      if (!viewer.push(batch)) this.drop(id, viewer);
     }
     this.updateFlow();
   }
 
-  /** Pauses the shell's output while any sink is over high water; resumes below low water. */
+  /**
+   * Pauses the shell's output while every sink is over high water (even the fastest browser
+   * lags); resumes once one is below low water. A sink lagging alone just queues.
+   */
   private updateFlow(): void {
     if (!this.exec) return;
-    const worst = Math.max(0, ...[...this.sinks.values()].map((attached) => attached.unacked));
-    if (!this.paused && worst >= this.limits.highWaterChars) {
+    const lags = [...this.sinks.values()].map((viewer) => viewer.lag);
+    const fastest = lags.length ? Math.min(...lags) : 0;
+    if (!this.paused && fastest >= this.limits.highWaterChars) {
       this.paused = true;
       this.exec.pause();
       this.stallTimer = setTimeout(() => this.dropStalledSinks(), this.limits.stallTimeoutMs);
-    } else if (this.paused && worst <= this.limits.lowWaterChars) {
+    } else if (this.paused && fastest <= this.limits.lowWaterChars) {
       this.paused = false;
       clearTimeout(this.stallTimer);
       this.exec.resume();
@@ -209,13 +210,16 @@ export class TerminalSession {
   }
 
   private dropStalledSinks(): void {
-    for (const [id, attached] of this.sinks) {
-      if (attached.unacked > this.limits.lowWaterChars) {
-        this.sinks.delete(id);
-        attached.sink.dropped();
-      }
+    for (const [id, viewer] of this.sinks) {
+      if (viewer.lag > this.limits.lowWaterChars) this.drop(id, viewer);
     }
     this.updateFlow();
+  }
+
+  private drop(id: string, viewer: ViewerStream): void {
+    this.sinks.delete(id);
+    viewer.close();
+    viewer.sink.dropped();
   }
 
   private onExit(code: number | null): void {
