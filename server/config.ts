@@ -132,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
+  if (raw.REQUIRE_EMAIL_VERIFICATION && !raw.SMTP_URL) throw new ConfigError('Invalid settings:\n  REQUIRE_EMAIL_VERIFICATION: needs SMTP_URL (the verification link is mailed)');
   const berthUrl = raw.BERTH_URL ?? `http://localhost:${raw.PORT}`;
   return {
     ...raw,
