@@ -83,7 +83,9 @@ describe('/fs/content', () => {
     const req = request(content('hello.txt', '&maxBytes=10000000'), { method: 'PUT' });
     req.on('error', () => undefined);
     req.write(Buffer.alloc(100_000, 7));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait for the temp file to appear (not a fixed sleep: under load the agent may take longer).
+    const appeared = Date.now() + 5000;
+    while (!readdirSync(root).some((name) => name.startsWith('.berth-tmp-')) && Date.now() < appeared) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(readdirSync(root).filter((name) => name.startsWith('.berth-tmp-'))).toHaveLength(1);
     req.destroy();
     const deadline = Date.now() + 2000;
