@@ -1,14 +1,15 @@
 'use client';
 // Connects the workbench: one socket, the project, and its workspace's live status.
 import { useEffect, useState } from 'react';
-import type { ProjectDto, WorkspaceStatusDto } from '@/server/contracts';
+import type { AuthOptionsDto, ProjectDto, WorkspaceStatusDto } from '@/server/contracts';
+import { classifyConnectError, isOtherOrigin, refusalMessage, type Connection } from './connection-state';
 import { call, createWorkbenchSocket, type WorkbenchSocket } from './workbench-socket';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused';
+export type { Connection, ConnectionState } from './connection-state';
 
 export interface Workbench {
   socket: WorkbenchSocket | null;
-  connection: ConnectionState;
+  connection: Connection;
   /** Increments on every (re)connect, so views can re-attach. */
   epoch: number;
   project: ProjectDto | null;
@@ -16,9 +17,17 @@ export interface Workbench {
   error: string | null;
 }
 
+/** BERTH_URL when the page is open at another origin (its socket is then always refused), else null. */
+async function otherBerthUrl(): Promise<string | null> {
+  const response = await fetch('/api/v1/auth/options', { credentials: 'same-origin' }).catch(() => null);
+  if (!response?.ok) return null;
+  const { berthUrl } = (await response.json()) as AuthOptionsDto;
+  return berthUrl && isOtherOrigin(window.location.origin, berthUrl) ? berthUrl : null;
+}
+
 export function useWorkbench(projectId: string): Workbench {
   const [socket, setSocket] = useState<WorkbenchSocket | null>(null);
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
   const [epoch, setEpoch] = useState(0);
   const [project, setProject] = useState<ProjectDto | null>(null);
   const [workspace, setWorkspace] = useState<WorkspaceStatusDto | null>(null);
@@ -27,15 +36,45 @@ export function useWorkbench(projectId: string): Workbench {
   useEffect(() => {
     const client = createWorkbenchSocket();
     setSocket(client);
+    let originChecked = false;
     client.on('connect', () => {
-      setConnection('connected');
+      setConnection({ state: 'connected' });
       setError(null);
       call(client, 'project:open', { projectId }).then(setProject, (cause: Error) => setError(cause.message));
       call(client, 'workspace:open', { projectId }).then(setWorkspace, (cause: Error) => setError(cause.message));
       setEpoch((value) => value + 1);
     });
-    client.on('disconnect', () => setConnection('reconnecting'));
-    client.on('connect_error', (cause) => setConnection(cause.message === 'unauthorized' ? 'refused' : 'reconnecting'));
+    client.on('disconnect', () => setConnection((current) => (current.state === 'ended' ? current : { state: 'reconnecting' })));
+    client.on('connect_error', (cause) => {
+      const kind = classifyConnectError(cause);
+      switch (kind) {
+        case 'unauthorized':
+          return setConnection({ state: 'refused' });
+        case 'too_many':
+          return setConnection({ state: 'too_many', message: refusalMessage(cause) });
+        case 'origin':
+        case 'unknown':
+          setConnection((current) => (current.state === 'wrong_origin' ? current : { state: 'reconnecting' }));
+          // A refusal for the page's origin looks like any network error: ask once where Berth lives.
+          if (originChecked) return;
+          originChecked = true;
+          void otherBerthUrl().then((berthUrl) => {
+            if (!berthUrl) return;
+            client.disconnect(); // it would be refused forever
+            setConnection({ state: 'wrong_origin', berthUrl });
+          });
+          return;
+        default: {
+          const exhaustive: never = kind;
+          return exhaustive;
+        }
+      }
+    });
+    // The session was signed out elsewhere ("Sign out everywhere", a password change): sign in again.
+    client.on('session:ended', ({ reason }) => {
+      setConnection({ state: 'ended', message: reason });
+      window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
+    });
     client.on('project:updated', (updated) => {
       if (updated.id === projectId) setProject(updated);
     });

@@ -3,16 +3,11 @@
 // with Start/Stop, and a clear message when the Docker engine is unreachable.
 import { useEffect, useState } from 'react';
 import type { SnapshotStatusDto, WorkspaceStatusDto } from '@/server/contracts';
-import type { ConnectionState } from '../use-workbench';
+import { connectionLabel, type Connection } from '../connection-state';
 import { call, type WorkbenchSocket } from '../workbench-socket';
+import { ConnectionNotice } from './ConnectionNotice';
 import { SnapshotIndicator } from './SnapshotIndicator';
-
-const connectionLabel: Record<ConnectionState, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  refused: 'Signed out — reload to sign in',
-};
+import { DiskUsageIndicator } from './DiskUsageIndicator';
 
 function minutesUntil(iso: string, now: number): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 60_000));
@@ -60,7 +55,7 @@ export function WorkspaceStatusBar({
 }: {
   socket: WorkbenchSocket | null;
   projectId: string;
-  connection: ConnectionState;
+  connection: Connection;
   workspace: WorkspaceStatusDto | null;
   error: string | null;
   snapshot: SnapshotStatusDto | null;
@@ -83,14 +78,16 @@ export function WorkspaceStatusBar({
 
   return (
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-edge bg-panel-2 px-3 text-xs text-muted">
-      <span data-testid="connection-status" data-status={connection}>
-        <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection === 'connected' ? 'bg-green-500' : 'bg-yellow-500'}`} />
-        {connectionLabel[connection]}
+      <ConnectionNotice connection={connection} socket={socket} />
+      <span data-testid="connection-status" data-status={connection.state} className="truncate">
+        <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : 'bg-yellow-500'}`} />
+        {connectionLabel(connection)}
       </span>
       <span data-testid="workspace-status" data-status={state ?? 'unknown'} className={`truncate ${problem ? 'text-danger' : ''}`}>
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />
+      <DiskUsageIndicator workspace={workspace} />
       <SnapshotIndicator status={snapshot} onOpenHistory={onOpenHistory} />
       {error ? <span className="truncate text-danger">{error}</span> : null}
       {state === 'running' ? (
