@@ -6,6 +6,7 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { TextField } from '../ui/TextField';
 
+/** Creates a project; `onCreated` opens it (the dialog stays busy until the page changes). */
 export function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (project: ProjectDto) => void }) {
   const [template, setTemplate] = useState<TemplateId>('vite-react');
   const [error, setError] = useState<unknown>(null);
@@ -17,10 +18,10 @@ export function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; 
     setPending(true);
     setError(null);
     try {
+      // Stays pending on success: the dashboard opens the new project.
       onCreated(await api<ProjectDto>('/projects', { method: 'POST', body: { name, template } }));
     } catch (caught) {
       setError(caught);
-    } finally {
       setPending(false);
     }
   }

@@ -1,4 +1,5 @@
 'use client';
+import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { ProjectDto } from '@/server/contracts';
 import { api } from '../api-client';
@@ -13,6 +14,7 @@ import { RenameProjectDialog } from './RenameProjectDialog';
 type LoadState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; projects: ProjectDto[] };
 
 export function ProjectsDashboard() {
+  const router = useRouter();
   const [state, setState] = useState<LoadState>({ status: 'loading' });
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<ProjectDto | null>(null);
@@ -110,8 +112,9 @@ export function ProjectsDashboard() {
         open={creating}
         onClose={() => setCreating(false)}
         onCreated={(project) => {
-          setCreating(false);
+          // A new project is made to be worked on: open it (issue 17 C2).
           setState({ status: 'ready', projects: [project, ...projects] });
+          router.push(`/p/${encodeURIComponent(project.id)}`);
         }}
       />
       <ImportProjectDialog

@@ -84,7 +84,7 @@ export class DashboardPage extends PageObject {
     return this.newProjectDialog;
   }
 
-  /** Creates a project through the dialog and returns its id (from the new row). */
+  /** Creates a project through the dialog; it opens in the workbench. Returns its id (from the URL). */
   async createProject(name: string, template: TemplateLabel): Promise<string> {
     const dialog = await this.openNewProjectDialog();
     await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
@@ -92,12 +92,11 @@ export class DashboardPage extends PageObject {
     await dialog.getByText(template, { exact: true }).click();
     await expect(dialog.getByRole('radio', { name: template })).toBeChecked();
     await dialog.getByRole('button', { name: 'Create project' }).click();
-    await expect(dialog).toBeHidden();
-    const row = this.row(name);
-    await expect(row).toHaveCount(1);
-    const id = await row.getAttribute('data-project-id');
-    expect(id, 'the new row carries its project id').toBeTruthy();
-    return id!;
+    await expect(this.page).toHaveURL(/\/p\/[^/?#]+$/);
+    const id = decodeURIComponent(new URL(this.page.url()).pathname.split('/')[2] ?? '');
+    await new WorkbenchPage(this.page).expectOpen(id);
+    await expect(this.page.getByTestId('workbench-project-name')).toHaveText(name);
+    return id;
   }
 
   async rename(from: string, to: string): Promise<void> {
