@@ -45,7 +45,7 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
   const service = new SnapshotService(store, deps.workspaces, archive, { maxFileBytes: settings.maxFileBytes, keep: settings.keep, metrics: settings.metrics });
   const scheduler = new SnapshotScheduler(service, (projectId) => deps.workspaces.agent(projectId) !== undefined, deps.publish, { debounceMs: settings.debounceSeconds * 1000 }, deps.log);
   const api = new ProjectSnapshots(deps.projects, deps.workspaces, service, store);
-  const transfer = new ProjectTransfer(deps.projects, deps.workspaces, service, store, { maxTotalBytes: settings.importMaxBytes * 4 });
+  const transfer = new ProjectTransfer(deps.projects, deps.workspaces, service, store, { maxTotalBytes: settings.importMaxBytes * 4 }, deps.log);
 
   const hooks = {
     beforeStop: (projectId: string) => scheduler.beforeStop(projectId),

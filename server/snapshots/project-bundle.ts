@@ -8,10 +8,11 @@ import { SKIP_REASONS, SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type Templa
 import { HttpError } from '../core/errors';
 import { sha256Hex } from './blob-codec';
 import { BlobWriter } from './blob-writer';
+import { checkBundlePath } from './bundle-paths';
 import type { TransferProjects } from './project-transfer';
 import type { SnapshotStore } from './snapshot-store';
 import { S_IFLNK, S_IFMT, S_IFREG } from './snapshot-tar';
-import { checkName, writeZip, type ZipReadResult } from './zip';
+import { writeZip, type ZipReadResult } from './zip';
 
 export const BUNDLE_MANIFEST = 'berth-bundle.json';
 const BUNDLE_FORMAT = 'berth-bundle/1';
@@ -62,8 +63,8 @@ export async function importBundle(store: SnapshotStore, projects: TransferProje
   if (!parsed.success) throw badBundle(`${BUNDLE_MANIFEST} is not a valid Berth bundle: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
   const bundle = parsed.data;
   for (const file of bundle.snapshots.flatMap((snapshot) => snapshot.files)) {
-    // The same rules as ZIP entry names: these paths are written into the new volume.
-    checkName(file.path, Buffer.byteLength(file.path));
+    // These paths are written into the new volume: inside it, but any name Linux allows.
+    checkBundlePath(file.path);
     const type = file.mode & S_IFMT;
     if ((type !== S_IFREG && type !== S_IFLNK) || (file.mode & ~(S_IFMT | 0o777)) !== 0) throw badBundle(`${file.path} has an unsupported mode ${file.mode.toString(8)}`);
   }

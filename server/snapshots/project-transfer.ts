@@ -1,16 +1,19 @@
 // Projects in and out: export as a ZIP (streamed from the current snapshot, so ignore rules
-// apply), duplicate (a copy of the current snapshot: same blobs, no new bytes) and import from
-// a ZIP (checked whole before anything is created; the files become the new project's first
-// snapshot, which its first start puts into the volume). A failed import creates nothing.
+// apply; refused before the first byte when a name cannot go into a ZIP unchanged; a stream cut
+// short is logged), duplicate (a copy of the current snapshot: same blobs, no new bytes) and
+// import from a ZIP (checked whole before anything is created; the files become the new
+// project's first snapshot, which its first start puts into the volume). A failed import
+// creates nothing.
 import type { Writable } from 'node:stream';
 import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
+import type { Logger } from '../core/logger';
 import { BlobWriter } from './blob-writer';
 import { S_IFLNK, S_IFREG, isSymlinkMode } from './snapshot-tar';
 import type { SnapshotService } from './snapshot-service';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
 import { importBundle, isBundle, writeBundle } from './project-bundle';
-import { readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
+import { firstUnexportable, readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
 
 export interface TransferProjects {
   get(userId: string, projectId: string): Promise<ProjectDto>;
@@ -33,6 +36,7 @@ export class ProjectTransfer {
     private readonly service: SnapshotService,
     private readonly store: SnapshotStore,
     private readonly zipLimits: Partial<ZipLimits>,
+    private readonly log?: Logger,
   ) {}
 
   /** The project's files as a ZIP: `start` gets the file name before the first byte is written. */
@@ -40,6 +44,9 @@ export class ProjectTransfer {
     const project = await this.projects.get(userId, projectId);
     const snapshot = await this.current(projectId);
     const manifest = await this.store.manifest(snapshot.id);
+    // Refused before the first byte: a name ZIP cannot carry would otherwise be changed or cut the download.
+    const unexportable = firstUnexportable(manifest.map((entry) => entry.path));
+    if (unexportable) throw new HttpError(422, 'unexportable_name', unexportable.message, { path: unexportable.path, count: unexportable.count });
     start(`${fileNameOf(project.name)}.zip`);
     const store = this.store;
     async function* entries() {
@@ -52,7 +59,7 @@ export class ProjectTransfer {
         };
       }
     }
-    await writeZip(entries(), out);
+    await this.logAborted(projectId, 'zip', writeZip(entries(), out));
   }
 
   async duplicate(userId: string, projectId: string): Promise<ProjectDto> {
@@ -73,7 +80,17 @@ export class ProjectTransfer {
     const project = await this.projects.get(userId, projectId);
     if (this.workspaces.agent(projectId)) await this.service.take(projectId, 'auto');
     start(`${fileNameOf(project.name)}.berth.zip`);
-    await writeBundle(this.store, project, out);
+    await this.logAborted(projectId, 'bundle', writeBundle(this.store, project, out));
+  }
+
+  /** A download that fails after its headers can only be cut off: say so in the log, then let it fail. */
+  private async logAborted(projectId: string, kind: 'zip' | 'bundle', streaming: Promise<unknown>): Promise<void> {
+    try {
+      await streaming;
+    } catch (error) {
+      this.log?.warn({ projectId, kind, err: error }, 'export stream aborted');
+      throw error;
+    }
   }
 
   /** A new project from the ZIP at `file` (a temp file the upload was streamed to): a Berth bundle, or plain files. */

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { zipNameProblem } from './zip-export-names';
 
 export interface ZipSourceEntry {
   /** Relative, `/`-separated path. */
@@ -75,6 +76,9 @@ export async function writeZip(entries: AsyncIterable<ZipSourceEntry>, out: Node
   async function pump(): Promise<void> {
     for await (const entry of entries) {
       if (failure) break;
+      // A backstop: callers check names before the first byte (yazl would turn a backslash into '/').
+      const problem = zipNameProblem(entry.path);
+      if (problem) throw new Error(`${JSON.stringify(entry.path)} cannot go into a ZIP: ${problem}`);
       const symlink = entry.type === 'symlink';
       const options = {
         mode: (symlink ? S_IFLNK : S_IFREG) | (entry.mode & 0o7777),
