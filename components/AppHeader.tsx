@@ -26,6 +26,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       <Link href="/settings/tokens" className="text-sm text-muted hover:text-gray-100">
         Access tokens
       </Link>
+      <Link href="/settings/account" className="text-sm text-muted hover:text-gray-100" data-testid="account-link">
+        Account
+      </Link>
       <span className="hidden text-sm text-muted sm:inline" data-testid="current-user">
         {user?.email ?? ''}
       </span>
