@@ -11,6 +11,7 @@ import { AGENT_FILE_ERROR_STATUS, type AgentHealth } from '../contracts/agent';
 import { ConflictError, FileWriter, openForRead, type WritePrecondition } from './fs/content';
 import { FsError, toFsError } from './fs/errors';
 import type { PathGuard } from './fs/path-guard';
+import { CLOCK_SLACK_MS, sweepStaleTempFiles } from './fs/temp-sweep';
 import { createSnapshotArchiveRoute } from './snapshot/archive-routes';
 
 /** Upper bound when the caller names none (the server always sends its own limit). */
@@ -23,6 +24,8 @@ export interface HttpRouteDeps {
 
 export function createHttpRoutes({ guard, health }: HttpRouteDeps) {
   const writer = new FileWriter(guard);
+  // Temp files left by writes of an earlier life (killed mid-save) go once, in the background.
+  void sweepStaleTempFiles(guard, { olderThanMs: Date.now() - CLOCK_SLACK_MS }).catch(() => undefined);
   const snapshotArchive = createSnapshotArchiveRoute(guard);
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://agent');
