@@ -14,6 +14,7 @@ import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
 import { openDatabase, withAdvisoryLock, type Database } from './db';
+import { databaseUnavailable } from './core/errors';
 import {
   createAuthOptions,
   handleAuthRequest,
@@ -109,6 +110,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     dataDir: config.DATA_DIR,
     migrationsDir: path.join(config.appDir, 'prisma', 'migrations'),
     log: log.child({ module: 'db' }),
+    // Queries against an unreachable database throw a 503 (REST answers and socket acks alike).
+    unavailableError: () => databaseUnavailable(),
   });
   const { prisma } = database;
   const secret = await loadOrCreateAuthSecret(config.AUTH_SECRET, config.DATA_DIR);

@@ -21,6 +21,8 @@ export interface WorkspaceStatusDto {
   error?: { code: string; message: string };
   /** Set when state is 'stopped' after an unexpected exit. */
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
+  /** Set while running once a process in it was killed for memory (this start only). */
+  lastOom?: { at: string; memoryLimitMb: number | null };
   startedAt?: string;
   idle?: IdleInfo;
   /** Set when this start found the volume gone and put the latest snapshot back. */

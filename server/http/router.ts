@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z, type ZodType } from 'zod';
 import type { Logger } from '../core/logger';
-import { HttpError, unauthorized } from '../core/errors';
+import { databaseUnavailable, HttpError, UnavailableError, unauthorized } from '../core/errors';
+import { isDatabaseUnavailable } from '../db';
 import { readFormOrJson } from '../core/read-body';
 import type { ApiErrorBody } from '../contracts';
 import type { Principal, RequestAuthenticator } from '../auth';
@@ -93,8 +94,11 @@ export class Router {
         res.destroy();
         return;
       }
-      if (error instanceof HttpError) {
-        sendJson(res, error.status, { error: error.code, message: error.message, ...error.details } satisfies ApiErrorBody);
+      // A database that is down or hung is a 503 to retry, not a 500: raw driver errors too.
+      const answer = error instanceof HttpError ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : undefined;
+      if (answer) {
+        if (answer instanceof UnavailableError) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+        sendJson(res, answer.status, { error: answer.code, message: answer.message, ...answer.details } satisfies ApiErrorBody);
         return;
       }
       log.error({ err: error }, 'unhandled error in API route');

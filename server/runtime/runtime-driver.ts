@@ -77,7 +77,9 @@ export interface WorkspaceDiskUsage {
 
 export type RuntimeEvent =
   | { type: 'started'; projectId: string }
-  | { type: 'exited'; projectId: string; exitCode: number | null; oomKilled: boolean };
+  | { type: 'exited'; projectId: string; exitCode: number | null; oomKilled: boolean }
+  /** A process in the workspace was killed for memory (the workspace may run on). */
+  | { type: 'oom'; projectId: string; memoryLimitBytes: number | null };
 
 export interface RuntimeDriver {
   /** Throws EngineUnavailableError when the engine does not answer. */

@@ -5,3 +5,4 @@
 export { TerminalService, MAX_TERMINALS_PER_PROJECT, type WorkspaceAccess } from './terminal-service';
 export { TerminalSession, DEFAULT_TERMINAL_LIMITS, type TerminalSink, type TerminalLimits } from './terminal-session';
 export { registerTerminalSocketHandlers, broadcastTerminalChanges } from './terminals.socket';
+export { printTerminalNotice, outOfMemoryNotice } from './terminal-notice';

@@ -15,7 +15,7 @@ const TERMINAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const TITLE_OPTION = '@berth_title';
 const CREATED_OPTION = '@berth_created';
 // -u: the panes are UTF-8 whatever the locale says.
-const TMUX = ['tmux', '-u', '-S', SOCKET];
+export const TMUX = ['tmux', '-u', '-S', SOCKET];
 
 export interface TmuxSessionInfo {
   terminalId: string;

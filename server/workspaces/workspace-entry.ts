@@ -11,6 +11,8 @@ export interface Entry {
   projectName?: string;
   error?: { code: string; message: string };
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
+  /** A process was killed for memory during this start (cleared by the next start). */
+  lastOom?: { at: string; memoryLimitMb: number | null };
   startedAt?: Date;
   restoredFrom?: { snapshotId: string; createdAt: string };
   agent?: AgentConnection;
@@ -29,6 +31,7 @@ export function toStatusDto(projectId: string, entry: Entry, idleMinutes: number
     lastExit: entry.lastExit,
     startedAt: entry.startedAt?.toISOString(),
     idle: entry.state === 'running' ? idleInfo(entry, idleMinutes, now) : undefined,
+    ...(entry.lastOom && entry.state === 'running' ? { lastOom: entry.lastOom } : {}),
     ...(entry.restoredFrom && entry.state === 'running' ? { restoredFrom: entry.restoredFrom } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { TypedEmitter, type Disposer } from '../core/typed-emitter';
 import { waitAtMost } from '../core/wait-at-most';
 import type { AgentEndpoint, RuntimeDriver, RuntimeEvent } from '../runtime';
 import { AgentConnection } from './agent-connection';
+import { followDroppedAgent } from './dropped-agent';
 import { isIdle } from './idle-policy';
 import { quotaRefusal } from './running-quota';
 import { countByState, toStatusDto, type Entry } from './workspace-entry';
@@ -18,11 +19,6 @@ import { reconcileWorkspaces } from './reconcile-loop';
 import type { ProjectDirectory, WorkspaceServiceOptions } from './workspace-service-options';
 
 export type { ProjectDirectory, WorkspaceHooks, WorkspaceServiceOptions } from './workspace-service-options';
-
-// A dropped agent connection: first look after this long, then backing off to the maximum
-// while the engine does not answer.
-const AGENT_RETRY_FIRST_MS = 250;
-const AGENT_RETRY_MAX_MS = 1000;
 
 export class WorkspaceService {
   readonly events = new TypedEmitter<{
@@ -34,6 +30,8 @@ export class WorkspaceService {
      * Docker engine restarted: every stream through it ended): terminals attach again here.
      */
     onDidReconnectAgent: { projectId: string };
+    /** A process in a running workspace was killed for memory (its terminals are told). */
+    onDidRunOutOfMemory: { projectId: string; memoryLimitMb: number | null };
   }>();
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
@@ -81,7 +79,8 @@ export class WorkspaceService {
       // Reconnecting the agent of a workspace that still runs: it stays running for the tabs
       // meanwhile (a blip through starting would make them rebuild their terminals).
       const reconnecting = entry.state === 'running';
-      if (!reconnecting) this.update(projectId, { state: 'starting', error: undefined });
+      // A new start: an out-of-memory kill of the previous one is no longer news.
+      if (!reconnecting) this.update(projectId, { state: 'starting', error: undefined, lastOom: undefined });
       const began = performance.now();
       try {
         const project = await this.projects.lookup(projectId);
@@ -263,7 +262,29 @@ export class WorkspaceService {
 
   private onRuntimeEvent(event: RuntimeEvent): void {
     const entry = this.entries.get(event.projectId);
-    if (event.type !== 'exited' || !entry || entry.state !== 'running') return;
+    if (!entry || entry.state !== 'running') return;
+    switch (event.type) {
+      case 'started':
+        return;
+      case 'oom':
+        return this.onOutOfMemory(event.projectId, event.memoryLimitBytes);
+      case 'exited':
+        return this.onUnexpectedExit(entry, event);
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
+    }
+  }
+
+  private onOutOfMemory(projectId: string, memoryLimitBytes: number | null): void {
+    const memoryLimitMb = memoryLimitBytes ? Math.round(memoryLimitBytes / 2 ** 20) : null;
+    this.log.warn({ projectId, memoryLimitMb }, 'a process in the workspace was killed: out of memory');
+    this.update(projectId, { lastOom: { at: new Date(this.now()).toISOString(), memoryLimitMb } });
+    this.events.emit('onDidRunOutOfMemory', { projectId, memoryLimitMb });
+  }
+
+  private onUnexpectedExit(entry: Entry, event: Extract<RuntimeEvent, { type: 'exited' }>): void {
     // Nobody here asked it to stop: killed from outside, crashed or out of memory.
     this.log.warn({ projectId: event.projectId, exitCode: event.exitCode, oomKilled: event.oomKilled }, 'workspace exited unexpectedly');
     entry.agent?.close();
@@ -275,32 +296,17 @@ export class WorkspaceService {
     });
   }
 
-  /**
-   * The agent connection dropped: reconnect if the container still runs. If it ended, the
-   * engine's exited event records how (a missed event is made up for after a few seconds).
-   */
+  /** The agent connection dropped: see dropped-agent.ts. */
   private watchAgent(projectId: string, connection: AgentConnection): void {
-    connection.events.on('onDidClose', () => this.followDroppedAgent(projectId, connection, AGENT_RETRY_FIRST_MS));
-  }
-
-  private followDroppedAgent(projectId: string, connection: AgentConnection, delayMs: number): void {
-    const current = (entry = this.entries.get(projectId)) => !this.disposed && entry?.state === 'running' && entry.agent === connection;
-    setTimeout(() => {
-      if (!current()) return;
-      void this.driver.inspect(projectId).then(
-        (found) => {
-          if (!current()) return;
-          if (found.state === 'running') {
-            this.entries.get(projectId)!.agent = undefined;
-            void this.start(projectId, { quota: false });
-          } else {
-            setTimeout(() => current() && this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }), 5_000).unref();
-          }
+    connection.events.on('onDidClose', () =>
+      followDroppedAgent(this.driver, projectId, {
+        isCurrent: () => !this.disposed && this.entries.get(projectId)?.state === 'running' && this.entries.get(projectId)?.agent === connection,
+        reconnect: () => {
+          this.entries.get(projectId)!.agent = undefined;
+          void this.start(projectId, { quota: false });
         },
-        // The engine does not answer (restarting): ask again until it does. With live-restore
-        // the container runs on, and its agent answers again once the engine is back.
-        () => this.followDroppedAgent(projectId, connection, Math.min(delayMs * 2, AGENT_RETRY_MAX_MS)),
-      );
-    }, delayMs).unref();
+        markExited: () => this.onRuntimeEvent({ type: 'exited', projectId, exitCode: null, oomKilled: false }),
+      }),
+    );
   }
 }

@@ -13,6 +13,11 @@ function minutesUntil(iso: string, now: number): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 60_000));
 }
 
+// An out-of-memory kill is news for a while, then the usual running line comes back.
+const OOM_SHOWN_MS = 10 * 60_000;
+const recentOom = (status: WorkspaceStatusDto | null, now: number) =>
+  status?.state === 'running' && status.lastOom !== undefined && now - Date.parse(status.lastOom.at) < OOM_SHOWN_MS;
+
 function describe(status: WorkspaceStatusDto | null, now: number): string {
   if (!status) return 'Workspace: …';
   switch (status.state) {
@@ -30,6 +35,10 @@ function describe(status: WorkspaceStatusDto | null, now: number): string {
       }
       return 'Workspace stopped';
     case 'running': {
+      if (recentOom(status, now)) {
+        const limit = status.lastOom!.memoryLimitMb ? ` (limit ${status.lastOom!.memoryLimitMb} MB)` : '';
+        return `Workspace running · a process was killed: out of memory${limit}`;
+      }
       const idle = status.idle;
       if (!idle) return 'Workspace running';
       if (idle.keptUpBy.length > 0 && !idle.stopsAt) {
@@ -74,7 +83,7 @@ export function WorkspaceStatusBar({
     setPending(true);
     call(socket, event, { projectId }).finally(() => setPending(false));
   };
-  const problem = state === 'error' || (state === 'stopped' && workspace?.lastExit);
+  const problem = state === 'error' || (state === 'stopped' && workspace?.lastExit) || recentOom(workspace, now);
 
   return (
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-edge bg-panel-2 px-3 text-xs text-muted">
@@ -83,7 +92,7 @@ export function WorkspaceStatusBar({
         <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : 'bg-yellow-500'}`} />
         {connectionLabel(connection)}
       </span>
-      <span data-testid="workspace-status" data-status={state ?? 'unknown'} className={`truncate ${problem ? 'text-danger' : ''}`}>
+      <span data-testid="workspace-status" data-status={state ?? 'unknown'} data-oom={recentOom(workspace, now) ? 'true' : undefined} className={`truncate ${problem ? 'text-danger' : ''}`}>
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />

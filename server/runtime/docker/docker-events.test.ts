@@ -17,7 +17,8 @@ function fakeEngine() {
       streams.push(stream);
       return stream;
     },
-    getContainer: () => ({ inspect: async () => ({ State: { OOMKilled: false } }) }),
+    // OOMKilled stays true once any process was killed for memory, earlier starts included.
+    getContainer: () => ({ inspect: async () => ({ State: { OOMKilled: true }, HostConfig: { Memory: 256 * 2 ** 20 } }) }),
   } as unknown as Dockerode;
   return { docker, streams, sinces };
 }
@@ -48,15 +49,48 @@ describe('DockerEventStream', () => {
       engine.streams[1]!.write(line('a', 'die', now + 4e6, { exitCode: '137' }));
       // Events from before the subscription are not reported.
       engine.streams[1]!.write(line('b', 'start', now - 10e9));
-      await waitUntil(() => events.length === 3, 2000);
+      await waitUntil(() => events.length === 4, 2000);
       expect(events).toEqual([
         { type: 'started', projectId: 'p-a' },
         { type: 'exited', projectId: 'p-a', exitCode: 137, oomKilled: false },
+        { type: 'oom', projectId: 'p-a', memoryLimitBytes: 256 * 2 ** 20 },
         { type: 'exited', projectId: 'p-a', exitCode: 137, oomKilled: true },
       ]);
     } finally {
       stream.dispose();
     }
     expect(engine.streams.every((s) => s.destroyed)).toBe(true);
+  });
+
+  it('reports an out-of-memory kill when it happens, and does not pin it on a later exit or start', async () => {
+    const engine = fakeEngine();
+    const events: RuntimeEvent[] = [];
+    const stream = new DockerEventStream(engine.docker, (event) => events.push(event), createLogger('silent'));
+    try {
+      await waitUntil(() => engine.streams.length === 1, 2000);
+      const now = Date.now() * 1e6;
+      engine.streams[0]!.write(line('a', 'start', now + 1e6));
+      // A process in the workspace is killed for memory: the container runs on.
+      engine.streams[0]!.write(line('a', 'oom', now + 2e6));
+      // Much later it is killed from outside: not an out-of-memory exit, whatever State.OOMKilled says.
+      engine.streams[0]!.write(line('a', 'die', now + 30e9, { exitCode: '137' }));
+      // An oom before a restart does not label the next start's exit either.
+      engine.streams[0]!.write(line('b', 'start', now + 1e6));
+      engine.streams[0]!.write(line('b', 'oom', now + 2e6));
+      engine.streams[0]!.write(line('b', 'start', now + 3e6));
+      engine.streams[0]!.write(line('b', 'die', now + 4e6, { exitCode: '137' }));
+      await waitUntil(() => events.length === 7, 2000);
+      expect(events).toEqual([
+        { type: 'started', projectId: 'p-a' },
+        { type: 'oom', projectId: 'p-a', memoryLimitBytes: 256 * 2 ** 20 },
+        { type: 'exited', projectId: 'p-a', exitCode: 137, oomKilled: false },
+        { type: 'started', projectId: 'p-b' },
+        { type: 'oom', projectId: 'p-b', memoryLimitBytes: 256 * 2 ** 20 },
+        { type: 'started', projectId: 'p-b' },
+        { type: 'exited', projectId: 'p-b', exitCode: 137, oomKilled: false },
+      ]);
+    } finally {
+      stream.dispose();
+    }
   });
 });

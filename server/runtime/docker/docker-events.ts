@@ -9,6 +9,10 @@ import { MANAGED_FILTER, PROJECT_LABEL } from './names';
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5000;
+// A die this soon after an oom event of the same start was the out-of-memory kill itself. Later
+// exits are not: the engine's State.OOMKilled stays set once any process in the container was
+// killed for memory (even from an earlier start), and would mislabel them.
+const OOM_DIE_WINDOW_NS = 3e9;
 
 interface EngineEvent {
   Type?: string;
@@ -30,9 +34,10 @@ export class DockerEventStream {
   private lastTimeNano = Date.now() * 1e6;
   private readonly seen = new Map<string, number>();
   private disposed = false;
-  // die is mapped after an inspect (for OOMKilled); this chain keeps events in order.
+  // oom is mapped after an inspect (for the memory limit); this chain keeps events in order.
   private queue: Promise<void> = Promise.resolve();
-  private readonly oomSeen = new Set<string>();
+  /** The latest oom event (timeNano) of each container since its start. */
+  private readonly oomAt = new Map<string, number>();
 
   constructor(
     private readonly docker: Dockerode,
@@ -118,17 +123,22 @@ export class DockerEventStream {
   }
 
   private async map(action: string | undefined, projectId: string, containerId: string, event: EngineEvent): Promise<void> {
+    const timeNano = event.timeNano ?? 0;
     switch (action) {
       case 'start':
-        this.oomSeen.delete(containerId);
+        this.oomAt.delete(containerId);
         this.emit({ type: 'started', projectId });
         return;
       case 'oom':
-        this.oomSeen.add(containerId);
+        // A process in the workspace was killed for memory; the container may well run on.
+        this.oomAt.set(containerId, timeNano);
+        this.emit({ type: 'oom', projectId, memoryLimitBytes: await this.memoryLimit(containerId) });
         return;
       case 'die': {
         const raw = Number(event.Actor?.Attributes?.exitCode);
-        const oomKilled = this.oomSeen.delete(containerId) || (await this.inspectOomKilled(containerId));
+        const oomAt = this.oomAt.get(containerId);
+        this.oomAt.delete(containerId);
+        const oomKilled = oomAt !== undefined && timeNano - oomAt <= OOM_DIE_WINDOW_NS;
         this.emit({ type: 'exited', projectId, exitCode: Number.isFinite(raw) ? raw : null, oomKilled });
         return;
       }
@@ -137,11 +147,11 @@ export class DockerEventStream {
     }
   }
 
-  private async inspectOomKilled(containerId: string): Promise<boolean> {
+  private async memoryLimit(containerId: string): Promise<number | null> {
     try {
-      return (await this.docker.getContainer(containerId).inspect()).State.OOMKilled;
+      return (await this.docker.getContainer(containerId).inspect()).HostConfig.Memory || null;
     } catch {
-      return false;
+      return null;
     }
   }
 }
