@@ -1,33 +1,39 @@
 // Watches whether PostgreSQL answers, on a connection of its own (outside the pool), so that
 // queries fail fast while it does not: a server that is down refuses at once, but one that
-// hangs (stopped, overloaded, a dead network path) would hold every request until a timeout.
+// hangs (stopped, overloaded to death, a dead network path) would hold every request until a
+// timeout. A probe (SELECT 1) goes out every `intervalMs`; the database counts as down when one
+// has gone unanswered for `silenceMs` or the connection fails, and as up as soon as one answers.
+// Silence rather than a per-probe deadline: a slow answer on a busy machine is still an answer.
 import pg from 'pg'
 
 export type DatabaseState = 'up' | 'down'
 
 export interface DatabaseHealthOptions {
-  /** Time between probes while the database answers; default 500 ms. */
+  /** Time between probes; default 250 ms. */
   intervalMs?: number
-  /** A probe (connect + SELECT 1) slower than this marks the database down; default 750 ms. */
-  timeoutMs?: number
+  /** No answer to a probe (or to connecting) for this long marks the database down; default 1,250 ms. */
+  silenceMs?: number
   onChange?: (state: DatabaseState, cause?: unknown) => void
 }
 
 export class DatabaseHealth {
   private current: DatabaseState = 'up'
   private client: pg.Client | undefined
+  private connecting: Promise<pg.Client> | undefined
+  /** When the unanswered probe of the current connection was sent (connecting counts); at most one. */
+  private readonly pending = new Set<number>()
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private readonly downListeners = new Set<(cause: unknown) => void>()
   private readonly intervalMs: number
-  private readonly timeoutMs: number
+  private readonly silenceMs: number
 
   constructor(
     private readonly url: string,
     private readonly options: DatabaseHealthOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 500
-    this.timeoutMs = options.timeoutMs ?? 750
+    this.intervalMs = options.intervalMs ?? 250
+    this.silenceMs = options.silenceMs ?? 1_250
   }
 
   get state(): DatabaseState {
@@ -42,66 +48,74 @@ export class DatabaseHealth {
 
   start(): void {
     if (this.timer || this.stopped) return
-    const loop = async (): Promise<void> => {
-      await this.probe()
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.intervalMs).unref()
-    }
-    this.timer = setTimeout(() => void loop(), this.intervalMs).unref()
+    this.timer = setInterval(() => this.tick(), this.intervalMs).unref()
+    this.tick()
   }
 
   stop(): void {
     this.stopped = true
-    clearTimeout(this.timer)
+    clearInterval(this.timer)
     this.downListeners.clear()
     this.dropClient()
   }
 
-  /** One probe; resolves to the state it found. */
-  async probe(): Promise<DatabaseState> {
-    const outcome = await this.withDeadline(async () => {
-      this.client ??= await this.connect()
-      await this.client.query('SELECT 1')
+  private tick(): void {
+    if (this.stopped) return
+    // Judge silence after the poll phase: an event loop that was merely busy may have answers waiting.
+    setImmediate(() => {
+      const oldest = Math.min(...this.pending)
+      if (this.pending.size > 0 && performance.now() - oldest >= this.silenceMs) {
+        this.dropClient()
+        this.set('down', new Error(`PostgreSQL gave no answer for ${this.silenceMs} ms`))
+      }
+      // One probe at a time: its age is the silence (a client runs one query at a time anyway).
+      if (this.pending.size === 0) void this.probe()
     })
-    if (this.stopped) return this.current
-    if (outcome.ok) this.set('up')
-    else {
+  }
+
+  private async probe(): Promise<void> {
+    const sentAt = performance.now()
+    this.pending.add(sentAt)
+    let client: pg.Client | undefined
+    try {
+      client = this.client ?? (await (this.connecting ??= this.connect()))
+      await client.query('SELECT 1')
+      if (this.stopped || client !== this.client) return // dropped meanwhile: this answer is too late to count
+      this.pending.delete(sentAt)
+      this.set('up')
+    } catch (error) {
+      if (this.stopped || (client && client !== this.client)) return // a connection we dropped ourselves
+      // Refused, reset, failed to authenticate: no waiting needed to know.
       this.dropClient()
-      this.set('down', outcome.error)
+      this.set('down', error)
     }
-    return this.current
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.timeoutMs })
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.silenceMs })
     client.on('error', () => {
       if (this.client === client) this.dropClient()
-    }) // a dropped connection: the next probe reconnects
+    })
     try {
       await client.connect()
+      this.client = client
+      return client
     } catch (error) {
       void client.end().catch(() => undefined)
       throw error
+    } finally {
+      this.connecting = undefined
     }
-    return client
-  }
-
-  private withDeadline(work: () => Promise<void>): Promise<{ ok: true } | { ok: false; error: unknown }> {
-    return new Promise((resolve) => {
-      // Decide after the poll phase: an event loop that was merely busy may have the answer waiting.
-      const timer = setTimeout(() => setImmediate(() => resolve({ ok: false, error: new Error(`no answer within ${this.timeoutMs} ms`) })), this.timeoutMs)
-      work().then(
-        () => resolve({ ok: true }),
-        (error: unknown) => resolve({ ok: false, error }),
-      ).finally(() => clearTimeout(timer))
-    })
   }
 
   private dropClient(): void {
     const client = this.client
     this.client = undefined
+    this.pending.clear()
+    if (!client) return
     // A hung server never answers the goodbye: destroy the socket rather than wait on end().
-    ;(client as unknown as { connection?: { stream?: { destroy(): void } } } | undefined)?.connection?.stream?.destroy()
-    void client?.end().catch(() => undefined)
+    ;(client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
+    void client.end().catch(() => undefined)
   }
 
   private set(state: DatabaseState, cause?: unknown): void {
