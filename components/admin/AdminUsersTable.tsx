@@ -1,6 +1,7 @@
 'use client';
 import type { AdminUserDto } from '@/server/contracts';
 import { relativeTime } from '../dashboard/relative-time';
+import { ResetLinkAction } from './ResetLinkAction';
 
 export function AdminUsersTable({ users }: { users: AdminUserDto[] }) {
   return (
@@ -13,6 +14,7 @@ export function AdminUsersTable({ users }: { users: AdminUserDto[] }) {
             <th className="px-4 py-2 font-medium">Created</th>
             <th className="px-4 py-2 text-right font-medium">Projects</th>
             <th className="px-4 py-2 text-right font-medium">Running</th>
+            <th className="px-4 py-2" aria-label="Actions" />
           </tr>
         </thead>
         <tbody className="divide-y divide-edge">
@@ -29,6 +31,9 @@ export function AdminUsersTable({ users }: { users: AdminUserDto[] }) {
               <td className="px-4 py-2 text-right tabular-nums">{user.projectCount}</td>
               <td className="px-4 py-2 text-right tabular-nums" data-testid="admin-user-running">
                 {user.runningWorkspaces}
+              </td>
+              <td className="px-4 py-2 text-right">
+                <ResetLinkAction userId={user.id} email={user.email} />
               </td>
             </tr>
           ))}
