@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import type { RuntimeDriver } from '../runtime';
 import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalIdentity, type TerminalLimits, type TerminalSink } from './terminal-session';
+import { terminalStartError } from './terminal-start-error';
 import { TmuxAttachment } from './tmux-attachment';
 import { TmuxSessions } from './tmux-sessions';
 
@@ -79,8 +80,7 @@ export class TerminalService {
     this.creating.add(session.id);
     try {
       await this.workspaces.ensureRunning(projectId);
-      await this.tmux.create(projectId, session.id, session.title, session.createdAt, size);
-      await this.attachShell(session, size);
+      await this.startShell(session, size, { createSession: true });
     } finally {
       this.creating.delete(session.id);
     }
@@ -95,8 +95,8 @@ export class TerminalService {
     const { projectId } = session;
     await this.workspaces.ensureRunning(projectId);
     // The session may still be there (this Berth's client was pushed off): attach again.
-    if ((await this.tmux.exitStatus(projectId, terminalId)) !== 'alive') await this.tmux.create(projectId, terminalId, session.title, session.createdAt, size);
-    await this.attachShell(session, size);
+    const createSession = (await this.tmux.exitStatus(projectId, terminalId)) !== 'alive';
+    await this.startShell(session, size, { createSession });
     this.events.emit('onDidChange', session.toDto());
     return session.attach(sink);
   }
@@ -214,6 +214,22 @@ export class TerminalService {
       this.limits,
       identity,
     );
+  }
+
+  /**
+   * Creates the tmux session (unless it is there) and attaches. A failure (typically the
+   * workspace's process limit) ends the half-made session and says why (terminal-start-error.ts).
+   */
+  private async startShell(session: TerminalSession, size: Size, { createSession }: { createSession: boolean }): Promise<void> {
+    const { projectId, id } = session;
+    try {
+      if (createSession) await this.tmux.create(projectId, id, session.title, session.createdAt, size);
+      await this.attachShell(session, size);
+    } catch (error) {
+      this.log.warn({ projectId, terminalId: id, err: error instanceof Error ? error.message : error }, 'terminal could not start');
+      if (createSession) await this.tmux.kill(projectId, id).catch(() => undefined);
+      throw terminalStartError(error);
+    }
   }
 
   private async attachShell(session: TerminalSession, size: Size): Promise<void> {
