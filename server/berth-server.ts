@@ -33,7 +33,7 @@ import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers 
 import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
 import { createSnapshots } from './snapshots';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
-import { broadcastTerminalChanges, registerTerminalSocketHandlers, TerminalService } from './terminals';
+import { broadcastTerminalChanges, outOfMemoryNotice, printTerminalNotice, registerTerminalSocketHandlers, TerminalService } from './terminals';
 import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
@@ -263,6 +263,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     // The engine restarted under a running workspace: its terminals' attach streams ended.
     workspaces.events.on('onDidReconnectAgent', ({ projectId }) => {
       terminals.reattachLost(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not reattach terminals'));
+    }),
+    // A process was killed for memory: say so where it happened.
+    workspaces.events.on('onDidRunOutOfMemory', ({ projectId, memoryLimitMb }) => {
+      printTerminalNotice(runtime, projectId, outOfMemoryNotice(memoryLimitMb)).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not tell the terminals about the out-of-memory kill'));
     }),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
