@@ -85,6 +85,9 @@ describe('PostgreSQL hung for 30 s', () => {
     const ready = await fetch(`${t.baseUrl}/api/ready`);
     expect(ready.status).toBe(503);
     expect(ready.headers.get('retry-after')).toMatch(/^\d+$/);
+    // A socket event that needs the database (nothing cached to fall back on) gets a clear code.
+    const unknown = await tab.call('project:open', { projectId: 'cnotcachedproject000000000' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'database_unavailable' } });
     const read = await tab.ok<{ content: string }>('fs:read', { projectId: project.id, path: 'notes.txt' });
     expect(read.content).toBe(`save ${saves.length - 1}\n`);
 
