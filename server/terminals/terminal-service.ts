@@ -9,6 +9,7 @@ import { HttpError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import type { RuntimeDriver } from '../runtime';
+import { countTowardCap, isStale, planNewTerminal } from './terminal-cap';
 import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalIdentity, type TerminalLimits, type TerminalSink } from './terminal-session';
 import { terminalStartError } from './terminal-start-error';
 import { TmuxAttachment } from './tmux-attachment';
@@ -24,6 +25,8 @@ export interface WorkspaceAccess {
 type Size = { cols: number; rows: number };
 
 export const MAX_TERMINALS_PER_PROJECT = 12;
+const tooManyTerminals = () => new HttpError(429, 'too_many_terminals', `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`);
+
 export class TerminalService {
   readonly events = new TypedEmitter<{ onDidChange: TerminalDto; onDidClose: { projectId: string; terminalId: string } }>();
   private readonly sessions = new Map<string, TerminalSession>();
@@ -71,9 +74,10 @@ export class TerminalService {
   }
 
   async create(projectId: string, size: Size, makeSink: (terminalId: string) => TerminalSink, title?: string): Promise<TerminalAttachDto> {
-    if ((await this.list(projectId)).length >= MAX_TERMINALS_PER_PROJECT) {
-      throw new HttpError(429, 'too_many_terminals', `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`);
-    }
+    await this.list(projectId); // adoption first: adopted terminals count
+    const plan = planNewTerminal(this.sessionsOf(projectId), this.adoptedStart.get(projectId), MAX_TERMINALS_PER_PROJECT);
+    if (plan.refused) throw tooManyTerminals();
+    for (const stale of plan.close) this.close(stale.id);
     const number = (this.counters.get(projectId) ?? 0) + 1;
     this.counters.set(projectId, number);
     const session = this.newSession(projectId, title ?? `Terminal ${number}`);
@@ -93,6 +97,10 @@ export class TerminalService {
     const session = this.get(terminalId);
     if (session.state === 'running') return session.attach(sink);
     const { projectId } = session;
+    // A terminal from an earlier container comes back into the count.
+    if (isStale(session, this.adoptedStart.get(projectId)) && countTowardCap(this.sessionsOf(projectId), this.adoptedStart.get(projectId)) >= MAX_TERMINALS_PER_PROJECT) {
+      throw tooManyTerminals();
+    }
     await this.workspaces.ensureRunning(projectId);
     // The session may still be there (this Berth's client was pushed off): attach again.
     const createSession = (await this.tmux.exitStatus(projectId, terminalId)) !== 'alive';

@@ -62,6 +62,8 @@ export class TerminalSession {
   readonly createdAt: Date;
   state: TerminalState = 'running';
   exitCode: number | null = null;
+  /** When the shell ended (null while running): a terminal that ended with an earlier container is stale. */
+  exitedAt: Date | null = null;
   private readonly scrollback: RingBuffer;
   private readonly sinks = new Map<string, ViewerStream>();
   private exec: ExecSession | undefined;
@@ -93,6 +95,7 @@ export class TerminalSession {
     this.exec = exec;
     this.state = 'running';
     this.exitCode = null;
+    this.exitedAt = null;
     this.decoder = new StringDecoder('utf8');
     this.execDisposers = [
       exec.onData((chunk) => this.onOutput(this.decoder.write(chunk))),
@@ -227,6 +230,7 @@ export class TerminalSession {
     this.flush();
     this.state = 'exited';
     this.exitCode = code;
+    this.exitedAt = new Date();
     this.unbind();
     this.exec = undefined;
     this.hooks.onExit(this);
