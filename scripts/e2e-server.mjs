@@ -63,8 +63,10 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WORKSPACE_IMAGE: workspaceImage,
     WORKSPACE_SCOPE: scope,
-    // e2e/admin.spec.ts signs up with this email to reach /admin.
-    BERTH_ADMIN_EMAILS: process.env.BERTH_ADMIN_EMAILS ?? 'e2e-admin@example.test',
+    // e2e/admin.spec.ts signs up with the first email to reach /admin, e2e/account.spec.ts with the second.
+    BERTH_ADMIN_EMAILS: process.env.BERTH_ADMIN_EMAILS ?? 'e2e-admin@example.test,e2e-account-admin@example.test',
+    // e2e/account.spec.ts opens the IDE at this other name (a stand-in for a LAN address).
+    BERTH_ALLOWED_HOSTS: process.env.BERTH_ALLOWED_HOSTS ?? 'berth-lan.test',
   },
 });
 

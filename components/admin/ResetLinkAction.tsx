@@ -32,29 +32,28 @@ export function ResetLinkAction({ userId, email }: { userId: string; email: stri
         {pending ? 'Making…' : 'Reset link'}
       </Button>
       {error ? <span className="ml-2 text-xs text-danger">{error}</span> : null}
-      <Dialog open={link !== null} onClose={() => setLink(null)} title={`Password-reset link for ${email}`} testId="reset-link-dialog">
-        {link ? (
-          <>
-            <p className="text-sm text-gray-300">Give this link to its owner privately. It works once, and ends every session of the account when used.</p>
-            <div className="flex items-center gap-2">
-              <code className="flex-1 overflow-x-auto whitespace-nowrap rounded bg-surface px-2 py-1.5 font-mono text-xs" data-testid="reset-link-url">
-                {link.url}
-              </code>
-              <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(link.url).then(() => setCopied(true), () => undefined)}>
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            </div>
-            <p className="text-xs text-muted" data-testid="reset-link-expiry">
-              Expires {new Date(link.expiresAt).toLocaleString()}
-            </p>
-            <div className="flex justify-end">
-              <Button variant="secondary" onClick={() => setLink(null)}>
-                Done
-              </Button>
-            </div>
-          </>
-        ) : null}
-      </Dialog>
+      {/* Mounted only with a link: one dialog on the page, not one per row. */}
+      {link ? (
+        <Dialog open onClose={() => setLink(null)} title={`Password-reset link for ${email}`} testId="reset-link-dialog">
+          <p className="text-sm text-gray-300">Give this link to its owner privately. It works once, and ends every session of the account when used.</p>
+          <div className="flex items-center gap-2">
+            <code className="flex-1 overflow-x-auto whitespace-nowrap rounded bg-surface px-2 py-1.5 font-mono text-xs" data-testid="reset-link-url">
+              {link.url}
+            </code>
+            <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(link.url).then(() => setCopied(true), () => undefined)}>
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          </div>
+          <p className="text-xs text-muted" data-testid="reset-link-expiry">
+            Expires {new Date(link.expiresAt).toLocaleString()}
+          </p>
+          <div className="flex justify-end">
+            <Button variant="secondary" onClick={() => setLink(null)}>
+              Done
+            </Button>
+          </div>
+        </Dialog>
+      ) : null}
     </>
   );
 }

@@ -16,7 +16,7 @@ export function ConnectionNotice({ connection, socket }: { connection: Connectio
       {connection.state === 'wrong_origin' ? (
         <p>
           Berth accepts connections only from its own address. Open{' '}
-          <a href={connection.berthUrl} className="font-medium text-accent underline" data-testid="berth-url">
+          <a href={`${connection.berthUrl}${window.location.pathname}`} className="font-medium text-accent underline" data-testid="berth-url">
             {connection.berthUrl}
           </a>{' '}
           to use the workbench.

@@ -89,7 +89,7 @@ export function WorkspaceStatusBar({
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-edge bg-panel-2 px-3 text-xs text-muted">
       <ConnectionNotice connection={connection} socket={socket} />
       <span data-testid="connection-status" data-status={connection.state} className="truncate">
-        <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : 'bg-yellow-500'}`} />
+        <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : connection.state === 'connecting' || connection.state === 'reconnecting' ? 'bg-yellow-500' : 'bg-red-500'}`} />
         {connectionLabel(connection)}
       </span>
       <span data-testid="workspace-status" data-status={state ?? 'unknown'} data-oom={recentOom(workspace, now) ? 'true' : undefined} className={`truncate ${problem ? 'text-danger' : ''}`}>
