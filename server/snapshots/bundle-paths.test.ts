@@ -7,6 +7,6 @@ describe('bundle paths', () => {
   });
 
   it.each(['', '/etc/passwd', 'a/../b', '..', './a', 'a//b', 'a/', 'nul\0byte', Array(8).fill('x'.repeat(128)).join('/'), `${'a'.repeat(256)}/b`])('refuses %j', (path) => {
-    expect(() => checkBundlePath(path)).toThrow(expect.objectContaining({ status: 400, code: 'bad_bundle' }));
+    expect(() => checkBundlePath(path)).toThrow(expect.objectContaining({ status: 400, code: 'bad_path' }));
   });
 });
