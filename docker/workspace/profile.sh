@@ -9,3 +9,9 @@ PROMPT_COMMAND="history -a${PROMPT_COMMAND:+; $PROMPT_COMMAND}"
 PS1='\[\e[1;36m\]\w\[\e[0m\] \$ '
 export PATH="$HOME/.local/bin:$PATH"
 [ -d "$HOME" ] || mkdir -p "$HOME"
+# A new project's dependencies are being copied in (berth-install, started with the workspace):
+# wait for them, so `npm run dev` works at the first prompt.
+if [ -z "${BERTH_INSTALL_LOCKED:-}" ] && ! flock -n /tmp/berth-install.lock true 2>/dev/null; then
+  echo "Preparing the project's dependencies…"
+  flock -w 300 /tmp/berth-install.lock true 2>/dev/null || true
+fi
