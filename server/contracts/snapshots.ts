@@ -49,6 +49,8 @@ export interface SnapshotStatusDto {
   /** Set when state is 'failed': what went wrong; another attempt is scheduled. */
   error?: string;
   retryAt?: string;
+  /** Set when state is 'failed': automatic snapshots failed this many times in a row. */
+  failures?: number;
 }
 
 export const createSnapshotSchema = z.object({

@@ -14,10 +14,17 @@ export interface SchedulerOptions {
   maxRetryMs?: number;
   /** How long the snapshot before a stop may take before the stop goes ahead. */
   stopTimeoutMs?: number;
+  /**
+   * While a project's snapshots keep failing, its 'failed' state is sent again this often, so a
+   * tab opened (or reconnected) between two retries shows it too instead of an idle status bar.
+   */
+  failedReminderMs?: number;
 }
 
 interface ProjectState {
   timer?: ReturnType<typeof setTimeout>;
+  /** Re-sends the 'failed' state while failures go on. */
+  reminder?: ReturnType<typeof setInterval>;
   running?: Promise<void>;
   /** A change arrived while a snapshot ran: arm again after it. */
   dirty: boolean;
@@ -58,12 +65,16 @@ export class SnapshotScheduler {
 
   forget(projectId: string): void {
     clearTimeout(this.projects.get(projectId)?.timer);
+    clearInterval(this.projects.get(projectId)?.reminder);
     this.projects.delete(projectId);
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const state of this.projects.values()) clearTimeout(state.timer);
+    for (const state of this.projects.values()) {
+      clearTimeout(state.timer);
+      clearInterval(state.reminder);
+    }
   }
 
   private arm(projectId: string, delayMs: number): void {
@@ -86,21 +97,38 @@ export class SnapshotScheduler {
       .take(projectId, reason)
       .then(({ snapshot }) => {
         state.failures = 0;
-        this.update(projectId, { state: 'idle', lastSnapshotAt: snapshot.createdAt });
+        clearInterval(state.reminder);
+        state.reminder = undefined;
+        this.update(projectId, { state: 'idle', lastSnapshotAt: snapshot.createdAt, failures: undefined });
       })
       .catch((error: unknown) => {
         state.failures += 1;
         const delay = Math.min(this.options.debounceMs * 2 ** (state.failures - 1), this.options.maxRetryMs ?? 5 * 60_000);
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn({ projectId, err: error, failures: state.failures }, 'snapshot failed; will retry');
-        this.update(projectId, { state: 'failed', error: `Snapshot failed: ${message}`, retryAt: new Date(Date.now() + delay).toISOString() });
-        if (!this.disposed && this.isRunning(projectId)) this.arm(projectId, delay);
+        this.update(projectId, { state: 'failed', error: `Snapshot failed: ${message}`, retryAt: new Date(Date.now() + delay).toISOString(), failures: state.failures });
+        if (!this.disposed && this.isRunning(projectId)) {
+          this.arm(projectId, delay);
+          this.remind(projectId);
+        }
       })
       .finally(() => {
         state.running = undefined;
         if (state.dirty && !state.timer && state.failures === 0) this.arm(projectId, this.options.debounceMs);
       });
     return state.running;
+  }
+
+  private remind(projectId: string): void {
+    const state = this.state(projectId);
+    if (state.reminder) return;
+    state.reminder = setInterval(() => {
+      if (state.status.state === 'failed' && this.isRunning(projectId)) return this.publish(state.status);
+      if (state.status.state === 'saving') return; // a retry is on its way; it ends in a new state
+      clearInterval(state.reminder); // stopped workspace: nothing more to say
+      state.reminder = undefined;
+    }, this.options.failedReminderMs ?? 15_000);
+    state.reminder.unref?.();
   }
 
   private update(projectId: string, patch: Partial<SnapshotStatusDto>): void {

@@ -1,7 +1,8 @@
 'use client';
 // The status bar's snapshot state: Saving…, "Last snapshot 2 min ago", or a warning when an
-// automatic snapshot failed (the error in the tooltip, the retry time in the text). A click
-// opens the History panel.
+// automatic snapshot failed (the error and how many failed in a row in the tooltip, the retry
+// time in the text; the server re-sends the state while failures go on, so a tab opened
+// meanwhile shows it too). A click opens the History panel.
 import { useEffect, useState } from 'react';
 import type { SnapshotStatusDto } from '@/server/contracts';
 import { relativeTime } from '../../dashboard/relative-time';
@@ -16,7 +17,8 @@ function describe(status: SnapshotStatusDto | null, now: number): { text: string
       return { text: 'Saving snapshot…', tone: 'normal', tip: lastTip };
     case 'failed': {
       const retry = status.retryAt ? ` — retrying at ${new Date(status.retryAt).toLocaleTimeString()}` : '';
-      return { text: `Snapshot failed${retry}`, tone: 'warning', tip: `${status.error ?? 'Unknown error'}\n${lastTip}` };
+      const inARow = (status.failures ?? 1) > 1 ? `Automatic snapshots failed ${status.failures} times in a row.\n` : '';
+      return { text: `Snapshot failed${retry}`, tone: 'warning', tip: `${inARow}${status.error ?? 'Unknown error'}\n${lastTip}` };
     }
     case 'idle':
       return { text: lastText, tone: 'normal', tip: lastTip };
@@ -44,6 +46,7 @@ export function SnapshotIndicator({ status, onOpenHistory }: { status: SnapshotS
       title={tip}
       data-testid="snapshot-status"
       data-status={status?.state ?? 'unknown'}
+      data-failures={status?.failures ?? 0}
       className={`truncate rounded px-1 hover:bg-edge ${tone === 'warning' ? 'text-yellow-400' : ''}`}
     >
       {status?.state === 'saving' ? <span className="mr-1.5 inline-block h-2 w-2 animate-pulse rounded-full bg-accent" /> : null}
