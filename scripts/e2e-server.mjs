@@ -106,6 +106,12 @@ function removeWorkspaces() {
   if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes]);
   const networks = ids(['network', 'ls', '-q', '--filter', label]);
   if (networks.length) spawnSync('docker', ['network', 'rm', ...networks]);
+  // Workspace filesystems (WORKSPACE_DISK_GB, docs/adr-0006) are loop mounts under the data folder.
+  const disks = path.join(dataDir, 'disks') + path.sep;
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const target = line.split(' ')[4];
+    if (target?.startsWith(disks)) spawnSync('umount', ['-l', target]);
+  }
 }
 
 function cleanUp() {

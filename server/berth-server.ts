@@ -35,6 +35,7 @@ import { createSnapshots } from './snapshots';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import { broadcastTerminalChanges, outOfMemoryNotice, printTerminalNotice, registerTerminalSocketHandlers, TerminalService } from './terminals';
 import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
+import { DiskWatch } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
 
@@ -99,6 +100,8 @@ async function createRuntime(config: Config, log: Logger): Promise<RuntimeDriver
       previewDomain: config.PREVIEW_DOMAIN.replace(/:\d+$/, ''),
       ...(await agentAccess(config, log)),
       controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
+      // WORKSPACE_DISK_GB (docs/adr-0006-workspace-disk-limit.md): filesystem images under DATA_DIR/disks.
+      ...(config.WORKSPACE_DISK_GB > 0 ? { diskLimitBytes: Math.round(config.WORKSPACE_DISK_GB * 1024 ** 3), disksDir: path.join(config.DATA_DIR, 'disks') } : {}),
     },
     log.child({ module: 'runtime' }),
   );
@@ -155,14 +158,17 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
 
   const metrics = new BerthMetrics();
   const runtime = await createRuntime(config, log);
+  // Probes and logs which mechanism holds WORKSPACE_DISK_GB on this host.
+  if (runtime instanceof DockerDriver && !(await runtime.diskMechanisms())) log.info('workspace disk: no limit (WORKSPACE_DISK_GB=0)');
   // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
   const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(
     runtime,
     projects,
-    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks, maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER, metrics },
+    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks, maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER, metrics, diskUsage: (projectId) => diskWatch.usageOf(projectId) },
     log.child({ module: 'workspaces' }),
   );
+  const diskWatch: DiskWatch = new DiskWatch(workspaces, (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null), log.child({ module: 'disk' }));
   const terminals = new TerminalService(
     runtime,
     {
@@ -270,6 +276,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     }),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
+    diskWatch.start(config.WORKSPACE_DISK_CHECK_SECONDS * 1000),
   ];
 
   if (pages?.upgrade) {

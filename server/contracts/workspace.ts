@@ -14,6 +14,17 @@ export interface IdleInfo {
   idleMinutes: number;
 }
 
+/** How WORKSPACE_DISK_GB holds: 'filesystem' = the volume is its own fixed-size filesystem; 'watch' = measured, stopped past it. */
+export const DISK_ENFORCEMENTS = ['filesystem', 'watch'] as const;
+export type DiskEnforcement = (typeof DISK_ENFORCEMENTS)[number];
+
+/** Disk used by the workspace (volume + container's writable layer) against its limit. */
+export interface WorkspaceDiskDto {
+  usedBytes: number;
+  limitBytes: number;
+  enforcement: DiskEnforcement;
+}
+
 export interface WorkspaceStatusDto {
   projectId: string;
   state: WorkspaceState;
@@ -27,6 +38,8 @@ export interface WorkspaceStatusDto {
   idle?: IdleInfo;
   /** Set when this start found the volume gone and put the latest snapshot back. */
   restoredFrom?: { snapshotId: string; createdAt: string };
+  /** Last measured disk usage (WORKSPACE_DISK_GB); absent before the first measurement or without a limit. */
+  disk?: WorkspaceDiskDto;
 }
 
 export const workspaceProjectSchema = z.object({ projectId: z.string().min(1).max(64) });

@@ -20,3 +20,4 @@ export {
 } from './runtime-driver';
 export { DockerDriver, type DockerDriverOptions } from './docker/docker-driver';
 export { detectSelfContainer } from './docker/control-network';
+export { releaseWorkspaceDisks } from './docker/disk-image';

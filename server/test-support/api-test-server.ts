@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBerthServer, type BerthServer } from '../berth-server';
 import { loadConfig, type Config } from '../config';
-import { DockerDriver } from '../runtime';
+import { DockerDriver, releaseWorkspaceDisks } from '../runtime';
 import { createLogger, type Logger } from '../core/logger';
 
 export interface TestServer {
@@ -63,6 +63,8 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
       // And the scope's shared workspace network, now that no workspace of it is left.
       if (server.runtime instanceof DockerDriver) await server.runtime.removeSharedNetwork().catch(() => false);
       await server.close();
+      // A workspace filesystem still mounted (its removal still in flight) must not be walked into.
+      await releaseWorkspaceDisks(path.join(dataDir, 'disks'));
       await rm(dataDir, { recursive: true, force: true });
     },
   };

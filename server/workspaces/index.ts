@@ -7,3 +7,4 @@ export { AgentConnection, AgentRequestError } from './agent-connection';
 export { registerWorkspaceSocketHandlers, broadcastWorkspaceStatus } from './workspaces.socket';
 export { startIdleReaper } from './idle-reaper';
 export { keepReconciling } from './reconcile-loop';
+export { DiskWatch } from './disk-watch';

@@ -1,6 +1,6 @@
 // What the workspace service is given: the project directory it looks projects up in, the
 // hooks snapshots plug in with, and its settings.
-import type { TemplateId } from '../contracts';
+import type { TemplateId, WorkspaceDiskDto } from '../contracts';
 import type { BerthMetrics } from '../core/metrics';
 
 export interface ProjectDirectory {
@@ -24,4 +24,6 @@ export interface WorkspaceServiceOptions {
   /** WORKSPACE_MAX_RUNNING_PER_USER; 0 or absent = no limit. */
   maxRunningPerUser?: number;
   metrics?: BerthMetrics;
+  /** The last measured disk usage of a workspace (disk-watch.ts), shown in its status. */
+  diskUsage?: (projectId: string) => WorkspaceDiskDto | undefined;
 }

@@ -53,7 +53,21 @@ export class WorkspaceService {
 
   status(projectId: string): WorkspaceStatusDto {
     const entry = this.entries.get(projectId);
-    return entry ? toStatusDto(projectId, entry, this.options.idleMinutes, this.now()) : { projectId, state: 'stopped' };
+    const status: WorkspaceStatusDto = entry ? toStatusDto(projectId, entry, this.options.idleMinutes, this.now()) : { projectId, state: 'stopped' };
+    const disk = this.options.diskUsage?.(projectId);
+    return disk ? { ...status, disk } : status;
+  }
+
+  /** Pushes the status again: a figure in it changed (disk usage). */
+  refresh(projectId: string): void {
+    if (this.entries.has(projectId)) this.emit(projectId);
+  }
+
+  /** Stops the workspace (snapshot first) and says why in its status until it is started again (disk_full). */
+  async stopBecause(projectId: string, reason: { code: string; message: string }): Promise<WorkspaceStatusDto> {
+    const stopped = await this.stop(projectId);
+    if (stopped.state === 'stopped') this.update(projectId, { error: reason });
+    return this.status(projectId);
   }
 
   /** The agent's HTTP endpoint (file content streams over HTTP, not the RPC socket). */

@@ -86,6 +86,17 @@ export class DiskImages {
   }
 }
 
+/**
+ * Lazily unmounts every filesystem mounted under disksDir (teardown of a whole data folder:
+ * a recursive delete must never walk into a mounted workspace).
+ */
+export async function releaseWorkspaceDisks(disksDir: string): Promise<void> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const root = `${path.resolve(disksDir)}${path.sep}`;
+  const mounted = table.split('\n').map((line) => unescapeMountPath(line.split(' ')[4] ?? '')).filter((target) => target.startsWith(root));
+  for (const target of mounted) await run('umount', ['-l', target]).catch(() => undefined);
+}
+
 /** True when something is mounted exactly at target (per this process's mount table). */
 export async function isMounted(target: string): Promise<boolean> {
   const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');

@@ -157,6 +157,7 @@ export class DockerDriver implements RuntimeDriver {
     return this.lock.run(projectId, async () => {
       await removeContainer(this.container(projectId));
       await removeVolume(this.docker, projectId);
+      // After the volume: a volume left behind must not bind a filesystem that is gone.
       await this.disk?.remove(projectId);
       await removeControlNetwork(this.docker, projectId, this.options.selfContainer);
       // The shared network stays for the other workspaces; only a legacy own one goes.
