@@ -28,6 +28,7 @@ export function AdminWorkspacesTable({ workspaces, onAction }: { workspaces: Adm
             <th className="px-4 py-2 font-medium">Started</th>
             <th className="px-4 py-2 text-right font-medium">CPU</th>
             <th className="px-4 py-2 text-right font-medium">Memory</th>
+            <th className="px-4 py-2 text-right font-medium">Disk</th>
             <th className="px-4 py-2">
               <span className="sr-only">Actions</span>
             </th>
@@ -52,6 +53,13 @@ export function AdminWorkspacesTable({ workspaces, onAction }: { workspaces: Adm
               </td>
               <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums" data-testid="admin-workspace-memory">
                 {workspace.stats ? `${formatBytes(workspace.stats.memoryBytes)} / ${formatBytes(workspace.stats.memoryLimitBytes)}` : '—'}
+              </td>
+              <td
+                className={`whitespace-nowrap px-4 py-2 text-right tabular-nums ${workspace.disk && workspace.disk.usedBytes >= workspace.disk.limitBytes * 0.9 ? 'text-danger' : ''}`}
+                data-testid="admin-workspace-disk"
+                title={workspace.disk ? (workspace.disk.enforcement === 'filesystem' ? 'Own fixed-size filesystem' : 'Measured; stopped past the limit') : undefined}
+              >
+                {workspace.disk ? `${formatBytes(workspace.disk.usedBytes)} / ${formatBytes(workspace.disk.limitBytes)}` : '—'}
               </td>
               <td className="whitespace-nowrap px-4 py-2 text-right">
                 <Button variant="ghost" onClick={() => onAction({ kind: 'stop', workspace })} data-testid="admin-stop">

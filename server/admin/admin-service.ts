@@ -67,6 +67,7 @@ export class AdminService {
           state,
           startedAt: status.startedAt ?? null,
           stats: stats ? { cpuPercent: stats.cpuPercent, memoryBytes: stats.memoryBytes, memoryLimitBytes: stats.memoryLimitBytes } : null,
+          disk: status.disk ?? null,
         };
       }),
     );

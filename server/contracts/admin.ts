@@ -1,6 +1,6 @@
 // REST contract of the admin API (/api/v1/admin/*), open only to BERTH_ADMIN_EMAILS.
 import { z } from 'zod';
-import type { WorkspaceState } from './workspace';
+import type { WorkspaceDiskDto, WorkspaceState } from './workspace';
 
 export const adminProjectParamsSchema = z.object({ projectId: z.string().min(1).max(64) });
 
@@ -22,4 +22,6 @@ export interface AdminWorkspaceDto {
   startedAt: string | null;
   /** Null when the runtime could not tell (e.g. the container just stopped). */
   stats: { cpuPercent: number; memoryBytes: number; memoryLimitBytes: number } | null;
+  /** Last measured disk usage against WORKSPACE_DISK_GB; null before the first measurement or without a limit. */
+  disk: WorkspaceDiskDto | null;
 }
