@@ -73,8 +73,11 @@ describe('binary output', () => {
     const out = client.output(terminal.id);
     await client.ok('terminal:input', { terminalId: terminal.id, data: 'head -c 200000 /dev/urandom\r' });
     await quiet(out);
-    // As a person would: Ctrl+C for a clean command line (tmux answers queries in the bytes).
+    // As a person would: Ctrl+C for a clean command line, and type once the prompt is back
+    // (tmux answers the terminal queries hidden in the bytes; the answers arrive as typed input).
+    const before = out.text().length;
     await client.ok('terminal:input', { terminalId: terminal.id, data: '\x03' });
+    await waitFor(() => out.text().slice(before), /\/workspace \$ *$/, 3000);
     await expectRecovered(terminal.id, out, 'ok');
   });
 });
