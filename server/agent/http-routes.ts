@@ -97,14 +97,28 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: FsError): v
   }
   const body: Record<string, unknown> = { error: error.code, message: error.message };
   if (error instanceof ConflictError) body.currentVersion = error.currentVersion;
-  // A body left unread (too large, refused early): close the connection after answering,
-  // and keep reading meanwhile so the client sees the answer rather than a reset.
-  if (!req.complete) {
-    res.setHeader('Connection', 'close');
-    req.unpipe();
-    req.resume();
-  }
+  // A body left unread (too large, disk full, refused early): keep reading and dropping it so
+  // the client reads this answer. Closing right after answering (Connection: close) reset the
+  // socket under the client's next write, and it saw EPIPE instead of the answer.
+  if (!req.complete) discardBody(req);
   sendJson(res, AGENT_FILE_ERROR_STATUS[error.code], body);
+}
+
+/** Bounds on the body dropped after an early answer; a client still sending past them is cut off. */
+const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
+
+function discardBody(req: IncomingMessage): void {
+  req.unpipe();
+  let dropped = 0;
+  const cutOff = () => req.socket.destroy();
+  const timer = setTimeout(cutOff, DISCARD_MAX_MS);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DISCARD_MAX_BYTES) cutOff();
+  });
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

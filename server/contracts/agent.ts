@@ -135,7 +135,8 @@ export interface AgentEvents {
 /**
  * Error codes the agent answers with (RPC `error.code`, or the HTTP status on /fs/content):
  * bad_path 400 · not_found 404 · exists 409 · conflict 412 · too_large 413 · not_a_file 400 ·
- * not_a_dir 400 (fs.list of a file) · failed 500. HTTP errors answer JSON {error: code, message}.
+ * not_a_dir 400 (fs.list of a file) · disk_full 507 (ENOSPC/EDQUOT; the previous content stays
+ * whole) · failed 500. HTTP errors answer JSON {error: code, message}.
  * File content travels over HTTP, not the RPC socket:
  *   GET /fs/content?path=P            → 200 raw bytes, header X-Berth-Version
  *   PUT /fs/content?path=P&maxBytes=N → 200 {version, size}; header If-Match: <version> (stale → 412
@@ -154,6 +155,7 @@ export const AGENT_FILE_ERROR_STATUS = {
   exists: 409,
   conflict: 412,
   too_large: 413,
+  disk_full: 507,
   failed: 500,
 } as const;
 export type AgentFileErrorCode = keyof typeof AGENT_FILE_ERROR_STATUS;

@@ -6,6 +6,7 @@ import { Readable, Transform, pipeline, type TransformCallback } from 'node:stre
 import { AGENT_FILE_ERROR_STATUS, type AgentFileErrorCode } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
+import { fromAgentError } from './agent-error-code';
 
 const HEADERS_TIMEOUT_MS = 30_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -155,10 +156,12 @@ async function errorFrom(response: IncomingMessage): Promise<HttpError> {
   const body = ((await readJson(response).catch(() => ({}))) ?? {}) as { error?: unknown; code?: unknown; message?: unknown; currentVersion?: unknown };
   const status = response.statusCode ?? 502;
   const rawCode = typeof body.error === 'string' ? body.error : typeof body.code === 'string' ? body.code : undefined;
-  const code = rawCode ?? codeForStatus(status);
-  const message = typeof body.message === 'string' ? body.message : `The workspace agent answered ${status}`;
+  const answered = rawCode ?? codeForStatus(status);
+  const rawMessage = typeof body.message === 'string' ? body.message : `The workspace agent answered ${status}`;
   if (status === 401) return agentUnavailable('it refused the workspace secret');
   const details = typeof body.currentVersion === 'string' ? { currentVersion: body.currentVersion } : undefined;
+  const { code, message } = fromAgentError(answered, rawMessage);
+  if (code === 'disk_full') return new HttpError(AGENT_FILE_ERROR_STATUS.disk_full, code, message);
   return new HttpError(status >= 400 && status < 600 ? status : 502, code, message, details);
 }
 

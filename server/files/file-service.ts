@@ -7,6 +7,7 @@ import { AGENT_FILE_ERROR_STATUS, type AgentFileErrorCode, type AgentMethods, ty
 import { HttpError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentContentClient, AgentFile } from './agent-content-client';
+import { fromAgentError } from './agent-error-code';
 import { decodeText, looksBinary, readUpTo } from './text-sniff';
 import { normalizePath, type LockService } from './lock-service';
 
@@ -192,9 +193,10 @@ async function rpcCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (typeof code !== 'string') throw error;
+    const rawCode = (error as { code?: unknown }).code;
+    const rawMessage = error instanceof Error ? error.message : String(error);
+    if (typeof rawCode !== 'string') throw error;
+    const { code, message } = fromAgentError(rawCode, rawMessage);
     if (code === 'agent_disconnected' || code === 'agent_timeout') throw new HttpError(503, code, message);
     const status = AGENT_FILE_ERROR_STATUS[code as AgentFileErrorCode] ?? 500;
     throw new HttpError(status, code, message);
