@@ -71,7 +71,8 @@ export class DiskWatch {
 
 /** What a person reads in the status bar: what filled it and what happens next. */
 export function diskFullMessage(usage: WorkspaceDiskUsage): string {
-  const outside = usage.layerBytes > usage.limitBytes - usage.volumeBytes;
+  // /workspace alone within the limit: what is written elsewhere pushed it over.
+  const outside = usage.volumeBytes <= usage.limitBytes;
   const where = outside
     ? `${formatBytes(usage.layerBytes)} written outside /workspace (e.g. /tmp, caches), which is cleared at the next start`
     : `${formatBytes(usage.volumeBytes)} in /workspace; delete files after starting it again`;

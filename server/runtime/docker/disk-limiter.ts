@@ -30,6 +30,8 @@ export interface DiskLimiterOptions {
   image: string;
   /** false when Berth runs in a container: its paths are not the engine's, loop mounts are out. */
   onEngineHost: boolean;
+  /** false: the volume is only ever watched. */
+  allowFilesystem?: boolean;
 }
 
 const PROBE_BYTES = 16 * 1024 * 1024;
@@ -122,6 +124,7 @@ export class DiskLimiter {
 
   /** true, or why not: a tiny image is made, mounted and removed for real. */
   private async probeFilesystem(): Promise<true | string> {
+    if (this.options.allowFilesystem === false) return 'a filesystem per volume is turned off';
     if (!this.options.onEngineHost) return 'Berth runs in a container: loop mounts are not visible to the engine';
     if (process.getuid?.() !== 0) return 'Berth does not run as root (mount -o loop needs it)';
     const probeId = `probe-${randomBytes(4).toString('hex')}`;

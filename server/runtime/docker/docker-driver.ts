@@ -76,6 +76,8 @@ export interface DockerDriverOptions {
   diskLimitBytes?: number;
   /** Absolute host folder for the workspaces' filesystem images (with diskLimitBytes). */
   disksDir?: string;
+  /** false: never a filesystem per volume, only the watch (as on hosts that cannot loop-mount). */
+  diskFilesystem?: boolean;
 }
 
 const PING_TIMEOUT_MS = 3000;
@@ -97,7 +99,7 @@ export class DockerDriver implements RuntimeDriver {
     this.docker = options.docker ?? createDockerClient(options.dockerHost);
     const { diskLimitBytes, disksDir } = options;
     this.disk = diskLimitBytes && disksDir
-      ? new DiskLimiter(this.docker, { limitBytes: diskLimitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network' }, log)
+      ? new DiskLimiter(this.docker, { limitBytes: diskLimitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network', allowFilesystem: options.diskFilesystem !== false }, log)
       : undefined;
   }
 
