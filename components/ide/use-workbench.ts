@@ -17,12 +17,16 @@ export interface Workbench {
   error: string | null;
 }
 
-/** BERTH_URL when the page is open at another origin (its socket is then always refused), else null. */
-async function otherBerthUrl(): Promise<string | null> {
+/**
+ * BERTH_URL when the page is open at another origin (its socket is then always refused), null
+ * when it is Berth's own, undefined when Berth did not answer (ask again at the next failure).
+ */
+async function otherBerthUrl(): Promise<string | null | undefined> {
   const response = await fetch('/api/v1/auth/options', { credentials: 'same-origin' }).catch(() => null);
-  if (!response?.ok) return null;
-  const { berthUrl } = (await response.json()) as AuthOptionsDto;
-  return berthUrl && isOtherOrigin(window.location.origin, berthUrl) ? berthUrl : null;
+  if (!response?.ok) return undefined;
+  const options = (await response.json().catch(() => null)) as AuthOptionsDto | null;
+  if (!options) return undefined;
+  return options.berthUrl && isOtherOrigin(window.location.origin, options.berthUrl) ? options.berthUrl : null;
 }
 
 export function useWorkbench(projectId: string): Workbench {
@@ -37,6 +41,7 @@ export function useWorkbench(projectId: string): Workbench {
     const client = createWorkbenchSocket();
     setSocket(client);
     let originChecked = false;
+    let originChecking = false;
     client.on('connect', () => {
       setConnection({ state: 'connected' });
       setError(null);
@@ -56,9 +61,11 @@ export function useWorkbench(projectId: string): Workbench {
         case 'unknown':
           setConnection((current) => (current.state === 'wrong_origin' ? current : { state: 'reconnecting' }));
           // A refusal for the page's origin looks like any network error: ask once where Berth lives.
-          if (originChecked) return;
-          originChecked = true;
+          if (originChecking || originChecked) return;
+          originChecking = true;
           void otherBerthUrl().then((berthUrl) => {
+            originChecking = false;
+            originChecked = berthUrl !== undefined;
             if (!berthUrl) return;
             client.disconnect(); // it would be refused forever
             setConnection({ state: 'wrong_origin', berthUrl });
