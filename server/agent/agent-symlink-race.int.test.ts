@@ -7,14 +7,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
 import { makeTestDriver } from '../runtime/docker/docker-test-support';
 import type { AgentEndpoint } from '../runtime/runtime-driver';
-import { connectRpc, contentClient, shellIn, type AgentRpcClient } from './agent-test-client';
+import { run } from '../runtime/runtime-test-helpers';
+import { connectRpc, contentClient, type AgentRpcClient } from './agent-test-client';
 
 const ROUNDS = 300;
 const projectId = `test-race-${randomBytes(5).toString('hex')}`;
 let testDriver: Awaited<ReturnType<typeof makeTestDriver>>;
 let agent: AgentEndpoint;
 let rpc: AgentRpcClient;
-let sh: (script: string) => Promise<string>;
+const sh = async (script: string) => {
+  const result = await run(testDriver.driver, projectId, ['bash', '-c', script]);
+  if (result.code !== 0) throw new Error(`"${script}" failed (${result.code}): ${result.output}`);
+  return result.output;
+};
 const content = contentClient(() => agent);
 
 beforeAll(async () => {
@@ -23,7 +28,6 @@ beforeAll(async () => {
   testDriver = await makeTestDriver({ image });
   agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
   rpc = await connectRpc(agent);
-  sh = shellIn(testDriver.driver, projectId);
 }, 300_000);
 
 afterAll(async () => {

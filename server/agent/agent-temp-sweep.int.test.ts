@@ -7,13 +7,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
 import { makeTestDriver } from '../runtime/docker/docker-test-support';
 import type { AgentEndpoint } from '../runtime/runtime-driver';
-import { waitUntil } from '../runtime/runtime-test-helpers';
-import { contentClient, shellIn } from './agent-test-client';
+import { run, waitUntil } from '../runtime/runtime-test-helpers';
+import { contentClient } from './agent-test-client';
 
 const projectId = `test-sweep-${randomBytes(5).toString('hex')}`;
 let testDriver: Awaited<ReturnType<typeof makeTestDriver>>;
 let agent: AgentEndpoint;
-let sh: (script: string) => Promise<string>;
+const sh = async (script: string) => {
+  const result = await run(testDriver.driver, projectId, ['bash', '-c', script]);
+  if (result.code !== 0) throw new Error(`"${script}" failed (${result.code}): ${result.output}`);
+  return result.output;
+};
 const content = contentClient(() => agent);
 const temps = () => sh(`find /workspace -name '.berth-tmp-*' | sort`);
 
@@ -21,7 +25,6 @@ beforeAll(async () => {
   const image = await ensureWorkspaceImage({ quiet: true });
   testDriver = await makeTestDriver({ image });
   agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
-  sh = shellIn(testDriver.driver, projectId);
 }, 300_000);
 
 afterAll(async () => {

@@ -1,8 +1,12 @@
 // Test-only: talks to a real agent the way the server does — JSON RPC over its WebSocket and
-// file content over HTTP — plus a shell in its container. Used by the agent's *.int.test.ts.
+// file content over HTTP. Used by the agent's *.int.test.ts. Imports nothing of the server.
 import WebSocket from 'ws';
-import type { RuntimeDriver, AgentEndpoint } from '../runtime/runtime-driver';
-import { run } from '../runtime/runtime-test-helpers';
+
+/** Where an agent answers (the runtime's AgentEndpoint has this shape). */
+export interface AgentEndpoint {
+  url: string;
+  secret: string;
+}
 
 export interface AgentRpcClient {
   call<T>(method: string, params?: unknown): Promise<T>;
@@ -40,14 +44,5 @@ export function contentClient(agent: () => AgentEndpoint) {
     put: (file: string, body: BodyInit, headers: Record<string, string> = {}, maxBytes = 1 << 20) =>
       fetch(url(file, `&maxBytes=${maxBytes}`), { method: 'PUT', body, headers: { ...auth(), ...headers } }),
     get: (file: string) => fetch(url(file), { headers: auth() }),
-  };
-}
-
-/** Runs a bash script in the workspace (cwd /workspace); throws on a non-zero exit. */
-export function shellIn(driver: RuntimeDriver, projectId: string) {
-  return async (script: string): Promise<string> => {
-    const result = await run(driver, projectId, ['bash', '-c', script]);
-    if (result.code !== 0) throw new Error(`"${script}" failed (${result.code}): ${result.output}`);
-    return result.output;
   };
 }
