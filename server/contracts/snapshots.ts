@@ -7,7 +7,8 @@ export type SnapshotReason = (typeof SNAPSHOT_REASONS)[number];
 /**
  * Why a file (or a whole folder, size 0) is not in a snapshot: too_large (above
  * SNAPSHOT_MAX_FILE_MB), unreadable (permissions, I/O), path_too_long (over 1,024 characters),
- * not_utf8 (a name that is not valid UTF-8: its path is shown with U+FFFD for the bad bytes).
+ * not_utf8 (a name, or a symlink's target, that is not valid UTF-8: the path is shown with U+FFFD
+ * for bad bytes).
  */
 export const SKIP_REASONS = ['too_large', 'unreadable', 'path_too_long', 'not_utf8'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];

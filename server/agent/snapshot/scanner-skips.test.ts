@@ -1,6 +1,6 @@
 // Paths a snapshot cannot hold (over 1,024 characters, names that are not UTF-8) are listed as
 // skipped with their reason, and everything else is still recorded.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,11 +47,14 @@ describe('SnapshotScanner: paths that cannot be stored', () => {
     mkdirSync(join(rootBytes, Buffer.from([0x64, 0xe9])));  // "d\xe9" (Latin-1 é)
     writeFileSync(join(rootBytes, Buffer.from([0x64, 0xe9]), 'inside.txt'), 'x');
     writeFileSync(path.join(root, 'é-fine.txt'), 'utf8 é is fine');
+    symlinkSync(Buffer.from([0x74, 0xff]), join(rootBytes, 'odd-link')); // target "t\xff"
+    symlinkSync('é-fine.txt', path.join(root, 'fine-link'));
     const result = await scan();
-    expect(result.files.map((file) => file.path)).toEqual(['é-fine.txt']);
+    expect(result.files.map((file) => file.path)).toEqual(['fine-link', 'é-fine.txt']);
     expect(result.skipped).toEqual([
       { path: 'b\uFFFD.txt', size: 0, reason: 'not_utf8' },
       { path: 'd\uFFFD', size: 0, reason: 'not_utf8' },
+      { path: 'odd-link', size: 0, reason: 'not_utf8' },
     ]);
   });
 });

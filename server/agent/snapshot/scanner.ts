@@ -114,7 +114,7 @@ export class SnapshotScanner {
    * once, for everything in it — and the rest of the snapshot goes ahead.
    */
   private storable(state: ScanState, relative: string, rawName: Buffer): boolean {
-    if (!Buffer.from(rawName.toString('utf8'), 'utf8').equals(rawName)) {
+    if (!isUtf8(rawName)) {
       state.skipped.push({ path: relative, size: 0, reason: 'not_utf8' });
       return false;
     }
@@ -131,8 +131,12 @@ export class SnapshotScanner {
     try {
       const stats = await lstat(absolute, { bigint: true });
       if (stats.isSymbolicLink()) {
-        const target = await readlink(absolute);
-        const bytes = Buffer.from(target);
+        const bytes = await readlink(absolute, { encoding: 'buffer' });
+        // A target that is not UTF-8 could only be stored as a different one.
+        if (!isUtf8(bytes)) {
+          state.skipped.push({ path: relative, size: 0, reason: 'not_utf8' });
+          return;
+        }
         state.files.push({ path: relative, type: 'symlink', mode: SYMLINK_MODE, size: bytes.length, sha256: sha256Hex(bytes) });
         return;
       }
@@ -161,6 +165,10 @@ export class SnapshotScanner {
       state.skipped.push({ path: relative, size, reason: 'unreadable' });
     }
   }
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
 }
 
 /** A .gitignore / .berthignore as text; undefined when absent, not a file, or unreadable. */
