@@ -7,6 +7,7 @@ import type { SearchAddon } from '@xterm/addon-search';
 import type { TerminalDto, WorkspaceStatusDto } from '@/server/contracts';
 import { call, type WorkbenchSocket } from '../workbench-socket';
 import { OutputRouter } from './output-router';
+import { TerminalStartError } from './TerminalStartError';
 import { TerminalTabs } from './TerminalTabs';
 import { TerminalView } from './TerminalView';
 
@@ -18,6 +19,8 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
   const [activeId, setActiveId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A terminal that could not start (create or restart): shown in the panel with a Retry.
+  const [startFailure, setStartFailure] = useState<{ message: string; retry: () => void } | null>(null);
   const [reattach, setReattach] = useState(0);
   const searches = useRef(new Map<string, SearchAddon>());
   const output = useMemo(() => new OutputRouter(socket), [socket]);
@@ -33,12 +36,13 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
   const create = useCallback(async () => {
     setCreating(true);
     setError(null);
+    setStartFailure(null);
     try {
       const created = await call(socket, 'terminal:create', { projectId, ...DEFAULT_SIZE });
       upsert(created);
       setActiveId(created.id);
     } catch (cause) {
-      setError((cause as Error).message);
+      setStartFailure({ message: (cause as Error).message, retry: () => void create() });
     } finally {
       setCreating(false);
     }
@@ -103,6 +107,13 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
   }, [running, create]);
 
   const act = (promise: Promise<unknown>) => void promise.catch((cause: Error) => setError(cause.message));
+  const restart = (terminalId: string, size: { cols: number; rows: number }) => {
+    setStartFailure(null);
+    setCreating(true);
+    call(socket, 'terminal:restart', { terminalId, ...size })
+      .then(upsert, (cause: Error) => setStartFailure({ message: cause.message, retry: () => restart(terminalId, size) }))
+      .finally(() => setCreating(false));
+  };
 
   return (
     <div className="flex h-full flex-col bg-surface" data-testid="terminal-pane" data-status={running ? 'ready' : (workspace?.state ?? 'connecting')}>
@@ -146,11 +157,20 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
         </div>
       ) : null}
       <div className="relative min-h-0 flex-1">
+        {running && startFailure ? (
+          <TerminalStartError
+            message={startFailure.message}
+            retrying={creating}
+            onRetry={startFailure.retry}
+            onDismiss={terminals && terminals.length > 0 ? () => setStartFailure(null) : undefined}
+            overlay={Boolean(terminals && terminals.length > 0)}
+          />
+        ) : null}
         {!running ? (
           <div className="flex h-full items-center justify-center text-sm text-muted" data-testid="terminal-waiting">
             {workspace?.state === 'starting' ? 'Starting the workspace…' : 'Terminals open once the workspace is running.'}
           </div>
-        ) : terminals && terminals.length === 0 && !creating ? (
+        ) : terminals && terminals.length === 0 && startFailure ? null : terminals && terminals.length === 0 && !creating ? (
           <div className="flex h-full flex-col items-center justify-center gap-2 text-sm text-muted">
             No terminals.
             <button className="rounded bg-accent px-3 py-1 text-white" onClick={() => void create()}>
@@ -167,7 +187,7 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
               visible={terminal.id === activeId}
               output={output}
               onSearchReady={(addon) => (addon ? searches.current.set(terminal.id, addon) : searches.current.delete(terminal.id))}
-              onRestart={(size) => act(call(socket, 'terminal:restart', { terminalId: terminal.id, ...size }).then(upsert))}
+              onRestart={(size) => restart(terminal.id, size)}
             />
           ))
         )}
