@@ -8,7 +8,6 @@ import { call, type WorkbenchSocket } from '../workbench-socket';
 import { ConnectionNotice } from './ConnectionNotice';
 import { SnapshotIndicator } from './SnapshotIndicator';
 import { DiskUsageIndicator } from './DiskUsageIndicator';
-import { DiskUsageIndicator } from './DiskUsageIndicator';
 
 function minutesUntil(iso: string, now: number): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 60_000));
@@ -97,7 +96,6 @@ export function WorkspaceStatusBar({
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />
-      <DiskUsageIndicator workspace={workspace} />
       <DiskUsageIndicator workspace={workspace} />
       <SnapshotIndicator status={snapshot} onOpenHistory={onOpenHistory} />
       {error ? <span className="truncate text-danger">{error}</span> : null}
