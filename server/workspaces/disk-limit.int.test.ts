@@ -66,8 +66,8 @@ describe('workspace disk limit', () => {
 
   it('refuses a save into the full disk and keeps the old content', async () => {
     const refused = await save('notes.txt', 'new content that has nowhere to go '.repeat(2000));
-    expect(refused.status).toBeGreaterThanOrEqual(400);
-    // disk_full (507) is mapped in the agent by another change; until then any refusal passes here.
+    expect(refused.status).toBe(507);
+    expect(await refused.json()).toEqual({ error: 'disk_full', message: 'Disk full: no space left in the workspace to write notes.txt' });
     expect(await read('notes.txt')).toBe('old content');
   });
 
