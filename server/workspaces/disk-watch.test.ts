@@ -62,6 +62,23 @@ describe('DiskWatch', () => {
     expect(watch.usageOf('a')?.usedBytes).toBe(55 * MiB);
   });
 
+  it('lets a workspace stopped over the limit run again to delete files, but not grow', async () => {
+    const figures = new Map([['a', usage(60 * MiB, 0)]]);
+    const { watch, stopped } = setup(figures);
+    await watch.check('a');
+    expect(stopped).toHaveLength(1);
+    await watch.check('a'); // started again, unchanged: left running
+    expect(stopped).toHaveLength(1);
+    figures.set('a', usage(61 * MiB, 0)); // growing: stopped again
+    await watch.check('a');
+    expect(stopped).toHaveLength(2);
+    figures.set('a', usage(40 * MiB, 0)); // back under the limit: the allowance is gone
+    await watch.check('a');
+    figures.set('a', usage(55 * MiB, 0));
+    await watch.check('a');
+    expect(stopped).toHaveLength(3);
+  });
+
   it('measures a workspace as soon as it runs', async () => {
     const { watch, service } = setup(new Map([['a', usage(MiB, 0)]]));
     const stop = watch.start(60_000);

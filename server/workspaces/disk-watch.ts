@@ -14,6 +14,11 @@ type WatchedService = Pick<WorkspaceService, 'active' | 'refresh' | 'stopBecause
 
 export class DiskWatch {
   private readonly usage = new Map<string, WorkspaceDiskDto>();
+  /**
+   * Usage at which a workspace was stopped: started again (to delete files), it may stay there
+   * but not grow past it. Only a watched volume can be over the limit after a start.
+   */
+  private readonly allowance = new Map<string, number>();
   private checking = false;
 
   constructor(
@@ -60,8 +65,10 @@ export class DiskWatch {
     const { usedBytes, limitBytes, enforcement } = measured;
     const before = this.usage.get(projectId);
     this.usage.set(projectId, { usedBytes, limitBytes, enforcement });
-    if (usedBytes > limitBytes) {
+    if (usedBytes <= limitBytes) this.allowance.delete(projectId);
+    if (usedBytes > Math.max(limitBytes, this.allowance.get(projectId) ?? 0)) {
       this.log.warn({ projectId, ...measured }, 'workspace over its disk limit; stopping it');
+      this.allowance.set(projectId, usedBytes);
       await this.workspaces.stopBecause(projectId, { code: 'disk_full', message: diskFullMessage(measured) });
       return;
     }
