@@ -12,6 +12,7 @@ import type { RuntimeDriver } from '../runtime';
 import { countTowardCap, isStale, planNewTerminal } from './terminal-cap';
 import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalIdentity, type TerminalLimits, type TerminalSink } from './terminal-session';
 import { terminalStartError } from './terminal-start-error';
+import { waitForEngineReturn } from './engine-return';
 import { TmuxAttachment } from './tmux-attachment';
 import { TmuxSessions } from './tmux-sessions';
 
@@ -38,6 +39,8 @@ export class TerminalService {
   private readonly adoptedStart = new Map<string, string>();
   /** Terminals being created right now: an adoption running meanwhile must not take them too. */
   private readonly creating = new Set<string>();
+  /** reattachLost passes under way, per project. */
+  private readonly reattaching = new Map<string, Promise<void>>();
   /** The start-up scan of running workspaces (adoptRunning); look-ups wait for it. */
   private startup: Promise<void> = Promise.resolve();
 
@@ -171,7 +174,16 @@ export class TerminalService {
    * stream ended with no exit code, while the tmux sessions live on. Attach those again; their
    * browsers stay attached and see them running again.
    */
-  async reattachLost(projectId: string): Promise<void> {
+  reattachLost(projectId: string): Promise<void> {
+    // The agent's reconnect and the engine's return may both ask: one pass at a time.
+    const running = this.reattaching.get(projectId);
+    if (running) return running;
+    const work = this.reattachLostNow(projectId).finally(() => this.reattaching.delete(projectId));
+    this.reattaching.set(projectId, work);
+    return work;
+  }
+
+  private async reattachLostNow(projectId: string): Promise<void> {
     const lost = this.sessionsOf(projectId).filter((session) => session.state === 'exited' && session.exitCode === null);
     if (lost.length === 0) return;
     const alive = new Map((await this.tmux.list(projectId)).map((info) => [info.terminalId, info]));
@@ -214,11 +226,24 @@ export class TerminalService {
     if (found.length) this.log.info({ projectId, terminals: found.length }, 'adopted terminal sessions');
   }
 
+  /**
+   * An attach that ended with no exit code while the engine did not answer: the engine went
+   * away (a restart; the shell lives on in tmux). Attach again once it answers — the agent's
+   * connection may not have dropped (Berth in a container reaches it over a Docker network).
+   */
+  private onSessionExit(session: TerminalSession): void {
+    this.events.emit('onDidChange', session.toDto());
+    if (session.exitCode !== null) return;
+    void waitForEngineReturn(this.driver)
+      .then((outcome) => (outcome === 'back' && this.sessions.get(session.id) === session ? this.reattachLost(session.projectId) : undefined))
+      .catch((error: unknown) => this.log.warn({ projectId: session.projectId, err: error }, 'could not reattach terminals after the engine came back'));
+  }
+
   private newSession(projectId: string, title: string, identity?: TerminalIdentity): TerminalSession {
     return new TerminalSession(
       projectId,
       title,
-      { onActivity: () => this.workspaces.recordActivity(projectId), onExit: (ended) => this.events.emit('onDidChange', ended.toDto()) },
+      { onActivity: () => this.workspaces.recordActivity(projectId), onExit: (ended) => this.onSessionExit(ended) },
       this.limits,
       identity,
     );
