@@ -23,6 +23,7 @@ export class DatabaseHealth {
   /** When the unanswered probe of the current connection was sent (connecting counts); at most one. */
   private readonly pending = new Set<number>()
   private timer: NodeJS.Timeout | undefined
+  private judge: NodeJS.Timeout | undefined
   private stopped = false
   private readonly downListeners = new Set<(cause: unknown) => void>()
   private readonly intervalMs: number
@@ -55,27 +56,40 @@ export class DatabaseHealth {
   stop(): void {
     this.stopped = true
     clearInterval(this.timer)
+    clearTimeout(this.judge)
     this.downListeners.clear()
     this.dropClient()
   }
 
   private tick(): void {
     if (this.stopped) return
-    // Judge silence after the poll phase: an event loop that was merely busy may have answers waiting.
-    setImmediate(() => {
-      const oldest = Math.min(...this.pending)
-      if (this.pending.size > 0 && performance.now() - oldest >= this.silenceMs) {
-        this.dropClient()
-        this.set('down', new Error(`PostgreSQL gave no answer for ${this.silenceMs} ms`))
-      }
-      // One probe at a time: its age is the silence (a client runs one query at a time anyway).
-      if (this.pending.size === 0) void this.probe()
-    })
+    // After the poll phase, like the judge timer below: answers waiting there count.
+    setImmediate(() => this.checkSilence())
+    // One probe at a time: its age is the silence (a client runs one query at a time anyway).
+    if (this.pending.size === 0) void this.probe()
+  }
+
+  /** Marks the database down when the pending probe is `silenceMs` old; otherwise checks again when it will be. */
+  private checkSilence(): void {
+    if (this.stopped || this.pending.size === 0) return
+    const waited = performance.now() - Math.min(...this.pending)
+    if (waited < this.silenceMs) {
+      // Timers may fire a little early against performance.now(): look again when it is due.
+      clearTimeout(this.judge)
+      this.judge = setTimeout(() => setImmediate(() => this.checkSilence()), Math.ceil(this.silenceMs - waited) + 1).unref()
+      return
+    }
+    this.dropClient()
+    this.set('down', new Error(`PostgreSQL gave no answer for ${this.silenceMs} ms`))
   }
 
   private async probe(): Promise<void> {
     const sentAt = performance.now()
     this.pending.add(sentAt)
+    // Judge silence right when it is due, after the poll phase: an event loop that was merely
+    // busy may have the answer waiting.
+    clearTimeout(this.judge)
+    this.judge = setTimeout(() => setImmediate(() => this.checkSilence()), this.silenceMs).unref()
     let client: pg.Client | undefined
     try {
       client = this.client ?? (await (this.connecting ??= this.connect()))
@@ -88,6 +102,8 @@ export class DatabaseHealth {
       // Refused, reset, failed to authenticate: no waiting needed to know.
       this.dropClient()
       this.set('down', error)
+    } finally {
+      if (this.pending.size === 0) clearTimeout(this.judge)
     }
   }
 
