@@ -13,8 +13,8 @@ import { AccountLinks, AccountService, createSmtpMailer } from './accounts';
 import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
-import { openDatabase, withAdvisoryLock, type Database } from './db';
 import { databaseUnavailable } from './core/errors';
+import { openDatabase, withAdvisoryLock, type Database } from './db';
 import {
   createAuthOptions,
   handleAuthRequest,
@@ -34,8 +34,7 @@ import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime
 import { createSnapshots } from './snapshots';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import { broadcastTerminalChanges, outOfMemoryNotice, printTerminalNotice, registerTerminalSocketHandlers, TerminalService } from './terminals';
-import { broadcastWorkspaceStatus, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
-import { DiskWatch } from './workspaces';
+import { broadcastWorkspaceStatus, DiskWatch, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
 
