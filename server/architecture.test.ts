@@ -40,7 +40,8 @@ describe('import rules', () => {
 
   it('server/contracts/ imports only zod and itself (it ships to the browser)', () => {
     const allowed = (target: string) => target === 'pkg:zod' || target.startsWith('server/contracts');
-    expect(violations(sourceFiles('server/contracts'), allowed)).toEqual([]);
+    // Its unit tests never ship.
+    expect(violations(sourceFiles('server/contracts').filter((file) => !file.endsWith('.test.ts')), allowed)).toEqual([]);
   });
 
   it('server/db/ and server/core/ import nothing from other server folders', () => {

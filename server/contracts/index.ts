@@ -10,3 +10,4 @@ export * from './files';
 export * from './preview';
 export * from './snapshots';
 export * from './admin';
+export * from './format-bytes';

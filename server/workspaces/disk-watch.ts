@@ -2,7 +2,7 @@
 // the disk of each running workspace is measured (volume + writable layer). The last figure
 // goes into its status (REST, status bar, admin page); past the limit the workspace is stopped
 // with disk_full, saying what filled it. Each Berth replica watches the workspaces it runs.
-import type { WorkspaceDiskDto, WorkspaceStatusDto } from '../contracts';
+import { formatBytes, type WorkspaceDiskDto, type WorkspaceStatusDto } from '../contracts';
 import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import type { WorkspaceDiskUsage } from '../runtime';
@@ -86,13 +86,3 @@ export function diskFullMessage(usage: WorkspaceDiskUsage): string {
   return `Stopped: disk limit of ${formatBytes(usage.limitBytes)} exceeded (${formatBytes(usage.usedBytes)} used: ${where})`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}

@@ -1,17 +1,7 @@
 // Small formatters for the History panel and the status bar.
 import type { SnapshotDto } from '@/server/contracts';
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+export { formatBytes } from '@/server/contracts';
 
 const reasonLabel: Record<SnapshotDto['reason'], string> = {
   auto: 'Automatic',

@@ -1,19 +1,7 @@
 'use client';
 // Disk use of the workspace against WORKSPACE_DISK_GB in the status bar, and why it was
 // stopped when it went past it (disk_full).
-import type { WorkspaceStatusDto } from '@/server/contracts';
-
-/** Bytes in the units people read on disks (binary, as df -h). */
-export function formatDiskBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes, type WorkspaceStatusDto } from '@/server/contracts';
 
 const NEARLY_FULL = 0.9;
 
@@ -36,7 +24,7 @@ export function DiskUsageIndicator({ workspace }: { workspace: WorkspaceStatusDt
       className={`whitespace-nowrap tabular-nums ${share >= NEARLY_FULL ? 'text-danger' : ''}`}
       title={`Disk used by this workspace (files and everything written outside /workspace). The limit is ${how}.`}
     >
-      Disk {formatDiskBytes(disk.usedBytes)} / {formatDiskBytes(disk.limitBytes)}
+      Disk {formatBytes(disk.usedBytes)} / {formatBytes(disk.limitBytes)}
     </span>
   );
 }
