@@ -7,14 +7,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDto } from '../contracts';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { type TestSocket } from '../test-support/socket-client';
 import { readZip } from './zip';
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let tab: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 let scratch: string;
 
 // Ten nested 199-character folders: the file's path is 2,009 characters.
@@ -23,17 +21,11 @@ const FIRST_TOO_LONG = SEGMENTS.slice(0, 6).join('/'); // 1,199 characters; five
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'berth-unstorable-'));
-  t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Unstorable', template: 'blank-node' })).json()) as ProjectDto;
-  tab = await connectAs(t, alice);
-  await openRunningWorkspace(tab, project.id);
+  ({ t, user: alice, project, tab } = await openProjectFixture({ name: 'Unstorable', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
 }, 120_000);
 
 afterAll(async () => {
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab });
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 

@@ -2,28 +2,20 @@
 // ended when the workspace stopped no longer block new terminals after it starts again.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { MAX_TERMINALS_PER_PROJECT } from './terminal-service';
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let client: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, client: TestSocket;
 const size = { cols: 80, rows: 24 };
 
 beforeAll(async () => {
-  t = await startTestServer();
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Cap', template: 'blank-node' })).json()) as ProjectDto;
-  client = await connectAs(t, alice);
-  await openRunningWorkspace(client, project.id);
+  ({ t, user: alice, project, tab: client } = await openProjectFixture({ name: 'Cap', running: true }));
 }, 120_000);
 
 afterAll(async () => {
-  client?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab: client });
 });
 
 it('lets exited terminals from before a workspace restart make room for new ones', async () => {

@@ -4,27 +4,19 @@
 // must come back readable, live and after a browser reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let client: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, client: TestSocket;
 const size = { cols: 100, rows: 30 };
 
 beforeAll(async () => {
-  t = await startTestServer();
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Binary', template: 'blank-node' })).json()) as ProjectDto;
-  client = await connectAs(t, alice);
-  await openRunningWorkspace(client, project.id);
+  ({ t, user: alice, project, tab: client } = await openProjectFixture({ name: 'Binary', running: true }));
 }, 120_000);
 
 afterAll(async () => {
-  client?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab: client });
 });
 
 /** Resolves once the output has not grown for `quietMs` (the binary dump is over). */

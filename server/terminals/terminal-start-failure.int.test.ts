@@ -2,31 +2,23 @@
 // that says so, and the same terminal can be created once processes are freed.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { type TestSocket } from '../test-support/socket-client';
 
 // cgroup v2 has the counters at the top, v1 under pids/; the filler's sh may have died of its
 // failed fork, hence max - 1.
 const WAIT_FOR_PROCESS_LIMIT =
   'd=/sys/fs/cgroup; [ -r $d/pids.max ] || d=$d/pids; read max < $d/pids.max; until read n < $d/pids.current && [ $n -ge $((max - 1)) ]; do :; done';
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let client: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, client: TestSocket;
 
 beforeAll(async () => {
-  t = await startTestServer({ WORKSPACE_PIDS_LIMIT: '48' });
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Pids', template: 'blank-node' })).json()) as ProjectDto;
-  client = await connectAs(t, alice);
-  await openRunningWorkspace(client, project.id);
+  ({ t, user: alice, project, tab: client } = await openProjectFixture({ name: 'Pids', env: { WORKSPACE_PIDS_LIMIT: '48' }, running: true }));
 }, 120_000);
 
 afterAll(async () => {
-  client?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab: client });
 });
 
 it('says why a terminal could not start when the workspace is at its process limit', async () => {

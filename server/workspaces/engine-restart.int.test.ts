@@ -10,28 +10,21 @@ import type { FileChange, PreviewDto, ProjectDto, TerminalAttachDto, WorkspaceSt
 import { waitUntil } from '../runtime/runtime-test-helpers';
 import { containerName } from '../runtime/docker/names';
 import { rawGet } from '../preview/test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { engineLiveRestore, restartDockerd } from '../../scripts/docker-engine.mjs';
 
 const DEV_SERVER = "require('http').createServer((q,r)=>r.end('dev-server-up '+process.pid)).listen(3000,()=>console.log('dev-listening'))";
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let tab: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Engine restart', template: 'blank-node' })).json()) as ProjectDto;
-  tab = await connectAs(t, alice);
+  ({ t, user: alice, project, tab } = await openProjectFixture({ name: 'Engine restart' }));
 }, 120_000);
 
 afterAll(async () => {
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab });
 }, 60_000);
 
 const container = () => JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .}}', containerName(project.id)], { encoding: 'utf8' })) as { Id: string; RestartCount: number; State: { StartedAt: string; Running: boolean } };

@@ -6,27 +6,20 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, WorkspaceStatusDto } from '../contracts';
 import { containerName } from '../runtime/docker/names';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 const HOG = "node -e 'a=[];for(;;)a.push(Buffer.alloc(1e6,1))'";
 
-let t: TestServer;
-let alice: TestUser;
-let project: ProjectDto;
-let tab: TestSocket;
+let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 
 beforeAll(async () => {
-  t = await startTestServer({ WORKSPACE_MEMORY_MB: '128' });
-  alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Memory hog', template: 'blank-node' })).json()) as ProjectDto;
-  tab = await connectAs(t, alice);
+  ({ t, user: alice, project, tab } = await openProjectFixture({ name: 'Memory hog', env: { WORKSPACE_MEMORY_MB: '128' } }));
 }, 120_000);
 
 afterAll(async () => {
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab });
 }, 60_000);
 
 const mine = (state: WorkspaceStatusDto['state']) => (status: WorkspaceStatusDto) => status.projectId === project.id && status.state === state;
