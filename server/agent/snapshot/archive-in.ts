@@ -6,14 +6,19 @@
 // what was there. Hard links, devices and FIFOs are refused. The first bad entry stops the
 // restore (ArchiveError); entries before it stay, and a disk failure of a background write may
 // surface a few entries later (the server takes a safety snapshot before restoring).
+// The user's own processes keep running during a restore: a folder swapped for a symlink
+// after the guard's check must not redirect a write. So nothing is done by name: folders are
+// walked down from the root without following links and entries are made through the opened
+// parent's descriptor (anchored-dir.ts, as for the editor's writes).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, symlink } from 'node:fs/promises';
+import { open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
+import { openAnchored, openParentOf, type AnchoredDir } from '../fs/anchored-dir';
 import { TEMP_PREFIX } from '../fs/entry';
 import { FsError } from '../fs/errors';
-import { checkRelativePath, type PathGuard } from '../fs/path-guard';
+import { checkRelativePath, type PathGuard, type ResolvedPath } from '../fs/path-guard';
 import { WriteQueue } from './write-queue';
 
 export class ArchiveError extends Error {
@@ -88,22 +93,19 @@ async function applyEntry(guard: PathGuard, entry: Entry, queue: WriteQueue): Pr
       entry.resume();
       if (relative === '') return false; // the root: already there
       await queue.drain();
-      await mkdir((await resolveTarget(guard, relative)).absolute, { recursive: true }).catch((error: unknown) => {
-        throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new FsError('bad_path', `Not a folder: ${relative}`) : error;
-      });
+      await makeFolder(guard, await resolveTarget(guard, relative, true));
       return true;
     case 'file': {
       const mode = (header.mode ?? 0o644) & 0o777;
       if ((header.size ?? 0) <= SMALL_FILE_BYTES) {
         await queue.admit(relative);
-        const { absolute } = await resolveTarget(guard, relative);
+        const target = await resolveTarget(guard, relative);
         const data = await readAll(entry);
-        queue.start(relative, () => writeAtomically(absolute, relative, mode, [data]));
+        queue.start(relative, () => writeAtomically(guard, target, mode, [data]));
         return false;
       }
       await queue.drain();
-      const { absolute } = await resolveTarget(guard, relative);
-      await writeAtomically(absolute, relative, mode, entry);
+      await writeAtomically(guard, await resolveTarget(guard, relative), mode, entry);
       return true;
     }
     case 'symlink': {
@@ -111,8 +113,7 @@ async function applyEntry(guard: PathGuard, entry: Entry, queue: WriteQueue): Pr
       if (!header.linkname || header.linkname.includes('\0')) throw new ArchiveError('bad_archive', `Symlink without a target: ${relative}`);
       // A symlink changes where later paths resolve: everything before it lands first.
       await queue.drain();
-      const { absolute } = await resolveTarget(guard, relative);
-      await replaceWithSymlink(absolute, relative, header.linkname);
+      await replaceWithSymlink(guard, await resolveTarget(guard, relative), header.linkname);
       return true;
     }
     default:
@@ -136,61 +137,82 @@ function entryPath(name: string): string {
   }
 }
 
-async function resolveTarget(guard: PathGuard, relative: string) {
+/** The guard's answer for an entry: the link itself, or for a folder where a link to one leads. */
+async function resolveTarget(guard: PathGuard, relative: string, follow = false): Promise<ResolvedPath> {
   if (relative === '') throw new ArchiveError('bad_path', 'An entry cannot replace the project root');
   try {
-    return await guard.resolve(relative, { follow: false, allowRoot: false });
+    return await guard.resolve(relative, { follow, allowRoot: false });
   } catch (error) {
     if (error instanceof FsError && error.code === 'bad_path') throw new ArchiveError('bad_path', error.message);
     throw error;
   }
 }
 
-async function writeAtomically(absolute: string, relative: string, mode: number, content: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
-  const dir = path.dirname(absolute);
-  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-  const handle = await withParents(dir, relative, () => open(temp, 'wx', 0o600));
-  try {
+/** The folder and any missing parents, walked down without following links (anchored-dir.ts). */
+async function makeFolder(guard: PathGuard, target: ResolvedPath): Promise<void> {
+  const within = path.relative(await guard.realRoot(), target.absolute);
+  // A link to the root ('d' → '.') is already a folder.
+  if (within === '') return;
+  const dir = await anchored(() => openAnchored(guard, within.split(path.sep), true, target.relative), `Not a folder: ${target.relative}`);
+  await dir.close();
+}
+
+async function writeAtomically(guard: PathGuard, target: ResolvedPath, mode: number, content: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+  await inParent(guard, target, async (dir, name) => {
+    const temp = dir.at(`${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    // 'wx' = O_CREAT|O_EXCL: never opens through a link planted at the temp name.
+    const handle = await open(temp, 'wx', 0o600);
     try {
-      // One chunk at a time: the parser (and so the request) waits for the disk.
-      for await (const chunk of content) await handle.write(chunk as Uint8Array);
-      await handle.chmod(mode);
-    } finally {
-      await handle.close();
+      try {
+        // One chunk at a time: the parser (and so the request) waits for the disk.
+        for await (const chunk of content) await handle.write(chunk as Uint8Array);
+        await handle.chmod(mode);
+      } finally {
+        await handle.close();
+      }
+      await replaceWith(temp, dir.at(name), target.relative);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw error;
     }
-    await replaceWith(temp, absolute, relative);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-}
-
-async function replaceWithSymlink(absolute: string, relative: string, target: string): Promise<void> {
-  const dir = path.dirname(absolute);
-  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-  await withParents(dir, relative, () => symlink(target, temp));
-  await replaceWith(temp, absolute, relative).catch(async (error: unknown) => {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
   });
 }
 
-/** Runs `create` in `dir`, making the missing folders first only when it fails for want of them. */
-async function withParents<T>(dir: string, relative: string, create: () => Promise<T>): Promise<T> {
+async function replaceWithSymlink(guard: PathGuard, target: ResolvedPath, linkTarget: string): Promise<void> {
+  await inParent(guard, target, async (dir, name) => {
+    const temp = dir.at(`${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    await symlink(linkTarget, temp);
+    await replaceWith(temp, dir.at(name), target.relative).catch(async (error: unknown) => {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    });
+  });
+}
+
+/** Runs `work` in the entry's parent folder, opened race-free (missing folders made on the way). */
+async function inParent(guard: PathGuard, target: ResolvedPath, work: (dir: AnchoredDir, name: string) => Promise<void>): Promise<void> {
+  const { dir, name } = await anchored(() => openParentOf(guard, target, true), `A file is in the way of the folders of: ${target.relative}`);
   try {
-    return await create();
-  } catch (error) {
-    if (!isErrno(error, 'ENOENT', 'ENOTDIR')) throw error;
+    await work(dir, name);
+  } finally {
+    await dir.close();
   }
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw isErrno(error, 'EEXIST', 'ENOTDIR') ? new ArchiveError('bad_path', `A file is in the way of the folders of: ${relative}`) : error;
-  });
-  return create();
+}
+
+/** Opens folders; a file in the way or a folder swapped for a link on the way is a bad_path. */
+async function anchored<T>(openIt: () => Promise<T>, fileInTheWay: string): Promise<T> {
+  try {
+    return await openIt();
+  } catch (error) {
+    if (isErrno(error, 'EEXIST', 'ENOTDIR')) throw new ArchiveError('bad_path', fileInTheWay);
+    if (error instanceof FsError && error.code === 'bad_path') throw new ArchiveError('bad_path', error.message);
+    throw error;
+  }
 }
 
 /** rename replaces a file or a link at the path (never follows it) and fails on a folder. */
-async function replaceWith(temp: string, absolute: string, relative: string): Promise<void> {
-  await rename(temp, absolute).catch((error: unknown) => {
+async function replaceWith(temp: string, at: string, relative: string): Promise<void> {
+  await rename(temp, at).catch((error: unknown) => {
     throw isErrno(error, 'EISDIR', 'ENOTEMPTY', 'EEXIST') ? new ArchiveError('bad_path', `A folder is in the way: ${relative}`) : error;
   });
 }
