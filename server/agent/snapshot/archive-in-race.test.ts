@@ -58,7 +58,11 @@ async function tar(entries: { header: Partial<Header> & { name: string }; conten
     for await (const chunk of pack) chunks.push(chunk as Buffer);
   })();
   for (const { header, content } of entries) {
-    await new Promise<void>((resolve, reject) => pack.entry(header, content, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      if (content === undefined) pack.entry(header, done);
+      else pack.entry(header, content, done);
+    });
   }
   pack.finalize();
   await collected;
