@@ -1,9 +1,9 @@
 'use client';
 // The snapshots, newest first: label or reason, when (relative; absolute on hover), size, how
-// many files changed since the one before, and how many were skipped (too large, unreadable).
+// many files changed since the one before, and how many were skipped and why (on hover).
 import type { SnapshotDto } from '@/server/contracts';
 import { relativeTime } from '../../dashboard/relative-time';
-import { absoluteTime, formatBytes, plural, snapshotTitle } from './format';
+import { absoluteTime, formatBytes, plural, skippedLines, snapshotTitle } from './format';
 
 export function SnapshotList({ snapshots, selectedId, onSelect }: { snapshots: SnapshotDto[]; selectedId: string | null; onSelect(snapshot: SnapshotDto): void }) {
   if (snapshots.length === 0) {
@@ -36,7 +36,7 @@ export function SnapshotList({ snapshots, selectedId, onSelect }: { snapshots: S
               <span className="mt-0.5 block truncate text-muted">
                 {plural(snapshot.fileCount, 'file')} · {formatBytes(snapshot.totalBytes)} · {snapshot.changedFiles} changed
                 {skipped > 0 ? (
-                  <span className="text-yellow-400" title={snapshot.skipped.map((file) => `${file.path} (${file.reason === 'too_large' ? 'too large' : 'unreadable'})`).join('\n')}>
+                  <span className="text-yellow-400" title={skippedLines(snapshot.skipped)} data-testid="snapshot-skipped">
                     {' '}
                     · {skipped} skipped
                   </span>

@@ -1,5 +1,5 @@
 // Small formatters for the History panel and the status bar.
-import type { SnapshotDto } from '@/server/contracts';
+import type { SkippedFile, SkipReason, SnapshotDto } from '@/server/contracts';
 
 export { formatBytes } from '@/server/contracts';
 
@@ -17,3 +17,14 @@ export const snapshotTitle = (snapshot: SnapshotDto): string => snapshot.label ?
 export const absoluteTime = (iso: string): string => new Date(iso).toLocaleString();
 
 export const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** Why a file is not in a snapshot, in words (one per SkipReason: a new reason fails the type check). */
+export const skipReasonLabel: Record<SkipReason, string> = {
+  too_large: 'too large',
+  unreadable: 'unreadable',
+  path_too_long: 'path longer than 1,024 characters',
+  not_utf8: 'name is not valid UTF-8',
+};
+
+/** One line per skipped file: 'path (reason)'. */
+export const skippedLines = (skipped: readonly SkippedFile[]): string => skipped.map((file) => `${file.path} (${skipReasonLabel[file.reason]})`).join('\n');
