@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { TEMPLATES, type ProjectDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
+import { DownloadZipLink } from './DownloadZipLink';
 import { relativeTime } from './relative-time';
 
 const templateLabel = (id: string) => TEMPLATES.find((template) => template.id === id)?.label ?? id;
@@ -11,7 +12,7 @@ const action = 'rounded-md px-2 py-1.5 text-sm font-medium text-gray-300 hover:b
 
 export function ProjectRow({ project, duplicating, onDuplicate, onRename, onDelete }: { project: ProjectDto; duplicating: boolean; onDuplicate(): void; onRename(): void; onDelete(): void }) {
   return (
-    <li data-testid="project-row" data-project-id={project.id} className="flex items-center gap-2 px-4 py-3 hover:bg-panel-2">
+    <li data-testid="project-row" data-project-id={project.id} className="flex flex-wrap items-center gap-2 px-4 py-3 hover:bg-panel-2">
       <Link href={`/p/${project.id}`} className="mr-2 min-w-0 flex-1" data-testid="open-project">
         <span className="block truncate font-medium" data-testid="project-name">
           {project.name}
@@ -21,10 +22,8 @@ export function ProjectRow({ project, duplicating, onDuplicate, onRename, onDele
           <span title={project.lastOpenedAt ?? undefined}>{project.lastOpenedAt ? `opened ${relativeTime(project.lastOpenedAt)}` : 'never opened'}</span>
         </span>
       </Link>
-      {/* A plain link: the browser streams the download and names the file from the server. */}
-      <a href={`/api/v1/projects/${encodeURIComponent(project.id)}/export.zip`} download className={action} aria-label={`Download ${project.name} as ZIP`} data-testid="download-project">
-        Download ZIP
-      </a>
+      {/* Checked first (a name a ZIP cannot carry is explained), then streamed by the browser. */}
+      <DownloadZipLink projectId={project.id} projectName={project.name} className={action} />
       <a
         href={`/api/v1/projects/${encodeURIComponent(project.id)}/bundle`}
         download

@@ -1,4 +1,4 @@
-// Projects in and out: GET /api/v1/projects/:id/export.zip and …/bundle (streamed), POST
+// Projects in and out: GET /api/v1/projects/:id/export.zip (?check=1: 204, or the 422 it would answer) and …/bundle (streamed), POST
 // /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP or bundle as multipart/form-data,
 // field "file", optional field "name"; or JSON {gitUrl, name?}). Owner only: 404 for anyone else.
 import { gitImportSchema, projectNameSchema } from '../contracts';
@@ -10,6 +10,11 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git
   router
     .add('GET', '/api/v1/projects/:id/export.zip', async (ctx) => {
       const { userId } = await ctx.user();
+      // ?check=1: the answer the download would start with (204, or 422 unexportable_name), no bytes.
+      if (ctx.url.searchParams.get('check') === '1') {
+        await transfer.checkZip(userId, ctx.params.id!);
+        return reply(204);
+      }
       return download(ctx, (start) => transfer.exportZip(userId, ctx.params.id!, ctx.res, start));
     })
     .add('GET', '/api/v1/projects/:id/bundle', async (ctx) => {

@@ -42,11 +42,7 @@ export class ProjectTransfer {
   /** The project's files as a ZIP: `start` gets the file name before the first byte is written. */
   async exportZip(userId: string, projectId: string, out: Writable, start: (fileName: string) => void): Promise<void> {
     const project = await this.projects.get(userId, projectId);
-    const snapshot = await this.current(projectId);
-    const manifest = await this.store.manifest(snapshot.id);
-    // Refused before the first byte: a name ZIP cannot carry would otherwise be changed or cut the download.
-    const unexportable = firstUnexportable(manifest.map((entry) => entry.path));
-    if (unexportable) throw new HttpError(422, 'unexportable_name', unexportable.message, { path: unexportable.path, count: unexportable.count });
+    const manifest = await this.zippableManifest(projectId);
     start(`${fileNameOf(project.name)}.zip`);
     const store = this.store;
     async function* entries() {
@@ -60,6 +56,21 @@ export class ProjectTransfer {
       }
     }
     await this.logAborted(projectId, 'zip', writeZip(entries(), out));
+  }
+
+  /** Whether exportZip would start (GET export.zip?check=1): throws its 422 unexportable_name, writes nothing. */
+  async checkZip(userId: string, projectId: string): Promise<void> {
+    await this.projects.get(userId, projectId);
+    await this.zippableManifest(projectId);
+  }
+
+  /** The current snapshot's manifest, refused before the first byte when a name cannot go into a ZIP unchanged. */
+  private async zippableManifest(projectId: string): Promise<ManifestEntry[]> {
+    const manifest = await this.store.manifest((await this.current(projectId)).id);
+    // A name ZIP cannot carry would otherwise be changed or cut the download.
+    const unexportable = firstUnexportable(manifest.map((entry) => entry.path));
+    if (unexportable) throw new HttpError(422, 'unexportable_name', unexportable.message, { path: unexportable.path, count: unexportable.count });
+    return manifest;
   }
 
   async duplicate(userId: string, projectId: string): Promise<ProjectDto> {
