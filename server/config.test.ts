@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig as loadFrom } from './config';
+
+const loadConfig = (env: Record<string, string>) => loadFrom(env as NodeJS.ProcessEnv);
 
 describe('settings added for issue 17', () => {
   it('parses PREVIEW_PORTS ranges and refuses nonsense', () => {

@@ -34,6 +34,12 @@ export class RequestAuthenticator {
     if (principal.via === 'session') return this.sessions.isLive(principal.sessionId, principal.userId);
     return this.tokens.isLive(principal.tokenId);
   }
+
+  /** stillValid's answer when it is known without asking the database, else undefined. */
+  knownValidity(principal: Principal): boolean | undefined {
+    if (principal.via === 'session') return this.sessions.cachedLiveness(principal.sessionId, principal.userId);
+    return this.tokens.isLive(principal.tokenId);
+  }
 }
 
 export function bearerToken(header: string | undefined): string | undefined {

@@ -57,6 +57,13 @@ export class SessionService {
     return row.id;
   }
 
+  /** The cached answer while it is fresh, else undefined (ask isLive). Synchronous: no event waits on it. */
+  cachedLiveness(sessionId: string, userId: string): boolean | undefined {
+    const cached = this.cache.get(sessionId);
+    if (!cached || Date.now() - cached.checkedAt >= this.cacheMs) return undefined;
+    return cached.userId === userId;
+  }
+
   /** Whether `sessionId` is a live session of `userId`. */
   async isLive(sessionId: string, userId: string): Promise<boolean> {
     const cached = this.cache.get(sessionId);

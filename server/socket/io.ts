@@ -11,6 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../contracts';
 import type { Logger } from '../core/logger';
 import { bearerToken, type Principal, type RequestAuthenticator } from '../auth';
 import { SOCKET_HARD_LIMIT_BYTES, SOCKET_MESSAGE_LIMIT_BYTES, payloadBytes, tooLargeError } from './message-size';
+import { OrderedGate } from './ordered-gate';
 import { SocketCounter } from './socket-counter';
 
 export interface SocketData {
@@ -87,6 +88,7 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
   });
 
   io.on('connection', (socket) => {
+    const gate = new OrderedGate();
     socket.use((packet, next) => {
       const ack = packet[packet.length - 1];
       const answer = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => undefined;
@@ -96,15 +98,20 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
         answer({ ok: false, error: tooLargeError(size) });
         return;
       }
-      options.authenticator.stillValid(socket.data.principal).then(
-        (valid) => {
-          if (valid) return next();
-          answer({ ok: false, error: { code: 'unauthorized', message: 'Your session has ended: sign in again' } });
-          socket.disconnect(true);
-        },
-        // Database unreachable and nothing cached: let the event through (it checks ownership itself).
-        () => next(),
-      );
+      const decide = (valid: boolean) => {
+        if (valid) return next();
+        answer({ ok: false, error: { code: 'unauthorized', message: 'Your session has ended: sign in again' } });
+        socket.disconnect(true);
+      };
+      gate.run(() => {
+        const known = options.authenticator.knownValidity(socket.data.principal);
+        if (known !== undefined) return decide(known);
+        return options.authenticator.stillValid(socket.data.principal).then(
+          decide,
+          // Database unreachable and nothing cached: let the event through (it checks ownership itself).
+          () => next(),
+        );
+      });
     });
   });
 
