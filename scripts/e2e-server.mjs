@@ -60,6 +60,8 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     DATA_DIR: dataDir,
     DATABASE_URL: '',
     ALLOW_SIGNUP: 'true',
+    // Every journey signs up users of its own, all from 127.0.0.1.
+    SIGNUPS_PER_IP: '10000',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WORKSPACE_IMAGE: workspaceImage,
     WORKSPACE_SCOPE: scope,

@@ -62,7 +62,8 @@ export interface StartOptions {
   pages?: PageRenderer;
 }
 
-const SIGNUPS_PER_IP_WINDOW = 30;
+/** "Forgot password?" requests per client address and sign-in window before they must wait. */
+const RESET_REQUESTS_PER_IP_WINDOW = 10;
 
 /** How long a graceful shutdown waits for requests in flight. */
 const DRAIN_MS = 5_000;
@@ -126,7 +127,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES * 4, windowSeconds: window }),
     config.REQUIRE_EMAIL_VERIFICATION,
   );
-  const signupThrottle = new SignInThrottle({ maxFailures: SIGNUPS_PER_IP_WINDOW, windowSeconds: window });
+  const signupThrottle = new SignInThrottle({ maxFailures: config.SIGNUPS_PER_IP, windowSeconds: window });
+  const resetRequestThrottle = new SignInThrottle({ maxFailures: RESET_REQUESTS_PER_IP_WINDOW, windowSeconds: window });
   const tokens = new TokenService(prisma);
   const projects = new ProjectService(prisma);
   const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
@@ -215,7 +217,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 
-  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], berthUrl: config.BERTH_URL, admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
+  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, resetRequestThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], berthUrl: config.BERTH_URL, admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
   const hostPolicy = createHostPolicy({ berthUrl: config.BERTH_URL, allowedHosts: config.BERTH_ALLOWED_HOSTS, listenPort: config.PORT });
   const handleRequest = createRequestHandler(
     {

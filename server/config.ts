@@ -26,6 +26,8 @@ export const configSchema = z.object({
   ALLOW_SIGNUP: booleanFromEnv.default(true),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Sign-ups from one address per SIGNIN_WINDOW_SECONDS before each further one must wait. */
+  SIGNUPS_PER_IP: z.coerce.number().int().min(1).default(30),
   TRUST_PROXY: booleanFromEnv.default(false),
   /** Docker engine; unset = the default socket. */
   DOCKER_HOST: optionalString,

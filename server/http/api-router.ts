@@ -36,6 +36,8 @@ export interface ApiServices {
   importMaxBytes: number;
   runtime: RuntimeDriver;
   signupThrottle: SignInThrottle;
+  /** "Forgot password?" requests per client address. */
+  resetRequestThrottle: SignInThrottle;
   allowSignup: boolean;
   allowedOrigins: readonly string[];
   /** BERTH_URL, told to browsers by GET /api/v1/auth/options. */
@@ -48,7 +50,7 @@ export interface ApiServices {
 export function createApiRouter(services: ApiServices): Router {
   const router = new Router(services.authenticator, services.allowedOrigins, services.onUnhandledError);
   addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email), afterSignup: (user) => services.accounts.afterSignup(user) });
-  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.signupThrottle, berthUrl: services.berthUrl });
+  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.resetRequestThrottle, berthUrl: services.berthUrl });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
