@@ -15,7 +15,7 @@ test('preview: saving src/App.jsx updates a running Vite preview in place (HMR)'
   await files.expectReady();
 
   await workbench.preview.getByTestId('preview-run').click();
-  await expect(workbench.activeTerminalScreen).toContainText('berth-install && npm run dev');
+  await expect(workbench.activeTerminalScreen).toContainText('npm run dev'); // berth-install first only when the template's node_modules is not in place yet
   await expect(workbench.preview).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await expect(workbench.preview.getByTestId('preview-port')).toHaveValue('5173');
   const preview = page.frameLocator('[data-testid="preview-frame"]');

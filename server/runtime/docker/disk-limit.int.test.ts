@@ -80,7 +80,7 @@ describe('DockerDriver disk limit', () => {
     await t.driver.stop(projectId);
     await t.driver.ensureRunning({ projectId });
     expect((await t.docker.getContainer(containerName(projectId)).inspect()).Id).not.toBe(before);
-    expect((await sh('ls /tmp/fill; cat /workspace/note.txt')).output).toMatch(/No such file[\s\S]*kept/);
+    expect((await sh('ls /tmp/fill 2>&1; cat /workspace/note.txt')).output).toMatch(/No such file[\s\S]*kept/);
   }, 60_000);
 
   it('removes the filesystem with the workspace', async () => {
