@@ -31,15 +31,13 @@ export function DownloadZipLink({ projectId, projectName, className }: { project
       {state.status === 'refused' || state.status === 'failed' ? (
         <div role="alert" data-testid="download-zip-error" data-status={state.status} className="order-last flex basis-full items-start gap-3 rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
           <p className="min-w-0 flex-1 break-words">
-            {state.message}
+            {/[.!?]$/.test(state.message) ? state.message : `${state.message}.`}
             {state.status === 'refused' ? (
               <>
                 {' '}
-                A bundle keeps such names:{' '}
                 <a href={bundleUrl(projectId)} download className="font-medium underline" data-testid="download-zip-bundle" onClick={() => setState({ status: 'idle' })}>
                   Download bundle
                 </a>
-                .
               </>
             ) : null}
           </p>
