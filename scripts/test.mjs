@@ -55,12 +55,21 @@ if (!only || only === 'unit') {
   const report = path.join(results, 'vitest.json');
   await step('unit and integration tests (Vitest)', () =>
     run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]), tally);
+  countVitest(report);
+  // Alone, after the rest: these restart the Docker engine under running workspaces.
+  const engineReport = path.join(results, 'vitest-engine-restart.json');
+  await step('engine-restart tests (Vitest, alone)', () =>
+    run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${engineReport}`], { env: { BERTH_ENGINE_RESTART_TESTS: '1' } }), tally);
+  countVitest(engineReport);
+}
+
+function countVitest(report) {
   const vitest = readJson(report);
   if (vitest) {
     tally.passed += vitest.numPassedTests;
     tally.failed += vitest.numFailedTests;
     tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
-  } else tally.errors.push('Vitest wrote no report');
+  } else tally.errors.push(`Vitest wrote no report (${path.basename(report)})`);
 }
 
 if (!only || only === 'e2e') {
