@@ -3,52 +3,17 @@
 // into d (small files written in the background, a big streamed file, new folders, files in
 // missing folders, symlinks). Whatever each restore answers, nothing may appear outside.
 // (The same race inside a real container: archive-in-race.int.test.ts.)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pack as tarPack, type Header } from 'tar-stream';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useSymlinkRace } from '../fs/symlink-race-fixture';
 import { PathGuard } from '../fs/path-guard';
 import { extractArchive } from './archive-in';
 
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 300);
 
-let base: string;
-let root: string;
-let outside: string;
-let swapper: ChildProcess | undefined;
-
-beforeEach(() => {
-  base = realpathSync(mkdtempSync(path.join(tmpdir(), 'berth-restore-race-')));
-  root = path.join(base, 'root');
-  outside = path.join(base, 'outside');
-  mkdirSync(path.join(root, 'd'), { recursive: true });
-  mkdirSync(outside);
-  writeFileSync(path.join(outside, 'victim.txt'), 'must survive');
-});
-
-afterEach(async () => {
-  if (swapper && swapper.exitCode === null) {
-    const exited = new Promise((resolve) => swapper!.once('exit', resolve));
-    swapper.kill('SIGKILL');
-    await exited;
-  }
-  rmSync(base, { recursive: true, force: true });
-});
-
-/** Swaps root/d between a folder and a symlink to `outside` as fast as it can. */
-function startSwapper(): ChildProcess {
-  const script = `
-    const fs = require('fs');
-    const [d, target] = process.argv.slice(1);
-    for (;;) {
-      try { fs.rmSync(d, { recursive: true, force: true }); fs.mkdirSync(d); } catch {}
-      try { fs.rmSync(d, { recursive: true, force: true }); fs.symlinkSync(target, d); } catch {}
-    }`;
-  return spawn(process.execPath, ['-e', script, path.join(root, 'd'), outside], { stdio: 'ignore' });
-}
+const race = useSymlinkRace('berth-restore-race-');
 
 async function tar(entries: { header: Partial<Header> & { name: string }; content?: Buffer | string }[]): Promise<Buffer> {
   const pack = tarPack();
@@ -84,9 +49,9 @@ async function archivesFor(round: number): Promise<Record<string, Buffer>> {
 }
 
 it('never restores a file, folder or symlink outside the root while a folder is swapped for a symlink', async () => {
-  const guard = new PathGuard(root);
+  const guard = new PathGuard(race.root);
   const prepared = await Promise.all(Array.from({ length: ROUNDS }, (_, round) => archivesFor(round)));
-  swapper = startSwapper();
+  race.startSwapper();
   const outcomes = new Map<string, number>();
   for (const archives of prepared) {
     const kinds = Object.keys(archives);
@@ -101,7 +66,7 @@ it('never restores a file, folder or symlink outside the root while a folder is 
     results.forEach((result, index) => outcomes.set(`${kinds[index]}:${result}`, (outcomes.get(`${kinds[index]}:${result}`) ?? 0) + 1));
   }
   console.log('restore outcomes under the race (host):', Object.fromEntries(outcomes));
-  expect(readdirSync(outside)).toEqual(['victim.txt']);
+  expect(readdirSync(race.outside)).toEqual(['victim.txt']);
   // The race really ran: some restores met the folder.
   expect(outcomes.get('small:ok') ?? 0).toBeGreaterThan(0);
 }, 180_000);
