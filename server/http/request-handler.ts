@@ -4,6 +4,7 @@
 // /api/auth (next-auth), pages.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnavailableError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { clientIp } from './client-ip';
 import { sendHealth, sendReadiness } from './health';
@@ -74,6 +75,13 @@ export function createRequestHandler(routes: RequestRoutes, options: { log: Logg
       else if (path.startsWith('/api/auth/')) await routes.auth(req, res, ip);
       else await routes.pages(req, res, path);
     } catch (error) {
+      if (error instanceof UnavailableError && !res.headersSent) {
+        // A page (its session check) while the database is down: say so, and when to retry.
+        reqLog.warn({ path, code: error.code }, 'request answered 503');
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        sendJson(res, 503, { error: error.code, message: error.message });
+        return;
+      }
       reqLog.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Something went wrong on our side' });
       else res.destroy();
