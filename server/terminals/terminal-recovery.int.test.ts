@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto } from '../contracts';
 import { type TestServer, type TestUser } from '../test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { connectAs, openRunningWorkspace, type TestSocket, plainText } from '../test-support/socket-client';
 
 let t: TestServer, alice: TestUser, project: ProjectDto, client: TestSocket;
 const size = { cols: 100, rows: 30 };
@@ -75,8 +75,7 @@ describe('binary output', () => {
 });
 
 // The visible text: escapes and carriage returns removed.
-const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[=>78DEHMc])/g;
-const plain = (text: string) => text.replace(ESCAPES, '').replace(/\r/g, '');
+const plain = plainText;
 
 async function waitFor(read: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -80,7 +80,7 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
 // Terminal output is tmux's drawing of the screen (cursor moves, mode switches, ESC [ K after
 // lines); patterns may match the raw text or the text alone, without escapes and carriage returns.
 const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[=>78DEHMc])/g;
-const plainText = (text: string) => text.replace(ESCAPES, '').replace(/\r/g, '');
+export const plainText = (text: string) => text.replace(ESCAPES, '').replace(/\r/g, '');
 
 function waitUntil(entry: { text: string; waiters: (() => void)[] }, done: (text: string) => boolean, failure: string, timeoutMs: number) {
   return new Promise<string>((resolve, reject) => {
