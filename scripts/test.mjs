@@ -8,17 +8,20 @@ import { ensureDockerEngine } from './docker-engine.mjs';
 import { bin, commandExists, ensureDependencies, isRoot, root, run, say } from './lib.mjs';
 import { ensureWorkspaceImage } from './workspace-image.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian packages the tests use: Chromium for the browser tests, Info-ZIP's unzip to check
+// that exported ZIPs open in another tool. Program path → package.
+const TEST_PACKAGES = { '/usr/bin/chromium': 'chromium', '/usr/bin/unzip': 'unzip' };
 const results = path.join(root, 'test-results');
 
-async function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+async function ensureTestPackages() {
+  const missing = Object.entries(TEST_PACKAGES).filter(([program]) => !existsSync(program)).map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
   if (!isRoot() || !commandExists('apt-get')) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium) and run npm test again.`);
+    throw new Error(`Missing for the tests: ${missing.join(', ')}. Install (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
   }
-  say('installing Chromium from Debian packages for the browser tests…');
+  say(`installing ${missing.join(', ')} from Debian packages for the tests…`);
   await run('apt-get', ['update', '-qq']);
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 function readJson(file) {
@@ -42,7 +45,7 @@ const tally = { passed: 0, failed: 0, skipped: 0, errors: [] };
 const only = process.argv[2]; // optional: "unit", "e2e" or "image"
 
 await ensureDependencies();
-await ensureChromium();
+await ensureTestPackages();
 await ensureDockerEngine();
 // Integration and e2e tests run workspaces from exactly this image.
 process.env.WORKSPACE_IMAGE = await ensureWorkspaceImage();
