@@ -18,6 +18,7 @@ export {
   type WorkspaceStats,
   type WorkspaceDiskUsage,
 } from './runtime-driver';
-export { DockerDriver, type DockerDriverOptions } from './docker/docker-driver';
+export { DockerDriver } from './docker/docker-driver';
+export type { DockerDriverOptions } from './docker/docker-driver-options';
 export { detectSelfContainer } from './docker/control-network';
 export { releaseWorkspaceDisks } from './docker/disk-image';

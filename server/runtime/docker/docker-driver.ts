@@ -2,7 +2,6 @@
 // one shared bridge network per installation scope with inter-container communication off
 // (so workspaces cannot reach each other), found again by fixed names and labels (so any
 // Berth process can adopt it).
-import { existsSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { Logger } from '../../core/logger';
@@ -45,40 +44,7 @@ import {
 } from './workspace-resources';
 import { assertSeedFolder } from './seed-volume';
 import { statsFrom } from './stats';
-
-export interface DockerDriverOptions {
-  /** A ready client; else one is made for dockerHost (default: /var/run/docker.sock, API 1.41). */
-  docker?: Dockerode;
-  dockerHost?: string;
-  image: string;
-  memoryBytes: number;
-  cpus: number;
-  pidsLimit: number;
-  /** Host file with extra CA certificates, bound read-only into every workspace if it exists. */
-  caBundlePath?: string;
-  publishHost: '127.0.0.1';
-  /** How long a started workspace may take to answer /health (default 20 s). */
-  readyTimeoutMs?: number;
-  /**
-   * Labels everything berth.scope=<scope> and makes list() and onEvent see only that scope,
-   * so installations (or test servers) sharing one engine never adopt or reap each other's.
-   */
-  scope?: string;
-  /** Host name (no port) previews are served under, given to workspaces as BERTH_PREVIEW_DOMAIN. */
-  previewDomain?: string;
-  /** 'published': a port on the host's loopback (Berth on the host); 'network': control networks. */
-  agentAccess?: 'published' | 'network';
-  /** IPv4 pool the control networks' /29 subnets come from (network access). */
-  controlSubnets?: string;
-  /** Berth's own container (id or name), joined to each control network; unset on the host. */
-  selfContainer?: string;
-  /** WORKSPACE_DISK_GB in bytes, for the volume and the writable layer (ADR 0006); unset = no limit. */
-  diskLimitBytes?: number;
-  /** Absolute host folder for the workspaces' filesystem images (with diskLimitBytes). */
-  disksDir?: string;
-  /** false: never a filesystem per volume, only the watch (as on hosts that cannot loop-mount). */
-  diskFilesystem?: boolean;
-}
+import { containerLimitsOf, type DockerDriverOptions } from './docker-driver-options';
 
 const PING_TIMEOUT_MS = 3000;
 const STOP_TIMEOUT_SECONDS = 5;
@@ -97,10 +63,9 @@ export class DockerDriver implements RuntimeDriver {
     private readonly log: Logger,
   ) {
     this.docker = options.docker ?? createDockerClient(options.dockerHost);
-    const { diskLimitBytes, disksDir } = options;
-    this.disk = diskLimitBytes && disksDir
-      ? new DiskLimiter(this.docker, { limitBytes: diskLimitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network', allowFilesystem: options.diskFilesystem !== false }, log)
-      : undefined;
+    const { diskLimitBytes: limitBytes, disksDir } = options;
+    // WORKSPACE_DISK_GB; a filesystem per volume needs Berth on the engine's host (ADR 0006).
+    this.disk = limitBytes && disksDir ? new DiskLimiter(this.docker, { limitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network', allowFilesystem: options.diskFilesystem !== false }, log) : undefined;
   }
 
   /** Which mechanisms hold WORKSPACE_DISK_GB here (probed once, logged); undefined without a limit. */
@@ -273,11 +238,14 @@ export class DockerDriver implements RuntimeDriver {
     return this.options.agentAccess === 'network' ? agentEndpointOnNetwork(info, projectId) : agentEndpointOf(info);
   }
 
-  private limits(): ContainerLimits {
-    const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, agentAccess } = this.options;
-    // A missing bundle is not an error: most machines need none.
-    const bundle = caBundlePath && existsSync(caBundlePath) ? caBundlePath : undefined;
-    return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}), ...(previewDomain ? { previewDomain } : {}), ...(agentAccess === 'network' ? { agentAccess } : {}) };
+  /** Why a stopped container must be made again on its volume, or undefined to start it as it is. */
+  private async remakeReason(projectId: string, container: Dockerode.Container, info: ContainerInspectInfo, limits: ContainerLimits): Promise<string | undefined> {
+    // Stopped for disk use outside /workspace: that layer is scratch space, so it goes.
+    if (this.disk && (await this.disk.layerOverLimit(projectId, container))) return 'workspace disk over its limit outside /workspace; recreating its container';
+    // Made with another image or limits (Berth was upgraded or reconfigured). A running one
+    // keeps its settings until it stops.
+    if (info.Config.Labels?.[SPEC_LABEL] !== specHash(limits)) return 'workspace settings changed; recreating its container';
+    return undefined;
   }
 
   /** missing → volume (+ seed) → container → started → agent healthy. */
@@ -286,18 +254,14 @@ export class DockerDriver implements RuntimeDriver {
     const container = this.container(projectId);
     let info = await orMissing(() => container.inspect());
     const storageOpt = await this.disk?.storageOptions();
-    const limits: ContainerLimits = { ...this.limits(), ...(storageOpt ? { storageOpt } : {}) };
-    if (this.disk && info) await this.disk.beforeStart(projectId);
-    if (this.disk && info && !info.State.Running && (await this.disk.layerOverLimit(projectId, container))) {
-      // Stopped for disk use outside /workspace: that layer is scratch space, so it goes.
-      this.log.warn({ projectId }, 'workspace disk over its limit outside /workspace; recreating its container');
-      await removeContainer(container);
-      info = null;
-    }
-    if (info && !info.State.Running && info.Config.Labels?.[SPEC_LABEL] !== specHash(limits)) {
-      // Made with another image or limits (Berth was upgraded or reconfigured): remake it on
-      // the same volume. A running one keeps its settings until it stops.
-      this.log.info({ projectId }, 'workspace settings changed; recreating its container');
+    const limits: ContainerLimits = { ...containerLimitsOf(this.options), ...(storageOpt ? { storageOpt } : {}) };
+    // The volume's filesystem is mounted before anything uses the volume (once per start).
+    const diskMounted = Boolean(this.disk && info);
+    if (diskMounted) await this.disk!.beforeStart(projectId);
+    const remake = info && !info.State.Running ? await this.remakeReason(projectId, container, info, limits) : undefined;
+    if (remake) {
+      // A stopped container is disposable: the volume keeps the project.
+      this.log.info({ projectId }, remake);
       await removeContainer(container);
       // A container made before the shared network had its own: that goes with it.
       await removeLegacyNetworks(this.docker, projectId).catch(() => undefined);
@@ -309,7 +273,7 @@ export class DockerDriver implements RuntimeDriver {
       const labels = labelsFor(projectId, this.options.scope);
       const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
       createdVolume = await ensureVolume(this.docker, projectId, labels, this.disk && (() => this.disk!.volumeDriverOptions(projectId)));
-      if (this.disk && !createdVolume) await this.disk.beforeStart(projectId);
+      if (this.disk && !createdVolume && !diskMounted) await this.disk.beforeStart(projectId);
       const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, seedArchive: spec.seedArchive, createdVolume }, this.log);
       // Lost the race (409): the winner's container may not be inspectable for a moment.
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);

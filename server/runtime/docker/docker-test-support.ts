@@ -6,7 +6,8 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { ensureWorkspaceImage } from '../../../scripts/workspace-image.mjs';
 import { createLogger } from '../../core/logger';
-import { DockerDriver, type DockerDriverOptions } from './docker-driver';
+import { DockerDriver } from './docker-driver';
+import type { DockerDriverOptions } from './docker-driver-options';
 import { createDockerClient } from './docker-client';
 import { containerName } from './names';
 
