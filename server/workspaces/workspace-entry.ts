@@ -1,5 +1,5 @@
 // What WorkspaceService keeps per project, and how it reads on the wire and in metrics.
-import { WORKSPACE_STATES, type WorkspaceState, type WorkspaceStatusDto } from '../contracts';
+import { WORKSPACE_STATES, type WorkspaceDiskDto, type WorkspaceState, type WorkspaceStatusDto } from '../contracts';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentConnection } from './agent-connection';
 import { idleInfo } from './idle-policy';
@@ -23,7 +23,9 @@ export interface Entry {
   lastActivityAt: number;
 }
 
-export function toStatusDto(projectId: string, entry: Entry, idleMinutes: number, now: number): WorkspaceStatusDto {
+/** `disk`: the latest measurement (WORKSPACE_DISK_GB), shown whatever the state. */
+export function toStatusDto(projectId: string, entry: Entry | undefined, idleMinutes: number, now: number, disk?: WorkspaceDiskDto): WorkspaceStatusDto {
+  if (!entry) return { projectId, state: 'stopped', ...(disk ? { disk } : {}) };
   return {
     projectId,
     state: entry.state,
@@ -33,6 +35,7 @@ export function toStatusDto(projectId: string, entry: Entry, idleMinutes: number
     idle: entry.state === 'running' ? idleInfo(entry, idleMinutes, now) : undefined,
     ...(entry.lastOom && entry.state === 'running' ? { lastOom: entry.lastOom } : {}),
     ...(entry.restoredFrom && entry.state === 'running' ? { restoredFrom: entry.restoredFrom } : {}),
+    ...(disk ? { disk } : {}),
   };
 }
 

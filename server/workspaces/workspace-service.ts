@@ -2,7 +2,6 @@
 // One entry per project; starts are single-flight so two tabs opening one project make one
 // container. Every change is emitted for the socket layer to push to open clients.
 // Callers check project ownership before calling in; this service trusts project ids.
-import path from 'node:path';
 import type { WorkspaceState, WorkspaceStatusDto } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -10,9 +9,9 @@ import { TypedEmitter, type Disposer } from '../core/typed-emitter';
 import { waitAtMost } from '../core/wait-at-most';
 import type { AgentEndpoint, RuntimeDriver, RuntimeEvent } from '../runtime';
 import { AgentConnection } from './agent-connection';
+import { bringUpWorkspace, reportStartFailure } from './workspace-bring-up';
 import { followDroppedAgent } from './dropped-agent';
 import { isIdle } from './idle-policy';
-import { quotaRefusal } from './running-quota';
 import { countByState, toStatusDto, type Entry } from './workspace-entry';
 import { describeError, statusError } from './workspace-errors';
 import { reconcileWorkspaces } from './reconcile-loop';
@@ -52,10 +51,7 @@ export class WorkspaceService {
   }
 
   status(projectId: string): WorkspaceStatusDto {
-    const entry = this.entries.get(projectId);
-    const status: WorkspaceStatusDto = entry ? toStatusDto(projectId, entry, this.options.idleMinutes, this.now()) : { projectId, state: 'stopped' };
-    const disk = this.options.diskUsage?.(projectId);
-    return disk ? { ...status, disk } : status;
+    return toStatusDto(projectId, this.entries.get(projectId), this.options.idleMinutes, this.now(), this.options.diskUsage?.(projectId));
   }
 
   /** Pushes the status again: a figure in it changed (disk usage). */
@@ -97,21 +93,7 @@ export class WorkspaceService {
       if (!reconnecting) this.update(projectId, { state: 'starting', error: undefined, lastOom: undefined });
       const began = performance.now();
       try {
-        const project = await this.projects.lookup(projectId);
-        if (!project) throw new HttpError(404, 'not_found', 'Project not found');
-        // Claimed synchronously with the check: see running-quota.ts.
-        Object.assign(entry, { ownerId: project.ownerId, projectName: project.name });
-        const refusal = quota ? quotaRefusal(this.entries, projectId, project.ownerId, this.options.maxRunningPerUser ?? 0) : undefined;
-        if (refusal) throw refusal;
-        const seed = await this.options.hooks?.seedFor?.(projectId);
-        const workspace = await this.driver.ensureRunning({
-          projectId,
-          seedFrom: path.join(this.options.templatesDir, project.template),
-          ...(seed ? { seedArchive: seed.archive } : {}),
-        });
-        if (workspace.createdVolume && seed) this.log.warn({ projectId, snapshotId: seed.snapshot.snapshotId }, 'workspace volume was gone; restored the latest snapshot');
-        entry.restoredFrom = workspace.createdVolume && seed ? seed.snapshot : undefined;
-        if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
+        const workspace = await bringUpWorkspace({ driver: this.driver, projects: this.projects, options: this.options, entries: this.entries, log: this.log }, projectId, entry, quota);
         entry.agent?.close();
         entry.agent = await AgentConnection.connect(workspace.agent);
         entry.endpoint = workspace.agent;
@@ -122,13 +104,7 @@ export class WorkspaceService {
         if (reconnecting) this.events.emit('onDidReconnectAgent', { projectId });
         else this.options.metrics?.workspaceStartSeconds.observe((performance.now() - began) / 1000);
       } catch (error) {
-        // A project deleted while its workspace was starting is not worth a warning, nor is a refusal over quota.
-        const refused = error instanceof HttpError && (error.status === 404 || error.status === 429);
-        if (refused) this.log.info({ projectId, reason: (error as HttpError).code }, 'workspace start refused');
-        else {
-          this.log.warn({ projectId, err: error }, 'workspace failed to start');
-          this.options.metrics?.errors.inc({ area: 'workspace_start' });
-        }
+        reportStartFailure(this.log, this.options, projectId, error);
         this.update(projectId, { state: 'error', error: describeError(error) });
       } finally {
         entry.starting = undefined;
@@ -236,10 +212,6 @@ export class WorkspaceService {
   async settledStatus(projectId: string, waitMs = 10_000): Promise<WorkspaceStatusDto> {
     await waitAtMost(this.reconciled, waitMs);
     return this.status(projectId);
-  }
-
-  runningCount(): number {
-    return [...this.entries.values()].filter((entry) => entry.state === 'running').length;
   }
 
   /** Every workspace this server knows that is not stopped (admin page, terminal gauge). */
