@@ -1,7 +1,6 @@
 // The composition root: the one place that constructs concrete stores, drivers and services
 // and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
 // and the background jobs (workspace reconciliation, idle reaper).
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
 import { BerthMetrics } from './core/metrics';
-import { AccountLinks, AccountService, createSmtpMailer } from './accounts';
+import { createAccounts } from './accounts';
 import { AdminService } from './admin';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
@@ -30,7 +29,8 @@ import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileSer
 import { createApiRouter, createHostPolicy, createMetricsEndpoint, createRequestHandler, trackOpenConnections } from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
-import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
+import type { RuntimeDriver } from './runtime';
+import { createRuntime } from './create-runtime';
 import { createSnapshots } from './snapshots';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import { broadcastTerminalChanges, outOfMemoryNotice, printTerminalNotice, registerTerminalSocketHandlers, TerminalService } from './terminals';
@@ -68,45 +68,6 @@ const RESET_REQUESTS_PER_IP_WINDOW = 10;
 /** How long a graceful shutdown waits for requests in flight. */
 const DRAIN_MS = 5_000;
 
-/** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
-function builtWorkspaceImage(appDir: string): string {
-  try {
-    return readFileSync(path.join(appDir, '.data', 'workspace-image'), 'utf8').trim() || 'berth-workspace:latest';
-  } catch {
-    return 'berth-workspace:latest';
-  }
-}
-
-/** Inside a container of the engine it drives, loopback-published ports are out of Berth's reach: agents go over networks. */
-async function agentAccess(config: Config, log: Logger): Promise<{ agentAccess: 'published' | 'network'; selfContainer?: string }> {
-  const self = config.BERTH_CONTAINER ?? (await detectSelfContainer(config.DOCKER_HOST));
-  const mode = config.WORKSPACE_AGENT_ACCESS === 'auto' ? (self ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
-  if (mode === 'network') log.info({ selfContainer: self ?? null }, 'reaching workspace agents over control networks');
-  return mode === 'network' && self ? { agentAccess: mode, selfContainer: self } : { agentAccess: mode };
-}
-
-async function createRuntime(config: Config, log: Logger): Promise<RuntimeDriver> {
-  return new DockerDriver(
-    {
-      dockerHost: config.DOCKER_HOST,
-      image: config.WORKSPACE_IMAGE ?? builtWorkspaceImage(config.appDir),
-      memoryBytes: config.WORKSPACE_MEMORY_MB * 1024 * 1024,
-      cpus: config.WORKSPACE_CPUS,
-      pidsLimit: config.WORKSPACE_PIDS_LIMIT,
-      caBundlePath: config.WORKSPACE_CA_BUNDLE || undefined,
-      publishHost: '127.0.0.1',
-      scope: config.WORKSPACE_SCOPE,
-      // Without the port: dev servers' host checks (Next.js allowedDevOrigins) match names.
-      previewDomain: config.PREVIEW_DOMAIN.replace(/:\d+$/, ''),
-      ...(await agentAccess(config, log)),
-      controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
-      // WORKSPACE_DISK_GB (docs/adr-0006-workspace-disk-limit.md): filesystem images under DATA_DIR/disks.
-      ...(config.WORKSPACE_DISK_GB > 0 ? { diskLimitBytes: Math.round(config.WORKSPACE_DISK_GB * 1024 ** 3), disksDir: path.join(config.DATA_DIR, 'disks') } : {}),
-    },
-    log.child({ module: 'runtime' }),
-  );
-}
-
 export async function startBerthServer({ config, log, pages }: StartOptions): Promise<BerthServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -133,21 +94,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const projects = new ProjectService(prisma);
   const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
   const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
-  const accounts = new AccountService(
-    prisma,
-    users,
-    sessions,
-    tokens,
-    projects,
-    new AccountLinks(prisma),
-    {
-      baseUrl: config.BERTH_URL,
-      resetLinkTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
-      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `Berth <berth@${new URL(config.BERTH_URL).hostname}>`) : undefined,
-      requireEmailVerification: config.REQUIRE_EMAIL_VERIFICATION,
-    },
-    log.child({ module: 'accounts' }),
-  );
+  const accounts = createAccounts(config, { prisma, users, sessions, tokens, projects }, log.child({ module: 'accounts' }));
   const authOptions = createAuthOptions({
     secret,
     secureCookies,
@@ -159,8 +106,6 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
 
   const metrics = new BerthMetrics();
   const runtime = await createRuntime(config, log);
-  // Probes and logs which mechanism holds WORKSPACE_DISK_GB on this host.
-  if (runtime instanceof DockerDriver && !(await runtime.diskMechanisms())) log.info('workspace disk: no limit (WORKSPACE_DISK_GB=0)');
   // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
   const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(

@@ -3,4 +3,5 @@
 // and auth/projects through their index.ts.
 export { AccountLinks } from './account-links';
 export { AccountService, type AccountServiceOptions } from './account-service';
+export { createAccounts } from './create-accounts';
 export { createSmtpMailer, type Mailer } from './mailer';
