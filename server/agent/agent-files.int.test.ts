@@ -3,50 +3,18 @@
 // /etc made inside the container), watcher events, and listing a 10,000-file folder.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
 import type { AgentEndpoint } from '../runtime/runtime-driver';
 import { makeTestDriver } from '../runtime/docker/docker-test-support';
 import { run } from '../runtime/runtime-test-helpers';
 import type { FileChange, FileEntry } from '../contracts/files';
+import { connectRpc, type AgentRpcClient } from './agent-test-client';
 
 const projectId = `test-files-${randomBytes(5).toString('hex')}`;
 let testDriver: Awaited<ReturnType<typeof makeTestDriver>>;
 let agent: AgentEndpoint;
-let rpc: RpcClient;
+let rpc: AgentRpcClient;
 
-interface RpcClient {
-  call<T>(method: string, params?: unknown): Promise<T>;
-  changes: FileChange[];
-  close(): void;
-}
-
-async function connect(endpoint: AgentEndpoint): Promise<RpcClient> {
-  const socket = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}/connect`, { headers: { Authorization: `Bearer ${endpoint.secret}` } });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
-  const changes: FileChange[] = [];
-  let nextId = 1;
-  socket.on('message', (raw) => {
-    const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { code: string; message: string }; event?: string; data?: unknown };
-    if (message.event === 'fs.changed') changes.push(...(message.data as FileChange[]));
-    const pending = message.id === undefined ? undefined : waiting.get(message.id);
-    if (!pending) return;
-    waiting.delete(message.id!);
-    if (message.error) pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-    else pending.resolve(message.result);
-  });
-  return {
-    changes,
-    call: <T>(method: string, params?: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        const id = nextId++;
-        waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => socket.close(),
-  };
-}
 
 const auth = () => ({ Authorization: `Bearer ${agent.secret}` });
 const content = (file: string, extra = '') => `${agent.url}/fs/content?path=${encodeURIComponent(file)}${extra}`;
@@ -74,7 +42,7 @@ beforeAll(async () => {
   testDriver = await makeTestDriver({ image });
   const workspace = await testDriver.driver.ensureRunning({ projectId });
   agent = workspace.agent!;
-  rpc = await connect(agent);
+  rpc = await connectRpc(agent);
   // The watcher starts after the agent listens: wait until it reports a probe file.
   await put('probe.txt', 'probe');
   await waitForChange((change) => change.path === 'probe.txt', 10_000);
@@ -179,7 +147,7 @@ describe('agent files in a real workspace', () => {
     expect(elapsed).toBeLessThan(5000);
     agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
     rpc.close();
-    rpc = await connect(agent);
+    rpc = await connectRpc(agent);
   });
 
   it('lists a folder of 10,000 files', async () => {
