@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url'
-import { configDefaults, defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests that restart the Docker engine itself: they would cut every other test's containers'
 // streams, so `npm test` runs them alone, after the rest (BERTH_ENGINE_RESTART_TESTS=1).
-const engineRestartTests = ['server/workspaces/engine-restart.int.test.ts']
-const engineRestartRun = process.env.BERTH_ENGINE_RESTART_TESTS === '1'
+const engineRestartTests = ['server/workspaces/engine-restart.int.test.ts'];
+const engineRestartRun = process.env.BERTH_ENGINE_RESTART_TESTS === '1';
 
 export default defineConfig({
   // The same '@/…' imports as Next.js (tsconfig paths), for components' unit tests.
@@ -16,4 +16,4 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
   },
-})
+});

@@ -8,108 +8,153 @@
 // interleaved blocks — under concurrency p50 is mostly queueing, not the proxy's cost.
 // The load generator runs in this process and shares the machine's cores with Berth and the
 // container (whose CPU quota, 1 CPU, the agent and the page server share on the proxied path).
-import { loadavg } from 'node:os'
-import { containerName } from '../server/runtime/docker/names'
-import { connectSocket, createProject, call, startBenchServer, waitForState } from './lib/berth'
-import { runBench } from './lib/cleanup'
-import { prepareDocker } from './lib/docker'
-import { interleavedLatency, median, SequentialClient, throughput, type Throughput } from './lib/http-load'
-import { writeSection } from './lib/results'
-import { openShell } from './lib/shell'
-import { PAGE, pageTargets, startStaticServer, STATIC_PORT, waitForPreview, type HttpTarget } from './lib/static-page'
-import { ms, rounded, summarize } from './lib/stats'
-import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table'
+import { loadavg } from 'node:os';
+import { containerName } from '../server/runtime/docker/names';
+import { connectSocket, createProject, call, startBenchServer, waitForState } from './lib/berth';
+import { runBench } from './lib/cleanup';
+import { prepareDocker } from './lib/docker';
+import { interleavedLatency, median, SequentialClient, throughput, type Throughput } from './lib/http-load';
+import { writeSection } from './lib/results';
+import { openShell } from './lib/shell';
+import { PAGE, pageTargets, startStaticServer, STATIC_PORT, waitForPreview, type HttpTarget } from './lib/static-page';
+import { ms, rounded, summarize } from './lib/stats';
+import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table';
 
 /** Berth's throughput as a share of direct: at least this (verdict() is "below goal", so compared by hand). */
-const GOAL_RPS_RATIO = 0.8
-const GOAL_P50_OVERHEAD_MS = 2
-const CONNECTIONS = 10
-const ROUND_SECONDS = 4
+const GOAL_RPS_RATIO = 0.8;
+const GOAL_P50_OVERHEAD_MS = 2;
+const CONNECTIONS = 10;
+const ROUND_SECONDS = 4;
 /** Odd, and enough that one round disturbed by another process on the machine does not move the median. */
-const ROUNDS = 5
-const WARMUP_SECONDS = 2
-const LATENCY_BLOCKS = 10
-const LATENCY_BLOCK = 100
-const LATENCY_WARMUP = 50
-const STEP_TIMEOUT_MS = 10_000
+const ROUNDS = 5;
+const WARMUP_SECONDS = 2;
+const LATENCY_BLOCKS = 10;
+const LATENCY_BLOCK = 100;
+const LATENCY_WARMUP = 50;
+const STEP_TIMEOUT_MS = 10_000;
 
 await runBench('preview-proxy', async (defer) => {
-  console.log('── preview-proxy: production build, Docker engine and workspace image')
-  const { docker, image } = await prepareDocker(defer)
-  const bench = await startBenchServer('preview-proxy', image, defer)
-  console.log(`── preview-proxy: server up (pid ${bench.server.pid}) with ${image}, WORKSPACE_SCOPE=${bench.scope}`)
+  console.log('── preview-proxy: production build, Docker engine and workspace image');
+  const { docker, image } = await prepareDocker(defer);
+  const bench = await startBenchServer('preview-proxy', image, defer);
+  console.log(`── preview-proxy: server up (pid ${bench.server.pid}) with ${image}, WORKSPACE_SCOPE=${bench.scope}`);
 
-  const { project } = await createProject(bench, docker, 'Bench preview proxy', defer)
-  const socket = await connectSocket(bench, defer)
-  const running = waitForState(socket, project.id, 'running', 60_000)
-  running.catch(() => undefined)
-  const opened = await call(socket, 'workspace:open', { projectId: project.id })
-  if (opened.state !== 'running') await running
+  const { project } = await createProject(bench, docker, 'Bench preview proxy', defer);
+  const socket = await connectSocket(bench, defer);
+  const running = waitForState(socket, project.id, 'running', 60_000);
+  running.catch(() => undefined);
+  const opened = await call(socket, 'workspace:open', { projectId: project.id });
+  if (opened.state !== 'running') await running;
 
-  const container = docker.getContainer(containerName(project.id))
-  const shell = await openShell(docker, container, STEP_TIMEOUT_MS)
-  defer('close the shell', () => shell.close())
-  await startStaticServer(shell)
-  const preview = await waitForPreview(bench, project.id, 15_000)
-  const targets = await pageTargets(bench, container, preview)
-  const order: HttpTarget[] = [targets.direct, targets.agent, targets.berth]
-  const pageBytes = Buffer.byteLength(PAGE)
-  console.log(`── preview-proxy: page of ${pageBytes} bytes on :${STATIC_PORT}; direct ${targets.direct.hostname}, agent 127.0.0.1:${targets.agent.port}, Berth ${targets.berth.headers.host}`)
+  const container = docker.getContainer(containerName(project.id));
+  const shell = await openShell(docker, container, STEP_TIMEOUT_MS);
+  defer('close the shell', () => shell.close());
+  await startStaticServer(shell);
+  const preview = await waitForPreview(bench, project.id, 15_000);
+  const targets = await pageTargets(bench, container, preview);
+  const order: HttpTarget[] = [targets.direct, targets.agent, targets.berth];
+  const pageBytes = Buffer.byteLength(PAGE);
+  console.log(
+    `── preview-proxy: page of ${pageBytes} bytes on :${STATIC_PORT}; direct ${targets.direct.hostname}, agent 127.0.0.1:${targets.agent.port}, Berth ${targets.berth.headers.host}`,
+  );
 
   // ── (1) throughput ──
-  const loadBefore = loadavg()[0]!
-  console.log(`── preview-proxy: (1) ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds × ${ROUND_SECONDS} s × ${order.length} targets, ${CONNECTIONS} connections`)
-  for (const target of order) await throughput(target, CONNECTIONS, WARMUP_SECONDS)
-  const rounds = new Map<string, Throughput[]>(order.map((t) => [t.name, []]))
+  const loadBefore = loadavg()[0]!;
+  console.log(
+    `── preview-proxy: (1) ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds × ${ROUND_SECONDS} s × ${order.length} targets, ${CONNECTIONS} connections`,
+  );
+  for (const target of order) await throughput(target, CONNECTIONS, WARMUP_SECONDS);
+  const rounds = new Map<string, Throughput[]>(order.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round: no target always runs right after the same one.
-    const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)]
+    const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
     for (const target of rotated) {
-      const result = await throughput(target, CONNECTIONS, ROUND_SECONDS)
-      rounds.get(target.name)!.push(result)
-      console.log(`  round ${round + 1} ${target.name.padEnd(6)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`)
+      const result = await throughput(target, CONNECTIONS, ROUND_SECONDS);
+      rounds.get(target.name)!.push(result);
+      console.log(
+        `  round ${round + 1} ${target.name.padEnd(6)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
+      );
     }
   }
   const rps = (name: string) => {
-    const all = rounds.get(name)!
-    return { rps: median(all.map((r) => r.rps)), p50: median(all.map((r) => r.p50)), p99: median(all.map((r) => r.p99)), each: all.map((r) => Math.round(r.rps)) }
-  }
-  const loadAfter = loadavg()[0]!
-  const load = { direct: rps('direct'), agent: rps('agent'), berth: rps('berth') }
-  const ratio = load.berth.rps / load.direct.rps
-  const rpsVerdict = ratio >= GOAL_RPS_RATIO ? 'PASS' : 'MISS'
+    const all = rounds.get(name)!;
+    return {
+      rps: median(all.map((r) => r.rps)),
+      p50: median(all.map((r) => r.p50)),
+      p99: median(all.map((r) => r.p99)),
+      each: all.map((r) => Math.round(r.rps)),
+    };
+  };
+  const loadAfter = loadavg()[0]!;
+  const load = { direct: rps('direct'), agent: rps('agent'), berth: rps('berth') };
+  const ratio = load.berth.rps / load.direct.rps;
+  const rpsVerdict = ratio >= GOAL_RPS_RATIO ? 'PASS' : 'MISS';
 
   // ── (2) sequential round trips ──
-  console.log(`── preview-proxy: (2) ${LATENCY_WARMUP} warm-up each, then ${LATENCY_BLOCKS} blocks of ${LATENCY_BLOCK} sequential GETs per target, interleaved`)
-  const clients = order.map((target) => new SequentialClient(target, pageBytes))
-  defer('close the sequential clients', () => clients.forEach((c) => c.close()))
-  const [directMs, agentMs, berthMs] = await interleavedLatency(clients, LATENCY_BLOCKS, LATENCY_BLOCK, LATENCY_WARMUP)
-  const lat = { direct: summarize(directMs!), agent: summarize(agentMs!), berth: summarize(berthMs!) }
-  const overhead = lat.berth.p50 - lat.direct.p50
-  const agentHop = lat.agent.p50 - lat.direct.p50
-  const berthHop = lat.berth.p50 - lat.agent.p50
+  console.log(
+    `── preview-proxy: (2) ${LATENCY_WARMUP} warm-up each, then ${LATENCY_BLOCKS} blocks of ${LATENCY_BLOCK} sequential GETs per target, interleaved`,
+  );
+  const clients = order.map((target) => new SequentialClient(target, pageBytes));
+  defer('close the sequential clients', () => clients.forEach((c) => c.close()));
+  const [directMs, agentMs, berthMs] = await interleavedLatency(clients, LATENCY_BLOCKS, LATENCY_BLOCK, LATENCY_WARMUP);
+  const lat = { direct: summarize(directMs!), agent: summarize(agentMs!), berth: summarize(berthMs!) };
+  const overhead = lat.berth.p50 - lat.direct.p50;
+  const agentHop = lat.agent.p50 - lat.direct.p50;
+  const berthHop = lat.berth.p50 - lat.agent.p50;
 
   // ── tables ──
-  const pct = (x: number) => `${(x * 100).toFixed(0)} %`
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
   printTable(
     `Figure 1a — GET / of a ${pageBytes}-byte static page, ${CONNECTIONS} connections, median of ${ROUNDS} × ${ROUND_SECONDS} s rounds (interleaved)`,
     ['what', 'req/s', 'of direct', 'rounds', 'p50 (load)', 'p99 (load)', 'goal', 'verdict'],
     [
-      ['Berth preview host → agent → page', load.berth.rps.toFixed(0), pct(ratio), load.berth.each.join(' / '), ms(load.berth.p50), ms(load.berth.p99), `≥ ${pct(GOAL_RPS_RATIO)} of direct`, rpsVerdict],
-      ['  part: agent proxy → page (published port)', load.agent.rps.toFixed(0), pct(load.agent.rps / load.direct.rps), load.agent.each.join(' / '), ms(load.agent.p50), ms(load.agent.p99), '—', '—'],
-      ['baseline: direct to the container IP', load.direct.rps.toFixed(0), '100 %', load.direct.each.join(' / '), ms(load.direct.p50), ms(load.direct.p99), '—', '—'],
+      [
+        'Berth preview host → agent → page',
+        load.berth.rps.toFixed(0),
+        pct(ratio),
+        load.berth.each.join(' / '),
+        ms(load.berth.p50),
+        ms(load.berth.p99),
+        `≥ ${pct(GOAL_RPS_RATIO)} of direct`,
+        rpsVerdict,
+      ],
+      [
+        '  part: agent proxy → page (published port)',
+        load.agent.rps.toFixed(0),
+        pct(load.agent.rps / load.direct.rps),
+        load.agent.each.join(' / '),
+        ms(load.agent.p50),
+        ms(load.agent.p99),
+        '—',
+        '—',
+      ],
+      [
+        'baseline: direct to the container IP',
+        load.direct.rps.toFixed(0),
+        '100 %',
+        load.direct.each.join(' / '),
+        ms(load.direct.p50),
+        ms(load.direct.p99),
+        '—',
+        '—',
+      ],
     ],
     [
-      'autocannon runs in the bench process: it shares the 2 cores with Berth, dockerd\'s port proxy and the container;',
-      'on the proxied paths the agent and the page server share the container\'s 1-CPU quota. Latencies under load are whole ms (autocannon).',
+      "autocannon runs in the bench process: it shares the 2 cores with Berth, dockerd's port proxy and the container;",
+      "on the proxied paths the agent and the page server share the container's 1-CPU quota. Latencies under load are whole ms (autocannon).",
       `Machine load average (1 min) before/after the rounds: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} — other work on the machine moves single rounds.`,
     ],
-  )
+  );
   printTable(
     `Figure 1b — sequential GET / on one keep-alive connection, ${LATENCY_BLOCKS * LATENCY_BLOCK} per target (${LATENCY_WARMUP} warm-up), blocks of ${LATENCY_BLOCK} interleaved`,
     SUMMARY_HEADER,
     [
-      row('Berth preview host → agent → page', lat.berth, `p50 − direct < ${GOAL_P50_OVERHEAD_MS} ms`, verdict(overhead, GOAL_P50_OVERHEAD_MS)),
+      row(
+        'Berth preview host → agent → page',
+        lat.berth,
+        `p50 − direct < ${GOAL_P50_OVERHEAD_MS} ms`,
+        verdict(overhead, GOAL_P50_OVERHEAD_MS),
+      ),
       row('  part: agent proxy → page (published port)', lat.agent),
       row('baseline: direct to the container IP', lat.direct),
     ],
@@ -117,7 +162,7 @@ await runBench('preview-proxy', async (defer) => {
       `Overhead at p50: ${ms(overhead)} (Berth's hop ${ms(berthHop)}, the agent's hop ${ms(agentHop)}); at p99: ${ms(lat.berth.p99 - lat.direct.p99)}.`,
       'Clock: request() to the last body byte, in this process; the same client code for all three.',
     ],
-  )
+  );
 
   writeSection('preview-proxy', {
     goal: { rpsRatio: GOAL_RPS_RATIO, p50OverheadMs: GOAL_P50_OVERHEAD_MS },
@@ -126,8 +171,17 @@ await runBench('preview-proxy', async (defer) => {
       connections: CONNECTIONS,
       roundSeconds: ROUND_SECONDS,
       loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadAfter * 100) / 100 },
-      berth: { ...load.berth, rps: Math.round(load.berth.rps), ratio: Math.round(ratio * 1000) / 1000, verdict: rpsVerdict },
-      agent: { ...load.agent, rps: Math.round(load.agent.rps), ratio: Math.round((load.agent.rps / load.direct.rps) * 1000) / 1000 },
+      berth: {
+        ...load.berth,
+        rps: Math.round(load.berth.rps),
+        ratio: Math.round(ratio * 1000) / 1000,
+        verdict: rpsVerdict,
+      },
+      agent: {
+        ...load.agent,
+        rps: Math.round(load.agent.rps),
+        ratio: Math.round((load.agent.rps / load.direct.rps) * 1000) / 1000,
+      },
       direct: { ...load.direct, rps: Math.round(load.direct.rps) },
     },
     latency: {
@@ -140,10 +194,11 @@ await runBench('preview-proxy', async (defer) => {
     },
     method: {
       page: `node -e http server in the workspace container on 0.0.0.0:${STATIC_PORT}, the page from memory with Content-Length`,
-      targets: 'direct: container bridge IP; agent: 127.0.0.1:<published 7777> with Bearer secret and X-Berth-Preview-Port; berth: 127.0.0.1:<Berth port> with Host p-<capability>.localhost:<port> from GET /api/v1/projects/:id/previews',
+      targets:
+        'direct: container bridge IP; agent: 127.0.0.1:<published 7777> with Bearer secret and X-Berth-Preview-Port; berth: 127.0.0.1:<Berth port> with Host p-<capability>.localhost:<port> from GET /api/v1/projects/:id/previews',
       throughput: `autocannon in the bench process, ${CONNECTIONS} connections, pipelining 1; ${WARMUP_SECONDS} s warm-up per target, then ${ROUNDS} rounds of ${ROUND_SECONDS} s per target with the order rotated each round; median req/s (completed / duration)`,
       latency: `node:http, one keep-alive socket per target; ${LATENCY_BLOCKS} blocks of ${LATENCY_BLOCK} sequential GETs per target, alternating; body length and status checked`,
     },
-  })
-  await bench.server.stop('SIGTERM')
-})
+  });
+  await bench.server.stop('SIGTERM');
+});

@@ -7,75 +7,87 @@
 // network (ICC off) shared by every baseline container of the run, the agent's /health on the
 // published port, then `docker exec bash -l` with a tty until the first `$`. Both networks are
 // made once, before the measured runs, so no measured start of either side creates one.
-import { startBenchServer } from './lib/berth'
-import { runBench } from './lib/cleanup'
-import { createBaselineNetwork, prepareDocker } from './lib/docker'
-import { recordEngineEvents } from './lib/engine-events'
-import { sleep } from './lib/process'
-import { writeSection } from './lib/results'
-import { baselineRun, berthRun, ENGINE_STEPS, type BaselineRun, type BerthRun, type EngineStep } from './lib/start-runs'
-import { ms, rounded, seconds, summarize, type Summary } from './lib/stats'
-import { printTable, SUMMARY_HEADER_NO_MIN, summaryRow, verdict } from './lib/table'
+import { startBenchServer } from './lib/berth';
+import { runBench } from './lib/cleanup';
+import { createBaselineNetwork, prepareDocker } from './lib/docker';
+import { recordEngineEvents } from './lib/engine-events';
+import { sleep } from './lib/process';
+import { writeSection } from './lib/results';
+import {
+  baselineRun,
+  berthRun,
+  ENGINE_STEPS,
+  type BaselineRun,
+  type BerthRun,
+  type EngineStep,
+} from './lib/start-runs';
+import { ms, rounded, seconds, summarize, type Summary } from './lib/stats';
+import { printTable, SUMMARY_HEADER_NO_MIN, summaryRow, verdict } from './lib/table';
 
-const RUNS = 10
-const GOAL_RATIO = 1.5
-const GOAL_P50_MS = 1500
+const RUNS = 10;
+const GOAL_RATIO = 1.5;
+const GOAL_P50_MS = 1500;
 // Pause after each run's clean-up: a container's teardown on the bridge (veth, iptables rules of
 // its published port) goes on in the engine after it stops listing it, and the next run's
 // start would share the engine with it.
-const SETTLE_MS = 1000
+const SETTLE_MS = 1000;
 
 const describeRun = (s: number, parts: Record<string, number>) =>
   `${seconds(s)} (${Object.entries(parts)
     .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-    .join(', ')} ms)`
+    .join(', ')} ms)`;
 
 await runBench('workspace-start', async (defer) => {
-  console.log('── workspace-start: production build, Docker engine and workspace image')
-  const { docker, image } = await prepareDocker(defer)
-  const log = await recordEngineEvents(docker, defer)
+  console.log('── workspace-start: production build, Docker engine and workspace image');
+  const { docker, image } = await prepareDocker(defer);
+  const log = await recordEngineEvents(docker, defer);
   // One bridge network (ICC off) for every baseline container of the run, like the scope's
   // shared network of the server's workspaces; removed by the sweep at the end.
-  const baseNetwork = await createBaselineNetwork(docker, defer)
-  const bench = await startBenchServer('start', image, defer)
-  console.log(`── workspace-start: server up with ${image}, WORKSPACE_SCOPE=${bench.scope}; baseline network ${baseNetwork.name}`)
+  const baseNetwork = await createBaselineNetwork(docker, defer);
+  const bench = await startBenchServer('start', image, defer);
+  console.log(
+    `── workspace-start: server up with ${image}, WORKSPACE_SCOPE=${bench.scope}; baseline network ${baseNetwork.name}`,
+  );
 
-  console.log('── workspace-start: warm-up (not counted): one Berth project (its start makes the shared network), one baseline container')
-  const warmBerth = await berthRun(bench, docker, log, defer, 'warm-up')
-  await sleep(SETTLE_MS)
-  const warmBase = await baselineRun(docker, image, baseNetwork.id, defer)
-  await sleep(SETTLE_MS)
-  console.log(`  warm-up: Berth ${seconds(warmBerth.total)}, baseline ${seconds(warmBase.total)}`)
+  console.log(
+    '── workspace-start: warm-up (not counted): one Berth project (its start makes the shared network), one baseline container',
+  );
+  const warmBerth = await berthRun(bench, docker, log, defer, 'warm-up');
+  await sleep(SETTLE_MS);
+  const warmBase = await baselineRun(docker, image, baseNetwork.id, defer);
+  await sleep(SETTLE_MS);
+  console.log(`  warm-up: Berth ${seconds(warmBerth.total)}, baseline ${seconds(warmBase.total)}`);
 
-  console.log(`── workspace-start: ${RUNS} cold starts each, Berth and baseline interleaved`)
-  const berth: BerthRun[] = []
-  const base: BaselineRun[] = []
+  console.log(`── workspace-start: ${RUNS} cold starts each, Berth and baseline interleaved`);
+  const berth: BerthRun[] = [];
+  const base: BaselineRun[] = [];
   for (let i = 1; i <= RUNS; i++) {
-    const b = await berthRun(bench, docker, log, defer, String(i))
-    berth.push(b)
-    await sleep(SETTLE_MS)
-    const d = await baselineRun(docker, image, baseNetwork.id, defer)
-    base.push(d)
-    await sleep(SETTLE_MS)
+    const b = await berthRun(bench, docker, log, defer, String(i));
+    berth.push(b);
+    await sleep(SETTLE_MS);
+    const d = await baselineRun(docker, image, baseNetwork.id, defer);
+    base.push(d);
+    await sleep(SETTLE_MS);
     console.log(
       `  #${String(i).padStart(2)} Berth ${describeRun(b.total, { open: b.openAck, running: b.running, list: b.list, create: b.created, prompt: b.prompt })}` +
         `${b.promptInScrollback ? ' [prompt in scrollback]' : ''}`,
-    )
+    );
     console.log(
       `      bare  ${describeRun(d.total, { volume: d.volume, create: d.create, start: d.start, health: d.healthy, exec: d.exec, prompt: d.prompt })}`,
-    )
+    );
   }
 
-  const s = <T>(runs: T[], pick: (run: T) => number): Summary => summarize(runs.map(pick))
-  const berthTotal = s(berth, (r) => r.total)
-  const baseTotal = s(base, (r) => r.total)
-  const ratioP50 = berthTotal.p50 / baseTotal.p50
-  const ratioP95 = berthTotal.p95 / baseTotal.p95
-  const atMost = (value: number, goal: number) => (value <= goal ? 'PASS' : 'MISS')
-  const row = (name: string, summary: Summary, goal?: string, judged?: string) => summaryRow(name, summary, goal, judged, { min: false })
+  const s = <T>(runs: T[], pick: (run: T) => number): Summary => summarize(runs.map(pick));
+  const berthTotal = s(berth, (r) => r.total);
+  const baseTotal = s(base, (r) => r.total);
+  const ratioP50 = berthTotal.p50 / baseTotal.p50;
+  const ratioP95 = berthTotal.p95 / baseTotal.p95;
+  const atMost = (value: number, goal: number) => (value <= goal ? 'PASS' : 'MISS');
+  const row = (name: string, summary: Summary, goal?: string, judged?: string) =>
+    summaryRow(name, summary, goal, judged, { min: false });
   /** One summary per key, of that field over the runs. */
   const summarizeKeys = <T, K extends keyof T>(runs: T[], keys: readonly K[]) =>
-    Object.fromEntries(keys.map((key) => [key, s(runs, (run) => Number(run[key]))])) as Record<K, Summary>
+    Object.fromEntries(keys.map((key) => [key, s(runs, (run) => Number(run[key]))])) as Record<K, Summary>;
   const parts = {
     berth: {
       ...summarizeKeys(berth, ['openAck', 'running', 'list', 'created', 'prompt'] as const),
@@ -88,17 +100,24 @@ await runBench('workspace-start', async (defer) => {
       toHealthy: s(base, (r) => r.volume + r.create + r.start + r.healthy),
       ...summarizeKeys(base, ['removeMs'] as const),
     },
-  }
-  const withEngine = berth.flatMap((run) => (run.engine ? [run.engine] : []))
+  };
+  const withEngine = berth.flatMap((run) => (run.engine ? [run.engine] : []));
   const engine = Object.fromEntries(
-    withEngine.length ? (Object.keys(ENGINE_STEPS) as EngineStep[]).map((step) => [step, s(withEngine, (e) => e[step])]) : [],
-  ) as Partial<Record<EngineStep, Summary>>
-  const ratioCell = (r: number) => `${r.toFixed(2)}×`
+    withEngine.length
+      ? (Object.keys(ENGINE_STEPS) as EngineStep[]).map((step) => [step, s(withEngine, (e) => e[step])])
+      : [],
+  ) as Partial<Record<EngineStep, Summary>>;
+  const ratioCell = (r: number) => `${r.toFixed(2)}×`;
   printTable(
     `Figure 3 — open-to-prompt: new project, workspace:open → first terminal output with "$" (${RUNS} cold starts each)`,
     SUMMARY_HEADER_NO_MIN,
     [
-      row('Berth: workspace:open → prompt', berthTotal, `p50 < ${seconds(GOAL_P50_MS)}`, verdict(berthTotal.p50, GOAL_P50_MS)),
+      row(
+        'Berth: workspace:open → prompt',
+        berthTotal,
+        `p50 < ${seconds(GOAL_P50_MS)}`,
+        verdict(berthTotal.p50, GOAL_P50_MS),
+      ),
       ...(
         [
           ['  to running (open ack + running push)', parts.berth.toRunning],
@@ -125,24 +144,24 @@ await runBench('workspace-start', async (defer) => {
       `Not counted: DELETE → container and volume gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
       'Both sides attach to one bridge network with ICC off made before the measured runs (Berth: berth-ws-net-<scope>, by the warm-up; baseline: one per bench run).',
     ],
-  )
+  );
 
   if (withEngine.length) {
     printTable(
       `Where Berth's time goes — by the engine's event times (${withEngine.length} of ${RUNS} runs had every event)`,
       ['step', 'n', 'p50', 'p95', 'max'],
       (Object.keys(ENGINE_STEPS) as EngineStep[]).map((step) => {
-        const summary = engine[step]!
-        return [ENGINE_STEPS[step], summary.n, ms(summary.p50), ms(summary.p95), ms(summary.max)]
+        const summary = engine[step]!;
+        return [ENGINE_STEPS[step], summary.n, ms(summary.p50), ms(summary.p95), ms(summary.max)];
       }),
       [
         'Engine events are stamped when the engine finished the step; the bench clock and the engine clock are the same system clock.',
-        'From running on, the steps are the client\'s own times; all steps add up to open → prompt.',
+        "From running on, the steps are the client's own times; all steps add up to open → prompt.",
       ],
-    )
+    );
   }
 
-  const r = (summary: Summary) => rounded(summary, 1)
+  const r = (summary: Summary) => rounded(summary, 1);
   writeSection('workspace-start', {
     runs: RUNS,
     image,
@@ -160,7 +179,12 @@ await runBench('workspace-start', async (defer) => {
       },
       promptInScrollback: berth.filter((run) => run.promptInScrollback).length,
       deleteToGone: r(parts.berth.deleteMs),
-      engineSteps: Object.fromEntries(Object.entries(engine).map(([step, summary]) => [step, { what: ENGINE_STEPS[step as EngineStep], ...r(summary) }])),
+      engineSteps: Object.fromEntries(
+        Object.entries(engine).map(([step, summary]) => [
+          step,
+          { what: ENGINE_STEPS[step as EngineStep], ...r(summary) },
+        ]),
+      ),
     },
     baseline: {
       total: r(baseTotal),
@@ -183,11 +207,14 @@ await runBench('workspace-start', async (defer) => {
     },
     warmup: { berthMs: Math.round(warmBerth.total), baselineMs: Math.round(warmBase.total) },
     method: {
-      berth: 'socket.io-client with a bearer token; workspace:open → workspace:status running → terminal:list → terminal:create {80×24} → first terminal:output containing "$" (or "$" already in the create ack scrollback)',
-      baseline: 'dockerode: createVolume, createContainer(buildContainerSpec: same image and hardening) on one bridge network with ICC off shared by the run\'s baseline containers (made once before the warm-up) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
-      network: 'Berth\'s workspaces share berth-ws-net-<scope> (ICC off), made by the warm-up\'s start; no measured start of either side creates a network',
+      berth:
+        'socket.io-client with a bearer token; workspace:open → workspace:status running → terminal:list → terminal:create {80×24} → first terminal:output containing "$" (or "$" already in the create ack scrollback)',
+      baseline:
+        'dockerode: createVolume, createContainer(buildContainerSpec: same image and hardening) on one bridge network with ICC off shared by the run\'s baseline containers (made once before the warm-up) + start, GET /health every 20 ms, exec bash -l (Tty, hijack) + resize → first "$"',
+      network:
+        "Berth's workspaces share berth-ws-net-<scope> (ICC off), made by the warm-up's start; no measured start of either side creates a network",
       order: `one warm-up each, then Berth and baseline alternate run by run, ${SETTLE_MS} ms pause after each run's clean-up`,
     },
-  })
-  await bench.server.stop('SIGTERM')
-})
+  });
+  await bench.server.stop('SIGTERM');
+});

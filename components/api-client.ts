@@ -18,7 +18,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => ({ error: 'bad_response', message: `HTTP ${response.status}` }))) as unknown;
+  const payload = (await response
+    .json()
+    .catch(() => ({ error: 'bad_response', message: `HTTP ${response.status}` }))) as unknown;
   if (!response.ok) {
     if (response.status === 401 && typeof window !== 'undefined') {
       window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;

@@ -8,7 +8,12 @@ import path from 'node:path';
 import { createProjectViaApi, expect, test, uniqueUser, WorkbenchPage } from '../e2e/support/berth';
 import { SignUpPage } from '../e2e/support/pages';
 
-const state = () => JSON.parse(readFileSync(path.join(process.cwd(), '.data', 'image-e2e.json'), 'utf8')) as { container: string; image: string; imageBytes: number };
+const state = () =>
+  JSON.parse(readFileSync(path.join(process.cwd(), '.data', 'image-e2e.json'), 'utf8')) as {
+    container: string;
+    image: string;
+    imageBytes: number;
+  };
 
 test('the image: sign up, terminal, restart the container, same terminal and scrollback, metrics', async ({ page }) => {
   const { container, image, imageBytes } = state();
@@ -40,5 +45,7 @@ test('the image: sign up, terminal, restart the container, same terminal and scr
 
   const metrics = await (await page.request.get('/metrics')).text();
   expect(metrics).toMatch(/berth_workspaces\{state="running"\} 1/);
-  console.log(`image ${image}: ${(imageBytes / 1024 / 1024).toFixed(0)} MB; docker restart → live terminal again: ${(backMs / 1000).toFixed(1)} s`);
+  console.log(
+    `image ${image}: ${(imageBytes / 1024 / 1024).toFixed(0)} MB; docker restart → live terminal again: ${(backMs / 1000).toFixed(1)} s`,
+  );
 });

@@ -34,7 +34,12 @@ async function openAccountPage(page: Page): Promise<void> {
   await expect(page.getByTestId('session-list')).toHaveAttribute('data-status', 'ready');
 }
 
-test('change password: the wrong current one is refused, then the old one fails and the new one works', async ({ user, page, browser, baseURL }) => {
+test('change password: the wrong current one is refused, then the old one fails and the new one works', async ({
+  user,
+  page,
+  browser,
+  baseURL,
+}) => {
   await openAccountPage(page);
   const form = page.getByTestId('change-password-form');
   await form.getByLabel('Current password').fill('not-my-password');
@@ -62,7 +67,12 @@ test('change password: the wrong current one is refused, then the old one fails 
   }
 });
 
-test('sessions: sign out one other browser, then sign out everywhere sends a second browser’s workbench to sign-in', async ({ user, page, browser, baseURL }) => {
+test('sessions: sign out one other browser, then sign out everywhere sends a second browser’s workbench to sign-in', async ({
+  user,
+  page,
+  browser,
+  baseURL,
+}) => {
   // Another browser signed in only through the API: its row is the one not marked "This device".
   const other = await browser.newContext({ baseURL });
   const second = await browser.newContext({ baseURL });
@@ -72,7 +82,10 @@ test('sessions: sign out one other browser, then sign out everywhere sends a sec
     const rows = page.getByTestId('session-row');
     await expect(rows).toHaveCount(2);
     await expect(page.locator('[data-testid="session-row"][data-current="true"]')).toContainText('This device');
-    await page.locator('[data-testid="session-row"][data-current="false"]').getByRole('button', { name: 'Sign out' }).click();
+    await page
+      .locator('[data-testid="session-row"][data-current="false"]')
+      .getByRole('button', { name: 'Sign out' })
+      .click();
     await expect(rows).toHaveCount(1);
     expect((await other.request.get('/api/v1/me')).status()).toBe(401);
 
@@ -117,7 +130,12 @@ test('delete the account after typing its email', async ({ user, page }) => {
   await expect(signIn.error).toHaveText('Wrong email or password.');
 });
 
-test('an admin’s reset link sets a new password in a fresh browser, once', async ({ page, browser, baseURL, request }) => {
+test('an admin’s reset link sets a new password in a fresh browser, once', async ({
+  page,
+  browser,
+  baseURL,
+  request,
+}) => {
   const admin: TestUser = { name: 'E2E Account Admin', email: ADMIN_EMAIL, password: 'account-admin-password-1' };
   await signUpViaApi(page.context().request, admin);
   await signInViaApi(page.context().request, admin);
@@ -163,7 +181,9 @@ test('the sign-in page: forgot password without mail, email confirmed, invalid l
   await page.goto('/signin?verified=1');
   await expect(page.getByTestId('email-verified')).toHaveText('Email confirmed — sign in.');
   await page.getByTestId('forgot-password').click();
-  await expect(page.getByTestId('forgot-password-panel')).toContainText('Ask an administrator for a password-reset link');
+  await expect(page.getByTestId('forgot-password-panel')).toContainText(
+    'Ask an administrator for a password-reset link',
+  );
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: `${shots}/signin-page.png`, fullPage: true });
 
@@ -174,7 +194,10 @@ test('the sign-in page: forgot password without mail, email confirmed, invalid l
   await expect(new SignInPage(page).error).toHaveText('Sign-in failed. Try again.');
 });
 
-test('opened at 127.0.0.1, Berth redirects to BERTH_URL; Create project opens a working workbench', async ({ browser, request }) => {
+test('opened at 127.0.0.1, Berth redirects to BERTH_URL; Create project opens a working workbench', async ({
+  browser,
+  request,
+}) => {
   const user = uniqueUser('loopback');
   await signUpViaApi(request, user);
   const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
@@ -197,7 +220,10 @@ test('opened at 127.0.0.1, Berth redirects to BERTH_URL; Create project opens a 
   }
 });
 
-test('opened at another allowed name, the workbench says to open BERTH_URL instead of reconnecting forever', async ({ browser, baseURL }) => {
+test('opened at another allowed name, the workbench says to open BERTH_URL instead of reconnecting forever', async ({
+  browser,
+  baseURL,
+}) => {
   const user = uniqueUser('lan');
   const home = await browser.newContext({ baseURL });
   // A browser where berth-lan.test resolves to this machine, like a LAN address would.
@@ -211,7 +237,16 @@ test('opened at another allowed name, the workbench says to open BERTH_URL inste
     const project = await createProjectViaApi(home.request, uniqueName('lan'), 'static-html');
     const lan = await lanBrowser.newContext({ baseURL: `http://${LAN_HOST}:${port}` });
     const cookies = await home.cookies(berthUrl);
-    await lan.addCookies(cookies.map(({ name, value, httpOnly, sameSite }) => ({ name, value, httpOnly, sameSite, domain: LAN_HOST, path: '/' })));
+    await lan.addCookies(
+      cookies.map(({ name, value, httpOnly, sameSite }) => ({
+        name,
+        value,
+        httpOnly,
+        sameSite,
+        domain: LAN_HOST,
+        path: '/',
+      })),
+    );
     const page = await lan.newPage();
     await page.goto(`/p/${project.id}`);
     await expect(page.getByTestId('workbench')).toBeVisible();

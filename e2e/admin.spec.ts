@@ -3,7 +3,15 @@
 // the users and a running workspace with its CPU and memory, and stop it after confirming.
 // Everyone else gets a 404 page and no link.
 import type { WorkspaceStatusDto } from '../server/contracts';
-import { createProjectViaApi, expect, sameOrigin, signedInContext, test, uniqueName, type TestUser } from './support/berth';
+import {
+  createProjectViaApi,
+  expect,
+  sameOrigin,
+  signedInContext,
+  test,
+  uniqueName,
+  type TestUser,
+} from './support/berth';
 import { DashboardPage, SignUpPage } from './support/pages';
 
 const ADMIN_EMAIL = process.env.BERTH_ADMIN_EMAILS?.split(',')[0]?.trim() || 'e2e-admin@example.test';
@@ -54,19 +62,23 @@ test('an admin sees users and running workspaces, and stops one', async ({ brows
   await expect(row).toContainText(owner.user.email);
   await expect(row.getByTestId('admin-workspace-cpu')).toHaveText(/\d%$/);
   await expect(row.getByTestId('admin-workspace-memory')).toHaveText(/iB \/ \d+(\.\d)? GiB$/);
-  if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin.png`, fullPage: true });
+  if (process.env.E2E_SCREENSHOTS)
+    await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin.png`, fullPage: true });
 
   await row.getByTestId('admin-stop').click();
   const dialog = page.getByTestId('admin-stop-dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(project.name);
-  if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin-stop-dialog.png` });
+  if (process.env.E2E_SCREENSHOTS)
+    await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin-stop-dialog.png` });
   await dialog.getByTestId('admin-confirm').click();
   await expect(dialog).toBeHidden();
   await expect(row).toHaveCount(0);
   await expect(ownerRow.getByTestId('admin-user-running')).toHaveText('0');
 
-  const status = (await (await owner.page.request.get(`/api/v1/projects/${project.id}/workspace`)).json()) as WorkspaceStatusDto;
+  const status = (await (
+    await owner.page.request.get(`/api/v1/projects/${project.id}/workspace`)
+  ).json()) as WorkspaceStatusDto;
   expect(status.state).toBe('stopped');
   await owner.context.close();
 });

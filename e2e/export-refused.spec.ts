@@ -5,7 +5,11 @@ import { createProjectViaApi, DashboardPage, expect, test, uniqueName } from './
 
 test.describe.configure({ timeout: 180_000 });
 
-test('Download ZIP explains a name a ZIP cannot carry and offers the bundle instead', async ({ user, page, workbench }) => {
+test('Download ZIP explains a name a ZIP cannot carry and offers the bundle instead', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('backslash'), 'blank-node');
   await workbench.goto(project.id);

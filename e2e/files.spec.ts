@@ -6,9 +6,16 @@ import { emitAck, FilesPanel, socketFor } from './support/files';
 test.describe.configure({ timeout: 180_000 });
 
 // A 2×2 red PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
 
-test('create a file in the tree, type in Monaco, save with Ctrl+S, cat it in the terminal', async ({ user, page, workbench }) => {
+test('create a file in the tree, type in Monaco, save with Ctrl+S, cat it in the terminal', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('files'), 'blank-node');
   const files = new FilesPanel(page);

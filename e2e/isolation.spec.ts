@@ -1,5 +1,13 @@
 // One user's projects are invisible to another, in the UI, the page routes and the API.
-import { createProjectViaApi, DashboardPage, expect, signedInContext, test, uniqueName, sameOrigin } from './support/berth';
+import {
+  createProjectViaApi,
+  DashboardPage,
+  expect,
+  signedInContext,
+  test,
+  uniqueName,
+  sameOrigin,
+} from './support/berth';
 
 test("user B cannot see or open user A's project", async ({ browser, baseURL }) => {
   const a = await signedInContext(browser, baseURL!, 'owner');
@@ -30,7 +38,11 @@ test("user B cannot see or open user A's project", async ({ browser, baseURL }) 
 
     // So are the API routes, reading and writing.
     expect((await b.context.request.get(`/api/v1/projects/${id}`)).status()).toBe(404);
-    expect((await b.context.request.patch(`/api/v1/projects/${id}`, { data: { name: 'taken' }, headers: sameOrigin })).status()).toBe(404);
+    expect(
+      (
+        await b.context.request.patch(`/api/v1/projects/${id}`, { data: { name: 'taken' }, headers: sameOrigin })
+      ).status(),
+    ).toBe(404);
     expect((await b.context.request.delete(`/api/v1/projects/${id}`, { headers: sameOrigin })).status()).toBe(404);
     // Without Berth's Origin the same cookie-authenticated change is refused outright.
     expect((await b.context.request.delete(`/api/v1/projects/${id}`)).status()).toBe(403);

@@ -4,7 +4,11 @@ import { createProjectViaApi, expect, test, uniqueName } from './support/berth';
 
 test.describe.configure({ timeout: 180_000 });
 
-test('preview: Run starts the dev server, the page shows, Revoke rotates the URL', async ({ user, page, workbench }) => {
+test('preview: Run starts the dev server, the page shows, Revoke rotates the URL', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('preview'), 'static-html');
   await workbench.goto(project.id);

@@ -70,7 +70,10 @@ test('create, rename, open, and delete a project', async ({ user, page, dashboar
   expect((await page.request.get(`/api/v1/projects/${id}`)).status()).toBe(404);
 });
 
-test('the new-project dialog keeps the list unchanged when cancelled and shows every template', async ({ user, dashboard }) => {
+test('the new-project dialog keeps the list unchanged when cancelled and shows every template', async ({
+  user,
+  dashboard,
+}) => {
   void user;
   await dashboard.goto();
   const dialog = await dashboard.openNewProjectDialog();

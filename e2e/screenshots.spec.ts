@@ -11,7 +11,11 @@ test('capture the main screens', async ({ user, page, browser, baseURL }) => {
   void user;
   await createProjectViaApi(page.request, 'marketing-site', 'static-html');
   await createProjectViaApi(page.request, 'orders-api', 'express-api');
-  const app = await createProjectViaApi(page.request, 'a-rather-long-project-name-for-the-storefront-checkout-flow', 'vite-react');
+  const app = await createProjectViaApi(
+    page.request,
+    'a-rather-long-project-name-for-the-storefront-checkout-flow',
+    'vite-react',
+  );
 
   const dashboard = new DashboardPage(page);
   await dashboard.goto();

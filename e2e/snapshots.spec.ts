@@ -4,7 +4,15 @@
 import { writeFile } from 'node:fs/promises';
 import type { ProjectDto } from '../server/contracts';
 import { rawZip } from '../server/snapshots/zip/test-raw-zip';
-import { createProjectViaApi, DashboardPage, expect, sameOrigin, test, uniqueName, type WorkbenchPage } from './support/berth';
+import {
+  createProjectViaApi,
+  DashboardPage,
+  expect,
+  sameOrigin,
+  test,
+  uniqueName,
+  type WorkbenchPage,
+} from './support/berth';
 import { FilesPanel } from './support/files';
 import { HistoryPanel, ImportDialog } from './support/history';
 
@@ -21,7 +29,11 @@ async function openRunning(workbench: WorkbenchPage, projectId: string): Promise
   return files;
 }
 
-test('save a labelled snapshot, change the file, compare it in History and restore just that file', async ({ user, page, workbench }) => {
+test('save a labelled snapshot, change the file, compare it in History and restore just that file', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('snap'), 'blank-node');
   const files = await openRunning(workbench, project.id);
@@ -47,7 +59,10 @@ test('save a labelled snapshot, change the file, compare it in History and resto
   await expect(history.diffView.locator('.monaco-diff-editor')).toContainText('version-one-then-two');
   if (shots) {
     await page.screenshot({ path: `${shots}/history-diff.png` });
-    await page.getByTestId('workspace-status').locator('xpath=..').screenshot({ path: `${shots}/status-bar.png` });
+    await page
+      .getByTestId('workspace-status')
+      .locator('xpath=..')
+      .screenshot({ path: `${shots}/status-bar.png` });
   }
 
   await history.diffView.getByTestId('restore-file').click();
@@ -95,12 +110,18 @@ test('restore the whole project after deleting a file', async ({ user, page, wor
   await expect(workbench.activeTerminalScreen).toContainText('[keep-me]');
 });
 
-test('export a project as ZIP from the dashboard, import it as a new project, and find the same bytes', async ({ user, page, workbench }, testInfo) => {
+test('export a project as ZIP from the dashboard, import it as a new project, and find the same bytes', async ({
+  user,
+  page,
+  workbench,
+}, testInfo) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('export'), 'blank-node');
   await openRunning(workbench, project.id);
   // Bytes a text round trip would spoil: NUL, high bytes, CRLF.
-  await workbench.typeInTerminal("mkdir -p data && printf 'a\\000b\\377\\r\\nz' > data/blob.bin && echo done-$((6*7))\n");
+  await workbench.typeInTerminal(
+    "mkdir -p data && printf 'a\\000b\\377\\r\\nz' > data/blob.bin && echo done-$((6*7))\n",
+  );
   await expect(workbench.activeTerminalScreen).toContainText('done-42');
   const original = await page.request.get(`/api/v1/projects/${project.id}/files/content?path=data/blob.bin`);
   expect(original.status()).toBe(200);
@@ -143,13 +164,22 @@ test('export a project as ZIP from the dashboard, import it as a new project, an
   await expect(workbench.activeTerminalScreen).toContainText('\\0');
 });
 
-test('a ZIP with a ../ entry is refused with the server’s message and creates no project', async ({ user, page }, testInfo) => {
+test('a ZIP with a ../ entry is refused with the server’s message and creates no project', async ({
+  user,
+  page,
+}, testInfo) => {
   void user;
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
   const before = (await (await page.request.get('/api/v1/projects')).json()) as ProjectDto[];
   const hostile = testInfo.outputPath('hostile.zip');
-  await writeFile(hostile, rawZip([{ name: 'ok.txt', data: Buffer.from('fine') }, { name: '../evil', data: Buffer.from('escape') }]));
+  await writeFile(
+    hostile,
+    rawZip([
+      { name: 'ok.txt', data: Buffer.from('fine') },
+      { name: '../evil', data: Buffer.from('escape') },
+    ]),
+  );
 
   const importDialog = new ImportDialog(page);
   await importDialog.open();
@@ -196,10 +226,17 @@ test('Duplicate makes a second project with the same files', async ({ user, page
 // A failed automatic snapshot needs a database outage (server/snapshots/snapshot-faults.int.test.ts
 // makes one) and a lost volume needs the engine's volume removed; here the browser's socket is
 // routed so the server's real frames pass and those two pushes are added, to check what a person sees.
-test('the status bar warns when a snapshot failed, and a restored volume is announced', async ({ user, page, workbench }) => {
+test('the status bar warns when a snapshot failed, and a restored volume is announced', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('faults'), 'blank-node');
-  const taken = await page.request.post(`/api/v1/projects/${project.id}/snapshots`, { data: { label: 'last good' }, headers: sameOrigin });
+  const taken = await page.request.post(`/api/v1/projects/${project.id}/snapshots`, {
+    data: { label: 'last good' },
+    headers: sameOrigin,
+  });
   expect(taken.status(), await taken.text()).toBe(201);
   const snapshot = (await taken.json()) as { id: string; createdAt: string };
   const restoredFrom = JSON.stringify({ snapshotId: snapshot.id, createdAt: snapshot.createdAt });
@@ -209,7 +246,13 @@ test('the status bar warns when a snapshot failed, and a restored volume is anno
     const server = ws.connectToServer();
     ws.onMessage((frame) => server.send(frame));
     // Socket.IO frames are text: mark the running workspace (acks and pushes) as restored.
-    server.onMessage((frame) => ws.send(typeof frame === 'string' ? frame.replace(/"state":"running"/g, `"state":"running","restoredFrom":${restoredFrom}`) : frame));
+    server.onMessage((frame) =>
+      ws.send(
+        typeof frame === 'string'
+          ? frame.replace(/"state":"running"/g, `"state":"running","restoredFrom":${restoredFrom}`)
+          : frame,
+      ),
+    );
     toPage = (frame) => ws.send(frame);
   });
   await workbench.goto(project.id);
@@ -220,10 +263,16 @@ test('the status bar warns when a snapshot failed, and a restored volume is anno
   const history = new HistoryPanel(page);
   await expect(history.statusBarState).toContainText('Last snapshot');
   const retryAt = new Date(Date.now() + 60_000).toISOString();
-  const push = (status: object) => toPage!(`42${JSON.stringify(['snapshot:status', { projectId: project.id, ...status }])}`);
+  const push = (status: object) =>
+    toPage!(`42${JSON.stringify(['snapshot:status', { projectId: project.id, ...status }])}`);
   push({ state: 'saving', lastSnapshotAt: snapshot.createdAt });
   await expect(history.statusBarState).toHaveAttribute('data-status', 'saving');
-  push({ state: 'failed', lastSnapshotAt: snapshot.createdAt, error: 'database unreachable: connection refused', retryAt });
+  push({
+    state: 'failed',
+    lastSnapshotAt: snapshot.createdAt,
+    error: 'database unreachable: connection refused',
+    retryAt,
+  });
   await expect(history.statusBarState).toHaveAttribute('data-status', 'failed');
   await expect(history.statusBarState).toContainText('Snapshot failed — retrying at');
   await expect(history.statusBarState).toHaveAttribute('title', /database unreachable/);

@@ -5,7 +5,11 @@ import { createProjectViaApi, expect, test, uniqueName } from './support/berth';
 
 test.describe.configure({ timeout: 180_000 });
 
-test('new Vite + React project: npm run dev typed in the terminal serves the page', async ({ user, page, workbench }) => {
+test('new Vite + React project: npm run dev typed in the terminal serves the page', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('vite'), 'vite-react');
   await workbench.goto(project.id);
@@ -17,5 +21,7 @@ test('new Vite + React project: npm run dev typed in the terminal serves the pag
   await expect(workbench.activeTerminalScreen).not.toContainText('not found');
   await expect(workbench.preview).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await expect(workbench.preview.getByTestId('preview-port')).toHaveValue('5173');
-  await expect(page.frameLocator('[data-testid="preview-frame"]').locator('h1')).toHaveText('Vite + React', { timeout: 30_000 });
+  await expect(page.frameLocator('[data-testid="preview-frame"]').locator('h1')).toHaveText('Vite + React', {
+    timeout: 30_000,
+  });
 });

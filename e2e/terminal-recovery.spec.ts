@@ -14,7 +14,11 @@ test('binary output: the next command shows, live and after a reload', async ({ 
   // The screen's last two lines with text: a Ctrl+C that was handled ends in a fresh prompt.
   const lastRows = async () => {
     const rows = await workbench.activeTerminalScreen.locator(':scope > div').allInnerTexts();
-    return rows.map((row) => row.trimEnd()).filter(Boolean).slice(-2).join('\n');
+    return rows
+      .map((row) => row.trimEnd())
+      .filter(Boolean)
+      .slice(-2)
+      .join('\n');
   };
   const project = await createProjectViaApi(page.request, uniqueName('binary'), 'blank-node');
   await workbench.goto(project.id);

@@ -35,7 +35,12 @@ test('a token made in the UI works as Bearer until it is revoked', async ({ user
 
   // Using it shows up on the tokens page (the server records it in the background).
   await expect
-    .poll(async () => ((await (await page.request.get('/api/v1/tokens')).json()) as { name: string; lastUsedAt: string | null }[]).find((t) => t.name === tokenName)?.lastUsedAt ?? null)
+    .poll(
+      async () =>
+        (
+          (await (await page.request.get('/api/v1/tokens')).json()) as { name: string; lastUsedAt: string | null }[]
+        ).find((t) => t.name === tokenName)?.lastUsedAt ?? null,
+    )
     .not.toBeNull();
   await page.reload();
   await expect(tokensPage.row(tokenName)).toContainText('used');

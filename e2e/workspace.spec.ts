@@ -3,7 +3,11 @@ import { createProjectViaApi, expect, test, uniqueName } from './support/berth';
 
 test.describe.configure({ timeout: 180_000 });
 
-test('terminals: run node, open a second one, reload and find the scrollback, npm install', async ({ user, page, workbench }) => {
+test('terminals: run node, open a second one, reload and find the scrollback, npm install', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('shell'), 'blank-node');
   await workbench.goto(project.id);
@@ -39,11 +43,17 @@ test('terminals: run node, open a second one, reload and find the scrollback, np
   await expect(workbench.activeTerminalScreen).not.toContainText('command not found');
 
   // npm install of a small package from the registry, inside the workspace.
-  await workbench.typeInTerminal('npm install is-number@7 --no-audit && node -e "console.log(require(\'is-number\')(5) ? \'installed-ok\' : \'bad\')"\n');
+  await workbench.typeInTerminal(
+    "npm install is-number@7 --no-audit && node -e \"console.log(require('is-number')(5) ? 'installed-ok' : 'bad')\"\n",
+  );
   await expect(workbench.activeTerminalScreen).toContainText('installed-ok', { timeout: 120_000 });
 });
 
-test('terminal tabs: rename with a double-click, close, and restart after the shell exits', async ({ user, page, workbench }) => {
+test('terminal tabs: rename with a double-click, close, and restart after the shell exits', async ({
+  user,
+  page,
+  workbench,
+}) => {
   void user;
   const project = await createProjectViaApi(page.request, uniqueName('tabs'), 'static-html');
   await workbench.goto(project.id);

@@ -8,12 +8,16 @@ import path from 'node:path';
 import { bin, root, say } from './lib.mjs';
 
 const benchDir = path.join(root, 'bench');
-const all = readdirSync(benchDir).filter((file) => file.endsWith('.bench.ts')).sort();
+const all = readdirSync(benchDir)
+  .filter((file) => file.endsWith('.bench.ts'))
+  .sort();
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const selected = filters.length ? all.filter((file) => filters.some((word) => file.includes(word))) : all;
 
 if (selected.length === 0) {
-  console.error(`No bench matches ${filters.join(', ')}. Available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
+  console.error(
+    `No bench matches ${filters.join(', ')}. Available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -52,4 +56,6 @@ if (crashed.length) {
   console.error(`\n${crashed.length} bench(es) crashed: ${crashed.join(', ')}`);
   process.exit(1);
 }
-say(`figures: ${path.relative(process.cwd(), path.join(benchDir, 'results', 'latest.json')) || 'bench/results/latest.json'}`);
+say(
+  `figures: ${path.relative(process.cwd(), path.join(benchDir, 'results', 'latest.json')) || 'bench/results/latest.json'}`,
+);

@@ -19,11 +19,29 @@ export async function buildBerthImage() {
   const contextExtras = path.join(root, '.data', 'build', 'berth-image');
   mkdirSync(contextExtras, { recursive: true });
   const caBundle = process.env.BUILD_CA_BUNDLE ?? '/etc/ssl/certs/ca-certificates.crt';
-  writeFileSync(path.join(contextExtras, 'ca-bundle.crt'), caBundle && existsSync(caBundle) ? readFileSync(caBundle) : '');
+  writeFileSync(
+    path.join(contextExtras, 'ca-bundle.crt'),
+    caBundle && existsSync(caBundle) ? readFileSync(caBundle) : '',
+  );
   say(`building ${TAG} on ${base} (workspace image ${workspaceImage})…`);
-  await run('docker', ['build', '-f', 'docker/Dockerfile', '--build-arg', `BASE_IMAGE=${base}`, '--build-arg', `WORKSPACE_IMAGE=${workspaceImage}`, '-t', TAG, '.']);
-  const size = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', TAG], { encoding: 'utf8' }).stdout.trim();
-  say(`${TAG} is ready (${(Number(size) / 1024 / 1024).toFixed(0)} MB). Run it with docker/compose.yaml: docker compose -f docker/compose.yaml up`);
+  await run('docker', [
+    'build',
+    '-f',
+    'docker/Dockerfile',
+    '--build-arg',
+    `BASE_IMAGE=${base}`,
+    '--build-arg',
+    `WORKSPACE_IMAGE=${workspaceImage}`,
+    '-t',
+    TAG,
+    '.',
+  ]);
+  const size = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', TAG], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  say(
+    `${TAG} is ready (${(Number(size) / 1024 / 1024).toFixed(0)} MB). Run it with docker/compose.yaml: docker compose -f docker/compose.yaml up`,
+  );
   return { tag: TAG, workspaceImage, bytes: Number(size) };
 }
 

@@ -11,7 +11,10 @@ export async function build({ force = false } = {}) {
   copyMonaco();
   const hashFile = path.join(root, 'dist', 'build-hash');
   const hash = sourceHash();
-  const built = existsSync(hashFile) && existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(path.join(root, 'dist', 'server.mjs'));
+  const built =
+    existsSync(hashFile) &&
+    existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+    existsSync(path.join(root, 'dist', 'server.mjs'));
   if (!force && built && readFileSync(hashFile, 'utf8') === hash) {
     say('build is up to date');
     return;

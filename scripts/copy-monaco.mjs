@@ -14,8 +14,16 @@ export function copyMonaco({ force = false } = {}) {
   const target = path.join(root, 'public', 'monaco', 'vs');
   const stamp = path.join(root, 'public', 'monaco', 'VERSION');
   if (!existsSync(source)) throw new Error('monaco-editor is not installed (run npm install)');
-  const { version } = JSON.parse(readFileSync(path.join(root, 'node_modules', 'monaco-editor', 'package.json'), 'utf8'));
-  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === version && existsSync(path.join(target, 'loader.js'))) return false;
+  const { version } = JSON.parse(
+    readFileSync(path.join(root, 'node_modules', 'monaco-editor', 'package.json'), 'utf8'),
+  );
+  if (
+    !force &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === version &&
+    existsSync(path.join(target, 'loader.js'))
+  )
+    return false;
   rmSync(path.join(root, 'public', 'monaco'), { recursive: true, force: true });
   cpSync(source, target, { recursive: true });
   writeFileSync(stamp, version);

@@ -98,7 +98,8 @@ export async function startDockerd() {
   const out = openSync(logFile, 'a');
   const daemon = spawn('dockerd', dockerdArgs(), { detached: true, stdio: ['ignore', out, out] });
   daemon.unref();
-  if (!(await waitForEngine(60))) throw new Error(`dockerd did not answer within 60 s; see ${logFile}\n\n${instructions}`);
+  if (!(await waitForEngine(60)))
+    throw new Error(`dockerd did not answer within 60 s; see ${logFile}\n\n${instructions}`);
   say('Docker engine is up');
 }
 
@@ -129,14 +130,16 @@ export async function restartDockerd({ pidFile = '/var/run/docker.pid', onStoppe
 export async function ensureDockerEngine() {
   if (await pingEngine()) {
     if ((await engineLiveRestore()) === false) {
-      say('note: this Docker engine runs without live-restore, so restarting it stops every workspace (see README, "Docker engine restarts")');
+      say(
+        'note: this Docker engine runs without live-restore, so restarting it stops every workspace (see README, "Docker engine restarts")',
+      );
     }
     return;
   }
   const canManage = !process.env.DOCKER_HOST && isRoot() && commandExists('apt-get');
   if (!canManage) throw new Error(instructions);
   if (!commandExists('dockerd')) {
-    say('no Docker engine here: installing Debian\'s docker.io (as root)…');
+    say("no Docker engine here: installing Debian's docker.io (as root)…");
     await run('apt-get', ['update', '-qq']);
     await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker.io', 'iptables'], {
       env: { DEBIAN_FRONTEND: 'noninteractive' },

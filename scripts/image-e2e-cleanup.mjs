@@ -8,7 +8,10 @@ import { root } from './lib.mjs';
 
 export const imageE2eStateFile = path.join(root, '.data', 'image-e2e.json');
 const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8' });
-const ids = (...args) => docker(...args).stdout.split('\n').filter(Boolean);
+const ids = (...args) =>
+  docker(...args)
+    .stdout.split('\n')
+    .filter(Boolean);
 
 export function removeImageE2e({ container, scope }) {
   docker('rm', '-f', container);

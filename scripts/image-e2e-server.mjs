@@ -36,10 +36,26 @@ const built = await buildBerthImage();
 const socketGroup = String(statSync('/var/run/docker.sock').gid);
 const url = `http://localhost:${port}`;
 const run = docker(
-  'run', '-d', '--name', name, '--group-add', socketGroup,
-  '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${name}-data:/data`,
-  '-p', `127.0.0.1:${port}:3000`,
-  '-e', `BERTH_URL=${url}`, '-e', `PREVIEW_DOMAIN=localhost:${port}`, '-e', `WORKSPACE_SCOPE=${scope}`, '-e', 'LOG_LEVEL=warn',
+  'run',
+  '-d',
+  '--name',
+  name,
+  '--group-add',
+  socketGroup,
+  '-v',
+  '/var/run/docker.sock:/var/run/docker.sock',
+  '-v',
+  `${name}-data:/data`,
+  '-p',
+  `127.0.0.1:${port}:3000`,
+  '-e',
+  `BERTH_URL=${url}`,
+  '-e',
+  `PREVIEW_DOMAIN=localhost:${port}`,
+  '-e',
+  `WORKSPACE_SCOPE=${scope}`,
+  '-e',
+  'LOG_LEVEL=warn',
   built.tag,
 );
 if (run.status !== 0) {

@@ -14,7 +14,12 @@ export function say(message) {
 /** Runs a command, inheriting stdio; rejects with its exit code. */
 export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', cwd: root, ...options, env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, {
+      stdio: 'inherit',
+      cwd: root,
+      ...options,
+      env: { ...process.env, ...options.env },
+    });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`)),
@@ -41,7 +46,17 @@ export async function ensureDependencies() {
   }
 }
 
-const BUILD_INPUTS = ['app', 'components', 'server', 'prisma', 'public', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'server',
+  'prisma',
+  'public',
+  'next.config.mjs',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 // public/monaco is copied from node_modules (covered by package-lock.json); thousands of files.
 const SKIP = new Set(['node_modules', '.next', 'generated', 'monaco']);
 

@@ -21,7 +21,12 @@ try {
 const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', 'server.mjs')], {
   cwd: root,
   stdio: 'inherit',
-  env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...process.env, ...(workspaceImage ? { WORKSPACE_IMAGE: workspaceImage } : {}) },
+  env: {
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...process.env,
+    ...(workspaceImage ? { WORKSPACE_IMAGE: workspaceImage } : {}),
+  },
 });
 // Forward signals so the server shuts down cleanly (and stops the embedded database).
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -36,20 +36,43 @@ export async function prepareTemplateDependencies(contextDir) {
   const outDir = path.join(contextDir, 'templates');
   mkdirSync(outDir, { recursive: true });
   const wanted = templatesWithDependencies();
-  for (const stale of readdirSync(outDir).filter((id) => !wanted.includes(id))) rmSync(path.join(outDir, stale), { recursive: true, force: true });
+  for (const stale of readdirSync(outDir).filter((id) => !wanted.includes(id)))
+    rmSync(path.join(outDir, stale), { recursive: true, force: true });
   for (const id of wanted) {
     const source = path.join(templatesDir, id);
     const target = path.join(outDir, id);
-    const stamp = PACKAGE_FILES.map((file) => (existsSync(path.join(source, file)) ? readFileSync(path.join(source, file), 'utf8') : '')).join('\0');
+    const stamp = PACKAGE_FILES.map((file) =>
+      existsSync(path.join(source, file)) ? readFileSync(path.join(source, file), 'utf8') : '',
+    ).join('\0');
     const stampFile = path.join(target, STAMP);
-    if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(target, 'node_modules'))) continue;
+    if (
+      existsSync(stampFile) &&
+      readFileSync(stampFile, 'utf8') === stamp &&
+      existsSync(path.join(target, 'node_modules'))
+    )
+      continue;
     say(`installing the ${id} template's dependencies for the workspace image…`);
     rmSync(target, { recursive: true, force: true });
     mkdirSync(target, { recursive: true });
-    for (const file of PACKAGE_FILES) if (existsSync(path.join(source, file))) cpSync(path.join(source, file), path.join(target, file));
-    await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--os=linux', `--cpu=${process.arch}`, '--libc=glibc'], { cwd: target });
+    for (const file of PACKAGE_FILES)
+      if (existsSync(path.join(source, file))) cpSync(path.join(source, file), path.join(target, file));
+    await run(
+      'npm',
+      [
+        'install',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--os=linux',
+        `--cpu=${process.arch}`,
+        '--libc=glibc',
+      ],
+      { cwd: target },
+    );
     // The project's lockfile is the template's: keep that one, not what this install rewrote.
-    for (const file of PACKAGE_FILES) if (existsSync(path.join(source, file))) cpSync(path.join(source, file), path.join(target, file));
+    for (const file of PACKAGE_FILES)
+      if (existsSync(path.join(source, file))) cpSync(path.join(source, file), path.join(target, file));
     writeFileSync(stampFile, stamp);
   }
 }

@@ -14,14 +14,20 @@ const TEST_PACKAGES = { '/usr/bin/chromium': 'chromium', '/usr/bin/unzip': 'unzi
 const results = path.join(root, 'test-results');
 
 async function ensureTestPackages() {
-  const missing = Object.entries(TEST_PACKAGES).filter(([program]) => !existsSync(program)).map(([, pkg]) => pkg);
+  const missing = Object.entries(TEST_PACKAGES)
+    .filter(([program]) => !existsSync(program))
+    .map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   if (!isRoot() || !commandExists('apt-get')) {
-    throw new Error(`Missing for the tests: ${missing.join(', ')}. Install (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
+    throw new Error(
+      `Missing for the tests: ${missing.join(', ')}. Install (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`,
+    );
   }
   say(`installing ${missing.join(', ')} from Debian packages for the tests…`);
   await run('apt-get', ['update', '-qq']);
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function readJson(file) {
@@ -56,13 +62,22 @@ await step('type check', () => run(bin('tsc'), ['--noEmit', '-p', '.']), tally);
 
 if (!only || only === 'unit') {
   const report = path.join(results, 'vitest.json');
-  await step('unit and integration tests (Vitest)', () =>
-    run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]), tally);
+  await step(
+    'unit and integration tests (Vitest)',
+    () => run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]),
+    tally,
+  );
   countVitest(report);
   // Alone, after the rest: these restart the Docker engine under running workspaces.
   const engineReport = path.join(results, 'vitest-engine-restart.json');
-  await step('engine-restart tests (Vitest, alone)', () =>
-    run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${engineReport}`], { env: { BERTH_ENGINE_RESTART_TESTS: '1' } }), tally);
+  await step(
+    'engine-restart tests (Vitest, alone)',
+    () =>
+      run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${engineReport}`], {
+        env: { BERTH_ENGINE_RESTART_TESTS: '1' },
+      }),
+    tally,
+  );
   countVitest(engineReport);
 }
 
@@ -82,7 +97,11 @@ if (!only || only === 'e2e') {
 
 if (!only || only === 'image') {
   // Berth's own image, built and run as a container (issue 7): slower, so last.
-  await step('image tests (berth:latest in a container + Chromium)', () => run(bin('playwright'), ['test', '-c', 'playwright.image.config.ts']), tally);
+  await step(
+    'image tests (berth:latest in a container + Chromium)',
+    () => run(bin('playwright'), ['test', '-c', 'playwright.image.config.ts']),
+    tally,
+  );
   countPlaywright(path.join(results, 'e2e-image-report.json'));
 }
 

@@ -57,7 +57,9 @@ export async function resolveBase() {
 
 async function buildLocalBase() {
   if (!isRoot() || !commandExists('apt-get')) {
-    throw new Error(`No image registry answers and this machine cannot build a local base (needs root and apt). Pull ${REGISTRY_BASE} on a machine that can and "docker load" it here.`);
+    throw new Error(
+      `No image registry answers and this machine cannot build a local base (needs root and apt). Pull ${REGISTRY_BASE} on a machine that can and "docker load" it here.`,
+    );
   }
   if (!commandExists('debootstrap')) {
     await run('apt-get', ['update', '-qq']);
@@ -73,7 +75,14 @@ async function buildLocalBase() {
     symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', path.join(rootfs, 'usr/local/bin/npm'));
     symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', path.join(rootfs, 'usr/local/bin/npx'));
     rmSync(path.join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
-    const result = spawnSync('sh', ['-c', `tar -C "${rootfs}" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${LOCAL_BASE}`], { stdio: 'inherit' });
+    const result = spawnSync(
+      'sh',
+      [
+        '-c',
+        `tar -C "${rootfs}" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${LOCAL_BASE}`,
+      ],
+      { stdio: 'inherit' },
+    );
     if (result.status !== 0) throw new Error('docker import of the local base failed');
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
@@ -98,7 +107,17 @@ export async function ensureWorkspaceImage({ quiet = false } = {}) {
   } else {
     await prepareTemplateDependencies(contextDir);
     say(`building workspace image ${tag} on ${base}…`);
-    await run('docker', ['build', '--quiet', '--build-arg', `BASE_IMAGE=${base}`, '-t', tag, '-t', `${IMAGE_REPO}:latest`, contextDir]);
+    await run('docker', [
+      'build',
+      '--quiet',
+      '--build-arg',
+      `BASE_IMAGE=${base}`,
+      '-t',
+      tag,
+      '-t',
+      `${IMAGE_REPO}:latest`,
+      contextDir,
+    ]);
   }
   writeFileSync(path.join(root, '.data', 'workspace-image'), tag + '\n');
   return tag;

@@ -19,7 +19,9 @@ function sourceFiles(folder: string): string[] {
 /** Every import of a file, resolved to a repo-relative path for local ones. */
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  const specifiers = [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] ?? m[2]!);
   return specifiers.map((spec) => {
     if (spec.startsWith('.')) return path.join(path.dirname(file), spec);
     if (spec.startsWith('@/')) return spec.slice(2);
@@ -28,20 +30,32 @@ function importsOf(file: string): string[] {
 }
 
 const violations = (files: string[], allowed: (target: string, file: string) => boolean) =>
-  files.flatMap((file) => importsOf(file).filter((target) => !allowed(target, file)).map((target) => `${file} → ${target}`));
+  files.flatMap((file) =>
+    importsOf(file)
+      .filter((target) => !allowed(target, file))
+      .map((target) => `${file} → ${target}`),
+  );
 
 describe('import rules', () => {
   it('app/ and components/ import only components/, server/contracts/ and packages', () => {
     const files = [...sourceFiles('app'), ...sourceFiles('components')];
     const allowed = (target: string) =>
-      target.startsWith('pkg:') || target.startsWith('components/') || target.startsWith('app/') || target.startsWith('server/contracts');
+      target.startsWith('pkg:') ||
+      target.startsWith('components/') ||
+      target.startsWith('app/') ||
+      target.startsWith('server/contracts');
     expect(violations(files, allowed)).toEqual([]);
   });
 
   it('server/contracts/ imports only zod and itself (it ships to the browser)', () => {
     const allowed = (target: string) => target === 'pkg:zod' || target.startsWith('server/contracts');
     // Its unit tests never ship.
-    expect(violations(sourceFiles('server/contracts').filter((file) => !file.endsWith('.test.ts')), allowed)).toEqual([]);
+    expect(
+      violations(
+        sourceFiles('server/contracts').filter((file) => !file.endsWith('.test.ts')),
+        allowed,
+      ),
+    ).toEqual([]);
   });
 
   it('server/db/ and server/core/ import nothing from other server folders', () => {
@@ -52,7 +66,18 @@ describe('import rules', () => {
   });
 
   it('features reach each other only through index.ts', () => {
-    const features = ['projects', 'files', 'terminals', 'preview', 'snapshots', 'workspaces', 'auth', 'runtime', 'admin', 'accounts'];
+    const features = [
+      'projects',
+      'files',
+      'terminals',
+      'preview',
+      'snapshots',
+      'workspaces',
+      'auth',
+      'runtime',
+      'admin',
+      'accounts',
+    ];
     const files = sourceFiles('server').filter((file) => !file.endsWith('.test.ts'));
     const allowed = (target: string, file: string) => {
       const own = file.split(path.sep)[1];
@@ -64,7 +89,9 @@ describe('import rules', () => {
   });
 
   it('only server/runtime/docker/ imports dockerode (integration tests may, to check from outside)', () => {
-    const files = sourceFiles('server').filter((file) => !file.startsWith(path.join('server', 'runtime', 'docker')) && !file.endsWith('.int.test.ts'));
+    const files = sourceFiles('server').filter(
+      (file) => !file.startsWith(path.join('server', 'runtime', 'docker')) && !file.endsWith('.int.test.ts'),
+    );
     expect(violations(files, (target) => target !== 'pkg:dockerode')).toEqual([]);
   });
 });

@@ -25,18 +25,44 @@ import {
   TokenService,
   UserService,
 } from './auth';
-import { AgentContentClient, broadcastFileChanges, broadcastLockChanges, FileService, LockService, registerFileSocketHandlers } from './files';
-import { createApiRouter, createHostPolicy, createMetricsEndpoint, createRequestHandler, trackOpenConnections } from './http';
+import {
+  AgentContentClient,
+  broadcastFileChanges,
+  broadcastLockChanges,
+  FileService,
+  LockService,
+  registerFileSocketHandlers,
+} from './files';
+import {
+  createApiRouter,
+  createHostPolicy,
+  createMetricsEndpoint,
+  createRequestHandler,
+  trackOpenConnections,
+} from './http';
 import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
 import type { RuntimeDriver } from './runtime';
 import { createRuntime } from './create-runtime';
 import { createSnapshots } from './snapshots';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
-import { broadcastTerminalChanges, outOfMemoryNotice, printTerminalNotice, registerTerminalSocketHandlers, TerminalService } from './terminals';
-import { broadcastWorkspaceStatus, DiskWatch, keepReconciling, registerWorkspaceSocketHandlers, startIdleReaper, WorkspaceService, type WorkspaceHooks } from './workspaces';
+import {
+  broadcastTerminalChanges,
+  outOfMemoryNotice,
+  printTerminalNotice,
+  registerTerminalSocketHandlers,
+  TerminalService,
+} from './terminals';
+import {
+  broadcastWorkspaceStatus,
+  DiskWatch,
+  keepReconciling,
+  registerWorkspaceSocketHandlers,
+  startIdleReaper,
+  WorkspaceService,
+  type WorkspaceHooks,
+} from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
-
 
 export interface BerthServer {
   httpServer: Server;
@@ -94,7 +120,11 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const projects = new ProjectService(prisma);
   const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
   const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
-  const accounts = createAccounts(config, { prisma, users, sessions, tokens, projects }, log.child({ module: 'accounts' }));
+  const accounts = createAccounts(
+    config,
+    { prisma, users, sessions, tokens, projects },
+    log.child({ module: 'accounts' }),
+  );
   const authOptions = createAuthOptions({
     secret,
     secureCookies,
@@ -111,10 +141,21 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   const workspaces = new WorkspaceService(
     runtime,
     projects,
-    { templatesDir: path.join(config.appDir, 'docker', 'templates'), idleMinutes: config.WORKSPACE_IDLE_MINUTES, hooks: workspaceHooks, maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER, metrics, diskUsage: (projectId) => diskWatch.usageOf(projectId) },
+    {
+      templatesDir: path.join(config.appDir, 'docker', 'templates'),
+      idleMinutes: config.WORKSPACE_IDLE_MINUTES,
+      hooks: workspaceHooks,
+      maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER,
+      metrics,
+      diskUsage: (projectId) => diskWatch.usageOf(projectId),
+    },
     log.child({ module: 'workspaces' }),
   );
-  const diskWatch: DiskWatch = new DiskWatch(workspaces, (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null), log.child({ module: 'disk' }));
+  const diskWatch: DiskWatch = new DiskWatch(
+    workspaces,
+    (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null),
+    log.child({ module: 'disk' }),
+  );
   const terminals = new TerminalService(
     runtime,
     {
@@ -127,7 +168,9 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   );
 
   const locks = new LockService();
-  const files = new FileService(projects, workspaces, locks, new AgentContentClient(), { maxBytes: config.FILE_MAX_MB * 1024 * 1024 });
+  const files = new FileService(projects, workspaces, locks, new AgentContentClient(), {
+    maxBytes: config.FILE_MAX_MB * 1024 * 1024,
+  });
 
   const previews = new PreviewService(
     projects,
@@ -153,17 +196,54 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
       log: log.child({ module: 'snapshots' }),
     },
-    { debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS, keep: config.SNAPSHOT_KEEP, maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS, metrics },
+    {
+      debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS,
+      keep: config.SNAPSHOT_KEEP,
+      maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
+      importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024,
+      gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS,
+      metrics,
+    },
   );
   Object.assign(workspaceHooks, snapshots.hooks);
   metrics.setSources({
     workspacesByState: () => workspaces.countByState(),
-    terminalSessions: async () => (await Promise.all(workspaces.active().map(({ projectId }) => terminals.list(projectId)))).reduce((sum, list) => sum + list.length, 0),
+    terminalSessions: async () =>
+      (await Promise.all(workspaces.active().map(({ projectId }) => terminals.list(projectId)))).reduce(
+        (sum, list) => sum + list.length,
+        0,
+      ),
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
 
-  const api = createApiRouter({ authenticator, users, sessions, accounts, tokens, projects, workspaces, files, previews, snapshots: snapshots.api, transfer: snapshots.transfer, gitImport: snapshots.gitImport, importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, runtime, signupThrottle, resetRequestThrottle, allowSignup: config.ALLOW_SIGNUP, allowedOrigins: [config.origin], berthUrl: config.BERTH_URL, admin, onUnhandledError: () => metrics.errors.inc({ area: 'api' }) });
-  const hostPolicy = createHostPolicy({ berthUrl: config.BERTH_URL, allowedHosts: config.BERTH_ALLOWED_HOSTS, listenPort: config.PORT });
+  const api = createApiRouter({
+    authenticator,
+    users,
+    sessions,
+    accounts,
+    tokens,
+    projects,
+    workspaces,
+    files,
+    previews,
+    snapshots: snapshots.api,
+    transfer: snapshots.transfer,
+    gitImport: snapshots.gitImport,
+    importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024,
+    runtime,
+    signupThrottle,
+    resetRequestThrottle,
+    allowSignup: config.ALLOW_SIGNUP,
+    allowedOrigins: [config.origin],
+    berthUrl: config.BERTH_URL,
+    admin,
+    onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
+  });
+  const hostPolicy = createHostPolicy({
+    berthUrl: config.BERTH_URL,
+    allowedHosts: config.BERTH_ALLOWED_HOSTS,
+    listenPort: config.PORT,
+  });
   const handleRequest = createRequestHandler(
     {
       preview: previews,
@@ -206,7 +286,11 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);
-      workspaces.remove(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'));
+      workspaces
+        .remove(projectId)
+        .catch((error: unknown) =>
+          log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'),
+        );
     }),
     // A running workspace may hold terminal sessions from before a Berth restart: adopt them.
     workspaces.events.on('onDidChangeStatus', (status) => {
@@ -214,11 +298,15 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     }),
     // The engine restarted under a running workspace: its terminals' attach streams ended.
     workspaces.events.on('onDidReconnectAgent', ({ projectId }) => {
-      terminals.reattachLost(projectId).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not reattach terminals'));
+      terminals
+        .reattachLost(projectId)
+        .catch((error: unknown) => log.warn({ projectId, err: error }, 'could not reattach terminals'));
     }),
     // A process was killed for memory: say so where it happened.
     workspaces.events.on('onDidRunOutOfMemory', ({ projectId, memoryLimitMb }) => {
-      printTerminalNotice(runtime, projectId, outOfMemoryNotice(memoryLimitMb)).catch((error: unknown) => log.warn({ projectId, err: error }, 'could not tell the terminals about the out-of-memory kill'));
+      printTerminalNotice(runtime, projectId, outOfMemoryNotice(memoryLimitMb)).catch((error: unknown) =>
+        log.warn({ projectId, err: error }, 'could not tell the terminals about the out-of-memory kill'),
+      );
     }),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
@@ -268,7 +356,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
         const running = workspaces.active().filter((status) => status.state === 'running');
         // Each is bounded (the scheduler's stop timeout) and never throws.
         await Promise.all(running.map((status) => snapshots.scheduler.beforeStop(status.projectId)));
-        if (running.length) log.info({ workspaces: running.length }, 'snapshotted running workspaces before shutting down');
+        if (running.length)
+          log.info({ workspaces: running.length }, 'snapshotted running workspaces before shutting down');
       }
       // No new connections; idle keep-alive ones go now, busy ones when their request ends.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));

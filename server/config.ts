@@ -39,12 +39,18 @@ export const configSchema = z.object({
   /** Extra CA bundle mounted read-only into workspaces ('' turns it off). */
   WORKSPACE_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
   /** Labels this installation's workspaces, so Berths sharing one engine never adopt or reap each other's. */
-  WORKSPACE_SCOPE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes').default('default'),
+  WORKSPACE_SCOPE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'WORKSPACE_SCOPE: lowercase letters, digits and dashes')
+    .default('default'),
   WORKSPACE_IDLE_MINUTES: z.coerce.number().min(1).default(30),
   /** How Berth reaches workspace agents: a loopback-published port, or a control network per workspace; auto = network when Berth runs in a container of the engine it drives. */
   WORKSPACE_AGENT_ACCESS: z.enum(['auto', 'published', 'network']).default('auto'),
   /** IPv4 pool for the control networks' /29 subnets (network access). */
-  WORKSPACE_CONTROL_SUBNETS: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'WORKSPACE_CONTROL_SUBNETS: an IPv4 CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
+  WORKSPACE_CONTROL_SUBNETS: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'WORKSPACE_CONTROL_SUBNETS: an IPv4 CIDR such as 10.213.0.0/16')
+    .default('10.213.0.0/16'),
   /** Berth's own container (network access), joined to each control network; unset = this container's host name. */
   BERTH_CONTAINER: optionalString,
   /** Workspaces one user may have starting or running at once; 0 = no limit. */
@@ -54,7 +60,15 @@ export const configSchema = z.object({
   /** How often workspace disk usage is measured (the watch that stops a workspace past the limit). */
   WORKSPACE_DISK_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Comma-separated emails of the users who may open /admin. */
-  BERTH_ADMIN_EMAILS: z.string().default('').transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+  BERTH_ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Bearer token /metrics requires; unset = /metrics is open (keep it off the public network then). */
   METRICS_TOKEN: optionalString,
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
@@ -66,20 +80,39 @@ export const configSchema = z.object({
   /** Files larger than this (MB) are left out of snapshots and listed as skipped. */
   SNAPSHOT_MAX_FILE_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Comma-separated hosts a git import may clone from although they resolve to internal addresses (plain http allowed for them). */
-  GIT_ALLOW_PRIVATE_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  GIT_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Largest ZIP a project can be imported from, in MB. */
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_240).default(200),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */
   PREVIEW_DOMAIN: optionalString.pipe(
     z
       .string()
-      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i, 'PREVIEW_DOMAIN: a host name, optionally with :port, e.g. preview.example.com')
+      .regex(
+        /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i,
+        'PREVIEW_DOMAIN: a host name, optionally with :port, e.g. preview.example.com',
+      )
       .optional(),
   ),
   /** How long a preview URL (capability) stays valid. */
   PREVIEW_TTL_MINUTES: z.coerce.number().min(0.01).default(720),
   /** Extra host names (comma-separated, port optional) the IDE answers on besides BERTH_URL's; others get 421. */
-  BERTH_ALLOWED_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  BERTH_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Open Socket.IO connections one user may hold; one more is refused with a clear message. */
   SOCKETS_MAX_PER_USER: z.coerce.number().int().min(1).default(50),
   /** Ports a preview may be offered for: ranges like 1024-65535 or 3000,5173,8000-8100. */
@@ -87,12 +120,16 @@ export const configSchema = z.object({
     .string()
     .default('1024-65535')
     .transform((value, ctx) => {
-      const ranges = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-        const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
-        const from = Number(match?.[1]);
-        const to = Number(match?.[2] ?? match?.[1]);
-        return match && from >= 1 && to <= 65535 && from <= to ? ([from, to] as const) : null;
-      });
+      const ranges = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((part) => {
+          const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+          const from = Number(match?.[1]);
+          const to = Number(match?.[2] ?? match?.[1]);
+          return match && from >= 1 && to <= 65535 && from <= to ? ([from, to] as const) : null;
+        });
       if (ranges.length === 0 || ranges.some((range) => range === null)) {
         ctx.addIssue({ code: 'custom', message: 'PREVIEW_PORTS: ranges such as 1024-65535 or 3000,5173,8000-8100' });
         return z.NEVER;
@@ -134,7 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
-  if (raw.REQUIRE_EMAIL_VERIFICATION && !raw.SMTP_URL) throw new ConfigError('Invalid settings:\n  REQUIRE_EMAIL_VERIFICATION: needs SMTP_URL (the verification link is mailed)');
+  if (raw.REQUIRE_EMAIL_VERIFICATION && !raw.SMTP_URL)
+    throw new ConfigError(
+      'Invalid settings:\n  REQUIRE_EMAIL_VERIFICATION: needs SMTP_URL (the verification link is mailed)',
+    );
   const berthUrl = raw.BERTH_URL ?? `http://localhost:${raw.PORT}`;
   return {
     ...raw,

@@ -16,9 +16,13 @@ function builtWorkspaceImage(appDir: string): string {
 }
 
 /** Inside a container of the engine it drives, loopback-published ports are out of Berth's reach: agents go over networks. */
-async function agentAccess(config: Config, log: Logger): Promise<{ agentAccess: 'published' | 'network'; selfContainer?: string }> {
+async function agentAccess(
+  config: Config,
+  log: Logger,
+): Promise<{ agentAccess: 'published' | 'network'; selfContainer?: string }> {
   const self = config.BERTH_CONTAINER ?? (await detectSelfContainer(config.DOCKER_HOST));
-  const mode = config.WORKSPACE_AGENT_ACCESS === 'auto' ? (self ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
+  const mode =
+    config.WORKSPACE_AGENT_ACCESS === 'auto' ? (self ? 'network' : 'published') : config.WORKSPACE_AGENT_ACCESS;
   if (mode === 'network') log.info({ selfContainer: self ?? null }, 'reaching workspace agents over control networks');
   return mode === 'network' && self ? { agentAccess: mode, selfContainer: self } : { agentAccess: mode };
 }
@@ -39,7 +43,12 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       ...(await agentAccess(config, log)),
       controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
       // WORKSPACE_DISK_GB (docs/adr-0006-workspace-disk-limit.md): filesystem images under DATA_DIR/disks.
-      ...(config.WORKSPACE_DISK_GB > 0 ? { diskLimitBytes: Math.round(config.WORKSPACE_DISK_GB * 1024 ** 3), disksDir: path.join(config.DATA_DIR, 'disks') } : {}),
+      ...(config.WORKSPACE_DISK_GB > 0
+        ? {
+            diskLimitBytes: Math.round(config.WORKSPACE_DISK_GB * 1024 ** 3),
+            disksDir: path.join(config.DATA_DIR, 'disks'),
+          }
+        : {}),
     },
     log.child({ module: 'runtime' }),
   );

@@ -3,31 +3,36 @@
 // one shared bridge network with ICC off, as Berth's), waiting for a deleted project's resources
 // to be gone, removing a bench server's shared workspace network, and a last sweep that removes
 // whatever this bench process made on the engine. Raw `docker exec` ttys: exec-tty.ts; engine events: engine-events.ts.
-import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import type Dockerode from 'dockerode'
-import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs'
-import { checkAgentHealth } from '../../server/runtime/docker/agent-health'
-import { agentEndpointOf, buildContainerSpec, type ContainerLimits } from '../../server/runtime/docker/container-spec'
-import { createDockerClient } from '../../server/runtime/docker/docker-client'
-import { containerName, projectFilter, SCOPE_LABEL, volumeName } from '../../server/runtime/docker/names'
-import { ICC_OPTION } from '../../server/runtime/docker/workspace-resources'
-import type { AgentEndpoint } from '../../server/runtime'
-import type { Defer } from './cleanup'
-import { sleep } from './process'
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type Dockerode from 'dockerode';
+import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
+import { checkAgentHealth } from '../../server/runtime/docker/agent-health';
+import { agentEndpointOf, buildContainerSpec, type ContainerLimits } from '../../server/runtime/docker/container-spec';
+import { createDockerClient } from '../../server/runtime/docker/docker-client';
+import { containerName, projectFilter, SCOPE_LABEL, volumeName } from '../../server/runtime/docker/names';
+import { ICC_OPTION } from '../../server/runtime/docker/workspace-resources';
+import type { AgentEndpoint } from '../../server/runtime';
+import type { Defer } from './cleanup';
+import { sleep } from './process';
 
 /** What the server passes to its driver by default (server/config.ts, berth-server.ts). */
-export const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
-export const WORKSPACE_LIMITS = { memoryBytes: 2048 * 1024 * 1024, cpus: 1, pidsLimit: 512, publishHost: '127.0.0.1' } as const
+export const DEFAULT_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+export const WORKSPACE_LIMITS = {
+  memoryBytes: 2048 * 1024 * 1024,
+  cpus: 1,
+  pidsLimit: 512,
+  publishHost: '127.0.0.1',
+} as const;
 /** Labels on everything the baseline makes (never berth.managed: no Berth server may adopt or reap it). */
-const BASELINE_LABELS = { 'berth-bench.baseline': 'true', 'berth-bench.pid': String(process.pid) }
+const BASELINE_LABELS = { 'berth-bench.baseline': 'true', 'berth-bench.pid': String(process.pid) };
 /** Projects this process created through Berth: swept at the very end if anything of them is left. */
-export const benchProjectIds = new Set<string>()
+export const benchProjectIds = new Set<string>();
 /** WORKSPACE_SCOPEs of the bench servers this process started: their shared networks are swept too. */
-export const benchScopes = new Set<string>()
+export const benchScopes = new Set<string>();
 
 export function benchDocker(): Dockerode {
-  return createDockerClient(process.env.DOCKER_HOST)
+  return createDockerClient(process.env.DOCKER_HOST);
 }
 
 /**
@@ -37,59 +42,61 @@ export function benchDocker(): Dockerode {
  * shared workspace networks of its bench servers' scopes.
  */
 export async function prepareDocker(defer: Defer): Promise<{ docker: Dockerode; image: string }> {
-  const docker = benchDocker()
-  defer('sweep this bench\'s containers, volumes and networks', () => sweep(docker))
+  const docker = benchDocker();
+  defer("sweep this bench's containers, volumes and networks", () => sweep(docker));
   try {
-    await Promise.race([docker.ping(), sleep(5_000).then(() => Promise.reject(new Error('no answer within 5 s')))])
+    await Promise.race([docker.ping(), sleep(5_000).then(() => Promise.reject(new Error('no answer within 5 s')))]);
   } catch (error) {
-    throw new Error(`This bench needs a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`)
+    throw new Error(
+      `This bench needs a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`,
+    );
   }
-  const image = await ensureWorkspaceImage({ quiet: true })
-  return { docker, image }
+  const image = await ensureWorkspaceImage({ quiet: true });
+  return { docker, image };
 }
 
 export const statusOf = (error: unknown): number | undefined => {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode
-  return typeof status === 'number' ? status : undefined
-}
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+};
 
 /** Runs `fn`; a 404 (already gone) or 409 (removal in progress) counts as done. */
 async function ignoreGone(fn: () => Promise<unknown>): Promise<void> {
   try {
-    await fn()
+    await fn();
   } catch (error) {
-    if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error
+    if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
   }
 }
 
 async function exists(fn: () => Promise<unknown>): Promise<boolean> {
   try {
-    await fn()
-    return true
+    await fn();
+    return true;
   } catch (error) {
-    if (statusOf(error) === 404) return false
-    throw error
+    if (statusOf(error) === 404) return false;
+    throw error;
   }
 }
 
 /** True while the project's container or volume (or a legacy own network of it) exists. */
 export async function projectResourcesExist(docker: Dockerode, projectId: string): Promise<boolean> {
-  if (await exists(() => docker.getContainer(containerName(projectId)).inspect())) return true
-  if (await exists(() => docker.getVolume(volumeName(projectId)).inspect())) return true
-  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } })
-  return networks.length > 0
+  if (await exists(() => docker.getContainer(containerName(projectId)).inspect())) return true;
+  if (await exists(() => docker.getVolume(volumeName(projectId)).inspect())) return true;
+  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } });
+  return networks.length > 0;
 }
 
 async function sweep(docker: Dockerode): Promise<void> {
-  const label = [`berth-bench.pid=${process.pid}`]
-  for (const projectId of benchProjectIds) await removeProjectResources(docker, projectId)
-  const containers = await docker.listContainers({ all: true, filters: { label } })
-  await Promise.all(containers.map((c) => ignoreGone(() => docker.getContainer(c.Id).remove({ force: true }))))
-  const { Volumes: volumes } = await docker.listVolumes({ filters: { label } })
-  await Promise.all((volumes ?? []).map((v) => ignoreGone(() => docker.getVolume(v.Name).remove())))
-  const networks = await docker.listNetworks({ filters: { label } })
-  await Promise.all(networks.map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())))
-  for (const scope of benchScopes) await removeScopeNetworks(docker, scope)
+  const label = [`berth-bench.pid=${process.pid}`];
+  for (const projectId of benchProjectIds) await removeProjectResources(docker, projectId);
+  const containers = await docker.listContainers({ all: true, filters: { label } });
+  await Promise.all(containers.map((c) => ignoreGone(() => docker.getContainer(c.Id).remove({ force: true }))));
+  const { Volumes: volumes } = await docker.listVolumes({ filters: { label } });
+  await Promise.all((volumes ?? []).map((v) => ignoreGone(() => docker.getVolume(v.Name).remove())));
+  const networks = await docker.listNetworks({ filters: { label } });
+  await Promise.all(networks.map((n) => ignoreGone(() => docker.getNetwork(n.Id).remove())));
+  for (const scope of benchScopes) await removeScopeNetworks(docker, scope);
 }
 
 /**
@@ -99,65 +106,67 @@ async function sweep(docker: Dockerode): Promise<void> {
  * for a moment while the engine still detaches a just-removed container.
  */
 export async function removeScopeNetworks(docker: Dockerode, scope: string): Promise<void> {
-  const networks = await docker.listNetworks({ filters: { label: [`${SCOPE_LABEL}=${scope}`] } })
+  const networks = await docker.listNetworks({ filters: { label: [`${SCOPE_LABEL}=${scope}`] } });
   await Promise.all(
     networks.map(async (network) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await ignoreGone(() => docker.getNetwork(network.Id).remove())
-          return
+          await ignoreGone(() => docker.getNetwork(network.Id).remove());
+          return;
         } catch (error) {
-          if (attempt === 49) throw new Error(`network ${network.Name}: ${(error as Error).message}`)
-          await sleep(100) // still has an endpoint of a container being removed
+          if (attempt === 49) throw new Error(`network ${network.Name}: ${(error as Error).message}`);
+          await sleep(100); // still has an endpoint of a container being removed
         }
       }
     }),
-  )
-  benchScopes.delete(scope)
+  );
+  benchScopes.delete(scope);
 }
 
 /** Force-removes a project's container, volume and networks (the bench's own projects only). */
 export async function removeProjectResources(docker: Dockerode, projectId: string): Promise<void> {
-  await ignoreGone(() => docker.getContainer(containerName(projectId)).remove({ force: true }))
+  await ignoreGone(() => docker.getContainer(containerName(projectId)).remove({ force: true }));
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      await ignoreGone(() => docker.getVolume(volumeName(projectId)).remove())
-      break
+      await ignoreGone(() => docker.getVolume(volumeName(projectId)).remove());
+      break;
     } catch (error) {
-      if (attempt === 49) throw error
-      await sleep(100) // still in use by the container being removed
+      if (attempt === 49) throw error;
+      await sleep(100); // still in use by the container being removed
     }
   }
-  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } })
-  await Promise.all(networks.map((network) => ignoreGone(() => docker.getNetwork(network.Id).remove())))
+  const networks = await docker.listNetworks({ filters: { label: [projectFilter(projectId)] } });
+  await Promise.all(networks.map((network) => ignoreGone(() => docker.getNetwork(network.Id).remove())));
 }
 
 /** Waits (bounded) until Berth has removed what DELETE asked for; removes leftovers itself then. */
 export async function waitProjectGone(docker: Dockerode, projectId: string, timeoutMs = 30_000): Promise<number> {
-  const started = performance.now()
+  const started = performance.now();
   while (performance.now() - started < timeoutMs) {
-    if (!(await projectResourcesExist(docker, projectId))) return performance.now() - started
-    await sleep(50)
+    if (!(await projectResourcesExist(docker, projectId))) return performance.now() - started;
+    await sleep(50);
   }
-  console.error(`[bench] ${containerName(projectId)} or its volume/network still exists ${timeoutMs} ms after DELETE; removing them`)
-  await removeProjectResources(docker, projectId)
-  return performance.now() - started
+  console.error(
+    `[bench] ${containerName(projectId)} or its volume/network still exists ${timeoutMs} ms after DELETE; removing them`,
+  );
+  await removeProjectResources(docker, projectId);
+  return performance.now() - started;
 }
 
 // ── The bare-Docker baseline ────────────────────────────────────────────────────────────
 
 export interface BaselineWorkspace {
-  name: string
-  container: Dockerode.Container
-  agent: AgentEndpoint
+  name: string;
+  container: Dockerode.Container;
+  agent: AgentEndpoint;
   /** Milliseconds of each step, in order. */
-  phases: { volume: number; create: number; start: number; healthy: number }
-  remove(): Promise<void>
+  phases: { volume: number; create: number; start: number; healthy: number };
+  remove(): Promise<void>;
 }
 
 /** The same limits the server's driver gets by default (berth-server.ts createRuntime). */
 export function serverLimits(image: string): ContainerLimits {
-  return { image, ...WORKSPACE_LIMITS, ...(existsSync(DEFAULT_CA_BUNDLE) ? { caBundlePath: DEFAULT_CA_BUNDLE } : {}) }
+  return { image, ...WORKSPACE_LIMITS, ...(existsSync(DEFAULT_CA_BUNDLE) ? { caBundlePath: DEFAULT_CA_BUNDLE } : {}) };
 }
 
 /**
@@ -167,16 +176,16 @@ export function serverLimits(image: string): ContainerLimits {
  * Labelled like everything of the baseline, so the sweep removes it at the end.
  */
 export async function createBaselineNetwork(docker: Dockerode, defer: Defer): Promise<{ id: string; name: string }> {
-  const name = `berth-bench-base-net-${process.pid}-${randomBytes(3).toString('hex')}`
+  const name = `berth-bench-base-net-${process.pid}-${randomBytes(3).toString('hex')}`;
   const network = await docker.createNetwork({
     Name: name,
     Driver: 'bridge',
     CheckDuplicate: true,
     Options: { [ICC_OPTION]: 'false' },
     Labels: BASELINE_LABELS,
-  })
-  defer(`remove baseline network ${name}`, () => ignoreGone(() => docker.getNetwork(network.id).remove()))
-  return { id: network.id, name }
+  });
+  defer(`remove baseline network ${name}`, () => ignoreGone(() => docker.getNetwork(network.id).remove()));
+  return { id: network.id, name };
 }
 
 /**
@@ -194,49 +203,50 @@ export async function startBaselineWorkspace(
   defer: Defer,
   timeoutMs = 30_000,
 ): Promise<BaselineWorkspace> {
-  const id = `benchbase${randomBytes(6).toString('hex')}`
-  const labels = BASELINE_LABELS
-  const container = docker.getContainer(containerName(id))
-  let removed = false
+  const id = `benchbase${randomBytes(6).toString('hex')}`;
+  const labels = BASELINE_LABELS;
+  const container = docker.getContainer(containerName(id));
+  let removed = false;
   const remove = async () => {
-    removed = true
-    await ignoreGone(() => container.remove({ force: true }))
+    removed = true;
+    await ignoreGone(() => container.remove({ force: true }));
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        await ignoreGone(() => docker.getVolume(volumeName(id)).remove())
-        break
+        await ignoreGone(() => docker.getVolume(volumeName(id)).remove());
+        break;
       } catch (error) {
-        if (attempt === 49) throw error
-        await sleep(100)
+        if (attempt === 49) throw error;
+        await sleep(100);
       }
     }
-  }
-  defer(`remove baseline ${containerName(id)}`, remove)
+  };
+  defer(`remove baseline ${containerName(id)}`, remove);
 
-  let mark = performance.now()
+  let mark = performance.now();
   // Removed meanwhile (Ctrl-C while a step was under way)? Then stop here; the sweep removes the rest.
   const lap = () => {
-    if (removed) throw new Error(`baseline ${containerName(id)} was removed while it started`)
-    const now = performance.now()
-    const took = now - mark
-    mark = now
-    return took
-  }
-  await docker.createVolume({ Name: volumeName(id), Labels: labels })
-  const volume = lap()
-  const spec = buildContainerSpec(id, randomBytes(32).toString('hex'), networkId, serverLimits(image))
-  await docker.createContainer({ ...spec, Labels: labels })
-  const create = lap()
-  await container.start()
-  const info = await container.inspect()
-  const start = lap()
-  const agent = agentEndpointOf(info)
-  if (!agent) throw new Error(`baseline container ${containerName(id)} did not start (state ${info.State.Status})`)
-  const deadline = performance.now() + timeoutMs
+    if (removed) throw new Error(`baseline ${containerName(id)} was removed while it started`);
+    const now = performance.now();
+    const took = now - mark;
+    mark = now;
+    return took;
+  };
+  await docker.createVolume({ Name: volumeName(id), Labels: labels });
+  const volume = lap();
+  const spec = buildContainerSpec(id, randomBytes(32).toString('hex'), networkId, serverLimits(image));
+  await docker.createContainer({ ...spec, Labels: labels });
+  const create = lap();
+  await container.start();
+  const info = await container.inspect();
+  const start = lap();
+  const agent = agentEndpointOf(info);
+  if (!agent) throw new Error(`baseline container ${containerName(id)} did not start (state ${info.State.Status})`);
+  const deadline = performance.now() + timeoutMs;
   while (!(await checkAgentHealth(agent))) {
-    if (performance.now() > deadline) throw new Error(`baseline agent at ${agent.url} not healthy within ${timeoutMs} ms`)
-    await sleep(20)
+    if (performance.now() > deadline)
+      throw new Error(`baseline agent at ${agent.url} not healthy within ${timeoutMs} ms`);
+    await sleep(20);
   }
-  const healthy = lap()
-  return { name: containerName(id), container, agent, phases: { volume, create, start, healthy }, remove }
+  const healthy = lap();
+  return { name: containerName(id), container, agent, phases: { volume, create, start, healthy }, remove };
 }

@@ -1,11 +1,11 @@
 // Raw `docker exec` with a tty: the bare-Docker baseline's way into a workspace container.
-import type { Duplex } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
-import type Dockerode from 'dockerode'
+import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type Dockerode from 'dockerode';
 
 export interface RawTty {
-  write(data: string): void
-  close(): void
+  write(data: string): void;
+  close(): void;
 }
 
 /**
@@ -29,18 +29,18 @@ export async function rawExecTty(
     User: '1000:1000',
     WorkingDir: '/workspace',
     Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'BERTH_AGENT_SECRET='],
-  })
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex
-  const decoder = new StringDecoder('utf8')
+  });
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+  const decoder = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
-    const at = performance.now()
-    const text = decoder.write(chunk)
-    if (text) onText(text, at)
-  })
-  stream.on('error', () => undefined)
-  await exec.resize({ h: size.rows, w: size.cols })
+    const at = performance.now();
+    const text = decoder.write(chunk);
+    if (text) onText(text, at);
+  });
+  stream.on('error', () => undefined);
+  await exec.resize({ h: size.rows, w: size.cols });
   return {
     write: (data) => void stream.write(data),
     close: () => stream.destroy(),
-  }
+  };
 }

@@ -12,7 +12,10 @@ import { ConfirmWorkspaceAction, type WorkspaceAction } from './ConfirmWorkspace
 
 const REFRESH_MS = 5000;
 
-type Loaded = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; users: AdminUserDto[]; workspaces: AdminWorkspaceDto[] };
+type Loaded =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; users: AdminUserDto[]; workspaces: AdminWorkspaceDto[] };
 
 export function AdminPanel() {
   const [data, setData] = useState<Loaded>({ status: 'loading' });
@@ -20,7 +23,10 @@ export function AdminPanel() {
 
   const load = useCallback(async () => {
     try {
-      const [users, workspaces] = await Promise.all([api<AdminUserDto[]>('/admin/users'), api<AdminWorkspaceDto[]>('/admin/workspaces')]);
+      const [users, workspaces] = await Promise.all([
+        api<AdminUserDto[]>('/admin/users'),
+        api<AdminWorkspaceDto[]>('/admin/workspaces'),
+      ]);
       setData({ status: 'ready', users, workspaces });
     } catch (caught) {
       setData({ status: 'error', message: caught instanceof Error ? caught.message : 'Could not load' });
@@ -50,11 +56,15 @@ export function AdminPanel() {
         {data.status === 'ready' ? (
           <>
             <section className="mt-6">
-              <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-muted">Running workspaces ({data.workspaces.length})</h2>
+              <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-muted">
+                Running workspaces ({data.workspaces.length})
+              </h2>
               <AdminWorkspacesTable workspaces={data.workspaces} onAction={setAction} />
             </section>
             <section className="mt-8">
-              <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-muted">Users ({data.users.length})</h2>
+              <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-muted">
+                Users ({data.users.length})
+              </h2>
               <AdminUsersTable users={data.users} />
             </section>
           </>

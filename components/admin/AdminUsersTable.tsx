@@ -22,7 +22,9 @@ export function AdminUsersTable({ users }: { users: AdminUserDto[] }) {
             <tr key={user.id} data-testid="admin-user-row" data-email={user.email}>
               <td className="px-4 py-2">
                 {user.email}
-                {user.isAdmin ? <span className="ml-2 rounded bg-accent/20 px-1.5 py-0.5 text-xs text-accent">admin</span> : null}
+                {user.isAdmin ? (
+                  <span className="ml-2 rounded bg-accent/20 px-1.5 py-0.5 text-xs text-accent">admin</span>
+                ) : null}
               </td>
               <td className="px-4 py-2 text-gray-300">{user.name}</td>
               <td className="px-4 py-2 text-gray-300" title={user.createdAt}>

@@ -26,7 +26,15 @@ const copy = {
   },
 } as const;
 
-export function ConfirmWorkspaceAction({ action, onClose, onDone }: { action: WorkspaceAction | null; onClose: () => void; onDone: () => void }) {
+export function ConfirmWorkspaceAction({
+  action,
+  onClose,
+  onDone,
+}: {
+  action: WorkspaceAction | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState('');
   const text = copy[action?.kind ?? 'stop'];
@@ -36,7 +44,9 @@ export function ConfirmWorkspaceAction({ action, onClose, onDone }: { action: Wo
     setPending(true);
     setError('');
     try {
-      await api(`/admin/workspaces/${encodeURIComponent(action.workspace.projectId)}/${action.kind}`, { method: 'POST' });
+      await api(`/admin/workspaces/${encodeURIComponent(action.workspace.projectId)}/${action.kind}`, {
+        method: 'POST',
+      });
       onDone();
       onClose();
     } catch (caught) {

@@ -28,19 +28,43 @@ export function ResetLinkAction({ userId, email }: { userId: string; email: stri
 
   return (
     <>
-      <Button variant="ghost" className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => void issue()} data-testid="reset-link">
+      <Button
+        variant="ghost"
+        className="px-2 py-0.5 text-xs"
+        disabled={pending}
+        onClick={() => void issue()}
+        data-testid="reset-link"
+      >
         {pending ? 'Making…' : 'Reset link'}
       </Button>
       {error ? <span className="ml-2 text-xs text-danger">{error}</span> : null}
       {/* Mounted only with a link: one dialog on the page, not one per row. */}
       {link ? (
-        <Dialog open onClose={() => setLink(null)} title={`Password-reset link for ${email}`} testId="reset-link-dialog">
-          <p className="text-sm text-gray-300">Give this link to its owner privately. It works once, and ends every session of the account when used.</p>
+        <Dialog
+          open
+          onClose={() => setLink(null)}
+          title={`Password-reset link for ${email}`}
+          testId="reset-link-dialog"
+        >
+          <p className="text-sm text-gray-300">
+            Give this link to its owner privately. It works once, and ends every session of the account when used.
+          </p>
           <div className="flex items-center gap-2">
-            <code className="flex-1 overflow-x-auto whitespace-nowrap rounded bg-surface px-2 py-1.5 font-mono text-xs" data-testid="reset-link-url">
+            <code
+              className="flex-1 overflow-x-auto whitespace-nowrap rounded bg-surface px-2 py-1.5 font-mono text-xs"
+              data-testid="reset-link-url"
+            >
               {link.url}
             </code>
-            <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(link.url).then(() => setCopied(true), () => undefined)}>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                void navigator.clipboard?.writeText(link.url).then(
+                  () => setCopied(true),
+                  () => undefined,
+                )
+              }
+            >
               {copied ? 'Copied' : 'Copy'}
             </Button>
           </div>

@@ -6,7 +6,12 @@ import type { AuthOptionsDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/TextField';
 
-type State = { status: 'closed' } | { status: 'open' } | { status: 'sending' } | { status: 'sent'; message: string } | { status: 'error'; message: string };
+type State =
+  | { status: 'closed' }
+  | { status: 'open' }
+  | { status: 'sending' }
+  | { status: 'sent'; message: string }
+  | { status: 'error'; message: string };
 
 export function ForgotPassword() {
   const [mail, setMail] = useState<boolean | null>(null);
@@ -14,29 +19,49 @@ export function ForgotPassword() {
   useEffect(() => {
     fetch('/api/v1/auth/options')
       .then((response) => (response.ok ? (response.json() as Promise<AuthOptionsDto>) : null))
-      .then((options) => setMail(options?.mail ?? false), () => setMail(false));
+      .then(
+        (options) => setMail(options?.mail ?? false),
+        () => setMail(false),
+      );
   }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const email = String(new FormData(event.currentTarget).get('email') ?? '');
     setState({ status: 'sending' });
-    const response = await fetch('/api/v1/auth/forgot-password', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) }).catch(() => null);
+    const response = await fetch('/api/v1/auth/forgot-password', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email }),
+    }).catch(() => null);
     const body = (await response?.json().catch(() => null)) as { message?: string } | null;
-    if (response?.status === 202) setState({ status: 'sent', message: body?.message ?? 'If an account has this email, a link to reset its password is on its way.' });
+    if (response?.status === 202)
+      setState({
+        status: 'sent',
+        message: body?.message ?? 'If an account has this email, a link to reset its password is on its way.',
+      });
     else if (response?.status === 501) setMail(false);
     else setState({ status: 'error', message: body?.message ?? 'Could not send the link. Try again.' });
   }
 
   if (state.status === 'closed') {
     return (
-      <button type="button" className="self-end text-xs text-accent hover:underline" onClick={() => setState({ status: 'open' })} data-testid="forgot-password">
+      <button
+        type="button"
+        className="self-end text-xs text-accent hover:underline"
+        onClick={() => setState({ status: 'open' })}
+        data-testid="forgot-password"
+      >
         Forgot password?
       </button>
     );
   }
   return (
-    <div className="rounded-md border border-edge bg-surface p-3 text-sm" data-testid="forgot-password-panel" data-mail={String(mail)}>
+    <div
+      className="rounded-md border border-edge bg-surface p-3 text-sm"
+      data-testid="forgot-password-panel"
+      data-mail={String(mail)}
+    >
       {mail === null ? <p className="text-muted">…</p> : null}
       {mail === false ? <p>This server sends no mail. Ask an administrator for a password-reset link.</p> : null}
       {mail === true && state.status === 'sent' ? (

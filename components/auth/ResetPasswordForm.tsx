@@ -7,7 +7,12 @@ import type { ApiErrorBody } from '@/server/contracts';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/TextField';
 
-type State = { status: 'idle' } | { status: 'saving' } | { status: 'done' } | { status: 'invalid_link' } | { status: 'error'; body: ApiErrorBody | null; mismatch?: boolean };
+type State =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'done' }
+  | { status: 'invalid_link' }
+  | { status: 'error'; body: ApiErrorBody | null; mismatch?: boolean };
 
 export function ResetPasswordForm({ token }: { token: string | undefined }) {
   const [state, setState] = useState<State>(token ? { status: 'idle' } : { status: 'invalid_link' });
@@ -16,7 +21,8 @@ export function ResetPasswordForm({ token }: { token: string | undefined }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const newPassword = String(data.get('newPassword') ?? '');
-    if (newPassword !== String(data.get('confirmPassword') ?? '')) return setState({ status: 'error', body: null, mismatch: true });
+    if (newPassword !== String(data.get('confirmPassword') ?? ''))
+      return setState({ status: 'error', body: null, mismatch: true });
     setState({ status: 'saving' });
     const response = await fetch('/api/v1/auth/reset-password', {
       method: 'POST',
@@ -42,7 +48,9 @@ export function ResetPasswordForm({ token }: { token: string | undefined }) {
     case 'invalid_link':
       return (
         <div role="alert" className="flex flex-col gap-3 text-sm" data-testid="reset-password-invalid">
-          <p className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-danger">This link is invalid or has expired (each link works once).</p>
+          <p className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-danger">
+            This link is invalid or has expired (each link works once).
+          </p>
           <p className="text-muted">
             Ask for a new one from{' '}
             <Link href="/signin" className="text-accent hover:underline">
@@ -58,9 +66,28 @@ export function ResetPasswordForm({ token }: { token: string | undefined }) {
       const error = state.status === 'error' ? state : null;
       return (
         <form onSubmit={onSubmit} className="flex flex-col gap-4" data-testid="reset-password-form">
-          <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={200} autoFocus error={error?.body?.fieldErrors?.newPassword?.[0]} />
-          <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={error?.mismatch ? 'The two passwords differ' : undefined} />
-          {error && !error.mismatch && !error.body?.fieldErrors ? <p className="text-sm text-danger">{error.body?.message ?? 'Could not reach Berth. Try again.'}</p> : null}
+          <TextField
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={200}
+            autoFocus
+            error={error?.body?.fieldErrors?.newPassword?.[0]}
+          />
+          <TextField
+            label="Confirm new password"
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            error={error?.mismatch ? 'The two passwords differ' : undefined}
+          />
+          {error && !error.mismatch && !error.body?.fieldErrors ? (
+            <p className="text-sm text-danger">{error.body?.message ?? 'Could not reach Berth. Try again.'}</p>
+          ) : null}
           <Button type="submit" disabled={state.status === 'saving'}>
             {state.status === 'saving' ? 'Saving…' : 'Set new password'}
           </Button>

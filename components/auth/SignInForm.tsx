@@ -18,12 +18,16 @@ const messageFor = (error: string) =>
         : 'Sign-in failed. Try again.';
 
 /** Only same-site paths are followed after sign-in, never another host. */
-const safeCallback = (value: string | undefined) => (value && value.startsWith('/') && !value.startsWith('//') ? value : '/');
+const safeCallback = (value: string | undefined) =>
+  value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string; initialError?: string }) {
   const [githubEnabled, setGithubEnabled] = useState(false);
   useEffect(() => {
-    getProviders().then((providers) => setGithubEnabled(Boolean(providers?.github)), () => undefined);
+    getProviders().then(
+      (providers) => setGithubEnabled(Boolean(providers?.github)),
+      () => undefined,
+    );
   }, []);
   const [error, setError] = useState(initialError ? messageFor(initialError) : '');
   const [pending, setPending] = useState(false);
@@ -52,7 +56,11 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string
   return (
     <div className="flex flex-col gap-4">
       {verified && !error ? (
-        <p role="status" className="rounded-md border border-green-600/50 bg-green-600/10 px-3 py-2 text-sm text-green-400" data-testid="email-verified">
+        <p
+          role="status"
+          className="rounded-md border border-green-600/50 bg-green-600/10 px-3 py-2 text-sm text-green-400"
+          data-testid="email-verified"
+        >
           Email confirmed — sign in.
         </p>
       ) : null}

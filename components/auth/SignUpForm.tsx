@@ -19,7 +19,10 @@ export function SignUpForm() {
     setPending(true);
     setError(null);
     try {
-      await api<UserDto>('/auth/signup', { method: 'POST', body: { name: String(form.get('name') ?? ''), email, password } });
+      await api<UserDto>('/auth/signup', {
+        method: 'POST',
+        body: { name: String(form.get('name') ?? ''), email, password },
+      });
       const result = await signIn('credentials', { email, password, redirect: false });
       if (result?.error) throw new Error('Your account was made, but signing in failed. Try signing in.');
       window.location.href = '/';
@@ -29,11 +32,30 @@ export function SignUpForm() {
     }
   }
 
-  const general = error instanceof ApiError && !error.body.fieldErrors ? error.message : error instanceof Error && !(error instanceof ApiError) ? error.message : '';
+  const general =
+    error instanceof ApiError && !error.body.fieldErrors
+      ? error.message
+      : error instanceof Error && !(error instanceof ApiError)
+        ? error.message
+        : '';
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" data-testid="signup-form">
-      <TextField label="Name" name="name" autoComplete="name" required autoFocus error={firstFieldError(error, 'name')} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" required error={firstFieldError(error, 'email')} />
+      <TextField
+        label="Name"
+        name="name"
+        autoComplete="name"
+        required
+        autoFocus
+        error={firstFieldError(error, 'name')}
+      />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        error={firstFieldError(error, 'email')}
+      />
       <TextField
         label="Password"
         name="password"

@@ -5,7 +5,15 @@ import { api } from '../api-client';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 
-export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: ProjectDto | null; onClose: () => void; onDeleted: (id: string) => void }) {
+export function DeleteProjectDialog({
+  project,
+  onClose,
+  onDeleted,
+}: {
+  project: ProjectDto | null;
+  onClose: () => void;
+  onDeleted: (id: string) => void;
+}) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState('');
 

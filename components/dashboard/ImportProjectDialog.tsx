@@ -11,10 +11,19 @@ import { Dialog } from '../ui/Dialog';
 import { TextField } from '../ui/TextField';
 import { importProjectZip, type ImportHandle } from './import-upload';
 
-type Phase = { step: 'idle' } | { step: 'uploading'; progress: number } | { step: 'cloning' } | { step: 'error'; message: string };
+type Phase =
+  { step: 'idle' } | { step: 'uploading'; progress: number } | { step: 'cloning' } | { step: 'error'; message: string };
 type Source = 'zip' | 'git';
 
-export function ImportProjectDialog({ open, onClose, onImported }: { open: boolean; onClose(): void; onImported(project: ProjectDto): void }) {
+export function ImportProjectDialog({
+  open,
+  onClose,
+  onImported,
+}: {
+  open: boolean;
+  onClose(): void;
+  onImported(project: ProjectDto): void;
+}) {
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const [source, setSource] = useState<Source>('zip');
   const upload = useRef<ImportHandle | null>(null);
@@ -29,7 +38,12 @@ export function ImportProjectDialog({ open, onClose, onImported }: { open: boole
     if (source === 'git') {
       setPhase({ step: 'cloning' });
       try {
-        onImported(await api<ProjectDto>('/projects/import', { method: 'POST', body: { gitUrl: String(data.get('gitUrl') ?? '').trim(), ...(name ? { name } : {}) } }));
+        onImported(
+          await api<ProjectDto>('/projects/import', {
+            method: 'POST',
+            body: { gitUrl: String(data.get('gitUrl') ?? '').trim(), ...(name ? { name } : {}) },
+          }),
+        );
       } catch (error) {
         setPhase({ step: 'error', message: error instanceof Error ? error.message : 'The import failed' });
       }
@@ -61,7 +75,11 @@ export function ImportProjectDialog({ open, onClose, onImported }: { open: boole
   return (
     <Dialog open={open} onClose={close} title="Import a project" testId="import-project-dialog">
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
-        <div role="radiogroup" aria-label="Import from" className="flex gap-1 self-start rounded-md border border-edge p-0.5 text-sm">
+        <div
+          role="radiogroup"
+          aria-label="Import from"
+          className="flex gap-1 self-start rounded-md border border-edge p-0.5 text-sm"
+        >
           {(['zip', 'git'] as const).map((option) => (
             <button
               key={option}
@@ -78,23 +96,40 @@ export function ImportProjectDialog({ open, onClose, onImported }: { open: boole
           ))}
         </div>
         {source === 'git' ? (
-          <TextField label="Repository URL" name="gitUrl" type="url" required placeholder="https://github.com/owner/repo.git" disabled={uploading} data-testid="import-git-url" />
-        ) : (
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-gray-300">ZIP file</span>
-          <input
-            type="file"
-            name="file"
-            accept=".zip,application/zip"
+          <TextField
+            label="Repository URL"
+            name="gitUrl"
+            type="url"
             required
+            placeholder="https://github.com/owner/repo.git"
             disabled={uploading}
-            data-testid="import-file"
-            className="rounded-md border border-edge bg-surface text-sm text-gray-300 file:mr-3 file:border-0 file:border-r file:border-edge file:bg-panel-2 file:px-3 file:py-2 file:text-gray-100 hover:file:bg-edge"
+            data-testid="import-git-url"
           />
-          <span className="text-xs text-muted">A ZIP or bundle exported from Berth, or any ZIP of a project&apos;s files (up to the server&apos;s size limit).</span>
-        </label>
+        ) : (
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="text-gray-300">ZIP file</span>
+            <input
+              type="file"
+              name="file"
+              accept=".zip,application/zip"
+              required
+              disabled={uploading}
+              data-testid="import-file"
+              className="rounded-md border border-edge bg-surface text-sm text-gray-300 file:mr-3 file:border-0 file:border-r file:border-edge file:bg-panel-2 file:px-3 file:py-2 file:text-gray-100 hover:file:bg-edge"
+            />
+            <span className="text-xs text-muted">
+              A ZIP or bundle exported from Berth, or any ZIP of a project&apos;s files (up to the server&apos;s size
+              limit).
+            </span>
+          </label>
         )}
-        <TextField label="Name (optional)" name="name" maxLength={64} placeholder={source === 'git' ? 'Named after the repository if empty' : 'Named after the file if empty'} disabled={uploading} />
+        <TextField
+          label="Name (optional)"
+          name="name"
+          maxLength={64}
+          placeholder={source === 'git' ? 'Named after the repository if empty' : 'Named after the file if empty'}
+          disabled={uploading}
+        />
         {phase.step === 'cloning' ? (
           <p data-testid="import-cloning" className="text-xs text-muted" role="status">
             Cloning in a new workspace…
@@ -102,14 +137,25 @@ export function ImportProjectDialog({ open, onClose, onImported }: { open: boole
         ) : null}
         {phase.step === 'uploading' ? (
           <div data-testid="import-progress" data-progress={percent} className="flex flex-col gap-1 text-xs text-muted">
-            <div className="h-1.5 overflow-hidden rounded bg-edge" role="progressbar" aria-label="Upload progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+            <div
+              className="h-1.5 overflow-hidden rounded bg-edge"
+              role="progressbar"
+              aria-label="Upload progress"
+              aria-valuenow={percent}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
               <div className="h-full bg-accent transition-[width]" style={{ width: `${percent}%` }} />
             </div>
             <span>{percent < 100 ? `Uploading… ${percent}%` : 'Unpacking and checking the files…'}</span>
           </div>
         ) : null}
         {phase.step === 'error' ? (
-          <p role="alert" data-testid="import-error" className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
+          <p
+            role="alert"
+            data-testid="import-error"
+            className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger"
+          >
             {phase.message}
           </p>
         ) : null}

@@ -7,7 +7,15 @@ import { Dialog } from '../ui/Dialog';
 import { TextField } from '../ui/TextField';
 
 /** Creates a project; `onCreated` opens it (the dialog stays busy until the page changes). */
-export function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (project: ProjectDto) => void }) {
+export function NewProjectDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (project: ProjectDto) => void;
+}) {
   const [template, setTemplate] = useState<TemplateId>('vite-react');
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
@@ -29,7 +37,15 @@ export function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; 
   return (
     <Dialog open={open} onClose={onClose} title="New project" testId="new-project-dialog">
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
-        <TextField label="Name" name="name" required maxLength={64} autoFocus placeholder="my-app" error={firstFieldError(error, 'name')} />
+        <TextField
+          label="Name"
+          name="name"
+          required
+          maxLength={64}
+          autoFocus
+          placeholder="my-app"
+          error={firstFieldError(error, 'name')}
+        />
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1 text-sm text-gray-300">Template</legend>
           <div className="grid grid-cols-2 gap-2">
@@ -52,7 +68,9 @@ export function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; 
             ))}
           </div>
         </fieldset>
-        {error instanceof ApiError && !error.body.fieldErrors ? <p className="text-sm text-danger">{error.message}</p> : null}
+        {error instanceof ApiError && !error.body.fieldErrors ? (
+          <p className="text-sm text-danger">{error.message}</p>
+        ) : null}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>
             Cancel

@@ -10,16 +10,34 @@ import { relativeTime } from './relative-time';
 const templateLabel = (id: string) => TEMPLATES.find((template) => template.id === id)?.label ?? id;
 const action = 'rounded-md px-2 py-1.5 text-sm font-medium text-gray-300 hover:bg-panel-2';
 
-export function ProjectRow({ project, duplicating, onDuplicate, onRename, onDelete }: { project: ProjectDto; duplicating: boolean; onDuplicate(): void; onRename(): void; onDelete(): void }) {
+export function ProjectRow({
+  project,
+  duplicating,
+  onDuplicate,
+  onRename,
+  onDelete,
+}: {
+  project: ProjectDto;
+  duplicating: boolean;
+  onDuplicate(): void;
+  onRename(): void;
+  onDelete(): void;
+}) {
   return (
-    <li data-testid="project-row" data-project-id={project.id} className="flex flex-wrap items-center gap-2 px-4 py-3 hover:bg-panel-2">
+    <li
+      data-testid="project-row"
+      data-project-id={project.id}
+      className="flex flex-wrap items-center gap-2 px-4 py-3 hover:bg-panel-2"
+    >
       <Link href={`/p/${project.id}`} className="mr-2 min-w-0 flex-1" data-testid="open-project">
         <span className="block truncate font-medium" data-testid="project-name">
           {project.name}
         </span>
         <span className="text-xs text-muted">
           {templateLabel(project.template)} ·{' '}
-          <span title={project.lastOpenedAt ?? undefined}>{project.lastOpenedAt ? `opened ${relativeTime(project.lastOpenedAt)}` : 'never opened'}</span>
+          <span title={project.lastOpenedAt ?? undefined}>
+            {project.lastOpenedAt ? `opened ${relativeTime(project.lastOpenedAt)}` : 'never opened'}
+          </span>
         </span>
       </Link>
       {/* Checked first (a name a ZIP cannot carry is explained), then streamed by the browser. */}
@@ -34,13 +52,24 @@ export function ProjectRow({ project, duplicating, onDuplicate, onRename, onDele
       >
         Bundle
       </a>
-      <Button variant="ghost" onClick={onDuplicate} disabled={duplicating} aria-label={`Duplicate ${project.name}`} data-testid="duplicate-project">
+      <Button
+        variant="ghost"
+        onClick={onDuplicate}
+        disabled={duplicating}
+        aria-label={`Duplicate ${project.name}`}
+        data-testid="duplicate-project"
+      >
         {duplicating ? 'Duplicating…' : 'Duplicate'}
       </Button>
       <Button variant="ghost" onClick={onRename} aria-label={`Rename ${project.name}`} data-testid="rename-project">
         Rename
       </Button>
-      <Button variant="ghost-danger" onClick={onDelete} aria-label={`Delete ${project.name}`} data-testid="delete-project">
+      <Button
+        variant="ghost-danger"
+        onClick={onDelete}
+        aria-label={`Delete ${project.name}`}
+        data-testid="delete-project"
+      >
         Delete
       </Button>
     </li>

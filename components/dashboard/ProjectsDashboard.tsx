@@ -11,7 +11,8 @@ import { NewProjectDialog } from './NewProjectDialog';
 import { ProjectRow } from './ProjectRow';
 import { RenameProjectDialog } from './RenameProjectDialog';
 
-type LoadState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; projects: ProjectDto[] };
+type LoadState =
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; projects: ProjectDto[] };
 
 export function ProjectsDashboard() {
   const router = useRouter();
@@ -26,21 +27,28 @@ export function ProjectsDashboard() {
   const load = () =>
     api<ProjectDto[]>('/projects').then(
       (projects) => setState({ status: 'ready', projects }),
-      (error: unknown) => setState({ status: 'error', message: error instanceof Error ? error.message : 'Could not load projects' }),
+      (error: unknown) =>
+        setState({ status: 'error', message: error instanceof Error ? error.message : 'Could not load projects' }),
     );
   useEffect(() => {
     void load();
   }, []);
 
   const projects = state.status === 'ready' ? state.projects : [];
-  const prepend = (project: ProjectDto) => setState((current) => ({ status: 'ready', projects: [project, ...(current.status === 'ready' ? current.projects : [])] }));
+  const prepend = (project: ProjectDto) =>
+    setState((current) => ({
+      status: 'ready',
+      projects: [project, ...(current.status === 'ready' ? current.projects : [])],
+    }));
   const duplicate = async (project: ProjectDto) => {
     setDuplicating(project.id);
     setActionError(null);
     try {
       prepend(await api<ProjectDto>(`/projects/${encodeURIComponent(project.id)}/duplicate`, { method: 'POST' }));
     } catch (error) {
-      setActionError(`Could not duplicate ${project.name}: ${error instanceof Error ? error.message : 'unknown error'}`);
+      setActionError(
+        `Could not duplicate ${project.name}: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
     } finally {
       setDuplicating(null);
     }
@@ -64,7 +72,11 @@ export function ProjectsDashboard() {
           </div>
         </div>
         {actionError ? (
-          <div role="alert" data-testid="dashboard-error" className="mb-4 flex items-start gap-3 rounded-md border border-danger/40 bg-danger/10 px-4 py-2 text-sm text-danger">
+          <div
+            role="alert"
+            data-testid="dashboard-error"
+            className="mb-4 flex items-start gap-3 rounded-md border border-danger/40 bg-danger/10 px-4 py-2 text-sm text-danger"
+          >
             <span className="flex-1">{actionError}</span>
             <button type="button" className="text-xs underline" onClick={() => setActionError(null)}>
               Dismiss

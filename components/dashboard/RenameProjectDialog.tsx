@@ -6,7 +6,15 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { TextField } from '../ui/TextField';
 
-export function RenameProjectDialog({ project, onClose, onRenamed }: { project: ProjectDto | null; onClose: () => void; onRenamed: (project: ProjectDto) => void }) {
+export function RenameProjectDialog({
+  project,
+  onClose,
+  onRenamed,
+}: {
+  project: ProjectDto | null;
+  onClose: () => void;
+  onRenamed: (project: ProjectDto) => void;
+}) {
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
 
@@ -28,7 +36,16 @@ export function RenameProjectDialog({ project, onClose, onRenamed }: { project: 
   return (
     <Dialog open={project !== null} onClose={onClose} title="Rename project" testId="rename-project-dialog">
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
-        <TextField label="Name" name="name" defaultValue={project?.name} required maxLength={64} autoFocus onFocus={(e) => e.currentTarget.select()} error={firstFieldError(error, 'name')} />
+        <TextField
+          label="Name"
+          name="name"
+          defaultValue={project?.name}
+          required
+          maxLength={64}
+          autoFocus
+          onFocus={(e) => e.currentTarget.select()}
+          error={firstFieldError(error, 'name')}
+        />
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>
             Cancel

@@ -17,7 +17,11 @@ export class ImportError extends Error {
   }
 }
 
-export function importProjectZip(file: File, name: string | undefined, onProgress: (fraction: number) => void): ImportHandle {
+export function importProjectZip(
+  file: File,
+  name: string | undefined,
+  onProgress: (fraction: number) => void,
+): ImportHandle {
   const xhr = new XMLHttpRequest();
   const done = new Promise<ProjectDto>((resolve, reject) => {
     const form = new FormData();
@@ -34,10 +38,23 @@ export function importProjectZip(file: File, name: string | undefined, onProgres
       if (xhr.status === 201 && body && 'id' in body) resolve(body as unknown as ProjectDto);
       else {
         const error = body && 'message' in body ? (body as unknown as ApiErrorBody) : null;
-        reject(new ImportError(xhr.status, error?.error ?? 'http_error', error?.message ?? `The import failed (HTTP ${xhr.status})`));
+        reject(
+          new ImportError(
+            xhr.status,
+            error?.error ?? 'http_error',
+            error?.message ?? `The import failed (HTTP ${xhr.status})`,
+          ),
+        );
       }
     };
-    xhr.onerror = () => reject(new ImportError(0, 'network', 'The upload failed: network error (the file may be larger than the server accepts)'));
+    xhr.onerror = () =>
+      reject(
+        new ImportError(
+          0,
+          'network',
+          'The upload failed: network error (the file may be larger than the server accepts)',
+        ),
+      );
     xhr.onabort = () => reject(new ImportError(0, 'aborted', 'Upload cancelled'));
     xhr.send(form);
   });

@@ -3,9 +3,12 @@
 // JSON refusal as a file, or fail silently; the download proper stays a streamed <a download>.
 import { z } from 'zod';
 
-export type ZipExportCheck = { status: 'ok' } | { status: 'refused'; message: string; path?: string } | { status: 'failed'; message: string };
+export type ZipExportCheck =
+  { status: 'ok' } | { status: 'refused'; message: string; path?: string } | { status: 'failed'; message: string };
 
-const errorBodySchema = z.object({ error: z.string().optional(), message: z.string().optional(), path: z.string().optional() }).passthrough();
+const errorBodySchema = z
+  .object({ error: z.string().optional(), message: z.string().optional(), path: z.string().optional() })
+  .passthrough();
 
 export const zipExportUrl = (projectId: string) => `/api/v1/projects/${encodeURIComponent(projectId)}/export.zip`;
 export const bundleUrl = (projectId: string) => `/api/v1/projects/${encodeURIComponent(projectId)}/bundle`;

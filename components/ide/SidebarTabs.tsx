@@ -9,7 +9,17 @@ const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'history', label: 'History' },
 ];
 
-export function SidebarTabs({ active, onChange, files, history }: { active: SidebarTab; onChange(tab: SidebarTab): void; files: ReactNode; history: ReactNode }) {
+export function SidebarTabs({
+  active,
+  onChange,
+  files,
+  history,
+}: {
+  active: SidebarTab;
+  onChange(tab: SidebarTab): void;
+  files: ReactNode;
+  history: ReactNode;
+}) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
@@ -19,7 +29,12 @@ export function SidebarTabs({ active, onChange, files, history }: { active: Side
   };
   return (
     <div className="flex h-full flex-col">
-      <div role="tablist" aria-label="Sidebar" className="flex h-7 shrink-0 border-b border-edge bg-panel text-xs" onKeyDown={onKeyDown}>
+      <div
+        role="tablist"
+        aria-label="Sidebar"
+        className="flex h-7 shrink-0 border-b border-edge bg-panel text-xs"
+        onKeyDown={onKeyDown}
+      >
         {TABS.map((tab) => (
           <button
             key={tab.id}
@@ -37,10 +52,20 @@ export function SidebarTabs({ active, onChange, files, history }: { active: Side
           </button>
         ))}
       </div>
-      <div id="sidebar-panel-files" role="tabpanel" aria-labelledby="sidebar-tab-files" className={`min-h-0 flex-1 ${active === 'files' ? '' : 'hidden'}`}>
+      <div
+        id="sidebar-panel-files"
+        role="tabpanel"
+        aria-labelledby="sidebar-tab-files"
+        className={`min-h-0 flex-1 ${active === 'files' ? '' : 'hidden'}`}
+      >
         {files}
       </div>
-      <div id="sidebar-panel-history" role="tabpanel" aria-labelledby="sidebar-tab-history" className={`min-h-0 flex-1 ${active === 'history' ? '' : 'hidden'}`}>
+      <div
+        id="sidebar-panel-history"
+        role="tabpanel"
+        aria-labelledby="sidebar-tab-history"
+        className={`min-h-0 flex-1 ${active === 'history' ? '' : 'hidden'}`}
+      >
         {history}
       </div>
     </div>

@@ -86,7 +86,16 @@ export function Workbench({ projectId }: { projectId: string }) {
             active={sidebar}
             onChange={setSidebar}
             files={<FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />}
-            history={<HistoryPanel socket={socket} projectId={projectId} running={running} visible={sidebar === 'history'} snapshots={snapshots} view={history} />}
+            history={
+              <HistoryPanel
+                socket={socket}
+                projectId={projectId}
+                running={running}
+                visible={sidebar === 'history'}
+                snapshots={snapshots}
+                view={history}
+              />
+            }
           />
           <SplitPane direction="horizontal" initial={62} min={25} max={85} storageKey="preview">
             {terminalOpen ? (
@@ -109,7 +118,15 @@ export function Workbench({ projectId }: { projectId: string }) {
           </SplitPane>
         </SplitPane>
       </div>
-      <WorkspaceStatusBar socket={socket} projectId={projectId} connection={connection} workspace={workspace} error={error} snapshot={snapshots.status} onOpenHistory={openHistory} />
+      <WorkspaceStatusBar
+        socket={socket}
+        projectId={projectId}
+        connection={connection}
+        workspace={workspace}
+        error={error}
+        snapshot={snapshots.status}
+        onOpenHistory={openHistory}
+      />
     </div>
   );
 }

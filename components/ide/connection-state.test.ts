@@ -13,7 +13,9 @@ describe('classifyConnectError', () => {
     const error = { message: 'too_many_sockets', data: { message: 'Too many open connections (50) for your account' } };
     expect(refusalMessage(error)).toBe('Too many open connections (50) for your account');
     expect(refusalMessage({ message: 'websocket error' })).toBeUndefined();
-    expect(connectionLabel({ state: 'too_many', message: refusalMessage(error) })).toBe('Too many open connections (50) for your account');
+    expect(connectionLabel({ state: 'too_many', message: refusalMessage(error) })).toBe(
+      'Too many open connections (50) for your account',
+    );
   });
 });
 
@@ -26,6 +28,8 @@ describe('isOtherOrigin', () => {
   });
 
   it('names the address to open', () => {
-    expect(connectionLabel({ state: 'wrong_origin', berthUrl: 'http://localhost:3000' })).toContain('http://localhost:3000');
+    expect(connectionLabel({ state: 'wrong_origin', berthUrl: 'http://localhost:3000' })).toContain(
+      'http://localhost:3000',
+    );
   });
 });

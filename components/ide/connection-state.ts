@@ -3,7 +3,8 @@
 // a refusal for the page's origin comes as a bare "websocket error" on the WebSocket transport,
 // so it is recognised by comparing the page's origin with BERTH_URL's.
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'too_many' | 'wrong_origin' | 'ended';
+export type ConnectionState =
+  'connecting' | 'connected' | 'reconnecting' | 'refused' | 'too_many' | 'wrong_origin' | 'ended';
 
 export interface Connection {
   state: ConnectionState;

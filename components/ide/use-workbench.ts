@@ -49,7 +49,9 @@ export function useWorkbench(projectId: string): Workbench {
       call(client, 'workspace:open', { projectId }).then(setWorkspace, (cause: Error) => setError(cause.message));
       setEpoch((value) => value + 1);
     });
-    client.on('disconnect', () => setConnection((current) => (current.state === 'ended' ? current : { state: 'reconnecting' })));
+    client.on('disconnect', () =>
+      setConnection((current) => (current.state === 'ended' ? current : { state: 'reconnecting' })),
+    );
     client.on('connect_error', (cause) => {
       const kind = classifyConnectError(cause);
       switch (kind) {

@@ -26,7 +26,12 @@ export function createWorkbenchSocket(): WorkbenchSocket {
 }
 
 /** Emits an event and resolves with its ack's data, or rejects with its error. */
-export function call<E extends keyof ClientToServerEvents>(socket: WorkbenchSocket, event: E, payload: PayloadOf<E>, timeoutMs = 30_000): Promise<DataOf<E>> {
+export function call<E extends keyof ClientToServerEvents>(
+  socket: WorkbenchSocket,
+  event: E,
+  payload: PayloadOf<E>,
+  timeoutMs = 30_000,
+): Promise<DataOf<E>> {
   // The typed emit cannot express a generic event with an ack; the contract types guard the call.
   const untyped = socket as unknown as Socket;
   return new Promise((resolve, reject) => {

@@ -5,7 +5,11 @@ import { api, ApiError, firstFieldError } from '../api-client';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/TextField';
 
-type FormState = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'error'; error: unknown; mismatch?: boolean };
+type FormState =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'saved' }
+  | { status: 'error'; error: unknown; mismatch?: boolean };
 
 export function ChangePasswordForm({ onChanged }: { onChanged: () => void }) {
   const [state, setState] = useState<FormState>({ status: 'idle' });
@@ -34,9 +38,30 @@ export function ChangePasswordForm({ onChanged }: { onChanged: () => void }) {
   const error = state.status === 'error' ? state.error : null;
   const general = error instanceof ApiError && !error.body.fieldErrors ? error.message : null;
   return (
-    <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" data-testid="change-password-form" data-status={state.status}>
-      <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={firstFieldError(error, 'currentPassword')} />
-      <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={200} error={firstFieldError(error, 'newPassword')} />
+    <form
+      onSubmit={onSubmit}
+      className="flex max-w-sm flex-col gap-3"
+      data-testid="change-password-form"
+      data-status={state.status}
+    >
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={firstFieldError(error, 'currentPassword')}
+      />
+      <TextField
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={200}
+        error={firstFieldError(error, 'newPassword')}
+      />
       <TextField
         label="Confirm new password"
         name="confirmPassword"

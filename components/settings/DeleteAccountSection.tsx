@@ -36,16 +36,27 @@ export function DeleteAccountSection({ email }: { email: string | null }) {
     <section className="mt-10 rounded-lg border border-danger/50 p-4" data-testid="danger-zone">
       <h2 className="font-semibold text-danger">Danger zone</h2>
       <div className="mt-2 flex items-center gap-4">
-        <p className="flex-1 text-sm text-muted">Deleting your account removes all your projects, their workspaces and snapshots, and your access tokens. It cannot be undone.</p>
+        <p className="flex-1 text-sm text-muted">
+          Deleting your account removes all your projects, their workspaces and snapshots, and your access tokens. It
+          cannot be undone.
+        </p>
         <Button variant="danger" onClick={() => setOpen(true)} data-testid="delete-account">
           Delete my account
         </Button>
       </div>
       <Dialog open={open} onClose={close} title="Delete your account?" testId="delete-account-dialog">
         <p className="text-sm text-gray-300">
-          This deletes every project of <strong>{email}</strong> and signs you out everywhere. Type your email to confirm.
+          This deletes every project of <strong>{email}</strong> and signs you out everywhere. Type your email to
+          confirm.
         </p>
-        <TextField label="Your email" name="confirmEmail" autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} autoFocus />
+        <TextField
+          label="Your email"
+          name="confirmEmail"
+          autoComplete="off"
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          autoFocus
+        />
         {error ? <p className="text-sm text-danger">{error}</p> : null}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={close}>

@@ -9,7 +9,8 @@ import { relativeTime } from '../dashboard/relative-time';
 import { Button } from '../ui/Button';
 import { describeUserAgent } from './user-agent';
 
-type LoadState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; sessions: SessionDto[] };
+type LoadState =
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; sessions: SessionDto[] };
 
 /** `reloadKey` changes when something else ended sessions (a password change). */
 export function SessionsList({ reloadKey }: { reloadKey: number }) {
@@ -19,7 +20,8 @@ export function SessionsList({ reloadKey }: { reloadKey: number }) {
   useEffect(() => {
     api<SessionDto[]>('/me/sessions').then(
       (sessions) => setState({ status: 'ready', sessions }),
-      (error: unknown) => setState({ status: 'error', message: error instanceof Error ? error.message : 'Could not load sessions' }),
+      (error: unknown) =>
+        setState({ status: 'error', message: error instanceof Error ? error.message : 'Could not load sessions' }),
     );
   }, [reloadKey]);
 
@@ -27,7 +29,11 @@ export function SessionsList({ reloadKey }: { reloadKey: number }) {
     setBusy(id);
     try {
       await api(`/me/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
-      setState((current) => (current.status === 'ready' ? { status: 'ready', sessions: current.sessions.filter((session) => session.id !== id) } : current));
+      setState((current) =>
+        current.status === 'ready'
+          ? { status: 'ready', sessions: current.sessions.filter((session) => session.id !== id) }
+          : current,
+      );
     } finally {
       setBusy(null);
     }
@@ -43,15 +49,26 @@ export function SessionsList({ reloadKey }: { reloadKey: number }) {
   const sessions = state.status === 'ready' ? state.sessions : [];
   return (
     <div>
-      <ul className="divide-y divide-edge rounded-lg border border-edge bg-panel" data-testid="session-list" data-status={state.status}>
+      <ul
+        className="divide-y divide-edge rounded-lg border border-edge bg-panel"
+        data-testid="session-list"
+        data-status={state.status}
+      >
         {state.status === 'loading' ? <li className="p-4 text-sm text-muted">Loading…</li> : null}
         {state.status === 'error' ? <li className="p-4 text-sm text-danger">{state.message}</li> : null}
         {sessions.map((session) => (
-          <li key={session.id} className="flex items-center gap-4 px-4 py-3 text-sm" data-testid="session-row" data-current={session.current}>
+          <li
+            key={session.id}
+            className="flex items-center gap-4 px-4 py-3 text-sm"
+            data-testid="session-row"
+            data-current={session.current}
+          >
             <div className="min-w-0 flex-1">
               <p className="font-medium">
                 {describeUserAgent(session.userAgent)}
-                {session.current ? <span className="ml-2 rounded bg-accent/20 px-1.5 py-0.5 text-xs text-accent">This device</span> : null}
+                {session.current ? (
+                  <span className="ml-2 rounded bg-accent/20 px-1.5 py-0.5 text-xs text-accent">This device</span>
+                ) : null}
               </p>
               <p className="text-xs text-muted" title={`Signed in ${new Date(session.createdAt).toLocaleString()}`}>
                 {session.ip ?? 'unknown address'} · last seen {relativeTime(session.lastSeenAt)}
@@ -65,7 +82,13 @@ export function SessionsList({ reloadKey }: { reloadKey: number }) {
           </li>
         ))}
       </ul>
-      <Button variant="secondary" className="mt-3" disabled={busy !== null} onClick={() => void signOutEverywhere()} data-testid="sign-out-everywhere">
+      <Button
+        variant="secondary"
+        className="mt-3"
+        disabled={busy !== null}
+        onClick={() => void signOutEverywhere()}
+        data-testid="sign-out-everywhere"
+      >
         {busy === 'all' ? 'Signing out…' : 'Sign out everywhere'}
       </Button>
     </div>

@@ -45,26 +45,47 @@ export function TokensPanel() {
       <main className="mx-auto w-full max-w-3xl px-4 py-8">
         <h1 className="text-xl font-semibold">Personal access tokens</h1>
         <p className="mt-1 text-sm text-muted">
-          Use a token as <code className="rounded bg-panel-2 px-1">Authorization: Bearer &lt;token&gt;</code> on the REST API and Socket.IO.
+          Use a token as <code className="rounded bg-panel-2 px-1">Authorization: Bearer &lt;token&gt;</code> on the
+          REST API and Socket.IO.
         </p>
 
         <form onSubmit={onCreate} className="mt-6 flex items-end gap-2" data-testid="new-token-form">
           <div className="flex-1">
-            <TextField label="Token name" name="name" required maxLength={64} placeholder="ci-scripts" error={firstFieldError(error, 'name')} />
+            <TextField
+              label="Token name"
+              name="name"
+              required
+              maxLength={64}
+              placeholder="ci-scripts"
+              error={firstFieldError(error, 'name')}
+            />
           </div>
-          <Button type="submit" className="h-[38px]">Create token</Button>
+          <Button type="submit" className="h-[38px]">
+            Create token
+          </Button>
         </form>
 
         {created ? (
-          <div className="mt-4 rounded-md border border-green-600/50 bg-green-600/10 p-4 text-sm" data-testid="created-token">
+          <div
+            className="mt-4 rounded-md border border-green-600/50 bg-green-600/10 p-4 text-sm"
+            data-testid="created-token"
+          >
             <p className="font-medium">Copy your new token now — it will not be shown again.</p>
             <div className="mt-2 flex items-center gap-2">
-              <code className="flex-1 overflow-x-auto rounded bg-surface px-2 py-1.5 font-mono text-xs" data-testid="created-token-value">
+              <code
+                className="flex-1 overflow-x-auto rounded bg-surface px-2 py-1.5 font-mono text-xs"
+                data-testid="created-token-value"
+              >
                 {created.token}
               </code>
               <Button
                 variant="secondary"
-                onClick={() => void navigator.clipboard?.writeText(created.token).then(() => setCopied(true), () => undefined)}
+                onClick={() =>
+                  void navigator.clipboard?.writeText(created.token).then(
+                    () => setCopied(true),
+                    () => undefined,
+                  )
+                }
               >
                 {copied ? 'Copied' : 'Copy'}
               </Button>

@@ -1,7 +1,11 @@
 'use client';
 import { useId, type InputHTMLAttributes } from 'react';
 
-export function TextField({ label, error, ...props }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string }) {
+export function TextField({
+  label,
+  error,
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string }) {
   const id = useId();
   return (
     <label htmlFor={id} className="flex flex-col gap-1 text-sm">

@@ -58,7 +58,11 @@ export async function signInViaApi(request: APIRequestContext, user: TestUser): 
   expect(me.status(), 'the session cookie is accepted').toBe(200);
 }
 
-export async function createProjectViaApi(request: APIRequestContext, name: string, template: TemplateId = 'blank-node'): Promise<ProjectDto> {
+export async function createProjectViaApi(
+  request: APIRequestContext,
+  name: string,
+  template: TemplateId = 'blank-node',
+): Promise<ProjectDto> {
   const response = await request.post('/api/v1/projects', { data: { name, template }, headers: sameOrigin });
   expect(response.status(), await response.text()).toBe(201);
   return (await response.json()) as ProjectDto;
@@ -71,7 +75,11 @@ export async function createTokenViaApi(request: APIRequestContext, name: string
 }
 
 /** A fresh browser context (own cookie jar) signed in as a new user. */
-export async function signedInContext(browser: Browser, baseURL: string, label: string): Promise<{ context: BrowserContext; page: Page; user: TestUser }> {
+export async function signedInContext(
+  browser: Browser,
+  baseURL: string,
+  label: string,
+): Promise<{ context: BrowserContext; page: Page; user: TestUser }> {
   const context = await browser.newContext({ baseURL });
   const user = uniqueUser(label);
   await signUpViaApi(context.request, user);

@@ -56,7 +56,11 @@ export class FilesPanel extends PageObject {
 export async function socketFor(context: BrowserContext, baseURL: string): Promise<Socket> {
   const cookies = await context.cookies(baseURL);
   const cookie = cookies.map((item) => `${item.name}=${item.value}`).join('; ');
-  const socket = io(baseURL, { transports: ['websocket'], extraHeaders: { cookie, origin: sameOrigin.Origin }, reconnection: false });
+  const socket = io(baseURL, {
+    transports: ['websocket'],
+    extraHeaders: { cookie, origin: sameOrigin.Origin },
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -66,10 +70,12 @@ export async function socketFor(context: BrowserContext, baseURL: string): Promi
 
 export function emitAck<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    socket.timeout(15_000).emit(event, payload, (error: Error | null, result: { ok: boolean; data?: T; error?: { message: string } }) => {
-      if (error) reject(error);
-      else if (result.ok) resolve(result.data as T);
-      else reject(new Error(result.error?.message ?? 'failed'));
-    });
+    socket
+      .timeout(15_000)
+      .emit(event, payload, (error: Error | null, result: { ok: boolean; data?: T; error?: { message: string } }) => {
+        if (error) reject(error);
+        else if (result.ok) resolve(result.data as T);
+        else reject(new Error(result.error?.message ?? 'failed'));
+      });
   });
 }

@@ -8,7 +8,12 @@ export type LinkPurpose = 'reset' | 'verify';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export const invalidLink = () => new HttpError(400, 'invalid_link', 'This link is not valid any more: it was used already, has expired, or was replaced. Ask for a new one.');
+export const invalidLink = () =>
+  new HttpError(
+    400,
+    'invalid_link',
+    'This link is not valid any more: it was used already, has expired, or was replaced. Ask for a new one.',
+  );
 
 export class AccountLinks {
   constructor(private readonly prisma: PrismaClient) {}

@@ -52,11 +52,18 @@ export class AccountService {
   /** "Forgot password?": mails a reset link when the email has an account. Answers the same either way. */
   async requestReset(email: string): Promise<void> {
     const mailer = this.options.mailer;
-    if (!mailer) throw new HttpError(501, 'mail_disabled', 'This server sends no mail: ask an administrator for a password-reset link');
+    if (!mailer)
+      throw new HttpError(
+        501,
+        'mail_disabled',
+        'This server sends no mail: ask an administrator for a password-reset link',
+      );
     const user = await this.prisma.user.findUnique({ where: { email }, select: { id: true, email: true } });
     if (!user) return;
     // Not awaited: answering as fast for a known email as for an unknown one tells nobody which exist.
-    void this.mailResetLink(mailer, user).catch((error: unknown) => this.log.error({ err: error, userId: user.id }, 'could not mail a password-reset link'));
+    void this.mailResetLink(mailer, user).catch((error: unknown) =>
+      this.log.error({ err: error, userId: user.id }, 'could not mail a password-reset link'),
+    );
   }
 
   private async mailResetLink(mailer: Mailer, user: { id: string; email: string }): Promise<void> {
@@ -104,7 +111,9 @@ export class AccountService {
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw notFound('User not found');
     if (user.email !== confirmEmail.trim().toLowerCase()) {
-      throw new HttpError(400, 'confirmation_mismatch', 'Type your account’s email exactly to confirm', { fieldErrors: { email: ['Does not match your account’s email'] } });
+      throw new HttpError(400, 'confirmation_mismatch', 'Type your account’s email exactly to confirm', {
+        fieldErrors: { email: ['Does not match your account’s email'] },
+      });
     }
     for (const project of await this.projects.list(userId)) await this.projects.delete(userId, project.id);
     const [sessions, tokens] = await Promise.all([
@@ -112,8 +121,14 @@ export class AccountService {
       this.prisma.apiToken.findMany({ where: { userId }, select: { id: true } }),
     ]);
     await this.prisma.user.delete({ where: { id: userId } });
-    this.sessions.forgetUser(userId, sessions.map((row) => row.id));
-    this.tokens.forgetUser(userId, tokens.map((row) => row.id));
+    this.sessions.forgetUser(
+      userId,
+      sessions.map((row) => row.id),
+    );
+    this.tokens.forgetUser(
+      userId,
+      tokens.map((row) => row.id),
+    );
     this.log.info({ userId, projects: 'deleted' }, 'account deleted by its owner');
   }
 }

@@ -10,15 +10,33 @@ import { AccountService } from './account-service';
 import { createSmtpMailer } from './mailer';
 
 export function createAccounts(
-  config: Pick<Config, 'BERTH_URL' | 'PASSWORD_RESET_TTL_MINUTES' | 'SMTP_URL' | 'MAIL_FROM' | 'REQUIRE_EMAIL_VERIFICATION'>,
-  deps: { prisma: PrismaClient; users: UserService; sessions: SessionService; tokens: TokenService; projects: ProjectService },
+  config: Pick<
+    Config,
+    'BERTH_URL' | 'PASSWORD_RESET_TTL_MINUTES' | 'SMTP_URL' | 'MAIL_FROM' | 'REQUIRE_EMAIL_VERIFICATION'
+  >,
+  deps: {
+    prisma: PrismaClient;
+    users: UserService;
+    sessions: SessionService;
+    tokens: TokenService;
+    projects: ProjectService;
+  },
   log: Logger,
 ): AccountService {
   const sender = config.MAIL_FROM ?? `Berth <berth@${new URL(config.BERTH_URL).hostname}>`;
-  return new AccountService(deps.prisma, deps.users, deps.sessions, deps.tokens, deps.projects, new AccountLinks(deps.prisma), {
-    baseUrl: config.BERTH_URL,
-    resetLinkTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
-    mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, sender) : undefined,
-    requireEmailVerification: config.REQUIRE_EMAIL_VERIFICATION,
-  }, log);
+  return new AccountService(
+    deps.prisma,
+    deps.users,
+    deps.sessions,
+    deps.tokens,
+    deps.projects,
+    new AccountLinks(deps.prisma),
+    {
+      baseUrl: config.BERTH_URL,
+      resetLinkTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
+      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, sender) : undefined,
+      requireEmailVerification: config.REQUIRE_EMAIL_VERIFICATION,
+    },
+    log,
+  );
 }

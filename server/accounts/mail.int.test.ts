@@ -25,14 +25,21 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString('utf8') });
+        inbox.push({
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
-  t = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Berth <berth@example.test>', REQUIRE_EMAIL_VERIFICATION: 'true' });
+  t = await startTestServer({
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    MAIL_FROM: 'Berth <berth@example.test>',
+    REQUIRE_EMAIL_VERIFICATION: 'true',
+  });
   plain = await startTestServer();
 });
 afterAll(async () => {
@@ -77,7 +84,10 @@ describe('mail', () => {
     expect((await call(t.baseUrl, 'POST', '/api/v1/auth/forgot-password', {}, { email: body.email })).status).toBe(202);
     const link = await linkInMail(body.email, '/reset-password?token=');
     const token = new URL(link).searchParams.get('token')!;
-    expect((await call(t.baseUrl, 'POST', '/api/v1/auth/reset-password', {}, { token, newPassword: 'mailed new password' })).status).toBe(204);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/auth/reset-password', {}, { token, newPassword: 'mailed new password' }))
+        .status,
+    ).toBe(204);
     // The link proved the mailbox: the account can sign in with the new password.
     expect((await signIn(t.baseUrl, body.email, 'mailed new password')).cookie).toBeTruthy();
     expect(inbox.some((mail) => mail.to.includes('nobody@example.test'))).toBe(false);

@@ -4,14 +4,25 @@
 import { request as httpRequest } from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createSignedInUser, signIn, signOut, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  signIn,
+  signOut,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs } from '../test-support/socket-client';
 
 const MAX_SOCKETS = 4;
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer({ SOCKETS_MAX_PER_USER: String(MAX_SOCKETS), BERTH_ADMIN_EMAILS: 'admin-sessions@example.test' });
+  t = await startTestServer({
+    SOCKETS_MAX_PER_USER: String(MAX_SOCKETS),
+    BERTH_ADMIN_EMAILS: 'admin-sessions@example.test',
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -55,7 +66,9 @@ describe('revocable sessions', () => {
     expect(await signOut(t.baseUrl, user.cookie)).toBeLessThan(400);
     expect(await closed.after()).toBeLessThan(1_000);
     expect((await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: user.cookie })).status).toBe(401);
-    expect((await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: user.cookie }, { name: 'stolen' })).status).toBe(401);
+    expect((await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: user.cookie }, { name: 'stolen' })).status).toBe(
+      401,
+    );
     await expect(connectAs(t, user)).rejects.toThrow(/unauthorized/);
   });
 
@@ -63,7 +76,10 @@ describe('revocable sessions', () => {
     const user = await createSignedInUser(t.baseUrl);
     const other = await secondSession(user);
     const third = await secondSession(user);
-    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: user.cookie })).json()) as { id: string; current: boolean }[];
+    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: user.cookie })).json()) as {
+      id: string;
+      current: boolean;
+    }[];
     expect(list).toHaveLength(3);
     expect(list.filter((session) => session.current)).toHaveLength(1);
 
@@ -71,25 +87,38 @@ describe('revocable sessions', () => {
     const thirdSocket = await connectAs(t, { ...user, cookie: third });
     const current = list.find((session) => session.current)!;
     // One by id: a foreign or unknown id is 404.
-    const ownList = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: third })).json()) as { id: string; current: boolean }[];
+    const ownList = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: third })).json()) as {
+      id: string;
+      current: boolean;
+    }[];
     const thirdId = ownList.find((session) => session.current)!.id;
     expect((await call(t.baseUrl, 'DELETE', '/api/v1/me/sessions/nope', { cookie: user.cookie })).status).toBe(404);
     const thirdClosed = disconnectedWithin(thirdSocket.socket);
-    expect((await call(t.baseUrl, 'DELETE', `/api/v1/me/sessions/${thirdId}`, { cookie: user.cookie })).status).toBe(204);
+    expect((await call(t.baseUrl, 'DELETE', `/api/v1/me/sessions/${thirdId}`, { cookie: user.cookie })).status).toBe(
+      204,
+    );
     expect(await thirdClosed.after()).toBeLessThan(1_000);
 
     const otherClosed = disconnectedWithin(otherSocket.socket);
     expect((await call(t.baseUrl, 'DELETE', '/api/v1/me/sessions', { cookie: user.cookie })).status).toBe(204);
     expect(await otherClosed.after()).toBeLessThan(1_000);
     expect((await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: other })).status).toBe(401);
-    const after = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: user.cookie })).json()) as { id: string }[];
+    const after = (await (await call(t.baseUrl, 'GET', '/api/v1/me/sessions', { cookie: user.cookie })).json()) as {
+      id: string;
+    }[];
     expect(after.map((session) => session.id)).toEqual([current.id]);
   });
 
   it('deleting an access token disconnects the sockets opened with it', async () => {
     const user = await createSignedInUser(t.baseUrl);
-    const created = (await (await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: user.cookie }, { name: 'script' })).json()) as { id: string; token: string };
-    const socket = connect(t.baseUrl, { transports: ['websocket'], auth: { token: created.token }, reconnection: false });
+    const created = (await (
+      await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: user.cookie }, { name: 'script' })
+    ).json()) as { id: string; token: string };
+    const socket = connect(t.baseUrl, {
+      transports: ['websocket'],
+      auth: { token: created.token },
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -103,11 +132,23 @@ describe('revocable sessions', () => {
     const user = await createSignedInUser(t.baseUrl);
     const other = await secondSession(user);
     const otherSocket = await connectAs(t, { ...user, cookie: other });
-    const wrong = await call(t.baseUrl, 'PUT', '/api/v1/me/password', { cookie: user.cookie }, { currentPassword: 'not it', newPassword: 'a new password 1' });
+    const wrong = await call(
+      t.baseUrl,
+      'PUT',
+      '/api/v1/me/password',
+      { cookie: user.cookie },
+      { currentPassword: 'not it', newPassword: 'a new password 1' },
+    );
     expect(wrong.status).toBe(400);
     expect(otherSocket.socket.connected).toBe(true);
     const closed = disconnectedWithin(otherSocket.socket);
-    const changed = await call(t.baseUrl, 'PUT', '/api/v1/me/password', { cookie: user.cookie }, { currentPassword: user.password, newPassword: 'a new password 1' });
+    const changed = await call(
+      t.baseUrl,
+      'PUT',
+      '/api/v1/me/password',
+      { cookie: user.cookie },
+      { currentPassword: user.password, newPassword: 'a new password 1' },
+    );
     expect(changed.status).toBe(204);
     expect(await closed.after()).toBeLessThan(1_000);
     expect((await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: user.cookie })).status).toBe(200);
@@ -117,11 +158,24 @@ describe('revocable sessions', () => {
 
   it('deleting the account needs its email typed, then removes projects and every session', async () => {
     const user = await createSignedInUser(t.baseUrl);
-    const project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name: 'doomed', template: 'blank-node' })).json()) as { id: string };
+    const project = (await (
+      await call(
+        t.baseUrl,
+        'POST',
+        '/api/v1/projects',
+        { cookie: user.cookie },
+        { name: 'doomed', template: 'blank-node' },
+      )
+    ).json()) as { id: string };
     const client = await connectAs(t, user);
-    expect((await call(t.baseUrl, 'DELETE', '/api/v1/me', { cookie: user.cookie }, { email: 'someone@else.test' })).status).toBe(400);
+    expect(
+      (await call(t.baseUrl, 'DELETE', '/api/v1/me', { cookie: user.cookie }, { email: 'someone@else.test' })).status,
+    ).toBe(400);
     const closed = disconnectedWithin(client.socket);
-    expect((await call(t.baseUrl, 'DELETE', '/api/v1/me', { cookie: user.cookie }, { email: user.email.toUpperCase() })).status).toBe(204);
+    expect(
+      (await call(t.baseUrl, 'DELETE', '/api/v1/me', { cookie: user.cookie }, { email: user.email.toUpperCase() }))
+        .status,
+    ).toBe(204);
     expect(await closed.after()).toBeLessThan(1_000);
     expect(await t.server.database.prisma.project.count({ where: { id: project.id } })).toBe(0);
     expect(await t.server.database.prisma.user.count({ where: { id: user.id } })).toBe(0);
@@ -131,12 +185,22 @@ describe('revocable sessions', () => {
   it('an admin issues a one-time, expiring password-reset link; using it ends the user’s sessions', async () => {
     const user = await createSignedInUser(t.baseUrl);
     const client = await connectAs(t, user);
-    const adminSignup = await call(t.baseUrl, 'POST', '/api/v1/auth/signup', {}, { email: 'admin-sessions@example.test', password: 'admin password', name: 'Admin' });
+    const adminSignup = await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/auth/signup',
+      {},
+      { email: 'admin-sessions@example.test', password: 'admin password', name: 'Admin' },
+    );
     expect(adminSignup.status).toBe(201);
     const admin = await signIn(t.baseUrl, 'admin-sessions@example.test', 'admin password');
     // Not for everyone: a plain user gets the admin API's 404.
-    expect((await call(t.baseUrl, 'POST', `/api/v1/admin/users/${user.id}/reset-link`, { cookie: user.cookie })).status).toBe(404);
-    const issued = await call(t.baseUrl, 'POST', `/api/v1/admin/users/${user.id}/reset-link`, { cookie: admin.cookie! });
+    expect(
+      (await call(t.baseUrl, 'POST', `/api/v1/admin/users/${user.id}/reset-link`, { cookie: user.cookie })).status,
+    ).toBe(404);
+    const issued = await call(t.baseUrl, 'POST', `/api/v1/admin/users/${user.id}/reset-link`, {
+      cookie: admin.cookie!,
+    });
     expect(issued.status).toBe(201);
     const { url, expiresAt } = (await issued.json()) as { url: string; expiresAt: string };
     expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now());
@@ -144,9 +208,18 @@ describe('revocable sessions', () => {
     expect(url.startsWith(`${t.origin}/reset-password?token=`)).toBe(true);
 
     const closed = disconnectedWithin(client.socket);
-    expect((await call(t.baseUrl, 'POST', '/api/v1/auth/reset-password', {}, { token, newPassword: 'reset password 1' })).status).toBe(204);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/auth/reset-password', {}, { token, newPassword: 'reset password 1' }))
+        .status,
+    ).toBe(204);
     expect(await closed.after()).toBeLessThan(1_000);
-    const again = await call(t.baseUrl, 'POST', '/api/v1/auth/reset-password', {}, { token, newPassword: 'reset password 2' });
+    const again = await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/auth/reset-password',
+      {},
+      { token, newPassword: 'reset password 2' },
+    );
     expect(again.status).toBe(400);
     expect(((await again.json()) as { error: string }).error).toBe('invalid_link');
     expect((await signIn(t.baseUrl, user.email, 'reset password 1')).cookie).toBeTruthy();
@@ -159,14 +232,18 @@ describe('host policy', () => {
     new Promise<{ status: number; headers: { get(name: string): string | null } }>((resolve, reject) => {
       const request = httpRequest(`${t.baseUrl}${path}`, { method, headers: { Host: host } }, (response) => {
         response.resume();
-        resolve({ status: response.statusCode ?? 0, headers: { get: (name) => (response.headers[name] as string | undefined) ?? null } });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: { get: (name) => (response.headers[name] as string | undefined) ?? null },
+        });
       });
       request.on('error', reject);
       request.end();
     });
 
   it('answers 421 to a foreign Host (DNS rebinding), but not on the health probes', async () => {
-    for (const path of ['/api/v1/projects', '/metrics', '/signin']) expect((await withHost(path, 'evil.example:80')).status).toBe(421);
+    for (const path of ['/api/v1/projects', '/metrics', '/signin'])
+      expect((await withHost(path, 'evil.example:80')).status).toBe(421);
     expect((await withHost('/api/v1/auth/signup', 'rebind.attacker.test', 'POST')).status).toBe(421);
     expect((await withHost('/api/health', '10.0.0.7:3000')).status).toBe(200);
     expect((await withHost('/api/ready', '10.0.0.7:3000')).status).toBe(200);
@@ -182,7 +259,11 @@ describe('host policy', () => {
 
   it('refuses a socket handshake with a foreign Host', async () => {
     const user = await createSignedInUser(t.baseUrl);
-    const socket = connect(t.baseUrl, { transports: ['websocket'], extraHeaders: { Origin: t.origin, Cookie: user.cookie, Host: 'evil.example' }, reconnection: false });
+    const socket = connect(t.baseUrl, {
+      transports: ['websocket'],
+      extraHeaders: { Origin: t.origin, Cookie: user.cookie, Host: 'evil.example' },
+      reconnection: false,
+    });
     await expect(
       new Promise((resolve, reject) => {
         socket.once('connect', () => resolve(undefined));
@@ -213,12 +294,19 @@ describe('limits that answer', () => {
   it('answers a socket message over the limit with "file too large" and keeps the connection', async () => {
     const user = await createSignedInUser(t.baseUrl);
     const client = await connectAs(t, user);
-    const ack = await client.call('fs:write', { projectId: 'whatever', path: 'big.txt', content: 'x'.repeat(9 * 1024 * 1024) });
+    const ack = await client.call('fs:write', {
+      projectId: 'whatever',
+      path: 'big.txt',
+      content: 'x'.repeat(9 * 1024 * 1024),
+    });
     expect(ack).toMatchObject({ ok: false, error: { code: 'too_large' } });
     expect(ack.ok ? '' : ack.error.message).toMatch(/too large/i);
     expect(client.socket.connected).toBe(true);
     // Still usable: the next event gets its ordinary answer.
-    expect(await client.call('project:open', { projectId: 'no-such-project' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await client.call('project:open', { projectId: 'no-such-project' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     client.close();
   });
 });

@@ -66,7 +66,9 @@ export class AdminService {
           ownerEmail: project.owner.email,
           state,
           startedAt: status.startedAt ?? null,
-          stats: stats ? { cpuPercent: stats.cpuPercent, memoryBytes: stats.memoryBytes, memoryLimitBytes: stats.memoryLimitBytes } : null,
+          stats: stats
+            ? { cpuPercent: stats.cpuPercent, memoryBytes: stats.memoryBytes, memoryLimitBytes: stats.memoryLimitBytes }
+            : null,
           disk: status.disk ?? null,
         };
       }),

@@ -3,7 +3,16 @@
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminUserDto, AdminWorkspaceDto, ProjectDto, WorkspaceStatusDto } from '../contracts';
-import { call, createSignedInUser, signIn, signUp, startTestServer, uniqueEmail, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  signIn,
+  signUp,
+  startTestServer,
+  uniqueEmail,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 
 const docker = new Dockerode();
 const adminEmail = uniqueEmail();
@@ -22,7 +31,9 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 async function runningProject(user: TestUser, name: string): Promise<ProjectDto> {
-  const project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name, template: 'static-html' })).json()) as ProjectDto;
+  const project = (await (
+    await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name, template: 'static-html' })
+  ).json()) as ProjectDto;
   const started = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: user.cookie });
   expect(started.status).toBe(200);
   return project;
@@ -45,29 +56,45 @@ describe('admin API', () => {
         expect(await response.json()).toEqual(unknown);
       }
     }
-    expect((await json<{ isAdmin?: boolean }>(await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: alice.cookie }))).isAdmin).toBeUndefined();
-    expect((await json<{ isAdmin: boolean }>(await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: admin.cookie }))).isAdmin).toBe(true);
+    expect(
+      (await json<{ isAdmin?: boolean }>(await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: alice.cookie }))).isAdmin,
+    ).toBeUndefined();
+    expect(
+      (await json<{ isAdmin: boolean }>(await call(t.baseUrl, 'GET', '/api/v1/me', { cookie: admin.cookie }))).isAdmin,
+    ).toBe(true);
   });
 
   it('lists users and running workspaces with CPU and memory; stops one', async () => {
     const project = await runningProject(alice, 'alice-app');
-    const users = await json<AdminUserDto[]>(await call(t.baseUrl, 'GET', '/api/v1/admin/users', { cookie: admin.cookie }));
+    const users = await json<AdminUserDto[]>(
+      await call(t.baseUrl, 'GET', '/api/v1/admin/users', { cookie: admin.cookie }),
+    );
     const row = users.find((user) => user.email === alice.email);
     expect(row).toMatchObject({ name: 'Test User', projectCount: 1, runningWorkspaces: 1, isAdmin: false });
-    expect(users.find((user) => user.email === adminEmail)).toMatchObject({ isAdmin: true, projectCount: 0, runningWorkspaces: 0 });
+    expect(users.find((user) => user.email === adminEmail)).toMatchObject({
+      isAdmin: true,
+      projectCount: 0,
+      runningWorkspaces: 0,
+    });
 
-    const workspaces = await json<AdminWorkspaceDto[]>(await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: admin.cookie }));
+    const workspaces = await json<AdminWorkspaceDto[]>(
+      await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: admin.cookie }),
+    );
     const listed = workspaces.find((workspace) => workspace.projectId === project.id);
     expect(listed).toMatchObject({ projectName: 'alice-app', ownerEmail: alice.email, state: 'running' });
     expect(listed?.stats?.memoryBytes).toBeGreaterThan(0);
     expect(listed?.stats?.memoryLimitBytes).toBeGreaterThan(0);
 
-    const stopped = await call(t.baseUrl, 'POST', `/api/v1/admin/workspaces/${project.id}/stop`, { cookie: admin.cookie });
+    const stopped = await call(t.baseUrl, 'POST', `/api/v1/admin/workspaces/${project.id}/stop`, {
+      cookie: admin.cookie,
+    });
     expect(stopped.status).toBe(200);
     expect((await json<WorkspaceStatusDto>(stopped)).state).toBe('stopped');
     const [container] = await docker.listContainers({ all: true, filters: { label: [`berth.project=${project.id}`] } });
     expect(container?.State).toBe('exited');
-    const after = await json<AdminWorkspaceDto[]>(await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: admin.cookie }));
+    const after = await json<AdminWorkspaceDto[]>(
+      await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: admin.cookie }),
+    );
     expect(after.some((workspace) => workspace.projectId === project.id)).toBe(false);
   });
 
@@ -81,19 +108,30 @@ describe('admin API', () => {
     });
     expect(put.status).toBe(200);
 
-    const removed = await call(t.baseUrl, 'POST', `/api/v1/admin/workspaces/${project.id}/remove`, { cookie: admin.cookie });
+    const removed = await call(t.baseUrl, 'POST', `/api/v1/admin/workspaces/${project.id}/remove`, {
+      cookie: admin.cookie,
+    });
     expect(removed.status).toBe(200);
     expect((await json<WorkspaceStatusDto>(removed)).state).toBe('stopped');
     expect(await docker.listContainers({ all: true, filters: { label: [`berth.project=${project.id}`] } })).toEqual([]);
-    expect(await docker.listVolumes({ filters: { label: [`berth.project=${project.id}`] } }).then((list) => list.Volumes ?? [])).toEqual([]);
+    expect(
+      await docker
+        .listVolumes({ filters: { label: [`berth.project=${project.id}`] } })
+        .then((list) => list.Volumes ?? []),
+    ).toEqual([]);
     expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}`, auth)).status).toBe(200);
 
-    const restarted = await json<WorkspaceStatusDto>(await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth));
+    const restarted = await json<WorkspaceStatusDto>(
+      await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth),
+    );
     expect(restarted.state).toBe('running');
     expect(restarted.restoredFrom).toBeDefined();
     const file = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/files/content?path=kept.txt`, auth);
     expect(await file.text()).toBe('still here');
 
-    expect((await call(t.baseUrl, 'POST', '/api/v1/admin/workspaces/no-such-project/remove', { cookie: admin.cookie })).status).toBe(404);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/admin/workspaces/no-such-project/remove', { cookie: admin.cookie }))
+        .status,
+    ).toBe(404);
   });
 });

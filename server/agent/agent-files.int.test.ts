@@ -15,7 +15,6 @@ let testDriver: Awaited<ReturnType<typeof makeTestDriver>>;
 let agent: AgentEndpoint;
 let rpc: AgentRpcClient;
 
-
 const auth = () => ({ Authorization: `Bearer ${agent.secret}` });
 const content = (file: string, extra = '') => `${agent.url}/fs/content?path=${encodeURIComponent(file)}${extra}`;
 const put = (file: string, body: BodyInit, headers: Record<string, string> = {}, maxBytes = 1 << 20) =>
@@ -31,7 +30,8 @@ async function waitForChange(predicate: (change: FileChange) => boolean, timeout
   for (;;) {
     const found = rpc.changes.find(predicate);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching fs.changed within ${timeoutMs} ms; got ${JSON.stringify(rpc.changes)}`);
+    if (Date.now() > deadline)
+      throw new Error(`no matching fs.changed within ${timeoutMs} ms; got ${JSON.stringify(rpc.changes)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -102,16 +102,25 @@ describe('agent files in a real workspace', () => {
     }
     await expect(rpc.call('fs.list', { path: 'etclink' })).rejects.toMatchObject({ code: 'bad_path' });
     await expect(rpc.call('fs.mkdir', { path: 'etclink/x' })).rejects.toMatchObject({ code: 'bad_path' });
-    await expect(rpc.call('fs.move', { from: 'keep.txt', to: 'etclink/keep.txt' })).rejects.toMatchObject({ code: 'bad_path' });
+    await expect(rpc.call('fs.move', { from: 'keep.txt', to: 'etclink/keep.txt' })).rejects.toMatchObject({
+      code: 'bad_path',
+    });
     await expect(rpc.call('fs.delete', { path: '../workspace' })).rejects.toMatchObject({ code: 'bad_path' });
-    expect(await sh('test ! -e /etc/berth-evil && test ! -e /etc/x && test ! -e /x && cat /etc/hostname')).toBe(hostname);
+    expect(await sh('test ! -e /etc/berth-evil && test ! -e /etc/x && test ! -e /x && cat /etc/hostname')).toBe(
+      hostname,
+    );
     expect(await sh('cat keep.txt')).toBe('original');
   });
 
   it('answers the fs.* methods', async () => {
     expect(await rpc.call<FileEntry>('fs.mkdir', { path: 'm/n' })).toMatchObject({ path: 'm/n', kind: 'dir' });
-    expect(await rpc.call<FileEntry>('fs.move', { from: 'doc.txt', to: 'm/n/doc.txt' })).toMatchObject({ path: 'm/n/doc.txt', kind: 'file' });
-    await expect(rpc.call('fs.move', { from: 'keep.txt', to: 'm/n/doc.txt' })).rejects.toMatchObject({ code: 'exists' });
+    expect(await rpc.call<FileEntry>('fs.move', { from: 'doc.txt', to: 'm/n/doc.txt' })).toMatchObject({
+      path: 'm/n/doc.txt',
+      kind: 'file',
+    });
+    await expect(rpc.call('fs.move', { from: 'keep.txt', to: 'm/n/doc.txt' })).rejects.toMatchObject({
+      code: 'exists',
+    });
     expect(await rpc.call<FileEntry>('fs.stat', { path: 'm/n/doc.txt' })).toMatchObject({ size: 3 });
     expect(await rpc.call('fs.delete', { path: 'm' })).toBeNull();
     await expect(rpc.call('fs.stat', { path: 'm' })).rejects.toMatchObject({ code: 'not_found' });
@@ -134,7 +143,9 @@ describe('agent files in a real workspace', () => {
     await sh('touch x');
     const execDone = Date.now();
     const change = await waitForChange((item) => item.path === 'x', 1000);
-    console.log(`fs.changed after touch: ${Date.now() - startedAt} ms from exec start, ${Date.now() - execDone} ms after exec returned`);
+    console.log(
+      `fs.changed after touch: ${Date.now() - startedAt} ms from exec start, ${Date.now() - execDone} ms after exec returned`,
+    );
     expect(change).toMatchObject({ type: 'created', kind: 'file' });
     expect(change.version).toMatch(/^\d+-0-\d+$/);
   });

@@ -23,31 +23,50 @@ let nextId = 1;
 function call<T>(method: string, params?: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    waiting.set(id, (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve(message.result as T)));
+    waiting.set(id, (message) =>
+      message.error
+        ? reject(Object.assign(new Error(message.error.message), message.error))
+        : resolve(message.result as T),
+    );
     socket.send(JSON.stringify({ id, method, params }));
   });
 }
 
-async function waitForPorts(since: number, predicate: (ports: ListeningPort[]) => boolean, timeoutMs: number): Promise<number> {
+async function waitForPorts(
+  since: number,
+  predicate: (ports: ListeningPort[]) => boolean,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = portEvents.find((event) => event.at >= since && predicate(event.ports));
     if (found) return found.at - since;
-    if (Date.now() > deadline) throw new Error(`no matching ports.changed within ${timeoutMs} ms; got ${JSON.stringify(portEvents)}`);
+    if (Date.now() > deadline)
+      throw new Error(`no matching ports.changed within ${timeoutMs} ms; got ${JSON.stringify(portEvents)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 const preview = (path: string, port = DEV_PORT) =>
-  fetch(`${agent.url}${path}`, { headers: { Authorization: `Bearer ${agent.secret}`, 'X-Berth-Preview-Port': String(port) } });
+  fetch(`${agent.url}${path}`, {
+    headers: { Authorization: `Bearer ${agent.secret}`, 'X-Berth-Preview-Port': String(port) },
+  });
 
 beforeAll(async () => {
   const image = await ensureWorkspaceImage({ quiet: true });
   testDriver = await makeTestDriver({ image });
   agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
-  socket = new WebSocket(`${agent.url.replace(/^http/, 'ws')}/connect`, { headers: { Authorization: `Bearer ${agent.secret}` } });
+  socket = new WebSocket(`${agent.url.replace(/^http/, 'ws')}/connect`, {
+    headers: { Authorization: `Bearer ${agent.secret}` },
+  });
   socket.on('message', (raw) => {
-    const message = JSON.parse(raw.toString()) as { id?: number; event?: string; data?: unknown; result?: unknown; error?: { code: string; message: string } };
+    const message = JSON.parse(raw.toString()) as {
+      id?: number;
+      event?: string;
+      data?: unknown;
+      result?: unknown;
+      error?: { code: string; message: string };
+    };
     if (message.event === 'ports.changed') portEvents.push({ at: Date.now(), ports: message.data as ListeningPort[] });
     if (message.id !== undefined) {
       waiting.get(message.id)?.(message);
@@ -74,14 +93,24 @@ describe('ports and preview in a real workspace', () => {
     const startedAt = Date.now();
     devServer = await testDriver.driver.exec(
       projectId,
-      ['sh', '-c', `echo pid=$$; exec node -e "require('http').createServer((q,s)=>s.end('hello from '+q.url)).listen(${DEV_PORT},'127.0.0.1',()=>console.log('listening'))"`],
+      [
+        'sh',
+        '-c',
+        `echo pid=$$; exec node -e "require('http').createServer((q,s)=>s.end('hello from '+q.url)).listen(${DEV_PORT},'127.0.0.1',()=>console.log('listening'))"`,
+      ],
       { tty: false },
     );
     const output = collect(devServer);
     await output.waitFor(/listening/);
     const pid = /pid=(\d+)/.exec(output.text())![1]!;
-    const seenAfter = await waitForPorts(startedAt, (ports) => ports.some((item) => item.port === DEV_PORT && item.address === '127.0.0.1'), 2000);
-    console.log(`ports.changed listed ${DEV_PORT} ${seenAfter} ms after exec started (${Date.now() - startedAt} ms now)`);
+    const seenAfter = await waitForPorts(
+      startedAt,
+      (ports) => ports.some((item) => item.port === DEV_PORT && item.address === '127.0.0.1'),
+      2000,
+    );
+    console.log(
+      `ports.changed listed ${DEV_PORT} ${seenAfter} ms after exec started (${Date.now() - startedAt} ms now)`,
+    );
     expect(await call<ListeningPort[]>('ports.list')).toContainEqual({ port: DEV_PORT, address: '127.0.0.1' });
 
     const response = await preview('/x?y=1');

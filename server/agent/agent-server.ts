@@ -13,7 +13,10 @@ export interface AgentServerDeps {
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createAgentServer({ isAuthorised, route, proxy, hub, log }: AgentServerDeps): { server: Server; sockets: WebSocketServer } {
+export function createAgentServer({ isAuthorised, route, proxy, hub, log }: AgentServerDeps): {
+  server: Server;
+  sockets: WebSocketServer;
+} {
   const server = createServer((req, res) => {
     if (!isAuthorised(req)) {
       res.writeHead(401, { 'Content-Type': 'text/plain' }).end('unauthorised');

@@ -36,7 +36,11 @@ afterAll(async () => {
   await testDriver?.cleanup();
 });
 
-const settle = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string }) => error.code ?? 'thrown');
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: { code?: string }) => error.code ?? 'thrown',
+  );
 const status = async (response: Promise<Response>) => {
   const answer = await response;
   return answer.status === 200 ? 'ok' : (((await answer.json()) as { error?: string }).error ?? String(answer.status));
@@ -45,7 +49,9 @@ const status = async (response: Promise<Response>) => {
 it('never lands a write, mkdir, move or delete outside /workspace while a folder is swapped for a symlink', async () => {
   await sh('mkdir -p /tmp/outside d && echo keep > /tmp/outside/victim.txt');
   // The swapper outlives this exec (reparented to the container's init); bounded by timeout.
-  await sh(`nohup timeout 300 bash -c 'cd /workspace; while :; do rm -rf d; mkdir d; rm -rf d; ln -s /tmp/outside d; done' >/dev/null 2>&1 & echo $! > /tmp/swapper.pid`);
+  await sh(
+    `nohup timeout 300 bash -c 'cd /workspace; while :; do rm -rf d; mkdir d; rm -rf d; ln -s /tmp/outside d; done' >/dev/null 2>&1 & echo $! > /tmp/swapper.pid`,
+  );
   const outcomes = new Map<string, number>();
   try {
     for (let round = 0; round < ROUNDS; round++) {

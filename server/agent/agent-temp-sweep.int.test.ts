@@ -34,7 +34,10 @@ afterAll(async () => {
 
 it('removes the temp file of an upload cut off mid-body', async () => {
   expect((await content.put('big.bin', 'before')).status).toBe(200);
-  const req = request(`${agent.url}/fs/content?path=big.bin&maxBytes=10000000`, { method: 'PUT', headers: { Authorization: `Bearer ${agent.secret}` } });
+  const req = request(`${agent.url}/fs/content?path=big.bin&maxBytes=10000000`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${agent.secret}` },
+  });
   req.on('error', () => undefined);
   req.write(Buffer.alloc(256 * 1024, 7));
   await waitUntil(async () => (await temps()) !== '', 10_000);

@@ -17,13 +17,21 @@ export interface AgentRpcClient {
 }
 
 export async function connectRpc(endpoint: AgentEndpoint): Promise<AgentRpcClient> {
-  const socket = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}/connect`, { headers: { Authorization: `Bearer ${endpoint.secret}` } });
+  const socket = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}/connect`, {
+    headers: { Authorization: `Bearer ${endpoint.secret}` },
+  });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   const changes: FileChange[] = [];
   let nextId = 1;
   socket.on('message', (raw) => {
-    const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { code: string; message: string }; event?: string; data?: unknown };
+    const message = JSON.parse(raw.toString()) as {
+      id?: number;
+      result?: unknown;
+      error?: { code: string; message: string };
+      event?: string;
+      data?: unknown;
+    };
     if (message.event === 'fs.changed') changes.push(...(message.data as FileChange[]));
     const pending = message.id === undefined ? undefined : waiting.get(message.id);
     if (!pending) return;

@@ -28,7 +28,13 @@ export function serveConnection(socket: WebSocket, handlers: Record<string, RpcH
       .then(
         (result) => send({ id, result }),
         (error: unknown) =>
-          send({ id, error: { code: (error as { code?: string }).code ?? 'failed', message: error instanceof Error ? error.message : String(error) } }),
+          send({
+            id,
+            error: {
+              code: (error as { code?: string }).code ?? 'failed',
+              message: error instanceof Error ? error.message : String(error),
+            },
+          }),
       );
   });
 }

@@ -15,7 +15,8 @@ export interface FsHandlerDeps {
   watch(path: string): Promise<void>;
 }
 
-const param = (params: unknown, name: string): unknown => (params && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined);
+const param = (params: unknown, name: string): unknown =>
+  params && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined;
 
 function mapped(handler: RpcHandler): RpcHandler {
   return async (params) => {

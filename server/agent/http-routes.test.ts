@@ -1,6 +1,15 @@
 // The /fs/content routes over real HTTP on a temp folder (no container): headers, binary
 // round trip, preconditions, the size limit while streaming, refusals as JSON.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -85,11 +94,13 @@ describe('/fs/content', () => {
     req.write(Buffer.alloc(100_000, 7));
     // Wait for the temp file to appear (not a fixed sleep: under load the agent may take longer).
     const appeared = Date.now() + 5000;
-    while (!readdirSync(root).some((name) => name.startsWith('.berth-tmp-')) && Date.now() < appeared) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!readdirSync(root).some((name) => name.startsWith('.berth-tmp-')) && Date.now() < appeared)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(readdirSync(root).filter((name) => name.startsWith('.berth-tmp-'))).toHaveLength(1);
     req.destroy();
     const deadline = Date.now() + 2000;
-    while (readdirSync(root).some((name) => name.startsWith('.berth-tmp-')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (readdirSync(root).some((name) => name.startsWith('.berth-tmp-')) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(readdirSync(root).filter((name) => name.startsWith('.berth-tmp-'))).toEqual([]);
     expect(readFileSync(path.join(root, 'hello.txt'))[0]).not.toBe(7);
   });

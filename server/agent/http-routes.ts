@@ -45,7 +45,12 @@ export function createHttpRoutes({ guard, health }: HttpRouteDeps) {
 
 async function readContent(req: IncomingMessage, res: ServerResponse, guard: PathGuard, url: URL): Promise<void> {
   const file = await openForRead(guard, url.searchParams.get('path'));
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': file.size, 'X-Berth-Version': file.version, 'Cache-Control': 'no-store' });
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': file.size,
+    'X-Berth-Version': file.version,
+    'Cache-Control': 'no-store',
+  });
   if (req.method === 'HEAD') {
     file.stream.destroy();
     res.end();
@@ -58,7 +63,8 @@ async function readContent(req: IncomingMessage, res: ServerResponse, guard: Pat
 async function writeContent(req: IncomingMessage, res: ServerResponse, writer: FileWriter, url: URL): Promise<void> {
   const maxBytes = parseMaxBytes(url.searchParams.get('maxBytes'));
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new FsError('too_large', `The file is larger than ${maxBytes} bytes`);
+  if (Number.isFinite(declared) && declared > maxBytes)
+    throw new FsError('too_large', `The file is larger than ${maxBytes} bytes`);
   // The writer destroys its input on failure; destroying the request would reset the socket
   // before the error answer goes out, so it reads from a PassThrough instead.
   const body = new PassThrough();
@@ -86,7 +92,8 @@ function unquote(value: string): string {
 function parseMaxBytes(value: string | null): number {
   if (value === null || value === '') return DEFAULT_MAX_WRITE_BYTES;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new FsError('bad_path', 'maxBytes must be a non-negative integer');
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new FsError('bad_path', 'maxBytes must be a non-negative integer');
   return Math.min(parsed, DEFAULT_MAX_WRITE_BYTES);
 }
 
@@ -123,6 +130,10 @@ function discardBody(req: IncomingMessage): void {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }

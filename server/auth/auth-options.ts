@@ -24,7 +24,14 @@ export interface AuthOptionsInput {
   log: Logger;
 }
 
-export function createAuthOptions({ secret, secureCookies, github, users, sessions, log }: AuthOptionsInput): AuthOptions {
+export function createAuthOptions({
+  secret,
+  secureCookies,
+  github,
+  users,
+  sessions,
+  log,
+}: AuthOptionsInput): AuthOptions {
   const credentials = CredentialsProvider({
     name: 'Email',
     credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
@@ -35,7 +42,8 @@ export function createAuthOptions({ secret, secureCookies, github, users, sessio
         return await users.verifyCredentials(input.email, input.password, clientIp);
       } catch (error) {
         // next-auth hands the message to the sign-in page as ?error=…
-        if (error instanceof HttpError && (error.status === 429 || error.code === 'email_unverified')) throw new Error(error.message);
+        if (error instanceof HttpError && (error.status === 429 || error.code === 'email_unverified'))
+          throw new Error(error.message);
         throw error;
       }
     },
@@ -63,7 +71,12 @@ export function createAuthOptions({ secret, secureCookies, github, users, sessio
             name: profile?.name ?? user?.name ?? null,
             image: user?.image ?? null,
           });
-          return { sub: berthUser.id, email: berthUser.email, name: berthUser.name, sid: await startSession(berthUser.id) };
+          return {
+            sub: berthUser.id,
+            email: berthUser.email,
+            name: berthUser.name,
+            sid: await startSession(berthUser.id),
+          };
         }
         if (user) return { sub: user.id, email: user.email, name: user.name, sid: await startSession(user.id) };
         return token;
@@ -79,7 +92,8 @@ export function createAuthOptions({ secret, secureCookies, github, users, sessio
     },
     // next-auth's own logger would print request metadata; keep only codes and messages.
     logger: {
-      error: (code, metadata) => log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, 'auth error'),
+      error: (code, metadata) =>
+        log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, 'auth error'),
       warn: (code) => log.warn({ code }, 'auth warning'),
       debug: () => undefined,
     },

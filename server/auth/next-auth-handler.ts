@@ -16,9 +16,17 @@ const AUTH_BODY_LIMIT = 64 * 1024;
 type ApiHandler = (req: unknown, res: unknown, options: AuthOptions) => Promise<unknown>;
 const nextAuth = cjsDefault(NextAuthModule as unknown as ApiHandler);
 
-export async function handleAuthRequest(req: IncomingMessage, res: ServerResponse, options: AuthOptions, clientIp: string): Promise<void> {
+export async function handleAuthRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AuthOptions,
+  clientIp: string,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://internal');
-  const segments = url.pathname.replace(/^\/api\/auth\/?/, '').split('/').filter(Boolean);
+  const segments = url.pathname
+    .replace(/^\/api\/auth\/?/, '')
+    .split('/')
+    .filter(Boolean);
   const body = req.method === 'POST' ? await readFormOrJson(req, AUTH_BODY_LIMIT) : undefined;
   // The client IP travels as a header we set ourselves; any value a caller sent is replaced.
   const headers = { ...req.headers, [CLIENT_IP_HEADER]: clientIp };
@@ -32,7 +40,9 @@ export async function handleAuthRequest(req: IncomingMessage, res: ServerRespons
   };
   res.setHeader('Cache-Control', 'no-store');
   const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : undefined;
-  await authRequestContext.run({ ip: clientIp, userAgent }, () => nextAuth(apiRequest, createApiResponse(res), options));
+  await authRequestContext.run({ ip: clientIp, userAgent }, () =>
+    nextAuth(apiRequest, createApiResponse(res), options),
+  );
 }
 
 function createApiResponse(res: ServerResponse) {

@@ -6,8 +6,7 @@ import type { SessionService } from './session-service';
 import type { TokenService } from './token-service';
 
 export type Principal =
-  | { userId: string; via: 'session'; sessionId: string }
-  | { userId: string; via: 'token'; tokenId: string };
+  { userId: string; via: 'session'; sessionId: string } | { userId: string; via: 'token'; tokenId: string };
 
 export class RequestAuthenticator {
   constructor(

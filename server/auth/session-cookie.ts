@@ -2,7 +2,8 @@
 import { parse } from 'cookie';
 import { decode } from 'next-auth/jwt';
 
-export const sessionCookieName = (secure: boolean) => (secure ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
+export const sessionCookieName = (secure: boolean) =>
+  secure ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
 
 export interface SessionClaims {
   userId: string;
@@ -10,7 +11,11 @@ export interface SessionClaims {
   sessionId: string | null;
 }
 
-export async function sessionFromCookie(cookieHeader: string | undefined, secret: string, secure: boolean): Promise<SessionClaims | null> {
+export async function sessionFromCookie(
+  cookieHeader: string | undefined,
+  secret: string,
+  secure: boolean,
+): Promise<SessionClaims | null> {
   if (!cookieHeader) return null;
   const jwt = parse(cookieHeader)[sessionCookieName(secure)];
   if (!jwt) return null;

@@ -107,7 +107,10 @@ export class SessionService {
 
   /** Ends every session of `userId` but `keep` (none kept when absent). */
   async endAll(userId: string, keep?: string): Promise<number> {
-    const rows = await this.prisma.session.findMany({ where: { userId, ...(keep ? { id: { not: keep } } : {}) }, select: { id: true } });
+    const rows = await this.prisma.session.findMany({
+      where: { userId, ...(keep ? { id: { not: keep } } : {}) },
+      select: { id: true },
+    });
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
     await this.prisma.session.deleteMany({ where: { id: { in: ids } } });
@@ -144,6 +147,8 @@ export class SessionService {
     if (this.lastSeenWritten.size >= MAX_CACHED) this.lastSeenWritten.clear();
     this.lastSeenWritten.set(sessionId, now);
     // Not awaited: bookkeeping must not slow the request down.
-    this.prisma.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: new Date(now) } }).catch(() => undefined);
+    this.prisma.session
+      .updateMany({ where: { id: sessionId }, data: { lastSeenAt: new Date(now) } })
+      .catch(() => undefined);
   }
 }

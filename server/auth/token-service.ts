@@ -11,7 +11,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function toTokenDto(row: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null }): TokenDto {
+function toTokenDto(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}): TokenDto {
   return {
     id: row.id,
     name: row.name,
@@ -75,7 +81,9 @@ export class TokenService {
     const now = Date.now();
     if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Not awaited: bookkeeping must not slow the request down.
-      this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+      this.prisma.apiToken
+        .update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } })
+        .catch(() => undefined);
     }
     return { userId: row.userId, tokenId: row.id };
   }

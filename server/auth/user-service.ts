@@ -71,7 +71,9 @@ export class UserService {
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
     if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
       this.throttle.recordFailure(key);
-      throw new HttpError(400, 'wrong_password', 'The current password is not right', { fieldErrors: { currentPassword: ['The current password is not right'] } });
+      throw new HttpError(400, 'wrong_password', 'The current password is not right', {
+        fieldErrors: { currentPassword: ['The current password is not right'] },
+      });
     }
     this.throttle.recordSuccess(key);
     await this.setPassword(userId, newPassword);
@@ -89,7 +91,9 @@ export class UserService {
   /** Finds the Berth user behind an OAuth account, linking by verified email or creating one. */
   async upsertOAuthUser(profile: OAuthProfile): Promise<UserDto> {
     const linked = await this.prisma.account.findUnique({
-      where: { provider_providerAccountId: { provider: profile.provider, providerAccountId: profile.providerAccountId } },
+      where: {
+        provider_providerAccountId: { provider: profile.provider, providerAccountId: profile.providerAccountId },
+      },
       include: { user: true },
     });
     if (linked) return toUserDto(linked.user);
@@ -100,7 +104,12 @@ export class UserService {
       create: { email, name: profile.name ?? email, image: profile.image },
     });
     await this.prisma.account.create({
-      data: { userId: user.id, type: profile.type, provider: profile.provider, providerAccountId: profile.providerAccountId },
+      data: {
+        userId: user.id,
+        type: profile.type,
+        provider: profile.provider,
+        providerAccountId: profile.providerAccountId,
+      },
     });
     return toUserDto(user);
   }

@@ -2,17 +2,29 @@
 import { z } from 'zod';
 
 export const signupSchema = z.object({
-  email: z.string({ error: 'Email is required' }).trim().toLowerCase().pipe(z.email('Enter a valid email address').max(254)),
+  email: z
+    .string({ error: 'Email is required' })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email('Enter a valid email address').max(254)),
   password: z
     .string({ error: 'Password is required' })
     .min(8, 'Password must be at least 8 characters')
     .max(200, 'Password must be at most 200 characters'),
-  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'),
+  name: z
+    .string({ error: 'Name is required' })
+    .trim()
+    .min(1, 'Name must not be empty')
+    .max(100, 'Name must be at most 100 characters'),
 });
 export type SignupInput = z.infer<typeof signupSchema>;
 
 export const createTokenSchema = z.object({
-  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name must not be empty').max(64, 'Name must be at most 64 characters'),
+  name: z
+    .string({ error: 'Name is required' })
+    .trim()
+    .min(1, 'Name must not be empty')
+    .max(64, 'Name must be at most 64 characters'),
 });
 
 export interface UserDto {
@@ -62,7 +74,11 @@ export const resetPasswordSchema = z.object({
 });
 
 export const forgotPasswordSchema = z.object({
-  email: z.string({ error: 'Email is required' }).trim().toLowerCase().pipe(z.email('Enter a valid email address').max(254)),
+  email: z
+    .string({ error: 'Email is required' })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email('Enter a valid email address').max(254)),
 });
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });

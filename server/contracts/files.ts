@@ -56,7 +56,10 @@ export interface ReadResult {
 
 const projectId = z.string().min(1).max(64);
 export const fsListSchema = z.object({ projectId, path: relativePathSchema });
-export const fsReadSchema = z.object({ projectId, path: relativePathSchema.refine((value) => value !== '', 'A file path is required') });
+export const fsReadSchema = z.object({
+  projectId,
+  path: relativePathSchema.refine((value) => value !== '', 'A file path is required'),
+});
 export const fsWriteSchema = z.object({
   projectId,
   path: relativePathSchema.refine((value) => value !== '', 'A file path is required'),
@@ -64,12 +67,25 @@ export const fsWriteSchema = z.object({
   /** The version the edit was based on; null = the file must not exist yet. */
   baseVersion: z.string().max(128).nullable(),
 });
-export const fsCreateSchema = z.object({ projectId, path: relativePathSchema.refine((value) => value !== '', 'A path is required'), kind: z.enum(['file', 'dir']) });
+export const fsCreateSchema = z.object({
+  projectId,
+  path: relativePathSchema.refine((value) => value !== '', 'A path is required'),
+  kind: z.enum(['file', 'dir']),
+});
 export const fsMoveSchema = z.object({ projectId, from: relativePathSchema, to: relativePathSchema });
-export const fsDeleteSchema = z.object({ projectId, path: relativePathSchema.refine((value) => value !== '', 'Refusing to delete the project root') });
-export const fsLockSchema = z.object({ projectId, path: relativePathSchema, ttlSeconds: z.number().int().min(1).max(3600) });
+export const fsDeleteSchema = z.object({
+  projectId,
+  path: relativePathSchema.refine((value) => value !== '', 'Refusing to delete the project root'),
+});
+export const fsLockSchema = z.object({
+  projectId,
+  path: relativePathSchema,
+  ttlSeconds: z.number().int().min(1).max(3600),
+});
 export const fsUnlockSchema = z.object({ projectId, path: relativePathSchema });
 export const fsWatchSchema = z.object({ projectId, path: relativePathSchema });
 
 export const moveBodySchema = z.object({ from: relativePathSchema, to: relativePathSchema });
-export const mkdirBodySchema = z.object({ path: relativePathSchema.refine((value) => value !== '', 'A path is required') });
+export const mkdirBodySchema = z.object({
+  path: relativePathSchema.refine((value) => value !== '', 'A path is required'),
+});

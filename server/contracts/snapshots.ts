@@ -55,7 +55,12 @@ export interface SnapshotStatusDto {
 }
 
 export const createSnapshotSchema = z.object({
-  label: z.string().trim().min(1, 'Label must not be empty').max(100, 'Label must be at most 100 characters').optional(),
+  label: z
+    .string()
+    .trim()
+    .min(1, 'Label must not be empty')
+    .max(100, 'Label must be at most 100 characters')
+    .optional(),
 });
 
 export const gitImportSchema = z.object({

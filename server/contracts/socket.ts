@@ -31,7 +31,10 @@ export interface ClientToServerEvents {
   'fs:list': Call<{ projectId: string; path: string }, FileEntry[]>;
   'fs:read': Call<{ projectId: string; path: string }, ReadResult>;
   /** Error code 'conflict' when baseVersion is stale, 'locked' when someone holds a lock. */
-  'fs:write': Call<{ projectId: string; path: string; content: string; baseVersion: string | null }, { version: string; size: number }>;
+  'fs:write': Call<
+    { projectId: string; path: string; content: string; baseVersion: string | null },
+    { version: string; size: number }
+  >;
   'fs:create': Call<{ projectId: string; path: string; kind: 'file' | 'dir' }, FileEntry>;
   'fs:move': Call<{ projectId: string; from: string; to: string }, FileEntry>;
   'fs:delete': Call<{ projectId: string; path: string }, null>;

@@ -5,12 +5,19 @@ import { z } from 'zod';
 const terminalId = z.string().min(1).max(64);
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 
-export const terminalCreateSchema = z.object({ projectId: z.string().min(1).max(64), title: z.string().trim().min(1).max(64).optional(), ...size });
+export const terminalCreateSchema = z.object({
+  projectId: z.string().min(1).max(64),
+  title: z.string().trim().min(1).max(64).optional(),
+  ...size,
+});
 export const terminalAttachSchema = z.object({ terminalId });
 export const terminalInputSchema = z.object({ terminalId, data: z.string().max(64 * 1024) });
 export const terminalResizeSchema = z.object({ terminalId, ...size });
 export const terminalCloseSchema = z.object({ terminalId });
-export const terminalRenameSchema = z.object({ terminalId, title: z.string().trim().min(1, 'Title must not be empty').max(64) });
+export const terminalRenameSchema = z.object({
+  terminalId,
+  title: z.string().trim().min(1, 'Title must not be empty').max(64),
+});
 export const terminalRestartSchema = z.object({ terminalId, ...size });
 export const terminalListSchema = z.object({ projectId: z.string().min(1).max(64) });
 

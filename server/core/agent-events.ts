@@ -15,7 +15,11 @@ export interface AgentAnnouncer {
 }
 
 /** Calls `listener` with every `event` any project's agent pushes, until disposed. */
-export function onAgentEvent(announcer: AgentAnnouncer, event: string, listener: (projectId: string, data: unknown) => void): Disposer {
+export function onAgentEvent(
+  announcer: AgentAnnouncer,
+  event: string,
+  listener: (projectId: string, data: unknown) => void,
+): Disposer {
   const subscriptions = new Map<string, Disposer>();
   const off = announcer.events.on('onDidConnectAgent', ({ projectId, agent }) => {
     subscriptions.get(projectId)?.();

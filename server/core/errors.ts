@@ -16,14 +16,21 @@ export const conflict = (message: string) => new HttpError(409, 'conflict', mess
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new HttpError(429, 'rate_limited', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 
-
 /** A 503 that tells the client when to try again (sent as the Retry-After header). */
 export class UnavailableError extends HttpError {
-  constructor(code: string, message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(503, code, message);
   }
 }
 
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export const databaseUnavailable = (retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS) =>
-  new UnavailableError('database_unavailable', 'The database is not answering; try again in a few seconds', retryAfterSeconds);
+  new UnavailableError(
+    'database_unavailable',
+    'The database is not answering; try again in a few seconds',
+    retryAfterSeconds,
+  );

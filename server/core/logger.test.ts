@@ -28,6 +28,7 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(entry).toMatchObject({ msg: 'hello', requestId: 'r1', service: 'berth', password: '[redacted]' });
-    for (const secret of ['hunter2', 'hunter3', 'berth_pat_', 'session-token=zzz']) expect(lines[0]).not.toContain(secret);
+    for (const secret of ['hunter2', 'hunter3', 'berth_pat_', 'session-token=zzz'])
+      expect(lines[0]).not.toContain(secret);
   });
 });

@@ -17,8 +17,18 @@ describe('BerthMetrics', () => {
 
   it('time() observes successes and counts failures by area', async () => {
     const metrics = new BerthMetrics({ defaultMetrics: false });
-    await metrics.time((seconds) => metrics.snapshotSeconds.observe({ reason: 'manual' }, seconds), 'snapshot', async () => 'ok');
-    await expect(metrics.time(() => undefined, 'snapshot', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await metrics.time(
+      (seconds) => metrics.snapshotSeconds.observe({ reason: 'manual' }, seconds),
+      'snapshot',
+      async () => 'ok',
+    );
+    await expect(
+      metrics.time(
+        () => undefined,
+        'snapshot',
+        async () => Promise.reject(new Error('boom')),
+      ),
+    ).rejects.toThrow('boom');
     metrics.countPreviewBytes('downstream', 10);
     const { body } = await metrics.expose();
     expect(body).toMatch(/^berth_snapshot_seconds_count\{reason="manual"\} 1$/m);

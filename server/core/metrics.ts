@@ -59,7 +59,8 @@ export class BerthMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [state, count] of Object.entries(metrics.sources?.workspacesByState() ?? {})) this.set({ state }, count);
+        for (const [state, count] of Object.entries(metrics.sources?.workspacesByState() ?? {}))
+          this.set({ state }, count);
       },
     });
     new Gauge({

@@ -25,7 +25,8 @@ export async function readFormOrJson(req: IncomingMessage, limitBytes: number): 
   const raw = await readBody(req, limitBytes);
   if (raw.length === 0) return {};
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  if (type === 'application/x-www-form-urlencoded')
+    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   if (type === 'application/json' || type === '') {
     try {
       return JSON.parse(raw.toString('utf8')) as unknown;

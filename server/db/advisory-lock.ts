@@ -5,10 +5,17 @@ import type { PrismaClient } from './generated/client';
 
 const lockKey = (name: string) => createHash('sha256').update(name).digest().readBigInt64BE(0);
 
-export async function withAdvisoryLock(prisma: PrismaClient, name: string, fn: () => Promise<void>, timeoutMs = 120_000): Promise<boolean> {
+export async function withAdvisoryLock(
+  prisma: PrismaClient,
+  name: string,
+  fn: () => Promise<void>,
+  timeoutMs = 120_000,
+): Promise<boolean> {
   return prisma.$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS locked`;
+      const rows = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS locked`;
       if (!rows[0]?.locked) return false;
       await fn();
       return true;

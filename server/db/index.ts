@@ -3,13 +3,13 @@
 // when no DATABASE_URL is set. It imports nothing from other server/ folders; callers
 // import from this file only (never from ./generated or the helpers directly) and
 // construct the database once, in server/main.ts.
-export { openDatabase, type Database, type OpenDatabaseOptions } from './database'
-export { applyMigrations } from './migrate'
-export { withAdvisoryLock } from './advisory-lock'
-export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres'
-export { createPrismaClient, type PrismaClientOptions } from './prisma'
-export type { DbLog } from './log'
-export { Prisma } from './generated/client'
-export type { PrismaClient, User, Project, ApiToken, Account, Session, VerificationToken } from './generated/client'
-export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable'
-export { DatabaseHealth, type DatabaseState } from './database-health'
+export { openDatabase, type Database, type OpenDatabaseOptions } from './database';
+export { applyMigrations } from './migrate';
+export { withAdvisoryLock } from './advisory-lock';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
+export { createPrismaClient, type PrismaClientOptions } from './prisma';
+export type { DbLog } from './log';
+export { Prisma } from './generated/client';
+export type { PrismaClient, User, Project, ApiToken, Account, Session, VerificationToken } from './generated/client';
+export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable';
+export { DatabaseHealth, type DatabaseState } from './database-health';

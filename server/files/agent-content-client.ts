@@ -27,8 +27,11 @@ export interface AgentFile {
 }
 
 export const tooLarge = (maxBytes: number) =>
-  new HttpError(413, 'too_large', `Files are at most ${Math.round(maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`, { maxBytes });
-const agentUnavailable = (detail: string) => new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
+  new HttpError(413, 'too_large', `Files are at most ${Math.round(maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`, {
+    maxBytes,
+  });
+const agentUnavailable = (detail: string) =>
+  new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
 
 export class AgentContentClient {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 8 });
@@ -36,7 +39,11 @@ export class AgentContentClient {
   /** Opens a file for reading; the caller must consume or destroy `stream`. */
   get(endpoint: AgentEndpoint, path: string): Promise<AgentFile> {
     return new Promise((resolve, reject) => {
-      const request = httpRequest(this.url(endpoint, path), { method: 'GET', agent: this.agent, headers: this.auth(endpoint) });
+      const request = httpRequest(this.url(endpoint, path), {
+        method: 'GET',
+        agent: this.agent,
+        headers: this.auth(endpoint),
+      });
       request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out')));
       request.on('error', (error) => reject(error instanceof HttpError ? error : agentUnavailable(error.message)));
       request.on('response', (response) => {
@@ -46,7 +53,11 @@ export class AgentContentClient {
           return;
         }
         const length = response.headers['content-length'];
-        resolve({ stream: response, version: String(response.headers['x-berth-version'] ?? ''), size: length === undefined ? undefined : Number(length) });
+        resolve({
+          stream: response,
+          version: String(response.headers['x-berth-version'] ?? ''),
+          size: length === undefined ? undefined : Number(length),
+        });
       });
       request.end();
     });
@@ -56,7 +67,12 @@ export class AgentContentClient {
    * Streams `source` into the file. Bytes are counted on the way: past maxBytes the upload to
    * the agent is aborted (it discards its temp file) and this rejects with 413.
    */
-  put(endpoint: AgentEndpoint, path: string, source: Readable | Buffer, options: PutOptions): Promise<{ version: string; size: number }> {
+  put(
+    endpoint: AgentEndpoint,
+    path: string,
+    source: Readable | Buffer,
+    options: PutOptions,
+  ): Promise<{ version: string; size: number }> {
     const headers: Record<string, string> = { ...this.auth(endpoint), 'Content-Type': 'application/octet-stream' };
     if (options.ifMatch !== undefined) headers['If-Match'] = options.ifMatch;
     if (options.ifNoneMatch) headers['If-None-Match'] = '*';
@@ -76,12 +92,22 @@ export class AgentContentClient {
       };
       const request = httpRequest(url, { method: 'PUT', agent: this.agent, headers });
       // The upload may take as long as the client needs; the answer after it may not.
-      request.on('finish', () => request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out'))));
+      request.on('finish', () =>
+        request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out'))),
+      );
       request.on('response', (response) => {
         answered = true;
         request.setTimeout(0);
-        if (response.statusCode === 200) readJson(response).then((body) => settle(null, body as { version: string; size: number }), (error: Error) => settle(error));
-        else errorFrom(response).then((error) => settle(error), (error: Error) => settle(error));
+        if (response.statusCode === 200)
+          readJson(response).then(
+            (body) => settle(null, body as { version: string; size: number }),
+            (error: Error) => settle(error),
+          );
+        else
+          errorFrom(response).then(
+            (error) => settle(error),
+            (error: Error) => settle(error),
+          );
       });
       // A write error after the agent answered (it refused early and closed) is not the story.
       request.on('error', (error) => {
@@ -153,7 +179,12 @@ async function readJson(response: IncomingMessage): Promise<unknown> {
 
 /** The agent's error answer as an HttpError with the contract's status (412 carries currentVersion). */
 async function errorFrom(response: IncomingMessage): Promise<HttpError> {
-  const body = ((await readJson(response).catch(() => ({}))) ?? {}) as { error?: unknown; code?: unknown; message?: unknown; currentVersion?: unknown };
+  const body = ((await readJson(response).catch(() => ({}))) ?? {}) as {
+    error?: unknown;
+    code?: unknown;
+    message?: unknown;
+    currentVersion?: unknown;
+  };
   const status = response.statusCode ?? 502;
   const rawCode = typeof body.error === 'string' ? body.error : typeof body.code === 'string' ? body.code : undefined;
   const answered = rawCode ?? codeForStatus(status);

@@ -8,5 +8,8 @@ const DISK_FULL_ERRNO = /^(?:ENOSPC|EDQUOT): /;
 export function fromAgentError(code: string, message: string): { code: string; message: string } {
   if (code !== 'failed' || !DISK_FULL_ERRNO.test(message)) return { code, message };
   const diskFull: AgentFileErrorCode = 'disk_full';
-  return { code: diskFull, message: `Disk full: no space left in the workspace to write ${message.replace(DISK_FULL_ERRNO, '')}` };
+  return {
+    code: diskFull,
+    message: `Disk full: no space left in the workspace to write ${message.replace(DISK_FULL_ERRNO, '')}`,
+  };
 }

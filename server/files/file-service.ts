@@ -3,7 +3,14 @@
 // someone else's lock (423), makes sure the workspace runs, then asks its agent: listings
 // and moves over the agent's RPC socket, content over its HTTP endpoint, streamed.
 import type { Readable } from 'node:stream';
-import { AGENT_FILE_ERROR_STATUS, type AgentFileErrorCode, type AgentMethods, type FileEntry, type ReadResult, type WorkspaceStatusDto } from '../contracts';
+import {
+  AGENT_FILE_ERROR_STATUS,
+  type AgentFileErrorCode,
+  type AgentMethods,
+  type FileEntry,
+  type ReadResult,
+  type WorkspaceStatusDto,
+} from '../contracts';
 import { HttpError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentContentClient, AgentFile } from './agent-content-client';
@@ -18,7 +25,10 @@ export const INLINE_MAX_BYTES = 20 * 1024 * 1024;
 const SNIFF_BYTES = 8 * 1024;
 
 export interface AgentRpc {
-  request<M extends keyof AgentMethods>(method: M, params?: AgentMethods[M]['params']): Promise<AgentMethods[M]['result']>;
+  request<M extends keyof AgentMethods>(
+    method: M,
+    params?: AgentMethods[M]['params'],
+  ): Promise<AgentMethods[M]['result']>;
 }
 
 /** What FileService needs of the workspace lifecycle (WorkspaceService fits). */
@@ -83,7 +93,10 @@ export class FileService {
   /** For the editor: text up to INLINE_MAX_BYTES (read-only above EDITABLE_MAX_BYTES), else content null. */
   async read(actor: Actor, projectId: string, path: string): Promise<ReadResult> {
     const file = await this.openRead(actor, projectId, path);
-    const head = await readUpTo(file.stream, file.size !== undefined && file.size > INLINE_MAX_BYTES ? SNIFF_BYTES : INLINE_MAX_BYTES);
+    const head = await readUpTo(
+      file.stream,
+      file.size !== undefined && file.size > INLINE_MAX_BYTES ? SNIFF_BYTES : INLINE_MAX_BYTES,
+    );
     const size = head.complete ? head.bytes.length : (file.size ?? (await this.stat(actor, projectId, path)).size);
     const base = { path: normalizePath(path), version: file.version, size, readOnly: size > EDITABLE_MAX_BYTES };
     if (looksBinary(head.bytes.subarray(0, SNIFF_BYTES))) return { ...base, content: null, binary: true };
@@ -93,7 +106,13 @@ export class FileService {
   }
 
   /** Streams `source` into the file (never buffered); 413 past FILE_MAX_MB, 412 when stale. */
-  async write(actor: Actor, projectId: string, path: string, source: Readable | Buffer, conditions: WriteConditions): Promise<{ version: string; size: number }> {
+  async write(
+    actor: Actor,
+    projectId: string,
+    path: string,
+    source: Readable | Buffer,
+    conditions: WriteConditions,
+  ): Promise<{ version: string; size: number }> {
     const target = normalizePath(path);
     await this.authorize(actor, projectId);
     this.locks.assertWritable(projectId, target, actor.holderId);
@@ -125,7 +144,8 @@ export class FileService {
     try {
       await this.write(actor, projectId, target, Buffer.alloc(0), { ifNoneMatch: true });
     } catch (error) {
-      if (error instanceof HttpError && error.status === 412) throw new HttpError(409, 'exists', `${target} already exists`);
+      if (error instanceof HttpError && error.status === 412)
+        throw new HttpError(409, 'exists', `${target} already exists`);
       throw error;
     }
     return this.stat(actor, projectId, target);

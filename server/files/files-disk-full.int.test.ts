@@ -9,7 +9,13 @@ import type { ProjectDto } from '../contracts';
 import { testDocker } from '../runtime/docker/docker-test-support';
 import { labelsFor, volumeName } from '../runtime/docker/names';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
@@ -22,7 +28,15 @@ beforeAll(async () => {
   await ensureWorkspaceImage({ quiet: true });
   t = await startTestServer();
   alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Full disk', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Full disk', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   // The workspace has not started yet: its volume, made here, is the one it will mount.
   await testDocker().createVolume({
     Name: volumeName(project.id),
@@ -37,7 +51,10 @@ beforeAll(async () => {
 afterAll(async () => {
   tab?.close();
   if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await testDocker().getVolume(volumeName(project.id)).remove().catch(() => undefined);
+  await testDocker()
+    .getVolume(volumeName(project.id))
+    .remove()
+    .catch(() => undefined);
   await t?.stop();
 });
 
@@ -61,7 +78,12 @@ it('answers disk_full (507 over REST, an error ack over the socket) and keeps th
   expect(body).toMatchObject({ error: 'disk_full' });
   expect(body.message).toMatch(/^Disk full: .*keep\.txt/);
 
-  const ack = await tab.call('fs:write', { projectId: project.id, path: 'keep.txt', content: 'y'.repeat(300 * 1024), baseVersion: version });
+  const ack = await tab.call('fs:write', {
+    projectId: project.id,
+    path: 'keep.txt',
+    content: 'y'.repeat(300 * 1024),
+    baseVersion: version,
+  });
   expect(ack).toMatchObject({ ok: false, error: { code: 'disk_full' } });
   expect(!ack.ok && ack.error.message).toMatch(/^Disk full: /);
 

@@ -25,21 +25,45 @@ export interface UserNames {
   findById(id: string): Promise<{ name: string | null; email?: string } | null>;
 }
 
-export function registerFileSocketHandlers(socket: BerthSocket, files: FileService, locks: LockService, users: UserNames, log: Logger): void {
+export function registerFileSocketHandlers(
+  socket: BerthSocket,
+  files: FileService,
+  locks: LockService,
+  users: UserNames,
+  log: Logger,
+): void {
   const { userId } = socket.data.principal;
   // Writes from this socket count as the holder of the locks it took.
   const actor = { userId, holderId: `socket:${socket.id}` };
   let holderName: Promise<string> | undefined;
-  const name = () => (holderName ??= users.findById(userId).then((user) => user?.name || user?.email || 'someone', () => 'someone'));
+  const name = () =>
+    (holderName ??= users.findById(userId).then(
+      (user) => user?.name || user?.email || 'someone',
+      () => 'someone',
+    ));
 
-  socket.on('fs:list', defineHandler(fsListSchema, log, ({ projectId, path }) => files.list(actor, projectId, path)));
-  socket.on('fs:read', defineHandler(fsReadSchema, log, ({ projectId, path }) => files.read(actor, projectId, path)));
+  socket.on(
+    'fs:list',
+    defineHandler(fsListSchema, log, ({ projectId, path }) => files.list(actor, projectId, path)),
+  );
+  socket.on(
+    'fs:read',
+    defineHandler(fsReadSchema, log, ({ projectId, path }) => files.read(actor, projectId, path)),
+  );
   socket.on(
     'fs:write',
-    defineHandler(fsWriteSchema, log, ({ projectId, path, content, baseVersion }) => files.writeText(actor, projectId, path, content, baseVersion)),
+    defineHandler(fsWriteSchema, log, ({ projectId, path, content, baseVersion }) =>
+      files.writeText(actor, projectId, path, content, baseVersion),
+    ),
   );
-  socket.on('fs:create', defineHandler(fsCreateSchema, log, ({ projectId, path, kind }) => files.create(actor, projectId, path, kind)));
-  socket.on('fs:move', defineHandler(fsMoveSchema, log, ({ projectId, from, to }) => files.move(actor, projectId, from, to)));
+  socket.on(
+    'fs:create',
+    defineHandler(fsCreateSchema, log, ({ projectId, path, kind }) => files.create(actor, projectId, path, kind)),
+  );
+  socket.on(
+    'fs:move',
+    defineHandler(fsMoveSchema, log, ({ projectId, from, to }) => files.move(actor, projectId, from, to)),
+  );
   socket.on(
     'fs:delete',
     defineHandler(fsDeleteSchema, log, async ({ projectId, path }) => {
@@ -92,5 +116,7 @@ export function broadcastFileChanges(io: BerthServer, workspaces: AgentAnnouncer
 
 /** Pushes the project's whole lock list whenever it changes (taken, released, expired). */
 export function broadcastLockChanges(io: BerthServer, locks: LockService): Disposer {
-  return locks.events.on('onDidChange', ({ projectId, locks: list }) => io.to(projectRoom(projectId)).emit('fs:locks', { projectId, locks: list }));
+  return locks.events.on('onDidChange', ({ projectId, locks: list }) =>
+    io.to(projectRoom(projectId)).emit('fs:locks', { projectId, locks: list }),
+  );
 }

@@ -21,7 +21,9 @@ describe('LockService', () => {
     service = new LockService();
     service.lock('p', 'src/app.ts', alice, 60);
     expect(() => service.assertWritable('p', 'src/app.ts', alice.id)).not.toThrow();
-    expect(() => service.assertWritable('p', 'src/app.ts', bob.id)).toThrow(expect.objectContaining({ status: 423, code: 'locked' }));
+    expect(() => service.assertWritable('p', 'src/app.ts', bob.id)).toThrow(
+      expect.objectContaining({ status: 423, code: 'locked' }),
+    );
     expect(() => service.assertWritable('p', 'src/app.ts', undefined)).toThrow(/locked by Alice/);
     expect(() => service.assertWritable('p', 'src/other.ts', bob.id)).not.toThrow();
     expect(() => service.assertWritable('other-project', 'src/app.ts', bob.id)).not.toThrow();
@@ -32,7 +34,9 @@ describe('LockService', () => {
   it('covers everything under a locked folder, and a folder holding a locked file', () => {
     service = new LockService();
     service.lock('p', 'src/', alice, 60);
-    expect(() => service.assertWritable('p', 'src/deep/file.ts', bob.id)).toThrow(expect.objectContaining({ status: 423 }));
+    expect(() => service.assertWritable('p', 'src/deep/file.ts', bob.id)).toThrow(
+      expect.objectContaining({ status: 423 }),
+    );
     expect(() => service.assertWritable('p', 'src', bob.id)).toThrow(expect.objectContaining({ status: 423 }));
     expect(() => service.assertWritable('p', 'srcx/file.ts', bob.id)).not.toThrow(); // a sibling with a common prefix
     expect(() => service.assertWritable('p', 'src/deep/file.ts', alice.id)).not.toThrow();
@@ -41,10 +45,12 @@ describe('LockService', () => {
     expect(() => service.assertWritable('p', 'lib', alice.id)).toThrow(/locked by Bob/);
     // The root lock covers the whole project.
     service.lock('q', '', alice, 60);
-    expect(() => service.assertWritable('q', 'anything/at/all', bob.id)).toThrow(expect.objectContaining({ status: 423 }));
+    expect(() => service.assertWritable('q', 'anything/at/all', bob.id)).toThrow(
+      expect.objectContaining({ status: 423 }),
+    );
   });
 
-  it('refuses an overlapping lock by another holder and renews the holder\'s own', () => {
+  it("refuses an overlapping lock by another holder and renews the holder's own", () => {
     const time = clock();
     service = new LockService({ now: time.now });
     service.lock('p', 'src', alice, 60);

@@ -33,10 +33,14 @@ export function normalizePath(value: string): string {
 }
 
 /** True when `ancestor` is `path` or one of its folders. */
-const covers = (ancestor: string, path: string) => ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
+const covers = (ancestor: string, path: string) =>
+  ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
 
 export const lockedError = (lock: { path: string; holder: string }) =>
-  new HttpError(423, 'locked', `${lock.path || 'The project'} is locked by ${lock.holder}`, { path: lock.path, holder: lock.holder });
+  new HttpError(423, 'locked', `${lock.path || 'The project'} is locked by ${lock.holder}`, {
+    path: lock.path,
+    holder: lock.holder,
+  });
 
 export class LockService {
   readonly events = new TypedEmitter<{ onDidChange: { projectId: string; locks: FileLockDto[] } }>();
@@ -137,14 +141,21 @@ export class LockService {
     const locks = this.projects.get(projectId);
     if (!locks || locks.size === 0) return;
     const next = Math.min(...[...locks.values()].map((lock) => lock.expiresAt));
-    const timer = setTimeout(() => {
-      this.timers.delete(projectId);
-      this.active(projectId); // drops the expired ones and pushes the change
-      if (!this.timers.has(projectId)) this.schedule(projectId);
-    }, Math.max(0, next - this.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(projectId);
+        this.active(projectId); // drops the expired ones and pushes the change
+        if (!this.timers.has(projectId)) this.schedule(projectId);
+      },
+      Math.max(0, next - this.now()) + 5,
+    );
     timer.unref();
     this.timers.set(projectId, timer);
   }
 }
 
-const toDto = (lock: Lock): FileLockDto => ({ path: lock.path, holder: lock.holder, expiresAt: new Date(lock.expiresAt).toISOString() });
+const toDto = (lock: Lock): FileLockDto => ({
+  path: lock.path,
+  holder: lock.holder,
+  expiresAt: new Date(lock.expiresAt).toISOString(),
+});

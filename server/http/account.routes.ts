@@ -2,7 +2,14 @@
 // accounts under /api/v1/auth/* (forgot password, reset by link, email verification).
 import type { AccountService } from '../accounts';
 import type { SessionService } from '../auth';
-import { changePasswordSchema, deleteAccountSchema, forgotPasswordSchema, idParamsSchema, resetPasswordSchema, type AuthOptionsDto } from '../contracts';
+import {
+  changePasswordSchema,
+  deleteAccountSchema,
+  forgotPasswordSchema,
+  idParamsSchema,
+  resetPasswordSchema,
+  type AuthOptionsDto,
+} from '../contracts';
 import { HttpError, tooManyRequests } from '../core/errors';
 import type { SignInThrottle } from '../auth';
 import { parseWith, reply, type Router } from './router';
@@ -14,7 +21,13 @@ export function addAccountRoutes(
   options: { allowSignup: boolean; throttle: SignInThrottle; berthUrl: string },
 ): void {
   router
-    .add('GET', '/api/v1/auth/options', async () => reply(200, { mail: accounts.mailEnabled, signup: options.allowSignup, berthUrl: options.berthUrl } satisfies AuthOptionsDto))
+    .add('GET', '/api/v1/auth/options', async () =>
+      reply(200, {
+        mail: accounts.mailEnabled,
+        signup: options.allowSignup,
+        berthUrl: options.berthUrl,
+      } satisfies AuthOptionsDto),
+    )
     .add('PUT', '/api/v1/me/password', async (ctx) => {
       const principal = await ctx.user();
       const { currentPassword, newPassword } = await ctx.body(changePasswordSchema);
@@ -23,7 +36,10 @@ export function addAccountRoutes(
     })
     .add('GET', '/api/v1/me/sessions', async (ctx) => {
       const principal = await ctx.user();
-      return reply(200, await sessions.list(principal.userId, principal.via === 'session' ? principal.sessionId : undefined));
+      return reply(
+        200,
+        await sessions.list(principal.userId, principal.via === 'session' ? principal.sessionId : undefined),
+      );
     })
     .add('DELETE', '/api/v1/me/sessions', async (ctx) => {
       const principal = await ctx.user();
@@ -66,7 +82,12 @@ export function addAccountRoutes(
           throw error;
         },
       );
-      ctx.res.writeHead(302, { Location: verified ? '/signin?verified=1' : '/signin?error=invalid_link', 'Cache-Control': 'no-store' }).end();
+      ctx.res
+        .writeHead(302, {
+          Location: verified ? '/signin?verified=1' : '/signin?error=invalid_link',
+          'Cache-Control': 'no-store',
+        })
+        .end();
       return reply(302);
     });
 }

@@ -49,8 +49,17 @@ export interface ApiServices {
 
 export function createApiRouter(services: ApiServices): Router {
   const router = new Router(services.authenticator, services.allowedOrigins, services.onUnhandledError);
-  addAuthRoutes(router, services.users, { allowSignup: services.allowSignup, signupThrottle: services.signupThrottle, isAdminEmail: (email) => services.admin.isAdminEmail(email), afterSignup: (user) => services.accounts.afterSignup(user) });
-  addAccountRoutes(router, services.accounts, services.sessions, { allowSignup: services.allowSignup, throttle: services.resetRequestThrottle, berthUrl: services.berthUrl });
+  addAuthRoutes(router, services.users, {
+    allowSignup: services.allowSignup,
+    signupThrottle: services.signupThrottle,
+    isAdminEmail: (email) => services.admin.isAdminEmail(email),
+    afterSignup: (user) => services.accounts.afterSignup(user),
+  });
+  addAccountRoutes(router, services.accounts, services.sessions, {
+    allowSignup: services.allowSignup,
+    throttle: services.resetRequestThrottle,
+    berthUrl: services.berthUrl,
+  });
   addTokenRoutes(router, services.tokens);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);

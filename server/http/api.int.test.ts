@@ -2,7 +2,15 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../core/logger';
-import { call, createSignedInUser, signIn, signUp, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  signIn,
+  signUp,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 
 let t: TestServer;
 let alice: TestUser;
@@ -49,7 +57,13 @@ describe('sign-up', () => {
   });
 
   it('answers 400 with field errors for bad input', async () => {
-    const response = await call(t.baseUrl, 'POST', '/api/v1/auth/signup', {}, { email: 'not-an-email', password: 'short', name: '' });
+    const response = await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/auth/signup',
+      {},
+      { email: 'not-an-email', password: 'short', name: '' },
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as { fieldErrors: Record<string, string[]> };
     expect(Object.keys(body.fieldErrors).sort()).toEqual(['email', 'name', 'password']);
@@ -72,7 +86,8 @@ describe('sign-in', () => {
 
   it('slows down repeated failures for one email, even with the right password', async () => {
     const { body } = await signUp(t.baseUrl);
-    for (let i = 0; i < 3; i++) expect((await signIn(t.baseUrl, body.email, 'nope-nope')).error).toBe('CredentialsSignin');
+    for (let i = 0; i < 3; i++)
+      expect((await signIn(t.baseUrl, body.email, 'nope-nope')).error).toBe('CredentialsSignin');
     const blocked = await signIn(t.baseUrl, body.email, body.password);
     expect(blocked.cookie).toBeNull();
     expect(blocked.error).toMatch(/Too many attempts/);
@@ -102,7 +117,10 @@ describe('personal access tokens', () => {
     const me = await call(t.baseUrl, 'GET', '/api/v1/me', { token });
     expect(((await me.json()) as { id: string }).id).toBe(alice.id);
 
-    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/tokens', { token })).json()) as Record<string, unknown>[];
+    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/tokens', { token })).json()) as Record<
+      string,
+      unknown
+    >[];
     expect(list.map((row) => row.id)).toContain(id);
     expect(JSON.stringify(list)).not.toContain(token);
 
@@ -112,40 +130,78 @@ describe('personal access tokens', () => {
   });
 
   it('refuses a token without a name', async () => {
-    expect((await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: alice.cookie }, { name: '  ' })).status).toBe(400);
+    expect((await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: alice.cookie }, { name: '  ' })).status).toBe(
+      400,
+    );
   });
 });
 
 describe('projects', () => {
   it('creates, lists, reads, renames and deletes, trimming names', async () => {
-    const created = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: '  My App  ', template: 'vite-react' });
+    const created = await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: '  My App  ', template: 'vite-react' },
+    );
     expect(created.status).toBe(201);
     const project = (await created.json()) as { id: string; name: string; template: string };
     expect(project).toMatchObject({ name: 'My App', template: 'vite-react' });
 
-    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as { id: string }[];
+    const list = (await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as {
+      id: string;
+    }[];
     expect(list.map((row) => row.id)).toContain(project.id);
 
-    const renamed = await call(t.baseUrl, 'PATCH', `/api/v1/projects/${project.id}`, { cookie: alice.cookie }, { name: 'Renamed' });
+    const renamed = await call(
+      t.baseUrl,
+      'PATCH',
+      `/api/v1/projects/${project.id}`,
+      { cookie: alice.cookie },
+      { name: 'Renamed' },
+    );
     expect(((await renamed.json()) as { name: string }).name).toBe('Renamed');
-    expect(((await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).json()) as { name: string }).name).toBe('Renamed');
+    expect(
+      (
+        (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).json()) as {
+          name: string;
+        }
+      ).name,
+    ).toBe('Renamed');
 
-    expect((await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).status).toBe(204);
+    expect((await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).status).toBe(
+      204,
+    );
     expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).status).toBe(404);
   });
 
   it('validates names (1–64 after trimming) and templates', async () => {
     const auth = { cookie: alice.cookie };
-    expect((await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: '   ', template: 'blank-node' })).status).toBe(400);
-    expect((await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: 'x'.repeat(65), template: 'blank-node' })).status).toBe(400);
-    expect((await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: 'x'.repeat(64), template: 'blank-node' })).status).toBe(201);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: '   ', template: 'blank-node' })).status,
+    ).toBe(400);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: 'x'.repeat(65), template: 'blank-node' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: 'x'.repeat(64), template: 'blank-node' }))
+        .status,
+    ).toBe(201);
     const bad = await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name: 'ok', template: 'cobol' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { fieldErrors: Record<string, unknown> }).fieldErrors).toHaveProperty('template');
   });
 
   it("answers 404, never 403, for someone else's project, and changes nothing", async () => {
-    const created = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Private', template: 'static-html' });
+    const created = await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Private', template: 'static-html' },
+    );
     const { id } = (await created.json()) as { id: string };
     const asBob = { cookie: bob.cookie };
     expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${id}`, asBob)).status).toBe(404);
@@ -153,7 +209,9 @@ describe('projects', () => {
     expect((await call(t.baseUrl, 'DELETE', `/api/v1/projects/${id}`, asBob)).status).toBe(404);
     const bobsList = (await (await call(t.baseUrl, 'GET', '/api/v1/projects', asBob)).json()) as { id: string }[];
     expect(bobsList.map((row) => row.id)).not.toContain(id);
-    const still = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${id}`, { cookie: alice.cookie })).json()) as { name: string };
+    const still = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${id}`, { cookie: alice.cookie })).json()) as {
+      name: string;
+    };
     expect(still.name).toBe('Private');
   });
 
@@ -164,8 +222,15 @@ describe('projects', () => {
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ error: 'bad_origin' });
     }
-    expect((await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie, origin: 'http://evil.example' })).status).toBe(200);
-    const token = ((await (await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: alice.cookie }, { name: 'csrf' })).json()) as { token: string }).token;
+    expect(
+      (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie, origin: 'http://evil.example' }))
+        .status,
+    ).toBe(200);
+    const token = (
+      (await (await call(t.baseUrl, 'POST', '/api/v1/tokens', { cookie: alice.cookie }, { name: 'csrf' })).json()) as {
+        token: string;
+      }
+    ).token;
     const viaToken = await call(t.baseUrl, 'POST', '/api/v1/projects', { token, origin: null }, body);
     expect(viaToken.status).toBe(201);
   });
@@ -184,7 +249,9 @@ describe('logs', () => {
     const { token } = (await created.json()) as { token: string };
     await call(t.baseUrl, 'GET', '/api/v1/me', { token });
     expect(logLines.length).toBeGreaterThan(10);
-    const requestLines = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'request');
+    const requestLines = logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'request');
     expect(requestLines.some((entry) => entry.path === '/api/v1/me' && typeof entry.requestId === 'string')).toBe(true);
     const all = logLines.join('\n');
     for (const secret of [alice.password, bob.password, 'wrong password!', token]) expect(all).not.toContain(secret);

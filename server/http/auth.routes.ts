@@ -7,7 +7,12 @@ import { reply, type Router } from './router';
 export function addAuthRoutes(
   router: Router,
   users: UserService,
-  options: { allowSignup: boolean; signupThrottle: SignInThrottle; isAdminEmail?: (email: string) => boolean; afterSignup?: (user: UserDto) => Promise<{ verificationSent: boolean }> },
+  options: {
+    allowSignup: boolean;
+    signupThrottle: SignInThrottle;
+    isAdminEmail?: (email: string) => boolean;
+    afterSignup?: (user: UserDto) => Promise<{ verificationSent: boolean }>;
+  },
 ): void {
   router
     .add('POST', '/api/v1/auth/signup', async (ctx) => {

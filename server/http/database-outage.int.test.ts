@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto } from '../contracts';
 import { signalPostgres } from '../db/test-support';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 const OUTAGE_MS = 30_000;
@@ -20,7 +26,15 @@ let frozenPid: number | undefined;
 beforeAll(async () => {
   t = await startTestServer();
   alice = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Outage', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Outage', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   tab = await connectAs(t, alice);
   await openRunningWorkspace(tab, project.id);
 }, 120_000);
@@ -28,7 +42,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (frozenPid) signalPostgres(frozenPid, 'SIGCONT');
   tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie }).catch(() => undefined);
+  if (project)
+    await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie }).catch(() => undefined);
   await t?.stop();
 });
 
@@ -43,7 +58,12 @@ async function listProjects(): Promise<RestAnswer> {
   const began = performance.now();
   const response = await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie });
   const body = (await response.json()) as { error?: string };
-  return { status: response.status, ms: performance.now() - began, retryAfter: response.headers.get('retry-after'), ...(body.error ? { error: body.error } : {}) };
+  return {
+    status: response.status,
+    ms: performance.now() - began,
+    retryAfter: response.headers.get('retry-after'),
+    ...(body.error ? { error: body.error } : {}),
+  };
 }
 
 describe('PostgreSQL hung for 30 s', () => {
@@ -52,7 +72,12 @@ describe('PostgreSQL hung for 30 s', () => {
     const out = tab.output(terminal.id);
     let version: string | null = null;
     const save = async (content: string) => {
-      const ack = await tab.call<{ version: string }>('fs:write', { projectId: project.id, path: 'notes.txt', content, baseVersion: version });
+      const ack = await tab.call<{ version: string }>('fs:write', {
+        projectId: project.id,
+        path: 'notes.txt',
+        content,
+        baseVersion: version,
+      });
       if (ack.ok) version = ack.data.version;
       return ack;
     };

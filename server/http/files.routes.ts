@@ -16,12 +16,17 @@ const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
 function pathParam(ctx: RequestContext, required: boolean): string {
   const raw = ctx.url.searchParams.get('path') ?? '';
   const path = parseWith(relativePathSchema, raw);
-  if (required && path.replace(/\/+$/, '') === '') throw new HttpError(400, 'validation', 'A file path is required (?path=)');
+  if (required && path.replace(/\/+$/, '') === '')
+    throw new HttpError(400, 'validation', 'A file path is required (?path=)');
   return path;
 }
 
 /** `"v1"`, `W/"v1"` or a bare `v1` → v1. */
-const unquote = (value: string) => value.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+const unquote = (value: string) =>
+  value
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 
 /**
  * A refused upload's unread body: read and discard a little of it, so the client sees our
@@ -54,17 +59,29 @@ function bodyOf(req: IncomingMessage): PassThrough {
   return body;
 }
 
-function setContentHeaders(res: ServerResponse, path: string, version: string, size: number | undefined, download: boolean): void {
+function setContentHeaders(
+  res: ServerResponse,
+  path: string,
+  version: string,
+  size: number | undefined,
+  download: boolean,
+): void {
   res.setHeader('ETag', `"${version}"`);
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('Content-Type', contentTypeFor(path));
   if (size !== undefined) res.setHeader('Content-Length', size);
   // Project files are untrusted: opened directly, an HTML or SVG file must not run as Berth.
-  res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+  );
   if (download) {
     const name = path.slice(path.lastIndexOf('/') + 1) || 'download';
     const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
   }
 }
 
@@ -95,7 +112,12 @@ export function addFileRoutes(router: Router, files: FileService): void {
       try {
         const path = pathParam(ctx, true);
         const declared = Number(ctx.req.headers['content-length'] ?? 0);
-        if (declared > files.maxBytes) throw new HttpError(413, 'too_large', `Files are at most ${Math.round(files.maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`);
+        if (declared > files.maxBytes)
+          throw new HttpError(
+            413,
+            'too_large',
+            `Files are at most ${Math.round(files.maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`,
+          );
         const { userId } = await ctx.user();
         const ifMatch = ctx.req.headers['if-match'];
         const ifNoneMatch = ctx.req.headers['if-none-match'];
@@ -104,10 +126,12 @@ export function addFileRoutes(router: Router, files: FileService): void {
           ifNoneMatch: ifNoneMatch?.trim() === '*' ? true : undefined,
         };
         const body = bodyOf(ctx.req);
-        const written = await files.write({ userId, holderId: `rest:${userId}` }, ctx.params.id!, path, body, conditions).finally(() => {
-          ctx.req.unpipe(body);
-          body.destroy();
-        });
+        const written = await files
+          .write({ userId, holderId: `rest:${userId}` }, ctx.params.id!, path, body, conditions)
+          .finally(() => {
+            ctx.req.unpipe(body);
+            body.destroy();
+          });
         ctx.res.setHeader('ETag', `"${written.version}"`);
         return reply(200, written);
       } catch (error) {

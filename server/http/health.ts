@@ -10,5 +10,8 @@ export function sendHealth(res: ServerResponse): void {
 export async function sendReadiness(res: ServerResponse, ping: () => Promise<boolean>): Promise<void> {
   const databaseUp = await ping().catch(() => false);
   if (!databaseUp) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-  sendJson(res, databaseUp ? 200 : 503, { status: databaseUp ? 'ready' : 'unavailable', database: databaseUp ? 'up' : 'down' });
+  sendJson(res, databaseUp ? 200 : 503, {
+    status: databaseUp ? 'ready' : 'unavailable',
+    database: databaseUp ? 'up' : 'down',
+  });
 }

@@ -16,7 +16,8 @@ export interface HostPolicyOptions {
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '[0:0:0:0:0:0:0:1]']);
-const isLoopbackName = (name: string) => LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name) || name.endsWith('.localhost');
+const isLoopbackName = (name: string) =>
+  LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name) || name.endsWith('.localhost');
 
 /** `name` and `port` of a Host header value ('' port when none); null when malformed. */
 export function splitHost(host: string): { name: string; port: string } | null {

@@ -12,7 +12,15 @@ async function serverWithRunningWorkspace(env: Record<string, string>) {
   const t = await startTestServer(env);
   servers.push(t);
   const user = await createSignedInUser(t.baseUrl);
-  const project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name: 'metered', template: 'static-html' })).json()) as ProjectDto;
+  const project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: user.cookie },
+      { name: 'metered', template: 'static-html' },
+    )
+  ).json()) as ProjectDto;
   const client = await connectAs(t, user);
   await openRunningWorkspace(client, project.id);
   return { t, user, project, client };
@@ -21,7 +29,13 @@ async function serverWithRunningWorkspace(env: Record<string, string>) {
 describe('/metrics', () => {
   it('is open without METRICS_TOKEN and counts running workspaces, starts and snapshots', async () => {
     const { t, user, project, client } = await serverWithRunningWorkspace({});
-    await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/snapshots`, { cookie: user.cookie }, { label: 'measured' });
+    await call(
+      t.baseUrl,
+      'POST',
+      `/api/v1/projects/${project.id}/snapshots`,
+      { cookie: user.cookie },
+      { label: 'measured' },
+    );
     const response = await fetch(`${t.baseUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);

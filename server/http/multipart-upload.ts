@@ -19,7 +19,8 @@ export interface Upload {
 }
 
 export async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Upload> {
-  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'unsupported_media_type', 'Send the ZIP as multipart/form-data (field "file")');
+  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(415, 'unsupported_media_type', 'Send the ZIP as multipart/form-data (field "file")');
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
   const dir = await mkdtemp(path.join(tmpdir(), 'berth-upload-'));
@@ -30,7 +31,10 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
       let saved: Promise<{ file: string; fileName: string }> | undefined;
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 4096 } });
+        parser = busboy({
+          headers: req.headers,
+          limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 4096 },
+        });
       } catch {
         reject(new HttpError(400, 'bad_request', 'Malformed multipart body'));
         return;
@@ -61,4 +65,5 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
   }
 }
 
-const tooLarge = (maxBytes: number) => new HttpError(413, 'too_large', `Uploads are at most ${Math.round(maxBytes / 1024 / 1024)} MB (IMPORT_MAX_MB)`);
+const tooLarge = (maxBytes: number) =>
+  new HttpError(413, 'too_large', `Uploads are at most ${Math.round(maxBytes / 1024 / 1024)} MB (IMPORT_MAX_MB)`);

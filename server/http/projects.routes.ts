@@ -10,7 +10,9 @@ export function addProjectRoutes(router: Router, projects: ProjectService): void
       const { userId } = await ctx.user();
       return reply(201, await projects.create(userId, await ctx.body(createProjectSchema)));
     })
-    .add('GET', '/api/v1/projects/:id', async (ctx) => reply(200, await projects.get((await ctx.user()).userId, ctx.params.id!)))
+    .add('GET', '/api/v1/projects/:id', async (ctx) =>
+      reply(200, await projects.get((await ctx.user()).userId, ctx.params.id!)),
+    )
     .add('PATCH', '/api/v1/projects/:id', async (ctx) => {
       const { userId } = await ctx.user();
       return reply(200, await projects.rename(userId, ctx.params.id!, await ctx.body(updateProjectSchema)));

@@ -32,7 +32,10 @@ export interface RequestRoutes {
 
 const PROBES = new Set(['/api/health', '/api/ready']);
 
-export function createRequestHandler(routes: RequestRoutes, options: { log: Logger; trustProxy: boolean; hostPolicy?: (req: IncomingMessage) => HostVerdict; berthUrl?: string }) {
+export function createRequestHandler(
+  routes: RequestRoutes,
+  options: { log: Logger; trustProxy: boolean; hostPolicy?: (req: IncomingMessage) => HostVerdict; berthUrl?: string },
+) {
   const { log } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (routes.preview?.claims(req)) {
@@ -55,7 +58,12 @@ export function createRequestHandler(routes: RequestRoutes, options: { log: Logg
     const verdict = options.hostPolicy?.(req) ?? 'ide';
     if (verdict !== 'ide' && !PROBES.has(path)) {
       const isApi = path.startsWith('/api/') || path === '/metrics';
-      if (verdict === 'loopback-alias' && !isApi && (req.method === 'GET' || req.method === 'HEAD') && options.berthUrl) {
+      if (
+        verdict === 'loopback-alias' &&
+        !isApi &&
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        options.berthUrl
+      ) {
         // Another spelling of Berth's own loopback address: open the IDE where its cookies and sockets work.
         res.writeHead(302, { Location: options.berthUrl + (req.url ?? '/'), 'Cache-Control': 'no-store' }).end();
         return;
@@ -63,7 +71,9 @@ export function createRequestHandler(routes: RequestRoutes, options: { log: Logg
       if (verdict === 'refused') {
         reqLog.warn({ host: req.headers.host, path }, 'request refused: host not served');
         res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end(`421 Misdirected Request: this server answers only on ${options.berthUrl ? new URL(options.berthUrl).host : 'its own address'}${req.headers.host ? `, not on ${String(req.headers.host).slice(0, 100)}` : ''}.\n`);
+        res.end(
+          `421 Misdirected Request: this server answers only on ${options.berthUrl ? new URL(options.berthUrl).host : 'its own address'}${req.headers.host ? `, not on ${String(req.headers.host).slice(0, 100)}` : ''}.\n`,
+        );
         return;
       }
     }

@@ -79,7 +79,11 @@ export class Router {
           principal ??= this.authenticator.authenticate(req.headers);
           const found = await principal;
           if (!found) throw unauthorized();
-          if (found.via === 'session' && !SAFE_METHODS.has(req.method ?? 'GET') && !this.allowedOrigins.includes(req.headers.origin ?? '')) {
+          if (
+            found.via === 'session' &&
+            !SAFE_METHODS.has(req.method ?? 'GET') &&
+            !this.allowedOrigins.includes(req.headers.origin ?? '')
+          ) {
             // A browser always sends Origin on these; a missing or foreign one is a cross-site request.
             throw new HttpError(403, 'bad_origin', 'Cross-site request refused');
           }
@@ -95,10 +99,15 @@ export class Router {
         return;
       }
       // A database that is down or hung is a 503 to retry, not a 500: raw driver errors too.
-      const answer = error instanceof HttpError ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : undefined;
+      const answer =
+        error instanceof HttpError ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : undefined;
       if (answer) {
         if (answer instanceof UnavailableError) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
-        sendJson(res, answer.status, { error: answer.code, message: answer.message, ...answer.details } satisfies ApiErrorBody);
+        sendJson(res, answer.status, {
+          error: answer.code,
+          message: answer.message,
+          ...answer.details,
+        } satisfies ApiErrorBody);
         return;
       }
       log.error({ err: error }, 'unhandled error in API route');

@@ -52,7 +52,9 @@ async function silentWebSocket(baseUrl: string): Promise<Socket> {
       '',
     ].join('\r\n'),
   );
-  const head = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+  const head = await new Promise<string>((resolve) =>
+    socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
+  );
   expect(head).toMatch(/^HTTP\/1\.1 101/);
   return socket;
 }
@@ -60,13 +62,23 @@ async function silentWebSocket(baseUrl: string): Promise<Socket> {
 /** An upgraded connection to an app in a workspace, through its preview host. */
 async function previewSocket(): Promise<Duplex> {
   const alice = await createSignedInUser(berth.baseUrl);
-  const project = (await (await call(berth.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Shutdown', template: 'blank-node' })).json()) as ProjectDto;
+  const project = (await (
+    await call(
+      berth.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Shutdown', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   tab = await connectAs(berth, alice);
   await openRunningWorkspace(tab, project.id);
   app = await berth.server.runtime.exec(project.id, ['node', '-e', APP], { tty: false });
   let preview: PreviewDto | undefined;
   await waitUntil(async () => {
-    const listed = (await (await call(berth.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: alice.cookie })).json()) as PreviewDto[];
+    const listed = (await (
+      await call(berth.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: alice.cookie })
+    ).json()) as PreviewDto[];
     preview = listed.find((entry) => entry.port === 5173);
     return preview !== undefined;
   }, 30_000);

@@ -25,7 +25,12 @@ export function addSnapshotRoutes(router: Router, snapshots: ProjectSnapshots): 
       if (!path) throw new HttpError(400, 'bad_request', 'path is required');
       const { userId } = await ctx.user();
       const { entry, content } = await snapshots.file(userId, ctx.params.id!, ctx.params.sid!, path);
-      ctx.res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': content.length, 'X-Berth-Mode': entry.mode.toString(8), 'Cache-Control': 'private, max-age=31536000, immutable' });
+      ctx.res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': content.length,
+        'X-Berth-Mode': entry.mode.toString(8),
+        'Cache-Control': 'private, max-age=31536000, immutable',
+      });
       ctx.res.end(content);
       return reply(200);
     })

@@ -6,7 +6,12 @@ import type { GitImport, ProjectTransfer } from '../snapshots';
 import { receiveUpload } from './multipart-upload';
 import { parseWith, reply, type Reply, type RequestContext, type Router } from './router';
 
-export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git: GitImport, options: { importMaxBytes: number }): void {
+export function addTransferRoutes(
+  router: Router,
+  transfer: ProjectTransfer,
+  git: GitImport,
+  options: { importMaxBytes: number },
+): void {
   router
     .add('GET', '/api/v1/projects/:id/export.zip', async (ctx) => {
       const { userId } = await ctx.user();
@@ -44,9 +49,16 @@ export function addTransferRoutes(router: Router, transfer: ProjectTransfer, git
 }
 
 /** Streams a ZIP download: headers once the producer knows the file name, then its bytes. */
-async function download(ctx: RequestContext, produce: (start: (fileName: string) => void) => Promise<void>): Promise<Reply> {
+async function download(
+  ctx: RequestContext,
+  produce: (start: (fileName: string) => void) => Promise<void>,
+): Promise<Reply> {
   await produce((fileName) => {
-    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' });
+    ctx.res.writeHead(200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${fileName}"`,
+      'Cache-Control': 'no-store',
+    });
   });
   ctx.res.end();
   return reply(200);

@@ -15,7 +15,12 @@ function answer(status: WorkspaceStatusDto) {
   return reply(200, status);
 }
 
-export function addWorkspaceRoutes(router: Router, projects: ProjectService, workspaces: WorkspaceService, driver: RuntimeDriver): void {
+export function addWorkspaceRoutes(
+  router: Router,
+  projects: ProjectService,
+  workspaces: WorkspaceService,
+  driver: RuntimeDriver,
+): void {
   const requireEngine = async () => {
     try {
       await driver.ping();

@@ -3,7 +3,10 @@ import { Server } from 'node:http';
 import next from 'next';
 import type { PageRenderer } from './page-gate';
 
-export async function createNextPages(options: { dev: boolean; dir: string }): Promise<PageRenderer & { close(): Promise<void> }> {
+export async function createNextPages(options: {
+  dev: boolean;
+  dir: string;
+}): Promise<PageRenderer & { close(): Promise<void> }> {
   // Given no server, Next.js adds an 'upgrade' listener to the server of its first request and
   // answers every upgrade there too. Berth routes upgrades itself (previews, Socket.IO, then
   // Next.js), so Next.js gets a server that never listens to put its listener on.

@@ -15,11 +15,19 @@ export interface PageRenderer {
 
 const PUBLIC_PAGES = new Set(['/signin', '/signup', '/reset-password']);
 const isAsset = (path: string) =>
-  path.startsWith('/_next/') || path.startsWith('/__nextjs') || path === '/favicon.ico' || /\.(svg|png|ico|txt|webmanifest)$/.test(path);
+  path.startsWith('/_next/') ||
+  path.startsWith('/__nextjs') ||
+  path === '/favicon.ico' ||
+  /\.(svg|png|ico|txt|webmanifest)$/.test(path);
 const WORKBENCH_PATH = /^\/p\/([^/]+)\/?$/;
 const ADMIN_PATH = /^\/admin(\/|$)/;
 
-export function createPageGate(deps: { authenticator: RequestAuthenticator; projects: ProjectService; pages?: PageRenderer; isAdmin?: (userId: string) => Promise<boolean> }) {
+export function createPageGate(deps: {
+  authenticator: RequestAuthenticator;
+  projects: ProjectService;
+  pages?: PageRenderer;
+  isAdmin?: (userId: string) => Promise<boolean>;
+}) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const { pages } = deps;
     if (!pages) {

@@ -15,7 +15,13 @@ describe('CapabilityStore', () => {
     const b = store.mint('p1', 5173, 'u1');
     expect(a.capability).toMatch(CAPABILITY_PATTERN);
     expect(a.capability).not.toBe(b.capability);
-    expect(store.resolve(a.capability)).toEqual({ capability: a.capability, projectId: 'p1', port: 5173, ownerId: 'u1', expiresAt: now() + 60_000 });
+    expect(store.resolve(a.capability)).toEqual({
+      capability: a.capability,
+      projectId: 'p1',
+      port: 5173,
+      ownerId: 'u1',
+      expiresAt: now() + 60_000,
+    });
     expect(store.resolve('0'.repeat(32))).toBeUndefined();
   });
 

@@ -22,7 +22,13 @@ export class CapabilityStore {
 
   mint(projectId: string, port: number, ownerId: string): Capability {
     this.sweep();
-    const entry: Capability = { capability: randomBytes(16).toString('hex'), projectId, port, ownerId, expiresAt: this.now() + this.options.ttlMs };
+    const entry: Capability = {
+      capability: randomBytes(16).toString('hex'),
+      projectId,
+      port,
+      ownerId,
+      expiresAt: this.now() + this.options.ttlMs,
+    };
     this.byId.set(entry.capability, entry);
     return entry;
   }

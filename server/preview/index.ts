@@ -3,7 +3,14 @@
 // requests and upgrades to it are proxied through the workspace agent. Imports contracts and
 // core only; workspaces and projects come in as interfaces. Its REST resource lives in
 // server/http/previews.routes.ts; berth-server.ts puts preview hosts ahead of every other route.
-export { PreviewService, routePreviewHostsFirst, isPreviewablePort, type PreviewOptions, type PreviewProjects, type PreviewWorkspaces } from './preview-service';
+export {
+  PreviewService,
+  routePreviewHostsFirst,
+  isPreviewablePort,
+  type PreviewOptions,
+  type PreviewProjects,
+  type PreviewWorkspaces,
+} from './preview-service';
 export { CapabilityStore, type Capability } from './capability-store';
 export { parsePreviewHost, previewUrl, type PreviewHost } from './preview-host';
 export { broadcastPortChanges } from './preview.socket';

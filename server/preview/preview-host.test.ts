@@ -9,8 +9,14 @@ describe('parsePreviewHost', () => {
   });
 
   it('compares case-insensitively (host and domain)', () => {
-    expect(parsePreviewHost(`P-${cap.toUpperCase()}.LocalHost:3000`, 'localhost:3000')).toEqual({ kind: 'preview', capability: cap });
-    expect(parsePreviewHost(`p-${cap}.preview.example.com`, 'Preview.Example.com')).toEqual({ kind: 'preview', capability: cap });
+    expect(parsePreviewHost(`P-${cap.toUpperCase()}.LocalHost:3000`, 'localhost:3000')).toEqual({
+      kind: 'preview',
+      capability: cap,
+    });
+    expect(parsePreviewHost(`p-${cap}.preview.example.com`, 'Preview.Example.com')).toEqual({
+      kind: 'preview',
+      capability: cap,
+    });
   });
 
   it('treats the port as part of a domain that has one', () => {
@@ -19,8 +25,14 @@ describe('parsePreviewHost', () => {
   });
 
   it('ignores the port for a domain without one', () => {
-    expect(parsePreviewHost(`p-${cap}.preview.example.com:443`, 'preview.example.com')).toEqual({ kind: 'preview', capability: cap });
-    expect(parsePreviewHost(`p-${cap}.preview.example.com`, 'preview.example.com')).toEqual({ kind: 'preview', capability: cap });
+    expect(parsePreviewHost(`p-${cap}.preview.example.com:443`, 'preview.example.com')).toEqual({
+      kind: 'preview',
+      capability: cap,
+    });
+    expect(parsePreviewHost(`p-${cap}.preview.example.com`, 'preview.example.com')).toEqual({
+      kind: 'preview',
+      capability: cap,
+    });
   });
 
   it("leaves Berth's own host and foreign hosts alone", () => {

@@ -21,4 +21,5 @@ export function parsePreviewHost(host: string | undefined, domain: string): Prev
   return { kind: 'preview', capability: match[1]! };
 }
 
-export const previewUrl = (scheme: string, capability: string, domain: string) => `${scheme}://p-${capability}.${domain}/`;
+export const previewUrl = (scheme: string, capability: string, domain: string) =>
+  `${scheme}://p-${capability}.${domain}/`;

@@ -6,7 +6,9 @@ import { createLogger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import { PreviewService, type PreviewOptions } from './preview-service';
 
-const listening: ListeningPort[] = [22, 80, 3000, 5173, 5432].map((port) => ({ port, address: '0.0.0.0' }) as ListeningPort);
+const listening: ListeningPort[] = [22, 80, 3000, 5173, 5432].map(
+  (port) => ({ port, address: '0.0.0.0' }) as ListeningPort,
+);
 
 function previewsWith(allowedPorts?: PreviewOptions['allowedPorts']) {
   const projects = { get: async () => ({}) };
@@ -17,7 +19,12 @@ function previewsWith(allowedPorts?: PreviewOptions['allowedPorts']) {
     recordActivity: () => undefined,
     events: new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>(),
   };
-  return new PreviewService(projects, workspaces, { domain: 'localhost:3000', scheme: 'http', ideOrigin: 'http://localhost:3000', ttlMs: 60_000, allowedPorts }, createLogger('silent'));
+  return new PreviewService(
+    projects,
+    workspaces,
+    { domain: 'localhost:3000', scheme: 'http', ideOrigin: 'http://localhost:3000', ttlMs: 60_000, allowedPorts },
+    createLogger('silent'),
+  );
 }
 
 describe('PREVIEW_PORTS', () => {
@@ -29,7 +36,10 @@ describe('PREVIEW_PORTS', () => {
   });
 
   it('follows the configured ranges', async () => {
-    const previews = previewsWith([[3000, 3000], [5000, 5999]]);
+    const previews = previewsWith([
+      [3000, 3000],
+      [5000, 5999],
+    ]);
     expect((await previews.list('alice', 'p1')).map((preview) => preview.port)).toEqual([3000, 5173, 5432]);
     const narrow = previewsWith([[5173, 5173]]);
     expect((await narrow.list('alice', 'p1')).map((preview) => preview.port)).toEqual([5173]);

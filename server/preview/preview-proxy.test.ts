@@ -29,7 +29,10 @@ const statusEvents = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>
 let previews: PreviewService;
 const counted = { upstream: 0, downstream: 0 };
 
-const listen = (server: http.Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listen = (server: http.Server) =>
+  new Promise<string>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 
 beforeAll(async () => {
   agent = http.createServer((req, res) => {
@@ -46,7 +49,9 @@ beforeAll(async () => {
   });
   agent.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
     if (req.headers.authorization !== `Bearer ${SECRET}` || req.headers[AGENT_PREVIEW_PORT_HEADER] !== '5173') {
-      return void socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: 23\r\n\r\n{"error":"port_closed"}');
+      return void socket.end(
+        'HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: 23\r\n\r\n{"error":"port_closed"}',
+      );
     }
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     if (head.length > 0) socket.write(head);
@@ -67,7 +72,18 @@ beforeAll(async () => {
     recordActivity: (projectId: string) => activity.push(projectId),
     events: statusEvents,
   };
-  previews = new PreviewService(projects, workspaces, { domain: DOMAIN, scheme: 'http', ideOrigin: IDE, ttlMs: 60_000, countBytes: (direction, bytes) => (counted[direction] += bytes) }, createLogger('silent'));
+  previews = new PreviewService(
+    projects,
+    workspaces,
+    {
+      domain: DOMAIN,
+      scheme: 'http',
+      ideOrigin: IDE,
+      ttlMs: 60_000,
+      countBytes: (direction, bytes) => (counted[direction] += bytes),
+    },
+    createLogger('silent'),
+  );
 
   const handle = createRequestHandler(
     {
@@ -128,7 +144,8 @@ describe('preview routing and proxy', () => {
     const downstreamBefore = counted.downstream;
     const res = await rawGet(baseUrl, '/path?q=1', {
       Host: hostOf(preview.url),
-      Cookie: 'next-auth.session-token=abc; theme=dark; __Secure-next-auth.session-token=x; __Host-next-auth.csrf-token=y; next-auth.csrf-token=z; other=1',
+      Cookie:
+        'next-auth.session-token=abc; theme=dark; __Secure-next-auth.session-token=x; __Host-next-auth.csrf-token=y; next-auth.csrf-token=z; other=1',
       Authorization: 'Bearer berth-token',
       'X-Forwarded-Host': 'evil.test',
     });
@@ -181,7 +198,10 @@ describe('preview routing and proxy', () => {
   it('passes WebSocket upgrades (HMR) through', async () => {
     const preview = await previewFor(5173);
     const before = { ...counted };
-    const upgraded = await rawUpgrade(baseUrl, '/_hmr', { Host: hostOf(preview.url), Cookie: 'next-auth.session-token=abc' });
+    const upgraded = await rawUpgrade(baseUrl, '/_hmr', {
+      Host: hostOf(preview.url),
+      Cookie: 'next-auth.session-token=abc',
+    });
     if (!('socket' in upgraded)) throw new Error(`not upgraded: ${upgraded.status}`);
     expect(await echo(upgraded.socket, 'hello hmr', upgraded.head)).toContain('hello hmr');
     upgraded.socket.destroy();
@@ -230,12 +250,18 @@ describe('preview routing and proxy', () => {
   it('never lets an absolute-form request target choose the destination', async () => {
     const target = { url: 'http://127.0.0.1:49153', secret: SECRET };
     expect(upstreamOptions('/a?b=1', target)).toEqual({ hostname: '127.0.0.1', port: '49153', path: '/a?b=1' });
-    expect(upstreamOptions('http://169.254.169.254/latest?x=1', target)).toEqual({ hostname: '127.0.0.1', port: '49153', path: '/latest?x=1' });
+    expect(upstreamOptions('http://169.254.169.254/latest?x=1', target)).toEqual({
+      hostname: '127.0.0.1',
+      port: '49153',
+      path: '/latest?x=1',
+    });
     expect(upstreamOptions('*', target).hostname).toBe('127.0.0.1');
     const preview = await previewFor(5173);
     const absolute = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1', () =>
-        socket.write(`GET http://127.0.0.1:1/steal?x=1 HTTP/1.1\r\nHost: ${hostOf(preview.url)}\r\nConnection: close\r\n\r\n`),
+        socket.write(
+          `GET http://127.0.0.1:1/steal?x=1 HTTP/1.1\r\nHost: ${hostOf(preview.url)}\r\nConnection: close\r\n\r\n`,
+        ),
       );
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

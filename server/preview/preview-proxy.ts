@@ -3,7 +3,14 @@
 // Berth's session/CSRF cookies and any Authorization the client sent never reach the app;
 // X-Forwarded-Host is dropped. Streams both ways, never buffers (except the agent's own
 // small JSON 502, turned into a friendly page).
-import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  STATUS_CODES,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AGENT_PREVIEW_PORT_HEADER } from '../contracts';
 
@@ -20,7 +27,16 @@ export interface AgentTarget {
 /** Cookies Berth itself sets (next-auth session and CSRF); every other cookie passes. */
 const BERTH_COOKIE = /^(__secure-|__host-)?next-auth\./i;
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 export function stripBerthCookies(cookie: string | undefined): string | undefined {
   if (!cookie) return undefined;
@@ -32,7 +48,12 @@ export function stripBerthCookies(cookie: string | undefined): string | undefine
 }
 
 /** The headers sent on to the agent. */
-export function forwardHeaders(headers: IncomingHttpHeaders, target: AgentTarget, port: number, upgrade: boolean): OutgoingHttpHeaders {
+export function forwardHeaders(
+  headers: IncomingHttpHeaders,
+  target: AgentTarget,
+  port: number,
+  upgrade: boolean,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = { ...headers };
   delete out.authorization;
   delete out['x-forwarded-host'];
@@ -65,7 +86,11 @@ export const portClosedPage = (port: number): PageReply => ({
   message: `Nothing is listening on port ${port} yet — run <code>npm run dev</code> in the terminal, then reload.`,
 });
 
-export const unreachablePage = (): PageReply => ({ status: 502, title: 'Preview unreachable', message: 'The workspace did not answer. Try reloading in a moment.' });
+export const unreachablePage = (): PageReply => ({
+  status: 502,
+  title: 'Preview unreachable',
+  message: 'The workspace did not answer. Try reloading in a moment.',
+});
 
 export function sendPage(res: ServerResponse, page: PageReply, frameAncestors: string): void {
   const body = htmlPage(page.title, page.message);
@@ -91,7 +116,10 @@ export function sendPageOnSocket(socket: Duplex, page: PageReply): void {
  * request target. An absolute-form target (`GET http://elsewhere/ HTTP/1.1`) must never pick
  * the destination (the request carries the agent's secret).
  */
-export function upstreamOptions(reqUrl: string | undefined, target: AgentTarget): { hostname: string; port: string; path: string } {
+export function upstreamOptions(
+  reqUrl: string | undefined,
+  target: AgentTarget,
+): { hostname: string; port: string; path: string } {
   const agent = new URL(target.url);
   let path = reqUrl ?? '/';
   if (!path.startsWith('/')) {
@@ -131,8 +159,19 @@ function portClosedBody(text: string): boolean {
   }
 }
 
-export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: AgentTarget, port: number, frameAncestors: string, count = countNothing): void {
-  const upstream = httpRequest({ ...upstreamOptions(req.url, target), method: req.method, headers: forwardHeaders(req.headers, target, port, false) });
+export function proxyHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: AgentTarget,
+  port: number,
+  frameAncestors: string,
+  count = countNothing,
+): void {
+  const upstream = httpRequest({
+    ...upstreamOptions(req.url, target),
+    method: req.method,
+    headers: forwardHeaders(req.headers, target, port, false),
+  });
   upstream.on('response', (response) => {
     if (isPortClosed(response)) {
       void readSmall(response).then((text) => {
@@ -149,7 +188,10 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Age
     for (const name of ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding']) delete headers[name];
     // Framable by the IDE (and only by it): the app's own CSP, if any, still applies too.
     const csp = response.headers['content-security-policy'];
-    headers['content-security-policy'] = [...(csp === undefined ? [] : Array.isArray(csp) ? csp : [csp]), `frame-ancestors ${frameAncestors}`].join(', ');
+    headers['content-security-policy'] = [
+      ...(csp === undefined ? [] : Array.isArray(csp) ? csp : [csp]),
+      `frame-ancestors ${frameAncestors}`,
+    ].join(', ');
     delete headers['x-frame-options'];
     res.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
     // A listener beside the pipe: no extra copy, and backpressure stays the pipe's.
@@ -168,12 +210,24 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Age
   req.pipe(upstream);
 }
 
-export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: AgentTarget, port: number, count = countNothing): void {
+export function proxyUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: AgentTarget,
+  port: number,
+  count = countNothing,
+): void {
   socket.on('error', () => socket.destroy());
-  const upstream = httpRequest({ ...upstreamOptions(req.url, target), method: req.method, headers: forwardHeaders(req.headers, target, port, true) });
+  const upstream = httpRequest({
+    ...upstreamOptions(req.url, target),
+    method: req.method,
+    headers: forwardHeaders(req.headers, target, port, true),
+  });
   upstream.on('upgrade', (response, upSocket, upHead) => {
     const lines = [`HTTP/1.1 101 ${response.statusMessage ?? 'Switching Protocols'}`];
-    for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+    for (let i = 0; i < response.rawHeaders.length; i += 2)
+      lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (upHead.length > 0) socket.write(upHead);
     if (head.length > 0) upSocket.write(head);
@@ -190,13 +244,16 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
   upstream.on('response', (response) => {
     // Not upgraded: the agent's port_closed, or the app refused the upgrade.
     if (isPortClosed(response)) {
-      void readSmall(response).then((text) => sendPageOnSocket(socket, portClosedBody(text) ? portClosedPage(port) : unreachablePage()));
+      void readSmall(response).then((text) =>
+        sendPageOnSocket(socket, portClosedBody(text) ? portClosedPage(port) : unreachablePage()),
+      );
       return;
     }
     const lines = [`HTTP/1.1 ${response.statusCode ?? 502} ${response.statusMessage ?? ''}`];
     for (let i = 0; i < response.rawHeaders.length; i += 2) {
       const name = response.rawHeaders[i]!.toLowerCase();
-      if (name !== 'transfer-encoding' && name !== 'connection') lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+      if (name !== 'transfer-encoding' && name !== 'connection')
+        lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
     }
     lines.push('Connection: close');
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);

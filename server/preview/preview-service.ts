@@ -12,7 +12,15 @@ import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { CapabilityStore, type Capability } from './capability-store';
 import { parsePreviewHost, previewUrl } from './preview-host';
-import { proxyHttp, proxyUpgrade, sendPage, sendPageOnSocket, type AgentTarget, type ByteCounter, type PageReply } from './preview-proxy';
+import {
+  proxyHttp,
+  proxyUpgrade,
+  sendPage,
+  sendPageOnSocket,
+  type AgentTarget,
+  type ByteCounter,
+  type PageReply,
+} from './preview-proxy';
 
 export interface PreviewProjects {
   /** Throws 404 when the project does not exist or is not the user's. */
@@ -47,15 +55,29 @@ const DEFAULT_PREVIEW_PORTS: readonly (readonly [number, number])[] = [[1024, 65
 
 const ACTIVITY_THROTTLE_MS = 1000;
 
-const notFoundPage: PageReply = { status: 404, title: 'Preview not found', message: 'This preview link is unknown, expired or was revoked. Open the preview again from the IDE.' };
-const badHostPage: PageReply = { status: 400, title: 'Bad preview address', message: 'This is not a valid preview address.' };
-const notRunningPage: PageReply = { status: 503, title: 'The workspace is not running', message: 'The workspace is not running. Start it from the IDE, then reload.' };
+const notFoundPage: PageReply = {
+  status: 404,
+  title: 'Preview not found',
+  message: 'This preview link is unknown, expired or was revoked. Open the preview again from the IDE.',
+};
+const badHostPage: PageReply = {
+  status: 400,
+  title: 'Bad preview address',
+  message: 'This is not a valid preview address.',
+};
+const notRunningPage: PageReply = {
+  status: 503,
+  title: 'The workspace is not running',
+  message: 'The workspace is not running. Start it from the IDE, then reload.',
+};
 
-export const isPreviewablePort = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535 && port !== AGENT_PORT;
+export const isPreviewablePort = (port: number) =>
+  Number.isInteger(port) && port >= 1 && port <= 65535 && port !== AGENT_PORT;
 
 /** Docker's embedded DNS resolver listens on 127.0.0.11 (a random TCP port) in every container on a user-defined network: not the user's app. */
 const DOCKER_DNS_ADDRESS = '127.0.0.11';
-export const isUserListener = (entry: ListeningPort) => entry.address !== DOCKER_DNS_ADDRESS && isPreviewablePort(entry.port);
+export const isUserListener = (entry: ListeningPort) =>
+  entry.address !== DOCKER_DNS_ADDRESS && isPreviewablePort(entry.port);
 
 export class PreviewService {
   readonly store: CapabilityStore;
@@ -85,14 +107,17 @@ export class PreviewService {
     const agent = this.workspaces.agent(projectId);
     if (!agent) return [];
     const ports = await agent.request('ports.list');
-    const unique = [...new Set(ports.filter((entry) => isUserListener(entry) && this.allows(entry.port)).map((entry) => entry.port))].sort((a, b) => a - b);
+    const unique = [
+      ...new Set(ports.filter((entry) => isUserListener(entry) && this.allows(entry.port)).map((entry) => entry.port)),
+    ].sort((a, b) => a - b);
     return unique.map((port) => this.dto(this.store.current(projectId, port, userId)));
   }
 
   /** A fresh URL for (project, port); the old one answers 404 from now on. */
   async revoke(userId: string, projectId: string, port: number): Promise<PreviewDto> {
     await this.projects.get(userId, projectId);
-    if (!isPreviewablePort(port) || !this.allows(port)) throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
+    if (!isPreviewablePort(port) || !this.allows(port))
+      throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
     return this.dto(this.store.revoke(projectId, port, userId));
   }
 
@@ -135,7 +160,8 @@ export class PreviewService {
     const host = parsePreviewHost(req.headers.host, this.options.domain);
     if (host.kind !== 'preview') return { page: badHostPage };
     const capability = this.store.resolve(host.capability);
-    if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port)) return { page: notFoundPage };
+    if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port))
+      return { page: notFoundPage };
     const target = this.workspaces.agentEndpoint(capability.projectId);
     if (!target) return { page: notRunningPage };
     this.touch(capability);
@@ -154,7 +180,11 @@ export class PreviewService {
   }
 
   private dto(entry: Capability): PreviewDto {
-    return { port: entry.port, url: previewUrl(this.options.scheme, entry.capability, this.options.domain), expiresAt: new Date(entry.expiresAt).toISOString() };
+    return {
+      port: entry.port,
+      url: previewUrl(this.options.scheme, entry.capability, this.options.domain),
+      expiresAt: new Date(entry.expiresAt).toISOString(),
+    };
   }
 }
 

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewDto, ProjectDto } from '../contracts';
 import type { ExecSession } from '../runtime';
 import { waitUntil } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { echo, rawGet, rawUpgrade } from './test-helpers';
 
@@ -27,7 +33,15 @@ beforeAll(async () => {
   t = await startTestServer({ PREVIEW_TTL_MINUTES: '0.1' });
   alice = await createSignedInUser(t.baseUrl);
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Preview', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Preview', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   tab = await connectAs(t, alice);
   await openRunningWorkspace(tab, project.id);
   app = await t.server.runtime.exec(project.id, ['node', '-e', APP], { tty: false });
@@ -52,7 +66,9 @@ async function preview(port = 5173): Promise<PreviewDto> {
   const found = (await previews()).find((entry) => entry.port === port);
   if (!found) throw new Error(`no preview for ${port}`);
   if (Date.parse(found.expiresAt) - Date.now() > 3000) return found;
-  const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/${port}/revoke`, { cookie: alice.cookie });
+  const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/${port}/revoke`, {
+    cookie: alice.cookie,
+  });
   return (await response.json()) as PreviewDto;
 }
 
@@ -96,7 +112,9 @@ describe('previews end to end', () => {
 
   it('revoking makes the old URL 404 and the new one work', async () => {
     const old = await preview();
-    const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5173/revoke`, { cookie: alice.cookie });
+    const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5173/revoke`, {
+      cookie: alice.cookie,
+    });
     expect(response.status).toBe(200);
     const fresh = (await response.json()) as PreviewDto;
     expect(fresh.port).toBe(5173);
@@ -106,7 +124,9 @@ describe('previews end to end', () => {
   });
 
   it('a closed port gets a friendly 502', async () => {
-    const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5999/revoke`, { cookie: alice.cookie });
+    const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5999/revoke`, {
+      cookie: alice.cookie,
+    });
     const closed = (await response.json()) as PreviewDto;
     const res = await rawGet(t.baseUrl, '/', { Host: host(closed.url) });
     expect(res.status).toBe(502);
@@ -141,7 +161,11 @@ describe('previews end to end', () => {
     };
     try {
       const opened = pushedUntil(true);
-      const second = await t.server.runtime.exec(project.id, ['node', '-e', "require('http').createServer((q,r)=>r.end('two')).listen(5174)"], { tty: false });
+      const second = await t.server.runtime.exec(
+        project.id,
+        ['node', '-e', "require('http').createServer((q,r)=>r.end('two')).listen(5174)"],
+        { tty: false },
+      );
       await opened;
       const closed = pushedUntil(false);
       second.close();
@@ -152,10 +176,18 @@ describe('previews end to end', () => {
   });
 
   it('the REST routes are owner only', async () => {
-    expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: bob.cookie })).status).toBe(404);
-    expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5173/revoke`, { cookie: bob.cookie })).status).toBe(404);
+    expect(
+      (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: bob.cookie })).status,
+    ).toBe(404);
+    expect(
+      (await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/5173/revoke`, { cookie: bob.cookie }))
+        .status,
+    ).toBe(404);
     expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`)).status).toBe(401);
-    expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/7777/revoke`, { cookie: alice.cookie })).status).toBe(400);
+    expect(
+      (await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/previews/7777/revoke`, { cookie: alice.cookie }))
+        .status,
+    ).toBe(400);
   });
 
   it('an expired capability answers 404', async () => {

@@ -6,5 +6,7 @@ import type { Disposer } from '../core/typed-emitter';
 import { projectRoom, type BerthServer } from '../socket';
 
 export function broadcastPortChanges(io: BerthServer, workspaces: AgentAnnouncer): Disposer {
-  return onAgentEvent(workspaces, 'ports.changed', (projectId) => io.to(projectRoom(projectId)).emit('preview:changed', { projectId }));
+  return onAgentEvent(workspaces, 'ports.changed', (projectId) =>
+    io.to(projectRoom(projectId)).emit('preview:changed', { projectId }),
+  );
 }

@@ -8,7 +8,13 @@ import type { PreviewDto, ProjectDto, TemplateId } from '../contracts';
 import { TEMPLATES } from '../contracts';
 import type { ExecSession } from '../runtime';
 import { collect, waitUntil } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { rawGet, rawUpgrade } from './test-helpers';
 
@@ -70,12 +76,17 @@ describe.each(TEMPLATES.map((template) => template.id))('the %s template', (temp
   });
 
   it(`installs, runs its dev script and answers on port ${expected.port} through its preview host`, async () => {
-    project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: `Run ${template}`, template })).json()) as ProjectDto;
+    project = (await (
+      await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: `Run ${template}`, template })
+    ).json()) as ProjectDto;
     await openRunningWorkspace(tab, project.id);
     // The command the preview pane's Run button types into its terminal when node_modules is missing.
     dev = await t.server.runtime.exec(project.id, ['bash', '-lc', 'berth-install && exec npm run dev'], { tty: false });
     output = collect(dev);
-    await waitUntil(async () => (await previews(project.id)).some((preview) => preview.port === expected.port), 60_000).catch((error: unknown) => {
+    await waitUntil(
+      async () => (await previews(project.id)).some((preview) => preview.port === expected.port),
+      60_000,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}; output:\n${output?.text()}`);
     });
     const { url } = (await previews(project.id)).find((preview) => preview.port === expected.port)!;
@@ -91,7 +102,11 @@ describe.each(TEMPLATES.map((template) => template.id))('the %s template', (temp
 
     if (expected.hmrPath) {
       const origin = new URL(url).origin;
-      const upgraded = await rawUpgrade(t.baseUrl, await expected.hmrPath(new URL(url).host), { Host: new URL(url).host, Origin: origin, 'Sec-WebSocket-Protocol': 'vite-hmr' });
+      const upgraded = await rawUpgrade(t.baseUrl, await expected.hmrPath(new URL(url).host), {
+        Host: new URL(url).host,
+        Origin: origin,
+        'Sec-WebSocket-Protocol': 'vite-hmr',
+      });
       expect('socket' in upgraded ? 101 : `${upgraded.status} ${upgraded.body.slice(0, 200)}`).toBe(101);
       if ('socket' in upgraded) upgraded.socket.destroy();
     }

@@ -17,7 +17,13 @@ export function rawGet(baseUrl: string, path: string, headers: Record<string, st
     const request = http.request(new URL(path, baseUrl), { method: 'GET', headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       response.on('error', reject);
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`GET ${path}: no answer in ${TIMEOUT_MS} ms`)));
@@ -27,19 +33,35 @@ export function rawGet(baseUrl: string, path: string, headers: Record<string, st
 }
 
 /** Opens an upgrade; resolves with the upgraded socket, or with the non-101 answer. */
-export function rawUpgrade(baseUrl: string, path: string, headers: Record<string, string>): Promise<{ socket: Duplex; head: Buffer } | RawResponse> {
+export function rawUpgrade(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ socket: Duplex; head: Buffer } | RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(new URL(path, baseUrl), {
       method: 'GET',
       agent: false,
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`upgrade ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -47,7 +69,12 @@ export function rawUpgrade(baseUrl: string, path: string, headers: Record<string
 }
 
 /** Writes `text` on an upgraded socket and resolves with what comes back (a raw echo, not WebSocket framing). */
-export function echo(socket: Duplex, text: string, head: Buffer = Buffer.alloc(0), timeoutMs = 10_000): Promise<string> {
+export function echo(
+  socket: Duplex,
+  text: string,
+  head: Buffer = Buffer.alloc(0),
+  timeoutMs = 10_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = head.toString('utf8');
     const timer = setTimeout(() => reject(new Error(`no echo; got ${JSON.stringify(received)}`)), timeoutMs);

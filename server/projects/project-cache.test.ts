@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectDto } from '../contracts';
 import { ProjectCache } from './project-cache';
 
-const project = (id: string): ProjectDto => ({ id, name: id, template: 'blank-node', createdAt: '', updatedAt: '', lastOpenedAt: null });
+const project = (id: string): ProjectDto => ({
+  id,
+  name: id,
+  template: 'blank-node',
+  createdAt: '',
+  updatedAt: '',
+  lastOpenedAt: null,
+});
 
 describe('ProjectCache', () => {
   it('answers fresh within the TTL, stale after it, nothing once deleted', () => {

@@ -8,7 +8,14 @@ import type { CreateProjectInput, ProjectDto, TemplateId, UpdateProjectInput } f
 import { TypedEmitter } from '../core/typed-emitter';
 import { ProjectCache, type CachedProject, type ProjectCacheOptions } from './project-cache';
 
-const projectColumns = { id: true, name: true, template: true, createdAt: true, updatedAt: true, lastOpenedAt: true } as const;
+const projectColumns = {
+  id: true,
+  name: true,
+  template: true,
+  createdAt: true,
+  updatedAt: true,
+  lastOpenedAt: true,
+} as const;
 
 interface ProjectRow {
   id: string;
@@ -112,7 +119,10 @@ export class ProjectService {
   async markOpened(ownerId: string, id: string): Promise<ProjectDto> {
     let count: number;
     try {
-      ({ count } = await this.prisma.project.updateMany({ where: { id, ownerId }, data: { lastOpenedAt: new Date() } }));
+      ({ count } = await this.prisma.project.updateMany({
+        where: { id, ownerId },
+        data: { lastOpenedAt: new Date() },
+      }));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       const stale = this.cache.stale(id);

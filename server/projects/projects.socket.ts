@@ -16,7 +16,9 @@ export function registerProjectSocketHandlers(socket: BerthSocket, projects: Pro
 
 /** Pushes project changes to every socket of the owner; returns a disposer. */
 export function broadcastProjectChanges(io: BerthServer, projects: ProjectService): Disposer {
-  const offChange = projects.events.on('onDidChange', ({ ownerId, project }) => io.to(userRoom(ownerId)).emit('project:updated', project));
+  const offChange = projects.events.on('onDidChange', ({ ownerId, project }) =>
+    io.to(userRoom(ownerId)).emit('project:updated', project),
+  );
   const offDelete = projects.events.on('onDidDelete', ({ ownerId, projectId }) =>
     io.to(userRoom(ownerId)).emit('project:deleted', { projectId }),
   );

@@ -76,7 +76,9 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       expect(await run(driver(), projectId, ['echo', 'hi'])).toEqual({ output: 'hi\n', code: 0 });
       const failing = await run(driver(), projectId, ['sh', '-c', 'echo oops >&2; exit 3']);
       expect(failing).toEqual({ output: 'oops\n', code: 3 });
-      const where = await run(driver(), projectId, ['sh', '-c', 'pwd; echo "$GREETING"'], { env: { GREETING: 'hello' } });
+      const where = await run(driver(), projectId, ['sh', '-c', 'pwd; echo "$GREETING"'], {
+        env: { GREETING: 'hello' },
+      });
       expect(where.output).toBe('/workspace\nhello\n');
     });
 
@@ -168,8 +170,14 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
         writeFileSync(path.join(folder, 'src', 'main.js'), 'console.log(1);\n');
         const first = await driver().ensureRunning({ projectId, seedFrom: folder });
         expect(first.createdVolume).toBe(true);
-        const listing = await run(driver(), projectId, ['sh', '-c', 'cat hello.txt; stat -c "%u:%g %n" hello.txt src src/main.js .']);
-        expect(listing.output).toBe('from the template\n1000:1000 hello.txt\n1000:1000 src\n1000:1000 src/main.js\n1000:1000 .\n');
+        const listing = await run(driver(), projectId, [
+          'sh',
+          '-c',
+          'cat hello.txt; stat -c "%u:%g %n" hello.txt src src/main.js .',
+        ]);
+        expect(listing.output).toBe(
+          'from the template\n1000:1000 hello.txt\n1000:1000 src\n1000:1000 src/main.js\n1000:1000 .\n',
+        );
         await run(driver(), projectId, ['rm', 'hello.txt']);
         await driver().stop(projectId);
         const second = await driver().ensureRunning({ projectId, seedFrom: folder });

@@ -21,7 +21,8 @@ export interface ArchiveEntry {
   content: Buffer;
 }
 
-const agentUnavailable = (detail: string) => new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
+const agentUnavailable = (detail: string) =>
+  new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
 
 export class AgentArchiveClient {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 4 });
@@ -29,7 +30,12 @@ export class AgentArchiveClient {
   /** The current content of `paths` (a path that vanished is simply absent), in the order sent. */
   async *read(endpoint: AgentEndpoint, paths: string[]): AsyncGenerator<ArchiveEntry> {
     const body = Buffer.from(JSON.stringify({ paths }));
-    const response = await this.send(endpoint, 'POST', { 'Content-Type': 'application/json', 'Content-Length': String(body.length) }, (request) => request.end(body));
+    const response = await this.send(
+      endpoint,
+      'POST',
+      { 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+      (request) => request.end(body),
+    );
     const extract = tarStream.extract();
     response.on('error', (error) => extract.destroy(error));
     response.pipe(extract);
@@ -42,7 +48,8 @@ export class AgentArchiveClient {
       }
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      if (type === 'file') yield { path: name, type: 'file', mode: (mode ?? 0o644) & 0o7777, content: Buffer.concat(chunks) };
+      if (type === 'file')
+        yield { path: name, type: 'file', mode: (mode ?? 0o644) & 0o7777, content: Buffer.concat(chunks) };
     }
   }
 
@@ -60,22 +67,36 @@ export class AgentArchiveClient {
     this.agent.destroy();
   }
 
-  private send(endpoint: AgentEndpoint, method: string, headers: Record<string, string>, start: (request: ReturnType<typeof httpRequest>) => void): Promise<IncomingMessage> {
+  private send(
+    endpoint: AgentEndpoint,
+    method: string,
+    headers: Record<string, string>,
+    start: (request: ReturnType<typeof httpRequest>) => void,
+  ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const request = httpRequest(new URL('/snapshot/archive', endpoint.url), { method, agent: this.agent, headers: { ...headers, Authorization: `Bearer ${endpoint.secret}` } });
-      request.on('finish', () => request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out'))));
+      const request = httpRequest(new URL('/snapshot/archive', endpoint.url), {
+        method,
+        agent: this.agent,
+        headers: { ...headers, Authorization: `Bearer ${endpoint.secret}` },
+      });
+      request.on('finish', () =>
+        request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out'))),
+      );
       request.on('error', (error) => reject(error instanceof HttpError ? error : agentUnavailable(error.message)));
       request.on('response', (response) => {
         request.setTimeout(0);
         if (response.statusCode === 200) resolve(response);
         else
-          readJson(response).then(
-            (body) => {
-              const { error, message } = (body ?? {}) as { error?: string; message?: string };
-              reject(new HttpError(response.statusCode === 400 ? 400 : 502, error ?? 'agent_error', message ?? `The workspace agent answered ${response.statusCode}`));
-            },
-            reject,
-          );
+          readJson(response).then((body) => {
+            const { error, message } = (body ?? {}) as { error?: string; message?: string };
+            reject(
+              new HttpError(
+                response.statusCode === 400 ? 400 : 502,
+                error ?? 'agent_error',
+                message ?? `The workspace agent answered ${response.statusCode}`,
+              ),
+            );
+          }, reject);
       });
       start(request);
     });

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto } from '../contracts';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
@@ -17,7 +23,15 @@ const made: string[] = [];
 beforeAll(async () => {
   t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
   alice = await createSignedInUser(t.baseUrl);
-  source = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Backslashes', template: 'static-html' })).json()) as ProjectDto;
+  source = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Backslashes', template: 'static-html' },
+    )
+  ).json()) as ProjectDto;
   made.push(source.id);
   tab = await connectAs(t, alice);
   await openRunningWorkspace(tab, source.id);
@@ -41,7 +55,10 @@ describe('names with a backslash', () => {
   let listing: string;
 
   beforeAll(async () => {
-    await sh(source.id, `printf one > 'a\\b.txt' && mkdir -p sub && head -c 2000 /dev/urandom > 'sub/x\\y.bin' && printf two > '\\lead' && printf three > 'dir\\'`);
+    await sh(
+      source.id,
+      `printf one > 'a\\b.txt' && mkdir -p sub && head -c 2000 /dev/urandom > 'sub/x\\y.bin' && printf two > '\\lead' && printf three > 'dir\\'`,
+    );
     listing = await sh(source.id, LISTING);
     expect(listing).toContain('615c622e747874'); // a\b.txt
   });
@@ -60,8 +77,16 @@ describe('names with a backslash', () => {
     const bundle = await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/bundle`, { cookie: alice.cookie });
     expect(bundle.status).toBe(200);
     const form = new FormData();
-    form.set('file', new Blob([new Uint8Array(await bundle.arrayBuffer())], { type: 'application/zip' }), 'backslashes.berth.zip');
-    const imported = await fetch(`${t.baseUrl}/api/v1/projects/import`, { method: 'POST', headers: { Cookie: alice.cookie, Origin: t.origin }, body: form });
+    form.set(
+      'file',
+      new Blob([new Uint8Array(await bundle.arrayBuffer())], { type: 'application/zip' }),
+      'backslashes.berth.zip',
+    );
+    const imported = await fetch(`${t.baseUrl}/api/v1/projects/import`, {
+      method: 'POST',
+      headers: { Cookie: alice.cookie, Origin: t.origin },
+      body: form,
+    });
     const copy = (await imported.json()) as ProjectDto;
     expect(imported.status, JSON.stringify(copy)).toBe(201);
     made.push(copy.id);

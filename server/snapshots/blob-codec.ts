@@ -35,7 +35,8 @@ const worthCompressing = (content: Buffer) => content.length >= MIN_COMPRESS_BYT
 
 /** gzip only when it saves at least an eighth. */
 function choose(content: Buffer, sha256: string, gz: Buffer | undefined): EncodedBlob {
-  if (gz && gz.length <= content.length - (content.length >> 3)) return { sha256, size: content.length, storedSize: gz.length, encoding: 'gzip', data: gz };
+  if (gz && gz.length <= content.length - (content.length >> 3))
+    return { sha256, size: content.length, storedSize: gz.length, encoding: 'gzip', data: gz };
   return { sha256, size: content.length, storedSize: content.length, encoding: 'identity', data: content };
 }
 

@@ -19,7 +19,9 @@ describe('BlobWriter', () => {
       },
     };
     const writer = new BlobWriter(sink, { batchBytes: 10_000 });
-    const contents = Array.from({ length: 20 }, (_, i) => (i % 2 ? randomBytes(3000) : Buffer.from(`line ${i}\n`.repeat(500))));
+    const contents = Array.from({ length: 20 }, (_, i) =>
+      i % 2 ? randomBytes(3000) : Buffer.from(`line ${i}\n`.repeat(500)),
+    );
     const seen = new Map<string, EncodedBlob>();
     for (const content of contents) await writer.add(content, (blob) => seen.set(blob.sha256, blob));
     const added = await writer.finish();

@@ -28,7 +28,9 @@ export class BlobWriter {
       onEncoded?.(blob);
       this.queue(blob);
     });
-    const tracked = job.catch((error: unknown) => (this.failure ??= error)).finally(() => this.encoding.delete(tracked));
+    const tracked = job
+      .catch((error: unknown) => (this.failure ??= error))
+      .finally(() => this.encoding.delete(tracked));
     this.encoding.add(tracked);
     while (this.encoding.size >= (this.options.maxEncoding ?? 4)) await Promise.race(this.encoding);
   }

@@ -24,5 +24,10 @@ export function bundlePathProblem(path: string): string | undefined {
 
 export function checkBundlePath(path: string): void {
   const problem = bundlePathProblem(path);
-  if (problem) throw new HttpError(400, 'bad_path', `${JSON.stringify(path.slice(0, 200))} is not a safe project path: ${problem}`);
+  if (problem)
+    throw new HttpError(
+      400,
+      'bad_path',
+      `${JSON.stringify(path.slice(0, 200))} is not a safe project path: ${problem}`,
+    );
 }

@@ -42,17 +42,37 @@ export interface SnapshotDeps {
 export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) {
   const store = new SnapshotStore(deps.prisma);
   const archive = new AgentArchiveClient();
-  const service = new SnapshotService(store, deps.workspaces, archive, { maxFileBytes: settings.maxFileBytes, keep: settings.keep, metrics: settings.metrics });
-  const scheduler = new SnapshotScheduler(service, (projectId) => deps.workspaces.agent(projectId) !== undefined, deps.publish, { debounceMs: settings.debounceSeconds * 1000 }, deps.log);
+  const service = new SnapshotService(store, deps.workspaces, archive, {
+    maxFileBytes: settings.maxFileBytes,
+    keep: settings.keep,
+    metrics: settings.metrics,
+  });
+  const scheduler = new SnapshotScheduler(
+    service,
+    (projectId) => deps.workspaces.agent(projectId) !== undefined,
+    deps.publish,
+    { debounceMs: settings.debounceSeconds * 1000 },
+    deps.log,
+  );
   const api = new ProjectSnapshots(deps.projects, deps.workspaces, service, store);
-  const transfer = new ProjectTransfer(deps.projects, deps.workspaces, service, store, { maxTotalBytes: settings.importMaxBytes * 4 }, deps.log);
+  const transfer = new ProjectTransfer(
+    deps.projects,
+    deps.workspaces,
+    service,
+    store,
+    { maxTotalBytes: settings.importMaxBytes * 4 },
+    deps.log,
+  );
 
   const hooks = {
     beforeStop: (projectId: string) => scheduler.beforeStop(projectId),
     seedFor: async (projectId: string) => {
       const latest = await store.latest(projectId);
       if (!latest) return undefined;
-      return { archive: () => service.archiveOf(latest.id), snapshot: { snapshotId: latest.id, createdAt: latest.createdAt } };
+      return {
+        archive: () => service.archiveOf(latest.id),
+        snapshot: { snapshotId: latest.id, createdAt: latest.createdAt },
+      };
     },
   };
 
@@ -73,6 +93,8 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
     scheduler.dispose();
     archive.dispose();
   };
-  const gitImport = new GitImport(deps.projects, deps.workspaces, deps.runtime, service, store, { allowPrivateHosts: settings.gitAllowPrivateHosts });
+  const gitImport = new GitImport(deps.projects, deps.workspaces, deps.runtime, service, store, {
+    allowPrivateHosts: settings.gitAllowPrivateHosts,
+  });
   return { store, service, scheduler, api, transfer, gitImport, hooks, dispose };
 }

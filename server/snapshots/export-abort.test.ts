@@ -13,11 +13,20 @@ const snapshot = { id: 's1' } as SnapshotDto;
 
 function transferOf(manifest: ManifestEntry[], readBlob: () => Promise<Buffer>) {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()) });
+  const sink = new Writable({
+    write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()),
+  });
   const projects = { get: async () => project, create: async () => project, delete: async () => undefined };
   const workspaces = { ensureRunning: async () => undefined, agent: () => undefined };
   const store = { latest: async () => snapshot, manifest: async () => manifest, readBlob } as unknown as SnapshotStore;
-  const transfer = new ProjectTransfer(projects, workspaces, {} as SnapshotService, store, {}, createLogger('info', sink));
+  const transfer = new ProjectTransfer(
+    projects,
+    workspaces,
+    {} as SnapshotService,
+    store,
+    {},
+    createLogger('info', sink),
+  );
   return { transfer, lines };
 }
 
@@ -33,13 +42,19 @@ describe('ProjectTransfer export', () => {
     let started = false;
     await expect(transfer.exportZip('u1', 'p1', out, () => (started = true))).rejects.toThrow(/blob read failed/);
     expect(started).toBe(true);
-    expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'export stream aborted', projectId: 'p1', kind: 'zip' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, msg: 'export stream aborted', projectId: 'p1', kind: 'zip' }),
+    ]);
   });
 
   it('refuses a backslash name with 422 unexportable_name before starting', async () => {
     const { transfer } = transferOf([file('a.txt'), file('a\\b.txt')], async () => Buffer.from('x'));
     let started = false;
-    await expect(transfer.exportZip('u1', 'p1', new PassThrough(), () => (started = true))).rejects.toMatchObject({ status: 422, code: 'unexportable_name', details: { path: 'a\\b.txt', count: 1 } });
+    await expect(transfer.exportZip('u1', 'p1', new PassThrough(), () => (started = true))).rejects.toMatchObject({
+      status: 422,
+      code: 'unexportable_name',
+      details: { path: 'a\\b.txt', count: 1 },
+    });
     expect(started).toBe(false);
   });
 });

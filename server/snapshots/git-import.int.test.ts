@@ -11,10 +11,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDto } from '../contracts';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
-const hostAddress = Object.values(networkInterfaces()).flat().find((entry) => entry && entry.family === 'IPv4' && !entry.internal)!.address;
+const hostAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)!.address;
 let t: TestServer;
 let alice: TestUser;
 let tab: TestSocket;
@@ -26,7 +34,17 @@ const made: string[] = [];
 beforeAll(async () => {
   repoDir = await mkdtemp(path.join(tmpdir(), 'berth-git-'));
   const work = path.join(repoDir, 'work');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: work,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.test',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.test',
+      },
+    });
   execFileSync('git', ['init', '-q', '-b', 'main', work]);
   await writeFile(path.join(work, 'README.md'), '# From git\n');
   await writeFile(path.join(work, 'tool.sh'), '#!/bin/sh\necho tool\n', { mode: 0o755 });
@@ -38,7 +56,8 @@ beforeAll(async () => {
   // git's "dumb" HTTP protocol is plain static files.
   gitServer = http.createServer((req, res) => {
     const file = path.join(repoDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (!file.startsWith(repoDir) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return void res.writeHead(404).end();
+    if (!file.startsWith(repoDir) || !statSync(file, { throwIfNoEntry: false })?.isFile())
+      return void res.writeHead(404).end();
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => gitServer.listen(0, hostAddress, resolve));
@@ -56,8 +75,10 @@ afterAll(async () => {
   if (repoDir) await rm(repoDir, { recursive: true, force: true });
 });
 
-const importGit = (gitUrl: string, name?: string) => call(t.baseUrl, 'POST', '/api/v1/projects/import', { cookie: alice.cookie }, { gitUrl, ...(name ? { name } : {}) });
-const projectCount = async () => ((await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as ProjectDto[]).length;
+const importGit = (gitUrl: string, name?: string) =>
+  call(t.baseUrl, 'POST', '/api/v1/projects/import', { cookie: alice.cookie }, { gitUrl, ...(name ? { name } : {}) });
+const projectCount = async () =>
+  ((await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as ProjectDto[]).length;
 
 describe('import from a git URL', () => {
   it('clones inside the workspace; the project opens with the files and its history', async () => {
@@ -66,11 +87,19 @@ describe('import from a git URL', () => {
     expect(response.status, JSON.stringify(body)).toBe(201);
     made.push(body.id);
     expect(body.name).toBe('repo');
-    const [snapshot] = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${body.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
+    const [snapshot] = (await (
+      await call(t.baseUrl, 'GET', `/api/v1/projects/${body.id}/snapshots`, { cookie: alice.cookie })
+    ).json()) as SnapshotDto[];
     expect(snapshot).toMatchObject({ reason: 'import', label: 'Imported from git' });
     await openRunningWorkspace(tab, body.id);
-    const { output } = await run(t.server.runtime, body.id, ['sh', '-c', 'cat README.md; stat -c %a tool.sh; sha256sum data.bin | cut -c1-16; git log --format=%s; ls -A']);
-    const expected = execFileSync('sh', ['-c', 'sha256sum data.bin | cut -c1-16'], { cwd: path.join(repoDir, 'work') }).toString();
+    const { output } = await run(t.server.runtime, body.id, [
+      'sh',
+      '-c',
+      'cat README.md; stat -c %a tool.sh; sha256sum data.bin | cut -c1-16; git log --format=%s; ls -A',
+    ]);
+    const expected = execFileSync('sh', ['-c', 'sha256sum data.bin | cut -c1-16'], {
+      cwd: path.join(repoDir, 'work'),
+    }).toString();
     expect(output).toBe(`# From git\n755\n${expected}first\n.git\nREADME.md\ndata.bin\ntool.sh\n`);
   });
 

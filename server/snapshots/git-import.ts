@@ -47,18 +47,35 @@ export class GitImport {
     const project = await this.projects.create(userId, { name: name ?? repoName(checked.url), template: 'blank-node' });
     try {
       // An empty first snapshot: the new volume starts empty instead of with a template.
-      await this.store.create({ projectId: project.id, reason: 'import', files: [], skipped: [], newBytes: 0, changedFiles: 0 });
+      await this.store.create({
+        projectId: project.id,
+        reason: 'import',
+        files: [],
+        skipped: [],
+        newBytes: 0,
+        changedFiles: 0,
+      });
       await this.workspaces.ensureRunning(project.id);
       const clone = [
         'git',
-        '-c', `http.curloptResolve=${checked.host}:${checked.port}:${checked.address}`,
-        '-c', 'http.followRedirects=false',
-        '-c', 'protocol.allow=never',
-        '-c', `protocol.${checked.url.startsWith('https:') ? 'https' : 'http'}.allow=always`,
-        'clone', '--quiet', '--no-recurse-submodules', '--', checked.url, CLONE_DIR,
+        '-c',
+        `http.curloptResolve=${checked.host}:${checked.port}:${checked.address}`,
+        '-c',
+        'http.followRedirects=false',
+        '-c',
+        'protocol.allow=never',
+        '-c',
+        `protocol.${checked.url.startsWith('https:') ? 'https' : 'http'}.allow=always`,
+        'clone',
+        '--quiet',
+        '--no-recurse-submodules',
+        '--',
+        checked.url,
+        CLONE_DIR,
       ];
       const cloned = await this.run(project.id, clone);
-      if (cloned.code !== 0) throw new HttpError(400, 'git_clone_failed', `git clone failed: ${lastLines(cloned.output)}`);
+      if (cloned.code !== 0)
+        throw new HttpError(400, 'git_clone_failed', `git clone failed: ${lastLines(cloned.output)}`);
       const moved = await this.run(project.id, ['sh', '-c', MOVE_IN]);
       if (moved.code !== 0) throw new Error(`moving the clone into place failed: ${lastLines(moved.output)}`);
       await this.service.take(project.id, 'import', 'Imported from git');
@@ -70,7 +87,10 @@ export class GitImport {
   }
 
   private async run(projectId: string, command: string[]): Promise<{ code: number | null; output: string }> {
-    const session = await this.runtime.exec(projectId, command, { tty: false, env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false' } });
+    const session = await this.runtime.exec(projectId, command, {
+      tty: false,
+      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false' },
+    });
     const chunks: Buffer[] = [];
     session.onData((chunk) => chunks.push(chunk));
     const timeoutMs = this.options.timeoutMs ?? 5 * 60_000;

@@ -20,7 +20,11 @@ export interface CheckedGitUrl {
 
 const refuse = (message: string) => new HttpError(400, 'bad_git_url', message);
 
-export async function checkGitUrl(raw: string, allowPrivateHosts: readonly string[], resolve = defaultResolve): Promise<CheckedGitUrl> {
+export async function checkGitUrl(
+  raw: string,
+  allowPrivateHosts: readonly string[],
+  resolve = defaultResolve,
+): Promise<CheckedGitUrl> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -29,11 +33,14 @@ export async function checkGitUrl(raw: string, allowPrivateHosts: readonly strin
   }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const listed = allowPrivateHosts.includes(host);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed)) throw refuse('Only https:// git URLs can be imported');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed))
+    throw refuse('Only https:// git URLs can be imported');
   if (!host) throw refuse('The URL has no host');
-  const addresses = isIP(host) ? [host] : await resolve(host).catch(() => {
-    throw refuse(`${host} does not resolve`);
-  });
+  const addresses = isIP(host)
+    ? [host]
+    : await resolve(host).catch(() => {
+        throw refuse(`${host} does not resolve`);
+      });
   if (addresses.length === 0) throw refuse(`${host} does not resolve`);
   const internal = addresses.find((address) => classifyAddress(address).internal);
   if (internal && !listed) {

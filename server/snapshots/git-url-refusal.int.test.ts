@@ -2,7 +2,13 @@
 // before anything exists: no project row, no workspace container. (These spellings used to pass
 // the check, create a project and its workspace, and reach curl inside it.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 
 let t: TestServer;
 let alice: TestUser;

@@ -9,7 +9,8 @@ export function diffManifests(then: ManifestEntry[], now: ManifestEntry[]): Snap
   for (const entry of now) {
     const old = before.get(entry.path);
     if (!old) diff.push({ path: entry.path, status: 'added' });
-    else if (old.sha256 !== entry.sha256 || old.mode !== entry.mode) diff.push({ path: entry.path, status: 'modified' });
+    else if (old.sha256 !== entry.sha256 || old.mode !== entry.mode)
+      diff.push({ path: entry.path, status: 'modified' });
     before.delete(entry.path);
   }
   for (const path of before.keys()) diff.push({ path, status: 'deleted' });

@@ -69,7 +69,11 @@ export class ProjectTransfer {
     const manifest = await this.store.manifest((await this.current(projectId)).id);
     // A name ZIP cannot carry would otherwise be changed or cut the download.
     const unexportable = firstUnexportable(manifest.map((entry) => entry.path));
-    if (unexportable) throw new HttpError(422, 'unexportable_name', unexportable.message, { path: unexportable.path, count: unexportable.count });
+    if (unexportable)
+      throw new HttpError(422, 'unexportable_name', unexportable.message, {
+        path: unexportable.path,
+        count: unexportable.count,
+      });
     return manifest;
   }
 
@@ -87,7 +91,12 @@ export class ProjectTransfer {
   }
 
   /** The project with its whole snapshot history, to import on another Berth server. */
-  async exportBundle(userId: string, projectId: string, out: Writable, start: (fileName: string) => void): Promise<void> {
+  async exportBundle(
+    userId: string,
+    projectId: string,
+    out: Writable,
+    start: (fileName: string) => void,
+  ): Promise<void> {
     const project = await this.projects.get(userId, projectId);
     if (this.workspaces.agent(projectId)) await this.service.take(projectId, 'auto');
     start(`${fileNameOf(project.name)}.berth.zip`);
@@ -117,16 +126,27 @@ export class ProjectTransfer {
       for (const entry of zip.files) {
         const chunks: Buffer[] = [];
         for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
-        await writer.add(Buffer.concat(chunks), (blob) => manifest.push({ path: entry.path, mode: S_IFREG | entry.mode, size: blob.size, sha256: blob.sha256 }));
+        await writer.add(Buffer.concat(chunks), (blob) =>
+          manifest.push({ path: entry.path, mode: S_IFREG | entry.mode, size: blob.size, sha256: blob.sha256 }),
+        );
       }
       for (const link of zip.symlinks) {
-        await writer.add(Buffer.from(link.target), (blob) => manifest.push({ path: link.path, mode: S_IFLNK | 0o777, size: blob.size, sha256: blob.sha256 }));
+        await writer.add(Buffer.from(link.target), (blob) =>
+          manifest.push({ path: link.path, mode: S_IFLNK | 0o777, size: blob.size, sha256: blob.sha256 }),
+        );
       }
       const newBytes = await writer.finish();
       manifest.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const project = await this.projects.create(userId, { name, template: IMPORT_TEMPLATE });
       try {
-        await this.store.create({ projectId: project.id, reason: 'import', files: manifest, skipped: [], newBytes, changedFiles: manifest.length });
+        await this.store.create({
+          projectId: project.id,
+          reason: 'import',
+          files: manifest,
+          skipped: [],
+          newBytes,
+          changedFiles: manifest.length,
+        });
       } catch (error) {
         await this.projects.delete(userId, project.id).catch(() => undefined);
         throw error;
@@ -158,6 +178,7 @@ function copyName(name: string): string {
 }
 
 function asHttpError(error: unknown): unknown {
-  if (error instanceof ZipImportError) return new HttpError(error.httpStatus, error.code, error.message, error.entry ? { entry: error.entry } : undefined);
+  if (error instanceof ZipImportError)
+    return new HttpError(error.httpStatus, error.code, error.message, error.entry ? { entry: error.entry } : undefined);
   return error;
 }

@@ -14,7 +14,12 @@ import { openRunningWorkspace, type TestSocket } from '../test-support/socket-cl
 let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 
 beforeAll(async () => {
-  ({ t, user: alice, project, tab } = await openProjectFixture({ name: 'Recovery', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
+  ({
+    t,
+    user: alice,
+    project,
+    tab,
+  } = await openProjectFixture({ name: 'Recovery', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
 }, 120_000);
 
 afterAll(async () => {
@@ -26,7 +31,13 @@ const sh = async (script: string) => {
   return { code: result.code, output: result.output };
 };
 const snapshot = async (label: string) => {
-  const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/snapshots`, { cookie: alice.cookie }, { label });
+  const response = await call(
+    t.baseUrl,
+    'POST',
+    `/api/v1/projects/${project.id}/snapshots`,
+    { cookie: alice.cookie },
+    { label },
+  );
   expect(response.status).toBe(201);
   return (await response.json()) as SnapshotDto;
 };
@@ -49,9 +60,18 @@ describe('a workspace recovered from its snapshot', () => {
       code: 0,
       output: '1000\nsrc 1000\nsrc/lib 1000\nsrc/lib/deep 1000\ndocs 1000\nsrc/lib/deep/b.txt 1000\n',
     });
-    expect(await sh('printf mine > src/lib/deep/new.txt && mkdir docs/more && cat src/lib/deep/new.txt')).toEqual({ code: 0, output: 'mine' });
+    expect(await sh('printf mine > src/lib/deep/new.txt && mkdir docs/more && cat src/lib/deep/new.txt')).toEqual({
+      code: 0,
+      output: 'mine',
+    });
 
-    const restored = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/snapshots/${first.id}/restore`, { cookie: alice.cookie }, {});
+    const restored = await call(
+      t.baseUrl,
+      'POST',
+      `/api/v1/projects/${project.id}/snapshots/${first.id}/restore`,
+      { cookie: alice.cookie },
+      {},
+    );
     const body = (await restored.json()) as unknown;
     expect(restored.status, JSON.stringify(body)).toBe(200);
     expect((await sh('cat docs/readme.md; test -e src/lib/deep/b.txt || echo " b-gone"')).output).toBe('doc b-gone\n');

@@ -21,7 +21,13 @@ beforeEach(() => {
       return { snapshot: { createdAt: new Date().toISOString() }, created: true };
     },
   };
-  scheduler = new SnapshotScheduler(service as never, () => running, (status) => statuses.push({ ...status }), { debounceMs: 60_000, maxRetryMs: 120_000, failedReminderMs: 10_000 }, createLogger('silent'));
+  scheduler = new SnapshotScheduler(
+    service as never,
+    () => running,
+    (status) => statuses.push({ ...status }),
+    { debounceMs: 60_000, maxRetryMs: 120_000, failedReminderMs: 10_000 },
+    createLogger('silent'),
+  );
 });
 
 afterEach(() => {

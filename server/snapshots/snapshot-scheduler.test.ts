@@ -26,7 +26,13 @@ beforeEach(() => {
       return { snapshot: { createdAt: new Date().toISOString() }, created: true };
     },
   };
-  scheduler = new SnapshotScheduler(service as never, () => true, (status) => statuses.push(status), { debounceMs: DEBOUNCE }, createLogger('silent'));
+  scheduler = new SnapshotScheduler(
+    service as never,
+    () => true,
+    (status) => statuses.push(status),
+    { debounceMs: DEBOUNCE },
+    createLogger('silent'),
+  );
 });
 
 afterEach(() => {
@@ -60,7 +66,14 @@ describe('SnapshotScheduler', () => {
     expect(takes).toHaveLength(3);
     expect(scheduler.status('p').state).toBe('idle');
     // Between retries the failed state is re-sent (snapshot-scheduler-failing.test.ts): count changes of state.
-    expect(statuses.map((s) => s.state).filter((state, i, all) => state !== all[i - 1])).toEqual(['saving', 'failed', 'saving', 'failed', 'saving', 'idle']);
+    expect(statuses.map((s) => s.state).filter((state, i, all) => state !== all[i - 1])).toEqual([
+      'saving',
+      'failed',
+      'saving',
+      'failed',
+      'saving',
+      'idle',
+    ]);
   });
 
   it('takes a stop snapshot at once and cancels the pending automatic one', async () => {
@@ -74,7 +87,12 @@ describe('SnapshotScheduler', () => {
   it('a change during a snapshot arms another one after it', async () => {
     let release!: () => void;
     const slow = new SnapshotScheduler(
-      { take: () => new Promise((resolve) => (release = () => resolve({ snapshot: { createdAt: 'now' }, created: true } as never))) } as never,
+      {
+        take: () =>
+          new Promise(
+            (resolve) => (release = () => resolve({ snapshot: { createdAt: 'now' }, created: true } as never)),
+          ),
+      } as never,
       () => true,
       () => undefined,
       { debounceMs: DEBOUNCE },

@@ -103,10 +103,18 @@ export class SnapshotScheduler {
       })
       .catch((error: unknown) => {
         state.failures += 1;
-        const delay = Math.min(this.options.debounceMs * 2 ** (state.failures - 1), this.options.maxRetryMs ?? 5 * 60_000);
+        const delay = Math.min(
+          this.options.debounceMs * 2 ** (state.failures - 1),
+          this.options.maxRetryMs ?? 5 * 60_000,
+        );
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn({ projectId, err: error, failures: state.failures }, 'snapshot failed; will retry');
-        this.update(projectId, { state: 'failed', error: `Snapshot failed: ${message}`, retryAt: new Date(Date.now() + delay).toISOString(), failures: state.failures });
+        this.update(projectId, {
+          state: 'failed',
+          error: `Snapshot failed: ${message}`,
+          retryAt: new Date(Date.now() + delay).toISOString(),
+          failures: state.failures,
+        });
         if (!this.disposed && this.isRunning(projectId)) {
           this.arm(projectId, delay);
           this.remind(projectId);
@@ -134,7 +142,8 @@ export class SnapshotScheduler {
   private update(projectId: string, patch: Partial<SnapshotStatusDto>): void {
     const state = this.state(projectId);
     state.status = { ...state.status, ...patch, projectId };
-    for (const key of Object.keys(state.status) as (keyof SnapshotStatusDto)[]) if (state.status[key] === undefined) delete state.status[key];
+    for (const key of Object.keys(state.status) as (keyof SnapshotStatusDto)[])
+      if (state.status[key] === undefined) delete state.status[key];
     this.publish(state.status);
   }
 

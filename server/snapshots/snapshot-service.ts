@@ -15,7 +15,10 @@ import { packSnapshot, S_IFLNK, S_IFREG } from './snapshot-tar';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
 
 interface SnapshotAgent {
-  request<M extends 'snapshot.scan' | 'fs.delete'>(method: M, params: AgentMethods[M]['params']): Promise<AgentMethods[M]['result']>;
+  request<M extends 'snapshot.scan' | 'fs.delete'>(
+    method: M,
+    params: AgentMethods[M]['params'],
+  ): Promise<AgentMethods[M]['result']>;
 }
 
 /** What the service needs of the workspace lifecycle (WorkspaceService fits). */
@@ -39,8 +42,8 @@ export interface TakeResult {
   created: boolean;
 }
 
-
-const notRunning = () => new HttpError(409, 'workspace_not_running', 'The workspace is not running; start it to take or restore a snapshot');
+const notRunning = () =>
+  new HttpError(409, 'workspace_not_running', 'The workspace is not running; start it to take or restore a snapshot');
 
 export class SnapshotService {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -57,11 +60,20 @@ export class SnapshotService {
     const take = () => this.takeNow(projectId, reason, label);
     // Timed inside the queue: the metric is the snapshot's own duration, not the wait for its turn.
     const metrics = this.options.metrics;
-    return this.serial(projectId, metrics ? () => metrics.time((seconds) => metrics.snapshotSeconds.observe({ reason }, seconds), 'snapshot', take) : take);
+    return this.serial(
+      projectId,
+      metrics
+        ? () => metrics.time((seconds) => metrics.snapshotSeconds.observe({ reason }, seconds), 'snapshot', take)
+        : take,
+    );
   }
 
   /** Restores the whole project, or one path, as it was in `snapshotId`, after a safety snapshot. */
-  restore(projectId: string, snapshotId: string, path?: string): Promise<{ safetySnapshotId: string; written: number; deleted: number }> {
+  restore(
+    projectId: string,
+    snapshotId: string,
+    path?: string,
+  ): Promise<{ safetySnapshotId: string; written: number; deleted: number }> {
     return this.serial(projectId, async () => {
       const target = await this.store.get(projectId, snapshotId);
       if (!target) throw new HttpError(404, 'not_found', 'Snapshot not found');
@@ -75,16 +87,23 @@ export class SnapshotService {
       let toDelete: string[] = [];
       if (one) toWrite = [one];
       else {
-        const changed = new Set(diffManifests(current, wanted).filter((entry) => entry.status !== 'deleted').map((entry) => entry.path));
+        const changed = new Set(
+          diffManifests(current, wanted)
+            .filter((entry) => entry.status !== 'deleted')
+            .map((entry) => entry.path),
+        );
         toWrite = wanted.filter((entry) => changed.has(entry.path));
-        toDelete = diffManifests(current, wanted).filter((entry) => entry.status === 'deleted').map((entry) => entry.path);
+        toDelete = diffManifests(current, wanted)
+          .filter((entry) => entry.status === 'deleted')
+          .map((entry) => entry.path);
       }
       const { written } = toWrite.length ? await this.archive.write(endpoint, this.tarOf(toWrite)) : { written: 0 };
       const agent = this.workspaces.agent(projectId);
       if (!agent) throw notRunning();
-      for (const gone of toDelete) await agent.request('fs.delete', { path: gone }).catch((error: unknown) => {
-        if ((error as { code?: string }).code !== 'not_found') throw error;
-      });
+      for (const gone of toDelete)
+        await agent.request('fs.delete', { path: gone }).catch((error: unknown) => {
+          if ((error as { code?: string }).code !== 'not_found') throw error;
+        });
       return { safetySnapshotId: safety.snapshot.id, written, deleted: toDelete.length };
     });
   }
@@ -97,7 +116,11 @@ export class SnapshotService {
   }
 
   /** One file's content in a snapshot (for the diff view). */
-  async fileContent(projectId: string, snapshotId: string, path: string): Promise<{ entry: ManifestEntry; content: Buffer }> {
+  async fileContent(
+    projectId: string,
+    snapshotId: string,
+    path: string,
+  ): Promise<{ entry: ManifestEntry; content: Buffer }> {
     if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
     const entry = (await this.store.manifest(snapshotId)).find((item) => item.path === path);
     if (!entry) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
@@ -106,7 +129,9 @@ export class SnapshotService {
 
   /** A snapshot's files as a tar stream (restoring into a new, empty volume, extracted as root: folders owned by the user too). */
   async archiveOf(snapshotId: string): Promise<Readable> {
-    return packSnapshot(await this.store.manifest(snapshotId), (hashes) => this.store.readBlobs(hashes), { folders: true });
+    return packSnapshot(await this.store.manifest(snapshotId), (hashes) => this.store.readBlobs(hashes), {
+      folders: true,
+    });
   }
 
   private tarOf(entries: ManifestEntry[]): Readable {
@@ -122,7 +147,15 @@ export class SnapshotService {
     if (automatic && previous && changedFiles === 0) return { snapshot: previous, created: false };
 
     const newBytes = await this.storeMissingContent(projectId, files);
-    const snapshot = await this.store.create({ projectId, reason, label: label ?? null, files, skipped, newBytes, changedFiles });
+    const snapshot = await this.store.create({
+      projectId,
+      reason,
+      label: label ?? null,
+      files,
+      skipped,
+      newBytes,
+      changedFiles,
+    });
     await this.store.prune(projectId, this.options.keep);
     return { snapshot, created: true };
   }
@@ -135,7 +168,10 @@ export class SnapshotService {
     const byPath = new Map(wanted.map((file) => [file.path, file]));
     const received = new Set<string>();
     const writer = new BlobWriter(this.store);
-    for await (const item of this.archive.read(this.endpoint(projectId), wanted.map((file) => file.path))) {
+    for await (const item of this.archive.read(
+      this.endpoint(projectId),
+      wanted.map((file) => file.path),
+    )) {
       const entry = byPath.get(item.path);
       if (!entry) continue;
       received.add(item.path);
@@ -148,7 +184,8 @@ export class SnapshotService {
     }
     const added = await writer.finish();
     // Vanished between scan and read: not in this snapshot.
-    for (let i = files.length - 1; i >= 0; i -= 1) if (byPath.has(files[i]!.path) && !received.has(files[i]!.path)) files.splice(i, 1);
+    for (let i = files.length - 1; i >= 0; i -= 1)
+      if (byPath.has(files[i]!.path) && !received.has(files[i]!.path)) files.splice(i, 1);
     return added;
   }
 
@@ -156,7 +193,12 @@ export class SnapshotService {
     const agent = this.workspaces.agent(projectId);
     if (!agent) throw notRunning();
     const result = await agent.request('snapshot.scan', { maxFileBytes: this.options.maxFileBytes, includeEnv: false });
-    const files = result.files.map((file) => ({ path: file.path, mode: (file.type === 'symlink' ? S_IFLNK : S_IFREG) | (file.mode & 0o7777), size: file.size, sha256: file.sha256 }));
+    const files = result.files.map((file) => ({
+      path: file.path,
+      mode: (file.type === 'symlink' ? S_IFLNK : S_IFREG) | (file.mode & 0o7777),
+      size: file.size,
+      sha256: file.sha256,
+    }));
     return { files, skipped: result.skipped };
   }
 
@@ -171,9 +213,11 @@ export class SnapshotService {
     const previous = this.queues.get(projectId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(operation);
     this.queues.set(projectId, next);
-    void next.catch(() => undefined).then(() => {
-      if (this.queues.get(projectId) === next) this.queues.delete(projectId);
-    });
+    void next
+      .catch(() => undefined)
+      .then(() => {
+        if (this.queues.get(projectId) === next) this.queues.delete(projectId);
+      });
     return next;
   }
 }

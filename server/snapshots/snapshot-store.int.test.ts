@@ -28,7 +28,11 @@ afterAll(async () => {
   await tmp?.remove();
 });
 
-function file(path: string, content: string, mode = 0o100644): { entry: ManifestEntry; blob: ReturnType<typeof encodeBlob> } {
+function file(
+  path: string,
+  content: string,
+  mode = 0o100644,
+): { entry: ManifestEntry; blob: ReturnType<typeof encodeBlob> } {
   const blob = encodeBlob(Buffer.from(content));
   return { entry: { path, mode, size: blob.size, sha256: blob.sha256 }, blob };
 }
@@ -40,8 +44,23 @@ describe('SnapshotStore', () => {
     const added = await store.putBlobs([shared.blob]);
     expect(added).toBe(shared.blob.storedSize);
     expect(await store.putBlobs([shared.blob])).toBe(0);
-    await store.create({ projectId: projectA, reason: 'manual', label: 'first', files: [shared.entry], skipped: [], newBytes: added, changedFiles: 1 });
-    await store.create({ projectId: projectB, reason: 'duplicate', files: [shared.entry], skipped: [], newBytes: 0, changedFiles: 1 });
+    await store.create({
+      projectId: projectA,
+      reason: 'manual',
+      label: 'first',
+      files: [shared.entry],
+      skipped: [],
+      newBytes: added,
+      changedFiles: 1,
+    });
+    await store.create({
+      projectId: projectB,
+      reason: 'duplicate',
+      files: [shared.entry],
+      skipped: [],
+      newBytes: 0,
+      changedFiles: 1,
+    });
     expect(await db.prisma.snapshotBlob.count({ where: { sha256: shared.entry.sha256 } })).toBe(1);
     expect((await store.readBlob(shared.entry.sha256)).toString()).toBe('console.log("shared");\n'.repeat(50));
   });
@@ -51,7 +70,16 @@ describe('SnapshotStore', () => {
     await store.putBlobs([present.blob]);
     const absent = file('b.txt', 'never uploaded');
     const before = await db.prisma.snapshot.count({ where: { projectId: projectA } });
-    await expect(store.create({ projectId: projectA, reason: 'auto', files: [present.entry, absent.entry], skipped: [], newBytes: 0, changedFiles: 2 })).rejects.toThrow();
+    await expect(
+      store.create({
+        projectId: projectA,
+        reason: 'auto',
+        files: [present.entry, absent.entry],
+        skipped: [],
+        newBytes: 0,
+        changedFiles: 2,
+      }),
+    ).rejects.toThrow();
     expect(await db.prisma.snapshot.count({ where: { projectId: projectA } })).toBe(before);
   });
 
@@ -59,10 +87,21 @@ describe('SnapshotStore', () => {
     const one = file('src/one.ts', 'export const one = 1;\n');
     const link = file('link', 'src/one.ts', 0o120777);
     await store.putBlobs([one.blob, link.blob]);
-    const made = await store.create({ projectId: projectA, reason: 'auto', files: [one.entry, link.entry], skipped: [{ path: 'big.bin', size: 9e9, reason: 'too_large' }], newBytes: 10, changedFiles: 2 });
+    const made = await store.create({
+      projectId: projectA,
+      reason: 'auto',
+      files: [one.entry, link.entry],
+      skipped: [{ path: 'big.bin', size: 9e9, reason: 'too_large' }],
+      newBytes: 10,
+      changedFiles: 2,
+    });
     const list = await store.list(projectA);
     expect(list[0]!.id).toBe(made.id);
-    expect(made).toMatchObject({ fileCount: 2, totalBytes: one.entry.size + link.entry.size, skipped: [{ path: 'big.bin', reason: 'too_large' }] });
+    expect(made).toMatchObject({
+      fileCount: 2,
+      totalBytes: one.entry.size + link.entry.size,
+      skipped: [{ path: 'big.bin', reason: 'too_large' }],
+    });
     expect((await store.manifest(made.id)).map((entry) => [entry.path, entry.mode])).toEqual([
       ['link', 0o120777],
       ['src/one.ts', 0o100644],
@@ -74,8 +113,24 @@ describe('SnapshotStore', () => {
   it('keeps every labelled snapshot and the newest N others', async () => {
     const content = file('x', 'x-content');
     await store.putBlobs([content.blob]);
-    for (let i = 0; i < 5; i += 1) await store.create({ projectId: projectB, reason: 'auto', files: [content.entry], skipped: [], newBytes: 0, changedFiles: 0 });
-    await store.create({ projectId: projectB, reason: 'manual', label: 'keep me', files: [content.entry], skipped: [], newBytes: 0, changedFiles: 0 });
+    for (let i = 0; i < 5; i += 1)
+      await store.create({
+        projectId: projectB,
+        reason: 'auto',
+        files: [content.entry],
+        skipped: [],
+        newBytes: 0,
+        changedFiles: 0,
+      });
+    await store.create({
+      projectId: projectB,
+      reason: 'manual',
+      label: 'keep me',
+      files: [content.entry],
+      skipped: [],
+      newBytes: 0,
+      changedFiles: 0,
+    });
     const removed = await store.prune(projectB, 2);
     const left = await store.list(projectB);
     expect(removed).toBe(4);
@@ -98,7 +153,14 @@ describe('SnapshotStore', () => {
   it('deleting a project deletes its snapshots; its blobs become collectable', async () => {
     const only = file('only-b', 'only in project B');
     await store.putBlobs([only.blob]);
-    await store.create({ projectId: projectB, reason: 'auto', files: [only.entry], skipped: [], newBytes: 0, changedFiles: 1 });
+    await store.create({
+      projectId: projectB,
+      reason: 'auto',
+      files: [only.entry],
+      skipped: [],
+      newBytes: 0,
+      changedFiles: 1,
+    });
     await db.prisma.project.delete({ where: { id: projectB } });
     expect(await store.list(projectB)).toEqual([]);
     await store.collectGarbage(0);

@@ -56,7 +56,10 @@ export class SnapshotStore {
     const wanted = [...new Set(hashes)];
     const missing = new Set(wanted);
     for (let i = 0; i < wanted.length; i += FILE_BATCH) {
-      const rows = await this.prisma.snapshotBlob.findMany({ where: { sha256: { in: wanted.slice(i, i + FILE_BATCH) } }, select: { sha256: true } });
+      const rows = await this.prisma.snapshotBlob.findMany({
+        where: { sha256: { in: wanted.slice(i, i + FILE_BATCH) } },
+        select: { sha256: true },
+      });
       for (const row of rows) missing.delete(row.sha256);
     }
     return missing;
@@ -75,14 +78,20 @@ export class SnapshotStore {
   }
 
   async readBlob(sha256: string): Promise<Buffer> {
-    const row = await this.prisma.snapshotBlob.findUnique({ where: { sha256 }, select: { encoding: true, data: true } });
+    const row = await this.prisma.snapshotBlob.findUnique({
+      where: { sha256 },
+      select: { encoding: true, data: true },
+    });
     if (!row) throw new Error(`blob ${sha256} is missing`);
     return decodeBlob(row.encoding, row.data);
   }
 
   /** Several blobs at once (decoded), for restores and exports. */
   async readBlobs(hashes: string[]): Promise<Map<string, Buffer>> {
-    const rows = await this.prisma.snapshotBlob.findMany({ where: { sha256: { in: hashes } }, select: { sha256: true, encoding: true, data: true } });
+    const rows = await this.prisma.snapshotBlob.findMany({
+      where: { sha256: { in: hashes } },
+      select: { sha256: true, encoding: true, data: true },
+    });
     return new Map(rows.map((row) => [row.sha256, decodeBlob(row.encoding, row.data)]));
   }
 
@@ -122,7 +131,16 @@ export class SnapshotStore {
     const row = await this.prisma.$transaction(async (tx) => {
       const source = await tx.snapshot.findUniqueOrThrow({ where: { id: snapshotId } });
       const copy = await tx.snapshot.create({
-        data: { projectId: toProjectId, reason, label: null, fileCount: source.fileCount, totalBytes: source.totalBytes, newBytes: 0n, changedFiles: source.fileCount, skipped: source.skipped as never },
+        data: {
+          projectId: toProjectId,
+          reason,
+          label: null,
+          fileCount: source.fileCount,
+          totalBytes: source.totalBytes,
+          newBytes: 0n,
+          changedFiles: source.fileCount,
+          skipped: source.skipped as never,
+        },
       });
       await tx.$executeRaw`
         INSERT INTO "SnapshotFile" ("snapshotId", "path", "mode", "size", "sha256")
@@ -148,12 +166,21 @@ export class SnapshotStore {
   }
 
   async manifest(snapshotId: string): Promise<ManifestEntry[]> {
-    return this.prisma.snapshotFile.findMany({ where: { snapshotId }, select: { path: true, mode: true, size: true, sha256: true }, orderBy: { path: 'asc' } });
+    return this.prisma.snapshotFile.findMany({
+      where: { snapshotId },
+      select: { path: true, mode: true, size: true, sha256: true },
+      orderBy: { path: 'asc' },
+    });
   }
 
   /** Deletes unlabelled snapshots beyond the newest `keep`; returns how many went. */
   async prune(projectId: string, keep: number): Promise<number> {
-    const old = await this.prisma.snapshot.findMany({ where: { projectId, label: null }, orderBy: { createdAt: 'desc' }, skip: keep, select: { id: true } });
+    const old = await this.prisma.snapshot.findMany({
+      where: { projectId, label: null },
+      orderBy: { createdAt: 'desc' },
+      skip: keep,
+      select: { id: true },
+    });
     if (old.length === 0) return 0;
     const { count } = await this.prisma.snapshot.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
     return count;

@@ -28,7 +28,11 @@ export interface PackOptions {
   folders?: boolean;
 }
 
-export function packSnapshot(entries: ManifestEntry[], readBlobs: (hashes: string[]) => Promise<Map<string, Buffer>>, options: PackOptions = {}): Readable {
+export function packSnapshot(
+  entries: ManifestEntry[],
+  readBlobs: (hashes: string[]) => Promise<Map<string, Buffer>>,
+  options: PackOptions = {},
+): Readable {
   const pack = tarStream.pack();
   const owner = { uid: WORKSPACE_UID, gid: WORKSPACE_UID, uname: 'dev', gname: 'dev' };
   const written = new Set<string>();

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDiffEntry, SnapshotDto, WorkspaceStatusDto } from '../contracts';
 import { containerName, volumeName } from '../runtime/docker/names';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
@@ -19,7 +25,15 @@ beforeAll(async () => {
   t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
   alice = await createSignedInUser(t.baseUrl);
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Snapshots', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Snapshots', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   tab = await connectAs(t, alice);
   await openRunningWorkspace(tab, project.id);
 }, 120_000);
@@ -36,7 +50,12 @@ const sh = async (script: string) => {
   if (result.code !== 0) throw new Error(`${script}: ${result.output}`);
   return result.output;
 };
-async function json<T>(method: string, path: string, body?: unknown, user: TestUser = alice): Promise<{ status: number; body: T }> {
+async function json<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  user: TestUser = alice,
+): Promise<{ status: number; body: T }> {
   const response = await call(t.baseUrl, method, path, { cookie: user.cookie }, body);
   return { status: response.status, body: (await response.json()) as T };
 }
@@ -45,7 +64,9 @@ describe('snapshots end to end', () => {
   let first: SnapshotDto;
 
   it('takes a labelled snapshot of the files, without node_modules, .env or the home folder', async () => {
-    await sh('mkdir -p src node_modules/lib && printf "one" > src/a.txt && printf "two" > src/b.txt && head -c 3000 /dev/urandom > logo.bin && chmod 755 index.js && ln -s src/a.txt link && echo x > node_modules/lib/x.js && echo SECRET=1 > .env');
+    await sh(
+      'mkdir -p src node_modules/lib && printf "one" > src/a.txt && printf "two" > src/b.txt && head -c 3000 /dev/urandom > logo.bin && chmod 755 index.js && ln -s src/a.txt link && echo x > node_modules/lib/x.js && echo SECRET=1 > .env',
+    );
     const taken = await json<SnapshotDto>('POST', route(), { label: 'first' });
     expect(taken.status).toBe(201);
     first = taken.body;
@@ -57,7 +78,13 @@ describe('snapshots end to end', () => {
     const file = await call(t.baseUrl, 'GET', route(`/${first.id}/file?path=src%2Fa.txt`), { cookie: alice.cookie });
     expect(await file.text()).toBe('one');
     for (const ignored of ['node_modules/lib/x.js', '.env', '.home/.bash_history']) {
-      expect((await call(t.baseUrl, 'GET', route(`/${first.id}/file?path=${encodeURIComponent(ignored)}`), { cookie: alice.cookie })).status).toBe(404);
+      expect(
+        (
+          await call(t.baseUrl, 'GET', route(`/${first.id}/file?path=${encodeURIComponent(ignored)}`), {
+            cookie: alice.cookie,
+          })
+        ).status,
+      ).toBe(404);
     }
   });
 
@@ -70,12 +97,20 @@ describe('snapshots end to end', () => {
       { path: 'src/b.txt', status: 'deleted' },
       { path: 'src/c.txt', status: 'added' },
     ]);
-    const restored = await json<{ safetySnapshotId: string; written: number; deleted: number }>('POST', route(`/${first.id}/restore`), {});
+    const restored = await json<{ safetySnapshotId: string; written: number; deleted: number }>(
+      'POST',
+      route(`/${first.id}/restore`),
+      {},
+    );
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ written: 3, deleted: 1 });
-    expect(await sh('cat src/a.txt src/b.txt; test -e src/c.txt || echo " c-gone"; stat -c %a index.js; readlink link')).toBe('onetwo c-gone\n755\nsrc/a.txt\n');
+    expect(
+      await sh('cat src/a.txt src/b.txt; test -e src/c.txt || echo " c-gone"; stat -c %a index.js; readlink link'),
+    ).toBe('onetwo c-gone\n755\nsrc/a.txt\n');
     const list = await json<SnapshotDto[]>('GET', route());
-    expect(list.body.find((snapshot) => snapshot.id === restored.body.safetySnapshotId)).toMatchObject({ reason: 'safety' });
+    expect(list.body.find((snapshot) => snapshot.id === restored.body.safetySnapshotId)).toMatchObject({
+      reason: 'safety',
+    });
   });
 
   it('restores one file from the safety snapshot', async () => {
@@ -106,7 +141,11 @@ describe('snapshots end to end', () => {
     await docker.getVolume(volumeName(project.id)).remove();
     const status = await openRunningWorkspace(tab, project.id);
     expect(status.restoredFrom).toEqual({ snapshotId: latest.id, createdAt: latest.createdAt });
-    expect(await sh('cat src/a.txt src/b.txt src/c.txt; stat -c "%a %U" index.js; readlink link; test -e node_modules || echo no-node-modules')).toBe('onetwonew755 dev\nsrc/a.txt\nno-node-modules\n');
+    expect(
+      await sh(
+        'cat src/a.txt src/b.txt src/c.txt; stat -c "%a %U" index.js; readlink link; test -e node_modules || echo no-node-modules',
+      ),
+    ).toBe('onetwonew755 dev\nsrc/a.txt\nno-node-modules\n');
     expect(await sh('cmp logo.bin logo.bin && wc -c < logo.bin')).toBe('3000\n');
   });
 });

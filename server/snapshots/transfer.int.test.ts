@@ -6,7 +6,13 @@ import { rm, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDto } from '../contracts';
 import { run } from '../runtime/runtime-test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { rawZip } from './zip/test-raw-zip';
 import { readZip } from './zip';
@@ -31,7 +37,9 @@ afterAll(async () => {
 });
 
 async function newProject(name: string): Promise<ProjectDto> {
-  const project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name, template: 'blank-node' })).json()) as ProjectDto;
+  const project = (await (
+    await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name, template: 'blank-node' })
+  ).json()) as ProjectDto;
   made.push(project.id);
   return project;
 }
@@ -46,10 +54,15 @@ function upload(zip: Buffer, name?: string, user: TestUser = alice): Promise<Res
   const form = new FormData();
   form.set('file', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), 'project.zip');
   if (name) form.set('name', name);
-  return fetch(`${t.baseUrl}/api/v1/projects/import`, { method: 'POST', headers: { Cookie: user.cookie, Origin: t.origin }, body: form });
+  return fetch(`${t.baseUrl}/api/v1/projects/import`, {
+    method: 'POST',
+    headers: { Cookie: user.cookie, Origin: t.origin },
+    body: form,
+  });
 }
 
-const projectCount = async () => ((await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as ProjectDto[]).length;
+const projectCount = async () =>
+  ((await (await call(t.baseUrl, 'GET', '/api/v1/projects', { cookie: alice.cookie })).json()) as ProjectDto[]).length;
 
 describe('export, import and duplicate', () => {
   let source: ProjectDto;
@@ -59,7 +72,10 @@ describe('export, import and duplicate', () => {
   beforeAll(async () => {
     source = await newProject('Exported');
     await openRunningWorkspace(tab, source.id);
-    await sh(source.id, 'mkdir -p src/deep && printf "hello" > src/a.txt && head -c 100000 /dev/urandom > src/deep/blob.bin && : > empty.txt && printf "#!/bin/sh\\necho run\\n" > run.sh && chmod 755 run.sh');
+    await sh(
+      source.id,
+      'mkdir -p src/deep && printf "hello" > src/a.txt && head -c 100000 /dev/urandom > src/deep/blob.bin && : > empty.txt && printf "#!/bin/sh\\necho run\\n" > run.sh && chmod 755 run.sh',
+    );
     checksums = await sh(source.id, listing);
   }, 120_000);
 
@@ -83,7 +99,14 @@ describe('export, import and duplicate', () => {
   it('refuses hostile ZIPs with a clear error and creates nothing', async () => {
     const before = await projectCount();
     const cases: [Buffer, number, string][] = [
-      [rawZip([{ name: 'ok.txt', data: Buffer.from('fine') }, { name: '../../evil.txt', data: Buffer.from('x') }]), 400, 'bad_path'],
+      [
+        rawZip([
+          { name: 'ok.txt', data: Buffer.from('fine') },
+          { name: '../../evil.txt', data: Buffer.from('x') },
+        ]),
+        400,
+        'bad_path',
+      ],
       [rawZip([{ name: '/etc/passwd', data: Buffer.from('x') }]), 400, 'bad_path'],
       [rawZip([{ name: 'link', data: Buffer.from('/etc'), unixMode: 0o120777 }]), 400, 'symlink'],
       [Buffer.from('PK\x03\x04 this is not really a zip'), 400, 'corrupt'],
@@ -98,10 +121,18 @@ describe('export, import and duplicate', () => {
   });
 
   it('refuses uploads that are not multipart, and other people cannot export', async () => {
-    const notMultipart = await fetch(`${t.baseUrl}/api/v1/projects/import`, { method: 'POST', headers: { Cookie: alice.cookie, Origin: t.origin, 'Content-Type': 'application/zip' }, body: new Uint8Array(randomBytes(10)) });
+    const notMultipart = await fetch(`${t.baseUrl}/api/v1/projects/import`, {
+      method: 'POST',
+      headers: { Cookie: alice.cookie, Origin: t.origin, 'Content-Type': 'application/zip' },
+      body: new Uint8Array(randomBytes(10)),
+    });
     expect(notMultipart.status).toBe(415);
-    expect((await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/export.zip`, { cookie: bob.cookie })).status).toBe(404);
-    expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${source.id}/duplicate`, { cookie: bob.cookie })).status).toBe(404);
+    expect(
+      (await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/export.zip`, { cookie: bob.cookie })).status,
+    ).toBe(404);
+    expect(
+      (await call(t.baseUrl, 'POST', `/api/v1/projects/${source.id}/duplicate`, { cookie: bob.cookie })).status,
+    ).toBe(404);
   });
 
   it('duplicates without storing new bytes, and the copy opens with the files', async () => {
@@ -110,17 +141,35 @@ describe('export, import and duplicate', () => {
     const copy = (await response.json()) as ProjectDto;
     made.push(copy.id);
     expect(copy.name).toBe('Exported copy');
-    const [first] = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${copy.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
+    const [first] = (await (
+      await call(t.baseUrl, 'GET', `/api/v1/projects/${copy.id}/snapshots`, { cookie: alice.cookie })
+    ).json()) as SnapshotDto[];
     expect(first).toMatchObject({ reason: 'duplicate', newBytes: 0 });
     await openRunningWorkspace(tab, copy.id);
     expect(await sh(copy.id, listing)).toBe(checksums);
-    const again = (await (await call(t.baseUrl, 'POST', `/api/v1/projects/${copy.id}/snapshots`, { cookie: alice.cookie }, { label: 'copy' })).json()) as SnapshotDto;
+    const again = (await (
+      await call(
+        t.baseUrl,
+        'POST',
+        `/api/v1/projects/${copy.id}/snapshots`,
+        { cookie: alice.cookie },
+        { label: 'copy' },
+      )
+    ).json()) as SnapshotDto;
     expect(again.newBytes).toBe(0);
   });
 
   it('a bundle carries the whole history to a new project; a tampered one is refused', async () => {
-    await call(t.baseUrl, 'POST', `/api/v1/projects/${source.id}/snapshots`, { cookie: alice.cookie }, { label: 'for the bundle' });
-    const history = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
+    await call(
+      t.baseUrl,
+      'POST',
+      `/api/v1/projects/${source.id}/snapshots`,
+      { cookie: alice.cookie },
+      { label: 'for the bundle' },
+    );
+    const history = (await (
+      await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/snapshots`, { cookie: alice.cookie })
+    ).json()) as SnapshotDto[];
     const response = await call(t.baseUrl, 'GET', `/api/v1/projects/${source.id}/bundle`, { cookie: alice.cookie });
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="Exported.berth.zip"');
     const imported = await upload(Buffer.from(await response.arrayBuffer()));
@@ -128,19 +177,58 @@ describe('export, import and duplicate', () => {
     const project = (await imported.json()) as ProjectDto;
     made.push(project.id);
     expect(project.name).toBe('Exported');
-    const copied = (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots`, { cookie: alice.cookie })).json()) as SnapshotDto[];
-    expect(copied.map((s) => [s.createdAt, s.reason, s.label, s.fileCount])).toEqual(history.map((s) => [s.createdAt, s.reason, s.label, s.fileCount]));
+    const copied = (await (
+      await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots`, { cookie: alice.cookie })
+    ).json()) as SnapshotDto[];
+    expect(copied.map((s) => [s.createdAt, s.reason, s.label, s.fileCount])).toEqual(
+      history.map((s) => [s.createdAt, s.reason, s.label, s.fileCount]),
+    );
     await openRunningWorkspace(tab, project.id);
     expect(await sh(project.id, listing)).toBe(checksums);
 
     const before = await projectCount();
     const fake = 'a'.repeat(64);
-    const manifest = { format: 'berth-bundle/1', project: { name: 'Tampered', template: 'blank-node' }, snapshots: [{ createdAt: new Date().toISOString(), reason: 'manual', label: null, skipped: [], files: [{ path: 'x.txt', mode: 0o100644, size: 4, sha256: fake }] }] };
-    const tampered = rawZip([{ name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(manifest)) }, { name: `blobs/${fake}`, data: Buffer.from('evil') }]);
+    const manifest = {
+      format: 'berth-bundle/1',
+      project: { name: 'Tampered', template: 'blank-node' },
+      snapshots: [
+        {
+          createdAt: new Date().toISOString(),
+          reason: 'manual',
+          label: null,
+          skipped: [],
+          files: [{ path: 'x.txt', mode: 0o100644, size: 4, sha256: fake }],
+        },
+      ],
+    };
+    const tampered = rawZip([
+      { name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(manifest)) },
+      { name: `blobs/${fake}`, data: Buffer.from('evil') },
+    ]);
     const refused = await upload(tampered);
     expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([400, 'bad_bundle']);
-    const escaping = { ...manifest, snapshots: [{ ...manifest.snapshots[0]!, files: [{ path: '../etc/x', mode: 0o100644, size: 0, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }] }] };
-    const escaped = await upload(rawZip([{ name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(escaping)) }, { name: 'blobs/e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) }]));
+    const escaping = {
+      ...manifest,
+      snapshots: [
+        {
+          ...manifest.snapshots[0]!,
+          files: [
+            {
+              path: '../etc/x',
+              mode: 0o100644,
+              size: 0,
+              sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+            },
+          ],
+        },
+      ],
+    };
+    const escaped = await upload(
+      rawZip([
+        { name: 'berth-bundle.json', data: Buffer.from(JSON.stringify(escaping)) },
+        { name: 'blobs/e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) },
+      ]),
+    );
     expect([escaped.status, ((await escaped.json()) as { error: string }).error]).toEqual([400, 'bad_path']);
     expect(await projectCount()).toBe(before);
   });
@@ -152,7 +240,18 @@ describe('export, import and duplicate', () => {
     const zip = await readZip(file);
     try {
       expect(zip.files.find((entry) => entry.path === 'run.sh')?.mode).toBe(0o755);
-      expect(zip.files.map((entry) => entry.path).sort()).toEqual(['empty.txt', 'index.js', 'package.json', 'README.md', '.gitignore', 'run.sh', 'src/a.txt', 'src/deep/blob.bin'].sort());
+      expect(zip.files.map((entry) => entry.path).sort()).toEqual(
+        [
+          'empty.txt',
+          'index.js',
+          'package.json',
+          'README.md',
+          '.gitignore',
+          'run.sh',
+          'src/a.txt',
+          'src/deep/blob.bin',
+        ].sort(),
+      );
     } finally {
       zip.close();
       await rm(file, { force: true });

@@ -21,7 +21,12 @@ const FIRST_TOO_LONG = SEGMENTS.slice(0, 6).join('/'); // 1,199 characters; five
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'berth-unstorable-'));
-  ({ t, user: alice, project, tab } = await openProjectFixture({ name: 'Unstorable', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
+  ({
+    t,
+    user: alice,
+    project,
+    tab,
+  } = await openProjectFixture({ name: 'Unstorable', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
 }, 120_000);
 
 afterAll(async () => {
@@ -51,18 +56,38 @@ async function zipPaths(route: string): Promise<string[]> {
 describe('paths a snapshot cannot hold', () => {
   it('are listed as skipped with their reason while the rest is snapshotted', async () => {
     const deep = SEGMENTS.join('/');
-    await sh(`mkdir -p src ${deep} && printf deep > ${deep}/deep.txt && printf kept > src/kept.txt && printf weird > "$(printf 'bad\\377name.txt')" && printf inside > "${SEGMENTS[0]}/shallow.txt"`);
+    await sh(
+      `mkdir -p src ${deep} && printf deep > ${deep}/deep.txt && printf kept > src/kept.txt && printf weird > "$(printf 'bad\\377name.txt')" && printf inside > "${SEGMENTS[0]}/shallow.txt"`,
+    );
     expect(await sh(`ls ${deep}`)).toBe('deep.txt\n');
-    const response = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/snapshots`, { cookie: alice.cookie }, { label: 'with unstorable paths' });
+    const response = await call(
+      t.baseUrl,
+      'POST',
+      `/api/v1/projects/${project.id}/snapshots`,
+      { cookie: alice.cookie },
+      { label: 'with unstorable paths' },
+    );
     const snapshot = (await response.json()) as SnapshotDto;
     expect(response.status, JSON.stringify(snapshot)).toBe(201);
-    expect(snapshot.skipped).toEqual([
-      { path: FIRST_TOO_LONG, size: 0, reason: 'path_too_long' },
-      { path: 'bad\uFFFDname.txt', size: 0, reason: 'not_utf8' },
-    ].sort((a, b) => (a.path < b.path ? -1 : 1)));
-    const kept = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots/${snapshot.id}/file?path=src%2Fkept.txt`, { cookie: alice.cookie });
+    expect(snapshot.skipped).toEqual(
+      [
+        { path: FIRST_TOO_LONG, size: 0, reason: 'path_too_long' },
+        { path: 'bad\uFFFDname.txt', size: 0, reason: 'not_utf8' },
+      ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
+    const kept = await call(
+      t.baseUrl,
+      'GET',
+      `/api/v1/projects/${project.id}/snapshots/${snapshot.id}/file?path=src%2Fkept.txt`,
+      { cookie: alice.cookie },
+    );
     expect(await kept.text()).toBe('kept');
-    const shallow = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots/${snapshot.id}/file?path=${encodeURIComponent(`${SEGMENTS[0]}/shallow.txt`)}`, { cookie: alice.cookie });
+    const shallow = await call(
+      t.baseUrl,
+      'GET',
+      `/api/v1/projects/${project.id}/snapshots/${snapshot.id}/file?path=${encodeURIComponent(`${SEGMENTS[0]}/shallow.txt`)}`,
+      { cookie: alice.cookie },
+    );
     expect(await shallow.text()).toBe('inside');
   });
 

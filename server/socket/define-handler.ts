@@ -16,7 +16,10 @@ export function defineHandler<P, R>(
     const respond: AckFn<R> = typeof ack === 'function' ? (ack as AckFn<R>) : () => undefined;
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
-      respond({ ok: false, error: { code: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Malformed message' } });
+      respond({
+        ok: false,
+        error: { code: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Malformed message' },
+      });
       return;
     }
     handler(parsed.data).then(

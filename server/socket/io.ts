@@ -32,7 +32,11 @@ export interface SocketServerOptions {
 }
 
 /** Connection refusals the browser can tell apart (the connect_error's message). */
-export const SOCKET_REFUSALS = { origin: 'origin not allowed', unauthorized: 'unauthorized', tooMany: 'too_many_sockets' } as const;
+export const SOCKET_REFUSALS = {
+  origin: 'origin not allowed',
+  unauthorized: 'unauthorized',
+  tooMany: 'too_many_sockets',
+} as const;
 
 export function isHandshakeAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {
   const origin = req.headers.origin;
@@ -65,14 +69,20 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
     const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const bearer = bearerToken(authorization) ?? (typeof authToken === 'string' ? authToken : undefined);
     // Without an Origin only a bearer token counts; with Berth's own Origin the cookie does too.
-    const headers = bearer !== undefined ? { authorization: `Bearer ${bearer}` } : origin !== undefined ? { cookie } : {};
+    const headers =
+      bearer !== undefined ? { authorization: `Bearer ${bearer}` } : origin !== undefined ? { cookie } : {};
     options.authenticator.authenticate(headers).then(
       (principal) => {
         if (!principal) return next(new Error(SOCKET_REFUSALS.unauthorized));
         if (!counter.tryAdd(principal.userId)) {
-          log.warn({ userId: principal.userId, max: counter.max }, 'socket refused: too many open connections for this user');
+          log.warn(
+            { userId: principal.userId, max: counter.max },
+            'socket refused: too many open connections for this user',
+          );
           const refusal = new Error(SOCKET_REFUSALS.tooMany) as Error & { data?: unknown };
-          refusal.data = { message: `Too many open connections (${counter.max}) for your account: close some Berth tabs or scripts and try again` };
+          refusal.data = {
+            message: `Too many open connections (${counter.max}) for your account: close some Berth tabs or scripts and try again`,
+          };
           return next(refusal);
         }
         socket.once('disconnect', () => counter.remove(principal.userId));

@@ -6,8 +6,16 @@ import type { Disposer } from '../core/typed-emitter';
 import type { Logger } from '../core/logger';
 import { userRoom, type BerthServer } from './io';
 
-export function disconnectEndedSessions(io: BerthServer, sessions: SessionService, tokens: TokenService, log: Logger): Disposer {
-  const cut = (userId: string, matches: (socket: { data: { principal?: { via: string; sessionId?: string; tokenId?: string } } }) => boolean) => {
+export function disconnectEndedSessions(
+  io: BerthServer,
+  sessions: SessionService,
+  tokens: TokenService,
+  log: Logger,
+): Disposer {
+  const cut = (
+    userId: string,
+    matches: (socket: { data: { principal?: { via: string; sessionId?: string; tokenId?: string } } }) => boolean,
+  ) => {
     let count = 0;
     for (const socketId of io.sockets.adapter.rooms.get(userRoom(userId)) ?? []) {
       const socket = io.sockets.sockets.get(socketId);
@@ -21,7 +29,10 @@ export function disconnectEndedSessions(io: BerthServer, sessions: SessionServic
   };
   const offSessions = sessions.events.on('onDidEnd', ({ userId, sessionIds }) => {
     const ended = new Set(sessionIds);
-    cut(userId, (socket) => socket.data.principal?.via === 'session' && ended.has(socket.data.principal.sessionId ?? ''));
+    cut(
+      userId,
+      (socket) => socket.data.principal?.via === 'session' && ended.has(socket.data.principal.sessionId ?? ''),
+    );
   });
   const offTokens = tokens.events.on('onDidRevoke', ({ userId, tokenIds }) => {
     const revoked = new Set(tokenIds);

@@ -2,7 +2,13 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, ProjectDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 
 let t: TestServer;
 let alice: TestUser;
@@ -14,7 +20,13 @@ beforeAll(async () => {
   t = await startTestServer();
   alice = await createSignedInUser(t.baseUrl);
   bob = await createSignedInUser(t.baseUrl);
-  const created = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Sock', template: 'blank-node' });
+  const created = await call(
+    t.baseUrl,
+    'POST',
+    '/api/v1/projects',
+    { cookie: alice.cookie },
+    { name: 'Sock', template: 'blank-node' },
+  );
   aliceProject = (await created.json()) as ProjectDto;
 });
 afterEach(() => {
@@ -22,7 +34,13 @@ afterEach(() => {
 });
 afterAll(async () => t?.stop());
 
-function client(options: { origin?: string; cookie?: string; token?: string; authToken?: string; transports?: string[] }): Socket {
+function client(options: {
+  origin?: string;
+  cookie?: string;
+  token?: string;
+  authToken?: string;
+  transports?: string[];
+}): Socket {
   const extraHeaders: Record<string, string> = {};
   if (options.origin) extraHeaders.Origin = options.origin;
   if (options.cookie) extraHeaders.Cookie = options.cookie;
@@ -60,7 +78,9 @@ describe('handshake', () => {
 
   it('refuses a foreign origin even with a valid cookie, on websocket and on polling', async () => {
     expect(await outcome(client({ origin: 'http://evil.example', cookie: alice.cookie }))).not.toBe('connected');
-    expect(await outcome(client({ origin: 'http://p-abc.localhost:3000', cookie: alice.cookie, transports: ['polling'] }))).not.toBe('connected');
+    expect(
+      await outcome(client({ origin: 'http://p-abc.localhost:3000', cookie: alice.cookie, transports: ['polling'] })),
+    ).not.toBe('connected');
     // A prefix of the allowed origin is not the allowed origin.
     expect(await outcome(client({ origin: `${t.origin}.evil.example`, cookie: alice.cookie }))).not.toBe('connected');
   });
@@ -120,7 +140,13 @@ describe('events', () => {
     let bobHeard = false;
     bobs.on('project:updated', () => (bobHeard = true));
     const heard = new Promise<ProjectDto>((resolve) => alices.once('project:updated', resolve));
-    await call(t.baseUrl, 'PATCH', `/api/v1/projects/${aliceProject.id}`, { cookie: alice.cookie }, { name: 'Renamed live' });
+    await call(
+      t.baseUrl,
+      'PATCH',
+      `/api/v1/projects/${aliceProject.id}`,
+      { cookie: alice.cookie },
+      { name: 'Renamed live' },
+    );
     expect((await heard).name).toBe('Renamed live');
     // Bob's socket is live and would have had the event by now (same server, same tick order).
     expect((await emitOpen(bobs, { projectId: 'nope' })).ok).toBe(false);

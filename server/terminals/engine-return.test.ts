@@ -6,7 +6,12 @@ import { waitForEngineReturn } from './engine-return';
 
 const driverWithPings = (answers: boolean[]) => {
   let asked = 0;
-  const driver = { ping: () => (answers[Math.min(asked++, answers.length - 1)] ? Promise.resolve() : Promise.reject(new Error('engine unreachable'))) } as unknown as RuntimeDriver;
+  const driver = {
+    ping: () =>
+      answers[Math.min(asked++, answers.length - 1)]
+        ? Promise.resolve()
+        : Promise.reject(new Error('engine unreachable')),
+  } as unknown as RuntimeDriver;
   return { driver, asked: () => asked };
 };
 

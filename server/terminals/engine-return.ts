@@ -7,10 +7,17 @@ import type { RuntimeDriver } from '../runtime';
 export type EngineOutcome = 'up' | 'back' | 'gave-up';
 
 /** 'up': the engine answered at once (not an engine restart); 'back': it answered after not answering. */
-export async function waitForEngineReturn(driver: RuntimeDriver, { intervalMs = 500, maxMs = 120_000 } = {}): Promise<EngineOutcome> {
-  const answers = () => driver.ping().then(() => true, () => false);
+export async function waitForEngineReturn(
+  driver: RuntimeDriver,
+  { intervalMs = 500, maxMs = 120_000 } = {},
+): Promise<EngineOutcome> {
+  const answers = () =>
+    driver.ping().then(
+      () => true,
+      () => false,
+    );
   if (await answers()) return 'up';
-  for (const deadline = Date.now() + maxMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + maxMs; Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs).unref());
     if (await answers()) return 'back';
   }

@@ -20,7 +20,8 @@ afterAll(async () => {
 
 it('lets exited terminals from before a workspace restart make room for new ones', async () => {
   const created: TerminalAttachDto[] = [];
-  for (let i = 0; i < MAX_TERMINALS_PER_PROJECT; i++) created.push(await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, ...size }));
+  for (let i = 0; i < MAX_TERMINALS_PER_PROJECT; i++)
+    created.push(await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, ...size }));
   const refused = await client.call('terminal:create', { projectId: project.id, ...size });
   expect(refused).toMatchObject({ ok: false, error: { code: 'too_many_terminals' } });
 

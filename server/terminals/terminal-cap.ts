@@ -9,7 +9,12 @@ type Counted = Pick<TerminalSession, 'state' | 'exitedAt' | 'createdAt'>;
 /** Exited before the workspace's current container started (`currentStart`: its ISO start time). */
 export function isStale(session: Counted, currentStart: string | undefined): boolean {
   const started = Date.parse(currentStart ?? '');
-  return session.state === 'exited' && session.exitedAt !== null && !Number.isNaN(started) && session.exitedAt.getTime() < started;
+  return (
+    session.state === 'exited' &&
+    session.exitedAt !== null &&
+    !Number.isNaN(started) &&
+    session.exitedAt.getTime() < started
+  );
 }
 
 export function countTowardCap(sessions: readonly Counted[], currentStart: string | undefined): number {
@@ -17,8 +22,14 @@ export function countTowardCap(sessions: readonly Counted[], currentStart: strin
 }
 
 /** For one more terminal: whether the cap refuses it, and which stale terminals to close first. */
-export function planNewTerminal<T extends Counted>(sessions: readonly T[], currentStart: string | undefined, max: number): { refused: boolean; close: T[] } {
+export function planNewTerminal<T extends Counted>(
+  sessions: readonly T[],
+  currentStart: string | undefined,
+  max: number,
+): { refused: boolean; close: T[] } {
   if (countTowardCap(sessions, currentStart) >= max) return { refused: true, close: [] };
-  const stale = sessions.filter((session) => isStale(session, currentStart)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const stale = sessions
+    .filter((session) => isStale(session, currentStart))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   return { refused: false, close: stale.slice(0, Math.max(0, sessions.length + 1 - max)) };
 }

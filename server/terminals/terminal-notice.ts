@@ -7,9 +7,15 @@ import { TMUX } from './tmux-commands';
 
 /** The sh wrapper's $0 is the text (bold red, on a line of its own) and "$@" tmux's pane list. */
 export const noticeCommand = (text: string) => [
-  'sh', '-c', 'for tty in $("$@" 2>/dev/null); do printf "%s" "$0" > "$tty"; done',
+  'sh',
+  '-c',
+  'for tty in $("$@" 2>/dev/null); do printf "%s" "$0" > "$tty"; done',
   `\r\n\x1b[1;31m${text}\x1b[0m\r\n`,
-  ...TMUX, 'list-panes', '-a', '-F', '#{pane_tty}',
+  ...TMUX,
+  'list-panes',
+  '-a',
+  '-F',
+  '#{pane_tty}',
 ];
 
 export const outOfMemoryNotice = (memoryLimitMb: number | null) =>

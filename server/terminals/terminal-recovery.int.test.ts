@@ -55,7 +55,10 @@ describe('binary output', () => {
     const out = client.output(terminal.id);
     // An unterminated DCS string, DEC graphics in G0 and G1 (shifted to), concealed text,
     // insert mode and a two-line scroll region: what random bytes hit sooner or later.
-    await client.ok('terminal:input', { terminalId: terminal.id, data: "printf '\\033[3;4r\\033[4h\\033[8m\\033(0\\033)0\\016\\033P'\r" });
+    await client.ok('terminal:input', {
+      terminalId: terminal.id,
+      data: "printf '\\033[3;4r\\033[4h\\033[8m\\033(0\\033)0\\016\\033P'\r",
+    });
     await quiet(out);
     await expectRecovered(terminal.id, out, 'ok');
   });

@@ -10,7 +10,13 @@ import type { Logger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import type { RuntimeDriver } from '../runtime';
 import { countTowardCap, isStale, planNewTerminal } from './terminal-cap';
-import { DEFAULT_TERMINAL_LIMITS, TerminalSession, type TerminalIdentity, type TerminalLimits, type TerminalSink } from './terminal-session';
+import {
+  DEFAULT_TERMINAL_LIMITS,
+  TerminalSession,
+  type TerminalIdentity,
+  type TerminalLimits,
+  type TerminalSink,
+} from './terminal-session';
 import { terminalStartError } from './terminal-start-error';
 import { waitForEngineReturn } from './engine-return';
 import { TmuxAttachment } from './tmux-attachment';
@@ -26,10 +32,18 @@ export interface WorkspaceAccess {
 type Size = { cols: number; rows: number };
 
 export const MAX_TERMINALS_PER_PROJECT = 12;
-const tooManyTerminals = () => new HttpError(429, 'too_many_terminals', `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`);
+const tooManyTerminals = () =>
+  new HttpError(
+    429,
+    'too_many_terminals',
+    `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`,
+  );
 
 export class TerminalService {
-  readonly events = new TypedEmitter<{ onDidChange: TerminalDto; onDidClose: { projectId: string; terminalId: string } }>();
+  readonly events = new TypedEmitter<{
+    onDidChange: TerminalDto;
+    onDidClose: { projectId: string; terminalId: string };
+  }>();
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly counters = new Map<string, number>();
   private readonly tmux: TmuxSessions;
@@ -76,9 +90,18 @@ export class TerminalService {
     return this.get(terminalId);
   }
 
-  async create(projectId: string, size: Size, makeSink: (terminalId: string) => TerminalSink, title?: string): Promise<TerminalAttachDto> {
+  async create(
+    projectId: string,
+    size: Size,
+    makeSink: (terminalId: string) => TerminalSink,
+    title?: string,
+  ): Promise<TerminalAttachDto> {
     await this.list(projectId); // adoption first: adopted terminals count
-    const plan = planNewTerminal(this.sessionsOf(projectId), this.adoptedStart.get(projectId), MAX_TERMINALS_PER_PROJECT);
+    const plan = planNewTerminal(
+      this.sessionsOf(projectId),
+      this.adoptedStart.get(projectId),
+      MAX_TERMINALS_PER_PROJECT,
+    );
     if (plan.refused) throw tooManyTerminals();
     for (const stale of plan.close) this.close(stale.id);
     const number = (this.counters.get(projectId) ?? 0) + 1;
@@ -101,7 +124,10 @@ export class TerminalService {
     if (session.state === 'running') return session.attach(sink);
     const { projectId } = session;
     // A terminal from an earlier container comes back into the count.
-    if (isStale(session, this.adoptedStart.get(projectId)) && countTowardCap(this.sessionsOf(projectId), this.adoptedStart.get(projectId)) >= MAX_TERMINALS_PER_PROJECT) {
+    if (
+      isStale(session, this.adoptedStart.get(projectId)) &&
+      countTowardCap(this.sessionsOf(projectId), this.adoptedStart.get(projectId)) >= MAX_TERMINALS_PER_PROJECT
+    ) {
       throw tooManyTerminals();
     }
     await this.workspaces.ensureRunning(projectId);
@@ -117,7 +143,11 @@ export class TerminalService {
     session.title = title;
     // Kept in the tmux session too, so a restarted Berth shows the same title.
     if (session.state === 'running') {
-      this.tmux.setTitle(session.projectId, terminalId, title).catch((error: unknown) => this.log.warn({ terminalId, err: error }, 'could not store the terminal title in tmux'));
+      this.tmux
+        .setTitle(session.projectId, terminalId, title)
+        .catch((error: unknown) =>
+          this.log.warn({ terminalId, err: error }, 'could not store the terminal title in tmux'),
+        );
     }
     this.events.emit('onDidChange', session.toDto());
     return session.toDto();
@@ -145,10 +175,16 @@ export class TerminalService {
   adoptRunning(): Promise<void> {
     this.startup = this.driver.list().then(
       (workspaces) => {
-        for (const workspace of workspaces) if (workspace.state === 'running') void this.adopt(workspace.projectId, workspace.startedAt?.toISOString() ?? '');
+        for (const workspace of workspaces)
+          if (workspace.state === 'running')
+            void this.adopt(workspace.projectId, workspace.startedAt?.toISOString() ?? '');
       },
       // Engine not answering yet: reconciliation retries, and its 'running' events adopt then.
-      (error: unknown) => this.log.warn({ err: error instanceof Error ? error.message : error }, 'could not look for terminal sessions to adopt'),
+      (error: unknown) =>
+        this.log.warn(
+          { err: error instanceof Error ? error.message : error },
+          'could not look for terminal sessions to adopt',
+        ),
     );
     return this.startup;
   }
@@ -184,7 +220,9 @@ export class TerminalService {
   }
 
   private async reattachLostNow(projectId: string): Promise<void> {
-    const lost = this.sessionsOf(projectId).filter((session) => session.state === 'exited' && session.exitCode === null);
+    const lost = this.sessionsOf(projectId).filter(
+      (session) => session.state === 'exited' && session.exitCode === null,
+    );
     if (lost.length === 0) return;
     const alive = new Map((await this.tmux.list(projectId)).map((info) => [info.terminalId, info]));
     await Promise.all(
@@ -210,11 +248,17 @@ export class TerminalService {
   }
 
   private async adoptSessions(projectId: string): Promise<void> {
-    const found = (await this.tmux.list(projectId)).filter((info) => !this.sessions.has(info.terminalId) && !this.creating.has(info.terminalId));
+    const found = (await this.tmux.list(projectId)).filter(
+      (info) => !this.sessions.has(info.terminalId) && !this.creating.has(info.terminalId),
+    );
     await Promise.all(
       found.map(async (info) => {
         const scrollback = await this.tmux.capture(projectId, info.terminalId);
-        const session = this.newSession(projectId, info.title, { id: info.terminalId, createdAt: info.createdAt, scrollback });
+        const session = this.newSession(projectId, info.title, {
+          id: info.terminalId,
+          createdAt: info.createdAt,
+          scrollback,
+        });
         await this.attachShell(session, { cols: info.cols, rows: info.rows });
         this.sessions.set(session.id, session);
         this.events.emit('onDidChange', session.toDto());
@@ -235,8 +279,17 @@ export class TerminalService {
     this.events.emit('onDidChange', session.toDto());
     if (session.exitCode !== null) return;
     void waitForEngineReturn(this.driver)
-      .then((outcome) => (outcome === 'back' && this.sessions.get(session.id) === session ? this.reattachLost(session.projectId) : undefined))
-      .catch((error: unknown) => this.log.warn({ projectId: session.projectId, err: error }, 'could not reattach terminals after the engine came back'));
+      .then((outcome) =>
+        outcome === 'back' && this.sessions.get(session.id) === session
+          ? this.reattachLost(session.projectId)
+          : undefined,
+      )
+      .catch((error: unknown) =>
+        this.log.warn(
+          { projectId: session.projectId, err: error },
+          'could not reattach terminals after the engine came back',
+        ),
+      );
   }
 
   private newSession(projectId: string, title: string, identity?: TerminalIdentity): TerminalSession {
@@ -253,13 +306,20 @@ export class TerminalService {
    * Creates the tmux session (unless it is there) and attaches. A failure (typically the
    * workspace's process limit) ends the half-made session and says why (terminal-start-error.ts).
    */
-  private async startShell(session: TerminalSession, size: Size, { createSession }: { createSession: boolean }): Promise<void> {
+  private async startShell(
+    session: TerminalSession,
+    size: Size,
+    { createSession }: { createSession: boolean },
+  ): Promise<void> {
     const { projectId, id } = session;
     try {
       if (createSession) await this.tmux.create(projectId, id, session.title, session.createdAt, size);
       await this.attachShell(session, size);
     } catch (error) {
-      this.log.warn({ projectId, terminalId: id, err: error instanceof Error ? error.message : error }, 'terminal could not start');
+      this.log.warn(
+        { projectId, terminalId: id, err: error instanceof Error ? error.message : error },
+        'terminal could not start',
+      );
       if (createSession) await this.tmux.kill(projectId, id).catch(() => undefined);
       throw terminalStartError(error);
     }

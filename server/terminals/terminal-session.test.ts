@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { ExecSession } from '../runtime';
 import { TerminalSession, type TerminalLimits } from './terminal-session';
 
-const limits: TerminalLimits = { scrollbackChars: 1000, batchDelayMs: 1, maxBatchChars: 100, highWaterChars: 200, lowWaterChars: 50, maxQueuedChars: 300, stallTimeoutMs: 60_000 };
+const limits: TerminalLimits = {
+  scrollbackChars: 1000,
+  batchDelayMs: 1,
+  maxBatchChars: 100,
+  highWaterChars: 200,
+  lowWaterChars: 50,
+  maxQueuedChars: 300,
+  stallTimeoutMs: 60_000,
+};
 
 function fakeShell() {
   let emit: (chunk: Buffer) => void = () => undefined;
@@ -83,7 +91,11 @@ describe('TerminalSession', () => {
 
   it('replays an adopted terminal’s earlier screen ahead of new output', () => {
     const shell = fakeShell();
-    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits, { id: 'id-1', createdAt: new Date(0), scrollback: 'before\r\n' });
+    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits, {
+      id: 'id-1',
+      createdAt: new Date(0),
+      scrollback: 'before\r\n',
+    });
     session.bind(shell.exec);
     shell.output('x'.repeat(100));
     const attached = session.attach({ id: 's', send: () => undefined, dropped: () => undefined });

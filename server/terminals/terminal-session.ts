@@ -104,7 +104,14 @@ export class TerminalSession {
   }
 
   toDto(): TerminalDto {
-    return { id: this.id, projectId: this.projectId, title: this.title, state: this.state, exitCode: this.exitCode, createdAt: this.createdAt.toISOString() };
+    return {
+      id: this.id,
+      projectId: this.projectId,
+      title: this.title,
+      state: this.state,
+      exitCode: this.exitCode,
+      createdAt: this.createdAt.toISOString(),
+    };
   }
 
   attach(sink: TerminalSink): TerminalAttachDto {
@@ -168,7 +175,8 @@ export class TerminalSession {
     else if (!this.flushTimer) {
       // Small, sparse output (a keystroke's echo) goes out at the end of this turn; while bulk
       // output keeps coming (the last batch was big and recent), wait and send one batch.
-      const streaming = performance.now() - this.lastFlushAt < this.limits.batchDelayMs && this.lastFlushSize >= BULK_BATCH_CHARS;
+      const streaming =
+        performance.now() - this.lastFlushAt < this.limits.batchDelayMs && this.lastFlushSize >= BULK_BATCH_CHARS;
       if (streaming) {
         const timer = setTimeout(() => this.flush(), this.limits.batchDelayMs);
         this.flushTimer = { cancel: () => clearTimeout(timer) };

@@ -14,7 +14,12 @@ const WAIT_FOR_PROCESS_LIMIT =
 let t: TestServer, alice: TestUser, project: ProjectDto, client: TestSocket;
 
 beforeAll(async () => {
-  ({ t, user: alice, project, tab: client } = await openProjectFixture({ name: 'Pids', env: { WORKSPACE_PIDS_LIMIT: '48' }, running: true }));
+  ({
+    t,
+    user: alice,
+    project,
+    tab: client,
+  } = await openProjectFixture({ name: 'Pids', env: { WORKSPACE_PIDS_LIMIT: '48' }, running: true }));
 }, 120_000);
 
 afterAll(async () => {
@@ -25,14 +30,29 @@ it('says why a terminal could not start when the workspace is at its process lim
   const first = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
   const out = client.output(first.id);
   // A job that forks until the limit is reached, in its own process group (killed as one below).
-  await client.ok('terminal:input', { terminalId: first.id, data: "sh -c 'while sleep 600 & do :; done' 2>/dev/null & FILLER=$!\r" });
+  await client.ok('terminal:input', {
+    terminalId: first.id,
+    data: "sh -c 'while sleep 600 & do :; done' 2>/dev/null & FILLER=$!\r",
+  });
   // Wait, with builtins only, until the cgroup's process count is at its limit.
-  await client.ok('terminal:input', { terminalId: first.id, data: `${WAIT_FOR_PROCESS_LIMIT}; echo filled-$((6*7))\r` });
+  await client.ok('terminal:input', {
+    terminalId: first.id,
+    data: `${WAIT_FOR_PROCESS_LIMIT}; echo filled-$((6*7))\r`,
+  });
   await out.until(/filled-42/, 20_000);
-  const refused = await client.call<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
-  expect(refused).toEqual({ ok: false, error: { code: 'terminal_start_failed', message: expect.stringMatching(/process limit/) } });
+  const refused = await client.call<TerminalAttachDto>('terminal:create', {
+    projectId: project.id,
+    cols: 80,
+    rows: 24,
+  });
+  expect(refused).toEqual({
+    ok: false,
+    error: { code: 'terminal_start_failed', message: expect.stringMatching(/process limit/) },
+  });
   // No half-made terminal is left behind in the list.
-  expect((await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id })).map((terminal) => terminal.id)).toEqual([first.id]);
+  expect(
+    (await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id })).map((terminal) => terminal.id),
+  ).toEqual([first.id]);
 
   // Free the processes (a builtin: nothing to fork) and retry, as the panel's Retry does.
   await client.ok('terminal:input', { terminalId: first.id, data: 'kill -- -$FILLER\r' });
@@ -45,7 +65,11 @@ it('says why a terminal could not start when the workspace is at its process lim
 /** The processes end a moment after the signal: retry like a person clicking Retry. */
 async function waitForStart(): Promise<TerminalAttachDto> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await client.call<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
+    const answer = await client.call<TerminalAttachDto>('terminal:create', {
+      projectId: project.id,
+      cols: 80,
+      rows: 24,
+    });
     if (answer.ok) return answer.data;
     if (attempt >= 20) throw new Error(`terminal never started: ${answer.error.message}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

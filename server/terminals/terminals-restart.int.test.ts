@@ -3,7 +3,13 @@
 // and title, the scrollback replayed, and the same shell (its variables) answering input.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let first: TestServer;
@@ -15,7 +21,15 @@ let client: TestSocket | undefined;
 beforeAll(async () => {
   first = await startTestServer();
   alice = await createSignedInUser(first.baseUrl);
-  project = (await (await call(first.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Restarts', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      first.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Restarts', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
 }, 120_000);
 
 afterAll(async () => {
@@ -27,7 +41,11 @@ afterAll(async () => {
 it('keeps a terminal, its scrollback and its shell across a Berth restart', async () => {
   client = await connectAs(first, alice);
   const before = await openRunningWorkspace(client, project.id);
-  const terminal = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 100, rows: 30 });
+  const terminal = await client.ok<TerminalAttachDto>('terminal:create', {
+    projectId: project.id,
+    cols: 100,
+    rows: 30,
+  });
   const out = client.output(terminal.id);
   await client.ok('terminal:rename', { terminalId: terminal.id, title: 'dev; server' });
   await client.ok('terminal:input', { terminalId: terminal.id, data: 'KEPT=still-$((7*6)); echo marker-$((6*7))\r' });
@@ -49,7 +67,9 @@ it('keeps a terminal, its scrollback and its shell across a Berth restart', asyn
   const after = await openRunningWorkspace(client, project.id);
   expect(after.startedAt).toBe(before.startedAt); // adopted, not restarted
   const list = await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id });
-  expect(list).toEqual([expect.objectContaining({ id: terminal.id, title: 'dev; server', state: 'running', createdAt: terminal.createdAt })]);
+  expect(list).toEqual([
+    expect.objectContaining({ id: terminal.id, title: 'dev; server', state: 'running', createdAt: terminal.createdAt }),
+  ]);
 
   // The same shell: a variable set before the restart is still set.
   await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo "kept=$KEPT"\r' });

@@ -2,7 +2,13 @@
 // client acting as the browser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { DEFAULT_TERMINAL_LIMITS } from './terminal-session';
 
@@ -17,7 +23,15 @@ beforeAll(async () => {
   t = await startTestServer();
   alice = await createSignedInUser(t.baseUrl);
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Shells', template: 'blank-node' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Shells', template: 'blank-node' },
+    )
+  ).json()) as ProjectDto;
   client = await connectAs(t, alice);
   await openRunningWorkspace(client, project.id);
 }, 120_000);
@@ -37,7 +51,10 @@ describe('terminals', () => {
   it('runs a login shell in the workspace as uid 1000 with node on the PATH', async () => {
     const { terminal, out } = await newTerminal();
     expect(terminal.state).toBe('running');
-    await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo "uid=$(id -u) node=$(node -v) sum=$((6*7))"\r' });
+    await client.ok('terminal:input', {
+      terminalId: terminal.id,
+      data: 'echo "uid=$(id -u) node=$(node -v) sum=$((6*7))"\r',
+    });
     await out.until(/uid=1000 node=v\d+\.\d+\.\d+ sum=42/);
     // The prompt shows the working directory (tmux may draw the echoed input before it).
     await out.until(/\/workspace \$/);
@@ -55,7 +72,10 @@ describe('terminals', () => {
     const second = await newTerminal();
     const list = await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id });
     expect(list.map((item) => item.id)).toEqual(expect.arrayContaining([first.terminal.id, second.terminal.id]));
-    const renamed = await client.ok<TerminalDto>('terminal:rename', { terminalId: second.terminal.id, title: 'server' });
+    const renamed = await client.ok<TerminalDto>('terminal:rename', {
+      terminalId: second.terminal.id,
+      title: 'server',
+    });
     expect(renamed.title).toBe('server');
     await client.ok('terminal:close', { terminalId: second.terminal.id });
     const after = await client.ok<TerminalDto[]>('terminal:list', { projectId: project.id });
@@ -65,7 +85,10 @@ describe('terminals', () => {
 
   it('lives on while the browser is away and replays its scrollback on re-attach', async () => {
     const { terminal, out } = await newTerminal();
-    await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo before-$((1+1)); sleep 1; echo while-away-$((2+2))\r' });
+    await client.ok('terminal:input', {
+      terminalId: terminal.id,
+      data: 'echo before-$((1+1)); sleep 1; echo while-away-$((2+2))\r',
+    });
     await out.until(/before-2/);
     client.close();
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the shell keeps running while nobody is attached
@@ -78,7 +101,10 @@ describe('terminals', () => {
 
   it('says when the shell exits, and restarts it', async () => {
     const { terminal } = await newTerminal();
-    const exited = client.waitFor<TerminalDto>('terminal:updated', (dto) => dto.id === terminal.id && dto.state === 'exited');
+    const exited = client.waitFor<TerminalDto>(
+      'terminal:updated',
+      (dto) => dto.id === terminal.id && dto.state === 'exited',
+    );
     await client.ok('terminal:input', { terminalId: terminal.id, data: 'exit 3\r' });
     expect((await exited).exitCode).toBe(3);
     const restarted = await client.ok<TerminalAttachDto>('terminal:restart', { terminalId: terminal.id, ...size });
@@ -100,7 +126,12 @@ describe('terminals', () => {
         const ack = await intruder.call(event, payload);
         expect(ack, event).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
       }
-      for (const payload of [null, {}, { terminalId: 5, data: 'x' }, { terminalId: terminal.id, data: 'x'.repeat(70_000) }]) {
+      for (const payload of [
+        null,
+        {},
+        { terminalId: 5, data: 'x' },
+        { terminalId: terminal.id, data: 'x'.repeat(70_000) },
+      ]) {
         const ack = await client.call('terminal:input', payload);
         expect(ack.ok).toBe(false);
         if (!ack.ok) expect(ack.error.code).toBe('bad_request');
@@ -145,7 +176,10 @@ describe('terminals', () => {
     await client.ok<WorkspaceStatusDto>('workspace:stop', { projectId: project.id });
     await openRunningWorkspace(client, project.id);
     const again = await newTerminal();
-    await client.ok('terminal:input', { terminalId: again.terminal.id, data: 'history | grep -c "history-marker-\\$((5\\*5))"\r' });
+    await client.ok('terminal:input', {
+      terminalId: again.terminal.id,
+      data: 'history | grep -c "history-marker-\\$((5\\*5))"\r',
+    });
     await again.out.until(/^\s*[1-9]\d*\s*$/m);
   });
 

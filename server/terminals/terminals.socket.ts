@@ -19,7 +19,12 @@ import { defineHandler, projectRoom, type BerthServer, type BerthSocket } from '
 import type { TerminalService } from './terminal-service';
 import type { TerminalSink } from './terminal-session';
 
-export function registerTerminalSocketHandlers(socket: BerthSocket, projects: ProjectService, terminals: TerminalService, log: Logger): void {
+export function registerTerminalSocketHandlers(
+  socket: BerthSocket,
+  projects: ProjectService,
+  terminals: TerminalService,
+  log: Logger,
+): void {
   const { userId } = socket.data.principal;
   const attached = new Set<string>();
 
@@ -129,8 +134,12 @@ export function registerTerminalSocketHandlers(socket: BerthSocket, projects: Pr
 
 /** Tells every client of the project when a terminal changes or closes. */
 export function broadcastTerminalChanges(io: BerthServer, terminals: TerminalService): Disposer {
-  const offChange = terminals.events.on('onDidChange', (terminal) => io.to(projectRoom(terminal.projectId)).emit('terminal:updated', terminal));
-  const offClose = terminals.events.on('onDidClose', ({ projectId, terminalId }) => io.to(projectRoom(projectId)).emit('terminal:closed', { terminalId }));
+  const offChange = terminals.events.on('onDidChange', (terminal) =>
+    io.to(projectRoom(terminal.projectId)).emit('terminal:updated', terminal),
+  );
+  const offClose = terminals.events.on('onDidClose', ({ projectId, terminalId }) =>
+    io.to(projectRoom(projectId)).emit('terminal:closed', { terminalId }),
+  );
   return () => {
     offChange();
     offClose();

@@ -25,7 +25,11 @@ function scriptedExec() {
 describe('TmuxAttachment', () => {
   it('holds input until tmux has drawn, then sends it in order', async () => {
     const { exec, written, draw } = scriptedExec();
-    const attachment = new TmuxAttachment(exec, { resolveExit: async () => 'alive', settleSize: async () => undefined, size: { cols: 80, rows: 24 } });
+    const attachment = new TmuxAttachment(exec, {
+      resolveExit: async () => 'alive',
+      settleSize: async () => undefined,
+      size: { cols: 80, rows: 24 },
+    });
     const output: string[] = [];
     attachment.onData((chunk) => output.push(chunk.toString()));
     attachment.write('echo ');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { captureToReplay, newSessionCommand, parseExitStatus, parseSessionList, setTitleCommand } from './tmux-commands';
+import {
+  captureToReplay,
+  newSessionCommand,
+  parseExitStatus,
+  parseSessionList,
+  setTitleCommand,
+} from './tmux-commands';
 
 const ID = '0b7c2a55-6a0e-4d39-9d0e-4f1f6f1b2a3c';
 
@@ -23,7 +29,13 @@ describe('tmux commands', () => {
       '',
     ].join('\n');
     expect(parseSessionList(output)).toEqual([
-      { terminalId: ID.replace('0b', '1b'), title: 'Terminal 2', createdAt: new Date('2026-01-01T00:00:00.000Z'), cols: 80, rows: 24 },
+      {
+        terminalId: ID.replace('0b', '1b'),
+        title: 'Terminal 2',
+        createdAt: new Date('2026-01-01T00:00:00.000Z'),
+        cols: 80,
+        rows: 24,
+      },
       { terminalId: ID, title: 'dev; server', createdAt: new Date('2026-01-02T03:04:05.000Z'), cols: 100, rows: 30 },
     ]);
   });

@@ -40,15 +40,50 @@ const encode = (text: string) => encodeURIComponent(text);
  * server (forked from this command) is never signalled as part of a Berth exec. Its
  * PROMPT_COMMAND brings every prompt back readable after binary output (terminal-reset.ts).
  */
-export function newSessionCommand(terminalId: string, title: string, createdAt: Date, size: { cols: number; rows: number }): string[] {
+export function newSessionCommand(
+  terminalId: string,
+  title: string,
+  createdAt: Date,
+  size: { cols: number; rows: number },
+): string[] {
   const name = sessionName(terminalId);
   const shell = ['sh', '-c', 'env -u TMUX -u TMUX_PANE bash -l; echo $? > "$0"', exitFile(terminalId)];
   return [
-    'sh', '-c', `mkdir -p ${DIR} && exec env -u BERTH_EXEC_SESSION "$@"`, 'sh',
-    ...TMUX, '-f', CONFIG,
-    'new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), '-c', '/workspace', '-e', 'COLORTERM=truecolor', '-e', `PROMPT_COMMAND=${SANE_TERMINAL_PROMPT_COMMAND}`, '--', ...shell,
-    ';', 'set-option', '-t', `=${name}:`, TITLE_OPTION, encode(title),
-    ';', 'set-option', '-t', `=${name}:`, CREATED_OPTION, createdAt.toISOString(),
+    'sh',
+    '-c',
+    `mkdir -p ${DIR} && exec env -u BERTH_EXEC_SESSION "$@"`,
+    'sh',
+    ...TMUX,
+    '-f',
+    CONFIG,
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(size.cols),
+    '-y',
+    String(size.rows),
+    '-c',
+    '/workspace',
+    '-e',
+    'COLORTERM=truecolor',
+    '-e',
+    `PROMPT_COMMAND=${SANE_TERMINAL_PROMPT_COMMAND}`,
+    '--',
+    ...shell,
+    ';',
+    'set-option',
+    '-t',
+    `=${name}:`,
+    TITLE_OPTION,
+    encode(title),
+    ';',
+    'set-option',
+    '-t',
+    `=${name}:`,
+    CREATED_OPTION,
+    createdAt.toISOString(),
   ];
 }
 
@@ -58,8 +93,16 @@ export function newSessionCommand(terminalId: string, title: string, createdAt: 
  * tmux takes 80×24 for the window and the shell sees that until the resize gets through.
  */
 export const attachCommand = (terminalId: string, size: { cols: number; rows: number }) => [
-  'sh', '-c', 'stty cols "$0" rows "$1" 2>/dev/null; shift; exec "$@"', String(size.cols), String(size.rows),
-  ...TMUX, 'attach-session', '-d', '-t', `=${sessionName(terminalId)}`,
+  'sh',
+  '-c',
+  'stty cols "$0" rows "$1" 2>/dev/null; shift; exec "$@"',
+  String(size.cols),
+  String(size.rows),
+  ...TMUX,
+  'attach-session',
+  '-d',
+  '-t',
+  `=${sessionName(terminalId)}`,
 ];
 
 /**
@@ -68,23 +111,50 @@ export const attachCommand = (terminalId: string, size: { cols: number; rows: nu
  * the server and could reach the shell first, so a resize is answered once it took effect.
  */
 export const waitForSizeCommand = (terminalId: string, size: { cols: number; rows: number }) => [
-  'sh', '-c', 'i=0; while [ "$("$@" 2>/dev/null)" != "$0" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done', `${size.cols}x${size.rows}`,
-  ...TMUX, 'display-message', '-p', '-t', target(terminalId), '#{window_width}x#{window_height}',
+  'sh',
+  '-c',
+  'i=0; while [ "$("$@" 2>/dev/null)" != "$0" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done',
+  `${size.cols}x${size.rows}`,
+  ...TMUX,
+  'display-message',
+  '-p',
+  '-t',
+  target(terminalId),
+  '#{window_width}x#{window_height}',
 ];
 
-export const setTitleCommand = (terminalId: string, title: string) => [...TMUX, 'set-option', '-t', target(terminalId), TITLE_OPTION, encode(title)];
+export const setTitleCommand = (terminalId: string, title: string) => [
+  ...TMUX,
+  'set-option',
+  '-t',
+  target(terminalId),
+  TITLE_OPTION,
+  encode(title),
+];
 
 // In the sh wrappers below, $0 is the exit file and "$@" the tmux command: no text is spliced
 // into the script.
 export const killCommand = (terminalId: string) => [
-  'sh', '-c', '"$@" 2>/dev/null; rm -f "$0"', exitFile(terminalId),
-  ...TMUX, 'kill-session', '-t', `=${sessionName(terminalId)}`,
+  'sh',
+  '-c',
+  '"$@" 2>/dev/null; rm -f "$0"',
+  exitFile(terminalId),
+  ...TMUX,
+  'kill-session',
+  '-t',
+  `=${sessionName(terminalId)}`,
 ];
 
 /** Prints `alive` while the session exists, else the shell's exit code if it was recorded. */
 export const exitStatusCommand = (terminalId: string) => [
-  'sh', '-c', 'if "$@" 2>/dev/null; then echo alive; else cat "$0" 2>/dev/null; rm -f "$0"; fi', exitFile(terminalId),
-  ...TMUX, 'has-session', '-t', `=${sessionName(terminalId)}`,
+  'sh',
+  '-c',
+  'if "$@" 2>/dev/null; then echo alive; else cat "$0" 2>/dev/null; rm -f "$0"; fi',
+  exitFile(terminalId),
+  ...TMUX,
+  'has-session',
+  '-t',
+  `=${sessionName(terminalId)}`,
 ];
 
 export function parseExitStatus(output: string): 'alive' | number | null {
@@ -93,7 +163,13 @@ export function parseExitStatus(output: string): 'alive' | number | null {
   return /^\d+$/.test(text) ? Number(text) : null;
 }
 
-const LIST_FORMAT = ['#{session_name}', `#{${TITLE_OPTION}}`, `#{${CREATED_OPTION}}`, '#{window_width}', '#{window_height}'].join('\t');
+const LIST_FORMAT = [
+  '#{session_name}',
+  `#{${TITLE_OPTION}}`,
+  `#{${CREATED_OPTION}}`,
+  '#{window_width}',
+  '#{window_height}',
+].join('\t');
 export const listCommand = () => [...TMUX, 'list-sessions', '-F', LIST_FORMAT];
 
 export function parseSessionList(output: string): TmuxSessionInfo[] {
@@ -114,7 +190,19 @@ export function parseSessionList(output: string): TmuxSessionInfo[] {
 }
 
 /** The pane's history and screen with colours (-e), wrapped lines joined (-J). */
-export const captureCommand = (terminalId: string) => [...TMUX, 'capture-pane', '-p', '-e', '-J', '-S', '-', '-E', '-', '-t', target(terminalId)];
+export const captureCommand = (terminalId: string) => [
+  ...TMUX,
+  'capture-pane',
+  '-p',
+  '-e',
+  '-J',
+  '-S',
+  '-',
+  '-E',
+  '-',
+  '-t',
+  target(terminalId),
+];
 
 /** capture-pane separates lines with \n; a terminal needs \r\n to return to column 0. */
 export const captureToReplay = (output: string) => output.replace(/\r?\n/g, '\r\n');

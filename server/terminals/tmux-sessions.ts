@@ -23,14 +23,30 @@ const CLIENT_ENV = { TERM: 'xterm-256color', COLORTERM: 'truecolor' };
 export class TmuxSessions {
   constructor(private readonly driver: RuntimeDriver) {}
 
-  async create(projectId: string, terminalId: string, title: string, createdAt: Date, size: { cols: number; rows: number }): Promise<void> {
-    const { code, output } = await runCommand(this.driver, projectId, newSessionCommand(terminalId, title, createdAt, size));
+  async create(
+    projectId: string,
+    terminalId: string,
+    title: string,
+    createdAt: Date,
+    size: { cols: number; rows: number },
+  ): Promise<void> {
+    const { code, output } = await runCommand(
+      this.driver,
+      projectId,
+      newSessionCommand(terminalId, title, createdAt, size),
+    );
     if (code !== 0) throw new Error(`could not start the terminal's tmux session: ${output.trim() || `exit ${code}`}`);
   }
 
   /** A tty exec attached to the session; its output is the terminal's screen. */
   attach(projectId: string, terminalId: string, size: { cols: number; rows: number }): Promise<ExecSession> {
-    return this.driver.exec(projectId, attachCommand(terminalId, size), { tty: true, cols: size.cols, rows: size.rows, env: CLIENT_ENV, workingDir: '/workspace' });
+    return this.driver.exec(projectId, attachCommand(terminalId, size), {
+      tty: true,
+      cols: size.cols,
+      rows: size.rows,
+      env: CLIENT_ENV,
+      workingDir: '/workspace',
+    });
   }
 
   /** After the attach client ended: still there (alive), or the shell's exit code (null if unknown). */

@@ -29,7 +29,11 @@ export interface TestServerOptions {
   reuse?: { dataDir: string; scope: string };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent'), options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  log: Logger = createLogger('silent'),
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = options.reuse?.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'berth-int-')));
   await chmod(dataDir, 0o755); // the postgres system user must be able to enter it
   const inherited = process.env.WORKSPACE_IMAGE ? { WORKSPACE_IMAGE: process.env.WORKSPACE_IMAGE } : {};
@@ -42,7 +46,16 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   for (let attempt = 0; !server; attempt++) {
     // No running-workspace quota unless a test asks: suites open many workspaces per user.
     const defaults = { WORKSPACE_MAX_RUNNING_PER_USER: '0' };
-    config = loadConfig({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WORKSPACE_SCOPE: scope, ...defaults, ...inherited, ...env });
+    config = loadConfig({
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      WORKSPACE_SCOPE: scope,
+      ...defaults,
+      ...inherited,
+      ...env,
+    });
     try {
       server = await startBerthServer({ config, log });
     } catch (error) {
@@ -59,7 +72,9 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
       if (restart) return server.close();
       // Whatever a test left running in this server's scope goes with it.
       const leftovers = await server.runtime.list().catch(() => []);
-      await Promise.all(leftovers.map((workspace) => server.runtime.remove(workspace.projectId).catch(() => undefined)));
+      await Promise.all(
+        leftovers.map((workspace) => server.runtime.remove(workspace.projectId).catch(() => undefined)),
+      );
       // And the scope's shared workspace network, now that no workspace of it is left.
       if (server.runtime instanceof DockerDriver) await server.runtime.removeSharedNetwork().catch(() => false);
       await server.close();
@@ -92,7 +107,10 @@ export interface TestUser {
 let counter = 0;
 export const uniqueEmail = () => `user-${process.pid}-${Date.now()}-${counter++}@example.test`;
 
-export async function signUp(baseUrl: string, overrides: Partial<{ email: string; password: string; name: string }> = {}) {
+export async function signUp(
+  baseUrl: string,
+  overrides: Partial<{ email: string; password: string; name: string }> = {},
+) {
   const body = { email: uniqueEmail(), password: 'correct horse battery', name: 'Test User', ...overrides };
   const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
     method: 'POST',
@@ -103,7 +121,11 @@ export async function signUp(baseUrl: string, overrides: Partial<{ email: string
 }
 
 /** next-auth's credentials flow: csrf token + cookie, then the callback; returns the Cookie header. */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<{ status: number; cookie: string | null; error: string | null }> {
+export async function signIn(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null; error: string | null }> {
   const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
   const csrfCookie = cookiePairs(csrfResponse.headers.getSetCookie());
@@ -113,7 +135,9 @@ export async function signIn(baseUrl: string, email: string, password: string): 
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }).toString(),
   });
-  const session = cookiePairs(response.headers.getSetCookie()).split('; ').find((pair) => pair.startsWith('next-auth.session-token='));
+  const session = cookiePairs(response.headers.getSetCookie())
+    .split('; ')
+    .find((pair) => pair.startsWith('next-auth.session-token='));
   const { url } = (await response.json().catch(() => ({ url: '' }))) as { url?: string };
   const error = url ? new URL(url).searchParams.get('error') : null;
   return { status: response.status, cookie: session ?? null, error };
@@ -150,7 +174,13 @@ function cookiePairs(setCookies: string[]): string {
 }
 
 /** fetch with a JSON body and the given auth (cookie or bearer). */
-export function call(baseUrl: string, method: string, route: string, auth: { cookie?: string; token?: string; origin?: string | null } = {}, body?: unknown) {
+export function call(
+  baseUrl: string,
+  method: string,
+  route: string,
+  auth: { cookie?: string; token?: string; origin?: string | null } = {},
+  body?: unknown,
+) {
   const headers: Record<string, string> = {};
   if (auth.cookie) headers.Cookie = auth.cookie;
   // Like a browser: Berth's own origin (tests of the CSRF check pass another, or null for none).
@@ -158,5 +188,9 @@ export function call(baseUrl: string, method: string, route: string, auth: { coo
   if (origin) headers.Origin = origin;
   if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  return fetch(`${baseUrl}${route}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${baseUrl}${route}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }

@@ -21,7 +21,12 @@ export interface ProjectFixtureOptions {
   running?: boolean;
 }
 
-export async function openProjectFixture({ name, template = 'blank-node', env = {}, running = false }: ProjectFixtureOptions): Promise<ProjectFixture> {
+export async function openProjectFixture({
+  name,
+  template = 'blank-node',
+  env = {},
+  running = false,
+}: ProjectFixtureOptions): Promise<ProjectFixture> {
   const t = await startTestServer(env);
   const user = await createSignedInUser(t.baseUrl);
   const response = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name, template });

@@ -22,7 +22,11 @@ export interface TestSocket {
 }
 
 export async function connectAs(t: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = connect(t.baseUrl, { transports: ['websocket'], extraHeaders: { Origin: t.origin, Cookie: user.cookie }, reconnection: false });
+  const socket = connect(t.baseUrl, {
+    transports: ['websocket'],
+    extraHeaders: { Origin: t.origin, Cookie: user.cookie },
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -37,7 +41,8 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
     entry.waiters.splice(0).forEach((wake) => wake());
   });
 
-  const call = <T>(event: string, payload: unknown) => new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
+  const call = <T>(event: string, payload: unknown) =>
+    new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
   const waitFor = <T>(event: string, predicate: (payload: T) => boolean, timeoutMs = 30_000) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -67,8 +72,15 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
       outputs.set(terminalId, entry);
       return {
         text: () => entry.text,
-        until: (pattern, timeoutMs = 15_000) => waitUntil(entry, (text) => pattern.test(text) || pattern.test(plainText(text)), `output never matched ${pattern}`, timeoutMs),
-        untilLength: (length, timeoutMs = 15_000) => waitUntil(entry, (text) => text.length >= length, `output never reached ${length} characters`, timeoutMs),
+        until: (pattern, timeoutMs = 15_000) =>
+          waitUntil(
+            entry,
+            (text) => pattern.test(text) || pattern.test(plainText(text)),
+            `output never matched ${pattern}`,
+            timeoutMs,
+          ),
+        untilLength: (length, timeoutMs = 15_000) =>
+          waitUntil(entry, (text) => text.length >= length, `output never reached ${length} characters`, timeoutMs),
         setAcking: (on) => (entry.acking = on),
         flushAcks: () => entry.held.splice(0).forEach((ack) => ack()),
       };
@@ -82,9 +94,17 @@ export async function connectAs(t: TestServer, user: TestUser): Promise<TestSock
 const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[=>78DEHMc])/g;
 export const plainText = (text: string) => text.replace(ESCAPES, '').replace(/\r/g, '');
 
-function waitUntil(entry: { text: string; waiters: (() => void)[] }, done: (text: string) => boolean, failure: string, timeoutMs: number) {
+function waitUntil(
+  entry: { text: string; waiters: (() => void)[] },
+  done: (text: string) => boolean,
+  failure: string,
+  timeoutMs: number,
+) {
   return new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`${failure}; got: ${JSON.stringify(entry.text.slice(-300))}`)), timeoutMs);
+    const deadline = setTimeout(
+      () => reject(new Error(`${failure}; got: ${JSON.stringify(entry.text.slice(-300))}`)),
+      timeoutMs,
+    );
     const check = () => {
       if (done(entry.text)) {
         clearTimeout(deadline);
@@ -96,8 +116,16 @@ function waitUntil(entry: { text: string; waiters: (() => void)[] }, done: (text
 }
 
 /** Opens the project's workspace and waits until it runs. */
-export async function openRunningWorkspace(client: TestSocket, projectId: string, timeoutMs = 60_000): Promise<WorkspaceStatusDto> {
-  const running = client.waitFor<WorkspaceStatusDto>('workspace:status', (status) => status.projectId === projectId && status.state === 'running', timeoutMs);
+export async function openRunningWorkspace(
+  client: TestSocket,
+  projectId: string,
+  timeoutMs = 60_000,
+): Promise<WorkspaceStatusDto> {
+  const running = client.waitFor<WorkspaceStatusDto>(
+    'workspace:status',
+    (status) => status.projectId === projectId && status.state === 'running',
+    timeoutMs,
+  );
   const opened = await client.ok<WorkspaceStatusDto>('workspace:open', { projectId });
   if (opened.state === 'running') {
     running.catch(() => undefined); // nothing more will come; the timer must not reject loudly

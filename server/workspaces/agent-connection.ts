@@ -24,7 +24,10 @@ export class AgentRequestError extends Error {
 }
 
 export class AgentConnection {
-  readonly events = new TypedEmitter<{ onDidClose: { reason: string }; onDidEvent: { event: string; data: unknown } }>();
+  readonly events = new TypedEmitter<{
+    onDidClose: { reason: string };
+    onDidEvent: { event: string; data: unknown };
+  }>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -38,10 +41,15 @@ export class AgentConnection {
   static connect(endpoint: AgentEndpoint, timeoutMs = 5000): Promise<AgentConnection> {
     return new Promise((resolve, reject) => {
       const url = endpoint.url.replace(/^http/, 'ws') + '/connect';
-      const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${endpoint.secret}` }, handshakeTimeout: timeoutMs });
+      const socket = new WebSocket(url, {
+        headers: { Authorization: `Bearer ${endpoint.secret}` },
+        handshakeTimeout: timeoutMs,
+      });
       socket.once('open', () => resolve(new AgentConnection(socket)));
       socket.once('error', (error) => reject(error));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`agent refused the connection (${res.statusCode})`)));
+      socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`agent refused the connection (${res.statusCode})`)),
+      );
     });
   }
 
@@ -49,13 +57,20 @@ export class AgentConnection {
     return !this.closed;
   }
 
-  request<M extends keyof AgentMethods>(method: M, params?: AgentMethods[M]['params'], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<AgentMethods[M]['result']> {
-    if (this.closed) return Promise.reject(new AgentRequestError('agent_disconnected', 'The workspace agent is not connected'));
+  request<M extends keyof AgentMethods>(
+    method: M,
+    params?: AgentMethods[M]['params'],
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<AgentMethods[M]['result']> {
+    if (this.closed)
+      return Promise.reject(new AgentRequestError('agent_disconnected', 'The workspace agent is not connected'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new AgentRequestError('agent_timeout', `The workspace agent did not answer ${method} in ${timeoutMs} ms`));
+        reject(
+          new AgentRequestError('agent_timeout', `The workspace agent did not answer ${method} in ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.socket.send(JSON.stringify({ id, method, params }));

@@ -18,21 +18,43 @@ let project: ProjectDto;
 beforeAll(async () => {
   const email = uniqueEmail();
   // The user is an admin too, to read the admin page's disk figure.
-  t = await startTestServer({ WORKSPACE_DISK_GB: '0.05', WORKSPACE_DISK_CHECK_SECONDS: '1', BERTH_ADMIN_EMAILS: email });
+  t = await startTestServer({
+    WORKSPACE_DISK_GB: '0.05',
+    WORKSPACE_DISK_CHECK_SECONDS: '1',
+    BERTH_ADMIN_EMAILS: email,
+  });
   const { body } = await signUp(t.baseUrl, { email });
   user = { cookie: (await signIn(t.baseUrl, email, body.password)).cookie! };
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name: 'Disk app', template: 'static-html' })).json()) as ProjectDto;
-  expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: user.cookie })).status).toBe(200);
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: user.cookie },
+      { name: 'Disk app', template: 'static-html' },
+    )
+  ).json()) as ProjectDto;
+  expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: user.cookie })).status).toBe(
+    200,
+  );
 }, 120_000);
 afterAll(async () => t?.stop());
 
 const sh = (script: string) => run(t.server.runtime, project.id, ['sh', '-c', script]);
-const workspace = async () => (await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, { cookie: user.cookie })).json()) as WorkspaceStatusDto;
-const fileUrl = (file: string) => `${t.baseUrl}/api/v1/projects/${project.id}/files/content?path=${encodeURIComponent(file)}`;
-const save = (file: string, body: string) => fetch(fileUrl(file), { method: 'PUT', headers: { Cookie: user.cookie, Origin: t.origin }, body });
+const workspace = async () =>
+  (await (
+    await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, { cookie: user.cookie })
+  ).json()) as WorkspaceStatusDto;
+const fileUrl = (file: string) =>
+  `${t.baseUrl}/api/v1/projects/${project.id}/files/content?path=${encodeURIComponent(file)}`;
+const save = (file: string, body: string) =>
+  fetch(fileUrl(file), { method: 'PUT', headers: { Cookie: user.cookie, Origin: t.origin }, body });
 const read = async (file: string) => (await fetch(fileUrl(file), { headers: { Cookie: user.cookie } })).text();
 
-async function waitForStatus(check: (status: WorkspaceStatusDto) => boolean, timeoutMs = 20_000): Promise<WorkspaceStatusDto> {
+async function waitForStatus(
+  check: (status: WorkspaceStatusDto) => boolean,
+  timeoutMs = 20_000,
+): Promise<WorkspaceStatusDto> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await workspace();
@@ -51,7 +73,9 @@ describe('workspace disk limit', () => {
 
   it('keeps fallocate and dd in /workspace under the limit, and says so', async () => {
     expect((await save('notes.txt', 'old content')).status).toBe(200);
-    const filled = await sh('fallocate -l 200M /workspace/big; dd if=/dev/zero of=/workspace/fill bs=1M count=200 2>&1; echo "total=$(du -sb /workspace | cut -f1)"');
+    const filled = await sh(
+      'fallocate -l 200M /workspace/big; dd if=/dev/zero of=/workspace/fill bs=1M count=200 2>&1; echo "total=$(du -sb /workspace | cut -f1)"',
+    );
     expect(filled.output).toMatch(/No space left on device/);
     const total = Number(/total=(\d+)/.exec(filled.output)?.[1]);
     expect(total).toBeGreaterThan(30 * MiB);
@@ -60,14 +84,23 @@ describe('workspace disk limit', () => {
     expect(status.state).toBe('running');
     expect(status.disk!.usedBytes).toBeLessThanOrEqual(LIMIT);
     // The admin page shows the same figure.
-    const rows = (await (await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: user.cookie })).json()) as AdminWorkspaceDto[];
-    expect(rows.find((row) => row.projectId === project.id)?.disk).toMatchObject({ limitBytes: LIMIT, enforcement: 'filesystem', usedBytes: expect.any(Number) });
+    const rows = (await (
+      await call(t.baseUrl, 'GET', '/api/v1/admin/workspaces', { cookie: user.cookie })
+    ).json()) as AdminWorkspaceDto[];
+    expect(rows.find((row) => row.projectId === project.id)?.disk).toMatchObject({
+      limitBytes: LIMIT,
+      enforcement: 'filesystem',
+      usedBytes: expect.any(Number),
+    });
   });
 
   it('refuses a save into the full disk and keeps the old content', async () => {
     const refused = await save('notes.txt', 'new content that has nowhere to go '.repeat(2000));
     expect(refused.status).toBe(507);
-    expect(await refused.json()).toEqual({ error: 'disk_full', message: 'Disk full: no space left in the workspace to write notes.txt' });
+    expect(await refused.json()).toEqual({
+      error: 'disk_full',
+      message: 'Disk full: no space left in the workspace to write notes.txt',
+    });
     expect(await read('notes.txt')).toBe('old content');
   });
 
@@ -79,7 +112,9 @@ describe('workspace disk limit', () => {
     expect(stopped.error?.message).toMatch(/disk limit of 51 MB exceeded .* outside \/workspace/);
 
     // Starting again clears that layer (scratch space) and keeps the project's files.
-    expect((await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: user.cookie })).status).toBe(200);
+    expect(
+      (await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: user.cookie })).status,
+    ).toBe(200);
     expect((await sh('ls /tmp/fill 2>&1; cat /workspace/notes.txt')).output).toMatch(/No such file[\s\S]*old content$/);
     const running = await workspace();
     expect(running.state).toBe('running');

@@ -24,7 +24,11 @@ function setup(usage: Map<string, WorkspaceDiskUsage>) {
       return { projectId, state: 'stopped' as const, error: reason };
     },
   };
-  const watch = new DiskWatch(service as never, async (projectId) => usage.get(projectId) ?? null, createLogger('silent'));
+  const watch = new DiskWatch(
+    service as never,
+    async (projectId) => usage.get(projectId) ?? null,
+    createLogger('silent'),
+  );
   return { watch, stopped, refreshed, service };
 }
 
@@ -51,12 +55,18 @@ describe('DiskWatch', () => {
   });
 
   it('stops a workspace past the limit with disk_full, naming what filled it', async () => {
-    const { watch, stopped } = setup(new Map([['a', usage(10 * MiB, 45 * MiB)], ['b', usage(20 * MiB, 0)]]));
+    const { watch, stopped } = setup(
+      new Map([
+        ['a', usage(10 * MiB, 45 * MiB)],
+        ['b', usage(20 * MiB, 0)],
+      ]),
+    );
     await watch.checkAll();
     expect(stopped.map((entry) => entry.projectId)).toEqual(['a']);
     expect(stopped[0]!.reason).toEqual({
       code: 'disk_full',
-      message: 'Stopped: disk limit of 50 MB exceeded (55 MB used: 45 MB written outside /workspace (e.g. /tmp, caches), which is cleared at the next start)',
+      message:
+        'Stopped: disk limit of 50 MB exceeded (55 MB used: 45 MB written outside /workspace (e.g. /tmp, caches), which is cleared at the next start)',
     });
     // The figure stays for the stopped workspace's status.
     expect(watch.usageOf('a')?.usedBytes).toBe(55 * MiB);
@@ -89,6 +99,8 @@ describe('DiskWatch', () => {
   });
 
   it('says when /workspace itself is what is full (watched volumes)', () => {
-    expect(diskFullMessage({ ...usage(60 * MiB, MiB), enforcement: 'watch' })).toBe('Stopped: disk limit of 50 MB exceeded (61 MB used: 60 MB in /workspace; delete files after starting it again)');
+    expect(diskFullMessage({ ...usage(60 * MiB, MiB), enforcement: 'watch' })).toBe(
+      'Stopped: disk limit of 50 MB exceeded (61 MB used: 60 MB in /workspace; delete files after starting it again)',
+    );
   });
 });

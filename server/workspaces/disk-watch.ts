@@ -50,7 +50,8 @@ export class DiskWatch {
     if (this.checking) return;
     this.checking = true;
     try {
-      for (const { projectId } of this.workspaces.active().filter((status) => status.state === 'running')) await this.check(projectId);
+      for (const { projectId } of this.workspaces.active().filter((status) => status.state === 'running'))
+        await this.check(projectId);
     } finally {
       this.checking = false;
     }
@@ -85,4 +86,3 @@ export function diskFullMessage(usage: WorkspaceDiskUsage): string {
     : `${formatBytes(usage.volumeBytes)} in /workspace; delete files after starting it again`;
   return `Stopped: disk limit of ${formatBytes(usage.limitBytes)} exceeded (${formatBytes(usage.usedBytes)} used: ${where})`;
 }
-

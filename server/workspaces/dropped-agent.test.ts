@@ -16,9 +16,19 @@ const engineDown = () => Promise.reject(new Error('connect ENOENT /var/run/docke
 
 describe('followDroppedAgent', () => {
   it('asks again while the engine is down and reconnects once it answers that the workspace runs', async () => {
-    const { driver, asked } = driverAnswering([engineDown, engineDown, engineDown, async () => ({ projectId: 'p', state: 'running' })]);
+    const { driver, asked } = driverAnswering([
+      engineDown,
+      engineDown,
+      engineDown,
+      async () => ({ projectId: 'p', state: 'running' }),
+    ]);
     let reconnected = 0;
-    followDroppedAgent(driver, 'p', { isCurrent: () => true, reconnect: () => reconnected++, markExited: () => undefined }, 1);
+    followDroppedAgent(
+      driver,
+      'p',
+      { isCurrent: () => true, reconnect: () => reconnected++, markExited: () => undefined },
+      1,
+    );
     await waitUntil(() => reconnected === 1, 5000);
     expect(asked()).toBe(4);
   });
@@ -26,7 +36,12 @@ describe('followDroppedAgent', () => {
   it('stops asking once the connection is no longer current (stopped or replaced)', async () => {
     const { driver, asked } = driverAnswering([engineDown]);
     let current = true;
-    followDroppedAgent(driver, 'p', { isCurrent: () => current, reconnect: () => undefined, markExited: () => undefined }, 1);
+    followDroppedAgent(
+      driver,
+      'p',
+      { isCurrent: () => current, reconnect: () => undefined, markExited: () => undefined },
+      1,
+    );
     await waitUntil(() => asked() >= 2, 5000);
     current = false;
     const seen = asked();

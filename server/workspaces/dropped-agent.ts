@@ -16,7 +16,12 @@ export interface DroppedAgentHandlers {
   markExited(): void;
 }
 
-export function followDroppedAgent(driver: RuntimeDriver, projectId: string, handlers: DroppedAgentHandlers, delayMs = FIRST_LOOK_MS): void {
+export function followDroppedAgent(
+  driver: RuntimeDriver,
+  projectId: string,
+  handlers: DroppedAgentHandlers,
+  delayMs = FIRST_LOOK_MS,
+): void {
   setTimeout(() => {
     if (!handlers.isCurrent()) return;
     void driver.inspect(projectId).then(

@@ -15,7 +15,8 @@ import { closeProjectFixture, openProjectFixture } from '../test-support/project
 import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { engineLiveRestore, restartDockerd } from '../../scripts/docker-engine.mjs';
 
-const DEV_SERVER = "require('http').createServer((q,r)=>r.end('dev-server-up '+process.pid)).listen(3000,()=>console.log('dev-listening'))";
+const DEV_SERVER =
+  "require('http').createServer((q,r)=>r.end('dev-server-up '+process.pid)).listen(3000,()=>console.log('dev-listening'))";
 
 let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 
@@ -27,11 +28,14 @@ afterAll(async () => {
   await closeProjectFixture({ t, user: alice, project, tab });
 }, 60_000);
 
-const container = () => JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .}}', containerName(project.id)], { encoding: 'utf8' })) as { Id: string; RestartCount: number; State: { StartedAt: string; Running: boolean } };
+const container = () =>
+  JSON.parse(
+    execFileSync('docker', ['inspect', '--format', '{{json .}}', containerName(project.id)], { encoding: 'utf8' }),
+  ) as { Id: string; RestartCount: number; State: { StartedAt: string; Running: boolean } };
 
 /** Tries `attempt` every `intervalMs` (typing into a terminal each time: not every 20 ms) until it holds. */
 async function every(intervalMs: number, timeoutMs: number, attempt: () => Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await attempt()); ) {
+  for (const deadline = Date.now() + timeoutMs; !(await attempt());) {
     if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -39,11 +43,16 @@ async function every(intervalMs: number, timeoutMs: number, attempt: () => Promi
 
 async function previewOf(port: number): Promise<PreviewDto | undefined> {
   const response = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: alice.cookie });
-  return response.status === 200 ? ((await response.json()) as PreviewDto[]).find((preview) => preview.port === port) : undefined;
+  return response.status === 200
+    ? ((await response.json()) as PreviewDto[]).find((preview) => preview.port === port)
+    : undefined;
 }
 
 it('keeps the workspace, its shell and dev server across a dockerd restart, and reattaches terminal and watcher', async () => {
-  expect(await engineLiveRestore(), 'the engine must run with live-restore (scripts/docker-engine.mjs starts it so)').toBe(true);
+  expect(
+    await engineLiveRestore(),
+    'the engine must run with live-restore (scripts/docker-engine.mjs starts it so)',
+  ).toBe(true);
   await openRunningWorkspace(tab, project.id);
   const shell = await tab.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 100, rows: 30 });
   const shellOut = tab.output(shell.id);
@@ -58,7 +67,10 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
   const pageBefore = await rawGet(t.baseUrl, '/', { Host: new URL((await previewOf(3000))!.url).host });
   expect(pageBefore.body).toMatch(/^dev-server-up \d+$/);
   const statuses: WorkspaceStatusDto[] = [];
-  tab.socket.on('workspace:status', (status: WorkspaceStatusDto) => status.projectId === project.id && statuses.push(status));
+  tab.socket.on(
+    'workspace:status',
+    (status: WorkspaceStatusDto) => status.projectId === project.id && statuses.push(status),
+  );
 
   const restartedAt = performance.now();
   await restartDockerd();
@@ -66,7 +78,11 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
 
   // The same container, never restarted.
   const after = container();
-  expect(after).toMatchObject({ Id: before.Id, RestartCount: 0, State: { StartedAt: before.State.StartedAt, Running: true } });
+  expect(after).toMatchObject({
+    Id: before.Id,
+    RestartCount: 0,
+    State: { StartedAt: before.State.StartedAt, Running: true },
+  });
 
   // The same shell answers through Berth's terminal, once Berth has reattached by itself.
   await every(500, 20_000, async () => {
@@ -78,11 +94,19 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
   // The dev server still serves (the same process), through the agent's port again.
   await every(500, 20_000, async () => {
     const preview = await previewOf(3000);
-    return preview !== undefined && (await rawGet(t.baseUrl, '/', { Host: new URL(preview.url).host }).catch(() => undefined))?.body === pageBefore.body;
+    return (
+      preview !== undefined &&
+      (await rawGet(t.baseUrl, '/', { Host: new URL(preview.url).host }).catch(() => undefined))?.body ===
+        pageBefore.body
+    );
   });
 
   // A file changed after the restart reaches the browser.
-  const changed = tab.waitFor<{ projectId: string; changes: FileChange[] }>('fs:changed', (payload) => payload.changes.some((change) => change.path === 'after-restart.txt'), 20_000);
+  const changed = tab.waitFor<{ projectId: string; changes: FileChange[] }>(
+    'fs:changed',
+    (payload) => payload.changes.some((change) => change.path === 'after-restart.txt'),
+    20_000,
+  );
   await tab.ok('terminal:input', { terminalId: shell.id, data: 'touch after-restart.txt\r' });
   await changed;
 
@@ -90,5 +114,7 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
   expect(terminals.map((terminal) => terminal.state)).toEqual(['running', 'running']);
   // Running throughout: a blip through starting would make the tabs rebuild their terminals.
   expect(statuses.filter((status) => status.state !== 'running')).toEqual([]);
-  console.log(`engine answering again ${Math.round(engineBackMs)} ms after the stop; terminal echo after ${Math.round(echoedMs)} ms`);
+  console.log(
+    `engine answering again ${Math.round(engineBackMs)} ms after the stop; terminal echo after ${Math.round(echoedMs)} ms`,
+  );
 }, 180_000);

@@ -6,7 +6,12 @@ import type { WorkspaceService } from './workspace-service';
 
 export type LockRunner = (name: string, fn: () => Promise<void>) => Promise<boolean>;
 
-export function startIdleReaper(workspaces: WorkspaceService, withLock: LockRunner, log: Logger, intervalMs = 60_000): Disposer {
+export function startIdleReaper(
+  workspaces: WorkspaceService,
+  withLock: LockRunner,
+  log: Logger,
+  intervalMs = 60_000,
+): Disposer {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -16,7 +16,11 @@ describe('quotaRefusal', () => {
     expect(quotaRefusal(mine, 'c', 'u1', 3)).toBeUndefined();
     expect(quotaRefusal(mine, 'a', 'u1', 2)).toBeUndefined();
     const refusal = quotaRefusal(mine, 'c', 'u1', 2);
-    expect(refusal).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'You already have 2 workspaces running (A, B). Stop one to start this one.' });
+    expect(refusal).toMatchObject({
+      status: 429,
+      code: 'quota_exceeded',
+      message: 'You already have 2 workspaces running (A, B). Stop one to start this one.',
+    });
   });
 
   it('has no limit at 0', () => {

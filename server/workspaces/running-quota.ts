@@ -13,11 +13,23 @@ export interface QuotaEntry {
 const COUNTED: ReadonlySet<WorkspaceState> = new Set(['starting', 'running']);
 
 /** The 429 to refuse this start with, or undefined when the owner is under the limit (0 = no limit). */
-export function quotaRefusal(entries: ReadonlyMap<string, QuotaEntry>, projectId: string, ownerId: string, limit: number): HttpError | undefined {
+export function quotaRefusal(
+  entries: ReadonlyMap<string, QuotaEntry>,
+  projectId: string,
+  ownerId: string,
+  limit: number,
+): HttpError | undefined {
   if (limit <= 0) return undefined;
-  const others = [...entries].filter(([id, entry]) => id !== projectId && entry.ownerId === ownerId && COUNTED.has(entry.state));
+  const others = [...entries].filter(
+    ([id, entry]) => id !== projectId && entry.ownerId === ownerId && COUNTED.has(entry.state),
+  );
   if (others.length < limit) return undefined;
   const names = others.map(([id, entry]) => entry.projectName ?? id).join(', ');
   const count = others.length === 1 ? 'a workspace' : `${others.length} workspaces`;
-  return new HttpError(429, 'quota_exceeded', `You already have ${count} running (${names}). Stop one to start this one.`, { limit, running: others.map(([id]) => id) });
+  return new HttpError(
+    429,
+    'quota_exceeded',
+    `You already have ${count} running (${names}). Stop one to start this one.`,
+    { limit, running: others.map(([id]) => id) },
+  );
 }

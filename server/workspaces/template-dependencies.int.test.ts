@@ -6,7 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PreviewDto, ProjectDto, TerminalAttachDto } from '../contracts';
 import { waitUntil } from '../runtime/runtime-test-helpers';
 import { rawGet } from '../preview/test-helpers';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace, plainText, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
@@ -28,12 +34,22 @@ afterAll(async () => {
 
 async function previewOf(port: number): Promise<PreviewDto | undefined> {
   const response = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/previews`, { cookie: alice.cookie });
-  return response.status === 200 ? ((await response.json()) as PreviewDto[]).find((preview) => preview.port === port) : undefined;
+  return response.status === 200
+    ? ((await response.json()) as PreviewDto[]).find((preview) => preview.port === port)
+    : undefined;
 }
 
 it('runs `npm run dev` typed at the first prompt of a new Vite + React project', async () => {
   const began = performance.now();
-  project = (await (await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: 'Vite first', template: 'vite-react' })).json()) as ProjectDto;
+  project = (await (
+    await call(
+      t.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      { cookie: alice.cookie },
+      { name: 'Vite first', template: 'vite-react' },
+    )
+  ).json()) as ProjectDto;
   await openRunningWorkspace(tab, project.id);
   const running = performance.now();
   const terminal = await tab.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 120, rows: 30 });
@@ -41,7 +57,9 @@ it('runs `npm run dev` typed at the first prompt of a new Vite + React project',
   // The first prompt may already be in the terminal's answer (its scrollback), or come after.
   if (!/\/workspace \$/.test(plainText(terminal.scrollback))) await out.until(/\/workspace \$/, 60_000);
   const prompt = performance.now();
-  console.log(`new vite-react project: running after ${Math.round(running - began)} ms, first prompt ${Math.round(prompt - running)} ms later`);
+  console.log(
+    `new vite-react project: running after ${Math.round(running - began)} ms, first prompt ${Math.round(prompt - running)} ms later`,
+  );
 
   await tab.ok('terminal:input', { terminalId: terminal.id, data: 'npm run dev\r' });
   await out.until(/Local:|ready in|not found/, 60_000);

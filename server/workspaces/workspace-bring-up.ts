@@ -18,7 +18,12 @@ export interface BringUpDeps {
 }
 
 /** Brings the project's container up; records owner, name and what a lost volume came back from. */
-export async function bringUpWorkspace({ driver, projects, options, entries, log }: BringUpDeps, projectId: string, entry: Entry, quota: boolean): Promise<RuntimeWorkspace & { agent: AgentEndpoint }> {
+export async function bringUpWorkspace(
+  { driver, projects, options, entries, log }: BringUpDeps,
+  projectId: string,
+  entry: Entry,
+  quota: boolean,
+): Promise<RuntimeWorkspace & { agent: AgentEndpoint }> {
   const project = await projects.lookup(projectId);
   if (!project) throw new HttpError(404, 'not_found', 'Project not found');
   // Claimed synchronously with the check: see running-quota.ts.
@@ -31,14 +36,23 @@ export async function bringUpWorkspace({ driver, projects, options, entries, log
     seedFrom: path.join(options.templatesDir, project.template),
     ...(seed ? { seedArchive: seed.archive } : {}),
   });
-  if (workspace.createdVolume && seed) log.warn({ projectId, snapshotId: seed.snapshot.snapshotId }, 'workspace volume was gone; restored the latest snapshot');
+  if (workspace.createdVolume && seed)
+    log.warn(
+      { projectId, snapshotId: seed.snapshot.snapshotId },
+      'workspace volume was gone; restored the latest snapshot',
+    );
   entry.restoredFrom = workspace.createdVolume && seed ? seed.snapshot : undefined;
   if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
   return { ...workspace, agent: workspace.agent };
 }
 
 /** Logs a failed start: a deleted project or a quota refusal is no warning, anything else counts as an error. */
-export function reportStartFailure(log: Logger, options: WorkspaceServiceOptions, projectId: string, error: unknown): void {
+export function reportStartFailure(
+  log: Logger,
+  options: WorkspaceServiceOptions,
+  projectId: string,
+  error: unknown,
+): void {
   const refused = error instanceof HttpError && (error.status === 404 || error.status === 429);
   if (refused) {
     log.info({ projectId, reason: error.code }, 'workspace start refused');

@@ -24,7 +24,13 @@ export interface Entry {
 }
 
 /** `disk`: the latest measurement (WORKSPACE_DISK_GB), shown whatever the state. */
-export function toStatusDto(projectId: string, entry: Entry | undefined, idleMinutes: number, now: number, disk?: WorkspaceDiskDto): WorkspaceStatusDto {
+export function toStatusDto(
+  projectId: string,
+  entry: Entry | undefined,
+  idleMinutes: number,
+  now: number,
+  disk?: WorkspaceDiskDto,
+): WorkspaceStatusDto {
   if (!entry) return { projectId, state: 'stopped', ...(disk ? { disk } : {}) };
   return {
     projectId,

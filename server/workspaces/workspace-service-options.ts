@@ -13,7 +13,11 @@ export interface WorkspaceHooks {
   /** Runs while the workspace still runs, before it stops; its failure does not prevent the stop. */
   beforeStop?(projectId: string): Promise<void>;
   /** What to fill a brand-new volume with instead of the template (the latest snapshot), if anything. */
-  seedFor?(projectId: string): Promise<{ archive: () => Promise<NodeJS.ReadableStream>; snapshot: { snapshotId: string; createdAt: string } } | undefined>;
+  seedFor?(
+    projectId: string,
+  ): Promise<
+    { archive: () => Promise<NodeJS.ReadableStream>; snapshot: { snapshotId: string; createdAt: string } } | undefined
+  >;
 }
 
 export interface WorkspaceServiceOptions {

@@ -51,7 +51,13 @@ export class WorkspaceService {
   }
 
   status(projectId: string): WorkspaceStatusDto {
-    return toStatusDto(projectId, this.entries.get(projectId), this.options.idleMinutes, this.now(), this.options.diskUsage?.(projectId));
+    return toStatusDto(
+      projectId,
+      this.entries.get(projectId),
+      this.options.idleMinutes,
+      this.now(),
+      this.options.diskUsage?.(projectId),
+    );
   }
 
   /** Pushes the status again: a figure in it changed (disk usage). */
@@ -93,7 +99,12 @@ export class WorkspaceService {
       if (!reconnecting) this.update(projectId, { state: 'starting', error: undefined, lastOom: undefined });
       const began = performance.now();
       try {
-        const workspace = await bringUpWorkspace({ driver: this.driver, projects: this.projects, options: this.options, entries: this.entries, log: this.log }, projectId, entry, quota);
+        const workspace = await bringUpWorkspace(
+          { driver: this.driver, projects: this.projects, options: this.options, entries: this.entries, log: this.log },
+          projectId,
+          entry,
+          quota,
+        );
         entry.agent?.close();
         entry.agent = await AgentConnection.connect(workspace.agent);
         entry.endpoint = workspace.agent;
@@ -117,11 +128,13 @@ export class WorkspaceService {
   /** Starts the workspace if needed and resolves once it runs; otherwise throws the HttpError to answer with. */
   async ensureRunning(projectId: string): Promise<WorkspaceStatusDto> {
     // A call that merely needs the workspace (a file read in flight) must not undo a stop.
-    if (this.entries.get(projectId)?.stopping) throw new HttpError(409, 'workspace_stopping', 'The workspace is stopping; start it again to continue');
+    if (this.entries.get(projectId)?.stopping)
+      throw new HttpError(409, 'workspace_stopping', 'The workspace is stopping; start it again to continue');
     const status = await this.start(projectId);
     const failure = statusError(status);
     if (failure) throw failure;
-    if (status.state !== 'running') throw new HttpError(409, 'workspace_not_running', `The workspace is ${status.state}; try again`);
+    if (status.state !== 'running')
+      throw new HttpError(409, 'workspace_not_running', `The workspace is ${status.state}; try again`);
     return status;
   }
 
@@ -131,7 +144,11 @@ export class WorkspaceService {
     entry.stopping = (async () => {
       if (entry.starting) await entry.starting;
       if (entry.state === 'running' && this.options.hooks?.beforeStop) {
-        await this.options.hooks.beforeStop(projectId).catch((error: unknown) => this.log.warn({ projectId, err: error }, 'snapshot before stop failed; stopping anyway'));
+        await this.options.hooks
+          .beforeStop(projectId)
+          .catch((error: unknown) =>
+            this.log.warn({ projectId, err: error }, 'snapshot before stop failed; stopping anyway'),
+          );
       }
       this.update(projectId, { state: 'stopping' });
       entry.agent?.close();
@@ -191,7 +208,9 @@ export class WorkspaceService {
   /** Stops every running workspace that has been idle for WORKSPACE_IDLE_MINUTES. */
   async reapIdle(): Promise<string[]> {
     const now = this.now();
-    const idle = [...this.entries].filter(([, entry]) => entry.state === 'running' && isIdle(entry, this.options.idleMinutes, now));
+    const idle = [...this.entries].filter(
+      ([, entry]) => entry.state === 'running' && isIdle(entry, this.options.idleMinutes, now),
+    );
     for (const [projectId] of idle) {
       this.log.info({ projectId }, 'stopping idle workspace');
       await this.stop(projectId);
@@ -202,7 +221,12 @@ export class WorkspaceService {
   /** At start-up: adopt running workspaces of existing projects (in parallel), remove orphans. */
   async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
     try {
-      return await reconcileWorkspaces(this.driver, this.projects, (projectId) => this.start(projectId, { quota: false }), this.log);
+      return await reconcileWorkspaces(
+        this.driver,
+        this.projects,
+        (projectId) => this.start(projectId, { quota: false }),
+        this.log,
+      );
     } finally {
       this.markReconciled();
     }
@@ -216,7 +240,9 @@ export class WorkspaceService {
 
   /** Every workspace this server knows that is not stopped (admin page, terminal gauge). */
   active(): WorkspaceStatusDto[] {
-    return [...this.entries].filter(([, entry]) => entry.state !== 'stopped').map(([projectId]) => this.status(projectId));
+    return [...this.entries]
+      .filter(([, entry]) => entry.state !== 'stopped')
+      .map(([projectId]) => this.status(projectId));
   }
 
   /** Counts per state for berth_workspaces; every state present. */
@@ -233,7 +259,8 @@ export class WorkspaceService {
 
   private entry(projectId: string): Entry {
     let entry = this.entries.get(projectId);
-    if (!entry) this.entries.set(projectId, (entry = { state: 'stopped', clients: new Map(), lastActivityAt: this.now() }));
+    if (!entry)
+      this.entries.set(projectId, (entry = { state: 'stopped', clients: new Map(), lastActivityAt: this.now() }));
     return entry;
   }
 
@@ -272,7 +299,10 @@ export class WorkspaceService {
 
   private onUnexpectedExit(entry: Entry, event: Extract<RuntimeEvent, { type: 'exited' }>): void {
     // Nobody here asked it to stop: killed from outside, crashed or out of memory.
-    this.log.warn({ projectId: event.projectId, exitCode: event.exitCode, oomKilled: event.oomKilled }, 'workspace exited unexpectedly');
+    this.log.warn(
+      { projectId: event.projectId, exitCode: event.exitCode, oomKilled: event.oomKilled },
+      'workspace exited unexpectedly',
+    );
     entry.agent?.close();
     entry.agent = undefined;
     this.update(event.projectId, {
@@ -286,7 +316,10 @@ export class WorkspaceService {
   private watchAgent(projectId: string, connection: AgentConnection): void {
     connection.events.on('onDidClose', () =>
       followDroppedAgent(this.driver, projectId, {
-        isCurrent: () => !this.disposed && this.entries.get(projectId)?.state === 'running' && this.entries.get(projectId)?.agent === connection,
+        isCurrent: () =>
+          !this.disposed &&
+          this.entries.get(projectId)?.state === 'running' &&
+          this.entries.get(projectId)?.agent === connection,
         reconnect: () => {
           this.entries.get(projectId)!.agent = undefined;
           void this.start(projectId, { quota: false });

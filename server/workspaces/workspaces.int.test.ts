@@ -2,7 +2,13 @@
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, WorkspaceStatusDto } from '../contracts';
-import { call, createSignedInUser, startTestServer, type TestServer, type TestUser } from '../test-support/api-test-server';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../test-support/api-test-server';
 import { connectAs, openRunningWorkspace } from '../test-support/socket-client';
 
 const docker = new Dockerode();
@@ -18,17 +24,30 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 async function newProject(template = 'static-html'): Promise<ProjectDto> {
-  const response = await call(t.baseUrl, 'POST', '/api/v1/projects', { cookie: alice.cookie }, { name: `ws-${Date.now()}`, template });
+  const response = await call(
+    t.baseUrl,
+    'POST',
+    '/api/v1/projects',
+    { cookie: alice.cookie },
+    { name: `ws-${Date.now()}`, template },
+  );
   return (await response.json()) as ProjectDto;
 }
 
-const containersOf = (projectId: string) => docker.listContainers({ all: true, filters: { label: [`berth.project=${projectId}`] } });
+const containersOf = (projectId: string) =>
+  docker.listContainers({ all: true, filters: { label: [`berth.project=${projectId}`] } });
 
 describe('workspace lifecycle', () => {
   it('starts, reports, stops and starts again over REST; others get 404', async () => {
     const project = await newProject();
     const auth = { cookie: alice.cookie };
-    expect(((await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)).json()) as WorkspaceStatusDto).state).toBe('stopped');
+    expect(
+      (
+        (await (
+          await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)
+        ).json()) as WorkspaceStatusDto
+      ).state,
+    ).toBe('stopped');
 
     const started = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth);
     expect(started.status).toBe(200);
@@ -37,14 +56,22 @@ describe('workspace lifecycle', () => {
 
     for (const route of ['workspace', 'start', 'stop']) {
       const method = route === 'workspace' ? 'GET' : 'POST';
-      expect((await call(t.baseUrl, method, `/api/v1/projects/${project.id}/${route}`, { cookie: bob.cookie })).status).toBe(404);
+      expect(
+        (await call(t.baseUrl, method, `/api/v1/projects/${project.id}/${route}`, { cookie: bob.cookie })).status,
+      ).toBe(404);
     }
 
     const stopped = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/stop`, auth);
     expect(((await stopped.json()) as WorkspaceStatusDto).state).toBe('stopped');
     expect((await containersOf(project.id))[0]?.State).toBe('exited');
 
-    expect(((await (await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth)).json()) as WorkspaceStatusDto).state).toBe('running');
+    expect(
+      (
+        (await (
+          await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth)
+        ).json()) as WorkspaceStatusDto
+      ).state,
+    ).toBe('running');
     await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
   });
 
@@ -60,7 +87,13 @@ describe('workspace lifecycle', () => {
     expect([200, 409]).toContain(listing.status);
     if (listing.status === 409) expect(((await listing.json()) as { error: string }).error).toBe('workspace_stopping');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(((await (await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)).json()) as WorkspaceStatusDto).state).toBe('stopped');
+    expect(
+      (
+        (await (
+          await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)
+        ).json()) as WorkspaceStatusDto
+      ).state,
+    ).toBe('stopped');
     await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
   });
 
@@ -69,9 +102,16 @@ describe('workspace lifecycle', () => {
     const client = await connectAs(t, alice);
     try {
       await openRunningWorkspace(client, project.id);
-      const terminal = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 120, rows: 30 });
+      const terminal = await client.ok<TerminalAttachDto>('terminal:create', {
+        projectId: project.id,
+        cols: 120,
+        rows: 30,
+      });
       const out = client.output(terminal.id);
-      await client.ok('terminal:input', { terminalId: terminal.id, data: 'ls -n /workspace && node -e "console.log(require(\'./package.json\').name + \'-ok\')"\r' });
+      await client.ok('terminal:input', {
+        terminalId: terminal.id,
+        data: "ls -n /workspace && node -e \"console.log(require('./package.json').name + '-ok')\"\r",
+      });
       const text = await out.until(/-ok\r?\n/);
       expect(text).toMatch(/1000\s+1000\s+\d+.*package\.json/);
     } finally {
@@ -100,13 +140,24 @@ describe('workspace lifecycle', () => {
     const client = await connectAs(t, alice);
     try {
       await openRunningWorkspace(client, project.id);
-      const terminal = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
+      const terminal = await client.ok<TerminalAttachDto>('terminal:create', {
+        projectId: project.id,
+        cols: 80,
+        rows: 24,
+      });
       const out = client.output(terminal.id);
-      await client.ok('terminal:input', { terminalId: terminal.id, data: 'echo kept > /workspace/survivor.txt && echo written\r' });
+      await client.ok('terminal:input', {
+        terminalId: terminal.id,
+        data: 'echo kept > /workspace/survivor.txt && echo written\r',
+      });
       // The whole line: the echoed command line contains "written" too.
       await out.until(/^written\r?$/m);
 
-      const noticed = client.waitFor<WorkspaceStatusDto>('workspace:status', (status) => status.projectId === project.id && status.state !== 'running', 10_000);
+      const noticed = client.waitFor<WorkspaceStatusDto>(
+        'workspace:status',
+        (status) => status.projectId === project.id && status.state !== 'running',
+        10_000,
+      );
       const [info] = await containersOf(project.id);
       await docker.getContainer(info!.Id).kill();
       const status = await noticed;
@@ -114,7 +165,11 @@ describe('workspace lifecycle', () => {
       expect(status.lastExit).toBeDefined();
 
       await openRunningWorkspace(client, project.id);
-      const again = await client.ok<TerminalAttachDto>('terminal:create', { projectId: project.id, cols: 80, rows: 24 });
+      const again = await client.ok<TerminalAttachDto>('terminal:create', {
+        projectId: project.id,
+        cols: 80,
+        rows: 24,
+      });
       const againOut = client.output(again.id);
       await client.ok('terminal:input', { terminalId: again.id, data: 'cat /workspace/survivor.txt\r' });
       await againOut.until(/^kept\r?$/m);
@@ -128,8 +183,11 @@ describe('workspace lifecycle', () => {
     const project = await newProject();
     await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, { cookie: alice.cookie });
     expect(await containersOf(project.id)).toHaveLength(1);
-    expect((await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).status).toBe(204);
-    for (let i = 0; i < 100 && (await containersOf(project.id)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie })).status).toBe(
+      204,
+    );
+    for (let i = 0; i < 100 && (await containersOf(project.id)).length > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await containersOf(project.id)).toHaveLength(0);
     const { Volumes } = await docker.listVolumes({ filters: { label: [`berth.project=${project.id}`] } });
     expect(Volumes ?? []).toHaveLength(0);
@@ -156,13 +214,27 @@ describe('Docker engine unreachable', () => {
     const offline = await startTestServer({ DOCKER_HOST: 'unix:///tmp/berth-no-engine.sock' });
     try {
       const user = await createSignedInUser(offline.baseUrl);
-      const created = await call(offline.baseUrl, 'POST', '/api/v1/projects', { cookie: user.cookie }, { name: 'offline', template: 'blank-node' });
+      const created = await call(
+        offline.baseUrl,
+        'POST',
+        '/api/v1/projects',
+        { cookie: user.cookie },
+        { name: 'offline', template: 'blank-node' },
+      );
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as ProjectDto;
-      for (const [method, route] of [['POST', 'start'], ['GET', 'workspace']] as const) {
-        const response = await call(offline.baseUrl, method, `/api/v1/projects/${id}/${route}`, { cookie: user.cookie });
+      for (const [method, route] of [
+        ['POST', 'start'],
+        ['GET', 'workspace'],
+      ] as const) {
+        const response = await call(offline.baseUrl, method, `/api/v1/projects/${id}/${route}`, {
+          cookie: user.cookie,
+        });
         expect(response.status).toBe(503);
-        expect(await response.json()).toMatchObject({ error: 'engine_unavailable', message: 'Docker engine unreachable' });
+        expect(await response.json()).toMatchObject({
+          error: 'engine_unavailable',
+          message: 'Docker engine unreachable',
+        });
       }
       expect((await call(offline.baseUrl, 'GET', '/api/v1/projects', { cookie: user.cookie })).status).toBe(200);
       expect((await call(offline.baseUrl, 'GET', '/api/ready')).status).toBe(200);

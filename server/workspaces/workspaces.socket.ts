@@ -7,7 +7,12 @@ import type { ProjectService } from '../projects';
 import { defineHandler, projectRoom, type BerthServer, type BerthSocket } from '../socket';
 import type { WorkspaceService } from './workspace-service';
 
-export function registerWorkspaceSocketHandlers(socket: BerthSocket, projects: ProjectService, workspaces: WorkspaceService, log: Logger): void {
+export function registerWorkspaceSocketHandlers(
+  socket: BerthSocket,
+  projects: ProjectService,
+  workspaces: WorkspaceService,
+  log: Logger,
+): void {
   const { userId } = socket.data.principal;
   const openClients = new Map<string, Disposer>();
 
@@ -49,5 +54,7 @@ export function registerWorkspaceSocketHandlers(socket: BerthSocket, projects: P
 
 /** Pushes every status change to the clients that opened the project. */
 export function broadcastWorkspaceStatus(io: BerthServer, workspaces: WorkspaceService): Disposer {
-  return workspaces.events.on('onDidChangeStatus', (status) => io.to(projectRoom(status.projectId)).emit('workspace:status', status));
+  return workspaces.events.on('onDidChangeStatus', (status) =>
+    io.to(projectRoom(status.projectId)).emit('workspace:status', status),
+  );
 }

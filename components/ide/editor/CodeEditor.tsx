@@ -29,13 +29,28 @@ export function CodeEditor({ uri, theme, readOnly }: { uri: string; theme: Edito
         theme={MONACO_THEMES[theme]}
         beforeMount={configureMonaco}
         loading={<Loading />}
-        options={{ ...OPTIONS, readOnly, domReadOnly: readOnly, readOnlyMessage: { value: 'This file is read-only right now.' } }}
+        options={{
+          ...OPTIONS,
+          readOnly,
+          domReadOnly: readOnly,
+          readOnlyMessage: { value: 'This file is read-only right now.' },
+        }}
       />
     </div>
   );
 }
 
-export function ConflictDiff({ disk, mine, language, theme }: { disk: string; mine: string; language: string; theme: EditorTheme }) {
+export function ConflictDiff({
+  disk,
+  mine,
+  language,
+  theme,
+}: {
+  disk: string;
+  mine: string;
+  language: string;
+  theme: EditorTheme;
+}) {
   const { paths, onMount } = useDiffModels('berth-compare', { original: 'disk', modified: 'mine' });
   return (
     <div className="flex h-full flex-col" data-testid="conflict-diff">
@@ -56,7 +71,13 @@ export function ConflictDiff({ disk, mine, language, theme }: { disk: string; mi
           beforeMount={configureMonaco}
           onMount={onMount}
           loading={<Loading />}
-          options={{ ...OPTIONS, readOnly: true, originalEditable: false, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false }}
+          options={{
+            ...OPTIONS,
+            readOnly: true,
+            originalEditable: false,
+            renderSideBySide: true,
+            useInlineViewWhenSpaceIsLimited: false,
+          }}
         />
       </div>
     </div>

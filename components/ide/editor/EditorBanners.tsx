@@ -8,7 +8,19 @@ import type { EditorTab } from './editor-types';
 const bar = 'flex shrink-0 items-center gap-3 border-b px-3 py-1.5 text-xs';
 const action = 'rounded border px-2 py-0.5 font-medium hover:bg-white/10';
 
-export function ConflictBanner({ tab, comparing, onKeepMine, onTakeTheirs, onCompare }: { tab: EditorTab; comparing: boolean; onKeepMine(): void; onTakeTheirs(): void; onCompare(): void }) {
+export function ConflictBanner({
+  tab,
+  comparing,
+  onKeepMine,
+  onTakeTheirs,
+  onCompare,
+}: {
+  tab: EditorTab;
+  comparing: boolean;
+  onKeepMine(): void;
+  onTakeTheirs(): void;
+  onCompare(): void;
+}) {
   const conflict = tab.conflict;
   if (!conflict) return null;
   const message =
@@ -18,7 +30,12 @@ export function ConflictBanner({ tab, comparing, onKeepMine, onTakeTheirs, onCom
         ? 'Not saved: the file changed on disk since you opened it.'
         : 'This file changed on disk while you have unsaved changes.';
   return (
-    <div role="alert" data-testid="conflict-banner" data-reason={conflict.reason} className={`${bar} border-amber-500/40 bg-amber-500/10 text-amber-200`}>
+    <div
+      role="alert"
+      data-testid="conflict-banner"
+      data-reason={conflict.reason}
+      className={`${bar} border-amber-500/40 bg-amber-500/10 text-amber-200`}
+    >
       <span className="flex-1">{message}</span>
       <button className={`${action} border-amber-400/50`} data-testid="conflict-keep-mine" onClick={onKeepMine}>
         Keep mine
@@ -27,7 +44,11 @@ export function ConflictBanner({ tab, comparing, onKeepMine, onTakeTheirs, onCom
         Take theirs
       </button>
       {conflict.content !== null ? (
-        <button className={`${action} border-amber-400/50 ${comparing ? 'bg-white/10' : ''}`} data-testid="conflict-compare" onClick={onCompare}>
+        <button
+          className={`${action} border-amber-400/50 ${comparing ? 'bg-white/10' : ''}`}
+          data-testid="conflict-compare"
+          onClick={onCompare}
+        >
           {comparing ? 'Hide compare' : 'Compare'}
         </button>
       ) : null}
@@ -36,7 +57,11 @@ export function ConflictBanner({ tab, comparing, onKeepMine, onTakeTheirs, onCom
 }
 
 export function LockBanner({ lock }: { lock: FileLockDto }) {
-  const until = new Date(lock.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const until = new Date(lock.expiresAt).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   return (
     <div data-testid="lock-banner" className={`${bar} border-sky-500/40 bg-sky-500/10 text-sky-200`}>
       <span data-testid="lock-marker">

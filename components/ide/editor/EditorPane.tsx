@@ -15,7 +15,19 @@ import { QuickOpen } from './QuickOpen';
 import { keepMine, takeTheirs } from './tab-sync';
 import { useEditorKeys } from './use-editor-keys';
 
-export function EditorPane({ store, tree, socket, epoch, running }: { store: EditorStore; tree: FileTreeStore; socket: WorkbenchSocket | null; epoch: number; running: boolean }) {
+export function EditorPane({
+  store,
+  tree,
+  socket,
+  epoch,
+  running,
+}: {
+  store: EditorStore;
+  tree: FileTreeStore;
+  socket: WorkbenchSocket | null;
+  epoch: number;
+  running: boolean;
+}) {
   const state = useStore(store);
   const active = state.tabs.find((tab) => tab.path === state.active) ?? null;
   useEditorKeys(store);
@@ -23,11 +35,14 @@ export function EditorPane({ store, tree, socket, epoch, running }: { store: Edi
   useEffect(() => {
     store.loadPreferences();
     let alive = true;
-    loadMonaco().then((monaco) => {
-      if (!alive) return;
-      configureMonaco(monaco);
-      store.setMonaco(monaco);
-    }, () => undefined);
+    loadMonaco().then(
+      (monaco) => {
+        if (!alive) return;
+        configureMonaco(monaco);
+        store.setMonaco(monaco);
+      },
+      () => undefined,
+    );
     return () => {
       alive = false;
     };
@@ -49,14 +64,31 @@ export function EditorPane({ store, tree, socket, epoch, running }: { store: Edi
 
   const lock = active ? store.lockFor(active.path) : null;
   return (
-    <div className="flex h-full flex-col bg-surface" data-testid="editor-pane" data-status={active ? 'open' : 'empty'} data-active-path={active?.path ?? ''}>
+    <div
+      className="flex h-full flex-col bg-surface"
+      data-testid="editor-pane"
+      data-status={active ? 'open' : 'empty'}
+      data-active-path={active?.path ?? ''}
+    >
       <div className="flex h-8 shrink-0 items-center border-b border-edge bg-panel-2 pr-2">
         {state.tabs.length ? (
-          <EditorTabs tabs={state.tabs} active={state.active} lockFor={(path) => store.lockFor(path)} onSelect={(path) => store.activate(path)} onClose={(path) => closeTab(store, path)} />
+          <EditorTabs
+            tabs={state.tabs}
+            active={state.active}
+            lockFor={(path) => store.lockFor(path)}
+            onSelect={(path) => store.activate(path)}
+            onClose={(path) => closeTab(store, path)}
+          />
         ) : (
           <span className="flex-1 px-3 text-xs font-semibold uppercase tracking-wide text-muted">Editor</span>
         )}
-        <Toolbar autosave={state.autosave} theme={state.theme} onAutosave={(value) => store.setAutosave(value)} onTheme={(value) => store.setTheme(value)} onQuickOpen={() => store.setQuickOpen(true)} />
+        <Toolbar
+          autosave={state.autosave}
+          theme={state.theme}
+          onAutosave={(value) => store.setAutosave(value)}
+          onTheme={(value) => store.setTheme(value)}
+          onQuickOpen={() => store.setQuickOpen(true)}
+        />
       </div>
       {active?.conflict ? (
         <ConflictBanner
@@ -69,9 +101,25 @@ export function EditorPane({ store, tree, socket, epoch, running }: { store: Edi
       ) : null}
       {lock ? <LockBanner lock={lock} /> : null}
       {active?.readOnly ? <ReadOnlyBanner size={active.size} /> : null}
-      {active?.saveError ? <SaveErrorBanner message={active.saveError} onRetry={() => void store.save(active.path)} /> : null}
-      <div className="relative min-h-0 flex-1">{active ? <TabBody store={store} tab={active} theme={state.theme} comparing={state.comparing === active.path} locked={Boolean(lock)} /> : <Empty />}</div>
-      {state.quickOpen ? <QuickOpen tree={tree} onOpen={(path) => void store.open(path)} onClose={() => store.setQuickOpen(false)} /> : null}
+      {active?.saveError ? (
+        <SaveErrorBanner message={active.saveError} onRetry={() => void store.save(active.path)} />
+      ) : null}
+      <div className="relative min-h-0 flex-1">
+        {active ? (
+          <TabBody
+            store={store}
+            tab={active}
+            theme={state.theme}
+            comparing={state.comparing === active.path}
+            locked={Boolean(lock)}
+          />
+        ) : (
+          <Empty />
+        )}
+      </div>
+      {state.quickOpen ? (
+        <QuickOpen tree={tree} onOpen={(path) => void store.open(path)} onClose={() => store.setQuickOpen(false)} />
+      ) : null}
     </div>
   );
 }
@@ -82,15 +130,37 @@ function closeTab(store: EditorStore, path: string) {
   store.close(path);
 }
 
-function TabBody({ store, tab, theme, comparing, locked }: { store: EditorStore; tab: EditorTab; theme: EditorTheme; comparing: boolean; locked: boolean }) {
+function TabBody({
+  store,
+  tab,
+  theme,
+  comparing,
+  locked,
+}: {
+  store: EditorStore;
+  tab: EditorTab;
+  theme: EditorTheme;
+  comparing: boolean;
+  locked: boolean;
+}) {
   if (tab.status === 'loading') return <Message testId="editor-loading">Opening {tab.path}…</Message>;
-  if (tab.status === 'error') return <Message testId="editor-error">Could not open {tab.path}: {tab.error}</Message>;
+  if (tab.status === 'error')
+    return (
+      <Message testId="editor-error">
+        Could not open {tab.path}: {tab.error}
+      </Message>
+    );
   switch (tab.kind) {
     case 'image':
       return (
         <div className="flex h-full items-center justify-center overflow-auto bg-[repeating-conic-gradient(#1d222b_0_25%,#161a21_0_50%)] bg-[length:16px_16px] p-4">
           {/* eslint-disable-next-line @next/next/no-img-element -- workspace bytes, not a static asset */}
-          <img data-testid="image-preview" alt={tab.path} src={`${contentUrl(store.projectId, tab.path)}&v=${encodeURIComponent(tab.version ?? '')}`} className="max-h-full max-w-full object-contain" />
+          <img
+            data-testid="image-preview"
+            alt={tab.path}
+            src={`${contentUrl(store.projectId, tab.path)}&v=${encodeURIComponent(tab.version ?? '')}`}
+            className="max-h-full max-w-full object-contain"
+          />
         </div>
       );
     case 'binary':
@@ -105,28 +175,72 @@ function TabBody({ store, tab, theme, comparing, locked }: { store: EditorStore;
     case 'text': {
       const model = store.model(tab.path);
       if (comparing && tab.conflict?.content != null && model)
-        return <ConflictDiff disk={tab.conflict.content} mine={model.getValue()} language={model.getLanguageId()} theme={theme} />;
+        return (
+          <ConflictDiff
+            disk={tab.conflict.content}
+            mine={model.getValue()}
+            language={model.getLanguageId()}
+            theme={theme}
+          />
+        );
       if (!tab.uri) return <Message testId="editor-loading">Loading editor…</Message>;
       return <CodeEditor uri={tab.uri} theme={theme} readOnly={tab.readOnly || locked} />;
     }
   }
 }
 
-function Toolbar({ autosave, theme, onAutosave, onTheme, onQuickOpen }: { autosave: boolean; theme: EditorTheme; onAutosave(value: boolean): void; onTheme(value: EditorTheme): void; onQuickOpen(): void }) {
+function Toolbar({
+  autosave,
+  theme,
+  onAutosave,
+  onTheme,
+  onQuickOpen,
+}: {
+  autosave: boolean;
+  theme: EditorTheme;
+  onAutosave(value: boolean): void;
+  onTheme(value: EditorTheme): void;
+  onQuickOpen(): void;
+}) {
   const button = 'flex h-6 items-center rounded px-2 text-xs text-muted hover:bg-surface hover:text-gray-100';
   return (
     <div className="flex shrink-0 items-center gap-1 pl-2">
-      <button className={button} title="Go to file (Ctrl+P)" aria-label="Go to file" data-testid="quick-open-button" onClick={onQuickOpen}>
-        <svg viewBox="0 0 16 16" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="1.4" aria-hidden>
+      <button
+        className={button}
+        title="Go to file (Ctrl+P)"
+        aria-label="Go to file"
+        data-testid="quick-open-button"
+        onClick={onQuickOpen}
+      >
+        <svg
+          viewBox="0 0 16 16"
+          className="h-3.5 w-3.5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.4"
+          aria-hidden
+        >
           <circle cx="7" cy="7" r="4.5" />
           <path d="m10.5 10.5 3.5 3.5" />
         </svg>
       </button>
       <label className={`${button} flex cursor-pointer items-center gap-1`} title="Save a second after you stop typing">
-        <input type="checkbox" data-testid="autosave-toggle" checked={autosave} onChange={(event) => onAutosave(event.target.checked)} className="accent-[var(--color-accent)]" />
+        <input
+          type="checkbox"
+          data-testid="autosave-toggle"
+          checked={autosave}
+          onChange={(event) => onAutosave(event.target.checked)}
+          className="accent-[var(--color-accent)]"
+        />
         Autosave
       </label>
-      <button className={button} data-testid="theme-toggle" data-theme={theme} title="Toggle the editor theme" onClick={() => onTheme(theme === 'dark' ? 'light' : 'dark')}>
+      <button
+        className={button}
+        data-testid="theme-toggle"
+        data-theme={theme}
+        title="Toggle the editor theme"
+        onClick={() => onTheme(theme === 'dark' ? 'light' : 'dark')}
+      >
         {theme === 'dark' ? '☾ Dark' : '☀ Light'}
       </button>
     </div>

@@ -19,7 +19,11 @@ export function EditorTabs({
   onClose(path: string): void;
 }) {
   return (
-    <div className="flex min-w-0 flex-1 items-end gap-px self-stretch overflow-x-auto" role="tablist" data-testid="editor-tabs">
+    <div
+      className="flex min-w-0 flex-1 items-end gap-px self-stretch overflow-x-auto"
+      role="tablist"
+      data-testid="editor-tabs"
+    >
       {tabs.map((tab) => {
         const selected = tab.path === active;
         const lock = lockFor(tab.path);
@@ -44,7 +48,11 @@ export function EditorTabs({
             <FileIcon entry={{ name: basename(tab.path), kind: 'file' }} />
             <span className={tab.conflict ? 'text-amber-400' : ''}>{basename(tab.path)}</span>
             {lock ? (
-              <span data-testid="lock-marker" title={`Locked by ${lock.holder}`} aria-label={`Locked by ${lock.holder}`}>
+              <span
+                data-testid="lock-marker"
+                title={`Locked by ${lock.holder}`}
+                aria-label={`Locked by ${lock.holder}`}
+              >
                 <LockIcon />
               </span>
             ) : null}

@@ -8,7 +8,15 @@ import { FileIcon } from '../files/file-icons';
 import { basename } from '../files/paths';
 import { fuzzyFilter } from './fuzzy';
 
-export function QuickOpen({ tree, onOpen, onClose }: { tree: FileTreeStore; onOpen(path: string): void; onClose(): void }) {
+export function QuickOpen({
+  tree,
+  onOpen,
+  onClose,
+}: {
+  tree: FileTreeStore;
+  onOpen(path: string): void;
+  onClose(): void;
+}) {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);
   const [crawling, setCrawling] = useState(true);
@@ -80,7 +88,9 @@ export function QuickOpen({ tree, onOpen, onClose }: { tree: FileTreeStore; onOp
               <span className="truncate text-xs text-muted">{match.path}</span>
             </li>
           ))}
-          {matches.length === 0 ? <li className="px-3 py-2 text-sm text-muted">{crawling ? 'Searching…' : 'No matching files'}</li> : null}
+          {matches.length === 0 ? (
+            <li className="px-3 py-2 text-sm text-muted">{crawling ? 'Searching…' : 'No matching files'}</li>
+          ) : null}
         </ul>
       </div>
     </div>

@@ -44,9 +44,11 @@ export class EditorStore extends ExternalStore<EditorState> {
     this.socket = socket;
     const onChanged = ({ projectId, changes }: { projectId: string; changes: FileChange[] }) => {
       if (projectId !== this.projectId) return;
-      for (const path of new Set(changes.map((change) => change.path))) if (this.changedOnDisk(path, changes)) void syncFromDisk(this, path);
+      for (const path of new Set(changes.map((change) => change.path)))
+        if (this.changedOnDisk(path, changes)) void syncFromDisk(this, path);
     };
-    const onLocks = ({ projectId, locks }: { projectId: string; locks: FileLockDto[] }) => projectId === this.projectId && this.setState({ locks });
+    const onLocks = ({ projectId, locks }: { projectId: string; locks: FileLockDto[] }) =>
+      projectId === this.projectId && this.setState({ locks });
     socket.on('fs:changed', onChanged);
     socket.on('fs:locks', onLocks);
     return () => {
@@ -132,9 +134,16 @@ export class EditorStore extends ExternalStore<EditorState> {
   async open(path: string): Promise<void> {
     if (this.tab(path)) return this.activate(path);
     const image = isImagePath(path);
-    this.setState((s) => ({ tabs: [...s.tabs, { ...newTab(path, image ? 'image' : 'text'), status: image ? 'ready' : 'loading' }], active: path }));
+    this.setState((s) => ({
+      tabs: [...s.tabs, { ...newTab(path, image ? 'image' : 'text'), status: image ? 'ready' : 'loading' }],
+      active: path,
+    }));
     if (image) return;
-    if (!this.socket || !this.running) return this.patchTab(path, { status: 'error', error: this.socket ? 'The workspace is not running' : 'Not connected to the server' });
+    if (!this.socket || !this.running)
+      return this.patchTab(path, {
+        status: 'error',
+        error: this.socket ? 'The workspace is not running' : 'Not connected to the server',
+      });
     try {
       const read = await call(this.socket, 'fs:read', { projectId: this.projectId, path });
       if (!this.tab(path)) return;
@@ -145,7 +154,13 @@ export class EditorStore extends ExternalStore<EditorState> {
       const monaco = await this.whenMonaco();
       if (!this.tab(path)) return;
       const uri = this.createModel(monaco, path, read.content);
-      this.patchTab(path, { uri: uri.toString(), status: 'ready', version: read.version, size: read.size, readOnly: read.readOnly });
+      this.patchTab(path, {
+        uri: uri.toString(),
+        status: 'ready',
+        version: read.version,
+        size: read.size,
+        readOnly: read.readOnly,
+      });
     } catch (cause) {
       this.patchTab(path, { status: 'error', error: (cause as Error).message });
     }
@@ -173,7 +188,8 @@ export class EditorStore extends ExternalStore<EditorState> {
     const index = this.state.tabs.findIndex((tab) => tab.path === path);
     if (index < 0) return;
     const tabs = this.state.tabs.filter((tab) => tab.path !== path);
-    const active = this.state.active === path ? (tabs[Math.min(index, tabs.length - 1)]?.path ?? null) : this.state.active;
+    const active =
+      this.state.active === path ? (tabs[Math.min(index, tabs.length - 1)]?.path ?? null) : this.state.active;
     this.clearTimer(path);
     this.setState((s) => ({ tabs, active, comparing: s.comparing === path ? null : s.comparing }));
     this.disposeModel(path);
@@ -225,7 +241,8 @@ export class EditorStore extends ExternalStore<EditorState> {
     if (!slot) return;
     this.applying = true;
     try {
-      if (slot.model.getValue() !== content) slot.model.pushEditOperations([], [{ range: slot.model.getFullModelRange(), text: content }], () => null);
+      if (slot.model.getValue() !== content)
+        slot.model.pushEditOperations([], [{ range: slot.model.getFullModelRange(), text: content }], () => null);
     } finally {
       this.applying = false;
     }
@@ -270,9 +287,20 @@ export class EditorStore extends ExternalStore<EditorState> {
     const alt = slot.model.getAlternativeVersionId();
     this.patchTab(path, { saving: true, saveError: null });
     try {
-      const result = await call(this.socket, 'fs:write', { projectId: this.projectId, path, content, baseVersion: tab.version });
+      const result = await call(this.socket, 'fs:write', {
+        projectId: this.projectId,
+        path,
+        content,
+        baseVersion: tab.version,
+      });
       slot.savedAlt = alt;
-      this.patchTab(path, { saving: false, version: result.version, size: result.size, dirty: slot.model.getAlternativeVersionId() !== alt, conflict: null });
+      this.patchTab(path, {
+        saving: false,
+        version: result.version,
+        size: result.size,
+        dirty: slot.model.getAlternativeVersionId() !== alt,
+        conflict: null,
+      });
       this.afterSave(path);
       return 'saved';
     } catch (cause) {
@@ -295,6 +323,7 @@ export class EditorStore extends ExternalStore<EditorState> {
   /** After a reconnect: locks again, and every open tab against the disk. */
   resync(): void {
     this.refreshLocks();
-    for (const tab of this.state.tabs) if (tab.kind === 'text' && tab.status === 'ready') void syncFromDisk(this, tab.path);
+    for (const tab of this.state.tabs)
+      if (tab.kind === 'text' && tab.status === 'ready') void syncFromDisk(this, tab.path);
   }
 }

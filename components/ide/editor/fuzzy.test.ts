@@ -9,7 +9,11 @@ describe('fuzzy matching for quick open', () => {
 
   it('ranks file-name prefixes and runs above scattered matches', () => {
     const paths = ['src/components/Input.tsx', 'src/index.ts', 'docs/install-notes.md', 'index.html'];
-    expect(fuzzyFilter('index', paths).map((match) => match.path).slice(0, 2)).toEqual(['index.html', 'src/index.ts']);
+    expect(
+      fuzzyFilter('index', paths)
+        .map((match) => match.path)
+        .slice(0, 2),
+    ).toEqual(['index.html', 'src/index.ts']);
   });
 
   it('an empty query lists everything', () => {

@@ -16,7 +16,11 @@ export function configureMonaco(monaco: Monaco): void {
     base: 'vs-dark',
     inherit: true,
     rules: [],
-    colors: { 'editor.background': '#0f1115', 'editorGutter.background': '#0f1115', 'editor.lineHighlightBackground': '#1d222b' },
+    colors: {
+      'editor.background': '#0f1115',
+      'editorGutter.background': '#0f1115',
+      'editor.lineHighlightBackground': '#1d222b',
+    },
   });
   monaco.editor.defineTheme(MONACO_THEMES.light, { base: 'vs', inherit: true, rules: [], colors: {} });
 
@@ -46,5 +50,9 @@ export function configureMonaco(monaco: Monaco): void {
     defaults.setEagerModelSync(true);
   }
   // Packages are not installed into the editor: missing modules should not shout.
-  ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: [2307, 2792, 7016] });
+  ts.typescriptDefaults.setDiagnosticsOptions({
+    noSemanticValidation: false,
+    noSyntaxValidation: false,
+    diagnosticCodesToIgnore: [2307, 2792, 7016],
+  });
 }

@@ -7,7 +7,10 @@ import { useEffect, useId, useRef } from 'react';
 
 export function useDiffModels(scheme: string, names: { original: string; modified: string }) {
   const key = useId().replace(/[^a-z0-9]/gi, '');
-  const paths = { original: `inmemory://${scheme}/${key}/${names.original}`, modified: `inmemory://${scheme}/${key}/${names.modified}` };
+  const paths = {
+    original: `inmemory://${scheme}/${key}/${names.original}`,
+    modified: `inmemory://${scheme}/${key}/${names.modified}`,
+  };
   const monacoRef = useRef<Monaco | null>(null);
   useEffect(
     () => () => {

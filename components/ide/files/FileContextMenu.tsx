@@ -5,7 +5,19 @@ import type { FileEntry } from '@/server/contracts';
 
 export type MenuAction = 'new-file' | 'new-folder' | 'rename' | 'delete' | 'download' | 'copy-path' | 'upload';
 
-export function FileContextMenu({ x, y, entry, onAction, onClose }: { x: number; y: number; entry: FileEntry | null; onAction(action: MenuAction): void; onClose(): void }) {
+export function FileContextMenu({
+  x,
+  y,
+  entry,
+  onAction,
+  onClose,
+}: {
+  x: number;
+  y: number;
+  entry: FileEntry | null;
+  onAction(action: MenuAction): void;
+  onClose(): void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const away = (event: Event) => {
@@ -38,7 +50,13 @@ export function FileContextMenu({ x, y, entry, onAction, onClose }: { x: number;
   const top = Math.min(y, window.innerHeight - items.length * 28 - 12);
 
   return (
-    <div ref={ref} role="menu" data-testid="file-context-menu" style={{ left, top }} className="fixed z-50 w-44 rounded-md border border-edge bg-panel py-1 text-xs shadow-xl">
+    <div
+      ref={ref}
+      role="menu"
+      data-testid="file-context-menu"
+      style={{ left, top }}
+      className="fixed z-50 w-44 rounded-md border border-edge bg-panel py-1 text-xs shadow-xl"
+    >
       {items.map(([action, label]) => (
         <button
           key={action}

@@ -33,7 +33,14 @@ export function NewEntryInput({ ui, dir, depth }: { ui: TreeUi; dir: string; dep
   const editing = ui.editing;
   if (!editing || editing.mode === 'rename' || editing.dir !== dir) return null;
   const kind = editing.mode === 'new-folder' ? 'dir' : 'file';
-  return <TreeInput depth={depth} icon={<FileIcon entry={{ name: '', kind }} />} onCommit={(name) => ui.onCreate(dir, name, kind)} onCancel={ui.onCancelEdit} />;
+  return (
+    <TreeInput
+      depth={depth}
+      icon={<FileIcon entry={{ name: '', kind }} />}
+      onCommit={(name) => ui.onCreate(dir, name, kind)}
+      onCancel={ui.onCancelEdit}
+    />
+  );
 }
 
 export function FileChildren({ ui, dir, depth }: { ui: TreeUi; dir: string; depth: number }) {
@@ -42,9 +49,19 @@ export function FileChildren({ ui, dir, depth }: { ui: TreeUi; dir: string; dept
   return (
     <div role="group">
       <NewEntryInput ui={ui} dir={dir} depth={depth} />
-      {error ? <p className="py-0.5 text-xs text-danger" style={{ paddingLeft: 20 + depth * 12 }}>{error}</p> : null}
-      {!entries && ui.state.loading[dir] ? <p className="py-0.5 text-xs text-muted" style={{ paddingLeft: 20 + depth * 12 }}>Loading…</p> : null}
-      {entries?.map((entry) => <FileNode key={entry.path} ui={ui} entry={entry} depth={depth} />)}
+      {error ? (
+        <p className="py-0.5 text-xs text-danger" style={{ paddingLeft: 20 + depth * 12 }}>
+          {error}
+        </p>
+      ) : null}
+      {!entries && ui.state.loading[dir] ? (
+        <p className="py-0.5 text-xs text-muted" style={{ paddingLeft: 20 + depth * 12 }}>
+          Loading…
+        </p>
+      ) : null}
+      {entries?.map((entry) => (
+        <FileNode key={entry.path} ui={ui} entry={entry} depth={depth} />
+      ))}
     </div>
   );
 }
@@ -61,7 +78,13 @@ export function FileNode({ ui, entry, depth }: { ui: TreeUi; entry: FileEntry; d
   return (
     <div role="treeitem" aria-expanded={isDir ? open : undefined} aria-selected={selected}>
       {renaming ? (
-        <TreeInput depth={depth} initial={entry.name} icon={<FileIcon entry={entry} open={open} />} onCommit={(name) => ui.onRename(entry.path, name)} onCancel={ui.onCancelEdit} />
+        <TreeInput
+          depth={depth}
+          initial={entry.name}
+          icon={<FileIcon entry={entry} open={open} />}
+          onCommit={(name) => ui.onRename(entry.path, name)}
+          onCancel={ui.onCancelEdit}
+        />
       ) : (
         <div
           data-testid="file-node"

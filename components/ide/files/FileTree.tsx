@@ -1,7 +1,16 @@
 'use client';
 // The Files pane: lazy tree, inline create/rename, delete with confirmation, drag to move,
 // drop desktop files to upload, context menu, and it follows the active editor tab.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { FileEntry } from '@/server/contracts';
 import type { EditorStore } from '../editor/editor-store';
 import type { WorkbenchSocket } from '../workbench-socket';
@@ -17,7 +26,19 @@ import { useUploads } from './use-uploads';
 
 const MOVE_TYPE = 'application/x-berth-path';
 
-export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileTreeStore; editor: EditorStore; socket: WorkbenchSocket | null; epoch: number; running: boolean }) {
+export function FileTree({
+  tree,
+  editor,
+  socket,
+  epoch,
+  running,
+}: {
+  tree: FileTreeStore;
+  editor: EditorStore;
+  socket: WorkbenchSocket | null;
+  epoch: number;
+  running: boolean;
+}) {
   const state = useStore(tree);
   const editorState = useStore(editor);
   const [selected, setSelected] = useState<string | null>(null);
@@ -47,7 +68,11 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
     void tree.reveal(activePath).then(() => {
       if (!alive) return;
       setSelected(activePath);
-      requestAnimationFrame(() => container.current?.querySelector(`[data-testid="file-node"][data-path="${CSS.escape(activePath)}"]`)?.scrollIntoView({ block: 'nearest' }));
+      requestAnimationFrame(() =>
+        container.current
+          ?.querySelector(`[data-testid="file-node"][data-path="${CSS.escape(activePath)}"]`)
+          ?.scrollIntoView({ block: 'nearest' }),
+      );
     });
     return () => {
       alive = false;
@@ -64,7 +89,8 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
   };
   const run = (promise: Promise<unknown> | undefined) => void promise?.catch((cause: Error) => setError(cause.message));
   /** The folder new things go into: the selected folder, or the selected file's folder. */
-  const targetDir = (entry: FileEntry | null = selected ? (tree.entry(selected) ?? null) : null) => (entry ? (entry.kind === 'dir' ? entry.path : dirname(entry.path)) : '');
+  const targetDir = (entry: FileEntry | null = selected ? (tree.entry(selected) ?? null) : null) =>
+    entry ? (entry.kind === 'dir' ? entry.path : dirname(entry.path)) : '';
   const startNew = (mode: 'new-file' | 'new-folder', entry?: FileEntry | null) => {
     const dir = targetDir(entry);
     setError(null);
@@ -118,10 +144,12 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
       if (event.key === 'F2') setEditing({ mode: 'rename', path: entry.path });
       else if (event.key === 'Delete') setDeleting(entry);
       else if (event.key === 'Enter') ui.onActivate(entry);
-      else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') focusRow(entry.path, event.key === 'ArrowDown' ? 1 : -1);
+      else if (event.key === 'ArrowDown' || event.key === 'ArrowUp')
+        focusRow(entry.path, event.key === 'ArrowDown' ? 1 : -1);
       else if (event.key === 'ArrowRight' && entry.kind === 'dir' && !open) void tree.expand(entry.path);
       else if (event.key === 'ArrowLeft' && open) tree.collapse(entry.path);
-      else if (event.key === 'ArrowLeft' && dirname(entry.path) !== entry.path && entry.path.includes('/')) focusRow(dirname(entry.path), 0);
+      else if (event.key === 'ArrowLeft' && dirname(entry.path) !== entry.path && entry.path.includes('/'))
+        focusRow(dirname(entry.path), 0);
       else return;
       event.preventDefault();
     },
@@ -161,14 +189,27 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
         onUpload={() => pickUpload(targetDir())}
         onRefresh={() => void tree.reloadAll()}
       />
-      <input ref={uploadInput} type="file" multiple hidden data-testid="upload-input" onChange={(event) => {
-        if (event.target.files?.length) upload(uploadDir.current, event.target.files);
-        event.target.value = '';
-      }} />
+      <input
+        ref={uploadInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="upload-input"
+        onChange={(event) => {
+          if (event.target.files?.length) upload(uploadDir.current, event.target.files);
+          event.target.value = '';
+        }}
+      />
       {error ? (
-        <div role="alert" className="flex items-start gap-2 bg-danger/15 px-3 py-1 text-xs text-danger" data-testid="file-tree-error">
+        <div
+          role="alert"
+          className="flex items-start gap-2 bg-danger/15 px-3 py-1 text-xs text-danger"
+          data-testid="file-tree-error"
+        >
           <span className="flex-1">{error}</span>
-          <button aria-label="Dismiss" onClick={() => setError(null)}>×</button>
+          <button aria-label="Dismiss" onClick={() => setError(null)}>
+            ×
+          </button>
         </div>
       ) : null}
       <div
@@ -187,7 +228,15 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
         <TreeBody ui={ui} running={running} onRetry={() => void tree.reloadAll()} />
       </div>
       <UploadList uploads={uploads} onDismiss={dismiss} />
-      {menu ? <FileContextMenu x={menu.x} y={menu.y} entry={menu.entry} onClose={() => setMenu(null)} onAction={(action) => onMenuAction(action, menu.entry)} /> : null}
+      {menu ? (
+        <FileContextMenu
+          x={menu.x}
+          y={menu.y}
+          entry={menu.entry}
+          onClose={() => setMenu(null)}
+          onAction={(action) => onMenuAction(action, menu.entry)}
+        />
+      ) : null}
       <DeleteDialog
         entry={deleting}
         onCancel={() => setDeleting(null)}
@@ -203,21 +252,29 @@ export function FileTree({ tree, editor, socket, epoch, running }: { tree: FileT
 function TreeBody({ ui, running, onRetry }: { ui: TreeUi; running: boolean; onRetry(): void }) {
   switch (ui.state.status) {
     case 'waiting':
-      return <p className="px-3 py-2 text-xs text-muted">{running ? 'Connecting…' : 'The project’s files appear here once its workspace is running.'}</p>;
+      return (
+        <p className="px-3 py-2 text-xs text-muted">
+          {running ? 'Connecting…' : 'The project’s files appear here once its workspace is running.'}
+        </p>
+      );
     case 'loading':
       return <p className="px-3 py-2 text-xs text-muted">Loading files…</p>;
     case 'error':
       return (
         <div className="px-3 py-2 text-xs text-danger">
           <p>{ui.state.errors[''] ?? 'Could not list the files.'}</p>
-          <button className="mt-1 text-accent underline" onClick={onRetry}>Try again</button>
+          <button className="mt-1 text-accent underline" onClick={onRetry}>
+            Try again
+          </button>
         </div>
       );
     case 'ready':
       return (
         <>
           <FileChildren ui={ui} dir="" depth={0} />
-          {ui.state.listings['']?.length === 0 && !ui.editing ? <p className="px-3 py-2 text-xs text-muted">No files yet. Create one, or drop files here.</p> : null}
+          {ui.state.listings['']?.length === 0 && !ui.editing ? (
+            <p className="px-3 py-2 text-xs text-muted">No files yet. Create one, or drop files here.</p>
+          ) : null}
         </>
       );
   }

@@ -3,7 +3,19 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { invalidName } from './paths';
 
-export function TreeInput({ initial = '', depth, icon, onCommit, onCancel }: { initial?: string; depth: number; icon: ReactNode; onCommit(name: string): void; onCancel(): void }) {
+export function TreeInput({
+  initial = '',
+  depth,
+  icon,
+  onCommit,
+  onCancel,
+}: {
+  initial?: string;
+  depth: number;
+  icon: ReactNode;
+  onCommit(name: string): void;
+  onCancel(): void;
+}) {
   const [value, setValue] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const done = useRef(false);

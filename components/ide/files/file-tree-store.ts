@@ -17,7 +17,13 @@ export interface FileTreeState {
 }
 
 const sortEntries = (entries: FileEntry[]) =>
-  [...entries].sort((a, b) => (a.kind === 'dir') !== (b.kind === 'dir') ? (a.kind === 'dir' ? -1 : 1) : a.name.localeCompare(b.name, undefined, { numeric: true }));
+  [...entries].sort((a, b) =>
+    (a.kind === 'dir') !== (b.kind === 'dir')
+      ? a.kind === 'dir'
+        ? -1
+        : 1
+      : a.name.localeCompare(b.name, undefined, { numeric: true }),
+  );
 
 const HOME_FOLDER = '.home';
 
@@ -140,25 +146,36 @@ export class FileTreeStore extends ExternalStore<FileTreeState> {
 
   /** Drops listings under a deleted or moved-away folder. */
   forget(path: string): void {
-    const keep = <T,>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([dir]) => dir === '' || !isWithin(dir, path))) as Record<string, T>;
+    const keep = <T>(record: Record<string, T>) =>
+      Object.fromEntries(Object.entries(record).filter(([dir]) => dir === '' || !isWithin(dir, path))) as Record<
+        string,
+        T
+      >;
     if (!Object.keys(this.state.listings).some((dir) => dir !== '' && isWithin(dir, path))) return;
     this.setState((s) => ({ listings: keep(s.listings), expanded: keep(s.expanded) }));
   }
 
   /** Every file path in loaded listings (for quick open). */
   loadedFiles(): string[] {
-    return Object.values(this.state.listings).flatMap((entries) => entries.filter((item) => item.kind !== 'dir').map((item) => item.path));
+    return Object.values(this.state.listings).flatMap((entries) =>
+      entries.filter((item) => item.kind !== 'dir').map((item) => item.path),
+    );
   }
 
   /** Lists folders not loaded yet (not heavy), breadth-first, up to a budget; for quick open. */
   async crawl(maxFolders = 60): Promise<void> {
-    const queue: string[] = Object.values(this.state.listings).flatMap((entries: FileEntry[]) => entries.filter((item) => item.kind === 'dir' && !item.heavy && !this.state.listings[item.path]).map((item) => item.path));
+    const queue: string[] = Object.values(this.state.listings).flatMap((entries: FileEntry[]) =>
+      entries
+        .filter((item) => item.kind === 'dir' && !item.heavy && !this.state.listings[item.path])
+        .map((item) => item.path),
+    );
     let budget = maxFolders;
     while (queue.length && budget-- > 0) {
       const dir = queue.shift()!;
       if (this.state.listings[dir]) continue;
       if (!(await this.load(dir))) continue;
-      for (const item of this.getState().listings[dir] ?? []) if (item.kind === 'dir' && !item.heavy) queue.push(item.path);
+      for (const item of this.getState().listings[dir] ?? [])
+        if (item.kind === 'dir' && !item.heavy) queue.push(item.path);
     }
   }
 }

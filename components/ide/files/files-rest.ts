@@ -13,7 +13,12 @@ export interface UploadHandle {
 }
 
 /** PUTs a file's raw bytes with XMLHttpRequest, reporting progress from 0 to 1. */
-export function uploadFile(projectId: string, path: string, file: Blob, onProgress: (fraction: number) => void): UploadHandle {
+export function uploadFile(
+  projectId: string,
+  path: string,
+  file: Blob,
+  onProgress: (fraction: number) => void,
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const done = new Promise<void>((resolve, reject) => {
     xhr.open('PUT', contentUrl(projectId, path));

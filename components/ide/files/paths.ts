@@ -7,7 +7,8 @@ export const dirname = (path: string) => (path.includes('/') ? path.slice(0, pat
 export const joinPath = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /** True when `path` is `ancestor` itself or lies below it. */
-export const isWithin = (path: string, ancestor: string) => ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
+export const isWithin = (path: string, ancestor: string) =>
+  ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
 
 /** The folders that contain `path`, outermost first, without the root. */
 export function ancestorsOf(path: string): string[] {
@@ -16,7 +17,8 @@ export function ancestorsOf(path: string): string[] {
 }
 
 /** Rewrites `path` when `from` (or a folder above it) moved to `to`. */
-export const movedPath = (path: string, from: string, to: string) => (path === from ? to : `${to}${path.slice(from.length)}`);
+export const movedPath = (path: string, from: string, to: string) =>
+  path === from ? to : `${to}${path.slice(from.length)}`;
 
 /** A name a person may type for a new file or folder: one segment, no escapes. */
 export function invalidName(name: string): string | null {

@@ -16,7 +16,8 @@ export function useUploads(projectId: string, onDone: (dir: string) => void) {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const nextId = useRef(1);
 
-  const patch = (id: number, change: Partial<UploadItem>) => setUploads((items) => items.map((item) => (item.id === id ? { ...item, ...change } : item)));
+  const patch = (id: number, change: Partial<UploadItem>) =>
+    setUploads((items) => items.map((item) => (item.id === id ? { ...item, ...change } : item)));
 
   const upload = useCallback(
     (dir: string, files: FileList | File[]) => {

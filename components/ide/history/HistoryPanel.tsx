@@ -12,7 +12,21 @@ import { describeOutcome, type HistoryView } from './history-view';
 import { useFsChanges } from './use-fs-changes';
 import type { Snapshots } from './use-snapshots';
 
-export function HistoryPanel({ socket, projectId, running, visible, snapshots, view }: { socket: WorkbenchSocket | null; projectId: string; running: boolean; visible: boolean; snapshots: Snapshots; view: HistoryView }) {
+export function HistoryPanel({
+  socket,
+  projectId,
+  running,
+  visible,
+  snapshots,
+  view,
+}: {
+  socket: WorkbenchSocket | null;
+  projectId: string;
+  running: boolean;
+  visible: boolean;
+  snapshots: Snapshots;
+  view: HistoryView;
+}) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<SnapshotDto | null>(null);
@@ -33,7 +47,11 @@ export function HistoryPanel({ socket, projectId, running, visible, snapshots, v
   };
 
   return (
-    <div className="flex h-full flex-col bg-panel" data-testid="history-panel" data-status={snapshots.list ? 'ready' : snapshots.loadError ? 'error' : 'loading'}>
+    <div
+      className="flex h-full flex-col bg-panel"
+      data-testid="history-panel"
+      data-status={snapshots.list ? 'ready' : snapshots.loadError ? 'error' : 'loading'}
+    >
       <div className="flex h-8 shrink-0 items-center gap-1 border-b border-edge bg-panel-2 pl-3 pr-1">
         <span className="flex-1 text-xs font-semibold uppercase tracking-wide text-muted">History</span>
         <button
@@ -48,9 +66,18 @@ export function HistoryPanel({ socket, projectId, running, visible, snapshots, v
         </button>
       </div>
       {view.outcome ? (
-        <div role="status" data-testid="restore-outcome" className="flex shrink-0 items-start gap-2 border-b border-edge bg-green-500/10 px-3 py-2 text-xs text-green-300">
+        <div
+          role="status"
+          data-testid="restore-outcome"
+          className="flex shrink-0 items-start gap-2 border-b border-edge bg-green-500/10 px-3 py-2 text-xs text-green-300"
+        >
           <span className="min-w-0 flex-1">{describeOutcome(view.outcome)}</span>
-          <button type="button" aria-label="Dismiss" className="text-muted hover:text-gray-100" onClick={() => view.setOutcome(null)}>
+          <button
+            type="button"
+            aria-label="Dismiss"
+            className="text-muted hover:text-gray-100"
+            onClick={() => view.setOutcome(null)}
+          >
             ✕
           </button>
         </div>
@@ -64,7 +91,11 @@ export function HistoryPanel({ socket, projectId, running, visible, snapshots, v
         </p>
       ) : null}
       <div className={`min-h-0 overflow-auto ${selected ? 'max-h-[45%] shrink-0' : 'flex-1'}`}>
-        {snapshots.list ? <SnapshotList snapshots={snapshots.list} selectedId={selectedId} onSelect={select} /> : <p className="px-3 py-2 text-xs text-muted">Loading snapshots…</p>}
+        {snapshots.list ? (
+          <SnapshotList snapshots={snapshots.list} selectedId={selectedId} onSelect={select} />
+        ) : (
+          <p className="px-3 py-2 text-xs text-muted">Loading snapshots…</p>
+        )}
       </div>
       {selected ? (
         <div className="flex min-h-0 flex-1 flex-col">

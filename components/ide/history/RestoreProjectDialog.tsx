@@ -7,7 +7,17 @@ import { Dialog } from '../../ui/Dialog';
 import { absoluteTime, snapshotTitle } from './format';
 import { errorText, restoreSnapshot, type RestoreResult } from './snapshots-api';
 
-export function RestoreProjectDialog({ projectId, snapshot, onClose, onRestored }: { projectId: string; snapshot: SnapshotDto | null; onClose(): void; onRestored(result: RestoreResult): void }) {
+export function RestoreProjectDialog({
+  projectId,
+  snapshot,
+  onClose,
+  onRestored,
+}: {
+  projectId: string;
+  snapshot: SnapshotDto | null;
+  onClose(): void;
+  onRestored(result: RestoreResult): void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -33,9 +43,12 @@ export function RestoreProjectDialog({ projectId, snapshot, onClose, onRestored 
       {snapshot ? (
         <div className="flex flex-col gap-3 text-sm">
           <p>
-            Every file goes back to <strong>{snapshotTitle(snapshot)}</strong> ({absoluteTime(snapshot.createdAt)}). Files added since then are removed.
+            Every file goes back to <strong>{snapshotTitle(snapshot)}</strong> ({absoluteTime(snapshot.createdAt)}).
+            Files added since then are removed.
           </p>
-          <p className="text-muted">A safety snapshot of the project as it is now is taken first, so you can undo this from History.</p>
+          <p className="text-muted">
+            A safety snapshot of the project as it is now is taken first, so you can undo this from History.
+          </p>
           {error ? (
             <p role="alert" className="text-danger">
               {error}
@@ -47,7 +60,13 @@ export function RestoreProjectDialog({ projectId, snapshot, onClose, onRestored 
         <Button type="button" variant="secondary" onClick={close}>
           Cancel
         </Button>
-        <Button type="button" variant="danger" disabled={pending} onClick={() => void restore()} data-testid="restore-project-confirm">
+        <Button
+          type="button"
+          variant="danger"
+          disabled={pending}
+          onClick={() => void restore()}
+          data-testid="restore-project-confirm"
+        >
           {pending ? 'Restoring…' : 'Restore project'}
         </Button>
       </div>

@@ -8,7 +8,17 @@ import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/TextField';
 import { errorText, takeSnapshot } from './snapshots-api';
 
-export function SaveSnapshotDialog({ projectId, open, onClose, onSaved }: { projectId: string; open: boolean; onClose(): void; onSaved(snapshot: SnapshotDto): void }) {
+export function SaveSnapshotDialog({
+  projectId,
+  open,
+  onClose,
+  onSaved,
+}: {
+  projectId: string;
+  open: boolean;
+  onClose(): void;
+  onSaved(snapshot: SnapshotDto): void;
+}) {
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
 
@@ -34,8 +44,17 @@ export function SaveSnapshotDialog({ projectId, open, onClose, onSaved }: { proj
   return (
     <Dialog open={open} onClose={close} title="Save snapshot" testId="save-snapshot-dialog">
       <form onSubmit={onSubmit} className="flex flex-col gap-4">
-        <TextField label="Label (optional)" name="label" maxLength={100} autoFocus placeholder="e.g. before the refactor" error={fieldError} />
-        <p className="text-xs text-muted">Labelled snapshots are kept until you delete them; unlabelled ones rotate out.</p>
+        <TextField
+          label="Label (optional)"
+          name="label"
+          maxLength={100}
+          autoFocus
+          placeholder="e.g. before the refactor"
+          error={fieldError}
+        />
+        <p className="text-xs text-muted">
+          Labelled snapshots are kept until you delete them; unlabelled ones rotate out.
+        </p>
         {error && !fieldError ? (
           <p role="alert" className="text-sm text-danger">
             {errorText(error, 'Could not save the snapshot')}

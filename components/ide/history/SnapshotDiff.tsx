@@ -21,7 +21,16 @@ export function SnapshotDiff({ path, before, after }: { path: string; before: st
       beforeMount={configureMonaco}
       onMount={onMount}
       loading={<div className="flex h-full items-center justify-center text-xs text-muted">Loading editor…</div>}
-      options={{ automaticLayout: true, fontSize: 13, minimap: { enabled: false }, scrollBeyondLastLine: false, readOnly: true, originalEditable: false, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false }}
+      options={{
+        automaticLayout: true,
+        fontSize: 13,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        readOnly: true,
+        originalEditable: false,
+        renderSideBySide: true,
+        useInlineViewWhenSpaceIsLimited: false,
+      }}
     />
   );
 }

@@ -5,9 +5,21 @@ import type { SnapshotDto } from '@/server/contracts';
 import { relativeTime } from '../../dashboard/relative-time';
 import { absoluteTime, formatBytes, plural, skippedLines, snapshotTitle } from './format';
 
-export function SnapshotList({ snapshots, selectedId, onSelect }: { snapshots: SnapshotDto[]; selectedId: string | null; onSelect(snapshot: SnapshotDto): void }) {
+export function SnapshotList({
+  snapshots,
+  selectedId,
+  onSelect,
+}: {
+  snapshots: SnapshotDto[];
+  selectedId: string | null;
+  onSelect(snapshot: SnapshotDto): void;
+}) {
   if (snapshots.length === 0) {
-    return <p className="px-3 py-4 text-xs text-muted">No snapshots yet. One is taken 30 s after you change files, before the workspace stops, or when you press Save.</p>;
+    return (
+      <p className="px-3 py-4 text-xs text-muted">
+        No snapshots yet. One is taken 30 s after you change files, before the workspace stops, or when you press Save.
+      </p>
+    );
   }
   return (
     <ul className="py-1" aria-label="Snapshots">
@@ -26,17 +38,29 @@ export function SnapshotList({ snapshots, selectedId, onSelect }: { snapshots: S
               className={`block w-full px-3 py-1.5 text-left text-xs ${selected ? 'bg-accent/20' : 'hover:bg-panel-2'}`}
             >
               <span className="flex items-baseline gap-2">
-                <span className={`min-w-0 flex-1 truncate ${snapshot.label ? 'font-medium text-gray-100' : 'text-gray-300'}`} data-testid="snapshot-title">
+                <span
+                  className={`min-w-0 flex-1 truncate ${snapshot.label ? 'font-medium text-gray-100' : 'text-gray-300'}`}
+                  data-testid="snapshot-title"
+                >
                   {snapshotTitle(snapshot)}
                 </span>
-                <time dateTime={snapshot.createdAt} title={absoluteTime(snapshot.createdAt)} className="shrink-0 text-muted">
+                <time
+                  dateTime={snapshot.createdAt}
+                  title={absoluteTime(snapshot.createdAt)}
+                  className="shrink-0 text-muted"
+                >
                   {relativeTime(snapshot.createdAt)}
                 </time>
               </span>
               <span className="mt-0.5 block truncate text-muted">
-                {plural(snapshot.fileCount, 'file')} · {formatBytes(snapshot.totalBytes)} · {snapshot.changedFiles} changed
+                {plural(snapshot.fileCount, 'file')} · {formatBytes(snapshot.totalBytes)} · {snapshot.changedFiles}{' '}
+                changed
                 {skipped > 0 ? (
-                  <span className="text-yellow-400" title={skippedLines(snapshot.skipped)} data-testid="snapshot-skipped">
+                  <span
+                    className="text-yellow-400"
+                    title={skippedLines(snapshot.skipped)}
+                    data-testid="snapshot-skipped"
+                  >
                     {' '}
                     · {skipped} skipped
                   </span>

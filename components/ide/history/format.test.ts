@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { SnapshotDto } from '@/server/contracts';
 import { formatBytes, plural, snapshotTitle } from './format';
 
-const snapshot = (patch: Partial<SnapshotDto>): SnapshotDto => ({ id: 's', projectId: 'p', createdAt: '2026-01-01T00:00:00Z', reason: 'auto', label: null, fileCount: 1, totalBytes: 1, newBytes: 1, changedFiles: 1, skipped: [], ...patch });
+const snapshot = (patch: Partial<SnapshotDto>): SnapshotDto => ({
+  id: 's',
+  projectId: 'p',
+  createdAt: '2026-01-01T00:00:00Z',
+  reason: 'auto',
+  label: null,
+  fileCount: 1,
+  totalBytes: 1,
+  newBytes: 1,
+  changedFiles: 1,
+  skipped: [],
+  ...patch,
+});
 
 describe('History formatting', () => {
   it('sizes read like a file manager', () => {

@@ -27,4 +27,5 @@ export const skipReasonLabel: Record<SkipReason, string> = {
 };
 
 /** One line per skipped file: 'path (reason)'. */
-export const skippedLines = (skipped: readonly SkippedFile[]): string => skipped.map((file) => `${file.path} (${skipReasonLabel[file.reason]})`).join('\n');
+export const skippedLines = (skipped: readonly SkippedFile[]): string =>
+  skipped.map((file) => `${file.path} (${skipReasonLabel[file.reason]})`).join('\n');

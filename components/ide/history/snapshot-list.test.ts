@@ -27,7 +27,9 @@ const snapshot: SnapshotDto = {
 
 describe('SnapshotList skipped files', () => {
   it('names each reason in words on hover', () => {
-    const html = renderToStaticMarkup(createElement(SnapshotList, { snapshots: [snapshot], selectedId: null, onSelect: () => undefined }));
+    const html = renderToStaticMarkup(
+      createElement(SnapshotList, { snapshots: [snapshot], selectedId: null, onSelect: () => undefined }),
+    );
     const title = /title="([^"]*big\.bin[^"]*)"/.exec(html)?.[1] ?? '';
     expect(html).toContain('4 skipped');
     expect(title.split('\n')).toEqual([

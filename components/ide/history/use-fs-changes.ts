@@ -4,7 +4,13 @@
 import { useEffect, useRef } from 'react';
 import type { WorkbenchSocket } from '../workbench-socket';
 
-export function useFsChanges(socket: WorkbenchSocket | null, projectId: string, enabled: boolean, onChange: (paths: Set<string>) => void, delayMs = 400): void {
+export function useFsChanges(
+  socket: WorkbenchSocket | null,
+  projectId: string,
+  enabled: boolean,
+  onChange: (paths: Set<string>) => void,
+  delayMs = 400,
+): void {
   const callback = useRef(onChange);
   callback.current = onChange;
   useEffect(() => {

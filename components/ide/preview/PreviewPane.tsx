@@ -75,7 +75,12 @@ export function PreviewPane({ socket, projectId, workspace, onTerminalCreated }:
   const href = current ? previewHref(current.url, path) : '';
 
   return (
-    <div className="flex h-full flex-col bg-panel" data-testid="preview-pane" data-status={status} data-port={port ?? undefined}>
+    <div
+      className="flex h-full flex-col bg-panel"
+      data-testid="preview-pane"
+      data-status={status}
+      data-port={port ?? undefined}
+    >
       <PaneTitle>Preview</PaneTitle>
       {current && port !== null ? (
         <PreviewToolbar
@@ -117,19 +122,36 @@ export function PreviewPane({ socket, projectId, workspace, onTerminalCreated }:
             style={{ width: width ? `${width}px` : '100%' }}
           />
         ) : status === 'waiting' ? (
-          <div className="flex h-full flex-col items-center justify-center gap-2 p-4 text-center" data-testid="preview-waiting">
+          <div
+            className="flex h-full flex-col items-center justify-center gap-2 p-4 text-center"
+            data-testid="preview-waiting"
+          >
             <p className="text-sm font-medium text-gray-300">Nothing is listening yet</p>
             <p className="max-w-xs text-xs text-muted">
-              Run <code className="rounded bg-panel-2 px-1">npm run dev</code> and the page shows here, on its own origin.
+              Run <code className="rounded bg-panel-2 px-1">npm run dev</code> and the page shows here, on its own
+              origin.
             </p>
-            <button type="button" className="rounded bg-accent px-3 py-1 text-sm text-white disabled:opacity-50" data-testid="preview-run" disabled={!socket || starting} onClick={() => void run()}>
+            <button
+              type="button"
+              className="rounded bg-accent px-3 py-1 text-sm text-white disabled:opacity-50"
+              data-testid="preview-run"
+              disabled={!socket || starting}
+              onClick={() => void run()}
+            >
               {starting ? 'Starting…' : 'Run'}
             </button>
           </div>
         ) : (
-          <div className="flex h-full flex-col items-center justify-center gap-1 p-4 text-center" data-testid="preview-stopped">
+          <div
+            className="flex h-full flex-col items-center justify-center gap-1 p-4 text-center"
+            data-testid="preview-stopped"
+          >
             <p className="text-sm font-medium text-gray-300">Nothing to preview</p>
-            <p className="max-w-xs text-xs text-muted">{workspace?.state === 'starting' ? 'Starting the workspace…' : 'The preview shows once the workspace is running.'}</p>
+            <p className="max-w-xs text-xs text-muted">
+              {workspace?.state === 'starting'
+                ? 'Starting the workspace…'
+                : 'The preview shows once the workspace is running.'}
+            </p>
           </div>
         )}
       </div>

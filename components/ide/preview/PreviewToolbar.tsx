@@ -4,7 +4,8 @@ import { useState } from 'react';
 import type { PreviewDto } from '@/server/contracts/preview';
 import { DEVICES, type DeviceId } from './preview-logic';
 
-const button = 'h-6 shrink-0 rounded border border-edge px-2 text-xs text-gray-200 hover:bg-surface disabled:opacity-50';
+const button =
+  'h-6 shrink-0 rounded border border-edge px-2 text-xs text-gray-200 hover:bg-surface disabled:opacity-50';
 
 export interface PreviewToolbarProps {
   previews: PreviewDto[];
@@ -24,7 +25,10 @@ export interface PreviewToolbarProps {
 export function PreviewToolbar(props: PreviewToolbarProps) {
   const [draft, setDraft] = useState('/');
   return (
-    <div className="flex shrink-0 flex-wrap items-center gap-1 border-b border-edge bg-panel-2 px-2 py-1" data-testid="preview-toolbar">
+    <div
+      className="flex shrink-0 flex-wrap items-center gap-1 border-b border-edge bg-panel-2 px-2 py-1"
+      data-testid="preview-toolbar"
+    >
       <select
         aria-label="Port"
         data-testid="preview-port"
@@ -48,10 +52,24 @@ export function PreviewToolbar(props: PreviewToolbarProps) {
           if (event.key === 'Enter') props.onNavigate(draft);
         }}
       />
-      <button type="button" className={button} title="Reload" aria-label="Reload" data-testid="preview-reload" onClick={props.onReload}>
+      <button
+        type="button"
+        className={button}
+        title="Reload"
+        aria-label="Reload"
+        data-testid="preview-reload"
+        onClick={props.onReload}
+      >
         ⟳
       </button>
-      <a className={`${button} leading-6`} href={props.href} target="_blank" rel="noopener" title="Open in a new tab" data-testid="preview-open">
+      <a
+        className={`${button} leading-6`}
+        href={props.href}
+        target="_blank"
+        rel="noopener"
+        title="Open in a new tab"
+        data-testid="preview-open"
+      >
         ↗
       </a>
       <div className="flex shrink-0" role="group" aria-label="Device width">
@@ -72,7 +90,14 @@ export function PreviewToolbar(props: PreviewToolbarProps) {
       <button type="button" className={button} data-testid="preview-share" onClick={props.onShare}>
         {props.shareLabel}
       </button>
-      <button type="button" className={button} data-testid="preview-revoke" title="Revoke this URL and make a new one" disabled={props.revoking} onClick={props.onRevoke}>
+      <button
+        type="button"
+        className={button}
+        data-testid="preview-revoke"
+        title="Revoke this URL and make a new one"
+        disabled={props.revoking}
+        onClick={props.onRevoke}
+      >
         Revoke
       </button>
     </div>

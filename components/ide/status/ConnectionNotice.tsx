@@ -16,15 +16,25 @@ export function ConnectionNotice({ connection, socket }: { connection: Connectio
       {connection.state === 'wrong_origin' ? (
         <p>
           Berth accepts connections only from its own address. Open{' '}
-          <a href={`${connection.berthUrl}${window.location.pathname}`} className="font-medium text-accent underline" data-testid="berth-url">
+          <a
+            href={`${connection.berthUrl}${window.location.pathname}`}
+            className="font-medium text-accent underline"
+            data-testid="berth-url"
+          >
             {connection.berthUrl}
           </a>{' '}
           to use the workbench.
         </p>
       ) : (
         <div className="flex items-center gap-3">
-          <p className="flex-1">{connection.message ?? 'Too many open connections for your account: close some Berth tabs and try again.'}</p>
-          <button type="button" className="rounded px-2 py-1 text-accent hover:bg-edge" onClick={() => socket?.connect()}>
+          <p className="flex-1">
+            {connection.message ?? 'Too many open connections for your account: close some Berth tabs and try again.'}
+          </p>
+          <button
+            type="button"
+            className="rounded px-2 py-1 text-accent hover:bg-edge"
+            onClick={() => socket?.connect()}
+          >
             Try again
           </button>
         </div>

@@ -8,7 +8,12 @@ const NEARLY_FULL = 0.9;
 export function DiskUsageIndicator({ workspace }: { workspace: WorkspaceStatusDto | null }) {
   if (workspace?.error?.code === 'disk_full') {
     return (
-      <span data-testid="disk-usage" data-status="full" className="truncate text-danger" title={workspace.error.message}>
+      <span
+        data-testid="disk-usage"
+        data-status="full"
+        className="truncate text-danger"
+        title={workspace.error.message}
+      >
         {workspace.error.message}
       </span>
     );
@@ -16,7 +21,10 @@ export function DiskUsageIndicator({ workspace }: { workspace: WorkspaceStatusDt
   const disk = workspace?.disk;
   if (!disk) return null;
   const share = disk.limitBytes > 0 ? disk.usedBytes / disk.limitBytes : 0;
-  const how = disk.enforcement === 'filesystem' ? 'a fixed-size filesystem: writes past it fail with "No space left on device"' : 'measured: the workspace is stopped past it';
+  const how =
+    disk.enforcement === 'filesystem'
+      ? 'a fixed-size filesystem: writes past it fail with "No space left on device"'
+      : 'measured: the workspace is stopped past it';
   return (
     <span
       data-testid="disk-usage"

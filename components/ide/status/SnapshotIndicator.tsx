@@ -7,18 +7,28 @@ import { useEffect, useState } from 'react';
 import type { SnapshotStatusDto } from '@/server/contracts';
 import { relativeTime } from '../../dashboard/relative-time';
 
-function describe(status: SnapshotStatusDto | null, now: number): { text: string; tone: 'normal' | 'warning'; tip: string } {
+function describe(
+  status: SnapshotStatusDto | null,
+  now: number,
+): { text: string; tone: 'normal' | 'warning'; tip: string } {
   const last = status?.lastSnapshotAt;
   const lastText = last ? `Last snapshot ${relativeTime(last, now)}` : 'No snapshot yet';
-  const lastTip = last ? `Last snapshot: ${new Date(last).toLocaleString()}` : 'Snapshots are taken 30 s after changes and before the workspace stops';
+  const lastTip = last
+    ? `Last snapshot: ${new Date(last).toLocaleString()}`
+    : 'Snapshots are taken 30 s after changes and before the workspace stops';
   if (!status) return { text: lastText, tone: 'normal', tip: lastTip };
   switch (status.state) {
     case 'saving':
       return { text: 'Saving snapshot…', tone: 'normal', tip: lastTip };
     case 'failed': {
       const retry = status.retryAt ? ` — retrying at ${new Date(status.retryAt).toLocaleTimeString()}` : '';
-      const inARow = (status.failures ?? 1) > 1 ? `Automatic snapshots failed ${status.failures} times in a row.\n` : '';
-      return { text: `Snapshot failed${retry}`, tone: 'warning', tip: `${inARow}${status.error ?? 'Unknown error'}\n${lastTip}` };
+      const inARow =
+        (status.failures ?? 1) > 1 ? `Automatic snapshots failed ${status.failures} times in a row.\n` : '';
+      return {
+        text: `Snapshot failed${retry}`,
+        tone: 'warning',
+        tip: `${inARow}${status.error ?? 'Unknown error'}\n${lastTip}`,
+      };
     }
     case 'idle':
       return { text: lastText, tone: 'normal', tip: lastTip };
@@ -29,7 +39,13 @@ function describe(status: SnapshotStatusDto | null, now: number): { text: string
   }
 }
 
-export function SnapshotIndicator({ status, onOpenHistory }: { status: SnapshotStatusDto | null; onOpenHistory(): void }) {
+export function SnapshotIndicator({
+  status,
+  onOpenHistory,
+}: {
+  status: SnapshotStatusDto | null;
+  onOpenHistory(): void;
+}) {
   // "2 min ago" must move on without a push.
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -49,7 +65,9 @@ export function SnapshotIndicator({ status, onOpenHistory }: { status: SnapshotS
       data-failures={status?.failures ?? 0}
       className={`truncate rounded px-1 hover:bg-edge ${tone === 'warning' ? 'text-yellow-400' : ''}`}
     >
-      {status?.state === 'saving' ? <span className="mr-1.5 inline-block h-2 w-2 animate-pulse rounded-full bg-accent" /> : null}
+      {status?.state === 'saving' ? (
+        <span className="mr-1.5 inline-block h-2 w-2 animate-pulse rounded-full bg-accent" />
+      ) : null}
       {tone === 'warning' ? '⚠ ' : ''}
       {text}
     </button>

@@ -27,7 +27,9 @@ function describe(status: WorkspaceStatusDto | null, now: number): string {
       return 'Stopping workspace…';
     case 'error':
       if (status.error?.code === 'quota_exceeded') return status.error.message; // already says what to do
-      return status.error?.code === 'engine_unavailable' ? 'Docker engine unreachable' : `Workspace error: ${status.error?.message ?? 'unknown'}`;
+      return status.error?.code === 'engine_unavailable'
+        ? 'Docker engine unreachable'
+        : `Workspace error: ${status.error?.message ?? 'unknown'}`;
     case 'stopped':
       if (status.lastExit) {
         const why = status.lastExit.oomKilled ? 'out of memory' : `exit ${status.lastExit.exitCode ?? '?'}`;
@@ -89,10 +91,17 @@ export function WorkspaceStatusBar({
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-edge bg-panel-2 px-3 text-xs text-muted">
       <ConnectionNotice connection={connection} socket={socket} />
       <span data-testid="connection-status" data-status={connection.state} className="truncate">
-        <span className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : connection.state === 'connecting' || connection.state === 'reconnecting' ? 'bg-yellow-500' : 'bg-red-500'}`} />
+        <span
+          className={`mr-1.5 inline-block h-2 w-2 rounded-full ${connection.state === 'connected' ? 'bg-green-500' : connection.state === 'connecting' || connection.state === 'reconnecting' ? 'bg-yellow-500' : 'bg-red-500'}`}
+        />
         {connectionLabel(connection)}
       </span>
-      <span data-testid="workspace-status" data-status={state ?? 'unknown'} data-oom={recentOom(workspace, now) ? 'true' : undefined} className={`truncate ${problem ? 'text-danger' : ''}`}>
+      <span
+        data-testid="workspace-status"
+        data-status={state ?? 'unknown'}
+        data-oom={recentOom(workspace, now) ? 'true' : undefined}
+        className={`truncate ${problem ? 'text-danger' : ''}`}
+      >
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />
@@ -100,11 +109,21 @@ export function WorkspaceStatusBar({
       <SnapshotIndicator status={snapshot} onOpenHistory={onOpenHistory} />
       {error ? <span className="truncate text-danger">{error}</span> : null}
       {state === 'running' ? (
-        <button className="rounded px-2 hover:bg-edge hover:text-gray-100 disabled:opacity-50" disabled={pending} onClick={() => act('workspace:stop')} data-testid="workspace-stop">
+        <button
+          className="rounded px-2 hover:bg-edge hover:text-gray-100 disabled:opacity-50"
+          disabled={pending}
+          onClick={() => act('workspace:stop')}
+          data-testid="workspace-stop"
+        >
           Stop workspace
         </button>
       ) : state === 'stopped' || state === 'error' ? (
-        <button className="rounded px-2 text-accent hover:bg-edge disabled:opacity-50" disabled={pending} onClick={() => act('workspace:start')} data-testid="workspace-start">
+        <button
+          className="rounded px-2 text-accent hover:bg-edge disabled:opacity-50"
+          disabled={pending}
+          onClick={() => act('workspace:start')}
+          data-testid="workspace-start"
+        >
           {state === 'error' ? 'Retry' : 'Start workspace'}
         </button>
       ) : null}

@@ -14,7 +14,19 @@ import { TerminalView } from './TerminalView';
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
 /** `focusId`: a terminal created outside the panel (the preview's Run) to show once it is listed. */
-export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: { socket: WorkbenchSocket; epoch: number; projectId: string; workspace: WorkspaceStatusDto | null; focusId?: string | null }) {
+export function TerminalPanel({
+  socket,
+  epoch,
+  projectId,
+  workspace,
+  focusId,
+}: {
+  socket: WorkbenchSocket;
+  epoch: number;
+  projectId: string;
+  workspace: WorkspaceStatusDto | null;
+  focusId?: string | null;
+}) {
   const [terminals, setTerminals] = useState<TerminalDto[] | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -29,7 +41,9 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
   const upsert = useCallback((terminal: TerminalDto) => {
     setTerminals((list) => {
       const current = list ?? [];
-      return current.some((item) => item.id === terminal.id) ? current.map((item) => (item.id === terminal.id ? terminal : item)) : [...current, terminal];
+      return current.some((item) => item.id === terminal.id)
+        ? current.map((item) => (item.id === terminal.id ? terminal : item))
+        : [...current, terminal];
     });
   }, []);
 
@@ -56,7 +70,9 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
       (list) => {
         if (!active) return;
         setTerminals(list);
-        setActiveId((current) => (current && list.some((item) => item.id === current) ? current : (list[0]?.id ?? null)));
+        setActiveId((current) =>
+          current && list.some((item) => item.id === current) ? current : (list[0]?.id ?? null),
+        );
         if (list.length === 0) void create();
       },
       (cause: Error) => active && setError(cause.message),
@@ -111,12 +127,18 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
     setStartFailure(null);
     setCreating(true);
     call(socket, 'terminal:restart', { terminalId, ...size })
-      .then(upsert, (cause: Error) => setStartFailure({ message: cause.message, retry: () => restart(terminalId, size) }))
+      .then(upsert, (cause: Error) =>
+        setStartFailure({ message: cause.message, retry: () => restart(terminalId, size) }),
+      )
       .finally(() => setCreating(false));
   };
 
   return (
-    <div className="flex h-full flex-col bg-surface" data-testid="terminal-pane" data-status={running ? 'ready' : (workspace?.state ?? 'connecting')}>
+    <div
+      className="flex h-full flex-col bg-surface"
+      data-testid="terminal-pane"
+      data-status={running ? 'ready' : (workspace?.state ?? 'connecting')}
+    >
       <div className="flex h-8 shrink-0 items-center gap-2 border-b border-edge bg-panel-2 px-2">
         <span className="text-xs font-semibold uppercase tracking-wide text-muted">Terminal</span>
         {running && terminals ? (
@@ -146,7 +168,8 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
             aria-label="Find in terminal"
             className="h-6 w-32 rounded border border-edge bg-surface px-2 text-xs text-gray-100 placeholder:text-muted"
             onKeyDown={(event) => {
-              if (event.key === 'Enter' && activeId) searches.current.get(activeId)?.findNext(event.currentTarget.value, { caseSensitive: false });
+              if (event.key === 'Enter' && activeId)
+                searches.current.get(activeId)?.findNext(event.currentTarget.value, { caseSensitive: false });
             }}
           />
         ) : null}
@@ -168,9 +191,13 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
         ) : null}
         {!running ? (
           <div className="flex h-full items-center justify-center text-sm text-muted" data-testid="terminal-waiting">
-            {workspace?.state === 'starting' ? 'Starting the workspace…' : 'Terminals open once the workspace is running.'}
+            {workspace?.state === 'starting'
+              ? 'Starting the workspace…'
+              : 'Terminals open once the workspace is running.'}
           </div>
-        ) : terminals && terminals.length === 0 && startFailure ? null : terminals && terminals.length === 0 && !creating ? (
+        ) : terminals && terminals.length === 0 && startFailure ? null : terminals &&
+          terminals.length === 0 &&
+          !creating ? (
           <div className="flex h-full flex-col items-center justify-center gap-2 text-sm text-muted">
             No terminals.
             <button className="rounded bg-accent px-3 py-1 text-white" onClick={() => void create()}>
@@ -186,7 +213,9 @@ export function TerminalPanel({ socket, epoch, projectId, workspace, focusId }: 
               terminal={terminal}
               visible={terminal.id === activeId}
               output={output}
-              onSearchReady={(addon) => (addon ? searches.current.set(terminal.id, addon) : searches.current.delete(terminal.id))}
+              onSearchReady={(addon) =>
+                addon ? searches.current.set(terminal.id, addon) : searches.current.delete(terminal.id)
+              }
               onRestart={(size) => restart(terminal.id, size)}
             />
           ))

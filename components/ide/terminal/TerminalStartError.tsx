@@ -2,7 +2,19 @@
 // A terminal that could not start (typically the workspace's process limit) says so in the
 // panel, with a Retry button, instead of leaving the panel empty. `overlay` when other terminals
 // are still shown under it.
-export function TerminalStartError({ message, retrying, onRetry, onDismiss, overlay }: { message: string; retrying: boolean; onRetry(): void; onDismiss?(): void; overlay: boolean }) {
+export function TerminalStartError({
+  message,
+  retrying,
+  onRetry,
+  onDismiss,
+  overlay,
+}: {
+  message: string;
+  retrying: boolean;
+  onRetry(): void;
+  onDismiss?(): void;
+  overlay: boolean;
+}) {
   return (
     <div
       role="alert"
@@ -18,11 +30,20 @@ export function TerminalStartError({ message, retrying, onRetry, onDismiss, over
         {message}
       </span>
       <div className="flex shrink-0 gap-2">
-        <button data-testid="terminal-start-retry" className="rounded bg-accent px-3 py-1 text-xs font-medium text-white disabled:opacity-50" disabled={retrying} onClick={onRetry}>
+        <button
+          data-testid="terminal-start-retry"
+          className="rounded bg-accent px-3 py-1 text-xs font-medium text-white disabled:opacity-50"
+          disabled={retrying}
+          onClick={onRetry}
+        >
           {retrying ? 'Retrying…' : 'Retry'}
         </button>
         {onDismiss ? (
-          <button aria-label="Dismiss" className="rounded px-2 py-1 text-xs text-muted hover:text-gray-100" onClick={onDismiss}>
+          <button
+            aria-label="Dismiss"
+            className="rounded px-2 py-1 text-xs text-muted hover:text-gray-100"
+            onClick={onDismiss}
+          >
             ×
           </button>
         ) : null}

@@ -34,7 +34,11 @@ export function TerminalTabs({
   };
 
   return (
-    <div className="flex min-w-0 flex-1 items-center gap-0.5 overflow-x-auto" role="tablist" data-testid="terminal-tabs">
+    <div
+      className="flex min-w-0 flex-1 items-center gap-0.5 overflow-x-auto"
+      role="tablist"
+      data-testid="terminal-tabs"
+    >
       {terminals.map((terminal) => (
         <div
           key={terminal.id}
@@ -49,7 +53,9 @@ export function TerminalTabs({
           onKeyDown={(event) => onTabKey(event, terminal.id)}
           className={`group flex h-7 shrink-0 cursor-pointer items-center gap-1.5 rounded-t px-2 text-xs ${terminal.id === activeId ? 'bg-surface text-gray-100' : 'text-muted hover:text-gray-200'}`}
         >
-          <span className={`h-1.5 w-1.5 rounded-full ${terminal.state === 'running' ? 'bg-green-500' : 'bg-gray-500'}`} />
+          <span
+            className={`h-1.5 w-1.5 rounded-full ${terminal.state === 'running' ? 'bg-green-500' : 'bg-gray-500'}`}
+          />
           {editing === terminal.id ? (
             <input
               autoFocus

@@ -28,7 +28,15 @@ const theme = {
   selectionBackground: '#4f8cff55',
 };
 
-export function TerminalView({ socket, epoch, terminal, visible, output, onSearchReady, onRestart }: TerminalViewProps) {
+export function TerminalView({
+  socket,
+  epoch,
+  terminal,
+  visible,
+  output,
+  onSearchReady,
+  onRestart,
+}: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const fit = useRef<(() => void) | null>(null);
@@ -51,7 +59,14 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
         import('@xterm/addon-search'),
       ]);
       if (disposed || !host.current) return;
-      const xterm = new Terminal({ cursorBlink: true, fontSize: 13, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', theme, scrollback: 10_000, allowProposedApi: true });
+      const xterm = new Terminal({
+        cursorBlink: true,
+        fontSize: 13,
+        fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+        theme,
+        scrollback: 10_000,
+        allowProposedApi: true,
+      });
       const fitAddon = new FitAddon();
       const search = new SearchAddon();
       xterm.loadAddon(fitAddon);
@@ -70,10 +85,17 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
       // From the moment the connection drops: the attach after the reconnect releases the keys.
       const hold = () => heldInput.current.hold();
       socket.on('disconnect', hold);
-      const resize = xterm.onResize(({ cols, rows }) => void call(socket, 'terminal:resize', { terminalId, cols, rows }).catch(() => undefined));
+      const resize = xterm.onResize(
+        ({ cols, rows }) => void call(socket, 'terminal:resize', { terminalId, cols, rows }).catch(() => undefined),
+      );
       const observer = new ResizeObserver(() => fit.current?.());
       observer.observe(host.current);
-      cleanups.push(() => input.dispose(), () => resize.dispose(), () => observer.disconnect(), () => void socket.off('disconnect', hold));
+      cleanups.push(
+        () => input.dispose(),
+        () => resize.dispose(),
+        () => observer.disconnect(),
+        () => void socket.off('disconnect', hold),
+      );
       onSearchReady(search);
       setReady(true);
     })();
@@ -125,15 +147,24 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
     const active = document.activeElement;
     const panel = host.current?.closest('[data-testid="terminal-pane"]');
     // Never from a text field being typed in (a tab's rename box lives in the panel too).
-    const typing = active instanceof HTMLInputElement || (active instanceof HTMLTextAreaElement && !host.current?.contains(active));
+    const typing =
+      active instanceof HTMLInputElement || (active instanceof HTMLTextAreaElement && !host.current?.contains(active));
     if (!typing && (!active || active === document.body || panel?.contains(active))) term.current?.focus();
   }, [visible, ready]);
 
   return (
-    <div className={`relative h-full w-full ${visible ? '' : 'hidden'}`} data-testid="terminal-view" data-terminal-id={terminalId} data-status={terminal.state}>
+    <div
+      className={`relative h-full w-full ${visible ? '' : 'hidden'}`}
+      data-testid="terminal-view"
+      data-terminal-id={terminalId}
+      data-status={terminal.state}
+    >
       <div ref={host} className="h-full w-full px-2 pt-1" data-testid="xterm-host" />
       {terminal.state === 'exited' ? (
-        <div className="absolute inset-x-0 bottom-0 flex items-center gap-3 border-t border-edge bg-panel-2/95 px-3 py-2 text-sm" data-testid="terminal-exited">
+        <div
+          className="absolute inset-x-0 bottom-0 flex items-center gap-3 border-t border-edge bg-panel-2/95 px-3 py-2 text-sm"
+          data-testid="terminal-exited"
+        >
           <span className="text-muted">
             Shell exited{terminal.exitCode !== null ? ` with code ${terminal.exitCode}` : ''}.
           </span>
@@ -145,12 +176,15 @@ export function TerminalView({ socket, epoch, terminal, visible, output, onSearc
           </button>
         </div>
       ) : null}
-      {attachError ? <div className="absolute inset-x-0 top-0 bg-danger/20 px-3 py-1 text-xs text-danger">{attachError}</div> : null}
+      {attachError ? (
+        <div className="absolute inset-x-0 top-0 bg-danger/20 px-3 py-1 text-xs text-danger">{attachError}</div>
+      ) : null}
     </div>
   );
 }
 
-const sendInput = (socket: WorkbenchSocket, terminalId: string, data: string) => void call(socket, 'terminal:input', { terminalId, data }).catch(() => undefined);
+const sendInput = (socket: WorkbenchSocket, terminalId: string, data: string) =>
+  void call(socket, 'terminal:input', { terminalId, data }).catch(() => undefined);
 
 /** What xterm.js sends on its own (device attributes, cursor position, colours) starts with ESC. */
 const isTerminalReport = (data: string) => data.startsWith('\x1b');

@@ -4,7 +4,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = __dirname;
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon' };
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+};
 
 const server = http.createServer((req, res) => {
   let pathname;
@@ -19,7 +28,10 @@ const server = http.createServer((req, res) => {
     if (!error && stat.isDirectory()) file = path.join(file, 'index.html');
     const stream = fs.createReadStream(file);
     stream.on('open', () => {
-      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, {
+        'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-cache',
+      });
       stream.pipe(res);
     });
     stream.on('error', () => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found'));

@@ -43,7 +43,12 @@ export class AnchoredDir {
 }
 
 /** The folder at `segments` below the root's realpath, opened step by step; `create` makes missing ones. */
-export async function openAnchored(guard: PathGuard, segments: readonly string[], create: boolean, relative = segments.join('/')): Promise<AnchoredDir> {
+export async function openAnchored(
+  guard: PathGuard,
+  segments: readonly string[],
+  create: boolean,
+  relative = segments.join('/'),
+): Promise<AnchoredDir> {
   const rootReal = await guard.realRoot();
   let current = new AnchoredDir(await open(rootReal, DIR_FLAGS), rootReal);
   try {
@@ -84,7 +89,8 @@ export async function openParentOf(guard: PathGuard, resolved: ResolvedPath, cre
   const rootReal = await guard.realRoot();
   const within = path.relative(rootReal, resolved.absolute);
   // '' = the root itself (a final symlink to '.'): it has no parent inside the root.
-  if (within === '' || within.startsWith('..') || path.isAbsolute(within)) throw new FsError('bad_path', `Not allowed on the project root: ${resolved.relative}`);
+  if (within === '' || within.startsWith('..') || path.isAbsolute(within))
+    throw new FsError('bad_path', `Not allowed on the project root: ${resolved.relative}`);
   const segments = within.split(path.sep);
   const name = segments.pop()!;
   const dir = await openAnchored(guard, segments, create, resolved.relative);

@@ -71,7 +71,8 @@ export class FileWriter {
    */
   async write(value: unknown, body: Readable, maxBytes: number, precondition: WritePrecondition): Promise<WriteResult> {
     const target = await this.guard.resolve(value, { follow: true, allowRoot: false });
-    if (target.absolute === (await this.guard.realRoot())) throw new FsError('not_a_file', `Not a file: ${target.relative}`);
+    if (target.absolute === (await this.guard.realRoot()))
+      throw new FsError('not_a_file', `Not a file: ${target.relative}`);
     let place: AnchoredEntry | undefined;
     let handle: FileHandle | undefined;
     let temp: string | undefined;
@@ -97,8 +98,10 @@ export class FileWriter {
         const current = await currentStats(at);
         if (current && !current.isFile()) throw new FsError('not_a_file', `Not a file: ${target.relative}`);
         const currentVersion = current ? versionOf(current) : null;
-        if (precondition && 'ifMatch' in precondition && precondition.ifMatch !== currentVersion) throw new ConflictError(currentVersion);
-        if (precondition && 'ifNoneMatch' in precondition && currentVersion !== null) throw new ConflictError(currentVersion);
+        if (precondition && 'ifMatch' in precondition && precondition.ifMatch !== currentVersion)
+          throw new ConflictError(currentVersion);
+        if (precondition && 'ifNoneMatch' in precondition && currentVersion !== null)
+          throw new ConflictError(currentVersion);
         // Keep the mode of the file being replaced (an executable script stays executable).
         if (current) await written.chmod(Number(current.mode) & 0o7777);
         await rename(tempAt, at);

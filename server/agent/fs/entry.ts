@@ -6,7 +6,22 @@ import type { FileEntry, FileKind } from '../../contracts/files';
  * Folders that are listed but neither watched nor expanded by default. `.home` is the user's
  * home folder (shell history, npm cache): busy, and not project code.
  */
-export const HEAVY_DIRS = new Set(['node_modules', '.git', '.next', '.nuxt', '.turbo', '.cache', '.parcel-cache', '.svelte-kit', 'dist', 'coverage', '.venv', '__pycache__', 'target', '.home']);
+export const HEAVY_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.cache',
+  '.parcel-cache',
+  '.svelte-kit',
+  'dist',
+  'coverage',
+  '.venv',
+  '__pycache__',
+  'target',
+  '.home',
+]);
 
 /** The agent's own temp files (atomic writes); never listed as changes. */
 export const TEMP_PREFIX = '.berth-tmp-';
@@ -30,7 +45,13 @@ export function versionOf(stats: BigIntStats): string {
 export function toEntry(relativePath: string, stats: BigIntStats): FileEntry {
   const kind = kindOf(stats);
   const name = relativePath === '' ? '' : relativePath.slice(relativePath.lastIndexOf('/') + 1);
-  const entry: FileEntry = { name, path: relativePath, kind, size: Number(stats.size), mtimeMs: Number(stats.mtimeNs / 1000n) / 1000 };
+  const entry: FileEntry = {
+    name,
+    path: relativePath,
+    kind,
+    size: Number(stats.size),
+    mtimeMs: Number(stats.mtimeNs / 1000n) / 1000,
+  };
   if (kind === 'file') entry.version = versionOf(stats);
   if (kind === 'dir' && isHeavyName(name)) entry.heavy = true;
   return entry;

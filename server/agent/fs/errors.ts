@@ -30,10 +30,12 @@ export function toFsError(error: unknown, relativePath = ''): FsError {
   if (error instanceof FsError) return error;
   const errno = (error as { code?: unknown } | null)?.code;
   const code = typeof errno === 'string' ? ERRNO_CODES[errno] : undefined;
-  if (code === 'disk_full') return new FsError(code, `Disk full: no space left in the workspace to write ${relativePath || '(root)'}`);
+  if (code === 'disk_full')
+    return new FsError(code, `Disk full: no space left in the workspace to write ${relativePath || '(root)'}`);
   if (code) return new FsError(code, `${describe(code)}: ${relativePath || '(root)'}`);
   // Other errno failures (EACCES, EIO…): Node's message names the absolute path; ours does not.
-  if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) return new FsError('failed', `${errno}: ${relativePath || '(root)'}`);
+  if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno))
+    return new FsError('failed', `${errno}: ${relativePath || '(root)'}`);
   return new FsError('failed', error instanceof Error ? error.message : String(error));
 }
 

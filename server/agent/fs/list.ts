@@ -18,7 +18,8 @@ export async function listDir(guard: PathGuard, value: unknown): Promise<FileEnt
   try {
     names = (await readdir(target.absolute)).filter((name) => !name.startsWith(TEMP_PREFIX));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new FsError('not_a_dir', `Not a folder: ${target.relative || '(root)'}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new FsError('not_a_dir', `Not a folder: ${target.relative || '(root)'}`);
     throw toFsError(error, target.relative);
   }
   const entries: FileEntry[] = [];

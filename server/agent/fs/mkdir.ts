@@ -13,11 +13,14 @@ export async function makeDir(guard: PathGuard, value: unknown): Promise<FileEnt
     const rootReal = await guard.realRoot();
     // The guard's answer has realpath'd parents and a followed final link: its segments are the way down.
     const within = target.absolute === rootReal ? '' : target.absolute.slice(rootReal.length + 1);
-    const dir = await openAnchored(guard, within === '' ? [] : within.split('/'), true, target.relative).catch((error: unknown) => {
-      // The last step met a file where the folder should be.
-      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new FsError('exists', `A file of that name exists: ${target.relative}`);
-      throw error;
-    });
+    const dir = await openAnchored(guard, within === '' ? [] : within.split('/'), true, target.relative).catch(
+      (error: unknown) => {
+        // The last step met a file where the folder should be.
+        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR')
+          throw new FsError('exists', `A file of that name exists: ${target.relative}`);
+        throw error;
+      },
+    );
     try {
       return toEntry(target.relative, await dir.handle.stat({ bigint: true }));
     } finally {

@@ -1,5 +1,17 @@
 // File operations on a temp folder: list, stat, mkdir, move, delete, read and atomic write.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -41,8 +53,19 @@ async function readAll(value: string): Promise<{ version: string; data: Buffer }
 describe('list and stat', () => {
   it('lists folders first, then by name, with kind, size, version and heavy marks', async () => {
     const entries = await listDir(guard, '');
-    expect(entries.map((entry) => entry.name)).toEqual(['.git', 'node_modules', 'src', 'A.txt', 'b.txt', 'passwd-link']);
-    expect(entries.find((entry) => entry.name === 'node_modules')).toMatchObject({ kind: 'dir', heavy: true, path: 'node_modules' });
+    expect(entries.map((entry) => entry.name)).toEqual([
+      '.git',
+      'node_modules',
+      'src',
+      'A.txt',
+      'b.txt',
+      'passwd-link',
+    ]);
+    expect(entries.find((entry) => entry.name === 'node_modules')).toMatchObject({
+      kind: 'dir',
+      heavy: true,
+      path: 'node_modules',
+    });
     expect(entries.find((entry) => entry.name === '.git')).toMatchObject({ heavy: true });
     expect(entries.find((entry) => entry.name === 'src')?.heavy).toBeUndefined();
     const file = entries.find((entry) => entry.name === 'b.txt')!;
@@ -128,9 +151,18 @@ describe('read and write', () => {
   it('refuses stale and create-only writes with the current version, file untouched', async () => {
     const writer = new FileWriter(guard);
     const current = (await statPath(guard, 'b.txt')).version!;
-    await expect(writer.write('b.txt', bytes('new'), 1024, { ifMatch: 'stale' })).rejects.toMatchObject({ code: 'conflict', currentVersion: current });
-    await expect(writer.write('b.txt', bytes('new'), 1024, { ifNoneMatch: true })).rejects.toMatchObject({ code: 'conflict', currentVersion: current });
-    await expect(writer.write('gone.txt', bytes('new'), 1024, { ifMatch: current })).rejects.toMatchObject({ code: 'conflict', currentVersion: null });
+    await expect(writer.write('b.txt', bytes('new'), 1024, { ifMatch: 'stale' })).rejects.toMatchObject({
+      code: 'conflict',
+      currentVersion: current,
+    });
+    await expect(writer.write('b.txt', bytes('new'), 1024, { ifNoneMatch: true })).rejects.toMatchObject({
+      code: 'conflict',
+      currentVersion: current,
+    });
+    await expect(writer.write('gone.txt', bytes('new'), 1024, { ifMatch: current })).rejects.toMatchObject({
+      code: 'conflict',
+      currentVersion: null,
+    });
     expect(readFileSync(path.join(root, 'b.txt'), 'utf8')).toBe('bee');
     expect(readdirSync(root).filter((name) => name.startsWith('.berth-tmp-'))).toEqual([]);
   });
@@ -159,7 +191,9 @@ describe('read and write', () => {
     writeFileSync(path.join(root, 'empty'), '');
     expect((await readAll('empty')).data.length).toBe(0);
     await expect(openForRead(guard, 'src')).rejects.toMatchObject({ code: 'not_a_file' });
-    await expect(new FileWriter(guard).write('src', bytes('x'), 10, null)).rejects.toMatchObject({ code: 'not_a_file' });
+    await expect(new FileWriter(guard).write('src', bytes('x'), 10, null)).rejects.toMatchObject({
+      code: 'not_a_file',
+    });
   });
 
   it('keeps the mode of the file it replaces', async () => {

@@ -58,7 +58,10 @@ describe('PathGuard syntax', () => {
   });
 
   it('normalises empty and "." segments; "" is the root unless refused', async () => {
-    expect(await guard.resolve('./src//a.txt')).toEqual({ relative: 'src/a.txt', absolute: path.join(root, 'src', 'a.txt') });
+    expect(await guard.resolve('./src//a.txt')).toEqual({
+      relative: 'src/a.txt',
+      absolute: path.join(root, 'src', 'a.txt'),
+    });
     expect(await guard.resolve('')).toEqual({ relative: '', absolute: root });
     await expect(guard.resolve('', { allowRoot: false })).rejects.toMatchObject({ code: 'bad_path' });
   });
@@ -83,7 +86,10 @@ describe('PathGuard symlink escapes', () => {
   });
 
   it('lets non-following operations see the link itself (delete, move, stat)', async () => {
-    expect(await guard.resolve('passwd-link', { follow: false })).toEqual({ relative: 'passwd-link', absolute: path.join(root, 'passwd-link') });
+    expect(await guard.resolve('passwd-link', { follow: false })).toEqual({
+      relative: 'passwd-link',
+      absolute: path.join(root, 'passwd-link'),
+    });
     expect(await guard.resolve('dangling-out', { follow: false })).toMatchObject({ relative: 'dangling-out' });
   });
 

@@ -87,8 +87,10 @@ export class PathGuard {
         if (code === 'ELOOP') throw new FsError('bad_path', `Too many symlinks: ${relative}`);
         if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
         // A dangling symlink on the way: refuse outright, its target is decided by someone else.
-        if (code === 'ENOENT' && (await isSymlink(ancestor))) throw new FsError('bad_path', `Path goes through a dangling symlink: ${relative}`);
-        if (ancestor === rootReal || ancestor === path.dirname(ancestor)) throw new FsError('bad_path', `Path leaves the project: ${relative}`);
+        if (code === 'ENOENT' && (await isSymlink(ancestor)))
+          throw new FsError('bad_path', `Path goes through a dangling symlink: ${relative}`);
+        if (ancestor === rootReal || ancestor === path.dirname(ancestor))
+          throw new FsError('bad_path', `Path leaves the project: ${relative}`);
         missing.unshift(path.basename(ancestor));
         ancestor = path.dirname(ancestor);
       }

@@ -29,7 +29,15 @@ async function emptyFolder(parent: AnchoredDir, name: string): Promise<void> {
     const entries = await readdir(dir.self, { withFileTypes: true });
     const files = entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name);
     for (let start = 0; start < files.length; start += PARALLEL_UNLINKS) {
-      await Promise.all(files.slice(start, start + PARALLEL_UNLINKS).map((file) => unlink(dir.at(file)).catch((error: unknown) => (isFolder(error) ? removeEntry(dir, file) : ignoreGone(error)))));
+      await Promise.all(
+        files
+          .slice(start, start + PARALLEL_UNLINKS)
+          .map((file) =>
+            unlink(dir.at(file)).catch((error: unknown) =>
+              isFolder(error) ? removeEntry(dir, file) : ignoreGone(error),
+            ),
+          ),
+      );
     }
     for (const entry of entries) {
       if (entry.isDirectory()) await removeEntry(dir, entry.name).catch(ignoreGone);

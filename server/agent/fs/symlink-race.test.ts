@@ -17,7 +17,11 @@ const ROUNDS = 400;
 
 const race = useSymlinkRace('berth-race-');
 
-const settle = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string }) => error.code ?? 'thrown');
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: { code?: string }) => error.code ?? 'thrown',
+  );
 
 it('never writes, makes, moves or deletes outside the root while a folder is swapped for a symlink', async () => {
   const guard = new PathGuard(race.root);

@@ -1,6 +1,17 @@
 // The start-up sweep of temp files left by interrupted writes: stale ones go everywhere but in
 // heavy folders; fresh ones (a write in flight), look-alike folders and user files stay.
-import { existsSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -48,4 +59,3 @@ it('stops at its bounds and says so', async () => {
   const deep = await sweepStaleTempFiles(new PathGuard(root), { olderThanMs: Date.now(), maxDepth: 0 });
   expect(deep).toMatchObject({ folders: 1, complete: false });
 });
-

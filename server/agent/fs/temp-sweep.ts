@@ -28,7 +28,13 @@ const MAX_DEPTH = 32;
 export const CLOCK_SLACK_MS = 1000;
 
 export async function sweepStaleTempFiles(guard: PathGuard, options: SweepOptions): Promise<SweepResult> {
-  const state = { removed: 0, folders: 0, complete: true, maxFolders: options.maxFolders ?? MAX_FOLDERS, maxDepth: options.maxDepth ?? MAX_DEPTH };
+  const state = {
+    removed: 0,
+    folders: 0,
+    complete: true,
+    maxFolders: options.maxFolders ?? MAX_FOLDERS,
+    maxDepth: options.maxDepth ?? MAX_DEPTH,
+  };
   const root = await openAnchored(guard, [], false);
   try {
     await sweepFolder(root, 0, options.olderThanMs, state);
@@ -38,7 +44,12 @@ export async function sweepStaleTempFiles(guard: PathGuard, options: SweepOption
   return { removed: state.removed, folders: state.folders, complete: state.complete };
 }
 
-async function sweepFolder(dir: AnchoredDir, depth: number, olderThanMs: number, state: SweepResult & { maxFolders: number; maxDepth: number }): Promise<void> {
+async function sweepFolder(
+  dir: AnchoredDir,
+  depth: number,
+  olderThanMs: number,
+  state: SweepResult & { maxFolders: number; maxDepth: number },
+): Promise<void> {
   if (state.folders >= state.maxFolders) {
     state.complete = false;
     return;
@@ -48,7 +59,16 @@ async function sweepFolder(dir: AnchoredDir, depth: number, olderThanMs: number,
   for (const entry of entries) {
     if (entry.name.startsWith(TEMP_PREFIX) && (entry.isFile() || entry.isSymbolicLink())) {
       const stats = await lstat(dir.at(entry.name)).catch(() => undefined);
-      if (stats && !stats.isDirectory() && stats.mtimeMs < olderThanMs && (await unlink(dir.at(entry.name)).then(() => true, () => false))) state.removed++;
+      if (
+        stats &&
+        !stats.isDirectory() &&
+        stats.mtimeMs < olderThanMs &&
+        (await unlink(dir.at(entry.name)).then(
+          () => true,
+          () => false,
+        ))
+      )
+        state.removed++;
     } else if (entry.isDirectory() && !isHeavyName(entry.name)) {
       if (depth + 1 > state.maxDepth) {
         state.complete = false;

@@ -13,7 +13,12 @@ let batches: FileChange[][];
 let logs: string[];
 
 async function startWatcher(maxWatchers?: number) {
-  watcher = new WorkspaceWatcher({ root, onChanges: (changes) => batches.push(changes), maxWatchers, log: (message) => logs.push(message) });
+  watcher = new WorkspaceWatcher({
+    root,
+    onChanges: (changes) => batches.push(changes),
+    maxWatchers,
+    log: (message) => logs.push(message),
+  });
   await watcher.start();
 }
 
@@ -66,7 +71,11 @@ describe('WorkspaceWatcher', () => {
     appendFileSync(path.join(root, 'src', 'a.txt'), 'b');
     expect(await waitFor((change) => change.path === 'src/a.txt')).toMatchObject({ type: 'changed', kind: 'file' });
     rmSync(path.join(root, 'src', 'a.txt'));
-    expect(await waitFor((change) => change.type === 'deleted')).toEqual({ type: 'deleted', path: 'src/a.txt', kind: 'file' });
+    expect(await waitFor((change) => change.type === 'deleted')).toEqual({
+      type: 'deleted',
+      path: 'src/a.txt',
+      kind: 'file',
+    });
   });
 
   it('an atomic save (temp + rename) is one change; its temp file is never reported', async () => {

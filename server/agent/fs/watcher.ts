@@ -104,7 +104,8 @@ export class WorkspaceWatcher {
     for (const dirent of dirents) {
       if (dirent.name.startsWith(TEMP_PREFIX)) continue;
       dir.children.set(dirent.name, kindOf(dirent));
-      if (recursive && dirent.isDirectory() && !isHeavyName(dirent.name)) subdirs.push(joinRelative(relative, dirent.name));
+      if (recursive && dirent.isDirectory() && !isHeavyName(dirent.name))
+        subdirs.push(joinRelative(relative, dirent.name));
     }
     await Promise.all(subdirs.map((subdir) => this.watchDir(subdir, true)));
   }
@@ -112,7 +113,10 @@ export class WorkspaceWatcher {
   private hitCap(reason: string): void {
     if (this.capped) return;
     this.capped = true;
-    this.options.log?.('file watcher limit reached; further folders are not watched', { reason, watchers: this.dirs.size });
+    this.options.log?.('file watcher limit reached; further folders are not watched', {
+      reason,
+      watchers: this.dirs.size,
+    });
   }
 
   private onEvent(dirRelative: string, filename: string | Buffer | null): void {

@@ -41,7 +41,13 @@ describe('PortPoller', () => {
     let active = true;
     let current: ListeningPort[] = [{ port: 3000, address: '0.0.0.0' }];
     const seen: ListeningPort[][] = [];
-    const poller = new PortPoller({ excludePort: 7777, intervalMs: 5, active: () => active, onChange: (ports) => seen.push(ports), scan: async () => current });
+    const poller = new PortPoller({
+      excludePort: 7777,
+      intervalMs: 5,
+      active: () => active,
+      onChange: (ports) => seen.push(ports),
+      scan: async () => current,
+    });
     poller.start();
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await wait(40);

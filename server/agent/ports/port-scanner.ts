@@ -19,13 +19,14 @@ function decodeIpv6(hex: string): string {
     for (let index = 3; index >= 0; index--) bytes.push(Number.parseInt(chunk.slice(index * 2, index * 2 + 2), 16));
   }
   // IPv4-mapped (::ffff:a.b.c.d)
-  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join('.')}`;
   const groups: number[] = [];
   for (let index = 0; index < 16; index += 2) groups.push((bytes[index]! << 8) | bytes[index + 1]!);
   // Compress the longest run (≥ 2) of zero groups.
   let bestStart = -1;
   let bestLength = 0;
-  for (let start = 0; start < 8; ) {
+  for (let start = 0; start < 8;) {
     if (groups[start] !== 0) {
       start++;
       continue;

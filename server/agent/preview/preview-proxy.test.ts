@@ -28,7 +28,10 @@ const seen: { method: string; url: string; headers: IncomingHttpHeaders; body: s
 const upgradeHeaders: IncomingHttpHeaders[] = [];
 let targetConnections = 0;
 
-const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: Server) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 beforeAll(async () => {
@@ -97,7 +100,11 @@ describe('preview proxy over the agent HTTP server', () => {
     expect(got.status).toBe(200);
     expect(await got.text()).toBe('GET /some/path?y=1&z=%20two ');
     const body = 'x'.repeat(200_000);
-    const posted = await fetch(`${base()}/submit?k=v`, { method: 'POST', body, headers: headers(targetPort, { 'Content-Type': 'text/plain' }) });
+    const posted = await fetch(`${base()}/submit?k=v`, {
+      method: 'POST',
+      body,
+      headers: headers(targetPort, { 'Content-Type': 'text/plain' }),
+    });
     expect(posted.status).toBe(200);
     expect(await posted.text()).toBe(`POST /submit?k=v ${body}`);
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/submit?k=v' });
@@ -105,11 +112,23 @@ describe('preview proxy over the agent HTTP server', () => {
   });
 
   it('passes status, status text and response headers (duplicates too) through', async () => {
-    const { status, statusMessage, responseHeaders, body } = await new Promise<{ status: number; statusMessage: string; responseHeaders: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const { status, statusMessage, responseHeaders, body } = await new Promise<{
+      status: number;
+      statusMessage: string;
+      responseHeaders: IncomingHttpHeaders;
+      body: string;
+    }>((resolve, reject) => {
       const req = request(`${base()}/teapot`, { headers: headers() }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', responseHeaders: res.headers, body: text }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            responseHeaders: res.headers,
+            body: text,
+          }),
+        );
       });
       req.on('error', reject);
       req.end();
@@ -130,7 +149,8 @@ describe('preview proxy over the agent HTTP server', () => {
     expect(Buffer.from(first.value!).toString('utf8')).toBe('data: first\n\n');
     expect(Date.now() - begin).toBeLessThan(250);
     let rest = '';
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString('utf8');
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += Buffer.from(chunk.value).toString('utf8');
     expect(rest).toBe('data: last\n\n');
     expect(Date.now() - begin).toBeGreaterThanOrEqual(290);
   });
@@ -146,7 +166,9 @@ describe('preview proxy over the agent HTTP server', () => {
   });
 
   it('never lets Authorization or X-Berth-* headers reach the target', async () => {
-    const response = await fetch(`${base()}/h`, { headers: headers(targetPort, { 'X-Berth-Other': 'secret-ish', 'X-Custom': 'kept', Cookie: 'app=1' }) });
+    const response = await fetch(`${base()}/h`, {
+      headers: headers(targetPort, { 'X-Berth-Other': 'secret-ish', 'X-Custom': 'kept', Cookie: 'app=1' }),
+    });
     expect(response.status).toBe(200);
     await response.text();
     const received = seen.at(-1)!.headers;
@@ -197,7 +219,9 @@ describe('preview proxy over the agent HTTP server', () => {
     const before = seen.length;
     const response = await fetch(`${base()}/x`, { headers: { 'X-Berth-Preview-Port': String(targetPort) } });
     expect(response.status).toBe(401);
-    const wrong = await fetch(`${base()}/x`, { headers: { Authorization: 'Bearer wrong-secret-0123456789', 'X-Berth-Preview-Port': String(targetPort) } });
+    const wrong = await fetch(`${base()}/x`, {
+      headers: { Authorization: 'Bearer wrong-secret-0123456789', 'X-Berth-Preview-Port': String(targetPort) },
+    });
     expect(wrong.status).toBe(401);
     expect(await rawUpgrade(targetPort, false)).toMatch(/^HTTP\/1\.1 401 /);
     expect(seen.length).toBe(before);
@@ -206,9 +230,13 @@ describe('preview proxy over the agent HTTP server', () => {
   it('keeps /health and /fs routes and /connect working without the preview header', async () => {
     const healthy = await fetch(`${base()}/health`, { headers: { Authorization: `Bearer ${SECRET}` } });
     expect(await healthy.json()).toMatchObject({ status: 'ok' });
-    const missing = await fetch(`${base()}/fs/content?path=nope.txt`, { headers: { Authorization: `Bearer ${SECRET}` } });
+    const missing = await fetch(`${base()}/fs/content?path=nope.txt`, {
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
     expect(missing.status).toBe(404);
-    const socket = new WebSocket(`ws://127.0.0.1:${agentPort}/connect`, { headers: { Authorization: `Bearer ${SECRET}` } });
+    const socket = new WebSocket(`ws://127.0.0.1:${agentPort}/connect`, {
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     socket.close();
   });

@@ -26,7 +26,17 @@ export interface PreviewProxy {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): meaningful for one connection only, never forwarded on plain HTTP. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
 
 const isBerthHeader = (name: string) => name === 'authorization' || name.startsWith('x-berth-');
 
@@ -37,7 +47,8 @@ function previewPort(req: IncomingMessage, ownPort: number): PortCheck {
   if (value === undefined) return null;
   const text = Array.isArray(value) ? value.join(',') : value.trim();
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) return { error: 'bad_port', message: `${AGENT_PREVIEW_PORT_HEADER} must be a port number (1-65535)` };
+  if (!(port >= 1 && port <= 65535))
+    return { error: 'bad_port', message: `${AGENT_PREVIEW_PORT_HEADER} must be a port number (1-65535)` };
   if (port === ownPort) return { error: 'bad_port', message: 'The agent does not proxy to its own port' };
   return { port };
 }
@@ -45,13 +56,19 @@ function previewPort(req: IncomingMessage, ownPort: number): PortCheck {
 /** Names listed in the Connection header are hop-by-hop too. */
 function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
   const value = headers.connection;
-  return new Set((value ?? '').split(',').map((token) => token.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    (value ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** Raw header pairs (case kept, duplicates kept) without the ones `drop` names. */
 function filterRaw(raw: string[], drop: (name: string) => boolean): string[] {
   const kept: string[] = [];
-  for (let index = 0; index + 1 < raw.length; index += 2) if (!drop(raw[index]!.toLowerCase())) kept.push(raw[index]!, raw[index + 1]!);
+  for (let index = 0; index + 1 < raw.length; index += 2)
+    if (!drop(raw[index]!.toLowerCase())) kept.push(raw[index]!, raw[index + 1]!);
   return kept;
 }
 
@@ -68,13 +85,19 @@ function rawToObject(raw: string[]): Record<string, string | string[]> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 
 function rawResponse(socket: Duplex, status: string, body: unknown): void {
   const text = JSON.stringify(body);
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 const closedMessage = (port: number, error: unknown) =>
@@ -97,10 +120,25 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
     }
     const { port } = check;
     const listed = connectionTokens(req.headers);
-    const headers = rawToObject(filterRaw(req.rawHeaders, (name) => isBerthHeader(name) || HOP_BY_HOP.has(name) || listed.has(name)));
-    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url ?? '/', headers, agent: upstreamAgent });
+    const headers = rawToObject(
+      filterRaw(req.rawHeaders, (name) => isBerthHeader(name) || HOP_BY_HOP.has(name) || listed.has(name)),
+    );
+    const upstream = request({
+      host: '127.0.0.1',
+      port,
+      method: req.method,
+      path: req.url ?? '/',
+      headers,
+      agent: upstreamAgent,
+    });
     let connected = false;
-    const connectTimer = setTimeout(() => upstream.destroy(Object.assign(new Error(`connect timed out after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), connectTimeoutMs);
+    const connectTimer = setTimeout(
+      () =>
+        upstream.destroy(
+          Object.assign(new Error(`connect timed out after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' }),
+        ),
+      connectTimeoutMs,
+    );
     upstream.on('socket', (socket: Socket) => {
       const done = () => {
         connected = true;
@@ -117,7 +155,10 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
           req.unpipe(upstream);
           req.resume();
         }
-        sendJson(res, 502, { error: 'port_closed', message: connected ? `The connection to port ${port} failed: ${error.message}` : closedMessage(port, error) });
+        sendJson(res, 502, {
+          error: 'port_closed',
+          message: connected ? `The connection to port ${port} failed: ${error.message}` : closedMessage(port, error),
+        });
       } else res.destroy();
     });
     upstream.on('response', (upstreamRes) => {
@@ -151,10 +192,14 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
     const upstream = connect({ host: '127.0.0.1', port });
     let connected = false;
     upstream.setTimeout(connectTimeoutMs, () => {
-      if (!connected) upstream.destroy(Object.assign(new Error(`connect timed out after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      if (!connected)
+        upstream.destroy(
+          Object.assign(new Error(`connect timed out after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' }),
+        );
     });
     upstream.on('error', (error) => {
-      if (!connected) rawResponse(socket, '502 Bad Gateway', { error: 'port_closed', message: closedMessage(port, error) });
+      if (!connected)
+        rawResponse(socket, '502 Bad Gateway', { error: 'port_closed', message: closedMessage(port, error) });
       else socket.destroy();
     });
     upstream.once('connect', () => {

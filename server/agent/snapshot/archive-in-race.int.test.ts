@@ -53,7 +53,11 @@ async function tar(entries: { header: Partial<Header> & { name: string }; conten
 
 /** PUT /snapshot/archive; the answer's error code, or 'ok'. */
 async function restore(archive: Buffer): Promise<string> {
-  const response = await fetch(`${agent.url}/snapshot/archive`, { method: 'PUT', headers: { Authorization: `Bearer ${agent.secret}`, 'Content-Type': 'application/x-tar' }, body: new Uint8Array(archive) });
+  const response = await fetch(`${agent.url}/snapshot/archive`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${agent.secret}`, 'Content-Type': 'application/x-tar' },
+    body: new Uint8Array(archive),
+  });
   const body = (await response.json()) as { error?: string };
   return response.status === 200 ? 'ok' : (body.error ?? String(response.status));
 }
@@ -61,19 +65,28 @@ async function restore(archive: Buffer): Promise<string> {
 it('never restores a file, folder or symlink outside /workspace while a folder is swapped for a symlink', async () => {
   await sh('mkdir -p /tmp/outside d && echo keep > /tmp/outside/victim.txt');
   // The swapper outlives this exec (reparented to the container's init); bounded by timeout.
-  await sh(`nohup timeout 300 bash -c 'cd /workspace; while :; do rm -rf d; mkdir d; rm -rf d; ln -s /tmp/outside d; done' >/dev/null 2>&1 & echo $! > /tmp/swapper.pid`);
+  await sh(
+    `nohup timeout 300 bash -c 'cd /workspace; while :; do rm -rf d; mkdir d; rm -rf d; ln -s /tmp/outside d; done' >/dev/null 2>&1 & echo $! > /tmp/swapper.pid`,
+  );
   const outcomes = new Map<string, number>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const archives = {
-        small: await tar(Array.from({ length: 8 }, (_, index) => ({ header: { name: `d/small-${round}-${index}.txt`, mode: 0o644 }, content: `data ${round}` }))),
+        small: await tar(
+          Array.from({ length: 8 }, (_, index) => ({
+            header: { name: `d/small-${round}-${index}.txt`, mode: 0o644 },
+            content: `data ${round}`,
+          })),
+        ),
         folder: await tar([{ header: { name: `d/dir-${round}/sub/`, type: 'directory', mode: 0o755 } }]),
         nested: await tar([{ header: { name: `d/new-${round}/deep/file.txt`, mode: 0o644 }, content: 'nested' }]),
         symlink: await tar([{ header: { name: `d/link-${round}`, type: 'symlink', linkname: 'victim.txt' } }]),
       };
       const kinds = Object.keys(archives) as (keyof typeof archives)[];
       const results = await Promise.all(kinds.map((kind) => restore(archives[kind])));
-      results.forEach((result, index) => outcomes.set(`${kinds[index]}:${result}`, (outcomes.get(`${kinds[index]}:${result}`) ?? 0) + 1));
+      results.forEach((result, index) =>
+        outcomes.set(`${kinds[index]}:${result}`, (outcomes.get(`${kinds[index]}:${result}`) ?? 0) + 1),
+      );
     }
   } finally {
     await sh('kill $(cat /tmp/swapper.pid) 2>/dev/null; true');

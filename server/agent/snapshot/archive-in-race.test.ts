@@ -15,7 +15,9 @@ const ROUNDS = Number(process.env.RACE_ROUNDS ?? 300);
 
 const race = useSymlinkRace('berth-restore-race-');
 
-async function tar(entries: { header: Partial<Header> & { name: string }; content?: Buffer | string }[]): Promise<Buffer> {
+async function tar(
+  entries: { header: Partial<Header> & { name: string }; content?: Buffer | string }[],
+): Promise<Buffer> {
   const pack = tarPack();
   // Read while packing: a big entry's callback waits for its bytes to be taken.
   const chunks: Buffer[] = [];
@@ -38,13 +40,18 @@ const BIG = Buffer.alloc(1024 * 1024 + 1, 7); // past SMALL_FILE_BYTES: streamed
 
 /** One archive per kind of write, so that a refusal of one does not stop the others. */
 async function archivesFor(round: number): Promise<Record<string, Buffer>> {
-  const small = Array.from({ length: 8 }, (_, index) => ({ header: { name: `d/small-${round}-${index}.txt`, mode: 0o644 }, content: `data ${round}` }));
+  const small = Array.from({ length: 8 }, (_, index) => ({
+    header: { name: `d/small-${round}-${index}.txt`, mode: 0o644 },
+    content: `data ${round}`,
+  }));
   return {
     small: await tar(small),
     folder: await tar([{ header: { name: `d/dir-${round}/sub/`, type: 'directory', mode: 0o755 } }]),
     nested: await tar([{ header: { name: `d/new-${round}/deep/file.txt`, mode: 0o644 }, content: 'nested' }]),
     symlink: await tar([{ header: { name: `d/link-${round}`, type: 'symlink', linkname: 'victim.txt' } }]),
-    ...(round % 10 === 0 ? { big: await tar([{ header: { name: `d/big-${round}.bin`, mode: 0o644 }, content: BIG }]) } : {}),
+    ...(round % 10 === 0
+      ? { big: await tar([{ header: { name: `d/big-${round}.bin`, mode: 0o644 }, content: BIG }]) }
+      : {}),
   };
 }
 
@@ -63,7 +70,9 @@ it('never restores a file, folder or symlink outside the root while a folder is 
         ),
       ),
     );
-    results.forEach((result, index) => outcomes.set(`${kinds[index]}:${result}`, (outcomes.get(`${kinds[index]}:${result}`) ?? 0) + 1));
+    results.forEach((result, index) =>
+      outcomes.set(`${kinds[index]}:${result}`, (outcomes.get(`${kinds[index]}:${result}`) ?? 0) + 1),
+    );
   }
   console.log('restore outcomes under the race (host):', Object.fromEntries(outcomes));
   expect(readdirSync(race.outside)).toEqual(['victim.txt']);

@@ -55,7 +55,10 @@ export async function extractArchive(guard: PathGuard, input: Readable): Promise
       await queue.settle(); // nothing still writing once the answer goes out
       if (error instanceof ArchiveError || error instanceof FsError || isErrno(error)) throw error;
       // Anything else came from the tar parser or the request stream.
-      throw new ArchiveError('bad_archive', `Not a valid tar stream: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ArchiveError(
+        'bad_archive',
+        `Not a valid tar stream: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   } finally {
     // After a failure the feeder stops at its next chunk; waiting for it could wait on a slow client.
@@ -110,7 +113,8 @@ async function applyEntry(guard: PathGuard, entry: Entry, queue: WriteQueue): Pr
     }
     case 'symlink': {
       entry.resume();
-      if (!header.linkname || header.linkname.includes('\0')) throw new ArchiveError('bad_archive', `Symlink without a target: ${relative}`);
+      if (!header.linkname || header.linkname.includes('\0'))
+        throw new ArchiveError('bad_archive', `Symlink without a target: ${relative}`);
       // A symlink changes where later paths resolve: everything before it lands first.
       await queue.drain();
       await replaceWithSymlink(guard, await resolveTarget(guard, relative), header.linkname);
@@ -133,7 +137,10 @@ function entryPath(name: string): string {
   try {
     return checkRelativePath(name).join('/');
   } catch (error) {
-    throw new ArchiveError('bad_path', error instanceof Error ? `${error.message}: ${JSON.stringify(name.slice(0, 200))}` : 'Bad entry path');
+    throw new ArchiveError(
+      'bad_path',
+      error instanceof Error ? `${error.message}: ${JSON.stringify(name.slice(0, 200))}` : 'Bad entry path',
+    );
   }
 }
 
@@ -153,11 +160,19 @@ async function makeFolder(guard: PathGuard, target: ResolvedPath): Promise<void>
   const within = path.relative(await guard.realRoot(), target.absolute);
   // A link to the root ('d' → '.') is already a folder.
   if (within === '') return;
-  const dir = await anchored(() => openAnchored(guard, within.split(path.sep), true, target.relative), `Not a folder: ${target.relative}`);
+  const dir = await anchored(
+    () => openAnchored(guard, within.split(path.sep), true, target.relative),
+    `Not a folder: ${target.relative}`,
+  );
   await dir.close();
 }
 
-async function writeAtomically(guard: PathGuard, target: ResolvedPath, mode: number, content: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+async function writeAtomically(
+  guard: PathGuard,
+  target: ResolvedPath,
+  mode: number,
+  content: AsyncIterable<unknown> | Iterable<unknown>,
+): Promise<void> {
   await inParent(guard, target, async (dir, name) => {
     const temp = dir.at(`${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
     // 'wx' = O_CREAT|O_EXCL: never opens through a link planted at the temp name.
@@ -190,8 +205,15 @@ async function replaceWithSymlink(guard: PathGuard, target: ResolvedPath, linkTa
 }
 
 /** Runs `work` in the entry's parent folder, opened race-free (missing folders made on the way). */
-async function inParent(guard: PathGuard, target: ResolvedPath, work: (dir: AnchoredDir, name: string) => Promise<void>): Promise<void> {
-  const { dir, name } = await anchored(() => openParentOf(guard, target, true), `A file is in the way of the folders of: ${target.relative}`);
+async function inParent(
+  guard: PathGuard,
+  target: ResolvedPath,
+  work: (dir: AnchoredDir, name: string) => Promise<void>,
+): Promise<void> {
+  const { dir, name } = await anchored(
+    () => openParentOf(guard, target, true),
+    `A file is in the way of the folders of: ${target.relative}`,
+  );
   try {
     await work(dir, name);
   } finally {
@@ -213,7 +235,9 @@ async function anchored<T>(openIt: () => Promise<T>, fileInTheWay: string): Prom
 /** rename replaces a file or a link at the path (never follows it) and fails on a folder. */
 async function replaceWith(temp: string, at: string, relative: string): Promise<void> {
   await rename(temp, at).catch((error: unknown) => {
-    throw isErrno(error, 'EISDIR', 'ENOTEMPTY', 'EEXIST') ? new ArchiveError('bad_path', `A folder is in the way: ${relative}`) : error;
+    throw isErrno(error, 'EISDIR', 'ENOTEMPTY', 'EEXIST')
+      ? new ArchiveError('bad_path', `A folder is in the way: ${relative}`)
+      : error;
   });
 }
 

@@ -61,12 +61,19 @@ async function emit(pack: Pack, entry: Prepared): Promise<void> {
     case 'symlink':
       return addEntry(pack, { name: entry.name, type: 'symlink', linkname: entry.linkname, mode: 0o777 });
     case 'small':
-      return addEntry(pack, { name: entry.name, type: 'file', size: entry.data.length, mode: entry.mode, mtime: entry.mtime }, entry.data);
+      return addEntry(
+        pack,
+        { name: entry.name, type: 'file', size: entry.data.length, mode: entry.mode, mtime: entry.mtime },
+        entry.data,
+      );
     case 'large':
       try {
         let sink: Sink | undefined;
         const done = new Promise<void>((resolve, reject) => {
-          sink = pack.entry({ name: entry.name, type: 'file', size: entry.size, mode: entry.mode, mtime: entry.mtime }, (error) => (error ? reject(error) : resolve()));
+          sink = pack.entry(
+            { name: entry.name, type: 'file', size: entry.size, mode: entry.mode, mtime: entry.mtime },
+            (error) => (error ? reject(error) : resolve()),
+          );
         });
         await copyExactly(entry.handle, entry.size, sink!, pack);
         await done;

@@ -25,7 +25,8 @@ async function sendArchive(req: IncomingMessage, res: ServerResponse, guard: Pat
   const body = await readJson(req);
   if (!body.ok) return sendJson(req, res, 400, { error: 'bad_request', message: body.message });
   const parsed = snapshotArchiveRequestSchema.safeParse(body.value);
-  if (!parsed.success) return sendJson(req, res, 400, { error: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Bad request' });
+  if (!parsed.success)
+    return sendJson(req, res, 400, { error: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Bad request' });
   for (const relative of parsed.data.paths) {
     // Entry names are the paths as sent, so they must already be clean ('a/b', not './a//b').
     const clean = (() => {
@@ -35,7 +36,11 @@ async function sendArchive(req: IncomingMessage, res: ServerResponse, guard: Pat
         return undefined;
       }
     })();
-    if (clean !== relative || clean === '') return sendJson(req, res, 400, { error: 'bad_path', message: `Path refused: ${JSON.stringify(relative.slice(0, 200))}` });
+    if (clean !== relative || clean === '')
+      return sendJson(req, res, 400, {
+        error: 'bad_path',
+        message: `Path refused: ${JSON.stringify(relative.slice(0, 200))}`,
+      });
   }
   res.writeHead(200, { 'Content-Type': 'application/x-tar', 'Cache-Control': 'no-store' });
   const archive = createArchive(guard, parsed.data.paths);
@@ -59,7 +64,8 @@ async function receiveArchive(req: IncomingMessage, res: ServerResponse, guard: 
   } catch (error) {
     if (error instanceof ArchiveError) return sendJson(req, res, 400, { error: error.code, message: error.message });
     const fsError = error instanceof FsError ? error : toFsError(error);
-    if (fsError.code === 'bad_path') return sendJson(req, res, 400, { error: 'bad_path' satisfies SnapshotArchiveError, message: fsError.message });
+    if (fsError.code === 'bad_path')
+      return sendJson(req, res, 400, { error: 'bad_path' satisfies SnapshotArchiveError, message: fsError.message });
     sendJson(req, res, 500, { error: 'failed', message: fsError.message });
   }
 }
@@ -99,6 +105,10 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
     req.resume();
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }

@@ -1,7 +1,20 @@
 // /snapshot/archive over real HTTP on temp folders (no container): tar out then in is
 // byte-identical (modes, symlinks, long names, big files); hostile tars are refused.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +48,9 @@ function write(root: string, relative: string, content: string | Buffer, mode?: 
   writeFileSync(path.join(root, relative), content);
   if (mode !== undefined) chmodSync(path.join(root, relative), mode);
 }
-async function makeTar(entries: { header: Partial<Header> & { name: string }; content?: Buffer | string }[]): Promise<Buffer> {
+async function makeTar(
+  entries: { header: Partial<Header> & { name: string }; content?: Buffer | string }[],
+): Promise<Buffer> {
   const pack = tarPack();
   for (const { header, content } of entries) {
     if (content === undefined) pack.entry(header);
@@ -57,7 +72,8 @@ async function readTar(data: Buffer): Promise<{ header: Header; content: Buffer 
   }
   return out;
 }
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 const put = (url: string, body: Buffer) => fetch(url, { method: 'PUT', body: new Uint8Array(body) });
 
 beforeEach(() => {
@@ -89,7 +105,10 @@ describe('POST then PUT /snapshot/archive', () => {
     const tar = Buffer.from(await response.arrayBuffer());
     const entries = await readTar(tar);
     expect(entries.map((entry) => entry.header.name)).toEqual(scan.files.map((file) => file.path).reverse());
-    expect(entries.find((entry) => entry.header.name === 'passwd')?.header).toMatchObject({ type: 'symlink', linkname: '/etc/passwd' });
+    expect(entries.find((entry) => entry.header.name === 'passwd')?.header).toMatchObject({
+      type: 'symlink',
+      linkname: '/etc/passwd',
+    });
     expect(entries.find((entry) => entry.header.name === 'run.sh')?.header.mode).toBe(0o755);
 
     const restored = await put(await startAgent(target), tar);
@@ -119,7 +138,10 @@ describe('POST then PUT /snapshot/archive', () => {
   });
 
   it('keeps entry order where paths repeat, nest, or go through a symlink the archive made', async () => {
-    const many = Array.from({ length: 40 }, (_, index) => ({ header: { name: `sub/f${index}` }, content: `f${index}` }));
+    const many = Array.from({ length: 40 }, (_, index) => ({
+      header: { name: `sub/f${index}` },
+      content: `f${index}`,
+    }));
     const tar = await makeTar([
       { header: { name: 'x' }, content: 'one' },
       ...many,
@@ -132,7 +154,13 @@ describe('POST then PUT /snapshot/archive', () => {
     expect(readFileSync(path.join(target, 'x'), 'utf8')).toBe('two');
     expect(readFileSync(path.join(target, 'sub/f3'), 'utf8')).toBe('through the link');
     expect(readFileSync(path.join(target, 'sub/f39'), 'utf8')).toBe('f39');
-    const nested = await put(await startAgent(target), await makeTar([{ header: { name: 'n' }, content: 'file' }, { header: { name: 'n/inner' }, content: 'x' }]));
+    const nested = await put(
+      await startAgent(target),
+      await makeTar([
+        { header: { name: 'n' }, content: 'file' },
+        { header: { name: 'n/inner' }, content: 'x' },
+      ]),
+    );
     expect(nested.status).toBe(400);
     expect(readFileSync(path.join(target, 'n'), 'utf8')).toBe('file');
   });
@@ -153,7 +181,9 @@ describe('POST then PUT /snapshot/archive', () => {
     symlinkSync(outside, path.join(source, 'out'));
     write(source, 'ok', 'ok');
     const response = await post(await startAgent(source), { paths: ['out/secret', 'ok'] });
-    expect((await readTar(Buffer.from(await response.arrayBuffer()))).map((entry) => entry.header.name)).toEqual(['ok']);
+    expect((await readTar(Buffer.from(await response.arrayBuffer()))).map((entry) => entry.header.name)).toEqual([
+      'ok',
+    ]);
   });
 });
 
@@ -163,7 +193,11 @@ describe('PUT /snapshot/archive refuses hostile archives', () => {
     ['an absolute path', () => makeTar([{ header: { name: '/etc/escaped' }, content: 'x' }]), 'bad_path'],
     ['a hard link', () => makeTar([{ header: { name: 'hard', type: 'link', linkname: 'ok' } }]), 'bad_archive'],
     ['a FIFO', () => makeTar([{ header: { name: 'fifo', type: 'fifo' } }]), 'bad_archive'],
-    ['a device', () => makeTar([{ header: { name: 'dev', type: 'character-device', devmajor: 1, devminor: 3 } }]), 'bad_archive'],
+    [
+      'a device',
+      () => makeTar([{ header: { name: 'dev', type: 'character-device', devmajor: 1, devminor: 3 } }]),
+      'bad_archive',
+    ],
     ['garbage', async () => randomBytes(2048), 'bad_archive'],
   ];
   for (const [what, tar, code] of refusals) {

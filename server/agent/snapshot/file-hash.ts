@@ -34,14 +34,23 @@ export async function hashFile(absolute: string): Promise<HashedFile | undefined
       hash.update(buffer.subarray(0, bytesRead));
       size = bytesRead;
     } else if (stats.size > 0n) {
-      const stream = handle.createReadStream({ start: 0, end: Number(stats.size) - 1, highWaterMark: READ_CHUNK, autoClose: false });
+      const stream = handle.createReadStream({
+        start: 0,
+        end: Number(stats.size) - 1,
+        highWaterMark: READ_CHUNK,
+        autoClose: false,
+      });
       for await (const chunk of stream) {
         hash.update(chunk as Buffer);
         size += (chunk as Buffer).length;
       }
     }
     const after = await handle.stat({ bigint: true });
-    const stable = size === Number(stats.size) && after.size === stats.size && after.mtimeNs === stats.mtimeNs && after.ctimeNs === stats.ctimeNs;
+    const stable =
+      size === Number(stats.size) &&
+      after.size === stats.size &&
+      after.mtimeNs === stats.mtimeNs &&
+      after.ctimeNs === stats.ctimeNs;
     return { sha256: hash.digest('hex'), size, stats, stable };
   } finally {
     await handle.close();

@@ -18,7 +18,14 @@ export class HashCache {
   /** The cached hash when `stats` still describe the file that was hashed. */
   get(path: string, stats: BigIntStats): string | undefined {
     const cached = this.entries.get(path);
-    if (!cached || cached.size !== stats.size || cached.mtimeNs !== stats.mtimeNs || cached.ctimeNs !== stats.ctimeNs || cached.ino !== stats.ino) return undefined;
+    if (
+      !cached ||
+      cached.size !== stats.size ||
+      cached.mtimeNs !== stats.mtimeNs ||
+      cached.ctimeNs !== stats.ctimeNs ||
+      cached.ino !== stats.ino
+    )
+      return undefined;
     this.seen.set(path, cached);
     return cached.sha256;
   }

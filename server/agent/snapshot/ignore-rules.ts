@@ -45,7 +45,10 @@ export class IgnoreRules {
 
   static create(options: { includeEnv: boolean; berthignore?: string }): IgnoreRules {
     const head = [...SNAPSHOT_DEFAULT_IGNORES, ...(options.includeEnv ? [] : SNAPSHOT_ENV_PATTERNS)];
-    const tail = [...(options.includeEnv ? SNAPSHOT_ENV_PATTERNS.map((pattern) => `!${pattern}`) : []), ...lines(options.berthignore ?? '')];
+    const tail = [
+      ...(options.includeEnv ? SNAPSHOT_ENV_PATTERNS.map((pattern) => `!${pattern}`) : []),
+      ...lines(options.berthignore ?? ''),
+    ];
     return new IgnoreRules(head, [], tail);
   }
 
@@ -56,7 +59,11 @@ export class IgnoreRules {
 
   /** Inside the root `.git/` only .berthignore applies (git never applies .gitignore there). */
   forGitDir(): IgnoreRules {
-    return new IgnoreRules([], [], this.tail.filter((line) => !SNAPSHOT_ENV_PATTERNS.some((env) => line === `!${env}`)));
+    return new IgnoreRules(
+      [],
+      [],
+      this.tail.filter((line) => !SNAPSHOT_ENV_PATTERNS.some((env) => line === `!${env}`)),
+    );
   }
 
   /** `relative` is the path from the root; folders are asked with `isDir` (for `dir/` rules). */

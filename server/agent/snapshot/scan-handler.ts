@@ -12,7 +12,10 @@ export function createSnapshotHandlers(scanner: SnapshotScanner): Record<string,
   return {
     'snapshot.scan': async (params) => {
       const parsed = snapshotScanParamsSchema.safeParse(params);
-      if (!parsed.success) throw new BadParamsError(`Bad snapshot.scan params: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      if (!parsed.success)
+        throw new BadParamsError(
+          `Bad snapshot.scan params: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+        );
       try {
         return await scanner.scan(parsed.data);
       } catch (error) {

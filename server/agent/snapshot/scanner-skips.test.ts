@@ -42,9 +42,10 @@ describe('SnapshotScanner: paths that cannot be stored', () => {
 
   it('lists files and folders whose names are not UTF-8 instead of dropping them silently', async () => {
     const rootBytes = Buffer.from(root);
-    const join = (...parts: (string | Buffer)[]) => Buffer.concat(parts.flatMap((part, i) => (i ? [Buffer.from('/'), Buffer.from(part)] : [Buffer.from(part)])));
+    const join = (...parts: (string | Buffer)[]) =>
+      Buffer.concat(parts.flatMap((part, i) => (i ? [Buffer.from('/'), Buffer.from(part)] : [Buffer.from(part)])));
     writeFileSync(join(rootBytes, Buffer.from([0x62, 0xff, 0x2e, 0x74, 0x78, 0x74])), 'latin'); // "b\xff.txt"
-    mkdirSync(join(rootBytes, Buffer.from([0x64, 0xe9])));  // "d\xe9" (Latin-1 é)
+    mkdirSync(join(rootBytes, Buffer.from([0x64, 0xe9]))); // "d\xe9" (Latin-1 é)
     writeFileSync(join(rootBytes, Buffer.from([0x64, 0xe9]), 'inside.txt'), 'x');
     writeFileSync(path.join(root, 'é-fine.txt'), 'utf8 é is fine');
     symlinkSync(Buffer.from([0x74, 0xff]), join(rootBytes, 'odd-link')); // target "t\xff"

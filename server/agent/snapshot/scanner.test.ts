@@ -32,17 +32,54 @@ describe('SnapshotScanner', () => {
     mkdirSync(path.join(root, 'empty'));
     const result = await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false });
     expect(paths(result)).toEqual(['B.txt', 'a/Z.txt', 'a/a.txt', 'b.txt']);
-    expect(result.files.find((file) => file.path === 'b.txt')).toEqual({ path: 'b.txt', type: 'file', mode: 0o755, size: 3, sha256: sha('bee') });
+    expect(result.files.find((file) => file.path === 'b.txt')).toEqual({
+      path: 'b.txt',
+      type: 'file',
+      mode: 0o755,
+      size: 3,
+      sha256: sha('bee'),
+    });
     expect(result.files.find((file) => file.path === 'a/a.txt')).toMatchObject({ size: 0, sha256: sha('') });
     expect(result.skipped).toEqual([]);
   });
 
   it('applies the defaults, keeps .git and build/, and leaves .env out unless asked', async () => {
-    for (const file of ['node_modules/x/index.js', 'sub/node_modules/y.js', '.next/a', 'dist/a.js', 'coverage/c', '.cache/c', '.vite/v', 'tsconfig.tsbuildinfo', 'sub/.DS_Store', '.home/.bash_history', 'sub/.home/kept', '.git/HEAD', 'build/main.c', 'src/a.ts', '.env', '.env.local', 'sub/.env'])
+    for (const file of [
+      'node_modules/x/index.js',
+      'sub/node_modules/y.js',
+      '.next/a',
+      'dist/a.js',
+      'coverage/c',
+      '.cache/c',
+      '.vite/v',
+      'tsconfig.tsbuildinfo',
+      'sub/.DS_Store',
+      '.home/.bash_history',
+      'sub/.home/kept',
+      '.git/HEAD',
+      'build/main.c',
+      'src/a.ts',
+      '.env',
+      '.env.local',
+      'sub/.env',
+    ])
       write(file);
     const scanner = new SnapshotScanner(new PathGuard(root));
-    expect(paths(await scanner.scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual(['.git/HEAD', 'build/main.c', 'src/a.ts', 'sub/.home/kept']);
-    expect(paths(await scanner.scan({ maxFileBytes: 1 << 20, includeEnv: true }))).toEqual(['.env', '.env.local', '.git/HEAD', 'build/main.c', 'src/a.ts', 'sub/.env', 'sub/.home/kept']);
+    expect(paths(await scanner.scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual([
+      '.git/HEAD',
+      'build/main.c',
+      'src/a.ts',
+      'sub/.home/kept',
+    ]);
+    expect(paths(await scanner.scan({ maxFileBytes: 1 << 20, includeEnv: true }))).toEqual([
+      '.env',
+      '.env.local',
+      '.git/HEAD',
+      'build/main.c',
+      'src/a.ts',
+      'sub/.env',
+      'sub/.home/kept',
+    ]);
   });
 
   it('follows nested .gitignore files with negations, then .berthignore', async () => {
@@ -60,22 +97,35 @@ describe('SnapshotScanner', () => {
     write('.berthignore', 'keep.log\n!dist/\npkg/deep/\n');
     write('dist/out.js');
     const result = await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false });
-    expect(paths(result)).toEqual(['.berthignore', '.gitignore', '.gitignore.d/x', 'dist/out.js', 'pkg/.gitignore', 'pkg/b.log']);
+    expect(paths(result)).toEqual([
+      '.berthignore',
+      '.gitignore',
+      '.gitignore.d/x',
+      'dist/out.js',
+      'pkg/.gitignore',
+      'pkg/b.log',
+    ]);
   });
 
   it('keeps .env files out unless .berthignore opts in with !.env', async () => {
     write('.env', 'SECRET=1');
     write('.env.local', 'SECRET=2');
-    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual([]);
+    expect(
+      paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false })),
+    ).toEqual([]);
     write('.berthignore', '!.env\n');
-    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual(['.berthignore', '.env']);
+    expect(
+      paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false })),
+    ).toEqual(['.berthignore', '.env']);
   });
 
   it('does not apply .gitignore inside .git/ and cannot re-include under an ignored folder', async () => {
     write('.gitignore', 'objects/\nvendor/\n!vendor/keep.js\n');
     write('.git/objects/ab/cdef');
     write('vendor/keep.js');
-    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual(['.git/objects/ab/cdef', '.gitignore']);
+    expect(
+      paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false })),
+    ).toEqual(['.git/objects/ab/cdef', '.gitignore']);
   });
 
   it('scopes a .gitignore in a folder whose name has glob characters', async () => {
@@ -84,14 +134,19 @@ describe('SnapshotScanner', () => {
     write('a[1]/y');
     write('a[1]/deep/y');
     write('a1/x');
-    expect(paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false }))).toEqual(['a1/x', 'a[1]/.gitignore', 'a[1]/deep/y']);
+    expect(
+      paths(await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false })),
+    ).toEqual(['a1/x', 'a[1]/.gitignore', 'a[1]/deep/y']);
   });
 
   it('lists files above maxFileBytes as skipped with their size, unhashed', async () => {
     write('big.bin', Buffer.alloc(2001));
     write('ok.bin', Buffer.alloc(2000));
     const read: string[] = [];
-    const result = await new SnapshotScanner(new PathGuard(root), { onRead: (file) => read.push(file) }).scan({ maxFileBytes: 2000, includeEnv: false });
+    const result = await new SnapshotScanner(new PathGuard(root), { onRead: (file) => read.push(file) }).scan({
+      maxFileBytes: 2000,
+      includeEnv: false,
+    });
     expect(paths(result)).toEqual(['ok.bin']);
     expect(result.skipped).toEqual([{ path: 'big.bin', size: 2001, reason: 'too_large' }]);
     expect(read).toEqual(['ok.bin']);
@@ -108,7 +163,13 @@ describe('SnapshotScanner', () => {
     try {
       const result = await new SnapshotScanner(new PathGuard(root)).scan({ maxFileBytes: 1 << 20, includeEnv: false });
       expect(paths(result)).toEqual(['dangling', 'linked-dir', 'out', 'passwd', 'real/inner.txt']);
-      expect(result.files.find((file) => file.path === 'passwd')).toEqual({ path: 'passwd', type: 'symlink', mode: 0o777, size: 11, sha256: sha('/etc/passwd') });
+      expect(result.files.find((file) => file.path === 'passwd')).toEqual({
+        path: 'passwd',
+        type: 'symlink',
+        mode: 0o777,
+        size: 11,
+        sha256: sha('/etc/passwd'),
+      });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -128,7 +189,9 @@ describe('SnapshotScanner', () => {
     expect(second.files.find((file) => file.path === 'f/7.txt')?.sha256).toBe(sha('changed'));
     expect(second.files).toHaveLength(49);
     expect(scanner.cachedCount).toBe(49);
-    expect(second.files.find((file) => file.path === 'f/9.txt')).toEqual(first.files.find((file) => file.path === 'f/9.txt'));
+    expect(second.files.find((file) => file.path === 'f/9.txt')).toEqual(
+      first.files.find((file) => file.path === 'f/9.txt'),
+    );
   });
 
   it('hashes a large file by streaming it', async () => {
@@ -140,8 +203,13 @@ describe('SnapshotScanner', () => {
 
   it('answers bad_params for bad RPC params', async () => {
     const handler = createSnapshotHandlers(new SnapshotScanner(new PathGuard(root)))['snapshot.scan']!;
-    await expect(Promise.resolve(handler({ maxFileBytes: -1, includeEnv: false }))).rejects.toMatchObject({ code: 'bad_params' });
+    await expect(Promise.resolve(handler({ maxFileBytes: -1, includeEnv: false }))).rejects.toMatchObject({
+      code: 'bad_params',
+    });
     await expect(Promise.resolve(handler({ maxFileBytes: 10 }))).rejects.toMatchObject({ code: 'bad_params' });
-    await expect(Promise.resolve(handler({ maxFileBytes: 10, includeEnv: true }))).resolves.toEqual({ files: [], skipped: [] });
+    await expect(Promise.resolve(handler({ maxFileBytes: 10, includeEnv: true }))).resolves.toEqual({
+      files: [],
+      skipped: [],
+    });
   });
 });

@@ -5,7 +5,12 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapshotScanEntry, SnapshotScanParams, SnapshotScanResult, SnapshotSkippedEntry } from '../../contracts/agent';
+import type {
+  SnapshotScanEntry,
+  SnapshotScanParams,
+  SnapshotScanResult,
+  SnapshotSkippedEntry,
+} from '../../contracts/agent';
 import { MAX_PATH_LENGTH } from '../../contracts/files';
 import { TEMP_PREFIX, joinRelative } from '../fs/entry';
 import type { PathGuard } from '../fs/path-guard';
@@ -74,7 +79,9 @@ export class SnapshotScanner {
     try {
       // Through the limiter too (released before recursing): a wide tree must not fill libuv's pool.
       // Names as bytes: a name that is not UTF-8 must be seen (and listed), not decoded into another.
-      entries = await this.limiter.run(() => readdir(path.join(state.root, dir), { withFileTypes: true, encoding: 'buffer' }));
+      entries = await this.limiter.run(() =>
+        readdir(path.join(state.root, dir), { withFileTypes: true, encoding: 'buffer' }),
+      );
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -102,7 +109,8 @@ export class SnapshotScanner {
           work.push(this.walk(state, relative, rules, readGitignores));
         }
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!rules.ignores(relative, false) && this.storable(state, relative, entry.name)) work.push(this.limiter.run(() => this.record(state, relative)));
+        if (!rules.ignores(relative, false) && this.storable(state, relative, entry.name))
+          work.push(this.limiter.run(() => this.record(state, relative)));
       }
     }
     await Promise.all(work);
@@ -137,7 +145,13 @@ export class SnapshotScanner {
           state.skipped.push({ path: relative, size: 0, reason: 'not_utf8' });
           return;
         }
-        state.files.push({ path: relative, type: 'symlink', mode: SYMLINK_MODE, size: bytes.length, sha256: sha256Hex(bytes) });
+        state.files.push({
+          path: relative,
+          type: 'symlink',
+          mode: SYMLINK_MODE,
+          size: bytes.length,
+          sha256: sha256Hex(bytes),
+        });
         return;
       }
       if (!stats.isFile()) return;
@@ -155,13 +169,22 @@ export class SnapshotScanner {
       const hashed = await hashFile(absolute);
       if (!hashed) return;
       if (hashed.stable) this.cache.set(relative, hashed.stats, hashed.sha256);
-      state.files.push({ path: relative, type: 'file', mode: Number(hashed.stats.mode & 0o777n), size: hashed.size, sha256: hashed.sha256 });
+      state.files.push({
+        path: relative,
+        type: 'file',
+        mode: Number(hashed.stats.mode & 0o777n),
+        size: hashed.size,
+        sha256: hashed.sha256,
+      });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Gone, or swapped for a symlink/folder while we looked: the next scan sees what is there.
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
       if (typeof code !== 'string') throw error;
-      const size = await lstat(absolute).then((stats) => stats.size, () => 0);
+      const size = await lstat(absolute).then(
+        (stats) => stats.size,
+        () => 0,
+      );
       state.skipped.push({ path: relative, size, reason: 'unreadable' });
     }
   }

@@ -20,7 +20,11 @@ function call<T>(method: string, params?: unknown): Promise<T> {
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
     const onMessage = (raw: WebSocket.RawData) => {
-      const message = JSON.parse(raw.toString()) as { id?: number; result?: T; error?: { code: string; message: string } };
+      const message = JSON.parse(raw.toString()) as {
+        id?: number;
+        result?: T;
+        error?: { code: string; message: string };
+      };
       if (message.id !== id) return;
       socket.off('message', onMessage);
       if (message.error) reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
@@ -85,7 +89,11 @@ describe('snapshots in a real workspace', () => {
     [first, firstMs] = await timed(() => scan());
     const project = first.files.filter((file) => file.path.startsWith('proj/'));
     expect(project.filter((file) => file.path.startsWith('proj/src/'))).toHaveLength(1000);
-    expect(project.map((file) => file.path).filter((file) => !file.startsWith('proj/src/'))).toEqual(['proj/.gitignore', 'proj/passwd', 'proj/run.sh']);
+    expect(project.map((file) => file.path).filter((file) => !file.startsWith('proj/src/'))).toEqual([
+      'proj/.gitignore',
+      'proj/passwd',
+      'proj/run.sh',
+    ]);
     expect(project.find((file) => file.path === 'proj/passwd')).toMatchObject({ type: 'symlink', size: 11 });
     expect(first.skipped).toEqual([{ path: 'proj/locked', size: 9, reason: 'unreadable' }]);
     expect(project.find((file) => file.path === 'proj/run.sh')?.mode).toBe(0o755);
@@ -100,7 +108,9 @@ describe('snapshots in a real workspace', () => {
       await sh(`echo round ${round} >> /workspace/proj/src/d7/f${round}.txt`);
       const [result, ms] = await timed(() => scan());
       oneChanged.push(ms);
-      expect(result.files.find((file) => file.path === `proj/src/d7/f${round}.txt`)?.sha256).not.toBe(first.files.find((file) => file.path === `proj/src/d7/f${round}.txt`)?.sha256);
+      expect(result.files.find((file) => file.path === `proj/src/d7/f${round}.txt`)?.sha256).not.toBe(
+        first.files.find((file) => file.path === `proj/src/d7/f${round}.txt`)?.sha256,
+      );
     }
     console.log(
       `snapshot.scan over the agent socket, 1,000 files / 10 MB: first ${firstMs.toFixed(1)} ms; ` +
@@ -125,11 +135,15 @@ describe('snapshots in a real workspace', () => {
       const response = await fetch(archiveUrl(), { method: 'PUT', body: tar, headers: auth() });
       return (await response.json()) as { written: number };
     });
-    console.log(`archive out ${outMs.toFixed(1)} ms, in ${inMs.toFixed(1)} ms (${paths.length} entries, ${(tar.length / 1e6).toFixed(1)} MB tar)`);
+    console.log(
+      `archive out ${outMs.toFixed(1)} ms, in ${inMs.toFixed(1)} ms (${paths.length} entries, ${(tar.length / 1e6).toFixed(1)} MB tar)`,
+    );
     expect(restored).toEqual({ written: paths.length });
     const after = await scan();
     expect(after.files).toEqual(before.files);
-    expect(await sh('stat -c %a /workspace/proj/run.sh && readlink /workspace/proj/passwd && id -u')).toBe('755\n/etc/passwd\n1000\n');
+    expect(await sh('stat -c %a /workspace/proj/run.sh && readlink /workspace/proj/passwd && id -u')).toBe(
+      '755\n/etc/passwd\n1000\n',
+    );
     expect(await sh('stat -c %u /workspace/proj/src/d1/f1.txt')).toBe('1000\n');
   });
 });

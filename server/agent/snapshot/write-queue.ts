@@ -56,7 +56,11 @@ export class WriteQueue {
   }
 
   private conflicts(relative: string): boolean {
-    return this.pending.has(relative) || this.pendingDirs.has(relative) || ancestors(relative).some((dir) => this.pending.has(dir));
+    return (
+      this.pending.has(relative) ||
+      this.pendingDirs.has(relative) ||
+      ancestors(relative).some((dir) => this.pending.has(dir))
+    );
   }
 
   private throwIfFailed(): void {
@@ -66,6 +70,7 @@ export class WriteQueue {
 
 function ancestors(relative: string): string[] {
   const result: string[] = [];
-  for (let index = relative.indexOf('/'); index !== -1; index = relative.indexOf('/', index + 1)) result.push(relative.slice(0, index));
+  for (let index = relative.indexOf('/'); index !== -1; index = relative.indexOf('/', index + 1))
+    result.push(relative.slice(0, index));
   return result;
 }

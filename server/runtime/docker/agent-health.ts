@@ -32,12 +32,16 @@ export interface WaitForAgentOptions {
   stillRunning: () => Promise<boolean>;
 }
 
-export async function waitForAgent(endpoint: AgentEndpoint, { timeoutMs, stillRunning }: WaitForAgentOptions): Promise<void> {
+export async function waitForAgent(
+  endpoint: AgentEndpoint,
+  { timeoutMs, stillRunning }: WaitForAgentOptions,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let nextLivenessCheck = Date.now() + 500;
   for (;;) {
     if (await checkAgentHealth(endpoint)) return;
-    if (Date.now() >= deadline) throw new Error(`The workspace agent at ${endpoint.url} did not become healthy within ${timeoutMs} ms`);
+    if (Date.now() >= deadline)
+      throw new Error(`The workspace agent at ${endpoint.url} did not become healthy within ${timeoutMs} ms`);
     if (Date.now() >= nextLivenessCheck) {
       if (!(await stillRunning())) throw new Error('The workspace container exited before its agent became healthy');
       nextLivenessCheck = Date.now() + 500;

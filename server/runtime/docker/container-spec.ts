@@ -33,10 +33,21 @@ export interface ContainerLimits {
 }
 
 /** networkId: the shared network by id, not name — a lost creation race can leave two of one name. */
-export function buildContainerSpec(projectId: string, secret: string, networkId: string, limits: ContainerLimits): ContainerCreateOptions {
+export function buildContainerSpec(
+  projectId: string,
+  secret: string,
+  networkId: string,
+  limits: ContainerLimits,
+): ContainerCreateOptions {
   // npm's update notice is noise in a workspace whose Node comes with the image.
   // Self-hosted means nothing phones home unasked: Next.js telemetry is off in workspaces.
-  const env = [`${SECRET_ENV}=${secret}`, 'TERM=xterm-256color', 'npm_config_update_notifier=false', 'npm_config_fund=false', 'NEXT_TELEMETRY_DISABLED=1'];
+  const env = [
+    `${SECRET_ENV}=${secret}`,
+    'TERM=xterm-256color',
+    'npm_config_update_notifier=false',
+    'npm_config_fund=false',
+    'NEXT_TELEMETRY_DISABLED=1',
+  ];
   if (limits.previewDomain) env.push(`BERTH_PREVIEW_DOMAIN=${limits.previewDomain}`);
   const mounts: NonNullable<NonNullable<ContainerCreateOptions['HostConfig']>['Mounts']> = [
     { Type: 'volume', Source: volumeName(projectId), Target: WORKSPACE_DIR },
@@ -44,7 +55,8 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
   if (limits.caBundlePath) {
     mounts.push({ Type: 'bind', Source: limits.caBundlePath, Target: CA_BUNDLE_TARGET, ReadOnly: true });
     // Node, OpenSSL (curl), git and npm each read their own variable.
-    for (const name of ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'GIT_SSL_CAINFO', 'npm_config_cafile']) env.push(`${name}=${CA_BUNDLE_TARGET}`);
+    for (const name of ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'GIT_SSL_CAINFO', 'npm_config_cafile'])
+      env.push(`${name}=${CA_BUNDLE_TARGET}`);
   }
   return {
     name: containerName(projectId),
@@ -57,7 +69,10 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
     HostConfig: {
       Mounts: mounts,
       // Empty HostPort = a random free port, bound on loopback only.
-      PortBindings: limits.agentAccess === 'network' ? {} : { [AGENT_CONTAINER_PORT]: [{ HostIp: limits.publishHost, HostPort: '' }] },
+      PortBindings:
+        limits.agentAccess === 'network'
+          ? {}
+          : { [AGENT_CONTAINER_PORT]: [{ HostIp: limits.publishHost, HostPort: '' }] },
       NetworkMode: networkId,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -81,9 +96,32 @@ export function buildContainerSpec(projectId: string, secret: string, networkId:
 const NETWORK_LAYOUT = 'shared-no-icc';
 
 export function specHash(limits: ContainerLimits): string {
-  const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath = '', scope = '', previewDomain = '', agentAccess = 'published', storageOpt } = limits;
+  const {
+    image,
+    memoryBytes,
+    cpus,
+    pidsLimit,
+    publishHost,
+    caBundlePath = '',
+    scope = '',
+    previewDomain = '',
+    agentAccess = 'published',
+    storageOpt,
+  } = limits;
   // The access mode joins the hash only when it is not the default: existing containers keep theirs.
-  const canonical = JSON.stringify([image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, NETWORK_LAYOUT, ...(agentAccess === 'network' ? [agentAccess] : []), ...(storageOpt ? [storageOpt] : [])]);
+  const canonical = JSON.stringify([
+    image,
+    memoryBytes,
+    cpus,
+    pidsLimit,
+    publishHost,
+    caBundlePath,
+    scope,
+    previewDomain,
+    NETWORK_LAYOUT,
+    ...(agentAccess === 'network' ? [agentAccess] : []),
+    ...(storageOpt ? [storageOpt] : []),
+  ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

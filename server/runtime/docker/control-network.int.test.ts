@@ -26,10 +26,16 @@ describe('agents over control networks', () => {
   it('answers on the control network, with nothing published on the host', async () => {
     const workspace = await harness.driver.ensureRunning({ projectId: a });
     expect(workspace.agent?.url).toMatch(/^http:\/\/10\.213\.\d+\.\d+:7777$/);
-    const health = await fetch(new URL('/health', workspace.agent!.url), { headers: { Authorization: `Bearer ${workspace.agent!.secret}` } });
+    const health = await fetch(new URL('/health', workspace.agent!.url), {
+      headers: { Authorization: `Bearer ${workspace.agent!.secret}` },
+    });
     expect(health.status).toBe(200);
     const info = await harness.docker.getContainer(containerName(a)).inspect();
-    expect(Object.values(info.NetworkSettings.Ports ?? {}).flat().filter(Boolean)).toEqual([]);
+    expect(
+      Object.values(info.NetworkSettings.Ports ?? {})
+        .flat()
+        .filter(Boolean),
+    ).toEqual([]);
     const network = await harness.docker.getNetwork(controlNetworkName(a)).inspect();
     expect(network.Internal).toBe(true);
   }, 120_000);

@@ -20,7 +20,12 @@ const SUBNET_BITS = 29;
 const MAX_TRIES = 64;
 
 /** The control network's id, made if missing. */
-export async function ensureControlNetwork(docker: Dockerode, projectId: string, scope: string | undefined, pool: string): Promise<string> {
+export async function ensureControlNetwork(
+  docker: Dockerode,
+  projectId: string,
+  scope: string | undefined,
+  pool: string,
+): Promise<string> {
   const name = controlNetworkName(projectId);
   const existing = await orMissing(() => docker.getNetwork(name).inspect());
   if (existing) return (existing as { Id: string }).Id;
@@ -35,11 +40,17 @@ export async function ensureControlNetwork(docker: Dockerode, projectId: string,
         Internal: true,
         CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
-        Labels: { [MANAGED_LABEL]: 'true', [PROJECT_LABEL]: projectId, [NETWORK_LABEL]: 'control', ...(scope ? { [SCOPE_LABEL]: scope } : {}) },
+        Labels: {
+          [MANAGED_LABEL]: 'true',
+          [PROJECT_LABEL]: projectId,
+          [NETWORK_LABEL]: 'control',
+          ...(scope ? { [SCOPE_LABEL]: scope } : {}),
+        },
       });
       return network.id;
     } catch (error) {
-      if (statusOf(error) === 409) return ((await onEngine(() => docker.getNetwork(name).inspect())) as { Id: string }).Id;
+      if (statusOf(error) === 409)
+        return ((await onEngine(() => docker.getNetwork(name).inspect())) as { Id: string }).Id;
       // Taken by another network (ours or anyone's): the next subnet.
       if (/overlap/i.test((error as Error).message)) continue;
       throw engineError(error);
@@ -49,8 +60,17 @@ export async function ensureControlNetwork(docker: Dockerode, projectId: string,
 }
 
 /** The workspace and Berth's own container on the project's control network (idempotent). */
-export async function joinControlNetwork(docker: Dockerode, projectId: string, options: { scope?: string; controlSubnets?: string; selfContainer?: string }): Promise<void> {
-  const networkId = await ensureControlNetwork(docker, projectId, options.scope, options.controlSubnets ?? DEFAULT_CONTROL_SUBNETS);
+export async function joinControlNetwork(
+  docker: Dockerode,
+  projectId: string,
+  options: { scope?: string; controlSubnets?: string; selfContainer?: string },
+): Promise<void> {
+  const networkId = await ensureControlNetwork(
+    docker,
+    projectId,
+    options.scope,
+    options.controlSubnets ?? DEFAULT_CONTROL_SUBNETS,
+  );
   await connectToNetwork(docker, networkId, containerName(projectId));
   if (options.selfContainer) await connectToNetwork(docker, networkId, options.selfContainer);
 }
@@ -67,7 +87,11 @@ export async function connectToNetwork(docker: Dockerode, networkId: string, con
 }
 
 /** Removes the project's control network (Berth's own container leaves it first). */
-export async function removeControlNetwork(docker: Dockerode, projectId: string, self: string | undefined): Promise<void> {
+export async function removeControlNetwork(
+  docker: Dockerode,
+  projectId: string,
+  self: string | undefined,
+): Promise<void> {
   const network = docker.getNetwork(controlNetworkName(projectId));
   if (self) await orMissing(() => network.disconnect({ Container: self, Force: true })).catch(() => undefined);
   await orMissing(() => network.remove());

@@ -22,7 +22,11 @@ export interface CreateContainerInput {
 }
 
 /** true when this call created the container; false when another process won the race (409). */
-export async function createWorkspaceContainer(docker: Dockerode, input: CreateContainerInput, log: Logger): Promise<boolean> {
+export async function createWorkspaceContainer(
+  docker: Dockerode,
+  input: CreateContainerInput,
+  log: Logger,
+): Promise<boolean> {
   const { projectId, container, networkId, limits, seedFrom, seedArchive, createdVolume } = input;
   const secret = randomBytes(32).toString('hex');
   try {

@@ -45,7 +45,10 @@ export class DiskImages {
   }
 
   async exists(projectId: string): Promise<boolean> {
-    return access(this.imagePath(projectId)).then(() => true, () => false);
+    return access(this.imagePath(projectId)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Mounts the image if it is not mounted yet (after a host reboot, or after a stop). */
@@ -93,7 +96,10 @@ export class DiskImages {
 export async function releaseWorkspaceDisks(disksDir: string): Promise<void> {
   const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
   const root = `${path.resolve(disksDir)}${path.sep}`;
-  const mounted = table.split('\n').map((line) => unescapeMountPath(line.split(' ')[4] ?? '')).filter((target) => target.startsWith(root));
+  const mounted = table
+    .split('\n')
+    .map((line) => unescapeMountPath(line.split(' ')[4] ?? ''))
+    .filter((target) => target.startsWith(root));
   for (const target of mounted) await run('umount', ['-l', target]).catch(() => undefined);
 }
 
@@ -105,4 +111,5 @@ export async function isMounted(target: string): Promise<boolean> {
   return table.split('\n').some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === wanted);
 }
 
-const unescapeMountPath = (value: string) => value.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+const unescapeMountPath = (value: string) =>
+  value.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));

@@ -41,10 +41,14 @@ describe('DockerDriver disk limit', () => {
   });
 
   it('refuses writes past the limit inside /workspace', async () => {
-    const fallocate = await sh('fallocate -l 200M /workspace/big; echo "rc=$?"; df -B1 --output=size /workspace | tail -1');
+    const fallocate = await sh(
+      'fallocate -l 200M /workspace/big; echo "rc=$?"; df -B1 --output=size /workspace | tail -1',
+    );
     expect(fallocate.output).toMatch(/No space left on device/);
     expect(fallocate.output).toMatch(/rc=1/);
-    const dd = await sh('rm -f /workspace/big; dd if=/dev/zero of=/workspace/dd bs=1M count=200 2>&1; echo "rc=$?"; stat -c %s /workspace/dd');
+    const dd = await sh(
+      'rm -f /workspace/big; dd if=/dev/zero of=/workspace/dd bs=1M count=200 2>&1; echo "rc=$?"; stat -c %s /workspace/dd',
+    );
     expect(dd.output).toMatch(/No space left on device/);
     const written = Number(dd.output.trim().split('\n').at(-1));
     expect(written).toBeGreaterThan(20 * MiB);

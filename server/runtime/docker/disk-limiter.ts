@@ -55,7 +55,10 @@ export class DiskLimiter {
   /** Probes once (the first caller logs the outcome); later calls share the answer. */
   mechanisms(): Promise<DiskMechanisms> {
     this.detected ??= this.probe().then((found) => {
-      this.log.info({ limitBytes: this.options.limitBytes, ...found }, `workspace disk limit: volume ${found.volume === 'filesystem' ? 'on a fixed-size filesystem' : 'watched'}, writable layer ${found.layer === 'quota' ? 'by storage quota' : 'watched'}`);
+      this.log.info(
+        { limitBytes: this.options.limitBytes, ...found },
+        `workspace disk limit: volume ${found.volume === 'filesystem' ? 'on a fixed-size filesystem' : 'watched'}, writable layer ${found.layer === 'quota' ? 'by storage quota' : 'watched'}`,
+      );
       return found;
     });
     return this.detected;
@@ -97,7 +100,13 @@ export class DiskLimiter {
     let volumeBytes = ownDisk ? await this.images.usedBytes(projectId) : null;
     if (volumeBytes === null && info.State.Running) volumeBytes = await measureInContainer(container);
     if (volumeBytes === null) return null;
-    return { usedBytes: volumeBytes + layerBytes, limitBytes: this.options.limitBytes, enforcement: ownDisk ? 'filesystem' : 'watch', volumeBytes, layerBytes };
+    return {
+      usedBytes: volumeBytes + layerBytes,
+      limitBytes: this.options.limitBytes,
+      enforcement: ownDisk ? 'filesystem' : 'watch',
+      volumeBytes,
+      layerBytes,
+    };
   }
 
   /** A stopped workspace whose writable layer takes it over the limit (the layer can be dropped). */
@@ -142,7 +151,12 @@ export class DiskLimiter {
   private async probeStorageOpt(): Promise<true | string> {
     const name = `berth-disk-probe-${randomBytes(4).toString('hex')}`;
     try {
-      const probe = await this.docker.createContainer({ name, Image: this.options.image, Cmd: ['true'], HostConfig: { StorageOpt: { size: '1G' } } });
+      const probe = await this.docker.createContainer({
+        name,
+        Image: this.options.image,
+        Cmd: ['true'],
+        HostConfig: { StorageOpt: { size: '1G' } },
+      });
       await probe.remove({ force: true }).catch(() => undefined);
       return true;
     } catch (error) {
@@ -154,7 +168,12 @@ export class DiskLimiter {
 /** `du` of /workspace inside a running container (as the workspace user); null when it fails. */
 async function measureInContainer(container: Container): Promise<number | null> {
   try {
-    const exec = await container.exec({ Cmd: ['du', '-sxb', '/workspace'], User: '1000:1000', AttachStdout: true, AttachStderr: true });
+    const exec = await container.exec({
+      Cmd: ['du', '-sxb', '/workspace'],
+      User: '1000:1000',
+      AttachStdout: true,
+      AttachStderr: true,
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     let out = '';
     const demux = createDemuxer((payload, kind) => {

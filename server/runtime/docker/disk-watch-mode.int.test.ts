@@ -31,12 +31,20 @@ describe('DockerDriver disk limit, watched', () => {
   });
 
   it('says the volume is watched, and why', async () => {
-    expect(await t.driver.diskMechanisms()).toMatchObject({ volume: 'watch', volumeNote: 'a filesystem per volume is turned off', layer: 'watch' });
+    expect(await t.driver.diskMechanisms()).toMatchObject({
+      volume: 'watch',
+      volumeNote: 'a filesystem per volume is turned off',
+      layer: 'watch',
+    });
     expect(await readdir(disksDir)).toEqual([]);
   });
 
   it('measures /workspace and the writable layer, past the limit', async () => {
-    const filled = await run(t.driver, projectId, ['sh', '-c', 'fallocate -l 60M /workspace/big && head -c 2000000 /dev/zero > /tmp/scratch && echo done']);
+    const filled = await run(t.driver, projectId, [
+      'sh',
+      '-c',
+      'fallocate -l 60M /workspace/big && head -c 2000000 /dev/zero > /tmp/scratch && echo done',
+    ]);
     expect(filled.output).toMatch(/done/);
     const usage = await t.driver.diskUsage(projectId);
     expect(usage).toMatchObject({ limitBytes: LIMIT, enforcement: 'watch' });

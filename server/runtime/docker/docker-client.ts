@@ -10,7 +10,8 @@ export const DOCKER_API_VERSION = 'v1.41';
 /** dockerHost: unix:///path/docker.sock, a plain socket path, or tcp://host:port (http). */
 export function createDockerClient(dockerHost?: string): Dockerode {
   if (!dockerHost) return new Docker({ socketPath: '/var/run/docker.sock', version: DOCKER_API_VERSION });
-  if (dockerHost.startsWith('unix://')) return new Docker({ socketPath: dockerHost.slice('unix://'.length), version: DOCKER_API_VERSION });
+  if (dockerHost.startsWith('unix://'))
+    return new Docker({ socketPath: dockerHost.slice('unix://'.length), version: DOCKER_API_VERSION });
   if (dockerHost.startsWith('/')) return new Docker({ socketPath: dockerHost, version: DOCKER_API_VERSION });
   const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
   const protocol = url.protocol === 'https:' ? 'https' : 'http';

@@ -43,5 +43,15 @@ export function containerLimitsOf(options: DockerDriverOptions): ContainerLimits
   const { image, memoryBytes, cpus, pidsLimit, publishHost, caBundlePath, scope, previewDomain, agentAccess } = options;
   // A missing bundle is not an error: most machines need none.
   const bundle = caBundlePath && existsSync(caBundlePath) ? caBundlePath : undefined;
-  return { image, memoryBytes, cpus, pidsLimit, publishHost, ...(bundle ? { caBundlePath: bundle } : {}), ...(scope ? { scope } : {}), ...(previewDomain ? { previewDomain } : {}), ...(agentAccess === 'network' ? { agentAccess } : {}) };
+  return {
+    image,
+    memoryBytes,
+    cpus,
+    pidsLimit,
+    publishHost,
+    ...(bundle ? { caBundlePath: bundle } : {}),
+    ...(scope ? { scope } : {}),
+    ...(previewDomain ? { previewDomain } : {}),
+    ...(agentAccess === 'network' ? { agentAccess } : {}),
+  };
 }

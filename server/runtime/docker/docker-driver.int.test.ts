@@ -29,7 +29,10 @@ describe('DockerDriver across processes', () => {
   it('two drivers racing for one project end with one workspace on one shared network', async () => {
     await Promise.all(
       projectIds.map(async (projectId) => {
-        const [a, b] = await Promise.all([one.driver.ensureRunning({ projectId }), two.driver.ensureRunning({ projectId })]);
+        const [a, b] = await Promise.all([
+          one.driver.ensureRunning({ projectId }),
+          two.driver.ensureRunning({ projectId }),
+        ]);
         expect(a.agent).toEqual(b.agent);
         const filters = { label: [`berth.project=${projectId}`] };
         expect(await one.docker.listContainers({ all: true, filters })).toHaveLength(1);
@@ -52,7 +55,10 @@ describe('DockerDriver scopes', () => {
   const theirs = `test-${randomBytes(5).toString('hex')}`;
 
   beforeAll(async () => {
-    [plain, scoped] = await Promise.all([makeTestDriver(), makeTestDriver({ scope: `test-${randomBytes(4).toString('hex')}` })]);
+    [plain, scoped] = await Promise.all([
+      makeTestDriver(),
+      makeTestDriver({ scope: `test-${randomBytes(4).toString('hex')}` }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([scoped?.driver.remove(mine), plain?.driver.remove(theirs)]);
@@ -63,7 +69,10 @@ describe('DockerDriver scopes', () => {
     const heard: string[] = [];
     const off = scoped.driver.onEvent((event) => heard.push(`${event.type}:${event.projectId}`));
     try {
-      await Promise.all([scoped.driver.ensureRunning({ projectId: mine }), plain.driver.ensureRunning({ projectId: theirs })]);
+      await Promise.all([
+        scoped.driver.ensureRunning({ projectId: mine }),
+        plain.driver.ensureRunning({ projectId: theirs }),
+      ]);
       const scopedIds = (await scoped.driver.list()).map((workspace) => workspace.projectId);
       expect(scopedIds).toEqual([mine]);
       const allIds = (await plain.driver.list()).map((workspace) => workspace.projectId);
@@ -101,7 +110,10 @@ describe('DockerDriver shared network', () => {
     // Still in use: teardown leaves it.
     expect(await t.driver.removeSharedNetwork()).toBe(false);
     // A workspace made before the shared network had its own: remove() takes that, not the shared one.
-    const legacy = await t.docker.createNetwork({ Name: legacyNetworkName(projectId), Labels: { 'berth.managed': 'true', 'berth.project': projectId, 'berth.scope': scope } });
+    const legacy = await t.docker.createNetwork({
+      Name: legacyNetworkName(projectId),
+      Labels: { 'berth.managed': 'true', 'berth.project': projectId, 'berth.scope': scope },
+    });
     await t.driver.remove(projectId);
     expect(await t.docker.listNetworks({ filters: { id: [legacy.id] } })).toEqual([]);
     expect((await t.docker.getNetwork(name).inspect()).Id).toBe(network.Id);

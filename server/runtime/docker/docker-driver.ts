@@ -21,7 +21,14 @@ import {
 } from '../runtime-driver';
 import { checkAgentHealth, waitForAgent } from './agent-health';
 import { agentEndpointOnNetwork, joinControlNetwork, removeControlNetwork } from './control-network';
-import { agentEndpointOf, SPEC_LABEL, specHash, WORKSPACE_DIR, WORKSPACE_USER, type ContainerLimits } from './container-spec';
+import {
+  agentEndpointOf,
+  SPEC_LABEL,
+  specHash,
+  WORKSPACE_DIR,
+  WORKSPACE_USER,
+  type ContainerLimits,
+} from './container-spec';
 import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
 import { createWorkspaceContainer } from './create-container';
@@ -65,7 +72,20 @@ export class DockerDriver implements RuntimeDriver {
     this.docker = options.docker ?? createDockerClient(options.dockerHost);
     const { diskLimitBytes: limitBytes, disksDir } = options;
     // WORKSPACE_DISK_GB; a filesystem per volume needs Berth on the engine's host (ADR 0006).
-    this.disk = limitBytes && disksDir ? new DiskLimiter(this.docker, { limitBytes, disksDir, image: options.image, onEngineHost: options.agentAccess !== 'network', allowFilesystem: options.diskFilesystem !== false }, log) : undefined;
+    this.disk =
+      limitBytes && disksDir
+        ? new DiskLimiter(
+            this.docker,
+            {
+              limitBytes,
+              disksDir,
+              image: options.image,
+              onEngineHost: options.agentAccess !== 'network',
+              allowFilesystem: options.diskFilesystem !== false,
+            },
+            log,
+          )
+        : undefined;
   }
 
   /** Which mechanisms hold WORKSPACE_DISK_GB here (probed once, logged); undefined without a limit. */
@@ -81,7 +101,10 @@ export class DockerDriver implements RuntimeDriver {
   async ping(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EngineUnavailableError(new Error(`no answer within ${PING_TIMEOUT_MS} ms`))), PING_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new EngineUnavailableError(new Error(`no answer within ${PING_TIMEOUT_MS} ms`))),
+        PING_TIMEOUT_MS,
+      );
     });
     try {
       await Promise.race([onEngine(() => this.docker.ping()), timeout]);
@@ -100,7 +123,10 @@ export class DockerDriver implements RuntimeDriver {
       } catch (error) {
         // Removed by someone else between our inspect and start: one fresh attempt.
         if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
-        this.log.warn({ projectId: spec.projectId, err: (error as Error).message }, 'workspace changed under us; retrying');
+        this.log.warn(
+          { projectId: spec.projectId, err: (error as Error).message },
+          'workspace changed under us; retrying',
+        );
         return this.bringUp(spec);
       }
     });
@@ -115,7 +141,11 @@ export class DockerDriver implements RuntimeDriver {
         // 304: already stopped; 404: no such container. Both are the state asked for.
         if (statusOf(error) !== 304 && statusOf(error) !== 404) throw engineError(error);
       }
-      await this.disk?.afterStop(projectId).catch((error: unknown) => this.log.warn({ projectId, err: (error as Error).message }, 'could not unmount the workspace filesystem'));
+      await this.disk
+        ?.afterStop(projectId)
+        .catch((error: unknown) =>
+          this.log.warn({ projectId, err: (error as Error).message }, 'could not unmount the workspace filesystem'),
+        );
     });
   }
 
@@ -147,7 +177,9 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   async list(): Promise<RuntimeWorkspace[]> {
-    const summaries = await onEngine(() => this.docker.listContainers({ all: true, filters: { label: managedFilters(this.options.scope) } }));
+    const summaries = await onEngine(() =>
+      this.docker.listContainers({ all: true, filters: { label: managedFilters(this.options.scope) } }),
+    );
     const workspaces = await Promise.all(
       summaries.map(async (summary) => {
         const projectId = summary.Labels[PROJECT_LABEL];
@@ -187,7 +219,12 @@ export class DockerDriver implements RuntimeDriver {
   onEvent(listener: (event: RuntimeEvent) => void): Disposer {
     if (this.disposed) return () => undefined;
     this.listeners.add(listener);
-    this.events ??= new DockerEventStream(this.docker, (event) => this.emit(event), this.log, managedFilters(this.options.scope));
+    this.events ??= new DockerEventStream(
+      this.docker,
+      (event) => this.emit(event),
+      this.log,
+      managedFilters(this.options.scope),
+    );
     return () => {
       this.listeners.delete(listener);
       // The engine stream lives only while someone listens.
@@ -239,12 +276,19 @@ export class DockerDriver implements RuntimeDriver {
   }
 
   /** Why a stopped container must be made again on its volume, or undefined to start it as it is. */
-  private async remakeReason(projectId: string, container: Dockerode.Container, info: ContainerInspectInfo, limits: ContainerLimits): Promise<string | undefined> {
+  private async remakeReason(
+    projectId: string,
+    container: Dockerode.Container,
+    info: ContainerInspectInfo,
+    limits: ContainerLimits,
+  ): Promise<string | undefined> {
     // Stopped for disk use outside /workspace: that layer is scratch space, so it goes.
-    if (this.disk && (await this.disk.layerOverLimit(projectId, container))) return 'workspace disk over its limit outside /workspace; recreating its container';
+    if (this.disk && (await this.disk.layerOverLimit(projectId, container)))
+      return 'workspace disk over its limit outside /workspace; recreating its container';
     // Made with another image or limits (Berth was upgraded or reconfigured). A running one
     // keeps its settings until it stops.
-    if (info.Config.Labels?.[SPEC_LABEL] !== specHash(limits)) return 'workspace settings changed; recreating its container';
+    if (info.Config.Labels?.[SPEC_LABEL] !== specHash(limits))
+      return 'workspace settings changed; recreating its container';
     return undefined;
   }
 
@@ -258,7 +302,8 @@ export class DockerDriver implements RuntimeDriver {
     // The volume's filesystem is mounted before anything uses the volume (once per start).
     const diskMounted = Boolean(this.disk && info);
     if (diskMounted) await this.disk!.beforeStart(projectId);
-    const remake = info && !info.State.Running ? await this.remakeReason(projectId, container, info, limits) : undefined;
+    const remake =
+      info && !info.State.Running ? await this.remakeReason(projectId, container, info, limits) : undefined;
     if (remake) {
       // A stopped container is disposable: the volume keeps the project.
       this.log.info({ projectId }, remake);
@@ -272,9 +317,26 @@ export class DockerDriver implements RuntimeDriver {
       if (spec.seedFrom) assertSeedFolder(spec.seedFrom);
       const labels = labelsFor(projectId, this.options.scope);
       const networkId = await ensureSharedNetwork(this.docker, this.options.scope);
-      createdVolume = await ensureVolume(this.docker, projectId, labels, this.disk && (() => this.disk!.volumeDriverOptions(projectId)));
+      createdVolume = await ensureVolume(
+        this.docker,
+        projectId,
+        labels,
+        this.disk && (() => this.disk!.volumeDriverOptions(projectId)),
+      );
       if (this.disk && !createdVolume && !diskMounted) await this.disk.beforeStart(projectId);
-      const created = await createWorkspaceContainer(this.docker, { projectId, container, networkId, limits, seedFrom: spec.seedFrom, seedArchive: spec.seedArchive, createdVolume }, this.log);
+      const created = await createWorkspaceContainer(
+        this.docker,
+        {
+          projectId,
+          container,
+          networkId,
+          limits,
+          seedFrom: spec.seedFrom,
+          seedArchive: spec.seedArchive,
+          createdVolume,
+        },
+        this.log,
+      );
       // Lost the race (409): the winner's container may not be inspectable for a moment.
       info = created ? await onEngine(() => container.inspect()) : await inspectCreated(container);
       await pruneUnusedNetworks(this.docker, this.options.scope, info);

@@ -32,7 +32,9 @@ export function isEngineUnavailable(error: unknown): boolean {
 
 /** Rethrows connection failures as EngineUnavailableError, anything else unchanged. */
 export function engineError(error: unknown): unknown {
-  return isEngineUnavailable(error) && !(error instanceof EngineUnavailableError) ? new EngineUnavailableError(error) : error;
+  return isEngineUnavailable(error) && !(error instanceof EngineUnavailableError)
+    ? new EngineUnavailableError(error)
+    : error;
 }
 
 /** Runs a call to the engine, mapping connection failures. */

@@ -18,13 +18,21 @@ function fakeEngine() {
       return stream;
     },
     // OOMKilled stays true once any process was killed for memory, earlier starts included.
-    getContainer: () => ({ inspect: async () => ({ State: { OOMKilled: true }, HostConfig: { Memory: 256 * 2 ** 20 } }) }),
+    getContainer: () => ({
+      inspect: async () => ({ State: { OOMKilled: true }, HostConfig: { Memory: 256 * 2 ** 20 } }),
+    }),
   } as unknown as Dockerode;
   return { docker, streams, sinces };
 }
 
 const line = (id: string, action: string, timeNano: number, extra: Record<string, string> = {}) =>
-  JSON.stringify({ Type: 'container', Action: action, id, timeNano, Actor: { ID: id, Attributes: { 'berth.project': `p-${id}`, ...extra } } }) + '\n';
+  JSON.stringify({
+    Type: 'container',
+    Action: action,
+    id,
+    timeNano,
+    Actor: { ID: id, Attributes: { 'berth.project': `p-${id}`, ...extra } },
+  }) + '\n';
 
 describe('DockerEventStream', () => {
   it('maps events, reconnects after the stream ends and reports nothing twice', async () => {

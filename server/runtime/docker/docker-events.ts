@@ -117,12 +117,19 @@ export class DockerEventStream {
     const projectId = event.Actor?.Attributes?.[PROJECT_LABEL];
     const containerId = event.Actor?.ID ?? event.id;
     if (!projectId || !containerId) return;
-    this.queue = this.queue.then(() => this.map(action, projectId, containerId, event)).catch((error: unknown) => {
-      this.log.warn({ err: (error as Error).message }, 'docker event not handled');
-    });
+    this.queue = this.queue
+      .then(() => this.map(action, projectId, containerId, event))
+      .catch((error: unknown) => {
+        this.log.warn({ err: (error as Error).message }, 'docker event not handled');
+      });
   }
 
-  private async map(action: string | undefined, projectId: string, containerId: string, event: EngineEvent): Promise<void> {
+  private async map(
+    action: string | undefined,
+    projectId: string,
+    containerId: string,
+    event: EngineEvent,
+  ): Promise<void> {
     const timeNano = event.timeNano ?? 0;
     switch (action) {
       case 'start':

@@ -25,7 +25,10 @@ describe('DockerDriver hardening', () => {
 
   beforeAll(async () => {
     t = await makeTestDriver();
-    [wsA, wsB] = await Promise.all([t.driver.ensureRunning({ projectId: a }), t.driver.ensureRunning({ projectId: b })]);
+    [wsA, wsB] = await Promise.all([
+      t.driver.ensureRunning({ projectId: a }),
+      t.driver.ensureRunning({ projectId: b }),
+    ]);
   });
   afterAll(async () => {
     if (!t) return;
@@ -57,7 +60,12 @@ describe('DockerDriver hardening', () => {
     expect(published.length).toBeGreaterThan(0);
     for (const binding of published) expect(binding.HostIp).toBe('127.0.0.1');
     // Its own volume at /workspace, the CA bundle read-only, and no Docker socket.
-    const mounts = info.Mounts.map((mount) => ({ type: mount.Type, source: mount.Name ?? mount.Source, target: mount.Destination, rw: mount.RW }));
+    const mounts = info.Mounts.map((mount) => ({
+      type: mount.Type,
+      source: mount.Name ?? mount.Source,
+      target: mount.Destination,
+      rw: mount.RW,
+    }));
     expect(mounts).toContainEqual({ type: 'volume', source: volumeName(a), target: '/workspace', rw: true });
     expect(mounts).toContainEqual({ type: 'bind', source: HOST_CA_BUNDLE, target: CA_BUNDLE_TARGET, rw: false });
     expect(mounts).toHaveLength(2);
@@ -93,7 +101,9 @@ describe('DockerDriver hardening', () => {
   });
 
   it('mounts the CA bundle read-only and points the tools at it', async () => {
-    const env = (await sh(a, 'echo "$NODE_EXTRA_CA_CERTS|$SSL_CERT_FILE|$GIT_SSL_CAINFO|$npm_config_cafile"')).output.trim();
+    const env = (
+      await sh(a, 'echo "$NODE_EXTRA_CA_CERTS|$SSL_CERT_FILE|$GIT_SSL_CAINFO|$npm_config_cafile"')
+    ).output.trim();
     expect(env).toBe(Array(4).fill(CA_BUNDLE_TARGET).join('|'));
     expect((await sh(a, `grep -c 'BEGIN CERTIFICATE' ${CA_BUNDLE_TARGET}`)).output.trim()).not.toBe('0');
     expect((await sh(a, `grep ' ${CA_BUNDLE_TARGET} ' /proc/mounts`)).output).toMatch(/\sro[,\s]/);
@@ -131,7 +141,9 @@ describe('DockerDriver hardening', () => {
     const gatewayA = infoA.NetworkSettings.Networks[net]!.Gateway;
     const portB = new URL(wsB.agent!.url).port;
     // Controls: curl works inside A, and B's agent does answer at that address from the host.
-    expect((await sh(a, "curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:7777/health")).output).toBe('401');
+    expect((await sh(a, "curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:7777/health")).output).toBe(
+      '401',
+    );
     expect((await agentGet(`http://${ipB}:7777`, '/health')).status).toBe(401);
     // From A: neither B's address on the shared bridge (ICC off) nor B's port published on the
     // host's loopback (reached via the gateway).
@@ -152,7 +164,11 @@ describe('DockerDriver hardening', () => {
     const projectId = `test-${randomBytes(5).toString('hex')}`;
     try {
       await other.driver.ensureRunning({ projectId });
-      const env = await run(other.driver, projectId, ['sh', '-c', 'echo "[$NODE_EXTRA_CA_CERTS]"; test -e ' + CA_BUNDLE_TARGET + '; echo $?']);
+      const env = await run(other.driver, projectId, [
+        'sh',
+        '-c',
+        'echo "[$NODE_EXTRA_CA_CERTS]"; test -e ' + CA_BUNDLE_TARGET + '; echo $?',
+      ]);
       expect(env.output).toBe('[]\n1\n');
     } finally {
       await other.driver.remove(projectId);

@@ -38,7 +38,9 @@ export async function makeTestDriver(overrides: Partial<DockerDriverOptions> = {
   try {
     await docker.ping();
   } catch (error) {
-    throw new Error(`These integration tests need a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`);
+    throw new Error(
+      `These integration tests need a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`,
+    );
   }
   const image = await workspaceImage(docker);
   const driver = new DockerDriver(

@@ -63,7 +63,12 @@ export async function startExec(input: StartExecInput): Promise<DockerExecSessio
 /** Sends a signal to every process whose environment holds this session's id. */
 async function signalSession(container: Container, sessionId: string, signal: 'HUP' | 'KILL'): Promise<void> {
   const script = `for f in $(grep -lzx '${SESSION_ENV}=${sessionId}' /proc/[0-9]*/environ 2>/dev/null); do p=\${f#/proc/}; kill -${signal} \${p%/environ} 2>/dev/null; done; true`;
-  const exec = await container.exec({ Cmd: ['sh', '-c', script], User: '1000:1000', AttachStdout: true, AttachStderr: true });
+  const exec = await container.exec({
+    Cmd: ['sh', '-c', script],
+    User: '1000:1000',
+    AttachStdout: true,
+    AttachStderr: true,
+  });
   const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
   await new Promise<void>((resolve) => {
     stream.on('end', resolve);

@@ -37,6 +37,7 @@ export const labelsFor = (projectId: string, scope?: string): Record<string, str
 });
 
 /** Label filters (ANDed by the engine) selecting the workspaces of one installation. */
-export const managedFilters = (scope?: string): string[] => (scope ? [MANAGED_FILTER, `${SCOPE_LABEL}=${scope}`] : [MANAGED_FILTER]);
+export const managedFilters = (scope?: string): string[] =>
+  scope ? [MANAGED_FILTER, `${SCOPE_LABEL}=${scope}`] : [MANAGED_FILTER];
 
 export const projectFilter = (projectId: string) => `${PROJECT_LABEL}=${projectId}`;

@@ -14,7 +14,8 @@ const WORKSPACE_UID = 1000;
 const SKIPPED = new Set(['node_modules', '.git']);
 
 export function assertSeedFolder(folder: string): void {
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`Seed folder ${folder} is not a directory`);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(`Seed folder ${folder} is not a directory`);
 }
 
 export async function seedWorkspace(container: Container, folder: string): Promise<number> {

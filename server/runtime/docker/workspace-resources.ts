@@ -5,18 +5,32 @@
 import type Dockerode from 'dockerode';
 import type { Container, ContainerInspectInfo } from 'dockerode';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
-import { NETWORK_LABEL, projectFilter, SHARED_NETWORK_FILTER, sharedNetworkLabels, sharedNetworkName, volumeName } from './names';
+import {
+  NETWORK_LABEL,
+  projectFilter,
+  SHARED_NETWORK_FILTER,
+  sharedNetworkLabels,
+  sharedNetworkName,
+  volumeName,
+} from './names';
 
 /**
  * Creates the volume if missing; true when this call made it (so it still needs seeding).
  * driverOptions: asked for only when the volume is made (e.g. to bind its own size-limited filesystem).
  */
-export async function ensureVolume(docker: Dockerode, projectId: string, labels: Record<string, string>, driverOptions?: () => Promise<Record<string, string> | undefined>): Promise<boolean> {
+export async function ensureVolume(
+  docker: Dockerode,
+  projectId: string,
+  labels: Record<string, string>,
+  driverOptions?: () => Promise<Record<string, string> | undefined>,
+): Promise<boolean> {
   const name = volumeName(projectId);
   if (await orMissing(() => docker.getVolume(name).inspect())) return false;
   const options = await driverOptions?.();
   // Volume create is idempotent for a name: a racing process simply gets the same volume.
-  await onEngine(() => docker.createVolume({ Name: name, Labels: labels, ...(options ? { Driver: 'local', DriverOpts: options } : {}) }));
+  await onEngine(() =>
+    docker.createVolume({ Name: name, Labels: labels, ...(options ? { Driver: 'local', DriverOpts: options } : {}) }),
+  );
   return true;
 }
 
@@ -54,7 +68,14 @@ export async function ensureSharedNetwork(docker: Dockerode, scope: string | und
 export async function pruneNetworks(docker: Dockerode, scope: string | undefined, keepIds: string[]): Promise<void> {
   const extra = (await sharedNetworks(docker, scope)).filter((network) => !keepIds.includes(network.Id));
   // In use (403/409) means some workspace still needs it; leave it.
-  await Promise.all(extra.map((network) => docker.getNetwork(network.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    extra.map((network) =>
+      docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }
 
 /**
@@ -63,13 +84,22 @@ export async function pruneNetworks(docker: Dockerode, scope: string | undefined
  */
 export async function removeSharedNetworkIfUnused(docker: Dockerode, scope: string | undefined): Promise<boolean> {
   const networks = await sharedNetworks(docker, scope);
-  const results = await Promise.all(networks.map((network) => orMissing(() => docker.getNetwork(network.Id).remove()).then(() => true, () => false)));
+  const results = await Promise.all(
+    networks.map((network) =>
+      orMissing(() => docker.getNetwork(network.Id).remove()).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return results.every(Boolean);
 }
 
 async function sharedNetworks(docker: Dockerode, scope: string | undefined): Promise<Dockerode.NetworkInspectInfo[]> {
   const name = sharedNetworkName(scope);
-  const found = await onEngine(() => docker.listNetworks({ filters: { name: [name], label: [SHARED_NETWORK_FILTER] } }));
+  const found = await onEngine(() =>
+    docker.listNetworks({ filters: { name: [name], label: [SHARED_NETWORK_FILTER] } }),
+  );
   // The engine's name filter matches substrings.
   return found.filter((network) => network.Name === name);
 }
@@ -92,7 +122,8 @@ export async function removeContainer(container: Container): Promise<void> {
   }
   const deadline = Date.now() + GONE_TIMEOUT_MS;
   while (await orMissing(() => container.inspect())) {
-    if (Date.now() > deadline) throw new Error(`Container ${container.id} is still being removed after ${GONE_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Container ${container.id} is still being removed after ${GONE_TIMEOUT_MS} ms`);
     await pause();
   }
 }
@@ -106,7 +137,8 @@ export async function inspectCreated(container: Container): Promise<ContainerIns
   for (;;) {
     const info = await orMissing(() => container.inspect());
     if (info) return info;
-    if (Date.now() > deadline) throw new Error(`Container ${container.id} was not created within ${GONE_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Container ${container.id} was not created within ${GONE_TIMEOUT_MS} ms`);
     await pause();
   }
 }
@@ -143,7 +175,12 @@ export async function removeLegacyNetworks(docker: Dockerode, projectId: string)
  * network made by a process that lost the creation race fails it as "ambiguous": prune the
  * unused one and try again (the race is over once the container exists).
  */
-export async function startContainer(docker: Dockerode, scope: string | undefined, container: Container, info: ContainerInspectInfo): Promise<void> {
+export async function startContainer(
+  docker: Dockerode,
+  scope: string | undefined,
+  container: Container,
+  info: ContainerInspectInfo,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await container.start();
@@ -157,7 +194,11 @@ export async function startContainer(docker: Dockerode, scope: string | undefine
   }
 }
 
-export async function pruneUnusedNetworks(docker: Dockerode, scope: string | undefined, info: ContainerInspectInfo): Promise<void> {
+export async function pruneUnusedNetworks(
+  docker: Dockerode,
+  scope: string | undefined,
+  info: ContainerInspectInfo,
+): Promise<void> {
   // Before the first start NetworkSettings is empty: NetworkMode holds the id chosen at create.
   const networks = Object.values(info.NetworkSettings.Networks ?? {}).map((network) => network.NetworkID);
   await pruneNetworks(docker, scope, [info.HostConfig.NetworkMode ?? '', ...networks].filter(Boolean));

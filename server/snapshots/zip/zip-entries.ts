@@ -39,7 +39,11 @@ export function checkEntry(raw: Entry, limits: ZipLimits, allowSymlinks: boolean
   const { path, isFolder } = checkName(name, rawName.length);
 
   if (raw.generalPurposeBitFlag & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) {
-    throw new ZipImportError('encrypted', `entry ${quote(name)} is encrypted; encrypted archives are not supported`, name);
+    throw new ZipImportError(
+      'encrypted',
+      `entry ${quote(name)} is encrypted; encrypted archives are not supported`,
+      name,
+    );
   }
   if (raw.compressionMethod !== STORED && raw.compressionMethod !== DEFLATED) {
     throw new ZipImportError(
@@ -61,15 +65,21 @@ export function checkEntry(raw: Entry, limits: ZipLimits, allowSymlinks: boolean
   const type = unixMode & S_IFMT;
   let kind: EntryKind;
   if (type === S_IFLNK) {
-    if (!allowSymlinks) throw new ZipImportError('symlink', `entry ${quote(name)} is a symbolic link; links are not allowed`, name);
-    if (isFolder) throw new ZipImportError('corrupt', `entry ${quote(name)} is a symbolic link with a folder name`, name);
+    if (!allowSymlinks)
+      throw new ZipImportError('symlink', `entry ${quote(name)} is a symbolic link; links are not allowed`, name);
+    if (isFolder)
+      throw new ZipImportError('corrupt', `entry ${quote(name)} is a symbolic link with a folder name`, name);
     kind = 'symlink';
   } else if (isFolder || type === S_IFDIR || (raw.externalFileAttributes & DOS_DIRECTORY) !== 0) {
     kind = 'folder';
   } else if (type === 0 || type === S_IFREG) {
     kind = 'file';
   } else {
-    throw new ZipImportError('unsupported', `entry ${quote(name)} is a special file (mode ${unixMode.toString(8)})`, name);
+    throw new ZipImportError(
+      'unsupported',
+      `entry ${quote(name)} is a special file (mode ${unixMode.toString(8)})`,
+      name,
+    );
   }
 
   return { raw, name, path, kind, mode: unixMode & 0o111 ? 0o755 : 0o644, size: raw.uncompressedSize };

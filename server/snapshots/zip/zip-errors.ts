@@ -2,14 +2,7 @@
 // layer can answer 400/413 without parsing messages and create nothing.
 
 export type ZipImportErrorCode =
-  | 'too_many_entries'
-  | 'too_large'
-  | 'bad_path'
-  | 'symlink'
-  | 'encrypted'
-  | 'unsupported'
-  | 'corrupt'
-  | 'duplicate';
+  'too_many_entries' | 'too_large' | 'bad_path' | 'symlink' | 'encrypted' | 'unsupported' | 'corrupt' | 'duplicate';
 
 export class ZipImportError extends Error {
   override readonly name = 'ZipImportError';
@@ -44,7 +37,8 @@ export function toZipImportError(error: unknown, entry?: string): ZipImportError
   if (error instanceof ZipImportError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const where = entry === undefined ? '' : ` (entry ${quote(entry)})`;
-  if (/encrypt/i.test(message)) return new ZipImportError('encrypted', `encrypted entries are not supported${where}`, entry);
+  if (/encrypt/i.test(message))
+    return new ZipImportError('encrypted', `encrypted entries are not supported${where}`, entry);
   if (/compression method/i.test(message)) return new ZipImportError('unsupported', `${message}${where}`, entry);
   if (/too many bytes/i.test(message)) {
     return new ZipImportError('too_large', `entry inflates beyond its declared size${where}`, entry);

@@ -4,8 +4,25 @@ import { firstUnexportable, zipNameProblem } from './zip-export-names';
 import { checkName } from './zip-paths';
 import { writeZip } from './zip-writer';
 
-const UNEXPORTABLE = ['a\\b.txt', 'dir\\', '\\leading', 'sub/x\\y', 'tab\there', 'new\nline', 'C:evil', `${'é'.repeat(513)}`];
-const EXPORTABLE = ['a/b.txt', 'é/ü.txt', 'space name.txt', 'quote"s', 'colon:later', Array(8).fill('x'.repeat(127)).join('/'), '日本/語.md'];
+const UNEXPORTABLE = [
+  'a\\b.txt',
+  'dir\\',
+  '\\leading',
+  'sub/x\\y',
+  'tab\there',
+  'new\nline',
+  'C:evil',
+  `${'é'.repeat(513)}`,
+];
+const EXPORTABLE = [
+  'a/b.txt',
+  'é/ü.txt',
+  'space name.txt',
+  'quote"s',
+  'colon:later',
+  Array(8).fill('x'.repeat(127)).join('/'),
+  '日本/語.md',
+];
 
 describe('zipNameProblem', () => {
   it.each(UNEXPORTABLE)('%j cannot go into a ZIP unchanged', (path) => {
@@ -18,7 +35,13 @@ describe('zipNameProblem', () => {
   });
 
   it('names the first offender and counts the rest', () => {
-    expect(firstUnexportable(['ok.txt', 'a\\b.txt', 'c\\d'])).toMatchObject({ path: 'a\\b.txt', count: 2, message: expect.stringMatching(/^"a\\\\b.txt" \(and 1 more\) cannot be exported as a ZIP: it contains a backslash/) });
+    expect(firstUnexportable(['ok.txt', 'a\\b.txt', 'c\\d'])).toMatchObject({
+      path: 'a\\b.txt',
+      count: 2,
+      message: expect.stringMatching(
+        /^"a\\\\b.txt" \(and 1 more\) cannot be exported as a ZIP: it contains a backslash/,
+      ),
+    });
     expect(firstUnexportable(['ok.txt'])).toBeUndefined();
   });
 });

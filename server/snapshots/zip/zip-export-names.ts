@@ -17,7 +17,9 @@ export function zipNameProblem(path: string): string | undefined {
 }
 
 /** The first path a ZIP cannot carry, with a sentence for people, or undefined when all fit. */
-export function firstUnexportable(paths: Iterable<string>): { path: string; message: string; count: number } | undefined {
+export function firstUnexportable(
+  paths: Iterable<string>,
+): { path: string; message: string; count: number } | undefined {
   let first: { path: string; problem: string } | undefined;
   let count = 0;
   for (const path of paths) {
@@ -28,5 +30,9 @@ export function firstUnexportable(paths: Iterable<string>): { path: string; mess
   }
   if (!first) return undefined;
   const others = count > 1 ? ` (and ${count - 1} more)` : '';
-  return { path: first.path, count, message: `${quote(first.path)}${others} cannot be exported as a ZIP: ${first.problem}. Rename it, or export a project bundle, which keeps every name` };
+  return {
+    path: first.path,
+    count,
+    message: `${quote(first.path)}${others} cannot be exported as a ZIP: ${first.problem}. Rename it, or export a project bundle, which keeps every name`,
+  };
 }

@@ -30,9 +30,21 @@ export function guardEntryStream(source: Readable, entry: GuardedEntry, budget: 
       count += chunk.length;
       budget.used += chunk.length;
       if (count > entry.size) {
-        callback(new ZipImportError('too_large', `entry ${quote(entry.name)} inflates beyond its declared size of ${entry.size} bytes`, entry.name));
+        callback(
+          new ZipImportError(
+            'too_large',
+            `entry ${quote(entry.name)} inflates beyond its declared size of ${entry.size} bytes`,
+            entry.name,
+          ),
+        );
       } else if (budget.used > budget.max) {
-        callback(new ZipImportError('too_large', `the archive inflates beyond the limit of ${budget.max} bytes (at entry ${quote(entry.name)})`, entry.name));
+        callback(
+          new ZipImportError(
+            'too_large',
+            `the archive inflates beyond the limit of ${budget.max} bytes (at entry ${quote(entry.name)})`,
+            entry.name,
+          ),
+        );
       } else {
         crc = crc32(chunk, crc);
         callback(null, chunk);
@@ -40,7 +52,13 @@ export function guardEntryStream(source: Readable, entry: GuardedEntry, budget: 
     },
     flush(callback: TransformCallback) {
       if (count !== entry.size) {
-        callback(new ZipImportError('corrupt', `entry ${quote(entry.name)} has ${count} bytes, not the ${entry.size} it declares`, entry.name));
+        callback(
+          new ZipImportError(
+            'corrupt',
+            `entry ${quote(entry.name)} has ${count} bytes, not the ${entry.size} it declares`,
+            entry.name,
+          ),
+        );
       } else if (crc >>> 0 !== entry.crc32 >>> 0) {
         callback(new ZipImportError('corrupt', `entry ${quote(entry.name)} fails its CRC-32 check`, entry.name));
       } else {

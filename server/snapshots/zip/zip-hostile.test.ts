@@ -18,12 +18,20 @@ function save(bytes: Buffer): string {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ZipImportError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ZipImportError);
   return error as ZipImportError;
 }
 
-async function expectRefused(entries: RawEntry[], code: ZipImportErrorCode, limits: Partial<ZipLimits> = {}, options: ZipReadOptions = {}) {
+async function expectRefused(
+  entries: RawEntry[],
+  code: ZipImportErrorCode,
+  limits: Partial<ZipLimits> = {},
+  options: ZipReadOptions = {},
+) {
   const error = await refusal(readZip(save(rawZip(entries)), limits, options));
   expect(error.code, error.message).toBe(code);
   return error;
@@ -42,23 +50,25 @@ async function drain(file: string, limits: Partial<ZipLimits> = {}): Promise<voi
 const text = (name: string, body = 'x'): RawEntry => ({ name, data: Buffer.from(body) });
 
 describe('readZip refuses hostile names', () => {
-  it.each([
-    '../../x',
-    '/etc/passwd',
-    'C:\\x',
-    'C:/x',
-    '\\\\server\\share\\x',
-    'a/../../b',
-    'a\\..\\b',
-    'a//b',
-    './a',
-    'a/./b',
-    'a/b\u007f',
-    'a\u0000b',
-    'a\nb',
-    `${'d/'.repeat(512)}x`,
-    `${'x'.repeat(256)}/y`,
-  ].map((name) => [name.length > 40 ? `${name.slice(0, 20)}… (${name.length} chars)` : JSON.stringify(name), name]))('%s → bad_path', async (_label, name) => {
+  it.each(
+    [
+      '../../x',
+      '/etc/passwd',
+      'C:\\x',
+      'C:/x',
+      '\\\\server\\share\\x',
+      'a/../../b',
+      'a\\..\\b',
+      'a//b',
+      './a',
+      'a/./b',
+      'a/b\u007f',
+      'a\u0000b',
+      'a\nb',
+      `${'d/'.repeat(512)}x`,
+      `${'x'.repeat(256)}/y`,
+    ].map((name) => [name.length > 40 ? `${name.slice(0, 20)}… (${name.length} chars)` : JSON.stringify(name), name]),
+  )('%s → bad_path', async (_label, name) => {
     const error = await expectRefused([text('ok.txt'), text(name!)], 'bad_path');
     expect(error.message).toContain('unsafe name');
   });
@@ -78,7 +88,12 @@ describe('readZip refuses hostile names', () => {
 });
 
 describe('readZip refuses links, encryption and odd entries', () => {
-  const link = (name: string, target: string): RawEntry => ({ name, data: Buffer.from(target), method: 0, unixMode: S_IFLNK | 0o777 });
+  const link = (name: string, target: string): RawEntry => ({
+    name,
+    data: Buffer.from(target),
+    method: 0,
+    unixMode: S_IFLNK | 0o777,
+  });
 
   it('refuses a symlink entry by default', async () => {
     const error = await expectRefused([text('a'), link('l', 'a')], 'symlink');
@@ -89,7 +104,10 @@ describe('readZip refuses links, encryption and odd entries', () => {
     const file = save(rawZip([text('a/b'), link('l', 'a/b'), link('a/up', '../a')]));
     const result = await readZip(file, {}, { allowSymlinks: true });
     result.close();
-    expect(result.symlinks).toEqual([{ path: 'l', target: 'a/b' }, { path: 'a/up', target: '../a' }]);
+    expect(result.symlinks).toEqual([
+      { path: 'l', target: 'a/b' },
+      { path: 'a/up', target: '../a' },
+    ]);
 
     const allow = { allowSymlinks: true };
     await expectRefused([link('l', '../x')], 'symlink', {}, allow);
@@ -111,13 +129,22 @@ describe('readZip refuses links, encryption and odd entries', () => {
 
 describe('readZip refuses archives too big, and zip bombs', () => {
   it('refuses too many entries before reading them', async () => {
-    const error = await expectRefused([text('a'), text('b'), text('c'), text('d')], 'too_many_entries', { maxEntries: 3 });
+    const error = await expectRefused([text('a'), text('b'), text('c'), text('d')], 'too_many_entries', {
+      maxEntries: 3,
+    });
     expect(error.httpStatus).toBe(413);
   });
 
   it('refuses an honest archive over maxTotalBytes, and an entry over maxEntryBytes', async () => {
     const six = Buffer.alloc(6 * 1024 * 1024);
-    await expectRefused([{ name: 'a', data: six }, { name: 'b', data: six }], 'too_large', { maxTotalBytes: 10 * 1024 * 1024 });
+    await expectRefused(
+      [
+        { name: 'a', data: six },
+        { name: 'b', data: six },
+      ],
+      'too_large',
+      { maxTotalBytes: 10 * 1024 * 1024 },
+    );
     await expectRefused([{ name: 'a', data: six }], 'too_large', { maxEntryBytes: 5 * 1024 * 1024 });
   });
 
@@ -136,7 +163,11 @@ describe('readZip refuses archives too big, and zip bombs', () => {
     const result = await readZip(file, { maxTotalBytes: 1500 });
     try {
       for await (const _ of await result.files[0]!.open());
-      const error = await refusal((async () => { for await (const _ of await result.files[0]!.open()); })());
+      const error = await refusal(
+        (async () => {
+          for await (const _ of await result.files[0]!.open());
+        })(),
+      );
       expect(error.code).toBe('too_large');
     } finally {
       result.close();
@@ -160,7 +191,9 @@ describe('readZip refuses damaged files', () => {
   it('refuses content that fails to inflate or fails its CRC', async () => {
     const garbage = rawZip([{ name: 'a', data: Buffer.alloc(100), compressed: Buffer.from([0xff, 0xff, 0xff, 0xff]) }]);
     expect((await refusal(drain(save(garbage)))).code).toBe('corrupt');
-    const wrongCrc = rawZip([{ name: 'a', data: Buffer.from('hello'), compressed: deflateRawSync(Buffer.from('jello')) }]);
+    const wrongCrc = rawZip([
+      { name: 'a', data: Buffer.from('hello'), compressed: deflateRawSync(Buffer.from('jello')) },
+    ]);
     expect((await refusal(drain(save(wrongCrc)))).code).toBe('corrupt');
   });
 });

@@ -18,7 +18,8 @@ export function decodeName(raw: Buffer, utf8Flag: boolean): string {
   try {
     return utf8.decode(raw);
   } catch {
-    if (utf8Flag) throw new ZipImportError('bad_path', `entry name is not valid UTF-8: ${quote(raw.toString('latin1'))}`);
+    if (utf8Flag)
+      throw new ZipImportError('bad_path', `entry name is not valid UTF-8: ${quote(raw.toString('latin1'))}`);
     let out = '';
     for (const byte of raw) out += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
     return out;
@@ -53,7 +54,8 @@ export function checkName(name: string, rawLength: number): CheckedName {
   for (const segment of path.split('/')) {
     if (segment === '') throw bad(name, 'empty path segment');
     if (segment === '..' || segment === '.') throw bad(name, `"${segment}" segment`);
-    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) throw bad(name, `a segment longer than ${MAX_SEGMENT_BYTES} bytes`);
+    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)
+      throw bad(name, `a segment longer than ${MAX_SEGMENT_BYTES} bytes`);
   }
   return { path, isFolder };
 }

@@ -79,7 +79,11 @@ function readDirectory(zip: ZipFile, limits: ZipLimits, allowSymlinks: boolean):
         const entry = checkEntry(raw, limits, allowSymlinks);
         declared += entry.kind === 'folder' ? 0 : entry.size;
         if (declared > limits.maxTotalBytes) {
-          throw new ZipImportError('too_large', `the archive holds more than ${limits.maxTotalBytes} bytes (at entry ${quote(entry.name)})`, entry.name);
+          throw new ZipImportError(
+            'too_large',
+            `the archive holds more than ${limits.maxTotalBytes} bytes (at entry ${quote(entry.name)})`,
+            entry.name,
+          );
         }
         entries.push(entry);
         zip.readEntry();
@@ -97,7 +101,11 @@ function checkTree(entries: readonly CheckedEntry[]): void {
   for (const entry of entries) {
     const other = seen.get(entry.path);
     if (other && !(other.kind === 'folder' && entry.kind === 'folder')) {
-      throw new ZipImportError('duplicate', `entry ${quote(entry.name)} appears more than once (also as ${quote(other.name)})`, entry.name);
+      throw new ZipImportError(
+        'duplicate',
+        `entry ${quote(entry.name)} appears more than once (also as ${quote(other.name)})`,
+        entry.name,
+      );
     }
     seen.set(entry.path, entry);
   }
@@ -106,9 +114,17 @@ function checkTree(entries: readonly CheckedEntry[]): void {
       const holder = seen.get(parent);
       if (!holder || holder.kind === 'folder') continue;
       if (holder.kind === 'symlink') {
-        throw new ZipImportError('symlink', `entry ${quote(entry.name)} lies below the symbolic link ${quote(holder.name)}`, entry.name);
+        throw new ZipImportError(
+          'symlink',
+          `entry ${quote(entry.name)} lies below the symbolic link ${quote(holder.name)}`,
+          entry.name,
+        );
       }
-      throw new ZipImportError('duplicate', `entry ${quote(entry.name)} lies below the file ${quote(holder.name)}`, entry.name);
+      throw new ZipImportError(
+        'duplicate',
+        `entry ${quote(entry.name)} lies below the file ${quote(holder.name)}`,
+        entry.name,
+      );
     }
   }
 }
@@ -137,12 +153,18 @@ export async function readZip(
   try {
     // The count is in the end record: refuse before reading a single entry.
     if (zip.entryCount > lim.maxEntries) {
-      throw new ZipImportError('too_many_entries', `the archive has ${zip.entryCount} entries; the limit is ${lim.maxEntries}`);
+      throw new ZipImportError(
+        'too_many_entries',
+        `the archive has ${zip.entryCount} entries; the limit is ${lim.maxEntries}`,
+      );
     }
     const entries = await readDirectory(zip, lim, allowSymlinks);
     checkTree(entries);
 
-    const root = options.stripCommonRoot === false ? null : commonRoot(entries.map((e) => ({ path: e.path, isFolder: e.kind === 'folder' })));
+    const root =
+      options.stripCommonRoot === false
+        ? null
+        : commonRoot(entries.map((e) => ({ path: e.path, isFolder: e.kind === 'folder' })));
     const strip = (path: string) => (root === null ? path : path.slice(root.length + 1));
     const kept = root === null ? entries : entries.filter((e) => e.path !== root);
 
@@ -150,7 +172,11 @@ export async function readZip(
     const links = new Map<string, string>();
     for (const entry of kept.filter((e) => e.kind === 'symlink')) {
       if (entry.size > MAX_SYMLINK_TARGET_BYTES) {
-        throw new ZipImportError('symlink', `symbolic link ${quote(entry.name)} has a target longer than ${MAX_SYMLINK_TARGET_BYTES} bytes`, entry.name);
+        throw new ZipImportError(
+          'symlink',
+          `symbolic link ${quote(entry.name)} has a target longer than ${MAX_SYMLINK_TARGET_BYTES} bytes`,
+          entry.name,
+        );
       }
       links.set(strip(entry.path), (await readSmall(await openEntry(zip, entry, budget))).toString('utf8'));
     }

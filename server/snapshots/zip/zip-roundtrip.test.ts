@@ -29,7 +29,8 @@ async function* source(prefix = ''): AsyncIterable<ZipSourceEntry> {
       type: item.type,
       mode: item.mode,
       mtime: new Date('2024-05-06T07:08:10Z'),
-      open: async () => (item.asStream ? Readable.from([item.content.subarray(0, 1000), item.content.subarray(1000)]) : item.content),
+      open: async () =>
+        item.asStream ? Readable.from([item.content.subarray(0, 1000), item.content.subarray(1000)]) : item.content,
     };
   }
 }
@@ -96,7 +97,15 @@ describe('writeZip streaming', () => {
     async function* many(): AsyncIterable<ZipSourceEntry> {
       for (let i = 0; i < 200; i++) {
         pulled += 1;
-        yield { path: `f${i}.txt`, type: 'file', mode: 0o644, open: async () => { maxAhead = Math.max(maxAhead, pulled - i); return Buffer.from(`file ${i}\n`); } };
+        yield {
+          path: `f${i}.txt`,
+          type: 'file',
+          mode: 0o644,
+          open: async () => {
+            maxAhead = Math.max(maxAhead, pulled - i);
+            return Buffer.from(`file ${i}\n`);
+          },
+        };
       }
     }
     const slow = new Writable({ highWaterMark: 1024, write: (_chunk, _enc, done) => setImmediate(done) });
@@ -111,12 +120,21 @@ describe('writeZip streaming', () => {
   });
 
   it('closes the open source when the destination fails mid-file', async () => {
-    const endless = new Readable({ read() { this.push(randomBytes(64 * 1024)); } });
+    const endless = new Readable({
+      read() {
+        this.push(randomBytes(64 * 1024));
+      },
+    });
     async function* one(): AsyncIterable<ZipSourceEntry> {
       yield { path: 'endless.bin', type: 'file', mode: 0o644, open: async () => endless };
     }
     let written = 0;
-    const dies = new Writable({ write: (chunk: Buffer, _enc, done) => { written += chunk.length; done(written > 1024 * 1024 ? new Error('gone') : null); } });
+    const dies = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        written += chunk.length;
+        done(written > 1024 * 1024 ? new Error('gone') : null);
+      },
+    });
     await expect(writeZip(one(), dies)).rejects.toThrow('gone');
     expect(endless.destroyed).toBe(true);
   });

@@ -36,7 +36,10 @@ const MAX_AHEAD = 16;
  * sizes or counts need it. Rejects (and destroys `out`) when a source or
  * `out` fails, e.g. when the HTTP client goes away.
  */
-export async function writeZip(entries: AsyncIterable<ZipSourceEntry>, out: NodeJS.WritableStream): Promise<ZipWriteResult> {
+export async function writeZip(
+  entries: AsyncIterable<ZipSourceEntry>,
+  out: NodeJS.WritableStream,
+): Promise<ZipWriteResult> {
   const zip = new yazl.ZipFile();
   let bytes = 0;
   let count = 0;
