@@ -1,6 +1,6 @@
 // Import from a git URL in the dashboard's Import dialog: a URL the server must not clone (its
 // host is internal) is refused with the server's reason, and no project appears. The clone
-// itself is covered against a real repository in server/snapshots/git-import.int.test.ts.
+// itself is covered against a real repository in server/transfer/git-import.int.test.ts.
 import type { ProjectDto } from '../server/contracts';
 import { DashboardPage, expect, test } from './support/berth';
 import { ImportDialog } from './support/history';

@@ -3,7 +3,7 @@
 // Import and Duplicate — including a hostile ZIP that must create nothing.
 import { writeFile } from 'node:fs/promises';
 import type { ProjectDto } from '../server/contracts';
-import { rawZip } from '../server/snapshots/zip/test-raw-zip';
+import { rawZip } from '../server/transfer/zip/test-raw-zip';
 import {
   createProjectViaApi,
   DashboardPage,

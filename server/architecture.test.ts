@@ -72,6 +72,7 @@ describe('import rules', () => {
       'terminals',
       'preview',
       'snapshots',
+      'transfer',
       'workspaces',
       'auth',
       'runtime',

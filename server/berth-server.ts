@@ -45,6 +45,7 @@ import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers 
 import type { RuntimeDriver } from './runtime';
 import { createRuntime } from './create-runtime';
 import { createSnapshots } from './snapshots';
+import { createTransfer } from './transfer';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import {
   broadcastTerminalChanges,
@@ -191,7 +192,6 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       prisma,
       projects,
       workspaces,
-      runtime,
       publish: (status) => io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
       withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
       log: log.child({ module: 'snapshots' }),
@@ -200,10 +200,12 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS,
       keep: config.SNAPSHOT_KEEP,
       maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
-      importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024,
-      gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS,
       metrics,
     },
+  );
+  const transfer = createTransfer(
+    { projects, workspaces, runtime, snapshots, log: log.child({ module: 'transfer' }) },
+    { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
   Object.assign(workspaceHooks, snapshots.hooks);
   metrics.setSources({
@@ -227,8 +229,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     files,
     previews,
     snapshots: snapshots.api,
-    transfer: snapshots.transfer,
-    gitImport: snapshots.gitImport,
+    transfer: transfer.transfer,
+    gitImport: transfer.gitImport,
     importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024,
     runtime,
     signupThrottle,

@@ -5,8 +5,9 @@ import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
-import type { GitImport, ProjectSnapshots, ProjectTransfer } from '../snapshots';
 import type { RuntimeDriver } from '../runtime';
+import type { ProjectSnapshots } from '../snapshots';
+import type { GitImport, ProjectTransfer } from '../transfer';
 import type { WorkspaceService } from '../workspaces';
 import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';

@@ -2,7 +2,7 @@
 // /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP or bundle as multipart/form-data,
 // field "file", optional field "name"; or JSON {gitUrl, name?}). Owner only: 404 for anyone else.
 import { gitImportSchema, projectNameSchema } from '../contracts';
-import type { GitImport, ProjectTransfer } from '../snapshots';
+import type { GitImport, ProjectTransfer } from '../transfer';
 import { receiveUpload } from './multipart-upload';
 import { parseWith, reply, type Reply, type RequestContext, type Router } from './router';
 

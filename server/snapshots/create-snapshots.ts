@@ -1,7 +1,7 @@
 // Everything snapshots need, made once by the composition root: the store, the service, the
 // scheduler fed by the agents' file changes, the workspace hooks (snapshot before stop; a lost
 // volume refilled from the latest snapshot), blob collection every half hour (one replica at a
-// time), and the API facade.
+// time), and the API facade. Import/export is built apart (server/transfer/create-transfer.ts).
 import type { SnapshotStatusDto } from '../contracts';
 import { onAgentEvent, type AgentAnnouncer } from '../core/agent-events';
 import type { Logger } from '../core/logger';
@@ -9,9 +9,7 @@ import type { BerthMetrics } from '../core/metrics';
 import type { Disposer } from '../core/typed-emitter';
 import type { PrismaClient } from '../db';
 import { AgentArchiveClient } from './agent-archive-client';
-import { GitImport, type ExecRunner } from './git-import';
-import { ProjectSnapshots, type RunningWorkspaces } from './project-snapshots';
-import { ProjectTransfer, type TransferProjects } from './project-transfer';
+import { ProjectSnapshots, type RunningWorkspaces, type SnapshotProjects } from './project-snapshots';
 import { SnapshotScheduler } from './snapshot-scheduler';
 import { SnapshotService, type SnapshotWorkspaces } from './snapshot-service';
 import { SnapshotStore } from './snapshot-store';
@@ -22,18 +20,13 @@ export interface SnapshotSettings {
   debounceSeconds: number;
   keep: number;
   maxFileBytes: number;
-  /** Largest ZIP upload; its content may inflate to 4× that. */
-  importMaxBytes: number;
-  /** Hosts a git import may reach although they resolve to internal addresses (GIT_ALLOW_PRIVATE_HOSTS). */
-  gitAllowPrivateHosts: readonly string[];
   metrics?: BerthMetrics;
 }
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
-  projects: TransferProjects;
+  projects: SnapshotProjects;
   workspaces: SnapshotWorkspaces & RunningWorkspaces & AgentAnnouncer;
-  runtime: ExecRunner;
   publish(status: SnapshotStatusDto): void;
   withLock(name: string, fn: () => Promise<void>): Promise<unknown>;
   log: Logger;
@@ -55,14 +48,6 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
     deps.log,
   );
   const api = new ProjectSnapshots(deps.projects, deps.workspaces, service, store);
-  const transfer = new ProjectTransfer(
-    deps.projects,
-    deps.workspaces,
-    service,
-    store,
-    { maxTotalBytes: settings.importMaxBytes * 4 },
-    deps.log,
-  );
 
   const hooks = {
     beforeStop: (projectId: string) => scheduler.beforeStop(projectId),
@@ -93,8 +78,5 @@ export function createSnapshots(deps: SnapshotDeps, settings: SnapshotSettings) 
     scheduler.dispose();
     archive.dispose();
   };
-  const gitImport = new GitImport(deps.projects, deps.workspaces, deps.runtime, service, store, {
-    allowPrivateHosts: settings.gitAllowPrivateHosts,
-  });
-  return { store, service, scheduler, api, transfer, gitImport, hooks, dispose };
+  return { store, service, scheduler, api, hooks, dispose };
 }

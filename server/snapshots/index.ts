@@ -1,11 +1,12 @@
 // Snapshots: the workspace volume is the live copy; PostgreSQL keeps every project's files as
 // manifests over content-addressed, compressed, deduplicated blobs (DESIGN.md, Snapshots).
 // Imports contracts, core and db; workspaces and projects come in as interfaces. Its REST
-// resource lives in server/http/snapshots.routes.ts.
+// resource lives in server/http/snapshots.routes.ts. Import/export (ZIP, bundles, git) is
+// server/transfer/, which builds on the store and blob helpers exported here.
 export { createSnapshots, type SnapshotSettings, type SnapshotDeps } from './create-snapshots';
 export { ProjectSnapshots } from './project-snapshots';
-export { ProjectTransfer } from './project-transfer';
-export { GitImport } from './git-import';
 export { SnapshotService } from './snapshot-service';
-export { SnapshotStore } from './snapshot-store';
-export * from './zip';
+export { SnapshotStore, type ManifestEntry } from './snapshot-store';
+export { BlobWriter } from './blob-writer';
+export { sha256Hex } from './blob-codec';
+export { isSymlinkMode, S_IFLNK, S_IFMT, S_IFREG } from './snapshot-tar';

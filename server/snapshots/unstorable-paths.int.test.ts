@@ -10,7 +10,7 @@ import { run } from '../runtime/runtime-test-helpers';
 import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { type TestSocket } from '../test-support/socket-client';
-import { readZip } from './zip';
+import { readZip } from '../transfer';
 
 let t: TestServer, alice: TestUser, project: ProjectDto, tab: TestSocket;
 let scratch: string;

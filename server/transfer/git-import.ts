@@ -7,8 +7,7 @@ import type { ProjectDto, TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { ExecOptions, ExecSession } from '../runtime';
 import { checkGitUrl } from './git-url-policy';
-import type { SnapshotService } from './snapshot-service';
-import type { SnapshotStore } from './snapshot-store';
+import type { SnapshotService, SnapshotStore } from '../snapshots';
 
 export interface GitImportProjects {
   create(userId: string, input: { name: string; template: TemplateId }): Promise<ProjectDto>;

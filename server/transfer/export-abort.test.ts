@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDto } from '../contracts';
 import { createLogger } from '../core/logger';
 import { ProjectTransfer } from './project-transfer';
-import type { SnapshotService } from './snapshot-service';
-import type { ManifestEntry, SnapshotStore } from './snapshot-store';
+import type { ManifestEntry, SnapshotService, SnapshotStore } from '../snapshots';
 
 const project = { id: 'p1', name: 'Demo', template: 'blank-node' } as ProjectDto;
 const snapshot = { id: 's1' } as SnapshotDto;

@@ -8,10 +8,15 @@ import type { Writable } from 'node:stream';
 import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { BlobWriter } from './blob-writer';
-import { S_IFLNK, S_IFREG, isSymlinkMode } from './snapshot-tar';
-import type { SnapshotService } from './snapshot-service';
-import type { ManifestEntry, SnapshotStore } from './snapshot-store';
+import {
+  BlobWriter,
+  isSymlinkMode,
+  S_IFLNK,
+  S_IFREG,
+  type ManifestEntry,
+  type SnapshotService,
+  type SnapshotStore,
+} from '../snapshots';
 import { importBundle, isBundle, writeBundle } from './project-bundle';
 import { firstUnexportable, readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
 

@@ -6,12 +6,9 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { SKIP_REASONS, SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
 import { HttpError } from '../core/errors';
-import { sha256Hex } from './blob-codec';
-import { BlobWriter } from './blob-writer';
+import { BlobWriter, S_IFLNK, S_IFMT, S_IFREG, sha256Hex, type SnapshotStore } from '../snapshots';
 import { checkBundlePath } from './bundle-paths';
 import type { TransferProjects } from './project-transfer';
-import type { SnapshotStore } from './snapshot-store';
-import { S_IFLNK, S_IFMT, S_IFREG } from './snapshot-tar';
 import { writeZip, type ZipReadResult } from './zip';
 
 export const BUNDLE_MANIFEST = 'berth-bundle.json';
