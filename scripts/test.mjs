@@ -47,7 +47,11 @@ async function step(name, fn, tally) {
   }
 }
 
-const tally = { passed: 0, failed: 0, skipped: 0, errors: [] };
+const tally = { passed: 0, failed: 0, skipped: 0, skippedTitles: [], errors: [] };
+// In CI a skipped test is a failure: it proves nothing, and a missing tool or service must be
+// installed, not stepped around. (Tests run in a pass of their own, like the engine-restart
+// ones, are left out of the other passes by file pattern in vitest.config.ts, so never skip.)
+const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI.toLowerCase());
 const only = process.argv[2]; // optional: "unit", "e2e" or "image"
 
 await ensureDependencies();
@@ -87,6 +91,10 @@ function countVitest(report) {
     tally.passed += vitest.numPassedTests;
     tally.failed += vitest.numFailedTests;
     tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
+    for (const file of vitest.testResults ?? [])
+      for (const test of file.assertionResults ?? [])
+        if (test.status !== 'passed' && test.status !== 'failed')
+          tally.skippedTitles.push(`${path.relative(root, file.name)} › ${test.fullName} (${test.status})`);
   } else tally.errors.push(`Vitest wrote no report (${path.basename(report)})`);
 }
 
@@ -111,7 +119,29 @@ function countPlaywright(report) {
     tally.passed += json.stats.expected + json.stats.flaky;
     tally.failed += json.stats.unexpected;
     tally.skipped += json.stats.skipped;
+    tally.skippedTitles.push(...skippedPlaywrightTitles(json.suites ?? []));
   } else tally.errors.push(`Playwright wrote no report (${path.basename(report)})`);
+}
+
+function skippedPlaywrightTitles(suites, parents = []) {
+  const titles = [];
+  for (const suite of suites) {
+    const trail = [...parents, suite.title];
+    for (const spec of suite.specs ?? [])
+      for (const test of spec.tests ?? [])
+        if (test.status === 'skipped') titles.push(`${[...trail, spec.title].join(' › ')} (${test.projectName})`);
+    titles.push(...skippedPlaywrightTitles(suite.suites ?? [], trail));
+  }
+  return titles;
+}
+
+if (tally.skipped > 0) {
+  for (const title of tally.skippedTitles) console.error(`  skipped: ${title}`);
+  if (inCi)
+    tally.errors.push(
+      `${tally.skipped} test(s) skipped (listed above): CI runs every test. Install what a skipped test needs ` +
+        '(a package in TEST_PACKAGES, a service) or delete the test; a test must fail when its needs are missing, not skip.',
+    );
 }
 
 for (const error of tally.errors) console.error(`\x1b[31m✗ ${error}\x1b[0m`);
