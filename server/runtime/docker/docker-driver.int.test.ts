@@ -2,7 +2,7 @@
 // driver instances (two Berth processes), and an unreachable engine.
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger';
 import { describeRuntimeContract } from '../runtime-contract';
 import { run, waitUntil } from '../runtime-test-helpers';
@@ -151,9 +151,10 @@ describe('DockerDriver after a settings change', () => {
 });
 
 describe('DockerDriver with no engine', () => {
+  const noEngine = new Dockerode({ socketPath: '/tmp/berth-no-such-engine.sock', version: 'v1.41' });
   const driver = new DockerDriver(
     {
-      docker: new Dockerode({ socketPath: '/tmp/berth-no-such-engine.sock', version: 'v1.41' }),
+      docker: noEngine,
       image: 'berth-workspace:latest',
       memoryBytes: 1024 ** 3,
       cpus: 1,
@@ -175,8 +176,38 @@ describe('DockerDriver with no engine', () => {
     await expect(driver.stats('test-none')).rejects.toBeInstanceOf(EngineUnavailableError);
   });
 
-  it('keeps retrying its event stream without crashing, and stops on dispose', async () => {
-    const off = driver.onEvent(() => undefined);
-    off();
+  it('keeps retrying its event stream with a growing delay, and stops when the last listener goes', async () => {
+    // Only the retry delays are fake; every attempt is a real connection to a missing socket.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const attempts = vi.spyOn(noEngine, 'getEvents');
+    try {
+      /** Lets the latest attempt fail for real and its catch schedule (or not) the next one. */
+      const latestAttemptFailed = async () => {
+        await expect(attempts.mock.results.at(-1)?.value).rejects.toThrow(/ENOENT|connect/);
+        await new Promise((resolve) => setImmediate(resolve));
+      };
+      const off = driver.onEvent(() => undefined);
+      expect(attempts).toHaveBeenCalledTimes(1);
+      for (const [attempt, delayMs] of [
+        [2, 250],
+        [3, 500],
+        [4, 1000],
+      ] as const) {
+        await latestAttemptFailed();
+        await vi.advanceTimersByTimeAsync(delayMs - 1);
+        expect(attempts).toHaveBeenCalledTimes(attempt - 1);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(attempts).toHaveBeenCalledTimes(attempt);
+      }
+      await latestAttemptFailed();
+      expect(vi.getTimerCount()).toBe(1); // the fifth attempt is due
+      off();
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(attempts).toHaveBeenCalledTimes(4);
+    } finally {
+      attempts.mockRestore();
+      vi.useRealTimers();
+    }
   });
 });
