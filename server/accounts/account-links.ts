@@ -2,15 +2,15 @@
 // sha256 in the database; used once, expiring.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 
 export type LinkPurpose = 'reset' | 'verify';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export const invalidLink = () =>
-  new HttpError(
-    400,
+  new DomainError(
+    'bad_request',
     'invalid_link',
     'This link is not valid any more: it was used already, has expired, or was replaced. Ask for a new one.',
   );

@@ -3,7 +3,7 @@
 // them is disconnected; deleting an account deletes its projects through ProjectService (their
 // containers, volumes and snapshots go with them).
 import type { Logger } from '../core/logger';
-import { HttpError, notFound } from '../core/errors';
+import { DomainError, notFound } from '../core/errors';
 import type { PrismaClient } from '../db';
 import type { Principal, SessionService, TokenService, UserService } from '../auth';
 import type { ProjectService } from '../projects';
@@ -53,8 +53,8 @@ export class AccountService {
   async requestReset(email: string): Promise<void> {
     const mailer = this.options.mailer;
     if (!mailer)
-      throw new HttpError(
-        501,
+      throw new DomainError(
+        'not_configured',
         'mail_disabled',
         'This server sends no mail: ask an administrator for a password-reset link',
       );
@@ -111,7 +111,7 @@ export class AccountService {
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw notFound('User not found');
     if (user.email !== confirmEmail.trim().toLowerCase()) {
-      throw new HttpError(400, 'confirmation_mismatch', 'Type your account’s email exactly to confirm', {
+      throw new DomainError('bad_request', 'confirmation_mismatch', 'Type your account’s email exactly to confirm', {
         fieldErrors: { email: ['Does not match your account’s email'] },
       });
     }

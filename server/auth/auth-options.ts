@@ -4,7 +4,7 @@ import CredentialsModule from 'next-auth/providers/credentials';
 import GitHubModule from 'next-auth/providers/github';
 import { cjsDefault } from '../core/cjs-default';
 import type { Logger } from '../core/logger';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { authRequestContext } from './auth-request-context';
 import type { SessionService } from './session-service';
 import type { UserService } from './user-service';
@@ -42,7 +42,7 @@ export function createAuthOptions({
         return await users.verifyCredentials(input.email, input.password, clientIp);
       } catch (error) {
         // next-auth hands the message to the sign-in page as ?error=…
-        if (error instanceof HttpError && (error.status === 429 || error.code === 'email_unverified'))
+        if (error instanceof DomainError && (error.kind === 'rate_limited' || error.code === 'email_unverified'))
           throw new Error(error.message);
         throw error;
       }

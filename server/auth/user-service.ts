@@ -1,6 +1,6 @@
 // Accounts: sign-up, credential checks (throttled), OAuth linking. Never logs passwords.
 import type { PrismaClient } from '../db';
-import { conflict, HttpError, tooManyRequests } from '../core/errors';
+import { DomainError, tooManyRequests } from '../core/errors';
 import type { SignupInput, UserDto } from '../contracts';
 import { hashPassword, verifyPassword } from './password';
 import type { SignInThrottle } from './signin-throttle';
@@ -37,7 +37,8 @@ export class UserService {
       const user = await this.prisma.user.create({ data: { email: input.email, name: input.name, passwordHash } });
       return toUserDto(user);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('An account with this email already exists');
+      if (isUniqueViolation(error))
+        throw new DomainError('conflict', 'conflict', 'An account with this email already exists');
       throw error;
     }
   }
@@ -58,7 +59,7 @@ export class UserService {
     }
     this.throttle.recordSuccess(emailKey);
     if (this.requireVerifiedEmail && !user.emailVerified) {
-      throw new HttpError(403, 'email_unverified', 'Confirm your email first: open the link we mailed you');
+      throw new DomainError('forbidden', 'email_unverified', 'Confirm your email first: open the link we mailed you');
     }
     return toUserDto(user);
   }
@@ -71,7 +72,7 @@ export class UserService {
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
     if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
       this.throttle.recordFailure(key);
-      throw new HttpError(400, 'wrong_password', 'The current password is not right', {
+      throw new DomainError('bad_request', 'wrong_password', 'The current password is not right', {
         fieldErrors: { currentPassword: ['The current password is not right'] },
       });
     }

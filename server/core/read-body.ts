@@ -1,11 +1,12 @@
 // Reads a request body up to a byte limit; past it the request is refused with 413
 // without buffering the rest.
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './errors';
+import { DomainError } from './errors';
 
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limitBytes) throw new HttpError(413, 'payload_too_large', `Body is larger than ${limitBytes} bytes`);
+  if (declared > limitBytes)
+    throw new DomainError('too_large', 'payload_too_large', `Body is larger than ${limitBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -13,7 +14,7 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
     size += buffer.length;
     if (size > limitBytes) {
       req.resume();
-      throw new HttpError(413, 'payload_too_large', `Body is larger than ${limitBytes} bytes`);
+      throw new DomainError('too_large', 'payload_too_large', `Body is larger than ${limitBytes} bytes`);
     }
     chunks.push(buffer);
   }
@@ -31,8 +32,8 @@ export async function readFormOrJson(req: IncomingMessage, limitBytes: number): 
     try {
       return JSON.parse(raw.toString('utf8')) as unknown;
     } catch {
-      throw new HttpError(400, 'invalid_json', 'Body is not valid JSON');
+      throw new DomainError('bad_request', 'invalid_json', 'Body is not valid JSON');
     }
   }
-  throw new HttpError(415, 'unsupported_media_type', 'Send application/json');
+  throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send application/json');
 }

@@ -4,9 +4,9 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
 import { AGENT_FILE_ERROR_STATUS, type AgentFileErrorCode } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
-import { fromAgentError } from './agent-error-code';
+import { agentErrorKind, fromAgentError } from './agent-error-code';
 
 const HEADERS_TIMEOUT_MS = 30_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -27,11 +27,16 @@ export interface AgentFile {
 }
 
 export const tooLarge = (maxBytes: number) =>
-  new HttpError(413, 'too_large', `Files are at most ${Math.round(maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`, {
-    maxBytes,
-  });
+  new DomainError(
+    'too_large',
+    'too_large',
+    `Files are at most ${Math.round(maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`,
+    {
+      maxBytes,
+    },
+  );
 const agentUnavailable = (detail: string) =>
-  new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
+  new DomainError('unavailable', 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
 
 export class AgentContentClient {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 8 });
@@ -45,7 +50,7 @@ export class AgentContentClient {
         headers: this.auth(endpoint),
       });
       request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out')));
-      request.on('error', (error) => reject(error instanceof HttpError ? error : agentUnavailable(error.message)));
+      request.on('error', (error) => reject(error instanceof DomainError ? error : agentUnavailable(error.message)));
       request.on('response', (response) => {
         request.setTimeout(0);
         if (response.statusCode !== 200) {
@@ -111,7 +116,7 @@ export class AgentContentClient {
       });
       // A write error after the agent answered (it refused early and closed) is not the story.
       request.on('error', (error) => {
-        if (!answered) settle(error instanceof HttpError ? error : agentUnavailable(error.message));
+        if (!answered) settle(error instanceof DomainError ? error : agentUnavailable(error.message));
       });
       request.on('close', () => {
         if (!answered) settle(agentUnavailable('connection closed'));
@@ -124,7 +129,11 @@ export class AgentContentClient {
         if (!error || answered) return;
         request.destroy();
         // Our 413, or the uploading client went away: either way nothing is written.
-        settle(error instanceof HttpError ? error : new HttpError(400, 'upload_aborted', 'The upload ended early'));
+        settle(
+          error instanceof DomainError
+            ? error
+            : new DomainError('bad_request', 'upload_aborted', 'The upload ended early'),
+        );
       });
     });
   }
@@ -177,8 +186,11 @@ async function readJson(response: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The agent's error answer as an HttpError with the contract's status (412 carries currentVersion). */
-async function errorFrom(response: IncomingMessage): Promise<HttpError> {
+/**
+ * The agent's error answer as a DomainError of the kind its code has in the agent contract (412's
+ * conflict carries currentVersion); a code outside the contract is the agent misbehaving: bad_gateway.
+ */
+async function errorFrom(response: IncomingMessage): Promise<DomainError> {
   const body = ((await readJson(response).catch(() => ({}))) ?? {}) as {
     error?: unknown;
     code?: unknown;
@@ -192,8 +204,7 @@ async function errorFrom(response: IncomingMessage): Promise<HttpError> {
   if (status === 401) return agentUnavailable('it refused the workspace secret');
   const details = typeof body.currentVersion === 'string' ? { currentVersion: body.currentVersion } : undefined;
   const { code, message } = fromAgentError(answered, rawMessage);
-  if (code === 'disk_full') return new HttpError(AGENT_FILE_ERROR_STATUS.disk_full, code, message);
-  return new HttpError(status >= 400 && status < 600 ? status : 502, code, message, details);
+  return new DomainError(agentErrorKind(code) ?? 'bad_gateway', code, message, details);
 }
 
 function codeForStatus(status: number): string {

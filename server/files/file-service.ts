@@ -3,18 +3,11 @@
 // someone else's lock (423), makes sure the workspace runs, then asks its agent: listings
 // and moves over the agent's RPC socket, content over its HTTP endpoint, streamed.
 import type { Readable } from 'node:stream';
-import {
-  AGENT_FILE_ERROR_STATUS,
-  type AgentFileErrorCode,
-  type AgentMethods,
-  type FileEntry,
-  type ReadResult,
-  type WorkspaceStatusDto,
-} from '../contracts';
-import { HttpError } from '../core/errors';
+import type { AgentMethods, FileEntry, ReadResult, WorkspaceStatusDto } from '../contracts';
+import { DomainError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentContentClient, AgentFile } from './agent-content-client';
-import { fromAgentError } from './agent-error-code';
+import { agentErrorKind, fromAgentError } from './agent-error-code';
 import { decodeText, looksBinary, readUpTo } from './text-sniff';
 import { normalizePath, type LockService } from './lock-service';
 
@@ -33,7 +26,7 @@ export interface AgentRpc {
 
 /** What FileService needs of the workspace lifecycle (WorkspaceService fits). */
 export interface WorkspaceAccess {
-  /** Starts the workspace if needed; throws the HttpError to answer with when it cannot run. */
+  /** Starts the workspace if needed; throws the DomainError to refuse with when it cannot run. */
   ensureRunning(projectId: string): Promise<WorkspaceStatusDto>;
   agent(projectId: string): AgentRpc | undefined;
   agentEndpoint(projectId: string): AgentEndpoint | undefined;
@@ -135,17 +128,17 @@ export class FileService {
     const target = normalizePath(path);
     if (kind === 'dir') {
       const existing = await this.stat(actor, projectId, target).catch((error: unknown) => {
-        if (error instanceof HttpError && error.status === 404) return null;
+        if (error instanceof DomainError && error.kind === 'not_found') return null;
         throw error;
       });
-      if (existing) throw new HttpError(409, 'exists', `${target} already exists`);
+      if (existing) throw new DomainError('conflict', 'exists', `${target} already exists`);
       return this.mkdir(actor, projectId, target);
     }
     try {
       await this.write(actor, projectId, target, Buffer.alloc(0), { ifNoneMatch: true });
     } catch (error) {
-      if (error instanceof HttpError && error.status === 412)
-        throw new HttpError(409, 'exists', `${target} already exists`);
+      if (error instanceof DomainError && error.kind === 'precondition_failed')
+        throw new DomainError('conflict', 'exists', `${target} already exists`);
       throw error;
     }
     return this.stat(actor, projectId, target);
@@ -164,7 +157,8 @@ export class FileService {
   async move(actor: Actor, projectId: string, from: string, to: string): Promise<FileEntry> {
     const source = normalizePath(from);
     const target = normalizePath(to);
-    if (source === '' || target === '') throw new HttpError(400, 'bad_path', 'The project root cannot be moved');
+    if (source === '' || target === '')
+      throw new DomainError('bad_request', 'bad_path', 'The project root cannot be moved');
     await this.authorize(actor, projectId);
     this.locks.assertWritable(projectId, source, actor.holderId);
     this.locks.assertWritable(projectId, target, actor.holderId);
@@ -175,7 +169,7 @@ export class FileService {
   /** Files, or folders recursively. */
   async delete(actor: Actor, projectId: string, path: string): Promise<void> {
     const target = normalizePath(path);
-    if (target === '') throw new HttpError(400, 'bad_path', 'Refusing to delete the project root');
+    if (target === '') throw new DomainError('bad_request', 'bad_path', 'Refusing to delete the project root');
     await this.authorize(actor, projectId);
     this.locks.assertWritable(projectId, target, actor.holderId);
     const { rpc } = await this.running(projectId);
@@ -202,13 +196,14 @@ export class FileService {
     await this.workspaces.ensureRunning(projectId);
     const rpc = this.workspaces.agent(projectId);
     const endpoint = this.workspaces.agentEndpoint(projectId);
-    if (!rpc || !endpoint) throw new HttpError(409, 'workspace_not_running', 'The workspace is restarting; try again');
+    if (!rpc || !endpoint)
+      throw new DomainError('conflict', 'workspace_not_running', 'The workspace is restarting; try again');
     this.workspaces.recordActivity(projectId);
     return { rpc, endpoint };
   }
 }
 
-/** Agent RPC errors (code + message) become HttpErrors with the contract's status. */
+/** Agent RPC errors (code + message) become DomainErrors of the kind the agent contract gives the code. */
 async function rpcCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -217,18 +212,17 @@ async function rpcCall<T>(call: () => Promise<T>): Promise<T> {
     const rawMessage = error instanceof Error ? error.message : String(error);
     if (typeof rawCode !== 'string') throw error;
     const { code, message } = fromAgentError(rawCode, rawMessage);
-    if (code === 'agent_disconnected' || code === 'agent_timeout') throw new HttpError(503, code, message);
-    const status = AGENT_FILE_ERROR_STATUS[code as AgentFileErrorCode] ?? 500;
-    throw new HttpError(status, code, message);
+    if (code === 'agent_disconnected' || code === 'agent_timeout') throw new DomainError('unavailable', code, message);
+    throw new DomainError(agentErrorKind(code) ?? 'internal', code, message);
   }
 }
 
 /** A stale write says which version is current now, so the editor can offer to merge or reload. */
 function describeConflict(error: unknown, conditions: WriteConditions): unknown {
-  if (!(error instanceof HttpError) || error.status !== 412) return error;
+  if (!(error instanceof DomainError) || error.kind !== 'precondition_failed') return error;
   const current = typeof error.details?.currentVersion === 'string' ? error.details.currentVersion : undefined;
   const message = conditions.ifNoneMatch
     ? `The file already exists${current ? ` (current version ${current})` : ''}`
     : `The file changed since version ${conditions.ifMatch ?? '?'}; current version is ${current ?? 'unknown'}`;
-  return new HttpError(412, 'conflict', message, current ? { currentVersion: current } : undefined);
+  return new DomainError('precondition_failed', 'conflict', message, current ? { currentVersion: current } : undefined);
 }

@@ -22,7 +22,7 @@ describe('LockService', () => {
     service.lock('p', 'src/app.ts', alice, 60);
     expect(() => service.assertWritable('p', 'src/app.ts', alice.id)).not.toThrow();
     expect(() => service.assertWritable('p', 'src/app.ts', bob.id)).toThrow(
-      expect.objectContaining({ status: 423, code: 'locked' }),
+      expect.objectContaining({ kind: 'locked', code: 'locked' }),
     );
     expect(() => service.assertWritable('p', 'src/app.ts', undefined)).toThrow(/locked by Alice/);
     expect(() => service.assertWritable('p', 'src/other.ts', bob.id)).not.toThrow();
@@ -35,9 +35,9 @@ describe('LockService', () => {
     service = new LockService();
     service.lock('p', 'src/', alice, 60);
     expect(() => service.assertWritable('p', 'src/deep/file.ts', bob.id)).toThrow(
-      expect.objectContaining({ status: 423 }),
+      expect.objectContaining({ kind: 'locked' }),
     );
-    expect(() => service.assertWritable('p', 'src', bob.id)).toThrow(expect.objectContaining({ status: 423 }));
+    expect(() => service.assertWritable('p', 'src', bob.id)).toThrow(expect.objectContaining({ kind: 'locked' }));
     expect(() => service.assertWritable('p', 'srcx/file.ts', bob.id)).not.toThrow(); // a sibling with a common prefix
     expect(() => service.assertWritable('p', 'src/deep/file.ts', alice.id)).not.toThrow();
     // Deleting or moving a folder that holds a locked file is refused too.
@@ -46,7 +46,7 @@ describe('LockService', () => {
     // The root lock covers the whole project.
     service.lock('q', '', alice, 60);
     expect(() => service.assertWritable('q', 'anything/at/all', bob.id)).toThrow(
-      expect.objectContaining({ status: 423 }),
+      expect.objectContaining({ kind: 'locked' }),
     );
   });
 
@@ -54,8 +54,8 @@ describe('LockService', () => {
     const time = clock();
     service = new LockService({ now: time.now });
     service.lock('p', 'src', alice, 60);
-    expect(() => service.lock('p', 'src/x.ts', bob, 60)).toThrow(expect.objectContaining({ status: 423 }));
-    expect(() => service.unlock('p', 'src', bob.id)).toThrow(expect.objectContaining({ status: 423 }));
+    expect(() => service.lock('p', 'src/x.ts', bob, 60)).toThrow(expect.objectContaining({ kind: 'locked' }));
+    expect(() => service.unlock('p', 'src', bob.id)).toThrow(expect.objectContaining({ kind: 'locked' }));
     time.advance(30_000);
     const renewed = service.lock('p', 'src', alice, 60);
     expect(Date.parse(renewed.expiresAt)).toBe(time.now() + 60_000);

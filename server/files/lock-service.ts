@@ -3,7 +3,7 @@
 // and deletes by anyone but the holder are refused with 423 until the lock is released or
 // expires; expiry is pushed (onDidChange) by one timer per project, and also checked lazily.
 import type { FileLockDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { TypedEmitter } from '../core/typed-emitter';
 
 export interface LockHolder {
@@ -37,7 +37,7 @@ const covers = (ancestor: string, path: string) =>
   ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
 
 export const lockedError = (lock: { path: string; holder: string }) =>
-  new HttpError(423, 'locked', `${lock.path || 'The project'} is locked by ${lock.holder}`, {
+  new DomainError('locked', 'locked', `${lock.path || 'The project'} is locked by ${lock.holder}`, {
     path: lock.path,
     holder: lock.holder,
   });

@@ -10,7 +10,7 @@ import {
   resetPasswordSchema,
   type AuthOptionsDto,
 } from '../contracts';
-import { HttpError, tooManyRequests } from '../core/errors';
+import { DomainError, tooManyRequests } from '../core/errors';
 import type { SignInThrottle } from '../auth';
 import { parseWith, reply, type Router } from './router';
 
@@ -74,11 +74,11 @@ export function addAccountRoutes(
     })
     .add('GET', '/api/v1/auth/verify-email', async (ctx) => {
       const token = ctx.url.searchParams.get('token');
-      if (!token) throw new HttpError(400, 'invalid_link', 'The link is incomplete');
+      if (!token) throw new DomainError('bad_request', 'invalid_link', 'The link is incomplete');
       const verified = await accounts.verifyEmail(token).then(
         () => true,
         (error: unknown) => {
-          if (error instanceof HttpError && error.code === 'invalid_link') return false;
+          if (error instanceof DomainError && error.code === 'invalid_link') return false;
           throw error;
         },
       );

@@ -4,16 +4,16 @@
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
 import { adminProjectParamsSchema, idParamsSchema } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { parseWith, reply, type RequestContext, type Router } from './router';
 
-const hidden = () => new HttpError(404, 'not_found', 'No such API route');
+const hidden = () => new DomainError('not_found', 'not_found', 'No such API route');
 
 export function addAdminRoutes(router: Router, admin: AdminService, accounts: AccountService): void {
   const requireAdmin = async (ctx: RequestContext): Promise<void> => {
     // 401 (signed out) and 403 (foreign origin) would both tell that the route exists.
     const principal = await ctx.user().catch((error: unknown) => {
-      if (error instanceof HttpError) throw hidden();
+      if (error instanceof DomainError) throw hidden();
       throw error;
     });
     if (!(await admin.isAdmin(principal.userId))) throw hidden();

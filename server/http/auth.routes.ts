@@ -1,5 +1,5 @@
 // /api/v1/auth/signup and /api/v1/me.
-import { HttpError, tooManyRequests, unauthorized } from '../core/errors';
+import { DomainError, tooManyRequests, unauthorized } from '../core/errors';
 import { signupSchema, type UserDto } from '../contracts';
 import type { SignInThrottle, UserService } from '../auth';
 import { reply, type Router } from './router';
@@ -16,7 +16,8 @@ export function addAuthRoutes(
 ): void {
   router
     .add('POST', '/api/v1/auth/signup', async (ctx) => {
-      if (!options.allowSignup) throw new HttpError(403, 'signup_disabled', 'Sign-up is turned off on this server');
+      if (!options.allowSignup)
+        throw new DomainError('forbidden', 'signup_disabled', 'Sign-up is turned off on this server');
       const ipKey = [`signup-ip:${ctx.clientIp}`];
       const wait = options.signupThrottle.retryAfterSeconds(ipKey);
       if (wait > 0) throw tooManyRequests(wait);

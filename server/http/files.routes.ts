@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { mkdirBodySchema, moveBodySchema, relativePathSchema } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { FileService } from '../files';
 import { contentTypeFor } from './content-type';
 import { parseWith, reply, type RequestContext, type Router } from './router';
@@ -17,7 +17,7 @@ function pathParam(ctx: RequestContext, required: boolean): string {
   const raw = ctx.url.searchParams.get('path') ?? '';
   const path = parseWith(relativePathSchema, raw);
   if (required && path.replace(/\/+$/, '') === '')
-    throw new HttpError(400, 'validation', 'A file path is required (?path=)');
+    throw new DomainError('bad_request', 'validation', 'A file path is required (?path=)');
   return path;
 }
 
@@ -113,8 +113,8 @@ export function addFileRoutes(router: Router, files: FileService): void {
         const path = pathParam(ctx, true);
         const declared = Number(ctx.req.headers['content-length'] ?? 0);
         if (declared > files.maxBytes)
-          throw new HttpError(
-            413,
+          throw new DomainError(
+            'too_large',
             'too_large',
             `Files are at most ${Math.round(files.maxBytes / 1024 / 1024)} MB (FILE_MAX_MB)`,
           );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 
 export interface Upload {
   /** The uploaded file on disk. */
@@ -20,7 +20,11 @@ export interface Upload {
 
 export async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Upload> {
   if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? ''))
-    throw new HttpError(415, 'unsupported_media_type', 'Send the ZIP as multipart/form-data (field "file")');
+    throw new DomainError(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      'Send the ZIP as multipart/form-data (field "file")',
+    );
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
   const dir = await mkdtemp(path.join(tmpdir(), 'berth-upload-'));
@@ -36,7 +40,7 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
           limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 4096 },
         });
       } catch {
-        reject(new HttpError(400, 'bad_request', 'Malformed multipart body'));
+        reject(new DomainError('bad_request', 'bad_request', 'Malformed multipart body'));
         return;
       }
       parser.on('field', (name, value) => (fields[name] = value));
@@ -50,12 +54,13 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
         });
         saved.catch(() => undefined);
       });
-      parser.on('error', () => reject(new HttpError(400, 'bad_request', 'Malformed multipart body')));
+      parser.on('error', () => reject(new DomainError('bad_request', 'bad_request', 'Malformed multipart body')));
       parser.on('close', () => {
-        if (!saved) return reject(new HttpError(400, 'bad_request', 'No file in the upload (field "file")'));
+        if (!saved)
+          return reject(new DomainError('bad_request', 'bad_request', 'No file in the upload (field "file")'));
         saved.then(({ file, fileName }) => resolve({ file, fileName, fields, remove }), reject);
       });
-      req.on('aborted', () => reject(new HttpError(400, 'upload_aborted', 'The upload ended early')));
+      req.on('aborted', () => reject(new DomainError('bad_request', 'upload_aborted', 'The upload ended early')));
       req.pipe(parser);
     });
   } catch (error) {
@@ -66,4 +71,8 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
 }
 
 const tooLarge = (maxBytes: number) =>
-  new HttpError(413, 'too_large', `Uploads are at most ${Math.round(maxBytes / 1024 / 1024)} MB (IMPORT_MAX_MB)`);
+  new DomainError(
+    'too_large',
+    'too_large',
+    `Uploads are at most ${Math.round(maxBytes / 1024 / 1024)} MB (IMPORT_MAX_MB)`,
+  );

@@ -4,9 +4,10 @@
 // /api/auth (next-auth), pages.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UnavailableError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { clientIp } from './client-ip';
+import { httpStatusOf } from './error-status';
 import { sendHealth, sendReadiness } from './health';
 import type { HostVerdict } from './host-policy';
 import type { Router } from './router';
@@ -85,11 +86,12 @@ export function createRequestHandler(
       else if (path.startsWith('/api/auth/')) await routes.auth(req, res, ip);
       else await routes.pages(req, res, path);
     } catch (error) {
-      if (error instanceof UnavailableError && !res.headersSent) {
+      if (error instanceof DomainError && error.retryAfterSeconds !== undefined && !res.headersSent) {
         // A page (its session check) while the database is down: say so, and when to retry.
-        reqLog.warn({ path, code: error.code }, 'request answered 503');
+        const status = httpStatusOf(error);
+        reqLog.warn({ path, code: error.code }, `request answered ${status}`);
         res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        sendJson(res, 503, { error: error.code, message: error.message });
+        sendJson(res, status, { error: error.code, message: error.message });
         return;
       }
       reqLog.error({ err: error, path }, 'request failed');

@@ -3,10 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z, type ZodType } from 'zod';
 import type { Logger } from '../core/logger';
-import { databaseUnavailable, HttpError, UnavailableError, unauthorized } from '../core/errors';
+import { databaseUnavailable, DomainError, unauthorized } from '../core/errors';
 import { isDatabaseUnavailable } from '../db';
 import { readFormOrJson } from '../core/read-body';
 import type { ApiErrorBody } from '../contracts';
+import { httpStatusOf } from './error-status';
 import type { Principal, RequestAuthenticator } from '../auth';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -85,7 +86,7 @@ export class Router {
             !this.allowedOrigins.includes(req.headers.origin ?? '')
           ) {
             // A browser always sends Origin on these; a missing or foreign one is a cross-site request.
-            throw new HttpError(403, 'bad_origin', 'Cross-site request refused');
+            throw new DomainError('forbidden', 'bad_origin', 'Cross-site request refused');
           }
           return found;
         },
@@ -100,10 +101,10 @@ export class Router {
       }
       // A database that is down or hung is a 503 to retry, not a 500: raw driver errors too.
       const answer =
-        error instanceof HttpError ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : undefined;
+        error instanceof DomainError ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : undefined;
       if (answer) {
-        if (answer instanceof UnavailableError) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
-        sendJson(res, answer.status, {
+        if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+        sendJson(res, httpStatusOf(answer), {
           error: answer.code,
           message: answer.message,
           ...answer.details,
@@ -127,8 +128,8 @@ export class Router {
       route.keys.forEach((key, index) => (params[key] = decodePathSegment(match[index + 1]!)));
       return { route, params };
     }
-    if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`);
-    throw new HttpError(404, 'not_found', 'No such API route');
+    if (pathMatched) throw new DomainError('method_not_allowed', 'method_not_allowed', `${method} is not allowed here`);
+    throw new DomainError('not_found', 'not_found', 'No such API route');
   }
 }
 
@@ -136,7 +137,7 @@ function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, 'bad_path', 'Malformed path segment');
+    throw new DomainError('bad_request', 'bad_path', 'Malformed path segment');
   }
 }
 
@@ -144,7 +145,7 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const { fieldErrors, formErrors } = z.flattenError(parsed.error);
-  throw new HttpError(400, 'validation', formErrors[0] ?? 'Some fields are not valid', {
+  throw new DomainError('bad_request', 'validation', formErrors[0] ?? 'Some fields are not valid', {
     fieldErrors: fieldErrors as Record<string, string[]>,
   });
 }

@@ -1,7 +1,7 @@
 // /api/v1/projects/:id/snapshots — list, take (with a label), compare with now, read one file
 // as it was, restore the project or one file. Owner only: 404 for anyone else.
 import { createSnapshotSchema, restoreSnapshotSchema } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { ProjectSnapshots } from '../snapshots';
 import { reply, type Router } from './router';
 
@@ -22,7 +22,7 @@ export function addSnapshotRoutes(router: Router, snapshots: ProjectSnapshots): 
     })
     .add('GET', '/api/v1/projects/:id/snapshots/:sid/file', async (ctx) => {
       const path = ctx.url.searchParams.get('path');
-      if (!path) throw new HttpError(400, 'bad_request', 'path is required');
+      if (!path) throw new DomainError('bad_request', 'bad_request', 'path is required');
       const { userId } = await ctx.user();
       const { entry, content } = await snapshots.file(userId, ctx.params.id!, ctx.params.sid!, path);
       ctx.res.writeHead(200, {

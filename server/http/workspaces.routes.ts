@@ -1,13 +1,13 @@
 // /api/v1/projects/:id/{start,stop,workspace} — the workspace of one of your projects.
 // A Docker engine that does not answer is a 503 with a message a person can act on.
 import type { WorkspaceStatusDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { ProjectService } from '../projects';
 import { EngineUnavailableError, type RuntimeDriver } from '../runtime';
 import { statusError, type WorkspaceService } from '../workspaces';
 import { reply, type Router } from './router';
 
-const engineUnavailable = () => new HttpError(503, 'engine_unavailable', 'Docker engine unreachable');
+const engineUnavailable = () => new DomainError('unavailable', 'engine_unavailable', 'Docker engine unreachable');
 
 function answer(status: WorkspaceStatusDto) {
   const failure = statusError(status);

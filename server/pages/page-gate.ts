@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestAuthenticator } from '../auth';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { ProjectService } from '../projects';
 
 export interface PageRenderer {
@@ -52,7 +52,7 @@ export function createPageGate(deps: {
       const owned = await deps.projects.get(principal.userId, decodeSafely(workbench[1]!)).then(
         () => true,
         (error: unknown) => {
-          if (error instanceof HttpError && error.status === 404) return false;
+          if (error instanceof DomainError && error.kind === 'not_found') return false;
           throw error;
         },
       );

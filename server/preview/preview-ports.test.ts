@@ -31,7 +31,7 @@ describe('PREVIEW_PORTS', () => {
   it('offers only unprivileged ports by default', async () => {
     const previews = previewsWith();
     expect((await previews.list('alice', 'p1')).map((preview) => preview.port)).toEqual([3000, 5173, 5432]);
-    await expect(previews.revoke('alice', 'p1', 22)).rejects.toMatchObject({ status: 400, code: 'bad_port' });
+    await expect(previews.revoke('alice', 'p1', 22)).rejects.toMatchObject({ kind: 'bad_request', code: 'bad_port' });
     previews.dispose();
   });
 
@@ -43,7 +43,7 @@ describe('PREVIEW_PORTS', () => {
     expect((await previews.list('alice', 'p1')).map((preview) => preview.port)).toEqual([3000, 5173, 5432]);
     const narrow = previewsWith([[5173, 5173]]);
     expect((await narrow.list('alice', 'p1')).map((preview) => preview.port)).toEqual([5173]);
-    await expect(narrow.revoke('alice', 'p1', 3000)).rejects.toMatchObject({ status: 400 });
+    await expect(narrow.revoke('alice', 'p1', 3000)).rejects.toMatchObject({ kind: 'bad_request' });
     previews.dispose();
     narrow.dispose();
   });

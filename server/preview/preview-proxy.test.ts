@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_PREVIEW_PORT_HEADER, type ListeningPort, type WorkspaceStatusDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { createLogger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import { createRequestHandler } from '../http';
@@ -61,7 +61,8 @@ beforeAll(async () => {
 
   const projects = {
     get: async (userId: string, projectId: string) => {
-      if (userId !== 'alice' || projectId !== 'p1') throw new HttpError(404, 'not_found', 'Project not found');
+      if (userId !== 'alice' || projectId !== 'p1')
+        throw new DomainError('not_found', 'not_found', 'Project not found');
       return {};
     },
   };
@@ -133,9 +134,9 @@ describe('preview routing and proxy', () => {
     expect(list.map((p) => p.port)).toEqual([3000, 5173]);
     expect(list[0]!.url).toMatch(/^http:\/\/p-[0-9a-f]{32}\.localhost:4321\/$/);
     expect(await previews.list('alice', 'p1')).toEqual(list); // reused while valid
-    await expect(previews.list('bob', 'p1')).rejects.toMatchObject({ status: 404 });
-    await expect(previews.revoke('bob', 'p1', 5173)).rejects.toMatchObject({ status: 404 });
-    await expect(previews.revoke('alice', 'p1', 7777)).rejects.toMatchObject({ status: 400 });
+    await expect(previews.list('bob', 'p1')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(previews.revoke('bob', 'p1', 5173)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(previews.revoke('alice', 'p1', 7777)).rejects.toMatchObject({ kind: 'bad_request' });
   });
 
   it("forwards to the agent with its secret and port; Berth's cookies and the client's Authorization never pass", async () => {

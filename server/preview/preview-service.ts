@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AGENT_PORT, type ListeningPort, type PreviewDto, type WorkspaceStatusDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { CapabilityStore, type Capability } from './capability-store';
@@ -117,7 +117,7 @@ export class PreviewService {
   async revoke(userId: string, projectId: string, port: number): Promise<PreviewDto> {
     await this.projects.get(userId, projectId);
     if (!isPreviewablePort(port) || !this.allows(port))
-      throw new HttpError(400, 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
+      throw new DomainError('bad_request', 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
     return this.dto(this.store.revoke(projectId, port, userId));
   }
 

@@ -3,7 +3,7 @@
 // Single projects are read through a short-lived cache (project-cache.ts): socket events check
 // ownership on every call, and must keep working on the last known answer while the database is down.
 import { isDatabaseUnavailable, type PrismaClient } from '../db';
-import { databaseUnavailable, HttpError, notFound } from '../core/errors';
+import { databaseUnavailable, DomainError, notFound } from '../core/errors';
 import type { CreateProjectInput, ProjectDto, TemplateId, UpdateProjectInput } from '../contracts';
 import { TypedEmitter } from '../core/typed-emitter';
 import { ProjectCache, type CachedProject, type ProjectCacheOptions } from './project-cache';
@@ -87,7 +87,7 @@ export class ProjectService {
       if (!isDatabaseUnavailable(error)) throw error;
       const stale = this.cache.stale(id);
       if (stale) return stale;
-      throw error instanceof HttpError ? error : databaseUnavailable();
+      throw error instanceof DomainError ? error : databaseUnavailable();
     }
     if (!row) {
       this.cache.delete(id);
@@ -127,7 +127,7 @@ export class ProjectService {
       if (!isDatabaseUnavailable(error)) throw error;
       const stale = this.cache.stale(id);
       if (stale) return ownedBy(stale, ownerId);
-      throw error instanceof HttpError ? error : databaseUnavailable();
+      throw error instanceof DomainError ? error : databaseUnavailable();
     }
     this.cache.delete(id);
     if (count === 0) throw notFound('Project not found');

@@ -6,7 +6,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import tarStreamModule from 'tar-stream';
 import { cjsDefault } from '../core/cjs-default';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { AgentEndpoint } from '../runtime';
 
 const tarStream = cjsDefault(tarStreamModule);
@@ -22,7 +22,7 @@ export interface ArchiveEntry {
 }
 
 const agentUnavailable = (detail: string) =>
-  new HttpError(503, 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
+  new DomainError('unavailable', 'agent_unavailable', `The workspace agent did not answer: ${detail}`);
 
 export class AgentArchiveClient {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 4 });
@@ -82,7 +82,7 @@ export class AgentArchiveClient {
       request.on('finish', () =>
         request.setTimeout(HEADERS_TIMEOUT_MS, () => request.destroy(agentUnavailable('timed out'))),
       );
-      request.on('error', (error) => reject(error instanceof HttpError ? error : agentUnavailable(error.message)));
+      request.on('error', (error) => reject(error instanceof DomainError ? error : agentUnavailable(error.message)));
       request.on('response', (response) => {
         request.setTimeout(0);
         if (response.statusCode === 200) resolve(response);
@@ -90,8 +90,8 @@ export class AgentArchiveClient {
           readJson(response).then((body) => {
             const { error, message } = (body ?? {}) as { error?: string; message?: string };
             reject(
-              new HttpError(
-                response.statusCode === 400 ? 400 : 502,
+              new DomainError(
+                response.statusCode === 400 ? 'bad_request' : 'bad_gateway',
                 error ?? 'agent_error',
                 message ?? `The workspace agent answered ${response.statusCode}`,
               ),

@@ -1,7 +1,7 @@
 // Snapshots as the API offers them: every call checks the project is the caller's (404
 // otherwise) and starts the workspace where one is needed (taking, diffing, restoring).
 import type { SnapshotDiffEntry, SnapshotDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { SnapshotService } from './snapshot-service';
 import type { SnapshotStore } from './snapshot-store';
 
@@ -46,7 +46,8 @@ export class ProjectSnapshots {
 
   async restore(userId: string, projectId: string, snapshotId: string, path?: string) {
     await this.projects.get(userId, projectId);
-    if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
+    if (!(await this.store.get(projectId, snapshotId)))
+      throw new DomainError('not_found', 'not_found', 'Snapshot not found');
     await this.workspaces.ensureRunning(projectId);
     return this.service.restore(projectId, snapshotId, path);
   }

@@ -5,7 +5,7 @@
 // operation at a time per project; an unchanged workspace makes no new automatic snapshot.
 import type { Readable } from 'node:stream';
 import type { AgentMethods, SkippedFile, SnapshotDiffEntry, SnapshotDto, SnapshotReason } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { BerthMetrics } from '../core/metrics';
 import type { AgentEndpoint } from '../runtime';
 import type { AgentArchiveClient } from './agent-archive-client';
@@ -43,7 +43,11 @@ export interface TakeResult {
 }
 
 const notRunning = () =>
-  new HttpError(409, 'workspace_not_running', 'The workspace is not running; start it to take or restore a snapshot');
+  new DomainError(
+    'conflict',
+    'workspace_not_running',
+    'The workspace is not running; start it to take or restore a snapshot',
+  );
 
 export class SnapshotService {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -76,10 +80,11 @@ export class SnapshotService {
   ): Promise<{ safetySnapshotId: string; written: number; deleted: number }> {
     return this.serial(projectId, async () => {
       const target = await this.store.get(projectId, snapshotId);
-      if (!target) throw new HttpError(404, 'not_found', 'Snapshot not found');
+      if (!target) throw new DomainError('not_found', 'not_found', 'Snapshot not found');
       const wanted = await this.store.manifest(snapshotId);
       const one = path === undefined ? undefined : wanted.find((entry) => entry.path === path);
-      if (path !== undefined && !one) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
+      if (path !== undefined && !one)
+        throw new DomainError('not_found', 'not_in_snapshot', `${path} is not in that snapshot`);
       const safety = await this.takeNow(projectId, 'safety');
       const endpoint = this.endpoint(projectId);
       const current = await this.store.manifest(safety.snapshot.id);
@@ -110,7 +115,8 @@ export class SnapshotService {
 
   /** How the workspace now differs from a snapshot (scans the workspace; stores nothing). */
   async diff(projectId: string, snapshotId: string): Promise<SnapshotDiffEntry[]> {
-    if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
+    if (!(await this.store.get(projectId, snapshotId)))
+      throw new DomainError('not_found', 'not_found', 'Snapshot not found');
     const { files } = await this.scan(projectId);
     return diffManifests(await this.store.manifest(snapshotId), files);
   }
@@ -121,9 +127,10 @@ export class SnapshotService {
     snapshotId: string,
     path: string,
   ): Promise<{ entry: ManifestEntry; content: Buffer }> {
-    if (!(await this.store.get(projectId, snapshotId))) throw new HttpError(404, 'not_found', 'Snapshot not found');
+    if (!(await this.store.get(projectId, snapshotId)))
+      throw new DomainError('not_found', 'not_found', 'Snapshot not found');
     const entry = (await this.store.manifest(snapshotId)).find((item) => item.path === path);
-    if (!entry) throw new HttpError(404, 'not_in_snapshot', `${path} is not in that snapshot`);
+    if (!entry) throw new DomainError('not_found', 'not_in_snapshot', `${path} is not in that snapshot`);
     return { entry, content: await this.store.readBlob(entry.sha256) };
   }
 

@@ -2,7 +2,7 @@
 // ack with {ok, data} or {ok:false, error}, and never lets a bad message crash the server.
 import type { ZodType } from 'zod';
 import type { Ack } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 
 export type AckFn<T> = (result: Ack<T>) => void;
@@ -25,7 +25,7 @@ export function defineHandler<P, R>(
     handler(parsed.data).then(
       (data) => respond({ ok: true, data }),
       (error: unknown) => {
-        if (error instanceof HttpError) {
+        if (error instanceof DomainError) {
           respond({ ok: false, error: { code: error.code, message: error.message } });
           return;
         }

@@ -5,7 +5,7 @@
 // from capture-pane). Sessions end when the shell exits, the terminal is closed or the
 // workspace stops (the tab then offers a restart). Callers check project ownership first.
 import type { TerminalAttachDto, TerminalDto } from '../contracts';
-import { HttpError, notFound } from '../core/errors';
+import { DomainError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import type { RuntimeDriver } from '../runtime';
@@ -33,8 +33,8 @@ type Size = { cols: number; rows: number };
 
 export const MAX_TERMINALS_PER_PROJECT = 12;
 const tooManyTerminals = () =>
-  new HttpError(
-    429,
+  new DomainError(
+    'rate_limited',
     'too_many_terminals',
     `A project can have at most ${MAX_TERMINALS_PER_PROJECT} terminals; close one first`,
   );

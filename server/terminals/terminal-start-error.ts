@@ -2,19 +2,19 @@
 // workspace's process limit (WORKSPACE_PIDS_LIMIT): tmux, the attach client or the shell cannot
 // fork, and the engine or sh says "Cannot fork" / "Resource temporarily unavailable". The
 // browser shows the message in the terminal panel with a Retry button.
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 
 const PROCESS_LIMIT = /cannot fork|fork failed|fork: retry|resource temporarily unavailable|EAGAIN/i;
 
-export function terminalStartError(cause: unknown): HttpError {
-  if (cause instanceof HttpError) return cause;
+export function terminalStartError(cause: unknown): DomainError {
+  if (cause instanceof DomainError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   if (PROCESS_LIMIT.test(detail)) {
-    return new HttpError(
-      503,
+    return new DomainError(
+      'unavailable',
       'terminal_start_failed',
       'The terminal could not start: the workspace has reached its process limit. End some processes (or restart the workspace) and retry.',
     );
   }
-  return new HttpError(503, 'terminal_start_failed', `The terminal could not start: ${detail}`);
+  return new DomainError('unavailable', 'terminal_start_failed', `The terminal could not start: ${detail}`);
 }

@@ -126,7 +126,7 @@ describe('checkGitUrl with internal address literals', () => {
 
   it.each(urls)('refuses %s without resolving it', async (url) => {
     await expect(checkGitUrl(url, [], noDns)).rejects.toMatchObject({
-      status: 400,
+      kind: 'bad_request',
       code: 'bad_git_url',
       message: expect.stringMatching(/internal address/),
     });

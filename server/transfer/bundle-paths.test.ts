@@ -29,6 +29,6 @@ describe('bundle paths', () => {
     Array(8).fill('x'.repeat(128)).join('/'),
     `${'a'.repeat(256)}/b`,
   ])('refuses %j', (path) => {
-    expect(() => checkBundlePath(path)).toThrow(expect.objectContaining({ status: 400, code: 'bad_path' }));
+    expect(() => checkBundlePath(path)).toThrow(expect.objectContaining({ kind: 'bad_request', code: 'bad_path' }));
   });
 });

@@ -4,7 +4,7 @@
 // ".." segment, at most MAX_PATH_LENGTH characters and 255 bytes per segment. Looser than ZIP
 // entry names on purpose: bundle paths are JSON strings restored through tar, not ZIP names.
 import { MAX_PATH_LENGTH } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 
 const MAX_SEGMENT_BYTES = 255;
 
@@ -25,8 +25,8 @@ export function bundlePathProblem(path: string): string | undefined {
 export function checkBundlePath(path: string): void {
   const problem = bundlePathProblem(path);
   if (problem)
-    throw new HttpError(
-      400,
+    throw new DomainError(
+      'bad_request',
       'bad_path',
       `${JSON.stringify(path.slice(0, 200))} is not a safe project path: ${problem}`,
     );

@@ -50,7 +50,7 @@ describe('ProjectTransfer export', () => {
     const { transfer } = transferOf([file('a.txt'), file('a\\b.txt')], async () => Buffer.from('x'));
     let started = false;
     await expect(transfer.exportZip('u1', 'p1', new PassThrough(), () => (started = true))).rejects.toMatchObject({
-      status: 422,
+      kind: 'unprocessable',
       code: 'unexportable_name',
       details: { path: 'a\\b.txt', count: 1 },
     });

@@ -4,7 +4,7 @@
 // http) as the only protocol, no prompts, a time limit. The clone becomes the project's first
 // real snapshot. Any failure deletes the project again: nothing is left half made.
 import type { ProjectDto, TemplateId } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { ExecOptions, ExecSession } from '../runtime';
 import { checkGitUrl } from './git-url-policy';
 import type { SnapshotService, SnapshotStore } from '../snapshots';
@@ -74,7 +74,7 @@ export class GitImport {
       ];
       const cloned = await this.run(project.id, clone);
       if (cloned.code !== 0)
-        throw new HttpError(400, 'git_clone_failed', `git clone failed: ${lastLines(cloned.output)}`);
+        throw new DomainError('bad_request', 'git_clone_failed', `git clone failed: ${lastLines(cloned.output)}`);
       const moved = await this.run(project.id, ['sh', '-c', MOVE_IN]);
       if (moved.code !== 0) throw new Error(`moving the clone into place failed: ${lastLines(moved.output)}`);
       await this.service.take(project.id, 'import', 'Imported from git');

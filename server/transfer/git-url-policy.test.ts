@@ -22,7 +22,7 @@ describe('checkGitUrl', () => {
       'git://github.com/a/b',
     ]) {
       await expect(checkGitUrl(url, [], resolveTo('140.82.121.3'))).rejects.toMatchObject({
-        status: 400,
+        kind: 'bad_request',
         code: 'bad_git_url',
       });
     }

@@ -5,7 +5,7 @@
 // checked address is pinned for the clone (no second DNS answer, no redirects).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { classifyAddress } from './address-range';
 
 export { isInternalAddress } from './address-range';
@@ -18,7 +18,7 @@ export interface CheckedGitUrl {
   address: string;
 }
 
-const refuse = (message: string) => new HttpError(400, 'bad_git_url', message);
+const refuse = (message: string) => new DomainError('bad_request', 'bad_git_url', message);
 
 export async function checkGitUrl(
   raw: string,

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { SKIP_REASONS, SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { BlobWriter, S_IFLNK, S_IFMT, S_IFREG, sha256Hex, type SnapshotStore } from '../snapshots';
 import { checkBundlePath } from './bundle-paths';
 import type { TransferProjects } from './project-transfer';
@@ -45,7 +45,7 @@ const bundleSchema = z.object({
 });
 type Bundle = z.infer<typeof bundleSchema>;
 
-const badBundle = (message: string) => new HttpError(400, 'bad_bundle', message);
+const badBundle = (message: string) => new DomainError('bad_request', 'bad_bundle', message);
 
 export async function writeBundle(store: SnapshotStore, project: ProjectDto, out: Writable): Promise<void> {
   const snapshots = (await store.list(project.id)).reverse();

@@ -6,7 +6,7 @@
 // creates nothing.
 import type { Writable } from 'node:stream';
 import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import {
   BlobWriter,
@@ -75,7 +75,7 @@ export class ProjectTransfer {
     // A name ZIP cannot carry would otherwise be changed or cut the download.
     const unexportable = firstUnexportable(manifest.map((entry) => entry.path));
     if (unexportable)
-      throw new HttpError(422, 'unexportable_name', unexportable.message, {
+      throw new DomainError('unprocessable', 'unexportable_name', unexportable.message, {
         path: unexportable.path,
         count: unexportable.count,
       });
@@ -121,7 +121,7 @@ export class ProjectTransfer {
   /** A new project from the ZIP at `file` (a temp file the upload was streamed to): a Berth bundle, or plain files. */
   async importZip(userId: string, file: string, names: { given?: string; fallback: string }): Promise<ProjectDto> {
     const zip = await readZip(file, this.zipLimits).catch((error: unknown) => {
-      throw asHttpError(error);
+      throw asDomainError(error);
     });
     try {
       if (isBundle(zip)) return await importBundle(this.store, this.projects, userId, zip, names.given);
@@ -158,7 +158,7 @@ export class ProjectTransfer {
       }
       return project;
     } catch (error) {
-      throw asHttpError(error);
+      throw asDomainError(error);
     } finally {
       zip.close();
     }
@@ -182,8 +182,8 @@ function copyName(name: string): string {
   return copy.length <= 64 ? copy : `${name.slice(0, 59)} copy`;
 }
 
-function asHttpError(error: unknown): unknown {
+function asDomainError(error: unknown): unknown {
   if (error instanceof ZipImportError)
-    return new HttpError(error.httpStatus, error.code, error.message, error.entry ? { entry: error.entry } : undefined);
+    return new DomainError(error.kind, error.code, error.message, error.entry ? { entry: error.entry } : undefined);
   return error;
 }

@@ -17,7 +17,7 @@ describe('quotaRefusal', () => {
     expect(quotaRefusal(mine, 'a', 'u1', 2)).toBeUndefined();
     const refusal = quotaRefusal(mine, 'c', 'u1', 2);
     expect(refusal).toMatchObject({
-      status: 429,
+      kind: 'rate_limited',
       code: 'quota_exceeded',
       message: 'You already have 2 workspaces running (A, B). Stop one to start this one.',
     });

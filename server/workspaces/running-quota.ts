@@ -2,7 +2,7 @@
 // Checked and claimed in one synchronous step after the owner is known, so two starts racing
 // in this process cannot both slip under the limit (the later one sees the earlier's claim).
 import type { WorkspaceState } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 
 export interface QuotaEntry {
   state: WorkspaceState;
@@ -18,7 +18,7 @@ export function quotaRefusal(
   projectId: string,
   ownerId: string,
   limit: number,
-): HttpError | undefined {
+): DomainError | undefined {
   if (limit <= 0) return undefined;
   const others = [...entries].filter(
     ([id, entry]) => id !== projectId && entry.ownerId === ownerId && COUNTED.has(entry.state),
@@ -26,8 +26,8 @@ export function quotaRefusal(
   if (others.length < limit) return undefined;
   const names = others.map(([id, entry]) => entry.projectName ?? id).join(', ');
   const count = others.length === 1 ? 'a workspace' : `${others.length} workspaces`;
-  return new HttpError(
-    429,
+  return new DomainError(
+    'rate_limited',
     'quota_exceeded',
     `You already have ${count} running (${names}). Stop one to start this one.`,
     { limit, running: others.map(([id]) => id) },

@@ -2,7 +2,7 @@
 // snapshot a lost volume is rebuilt from, and the runtime bringing the container up — and how a
 // failed start is reported. The lifecycle around it (states, agent, events) is workspace-service.ts.
 import path from 'node:path';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AgentEndpoint, RuntimeDriver, RuntimeWorkspace } from '../runtime';
 import { quotaRefusal } from './running-quota';
@@ -25,7 +25,7 @@ export async function bringUpWorkspace(
   quota: boolean,
 ): Promise<RuntimeWorkspace & { agent: AgentEndpoint }> {
   const project = await projects.lookup(projectId);
-  if (!project) throw new HttpError(404, 'not_found', 'Project not found');
+  if (!project) throw new DomainError('not_found', 'not_found', 'Project not found');
   // Claimed synchronously with the check: see running-quota.ts.
   Object.assign(entry, { ownerId: project.ownerId, projectName: project.name });
   const refusal = quota ? quotaRefusal(entries, projectId, project.ownerId, options.maxRunningPerUser ?? 0) : undefined;
@@ -53,7 +53,7 @@ export function reportStartFailure(
   projectId: string,
   error: unknown,
 ): void {
-  const refused = error instanceof HttpError && (error.status === 404 || error.status === 429);
+  const refused = error instanceof DomainError && (error.kind === 'not_found' || error.kind === 'rate_limited');
   if (refused) {
     log.info({ projectId, reason: error.code }, 'workspace start refused');
     return;

@@ -3,7 +3,7 @@
 // container. Every change is emitted for the socket layer to push to open clients.
 // Callers check project ownership before calling in; this service trusts project ids.
 import type { WorkspaceState, WorkspaceStatusDto } from '../contracts';
-import { HttpError } from '../core/errors';
+import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { TypedEmitter, type Disposer } from '../core/typed-emitter';
 import { waitAtMost } from '../core/wait-at-most';
@@ -125,16 +125,16 @@ export class WorkspaceService {
     return entry.starting;
   }
 
-  /** Starts the workspace if needed and resolves once it runs; otherwise throws the HttpError to answer with. */
+  /** Starts the workspace if needed and resolves once it runs; otherwise throws the DomainError to refuse with. */
   async ensureRunning(projectId: string): Promise<WorkspaceStatusDto> {
     // A call that merely needs the workspace (a file read in flight) must not undo a stop.
     if (this.entries.get(projectId)?.stopping)
-      throw new HttpError(409, 'workspace_stopping', 'The workspace is stopping; start it again to continue');
+      throw new DomainError('conflict', 'workspace_stopping', 'The workspace is stopping; start it again to continue');
     const status = await this.start(projectId);
     const failure = statusError(status);
     if (failure) throw failure;
     if (status.state !== 'running')
-      throw new HttpError(409, 'workspace_not_running', `The workspace is ${status.state}; try again`);
+      throw new DomainError('conflict', 'workspace_not_running', `The workspace is ${status.state}; try again`);
     return status;
   }
 

@@ -1,5 +1,5 @@
-// One typed error for every way an uploaded ZIP can be refused, so the HTTP
-// layer can answer 400/413 without parsing messages and create nothing.
+// One typed error for every way an uploaded ZIP can be refused, so the import can refuse it
+// as too_large or bad_request (413/400 over HTTP) without parsing messages and create nothing.
 
 export type ZipImportErrorCode =
   'too_many_entries' | 'too_large' | 'bad_path' | 'symlink' | 'encrypted' | 'unsupported' | 'corrupt' | 'duplicate';
@@ -16,9 +16,9 @@ export class ZipImportError extends Error {
     super(message);
   }
 
-  /** 413 for "too big" refusals, 400 for everything else. */
-  get httpStatus(): 400 | 413 {
-    return this.code === 'too_large' || this.code === 'too_many_entries' ? 413 : 400;
+  /** too_large for "too big" refusals, bad_request for everything else. */
+  get kind(): 'bad_request' | 'too_large' {
+    return this.code === 'too_large' || this.code === 'too_many_entries' ? 'too_large' : 'bad_request';
   }
 }
 

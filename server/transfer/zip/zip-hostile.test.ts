@@ -77,7 +77,7 @@ describe('readZip refuses hostile names', () => {
     const error = await expectRefused([text('../../x')], 'bad_path');
     expect(error.message).toContain('"../../x"');
     expect(error.entry).toBe('../../x');
-    expect(error.httpStatus).toBe(400);
+    expect(error.kind).toBe('bad_request');
   });
 
   it('refuses duplicates, and files below files', async () => {
@@ -132,7 +132,7 @@ describe('readZip refuses archives too big, and zip bombs', () => {
     const error = await expectRefused([text('a'), text('b'), text('c'), text('d')], 'too_many_entries', {
       maxEntries: 3,
     });
-    expect(error.httpStatus).toBe(413);
+    expect(error.kind).toBe('too_large');
   });
 
   it('refuses an honest archive over maxTotalBytes, and an entry over maxEntryBytes', async () => {
