@@ -20,11 +20,13 @@ export function registerWorkspaceSocketHandlers(
     'workspace:open',
     defineHandler(workspaceProjectSchema, log, async ({ projectId }) => {
       await projects.get(userId, projectId);
-      if (!openClients.has(projectId)) {
-        await socket.join(projectRoom(projectId));
-        openClients.set(projectId, workspaces.addClient(projectId, socket.id));
-      }
+      // Counted as an open tab at once (idle reaper), but in the room only once the status has
+      // settled: right after a Berth restart the adoption of a running workspace passes through
+      // `starting`, and a tab told so tears down its terminals, and the keys typed into them.
+      const joining = !openClients.has(projectId);
+      if (joining) openClients.set(projectId, workspaces.addClient(projectId, socket.id));
       const status = await workspaces.settledStatus(projectId);
+      if (joining && socket.connected) await socket.join(projectRoom(projectId));
       // Opening a stopped workspace starts it; an error stays until the user retries, except a
       // refusal over quota: by now another workspace may have stopped.
       if (status.state === 'stopped' || status.error?.code === 'quota_exceeded') void workspaces.start(projectId);
