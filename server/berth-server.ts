@@ -268,10 +268,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     log: socketLog,
   });
   io.on('connection', (socket) => {
-    registerProjectSocketHandlers(socket, projects, socketLog);
-    registerWorkspaceSocketHandlers(socket, projects, workspaces, socketLog);
+    registerProjectSocketHandlers(socket, projects);
+    registerWorkspaceSocketHandlers(socket, projects, workspaces);
     registerTerminalSocketHandlers(socket, projects, terminals, socketLog);
-    registerFileSocketHandlers(socket, files, locks, users, socketLog);
+    registerFileSocketHandlers(socket, files, locks, users);
   });
 
   // Terminal sessions kept by tmux in workspaces that outlived the previous Berth process.

@@ -5,12 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  ClientToServerEvents,
-  ProjectDto,
-  ServerToClientEvents,
-  WorkspaceStatusDto,
+import {
+  callEvent,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type PayloadOf,
+  type ProjectDto,
+  type ResultOf,
+  type ServerToClientEvents,
+  type WorkspaceStatusDto,
 } from '../../server/contracts';
 import type { Defer } from './cleanup';
 import {
@@ -192,26 +195,14 @@ export async function connectSocket(bench: BenchServer, defer: Defer, timeoutMs 
   return socket;
 }
 
-type AckOf<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
-type DataOf<E extends keyof ClientToServerEvents> = Extract<AckOf<E>, { ok: true }>['data'];
-type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-
 /** Emits an event and resolves with its ack's data; rejects on an error ack or after `timeoutMs`. */
-export function call<E extends keyof ClientToServerEvents>(
+export function call<E extends ClientEventName>(
   socket: BenchSocket,
   event: E,
   payload: PayloadOf<E>,
   timeoutMs = 30_000,
-): Promise<DataOf<E>> {
-  // The typed emit cannot express a generic event with an ack; the contract types guard the call.
-  const untyped = socket as unknown as Socket;
-  return new Promise((resolve, reject) => {
-    untyped.timeout(timeoutMs).emit(event, payload, (error: Error | null, result: Ack<DataOf<E>>) => {
-      if (error) reject(new Error(`${event}: no ack within ${timeoutMs} ms`));
-      else if (result.ok) resolve(result.data);
-      else reject(new Error(`${event}: ${result.error.code}: ${result.error.message}`));
-    });
-  });
+): Promise<ResultOf<E>> {
+  return callEvent(socket, event, payload, timeoutMs);
 }
 
 /** Resolves with the time the workspace:status push of `state` arrived; rejects on 'error'. */

@@ -1,8 +1,8 @@
 // REST contract of the admin API (/api/v1/admin/*), open only to BERTH_ADMIN_EMAILS.
-import { z } from 'zod';
+import { projectRefSchema } from './ids';
 import type { WorkspaceDiskDto, WorkspaceState } from './workspace';
 
-export const adminProjectParamsSchema = z.object({ projectId: z.string().min(1).max(64) });
+export const adminProjectParamsSchema = projectRefSchema;
 
 export interface AdminUserDto {
   id: string;

@@ -3,6 +3,7 @@
 // browser. A file's `version` is an opaque string that changes whenever its content does;
 // every write names the version it was based on, and a stale write is refused (conflict).
 import { z } from 'zod';
+import { projectIdSchema } from './ids';
 
 export const MAX_PATH_LENGTH = 1024;
 
@@ -54,7 +55,7 @@ export interface ReadResult {
   readOnly: boolean;
 }
 
-const projectId = z.string().min(1).max(64);
+const projectId = projectIdSchema;
 export const fsListSchema = z.object({ projectId, path: relativePathSchema });
 export const fsReadSchema = z.object({
   projectId,

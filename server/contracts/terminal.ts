@@ -1,12 +1,13 @@
 // Terminals on the wire. A terminal is a login shell in the workspace; it lives on the server
 // while browsers come and go, and its scrollback is replayed when a browser (re)attaches.
 import { z } from 'zod';
+import { projectIdSchema, terminalIdSchema } from './ids';
 
-const terminalId = z.string().min(1).max(64);
+const terminalId = terminalIdSchema;
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 
 export const terminalCreateSchema = z.object({
-  projectId: z.string().min(1).max(64),
+  projectId: projectIdSchema,
   title: z.string().trim().min(1).max(64).optional(),
   ...size,
 });
@@ -19,7 +20,6 @@ export const terminalRenameSchema = z.object({
   title: z.string().trim().min(1, 'Title must not be empty').max(64),
 });
 export const terminalRestartSchema = z.object({ terminalId, ...size });
-export const terminalListSchema = z.object({ projectId: z.string().min(1).max(64) });
 
 export type TerminalState = 'running' | 'exited';
 

@@ -1,6 +1,5 @@
 // Workspace lifecycle on the wire: states pushed to every open client, and the REST answer
 // of GET /api/v1/projects/:id/workspace.
-import { z } from 'zod';
 
 export const WORKSPACE_STATES = ['stopped', 'starting', 'running', 'stopping', 'error'] as const;
 export type WorkspaceState = (typeof WORKSPACE_STATES)[number];
@@ -41,5 +40,3 @@ export interface WorkspaceStatusDto {
   /** Last measured disk usage (WORKSPACE_DISK_GB); absent before the first measurement or without a limit. */
   disk?: WorkspaceDiskDto;
 }
-
-export const workspaceProjectSchema = z.object({ projectId: z.string().min(1).max(64) });

@@ -1,19 +1,7 @@
 // File events over Socket.IO (fs:list, fs:read, fs:write …, fs:lock/unlock/locks, fs:watch),
 // plus the pushes to a project's room: the agent's debounced 'fs.changed' as 'fs:changed',
 // and every lock change as 'fs:locks'. A socket's locks go when it disconnects.
-import {
-  fsCreateSchema,
-  fsDeleteSchema,
-  fsListSchema,
-  fsLockSchema,
-  fsMoveSchema,
-  fsReadSchema,
-  fsUnlockSchema,
-  fsWatchSchema,
-  fsWriteSchema,
-  projectOpenSchema,
-  type FileChange,
-} from '../contracts';
+import type { FileChange } from '../contracts';
 import { onAgentEvent, type AgentAnnouncer } from '../core/agent-events';
 import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
@@ -30,7 +18,6 @@ export function registerFileSocketHandlers(
   files: FileService,
   locks: LockService,
   users: UserNames,
-  log: Logger,
 ): void {
   const { userId } = socket.data.principal;
   // Writes from this socket count as the holder of the locks it took.
@@ -42,64 +29,34 @@ export function registerFileSocketHandlers(
       () => 'someone',
     ));
 
-  socket.on(
-    'fs:list',
-    defineHandler(fsListSchema, log, ({ projectId, path }) => files.list(actor, projectId, path)),
+  defineHandler(socket, 'fs:list', ({ projectId, path }) => files.list(actor, projectId, path));
+  defineHandler(socket, 'fs:read', ({ projectId, path }) => files.read(actor, projectId, path));
+  defineHandler(socket, 'fs:write', ({ projectId, path, content, baseVersion }) =>
+    files.writeText(actor, projectId, path, content, baseVersion),
   );
-  socket.on(
-    'fs:read',
-    defineHandler(fsReadSchema, log, ({ projectId, path }) => files.read(actor, projectId, path)),
-  );
-  socket.on(
-    'fs:write',
-    defineHandler(fsWriteSchema, log, ({ projectId, path, content, baseVersion }) =>
-      files.writeText(actor, projectId, path, content, baseVersion),
-    ),
-  );
-  socket.on(
-    'fs:create',
-    defineHandler(fsCreateSchema, log, ({ projectId, path, kind }) => files.create(actor, projectId, path, kind)),
-  );
-  socket.on(
-    'fs:move',
-    defineHandler(fsMoveSchema, log, ({ projectId, from, to }) => files.move(actor, projectId, from, to)),
-  );
-  socket.on(
-    'fs:delete',
-    defineHandler(fsDeleteSchema, log, async ({ projectId, path }) => {
-      await files.delete(actor, projectId, path);
-      return null;
-    }),
-  );
-  socket.on(
-    'fs:watch',
-    defineHandler(fsWatchSchema, log, async ({ projectId, path }) => {
-      await files.watch(actor, projectId, path);
-      return null;
-    }),
-  );
-  socket.on(
-    'fs:lock',
-    defineHandler(fsLockSchema, log, async ({ projectId, path, ttlSeconds }) => {
-      await files.authorize(actor, projectId);
-      return locks.lock(projectId, path, { id: actor.holderId, name: await name() }, ttlSeconds);
-    }),
-  );
-  socket.on(
-    'fs:unlock',
-    defineHandler(fsUnlockSchema, log, async ({ projectId, path }) => {
-      await files.authorize(actor, projectId);
-      locks.unlock(projectId, path, actor.holderId);
-      return null;
-    }),
-  );
-  socket.on(
-    'fs:locks',
-    defineHandler(projectOpenSchema, log, async ({ projectId }) => {
-      await files.authorize(actor, projectId);
-      return locks.list(projectId);
-    }),
-  );
+  defineHandler(socket, 'fs:create', ({ projectId, path, kind }) => files.create(actor, projectId, path, kind));
+  defineHandler(socket, 'fs:move', ({ projectId, from, to }) => files.move(actor, projectId, from, to));
+  defineHandler(socket, 'fs:delete', async ({ projectId, path }) => {
+    await files.delete(actor, projectId, path);
+    return null;
+  });
+  defineHandler(socket, 'fs:watch', async ({ projectId, path }) => {
+    await files.watch(actor, projectId, path);
+    return null;
+  });
+  defineHandler(socket, 'fs:lock', async ({ projectId, path, ttlSeconds }) => {
+    await files.authorize(actor, projectId);
+    return locks.lock(projectId, path, { id: actor.holderId, name: await name() }, ttlSeconds);
+  });
+  defineHandler(socket, 'fs:unlock', async ({ projectId, path }) => {
+    await files.authorize(actor, projectId);
+    locks.unlock(projectId, path, actor.holderId);
+    return null;
+  });
+  defineHandler(socket, 'fs:locks', async ({ projectId }) => {
+    await files.authorize(actor, projectId);
+    return locks.list(projectId);
+  });
   socket.on('disconnect', () => locks.releaseHolder(actor.holderId));
 }
 

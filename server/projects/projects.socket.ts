@@ -1,17 +1,12 @@
 // Project events over Socket.IO. Each event re-checks ownership: the handshake alone
 // proves who you are, not what you may touch.
-import { projectOpenSchema } from '../contracts';
-import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { defineHandler, userRoom, type BerthServer, type BerthSocket } from '../socket';
 import type { ProjectService } from './project-service';
 
-export function registerProjectSocketHandlers(socket: BerthSocket, projects: ProjectService, log: Logger): void {
+export function registerProjectSocketHandlers(socket: BerthSocket, projects: ProjectService): void {
   const { userId } = socket.data.principal;
-  socket.on(
-    'project:open',
-    defineHandler(projectOpenSchema, log, async ({ projectId }) => projects.markOpened(userId, projectId)),
-  );
+  defineHandler(socket, 'project:open', async ({ projectId }) => projects.markOpened(userId, projectId));
 }
 
 /** Pushes project changes to every socket of the owner; returns a disposer. */

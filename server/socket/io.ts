@@ -16,6 +16,8 @@ import { SocketCounter } from './socket-counter';
 
 export interface SocketData {
   principal: Principal;
+  /** Logger bound to this socket's user, for its event handlers. */
+  log: Logger;
 }
 
 export type BerthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -87,6 +89,7 @@ export function createSocketServer(httpServer: HttpServer, options: SocketServer
         }
         socket.once('disconnect', () => counter.remove(principal.userId));
         socket.data.principal = principal;
+        socket.data.log = log.child({ userId: principal.userId, socketId: socket.id });
         socket.join(userRoom(principal.userId));
         next();
       },

@@ -1,7 +1,7 @@
 // Socket.IO handshake checks and per-event authorisation, against a real server and database.
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, ProjectDto } from '../contracts';
+import { clientEvents, type Ack, type ClientEventName, type ProjectDto } from '../contracts';
 import {
   call,
   createSignedInUser,
@@ -131,6 +131,24 @@ describe('events', () => {
     socket.emit('project:open', { nonsense: true });
     expect((await emitOpen(socket, { projectId: aliceProject.id })).ok).toBe(true);
     expect(socket.connected).toBe(true);
+  });
+
+  it('answers every event of the contract table (each has a handler that parses its payload)', async () => {
+    const socket = client({ origin: t.origin, cookie: alice.cookie });
+    await outcome(socket);
+    const answers = await Promise.all(
+      (Object.keys(clientEvents) as ClientEventName[]).map(
+        (event) =>
+          new Promise<[string, string]>((resolve) =>
+            socket
+              .timeout(5000)
+              .emit(event, { malformed: true }, (error: Error | null, ack: Ack<unknown>) =>
+                resolve([event, error ? 'no answer' : ack.ok ? 'ok' : ack.error.code]),
+              ),
+          ),
+      ),
+    );
+    expect(answers).toEqual(Object.keys(clientEvents).map((event) => [event, 'bad_request']));
   });
 
   it('pushes project changes to every socket of the owner, and to nobody else', async () => {

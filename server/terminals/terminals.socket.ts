@@ -1,16 +1,6 @@
 // Terminal events over Socket.IO. Creating or attaching checks project ownership; input,
 // resize and the rest are only accepted for terminals this socket has attached, so a
 // closed or foreign terminal gets an error ack and nothing else happens.
-import {
-  terminalAttachSchema,
-  terminalCloseSchema,
-  terminalCreateSchema,
-  terminalInputSchema,
-  terminalListSchema,
-  terminalRenameSchema,
-  terminalResizeSchema,
-  terminalRestartSchema,
-} from '../contracts';
 import { notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
@@ -50,76 +40,49 @@ export function registerTerminalSocketHandlers(
     return session;
   };
 
-  socket.on(
-    'terminal:list',
-    defineHandler(terminalListSchema, log, async ({ projectId }) => {
-      await projects.get(userId, projectId);
-      return terminals.list(projectId);
-    }),
-  );
-  socket.on(
-    'terminal:create',
-    defineHandler(terminalCreateSchema, log, async ({ projectId, cols, rows, title }) => {
-      await projects.get(userId, projectId);
-      const created = await terminals.create(projectId, { cols, rows }, sinkFor, title);
-      attached.add(created.id);
-      return created;
-    }),
-  );
-  socket.on(
-    'terminal:attach',
-    defineHandler(terminalAttachSchema, log, async ({ terminalId }) => {
-      const session = await terminals.find(terminalId);
-      await projects.get(userId, session.projectId);
-      attached.add(terminalId);
-      return session.attach(sinkFor(terminalId));
-    }),
-  );
-  socket.on(
-    'terminal:detach',
-    defineHandler(terminalAttachSchema, log, async ({ terminalId }) => {
-      attachedSession(terminalId).detach(socket.id);
-      attached.delete(terminalId);
-      return null;
-    }),
-  );
-  socket.on(
-    'terminal:input',
-    defineHandler(terminalInputSchema, log, async ({ terminalId, data }) => {
-      attachedSession(terminalId).write(data);
-      return null;
-    }),
-  );
-  socket.on(
-    'terminal:resize',
-    defineHandler(terminalResizeSchema, log, async ({ terminalId, cols, rows }) => {
-      await attachedSession(terminalId).resize(cols, rows);
-      return null;
-    }),
-  );
-  socket.on(
-    'terminal:rename',
-    defineHandler(terminalRenameSchema, log, async ({ terminalId, title }) => {
-      await ownedSession(terminalId);
-      return terminals.rename(terminalId, title);
-    }),
-  );
-  socket.on(
-    'terminal:restart',
-    defineHandler(terminalRestartSchema, log, async ({ terminalId, cols, rows }) => {
-      attachedSession(terminalId).detach(socket.id);
-      return terminals.restart(terminalId, { cols, rows }, sinkFor(terminalId));
-    }),
-  );
-  socket.on(
-    'terminal:close',
-    defineHandler(terminalCloseSchema, log, async ({ terminalId }) => {
-      await ownedSession(terminalId);
-      terminals.close(terminalId);
-      attached.delete(terminalId);
-      return null;
-    }),
-  );
+  defineHandler(socket, 'terminal:list', async ({ projectId }) => {
+    await projects.get(userId, projectId);
+    return terminals.list(projectId);
+  });
+  defineHandler(socket, 'terminal:create', async ({ projectId, cols, rows, title }) => {
+    await projects.get(userId, projectId);
+    const created = await terminals.create(projectId, { cols, rows }, sinkFor, title);
+    attached.add(created.id);
+    return created;
+  });
+  defineHandler(socket, 'terminal:attach', async ({ terminalId }) => {
+    const session = await terminals.find(terminalId);
+    await projects.get(userId, session.projectId);
+    attached.add(terminalId);
+    return session.attach(sinkFor(terminalId));
+  });
+  defineHandler(socket, 'terminal:detach', async ({ terminalId }) => {
+    attachedSession(terminalId).detach(socket.id);
+    attached.delete(terminalId);
+    return null;
+  });
+  defineHandler(socket, 'terminal:input', async ({ terminalId, data }) => {
+    attachedSession(terminalId).write(data);
+    return null;
+  });
+  defineHandler(socket, 'terminal:resize', async ({ terminalId, cols, rows }) => {
+    await attachedSession(terminalId).resize(cols, rows);
+    return null;
+  });
+  defineHandler(socket, 'terminal:rename', async ({ terminalId, title }) => {
+    await ownedSession(terminalId);
+    return terminals.rename(terminalId, title);
+  });
+  defineHandler(socket, 'terminal:restart', async ({ terminalId, cols, rows }) => {
+    attachedSession(terminalId).detach(socket.id);
+    return terminals.restart(terminalId, { cols, rows }, sinkFor(terminalId));
+  });
+  defineHandler(socket, 'terminal:close', async ({ terminalId }) => {
+    await ownedSession(terminalId);
+    terminals.close(terminalId);
+    attached.delete(terminalId);
+    return null;
+  });
   socket.on('disconnect', () => {
     for (const terminalId of attached) {
       try {
