@@ -65,7 +65,8 @@ import {
 } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
-export interface BerthServer {
+/** A started Berth: its HTTP server, database and services, and how to close it. */
+export interface RunningBerth {
   httpServer: Server;
   database: Database;
   workspaces: WorkspaceService;
@@ -95,7 +96,7 @@ const RESET_REQUESTS_PER_IP_WINDOW = 10;
 /** How long a graceful shutdown waits for requests in flight. */
 const DRAIN_MS = 5_000;
 
-export async function startBerthServer({ config, log, pages }: StartOptions): Promise<BerthServer> {
+export async function startBerthServer({ config, log, pages }: StartOptions): Promise<RunningBerth> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,

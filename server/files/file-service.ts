@@ -25,7 +25,7 @@ export interface AgentRpc {
 }
 
 /** What FileService needs of the workspace lifecycle (WorkspaceService fits). */
-export interface WorkspaceAccess {
+export interface FileWorkspaces {
   /** Starts the workspace if needed; throws the DomainError to refuse with when it cannot run. */
   ensureRunning(projectId: string): Promise<WorkspaceStatusDto>;
   agent(projectId: string): AgentRpc | undefined;
@@ -52,7 +52,7 @@ export interface WriteConditions {
 export class FileService {
   constructor(
     private readonly projects: ProjectOwnership,
-    private readonly workspaces: WorkspaceAccess,
+    private readonly workspaces: FileWorkspaces,
     private readonly locks: LockService,
     private readonly content: AgentContentClient,
     private readonly options: { maxBytes: number },

@@ -7,7 +7,7 @@ export {
   EDITABLE_MAX_BYTES,
   INLINE_MAX_BYTES,
   type Actor,
-  type WorkspaceAccess,
+  type FileWorkspaces,
   type ProjectOwnership,
   type WriteConditions,
 } from './file-service';

@@ -23,7 +23,7 @@ import { TmuxAttachment } from './tmux-attachment';
 import { TmuxSessions } from './tmux-sessions';
 
 /** What terminals need from the workspace lifecycle. */
-export interface WorkspaceAccess {
+export interface TerminalWorkspaces {
   /** Starts the workspace if needed; throws with a readable message when it cannot. */
   ensureRunning(projectId: string): Promise<void>;
   recordActivity(projectId: string): void;
@@ -60,7 +60,7 @@ export class TerminalService {
 
   constructor(
     private readonly driver: RuntimeDriver,
-    private readonly workspaces: WorkspaceAccess,
+    private readonly workspaces: TerminalWorkspaces,
     private readonly log: Logger,
     private readonly limits: TerminalLimits = DEFAULT_TERMINAL_LIMITS,
   ) {

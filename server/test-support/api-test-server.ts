@@ -5,13 +5,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBerthServer, type BerthServer } from '../berth-server';
+import { startBerthServer, type RunningBerth } from '../berth-server';
 import { loadConfig, type Config } from '../config';
 import { DockerDriver, releaseWorkspaceDisks } from '../runtime';
 import { createLogger, type Logger } from '../core/logger';
 
 export interface TestServer {
-  server: BerthServer;
+  server: RunningBerth;
   baseUrl: string;
   origin: string;
   /** Where its data lives and which workspaces are its own: pass both to restart it. */
@@ -42,7 +42,7 @@ export async function startTestServer(
   // BERTH_URL (the allowed Origin) needs the port before listening: take a free one, and
   // try another if something grabbed it in between.
   let config: Config | undefined;
-  let server: BerthServer | undefined;
+  let server: RunningBerth | undefined;
   for (let attempt = 0; !server; attempt++) {
     // No running-workspace quota unless a test asks: suites open many workspaces per user.
     const defaults = { WORKSPACE_MAX_RUNNING_PER_USER: '0' };
