@@ -68,6 +68,13 @@ test('terminal tabs: rename with a double-click, close, and restart after the sh
 
   await workbench.typeInTerminal('exit 7\n');
   await expect(page.getByTestId('terminal-exited')).toContainText('code 7');
+  // Keys typed into the ended shell go nowhere, and the view says so.
+  await workbench.typeInTerminal('ls');
+  await expect(page.getByTestId('terminal-input-lost')).toContainText(
+    '2 typed characters did not reach the terminal (The shell has ended; restart the terminal)',
+  );
+  await page.getByTestId('terminal-input-lost').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('terminal-input-lost')).toHaveCount(0);
   await page.getByTestId('terminal-exited').getByRole('button', { name: 'Restart' }).click();
   await expect(page.getByTestId('terminal-exited')).toHaveCount(0);
   await workbench.typeInTerminal('echo back-$((1+1))\n');

@@ -2,7 +2,7 @@
 // ended when the workspace stopped no longer block new terminals after it starts again.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
-import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import type { TestServer, TestUser } from '../test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { MAX_TERMINALS_PER_PROJECT } from './terminal-service';

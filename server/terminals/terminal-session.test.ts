@@ -16,11 +16,12 @@ const limits: TerminalLimits = {
 
 function fakeShell() {
   let emit: (chunk: Buffer) => void = () => undefined;
-  const state = { paused: false };
+  let exit: (code: number | null) => void = () => undefined;
+  const state = { paused: false, written: '' };
   const exec: ExecSession = {
-    write: () => undefined,
+    write: (data) => void (state.written += data.toString()),
     onData: (listener) => ((emit = listener), () => undefined),
-    onExit: () => () => undefined,
+    onExit: (listener) => ((exit = listener), () => undefined),
     resize: async () => undefined,
     pause: () => void (state.paused = true),
     resume: () => void (state.paused = false),
@@ -31,11 +32,25 @@ function fakeShell() {
     get paused() {
       return state.paused;
     },
+    get written() {
+      return state.written;
+    },
     output: (text: string) => emit(Buffer.from(text)),
+    exit: (code: number | null) => exit(code),
   };
 }
 
 describe('TerminalSession', () => {
+  it('refuses input once the shell has ended, so the browser can say the keys went nowhere', () => {
+    const shell = fakeShell();
+    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);
+    session.bind(shell.exec);
+    session.write('ls\r');
+    shell.exit(0);
+    expect(() => session.write('x')).toThrow(expect.objectContaining({ code: 'terminal_not_running' }));
+    expect(shell.written).toBe('ls\r');
+  });
+
   it('pauses the shell while a browser holds too much unacked output and resumes below low water', () => {
     const shell = fakeShell();
     const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { TerminalAttachDto, TerminalDto, TerminalState } from '../contracts';
+import { DomainError } from '../core/errors';
 import type { Disposer } from '../core/typed-emitter';
 import type { ExecSession } from '../runtime';
 import { RingBuffer } from './ring-buffer';
@@ -131,8 +132,11 @@ export class TerminalSession {
     return this.sinks.has(sinkId);
   }
 
+  /** Refused once the shell has ended: the browser says those keys went nowhere (not silently dropped). */
   write(data: string): void {
-    if (this.state !== 'running' || !this.exec) return;
+    if (this.state !== 'running' || !this.exec) {
+      throw new DomainError('conflict', 'terminal_not_running', 'The shell has ended; restart the terminal');
+    }
     this.hooks.onActivity();
     this.exec.write(data);
   }

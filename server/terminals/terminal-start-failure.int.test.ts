@@ -2,7 +2,7 @@
 // that says so, and the same terminal can be created once processes are freed.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto } from '../contracts';
-import { call, type TestServer, type TestUser } from '../test-support/api-test-server';
+import type { TestServer, TestUser } from '../test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { type TestSocket } from '../test-support/socket-client';
 

@@ -86,8 +86,9 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
 
   // The same shell answers through Berth's terminal, once Berth has reattached by itself.
   await every(500, 20_000, async () => {
-    await tab.ok('terminal:input', { terminalId: shell.id, data: 'echo "answer=$KEPT"\r' });
-    return /answer=kept-42/.test(shellOut.text().replace(/\x1b\[[0-9;?]*[A-Za-z]|\r/g, ''));
+    // Refused (terminal_not_running) until Berth has reattached: keys sent before go nowhere.
+    const sent = await tab.call('terminal:input', { terminalId: shell.id, data: 'echo "answer=$KEPT"\r' });
+    return sent.ok && /answer=kept-42/.test(shellOut.text().replace(/\x1b\[[0-9;?]*[A-Za-z]|\r/g, ''));
   });
   const echoedMs = performance.now() - restartedAt;
 

@@ -1,14 +1,14 @@
 'use client';
 // One xterm.js view bound to a server-side terminal session: attaches on mount (and after
 // every reconnect), replays the scrollback, sends keystrokes and size, acks output so the
-// server can apply backpressure.
+// server can apply backpressure. Keys that do not reach the shell are reported in the view.
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { Terminal } from '@xterm/xterm';
 import type { SearchAddon } from '@xterm/addon-search';
 import type { TerminalDto } from '@/server/contracts';
 import { call, type WorkbenchSocket } from '../workbench-socket';
-import { HeldInput } from './held-input';
+import { lostInputNotice, TerminalInput, type LostInput } from './terminal-input';
 import type { OutputRouter } from './output-router';
 
 export interface TerminalViewProps {
@@ -42,10 +42,17 @@ export function TerminalView({
   const fit = useRef<(() => void) | null>(null);
   // True while the scrollback is being replayed: see the attach effect.
   const replaying = useRef(false);
-  const heldInput = useRef(new HeldInput());
   const [ready, setReady] = useState(false);
   const [attachError, setAttachError] = useState<string | null>(null);
+  const [lostInput, setLostInput] = useState<LostInput | null>(null);
   const terminalId = terminal.id;
+  const [input] = useState(
+    () =>
+      new TerminalInput(
+        (data) => call(socket, 'terminal:input', { terminalId, data }),
+        (lost) => setLostInput((shown) => ({ chars: (shown?.chars ?? 0) + lost.chars, reason: lost.reason })),
+      ),
+  );
 
   // Create the xterm once.
   useEffect(() => {
@@ -78,20 +85,21 @@ export function TerminalView({
         if (!host.current || host.current.offsetParent === null) return; // hidden: cannot measure
         fitAddon.fit();
       };
-      const input = xterm.onData((data) => {
+      const typed = xterm.onData((data) => {
         if (replaying.current && isTerminalReport(data)) return;
-        heldInput.current.input(data, (held) => sendInput(socket, terminalId, held));
+        input.type(data);
       });
       // From the moment the connection drops: the attach after the reconnect releases the keys.
-      const hold = () => heldInput.current.hold();
+      const hold = () => input.hold();
       socket.on('disconnect', hold);
+      // A resize that fails changes nothing the user typed; the next one (or the attach) sets the size.
       const resize = xterm.onResize(
         ({ cols, rows }) => void call(socket, 'terminal:resize', { terminalId, cols, rows }).catch(() => undefined),
       );
       const observer = new ResizeObserver(() => fit.current?.());
       observer.observe(host.current);
       cleanups.push(
-        () => input.dispose(),
+        () => typed.dispose(),
         () => resize.dispose(),
         () => observer.disconnect(),
         () => void socket.off('disconnect', hold),
@@ -116,7 +124,7 @@ export function TerminalView({
     let active = true;
     const unroute = output.register(terminalId, (data, ack) => xterm.write(data, ack));
     fit.current?.();
-    heldInput.current.hold();
+    input.hold();
     call(socket, 'terminal:attach', { terminalId }).then(
       (attached) => {
         if (!active) return;
@@ -128,7 +136,7 @@ export function TerminalView({
         replaying.current = true;
         xterm.write(attached.scrollback, () => (replaying.current = false));
         void call(socket, 'terminal:resize', { terminalId, cols: xterm.cols, rows: xterm.rows }).catch(() => undefined);
-        heldInput.current.release((held) => sendInput(socket, terminalId, held));
+        input.release();
       },
       (error: Error) => active && setAttachError(error.message),
     );
@@ -137,7 +145,7 @@ export function TerminalView({
       unroute();
       void call(socket, 'terminal:detach', { terminalId }).catch(() => undefined);
     };
-  }, [ready, socket, epoch, terminalId, output]);
+  }, [ready, socket, epoch, terminalId, output, input]);
 
   // Fit when the tab becomes visible; focus it only if that does not steal focus from
   // elsewhere (a terminal that finishes starting must not blur the file tree's name input).
@@ -176,15 +184,24 @@ export function TerminalView({
           </button>
         </div>
       ) : null}
-      {attachError ? (
-        <div className="absolute inset-x-0 top-0 bg-danger/20 px-3 py-1 text-xs text-danger">{attachError}</div>
-      ) : null}
+      <div className="absolute inset-x-0 top-0 text-xs text-danger">
+        {attachError ? <div className="bg-danger/20 px-3 py-1">{attachError}</div> : null}
+        {lostInput ? (
+          <div
+            role="alert"
+            data-testid="terminal-input-lost"
+            className="flex items-center gap-3 bg-danger/20 px-3 py-1"
+          >
+            <span className="flex-1">{lostInputNotice(lostInput)}</span>
+            <button className="underline" onClick={() => setLostInput(null)}>
+              Dismiss
+            </button>
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }
-
-const sendInput = (socket: WorkbenchSocket, terminalId: string, data: string) =>
-  void call(socket, 'terminal:input', { terminalId, data }).catch(() => undefined);
 
 /** What xterm.js sends on its own (device attributes, cursor position, colours) starts with ESC. */
 const isTerminalReport = (data: string) => data.startsWith('\x1b');
