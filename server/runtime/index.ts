@@ -1,8 +1,9 @@
 // The runtime module: how Berth runs one workspace container per project. It owns the
-// RuntimeDriver interface, its errors and the Docker implementation (the only dockerode user).
+// RuntimeDriver interface, its errors, the Docker implementation (the only dockerode user) and
+// a local-process one (local/: the fast fake that unit tests of the services above run on).
 // It must not import features (workspaces, terminals, files, preview…), db or http; only core.
 // main.ts constructs DockerDriver; everyone else depends on RuntimeDriver. The contract suite
-// (runtime-contract.ts) is test-only and imported directly by driver tests.
+// (runtime-contract.ts) is test-only and imported directly by driver tests; both drivers pass it.
 export {
   EngineUnavailableError,
   WorkspaceNotRunningError,
@@ -19,6 +20,7 @@ export {
   type WorkspaceDiskUsage,
 } from './runtime-driver';
 export { DockerDriver } from './docker/docker-driver';
+export { LocalProcessDriver, type LocalProcessDriverOptions } from './local/local-driver';
 export type { DockerDriverOptions } from './docker/docker-driver-options';
 export { detectSelfContainer } from './docker/control-network';
 export { releaseWorkspaceDisks } from './docker/disk-image';

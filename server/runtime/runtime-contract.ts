@@ -1,6 +1,8 @@
-// The contract every RuntimeDriver passes (Docker today; local-process and Kubernetes later).
-// Test-only: imported by each driver's *.int.test.ts, never by production code. Every test
-// uses fresh project ids and removes what it made, pass or fail.
+// The contract every RuntimeDriver passes: the Docker driver (on the real engine) and the local
+// process driver (a fast fake for unit tests of the services above the runtime); Kubernetes later.
+// Test-only: imported by each driver's tests, never by production code. Every test uses fresh
+// project ids and removes what it made, pass or fail. What differs between drivers by design —
+// where the workspace is as seen by its processes, and whose files are in it — the subject says.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,10 @@ export interface RuntimeContractSubject {
   driver: RuntimeDriver;
   /** Ends the workspace's main process the way a crash or an operator would (docker kill). */
   killFromOutside(projectId: string): Promise<void>;
+  /** The workspace's folder as its processes see it (the working directory of exec): /workspace in a container. */
+  workspaceDir(projectId: string): string;
+  /** `uid:gid` owning the workspace's files and running its processes: 1000:1000 in a container. */
+  workspaceOwner: string;
   cleanup(): Promise<void>;
 }
 
@@ -79,7 +85,8 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       const where = await run(driver(), projectId, ['sh', '-c', 'pwd; echo "$GREETING"'], {
         env: { GREETING: 'hello' },
       });
-      expect(where.output).toBe('/workspace\nhello\n');
+      expect(where.output).toBe(`${subject!.workspaceDir(projectId)}\nhello\n`);
+      expect((await run(driver(), projectId, ['id', '-u'])).output).toBe(`${subject!.workspaceOwner.split(':')[0]}\n`);
     });
 
     it('runs a login shell with a tty: echo, size and resize', async () => {
@@ -104,19 +111,25 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       await driver().ensureRunning({ projectId });
       const shell = await driver().exec(projectId, ['bash', '-l'], { tty: true, cols: 80, rows: 24 });
       const out = collect(shell);
-      shell.write('echo ready\r');
-      await out.waitFor(/ready/);
+      shell.write('echo "ready-$$"\r');
+      await out.waitFor(/ready-\d+/);
+      const pid = /ready-(\d+)/.exec(out.text())![1];
       const exited = new Promise<number | null>((resolve) => shell.onExit(resolve));
       shell.close();
       await exited;
-      const left = await run(driver(), projectId, ['sh', '-c', 'ps -eo comm= | grep -c "^bash$" || true']);
-      expect(left.output.trim()).toBe('0');
+      // The shell itself is gone from the workspace, not merely detached from the session.
+      const left = await run(driver(), projectId, [
+        'sh',
+        '-c',
+        `kill -0 ${pid} 2>/dev/null && echo alive || echo gone`,
+      ]);
+      expect(left.output).toBe('gone\n');
     });
 
     it('keeps /workspace across stop and start', async () => {
       const projectId = newProject();
       await driver().ensureRunning({ projectId });
-      await run(driver(), projectId, ['sh', '-c', 'echo kept > /workspace/note.txt']);
+      await run(driver(), projectId, ['sh', '-c', 'echo kept > note.txt']);
       await driver().stop(projectId);
       expect((await driver().inspect(projectId)).state).toBe('stopped');
       await driver().stop(projectId); // stopping a stopped workspace is fine
@@ -126,7 +139,7 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       expect(restarted.state).toBe('running');
       expect(restarted.createdVolume).toBe(false);
       expect((await agentGet(restarted.agent!.url, '/health', restarted.agent!.secret)).status).toBe(200);
-      expect((await run(driver(), projectId, ['cat', '/workspace/note.txt'])).output).toBe('kept\n');
+      expect((await run(driver(), projectId, ['cat', 'note.txt'])).output).toBe('kept\n');
     });
 
     it('removes a workspace completely', async () => {
@@ -161,7 +174,7 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       }
     });
 
-    it('seeds a new workspace from a folder, owned by uid 1000, and only once', async () => {
+    it('seeds a new workspace from a folder, owned by the workspace user, and only once', async () => {
       const projectId = newProject();
       const folder = mkdtempSync(path.join(tmpdir(), 'berth-seed-'));
       try {
@@ -175,8 +188,9 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
           '-c',
           'cat hello.txt; stat -c "%u:%g %n" hello.txt src src/main.js .',
         ]);
+        const owner = subject!.workspaceOwner;
         expect(listing.output).toBe(
-          'from the template\n1000:1000 hello.txt\n1000:1000 src\n1000:1000 src/main.js\n1000:1000 .\n',
+          `from the template\n${owner} hello.txt\n${owner} src\n${owner} src/main.js\n${owner} .\n`,
         );
         await run(driver(), projectId, ['rm', 'hello.txt']);
         await driver().stop(projectId);

@@ -9,7 +9,6 @@ import type { Disposer } from '../../core/typed-emitter';
 import {
   EngineUnavailableError,
   type AgentEndpoint,
-  WorkspaceNotRunningError,
   type ExecOptions,
   type ExecSession,
   type RuntimeDriver,

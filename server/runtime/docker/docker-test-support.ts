@@ -9,6 +9,7 @@ import { createLogger } from '../../core/logger';
 import { DockerDriver } from './docker-driver';
 import type { DockerDriverOptions } from './docker-driver-options';
 import { createDockerClient } from './docker-client';
+import { WORKSPACE_DIR } from './container-spec';
 import { containerName } from './names';
 
 export const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -40,6 +41,7 @@ export async function makeTestDriver(overrides: Partial<DockerDriverOptions> = {
   } catch (error) {
     throw new Error(
       `These integration tests need a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   const image = await workspaceImage(docker);
@@ -62,6 +64,8 @@ export async function makeTestDriver(overrides: Partial<DockerDriverOptions> = {
     killFromOutside: async (projectId: string) => {
       await docker.getContainer(containerName(projectId)).kill();
     },
+    workspaceDir: () => WORKSPACE_DIR,
+    workspaceOwner: '1000:1000',
     // A test scope is unique to its driver: its shared network goes too once its workspaces are
     // gone (left if one is still in use). The default scope's is shared with other tests.
     cleanup: async () => {

@@ -1,0 +1,252 @@
+// One process of a local workspace as an ExecSession. Without a tty it is a plain child process
+// (stdout and stderr merged). With one it runs under util-linux `script`, which gives it a
+// pseudo-terminal (Node has none built in): a small wrapper reports the terminal's path and the
+// process's pid on fd 3, sets the size, then execs the command. So resize is `stty -F <pty>`
+// (the kernel sends SIGWINCH, as for a real terminal) and close() hangs the process up.
+import { execFile, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import type { Disposer } from '../../core/typed-emitter';
+import type { ExecSession } from '../runtime-driver';
+import { spawnInWorkspace, type WorkspaceUser } from './workspace-process';
+
+const execFileAsync = promisify(execFile);
+// Output held while nobody listens yet; above this the process is paused rather than dropped.
+const PENDING_LIMIT = 1024 * 1024;
+// The same escalation as the Docker driver's close(): end of input, hang-up, then kill.
+const CLOSE_GRACE_MS = 1000;
+const HANGUP_GRACE_MS = 2000;
+// After the process exits, output still in the pipe is read for this long (a background child
+// that inherited the pipe could otherwise hold the session open).
+const DRAIN_MS = 200;
+// Prints "<tty> <pid>" on fd 3, closes it, sizes the terminal and becomes the command ($0 "$@").
+const TTY_WRAPPER = 'printf "%s %s\\n" "$(tty)" "$$" >&3; exec 3>&-; stty cols "$1" rows "$2"; shift 2; exec "$@"';
+
+export interface LocalExecSpec {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  user?: WorkspaceUser;
+  tty: boolean;
+  cols: number;
+  rows: number;
+}
+
+const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+export class LocalExecSession implements ExecSession {
+  private readonly child: ChildProcess;
+  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
+  private readonly exitListeners = new Set<(code: number | null) => void>();
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private userPaused = false;
+  private closing = false;
+  /** undefined until the process has ended. */
+  private exitCode: number | null | undefined;
+  private markExited!: () => void;
+  /** Resolves once the process has ended and onExit listeners were called. */
+  readonly exited = new Promise<void>((resolve) => (this.markExited = resolve));
+  /** With a tty: the terminal's path and the pid of the process on it (a session leader). */
+  private readonly terminal: Promise<{ path: string; pid: number } | undefined>;
+
+  constructor(private readonly spec: LocalExecSpec) {
+    const { command, tty, cols, rows } = spec;
+    const argv = tty
+      ? [
+          'script',
+          '--quiet',
+          '--flush',
+          '--return',
+          '--command',
+          ['exec', 'sh', '-c', TTY_WRAPPER, 'sh', String(cols), String(rows), ...command].map(shellQuote).join(' '),
+          '/dev/null',
+        ]
+      : command;
+    this.child = spawnInWorkspace(argv, {
+      cwd: spec.cwd,
+      // script runs --command with $SHELL.
+      env: tty ? { TERM: 'xterm', ...spec.env, SHELL: '/bin/sh' } : spec.env,
+      user: spec.user,
+      detached: true, // its own process group, so close() reaches what it started
+      stdio: tty ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+    });
+    this.terminal = tty ? readTerminal(this.child.stdio[3] as Readable) : Promise.resolve(undefined);
+    for (const stream of [this.child.stdout, this.child.stderr])
+      stream?.on('data', (chunk: Buffer) => this.deliver(chunk));
+    this.child.stdin?.on('error', () => undefined); // writes after the process ended
+    this.child.on('error', (error) => {
+      this.deliver(Buffer.from(`${command[0]}: ${error.message}\n`));
+      this.finish(127);
+    });
+    let drain: NodeJS.Timeout | undefined;
+    this.child.on('exit', (code, signal) => {
+      const status = code ?? (signal ? 128 + constants.signals[signal] : null);
+      drain = setTimeout(() => {
+        this.child.stdout?.destroy();
+        this.child.stderr?.destroy();
+        this.finish(status);
+      }, DRAIN_MS);
+      this.child.once('close', () => {
+        clearTimeout(drain);
+        this.finish(status);
+      });
+    });
+  }
+
+  /** The pid of the process (or of `script` holding its terminal): a root of the workspace's process tree. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  write(data: string | Buffer): void {
+    const stdin = this.child.stdin;
+    if (this.closing || this.exitCode !== undefined || !stdin || stdin.destroyed || stdin.writableEnded) return;
+    stdin.write(data);
+  }
+
+  onData(listener: (chunk: Buffer) => void): Disposer {
+    this.dataListeners.add(listener);
+    if (this.pending.length > 0) {
+      const held = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
+      for (const chunk of held) listener(chunk);
+    }
+    this.updateFlow();
+    return () => {
+      this.dataListeners.delete(listener);
+      this.updateFlow();
+    };
+  }
+
+  onExit(listener: (code: number | null) => void): Disposer {
+    if (this.exitCode !== undefined) {
+      const code = this.exitCode;
+      queueMicrotask(() => listener(code));
+      return () => undefined;
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    const terminal = await this.terminal;
+    if (!terminal || this.exitCode !== undefined) return;
+    try {
+      await execFileAsync('stty', ['-F', terminal.path, 'cols', String(cols), 'rows', String(rows)]);
+    } catch (error) {
+      // The process may have ended meanwhile: nothing to resize then.
+      if (this.exitCode === undefined && this.isAlive(terminal.pid)) throw error;
+    }
+  }
+
+  pause(): void {
+    this.userPaused = true;
+    this.updateFlow();
+  }
+
+  resume(): void {
+    this.userPaused = false;
+    this.updateFlow();
+  }
+
+  close(): void {
+    if (this.closing || this.exitCode !== undefined) return;
+    this.closing = true;
+    this.userPaused = false;
+    this.updateFlow();
+    this.child.stdin?.end();
+    void this.escalate();
+  }
+
+  /** Ends it now, whatever it does (the workspace is stopping). */
+  kill(): void {
+    void this.signal('SIGKILL');
+  }
+
+  private async escalate(): Promise<void> {
+    // End of input ends a pipe reader, but a pty never passes it on: hang up a tty at once.
+    if (!this.spec.tty && (await this.endsWithin(CLOSE_GRACE_MS))) return;
+    await this.signal('SIGHUP');
+    if (await this.endsWithin(HANGUP_GRACE_MS)) return;
+    await this.signal('SIGKILL');
+  }
+
+  /** Signals the process group: the command's own with a tty (script made it a session), else the child's. */
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const terminal = await this.terminal.catch(() => undefined);
+    for (const group of [terminal?.pid, this.child.pid]) {
+      if (group === undefined) continue;
+      try {
+        process.kill(-group, signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private async endsWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+      return await Promise.race([this.exited.then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private isAlive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private deliver(chunk: Buffer): void {
+    if (this.dataListeners.size === 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      this.updateFlow();
+      return;
+    }
+    for (const listener of this.dataListeners) listener(chunk);
+  }
+
+  private updateFlow(): void {
+    const hold = this.userPaused || (this.dataListeners.size === 0 && this.pendingBytes >= PENDING_LIMIT);
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (!stream || stream.destroyed) continue;
+      if (hold) stream.pause();
+      else stream.resume();
+    }
+  }
+
+  private finish(code: number | null): void {
+    if (this.exitCode !== undefined) return;
+    this.exitCode = code;
+    this.markExited();
+    const listeners = [...this.exitListeners];
+    this.exitListeners.clear();
+    for (const listener of listeners) listener(code);
+  }
+}
+
+/** The wrapper's "<tty> <pid>" line; undefined when the process ended before writing it. */
+function readTerminal(stream: Readable): Promise<{ path: string; pid: number } | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    // Not 'close': script keeps its own copy of fd 3 open until it exits.
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+      const match = /^(\/dev\/\S+) (\d+)\n/.exec(text);
+      if (match) resolve({ path: match[1]!, pid: Number(match[2]) });
+    });
+    stream.on('error', () => resolve(undefined));
+    stream.on('close', () => resolve(undefined));
+  });
+}
