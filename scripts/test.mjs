@@ -1,5 +1,5 @@
 // `npm test`: does its own set-up on a fresh machine (dependencies, Chromium, a Docker engine,
-// the workspace image), then runs every suite: type check, Vitest (unit + integration on the
+// the workspace image), then runs every suite: type check, lint and format check, Vitest (unit + integration on the
 // real Docker engine and PostgreSQL), Playwright (real browser against a production build).
 // Ends with one summary line "N passed, N failed" over all suites.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -63,6 +63,14 @@ rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
 await step('type check', () => run(bin('tsc'), ['--noEmit', '-p', '.']), tally);
+await step(
+  'lint (ESLint) and format check (Prettier)',
+  async () => {
+    await run(bin('eslint'), ['--max-warnings=0', '.']);
+    await run(bin('prettier'), ['--check', '--log-level=warn', '.']);
+  },
+  tally,
+);
 
 if (!only || only === 'unit') {
   const report = path.join(results, 'vitest.json');

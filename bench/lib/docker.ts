@@ -49,6 +49,7 @@ export async function prepareDocker(defer: Defer): Promise<{ docker: Dockerode; 
   } catch (error) {
     throw new Error(
       `This bench needs a Docker engine (run "node scripts/docker-engine.mjs"): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   const image = await ensureWorkspaceImage({ quiet: true });
@@ -114,7 +115,7 @@ export async function removeScopeNetworks(docker: Dockerode, scope: string): Pro
           await ignoreGone(() => docker.getNetwork(network.Id).remove());
           return;
         } catch (error) {
-          if (attempt === 49) throw new Error(`network ${network.Name}: ${(error as Error).message}`);
+          if (attempt === 49) throw new Error(`network ${network.Name}: ${(error as Error).message}`, { cause: error });
           await sleep(100); // still has an endpoint of a container being removed
         }
       }

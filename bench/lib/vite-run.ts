@@ -148,7 +148,7 @@ export async function runViteProject(target: ViteRunTarget, name: string): Promi
 
   // "Run": the same decision and calls as run-dev.ts.
   const marks = new OutputMarks([COPYING, COPIED, DEV_STARTS, VITE_READY]);
-  let terminalId: string | undefined;
+  let terminalId: string | undefined = undefined;
   // Output can beat the create ack: take every terminal's until the id is known (one project at a time).
   router.listenOthers((id, text, at) => {
     if (terminalId === undefined || id === terminalId) marks.push(text, at);

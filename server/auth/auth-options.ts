@@ -43,7 +43,7 @@ export function createAuthOptions({
       } catch (error) {
         // next-auth hands the message to the sign-in page as ?error=…
         if (error instanceof DomainError && (error.kind === 'rate_limited' || error.code === 'email_unverified'))
-          throw new Error(error.message);
+          throw new Error(error.message, { cause: error });
         throw error;
       }
     },

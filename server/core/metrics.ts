@@ -51,7 +51,8 @@ export class BerthMetrics {
   };
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const metrics = this;
+    // The gauges' collect() runs with `this` bound to the gauge; reach the sources through this arrow.
+    const sources = () => this.sources;
     new Gauge({
       name: 'berth_workspaces',
       help: 'Workspaces known to this server, by state',
@@ -59,8 +60,7 @@ export class BerthMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [state, count] of Object.entries(metrics.sources?.workspacesByState() ?? {}))
-          this.set({ state }, count);
+        for (const [state, count] of Object.entries(sources()?.workspacesByState() ?? {})) this.set({ state }, count);
       },
     });
     new Gauge({
@@ -68,7 +68,7 @@ export class BerthMetrics {
       help: 'Live terminal sessions (kept while the browser is away)',
       registers: [this.registry],
       async collect() {
-        this.set((await metrics.sources?.terminalSessions()) ?? 0);
+        this.set((await sources()?.terminalSessions()) ?? 0);
       },
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });

@@ -154,7 +154,7 @@ function TabBody({
     case 'image':
       return (
         <div className="flex h-full items-center justify-center overflow-auto bg-[repeating-conic-gradient(#1d222b_0_25%,#161a21_0_50%)] bg-[length:16px_16px] p-4">
-          {/* eslint-disable-next-line @next/next/no-img-element -- workspace bytes, not a static asset */}
+          {/* A plain img: workspace bytes, not a static asset for next/image. */}
           <img
             data-testid="image-preview"
             alt={tab.path}

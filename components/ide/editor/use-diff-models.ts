@@ -20,7 +20,7 @@ export function useDiffModels(scheme: string, names: { original: string; modifie
         for (const uri of [paths.original, paths.modified]) monaco.editor.getModel(monaco.Uri.parse(uri))?.dispose();
       }, 100);
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the paths derive from the stable key and the names
+    // The paths derive from the stable key and the names.
     [paths.original, paths.modified],
   );
   /** Pass to the DiffEditor's onMount so the models can be found again at unmount. */
