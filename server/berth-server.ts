@@ -10,7 +10,8 @@ import type { Logger } from './core/logger';
 import { BerthMetrics } from './core/metrics';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
-import type { Disposer } from './core/typed-emitter';
+import { TypedEmitter, type Disposer } from './core/typed-emitter';
+import type { SnapshotStatusDto } from './contracts';
 import { waitAtMost } from './core/wait-at-most';
 import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock, type Database } from './db';
@@ -61,7 +62,6 @@ import {
   registerWorkspaceSocketHandlers,
   startIdleReaper,
   WorkspaceService,
-  type WorkspaceHooks,
 } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
@@ -136,24 +136,25 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
   });
 
+  // Construction order: each service is built from what is already built, and none calls into
+  // another while being built. The one cycle, workspaces ⇄ snapshots, is closed by attaching the
+  // snapshot hooks right after snapshots exist; Socket.IO comes last (it is bound to the HTTP
+  // server, which needs every service), so what services push to browsers goes through events.
   const metrics = new BerthMetrics();
   const runtime = await createRuntime(config, log);
-  // Filled in once snapshots exist (they need the workspaces; the workspaces call them back).
-  const workspaceHooks: WorkspaceHooks = {};
   const workspaces = new WorkspaceService(
     runtime,
     projects,
     {
       templatesDir: path.join(config.appDir, 'docker', 'templates'),
       idleMinutes: config.WORKSPACE_IDLE_MINUTES,
-      hooks: workspaceHooks,
       maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER,
       metrics,
-      diskUsage: (projectId) => diskWatch.usageOf(projectId),
     },
     log.child({ module: 'workspaces' }),
   );
-  const diskWatch: DiskWatch = new DiskWatch(
+  // Measures running workspaces and records the figures in their status (started with the jobs below).
+  const diskWatch = new DiskWatch(
     workspaces,
     (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null),
     log.child({ module: 'disk' }),
@@ -188,12 +189,14 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     log.child({ module: 'preview' }),
   );
 
+  // Snapshot progress, pushed to browsers once Socket.IO exists (broadcast below).
+  const snapshotStatus = new TypedEmitter<{ onDidChangeStatus: SnapshotStatusDto }>();
   const snapshots = createSnapshots(
     {
       prisma,
       projects,
       workspaces,
-      publish: (status) => io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
+      publish: (status) => snapshotStatus.emit('onDidChangeStatus', status),
       withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
       log: log.child({ module: 'snapshots' }),
     },
@@ -204,11 +207,13 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       metrics,
     },
   );
+  // Snapshot before stop; a lost volume refilled from the latest snapshot. Attached before anything
+  // can start or stop a workspace (the HTTP server listens, and the jobs start, further down).
+  const detachSnapshotHooks = workspaces.attachHooks(snapshots.hooks);
   const transfer = createTransfer(
     { projects, workspaces, runtime, snapshots, log: log.child({ module: 'transfer' }) },
     { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
-  Object.assign(workspaceHooks, snapshots.hooks);
   metrics.setSources({
     workspacesByState: () => workspaces.countByState(),
     terminalSessions: async () =>
@@ -285,6 +290,10 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     broadcastFileChanges(io, workspaces, log.child({ module: 'files' })),
     broadcastPortChanges(io, workspaces),
     broadcastLockChanges(io, locks),
+    snapshotStatus.on('onDidChangeStatus', (status) =>
+      io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
+    ),
+    detachSnapshotHooks,
     snapshots.dispose,
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);

@@ -1,6 +1,6 @@
 // DiskWatch: the last figure per workspace, a push when it changes, and a stop with disk_full
 // (saying what filled it) past the limit. The workspace service is a small stand-in with the
-// four members the watch uses; the real one is exercised in disk-limit.int.test.ts.
+// five members the watch uses; the real one is exercised in disk-limit.int.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceStatusDto } from '../contracts';
 import { createLogger } from '../core/logger';
@@ -17,6 +17,7 @@ function setup(usage: Map<string, WorkspaceDiskUsage>) {
   const service = {
     events: new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto; onDidConnectAgent: never }>(),
     active: () => [...running].map((projectId) => ({ projectId, state: 'running' as const })),
+    recordDiskUsage: () => undefined,
     refresh: (projectId: string) => void refreshed.push(projectId),
     stopBecause: async (projectId: string, reason: { code: string; message: string }) => {
       stopped.push({ projectId, reason });

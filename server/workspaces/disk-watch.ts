@@ -10,7 +10,7 @@ import type { WorkspaceService } from './workspace-service';
 
 export type DiskMeasure = (projectId: string) => Promise<WorkspaceDiskUsage | null>;
 
-type WatchedService = Pick<WorkspaceService, 'active' | 'refresh' | 'stopBecause' | 'events'>;
+type WatchedService = Pick<WorkspaceService, 'active' | 'recordDiskUsage' | 'refresh' | 'stopBecause' | 'events'>;
 
 export class DiskWatch {
   private readonly usage = new Map<string, WorkspaceDiskDto>();
@@ -65,7 +65,9 @@ export class DiskWatch {
     if (!measured) return;
     const { usedBytes, limitBytes, enforcement } = measured;
     const before = this.usage.get(projectId);
-    this.usage.set(projectId, { usedBytes, limitBytes, enforcement });
+    const figure = { usedBytes, limitBytes, enforcement };
+    this.usage.set(projectId, figure);
+    this.workspaces.recordDiskUsage(projectId, figure);
     if (usedBytes <= limitBytes) this.allowance.delete(projectId);
     if (usedBytes > Math.max(limitBytes, this.allowance.get(projectId) ?? 0)) {
       this.log.warn({ projectId, ...measured }, 'workspace over its disk limit; stopping it');

@@ -5,32 +5,36 @@ import path from 'node:path';
 import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AgentEndpoint, RuntimeDriver, RuntimeWorkspace } from '../runtime';
-import { quotaRefusal } from './running-quota';
+import { quotaRefusal, type QuotaEntry } from './running-quota';
 import type { Entry } from './workspace-entry';
-import type { ProjectDirectory, WorkspaceServiceOptions } from './workspace-service-options';
+import { visibleState, type Run } from './workspace-lifecycle';
+import type { ProjectDirectory, WorkspaceHooks, WorkspaceServiceOptions } from './workspace-service-options';
 
 export interface BringUpDeps {
   driver: RuntimeDriver;
   projects: ProjectDirectory;
   options: WorkspaceServiceOptions;
-  entries: Map<string, Entry>;
+  hooks: WorkspaceHooks;
+  entries: ReadonlyMap<string, Entry>;
   log: Logger;
 }
 
-/** Brings the project's container up; records owner, name and what a lost volume came back from. */
+/** Brings the project's container up; records owner and name, and says what a lost volume came back from. */
 export async function bringUpWorkspace(
-  { driver, projects, options, entries, log }: BringUpDeps,
+  { driver, projects, options, hooks, entries, log }: BringUpDeps,
   projectId: string,
   entry: Entry,
   quota: boolean,
-): Promise<RuntimeWorkspace & { agent: AgentEndpoint }> {
+): Promise<RuntimeWorkspace & { agent: AgentEndpoint; restoredFrom?: Run['restoredFrom'] }> {
   const project = await projects.lookup(projectId);
   if (!project) throw new DomainError('not_found', 'not_found', 'Project not found');
   // Claimed synchronously with the check: see running-quota.ts.
   Object.assign(entry, { ownerId: project.ownerId, projectName: project.name });
-  const refusal = quota ? quotaRefusal(entries, projectId, project.ownerId, options.maxRunningPerUser ?? 0) : undefined;
+  const refusal = quota
+    ? quotaRefusal(quotaClaims(entries), projectId, project.ownerId, options.maxRunningPerUser ?? 0)
+    : undefined;
   if (refusal) throw refusal;
-  const seed = await options.hooks?.seedFor?.(projectId);
+  const seed = await hooks.seedFor?.(projectId);
   const workspace = await driver.ensureRunning({
     projectId,
     seedFrom: path.join(options.templatesDir, project.template),
@@ -41,9 +45,22 @@ export async function bringUpWorkspace(
       { projectId, snapshotId: seed.snapshot.snapshotId },
       'workspace volume was gone; restored the latest snapshot',
     );
-  entry.restoredFrom = workspace.createdVolume && seed ? seed.snapshot : undefined;
   if (!workspace.agent) throw new Error('the runtime reported no agent endpoint');
-  return { ...workspace, agent: workspace.agent };
+  return {
+    ...workspace,
+    agent: workspace.agent,
+    ...(workspace.createdVolume && seed ? { restoredFrom: seed.snapshot } : {}),
+  };
+}
+
+/** What the quota counts: each workspace's state as clients see it, and whose it is. */
+function quotaClaims(entries: ReadonlyMap<string, Entry>): ReadonlyMap<string, QuotaEntry> {
+  return new Map(
+    [...entries].map(([projectId, entry]) => [
+      projectId,
+      { state: visibleState(entry.lifecycle), ownerId: entry.ownerId, projectName: entry.projectName },
+    ]),
+  );
 }
 
 /** Logs a failed start: a deleted project or a quota refusal is no warning, anything else counts as an error. */

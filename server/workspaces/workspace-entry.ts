@@ -1,24 +1,16 @@
 // What WorkspaceService keeps per project, and how it reads on the wire and in metrics.
 import { WORKSPACE_STATES, type WorkspaceDiskDto, type WorkspaceState, type WorkspaceStatusDto } from '../contracts';
-import type { AgentEndpoint } from '../runtime';
-import type { AgentConnection } from './agent-connection';
 import { idleInfo } from './idle-policy';
+import { problemOf, runOf, visibleState, type Lifecycle } from './workspace-lifecycle';
 
 export interface Entry {
-  state: WorkspaceState;
+  /** Where the workspace is in its lifecycle (workspace-lifecycle.ts); changed only by its transitions. */
+  lifecycle: Lifecycle;
   /** Known once a start has looked the project up (the quota counts by owner). */
   ownerId?: string;
   projectName?: string;
-  error?: { code: string; message: string };
+  /** How the container last ended unasked; shown until the next start has it running. */
   lastExit?: { exitCode: number | null; oomKilled: boolean; at: string };
-  /** A process was killed for memory during this start (cleared by the next start). */
-  lastOom?: { at: string; memoryLimitMb: number | null };
-  startedAt?: Date;
-  restoredFrom?: { snapshotId: string; createdAt: string };
-  agent?: AgentConnection;
-  endpoint?: AgentEndpoint;
-  starting?: Promise<WorkspaceStatusDto>;
-  stopping?: Promise<WorkspaceStatusDto>;
   clients: Map<string, number>;
   lastActivityAt: number;
 }
@@ -32,15 +24,18 @@ export function toStatusDto(
   disk?: WorkspaceDiskDto,
 ): WorkspaceStatusDto {
   if (!entry) return { projectId, state: 'stopped', ...(disk ? { disk } : {}) };
+  const { lifecycle } = entry;
+  const run = runOf(lifecycle);
+  const startedAt = run?.startedAt ?? (lifecycle.phase === 'stopping' ? lifecycle.startedAt : undefined);
   return {
     projectId,
-    state: entry.state,
-    error: entry.error,
+    state: visibleState(lifecycle),
+    error: problemOf(lifecycle),
     lastExit: entry.lastExit,
-    startedAt: entry.startedAt?.toISOString(),
-    idle: entry.state === 'running' ? idleInfo(entry, idleMinutes, now) : undefined,
-    ...(entry.lastOom && entry.state === 'running' ? { lastOom: entry.lastOom } : {}),
-    ...(entry.restoredFrom && entry.state === 'running' ? { restoredFrom: entry.restoredFrom } : {}),
+    startedAt: startedAt?.toISOString(),
+    idle: run ? idleInfo(entry, idleMinutes, now) : undefined,
+    ...(run?.lastOom ? { lastOom: run.lastOom } : {}),
+    ...(run?.restoredFrom ? { restoredFrom: run.restoredFrom } : {}),
     ...(disk ? { disk } : {}),
   };
 }
@@ -48,6 +43,6 @@ export function toStatusDto(
 /** Every state present, zero included, so a scrape shows berth_workspaces{state="error"} 0 too. */
 export function countByState(entries: Iterable<Entry>): Record<WorkspaceState, number> {
   const counts = Object.fromEntries(WORKSPACE_STATES.map((state) => [state, 0])) as Record<WorkspaceState, number>;
-  for (const entry of entries) counts[entry.state]++;
+  for (const entry of entries) counts[visibleState(entry.lifecycle)]++;
   return counts;
 }

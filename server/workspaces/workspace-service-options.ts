@@ -1,6 +1,6 @@
-// What the workspace service is given: the project directory it looks projects up in, the
-// hooks snapshots plug in with, and its settings.
-import type { TemplateId, WorkspaceDiskDto } from '../contracts';
+// What the workspace service is given: the project directory it looks projects up in and its
+// settings; and the hooks snapshots attach once they exist (WorkspaceService.attachHooks).
+import type { TemplateId } from '../contracts';
 import type { BerthMetrics } from '../core/metrics';
 
 export interface ProjectDirectory {
@@ -8,7 +8,7 @@ export interface ProjectDirectory {
   lookup(projectId: string): Promise<{ template: TemplateId; ownerId: string; name: string } | null>;
 }
 
-/** Where snapshots plug into the lifecycle (set by the composition root). */
+/** Where snapshots plug into the lifecycle; without them a stop takes no snapshot and a new volume gets the template. */
 export interface WorkspaceHooks {
   /** Runs while the workspace still runs, before it stops; its failure does not prevent the stop. */
   beforeStop?(projectId: string): Promise<void>;
@@ -24,10 +24,7 @@ export interface WorkspaceServiceOptions {
   templatesDir: string;
   idleMinutes: number;
   now?: () => number;
-  hooks?: WorkspaceHooks;
   /** WORKSPACE_MAX_RUNNING_PER_USER; 0 or absent = no limit. */
   maxRunningPerUser?: number;
   metrics?: BerthMetrics;
-  /** The last measured disk usage of a workspace (disk-watch.ts), shown in its status. */
-  diskUsage?: (projectId: string) => WorkspaceDiskDto | undefined;
 }
