@@ -1,38 +1,22 @@
 // The composition root: the one place that constructs concrete stores, drivers and services
-// and wires them into one HTTP server (routing: server/http/request-handler.ts), Socket.IO
-// and the background jobs (workspace reconciliation, idle reaper).
+// (create-services.ts builds them, in dependency order) and wires them into one HTTP server
+// (routing: server/http/request-handler.ts), Socket.IO and the background jobs (workspace
+// reconciliation, idle reaper, disk watch), which start only once everything exists.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
-import { BerthMetrics } from './core/metrics';
-import { createAccounts } from './accounts';
-import { AdminService } from './admin';
-import { TypedEmitter, type Disposer } from './core/typed-emitter';
-import type { SnapshotStatusDto } from './contracts';
+import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
-import { databaseUnavailable } from './core/errors';
-import { openDatabase, withAdvisoryLock, type Database } from './db';
+import { withAdvisoryLock, type Database } from './db';
+import { handleAuthRequest } from './auth';
 import {
-  createAuthOptions,
-  handleAuthRequest,
-  loadOrCreateAuthSecret,
-  RequestAuthenticator,
-  SESSION_MAX_AGE_SECONDS,
-  SessionService,
-  SignInThrottle,
-  TokenService,
-  UserService,
-} from './auth';
-import {
-  AgentContentClient,
   broadcastFileChanges,
   broadcastLockChanges,
-  FileService,
-  LockService,
   registerFileSocketHandlers,
+  type FileService,
+  type LockService,
 } from './files';
 import {
   createApiRouter,
@@ -41,27 +25,24 @@ import {
   createRequestHandler,
   trackOpenConnections,
 } from './http';
-import { broadcastPortChanges, PreviewService, routePreviewHostsFirst } from './preview';
-import { broadcastProjectChanges, ProjectService, registerProjectSocketHandlers } from './projects';
+import { broadcastPortChanges, routePreviewHostsFirst } from './preview';
+import { broadcastProjectChanges, registerProjectSocketHandlers } from './projects';
 import type { RuntimeDriver } from './runtime';
-import { createRuntime } from './create-runtime';
-import { createSnapshots } from './snapshots';
-import { createTransfer } from './transfer';
+import { createServices } from './create-services';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import {
   broadcastTerminalChanges,
   outOfMemoryNotice,
   printTerminalNotice,
   registerTerminalSocketHandlers,
-  TerminalService,
+  type TerminalService,
 } from './terminals';
 import {
   broadcastWorkspaceStatus,
-  DiskWatch,
   keepReconciling,
   registerWorkspaceSocketHandlers,
   startIdleReaper,
-  WorkspaceService,
+  type WorkspaceService,
 } from './workspaces';
 import { createPageGate, type PageRenderer } from './pages/page-gate';
 
@@ -90,139 +71,36 @@ export interface StartOptions {
   pages?: PageRenderer;
 }
 
-/** "Forgot password?" requests per client address and sign-in window before they must wait. */
-const RESET_REQUESTS_PER_IP_WINDOW = 10;
-
 /** How long a graceful shutdown waits for requests in flight. */
 const DRAIN_MS = 5_000;
 
 export async function startBerthServer({ config, log, pages }: StartOptions): Promise<RunningBerth> {
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    migrationsDir: path.join(config.appDir, 'prisma', 'migrations'),
-    log: log.child({ module: 'db' }),
-    // Queries against an unreachable database throw a 503 (REST answers and socket acks alike).
-    unavailableError: () => databaseUnavailable(),
-  });
-  const { prisma } = database;
-  const secret = await loadOrCreateAuthSecret(config.AUTH_SECRET, config.DATA_DIR);
-  const secureCookies = config.BERTH_URL.startsWith('https://');
-  const window = config.SIGNIN_WINDOW_SECONDS;
-
-  const users = new UserService(
+  const services = await createServices(config, log);
+  const {
+    database,
     prisma,
-    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: window }),
-    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES * 4, windowSeconds: window }),
-    config.REQUIRE_EMAIL_VERIFICATION,
-  );
-  const signupThrottle = new SignInThrottle({ maxFailures: config.SIGNUPS_PER_IP, windowSeconds: window });
-  const resetRequestThrottle = new SignInThrottle({ maxFailures: RESET_REQUESTS_PER_IP_WINDOW, windowSeconds: window });
-  const tokens = new TokenService(prisma);
-  const projects = new ProjectService(prisma);
-  const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
-  const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
-  const accounts = createAccounts(
-    config,
-    { prisma, users, sessions, tokens, projects },
-    log.child({ module: 'accounts' }),
-  );
-  const authOptions = createAuthOptions({
-    secret,
-    secureCookies,
     users,
+    signupThrottle,
+    resetRequestThrottle,
+    tokens,
+    projects,
     sessions,
-    log: log.child({ module: 'auth' }),
-    github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
-  });
-
-  // Construction order: each service is built from what is already built, and none calls into
-  // another while being built. The one cycle, workspaces ⇄ snapshots, is closed by attaching the
-  // snapshot hooks right after snapshots exist; Socket.IO comes last (it is bound to the HTTP
-  // server, which needs every service), so what services push to browsers goes through events.
-  const metrics = new BerthMetrics();
-  const runtime = await createRuntime(config, log);
-  const workspaces = new WorkspaceService(
+    authenticator,
+    accounts,
+    authOptions,
+    metrics,
     runtime,
-    projects,
-    {
-      templatesDir: path.join(config.appDir, 'docker', 'templates'),
-      idleMinutes: config.WORKSPACE_IDLE_MINUTES,
-      maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER,
-      metrics,
-    },
-    log.child({ module: 'workspaces' }),
-  );
-  // Measures running workspaces and records the figures in their status (started with the jobs below).
-  const diskWatch = new DiskWatch(
     workspaces,
-    (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null),
-    log.child({ module: 'disk' }),
-  );
-  const terminals = new TerminalService(
-    runtime,
-    {
-      ensureRunning: async (projectId) => {
-        await workspaces.ensureRunning(projectId);
-      },
-      recordActivity: (projectId) => workspaces.recordActivity(projectId),
-    },
-    log.child({ module: 'terminals' }),
-  );
-
-  const locks = new LockService();
-  const files = new FileService(projects, workspaces, locks, new AgentContentClient(), {
-    maxBytes: config.FILE_MAX_MB * 1024 * 1024,
-  });
-
-  const previews = new PreviewService(
-    projects,
-    workspaces,
-    {
-      domain: config.PREVIEW_DOMAIN,
-      scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
-      ideOrigin: config.origin,
-      ttlMs: config.PREVIEW_TTL_MINUTES * 60_000,
-      countBytes: (direction, bytes) => metrics.countPreviewBytes(direction, bytes),
-      allowedPorts: config.PREVIEW_PORTS,
-    },
-    log.child({ module: 'preview' }),
-  );
-
-  // Snapshot progress, pushed to browsers once Socket.IO exists (broadcast below).
-  const snapshotStatus = new TypedEmitter<{ onDidChangeStatus: SnapshotStatusDto }>();
-  const snapshots = createSnapshots(
-    {
-      prisma,
-      projects,
-      workspaces,
-      publish: (status) => snapshotStatus.emit('onDidChangeStatus', status),
-      withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
-      log: log.child({ module: 'snapshots' }),
-    },
-    {
-      debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS,
-      keep: config.SNAPSHOT_KEEP,
-      maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
-      metrics,
-    },
-  );
-  // Snapshot before stop; a lost volume refilled from the latest snapshot. Attached before anything
-  // can start or stop a workspace (the HTTP server listens, and the jobs start, further down).
-  const detachSnapshotHooks = workspaces.attachHooks(snapshots.hooks);
-  const transfer = createTransfer(
-    { projects, workspaces, runtime, snapshots, log: log.child({ module: 'transfer' }) },
-    { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
-  );
-  metrics.setSources({
-    workspacesByState: () => workspaces.countByState(),
-    terminalSessions: async () =>
-      (await Promise.all(workspaces.active().map(({ projectId }) => terminals.list(projectId)))).reduce(
-        (sum, list) => sum + list.length,
-        0,
-      ),
-  });
-  const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
+    diskWatch,
+    terminals,
+    locks,
+    files,
+    previews,
+    snapshots,
+    snapshotStatus,
+    transfer,
+    admin,
+  } = services;
 
   const api = createApiRouter({
     authenticator,
@@ -293,8 +171,6 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     snapshotStatus.on('onDidChangeStatus', (status) =>
       io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
     ),
-    detachSnapshotHooks,
-    snapshots.dispose,
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);
@@ -339,13 +215,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
 
   const closeServices = async () => {
     for (const dispose of disposers) dispose();
-    terminals.dispose();
-    files.dispose();
-    previews.dispose();
-    locks.dispose();
-    workspaces.dispose();
-    await runtime.dispose();
-    await database.close();
+    await services.dispose();
   };
 
   try {

@@ -1,0 +1,203 @@
+// Part of the composition root (berth-server.ts): every store and service, built in dependency
+// order. Each is built from what is already built and none calls into another while being
+// built. The one cycle, workspaces ⇄ snapshots, is closed by attaching the snapshot hooks right
+// after snapshots exist, before anything can start or stop a workspace. Socket.IO comes later
+// (it is bound to the HTTP server, which needs these services), so what services push to
+// browsers leaves through events that berth-server.ts forwards once Socket.IO exists.
+import path from 'node:path';
+import type { Config } from './config';
+import type { SnapshotStatusDto } from './contracts';
+import type { Logger } from './core/logger';
+import { BerthMetrics } from './core/metrics';
+import { TypedEmitter } from './core/typed-emitter';
+import { databaseUnavailable } from './core/errors';
+import { openDatabase, withAdvisoryLock } from './db';
+import { createAccounts } from './accounts';
+import { AdminService } from './admin';
+import {
+  createAuthOptions,
+  loadOrCreateAuthSecret,
+  RequestAuthenticator,
+  SESSION_MAX_AGE_SECONDS,
+  SessionService,
+  SignInThrottle,
+  TokenService,
+  UserService,
+} from './auth';
+import { AgentContentClient, FileService, LockService } from './files';
+import { PreviewService } from './preview';
+import { ProjectService } from './projects';
+import { TerminalService } from './terminals';
+import { createRuntime } from './create-runtime';
+import { createSnapshots } from './snapshots';
+import { createTransfer } from './transfer';
+import { DiskWatch, WorkspaceService } from './workspaces';
+
+/** "Forgot password?" requests per client address and sign-in window before they must wait. */
+const RESET_REQUESTS_PER_IP_WINDOW = 10;
+
+export type BerthServices = Awaited<ReturnType<typeof createServices>>;
+
+export async function createServices(config: Config, log: Logger) {
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    migrationsDir: path.join(config.appDir, 'prisma', 'migrations'),
+    log: log.child({ module: 'db' }),
+    // Queries against an unreachable database throw a 503 (REST answers and socket acks alike).
+    unavailableError: () => databaseUnavailable(),
+  });
+  const { prisma } = database;
+  const secret = await loadOrCreateAuthSecret(config.AUTH_SECRET, config.DATA_DIR);
+  const secureCookies = config.BERTH_URL.startsWith('https://');
+  const window = config.SIGNIN_WINDOW_SECONDS;
+
+  const users = new UserService(
+    prisma,
+    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES, windowSeconds: window }),
+    new SignInThrottle({ maxFailures: config.SIGNIN_MAX_FAILURES * 4, windowSeconds: window }),
+    config.REQUIRE_EMAIL_VERIFICATION,
+  );
+  const signupThrottle = new SignInThrottle({ maxFailures: config.SIGNUPS_PER_IP, windowSeconds: window });
+  const resetRequestThrottle = new SignInThrottle({ maxFailures: RESET_REQUESTS_PER_IP_WINDOW, windowSeconds: window });
+  const tokens = new TokenService(prisma);
+  const projects = new ProjectService(prisma);
+  const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
+  const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
+  const accounts = createAccounts(
+    config,
+    { prisma, users, sessions, tokens, projects },
+    log.child({ module: 'accounts' }),
+  );
+  const authOptions = createAuthOptions({
+    secret,
+    secureCookies,
+    users,
+    sessions,
+    log: log.child({ module: 'auth' }),
+    github: config.githubEnabled ? { clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! } : undefined,
+  });
+
+  const metrics = new BerthMetrics();
+  const runtime = await createRuntime(config, log);
+  const workspaces = new WorkspaceService(
+    runtime,
+    projects,
+    {
+      templatesDir: path.join(config.appDir, 'docker', 'templates'),
+      idleMinutes: config.WORKSPACE_IDLE_MINUTES,
+      maxRunningPerUser: config.WORKSPACE_MAX_RUNNING_PER_USER,
+      metrics,
+    },
+    log.child({ module: 'workspaces' }),
+  );
+  // Measures running workspaces and records the figures in their status (started with the jobs below).
+  const diskWatch = new DiskWatch(
+    workspaces,
+    (projectId) => runtime.diskUsage?.(projectId) ?? Promise.resolve(null),
+    log.child({ module: 'disk' }),
+  );
+  const terminals = new TerminalService(
+    runtime,
+    {
+      ensureRunning: async (projectId) => {
+        await workspaces.ensureRunning(projectId);
+      },
+      recordActivity: (projectId) => workspaces.recordActivity(projectId),
+    },
+    log.child({ module: 'terminals' }),
+  );
+
+  const locks = new LockService();
+  const files = new FileService(projects, workspaces, locks, new AgentContentClient(), {
+    maxBytes: config.FILE_MAX_MB * 1024 * 1024,
+  });
+
+  const previews = new PreviewService(
+    projects,
+    workspaces,
+    {
+      domain: config.PREVIEW_DOMAIN,
+      scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
+      ideOrigin: config.origin,
+      ttlMs: config.PREVIEW_TTL_MINUTES * 60_000,
+      countBytes: (direction, bytes) => metrics.countPreviewBytes(direction, bytes),
+      allowedPorts: config.PREVIEW_PORTS,
+    },
+    log.child({ module: 'preview' }),
+  );
+
+  // Snapshot progress: berth-server.ts forwards it to browsers once Socket.IO exists.
+  const snapshotStatus = new TypedEmitter<{ onDidChangeStatus: SnapshotStatusDto }>();
+  const snapshots = createSnapshots(
+    {
+      prisma,
+      projects,
+      workspaces,
+      publish: (status) => snapshotStatus.emit('onDidChangeStatus', status),
+      withLock: (name, fn) => withAdvisoryLock(prisma, name, fn),
+      log: log.child({ module: 'snapshots' }),
+    },
+    {
+      debounceSeconds: config.SNAPSHOT_DEBOUNCE_SECONDS,
+      keep: config.SNAPSHOT_KEEP,
+      maxFileBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
+      metrics,
+    },
+  );
+  // Snapshot before stop; a lost volume refilled from the latest snapshot. Attached before anything
+  // can start or stop a workspace: the HTTP server listens and the jobs start after this returns.
+  const detachSnapshotHooks = workspaces.attachHooks(snapshots.hooks);
+  const transfer = createTransfer(
+    { projects, workspaces, runtime, snapshots, log: log.child({ module: 'transfer' }) },
+    { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
+  );
+  metrics.setSources({
+    workspacesByState: () => workspaces.countByState(),
+    terminalSessions: async () =>
+      (await Promise.all(workspaces.active().map(({ projectId }) => terminals.list(projectId)))).reduce(
+        (sum, list) => sum + list.length,
+        0,
+      ),
+  });
+  const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
+
+  /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
+  const dispose = async () => {
+    detachSnapshotHooks();
+    snapshots.dispose();
+    terminals.dispose();
+    files.dispose();
+    previews.dispose();
+    locks.dispose();
+    workspaces.dispose();
+    await runtime.dispose();
+    await database.close();
+  };
+  return {
+    database,
+    prisma,
+    users,
+    signupThrottle,
+    resetRequestThrottle,
+    tokens,
+    projects,
+    sessions,
+    authenticator,
+    accounts,
+    authOptions,
+    metrics,
+    runtime,
+    workspaces,
+    diskWatch,
+    terminals,
+    locks,
+    files,
+    previews,
+    snapshots,
+    snapshotStatus,
+    transfer,
+    admin,
+    dispose,
+  };
+}
