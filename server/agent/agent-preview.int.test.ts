@@ -1,11 +1,14 @@
-// Port discovery and the preview proxy in a real workspace container: a dev server bound only
-// to 127.0.0.1 inside shows up in ports.changed / ports.list, answers through the agent's
-// published port, and after it dies the proxy answers 502 and ports.changed drops it.
+// Port discovery and the preview tunnel in a real workspace container: a dev server bound only
+// to 127.0.0.1 inside shows up in ports.changed / ports.list, answers through a tunnel opened on
+// the agent's published port, and after it dies the agent refuses the tunnel (port_closed) and
+// ports.changed drops it.
 import { randomBytes } from 'node:crypto';
+import { request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
 import type { ListeningPort } from '../contracts/preview';
+import { openTunnel, TunnelError } from '../preview/agent-tunnel';
 import type { AgentEndpoint, ExecSession } from '../runtime/runtime-driver';
 import { makeTestDriver } from '../runtime/docker/docker-test-support';
 import { collect, run } from '../runtime/runtime-test-helpers';
@@ -47,10 +50,22 @@ async function waitForPorts(
   }
 }
 
-const preview = (path: string, port = DEV_PORT) =>
-  fetch(`${agent.url}${path}`, {
-    headers: { Authorization: `Bearer ${agent.secret}`, 'X-Berth-Preview-Port': String(port) },
+/** GET `path` on a fresh tunnel to `port`: status and body. */
+async function preview(path: string, port = DEV_PORT): Promise<{ status: number; body: string }> {
+  const socket = await openTunnel(agent, port);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { path, headers: { host: 'app.test' }, createConnection: () => socket },
+      (res: IncomingMessage) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
+}
 
 beforeAll(async () => {
   const image = await ensureWorkspaceImage({ quiet: true });
@@ -113,16 +128,14 @@ describe('ports and preview in a real workspace', () => {
     );
     expect(await call<ListeningPort[]>('ports.list')).toContainEqual({ port: DEV_PORT, address: '127.0.0.1' });
 
-    const response = await preview('/x?y=1');
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe('hello from /x?y=1');
+    expect(await preview('/x?y=1')).toEqual({ status: 200, body: 'hello from /x?y=1' });
 
-    // Overhead: through the agent (host → published port → proxy → dev server) vs straight
-    // to the dev server from inside the container, both as the median of sequential GETs.
+    // Overhead: through a tunnel (host → published port → agent → dev server), opened per GET,
+    // vs straight to the dev server from inside the container, both as the median of sequential GETs.
     const timings: number[] = [];
     for (let index = 0; index < 30; index++) {
       const begin = performance.now();
-      await (await preview('/t')).text();
+      await preview('/t');
       timings.push(performance.now() - begin);
     }
     timings.sort((a, b) => a - b);
@@ -131,28 +144,29 @@ describe('ports and preview in a real workspace', () => {
       '-e',
       `const h=require('http');const t=[];(async()=>{for(let i=0;i<30;i++){const b=performance.now();await new Promise(r=>h.get('http://127.0.0.1:${DEV_PORT}/t',s=>{s.resume();s.on('end',r)}));t.push(performance.now()-b)}t.sort((a,b)=>a-b);console.log(t[15].toFixed(2))})()`,
     ]);
-    const viaAgentIn = await run(testDriver.driver, projectId, [
-      'node',
-      '-e',
-      `const h=require('http');const t=[];(async()=>{for(let i=0;i<30;i++){const b=performance.now();await new Promise(r=>h.get({host:'127.0.0.1',port:7777,path:'/t',headers:{authorization:'Bearer ${agent.secret}','x-berth-preview-port':'${DEV_PORT}'}},s=>{s.resume();s.on('end',r)}));t.push(performance.now()-b)}t.sort((a,b)=>a-b);console.log(t[15].toFixed(2))})()`,
-    ]);
     console.log(
-      `small GET median: direct inside the container ${inside.output.trim()} ms, through the agent inside the container ${viaAgentIn.output.trim()} ms, from the host via the published port ${timings[15]!.toFixed(2)} ms`,
+      `small GET median: direct inside the container ${inside.output.trim()} ms, from the host through a new tunnel each ${timings[15]!.toFixed(2)} ms`,
     );
 
     const killedAt = Date.now();
     expect((await run(testDriver.driver, projectId, ['kill', pid])).code).toBe(0);
     const droppedAfter = await waitForPorts(killedAt, (ports) => !ports.some((item) => item.port === DEV_PORT), 2000);
     console.log(`ports.changed dropped ${DEV_PORT} ${droppedAfter} ms after the kill`);
-    const closed = await preview('/x?y=1');
-    expect(closed.status).toBe(502);
-    expect(await closed.json()).toMatchObject({ error: 'port_closed' });
+    const closed = await preview('/x?y=1').catch((error: unknown) => error);
+    expect(closed).toBeInstanceOf(TunnelError);
+    expect(closed).toMatchObject({ code: 'port_closed' });
     expect(await call<ListeningPort[]>('ports.list')).not.toContainEqual(expect.objectContaining({ port: DEV_PORT }));
   });
 
-  it("refuses the agent's own port with 400", async () => {
-    const response = await preview('/health', 7777);
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'bad_port' });
+  it("refuses a tunnel to the agent's own port, or with a wrong secret", async () => {
+    await expect(preview('/health', 7777)).rejects.toMatchObject({
+      code: 'unreachable',
+      message: expect.stringContaining('(400)'),
+    });
+    await expect(
+      openTunnel({ url: agent.url, secret: 'wrong-secret-0123456789abcdef' }, DEV_PORT),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('(401)'),
+    });
   });
 });

@@ -1,19 +1,21 @@
-// The agent's one HTTP server: the secret first, then previews (X-Berth-Preview-Port), then
-// its own routes (/health, /fs/content) and the /connect WebSocket. main.ts and tests build it here.
+// The agent's one HTTP server: the secret first, then preview tunnels (CONNECT), its own routes
+// (/health, /fs/content, /snapshot/archive) and the /connect WebSocket. main.ts and tests build it here.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ConnectionHub } from './connection';
-import type { PreviewProxy } from './preview/preview-proxy';
+import { UNAUTHORISED_TUNNEL } from './preview/preview-tunnel';
 
 export interface AgentServerDeps {
   isAuthorised(req: IncomingMessage): boolean;
   route(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  proxy: PreviewProxy;
+  /** An authorised CONNECT: a preview tunnel (preview/preview-tunnel.ts). */
+  tunnel(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   hub: ConnectionHub;
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createAgentServer({ isAuthorised, route, proxy, hub, log }: AgentServerDeps): {
+export function createAgentServer({ isAuthorised, route, tunnel, hub, log }: AgentServerDeps): {
   server: Server;
   sockets: WebSocketServer;
 } {
@@ -22,7 +24,6 @@ export function createAgentServer({ isAuthorised, route, proxy, hub, log }: Agen
       res.writeHead(401, { 'Content-Type': 'text/plain' }).end('unauthorised');
       return;
     }
-    if (proxy.handleRequest(req, res)) return;
     route(req, res).catch((error: unknown) => {
       log('http route failed', { error: String(error) });
       if (!res.headersSent) res.writeHead(500).end();
@@ -30,14 +31,19 @@ export function createAgentServer({ isAuthorised, route, proxy, hub, log }: Agen
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
+  // Node hands a CONNECT's socket over whole: no HTTP parsing on it from here on.
+  server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!isAuthorised(req)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.on('error', () => socket.destroy());
+      socket.end(UNAUTHORISED_TUNNEL);
       return;
     }
-    if (proxy.handleUpgrade(req, socket, head)) return;
-    if (req.url !== '/connect') {
+    tunnel(req, socket, head);
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    if (!isAuthorised(req) || req.url !== '/connect') {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }

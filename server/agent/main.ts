@@ -8,7 +8,7 @@ import { PathGuard } from './fs/path-guard';
 import { WorkspaceWatcher } from './fs/watcher';
 import { createHttpRoutes } from './http-routes';
 import { PortPoller } from './ports/port-scanner';
-import { createPreviewProxy } from './preview/preview-proxy';
+import { createPreviewTunnel } from './preview/preview-tunnel';
 import { health, rpcHandlers } from './rpc-handlers';
 import { createSecretCheck } from './secret-check';
 import { createSnapshotHandlers } from './snapshot/scan-handler';
@@ -39,8 +39,8 @@ const hub = new ConnectionHub({
   ...createSnapshotHandlers(new SnapshotScanner(guard)),
 });
 const route = createHttpRoutes({ guard, health });
-const proxy = createPreviewProxy({ ownPort: () => port, log });
-const { server, sockets } = createAgentServer({ isAuthorised, route, proxy, hub, log });
+const tunnel = createPreviewTunnel({ ownPort: () => port });
+const { server, sockets } = createAgentServer({ isAuthorised, route, tunnel, hub, log });
 
 server.listen(port, '0.0.0.0', () => log('berth agent listening', { port }));
 ports.start();

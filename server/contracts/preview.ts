@@ -22,10 +22,14 @@ export const CAPABILITY_PATTERN = /^[0-9a-f]{32}$/;
 export const previewPortSchema = z.coerce.number().int().min(1).max(65535);
 
 /**
- * The agent's reverse proxy: a request to the agent's own port carrying
- * `Authorization: Bearer <secret>` and `X-Berth-Preview-Port: <port>` is forwarded (HTTP and
- * WebSocket upgrades) to 127.0.0.1:<port> inside the container, with those two headers
- * removed. The agent never forwards to its own port. 502 with JSON {error:'port_closed'} when
- * nothing listens there.
+ * The agent's preview tunnel (standard HTTP CONNECT): Berth opens a TCP connection to the
+ * agent's port and sends `tunnelRequest(port, secret)`. The agent checks the secret and the port
+ * once, connects to 127.0.0.1:<port> inside the container and answers 200; from then on the
+ * connection is a plain byte pipe (no HTTP parsing in the container). Refusals answer and close:
+ * 401 (secret), 400 JSON {error:'bad_port'} (malformed target, a port outside 1-65535, the
+ * agent's own port), 502 JSON {error:'port_closed'} when nothing listens there.
  */
-export const AGENT_PREVIEW_PORT_HEADER = 'x-berth-preview-port';
+export const PREVIEW_TUNNEL_HOST = '127.0.0.1';
+
+export const tunnelRequest = (port: number, secret: string): string =>
+  `CONNECT ${PREVIEW_TUNNEL_HOST}:${port} HTTP/1.1\r\nHost: ${PREVIEW_TUNNEL_HOST}:${port}\r\nAuthorization: Bearer ${secret}\r\n\r\n`;

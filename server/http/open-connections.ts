@@ -22,18 +22,21 @@ export interface OpenConnections {
 export function trackOpenConnections(server: Server): OpenConnections {
   const open = new Set<Socket>();
   const upgraded = new Set<Duplex>();
-  server.on('connection', (socket: Socket) => {
+  const track = (socket: Socket) => {
+    if (open.has(socket)) return;
     open.add(socket);
     socket.once('close', () => {
       open.delete(socket);
       upgraded.delete(socket);
     });
-  });
-  // Seen at emit, not as a listener: the preview router answers its upgrades (HMR sockets)
-  // before any listener runs. So this must wrap the server after routePreviewHostsFirst.
+  };
+  // Seen at emit, not as a listener: the preview router serves preview connections and answers
+  // its upgrades (HMR sockets) before any listener runs. So this must wrap the server after
+  // routePreviewHostsFirst.
   const emitter: Pick<EventEmitter, 'emit'> = server;
   const emit = emitter.emit.bind(server);
   emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'connection') track(args[0] as Socket);
     if (event === 'upgrade') upgraded.add(args[1] as Duplex);
     return emit(event, ...args);
   };

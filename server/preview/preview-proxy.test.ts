@@ -1,22 +1,29 @@
-// The preview routing and proxy against a fake agent (same contract as server/agent's reverse
-// proxy) and a Berth-like server with Socket.IO attached: no Docker needed.
+// The preview routing and both proxy paths (the fast path of connections that start with a
+// preview host, node:http for the rest) against a stand-in agent that keeps the tunnel contract
+// (contracts/preview.ts: CONNECT with the secret, then a byte pipe) in front of a local app, and
+// a Berth-like server with Socket.IO attached: no Docker needed.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_PREVIEW_PORT_HEADER, type ListeningPort, type WorkspaceStatusDto } from '../contracts';
+import { type ListeningPort, type WorkspaceStatusDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import { createLogger } from '../core/logger';
 import { TypedEmitter } from '../core/typed-emitter';
 import { createRequestHandler } from '../http';
-import { upstreamOptions } from './preview-proxy';
+import { trackOpenConnections } from '../http/open-connections';
+import { originForm } from './preview-proxy';
 import { PreviewService, routePreviewHostsFirst } from './preview-service';
 import { echo, rawGet, rawUpgrade } from './test-helpers';
 
 const SECRET = 's3cret';
 const DOMAIN = 'localhost:4321';
 const IDE = 'http://localhost:4321';
+/** The port the app "listens on in the workspace"; the stand-in agent maps it to the local app. */
+const APP_PORT = 5173;
+let app: http.Server;
+let appPort = 0;
 let agent: http.Server;
 let berth: http.Server;
 let io: SocketServer;
@@ -24,7 +31,8 @@ let baseUrl: string;
 let running = true;
 let ports: ListeningPort[] = [];
 const activity: string[] = [];
-const seenByAgent: http.IncomingHttpHeaders[] = [];
+const seenByApp: http.IncomingHttpHeaders[] = [];
+const tunnelsOpened: { authorization?: string; target?: string }[] = [];
 const statusEvents = new TypedEmitter<{ onDidChangeStatus: WorkspaceStatusDto }>();
 let previews: PreviewService;
 const counted = { upstream: 0, downstream: 0 };
@@ -35,27 +43,58 @@ const listen = (server: http.Server) =>
   );
 
 beforeAll(async () => {
-  agent = http.createServer((req, res) => {
-    seenByAgent.push(req.headers);
-    if (req.headers.authorization !== `Bearer ${SECRET}`) return void res.writeHead(401).end();
-    if (req.headers[AGENT_PREVIEW_PORT_HEADER] !== '5173') {
-      res.writeHead(502, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ error: 'port_closed' }));
-    }
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('x-seen-cookie', req.headers.cookie ?? '');
-    res.setHeader('x-seen-forwarded-host', req.headers['x-forwarded-host'] ?? '');
-    res.end(`hi ${req.url}`);
+  app = http.createServer((req, res) => {
+    seenByApp.push(req.headers);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader('x-seen-cookie', req.headers.cookie ?? '');
+      res.setHeader('x-seen-forwarded-host', req.headers['x-forwarded-host'] ?? '');
+      res.setHeader('x-seen-authorization', req.headers.authorization ?? '');
+      if (req.url === '/chunked') {
+        res.write('one,');
+        setTimeout(() => res.end('two'), 20);
+        return;
+      }
+      if (req.url === '/not-modified') return void res.writeHead(304, { ETag: '"x"' }).end();
+      if (req.url === '/until-close') {
+        // HTTP/1.0-style: no length, the end of the body is the end of the connection.
+        res.socket?.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it');
+        return;
+      }
+      res.end(req.method === 'POST' ? `posted ${body}` : `hi ${req.url}`);
+    });
   });
-  agent.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
-    if (req.headers.authorization !== `Bearer ${SECRET}` || req.headers[AGENT_PREVIEW_PORT_HEADER] !== '5173') {
-      return void socket.end(
-        'HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: 23\r\n\r\n{"error":"port_closed"}',
-      );
-    }
+  app.on('upgrade', (_req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     if (head.length > 0) socket.write(head);
     socket.pipe(socket);
+  });
+  appPort = Number(new URL(await listen(app)).port);
+
+  // The tunnel contract, as the agent keeps it: one check per connection, then bytes.
+  agent = http.createServer((_req, res) => res.writeHead(404).end());
+  agent.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    tunnelsOpened.push({ authorization: req.headers.authorization, target: req.url });
+    if (req.headers.authorization !== `Bearer ${SECRET}`)
+      return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+    if (req.url !== `127.0.0.1:${APP_PORT}`) {
+      const body = JSON.stringify({ error: 'port_closed', message: 'nothing there' });
+      return void socket.end(
+        `HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+    }
+    const upstream = net.connect(appPort, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+    socket.on('close', () => upstream.destroy());
   });
   const agentUrl = await listen(agent);
 
@@ -99,6 +138,7 @@ beforeAll(async () => {
   berth = http.createServer((req, res) => void handle(req, res));
   io = new SocketServer(berth, { destroyUpgrade: false, serveClient: false });
   routePreviewHostsFirst(berth, previews);
+  trackOpenConnections(berth);
   // Added after the routing, as Next.js adds its own on its first request: it must never see a preview host.
   berth.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 418 Berth Upgrade\r\nContent-Length: 0\r\n\r\n'));
   baseUrl = await listen(berth);
@@ -110,7 +150,9 @@ afterAll(async () => {
   await new Promise<void>((resolve) => io.close(() => resolve()));
   berth.closeAllConnections();
   agent.closeAllConnections();
+  app.closeAllConnections();
   await new Promise<void>((resolve) => agent.close(() => resolve()));
+  await new Promise<void>((resolve) => app.close(() => resolve()));
 });
 
 const hostOf = (url: string) => new URL(url).host;
@@ -139,7 +181,7 @@ describe('preview routing and proxy', () => {
     await expect(previews.revoke('alice', 'p1', 7777)).rejects.toMatchObject({ kind: 'bad_request' });
   });
 
-  it("forwards to the agent with its secret and port; Berth's cookies and the client's Authorization never pass", async () => {
+  it("tunnels to the app with the agent's secret; Berth's cookies, Authorization and X-Forwarded-Host never pass", async () => {
     const preview = await previewFor(5173);
     activity.length = 0;
     const downstreamBefore = counted.downstream;
@@ -152,11 +194,14 @@ describe('preview routing and proxy', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toBe('hi /path?q=1');
-    expect(counted.downstream - downstreamBefore).toBe('hi /path?q=1'.length);
+    // Bytes on the wire: the answer's head and body.
+    expect(counted.downstream - downstreamBefore).toBeGreaterThan('hi /path?q=1'.length);
     expect(res.headers['x-seen-cookie']).toBe('theme=dark; other=1');
     expect(res.headers['x-seen-forwarded-host']).toBe('');
-    expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
-    expect(seenByAgent.at(-1)!.host).toBe(hostOf(preview.url));
+    expect(res.headers['x-seen-authorization']).toBe('');
+    expect(tunnelsOpened.at(-1)).toEqual({ authorization: `Bearer ${SECRET}`, target: `127.0.0.1:${APP_PORT}` });
+    expect(seenByApp.at(-1)!.host).toBe(hostOf(preview.url));
+    expect(JSON.stringify(seenByApp.at(-1))).not.toContain(SECRET);
     expect(activity).toEqual(['p1']);
     // Framable by the IDE only; none of Berth's own framing headers.
     expect(res.headers['content-security-policy']).toBe(`frame-ancestors ${IDE}`);
@@ -209,8 +254,8 @@ describe('preview routing and proxy', () => {
     // berth_preview_bytes_total counts both ways of a WebSocket too.
     expect(counted.upstream - before.upstream).toBeGreaterThanOrEqual('hello hmr'.length);
     expect(counted.downstream - before.downstream).toBeGreaterThanOrEqual('hello hmr'.length);
-    expect(seenByAgent.at(-1)!.cookie).toBeUndefined();
-    expect(seenByAgent.at(-1)!.authorization).toBe(`Bearer ${SECRET}`);
+    expect(seenByApp.at(-1)!.cookie).toBeUndefined();
+    expect(seenByApp.at(-1)!.authorization).toBeUndefined();
     // Berth's own host still reaches Berth's upgrade handling.
     const own = await rawUpgrade(baseUrl, '/_next/webpack-hmr', { Host: DOMAIN });
     expect('status' in own && own.status).toBe(418);
@@ -249,14 +294,9 @@ describe('preview routing and proxy', () => {
   });
 
   it('never lets an absolute-form request target choose the destination', async () => {
-    const target = { url: 'http://127.0.0.1:49153', secret: SECRET };
-    expect(upstreamOptions('/a?b=1', target)).toEqual({ hostname: '127.0.0.1', port: '49153', path: '/a?b=1' });
-    expect(upstreamOptions('http://169.254.169.254/latest?x=1', target)).toEqual({
-      hostname: '127.0.0.1',
-      port: '49153',
-      path: '/latest?x=1',
-    });
-    expect(upstreamOptions('*', target).hostname).toBe('127.0.0.1');
+    expect(originForm('/a?b=1')).toBe('/a?b=1');
+    expect(originForm('http://169.254.169.254/latest?x=1')).toBe('/latest?x=1');
+    expect(originForm('*')).toBe('*');
     const preview = await previewFor(5173);
     const absolute = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1', () =>
@@ -271,4 +311,92 @@ describe('preview routing and proxy', () => {
     });
     expect(absolute).toContain('hi /steal?x=1');
   });
+
+  it('keeps one tunnel for the requests of a connection, and pools it for the next connection', async () => {
+    const preview = await previewFor(5173);
+    const host = hostOf(preview.url);
+    await rawGet(baseUrl, '/warm', { Host: host }); // leaves a tunnel in the pool
+    const before = tunnelsOpened.length;
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 5; i++)
+      expect((await rawGet(baseUrl, `/k${i}`, { Host: host }, { agent: keepAlive })).body).toBe(`hi /k${i}`);
+    keepAlive.destroy();
+    expect((await rawGet(baseUrl, '/next-connection', { Host: host })).body).toBe('hi /next-connection');
+    expect(tunnelsOpened.length).toBe(before);
+  });
+
+  it('frames bodies both ways: POST with a length or chunked, chunked answers, HEAD, 304 and until-close', async () => {
+    const preview = await previewFor(5173);
+    const host = hostOf(preview.url);
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const big = 'x'.repeat(300_000);
+    const posted = await rawGet(baseUrl, '/p', { Host: host }, { agent: keepAlive, method: 'POST', body: big });
+    expect(posted.body).toBe(`posted ${big}`);
+    const chunkedPost = await rawGet(
+      baseUrl,
+      '/p',
+      { Host: host, 'Transfer-Encoding': 'chunked' },
+      { agent: keepAlive, method: 'POST', body: 'streamed' },
+    );
+    expect(chunkedPost.body).toBe('posted streamed');
+    const chunked = await rawGet(baseUrl, '/chunked', { Host: host }, { agent: keepAlive });
+    expect(chunked.body).toBe('one,two');
+    expect(chunked.headers['transfer-encoding']).toBe('chunked');
+    const head = await rawGet(baseUrl, '/h', { Host: host }, { agent: keepAlive, method: 'HEAD' });
+    expect([head.status, head.body]).toEqual([200, '']);
+    const notModified = await rawGet(baseUrl, '/not-modified', { Host: host }, { agent: keepAlive });
+    expect([notModified.status, notModified.body]).toEqual([304, '']);
+    expect((await rawGet(baseUrl, '/after', { Host: host }, { agent: keepAlive })).body).toBe('hi /after');
+    const untilClose = await rawGet(baseUrl, '/until-close', { Host: host }, { agent: keepAlive });
+    expect(untilClose.body).toBe('all of it');
+    expect(untilClose.headers.connection).toBe('close');
+    keepAlive.destroy();
+  });
+
+  it('checks every request of a connection: a revoked link answers 404 at once, a Berth request goes to Berth', async () => {
+    const preview = await previewFor(5173);
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await rawGet(baseUrl, '/a', { Host: hostOf(preview.url) }, { agent: keepAlive })).body).toBe('hi /a');
+    await previews.revoke('alice', 'p1', 5173);
+    expect((await rawGet(baseUrl, '/a', { Host: hostOf(preview.url) }, { agent: keepAlive })).status).toBe(404);
+    const fresh = await previewFor(5173);
+    expect((await rawGet(baseUrl, '/b', { Host: hostOf(fresh.url) }, { agent: keepAlive })).body).toBe('hi /b');
+    // A front proxy may mix hosts on one connection: Berth's request is Berth's, then previews still work.
+    const own = await rawGet(baseUrl, '/', { Host: DOMAIN }, { agent: keepAlive });
+    expect(own.body).toBe('berth page');
+    const after = await rawGet(
+      baseUrl,
+      '/c',
+      { Host: hostOf(fresh.url), Cookie: 'next-auth.session-token=abc; app=1', Authorization: 'Bearer x' },
+      { agent: keepAlive },
+    );
+    expect(after.body).toBe('hi /c');
+    expect(after.headers['x-seen-cookie']).toBe('app=1');
+    expect(after.headers['x-seen-authorization']).toBe('');
+    expect(after.headers['content-security-policy']).toBe(`frame-ancestors ${IDE}`);
+    expect(after.headers['x-frame-options']).toBeUndefined();
+    keepAlive.destroy();
+  });
+
+  it('refuses ambiguous requests: two Host headers, Content-Length with Transfer-Encoding', async () => {
+    const preview = await previewFor(5173);
+    const host = hostOf(preview.url);
+    const twoHosts = await rawExchange(`GET / HTTP/1.1\r\nHost: ${host}\r\nHost: ${DOMAIN}\r\n\r\n`);
+    expect(twoHosts).toMatch(/^HTTP\/1\.1 400 /);
+    const smuggle = await rawExchange(
+      `POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    );
+    expect(smuggle).toMatch(/^HTTP\/1\.1 400 /);
+  });
 });
+
+/** Writes `text` on a fresh connection to Berth; resolves with everything it answers before closing. */
+function rawExchange(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

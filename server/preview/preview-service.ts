@@ -1,10 +1,11 @@
 // Previews: which ports of a project's workspace listen (agent 'ports.list'), the capability
 // URL of each (minted for the owner, reused while valid), revocation, rotation of all of a
 // project's capabilities when its workspace (re)starts, and the routing of preview-host
-// requests to the agent's reverse proxy. Callers of list/revoke pass the signed-in user; a
-// project that is not theirs is 404.
+// connections and requests to the workspace agent's tunnels (pooled per preview). Callers of
+// list/revoke pass the signed-in user; a project that is not theirs is 404.
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AGENT_PORT, type ListeningPort, type PreviewDto, type WorkspaceStatusDto } from '../contracts';
 import { DomainError } from '../core/errors';
@@ -12,15 +13,11 @@ import type { Logger } from '../core/logger';
 import type { Disposer } from '../core/typed-emitter';
 import { CapabilityStore, type Capability } from './capability-store';
 import { parsePreviewHost, previewUrl } from './preview-host';
-import {
-  proxyHttp,
-  proxyUpgrade,
-  sendPage,
-  sendPageOnSocket,
-  type AgentTarget,
-  type ByteCounter,
-  type PageReply,
-} from './preview-proxy';
+import type { AgentTarget } from './agent-tunnel';
+import { servePreviewConnection, type PreviewRoute } from './preview-connection';
+import { badHostPage, notFoundPage, notRunningPage, sendPage, sendPageOnSocket } from './preview-pages';
+import { countNothing, proxyHttp, proxyUpgrade, type ByteCounter } from './preview-proxy';
+import { TunnelPool, tunnelKey } from './tunnel-pool';
 
 export interface PreviewProjects {
   /** Throws 404 when the project does not exist or is not the user's. */
@@ -55,22 +52,6 @@ const DEFAULT_PREVIEW_PORTS: readonly (readonly [number, number])[] = [[1024, 65
 
 const ACTIVITY_THROTTLE_MS = 1000;
 
-const notFoundPage: PageReply = {
-  status: 404,
-  title: 'Preview not found',
-  message: 'This preview link is unknown, expired or was revoked. Open the preview again from the IDE.',
-};
-const badHostPage: PageReply = {
-  status: 400,
-  title: 'Bad preview address',
-  message: 'This is not a valid preview address.',
-};
-const notRunningPage: PageReply = {
-  status: 503,
-  title: 'The workspace is not running',
-  message: 'The workspace is not running. Start it from the IDE, then reload.',
-};
-
 export const isPreviewablePort = (port: number) =>
   Number.isInteger(port) && port >= 1 && port <= 65535 && port !== AGENT_PORT;
 
@@ -81,6 +62,8 @@ export const isUserListener = (entry: ListeningPort) =>
 
 export class PreviewService {
   readonly store: CapabilityStore;
+  /** Idle tunnels to the agents, per (workspace, port). */
+  readonly tunnels = new TunnelPool();
   private readonly running = new Map<string, boolean>();
   private readonly lastActivity = new Map<string, number>();
   private readonly offStatus: Disposer;
@@ -133,39 +116,61 @@ export class PreviewService {
     this.lastActivity.delete(projectId);
   }
 
-  /** Whether this request is for a preview host (or a malformed one under the preview domain). */
-  claims(req: IncomingMessage): boolean {
-    return parsePreviewHost(req.headers.host, this.options.domain).kind !== 'other';
+  /** Whether this Host is a preview host (or a malformed name under the preview domain). */
+  claimsHost(host: string | undefined): boolean {
+    return parsePreviewHost(host, this.options.domain).kind !== 'other';
   }
 
-  /** Answers a request claimed by `claims`. */
+  /** Whether this request is for a preview host (or a malformed one under the preview domain). */
+  claims(req: IncomingMessage): boolean {
+    return this.claimsHost(req.headers.host);
+  }
+
+  /**
+   * Serves a browser connection on the fast path (preview-connection.ts) while its requests
+   * name preview hosts; `handOff` gives it to Berth's own HTTP server at the first that does not.
+   */
+  serveConnection(socket: Socket, handOff: (socket: Socket, buffered: Buffer) => void): void {
+    servePreviewConnection(socket, {
+      claims: (host) => this.claimsHost(host),
+      route: (host) => this.route(host),
+      pool: this.tunnels,
+      ideOrigin: this.options.ideOrigin,
+      count: this.options.countBytes ?? countNothing,
+      handOff,
+    });
+  }
+
+  /** A preview request on a connection Berth's HTTP server serves (see preview-proxy.ts). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const found = this.route(req);
+    const found = this.route(req.headers.host);
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
     proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
   }
 
-  /** Answers an upgrade claimed by `claims`. */
+  /** The same for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const found = this.route(req);
-    if ('page' in found) return sendPageOnSocket(socket, found.page);
-    proxyUpgrade(req, socket, head, found.target, found.port, this.options.countBytes);
+    const found = this.route(req.headers.host);
+    if ('page' in found) return sendPageOnSocket(socket, found.page, this.options.ideOrigin);
+    proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
   }
 
   dispose(): void {
     this.offStatus();
+    this.tunnels.dispose();
   }
 
-  private route(req: IncomingMessage): { page: PageReply } | { target: AgentTarget; port: number } {
-    const host = parsePreviewHost(req.headers.host, this.options.domain);
-    if (host.kind !== 'preview') return { page: badHostPage };
-    const capability = this.store.resolve(host.capability);
+  /** Host check, capability, running workspace: where a request for this Host goes, or the page it gets. */
+  private route(host: string | undefined): PreviewRoute {
+    const parsed = parsePreviewHost(host, this.options.domain);
+    if (parsed.kind !== 'preview') return { page: badHostPage };
+    const capability = this.store.resolve(parsed.capability);
     if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port))
       return { page: notFoundPage };
-    const target = this.workspaces.agentEndpoint(capability.projectId);
+    const target: AgentTarget | undefined = this.workspaces.agentEndpoint(capability.projectId);
     if (!target) return { page: notRunningPage };
     this.touch(capability);
-    return { target, port: capability.port };
+    return { target, port: capability.port, key: tunnelKey(target, capability.port) };
   }
 
   private touch({ projectId }: Capability): void {
@@ -193,13 +198,24 @@ export class PreviewService {
  * added later (Socket.IO's engine wraps 'request' and listens on 'upgrade' for /socket.io/;
  * Next.js adds an 'upgrade' listener of its own on its first request): a preview host's
  * request or upgrade — even to /socket.io/ — reaches the preview proxy and no other listener.
+ * A new connection goes to the preview fast path first (`serveConnection`): it reads the first
+ * request head and hands the connection back to node:http when that names another host.
  */
 export function routePreviewHostsFirst(
   server: Pick<EventEmitter, 'emit'>,
-  previews: Pick<PreviewService, 'claims' | 'handleRequest' | 'handleUpgrade'>,
+  previews: Pick<PreviewService, 'claims' | 'handleRequest' | 'handleUpgrade' | 'serveConnection'>,
 ): void {
   const emit = server.emit.bind(server);
+  const handOff = (socket: Socket, buffered: Buffer) => {
+    if (socket.destroyed) return;
+    if (buffered.length > 0) socket.unshift(buffered);
+    emit('connection', socket);
+  };
   server.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'connection') {
+      previews.serveConnection(args[0] as Socket, handOff);
+      return true;
+    }
     if (event === 'request' || event === 'upgrade') {
       const [req, second, head] = args as [IncomingMessage, ServerResponse & Duplex, Buffer];
       if (previews.claims(req)) {

@@ -12,9 +12,21 @@ export interface RawResponse {
   body: string;
 }
 
-export function rawGet(baseUrl: string, path: string, headers: Record<string, string>): Promise<RawResponse> {
+export interface RawOptions {
+  /** A keep-alive agent to send several requests on one connection; default a connection each. */
+  agent?: http.Agent;
+  method?: string;
+  body?: string | Buffer;
+}
+
+export function rawGet(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  { agent, method = 'GET', body }: RawOptions = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const request = http.request(new URL(path, baseUrl), { method: 'GET', headers, agent: false }, (response) => {
+    const request = http.request(new URL(path, baseUrl), { method, headers, agent: agent ?? false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
@@ -28,7 +40,7 @@ export function rawGet(baseUrl: string, path: string, headers: Record<string, st
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`GET ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 

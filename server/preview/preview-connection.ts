@@ -1,0 +1,615 @@
+// The preview fast path: a browser connection whose first request names a preview host is
+// served here, not by node:http. Per request it reads the head (Host check, header rules),
+// writes the rewritten head to a tunnel (agent-tunnel.ts) and copies the body; per answer it
+// rewrites the head (frame-ancestors, no X-Frame-Options, hop-by-hop) and copies the body,
+// following both bodies' framing (http-framing.ts) only to know where the next head starts.
+// A connection keeps its tunnel while its requests go to the same preview; between previews,
+// and when it closes, the tunnel goes back to the pool. An upgrade (HMR) gets a tunnel of its
+// own and, once the app answers 101, becomes a plain pipe. A request for any other host hands
+// the connection, at that request, to Berth's own HTTP server.
+import type { Socket } from 'node:net';
+import type { AgentTarget } from './agent-tunnel';
+import { TunnelError } from './agent-tunnel';
+import {
+  BodyScanner,
+  FramingError,
+  headEnd,
+  MAX_HEAD_BYTES,
+  parseRequestHead,
+  parseResponseHead,
+  requestBodyLength,
+  responseBodyLength,
+  type BodyLength,
+} from './http-framing';
+import {
+  connectionTokens,
+  frameAncestors,
+  isDroppedRequestHeader,
+  isHopByHop,
+  stripBerthCookies,
+} from './preview-headers';
+import {
+  badRequestPage,
+  headTooLargePage,
+  pageBytes,
+  portClosedPage,
+  unreachablePage,
+  type PageReply,
+} from './preview-pages';
+import type { ByteCounter } from './preview-proxy';
+import { originForm } from './preview-proxy';
+import type { TunnelPool } from './tunnel-pool';
+import { TUNNEL_IDLE_MS } from './tunnel-pool';
+
+export type PreviewRoute = { page: PageReply } | { target: AgentTarget; port: number; key: string };
+
+export interface PreviewConnectionDeps {
+  /** Whether a Host is a preview host (or a malformed name under the preview domain). */
+  claims(host: string | undefined): boolean;
+  /** The capability behind a claimed Host, checked on every request (revocation is immediate). */
+  route(host: string | undefined): PreviewRoute;
+  pool: TunnelPool;
+  ideOrigin: string;
+  count: ByteCounter;
+  /** Gives the connection to Berth's own HTTP server, `buffered` being bytes already read from it. */
+  handOff(socket: Socket, buffered: Buffer): void;
+}
+
+/** A browser connection idle (or stuck in a head) this long is closed, as node:http would. */
+export const CLIENT_IDLE_MS = 60_000;
+
+const EMPTY = Buffer.alloc(0);
+const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
+
+type Phase = 'head' | 'opening' | 'body' | 'waiting' | 'piping' | 'done';
+
+interface Exchange {
+  method: string;
+  /** The rewritten head, kept to send again on a fresh tunnel if a pooled one was already closing. */
+  head: string;
+  body: BodyLength;
+  upgrade: boolean;
+  closeAfter: boolean;
+  port: number;
+  target: AgentTarget;
+  key: string;
+  retried: boolean;
+}
+
+interface Answer {
+  started: boolean;
+  scanner?: BodyScanner;
+  closeAfter: boolean;
+  reusable: boolean;
+  /** The body runs until the app closes the tunnel. */
+  runsToClose: boolean;
+  done: boolean;
+}
+
+export function servePreviewConnection(client: Socket, deps: PreviewConnectionDeps): void {
+  new PreviewConnection(client, deps).start();
+}
+
+class PreviewConnection {
+  private phase: Phase = 'head';
+  private pending: Buffer = EMPTY;
+  private tunnel: Socket | undefined;
+  private tunnelKey = '';
+  private tunnelReused = false;
+  private tunnelIdleSince = 0;
+  private exchange: Exchange | undefined;
+  private answer: Answer | undefined;
+  private requestScanner: BodyScanner | undefined;
+  private answerPending: Buffer = EMPTY;
+  private clientEnded = false;
+  /** Whether a request has named a preview host yet: until then a bad head is node:http's to answer. */
+  private claimed = false;
+
+  constructor(
+    private readonly client: Socket,
+    private readonly deps: PreviewConnectionDeps,
+  ) {}
+
+  start(): void {
+    this.client.setNoDelay(true);
+    this.client.on('data', this.onClientData);
+    this.client.on('end', this.onClientEnd);
+    this.client.on('close', this.onClientClose);
+    this.client.on('error', this.onClientError);
+    this.client.setTimeout(CLIENT_IDLE_MS, this.onClientIdle);
+  }
+
+  // ── browser → tunnel ──
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    this.deps.count('upstream', chunk.length);
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pump();
+  };
+
+  private pump(): void {
+    for (;;) {
+      switch (this.phase) {
+        case 'head': {
+          if (this.pending.length === 0) return;
+          const end = headEnd(this.pending);
+          if (end < 0) {
+            if (this.pending.length <= MAX_HEAD_BYTES) return;
+            if (this.claimed) this.replyAndClose(headTooLargePage);
+            else this.handOff(this.pending);
+            return;
+          }
+          const whole = this.pending;
+          const text = whole.toString('latin1', 0, end - 4);
+          this.pending = whole.subarray(end);
+          this.startRequest(text, whole);
+          break;
+        }
+        case 'body': {
+          if (this.pending.length === 0) return;
+          const taken = this.takeRequestBody();
+          if (taken < 0) return;
+          break;
+        }
+        case 'waiting':
+          // A pipelined request waits for the answer before it.
+          if (this.pending.length > 0) this.client.pause();
+          return;
+        case 'opening':
+        case 'piping':
+        case 'done':
+          return;
+      }
+    }
+  }
+
+  /** Copies body bytes to the tunnel; -1 when nothing more can be done now. */
+  private takeRequestBody(): number {
+    const scanner = this.requestScanner!;
+    let taken: number;
+    try {
+      taken = scanner.take(this.pending, 0);
+    } catch {
+      this.failExchange(badRequestPage);
+      return -1;
+    }
+    const part = taken === this.pending.length ? this.pending : this.pending.subarray(0, taken);
+    this.pending = taken === this.pending.length ? EMPTY : this.pending.subarray(taken);
+    if (part.length > 0 && !this.tunnel!.write(part)) this.waitForTunnelDrain();
+    if (scanner.done) {
+      this.requestScanner = undefined;
+      this.phase = 'waiting';
+      if (this.answer?.done) this.finishExchange();
+    }
+    return taken;
+  }
+
+  private startRequest(text: string, whole: Buffer): void {
+    let head;
+    try {
+      head = parseRequestHead(text);
+    } catch {
+      return this.claimed ? this.replyAndClose(badRequestPage) : this.handOff(whole);
+    }
+    let host: string | undefined;
+    let hosts = 0;
+    const tokens: string[] = [];
+    let upgradeHeader = false;
+    for (const [name, value] of head.headers) {
+      const lower = name.toLowerCase();
+      if (lower === 'host') {
+        host = value;
+        hosts++;
+      } else if (lower === 'connection') tokens.push(value);
+      else if (lower === 'upgrade') upgradeHeader = true;
+    }
+    // Two Host headers would let the check and the app read different ones (RFC 9112 §3.2: 400).
+    if (hosts > 1) return this.replyAndClose(badRequestPage);
+    if (!this.deps.claims(host)) return this.handOff(whole);
+    this.claimed = true;
+    if (head.method === 'CONNECT') return this.replyAndClose(badRequestPage);
+    const listed = connectionTokens(tokens);
+    const upgrade = upgradeHeader && listed.has('upgrade');
+    let body: BodyLength;
+    try {
+      body = requestBodyLength(head);
+    } catch {
+      return this.replyAndClose(badRequestPage);
+    }
+    const closeAfter = head.version === '1.0' || listed.has('close') || this.clientEnded;
+    const route = this.deps.route(host);
+    if ('page' in route) {
+      // Its body (if any) is not read: close after the page rather than skip it.
+      return this.replyPage(route.page, closeAfter || body.kind !== 'none');
+    }
+
+    let lines = `${head.method} ${originForm(head.target)} HTTP/${head.version}\r\n`;
+    let cookies: string | undefined;
+    for (const [name, value] of head.headers) {
+      const lower = name.toLowerCase();
+      if (isDroppedRequestHeader(lower)) continue;
+      if (lower === 'cookie') {
+        cookies = cookies === undefined ? value : `${cookies}; ${value}`;
+        continue;
+      }
+      if (!upgrade && (lower === 'connection' || isHopByHop(lower) || (listed.has(lower) && !FRAMING.has(lower))))
+        continue;
+      lines += `${name}: ${value}\r\n`;
+    }
+    const cookie = stripBerthCookies(cookies);
+    if (cookie !== undefined) lines += `Cookie: ${cookie}\r\n`;
+    // HTTP/1.0 has no persistent connections unless asked: say close so the app frames its answer.
+    if (head.version === '1.0') lines += 'Connection: close\r\n';
+
+    this.exchange = {
+      method: head.method,
+      head: `${lines}\r\n`,
+      body,
+      upgrade,
+      closeAfter,
+      port: route.port,
+      target: route.target,
+      key: route.key,
+      retried: false,
+    };
+    this.useTunnel(route.key, upgrade);
+  }
+
+  /** The connection's own tunnel if it fits, else a pooled one, else a new one (async). */
+  private useTunnel(key: string, fresh: boolean): void {
+    const fits =
+      this.tunnel !== undefined &&
+      !fresh &&
+      this.tunnelKey === key &&
+      performance.now() - this.tunnelIdleSince < TUNNEL_IDLE_MS;
+    if (fits) {
+      this.tunnelReused = true;
+      return this.send();
+    }
+    this.releaseTunnel();
+    const pooled = fresh ? undefined : this.deps.pool.take(key);
+    if (pooled) {
+      this.attach(pooled, key, true);
+      return this.send();
+    }
+    this.openTunnel();
+  }
+
+  private openTunnel(): void {
+    const exchange = this.exchange!;
+    this.phase = 'opening';
+    this.client.pause();
+    this.deps.pool.openNew(exchange.target, exchange.port).then(
+      (socket) => {
+        if (this.phase !== 'opening') return void socket.destroy();
+        this.attach(socket, exchange.key, false);
+        this.client.resume();
+        this.send();
+        this.pump();
+      },
+      (error: Error) => {
+        if (this.phase !== 'opening') return;
+        const page =
+          error instanceof TunnelError && error.code === 'port_closed'
+            ? portClosedPage(exchange.port)
+            : unreachablePage();
+        this.client.resume();
+        this.replyPage(page, exchange.closeAfter || exchange.body.kind !== 'none');
+        this.pump();
+      },
+    );
+  }
+
+  private send(): void {
+    const exchange = this.exchange!;
+    this.answer = {
+      started: false,
+      closeAfter: exchange.closeAfter,
+      reusable: !exchange.upgrade,
+      runsToClose: false,
+      done: false,
+    };
+    this.answerPending = EMPTY;
+    this.tunnel!.write(exchange.head, 'latin1');
+    if (exchange.body.kind === 'none') this.phase = 'waiting';
+    else {
+      this.requestScanner = new BodyScanner(exchange.body);
+      this.phase = 'body';
+    }
+  }
+
+  // ── tunnel → browser ──
+
+  private attach(socket: Socket, key: string, reused: boolean): void {
+    this.tunnel = socket;
+    this.tunnelKey = key;
+    this.tunnelReused = reused;
+    socket.on('data', this.onTunnelData);
+    socket.on('end', this.onTunnelEnd);
+    socket.on('close', this.onTunnelClose);
+    socket.on('error', this.onTunnelError);
+  }
+
+  private detach(): Socket | undefined {
+    const socket = this.tunnel;
+    if (!socket) return undefined;
+    socket.off('data', this.onTunnelData);
+    socket.off('end', this.onTunnelEnd);
+    socket.off('close', this.onTunnelClose);
+    socket.off('error', this.onTunnelError);
+    this.tunnel = undefined;
+    return socket;
+  }
+
+  /** Between exchanges: a tunnel still fresh goes to the pool, any other is closed. */
+  private releaseTunnel(): void {
+    const socket = this.detach();
+    if (!socket) return;
+    if (performance.now() - this.tunnelIdleSince < TUNNEL_IDLE_MS) this.deps.pool.give(this.tunnelKey, socket);
+    else socket.destroy();
+  }
+
+  private readonly onTunnelData = (chunk: Buffer): void => {
+    this.deps.count('downstream', chunk.length);
+    const answer = this.answer;
+    if (!answer || answer.done || (this.phase !== 'waiting' && this.phase !== 'body')) {
+      // Bytes nobody asked for: this tunnel cannot be trusted with another request.
+      this.detach()?.destroy();
+      if (this.phase === 'waiting' || this.phase === 'body') this.client.destroy();
+      return;
+    }
+    this.client.cork();
+    try {
+      this.readAnswer(chunk, answer);
+    } catch {
+      // A head or body this cannot frame: nothing more can be said on this connection.
+      this.detach()?.destroy();
+      if (answer.started) this.client.destroy();
+      else this.replyAndClose(unreachablePage());
+    } finally {
+      this.client.uncork();
+    }
+  };
+
+  private readAnswer(chunk: Buffer, answer: Answer): void {
+    let data = chunk;
+    let offset = 0;
+    for (;;) {
+      if (!answer.scanner) {
+        const rest = offset === 0 ? data : data.subarray(offset);
+        const buffered = this.answerPending.length === 0 ? rest : Buffer.concat([this.answerPending, rest]);
+        const end = headEnd(buffered);
+        if (end < 0) {
+          if (buffered.length > MAX_HEAD_BYTES) throw new FramingError('answer head too large');
+          this.answerPending = buffered;
+          return;
+        }
+        this.answerPending = EMPTY;
+        data = buffered;
+        offset = end;
+        if (this.startAnswer(buffered, end, answer)) return;
+        continue;
+      }
+      if (offset < data.length) {
+        const taken = answer.scanner.take(data, offset);
+        const part = offset === 0 && taken === data.length ? data : data.subarray(offset, offset + taken);
+        if (part.length > 0 && !this.client.write(part)) this.waitForClientDrain();
+        offset += taken;
+      }
+      if (!answer.scanner.done) return;
+      // Anything after the answer's end was never asked for.
+      if (offset < data.length) answer.reusable = false;
+      answer.done = true;
+      this.answerComplete();
+      return;
+    }
+  }
+
+  /** Handles an answer head; true when nothing more is to be read from this chunk here. */
+  private startAnswer(buffered: Buffer, end: number, answer: Answer): boolean {
+    const exchange = this.exchange!;
+    const head = parseResponseHead(buffered.toString('latin1', 0, end - 4));
+    if (head.status === 101) {
+      if (!exchange.upgrade) throw new FramingError('101 without an upgrade');
+      this.client.write(buffered);
+      this.startPiping();
+      return true;
+    }
+    if (head.status < 200) {
+      // 100 Continue, 103 Early Hints: passed on as they are; the real answer follows.
+      this.client.write(buffered.subarray(0, end));
+      return false;
+    }
+    const tokens: string[] = [];
+    for (const [name, value] of head.headers) if (name.toLowerCase() === 'connection') tokens.push(value);
+    const listed = connectionTokens(tokens);
+    const body = responseBodyLength(head, exchange.method);
+    const appCloses =
+      body.kind === 'close' || listed.has('close') || (head.version === '1.0' && !listed.has('keep-alive'));
+    if (appCloses || exchange.upgrade) answer.reusable = false;
+    // A body that runs until close ends the browser's connection too.
+    answer.runsToClose = body.kind === 'close';
+    if (body.kind === 'close' || exchange.upgrade) answer.closeAfter = true;
+    let lines = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
+    for (const [name, value] of head.headers) {
+      const lower = name.toLowerCase();
+      if (
+        lower === 'x-frame-options' ||
+        lower === 'connection' ||
+        lower === 'keep-alive' ||
+        lower === 'proxy-connection'
+      )
+        continue;
+      if (listed.has(lower) && !FRAMING.has(lower)) continue;
+      lines += `${name}: ${value}\r\n`;
+    }
+    lines += `Content-Security-Policy: ${frameAncestors(this.deps.ideOrigin)}\r\n`;
+    if (answer.closeAfter) lines += 'Connection: close\r\n';
+    this.client.write(`${lines}\r\n`, 'latin1');
+    answer.started = true;
+    answer.scanner = new BodyScanner(body);
+    return false;
+  }
+
+  private answerComplete(): void {
+    if (this.phase === 'body') {
+      // Answered before the request's body was all sent (413, a redirect…): stop here.
+      this.detach()?.destroy();
+      this.closeClient();
+      return;
+    }
+    this.finishExchange();
+  }
+
+  private finishExchange(): void {
+    const answer = this.answer!;
+    this.answer = undefined;
+    this.exchange = undefined;
+    this.tunnelIdleSince = performance.now();
+    if (!answer.reusable) this.detach()?.destroy();
+    if (answer.closeAfter) {
+      this.releaseTunnel();
+      this.closeClient();
+      return;
+    }
+    this.phase = 'head';
+    if (this.client.isPaused()) this.client.resume();
+    this.pump();
+  }
+
+  private readonly onTunnelEnd = (): void => {
+    // A body that runs until close is complete now; anything else in flight is cut short (close).
+    const answer = this.answer;
+    if (answer?.started && answer.runsToClose && !answer.done) {
+      answer.done = true;
+      this.detach()?.destroy();
+      this.closeClient();
+    }
+  };
+
+  private readonly onTunnelError = (): void => undefined;
+
+  private readonly onTunnelClose = (): void => {
+    this.detach();
+    const exchange = this.exchange;
+    const answer = this.answer;
+    if (this.phase === 'head' || this.phase === 'done' || !exchange || !answer || answer.done) return;
+    if (answer.started) return void this.client.destroy();
+    // A pooled tunnel the app closed as we reused it: once more on a fresh one, if nothing was lost.
+    if (this.tunnelReused && !exchange.retried && exchange.body.kind === 'none' && !exchange.upgrade) {
+      exchange.retried = true;
+      this.openTunnel();
+      return;
+    }
+    this.replyAndClose(unreachablePage());
+  };
+
+  // ── upgrades ──
+
+  private startPiping(): void {
+    this.phase = 'piping';
+    const tunnel = this.detach()!;
+    this.client.off('data', this.onClientData);
+    this.client.off('end', this.onClientEnd);
+    this.client.off('close', this.onClientClose);
+    this.client.setTimeout(0);
+    if (this.pending.length > 0) tunnel.write(this.pending);
+    this.pending = EMPTY;
+    const { count } = this.deps;
+    tunnel.on('data', (chunk: Buffer) => count('downstream', chunk.length));
+    this.client.on('data', (chunk: Buffer) => count('upstream', chunk.length));
+    tunnel.on('error', () => this.client.destroy());
+    this.client.on('close', () => tunnel.destroy());
+    tunnel.on('close', () => this.client.destroy());
+    tunnel.pipe(this.client);
+    this.client.pipe(tunnel);
+    if (this.client.isPaused()) this.client.resume();
+  }
+
+  // ── the browser's side ──
+
+  private readonly onClientEnd = (): void => {
+    this.clientEnded = true;
+    if (this.phase === 'head' && this.pending.length === 0) this.closeClient();
+    else if (this.exchange) this.exchange.closeAfter = true;
+    if (this.answer) this.answer.closeAfter = true;
+  };
+
+  private readonly onClientError = (): void => undefined;
+
+  private readonly onClientClose = (): void => {
+    const inFlight = this.phase !== 'head' && this.phase !== 'done';
+    this.phase = 'done';
+    if (inFlight) this.detach()?.destroy();
+    else this.releaseTunnel();
+  };
+
+  private readonly onClientIdle = (): void => {
+    // Only between requests (or in a head that never ends): answers may take as long as they take.
+    if (this.phase === 'head') this.client.destroy();
+  };
+
+  private handOff(whole: Buffer): void {
+    this.releaseTunnel();
+    this.phase = 'done';
+    this.client.off('data', this.onClientData);
+    this.client.off('end', this.onClientEnd);
+    this.client.off('close', this.onClientClose);
+    this.client.off('error', this.onClientError);
+    this.client.setTimeout(0);
+    this.deps.handOff(this.client, whole);
+  }
+
+  private replyPage(page: PageReply, close: boolean): void {
+    if (close) return this.replyAndClose(page);
+    this.exchange = undefined;
+    this.answer = undefined;
+    this.phase = 'head';
+    this.client.write(pageBytes(page, this.deps.ideOrigin, false));
+  }
+
+  private replyAndClose(page: PageReply): void {
+    this.phase = 'done';
+    this.detach()?.destroy();
+    if (this.client.writable) this.client.end(pageBytes(page, this.deps.ideOrigin, true));
+    else this.client.destroy();
+  }
+
+  private failExchange(page: PageReply): void {
+    if (this.answer?.started) {
+      this.detach()?.destroy();
+      this.client.destroy();
+    } else this.replyAndClose(page);
+  }
+
+  private closeClient(): void {
+    this.phase = 'done';
+    this.client.end();
+  }
+
+  // ── backpressure ──
+
+  private waitingForTunnel = false;
+  private waitingForClient = false;
+
+  private waitForTunnelDrain(): void {
+    if (this.waitingForTunnel || !this.tunnel) return;
+    this.waitingForTunnel = true;
+    this.client.pause();
+    this.tunnel.once('drain', () => {
+      this.waitingForTunnel = false;
+      if (this.phase !== 'done') this.client.resume();
+    });
+  }
+
+  private waitForClientDrain(): void {
+    if (this.waitingForClient || !this.tunnel) return;
+    this.waitingForClient = true;
+    const tunnel = this.tunnel;
+    tunnel.pause();
+    this.client.once('drain', () => {
+      this.waitingForClient = false;
+      tunnel.resume();
+    });
+  }
+}

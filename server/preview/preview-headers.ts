@@ -1,0 +1,46 @@
+// The header rules of a preview, in one place for both proxy paths (preview-connection.ts and
+// preview-proxy.ts): Berth's cookies and any Authorization never reach the app, neither do
+// X-Forwarded-Host (the Host the client sent is the only one) or X-Berth-*; hop-by-hop headers
+// stay on their hop; every answer may be framed by the IDE and by nothing else.
+
+/** Cookies Berth itself sets (next-auth session and CSRF); every other cookie passes. */
+const BERTH_COOKIE = /^(__secure-|__host-)?next-auth\./i;
+
+export function stripBerthCookies(cookie: string | undefined): string | undefined {
+  if (!cookie) return undefined;
+  const kept = cookie
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !BERTH_COOKIE.test(pair.split('=')[0]!.trim()));
+  return kept.length > 0 ? kept.join('; ') : undefined;
+}
+
+/** Hop-by-hop (RFC 9110 §7.6.1), besides Connection itself; Upgrade stays on an upgrade. */
+const HOP_BY_HOP = new Set(['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authenticate']);
+
+/** Request headers never sent to the app, whatever the path (lowercase names). */
+export function isDroppedRequestHeader(lower: string): boolean {
+  return (
+    lower === 'authorization' ||
+    lower === 'proxy-authorization' ||
+    lower === 'x-forwarded-host' ||
+    lower.startsWith('x-berth-')
+  );
+}
+
+/** Hop-by-hop request headers (lowercase): dropped unless the request asks for an upgrade. */
+export const isHopByHop = (lower: string): boolean => HOP_BY_HOP.has(lower);
+
+/** The tokens of Connection headers, lowercase (`close`, `upgrade`, or names of more hop-by-hop headers). */
+export function connectionTokens(values: readonly string[]): Set<string> {
+  const tokens = new Set<string>();
+  for (const value of values)
+    for (const token of value.split(',')) {
+      const trimmed = token.trim().toLowerCase();
+      if (trimmed !== '') tokens.add(trimmed);
+    }
+  return tokens;
+}
+
+/** The policy added to every answer: only the IDE may frame a preview. */
+export const frameAncestors = (ideOrigin: string): string => `frame-ancestors ${ideOrigin}`;
