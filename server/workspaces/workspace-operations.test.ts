@@ -110,6 +110,19 @@ describe('WorkspaceService lifecycle', () => {
     expect(started.lastExit).toBeUndefined();
   });
 
+  it('a lost agent connection of a workspace that still runs is made again, and tabs only ever see running', async () => {
+    await service.start(projectId);
+    const lost = service.agent(projectId);
+    const reconnected = new Promise<void>((resolve) => service.events.on('onDidReconnectAgent', () => resolve()));
+    // As when the Docker engine restarts under a live-restored container: the socket ends, the workspace runs on.
+    lost?.close();
+    expect(service.status(projectId).state).toBe('running');
+    await reconnected;
+    expect(service.agent(projectId)?.isOpen).toBe(true);
+    expect(service.agent(projectId)).not.toBe(lost);
+    expect(states).toEqual(['starting', 'running', 'running']);
+  });
+
   it('a failed start reads as error, and a stop asked for meanwhile still runs after it', async () => {
     projectId = MISSING;
     const starting = service.start(projectId);
