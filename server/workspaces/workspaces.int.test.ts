@@ -1,6 +1,6 @@
 // Workspace lifecycle through Berth's API and sockets, on the real Docker engine.
 import Dockerode from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, WorkspaceStatusDto } from '../contracts';
 import {
   call,
@@ -36,6 +36,45 @@ async function newProject(template = 'static-html'): Promise<ProjectDto> {
 
 const containersOf = (projectId: string) =>
   docker.listContainers({ all: true, filters: { label: [`berth.project=${projectId}`] } });
+
+/** Every change of state the service pushes for one project from now on (repeats of a state are not changes). */
+function recordStates(projectId: string) {
+  const seen: string[] = [];
+  let last: string = t.server.workspaces.status(projectId).state;
+  const off = t.server.workspaces.events.on('onDidChangeStatus', (status) => {
+    if (status.projectId !== projectId || status.state === last) return;
+    last = status.state;
+    seen.push(status.state);
+  });
+  return { seen, off };
+}
+
+/**
+ * Holds the runtime's stop of one project until released: the moment the workspace service is
+ * inside its stop, as a real signal instead of a guess at how long a stop takes.
+ */
+function holdRuntimeStop(projectId: string) {
+  const runtime = t.server.runtime;
+  const realStop = runtime.stop.bind(runtime);
+  let entered!: () => void;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const spy = vi.spyOn(runtime, 'stop').mockImplementation(async (id) => {
+    if (id === projectId) {
+      entered();
+      await released;
+    }
+    return realStop(id);
+  });
+  return {
+    entered: new Promise<void>((resolve) => (entered = resolve)),
+    release,
+    restore: () => {
+      release();
+      spy.mockRestore();
+    },
+  };
+}
 
 describe('workspace lifecycle', () => {
   it('starts, reports, stops and starts again over REST; others get 404', async () => {
@@ -75,26 +114,49 @@ describe('workspace lifecycle', () => {
     await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
   });
 
-  it('a file call during a stop does not start the workspace again', async () => {
+  it('a file call while the workspace stops is refused with workspace_stopping and does not start it again', async () => {
     const project = await newProject();
     const auth = { cookie: alice.cookie };
     await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth);
-    const stopping = call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/stop`, auth);
-    // Sent while the stop (and its snapshot) is under way.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const listing = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/files?path=`, auth);
-    expect(((await (await stopping).json()) as WorkspaceStatusDto).state).toBe('stopped');
-    expect([200, 409]).toContain(listing.status);
-    if (listing.status === 409) expect(((await listing.json()) as { error: string }).error).toBe('workspace_stopping');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(
-      (
-        (await (
-          await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/workspace`, auth)
-        ).json()) as WorkspaceStatusDto
-      ).state,
-    ).toBe('stopped');
-    await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
+    const states = recordStates(project.id);
+    const runtimeStop = holdRuntimeStop(project.id);
+    try {
+      const stopping = call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/stop`, auth);
+      // The service is inside its stop (snapshot taken, 'stopping' pushed) and the container still runs.
+      await runtimeStop.entered;
+      expect(states.seen).toEqual(['stopping']);
+      const listing = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/files?path=`, auth);
+      expect(listing.status).toBe(409);
+      expect(((await listing.json()) as { error: string }).error).toBe('workspace_stopping');
+      runtimeStop.release();
+      expect(((await (await stopping).json()) as WorkspaceStatusDto).state).toBe('stopped');
+      // The refused call left nothing behind that could start the workspace later.
+      expect(states.seen).toEqual(['stopping', 'stopped']);
+      expect(t.server.workspaces.status(project.id).state).toBe('stopped');
+      expect((await containersOf(project.id))[0]?.State).toBe('exited');
+    } finally {
+      runtimeStop.restore();
+      states.off();
+      await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
+    }
+  });
+
+  it('a file call after the stop has finished starts the workspace again and is answered', async () => {
+    const project = await newProject();
+    const auth = { cookie: alice.cookie };
+    await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth);
+    const stopped = await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/stop`, auth);
+    expect(((await stopped.json()) as WorkspaceStatusDto).state).toBe('stopped');
+    const states = recordStates(project.id);
+    try {
+      const listing = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/files?path=`, auth);
+      expect(listing.status).toBe(200);
+      expect(states.seen).toEqual(['starting', 'running']);
+      expect((await containersOf(project.id))[0]?.State).toBe('running');
+    } finally {
+      states.off();
+      await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, auth);
+    }
   });
 
   it('seeds a new project from its template', async () => {
