@@ -72,9 +72,7 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
     (status: WorkspaceStatusDto) => status.projectId === project.id && statuses.push(status),
   );
 
-  const restartedAt = performance.now();
   await restartDockerd();
-  const engineBackMs = performance.now() - restartedAt;
 
   // The same container, never restarted.
   const after = container();
@@ -90,7 +88,6 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
     const sent = await tab.call('terminal:input', { terminalId: shell.id, data: 'echo "answer=$KEPT"\r' });
     return sent.ok && /answer=kept-42/.test(shellOut.text().replace(/\x1b\[[0-9;?]*[A-Za-z]|\r/g, ''));
   });
-  const echoedMs = performance.now() - restartedAt;
 
   // The dev server still serves (the same process), through the agent's port again.
   await every(500, 20_000, async () => {
@@ -115,7 +112,5 @@ it('keeps the workspace, its shell and dev server across a dockerd restart, and 
   expect(terminals.map((terminal) => terminal.state)).toEqual(['running', 'running']);
   // Running throughout: a blip through starting would make the tabs rebuild their terminals.
   expect(statuses.filter((status) => status.state !== 'running')).toEqual([]);
-  console.log(
-    `engine answering again ${Math.round(engineBackMs)} ms after the stop; terminal echo after ${Math.round(echoedMs)} ms`,
-  );
+  // How long the echo takes to come back is a figure of bench/reliability-engine.bench.ts.
 }, 180_000);
