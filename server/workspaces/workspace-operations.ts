@@ -207,7 +207,7 @@ export class WorkspaceOperations {
 
   /** Settles the operation with what its work returns; a bug in it is logged and still settles it. */
   private settleWith(projectId: string, entry: Entry, operation: Operation, work: Promise<WorkspaceStatusDto>): void {
-    work.then(operation.settle, (error: unknown) => {
+    void work.then(operation.settle, (error: unknown) => {
       this.context.log.error({ projectId, err: error }, 'workspace operation failed unexpectedly');
       operation.settle(this.context.statusOf(projectId, entry));
     });
