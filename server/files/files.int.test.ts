@@ -143,13 +143,9 @@ describe('files over REST', () => {
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const started = performance.now();
     const streamed = await put(content('big-streamed.bin'), chunks(200));
     clearInterval(sampler);
     const growthMb = (peak - before) / MB;
-    console.log(
-      `413 streamed upload: refused after ${Math.round(performance.now() - started)} ms, server RSS grew ${growthMb.toFixed(1)} MB`,
-    );
     expect(streamed.status).toBe(413);
     expect(streamed.json).toMatchObject({ error: 'too_large' });
     expect(growthMb).toBeLessThan(50);
@@ -349,7 +345,7 @@ describe('files over Socket.IO', () => {
   });
 
   it('pushes fs:changed within a second of a touch in the container', async () => {
-    const started = performance.now();
+    // The latency itself is a figure of bench/files.bench.ts (touch → fs:changed, with the agent's own as baseline).
     const changed = tab2.waitFor<{ projectId: string; changes: FileChange[] }>(
       'fs:changed',
       (p) => p.changes.some((c) => c.path === 'touched.txt'),
@@ -357,7 +353,6 @@ describe('files over Socket.IO', () => {
     );
     await sh('touch /workspace/touched.txt');
     const payload = await changed;
-    console.log(`touch → fs:changed in ${Math.round(performance.now() - started)} ms (including docker exec)`);
     expect(payload.projectId).toBe(project.id);
     expect(payload.changes.find((c) => c.path === 'touched.txt')).toMatchObject({ type: 'created', kind: 'file' });
   });
@@ -440,27 +435,5 @@ describe('files over Socket.IO', () => {
     );
     await sh('touch /workspace/after-restart.txt');
     await changed;
-  });
-
-  it('saves a 100 KB file quickly (round trip over the socket)', async () => {
-    const text = 'x'.repeat(100 * 1024 - 1) + '\n';
-    let version: string | null = null;
-    const times: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const started = performance.now();
-      const saved: { version: string } = await tab1.ok('fs:write', {
-        projectId: project.id,
-        path: 'bench.txt',
-        content: text,
-        baseVersion: version,
-      });
-      times.push(performance.now() - started);
-      version = saved.version;
-    }
-    times.sort((a, b) => a - b);
-    const p50 = times[24]!;
-    const p99 = times[49]!;
-    console.log(`100 KB save round trip over 50: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
-    expect(p50).toBeLessThan(200);
   });
 });
