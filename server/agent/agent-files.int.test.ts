@@ -57,13 +57,11 @@ afterAll(async () => {
 describe('agent files in a real workspace', () => {
   it('writes and reads all 256 byte values byte-identical', async () => {
     const data = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
-    const startedAt = performance.now();
     const written = await put('bin/all.bytes', data, { 'If-None-Match': '*' });
     expect(written.status).toBe(200);
     const { version, size } = (await written.json()) as { version: string; size: number };
     const read = await get('bin/all.bytes');
     const bytes = Buffer.from(await read.arrayBuffer());
-    console.log(`write + read round trip (256 bytes, real HTTP): ${(performance.now() - startedAt).toFixed(1)} ms`);
     expect(size).toBe(256);
     expect(read.headers.get('x-berth-version')).toBe(version);
     expect(read.headers.get('content-type')).toBe('application/octet-stream');
@@ -139,44 +137,31 @@ describe('agent files in a real workspace', () => {
 
   it('pushes fs.changed "created" within 1 s of touch in a terminal', async () => {
     rpc.changes.length = 0;
-    const startedAt = Date.now();
     await sh('touch x');
-    const execDone = Date.now();
     const change = await waitForChange((item) => item.path === 'x', 1000);
-    console.log(
-      `fs.changed after touch: ${Date.now() - startedAt} ms from exec start, ${Date.now() - execDone} ms after exec returned`,
-    );
     expect(change).toMatchObject({ type: 'created', kind: 'file' });
     expect(change.version).toMatch(/^\d+-0-\d+$/);
   });
 
-  it('stops promptly on SIGTERM', async () => {
-    const startedAt = Date.now();
+  it('ends by itself on SIGTERM (exit 0), not by the SIGKILL after the stop timeout (137)', async () => {
+    const exited = new Promise<number | null>((resolve) => {
+      const off = testDriver.driver.onEvent((event) => {
+        if (event.projectId !== projectId || event.type !== 'exited') return;
+        off();
+        resolve(event.exitCode);
+      });
+    });
     await testDriver.driver.stop(projectId);
-    const elapsed = Date.now() - startedAt;
-    console.log(`workspace stop (agent SIGTERM → exit): ${elapsed} ms`);
-    expect(elapsed).toBeLessThan(5000);
+    expect(await exited).toBe(0);
     agent = (await testDriver.driver.ensureRunning({ projectId })).agent!;
     rpc.close();
     rpc = await connectRpc(agent);
   });
 
   it('lists a folder of 10,000 files', async () => {
+    // How long the listing takes is a figure of bench/files.bench.ts (next to ls in the same shell).
     await sh('mkdir big && cd big && seq 1 10000 | xargs touch');
-    // Let the watcher's burst for those files go out first, so the figures are the listing's.
-    let seen = -1;
-    while (seen !== rpc.changes.length) {
-      seen = rpc.changes.length;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const timings: number[] = [];
-    let entries: FileEntry[] = [];
-    for (let round = 0; round < 3; round++) {
-      const startedAt = performance.now();
-      entries = await rpc.call<FileEntry[]>('fs.list', { path: 'big' });
-      timings.push(performance.now() - startedAt);
-    }
-    console.log(`fs.list of 10,000 files over the socket: ${timings.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+    const entries = await rpc.call<FileEntry[]>('fs.list', { path: 'big' });
     expect(entries).toHaveLength(10_000);
     expect(entries[0]).toMatchObject({ name: '1', path: 'big/1', kind: 'file' });
   });
