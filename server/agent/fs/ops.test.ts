@@ -82,15 +82,14 @@ describe('list and stat', () => {
     await expect(listDir(guard, '../')).rejects.toMatchObject({ code: 'bad_path' });
   });
 
-  it('lists 10,000 files quickly', async () => {
+  it('lists a folder of 10,000 files', async () => {
+    // How fast is a figure of bench/files.bench.ts (fs:list of 10,000 files next to ls).
     mkdirSync(path.join(root, 'big'));
     for (let index = 0; index < 10_000; index++) writeFileSync(path.join(root, 'big', `f${index}`), '');
-    const startedAt = performance.now();
     const entries = await listDir(guard, 'big');
-    const elapsed = performance.now() - startedAt;
-    console.log(`list of 10,000 files (host temp dir): ${elapsed.toFixed(1)} ms`);
     expect(entries).toHaveLength(10_000);
-    expect(elapsed).toBeLessThan(1000);
+    expect(new Set(entries.map((entry) => entry.path)).size).toBe(10_000);
+    expect(entries.find((entry) => entry.name === 'f9999')).toMatchObject({ path: 'big/f9999', kind: 'file', size: 0 });
   });
 
   it('stats by lstat, including the root and symlinks', async () => {
