@@ -68,7 +68,4 @@ it('keeps output flowing to a browser while another one on the same terminal nev
   expect(stalledOut.text().length).toBeLessThanOrEqual(
     DEFAULT_TERMINAL_LIMITS.highWaterChars + DEFAULT_TERMINAL_LIMITS.maxBatchChars,
   );
-  console.log(
-    `live viewer saw the end after ${elapsed} ms; ${liveOut.text().length} chars live, ${stalledOut.text().length} held by the stalled one`,
-  );
 }, 60_000);
