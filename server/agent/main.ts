@@ -18,6 +18,9 @@ const secret = process.env.BERTH_AGENT_SECRET ?? '';
 const port = Number(process.env.BERTH_AGENT_PORT ?? AGENT_PORT);
 // Configurable so the agent can run outside a container (tests, local development).
 const workspaceRoot = process.env.BERTH_WORKSPACE_ROOT || '/workspace';
+// In a container every interface is the container's own; outside one (the local-process driver)
+// the agent listens on loopback only.
+const listenHost = process.env.BERTH_AGENT_HOST || '0.0.0.0';
 const isAuthorised = createSecretCheck(secret);
 // The secret must not leak to processes the user starts from this one.
 delete process.env.BERTH_AGENT_SECRET;
@@ -42,7 +45,7 @@ const route = createHttpRoutes({ guard, health });
 const tunnel = createPreviewTunnel({ ownPort: () => port });
 const { server, sockets } = createAgentServer({ isAuthorised, route, tunnel, hub, log });
 
-server.listen(port, '0.0.0.0', () => log('berth agent listening', { port }));
+server.listen(port, listenHost, () => log('berth agent listening', { port }));
 ports.start();
 
 // Watching starts after listening: a big tree must not delay the agent's health check.

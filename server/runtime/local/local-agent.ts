@@ -54,6 +54,7 @@ async function startOnce(
       BERTH_AGENT_SECRET: secret,
       BERTH_AGENT_PORT: String(port),
       BERTH_WORKSPACE_ROOT: workspaceDir,
+      BERTH_AGENT_HOST: '127.0.0.1',
     }),
     user,
     detached: false,
