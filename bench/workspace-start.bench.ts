@@ -7,6 +7,7 @@
 // network (ICC off) shared by every baseline container of the run, the agent's /health on the
 // published port, then `docker exec bash -l` with a tty until the first `$`. Both networks are
 // made once, before the measured runs, so no measured start of either side creates one.
+// Then each side is stopped: workspace:stop (snapshot first) next to docker stop of the baseline.
 import { startBenchServer } from './lib/berth';
 import { runBench } from './lib/cleanup';
 import { createBaselineNetwork, prepareDocker } from './lib/docker';
@@ -93,12 +94,12 @@ await runBench('workspace-start', async (defer) => {
       ...summarizeKeys(berth, ['openAck', 'running', 'list', 'created', 'prompt'] as const),
       toRunning: s(berth, (r) => r.openAck + r.running),
       toCreated: s(berth, (r) => r.openAck + r.running + r.list + r.created),
-      ...summarizeKeys(berth, ['deleteMs'] as const),
+      ...summarizeKeys(berth, ['stopMs', 'deleteMs'] as const),
     },
     base: {
       ...summarizeKeys(base, ['volume', 'create', 'start', 'healthy', 'exec', 'prompt'] as const),
       toHealthy: s(base, (r) => r.volume + r.create + r.start + r.healthy),
-      ...summarizeKeys(base, ['removeMs'] as const),
+      ...summarizeKeys(base, ['stopMs', 'removeMs'] as const),
     },
   };
   const withEngine = berth.flatMap((run) => (run.engine ? [run.engine] : []));
@@ -141,8 +142,21 @@ await runBench('workspace-start', async (defer) => {
     [
       `Berth ÷ baseline: p50 ${ratioCell(ratioP50)}, p95 ${ratioCell(ratioP95)} — goal ≤ ${GOAL_RATIO}×: p50 ${atMost(ratioP50, GOAL_RATIO)}, p95 ${atMost(ratioP95, GOAL_RATIO)}`,
       `With ${RUNS} samples p95 and p99 are the slowest run. Berth's prompt was already in the create ack's scrollback in ${berth.filter((r) => r.promptInScrollback).length}/${RUNS} runs.`,
-      `Not counted: DELETE → container and volume gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
+      `Not counted: DELETE of the stopped workspace → container and volume gone p50 ${ms(parts.berth.deleteMs.p50)}; baseline removal p50 ${ms(parts.base.removeMs.p50)}.`,
       'Both sides attach to one bridge network with ICC off made before the measured runs (Berth: berth-ws-net-<scope>, by the warm-up; baseline: one per bench run).',
+    ],
+  );
+
+  printTable(
+    `Stop of the same workspaces, after their prompt (${RUNS} each)`,
+    SUMMARY_HEADER_NO_MIN,
+    [
+      row('Berth: workspace:stop → stopped', parts.berth.stopMs),
+      row('baseline: docker stop (timeout 5 s)', parts.base.stopMs),
+    ],
+    [
+      "Berth's stop takes the project's snapshot first (a new template project: small), then stops the container like the baseline.",
+      'Both end by the agent exiting on SIGTERM (forwarded by tini); the SIGKILL after 5 s would read as about 5000 ms.',
     ],
   );
 
@@ -178,6 +192,7 @@ await runBench('workspace-start', async (defer) => {
         prompt: r(parts.berth.prompt),
       },
       promptInScrollback: berth.filter((run) => run.promptInScrollback).length,
+      stop: r(parts.berth.stopMs),
       deleteToGone: r(parts.berth.deleteMs),
       engineSteps: Object.fromEntries(
         Object.entries(engine).map(([step, summary]) => [
@@ -197,6 +212,7 @@ await runBench('workspace-start', async (defer) => {
         exec: r(parts.base.exec),
         prompt: r(parts.base.prompt),
       },
+      stop: r(parts.base.stopMs),
       remove: r(parts.base.removeMs),
     },
     ratio: {

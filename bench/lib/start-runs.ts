@@ -1,6 +1,7 @@
 // One cold start of each side of Figure 3, timed step by step: a new Berth project from
 // workspace:open to the first "$" (split further by the engine's event times), and the
-// bare-Docker baseline from a fresh volume to the first "$" of `docker exec bash -l`.
+// bare-Docker baseline from a fresh volume to the first "$" of `docker exec bash -l`; then the
+// stop of each (workspace:stop, with its snapshot, next to docker stop of the baseline).
 import type Dockerode from 'dockerode';
 import { containerName, volumeName } from '../../server/runtime/docker/names';
 import {
@@ -20,6 +21,8 @@ import { rawExecTty } from './exec-tty';
 
 const STEP_TIMEOUT_MS = 60_000;
 const SIZE = { cols: 80, rows: 24 }; // the browser's first terminal
+// The Docker driver's stop timeout (docker-driver.ts): SIGKILL after it, exit 137.
+const STOP_TIMEOUT_SECONDS = 5;
 
 export interface BerthRun {
   total: number;
@@ -34,6 +37,8 @@ export interface BerthRun {
   /** → first output with `$`. */
   prompt: number;
   promptInScrollback: boolean;
+  /** workspace:stop → its ack 'stopped': the snapshot before the stop, then the container's (agent SIGTERM → exit). */
+  stopMs: number;
   /** DELETE → container and volume gone (not part of the figure; the shared network stays). */
   deleteMs: number;
   /** The start inside the server, split by the engine's event times; undefined if an event is missing. */
@@ -94,6 +99,8 @@ export interface BaselineRun {
   /** exec create + start (hijacked) + resize. */
   exec: number;
   prompt: number;
+  /** docker stop (same 5 s timeout as the driver's): SIGTERM → tini → the agent exits. */
+  stopMs: number;
   removeMs: number;
 }
 
@@ -127,6 +134,10 @@ export async function berthRun(
   const promptInScrollback = created.scrollback.includes(PROMPT_CHAR);
   const tPrompt = promptInScrollback ? tCreated : await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt');
 
+  const stopAsked = performance.now();
+  const stopped = await call(socket, 'workspace:stop', { projectId }, STEP_TIMEOUT_MS);
+  const stopMs = performance.now() - stopAsked;
+  if (stopped.state !== 'stopped') throw new Error(`workspace:stop answered ${stopped.state}, expected stopped`);
   socket.disconnect();
   const deleteMs = await remove();
   // remove() waited for the container to be gone, so every event of the start has arrived.
@@ -140,6 +151,7 @@ export async function berthRun(
     created: tCreated - tList,
     prompt: tPrompt - tCreated,
     promptInScrollback,
+    stopMs,
     deleteMs,
   };
 }
@@ -158,6 +170,9 @@ export async function baselineRun(
   const tExec = performance.now();
   const tPrompt = await watch.waitFor(PROMPT_CHAR, STEP_TIMEOUT_MS, 'prompt');
   tty.close();
+  const stopAsked = performance.now();
+  await workspace.container.stop({ t: STOP_TIMEOUT_SECONDS });
+  const stopMs = performance.now() - stopAsked;
   const removeStarted = performance.now();
   await workspace.remove();
   const { volume, create, start, healthy } = workspace.phases;
@@ -170,6 +185,7 @@ export async function baselineRun(
     exec: tExec - tHealthy,
     // The prompt can arrive while the resize is still under way.
     prompt: Math.max(0, tPrompt - tExec),
+    stopMs,
     removeMs: performance.now() - removeStarted,
   };
 }
