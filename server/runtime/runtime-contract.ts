@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pack as tarPack } from 'tar-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkspaceNotRunningError, type RuntimeDriver, type RuntimeEvent } from './runtime-driver';
 import { agentGet, collect, run, waitUntil } from './runtime-test-helpers';
@@ -197,6 +198,39 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
         const second = await driver().ensureRunning({ projectId, seedFrom: folder });
         expect(second.createdVolume).toBe(false);
         expect((await run(driver(), projectId, ['ls'])).output).toBe('src\n');
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it('seeds a new workspace from an archive instead of the folder, and only once', async () => {
+      const projectId = newProject();
+      const folder = mkdtempSync(path.join(tmpdir(), 'berth-seed-'));
+      let archivesAsked = 0;
+      const seedArchive = async () => {
+        archivesAsked++;
+        const pack = tarPack();
+        const owner = { uid: 1000, gid: 1000 };
+        pack.entry({ name: 'lib', type: 'directory', mode: 0o755, ...owner });
+        pack.entry({ name: 'lib/a.js', mode: 0o644, ...owner }, 'restored\n');
+        pack.entry({ name: 'run.sh', mode: 0o755, ...owner }, '#!/bin/sh\necho ran\n');
+        pack.finalize();
+        // tar-stream's Pack is a streamx Readable, which Node's stream APIs read.
+        return pack as unknown as NodeJS.ReadableStream;
+      };
+      try {
+        writeFileSync(path.join(folder, 'template.txt'), 'from the template\n');
+        const first = await driver().ensureRunning({ projectId, seedFrom: folder, seedArchive });
+        expect(first.createdVolume).toBe(true);
+        const listing = await run(driver(), projectId, [
+          'sh',
+          '-c',
+          'ls; cat lib/a.js; ./run.sh; stat -c "%u:%g" lib/a.js',
+        ]);
+        expect(listing.output).toBe(`lib\nrun.sh\nrestored\nran\n${subject!.workspaceOwner}\n`);
+        await driver().stop(projectId);
+        expect((await driver().ensureRunning({ projectId, seedFrom: folder, seedArchive })).createdVolume).toBe(false);
+        expect(archivesAsked).toBe(1);
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }
