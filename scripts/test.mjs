@@ -9,8 +9,15 @@ import { bin, commandExists, ensureDependencies, isRoot, root, run, say } from '
 import { ensureWorkspaceImage } from './workspace-image.mjs';
 
 // Debian packages the tests use: Chromium for the browser tests, Info-ZIP's unzip to check
-// that exported ZIPs open in another tool. Program path → package.
-const TEST_PACKAGES = { '/usr/bin/chromium': 'chromium', '/usr/bin/unzip': 'unzip' };
+// that exported ZIPs open in another tool, util-linux's script and setpriv for the local-process
+// runtime driver's terminals and clean-up (essential packages, so normally present). Program
+// path → package.
+const TEST_PACKAGES = {
+  '/usr/bin/chromium': 'chromium',
+  '/usr/bin/unzip': 'unzip',
+  '/usr/bin/script': 'bsdutils',
+  '/usr/bin/setpriv': 'util-linux',
+};
 const results = path.join(root, 'test-results');
 
 async function ensureTestPackages() {
