@@ -200,9 +200,10 @@ export class LocalProcessDriver implements RuntimeDriver {
     this.running.set(projectId, run);
     agent.once('exit', (code, signal) => {
       void (async () => {
-        // As when a container's main process ends: nothing else in it runs on.
+        // As when a container's main process ends: nothing else in it runs on. (Not from the
+        // agent's pid: it has exited, and the number may already be another process's.)
         for (const session of run.sessions) session.kill();
-        await killTree(this.roots(run));
+        await killTree([...run.sessions].flatMap((session) => (session.pid === undefined ? [] : [session.pid])));
         if (this.running.get(projectId) === run) this.running.delete(projectId);
         const exitCode = code ?? (signal ? 128 + os.constants.signals[signal] : null);
         this.emit({ type: 'exited', projectId, exitCode, oomKilled: false });
