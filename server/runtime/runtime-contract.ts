@@ -127,7 +127,7 @@ export function describeRuntimeContract(name: string, makeDriver: () => Promise<
       expect(left.output).toBe('gone\n');
     });
 
-    it('keeps /workspace across stop and start', async () => {
+    it("keeps the workspace's files across stop and start", async () => {
       const projectId = newProject();
       await driver().ensureRunning({ projectId });
       await run(driver(), projectId, ['sh', '-c', 'echo kept > note.txt']);
