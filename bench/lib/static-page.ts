@@ -1,9 +1,8 @@
-// A static page served inside a workspace container, and the three ways to reach it from the
-// host: straight to the container's bridge IP, through the agent's reverse proxy (published
-// port + secret), and through Berth's preview host (the capability URL from the REST API).
+// A static page served inside a workspace container, and the ways to reach it from the host:
+// straight to the container's bridge IP, and through Berth's preview host (the capability URL
+// from the REST API). The bench adds a bare TCP pipe in between (tcp-pipe.ts) as the floor.
 import type Dockerode from 'dockerode';
 import type { PreviewDto } from '../../server/contracts';
-import { agentOf } from './agent-direct';
 import type { BenchServer } from './berth';
 import { sleep } from './process';
 import type { Shell } from './shell';
@@ -61,28 +60,16 @@ async function containerIp(container: Dockerode.Container): Promise<string> {
   return ip;
 }
 
-/** Direct (container IP), agent (published port, secret, port header) and Berth (preview host on loopback). */
+/** Direct (container IP) and Berth (preview host on loopback). */
 export async function pageTargets(
   bench: BenchServer,
   container: Dockerode.Container,
   preview: PreviewDto,
-): Promise<{ direct: HttpTarget; agent: HttpTarget; berth: HttpTarget }> {
+): Promise<{ direct: HttpTarget; berth: HttpTarget }> {
   const ip = await containerIp(container);
-  const endpoint = await agentOf(container);
-  const agentUrl = new URL(endpoint.url);
   const berthUrl = new URL(bench.base);
   return {
     direct: { name: 'direct', hostname: ip, port: STATIC_PORT, headers: { host: `${ip}:${STATIC_PORT}` } },
-    agent: {
-      name: 'agent',
-      hostname: agentUrl.hostname,
-      port: Number(agentUrl.port),
-      headers: {
-        host: agentUrl.host,
-        authorization: `Bearer ${endpoint.secret}`,
-        'x-berth-preview-port': String(STATIC_PORT),
-      },
-    },
     // Node does not resolve *.localhost: connect to Berth's loopback port, name the preview host.
     berth: {
       name: 'berth',

@@ -1,6 +1,8 @@
 // Opens a preview tunnel to a workspace agent (contracts/preview.ts): TCP to the agent's port,
 // the CONNECT preamble with the secret and the port, and its answer. A 200 leaves a socket that
-// is a byte pipe to 127.0.0.1:<port> in the container; anything else is a TunnelError.
+// is a byte pipe to 127.0.0.1:<port> in the container; anything else is a TunnelError. The
+// agent's direct address is tried first when there is one (no docker-proxy copying every byte
+// again); one that cannot be reached is skipped for a minute.
 import { connect, type Socket } from 'node:net';
 import { tunnelRequest } from '../contracts';
 
@@ -8,9 +10,14 @@ export interface AgentTarget {
   /** e.g. http://127.0.0.1:49153 */
   url: string;
   secret: string;
+  /** e.g. http://172.18.0.2:7777: the container's own address, when Berth may reach it. */
+  directUrl?: string;
 }
 
 export const TUNNEL_OPEN_TIMEOUT_MS = 10_000;
+/** A direct address that does not accept within this is taken as unreachable from here. */
+const DIRECT_CONNECT_TIMEOUT_MS = 1000;
+const DIRECT_RETRY_AFTER_MS = 60_000;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 /** port_closed: the agent answered that nothing listens on the port; unreachable: no usable answer. */
@@ -21,6 +28,29 @@ export class TunnelError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The TCP connection itself failed (nothing was sent): another address may do. */
+class NoConnection extends TunnelError {}
+
+const unreachableUntil = new Map<string, number>();
+
+export async function openTunnel(
+  target: AgentTarget,
+  port: number,
+  timeoutMs = TUNNEL_OPEN_TIMEOUT_MS,
+): Promise<Socket> {
+  const direct = target.directUrl;
+  if (direct && (unreachableUntil.get(direct) ?? 0) <= Date.now()) {
+    try {
+      return await tunnelVia(direct, target.secret, port, timeoutMs, DIRECT_CONNECT_TIMEOUT_MS);
+    } catch (error) {
+      if (!(error instanceof NoConnection)) throw error;
+      if (unreachableUntil.size > 1000) unreachableUntil.clear();
+      unreachableUntil.set(direct, Date.now() + DIRECT_RETRY_AFTER_MS);
+    }
+  }
+  return tunnelVia(target.url, target.secret, port, timeoutMs, timeoutMs);
 }
 
 const addresses = new Map<string, { host: string; port: number }>();
@@ -37,21 +67,36 @@ function addressOf(url: string): { host: string; port: number } {
   return address;
 }
 
-export function openTunnel(target: AgentTarget, port: number, timeoutMs = TUNNEL_OPEN_TIMEOUT_MS): Promise<Socket> {
+function tunnelVia(
+  url: string,
+  secret: string,
+  port: number,
+  timeoutMs: number,
+  connectTimeoutMs: number,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect(addressOf(target.url));
+    const socket = connect(addressOf(url));
     socket.setNoDelay(true);
     let answer: Buffer = Buffer.alloc(0);
     let settled = false;
+    let connected = false;
     const fail = (error: TunnelError) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       socket.destroy();
       reject(error);
     };
     const timer = setTimeout(() => fail(new TunnelError('unreachable', 'The agent did not answer in time')), timeoutMs);
-    socket.write(tunnelRequest(port, target.secret));
+    const connectTimer = setTimeout(() => {
+      if (!connected) fail(new NoConnection('unreachable', `No connection to the agent at ${url}`));
+    }, connectTimeoutMs);
+    socket.once('connect', () => {
+      connected = true;
+      clearTimeout(connectTimer);
+    });
+    socket.write(tunnelRequest(port, secret));
     const onData = (chunk: Buffer) => {
       answer = answer.length === 0 ? chunk : Buffer.concat([answer, chunk]);
       const end = answer.indexOf('\r\n\r\n');
@@ -68,6 +113,7 @@ export function openTunnel(target: AgentTarget, port: number, timeoutMs = TUNNEL
       }
       settled = true;
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
@@ -76,7 +122,11 @@ export function openTunnel(target: AgentTarget, port: number, timeoutMs = TUNNEL
       resolve(socket);
     };
     const onError = (error: Error) =>
-      fail(new TunnelError('unreachable', `The agent is unreachable: ${error.message}`));
+      fail(
+        connected
+          ? new TunnelError('unreachable', `The agent is unreachable: ${error.message}`)
+          : new NoConnection('unreachable', `No connection to the agent at ${url}: ${error.message}`),
+      );
     const onClose = () => fail(new TunnelError('unreachable', 'The agent closed the connection'));
     socket.on('data', onData);
     socket.on('error', onError);

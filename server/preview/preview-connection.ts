@@ -44,10 +44,11 @@ import { TUNNEL_IDLE_MS } from './tunnel-pool';
 export type PreviewRoute = { page: PageReply } | { target: AgentTarget; port: number; key: string };
 
 export interface PreviewConnectionDeps {
-  /** Whether a Host is a preview host (or a malformed name under the preview domain). */
-  claims(host: string | undefined): boolean;
-  /** The capability behind a claimed Host, checked on every request (revocation is immediate). */
-  route(host: string | undefined): PreviewRoute;
+  /**
+   * Where a request for this Host goes, checked on every request (revocation is immediate): the
+   * page to answer, the tunnel to use, or null when the Host is not a preview host at all.
+   */
+  route(host: string | undefined): PreviewRoute | null;
   pool: TunnelPool;
   ideOrigin: string;
   count: ByteCounter;
@@ -205,7 +206,8 @@ class PreviewConnection {
     }
     // Two Host headers would let the check and the app read different ones (RFC 9112 §3.2: 400).
     if (hosts > 1) return this.replyAndClose(badRequestPage);
-    if (!this.deps.claims(host)) return this.handOff(whole);
+    const route = this.deps.route(host);
+    if (route === null) return this.handOff(whole);
     this.claimed = true;
     if (head.method === 'CONNECT') return this.replyAndClose(badRequestPage);
     const listed = connectionTokens(tokens);
@@ -217,7 +219,6 @@ class PreviewConnection {
       return this.replyAndClose(badRequestPage);
     }
     const closeAfter = head.version === '1.0' || listed.has('close') || this.clientEnded;
-    const route = this.deps.route(host);
     if ('page' in route) {
       // Its body (if any) is not read: close after the page rather than skip it.
       return this.replyPage(route.page, closeAfter || body.kind !== 'none');
@@ -279,7 +280,7 @@ class PreviewConnection {
     const exchange = this.exchange!;
     this.phase = 'opening';
     this.client.pause();
-    this.deps.pool.openNew(exchange.target, exchange.port).then(
+    this.deps.pool.openNew(exchange.target, exchange.port, exchange.key).then(
       (socket) => {
         if (this.phase !== 'opening') return void socket.destroy();
         this.attach(socket, exchange.key, false);
@@ -358,18 +359,39 @@ class PreviewConnection {
       if (this.phase === 'waiting' || this.phase === 'body') this.client.destroy();
       return;
     }
-    this.client.cork();
     try {
       this.readAnswer(chunk, answer);
     } catch {
       // A head or body this cannot frame: nothing more can be said on this connection.
+      this.headOut = undefined;
       this.detach()?.destroy();
       if (answer.started) this.client.destroy();
       else this.replyAndClose(unreachablePage());
-    } finally {
-      this.client.uncork();
     }
+    this.flushHead();
   };
+
+  /** A rewritten answer head not written yet: it goes out with the body's first bytes, in one write. */
+  private headOut: string | undefined;
+
+  private writeToClient(part: Buffer): void {
+    let bytes = part;
+    const head = this.headOut;
+    if (head !== undefined) {
+      this.headOut = undefined;
+      bytes = Buffer.allocUnsafe(head.length + part.length);
+      bytes.write(head, 0, 'latin1');
+      part.copy(bytes, head.length);
+    }
+    if (!this.client.write(bytes)) this.waitForClientDrain();
+  }
+
+  private flushHead(): void {
+    const head = this.headOut;
+    if (head === undefined) return;
+    this.headOut = undefined;
+    if (!this.client.write(head, 'latin1')) this.waitForClientDrain();
+  }
 
   private readAnswer(chunk: Buffer, answer: Answer): void {
     let data = chunk;
@@ -393,7 +415,7 @@ class PreviewConnection {
       if (offset < data.length) {
         const taken = answer.scanner.take(data, offset);
         const part = offset === 0 && taken === data.length ? data : data.subarray(offset, offset + taken);
-        if (part.length > 0 && !this.client.write(part)) this.waitForClientDrain();
+        if (part.length > 0) this.writeToClient(part);
         offset += taken;
       }
       if (!answer.scanner.done) return;
@@ -445,13 +467,14 @@ class PreviewConnection {
     }
     lines += `Content-Security-Policy: ${frameAncestors(this.deps.ideOrigin)}\r\n`;
     if (answer.closeAfter) lines += 'Connection: close\r\n';
-    this.client.write(`${lines}\r\n`, 'latin1');
+    this.headOut = `${lines}\r\n`;
     answer.started = true;
     answer.scanner = new BodyScanner(body);
     return false;
   }
 
   private answerComplete(): void {
+    this.flushHead();
     if (this.phase === 'body') {
       // Answered before the request's body was all sent (413, a redirect…): stop here.
       this.detach()?.destroy();

@@ -100,14 +100,18 @@ beforeAll(async () => {
 
   const projects = {
     get: async (userId: string, projectId: string) => {
-      if (userId !== 'alice' || projectId !== 'p1')
+      if (userId !== 'alice' || (projectId !== 'p1' && projectId !== 'direct'))
         throw new DomainError('not_found', 'not_found', 'Project not found');
       return {};
     },
   };
   const workspaces = {
     status: (projectId: string): WorkspaceStatusDto => ({ projectId, state: running ? 'running' : 'stopped' }),
-    agentEndpoint: () => (running ? { url: agentUrl, secret: SECRET } : undefined),
+    // Project 'direct' states the container's own address (here loopback, where the app listens).
+    agentEndpoint: (projectId: string) =>
+      running
+        ? { url: agentUrl, secret: SECRET, ...(projectId === 'direct' ? { directUrl: 'http://127.0.0.1:1' } : {}) }
+        : undefined,
     agent: () => (running ? { request: async () => ports } : undefined),
     recordActivity: (projectId: string) => activity.push(projectId),
     events: statusEvents,
@@ -157,9 +161,9 @@ afterAll(async () => {
 
 const hostOf = (url: string) => new URL(url).host;
 
-async function previewFor(port: number) {
+async function previewFor(port: number, projectId = 'p1') {
   ports = [{ port, address: '0.0.0.0' }];
-  const [preview] = await previews.list('alice', 'p1');
+  const [preview] = await previews.list('alice', projectId);
   return preview!;
 }
 
@@ -376,6 +380,27 @@ describe('preview routing and proxy', () => {
     expect(after.headers['content-security-policy']).toBe(`frame-ancestors ${IDE}`);
     expect(after.headers['x-frame-options']).toBeUndefined();
     keepAlive.destroy();
+  });
+
+  it("goes straight to an app listening on the container's address, and tunnels when it is not there", async () => {
+    const before = tunnelsOpened.length;
+    const straight = await previewFor(appPort, 'direct');
+    const res = await rawGet(baseUrl, '/straight', {
+      Host: hostOf(straight.url),
+      Cookie: 'next-auth.session-token=abc; app=2',
+      Authorization: 'Bearer berth-token',
+    });
+    expect(res.body).toBe('hi /straight');
+    expect(res.headers['x-seen-cookie']).toBe('app=2');
+    expect(res.headers['x-seen-authorization']).toBe('');
+    expect(res.headers['content-security-policy']).toBe(`frame-ancestors ${IDE}`);
+    expect(tunnelsOpened.length).toBe(before);
+    // Nothing on the container's address for this port: the agent's tunnel is asked (here: port_closed).
+    const closed = await previewFor(5174, 'direct');
+    const page = await rawGet(baseUrl, '/', { Host: hostOf(closed.url) });
+    expect(page.status).toBe(502);
+    expect(page.body).toContain('Nothing is listening on port 5174 yet');
+    expect(tunnelsOpened.at(-1)!.target).toBe('127.0.0.1:5174');
   });
 
   it('refuses ambiguous requests: two Host headers, Content-Length with Transfer-Encoding', async () => {

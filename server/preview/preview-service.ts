@@ -132,7 +132,6 @@ export class PreviewService {
    */
   serveConnection(socket: Socket, handOff: (socket: Socket, buffered: Buffer) => void): void {
     servePreviewConnection(socket, {
-      claims: (host) => this.claimsHost(host),
       route: (host) => this.route(host),
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
@@ -143,14 +142,14 @@ export class PreviewService {
 
   /** A preview request on a connection Berth's HTTP server serves (see preview-proxy.ts). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const found = this.route(req.headers.host);
+    const found = this.route(req.headers.host) ?? { page: badHostPage };
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
     proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
   }
 
   /** The same for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const found = this.route(req.headers.host);
+    const found = this.route(req.headers.host) ?? { page: badHostPage };
     if ('page' in found) return sendPageOnSocket(socket, found.page, this.options.ideOrigin);
     proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
   }
@@ -161,8 +160,9 @@ export class PreviewService {
   }
 
   /** Host check, capability, running workspace: where a request for this Host goes, or the page it gets. */
-  private route(host: string | undefined): PreviewRoute {
+  private route(host: string | undefined): PreviewRoute | null {
     const parsed = parsePreviewHost(host, this.options.domain);
+    if (parsed.kind === 'other') return null;
     if (parsed.kind !== 'preview') return { page: badHostPage };
     const capability = this.store.resolve(parsed.capability);
     if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port))

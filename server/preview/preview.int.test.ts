@@ -1,7 +1,8 @@
 // Previews end to end: a real server, a real workspace container with the real agent and its
-// reverse proxy, an app listening on 5173 inside it. Requests go to 127.0.0.1 with an explicit
+// tunnel, an app listening on 5173 inside it (localhost only: through the agent's tunnel). Requests go to 127.0.0.1 with an explicit
 // Host header (Node's fetch cannot resolve *.localhost nor choose Host). A short TTL
 // (PREVIEW_TTL_MINUTES=0.1, 6 s) makes expiry testable; every other test takes a fresh URL.
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewDto, ProjectDto } from '../contracts';
 import type { ExecSession } from '../runtime';
@@ -16,18 +17,20 @@ import {
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { echo, rawGet, rawUpgrade } from './test-helpers';
 
-const APP = [
-  "const s=require('http').createServer((q,r)=>{r.setHeader('x-seen-cookie',q.headers.cookie||'');r.setHeader('x-seen-auth',q.headers.authorization||'');r.end('hi '+q.url)});",
-  "s.on('upgrade',(q,sock,head)=>{sock.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n');if(head.length)sock.write(head);sock.pipe(sock)});",
-  "s.listen(5173,'127.0.0.1',()=>console.log('listening'))",
-].join('');
+/** An app that says what reached it (cookie, Authorization, from which address) and echoes upgrades. */
+const app = (port: number, address: string) =>
+  [
+    "const s=require('http').createServer((q,r)=>{r.setHeader('x-seen-cookie',q.headers.cookie||'');r.setHeader('x-seen-auth',q.headers.authorization||'');r.setHeader('x-seen-from',q.socket.remoteAddress);r.end('hi '+q.url)});",
+    "s.on('upgrade',(q,sock,head)=>{sock.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n');if(head.length)sock.write(head);sock.pipe(sock)});",
+    `s.listen(${port},'${address}',()=>console.log('listening'))`,
+  ].join('');
 
 let t: TestServer;
 let alice: TestUser;
 let bob: TestUser;
 let project: ProjectDto;
 let tab: TestSocket;
-let app: ExecSession | undefined;
+let localOnly: ExecSession | undefined;
 
 beforeAll(async () => {
   t = await startTestServer({ PREVIEW_TTL_MINUTES: '0.1' });
@@ -44,12 +47,12 @@ beforeAll(async () => {
   ).json()) as ProjectDto;
   tab = await connectAs(t, alice);
   await openRunningWorkspace(tab, project.id);
-  app = await t.server.runtime.exec(project.id, ['node', '-e', APP], { tty: false });
+  localOnly = await t.server.runtime.exec(project.id, ['node', '-e', app(5173, '127.0.0.1')], { tty: false });
   await waitUntil(async () => (await previews()).some((preview) => preview.port === 5173), 30_000);
 }, 180_000);
 
 afterAll(async () => {
-  app?.close();
+  localOnly?.close();
   tab?.close();
   if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
   await t?.stop();
@@ -99,6 +102,35 @@ describe('previews end to end', () => {
     expect(res.headers['x-seen-auth']).toBe('');
     expect(res.headers['content-security-policy']).toBe(`frame-ancestors ${t.origin}`);
     expect(res.headers['x-frame-options']).toBeUndefined();
+    // Bound to localhost only: reached through the agent's tunnel, from inside the container.
+    expect(res.headers['x-seen-from']).toBe('127.0.0.1');
+  });
+
+  it("goes straight to an app listening on all interfaces (the container's address), same header rules", async () => {
+    const everywhere = await t.server.runtime.exec(project.id, ['node', '-e', app(5175, '0.0.0.0')], {
+      tty: false,
+    });
+    try {
+      await waitUntil(async () => (await previews()).some((entry) => entry.port === 5175), 30_000);
+      const { url } = await preview(5175);
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+      for (let round = 0; round < 3; round++) {
+        const res = await rawGet(
+          t.baseUrl,
+          `/r${round}`,
+          { Host: host(url), Cookie: `${alice.cookie}; theme=dark`, Authorization: 'Bearer not-for-the-app' },
+          { agent: keepAlive },
+        );
+        expect(res.body).toBe(`hi /r${round}`);
+        expect(res.headers['x-seen-cookie']).toBe('theme=dark');
+        expect(res.headers['x-seen-auth']).toBe('');
+        expect(res.headers['content-security-policy']).toBe(`frame-ancestors ${t.origin}`);
+        expect(res.headers['x-seen-from']).not.toBe('127.0.0.1');
+      }
+      keepAlive.destroy();
+    } finally {
+      everywhere.close();
+    }
   });
 
   it('answers 404 for a guessed capability and 400 for malformed preview hosts', async () => {

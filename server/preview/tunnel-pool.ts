@@ -1,9 +1,10 @@
-// Idle preview tunnels kept per (agent, secret, port) and handed to the next request for the
-// same preview: the CONNECT and the agent's connect to the dev server happen once, not per
-// request. An idle tunnel goes before the dev server's own keep-alive timeout would close it
+// Idle connections to previewed apps (tunnels, or direct: app-connection.ts) kept per (agent,
+// secret, port) and handed to the next request for the same preview: the CONNECT and the
+// agent's connect to the dev server happen once, not per request. An idle tunnel goes before the dev server's own keep-alive timeout would close it
 // (Node's default is 5 s), and at once when its far end closes.
 import type { Socket } from 'node:net';
-import { openTunnel, type AgentTarget } from './agent-tunnel';
+import type { AgentTarget } from './agent-tunnel';
+import { openAppConnection } from './app-connection';
 
 /** Below Node's default keepAliveTimeout (5 s), which most dev servers keep. */
 export const TUNNEL_IDLE_MS = 3000;
@@ -22,7 +23,7 @@ export class TunnelPool {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly open: (target: AgentTarget, port: number) => Promise<Socket> = openTunnel,
+    private readonly open: (target: AgentTarget, port: number, key: string) => Promise<Socket> = openAppConnection,
     private readonly idleMs = TUNNEL_IDLE_MS,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, idleMs / 2));
@@ -46,8 +47,8 @@ export class TunnelPool {
     return undefined;
   }
 
-  openNew(target: AgentTarget, port: number): Promise<Socket> {
-    return this.open(target, port);
+  openNew(target: AgentTarget, port: number, key: string): Promise<Socket> {
+    return this.open(target, port, key);
   }
 
   /** A tunnel between requests (its last answer complete): kept for the next one. */

@@ -8,6 +8,12 @@ export interface AgentEndpoint {
   /** e.g. http://127.0.0.1:49153 — the agent's HTTP base URL; WebSocket at /connect. */
   url: string;
   secret: string;
+  /**
+   * The same agent without the engine's port proxy (the container's own address), for byte-heavy
+   * callers (preview tunnels: docker-proxy copies every byte once more). It may not answer from
+   * here (rootless Docker, Docker Desktop): callers fall back to `url`.
+   */
+  directUrl?: string;
 }
 
 export interface WorkspaceSpec {

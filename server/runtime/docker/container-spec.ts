@@ -137,5 +137,7 @@ export function agentEndpointOf(info: ContainerInspectInfo): AgentEndpoint | und
   const binding = info.NetworkSettings.Ports?.[AGENT_CONTAINER_PORT]?.[0];
   if (!info.State.Running || !secret || !binding?.HostPort) return undefined;
   const host = !binding.HostIp || binding.HostIp === '0.0.0.0' ? '127.0.0.1' : binding.HostIp;
-  return { url: `http://${host}:${binding.HostPort}`, secret };
+  const address = Object.values(info.NetworkSettings.Networks ?? {}).find((network) => network.IPAddress)?.IPAddress;
+  const directUrl = address ? `http://${address}:${AGENT_CONTAINER_PORT.split('/')[0]}` : undefined;
+  return { url: `http://${host}:${binding.HostPort}`, secret, ...(directUrl ? { directUrl } : {}) };
 }

@@ -102,7 +102,8 @@ export function agentEndpointOnNetwork(info: ContainerInspectInfo, projectId: st
   const secret = secretOf(info);
   const address = info.NetworkSettings.Networks?.[controlNetworkName(projectId)]?.IPAddress;
   if (!info.State.Running || !secret || !address) return undefined;
-  return { url: `http://${address}:${AGENT_CONTAINER_PORT.split('/')[0]}`, secret };
+  const url = `http://${address}:${AGENT_CONTAINER_PORT.split('/')[0]}`;
+  return { url, secret, directUrl: url };
 }
 
 function hashOf(text: string): number {
