@@ -103,15 +103,17 @@ export async function openTerminal(
   };
 }
 
+/** A raw `docker exec` tty of `command` (bash -l unless told) in the container. */
 export async function openRaw(
   container: Dockerode.Container,
   name: string,
+  command: string[] = ['bash', '-l'],
 ): Promise<Keyboard & { close(): void; received(): number }> {
   const watch = new OutputWatch();
   let received = 0;
   const tty = await rawExecTty(
     container,
-    ['bash', '-l'],
+    command,
     (text, at) => {
       received += text.length;
       watch.push(text, at);

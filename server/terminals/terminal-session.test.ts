@@ -51,6 +51,24 @@ describe('TerminalSession', () => {
     expect(shell.written).toBe('ls\r');
   });
 
+  it('sends a keystroke’s echo at once, and what else arrives in the same turn as one batch at its end', async () => {
+    const shell = fakeShell();
+    const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);
+    session.bind(shell.exec);
+    const sent: string[] = [];
+    session.attach({ id: 's', send: (data, ack) => (sent.push(data), ack()), dropped: () => undefined });
+    shell.output('a');
+    expect(sent).toEqual(['a']); // not a turn of the event loop later
+    shell.output('b');
+    shell.output('c');
+    expect(sent).toEqual(['a']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual(['a', 'bc']);
+    shell.output('d'); // a later turn, still small: at once again
+    expect(sent).toEqual(['a', 'bc', 'd']);
+    session.dispose();
+  });
+
   it('pauses the shell while a browser holds too much unacked output and resumes below low water', () => {
     const shell = fakeShell();
     const session = new TerminalSession('p', 'T', { onActivity: () => undefined, onExit: () => undefined }, limits);

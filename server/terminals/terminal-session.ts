@@ -1,6 +1,6 @@
 // One terminal: a login shell in the workspace, its scrollback, and the browsers attached to
-// it. Output after a quiet spell goes out at once (keystroke echo); while it keeps coming it
-// is batched (one message per few milliseconds, not per chunk). It flows with
+// it. Output after a quiet spell goes out at once, in the same turn it arrived (keystroke
+// echo); while it keeps coming it is batched (one message per few milliseconds, not per chunk). It flows with
 // backpressure: each browser acks every batch; a browser that lags gets its own bounded queue
 // (viewer-stream.ts), and the shell's stream is paused only while every browser lags, so a
 // flood (`yes`) is throttled at the source by the fastest viewer instead of growing memory,
@@ -177,14 +177,16 @@ export class TerminalSession {
     this.pending += text;
     if (this.pending.length >= this.limits.maxBatchChars) this.flush();
     else if (!this.flushTimer) {
-      // Small, sparse output (a keystroke's echo) goes out at the end of this turn; while bulk
-      // output keeps coming (the last batch was big and recent), wait and send one batch.
+      // While bulk output keeps coming (the last batch was big and recent), wait and send one
+      // batch. Otherwise (a keystroke's echo) it goes out now — not a turn of the event loop
+      // later — and what else arrives in this same turn joins one batch at the turn's end.
       const streaming =
         performance.now() - this.lastFlushAt < this.limits.batchDelayMs && this.lastFlushSize >= BULK_BATCH_CHARS;
       if (streaming) {
         const timer = setTimeout(() => this.flush(), this.limits.batchDelayMs);
         this.flushTimer = { cancel: () => clearTimeout(timer) };
       } else {
+        this.flush();
         const immediate = setImmediate(() => this.flush());
         this.flushTimer = { cancel: () => clearImmediate(immediate) };
       }
