@@ -2,7 +2,6 @@
 // its first start), filled up from a shell in the container; then a save must fail with a clear
 // disk_full — 507 on REST PUT /files/content, an error ack on fs:write — the previous content
 // must stay whole and no temp file may be left behind.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureWorkspaceImage } from '../../scripts/workspace-image.mjs';
 import type { ProjectDto } from '../contracts';

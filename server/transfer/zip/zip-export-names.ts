@@ -9,7 +9,6 @@ import { MAX_NAME_BYTES } from './zip-limits';
 /** Why `path` cannot go into a ZIP unchanged, or undefined when it can. */
 export function zipNameProblem(path: string): string | undefined {
   if (path.includes('\\')) return 'it contains a backslash, which ZIP readers take for a folder separator';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'it contains a control character';
   if (/^[A-Za-z]:/.test(path)) return 'it starts like a Windows drive ("C:")';
   if (Buffer.byteLength(path) > MAX_NAME_BYTES) return `it is longer than ${MAX_NAME_BYTES} bytes`;

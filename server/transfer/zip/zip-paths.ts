@@ -44,7 +44,6 @@ function bad(name: string, why: string): ZipImportError {
  */
 export function checkName(name: string, rawLength: number): CheckedName {
   if (rawLength > MAX_NAME_BYTES) throw bad(name, `longer than ${MAX_NAME_BYTES} bytes`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) throw bad(name, 'control character');
   // Windows separators; `a\..\b` is a traversal there, so never guess.
   if (name.includes('\\')) throw bad(name, 'backslash');

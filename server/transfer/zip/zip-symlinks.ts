@@ -13,7 +13,6 @@ function refuse(link: string, why: string): ZipImportError {
 export function checkTargetText(link: string, target: string): void {
   if (target === '') throw refuse(link, 'empty target');
   if (Buffer.byteLength(target) > MAX_SYMLINK_TARGET_BYTES) throw refuse(link, 'target too long');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(target)) throw refuse(link, 'control character in target');
   if (target.includes('\\')) throw refuse(link, 'backslash in target');
   if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) throw refuse(link, `absolute target ${quote(target)}`);
