@@ -3,8 +3,10 @@
 // container on 0.0.0.0:5173, GET / three ways: direct (the container's bridge IP, as if the app
 // were published), through a bare TCP pipe in its own Node process on the host (net.createServer
 // → net.connect to the same IP and port: no HTTP at all, the floor for any proxy on this machine),
-// and through Berth's preview host (p-<capability>.localhost: Berth reads each request's head,
-// then a pooled tunnel through the agent, which pipes to 127.0.0.1:5173 in the container).
+// and through Berth's preview host (p-<capability>.localhost: Berth reads each request's head and
+// writes it on a pooled connection to the container's address, as the page listens on all
+// interfaces). For a page bound to localhost only, a fourth target: Berth through the agent's
+// tunnel (the same page on 127.0.0.1:5174, reached via the agent in the container).
 // (1) Throughput: autocannon, 10 keep-alive connections, rounds interleaved target by target,
 // median of the rounds. (2) Overhead: sequential GETs on one keep-alive connection in
 // interleaved blocks — under concurrency p50 is mostly queueing, not the proxy's cost.
@@ -18,7 +20,15 @@ import { prepareDocker } from './lib/docker';
 import { interleavedLatency, median, SequentialClient, throughput, type Throughput } from './lib/http-load';
 import { writeSection } from './lib/results';
 import { openShell } from './lib/shell';
-import { PAGE, pageTargets, startStaticServer, STATIC_PORT, waitForPreview, type HttpTarget } from './lib/static-page';
+import {
+  LOCAL_ONLY_PORT,
+  PAGE,
+  pageTargets,
+  startStaticServer,
+  STATIC_PORT,
+  waitForPreview,
+  type HttpTarget,
+} from './lib/static-page';
 import { ms, rounded, summarize } from './lib/stats';
 import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table';
 import { startTcpPipe } from './lib/tcp-pipe';
@@ -53,7 +63,9 @@ await runBench('preview-proxy', async (defer) => {
   const shell = await openShell(docker, container, STEP_TIMEOUT_MS);
   defer('close the shell', () => shell.close());
   await startStaticServer(shell);
+  await startStaticServer(shell, LOCAL_ONLY_PORT, '127.0.0.1');
   const preview = await waitForPreview(bench, project.id, 15_000);
+  const localOnly = await waitForPreview(bench, project.id, 15_000, LOCAL_ONLY_PORT);
   const targets = await pageTargets(bench, container, preview);
   const pipe = await startTcpPipe(targets.direct.hostname, STATIC_PORT, defer);
   const pipeTarget: HttpTarget = {
@@ -62,7 +74,8 @@ await runBench('preview-proxy', async (defer) => {
     port: pipe.port,
     headers: targets.direct.headers,
   };
-  const order: HttpTarget[] = [targets.direct, pipeTarget, targets.berth];
+  const tunnelTarget: HttpTarget = { ...targets.berth, name: 'tunnel', headers: { host: new URL(localOnly.url).host } };
+  const order: HttpTarget[] = [targets.direct, pipeTarget, targets.berth, tunnelTarget];
   const pageBytes = Buffer.byteLength(PAGE);
   console.log(
     `── preview-proxy: page of ${pageBytes} bytes on :${STATIC_PORT}; direct ${targets.direct.hostname}, pipe 127.0.0.1:${pipe.port} (pid ${pipe.process.pid}), Berth ${targets.berth.headers.host}`,
@@ -96,7 +109,7 @@ await runBench('preview-proxy', async (defer) => {
     };
   };
   const loadAfter = loadavg()[0]!;
-  const load = { direct: rps('direct'), pipe: rps('pipe'), berth: rps('berth') };
+  const load = { direct: rps('direct'), pipe: rps('pipe'), berth: rps('berth'), tunnel: rps('tunnel') };
   const ofPipe = load.berth.rps / load.pipe.rps;
   const rpsVerdict = ofPipe >= GOAL_PIPE_RATIO ? 'PASS' : 'MISS';
 
@@ -106,8 +119,18 @@ await runBench('preview-proxy', async (defer) => {
   );
   const clients = order.map((target) => new SequentialClient(target, pageBytes));
   defer('close the sequential clients', () => clients.forEach((c) => c.close()));
-  const [directMs, pipeMs, berthMs] = await interleavedLatency(clients, LATENCY_BLOCKS, LATENCY_BLOCK, LATENCY_WARMUP);
-  const lat = { direct: summarize(directMs!), pipe: summarize(pipeMs!), berth: summarize(berthMs!) };
+  const [directMs, pipeMs, berthMs, tunnelMs] = await interleavedLatency(
+    clients,
+    LATENCY_BLOCKS,
+    LATENCY_BLOCK,
+    LATENCY_WARMUP,
+  );
+  const lat = {
+    direct: summarize(directMs!),
+    pipe: summarize(pipeMs!),
+    berth: summarize(berthMs!),
+    tunnel: summarize(tunnelMs!),
+  };
   const overhead = lat.berth.p50 - lat.direct.p50;
   const pipeHop = lat.pipe.p50 - lat.direct.p50;
 
@@ -139,7 +162,7 @@ await runBench('preview-proxy', async (defer) => {
     ],
     [
       "autocannon runs in the bench process: it shares the 2 cores with Berth, the pipe, dockerd's port proxy and the container;",
-      "on Berth's path the agent's pipe and the page server share the container's 1-CPU quota. Latencies under load are whole ms (autocannon).",
+      "on the tunnel's path the agent's pipe and the page server share the container's 1-CPU quota. Latencies under load are whole ms (autocannon).",
       `Machine load average (1 min) before/after the rounds: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} — other work on the machine moves single rounds.`,
     ],
   );
@@ -148,16 +171,17 @@ await runBench('preview-proxy', async (defer) => {
     SUMMARY_HEADER,
     [
       row(
-        'Berth preview host → tunnel → agent → page',
+        'Berth preview host → page',
         lat.berth,
         `p50 − direct < ${GOAL_P50_OVERHEAD_MS} ms`,
         verdict(overhead, GOAL_P50_OVERHEAD_MS),
       ),
+      row('  localhost-only page: Berth → agent tunnel → page', lat.tunnel),
       row('floor: bare TCP pipe (own process) → page', lat.pipe),
       row('baseline: direct to the container IP', lat.direct),
     ],
     [
-      `Added at p50: Berth ${ms(overhead)} (the bare pipe ${ms(pipeHop)}); at p99: Berth ${ms(lat.berth.p99 - lat.direct.p99)}.`,
+      `Added at p50: Berth ${ms(overhead)} (the bare pipe ${ms(pipeHop)}, Berth through the tunnel ${ms(lat.tunnel.p50 - lat.direct.p50)}); at p99: Berth ${ms(lat.berth.p99 - lat.direct.p99)}.`,
       'Clock: request() to the last body byte, in this process; the same client code for all three.',
     ],
   );
@@ -176,11 +200,13 @@ await runBench('preview-proxy', async (defer) => {
       roundSeconds: ROUND_SECONDS,
       loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadAfter * 100) / 100 },
       berth: { ...share(load.berth), verdict: rpsVerdict },
+      tunnel: share(load.tunnel),
       pipe: share(load.pipe),
       direct: { ...load.direct, rps: Math.round(load.direct.rps) },
     },
     latency: {
       berth: { ...rounded(lat.berth, 3), verdict: verdict(overhead, GOAL_P50_OVERHEAD_MS) },
+      tunnel: rounded(lat.tunnel, 3),
       pipe: rounded(lat.pipe, 3),
       direct: rounded(lat.direct, 3),
       p50OverheadMs: Math.round(overhead * 1000) / 1000,
@@ -188,8 +214,7 @@ await runBench('preview-proxy', async (defer) => {
     },
     method: {
       page: `node -e http server in the workspace container on 0.0.0.0:${STATIC_PORT}, the page from memory with Content-Length`,
-      targets:
-        'direct: container bridge IP; pipe: a separate node process on 127.0.0.1 piping TCP to the bridge IP (net.createServer → net.connect); berth: 127.0.0.1:<Berth port> with Host p-<capability>.localhost:<port> from GET /api/v1/projects/:id/previews',
+      targets: `direct: container bridge IP; pipe: a separate node process on 127.0.0.1 piping TCP to the bridge IP (net.createServer → net.connect); berth: 127.0.0.1:<Berth port> with Host p-<capability>.localhost:<port> from GET /api/v1/projects/:id/previews; tunnel: the same for the page on 127.0.0.1:${LOCAL_ONLY_PORT} in the container`,
       throughput: `autocannon in the bench process, ${CONNECTIONS} connections, pipelining 1; ${WARMUP_SECONDS} s warm-up per target, then ${ROUNDS} rounds of ${ROUND_SECONDS} s per target with the order rotated each round; median req/s (completed / duration)`,
       latency: `node:http, one keep-alive socket per target; ${LATENCY_BLOCKS} blocks of ${LATENCY_BLOCK} sequential GETs per target, alternating; body length and status checked`,
     },

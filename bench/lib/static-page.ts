@@ -8,6 +8,8 @@ import { sleep } from './process';
 import type { Shell } from './shell';
 
 export const STATIC_PORT = 5173;
+/** The same page bound to 127.0.0.1 only: Berth reaches it through the agent's tunnel. */
+export const LOCAL_ONLY_PORT = 5174;
 
 /** Where one request goes: connect to hostname:port and send these headers. */
 export interface HttpTarget {
@@ -24,16 +26,21 @@ export const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Ber
  * `node -e` HTTP server on 0.0.0.0 (so the bridge IP reaches it), started in the background
  * from the bench's shell: the page from memory with Content-Length, keep-alive as Node does it.
  */
-export async function startStaticServer(shell: Shell): Promise<void> {
-  const script = `const b=Buffer.from(process.env.PAGE);require('http').createServer((q,r)=>{r.writeHead(200,{'Content-Type':'text/html; charset=utf-8','Content-Length':b.length});r.end(b)}).listen(${STATIC_PORT},'0.0.0.0')`;
+export async function startStaticServer(shell: Shell, port = STATIC_PORT, address = '0.0.0.0'): Promise<void> {
+  const script = `const b=Buffer.from(process.env.PAGE);require('http').createServer((q,r)=>{r.writeHead(200,{'Content-Type':'text/html; charset=utf-8','Content-Length':b.length});r.end(b)}).listen(${port},'${address}')`;
   // Single quotes for bash; a subshell, since run() appends `; echo marker` (and `&;` is a syntax error).
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const started = await shell.run(`(PAGE=${quote(PAGE)} nohup node -e ${quote(script)} >/tmp/static.log 2>&1 &)`);
   if (started.status !== 0) throw new Error(`starting the static server failed (${started.status})`);
 }
 
-/** Polls GET /api/v1/projects/:id/previews until STATIC_PORT is listed; returns its preview. */
-export async function waitForPreview(bench: BenchServer, projectId: string, timeoutMs: number): Promise<PreviewDto> {
+/** Polls GET /api/v1/projects/:id/previews until `port` is listed; returns its preview. */
+export async function waitForPreview(
+  bench: BenchServer,
+  projectId: string,
+  timeoutMs: number,
+  port = STATIC_PORT,
+): Promise<PreviewDto> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${bench.base}/api/v1/projects/${projectId}/previews`, {
@@ -42,10 +49,10 @@ export async function waitForPreview(bench: BenchServer, projectId: string, time
     });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`GET previews: ${res.status} ${text.slice(0, 200)}`);
-    const found = (JSON.parse(text) as PreviewDto[]).find((p) => p.port === STATIC_PORT);
+    const found = (JSON.parse(text) as PreviewDto[]).find((p) => p.port === port);
     if (found) return found;
     if (performance.now() > deadline)
-      throw new Error(`port ${STATIC_PORT} not in the previews list within ${timeoutMs} ms: ${text}`);
+      throw new Error(`port ${port} not in the previews list within ${timeoutMs} ms: ${text}`);
     await sleep(100);
   }
 }

@@ -117,7 +117,8 @@ class PreviewConnection {
     this.client.on('end', this.onClientEnd);
     this.client.on('close', this.onClientClose);
     this.client.on('error', this.onClientError);
-    this.client.setTimeout(CLIENT_IDLE_MS, this.onClientIdle);
+    this.client.on('timeout', this.onClientIdle);
+    this.client.setTimeout(CLIENT_IDLE_MS);
   }
 
   // ── browser → tunnel ──
@@ -535,6 +536,7 @@ class PreviewConnection {
     this.client.off('data', this.onClientData);
     this.client.off('end', this.onClientEnd);
     this.client.off('close', this.onClientClose);
+    this.client.off('timeout', this.onClientIdle);
     this.client.setTimeout(0);
     if (this.pending.length > 0) tunnel.write(this.pending);
     this.pending = EMPTY;
@@ -579,6 +581,7 @@ class PreviewConnection {
     this.client.off('end', this.onClientEnd);
     this.client.off('close', this.onClientClose);
     this.client.off('error', this.onClientError);
+    this.client.off('timeout', this.onClientIdle);
     this.client.setTimeout(0);
     this.deps.handOff(this.client, whole);
   }
