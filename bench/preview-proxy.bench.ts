@@ -151,12 +151,8 @@ await runBench('preview-proxy', async (defer) => {
     `Figure 1a — GET / of a ${pageBytes}-byte static page, ${CONNECTIONS} connections, median of ${ROUNDS} × ${ROUND_SECONDS} s rounds (interleaved)`,
     ['what', 'req/s', 'of direct', 'of pipe', 'rounds', 'p50 (load)', 'p99 (load)', 'goal', 'verdict'],
     [
-      loadRow(
-        'Berth preview host → tunnel → agent → page',
-        load.berth,
-        `≥ ${pct(GOAL_PIPE_RATIO)} of pipe`,
-        rpsVerdict,
-      ),
+      loadRow('Berth preview host → page', load.berth, `≥ ${pct(GOAL_PIPE_RATIO)} of pipe`, rpsVerdict),
+      loadRow('  localhost-only page: Berth → agent tunnel → page', load.tunnel, '—', '—'),
       loadRow('floor: bare TCP pipe (own process) → page', load.pipe, '—', '—'),
       loadRow('baseline: direct to the container IP', load.direct, '—', '—'),
     ],
