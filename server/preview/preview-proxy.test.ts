@@ -403,6 +403,19 @@ describe('preview routing and proxy', () => {
     expect(tunnelsOpened.at(-1)!.target).toBe('127.0.0.1:5174');
   });
 
+  it('answers pipelined requests in order, each checked', async () => {
+    const preview = await previewFor(5173);
+    const host = hostOf(preview.url);
+    const answer = await rawExchange(
+      `GET /first HTTP/1.1\r\nHost: ${host}\r\n\r\n` +
+        `GET /second HTTP/1.1\r\nHost: p-${'0'.repeat(32)}.${DOMAIN}\r\n\r\n` +
+        `GET /third HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    );
+    const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    expect(statuses).toEqual(['200', '404', '200']);
+    expect(answer.indexOf('hi /first')).toBeLessThan(answer.indexOf('hi /third'));
+  });
+
   it('refuses ambiguous requests: two Host headers, Content-Length with Transfer-Encoding', async () => {
     const preview = await previewFor(5173);
     const host = hostOf(preview.url);
