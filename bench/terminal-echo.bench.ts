@@ -15,7 +15,7 @@ import { runBench } from './lib/cleanup';
 import { prepareDocker } from './lib/docker';
 import { flood, FLOOD_KEYS, FLOOD_SECONDS, type FloodResult } from './lib/flood';
 import { openBare, startBareServer } from './lib/bare-keyboard';
-import { tmuxCommand } from './lib/floor-shells';
+import { createTmuxSession, tmuxAttachCommand } from './lib/floor-shells';
 import { BLOCK, openRaw, openTerminal, socketWithRouter, typeInterleaved, typeKeys } from './lib/keyboards';
 import { writeSection } from './lib/results';
 import { ms, rounded, summarize, type Summary } from './lib/stats';
@@ -49,7 +49,8 @@ await runBench('terminal-echo', async (defer) => {
   const container = docker.getContainer(containerName(projectId));
   const raw = await openRaw(container, 'raw exec');
   defer('close raw exec', () => raw.close());
-  const rawTmux = await openRaw(container, 'raw exec tmux', tmuxCommand('bench-floor-raw'));
+  await createTmuxSession(container, 'bench-floor-raw');
+  const rawTmux = await openRaw(container, 'raw exec tmux', tmuxAttachCommand('bench-floor-raw'));
   defer('close raw exec tmux', () => rawTmux.close());
   const bare = await startBareServer(containerName(projectId), defer);
   console.log(`── terminal-echo: bare Socket.IO server up (pid ${bare.server.pid})`);

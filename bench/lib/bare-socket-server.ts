@@ -5,20 +5,23 @@
 //   none — every `input` comes straight back as an `output` push (the transport's round trip);
 //   bash — `input` goes to a raw `docker exec` tty of bash -l in the container, its output comes
 //          back as acked `output` pushes, as Berth's terminal:output does;
-//   tmux — the same through `tmux attach` to a session of the workspace's tmux server (Berth's
-//          terminals run in tmux).
+//   tmux — the same through the shell Berth runs for a terminal: a tmux session made and
+//          attached by Berth's own command lines (floor-shells.ts).
 // Run by bench/terminal-echo.bench.ts: BARE_PORT, BARE_CONTAINER; prints "listening" when ready.
 import { createServer } from 'node:http';
 import Dockerode from 'dockerode';
 import { Server } from 'socket.io';
 import { rawExecTty, type RawTty } from './exec-tty';
-import { bashCommand, tmuxCommand } from './floor-shells';
+import { bashCommand, createTmuxSession, tmuxAttachCommand } from './floor-shells';
 
 const port = Number(process.env.BARE_PORT);
 const container = new Dockerode().getContainer(process.env.BARE_CONTAINER ?? '');
 const SIZE = { cols: 80, rows: 24 };
 
-const commands: Record<string, string[]> = { bash: bashCommand(), tmux: tmuxCommand('bench-floor-socket') };
+const TMUX_SESSION = 'bench-floor-socket';
+const commands: Record<string, string[]> = { bash: bashCommand(), tmux: tmuxAttachCommand(TMUX_SESSION) };
+const ready = createTmuxSession(container, TMUX_SESSION);
+ready.catch(() => undefined); // reported to the connection that needs it
 
 const httpServer = createServer();
 const io = new Server(httpServer, { serveClient: false, transports: ['websocket'] });
@@ -41,13 +44,15 @@ io.on('connection', (socket) => {
     ack?.();
   });
   socket.on('disconnect', () => tty?.close());
-  void rawExecTty(container, command, (text) => socket.emit('output', text, () => undefined), SIZE).then(
-    (opened) => {
-      tty = opened;
-      for (const data of held.splice(0)) tty.write(data);
-    },
-    (error: Error) => socket.emit('output', `bare server: ${error.message}\r\n`, () => undefined),
-  );
+  void ready
+    .then(() => rawExecTty(container, command, (text) => socket.emit('output', text, () => undefined), SIZE))
+    .then(
+      (opened) => {
+        tty = opened;
+        for (const data of held.splice(0)) tty.write(data);
+      },
+      (error: Error) => socket.emit('output', `bare server: ${error.message}\r\n`, () => undefined),
+    );
 });
 
 httpServer.listen(port, '127.0.0.1', () => console.log('listening'));
