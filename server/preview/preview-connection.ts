@@ -18,16 +18,9 @@ import {
   parseRequestHead,
   parseResponseHead,
   requestBodyLength,
-  responseBodyLength,
   type BodyLength,
 } from './http-framing';
-import {
-  connectionTokens,
-  frameAncestors,
-  isDroppedRequestHeader,
-  isHopByHop,
-  stripBerthCookies,
-} from './preview-headers';
+import { appRequestHead, browserAnswer, requestFacts } from './head-rewrite';
 import {
   badRequestPage,
   headTooLargePage,
@@ -37,7 +30,6 @@ import {
   type PageReply,
 } from './preview-pages';
 import type { ByteCounter } from './preview-proxy';
-import { originForm } from './preview-proxy';
 import type { TunnelPool } from './tunnel-pool';
 import { TUNNEL_IDLE_MS } from './tunnel-pool';
 
@@ -60,7 +52,6 @@ export interface PreviewConnectionDeps {
 export const CLIENT_IDLE_MS = 60_000;
 
 const EMPTY = Buffer.alloc(0);
-const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
 
 type Phase = 'head' | 'opening' | 'body' | 'waiting' | 'piping' | 'done';
 
@@ -193,59 +184,27 @@ class PreviewConnection {
     } catch {
       return this.claimed ? this.replyAndClose(badRequestPage) : this.handOff(whole);
     }
-    let host: string | undefined;
-    let hosts = 0;
-    const tokens: string[] = [];
-    let upgradeHeader = false;
-    for (const [name, value] of head.headers) {
-      const lower = name.toLowerCase();
-      if (lower === 'host') {
-        host = value;
-        hosts++;
-      } else if (lower === 'connection') tokens.push(value);
-      else if (lower === 'upgrade') upgradeHeader = true;
-    }
+    const facts = requestFacts(head);
     // Two Host headers would let the check and the app read different ones (RFC 9112 §3.2: 400).
-    if (hosts > 1) return this.replyAndClose(badRequestPage);
-    const route = this.deps.route(host);
+    if (facts.hosts > 1) return this.replyAndClose(badRequestPage);
+    const route = this.deps.route(facts.host);
     if (route === null) return this.handOff(whole);
     this.claimed = true;
     if (head.method === 'CONNECT') return this.replyAndClose(badRequestPage);
-    const listed = connectionTokens(tokens);
-    const upgrade = upgradeHeader && listed.has('upgrade');
     let body: BodyLength;
     try {
       body = requestBodyLength(head);
     } catch {
       return this.replyAndClose(badRequestPage);
     }
-    const closeAfter = head.version === '1.0' || listed.has('close') || this.clientEnded;
-    if ('page' in route) {
-      // Its body (if any) is not read: close after the page rather than skip it.
-      return this.replyPage(route.page, closeAfter || body.kind !== 'none');
-    }
-
-    let lines = `${head.method} ${originForm(head.target)} HTTP/${head.version}\r\n`;
-    let cookies: string | undefined;
-    for (const [name, value] of head.headers) {
-      const lower = name.toLowerCase();
-      if (isDroppedRequestHeader(lower)) continue;
-      if (lower === 'cookie') {
-        cookies = cookies === undefined ? value : `${cookies}; ${value}`;
-        continue;
-      }
-      if (!upgrade && (lower === 'connection' || isHopByHop(lower) || (listed.has(lower) && !FRAMING.has(lower))))
-        continue;
-      lines += `${name}: ${value}\r\n`;
-    }
-    const cookie = stripBerthCookies(cookies);
-    if (cookie !== undefined) lines += `Cookie: ${cookie}\r\n`;
-    // HTTP/1.0 has no persistent connections unless asked: say close so the app frames its answer.
-    if (head.version === '1.0') lines += 'Connection: close\r\n';
+    const closeAfter = facts.close || this.clientEnded;
+    // Its body (if any) is not read: close after the page rather than skip it.
+    if ('page' in route) return this.replyPage(route.page, closeAfter || body.kind !== 'none');
+    const upgrade = facts.upgrade;
 
     this.exchange = {
       method: head.method,
-      head: `${lines}\r\n`,
+      head: appRequestHead(head, facts),
       body,
       upgrade,
       closeAfter,
@@ -443,34 +402,17 @@ class PreviewConnection {
       this.client.write(buffered.subarray(0, end));
       return false;
     }
-    const tokens: string[] = [];
-    for (const [name, value] of head.headers) if (name.toLowerCase() === 'connection') tokens.push(value);
-    const listed = connectionTokens(tokens);
-    const body = responseBodyLength(head, exchange.method);
-    const appCloses =
-      body.kind === 'close' || listed.has('close') || (head.version === '1.0' && !listed.has('keep-alive'));
-    if (appCloses || exchange.upgrade) answer.reusable = false;
-    // A body that runs until close ends the browser's connection too.
-    answer.runsToClose = body.kind === 'close';
-    if (body.kind === 'close' || exchange.upgrade) answer.closeAfter = true;
-    let lines = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
-    for (const [name, value] of head.headers) {
-      const lower = name.toLowerCase();
-      if (
-        lower === 'x-frame-options' ||
-        lower === 'connection' ||
-        lower === 'keep-alive' ||
-        lower === 'proxy-connection'
-      )
-        continue;
-      if (listed.has(lower) && !FRAMING.has(lower)) continue;
-      lines += `${name}: ${value}\r\n`;
-    }
-    lines += `Content-Security-Policy: ${frameAncestors(this.deps.ideOrigin)}\r\n`;
-    if (answer.closeAfter) lines += 'Connection: close\r\n';
-    this.headOut = `${lines}\r\n`;
+    const rewritten = browserAnswer(
+      head,
+      { method: exchange.method, upgrade: exchange.upgrade, close: answer.closeAfter },
+      this.deps.ideOrigin,
+    );
+    if (!rewritten.reusable) answer.reusable = false;
+    answer.closeAfter = rewritten.closeAfter;
+    answer.runsToClose = rewritten.body.kind === 'close';
+    this.headOut = rewritten.head;
     answer.started = true;
-    answer.scanner = new BodyScanner(body);
+    answer.scanner = new BodyScanner(rewritten.body);
     return false;
   }
 
