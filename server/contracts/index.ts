@@ -13,3 +13,4 @@ export * from './preview';
 export * from './snapshots';
 export * from './admin';
 export * from './format-bytes';
+export * from './assistant';

@@ -1,0 +1,161 @@
+// The AI assistant on the wire (issue 11): shared by the server (parsing) and the client (types).
+import { z } from 'zod';
+
+// ── Conversations ────────────────────────────────────────────────────────────────────────────
+// A project's chats, kept in PostgreSQL (Conversation, Message, Turn). REST:
+// GET|POST /api/v1/projects/:id/conversations, GET|PATCH|DELETE /api/v1/projects/:id/conversations/:cid.
+
+export const MESSAGE_ROLES = ['user', 'assistant', 'tool', 'system'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+export const TURN_STATUSES = ['running', 'done', 'stopped', 'failed'] as const;
+export type TurnStatus = (typeof TURN_STATUSES)[number];
+/** How a turn can end. */
+export type TurnEndStatus = Exclude<TurnStatus, 'running'>;
+
+export const DEFAULT_CONVERSATION_TITLE = 'New conversation';
+
+/** A call the model made in an assistant message (stored in Message.toolCalls, in call order). */
+export interface AssistantToolCall {
+  /** The provider's call id; a tool result names it in `callId`. */
+  id: string;
+  /** The tool, e.g. 'edit_file'. */
+  name: string;
+  /** The arguments as the model sent them, parsed from JSON (or the raw text when it was not JSON). */
+  args: unknown;
+}
+
+/** What a call gave back (stored in Message.toolResults of a tool message, in call order). */
+export interface AssistantToolResult {
+  /** The `id` of the AssistantToolCall it answers. */
+  callId: string;
+  name: string;
+  /** What the tool returned (JSON), or the error told to the model when `isError`. */
+  output: unknown;
+  isError: boolean;
+}
+
+/** A file a turn changed: what "Undo this turn" restores (stored in Turn.changedFiles). */
+export interface TurnFileChange {
+  path: string;
+  change: 'created' | 'modified' | 'deleted';
+}
+
+export const assistantToolCallSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  args: z.unknown(),
+});
+
+export const assistantToolResultSchema = z.object({
+  callId: z.string().min(1),
+  name: z.string().min(1),
+  output: z.unknown(),
+  isError: z.boolean(),
+});
+
+export const turnFileChangeSchema = z.object({
+  path: z.string().min(1),
+  change: z.enum(['created', 'modified', 'deleted']),
+});
+
+export const conversationTitleSchema = z
+  .string({ error: 'Title must be text' })
+  .trim()
+  .min(1, 'Title must not be empty')
+  .max(120, 'Title must be at most 120 characters');
+
+export const createConversationSchema = z.object({ title: conversationTitleSchema.optional() });
+export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+
+export const renameConversationSchema = z.object({ title: conversationTitleSchema });
+export type RenameConversationInput = z.infer<typeof renameConversationSchema>;
+
+/** A message as the server stores it (the turn runner appends these). */
+export const newMessageSchema = z.object({
+  role: z.enum(MESSAGE_ROLES),
+  content: z.string(),
+  toolCalls: z.array(assistantToolCallSchema).optional(),
+  toolResults: z.array(assistantToolResultSchema).optional(),
+  turnId: z.string().optional(),
+});
+export type NewMessageInput = z.infer<typeof newMessageSchema>;
+
+/** A conversation in a list: no messages. */
+export interface ConversationSummaryDto {
+  id: string;
+  projectId: string;
+  title: string;
+  messageCount: number;
+  createdAt: string;
+  /** Last activity (a message, a rename): lists are ordered by it, newest first. */
+  updatedAt: string;
+}
+
+export interface ConversationListDto {
+  conversations: ConversationSummaryDto[];
+}
+
+export interface MessageDto {
+  id: string;
+  /** Position in the conversation: 0, 1, 2, ... in the order the messages were added. */
+  seq: number;
+  role: MessageRole;
+  content: string;
+  /** Assistant messages: the calls the model made, in order. Empty when none. */
+  toolCalls: AssistantToolCall[];
+  /** Tool messages: the results of those calls, in order. Empty when none. */
+  toolResults: AssistantToolResult[];
+  turnId: string | null;
+  createdAt: string;
+}
+
+export interface TurnDto {
+  id: string;
+  conversationId: string;
+  status: TurnStatus;
+  model: string;
+  /** The snapshot taken before the turn (its undo point), when there is one. */
+  snapshotId: string | null;
+  /** Why a failed turn failed. */
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  changedFiles: TurnFileChange[];
+}
+
+/** A conversation with its messages (in order) and its turns (oldest first). */
+export interface ConversationDto extends ConversationSummaryDto {
+  messages: MessageDto[];
+  turns: TurnDto[];
+}
+
+// ── Models ───────────────────────────────────────────────────────────────────────────────────
+// The models the server can reach (keys stay on the server). REST: GET /api/v1/ai/models.
+
+export const AI_PROVIDER_IDS = ['openai', 'anthropic', 'ollama'] as const;
+/** openai = any OpenAI-compatible endpoint (OpenAI, OpenRouter, vLLM, llama-server, LM Studio, Ollama's /v1). */
+export type AiProviderId = (typeof AI_PROVIDER_IDS)[number];
+
+/** A model id on the wire is `<provider>:<the provider's model name>`, e.g. `ollama:qwen2.5-coder:7b`. */
+export const aiModelIdSchema = z
+  .string()
+  .trim()
+  .regex(/^(openai|anthropic|ollama):.+$/, 'A model id is <provider>:<model>, provider openai, anthropic or ollama');
+
+export interface AiModelDto {
+  /** `<provider>:<model>`, what a message's `model` field takes. */
+  id: string;
+  provider: AiProviderId;
+  label: string;
+  /** Whether the model takes tool (function) calls; without them the assistant uses a text protocol. */
+  tools: boolean;
+}
+
+export interface AiModelListDto {
+  models: AiModelDto[];
+  /** Present when no provider is configured: exactly which settings to set. */
+  setup?: string;
+  /** Providers that are configured but did not answer, with why. */
+  unreachable?: { provider: AiProviderId; message: string }[];
+}
