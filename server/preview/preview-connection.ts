@@ -78,6 +78,9 @@ interface Answer {
   done: boolean;
 }
 
+/** An uppercase letter: how every HTTP/1 method starts. */
+const isMethodStart = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
+
 export function servePreviewConnection(client: Socket, deps: PreviewConnectionDeps): void {
   new PreviewConnection(client, deps).start();
 }
@@ -125,6 +128,8 @@ class PreviewConnection {
       switch (this.phase) {
         case 'head': {
           if (this.pending.length === 0) return;
+          // Not an HTTP/1 request line (TLS, HTTP/2 preface…): not ours to wait for.
+          if (!this.claimed && !isMethodStart(this.pending[0]!)) return this.handOff(this.pending);
           const end = headEnd(this.pending);
           if (end < 0) {
             if (this.pending.length <= MAX_HEAD_BYTES) return;

@@ -416,6 +416,12 @@ describe('preview routing and proxy', () => {
     expect(answer.indexOf('hi /first')).toBeLessThan(answer.indexOf('hi /third'));
   });
 
+  it("gives a connection that does not start like HTTP/1 to Berth's server at once", async () => {
+    // A TLS ClientHello's first bytes: node:http answers 400 and closes (nothing waits for a head).
+    const answer = await rawExchange('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   it('refuses ambiguous requests: two Host headers, Content-Length with Transfer-Encoding', async () => {
     const preview = await previewFor(5173);
     const host = hostOf(preview.url);
