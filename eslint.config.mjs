@@ -13,6 +13,7 @@ import tseslint from 'typescript-eslint';
 export const FEATURES = [
   'accounts',
   'admin',
+  'assistant',
   'auth',
   'files',
   'preview',

@@ -123,6 +123,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     allowedOrigins: [config.origin],
     berthUrl: config.BERTH_URL,
     admin,
+    conversations: services.conversations,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({

@@ -14,6 +14,7 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
+import { ConversationService } from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -161,6 +162,7 @@ export async function createServices(config: Config, log: Logger) {
       ),
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
+  const conversations = new ConversationService(prisma, projects);
 
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
@@ -198,6 +200,7 @@ export async function createServices(config: Config, log: Logger) {
     snapshotStatus,
     transfer,
     admin,
+    conversations,
     dispose,
   };
 }

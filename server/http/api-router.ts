@@ -1,6 +1,7 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
+import type { ConversationService } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -12,6 +13,7 @@ import type { WorkspaceService } from '../workspaces';
 import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';
 import { addAuthRoutes } from './auth.routes';
+import { addConversationRoutes } from './conversations.routes';
 import { addFileRoutes } from './files.routes';
 import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
@@ -44,6 +46,7 @@ export interface ApiServices {
   /** BERTH_URL, told to browsers by GET /api/v1/auth/options. */
   berthUrl: string;
   admin: AdminService;
+  conversations: ConversationService;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -69,5 +72,6 @@ export function createApiRouter(services: ApiServices): Router {
   addSnapshotRoutes(router, services.snapshots);
   addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
+  addConversationRoutes(router, services.conversations);
   return router;
 }

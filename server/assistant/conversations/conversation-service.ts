@@ -1,0 +1,194 @@
+// A project's assistant conversations in PostgreSQL: create, list, read with messages and turns,
+// rename, delete, and what a turn writes (messages, its start and end). Every call first checks
+// the project is the caller's through ProjectService, so another user's project, and a
+// conversation of another project, are 404 like anything that does not exist.
+import { Prisma, type PrismaClient } from '../../db';
+import { DomainError, notFound } from '../../core/errors';
+import {
+  DEFAULT_CONVERSATION_TITLE,
+  type ConversationDto,
+  type ConversationSummaryDto,
+  type CreateConversationInput,
+  type MessageDto,
+  type NewMessageInput,
+  type RenameConversationInput,
+  type TurnDto,
+  type TurnEndStatus,
+  type TurnFileChange,
+} from '../../contracts';
+import { toConversationSummaryDto, toMessageDto, toTurnDto } from './conversation-dto';
+
+export interface ConversationProjects {
+  /** Throws not_found when the project does not exist or is not the user's. */
+  get(userId: string, projectId: string): Promise<unknown>;
+}
+
+export interface StartTurnInput {
+  model: string;
+  /** The snapshot taken before the turn (its undo point); it must be one of the project's. */
+  snapshotId?: string;
+}
+
+export interface FinishTurnInput {
+  status: TurnEndStatus;
+  changedFiles?: TurnFileChange[];
+  /** Why a failed turn failed. */
+  error?: string;
+}
+
+const conversationNotFound = () => notFound('Conversation not found');
+
+export class ConversationService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly projects: ConversationProjects,
+  ) {}
+
+  async create(userId: string, projectId: string, input: CreateConversationInput): Promise<ConversationSummaryDto> {
+    await this.projects.get(userId, projectId);
+    const row = await this.prisma.conversation.create({
+      data: { projectId, title: input.title ?? DEFAULT_CONVERSATION_TITLE },
+    });
+    return toConversationSummaryDto(row);
+  }
+
+  /** The project's conversations, the most recently active first. */
+  async list(userId: string, projectId: string): Promise<ConversationSummaryDto[]> {
+    await this.projects.get(userId, projectId);
+    const rows = await this.prisma.conversation.findMany({
+      where: { projectId },
+      orderBy: [{ updatedAt: 'desc' }, { createdAt: 'desc' }],
+    });
+    return rows.map(toConversationSummaryDto);
+  }
+
+  /** The conversation with its messages in order (tool calls and results included) and its turns. */
+  async get(userId: string, projectId: string, conversationId: string): Promise<ConversationDto> {
+    await this.projects.get(userId, projectId);
+    const row = await this.prisma.conversation.findFirst({
+      where: { id: conversationId, projectId },
+      include: { messages: { orderBy: { seq: 'asc' } }, turns: { orderBy: { startedAt: 'asc' } } },
+    });
+    if (!row) throw conversationNotFound();
+    return {
+      ...toConversationSummaryDto(row),
+      messages: row.messages.map(toMessageDto),
+      turns: row.turns.map(toTurnDto),
+    };
+  }
+
+  async rename(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+    input: RenameConversationInput,
+  ): Promise<ConversationSummaryDto> {
+    await this.projects.get(userId, projectId);
+    const row = await this.prisma.conversation
+      .update({ where: { id: conversationId, projectId }, data: { title: input.title } })
+      .catch(rethrowMissingAs(conversationNotFound));
+    return toConversationSummaryDto(row);
+  }
+
+  /** Removes the conversation with its messages and turns (the turns' snapshots stay). */
+  async delete(userId: string, projectId: string, conversationId: string): Promise<void> {
+    await this.projects.get(userId, projectId);
+    const { count } = await this.prisma.conversation.deleteMany({ where: { id: conversationId, projectId } });
+    if (count === 0) throw conversationNotFound();
+  }
+
+  /** Adds a message at the end. Positions are gap-free even when appends race. */
+  async appendMessage(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+    message: NewMessageInput,
+  ): Promise<MessageDto> {
+    await this.projects.get(userId, projectId);
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        // Taking the next position locks the conversation's row until the insert commits.
+        const conversation = await tx.conversation.update({
+          where: { id: conversationId, projectId },
+          data: { nextSeq: { increment: 1 } },
+          select: { nextSeq: true },
+        });
+        if (message.turnId && (await tx.turn.count({ where: { id: message.turnId, conversationId } })) === 0)
+          throw new DomainError('bad_request', 'unknown_turn', 'The turn is not one of this conversation');
+        return tx.message.create({
+          data: {
+            conversationId,
+            seq: conversation.nextSeq - 1,
+            role: message.role,
+            content: message.content,
+            turnId: message.turnId ?? null,
+            ...(message.toolCalls?.length ? { toolCalls: message.toolCalls as Prisma.InputJsonValue } : {}),
+            ...(message.toolResults?.length ? { toolResults: message.toolResults as Prisma.InputJsonValue } : {}),
+          },
+        });
+      })
+      .catch(rethrowMissingAs(conversationNotFound));
+    return toMessageDto(row);
+  }
+
+  /**
+   * Records a turn as running. One turn runs per project at a time: while one does, this throws
+   * a conflict `busy` (checked under a per-project lock, so two servers cannot both start one).
+   */
+  async startTurn(userId: string, projectId: string, conversationId: string, input: StartTurnInput): Promise<TurnDto> {
+    await this.projects.get(userId, projectId);
+    const row = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`berth:assistant-turn:${projectId}`}))`;
+      if ((await tx.conversation.count({ where: { id: conversationId, projectId } })) === 0)
+        throw conversationNotFound();
+      const running = await tx.turn.findFirst({
+        where: { status: 'running', conversation: { projectId } },
+        select: { id: true, conversationId: true },
+      });
+      if (running)
+        throw new DomainError('conflict', 'busy', 'The assistant is already working on this project', {
+          turnId: running.id,
+          conversationId: running.conversationId,
+        });
+      if (input.snapshotId && (await tx.snapshot.count({ where: { id: input.snapshotId, projectId } })) === 0)
+        throw new DomainError('bad_request', 'unknown_snapshot', 'The snapshot is not one of this project');
+      return tx.turn.create({
+        data: { conversationId, status: 'running', model: input.model, snapshotId: input.snapshotId ?? null },
+      });
+    });
+    return toTurnDto(row);
+  }
+
+  /** Ends a running turn: done, stopped or failed, with the files it changed. */
+  async finishTurn(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+    turnId: string,
+    input: FinishTurnInput,
+  ): Promise<TurnDto> {
+    await this.projects.get(userId, projectId);
+    const where = { id: turnId, conversationId, conversation: { projectId } };
+    const { count } = await this.prisma.turn.updateMany({
+      where: { ...where, status: 'running' },
+      data: {
+        status: input.status,
+        endedAt: new Date(),
+        changedFiles: (input.changedFiles ?? []) as unknown as Prisma.InputJsonValue,
+        error: input.error ?? null,
+      },
+    });
+    const row = await this.prisma.turn.findFirst({ where });
+    if (!row) throw notFound('Turn not found');
+    if (count === 0) throw new DomainError('conflict', 'turn_ended', `The turn has already ended (${row.status})`);
+    return toTurnDto(row);
+  }
+}
+
+/** Prisma's "record to update not found" (P2025) as the given domain error; anything else unchanged. */
+function rethrowMissingAs(error: () => DomainError) {
+  return (cause: unknown): never => {
+    if (cause instanceof Prisma.PrismaClientKnownRequestError && cause.code === 'P2025') throw error();
+    throw cause;
+  };
+}
