@@ -12,15 +12,14 @@ import type { AgentTarget } from './agent-tunnel';
 import { TunnelError } from './agent-tunnel';
 import {
   BodyScanner,
-  FramingError,
   headEnd,
   MAX_HEAD_BYTES,
   parseRequestHead,
-  parseResponseHead,
   requestBodyLength,
   type BodyLength,
 } from './http-framing';
-import { appRequestHead, browserAnswer, requestFacts } from './head-rewrite';
+import { AnswerReader, type AnswerSink } from './answer-reader';
+import { appRequestHead, requestFacts } from './head-rewrite';
 import {
   badRequestPage,
   headTooLargePage,
@@ -68,16 +67,6 @@ interface Exchange {
   retried: boolean;
 }
 
-interface Answer {
-  started: boolean;
-  scanner?: BodyScanner;
-  closeAfter: boolean;
-  reusable: boolean;
-  /** The body runs until the app closes the tunnel. */
-  runsToClose: boolean;
-  done: boolean;
-}
-
 /** An uppercase letter: how every HTTP/1 method starts. */
 const isMethodStart = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
 
@@ -93,9 +82,8 @@ class PreviewConnection {
   private tunnelReused = false;
   private tunnelIdleSince = 0;
   private exchange: Exchange | undefined;
-  private answer: Answer | undefined;
+  private answer: AnswerReader | undefined;
   private requestScanner: BodyScanner | undefined;
-  private answerPending: Buffer = EMPTY;
   private clientEnded = false;
   /** Whether a request has named a preview host yet: until then a bad head is node:http's to answer. */
   private claimed = false;
@@ -268,14 +256,7 @@ class PreviewConnection {
 
   private send(): void {
     const exchange = this.exchange!;
-    this.answer = {
-      started: false,
-      closeAfter: exchange.closeAfter,
-      reusable: !exchange.upgrade,
-      runsToClose: false,
-      done: false,
-    };
-    this.answerPending = EMPTY;
+    this.answer = new AnswerReader(exchange, this.deps.ideOrigin, this.answerSink);
     this.tunnel!.write(exchange.head, 'latin1');
     if (exchange.body.kind === 'none') this.phase = 'waiting';
     else {
@@ -325,104 +306,27 @@ class PreviewConnection {
       return;
     }
     try {
-      this.readAnswer(chunk, answer);
+      answer.feed(chunk);
     } catch {
       // A head or body this cannot frame: nothing more can be said on this connection.
-      this.headOut = undefined;
       this.detach()?.destroy();
       if (answer.started) this.client.destroy();
       else this.replyAndClose(unreachablePage());
     }
-    this.flushHead();
   };
 
-  /** A rewritten answer head not written yet: it goes out with the body's first bytes, in one write. */
-  private headOut: string | undefined;
-
-  private writeToClient(part: Buffer): void {
-    let bytes = part;
-    const head = this.headOut;
-    if (head !== undefined) {
-      this.headOut = undefined;
-      bytes = Buffer.allocUnsafe(head.length + part.length);
-      bytes.write(head, 0, 'latin1');
-      part.copy(bytes, head.length);
-    }
-    if (!this.client.write(bytes)) this.waitForClientDrain();
-  }
-
-  private flushHead(): void {
-    const head = this.headOut;
-    if (head === undefined) return;
-    this.headOut = undefined;
-    if (!this.client.write(head, 'latin1')) this.waitForClientDrain();
-  }
-
-  private readAnswer(chunk: Buffer, answer: Answer): void {
-    let data = chunk;
-    let offset = 0;
-    for (;;) {
-      if (!answer.scanner) {
-        const rest = offset === 0 ? data : data.subarray(offset);
-        const buffered = this.answerPending.length === 0 ? rest : Buffer.concat([this.answerPending, rest]);
-        const end = headEnd(buffered);
-        if (end < 0) {
-          if (buffered.length > MAX_HEAD_BYTES) throw new FramingError('answer head too large');
-          this.answerPending = buffered;
-          return;
-        }
-        this.answerPending = EMPTY;
-        data = buffered;
-        offset = end;
-        if (this.startAnswer(buffered, end, answer)) return;
-        continue;
-      }
-      if (offset < data.length) {
-        const taken = answer.scanner.take(data, offset);
-        const part = offset === 0 && taken === data.length ? data : data.subarray(offset, offset + taken);
-        if (part.length > 0) this.writeToClient(part);
-        offset += taken;
-      }
-      if (!answer.scanner.done) return;
-      // Anything after the answer's end was never asked for.
-      if (offset < data.length) answer.reusable = false;
-      answer.done = true;
-      this.answerComplete();
-      return;
-    }
-  }
-
-  /** Handles an answer head; true when nothing more is to be read from this chunk here. */
-  private startAnswer(buffered: Buffer, end: number, answer: Answer): boolean {
-    const exchange = this.exchange!;
-    const head = parseResponseHead(buffered.toString('latin1', 0, end - 4));
-    if (head.status === 101) {
-      if (!exchange.upgrade) throw new FramingError('101 without an upgrade');
-      this.client.write(buffered);
+  private readonly answerSink: AnswerSink = {
+    write: (bytes) => {
+      if (!this.client.write(bytes)) this.waitForClientDrain();
+    },
+    upgraded: (bytes) => {
+      this.client.write(bytes);
       this.startPiping();
-      return true;
-    }
-    if (head.status < 200) {
-      // 100 Continue, 103 Early Hints: passed on as they are; the real answer follows.
-      this.client.write(buffered.subarray(0, end));
-      return false;
-    }
-    const rewritten = browserAnswer(
-      head,
-      { method: exchange.method, upgrade: exchange.upgrade, close: answer.closeAfter },
-      this.deps.ideOrigin,
-    );
-    if (!rewritten.reusable) answer.reusable = false;
-    answer.closeAfter = rewritten.closeAfter;
-    answer.runsToClose = rewritten.body.kind === 'close';
-    this.headOut = rewritten.head;
-    answer.started = true;
-    answer.scanner = new BodyScanner(rewritten.body);
-    return false;
-  }
+    },
+    complete: () => this.answerComplete(),
+  };
 
   private answerComplete(): void {
-    this.flushHead();
     if (this.phase === 'body') {
       // Answered before the request's body was all sent (413, a redirect…): stop here.
       this.detach()?.destroy();
@@ -450,9 +354,7 @@ class PreviewConnection {
 
   private readonly onTunnelEnd = (): void => {
     // A body that runs until close is complete now; anything else in flight is cut short (close).
-    const answer = this.answer;
-    if (answer?.started && answer.runsToClose && !answer.done) {
-      answer.done = true;
+    if (this.answer?.endsByClose()) {
       this.detach()?.destroy();
       this.closeClient();
     }
