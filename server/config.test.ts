@@ -28,3 +28,34 @@ describe('settings added for issue 17', () => {
     ).toBe(true);
   });
 });
+
+describe('assistant settings (issue 11)', () => {
+  it('leaves every provider unset by default and allows 25 steps per turn', () => {
+    const config = loadConfig({});
+    expect(config.AI_MAX_STEPS).toBe(25);
+    expect([config.AI_OPENAI_BASE_URL, config.AI_OPENAI_API_KEY, config.AI_ANTHROPIC_API_KEY]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([config.AI_OLLAMA_URL, config.AI_DEFAULT_MODEL]).toEqual([undefined, undefined]);
+  });
+
+  it('takes provider URLs, keys and a <provider>:<model> default, and refuses others', () => {
+    const config = loadConfig({
+      AI_OPENAI_BASE_URL: 'http://localhost:1234/v1',
+      AI_OPENAI_API_KEY: ' sk-1 ',
+      AI_OLLAMA_URL: 'http://localhost:11434',
+      AI_DEFAULT_MODEL: 'ollama:qwen2.5-coder:7b',
+      AI_MAX_STEPS: '40',
+    });
+    expect(config).toMatchObject({
+      AI_OPENAI_API_KEY: 'sk-1',
+      AI_DEFAULT_MODEL: 'ollama:qwen2.5-coder:7b',
+      AI_MAX_STEPS: 40,
+    });
+    expect(() => loadConfig({ AI_DEFAULT_MODEL: 'gpt-4.1' })).toThrow(/AI_DEFAULT_MODEL: <provider>:<model>/);
+    expect(() => loadConfig({ AI_OLLAMA_URL: 'localhost:11434' })).toThrow(/AI_OLLAMA_URL/);
+    expect(() => loadConfig({ AI_MAX_STEPS: '0' })).toThrow(ConfigError);
+  });
+});

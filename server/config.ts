@@ -12,6 +12,8 @@ const optionalString = z
   .optional()
   .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
 
+const httpUrl = (error: string) => z.url({ protocol: /^https?$/, error });
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -144,6 +146,30 @@ export const configSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: booleanFromEnv.default(false),
   /** How long an admin's or a mailed password-reset link stays valid. */
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().min(1).max(10_080).default(60),
+  /** Assistant: an OpenAI-compatible endpoint ending in /v1; unset with AI_OPENAI_API_KEY set = OpenAI's own. */
+  AI_OPENAI_BASE_URL: optionalString.pipe(
+    httpUrl('AI_OPENAI_BASE_URL: an http(s) URL such as http://localhost:1234/v1').optional(),
+  ),
+  /** Secret: never logged, never sent to browsers or workspaces. */
+  AI_OPENAI_API_KEY: optionalString,
+  /** Secret: never logged, never sent to browsers or workspaces. */
+  AI_ANTHROPIC_API_KEY: optionalString,
+  /** Ollama's native API, e.g. http://localhost:11434 */
+  AI_OLLAMA_URL: optionalString.pipe(
+    httpUrl('AI_OLLAMA_URL: an http(s) URL such as http://localhost:11434').optional(),
+  ),
+  /** The model a message without one uses: <provider>:<model>, e.g. ollama:qwen2.5-coder:7b */
+  AI_DEFAULT_MODEL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(openai|anthropic|ollama):.+$/,
+        'AI_DEFAULT_MODEL: <provider>:<model> with provider openai, anthropic or ollama, e.g. openai:gpt-4.1',
+      )
+      .optional(),
+  ),
+  /** Model calls (steps) one assistant turn may make. */
+  AI_MAX_STEPS: z.coerce.number().int().min(1).max(500).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,3 +1,13 @@
 // The AI assistant (issue 11): conversations, turns, tools and model providers. Other parts
-// import it from this file only.
+// import it from this file only. models/ holds the providers behind one interface and the
+// registry of those configured; API keys never leave the server. Tools run through other
+// features' index.ts (files, terminals, preview, snapshots), never the agent or Docker directly.
+export type { ModelInfo, ModelProvider, TokenUsage, TurnEvent, TurnRequest } from './models/model-provider';
+export {
+  INTERACTIVE_MAX_RETRIES,
+  ModelRegistry,
+  SETUP_HINT,
+  type AiSettings,
+  type ResolvedModel,
+} from './models/model-registry';
 export { ConversationService, type ConversationProjects } from './conversations';

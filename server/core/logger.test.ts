@@ -31,4 +31,18 @@ describe('createLogger', () => {
     for (const secret of ['hunter2', 'hunter3', 'berth_pat_', 'session-token=zzz'])
       expect(lines[0]).not.toContain(secret);
   });
+
+  it('redacts model provider keys, in settings and in provider options', () => {
+    const { log, lines } = capture();
+    log.info(
+      {
+        config: { AI_OPENAI_API_KEY: 'sk-openai-1', AI_ANTHROPIC_API_KEY: 'sk-ant-2', PORT: 3000 },
+        AI_OPENAI_API_KEY: 'sk-openai-3',
+        provider: { apiKey: 'sk-4' },
+      },
+      'settings',
+    );
+    expect(lines[0]).toContain('"PORT":3000');
+    for (const secret of ['sk-openai-1', 'sk-ant-2', 'sk-openai-3', 'sk-4']) expect(lines[0]).not.toContain(secret);
+  });
 });

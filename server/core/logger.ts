@@ -17,6 +17,13 @@ export const REDACTED_PATHS = [
   '*.token',
   'secret',
   '*.secret',
+  // Model provider keys (issue 11), as settings or as a provider's options.
+  'AI_OPENAI_API_KEY',
+  '*.AI_OPENAI_API_KEY',
+  'AI_ANTHROPIC_API_KEY',
+  '*.AI_ANTHROPIC_API_KEY',
+  'apiKey',
+  '*.apiKey',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
