@@ -124,6 +124,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     berthUrl: config.BERTH_URL,
     admin,
     conversations: services.conversations,
+    models: services.models,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({

@@ -14,7 +14,7 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
-import { ConversationService } from './assistant';
+import { ConversationService, ModelRegistry } from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -163,6 +163,8 @@ export async function createServices(config: Config, log: Logger) {
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
   const conversations = new ConversationService(prisma, projects);
+  // The assistant's model providers, from the AI_* settings (keys stay in here).
+  const models = ModelRegistry.fromSettings(config);
 
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
@@ -201,6 +203,7 @@ export async function createServices(config: Config, log: Logger) {
     transfer,
     admin,
     conversations,
+    models,
     dispose,
   };
 }

@@ -1,7 +1,7 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { ConversationService } from '../assistant';
+import type { ConversationService, ModelRegistry } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -12,6 +12,7 @@ import type { GitImport, ProjectTransfer } from '../transfer';
 import type { WorkspaceService } from '../workspaces';
 import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';
+import { addAiRoutes } from './ai.routes';
 import { addAuthRoutes } from './auth.routes';
 import { addConversationRoutes } from './conversations.routes';
 import { addFileRoutes } from './files.routes';
@@ -47,6 +48,8 @@ export interface ApiServices {
   berthUrl: string;
   admin: AdminService;
   conversations: ConversationService;
+  /** The assistant's model providers (GET /api/v1/ai/models). */
+  models: ModelRegistry;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -73,5 +76,6 @@ export function createApiRouter(services: ApiServices): Router {
   addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   addConversationRoutes(router, services.conversations);
+  addAiRoutes(router, services.models);
   return router;
 }
