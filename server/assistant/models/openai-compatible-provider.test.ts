@@ -201,6 +201,29 @@ describe('OpenAI-compatible provider', () => {
     expect(await server.chatRequests()[0]!.ended).toBe('client-closed');
   });
 
+  it('stops a running tool: its abortSignal fires and the turn ends stopped without another model call', async () => {
+    server.enqueue({ kind: 'tool-calls', calls: [{ id: 'call_wait', name: 'wait', argumentChunks: ['{}'] }] });
+    const stop = new AbortController();
+    let toolSawAbort = false;
+    const wait = tool({
+      description: 'Waits until stopped (a long command)',
+      inputSchema: z.object({}),
+      execute: (_input, { abortSignal }) =>
+        new Promise<string>((_resolve, reject) => {
+          abortSignal?.addEventListener('abort', () => {
+            toolSawAbort = true;
+            reject(new Error('interrupted'));
+          });
+          stop.abort(); // the user presses Stop while the tool runs
+        }),
+    });
+    const events = await collect(provider.streamTurn(turn({ tools: { wait }, abortSignal: stop.signal })));
+
+    expect(toolSawAbort).toBe(true);
+    expect(events.at(-1)).toEqual({ type: 'stopped' });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
   it('reports an HTTP error from the model as a failed turn', async () => {
     server.enqueue({ kind: 'http-error', status: 500, body: 'model exploded' });
     const events = await collect(provider.streamTurn(turn()));
