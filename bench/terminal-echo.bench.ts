@@ -52,11 +52,15 @@ await runBench('terminal-echo', async (defer) => {
   await createTmuxSession(container, 'bench-floor-raw');
   const rawTmux = await openRaw(container, 'raw exec tmux', tmuxAttachCommand('bench-floor-raw'));
   defer('close raw exec tmux', () => rawTmux.close());
+  // The floor gets a server process of its own, as Berth has: it idles between its blocks as
+  // long as Berth's does (a process woken after a longer sleep answers slower here). The other
+  // bare rows share a second one.
   const bare = await startBareServer(containerName(projectId), defer);
-  console.log(`── terminal-echo: bare Socket.IO server up (pid ${bare.server.pid})`);
+  const bareOthers = await startBareServer(containerName(projectId), defer);
+  console.log(`── terminal-echo: bare Socket.IO servers up (pids ${bare.server.pid}, ${bareOthers.server.pid})`);
   const bareTmux = await openBare(bare.base, 'tmux', 'bare Socket.IO → exec tmux', defer);
-  const bareBash = await openBare(bare.base, 'bash', 'bare Socket.IO → exec bash', defer);
-  const bareEcho = await openBare(bare.base, 'none', 'bare Socket.IO echo', defer);
+  const bareBash = await openBare(bareOthers.base, 'bash', 'bare Socket.IO → exec bash', defer);
+  const bareEcho = await openBare(bareOthers.base, 'none', 'bare Socket.IO echo', defer);
 
   const keyboards = [termA, bareTmux, bareBash, bareEcho, rawTmux, raw];
   console.log(
@@ -71,7 +75,7 @@ await runBench('terminal-echo', async (defer) => {
   const inputAcks = termA.acks;
   termA.acks = undefined;
   for (const kb of [bareTmux, bareBash, bareEcho, rawTmux]) kb.close();
-  await bare.server.stop('SIGTERM');
+  await Promise.all([bare.server.stop('SIGTERM'), bareOthers.server.stop('SIGTERM')]);
 
   console.log(`── terminal-echo: (b) ${FLOOD_KEYS} keys in A while B runs \`yes\` for ${FLOOD_SECONDS} s`);
   // Tab 2: another browser tab; acks each batch after a turn of the event loop (xterm's write callback).

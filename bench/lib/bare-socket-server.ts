@@ -18,18 +18,24 @@ const port = Number(process.env.BARE_PORT);
 const container = new Dockerode().getContainer(process.env.BARE_CONTAINER ?? '');
 const SIZE = { cols: 80, rows: 24 };
 
-const TMUX_SESSION = 'bench-floor-socket';
-const commands: Record<string, string[]> = { bash: bashCommand(), tmux: tmuxAttachCommand(TMUX_SESSION) };
-const ready = createTmuxSession(container, TMUX_SESSION);
-ready.catch(() => undefined); // reported to the connection that needs it
+// One session per server process, made at the first tmux connection.
+const TMUX_SESSION = `bench-floor-socket-${process.pid}`;
+let tmuxSession: Promise<void> | undefined;
+const shells: Record<string, { command: string[]; ready: () => Promise<void> }> = {
+  bash: { command: bashCommand(), ready: () => Promise.resolve() },
+  tmux: {
+    command: tmuxAttachCommand(TMUX_SESSION),
+    ready: () => (tmuxSession ??= createTmuxSession(container, TMUX_SESSION)),
+  },
+};
 
 const httpServer = createServer();
 const io = new Server(httpServer, { serveClient: false, transports: ['websocket'] });
 
 io.on('connection', (socket) => {
   const shell = String(socket.handshake.query.shell ?? 'none');
-  const command = commands[shell];
-  if (!command) {
+  const known = Object.hasOwn(shells, shell) ? shells[shell] : undefined;
+  if (!known) {
     socket.on('input', (data: string, ack?: () => void) => {
       socket.emit('output', data, () => undefined);
       ack?.();
@@ -44,8 +50,9 @@ io.on('connection', (socket) => {
     ack?.();
   });
   socket.on('disconnect', () => tty?.close());
-  void ready
-    .then(() => rawExecTty(container, command, (text) => socket.emit('output', text, () => undefined), SIZE))
+  void known
+    .ready()
+    .then(() => rawExecTty(container, known.command, (text) => socket.emit('output', text, () => undefined), SIZE))
     .then(
       (opened) => {
         tty = opened;
