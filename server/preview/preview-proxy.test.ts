@@ -199,6 +199,7 @@ describe('preview routing and proxy', () => {
     expect(res.status).toBe(200);
     expect(res.body).toBe('hi /path?q=1');
     // Bytes on the wire: the answer's head and body.
+    previews.bytes.flush();
     expect(counted.downstream - downstreamBefore).toBeGreaterThan('hi /path?q=1'.length);
     expect(res.headers['x-seen-cookie']).toBe('theme=dark; other=1');
     expect(res.headers['x-seen-forwarded-host']).toBe('');
@@ -256,6 +257,7 @@ describe('preview routing and proxy', () => {
     expect(await echo(upgraded.socket, 'hello hmr', upgraded.head)).toContain('hello hmr');
     upgraded.socket.destroy();
     // berth_preview_bytes_total counts both ways of a WebSocket too.
+    previews.bytes.flush();
     expect(counted.upstream - before.upstream).toBeGreaterThanOrEqual('hello hmr'.length);
     expect(counted.downstream - before.downstream).toBeGreaterThanOrEqual('hello hmr'.length);
     expect(seenByApp.at(-1)!.cookie).toBeUndefined();

@@ -15,6 +15,7 @@ import { CapabilityStore, type Capability } from './capability-store';
 import { parsePreviewHost, previewUrl } from './preview-host';
 import type { AgentTarget } from './agent-tunnel';
 import { servePreviewConnection, type PreviewRoute } from './preview-connection';
+import { ByteTally } from './byte-tally';
 import { badHostPage, notFoundPage, notRunningPage, sendPage, sendPageOnSocket } from './preview-pages';
 import { countNothing, proxyHttp, proxyUpgrade, type ByteCounter } from './preview-proxy';
 import { TunnelPool, tunnelKey } from './tunnel-pool';
@@ -64,6 +65,8 @@ export class PreviewService {
   readonly store: CapabilityStore;
   /** Idle tunnels to the agents, per (workspace, port). */
   readonly tunnels = new TunnelPool();
+  /** Proxied bytes on their way to the metric (flushed at least once a second). */
+  readonly bytes: ByteTally;
   private readonly running = new Map<string, boolean>();
   private readonly lastActivity = new Map<string, number>();
   private readonly offStatus: Disposer;
@@ -75,6 +78,7 @@ export class PreviewService {
     private readonly log: Logger,
   ) {
     this.store = new CapabilityStore({ ttlMs: options.ttlMs, now: options.now });
+    this.bytes = new ByteTally(options.countBytes ?? countNothing);
     this.offStatus = workspaces.events.on('onDidChangeStatus', (status) => {
       const isRunning = status.state === 'running';
       const wasRunning = this.running.get(status.projectId) ?? false;
@@ -135,7 +139,7 @@ export class PreviewService {
       route: (host) => this.route(host),
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
-      count: this.options.countBytes ?? countNothing,
+      count: this.bytes.count,
       handOff,
     });
   }
@@ -144,19 +148,20 @@ export class PreviewService {
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const found = this.route(req.headers.host) ?? { page: badHostPage };
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
-    proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
+    proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.bytes.count);
   }
 
   /** The same for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const found = this.route(req.headers.host) ?? { page: badHostPage };
     if ('page' in found) return sendPageOnSocket(socket, found.page, this.options.ideOrigin);
-    proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.options.countBytes);
+    proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.bytes.count);
   }
 
   dispose(): void {
     this.offStatus();
     this.tunnels.dispose();
+    this.bytes.flush();
   }
 
   /** Host check, capability, running workspace: where a request for this Host goes, or the page it gets. */
