@@ -11,3 +11,11 @@ export {
   type ResolvedModel,
 } from './models/model-registry';
 export { ConversationService, type ConversationProjects } from './conversations';
+export {
+  createFileTools,
+  FileChangeLog,
+  isToolError,
+  type AssistantFileChange,
+  type FileTools,
+  type FileToolsOptions,
+} from './tools';

@@ -1,0 +1,216 @@
+// The assistant's file tools in real turns: a real Berth server (embedded PostgreSQL), a real
+// workspace container with its agent, and the OpenAI-compatible provider talking to a scripted
+// chat-completions server on loopback. The scripted model calls the tools; the test checks the
+// files in the container, the turn's change log, what the model was told, and the locks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileLockDto, ProjectDto } from '../../contracts';
+import { run } from '../../runtime/runtime-test-helpers';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../../test-support/api-test-server';
+import {
+  startScriptedModelServer,
+  type ScriptedModelServer,
+  type ScriptedStep,
+} from '../../test-support/scripted-model-server';
+import { connectAs, openRunningWorkspace, type TestSocket } from '../../test-support/socket-client';
+import type { TurnEvent } from '../models/model-provider';
+import { OpenAICompatibleProvider } from '../models/openai-compatible-provider';
+import { createFileTools, type FileTools } from './file-tools';
+
+let t: TestServer;
+let alice: TestUser;
+let project: ProjectDto;
+let tab: TestSocket;
+let model: ScriptedModelServer;
+let provider: OpenAICompatibleProvider;
+
+beforeAll(async () => {
+  [t, model] = await Promise.all([startTestServer(), startScriptedModelServer()]);
+  provider = new OpenAICompatibleProvider({ baseUrl: model.baseUrl, maxRetries: 0 });
+  alice = await createSignedInUser(t.baseUrl);
+  const created = await call(
+    t.baseUrl,
+    'POST',
+    '/api/v1/projects',
+    { cookie: alice.cookie },
+    { name: 'Assistant tools', template: 'blank-node' },
+  );
+  project = (await created.json()) as ProjectDto;
+  tab = await connectAs(t, alice);
+  await openRunningWorkspace(tab, project.id);
+}, 120_000);
+
+afterAll(async () => {
+  tab?.close();
+  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
+  await Promise.all([t?.stop(), model?.close()]);
+});
+
+const sh = async (script: string) => (await run(t.server.runtime, project.id, ['sh', '-c', script])).output;
+const content = (path: string) => `/api/v1/projects/${project.id}/files/content?path=${encodeURIComponent(path)}`;
+/** A user's save over REST (no version condition: only a lock can refuse it). */
+const userSave = (path: string, text: string) =>
+  fetch(`${t.baseUrl}${content(path)}`, {
+    method: 'PUT',
+    headers: { Cookie: alice.cookie, Origin: t.origin },
+    body: text,
+  });
+const seed = (path: string, text: string) =>
+  t.server.files.writeText({ userId: alice.id }, project.id, path, text, null);
+const locks = () => t.server.locks.list(project.id);
+
+/** One model step calling one tool (the model sees each result before its next step). */
+const toolStep = (id: string, name: string, args: Record<string, unknown>): ScriptedStep => ({
+  kind: 'tool-calls',
+  calls: [{ id, name, argumentChunks: [JSON.stringify(args)] }],
+});
+
+let turns = 0;
+function startTurn(): { fileTools: FileTools; stop: AbortController; events: AsyncIterator<TurnEvent> } {
+  const stop = new AbortController();
+  const fileTools = createFileTools({
+    files: t.server.files,
+    locks: t.server.locks,
+    actor: { userId: alice.id },
+    projectId: project.id,
+    turnId: `turn-${++turns}`,
+    signal: stop.signal,
+  });
+  const events = provider.streamTurn({
+    model: 'scripted-model',
+    system: 'You edit the project with the file tools.',
+    messages: [{ role: 'user', content: 'Make me a todo module' }],
+    tools: fileTools.tools,
+    abortSignal: stop.signal,
+    maxSteps: 20,
+  });
+  return { fileTools, stop, events: events[Symbol.asyncIterator]() };
+}
+
+async function drain(events: AsyncIterator<TurnEvent>): Promise<TurnEvent[]> {
+  const seen: TurnEvent[] = [];
+  for (let next = await events.next(); !next.done; next = await events.next()) seen.push(next.value);
+  return seen;
+}
+
+/** What the model was sent as the result of one tool call (in the request after it). */
+function toolResultSent(callId: string): string {
+  for (const request of model.chatRequests())
+    for (const message of request.body?.messages ?? [])
+      if (message.role === 'tool' && message.tool_call_id === callId)
+        return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+  throw new Error(`the model was never sent the result of ${callId}`);
+}
+
+describe('assistant file tools in a real turn', () => {
+  it('writes, edits (with an error and a retry), reads a range, lists, searches and deletes', async () => {
+    await seed('old.txt', 'obsolete\n');
+    await seed('src/keep.js', 'export const keep = true;\n');
+    const requestsBefore = model.chatRequests().length;
+    model.enqueue(
+      toolStep('c_write', 'write_file', { path: 'src/todo.js', content: 'line1\nline2\nline3\n' }),
+      toolStep('c_edit', 'edit_file', { path: 'src/todo.js', old: 'line2\n', new: 'LINE2\nextra\n' }),
+      toolStep('c_missing', 'edit_file', { path: 'src/todo.js', old: 'line 3', new: 'x' }),
+      toolStep('c_ambiguous', 'edit_file', { path: 'src/todo.js', old: 'line', new: 'x' }),
+      toolStep('c_retry', 'edit_file', { path: 'src/todo.js', old: 'line3', new: 'line3 // done' }),
+      toolStep('c_read', 'read_file', { path: 'src/todo.js', startLine: 2, endLine: 3 }),
+      toolStep('c_list', 'list_files', { path: 'src' }),
+      toolStep('c_search', 'search', { query: 'line3 //' }),
+      toolStep('c_delete', 'delete_file', { path: 'old.txt' }),
+      toolStep('c_escape', 'read_file', { path: '../etc/passwd' }),
+      { kind: 'text', chunks: ['Done.'] },
+    );
+    const { fileTools, events } = startTurn();
+    const seen = await drain(events).finally(() => fileTools.releaseLocks());
+
+    expect(seen.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    expect(model.chatRequests().length - requestsBefore).toBe(11);
+    expect(await sh('cat src/todo.js')).toBe('line1\nLINE2\nextra\nline3 // done\n');
+    expect(await sh('test -e old.txt && echo present || echo gone')).toBe('gone\n');
+
+    expect(toolResultSent('c_write')).toContain('Created src/todo.js (3 lines)');
+    expect(toolResultSent('c_edit')).toContain('Edited src/todo.js at line 2');
+    expect(toolResultSent('c_missing')).toMatch(
+      /^Error: The `old` text was not found in src\/todo\.js; nothing was changed/,
+    );
+    expect(toolResultSent('c_ambiguous')).toMatch(/^Error: The `old` text occurs 2 times \(at lines 1, 4\)/);
+    expect(toolResultSent('c_retry')).toContain('Edited src/todo.js at line 4');
+    expect(toolResultSent('c_read')).toBe('src/todo.js: lines 2-3 of 4\nLINE2\nextra');
+    expect(toolResultSent('c_list')).toBe('Contents of src/:\nsrc/keep.js (26 B)\nsrc/todo.js (32 B)');
+    expect(toolResultSent('c_search')).toBe('src/todo.js:4: line3 // done');
+    expect(toolResultSent('c_delete')).toBe('Deleted old.txt.');
+    // A path outside the project never reaches a tool: the SDK tells the model the input was invalid.
+    expect(toolResultSent('c_escape')).toMatch(/must not contain .*\.\./);
+
+    expect(fileTools.changeLog.changes()).toEqual([
+      { path: 'src/todo.js', change: 'created', linesBefore: null, linesAfter: 4, added: 4, removed: 0 },
+      { path: 'old.txt', change: 'deleted', linesBefore: 1, linesAfter: null, added: 0, removed: 1 },
+    ]);
+    expect(locks()).toEqual([]);
+  }, 60_000);
+
+  it('holds the lock of a file it wrote until the turn ends: a user save meanwhile gets 423', async () => {
+    await seed('held.txt', 'before\n');
+    model.enqueue(toolStep('c_hold', 'write_file', { path: 'held.txt', content: 'from the assistant\n' }), {
+      kind: 'text',
+      chunks: ['Still working'],
+      hang: true,
+    });
+    const { fileTools, stop, events } = startTurn();
+    try {
+      // The model's next step streams only after the write's result: the lock is taken by then.
+      for (let next = await events.next(); ; next = await events.next()) {
+        if (next.done) throw new Error('the turn ended before the model paused');
+        if (next.value.type === 'text') break;
+      }
+      expect(locks()).toEqual([
+        expect.objectContaining<Partial<FileLockDto>>({ path: 'held.txt', holder: 'Assistant' }),
+      ]);
+      const refused = await userSave('held.txt', 'from the user\n');
+      expect(refused.status).toBe(423);
+      expect(await refused.json()).toMatchObject({ error: 'locked' });
+      expect(await sh('cat held.txt')).toBe('from the assistant\n');
+
+      stop.abort();
+      expect((await drain(events)).at(-1)).toEqual({ type: 'stopped' });
+    } finally {
+      fileTools.releaseLocks();
+    }
+    expect(locks()).toEqual([]);
+    expect((await userSave('held.txt', 'from the user\n')).status).toBe(200);
+    expect(await sh('cat held.txt')).toBe('from the user\n');
+  }, 60_000);
+
+  it('leaves a file the user has locked alone and tells the model the user is editing it', async () => {
+    await seed('mine.txt', 'the user’s text\n');
+    await tab.ok<FileLockDto>('fs:lock', { projectId: project.id, path: 'mine.txt', ttlSeconds: 60 });
+    try {
+      model.enqueue(
+        toolStep('c_user_locked', 'write_file', { path: 'mine.txt', content: 'overwritten\n' }),
+        toolStep('c_user_locked_edit', 'edit_file', { path: 'mine.txt', old: 'text', new: 'words' }),
+        { kind: 'text', chunks: ['I left mine.txt alone.'] },
+      );
+      const { fileTools, events } = startTurn();
+      const seen = await drain(events).finally(() => fileTools.releaseLocks());
+
+      expect(seen.at(-1)).toMatchObject({ type: 'finish' });
+      expect(seen.filter((event) => event.type === 'tool-error')).toEqual([]);
+      for (const callId of ['c_user_locked', 'c_user_locked_edit'])
+        expect(toolResultSent(callId)).toMatch(
+          new RegExp(`^Error: The user is editing mine\\.txt \\(locked by ${alice.name}\\), so it was not changed`),
+        );
+      expect(await sh('cat mine.txt')).toBe('the user’s text\n');
+      expect(fileTools.changeLog.changes()).toEqual([]);
+      expect(locks()).toEqual([
+        expect.objectContaining<Partial<FileLockDto>>({ path: 'mine.txt', holder: alice.name }),
+      ]);
+    } finally {
+      await tab.ok('fs:unlock', { projectId: project.id, path: 'mine.txt' });
+    }
+  }, 60_000);
+});
