@@ -5,11 +5,10 @@ import type { Duplex } from 'node:stream';
 import type { Exec } from 'dockerode';
 import type { Disposer } from '../../core/typed-emitter';
 import type { Logger } from '../../core/logger';
+import { ExecOutput } from '../exec-output';
 import type { ExecSession } from '../runtime-driver';
 import { createDemuxer } from './stream-demux';
 
-// Output held while nobody listens yet; above this the socket is paused rather than dropped.
-const PENDING_LIMIT = 1024 * 1024;
 const EXIT_POLL_MS = 20;
 const EXIT_POLL_LIMIT_MS = 2000;
 // Docker leaves exec'd processes running when the client goes away, so close() escalates.
@@ -27,23 +26,21 @@ export interface DockerExecSessionOptions {
 }
 
 export class DockerExecSession implements ExecSession {
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly exitListeners = new Set<(code: number | null) => void>();
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private userPaused = false;
+  private readonly output: ExecOutput;
   private closing = false;
+  /** The stream ended (the exit code may still be unknown). */
   private ended = false;
-  /** undefined until the process is known to have ended. */
-  private exitCode: number | null | undefined;
-  private readonly exited: Promise<void>;
-  private markExited!: () => void;
 
   constructor(private readonly options: DockerExecSessionOptions) {
-    this.exited = new Promise((resolve) => (this.markExited = resolve));
     const { stream, tty } = options;
-    const demux = tty ? null : createDemuxer((payload) => this.deliver(payload));
-    stream.on('data', (chunk: Buffer) => (demux ? demux(chunk) : this.deliver(chunk)));
+    this.output = new ExecOutput((flowing) => {
+      if (stream.destroyed) return;
+      if (flowing) stream.resume();
+      else stream.pause();
+    });
+    const deliver = (chunk: Buffer) => this.output.deliver(chunk);
+    const demux = tty ? null : createDemuxer(deliver);
+    stream.on('data', (chunk: Buffer) => (demux ? demux(chunk) : deliver(chunk)));
     stream.on('end', () => void this.finish());
     stream.on('close', () => void this.finish());
     stream.on('error', (error) => {
@@ -59,101 +56,53 @@ export class DockerExecSession implements ExecSession {
   }
 
   onData(listener: (chunk: Buffer) => void): Disposer {
-    this.dataListeners.add(listener);
-    if (this.pending.length > 0) {
-      const held = this.pending;
-      this.pending = [];
-      this.pendingBytes = 0;
-      for (const chunk of held) listener(chunk);
-    }
-    this.updateFlow();
-    return () => {
-      this.dataListeners.delete(listener);
-      this.updateFlow();
-    };
+    return this.output.onData(listener);
   }
 
   onExit(listener: (code: number | null) => void): Disposer {
-    if (this.exitCode !== undefined) {
-      const code = this.exitCode;
-      queueMicrotask(() => listener(code));
-      return () => undefined;
-    }
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.output.onExit(listener);
   }
 
   async resize(cols: number, rows: number): Promise<void> {
-    if (this.exitCode !== undefined || this.ended) return;
+    if (this.output.exitCode !== undefined || this.ended) return;
     try {
       await this.options.exec.resize({ h: rows, w: cols });
     } catch (error) {
       // The process may have exited between the check and the call: nothing to resize then.
-      if (this.exitCode !== undefined || this.ended || !(await this.isRunning())) return;
+      if (this.output.exitCode !== undefined || this.ended || !(await this.isRunning())) return;
       throw error;
     }
   }
 
   pause(): void {
-    this.userPaused = true;
-    this.updateFlow();
+    this.output.pause();
   }
 
   resume(): void {
-    this.userPaused = false;
-    this.updateFlow();
+    this.output.resume();
   }
 
   close(): void {
     if (this.closing || this.ended) return;
     this.closing = true;
-    this.userPaused = false;
-    this.updateFlow();
+    this.output.resume(); // a paused process could not finish
     this.options.stream.end();
     void this.escalate();
   }
 
   /** Resolves once the process has ended and onExit listeners were called. */
   whenExited(): Promise<void> {
-    return this.exited;
-  }
-
-  private deliver(chunk: Buffer): void {
-    if (this.dataListeners.size === 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      this.updateFlow();
-      return;
-    }
-    for (const listener of this.dataListeners) listener(chunk);
-  }
-
-  private updateFlow(): void {
-    const { stream } = this.options;
-    if (stream.destroyed) return;
-    const hold = this.userPaused || (this.dataListeners.size === 0 && this.pendingBytes >= PENDING_LIMIT);
-    if (hold) stream.pause();
-    else stream.resume();
+    return this.output.exited;
   }
 
   private async escalate(): Promise<void> {
     // End of input ends a pipe reader, but a pty never passes it on: hang up a tty at once.
-    if (!this.options.tty && (await this.endsWithin(CLOSE_GRACE_MS))) return;
+    if (!this.options.tty && (await this.output.endsWithin(CLOSE_GRACE_MS))) return;
     await this.options.signal('HUP').catch(() => undefined);
-    if (await this.endsWithin(HANGUP_GRACE_MS)) return;
+    if (await this.output.endsWithin(HANGUP_GRACE_MS)) return;
     await this.options.signal('KILL').catch(() => undefined);
-    if (await this.endsWithin(HANGUP_GRACE_MS)) return;
+    if (await this.output.endsWithin(HANGUP_GRACE_MS)) return;
     this.options.stream.destroy();
-  }
-
-  private async endsWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    try {
-      return await Promise.race([this.exited.then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async isRunning(): Promise<boolean> {
@@ -184,11 +133,7 @@ export class DockerExecSession implements ExecSession {
     } catch {
       code = null;
     }
-    this.exitCode = code;
     this.options.onDidEnd();
-    this.markExited();
-    const listeners = [...this.exitListeners];
-    this.exitListeners.clear();
-    for (const listener of listeners) listener(code);
+    this.output.finish(code);
   }
 }

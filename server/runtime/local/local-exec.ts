@@ -8,12 +8,11 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { Disposer } from '../../core/typed-emitter';
+import { ExecOutput } from '../exec-output';
 import type { ExecSession } from '../runtime-driver';
 import { spawnInWorkspace, type WorkspaceUser } from './workspace-process';
 
 const execFileAsync = promisify(execFile);
-// Output held while nobody listens yet; above this the process is paused rather than dropped.
-const PENDING_LIMIT = 1024 * 1024;
 // The same escalation as the Docker driver's close(): end of input, hang-up, then kill.
 const CLOSE_GRACE_MS = 1000;
 const HANGUP_GRACE_MS = 2000;
@@ -37,17 +36,8 @@ const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 export class LocalExecSession implements ExecSession {
   private readonly child: ChildProcess;
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly exitListeners = new Set<(code: number | null) => void>();
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private userPaused = false;
+  private readonly output: ExecOutput;
   private closing = false;
-  /** undefined until the process has ended. */
-  private exitCode: number | null | undefined;
-  private markExited!: () => void;
-  /** Resolves once the process has ended and onExit listeners were called. */
-  readonly exited = new Promise<void>((resolve) => (this.markExited = resolve));
   /** With a tty: the terminal's path and the pid of the process on it (a session leader). */
   private readonly terminal: Promise<{ path: string; pid: number } | undefined>;
 
@@ -72,13 +62,20 @@ export class LocalExecSession implements ExecSession {
       detached: true, // its own process group, so close() reaches what it started
       stdio: tty ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
+    this.output = new ExecOutput((flowing) => {
+      for (const stream of [this.child.stdout, this.child.stderr]) {
+        if (!stream || stream.destroyed) continue;
+        if (flowing) stream.resume();
+        else stream.pause();
+      }
+    });
     this.terminal = tty ? readTerminal(this.child.stdio[3] as Readable) : Promise.resolve(undefined);
     for (const stream of [this.child.stdout, this.child.stderr])
-      stream?.on('data', (chunk: Buffer) => this.deliver(chunk));
+      stream?.on('data', (chunk: Buffer) => this.output.deliver(chunk));
     this.child.stdin?.on('error', () => undefined); // writes after the process ended
     this.child.on('error', (error) => {
-      this.deliver(Buffer.from(`${command[0]}: ${error.message}\n`));
-      this.finish(127);
+      this.output.deliver(Buffer.from(`${command[0]}: ${error.message}\n`));
+      this.output.finish(127);
     });
     let drain: NodeJS.Timeout | undefined;
     this.child.on('exit', (code, signal) => {
@@ -86,11 +83,11 @@ export class LocalExecSession implements ExecSession {
       drain = setTimeout(() => {
         this.child.stdout?.destroy();
         this.child.stderr?.destroy();
-        this.finish(status);
+        this.output.finish(status);
       }, DRAIN_MS);
       this.child.once('close', () => {
         clearTimeout(drain);
-        this.finish(status);
+        this.output.finish(status);
       });
     });
   }
@@ -102,61 +99,46 @@ export class LocalExecSession implements ExecSession {
 
   write(data: string | Buffer): void {
     const stdin = this.child.stdin;
-    if (this.closing || this.exitCode !== undefined || !stdin || stdin.destroyed || stdin.writableEnded) return;
+    if (this.closing || this.output.exitCode !== undefined || !stdin || stdin.destroyed || stdin.writableEnded) return;
     stdin.write(data);
   }
 
+  /** Resolves once the process has ended and onExit listeners were called. */
+  get exited(): Promise<void> {
+    return this.output.exited;
+  }
+
   onData(listener: (chunk: Buffer) => void): Disposer {
-    this.dataListeners.add(listener);
-    if (this.pending.length > 0) {
-      const held = this.pending;
-      this.pending = [];
-      this.pendingBytes = 0;
-      for (const chunk of held) listener(chunk);
-    }
-    this.updateFlow();
-    return () => {
-      this.dataListeners.delete(listener);
-      this.updateFlow();
-    };
+    return this.output.onData(listener);
   }
 
   onExit(listener: (code: number | null) => void): Disposer {
-    if (this.exitCode !== undefined) {
-      const code = this.exitCode;
-      queueMicrotask(() => listener(code));
-      return () => undefined;
-    }
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.output.onExit(listener);
   }
 
   async resize(cols: number, rows: number): Promise<void> {
     const terminal = await this.terminal;
-    if (!terminal || this.exitCode !== undefined) return;
+    if (!terminal || this.output.exitCode !== undefined) return;
     try {
       await execFileAsync('stty', ['-F', terminal.path, 'cols', String(cols), 'rows', String(rows)]);
     } catch (error) {
       // The process may have ended meanwhile: nothing to resize then.
-      if (this.exitCode === undefined && this.isAlive(terminal.pid)) throw error;
+      if (this.output.exitCode === undefined && this.isAlive(terminal.pid)) throw error;
     }
   }
 
   pause(): void {
-    this.userPaused = true;
-    this.updateFlow();
+    this.output.pause();
   }
 
   resume(): void {
-    this.userPaused = false;
-    this.updateFlow();
+    this.output.resume();
   }
 
   close(): void {
-    if (this.closing || this.exitCode !== undefined) return;
+    if (this.closing || this.output.exitCode !== undefined) return;
     this.closing = true;
-    this.userPaused = false;
-    this.updateFlow();
+    this.output.resume(); // a paused process could not finish
     this.child.stdin?.end();
     void this.escalate();
   }
@@ -168,9 +150,9 @@ export class LocalExecSession implements ExecSession {
 
   private async escalate(): Promise<void> {
     // End of input ends a pipe reader, but a pty never passes it on: hang up a tty at once.
-    if (!this.spec.tty && (await this.endsWithin(CLOSE_GRACE_MS))) return;
+    if (!this.spec.tty && (await this.output.endsWithin(CLOSE_GRACE_MS))) return;
     await this.signal('SIGHUP');
-    if (await this.endsWithin(HANGUP_GRACE_MS)) return;
+    if (await this.output.endsWithin(HANGUP_GRACE_MS)) return;
     await this.signal('SIGKILL');
   }
 
@@ -187,16 +169,6 @@ export class LocalExecSession implements ExecSession {
     }
   }
 
-  private async endsWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    try {
-      return await Promise.race([this.exited.then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private isAlive(pid: number): boolean {
     try {
       process.kill(pid, 0);
@@ -204,34 +176,6 @@ export class LocalExecSession implements ExecSession {
     } catch {
       return false;
     }
-  }
-
-  private deliver(chunk: Buffer): void {
-    if (this.dataListeners.size === 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      this.updateFlow();
-      return;
-    }
-    for (const listener of this.dataListeners) listener(chunk);
-  }
-
-  private updateFlow(): void {
-    const hold = this.userPaused || (this.dataListeners.size === 0 && this.pendingBytes >= PENDING_LIMIT);
-    for (const stream of [this.child.stdout, this.child.stderr]) {
-      if (!stream || stream.destroyed) continue;
-      if (hold) stream.pause();
-      else stream.resume();
-    }
-  }
-
-  private finish(code: number | null): void {
-    if (this.exitCode !== undefined) return;
-    this.exitCode = code;
-    this.markExited();
-    const listeners = [...this.exitListeners];
-    this.exitListeners.clear();
-    for (const listener of listeners) listener(code);
   }
 }
 
