@@ -145,11 +145,68 @@ describe('assistant file tools in a real turn', () => {
     expect(toolResultSent('c_search')).toBe('src/todo.js:4: line3 // done');
     expect(toolResultSent('c_delete')).toBe('Deleted old.txt.');
     // A path outside the project never reaches a tool: the SDK tells the model the input was invalid.
-    expect(toolResultSent('c_escape')).toMatch(/must not contain .*\.\./);
+    expect(toolResultSent('c_escape')).toMatch(/^Invalid input for tool read_file[\s\S]*Paths must not contain/);
 
     expect(fileTools.changeLog.changes()).toEqual([
       { path: 'src/todo.js', change: 'created', linesBefore: null, linesAfter: 4, added: 4, removed: 0 },
       { path: 'old.txt', change: 'deleted', linesBefore: 1, linesAfter: null, added: 0, removed: 1 },
+    ]);
+    expect(locks()).toEqual([]);
+  }, 60_000);
+
+  it('tells the model clearly about binary files, folders, missing files, caps and bad patterns', async () => {
+    await sh(
+      "mkdir -p edge/node_modules/pkg && printf 'x\\000y' > edge/logo.bin && echo 'module.exports = 1' > edge/node_modules/pkg/index.js && seq 1 1000 > edge/long.txt",
+    );
+    model.enqueue(
+      toolStep('e_binary', 'read_file', { path: 'edge/logo.bin' }),
+      toolStep('e_long', 'read_file', { path: 'edge/long.txt' }),
+      toolStep('e_read_folder', 'read_file', { path: 'edge' }),
+      toolStep('e_write_folder', 'write_file', { path: 'edge', content: 'x' }),
+      toolStep('e_edit_missing', 'edit_file', { path: 'edge/none.txt', old: 'a', new: 'b' }),
+      toolStep('e_delete_missing', 'delete_file', { path: 'edge/none.txt' }),
+      toolStep('e_tree', 'list_files', { path: 'edge', recursive: true }),
+      toolStep('e_capped', 'list_files', { path: 'edge', recursive: true, maxEntries: 2 }),
+      toolStep('e_regex', 'search', { query: '^99[0-9]$', regex: true, path: 'edge' }),
+      toolStep('e_bad_regex', 'search', { query: '(', regex: true }),
+      toolStep('e_nested', 'search', { query: '(a+)+$', regex: true }),
+      toolStep('e_write', 'write_file', { path: 'edge/made.txt', content: 'made\n' }),
+      { kind: 'text', chunks: ['Checking'], hang: true },
+    );
+    const { fileTools, stop, events } = startTurn();
+    try {
+      for (let next = await events.next(); ; next = await events.next()) {
+        if (next.done) throw new Error('the turn ended before the model paused');
+        if (next.value.type === 'text') break;
+      }
+      // Only the file it changed stays locked: the failed edit and delete gave their locks back.
+      expect(locks().map((lock) => lock.path)).toEqual(['edge/made.txt']);
+      stop.abort();
+      await drain(events);
+    } finally {
+      fileTools.releaseLocks();
+    }
+
+    expect(toolResultSent('e_binary')).toMatch(/^Error: edge\/logo\.bin is a binary file \(3 B\)/);
+    expect(toolResultSent('e_long')).toMatch(
+      /^edge\/long\.txt: lines 1-400 of 1000 \(more: call again with startLine 401\)\n1\n2\n/,
+    );
+    expect(toolResultSent('e_read_folder')).toBe('Error: Not a file: edge');
+    expect(toolResultSent('e_write_folder')).toBe('Error: edge is a folder, not a file');
+    expect(toolResultSent('e_edit_missing')).toBe('Error: edge/none.txt does not exist. Create it with write_file.');
+    expect(toolResultSent('e_delete_missing')).toBe('Error: edge/none.txt does not exist; nothing to delete.');
+    const tree = toolResultSent('e_tree');
+    expect(tree).toContain('edge/node_modules/ (not expanded)');
+    expect(tree).toContain('edge/long.txt');
+    expect(tree).not.toContain('edge/node_modules/pkg');
+    expect(toolResultSent('e_capped')).toMatch(/more entries not shown \(limit 2\)/);
+    expect(toolResultSent('e_regex').split('\n')).toEqual(
+      Array.from({ length: 10 }, (_, index) => `edge/long.txt:${990 + index}: ${990 + index}`),
+    );
+    expect(toolResultSent('e_bad_regex')).toMatch(/^Error: Invalid regular expression/);
+    expect(toolResultSent('e_nested')).toMatch(/^Error: That regular expression nests repetitions/);
+    expect(fileTools.changeLog.changes()).toEqual([
+      { path: 'edge/made.txt', change: 'created', linesBefore: null, linesAfter: 1, added: 1, removed: 0 },
     ]);
     expect(locks()).toEqual([]);
   }, 60_000);

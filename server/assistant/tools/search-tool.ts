@@ -82,7 +82,7 @@ function lineMatcher(query: string, regex: boolean, caseSensitive: boolean): Mat
   if (/\([^)]*[+*}][^)]*\)\s*[+*{]/.test(query))
     return 'That regular expression nests repetitions (like (a+)+); write it without a repeated group.';
   try {
-    const pattern = new RegExp(query, caseSensitive ? 'u' : 'iu');
+    const pattern = new RegExp(query, caseSensitive ? '' : 'i');
     return (line) => pattern.test(line);
   } catch (error) {
     return `Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;

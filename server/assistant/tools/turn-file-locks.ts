@@ -20,6 +20,9 @@ export class UserEditingError extends Error {
 }
 
 export class TurnFileLocks {
+  /** Paths the turn changed: their locks stay until the turn ends. */
+  private readonly changed = new Set<string>();
+
   constructor(
     private readonly locks: LockService,
     private readonly projectId: string,
@@ -33,6 +36,16 @@ export class TurnFileLocks {
     } catch (error) {
       throw asUserEditing(error, path);
     }
+  }
+
+  /** The turn changed `path`: its lock is kept until the turn ends. */
+  markChanged(path: string): void {
+    this.changed.add(path);
+  }
+
+  /** A tool took the lock but changed nothing (missing file, no match…): a user may save it again. */
+  releaseUnchanged(path: string): void {
+    if (!this.changed.has(path)) this.locks.unlock(this.projectId, path, this.holder.id);
   }
 
   /** Every lock of the turn, at its end or stop. */

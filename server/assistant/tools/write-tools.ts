@@ -8,7 +8,7 @@ import { DomainError } from '../../core/errors';
 import { EDITABLE_MAX_BYTES, normalizePath } from '../../files';
 import type { FileChangeLog, FileState } from './file-change-log';
 import { filePathSchema, type FileToolContext } from './file-tool-context';
-import { countLines } from './line-diff';
+import { countLines, diffLineCounts } from './line-diff';
 import { asToolResult, toolError } from './tool-output';
 import { asUserEditing, type TurnFileLocks } from './turn-file-locks';
 
@@ -28,13 +28,21 @@ export function writeTools(context: WriteToolContext) {
     return run;
   };
 
-  /** Locks `path` for the turn and reads its current state (refused once the turn is stopped). */
-  const prepare = async (rawPath: string): Promise<{ path: string; stored: Stored }> => {
-    if (context.signal.aborted) throw new Error('The turn was stopped; nothing was changed');
-    const path = normalizePath(rawPath);
-    context.locks.acquire(path);
-    return { path, stored: await currentState(context, path) };
-  };
+  /**
+   * Runs `change` on `path` under the turn's lock, with the file's current state; refused once the
+   * turn is stopped. A lock taken for a change that did not happen is given back at once.
+   */
+  const locked = (rawPath: string, change: (path: string, stored: Stored) => Promise<string>) =>
+    serial(async () => {
+      if (context.signal.aborted) throw new Error('The turn was stopped; nothing was changed');
+      const path = normalizePath(rawPath);
+      context.locks.acquire(path);
+      try {
+        return await change(path, await currentState(context, path));
+      } finally {
+        context.locks.releaseUnchanged(path);
+      }
+    });
 
   const save = async (path: string, before: Stored, text: string) => {
     try {
@@ -44,6 +52,7 @@ export function writeTools(context: WriteToolContext) {
     } catch (error) {
       throw asUserEditing(error, path);
     }
+    context.locks.markChanged(path);
     return context.changeLog.record(path, before, { exists: true, text });
   };
 
@@ -56,8 +65,7 @@ export function writeTools(context: WriteToolContext) {
       content: z.string().max(EDITABLE_MAX_BYTES).describe('The complete new text of the file'),
     }),
     execute: ({ path: rawPath, content }) =>
-      serial(async () => {
-        const { path, stored } = await prepare(rawPath);
+      locked(rawPath, async (path, stored) => {
         await save(path, stored, content);
         const lines = countLines(content);
         return stored.exists
@@ -77,14 +85,14 @@ export function writeTools(context: WriteToolContext) {
       new: z.string().describe('The text to put in its place'),
     }),
     execute: ({ path: rawPath, old, new: replacement }) =>
-      serial(async () => {
-        const { path, stored } = await prepare(rawPath);
+      locked(rawPath, async (path, stored) => {
         if (!stored.exists) return toolError(`${path} does not exist. Create it with write_file.`);
         if (stored.text === null) return toolError(`${path} is not a text file (or is too large to edit).`);
         const edit = replaceOnce(stored.text, old, replacement);
         if (typeof edit === 'string') return toolError(`${edit} in ${path}; nothing was changed. ${retryHint(edit)}`);
-        const change = await save(path, stored, edit.text);
-        return `Edited ${path} at line ${edit.line} (+${change?.added ?? 0} −${change?.removed ?? 0} lines in this turn).`;
+        await save(path, stored, edit.text);
+        const { added, removed } = diffLineCounts(stored.text, edit.text);
+        return `Edited ${path} at line ${edit.line} (+${added} −${removed} lines).`;
       }),
   });
 
@@ -92,14 +100,14 @@ export function writeTools(context: WriteToolContext) {
     description: 'Delete a file of the project (not a folder).',
     inputSchema: z.object({ path: filePathSchema }),
     execute: ({ path: rawPath }) =>
-      serial(async () => {
-        const { path, stored } = await prepare(rawPath);
+      locked(rawPath, async (path, stored) => {
         if (!stored.exists) return toolError(`${path} does not exist; nothing to delete.`);
         try {
           await context.files.delete(context.actor, context.projectId, path);
         } catch (error) {
           throw asUserEditing(error, path);
         }
+        context.locks.markChanged(path);
         context.changeLog.record(path, stored, { exists: false });
         return `Deleted ${path}.`;
       }),
