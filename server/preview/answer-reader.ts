@@ -3,7 +3,7 @@
 // with the body's first bytes in one write, the body followed to its end (http-framing.ts), and
 // a 101 to an upgrade handed back whole. Throws FramingError on what it cannot frame.
 import { BodyScanner, FramingError, headEnd, MAX_HEAD_BYTES, parseResponseHead } from './http-framing';
-import { browserAnswer } from './head-rewrite';
+import { browserAnswer, informationalHead } from './head-rewrite';
 
 export interface AnswerSink {
   /** Bytes for the browser, in order. */
@@ -97,12 +97,12 @@ export class AnswerReader {
     const head = parseResponseHead(buffered.toString('latin1', 0, end - 4));
     if (head.status === 101) {
       if (!this.request.upgrade) throw new FramingError('101 without an upgrade');
-      this.sink.upgraded(buffered);
+      this.sink.upgraded(Buffer.concat([Buffer.from(informationalHead(head), 'latin1'), buffered.subarray(end)]));
       return true;
     }
     if (head.status < 200) {
-      // 100 Continue, 103 Early Hints: passed on as they are; the real answer follows.
-      this.sink.write(buffered.subarray(0, end));
+      // 100 Continue, 103 Early Hints: passed on (cookies host-only); the real answer follows.
+      this.sink.write(Buffer.from(informationalHead(head), 'latin1'));
       return false;
     }
     const rewritten = browserAnswer(

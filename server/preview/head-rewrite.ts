@@ -5,6 +5,7 @@ import { responseBodyLength, type BodyLength, type RequestHead, type ResponseHea
 import {
   connectionTokens,
   frameAncestors,
+  hostOnlySetCookie,
   isDroppedRequestHeader,
   isHopByHop,
   stripBerthCookies,
@@ -107,9 +108,17 @@ export function browserAnswer(
     if (lower === 'x-frame-options' || lower === 'connection' || lower === 'keep-alive' || lower === 'proxy-connection')
       continue;
     if (listed.has(lower) && !FRAMING.has(lower)) continue;
-    lines += `${name}: ${value}\r\n`;
+    lines += `${name}: ${lower === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
   }
   lines += `Content-Security-Policy: ${frameAncestors(ideOrigin)}\r\n`;
   if (closeAfter) lines += 'Connection: close\r\n';
   return { head: `${lines}\r\n`, body, closeAfter, reusable: !appCloses && !request.upgrade };
+}
+
+/** An informational head (100, 103, a 101 to an upgrade) as the app sent it, but its cookies host-only. */
+export function informationalHead(head: ResponseHead): string {
+  let lines = `HTTP/${head.version} ${head.status} ${head.reason}\r\n`;
+  for (const [name, value] of head.headers)
+    lines += `${name}: ${name.toLowerCase() === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
+  return `${lines}\r\n`;
 }

@@ -45,10 +45,20 @@ export interface PreviewConnectionDeps {
   count: ByteCounter;
   /** Gives the connection to Berth's own HTTP server, `buffered` being bytes already read from it. */
   handOff(socket: Socket, buffered: Buffer): void;
+  /** How long a head may take from its first byte (default HEAD_TIMEOUT_MS). */
+  headTimeoutMs?: number;
 }
 
 /** A browser connection idle (or stuck in a head) this long is closed, as node:http would. */
 export const CLIENT_IDLE_MS = 60_000;
+/**
+ * A head still unfinished this long after its first byte is refused with 408, as node:http's
+ * headersTimeout would: the idle timer alone lets a head dribbled in a byte at a time hold the
+ * connection forever (slowloris), and every connection to Berth starts here.
+ */
+export const HEAD_TIMEOUT_MS = 60_000;
+
+const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -87,6 +97,8 @@ class PreviewConnection {
   private clientEnded = false;
   /** Whether a request has named a preview host yet: until then a bad head is node:http's to answer. */
   private claimed = false;
+  /** Set while a head has started and not ended. */
+  private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: Socket,
@@ -120,11 +132,13 @@ class PreviewConnection {
           if (!this.claimed && !isMethodStart(this.pending[0]!)) return this.handOff(this.pending);
           const end = headEnd(this.pending);
           if (end < 0) {
-            if (this.pending.length <= MAX_HEAD_BYTES) return;
+            if (this.pending.length <= MAX_HEAD_BYTES) return this.startHeadTimer();
+            this.stopHeadTimer();
             if (this.claimed) this.replyAndClose(headTooLargePage);
             else this.handOff(this.pending);
             return;
           }
+          this.stopHeadTimer();
           const whole = this.pending;
           const text = whole.toString('latin1', 0, end - 4);
           this.pending = whole.subarray(end);
@@ -412,6 +426,7 @@ class PreviewConnection {
   private readonly onClientError = (): void => undefined;
 
   private readonly onClientClose = (): void => {
+    this.stopHeadTimer();
     const inFlight = this.phase !== 'head' && this.phase !== 'done';
     this.phase = 'done';
     if (inFlight) this.detach()?.destroy();
@@ -424,6 +439,7 @@ class PreviewConnection {
   };
 
   private handOff(whole: Buffer): void {
+    this.stopHeadTimer();
     this.releaseTunnel();
     this.phase = 'done';
     this.client.off('data', this.onClientData);
@@ -461,6 +477,26 @@ class PreviewConnection {
     this.phase = 'done';
     this.client.end();
   }
+
+  private startHeadTimer(): void {
+    if (this.headTimer) return;
+    this.headTimer = setTimeout(this.onHeadTimeout, this.deps.headTimeoutMs ?? HEAD_TIMEOUT_MS);
+    this.headTimer.unref();
+  }
+
+  private stopHeadTimer(): void {
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+  }
+
+  private readonly onHeadTimeout = (): void => {
+    this.headTimer = undefined;
+    if (this.phase !== 'head') return;
+    this.phase = 'done';
+    this.releaseTunnel();
+    if (this.client.writable) this.client.end(REQUEST_TIMEOUT);
+    else this.client.destroy();
+  };
 
   // ── backpressure ──
 

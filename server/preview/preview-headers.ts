@@ -1,7 +1,8 @@
 // The header rules of a preview, in one place for both proxy paths (preview-connection.ts and
 // preview-proxy.ts): Berth's cookies and any Authorization never reach the app, neither do
 // X-Forwarded-Host (the Host the client sent is the only one) or X-Berth-*; hop-by-hop headers
-// stay on their hop; every answer may be framed by the IDE and by nothing else.
+// stay on their hop; every answer may be framed by the IDE and by nothing else; the app's cookies
+// stay on its own origin.
 
 /** Cookies Berth itself sets (next-auth session and CSRF); every other cookie passes. */
 const BERTH_COOKIE = /^(__secure-|__host-)?next-auth\./i;
@@ -13,6 +14,21 @@ export function stripBerthCookies(cookie: string | undefined): string | undefine
     .map((pair) => pair.trim())
     .filter((pair) => pair !== '' && !BERTH_COOKIE.test(pair.split('=')[0]!.trim()));
   return kept.length > 0 ? kept.join('; ') : undefined;
+}
+
+/**
+ * A Set-Cookie of the app made host-only (its Domain attributes dropped): the app's own origin
+ * may keep cookies, but one with Domain=<preview domain> (or a parent shared with Berth) would
+ * be sent to every other preview, or to Berth itself (cookie tossing, session fixation).
+ */
+export function hostOnlySetCookie(value: string): string {
+  const parts = value.split(';');
+  const kept = [parts[0]!.trim()];
+  for (const attribute of parts.slice(1)) {
+    const trimmed = attribute.trim();
+    if (trimmed !== '' && trimmed.split('=')[0]!.trim().toLowerCase() !== 'domain') kept.push(trimmed);
+  }
+  return kept.join('; ');
 }
 
 /** Hop-by-hop (RFC 9110 §7.6.1), besides Connection itself; Upgrade stays on an upgrade. */

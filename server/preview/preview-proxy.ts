@@ -15,6 +15,7 @@ import { openTunnel, TunnelError, type AgentTarget } from './agent-tunnel';
 import {
   connectionTokens,
   frameAncestors,
+  hostOnlySetCookie,
   isDroppedRequestHeader,
   isHopByHop,
   stripBerthCookies,
@@ -88,6 +89,8 @@ export function proxyHttp(
     const headers: OutgoingHttpHeaders = { ...response.headers };
     for (const name of ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'x-frame-options'])
       delete headers[name];
+    const cookies = response.headers['set-cookie'];
+    if (cookies !== undefined) headers['set-cookie'] = cookies.map(hostOnlySetCookie);
     // Framable by the IDE (and only by it): the app's own CSP, if any, still applies too.
     const csp = response.headers['content-security-policy'];
     headers['content-security-policy'] = [
@@ -112,6 +115,13 @@ export function proxyHttp(
   req.pipe(upstream);
 }
 
+/** The raw header at `i` as a line for the browser, a cookie made host-only. */
+function answerLine(raw: readonly string[], i: number): string {
+  const name = raw[i]!;
+  const value = raw[i + 1]!;
+  return `${name}: ${name.toLowerCase() === 'set-cookie' ? hostOnlySetCookie(value) : value}`;
+}
+
 export function proxyUpgrade(
   req: IncomingMessage,
   socket: Duplex,
@@ -130,8 +140,7 @@ export function proxyUpgrade(
   });
   upstream.on('upgrade', (response, upSocket, upHead) => {
     const lines = [`HTTP/1.1 101 ${response.statusMessage ?? 'Switching Protocols'}`];
-    for (let i = 0; i < response.rawHeaders.length; i += 2)
-      lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+    for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(answerLine(response.rawHeaders, i));
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (upHead.length > 0) socket.write(upHead);
     if (head.length > 0) upSocket.write(head);
@@ -151,7 +160,7 @@ export function proxyUpgrade(
     for (let i = 0; i < response.rawHeaders.length; i += 2) {
       const name = response.rawHeaders[i]!.toLowerCase();
       if (name !== 'transfer-encoding' && name !== 'connection' && name !== 'x-frame-options')
-        lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+        lines.push(answerLine(response.rawHeaders, i));
     }
     lines.push(`Content-Security-Policy: ${frameAncestors(ideOrigin)}`, 'Connection: close');
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);

@@ -1,0 +1,219 @@
+// Attacks on the preview fast path (preview-connection.ts) and its header rules, on real
+// sockets: a local app stands in for the dev server (the pool opens plain TCP to it), the
+// browser is a raw socket so every byte is the attacker's choice.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentTarget } from './agent-tunnel';
+import { servePreviewConnection, type PreviewRoute } from './preview-connection';
+import { hostOnlySetCookie } from './preview-headers';
+import { countNothing, proxyHttp, proxyUpgrade } from './preview-proxy';
+import { notFoundPage } from './preview-pages';
+import { TunnelPool } from './tunnel-pool';
+import { rawGet } from './test-helpers';
+
+const IDE = 'http://localhost:4000';
+const CAP = 'a'.repeat(32);
+const HOST = `p-${CAP}.localhost:4000`;
+const REVOKED_HOST = `p-${'b'.repeat(32)}.localhost:4000`;
+const TOSSED = 'session=evil; Domain=localhost; Path=/; HttpOnly';
+
+let app: http.Server;
+let appPort = 0;
+let front: net.Server;
+let frontPort = 0;
+let slowFront: net.Server;
+let slowFrontPort = 0;
+let pool: TunnelPool;
+const handedOff: string[] = [];
+
+const listening = (server: net.Server) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+
+function route(host: string | undefined): PreviewRoute | null {
+  if (host === HOST) {
+    const target: AgentTarget = { url: `http://127.0.0.1:${appPort}`, secret: 'unused' };
+    return { target, port: appPort, key: 'app' };
+  }
+  if (host === REVOKED_HOST) return { page: notFoundPage };
+  return null;
+}
+
+function serveOn(headTimeoutMs?: number): net.Server {
+  return net.createServer((socket) =>
+    servePreviewConnection(socket, {
+      route,
+      pool,
+      ideOrigin: IDE,
+      count: countNothing,
+      handOff: (handed, buffered) => {
+        handedOff.push(buffered.toString('latin1'));
+        handed.destroy();
+      },
+      headTimeoutMs,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  app = http.createServer((req, res) => {
+    if (req.url === '/toss') res.setHeader('Set-Cookie', [TOSSED, 'plain=1; Path=/']);
+    res.end(`hi ${req.url}`);
+  });
+  app.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
+    socket.end(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSet-Cookie: ${TOSSED}\r\n\r\n`,
+    );
+  });
+  appPort = await listening(app);
+  // The pool's connections go straight to the local app (the direct path, no agent).
+  pool = new TunnelPool(
+    (_target, port) =>
+      new Promise((resolve, reject) => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      }),
+  );
+  front = serveOn();
+  frontPort = await listening(front);
+  slowFront = serveOn(300);
+  slowFrontPort = await listening(slowFront);
+});
+
+afterAll(async () => {
+  pool.dispose();
+  await Promise.all([app, front, slowFront].map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** Writes `bytes` on a raw connection and resolves with everything until the server closes it. */
+function exchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`not closed; got ${JSON.stringify(received)}`));
+    }, 5000);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', () => undefined);
+    socket.write(bytes, 'latin1');
+  });
+}
+
+const setCookies = (answer: string) => answer.split('\r\n').filter((line) => /^set-cookie:/i.test(line));
+
+describe('preview fast path under attack', () => {
+  it('closes a connection whose head is dribbled in slower than the head deadline (slowloris)', async () => {
+    const closed = await new Promise<{ ms: number; received: string }>((resolve, reject) => {
+      const started = performance.now();
+      const socket = net.connect({ host: '127.0.0.1', port: slowFrontPort });
+      let received = '';
+      // One byte every 50 ms keeps the idle timer (60 s) happy forever.
+      const drip = setInterval(() => socket.write('X'), 50);
+      const timer = setTimeout(() => {
+        clearInterval(drip);
+        socket.destroy();
+        reject(new Error('a dribbled head kept the connection open'));
+      }, 5000);
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(drip);
+        clearTimeout(timer);
+        resolve({ ms: performance.now() - started, received });
+      });
+      socket.write(`GET / HTTP/1.1\r\nHost: ${HOST}\r\nX-Slow: `);
+    });
+    expect(closed.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(closed.ms).toBeLessThan(3000);
+  });
+
+  it('keeps a connection whose heads each arrive in time, however long it lives', async () => {
+    const socket = net.connect({ host: '127.0.0.1', port: slowFrontPort });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const answered = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if ((received.match(/hi \/n/g) ?? []).length >= count) {
+            socket.off('data', check);
+            resolve();
+          }
+        };
+        socket.on('data', check);
+        check();
+      });
+    for (let i = 1; i <= 4; i++) {
+      socket.write(`GET /n${i} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+      await answered(i);
+      // Idle between requests longer than the head deadline: only a started head is timed.
+      if (i === 2) await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect(socket.destroyed).toBe(false);
+    socket.destroy();
+  });
+
+  it("never lets the app set a cookie for another site: Set-Cookie's Domain is dropped (host-only)", async () => {
+    const answer = await exchange(frontPort, `GET /toss HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(setCookies(answer)).toEqual(['Set-Cookie: session=evil; Path=/; HttpOnly', 'Set-Cookie: plain=1; Path=/']);
+  });
+
+  it('drops Domain from Set-Cookie on a 101 (WebSocket handshakes set cookies too)', async () => {
+    const answer = await exchange(
+      frontPort,
+      `GET /ws HTTP/1.1\r\nHost: ${HOST}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    expect(setCookies(answer)).toEqual(['Set-Cookie: session=evil; Path=/; HttpOnly']);
+  });
+
+  it('rewrites Set-Cookie the same way on the node:http path (a front proxy mixing hosts)', async () => {
+    // proxyHttp/proxyUpgrade open their own tunnels; drive them through a stand-in agent.
+    const agent = http.createServer((_req, res) => res.writeHead(404).end());
+    agent.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+      const upstream = net.connect({ host: '127.0.0.1', port: appPort }, () => {
+        socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+    });
+    const agentPort = await listening(agent);
+    const agentTarget: AgentTarget = { url: `http://127.0.0.1:${agentPort}`, secret: 'x' };
+    const berth = http.createServer((req, res) => proxyHttp(req, res, agentTarget, appPort, IDE));
+    berth.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      proxyUpgrade(req, socket, head, agentTarget, appPort, IDE),
+    );
+    const berthPort = await listening(berth);
+    try {
+      const answer = await rawGet(`http://127.0.0.1:${berthPort}`, '/toss', { Host: HOST });
+      expect(answer.headers['set-cookie']).toEqual(['session=evil; Path=/; HttpOnly', 'plain=1; Path=/']);
+      const upgraded = await exchange(
+        berthPort,
+        `GET /ws HTTP/1.1\r\nHost: ${HOST}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+      );
+      expect(upgraded).toMatch(/^HTTP\/1\.1 101 /);
+      expect(setCookies(upgraded)).toEqual(['Set-Cookie: session=evil; Path=/; HttpOnly']);
+    } finally {
+      await Promise.all([agent, berth].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+
+  it('keeps the cookie pair and every other attribute when dropping Domain', () => {
+    expect(hostOnlySetCookie('a=b;domain=.example.com;Secure')).toBe('a=b; Secure');
+    expect(hostOnlySetCookie('a=b; Path=/; DOMAIN = x.example; Domain=y; SameSite=None; Secure')).toBe(
+      'a=b; Path=/; SameSite=None; Secure',
+    );
+    expect(hostOnlySetCookie('domain=value; Path=/')).toBe('domain=value; Path=/');
+    expect(hostOnlySetCookie('plain=1')).toBe('plain=1');
+  });
+});
