@@ -184,7 +184,7 @@ describe('assistant file tools in a real turn', () => {
       stop.abort();
       await drain(events);
     } finally {
-      fileTools.releaseLocks();
+      await fileTools.releaseLocks();
     }
 
     expect(toolResultSent('e_binary')).toMatch(/^Error: edge\/logo\.bin is a binary file \(3 B\)/);
@@ -236,11 +236,34 @@ describe('assistant file tools in a real turn', () => {
       stop.abort();
       expect((await drain(events)).at(-1)).toEqual({ type: 'stopped' });
     } finally {
-      fileTools.releaseLocks();
+      await fileTools.releaseLocks();
     }
     expect(locks()).toEqual([]);
     expect((await userSave('held.txt', 'from the user\n')).status).toBe(200);
     expect(await sh('cat held.txt')).toBe('from the user\n');
+  }, 60_000);
+
+  it('on stop, releaseLocks waits for a write already landing, and the change log has it', async () => {
+    const { fileTools, stop } = startTurn();
+    const lockTaken = new Promise<void>((resolve) => {
+      const dispose = t.server.locks.events.on('onDidChange', ({ projectId, locks: held }) => {
+        if (projectId !== project.id || !held.some((lock) => lock.path === 'landing.txt')) return;
+        dispose();
+        resolve();
+      });
+    });
+    const options = { toolCallId: 'c_landing', messages: [], abortSignal: stop.signal };
+    const writing = fileTools.tools.write_file.execute!({ path: 'landing.txt', content: 'landed\n' }, options);
+    await lockTaken; // the write is under way: its lock is taken, its read and write are still to come
+    stop.abort();
+    const refused = fileTools.tools.write_file.execute!({ path: 'late.txt', content: 'too late\n' }, options);
+    await fileTools.releaseLocks();
+    // Complete as soon as releaseLocks is done: the turn engine stores it right then.
+    expect(fileTools.changeLog.changes().map((change) => change.path)).toEqual(['landing.txt']);
+    expect(locks()).toEqual([]);
+    expect(await writing).toBe('Created landing.txt (1 line).');
+    expect(await refused).toBe('Error: The turn was stopped; nothing was changed');
+    expect(await sh('cat landing.txt; test -e late.txt && echo late present')).toBe('landed\n');
   }, 60_000);
 
   it('leaves a file the user has locked alone and tells the model the user is editing it', async () => {

@@ -68,9 +68,10 @@ export function writeTools(context: WriteToolContext) {
       locked(rawPath, async (path, stored) => {
         await save(path, stored, content);
         const lines = countLines(content);
+        const counted = `${lines} line${lines === 1 ? '' : 's'}`;
         return stored.exists
-          ? `Wrote ${path} (${lines} lines, replacing the previous content).`
-          : `Created ${path} (${lines} lines).`;
+          ? `Wrote ${path} (${counted}, replacing the previous content).`
+          : `Created ${path} (${counted}).`;
       }),
   });
 
@@ -113,7 +114,11 @@ export function writeTools(context: WriteToolContext) {
       }),
   });
 
-  return { write_file, edit_file, delete_file };
+  return {
+    tools: { write_file, edit_file, delete_file },
+    /** Settles when no change is running or queued (a stopped turn's last write may still be landing). */
+    idle: (): Promise<void> => queue.then(() => undefined),
+  };
 }
 
 /** The file as it is now: absent, or present with its version and its text (null when not text). */
