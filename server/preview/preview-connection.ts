@@ -302,11 +302,15 @@ class PreviewConnection {
     return socket;
   }
 
-  /** Between exchanges: a tunnel still fresh goes to the pool, any other is closed. */
+  /**
+   * Between exchanges: a tunnel still fresh goes to the pool, any other is closed; so is one paused
+   * until this browser reads (it may never: the next connection to take it would wait forever).
+   */
   private releaseTunnel(): void {
     const socket = this.detach();
     if (!socket) return;
-    if (performance.now() - this.tunnelIdleSince < TUNNEL_IDLE_MS) this.deps.pool.give(this.tunnelKey, socket);
+    if (!this.waitingForClient && performance.now() - this.tunnelIdleSince < TUNNEL_IDLE_MS)
+      this.deps.pool.give(this.tunnelKey, socket);
     else socket.destroy();
   }
 

@@ -25,6 +25,8 @@ let front: net.Server;
 let frontPort = 0;
 let slowFront: net.Server;
 let slowFrontPort = 0;
+let stuckFront: net.Server;
+let stuckFrontPort = 0;
 let pool: TunnelPool;
 const handedOff: string[] = [];
 
@@ -42,8 +44,10 @@ function route(host: string | undefined): PreviewRoute | null {
   return null;
 }
 
-function serveOn(headTimeoutMs?: number): net.Server {
-  return net.createServer((socket) =>
+function serveOn(headTimeoutMs?: number, stuck = false): net.Server {
+  return net.createServer((socket) => {
+    // A browser that reads nothing: every byte written to it stays in Node's buffer, no 'drain'.
+    if (stuck) socket.cork();
     servePreviewConnection(socket, {
       route,
       pool,
@@ -54,12 +58,13 @@ function serveOn(headTimeoutMs?: number): net.Server {
         handed.destroy();
       },
       headTimeoutMs,
-    }),
-  );
+    });
+  });
 }
 
 beforeAll(async () => {
   app = http.createServer((req, res) => {
+    if (req.url === '/big') return void res.end('x'.repeat(40_000));
     if (req.url === '/toss') res.setHeader('Set-Cookie', [TOSSED, 'plain=1; Path=/']);
     res.end(`hi ${req.url}`);
   });
@@ -82,11 +87,15 @@ beforeAll(async () => {
   frontPort = await listening(front);
   slowFront = serveOn(300);
   slowFrontPort = await listening(slowFront);
+  stuckFront = serveOn(undefined, true);
+  stuckFrontPort = await listening(stuckFront);
 });
 
 afterAll(async () => {
   pool.dispose();
-  await Promise.all([app, front, slowFront].map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    [app, front, slowFront, stuckFront].map((server) => new Promise((resolve) => server.close(resolve))),
+  );
 });
 
 /** Writes `bytes` on a raw connection and resolves with everything until the server closes it. */
@@ -159,6 +168,25 @@ describe('preview fast path under attack', () => {
     }
     expect(socket.destroyed).toBe(false);
     socket.destroy();
+  });
+
+  it('never pools a tunnel paused for a browser that stopped reading (the next browser would hang)', async () => {
+    const given: boolean[] = [];
+    const give = pool.give.bind(pool);
+    pool.give = (key, socket) => {
+      given.push(socket.isPaused());
+      give(key, socket);
+    };
+    const stuck = net.connect({ host: '127.0.0.1', port: stuckFrontPort });
+    stuck.write(`GET /big HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+    // The answer is whole (the app is done) once its tunnel is idle; then the browser goes away.
+    await new Promise<void>((resolve) =>
+      app.once('request', (_req, res: http.ServerResponse) => res.once('finish', resolve)),
+    );
+    stuck.destroy();
+    const answer = await exchange(frontPort, `GET /after HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`);
+    expect(answer).toContain('hi /after');
+    expect(given.every((paused) => !paused)).toBe(true);
   });
 
   it("never lets the app set a cookie for another site: Set-Cookie's Domain is dropped (host-only)", async () => {
