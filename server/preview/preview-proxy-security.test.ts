@@ -17,10 +17,17 @@ const IDE = 'http://localhost:4000';
 const CAP = 'a'.repeat(32);
 const HOST = `p-${CAP}.localhost:4000`;
 const REVOKED_HOST = `p-${'b'.repeat(32)}.localhost:4000`;
+/** Another project's preview, on an app of its own. */
+const HOST_B = `p-${'c'.repeat(32)}.localhost:4000`;
+const BERTH_HOST = 'localhost:4000';
 const TOSSED = 'session=evil; Domain=localhost; Path=/; HttpOnly';
 
 let app: http.Server;
 let appPort = 0;
+let appB: http.Server;
+let appBPort = 0;
+/** Every request an app got: which app, its target, its raw header lines. */
+const seen: { app: 'A' | 'B'; url: string; raw: string[] }[] = [];
 let front: net.Server;
 let frontPort = 0;
 let slowFront: net.Server;
@@ -39,6 +46,10 @@ function route(host: string | undefined): PreviewRoute | null {
   if (host === HOST) {
     const target: AgentTarget = { url: `http://127.0.0.1:${appPort}`, secret: 'unused' };
     return { target, port: appPort, key: 'app' };
+  }
+  if (host === HOST_B) {
+    const target: AgentTarget = { url: `http://127.0.0.1:${appBPort}`, secret: 'other' };
+    return { target, port: appBPort, key: 'b' };
   }
   if (host === REVOKED_HOST) return { page: notFoundPage };
   return null;
@@ -64,6 +75,11 @@ function serveOn(headTimeoutMs?: number, stuck = false): net.Server {
 
 beforeAll(async () => {
   app = http.createServer((req, res) => {
+    seen.push({ app: 'A', url: req.url ?? '', raw: req.rawHeaders });
+    if (req.url === '/until-close') {
+      res.socket?.end('HTTP/1.1 200 OK\r\n\r\nall of it');
+      return;
+    }
     if (req.url === '/big') return void res.end('x'.repeat(40_000));
     if (req.url === '/toss') res.setHeader('Set-Cookie', [TOSSED, 'plain=1; Path=/']);
     res.end(`hi ${req.url}`);
@@ -74,6 +90,11 @@ beforeAll(async () => {
     );
   });
   appPort = await listening(app);
+  appB = http.createServer((req, res) => {
+    seen.push({ app: 'B', url: req.url ?? '', raw: req.rawHeaders });
+    res.end(`B ${req.url}`);
+  });
+  appBPort = await listening(appB);
   // The pool's connections go straight to the local app (the direct path, no agent).
   pool = new TunnelPool(
     (_target, port) =>
@@ -94,7 +115,7 @@ beforeAll(async () => {
 afterAll(async () => {
   pool.dispose();
   await Promise.all(
-    [app, front, slowFront, stuckFront].map((server) => new Promise((resolve) => server.close(resolve))),
+    [app, appB, front, slowFront, stuckFront].map((server) => new Promise((resolve) => server.close(resolve))),
   );
 });
 
@@ -243,5 +264,114 @@ describe('preview fast path under attack', () => {
     );
     expect(hostOnlySetCookie('domain=value; Path=/')).toBe('domain=value; Path=/');
     expect(hostOnlySetCookie('plain=1')).toBe('plain=1');
+  });
+
+  it("strips every spelling of Berth's credentials, and nothing else of the browser's cookies", async () => {
+    const answer = await exchange(
+      frontPort,
+      `GET /creds HTTP/1.1\r\nHost: ${HOST}\r\ncookie: next-auth.session-token=x; a=1\r\n` +
+        `COOKIE: __Secure-next-auth.session-token=y;b=2\r\nCookie: __Host-next-auth.csrf-token=z\r\n` +
+        'authorization: Basic eDp5\r\nPROXY-AUTHORIZATION: Basic eDp5\r\nX-Forwarded-Host: localhost:4000\r\n' +
+        'x-berth-user: admin\r\nX-BERTH-PROJECT: p1\r\nConnection: close\r\n\r\n',
+    );
+    expect(answer).toContain('hi /creds');
+    const raw = seen.find((entry) => entry.url === '/creds')!.raw;
+    const names = raw.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+    expect(names.filter((name) => name === 'cookie')).toHaveLength(1);
+    expect(raw[raw.findIndex((name) => name.toLowerCase() === 'cookie') + 1]).toBe('a=1; b=2');
+    for (const name of ['authorization', 'proxy-authorization', 'x-forwarded-host', 'x-berth-user', 'x-berth-project'])
+      expect(names).not.toContain(name);
+  });
+
+  it('refuses every ambiguous framing with 400 and closes: the app never sees a smuggled request', async () => {
+    const first = `GET /first HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`;
+    const smuggled = `GET /smuggled HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`;
+    const shapes = [
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 0\r\ncontent-length: 60\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: +0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\n\r\n0\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nX-A: 1\r\n Transfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nX-A: 1\nContent-Length: 0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length : 0\r\n\r\n${smuggled}`,
+      `POST /x HTTP/1.1\r\nHost: ${HOST}\r\nHost: ${BERTH_HOST}\r\n\r\n${smuggled}`,
+      `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n${smuggled}`,
+      `GET /x HTTP/1.1\r\nHost: ${HOST}\r\nX-Big: ${'a'.repeat(40_000)}`,
+    ];
+    for (const shape of shapes) {
+      // After a first request the connection is the preview's: every later head is read here.
+      const answer = await exchange(frontPort, first + shape);
+      expect(answer, shape.slice(0, 90)).toContain('hi /first');
+      expect(answer.slice(answer.indexOf('hi /first')), shape.slice(0, 90)).toMatch(/HTTP\/1\.1 4(00|31) /);
+    }
+    expect(seen.some((entry) => entry.url === '/smuggled')).toBe(false);
+  });
+
+  it('checks each pipelined request on its own: another project, a revoked link, then Berth', async () => {
+    const before = handedOff.length;
+    const answer = await exchange(
+      frontPort,
+      `GET /a1 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` +
+        `GET /b1 HTTP/1.1\r\nHost: ${HOST_B}\r\n\r\n` +
+        `GET /a2 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` +
+        `GET /revoked HTTP/1.1\r\nHost: ${REVOKED_HOST}\r\n\r\n` +
+        `GET /api/projects HTTP/1.1\r\nHost: ${BERTH_HOST}\r\nCookie: next-auth.session-token=x\r\n\r\n`,
+    );
+    const order = ['hi /a1', 'B /b1', 'hi /a2', 'HTTP/1.1 404 '].map((text) => answer.indexOf(text));
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    // Each app saw only its own project's requests; Berth got only its own request, whole.
+    expect(seen.filter((entry) => ['/a1', '/a2', '/b1'].includes(entry.url)).map((e) => `${e.app}${e.url}`)).toEqual([
+      'A/a1',
+      'B/b1',
+      'A/a2',
+    ]);
+    expect(seen.some((entry) => entry.url === '/revoked' || entry.url === '/api/projects')).toBe(false);
+    expect(handedOff.slice(before)).toEqual([
+      `GET /api/projects HTTP/1.1\r\nHost: ${BERTH_HOST}\r\nCookie: next-auth.session-token=x\r\n\r\n`,
+    ]);
+  });
+
+  it('never lets an absolute-form target or X-Forwarded-Host reach Berth from a preview connection', async () => {
+    const before = handedOff.length;
+    const answer = await exchange(
+      frontPort,
+      `GET http://${BERTH_HOST}/api/abs HTTP/1.1\r\nHost: ${HOST}\r\nX-Forwarded-Host: ${BERTH_HOST}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(answer).toContain('hi /api/abs');
+    expect(handedOff.length).toBe(before);
+  });
+
+  it('closes after HTTP/1.0 and after an answer that runs until close: no request follows on them', async () => {
+    const old = await exchange(
+      frontPort,
+      `GET /ten HTTP/1.0\r\nHost: ${HOST}\r\n\r\nGET /after-ten HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
+    );
+    expect(old).toContain('hi /ten');
+    expect(old).not.toContain('after-ten');
+    const raw = seen.find((entry) => entry.url === '/ten')!.raw;
+    expect(raw).toContain('close');
+    const untilClose = await exchange(
+      frontPort,
+      `GET /until-close HTTP/1.1\r\nHost: ${HOST}\r\n\r\nGET /after-close HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
+    );
+    expect(untilClose).toContain('all of it');
+    expect(untilClose).toMatch(/Connection: close/i);
+    expect(untilClose).not.toContain('after-close');
+    expect(seen.some((entry) => entry.url.startsWith('/after-'))).toBe(false);
+  });
+
+  it('never gives one project a connection pooled for another', async () => {
+    for (const [host, text] of [
+      [HOST, 'hi /pool'],
+      [HOST_B, 'B /pool'],
+      [HOST, 'hi /pool'],
+      [HOST_B, 'B /pool'],
+    ] as const) {
+      const answer = await exchange(frontPort, `GET /pool HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      expect(answer).toContain(text);
+    }
   });
 });
