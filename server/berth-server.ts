@@ -10,6 +10,7 @@ import type { Logger } from './core/logger';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
 import { withAdvisoryLock, type Database } from './db';
+import { broadcastTurnEvents } from './assistant';
 import { handleAuthRequest } from './auth';
 import {
   broadcastFileChanges,
@@ -125,6 +126,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     admin,
     conversations: services.conversations,
     models: services.models,
+    turns: services.turns,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({
@@ -173,6 +175,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     snapshotStatus.on('onDidChangeStatus', (status) =>
       io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
     ),
+    broadcastTurnEvents(io, services.turns),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);
@@ -236,6 +239,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
   let closing: Promise<void> | undefined;
   const close = ({ graceful = false }: { graceful?: boolean } = {}) =>
     (closing ??= (async () => {
+      // Assistant turns end first (stopped, their messages stored, locks released), so their event streams end.
+      await services.turns.stopAll();
       if (graceful) {
         const running = workspaces.active().filter((status) => status.state === 'running');
         // Each is bounded (the scheduler's stop timeout) and never throws.

@@ -14,7 +14,7 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
-import { ConversationService, ModelRegistry } from './assistant';
+import { ConversationService, failInterruptedTurns, ModelRegistry, TurnEngine } from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -40,6 +40,7 @@ const RESET_REQUESTS_PER_IP_WINDOW = 10;
 export type BerthServices = Awaited<ReturnType<typeof createServices>>;
 
 export async function createServices(config: Config, log: Logger) {
+  const startedAt = new Date();
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -165,9 +166,23 @@ export async function createServices(config: Config, log: Logger) {
   const conversations = new ConversationService(prisma, projects);
   // The assistant's model providers, from the AI_* settings (keys stay in here).
   const models = ModelRegistry.fromSettings(config);
+  // A turn still running from before this start was cut off: it must not keep its project busy.
+  await failInterruptedTurns(prisma, startedAt);
+  // Assistant turns; their events reach browsers through berth-server.ts, like snapshotStatus.
+  const turns = new TurnEngine({
+    conversations,
+    models,
+    snapshots: snapshots.api,
+    projects,
+    files,
+    locks,
+    maxSteps: config.AI_MAX_STEPS,
+    log: log.child({ module: 'assistant' }),
+  });
 
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
+    await turns.stopAll(); // each ends stopped, its messages stored and locks released
     detachSnapshotHooks();
     snapshots.dispose();
     terminals.dispose();
@@ -204,6 +219,7 @@ export async function createServices(config: Config, log: Logger) {
     admin,
     conversations,
     models,
+    turns,
     dispose,
   };
 }

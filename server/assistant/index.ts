@@ -19,3 +19,12 @@ export {
   type FileTools,
   type FileToolsOptions,
 } from './tools';
+export {
+  broadcastTurnEvents,
+  failInterruptedTurns,
+  INTERRUPTED_TURN_ERROR,
+  TurnEngine,
+  type TurnEngineEvents,
+  type TurnToolContext,
+  type TurnToolFactory,
+} from './turns';

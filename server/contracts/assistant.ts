@@ -159,3 +159,81 @@ export interface AiModelListDto {
   /** Providers that are configured but did not answer, with why. */
   unreachable?: { provider: AiProviderId; message: string }[];
 }
+
+// ── Turns ────────────────────────────────────────────────────────────────────────────────────
+// One assistant turn: POST /api/v1/projects/:id/conversations/:cid/messages { content, model? }
+// answers text/event-stream, one `data: <AssistantTurnEventDto JSON>` per event, ending with
+// `done`; 409 busy while a turn runs in the project. POST …/:cid/stop stops the running turn.
+// Every tab of the project gets the same events as `ai:<type>` Socket.IO pushes (plus projectId).
+
+export const sendMessageSchema = z.object({
+  content: z.string({ error: 'Content must be text' }).trim().min(1, 'Say something').max(100_000),
+  model: aiModelIdSchema.optional(),
+});
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+
+interface TurnEventBase {
+  conversationId: string;
+  turnId: string;
+}
+
+/** The turn began: the user's message is stored, the snapshot before it taken. */
+export interface TurnStartedEventDto extends TurnEventBase {
+  type: 'started';
+  model: string;
+  snapshotId: string | null;
+  /** What the user asked. */
+  content: string;
+}
+
+/** A piece of the model's answer. */
+export interface TurnTextEventDto extends TurnEventBase {
+  type: 'text';
+  text: string;
+}
+
+/** The model called a tool; `invalid` when its arguments did not fit (the model is told). */
+export interface TurnToolCallEventDto extends TurnEventBase {
+  type: 'tool-call';
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  invalid: boolean;
+}
+
+/** What the tool gave back, or the error told to the model (`isError`). */
+export interface TurnToolResultEventDto extends TurnEventBase {
+  type: 'tool-result';
+  toolCallId: string;
+  toolName: string;
+  output: unknown;
+  isError: boolean;
+}
+
+/** The turn failed (the model could not be reached, answered an error…); `done` follows. */
+export interface TurnErrorEventDto extends TurnEventBase {
+  type: 'error';
+  message: string;
+}
+
+/** Always last: how the turn ended and the files it changed. */
+export interface TurnDoneEventDto extends TurnEventBase {
+  type: 'done';
+  status: TurnEndStatus;
+  changedFiles: TurnFileChange[];
+}
+
+export type AssistantTurnEventDto =
+  | TurnStartedEventDto
+  | TurnTextEventDto
+  | TurnToolCallEventDto
+  | TurnToolResultEventDto
+  | TurnErrorEventDto
+  | TurnDoneEventDto;
+
+export type AssistantTurnEventType = AssistantTurnEventDto['type'];
+
+/** A turn event as a Socket.IO push to the project's room (`ai:<type>`). */
+export type AiPushOf<T extends AssistantTurnEventType> = Extract<AssistantTurnEventDto, { type: T }> & {
+  projectId: string;
+};

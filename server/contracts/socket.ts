@@ -3,6 +3,7 @@
 // Socket.IO event maps, the server's handler registration (`defineHandler` picks the schema by
 // name) and the browser's typed `call` are all derived from these tables.
 import type { z } from 'zod';
+import type { AiPushOf } from './assistant';
 import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
 import {
   fsCreateSchema,
@@ -106,6 +107,13 @@ interface ServerEventPayloads {
   'terminal:detached': { terminalId: string };
   /** The session or access token this socket was opened with has ended; it is disconnected next. */
   'session:ended': { reason: string };
+  /** An assistant turn of the project, as its POST …/messages stream tells it (DESIGN.md "Assistant"). */
+  'ai:started': AiPushOf<'started'>;
+  'ai:text': AiPushOf<'text'>;
+  'ai:tool-call': AiPushOf<'tool-call'>;
+  'ai:tool-result': AiPushOf<'tool-result'>;
+  'ai:error': AiPushOf<'error'>;
+  'ai:done': AiPushOf<'done'>;
 }
 
 /** Pushes the client acknowledges (so the server can apply backpressure). */

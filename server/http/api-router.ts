@@ -1,7 +1,7 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { ConversationService, ModelRegistry } from '../assistant';
+import type { ConversationService, ModelRegistry, TurnEngine } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -14,6 +14,7 @@ import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';
 import { addAiRoutes } from './ai.routes';
 import { addAuthRoutes } from './auth.routes';
+import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
 import { addFileRoutes } from './files.routes';
 import { addPreviewRoutes } from './previews.routes';
@@ -50,6 +51,8 @@ export interface ApiServices {
   conversations: ConversationService;
   /** The assistant's model providers (GET /api/v1/ai/models). */
   models: ModelRegistry;
+  /** Assistant turns (POST …/conversations/:cid/messages and …/stop). */
+  turns: TurnEngine;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -76,6 +79,7 @@ export function createApiRouter(services: ApiServices): Router {
   addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   addConversationRoutes(router, services.conversations);
+  addAssistantTurnRoutes(router, services.turns);
   addAiRoutes(router, services.models);
   return router;
 }

@@ -1,0 +1,16 @@
+// Assistant turns: the engine that runs one turn per project (model stream, tools, stored
+// messages, snapshot before, locks released after) and the start-up sweep of turns a restart
+// cut off. Uses the conversations, models and tools of this module; other features only
+// through their index.ts (files, snapshots as an interface).
+export {
+  SNAPSHOT_LABEL,
+  TurnEngine,
+  type TurnEngineDeps,
+  type TurnEngineEvents,
+  type TurnListener,
+  type TurnToolContext,
+  type TurnToolFactory,
+} from './turn-engine';
+export { failInterruptedTurns, INTERRUPTED_TURN_ERROR } from './interrupted-turns';
+export { TREE_MAX_ENTRIES } from './system-prompt';
+export { broadcastTurnEvents } from './turns.socket';

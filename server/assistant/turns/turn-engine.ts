@@ -1,0 +1,331 @@
+// Runs assistant turns (DESIGN.md "Assistant"): one per project at a time. A turn loads the
+// conversation, takes a snapshot (its undo point), records itself as running, stores the user's
+// message, streams the model with the tools, stores what the model said and did step by step,
+// and ends done | stopped | failed with the files it changed, its locks always released.
+// Its events go to the caller (the POST's event stream) and to `events` (every tab, through
+// berth-server.ts). Stop is an AbortSignal that reaches the model stream and the running tool.
+import type { ToolSet } from 'ai';
+import type {
+  AssistantTurnEventDto,
+  MessageDto,
+  SendMessageInput,
+  TurnEndStatus,
+  TurnFileChange,
+} from '../../contracts';
+import { DomainError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { TypedEmitter } from '../../core/typed-emitter';
+import type { Actor, FileService, LockService } from '../../files';
+import type { ConversationService } from '../conversations';
+import type { TurnEvent } from '../models/model-provider';
+import type { ModelRegistry } from '../models/model-registry';
+import { createFileTools, isToolError } from '../tools';
+import { walkProject } from '../tools/project-walk';
+import { toModelMessages } from './model-messages';
+import { buildSystemPrompt, TREE_MAX_ENTRIES } from './system-prompt';
+import { TurnTranscript } from './turn-transcript';
+
+/** What a tool factory gets: the turn it serves and its stop. */
+export interface TurnToolContext {
+  actor: Actor;
+  projectId: string;
+  turnId: string;
+  signal: AbortSignal;
+}
+
+/** Tools beyond the file tools (commands, dev server, preview…), built per turn. */
+export type TurnToolFactory = (context: TurnToolContext) => {
+  tools: ToolSet;
+  /** Called when the turn ends, however it ends. */
+  dispose?: () => Promise<void> | void;
+};
+
+export interface TurnEngineDeps {
+  conversations: ConversationService;
+  models: Pick<ModelRegistry, 'resolve'>;
+  /** Takes the snapshot before a turn (ProjectSnapshots: owner-checked, starts the workspace). */
+  snapshots: { take(userId: string, projectId: string, label?: string): Promise<{ id: string }> };
+  projects: { get(userId: string, projectId: string): Promise<{ name: string }> };
+  files: FileService;
+  locks: LockService;
+  toolFactories?: readonly TurnToolFactory[];
+  /** Model calls per turn at most (AI_MAX_STEPS). */
+  maxSteps: number;
+  log: Logger;
+}
+
+export interface TurnEngineEvents {
+  /** Every event of every turn, for the project's tabs. */
+  onDidEmitTurnEvent: { projectId: string; event: AssistantTurnEventDto };
+}
+
+export type TurnListener = (event: AssistantTurnEventDto) => void;
+
+interface RunningTurn {
+  conversationId: string;
+  /** Set once the turn is recorded (before that the project is only reserved). */
+  turnId?: string;
+  stop: AbortController;
+  /** Settles when the turn has ended and its locks are released; never rejects. */
+  finished: Promise<void>;
+}
+
+export const SNAPSHOT_LABEL = 'Before an assistant turn';
+
+const busy = (running: RunningTurn) =>
+  new DomainError('conflict', 'busy', 'The assistant is already working on this project', {
+    ...(running.turnId ? { turnId: running.turnId } : {}),
+    conversationId: running.conversationId,
+  });
+
+export class TurnEngine {
+  readonly events = new TypedEmitter<TurnEngineEvents>();
+  private readonly running = new Map<string, RunningTurn>();
+
+  constructor(private readonly deps: TurnEngineDeps) {}
+
+  /**
+   * Starts a turn; resolves once it runs (the `started` event told), with `finished` settling at
+   * its end. Throws before anything is told: 404, 409 busy, a model that cannot be resolved.
+   */
+  async start(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+    input: SendMessageInput,
+    listener: TurnListener,
+  ): Promise<{ turnId: string; finished: Promise<void> }> {
+    const { conversations } = this.deps;
+    const conversation = await conversations.get(userId, projectId, conversationId);
+    const model = await this.deps.models.resolve(input.model);
+    const already = this.running.get(projectId);
+    if (already) throw busy(already);
+    // Reserved at once (no await since the check), so a second POST is busy before any snapshot.
+    let begun!: () => void;
+    const reservation: RunningTurn = {
+      conversationId,
+      stop: new AbortController(),
+      finished: new Promise<void>((resolve) => (begun = resolve)),
+    };
+    this.running.set(projectId, reservation);
+    const emit = (event: AssistantTurnEventDto) => {
+      listener(event);
+      this.events.emit('onDidEmitTurnEvent', { projectId, event });
+    };
+    let turnId: string | undefined;
+    try {
+      const snapshot = await this.deps.snapshots.take(userId, projectId, SNAPSHOT_LABEL);
+      const turn = await conversations.startTurn(userId, projectId, conversationId, {
+        model: model.id,
+        snapshotId: snapshot.id,
+      });
+      turnId = reservation.turnId = turn.id;
+      await conversations.appendMessage(userId, projectId, conversationId, {
+        role: 'user',
+        content: input.content,
+        turnId,
+      });
+      emit({
+        type: 'started',
+        conversationId,
+        turnId,
+        model: model.id,
+        snapshotId: snapshot.id,
+        content: input.content,
+      });
+    } catch (error) {
+      if (turnId)
+        await conversations
+          .finishTurn(userId, projectId, conversationId, turnId, { status: 'failed', error: messageOf(error) })
+          .catch(() => undefined);
+      this.running.delete(projectId);
+      begun();
+      throw error;
+    }
+    const run = new TurnRun(this.deps, {
+      userId,
+      projectId,
+      conversationId,
+      turnId,
+      history: conversation.messages,
+      content: input.content,
+      model,
+      signal: reservation.stop.signal,
+      emit,
+    });
+    reservation.finished = run
+      .execute()
+      .catch((error: unknown) => this.deps.log.error({ err: error, projectId, turnId }, 'assistant turn broke'))
+      .finally(() => {
+        if (this.running.get(projectId) === reservation) this.running.delete(projectId);
+        begun();
+      });
+    return { turnId, finished: reservation.finished };
+  }
+
+  /** Stops the conversation's running turn; resolves when it has ended (locks released). */
+  async stop(userId: string, projectId: string, conversationId: string): Promise<{ turnId: string | null }> {
+    await this.deps.conversations.get(userId, projectId, conversationId);
+    const running = this.running.get(projectId);
+    if (!running || running.conversationId !== conversationId)
+      throw new DomainError('conflict', 'not_running', 'No turn of this conversation is running');
+    running.stop.abort();
+    await running.finished;
+    return { turnId: running.turnId ?? null };
+  }
+
+  /** Stops every running turn (server shutdown) and waits for them to end. */
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const running of all) running.stop.abort();
+    await Promise.all(all.map((running) => running.finished));
+  }
+}
+
+interface TurnEnd {
+  status: TurnEndStatus;
+  /** Why a failed turn failed. */
+  error?: string;
+}
+
+interface TurnRunInput {
+  userId: string;
+  projectId: string;
+  conversationId: string;
+  turnId: string;
+  history: MessageDto[];
+  content: string;
+  model: Awaited<ReturnType<ModelRegistry['resolve']>>;
+  signal: AbortSignal;
+  emit: TurnListener;
+}
+
+/** One turn from its first model call to its end: streaming → tool → streaming … → done | stopped | failed. */
+class TurnRun {
+  private readonly transcript = new TurnTranscript();
+
+  constructor(
+    private readonly deps: TurnEngineDeps,
+    private readonly turn: TurnRunInput,
+  ) {}
+
+  async execute(): Promise<void> {
+    const { userId, projectId, conversationId, turnId, signal } = this.turn;
+    const actor: Actor = { userId };
+    const fileTools = createFileTools({
+      files: this.deps.files,
+      locks: this.deps.locks,
+      actor,
+      projectId,
+      turnId,
+      signal,
+    });
+    const extras = (this.deps.toolFactories ?? []).map((factory) => factory({ actor, projectId, turnId, signal }));
+    const tools: ToolSet = Object.assign({}, fileTools.tools, ...extras.map((extra) => extra.tools)) as ToolSet;
+    const { status, error } = await this.stream(tools).catch((cause: unknown): TurnEnd =>
+      signal.aborted ? { status: 'stopped' } : { status: 'failed', error: messageOf(cause) },
+    );
+    try {
+      await this.store().catch((cause: unknown) => this.warn(cause, 'could not store the last messages'));
+    } finally {
+      await fileTools.releaseLocks();
+      await Promise.all(extras.map(async (extra) => extra.dispose?.())).catch((cause: unknown) =>
+        this.warn(cause, 'a tool did not clean up'),
+      );
+      const changedFiles: TurnFileChange[] = fileTools.changeLog
+        .changes()
+        .map(({ path, change }) => ({ path, change }));
+      if (error !== undefined) this.turn.emit({ type: 'error', conversationId, turnId, message: error });
+      await this.deps.conversations
+        .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles, error })
+        .catch((cause: unknown) => this.warn(cause, 'could not record the end of the turn'));
+      this.turn.emit({ type: 'done', conversationId, turnId, status, changedFiles });
+    }
+  }
+
+  private async stream(tools: ToolSet): Promise<TurnEnd> {
+    const { userId, projectId, signal, model } = this.turn;
+    const project = await this.deps.projects.get(userId, projectId);
+    const tree = await walkProject((path) => this.deps.files.list({ userId }, projectId, path), '', {
+      recursive: true,
+      maxEntries: TREE_MAX_ENTRIES,
+      signal,
+    }).catch(() => undefined);
+    if (signal.aborted) return { status: 'stopped' };
+    const events = model.provider.streamTurn({
+      model: model.model,
+      system: buildSystemPrompt({ projectName: project.name, toolNames: Object.keys(tools), tree }),
+      messages: [...toModelMessages(this.turn.history), { role: 'user', content: this.turn.content }],
+      tools,
+      abortSignal: signal,
+      maxSteps: this.deps.maxSteps,
+    });
+    for await (const event of events) {
+      const end = await this.handle(event);
+      if (end) return end;
+    }
+    return {
+      status: signal.aborted ? 'stopped' : 'failed',
+      error: signal.aborted ? undefined : 'The turn ended early',
+    };
+  }
+
+  /** One model event: told, recorded; the turn's end when it is one. */
+  private async handle(event: TurnEvent): Promise<TurnEnd | undefined> {
+    const { conversationId, turnId, emit } = this.turn;
+    switch (event.type) {
+      case 'text':
+        this.transcript.addText(event.text);
+        emit({ type: 'text', conversationId, turnId, text: event.text });
+        return undefined;
+      case 'tool-call':
+        this.transcript.addCall({ id: event.toolCallId, name: event.toolName, args: event.input });
+        emit({ type: 'tool-call', conversationId, turnId, ...pick(event), input: event.input, invalid: event.invalid });
+        return undefined;
+      case 'tool-result': {
+        const isError = isToolError(event.output);
+        this.transcript.addResult({ callId: event.toolCallId, name: event.toolName, output: event.output, isError });
+        emit({ type: 'tool-result', conversationId, turnId, ...pick(event), output: event.output, isError });
+        return undefined;
+      }
+      case 'tool-error':
+        this.transcript.addResult({
+          callId: event.toolCallId,
+          name: event.toolName,
+          output: event.message,
+          isError: true,
+        });
+        emit({ type: 'tool-result', conversationId, turnId, ...pick(event), output: event.message, isError: true });
+        return undefined;
+      case 'step-finish':
+        await this.store();
+        return undefined;
+      case 'finish':
+        return { status: 'done' };
+      case 'stopped':
+        return { status: 'stopped' };
+      case 'failed':
+        return { status: 'failed', error: event.message };
+    }
+  }
+
+  /** Appends the step's messages to the conversation. */
+  private async store(): Promise<void> {
+    const { userId, projectId, conversationId, turnId } = this.turn;
+    for (const message of this.transcript.take())
+      await this.deps.conversations.appendMessage(userId, projectId, conversationId, { ...message, turnId });
+  }
+
+  private warn(error: unknown, message: string): void {
+    this.deps.log.warn({ err: error, projectId: this.turn.projectId, turnId: this.turn.turnId }, message);
+  }
+}
+
+const pick = (event: { toolCallId: string; toolName: string }) => ({
+  toolCallId: event.toolCallId,
+  toolName: event.toolName,
+});
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,35 @@
+// Assistant turns: POST /api/v1/projects/:id/conversations/:cid/messages { content, model? }
+// answers text/event-stream, one `data: <AssistantTurnEventDto>` per event until `done` (409 busy
+// while a turn runs in the project, as JSON before any event); POST …/:cid/stop stops the running
+// turn and answers once it has ended. Owner only: 404 for anyone else. A client that goes away
+// does not stop the turn: the project's other tabs follow it over Socket.IO.
+import type { TurnEngine } from '../assistant';
+import { sendMessageSchema, type AssistantTurnEventDto } from '../contracts';
+import { reply, type Router } from './router';
+
+export function addAssistantTurnRoutes(router: Router, turns: TurnEngine): void {
+  router
+    .add('POST', '/api/v1/projects/:id/conversations/:cid/messages', async (ctx) => {
+      const { userId } = await ctx.user();
+      const input = await ctx.body(sendMessageSchema);
+      const { res } = ctx;
+      const send = (event: AssistantTurnEventDto) => {
+        if (res.destroyed || res.writableEnded) return;
+        if (!res.headersSent)
+          res.writeHead(200, {
+            'Content-Type': 'text/event-stream; charset=utf-8',
+            'Cache-Control': 'no-store',
+            'X-Accel-Buffering': 'no', // a proxy in front must pass each event on at once
+          });
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      };
+      const { finished } = await turns.start(userId, ctx.params.id!, ctx.params.cid!, input, send);
+      await finished;
+      if (!res.writableEnded) res.end();
+      return reply(200);
+    })
+    .add('POST', '/api/v1/projects/:id/conversations/:cid/stop', async (ctx) => {
+      const { userId } = await ctx.user();
+      return reply(200, await turns.stop(userId, ctx.params.id!, ctx.params.cid!));
+    });
+}
