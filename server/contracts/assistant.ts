@@ -210,6 +210,13 @@ export interface TurnToolResultEventDto extends TurnEventBase {
   isError: boolean;
 }
 
+/** Live output of a tool still running (a command's terminal output), for its card. */
+export interface TurnToolOutputEventDto extends TurnEventBase {
+  type: 'tool-output';
+  toolCallId: string;
+  data: string;
+}
+
 /** The turn failed (the model could not be reached, answered an error…); `done` follows. */
 export interface TurnErrorEventDto extends TurnEventBase {
   type: 'error';
@@ -228,6 +235,7 @@ export type AssistantTurnEventDto =
   | TurnTextEventDto
   | TurnToolCallEventDto
   | TurnToolResultEventDto
+  | TurnToolOutputEventDto
   | TurnErrorEventDto
   | TurnDoneEventDto;
 

@@ -112,6 +112,7 @@ interface ServerEventPayloads {
   'ai:text': AiPushOf<'text'>;
   'ai:tool-call': AiPushOf<'tool-call'>;
   'ai:tool-result': AiPushOf<'tool-result'>;
+  'ai:tool-output': AiPushOf<'tool-output'>;
   'ai:error': AiPushOf<'error'>;
   'ai:done': AiPushOf<'done'>;
 }

@@ -31,6 +31,8 @@ export interface TurnToolContext {
   projectId: string;
   turnId: string;
   signal: AbortSignal;
+  /** Live output of a running call (e.g. a command's terminal output), told as a `tool-output` event. */
+  onOutput(output: { toolCallId: string; data: string }): void;
 }
 
 /** Tools beyond the file tools (commands, dev server, preview…), built per turn. */
@@ -220,7 +222,11 @@ class TurnRun {
       turnId,
       signal,
     });
-    const extras = (this.deps.toolFactories ?? []).map((factory) => factory({ actor, projectId, turnId, signal }));
+    const onOutput = ({ toolCallId, data }: { toolCallId: string; data: string }) =>
+      this.turn.emit({ type: 'tool-output', conversationId, turnId, toolCallId, data });
+    const extras = (this.deps.toolFactories ?? []).map((factory) =>
+      factory({ actor, projectId, turnId, signal, onOutput }),
+    );
     const tools: ToolSet = Object.assign({}, fileTools.tools, ...extras.map((extra) => extra.tools)) as ToolSet;
     const { status, error } = await this.stream(tools).catch((cause: unknown): TurnEnd =>
       signal.aborted ? { status: 'stopped' } : { status: 'failed', error: messageOf(cause) },

@@ -260,6 +260,28 @@ describe('assistant turns over the API', () => {
     expect(await twice.json()).toMatchObject({ error: 'not_running' });
   }, 60_000);
 
+  it('ends failed with an error event when the model answers an error, and the project is free again', async () => {
+    const cid = await newConversation();
+    model.enqueue({
+      kind: 'http-error',
+      status: 400,
+      body: JSON.stringify({ error: { message: 'context too long' } }),
+    });
+    const events = await eventStream(await send(cid, 'Hello')).rest();
+    expect(events.map((event) => event.type)).toEqual(['started', 'error', 'done']);
+    expect(events[1]).toMatchObject({ type: 'error', message: expect.stringContaining('context too long') });
+    expect(events[2]).toMatchObject({ type: 'done', status: 'failed', changedFiles: [] });
+    const conversation = await getConversation(cid);
+    expect(conversation.turns).toMatchObject([
+      { status: 'failed', error: expect.stringContaining('context too long') },
+    ]);
+    expect(conversation.messages.map((m) => m.role)).toEqual(['user']);
+
+    model.enqueue({ kind: 'text', chunks: ['Hi.'] });
+    const retried = await eventStream(await send(cid, 'Hello again')).rest();
+    expect(retried.at(-1)).toMatchObject({ type: 'done', status: 'done' });
+  });
+
   it("answers 404 to another user's messages and stop, 401 without a session, 400 for an empty message", async () => {
     const cid = await newConversation();
     const requests = model.chatRequests().length;

@@ -16,6 +16,8 @@ export function broadcastTurnEvents(io: BerthServer, turns: Pick<TurnEngine, 'ev
         return void room.emit('ai:tool-call', { ...event, projectId });
       case 'tool-result':
         return void room.emit('ai:tool-result', { ...event, projectId });
+      case 'tool-output':
+        return void room.emit('ai:tool-output', { ...event, projectId });
       case 'error':
         return void room.emit('ai:error', { ...event, projectId });
       case 'done':
