@@ -80,8 +80,15 @@ interface Exchange {
 /** An uppercase letter: how every HTTP/1 method starts. */
 const isMethodStart = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
 
-export function servePreviewConnection(client: Socket, deps: PreviewConnectionDeps): void {
-  new PreviewConnection(client, deps).start();
+export interface ServedConnection {
+  /** Whether a request is in flight (or the connection is an upgraded pipe): not idle between requests. */
+  readonly busy: boolean;
+}
+
+export function servePreviewConnection(client: Socket, deps: PreviewConnectionDeps): ServedConnection {
+  const connection = new PreviewConnection(client, deps);
+  connection.start();
+  return connection;
 }
 
 class PreviewConnection {
@@ -104,6 +111,10 @@ class PreviewConnection {
     private readonly client: Socket,
     private readonly deps: PreviewConnectionDeps,
   ) {}
+
+  get busy(): boolean {
+    return this.phase !== 'head' && this.phase !== 'done';
+  }
 
   start(): void {
     this.client.setNoDelay(true);

@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type ListeningPort, type WorkspaceStatusDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import { createLogger } from '../core/logger';
@@ -297,6 +297,38 @@ describe('preview routing and proxy', () => {
     expect((await rawGet(baseUrl, '/', { Host: hostOf(preview.url) })).status).toBe(404);
     const fresh = await previewFor(5173);
     expect(fresh.url).not.toBe(preview.url);
+  });
+
+  it('ends an open WebSocket (HMR) when its link is revoked, on both proxy paths', async () => {
+    const closed = (socket: { once(event: 'close', listener: () => void): unknown }) =>
+      new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // The fast path: the connection's first request is the upgrade.
+    const preview = await previewFor(5173);
+    const upgraded = await rawUpgrade(baseUrl, '/_hmr', { Host: hostOf(preview.url) });
+    if (!('socket' in upgraded)) throw new Error(`not upgraded: ${upgraded.status}`);
+    onTestFinished(() => void upgraded.socket.destroy());
+    expect(await echo(upgraded.socket, 'before', upgraded.head)).toContain('before');
+    const fastClosed = closed(upgraded.socket);
+    await previews.revoke('alice', 'p1', 5173);
+    await fastClosed;
+    // node:http's path: a connection that started with Berth's own host, then upgrades to a preview.
+    const fresh = await previewFor(5173);
+    const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1');
+    onTestFinished(() => void socket.destroy());
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write(`GET / HTTP/1.1\r\nHost: ${DOMAIN}\r\n\r\n`);
+    socket.write(
+      `GET /_hmr HTTP/1.1\r\nHost: ${hostOf(fresh.url)}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const check = () => received.includes('101 ') && (socket.off('data', check), resolve());
+      socket.on('data', check);
+    });
+    expect(received).toContain('berth page');
+    const slowClosed = closed(socket);
+    await previews.revoke('alice', 'p1', 5173);
+    await slowClosed;
   });
 
   it('never lets an absolute-form request target choose the destination', async () => {

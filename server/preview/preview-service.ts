@@ -70,6 +70,11 @@ export class PreviewService {
   private readonly running = new Map<string, boolean>();
   private readonly lastActivity = new Map<string, number>();
   private readonly offStatus: Disposer;
+  /**
+   * Connections that have served a preview, per (project, port): revoking its links (or the
+   * workspace restarting) ends them, so an open HMR socket or a long answer does not outlive its link.
+   */
+  private readonly serving = new Map<string, Map<Duplex, () => void>>();
 
   constructor(
     private readonly projects: PreviewProjects,
@@ -84,7 +89,10 @@ export class PreviewService {
       const wasRunning = this.running.get(status.projectId) ?? false;
       this.running.set(status.projectId, isRunning);
       // A (re)started workspace: every old preview URL of the project stops working.
-      if (isRunning && !wasRunning) this.store.rotate(status.projectId);
+      if (isRunning && !wasRunning) {
+        this.store.rotate(status.projectId);
+        this.endServing(status.projectId);
+      }
     });
   }
 
@@ -105,7 +113,9 @@ export class PreviewService {
     await this.projects.get(userId, projectId);
     if (!isPreviewablePort(port) || !this.allows(port))
       throw new DomainError('bad_request', 'bad_port', `Port ${port} cannot be previewed (PREVIEW_PORTS)`);
-    return this.dto(this.store.revoke(projectId, port, userId));
+    const fresh = this.store.revoke(projectId, port, userId);
+    this.endServing(projectId, port);
+    return this.dto(fresh);
   }
 
   /** Whether PREVIEW_PORTS lets `port` be previewed. */
@@ -116,6 +126,7 @@ export class PreviewService {
   /** The project was deleted. */
   forget(projectId: string): void {
     this.store.rotate(projectId);
+    this.endServing(projectId);
     this.running.delete(projectId);
     this.lastActivity.delete(projectId);
   }
@@ -135,8 +146,10 @@ export class PreviewService {
    * name preview hosts; `handOff` gives it to Berth's own HTTP server at the first that does not.
    */
   serveConnection(socket: Socket, handOff: (socket: Socket, buffered: Buffer) => void): void {
-    servePreviewConnection(socket, {
-      route: (host) => this.route(host),
+    // Idle between requests it stays: its next request is checked (and answered 404) as any other.
+    const end = () => void (served.busy && socket.destroy());
+    const served = servePreviewConnection(socket, {
+      route: (host) => this.route(host, socket, end),
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
       count: this.bytes.count,
@@ -146,14 +159,15 @@ export class PreviewService {
 
   /** A preview request on a connection Berth's HTTP server serves (see preview-proxy.ts). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const found = this.route(req.headers.host) ?? { page: badHostPage };
+    const end = () => void (!res.writableFinished && req.socket.destroy());
+    const found = this.route(req.headers.host, req.socket, end) ?? { page: badHostPage };
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
     proxyHttp(req, res, found.target, found.port, this.options.ideOrigin, this.bytes.count);
   }
 
   /** The same for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const found = this.route(req.headers.host) ?? { page: badHostPage };
+    const found = this.route(req.headers.host, socket, () => socket.destroy()) ?? { page: badHostPage };
     if ('page' in found) return sendPageOnSocket(socket, found.page, this.options.ideOrigin);
     proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.bytes.count);
   }
@@ -165,7 +179,7 @@ export class PreviewService {
   }
 
   /** Host check, capability, running workspace: where a request for this Host goes, or the page it gets. */
-  private route(host: string | undefined): PreviewRoute | null {
+  private route(host: string | undefined, connection: Duplex, end: () => void): PreviewRoute | null {
     const parsed = parsePreviewHost(host, this.options.domain);
     if (parsed.kind === 'other') return null;
     if (parsed.kind !== 'preview') return { page: badHostPage };
@@ -175,7 +189,32 @@ export class PreviewService {
     const target: AgentTarget | undefined = this.workspaces.agentEndpoint(capability.projectId);
     if (!target) return { page: notRunningPage };
     this.touch(capability);
+    this.hold(capability, connection, end);
     return { target, port: capability.port, key: tunnelKey(target, capability.port) };
+  }
+
+  /** `end` ends what `connection` is doing for the preview (the latest request's, on node:http's path). */
+  private hold({ projectId, port }: Capability, connection: Duplex, end: () => void): void {
+    const key = `${projectId}\n${port}`;
+    let connections = this.serving.get(key);
+    if (!connections) this.serving.set(key, (connections = new Map()));
+    const held = connections;
+    const known = held.has(connection);
+    held.set(connection, end);
+    if (known) return;
+    connection.once('close', () => {
+      held.delete(connection);
+      if (held.size === 0 && this.serving.get(key) === held) this.serving.delete(key);
+    });
+  }
+
+  /** Ends the connections serving (project, port), or every port of the project. */
+  private endServing(projectId: string, port?: number): void {
+    for (const [key, connections] of this.serving) {
+      const [project, served] = key.split('\n');
+      if (project !== projectId || (port !== undefined && Number(served) !== port)) continue;
+      for (const end of connections.values()) end();
+    }
   }
 
   private touch({ projectId }: Capability): void {
