@@ -131,6 +131,19 @@ describe('the tunnel preamble', () => {
     for (const outside of ['127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:99999', '127.0.0.1:123456'])
       expect(parseTunnelTarget(outside, 7777), outside).toMatchObject({ error: 'bad_port' });
     expect(parseTunnelTarget('127.0.0.1:7777', 7777)).toMatchObject({ error: 'bad_port' });
+    // Nothing else of the container's network, nor the agent's port spelt another way.
+    for (const elsewhere of [
+      '127.0.0.1.evil.example:80',
+      '127.0.0.1:5173:80',
+      '[::1]:5173',
+      '0x7f.0.0.1:5173',
+      '127.0.0.11:53',
+      '127.0.0.1:07777',
+      ' 127.0.0.1:5173',
+      '127.0.0.1:5173\n',
+      '127.0.0.1:+5173',
+    ])
+      expect(parseTunnelTarget(elsewhere, 7777), elsewhere).toMatchObject({ error: 'bad_port' });
   });
 
   it('refuses a wrong or missing secret with 401, and never reaches the target', async () => {
