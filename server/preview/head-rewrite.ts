@@ -6,6 +6,7 @@ import {
   connectionTokens,
   frameAncestors,
   hostOnlySetCookie,
+  isDroppedAnswerHeader,
   isDroppedRequestHeader,
   isHopByHop,
   stripBerthCookies,
@@ -107,7 +108,7 @@ export function browserAnswer(
     const lower = name.toLowerCase();
     if (lower === 'x-frame-options' || lower === 'connection' || lower === 'keep-alive' || lower === 'proxy-connection')
       continue;
-    if (listed.has(lower) && !FRAMING.has(lower)) continue;
+    if ((listed.has(lower) && !FRAMING.has(lower)) || isDroppedAnswerHeader(lower)) continue;
     lines += `${name}: ${lower === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
   }
   lines += `Content-Security-Policy: ${frameAncestors(ideOrigin)}\r\n`;
@@ -115,10 +116,13 @@ export function browserAnswer(
   return { head: `${lines}\r\n`, body, closeAfter, reusable: !appCloses && !request.upgrade };
 }
 
-/** An informational head (100, 103, a 101 to an upgrade) as the app sent it, but its cookies host-only. */
+/** An informational head (100, 103, a 101 to an upgrade) as the app sent it, but its cookies host-only (and no Clear-Site-Data). */
 export function informationalHead(head: ResponseHead): string {
   let lines = `HTTP/${head.version} ${head.status} ${head.reason}\r\n`;
-  for (const [name, value] of head.headers)
-    lines += `${name}: ${name.toLowerCase() === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
+  for (const [name, value] of head.headers) {
+    const lower = name.toLowerCase();
+    if (!isDroppedAnswerHeader(lower))
+      lines += `${name}: ${lower === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
+  }
   return `${lines}\r\n`;
 }

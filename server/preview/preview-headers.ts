@@ -31,6 +31,12 @@ export function hostOnlySetCookie(value: string): string {
   return kept.join('; ');
 }
 
+/**
+ * Answer headers never passed to the browser: Clear-Site-Data "cookies" clears the cookies of the
+ * whole registrable domain, so a preview could sign the user out of Berth or wipe other previews.
+ */
+export const isDroppedAnswerHeader = (lower: string): boolean => lower === 'clear-site-data';
+
 /** Hop-by-hop (RFC 9110 §7.6.1), besides Connection itself; Upgrade stays on an upgrade. */
 const HOP_BY_HOP = new Set(['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authenticate']);
 

@@ -81,7 +81,11 @@ beforeAll(async () => {
       return;
     }
     if (req.url === '/big') return void res.end('x'.repeat(40_000));
-    if (req.url === '/toss') res.setHeader('Set-Cookie', [TOSSED, 'plain=1; Path=/']);
+    if (req.url === '/toss') {
+      res.setHeader('Set-Cookie', [TOSSED, 'plain=1; Path=/']);
+      // Clears the cookies of the whole registrable domain: Berth's session too, where it shares one.
+      res.setHeader('Clear-Site-Data', '"cookies", "storage"');
+    }
     res.end(`hi ${req.url}`);
   });
   app.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
@@ -214,6 +218,7 @@ describe('preview fast path under attack', () => {
     const answer = await exchange(frontPort, `GET /toss HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(setCookies(answer)).toEqual(['Set-Cookie: session=evil; Path=/; HttpOnly', 'Set-Cookie: plain=1; Path=/']);
+    expect(answer).not.toMatch(/clear-site-data/i);
   });
 
   it('drops Domain from Set-Cookie on a 101 (WebSocket handshakes set cookies too)', async () => {
@@ -246,6 +251,7 @@ describe('preview fast path under attack', () => {
     try {
       const answer = await rawGet(`http://127.0.0.1:${berthPort}`, '/toss', { Host: HOST });
       expect(answer.headers['set-cookie']).toEqual(['session=evil; Path=/; HttpOnly', 'plain=1; Path=/']);
+      expect(answer.headers['clear-site-data']).toBeUndefined();
       const upgraded = await exchange(
         berthPort,
         `GET /ws HTTP/1.1\r\nHost: ${HOST}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,

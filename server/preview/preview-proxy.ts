@@ -16,6 +16,7 @@ import {
   connectionTokens,
   frameAncestors,
   hostOnlySetCookie,
+  isDroppedAnswerHeader,
   isDroppedRequestHeader,
   isHopByHop,
   stripBerthCookies,
@@ -89,6 +90,7 @@ export function proxyHttp(
     const headers: OutgoingHttpHeaders = { ...response.headers };
     for (const name of ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'x-frame-options'])
       delete headers[name];
+    for (const name of Object.keys(headers)) if (isDroppedAnswerHeader(name)) delete headers[name];
     const cookies = response.headers['set-cookie'];
     if (cookies !== undefined) headers['set-cookie'] = cookies.map(hostOnlySetCookie);
     // Framable by the IDE (and only by it): the app's own CSP, if any, still applies too.
@@ -140,7 +142,8 @@ export function proxyUpgrade(
   });
   upstream.on('upgrade', (response, upSocket, upHead) => {
     const lines = [`HTTP/1.1 101 ${response.statusMessage ?? 'Switching Protocols'}`];
-    for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(answerLine(response.rawHeaders, i));
+    for (let i = 0; i < response.rawHeaders.length; i += 2)
+      if (!isDroppedAnswerHeader(response.rawHeaders[i]!.toLowerCase())) lines.push(answerLine(response.rawHeaders, i));
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (upHead.length > 0) socket.write(upHead);
     if (head.length > 0) upSocket.write(head);
@@ -159,7 +162,12 @@ export function proxyUpgrade(
     const lines = [`HTTP/1.1 ${response.statusCode ?? 502} ${response.statusMessage ?? ''}`];
     for (let i = 0; i < response.rawHeaders.length; i += 2) {
       const name = response.rawHeaders[i]!.toLowerCase();
-      if (name !== 'transfer-encoding' && name !== 'connection' && name !== 'x-frame-options')
+      if (
+        name !== 'transfer-encoding' &&
+        name !== 'connection' &&
+        name !== 'x-frame-options' &&
+        !isDroppedAnswerHeader(name)
+      )
         lines.push(answerLine(response.rawHeaders, i));
     }
     lines.push(`Content-Security-Policy: ${frameAncestors(ideOrigin)}`, 'Connection: close');
