@@ -255,6 +255,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       // awaited: its callback waits for every connection, a silent WebSocket peer's included.
       void io.close();
       connections.endUpgraded();
+      // The preview fast path's connections are not node:http's: they are closed by the preview service.
+      previews.closeConnections();
       if (graceful) await waitAtMost(drained, DRAIN_MS);
       // Every connection still open, HTTP and upgraded alike.
       connections.destroyAll();

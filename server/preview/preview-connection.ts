@@ -57,6 +57,8 @@ export const CLIENT_IDLE_MS = 60_000;
  * connection forever (slowloris), and every connection to Berth starts here.
  */
 export const HEAD_TIMEOUT_MS = 60_000;
+/** At shutdown, how long an ended connection may take to say goodbye before it is destroyed. */
+const SHUTDOWN_GRACE_MS = 250;
 
 const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
@@ -83,6 +85,10 @@ const isMethodStart = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
 export interface ServedConnection {
   /** Whether a request is in flight (or the connection is an upgraded pipe): not idle between requests. */
   readonly busy: boolean;
+  /** Whether it is over: closed, or handed to node:http (which closes its own at shutdown). */
+  readonly done: boolean;
+  /** Berth is shutting down: see PreviewConnection.shutdown. */
+  shutdown(): void;
 }
 
 export function servePreviewConnection(client: Socket, deps: PreviewConnectionDeps): ServedConnection {
@@ -114,6 +120,37 @@ class PreviewConnection {
 
   get busy(): boolean {
     return this.phase !== 'head' && this.phase !== 'done';
+  }
+
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  /**
+   * Berth is shutting down. node:http's close() knows nothing of connections served here, so
+   * they are closed here: between requests at once, an upgraded pipe (HMR) ended (and destroyed
+   * shortly after, for a peer that never ends its side), a request in flight after its answer.
+   */
+  shutdown(): void {
+    switch (this.phase) {
+      case 'head':
+        this.stopHeadTimer();
+        this.closeClient();
+        setTimeout(() => this.client.destroy(), SHUTDOWN_GRACE_MS).unref();
+        return;
+      case 'piping':
+        this.client.end();
+        setTimeout(() => this.client.destroy(), SHUTDOWN_GRACE_MS).unref();
+        return;
+      case 'opening':
+      case 'body':
+      case 'waiting':
+        if (this.exchange) this.exchange.closeAfter = true;
+        if (this.answer) this.answer.closeAfter = true;
+        return;
+      case 'done':
+        return;
+    }
   }
 
   start(): void {

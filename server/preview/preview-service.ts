@@ -14,7 +14,7 @@ import type { Disposer } from '../core/typed-emitter';
 import { CapabilityStore, type Capability } from './capability-store';
 import { parsePreviewHost, previewUrl } from './preview-host';
 import type { AgentTarget } from './agent-tunnel';
-import { servePreviewConnection, type PreviewRoute } from './preview-connection';
+import { servePreviewConnection, type PreviewRoute, type ServedConnection } from './preview-connection';
 import { ByteTally } from './byte-tally';
 import { badHostPage, notFoundPage, notRunningPage, sendPage, sendPageOnSocket } from './preview-pages';
 import { countNothing, proxyHttp, proxyUpgrade, type ByteCounter } from './preview-proxy';
@@ -75,6 +75,8 @@ export class PreviewService {
    * workspace restarting) ends them, so an open HMR socket or a long answer does not outlive its link.
    */
   private readonly serving = new Map<string, Map<Duplex, () => void>>();
+  /** Every connection the fast path serves, for shutdown. */
+  private readonly served = new Set<ServedConnection>();
 
   constructor(
     private readonly projects: PreviewProjects,
@@ -148,13 +150,23 @@ export class PreviewService {
   serveConnection(socket: Socket, handOff: (socket: Socket, buffered: Buffer) => void): void {
     // Idle between requests it stays: its next request is checked (and answered 404) as any other.
     const end = () => void (served.busy && socket.destroy());
-    const served = servePreviewConnection(socket, {
+    const served: ServedConnection = servePreviewConnection(socket, {
       route: (host) => this.route(host, socket, end),
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
       count: this.bytes.count,
       handOff,
     });
+    this.served.add(served);
+    socket.once('close', () => this.served.delete(served));
+  }
+
+  /**
+   * Berth is shutting down: closes the connections the fast path serves (node:http's close()
+   * does not know them) — idle and upgraded ones now, busy ones after their answer.
+   */
+  closeConnections(): void {
+    for (const served of this.served) if (!served.done) served.shutdown();
   }
 
   /** A preview request on a connection Berth's HTTP server serves (see preview-proxy.ts). */
