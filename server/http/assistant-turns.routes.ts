@@ -7,6 +7,9 @@ import type { TurnEngine } from '../assistant';
 import { sendMessageSchema, type AssistantTurnEventDto } from '../contracts';
 import { reply, type Router } from './router';
 
+/** How often a quiet event stream gets a comment line. */
+export const HEARTBEAT_MS = 15_000;
+
 export function addAssistantTurnRoutes(router: Router, turns: TurnEngine): void {
   router
     .add('POST', '/api/v1/projects/:id/conversations/:cid/messages', async (ctx) => {
@@ -24,7 +27,15 @@ export function addAssistantTurnRoutes(router: Router, turns: TurnEngine): void 
         res.write(`data: ${JSON.stringify(event)}\n\n`);
       };
       const { finished } = await turns.start(userId, ctx.params.id!, ctx.params.cid!, input, send);
-      await finished;
+      // A comment line now and then while a tool runs long, so proxies do not drop a quiet stream.
+      const heartbeat = setInterval(() => {
+        if (!res.destroyed && !res.writableEnded) res.write(': keep-alive\n\n');
+      }, HEARTBEAT_MS);
+      try {
+        await finished;
+      } finally {
+        clearInterval(heartbeat);
+      }
       if (!res.writableEnded) res.end();
       return reply(200);
     })
