@@ -79,6 +79,12 @@ interface Exchange {
   retried: boolean;
 }
 
+/**
+ * Methods a request may be sent again for (RFC 9110 §9.2.2) when a reused connection closes
+ * before any answer: the app may have acted on the first one (a POST twice is a payment twice).
+ */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
 /** An uppercase letter: how every HTTP/1 method starts. */
 const isMethodStart = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
 
@@ -435,7 +441,13 @@ class PreviewConnection {
     if (this.phase === 'head' || this.phase === 'done' || !exchange || !answer || answer.done) return;
     if (answer.started) return void this.client.destroy();
     // A pooled tunnel the app closed as we reused it: once more on a fresh one, if nothing was lost.
-    if (this.tunnelReused && !exchange.retried && exchange.body.kind === 'none' && !exchange.upgrade) {
+    if (
+      this.tunnelReused &&
+      !exchange.retried &&
+      exchange.body.kind === 'none' &&
+      !exchange.upgrade &&
+      IDEMPOTENT.has(exchange.method)
+    ) {
       exchange.retried = true;
       this.openTunnel();
       return;

@@ -20,12 +20,17 @@ const REVOKED_HOST = `p-${'b'.repeat(32)}.localhost:4000`;
 /** Another project's preview, on an app of its own. */
 const HOST_B = `p-${'c'.repeat(32)}.localhost:4000`;
 const BERTH_HOST = 'localhost:4000';
+/** A preview whose app drops the connection on every POST, unanswered (a crash mid-request). */
+const DROPPING_HOST = `p-${'d'.repeat(32)}.localhost:4000`;
 const TOSSED = 'session=evil; Domain=localhost; Path=/; HttpOnly';
 
 let app: http.Server;
 let appPort = 0;
 let appB: http.Server;
 let appBPort = 0;
+let dropping: net.Server;
+let droppingPort = 0;
+let postsDropped = 0;
 /** Every request an app got: which app, its target, its raw header lines. */
 const seen: { app: 'A' | 'B'; url: string; raw: string[] }[] = [];
 let front: net.Server;
@@ -50,6 +55,10 @@ function route(host: string | undefined): PreviewRoute | null {
   if (host === HOST_B) {
     const target: AgentTarget = { url: `http://127.0.0.1:${appBPort}`, secret: 'other' };
     return { target, port: appBPort, key: 'b' };
+  }
+  if (host === DROPPING_HOST) {
+    const target: AgentTarget = { url: `http://127.0.0.1:${droppingPort}`, secret: 'drop' };
+    return { target, port: droppingPort, key: 'dropping' };
   }
   if (host === REVOKED_HOST) return { page: notFoundPage };
   return null;
@@ -99,6 +108,15 @@ beforeAll(async () => {
     res.end(`B ${req.url}`);
   });
   appBPort = await listening(appB);
+  dropping = net.createServer((socket) =>
+    socket.on('data', (chunk: Buffer) => {
+      if (!chunk.toString('latin1').startsWith('POST '))
+        return void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      postsDropped++;
+      socket.destroy();
+    }),
+  );
+  droppingPort = await listening(dropping);
   // The pool's connections go straight to the local app (the direct path, no agent).
   pool = new TunnelPool(
     (_target, port) =>
@@ -119,7 +137,9 @@ beforeAll(async () => {
 afterAll(async () => {
   pool.dispose();
   await Promise.all(
-    [app, appB, front, slowFront, stuckFront].map((server) => new Promise((resolve) => server.close(resolve))),
+    [app, appB, dropping, front, slowFront, stuckFront].map(
+      (server) => new Promise((resolve) => server.close(resolve)),
+    ),
   );
 });
 
@@ -379,5 +399,16 @@ describe('preview fast path under attack', () => {
       const answer = await exchange(frontPort, `GET /pool HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
       expect(answer).toContain(text);
     }
+  });
+
+  it('never sends a POST twice when a reused connection to the app closes unanswered', async () => {
+    const answer = await exchange(
+      frontPort,
+      `GET / HTTP/1.1\r\nHost: ${DROPPING_HOST}\r\n\r\n` +
+        `POST /pay HTTP/1.1\r\nHost: ${DROPPING_HOST}\r\nContent-Length: 0\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/HTTP\/1\.1 502 /);
+    expect(postsDropped).toBe(1);
   });
 });
