@@ -12,10 +12,13 @@ export {
 } from './models/model-registry';
 export { ConversationService, type ConversationProjects } from './conversations';
 export {
+  createCommandTools,
   createFileTools,
   FileChangeLog,
   isToolError,
   type AssistantFileChange,
+  type CommandPreviews,
+  type CommandToolsOptions,
   type FileTools,
   type FileToolsOptions,
 } from './tools';

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { markCommand, newNonce } from './command-marker';
+
+describe('markCommand', () => {
+  it('types the command as a group, and only the printed marker (not its echo) ends it', () => {
+    const marked = markCommand('npm test # run the tests', 'abc23');
+    expect(marked.keystrokes).toBe("{ npm test # run the tests\r}; printf '\\n%s-%s-%s.\\n' BERTH-DONE abc23 $?\r");
+    const echo = "$ { npm test # run the tests\n> }; printf '\\n%s-%s-%s.\\n' BERTH-DONE abc23 $?\n";
+    expect(marked.exitCode(echo)).toBeNull();
+    const screen = `${echo}ok\n\nBERTH-DONE-abc23-3.\n$ `;
+    expect(marked.exitCode(screen)).toBe(3);
+    expect(screen.slice(marked.outputStart(screen), marked.markerStart(screen))).toBe('ok\n\n');
+    expect(marked.exitCode(screen.replace('abc23-3', 'abc24-3'))).toBeNull();
+  });
+
+  it('makes nonces with no character twice in a row', () => {
+    for (let index = 0; index < 200; index++) expect(newNonce()).not.toMatch(/(.)\1/);
+  });
+});

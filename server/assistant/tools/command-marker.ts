@@ -1,0 +1,54 @@
+// How a command typed into an interactive shell says it is done: it is typed as a brace group
+// followed by a printf of a marker with a fresh nonce and the group's exit status. The typed
+// line passes the marker's parts as separate printf arguments, so the shell's echo of what was
+// typed never reads as the marker; only the printed line does. The group (with the closing
+// brace on its own line) keeps a trailing comment, a trailing `&` or a heredoc in the command
+// from swallowing the printf, and bash reads the whole group before running it, so a command
+// reading stdin cannot eat the marker line.
+import { randomInt } from 'node:crypto';
+
+const NONCE_ALPHABET = 'abcdefghkmnpqrstuvwxyz23456789';
+const MARKER_WORD = 'BERTH-DONE';
+
+/** A nonce with no character twice in a row (tmux may re-encode a run as REP). */
+export function newNonce(length = 10): string {
+  let nonce = '';
+  while (nonce.length < length) {
+    const char = NONCE_ALPHABET[randomInt(NONCE_ALPHABET.length)]!;
+    if (char !== nonce.at(-1)) nonce += char;
+  }
+  return nonce;
+}
+
+export interface MarkedCommand {
+  /** What to type into the shell (keystrokes, Enter as \r). */
+  keystrokes: string;
+  /** The exit code, once `plain` (terminal output as plain text) shows the printed marker. */
+  exitCode(plain: string): number | null;
+  /** Where the command's own output starts in `plain`: after the echo of the typed marker line. */
+  outputStart(plain: string): number;
+  /** Where the printed marker starts in `plain` (or its length when absent). */
+  markerStart(plain: string): number;
+}
+
+export function markCommand(command: string, nonce = newNonce()): MarkedCommand {
+  const printed = new RegExp(`${MARKER_WORD}-${nonce}-(\\d+)\\.`);
+  const echoed = `${nonce} $?`;
+  return {
+    keystrokes: `{ ${command.replace(/\r\n?/g, '\n').replace(/\n/g, '\r')}\r}; printf '\\n%s-%s-%s.\\n' ${MARKER_WORD} ${nonce} $?\r`,
+    exitCode: (plain) => {
+      const match = printed.exec(plain);
+      return match ? Number(match[1]) : null;
+    },
+    outputStart: (plain) => {
+      const at = plain.lastIndexOf(echoed);
+      if (at < 0) return 0;
+      const lineEnd = plain.indexOf('\n', at);
+      return lineEnd < 0 ? plain.length : lineEnd + 1;
+    },
+    markerStart: (plain) => {
+      const match = printed.exec(plain);
+      return match ? match.index : plain.length;
+    },
+  };
+}

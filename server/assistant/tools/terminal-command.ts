@@ -1,0 +1,205 @@
+// Running one command in a terminal the user can see: a terminal found by title (reused while
+// its shell runs, restarted when it ended, created when there is none), a sink attached to
+// watch its output, the command typed with a done-marker (command-marker.ts), and the outcome
+// once the marker shows, the time is up, the turn is stopped or the shell goes away. Everything
+// goes through TerminalService, so the tab shows the same shell and the user can type into it.
+import type { TerminalService, TerminalSink } from '../../terminals';
+import { markCommand, newNonce } from './command-marker';
+import { plainText } from './terminal-text';
+
+export type CommandTerminals = Pick<TerminalService, 'list' | 'get' | 'create' | 'restart' | 'events'>;
+
+/** The size a terminal the assistant opens starts with (a viewing tab resizes it). */
+const NEW_TERMINAL_SIZE = { cols: 120, rows: 32 };
+/** Raw output kept per command: enough for any tail the model is given. */
+const MAX_RAW_CHARS = 512 * 1024;
+/** After a Ctrl+C, how long to wait for the shell to show it (so the tail ends with ^C and the prompt). */
+const AFTER_INTERRUPT_MS = 1000;
+
+export const CTRL_C = '\x03';
+
+export type CommandEnd =
+  | { kind: 'exited'; exitCode: number }
+  | { kind: 'timed-out' }
+  | { kind: 'stopped' }
+  | { kind: 'terminal-gone'; reason: string }
+  /** Only when not waiting for the exit: the caller's own condition was met first. */
+  | { kind: 'detached' };
+
+export interface CommandOutcome {
+  end: CommandEnd;
+  terminalId: string;
+  /** The command's output as plain text (the echo of the typed line removed when found). */
+  output: string;
+}
+
+export interface TerminalCommand {
+  terminalId: string;
+  /** Resolves when the command ended, or when `until` says to stop watching. */
+  outcome: Promise<CommandOutcome>;
+  /** Stop watching now (e.g. the dev server's port opened); the command keeps running. */
+  detach(): void;
+  /** The output so far, as plain text. */
+  outputSoFar(): string;
+}
+
+export interface RunInTerminalOptions {
+  terminals: CommandTerminals;
+  projectId: string;
+  title: string;
+  command: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Ctrl+C first, to end what a reused terminal was running (an earlier dev server). */
+  interruptFirst?: boolean;
+  /** Live raw output (with escapes), for a card showing the command as it runs. */
+  onOutput?: (data: string) => void;
+  /** On timeout: send Ctrl+C (run_command) or just stop waiting (a dev server keeps running). */
+  interruptOnTimeout: boolean;
+}
+
+/** Finds or opens the terminal, types the command and watches it until it ends. */
+export async function runInTerminal(options: RunInTerminalOptions): Promise<TerminalCommand> {
+  const { terminals, projectId, signal } = options;
+  const marked = markCommand(options.command, newNonce());
+  let raw = '';
+  let settle: ((end: CommandEnd) => void) | undefined;
+  let interrupted: (() => void) | undefined;
+  let outputArrived: ((data: string) => void) | undefined;
+  const sink: TerminalSink = {
+    id: `assistant-${newNonce(16)}`,
+    send: (data, ack) => {
+      ack();
+      raw += data;
+      if (raw.length > MAX_RAW_CHARS) raw = raw.slice(-MAX_RAW_CHARS);
+      options.onOutput?.(data);
+      outputArrived?.(data);
+      interrupted?.();
+      // Only the recent end can hold a marker that was not there before.
+      const recent = plainText(raw.slice(-(data.length + 1024)));
+      const code = marked.exitCode(recent);
+      if (code !== null) settle?.({ kind: 'exited', exitCode: code });
+    },
+    dropped: () => settle?.({ kind: 'terminal-gone', reason: 'the terminal stopped taking output' }),
+  };
+
+  const { terminalId, reused } = await openTerminal(terminals, projectId, options.title, sink);
+  const session = terminals.get(terminalId);
+  const output = () => {
+    const plain = plainText(raw);
+    const start = marked.outputStart(plain);
+    return plain.slice(start, Math.max(start, marked.markerStart(plain)));
+  };
+
+  const outcome = new Promise<CommandOutcome>((resolve) => {
+    const cleanups: (() => void)[] = [];
+    let done = false;
+    settle = (end) => {
+      if (done) return;
+      done = true;
+      for (const cleanup of cleanups) cleanup();
+      if (terminalStillThere(terminals, terminalId)) terminals.get(terminalId).detach(sink.id);
+      resolve({ end, terminalId, output: output() });
+    };
+    const interrupt = (end: CommandEnd) => {
+      try {
+        session.write(CTRL_C);
+      } catch {
+        settle?.(end);
+        return;
+      }
+      // Give the shell a moment to show the ^C (and its prompt), ending on its next output.
+      const timer = setTimeout(() => settle?.(end), AFTER_INTERRUPT_MS);
+      cleanups.push(() => clearTimeout(timer));
+      interrupted = () => setImmediate(() => settle?.(end));
+    };
+    const timer = setTimeout(() => {
+      if (options.interruptOnTimeout) interrupt({ kind: 'timed-out' });
+      else settle?.({ kind: 'timed-out' });
+    }, options.timeoutMs);
+    cleanups.push(() => clearTimeout(timer));
+    const onAbort = () => (options.interruptOnTimeout ? interrupt({ kind: 'stopped' }) : settle?.({ kind: 'stopped' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    cleanups.push(
+      terminals.events.on('onDidChange', (terminal) => {
+        if (terminal.id === terminalId && terminal.state === 'exited')
+          settle?.({ kind: 'terminal-gone', reason: `its shell exited (code ${terminal.exitCode ?? 'unknown'})` });
+      }),
+      terminals.events.on('onDidClose', (closed) => {
+        if (closed.terminalId === terminalId) settle?.({ kind: 'terminal-gone', reason: 'the terminal was closed' });
+      }),
+    );
+    if (signal.aborted) {
+      settle({ kind: 'stopped' });
+      return;
+    }
+    const type = (keys: string) => {
+      try {
+        session.write(keys);
+      } catch (error) {
+        settle?.({ kind: 'terminal-gone', reason: error instanceof Error ? error.message : String(error) });
+      }
+    };
+    // A new shell runs nothing yet (and a Ctrl+C while it starts could flush the command).
+    if (!options.interruptFirst || !reused) {
+      type(marked.keystrokes);
+      return;
+    }
+    // A Ctrl+C makes the tty flush what was typed after it: type the command once the shell shows the ^C.
+    type(CTRL_C);
+    void interruptShown().then(() => {
+      if (!done) type(marked.keystrokes);
+    });
+  });
+
+  function interruptShown(): Promise<void> {
+    return new Promise((resolve) => {
+      let seen = '';
+      const timer = setTimeout(finish, AFTER_INTERRUPT_MS);
+      function finish() {
+        clearTimeout(timer);
+        outputArrived = undefined;
+        resolve();
+      }
+      outputArrived = (data) => {
+        seen += data;
+        if (seen.includes('^C')) finish();
+      };
+    });
+  }
+
+  return {
+    terminalId,
+    outcome,
+    detach: () => settle?.({ kind: 'detached' }),
+    outputSoFar: output,
+  };
+}
+
+function terminalStillThere(terminals: CommandTerminals, terminalId: string): boolean {
+  try {
+    terminals.get(terminalId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The project's terminal with this title: reused while running, restarted when ended, else created. */
+async function openTerminal(
+  terminals: CommandTerminals,
+  projectId: string,
+  title: string,
+  sink: TerminalSink,
+): Promise<{ terminalId: string; reused: boolean }> {
+  const named = (await terminals.list(projectId)).filter((terminal) => terminal.title === title);
+  const running = named.find((terminal) => terminal.state === 'running');
+  if (running) {
+    terminals.get(running.id).attach(sink);
+    return { terminalId: running.id, reused: true };
+  }
+  const ended = named[0];
+  if (ended) return { terminalId: (await terminals.restart(ended.id, NEW_TERMINAL_SIZE, sink)).id, reused: false };
+  return { terminalId: (await terminals.create(projectId, NEW_TERMINAL_SIZE, () => sink, title)).id, reused: false };
+}
