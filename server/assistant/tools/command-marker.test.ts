@@ -13,6 +13,10 @@ describe('markCommand', () => {
     expect(marked.exitCode(screen.replace('abc23-3', 'abc24-3'))).toBeNull();
   });
 
+  it('types line breaks as Enter and quotes tabs', () => {
+    expect(markCommand('a\tb\r\nc', 'xyz').keystrokes).toMatch(/^\{ a\x16\tb\rc\r\}; /);
+  });
+
   it('makes nonces with no character twice in a row', () => {
     for (let index = 0; index < 200; index++) expect(newNonce()).not.toMatch(/(.)\1/);
   });

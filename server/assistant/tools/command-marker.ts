@@ -4,7 +4,7 @@
 // typed never reads as the marker; only the printed line does. The group (with the closing
 // brace on its own line) keeps a trailing comment, a trailing `&` or a heredoc in the command
 // from swallowing the printf, and bash reads the whole group before running it, so a command
-// reading stdin cannot eat the marker line.
+// reading stdin cannot eat the marker line. Tabs are typed quoted, so they stay tabs.
 import { randomInt } from 'node:crypto';
 
 const NONCE_ALPHABET = 'abcdefghkmnpqrstuvwxyz23456789';
@@ -35,7 +35,7 @@ export function markCommand(command: string, nonce = newNonce()): MarkedCommand 
   const printed = new RegExp(`${MARKER_WORD}-${nonce}-(\\d+)\\.`);
   const echoed = `${nonce} $?`;
   return {
-    keystrokes: `{ ${command.replace(/\r\n?/g, '\n').replace(/\n/g, '\r')}\r}; printf '\\n%s-%s-%s.\\n' ${MARKER_WORD} ${nonce} $?\r`,
+    keystrokes: `{ ${asKeystrokes(command)}\r}; printf '\\n%s-%s-%s.\\n' ${MARKER_WORD} ${nonce} $?\r`,
     exitCode: (plain) => {
       const match = printed.exec(plain);
       return match ? Number(match[1]) : null;
@@ -51,4 +51,9 @@ export function markCommand(command: string, nonce = newNonce()): MarkedCommand 
       return match ? match.index : plain.length;
     },
   };
+}
+
+/** Lines end with Enter; a tab is quoted with Ctrl+V (readline's quoted-insert, the tty's LNEXT) so it is not a completion. */
+function asKeystrokes(command: string): string {
+  return command.replace(/\r\n?/g, '\n').replace(/\n/g, '\r').replace(/\t/g, '\x16\t');
 }

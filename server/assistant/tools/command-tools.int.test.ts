@@ -119,6 +119,7 @@ describe('assistant command tools in a real turn', () => {
       toolStep('r_echo', 'run_command', { command: 'echo hi && echo "second line"' }),
       toolStep('r_fail', 'run_command', { command: 'echo failing >&2; (exit 7)' }),
       toolStep('r_state', 'run_command', { command: 'cd /tmp && pwd # a trailing comment' }),
+      toolStep('r_tab', 'run_command', { command: "printf '%s\\n' 'a\tb' | sed 's/\\t/<tab>/'" }),
       { kind: 'text', chunks: ['Done.'] },
     );
     const seen = await drain(startTurn().events);
@@ -127,6 +128,7 @@ describe('assistant command tools in a real turn', () => {
     expect(toolResultSent('r_echo')).toBe('Exit code 0.\nhi\nsecond line');
     expect(toolResultSent('r_fail')).toBe('Exit code 7.\nfailing');
     expect(toolResultSent('r_state')).toBe('Exit code 0.\n/tmp');
+    expect(toolResultSent('r_tab')).toBe('Exit code 0.\na<tab>b');
     const assistant = await terminalsTitled(ASSISTANT_TERMINAL_TITLE);
     expect(assistant).toHaveLength(1);
     expect(assistant[0]!.state).toBe('running');

@@ -60,8 +60,8 @@ export function createCommandTools(options: CommandToolsOptions) {
   return {
     run_command: tool({
       description:
-        `Runs a shell command in the project's "${ASSISTANT_TERMINAL_TITLE}" terminal (bash, in the project root unless ` +
-        'you cd; the user sees it and may type into it) and returns its exit code and the last lines of its output. ' +
+        `Runs a shell command in the project's "${ASSISTANT_TERMINAL_TITLE}" terminal (bash; it starts in the project root ` +
+        'and keeps its working directory between commands; the user sees it and may type into it) and returns its exit code and the last lines of its output. ' +
         'Do not start servers that never exit here: use start_dev_server. Interactive prompts cannot be answered: ' +
         'pass flags such as --yes.',
       inputSchema: z.object({
