@@ -27,6 +27,8 @@ export interface MarkedCommand {
   exitCode(plain: string): number | null;
   /** Where the command's own output starts in `plain`: after the echo of the typed marker line. */
   outputStart(plain: string): number;
+  /** The printed marker up to the exit code (it shows as is in the raw output too). */
+  printedPrefix: string;
   /** Where the printed marker starts in `plain` (or its length when absent). */
   markerStart(plain: string): number;
 }
@@ -46,6 +48,7 @@ export function markCommand(command: string, nonce = newNonce()): MarkedCommand 
       const lineEnd = plain.indexOf('\n', at);
       return lineEnd < 0 ? plain.length : lineEnd + 1;
     },
+    printedPrefix: `${MARKER_WORD}-${nonce}-`,
     markerStart: (plain) => {
       const match = printed.exec(plain);
       return match ? match.index : plain.length;

@@ -13,8 +13,15 @@ export type CommandTerminals = Pick<TerminalService, 'list' | 'get' | 'create' |
 const NEW_TERMINAL_SIZE = { cols: 120, rows: 32 };
 /** Raw output kept per command: enough for any tail the model is given. */
 const MAX_RAW_CHARS = 512 * 1024;
-/** After a Ctrl+C, how long to wait for the shell to show it (so the tail ends with ^C and the prompt). */
+/** After a Ctrl+C, how long to wait for the shell's prompt (so the tail ends with ^C and the prompt). */
 const AFTER_INTERRUPT_MS = 1000;
+/** After the marker, how long to wait for the prompt when the shell does not announce it. */
+const PROMPT_WAIT_MS = 500;
+/**
+ * bash (readline) turns bracketed paste on as it starts reading a line: the prompt is ready. Keys
+ * typed before it reach the tty's line editing instead of readline's (a quoted tab would complete).
+ */
+const PROMPT_READY = '\x1b[?2004h';
 
 export const CTRL_C = '\x03';
 
@@ -64,8 +71,8 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
   const marked = markCommand(options.command, newNonce());
   let raw = '';
   let settle: ((end: CommandEnd) => void) | undefined;
-  let interrupted: (() => void) | undefined;
   let outputArrived: ((data: string) => void) | undefined;
+  let exitCode: number | null = null;
   const sink: TerminalSink = {
     id: `assistant-${newNonce(16)}`,
     send: (data, ack) => {
@@ -74,11 +81,16 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
       if (raw.length > MAX_RAW_CHARS) raw = raw.slice(-MAX_RAW_CHARS);
       options.onOutput?.(data);
       outputArrived?.(data);
-      interrupted?.();
+      if (exitCode !== null) return;
       // Only the recent end can hold a marker that was not there before.
       const recent = plainText(raw.slice(-(data.length + 1024)));
-      const code = marked.exitCode(recent);
-      if (code !== null) settle?.({ kind: 'exited', exitCode: code });
+      exitCode = marked.exitCode(recent);
+      // Done once the shell is back at its prompt, so a next command is typed into readline.
+      if (exitCode !== null) {
+        const end: CommandEnd = { kind: 'exited', exitCode };
+        if (afterMarker(raw).includes(PROMPT_READY)) settle?.(end);
+        else void untilPrompt(PROMPT_WAIT_MS).then(() => settle?.(end));
+      }
     },
     dropped: () => settle?.({ kind: 'terminal-gone', reason: 'the terminal stopped taking output' }),
   };
@@ -108,10 +120,8 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
         settle?.(end);
         return;
       }
-      // Give the shell a moment to show the ^C (and its prompt), ending on its next output.
-      const timer = setTimeout(() => settle?.(end), AFTER_INTERRUPT_MS);
-      cleanups.push(() => clearTimeout(timer));
-      interrupted = () => setImmediate(() => settle?.(end));
+      // Give the shell a moment to show the ^C and its prompt.
+      void untilPrompt(AFTER_INTERRUPT_MS).then(() => settle?.(end));
     };
     const timer = setTimeout(() => {
       if (options.interruptOnTimeout) interrupt({ kind: 'timed-out' });
@@ -146,27 +156,34 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
       type(marked.keystrokes);
       return;
     }
-    // A Ctrl+C makes the tty flush what was typed after it: type the command once the shell shows the ^C.
+    // A Ctrl+C makes the tty flush what was typed after it: type the command once the prompt is back.
     type(CTRL_C);
-    void interruptShown().then(() => {
+    void untilPrompt(AFTER_INTERRUPT_MS).then(() => {
       if (!done) type(marked.keystrokes);
     });
   });
 
-  function interruptShown(): Promise<void> {
+  /** Resolves when the shell shows its prompt (PROMPT_READY in the output from now on), or after `ms`. */
+  function untilPrompt(ms: number): Promise<void> {
     return new Promise((resolve) => {
       let seen = '';
-      const timer = setTimeout(finish, AFTER_INTERRUPT_MS);
+      const timer = setTimeout(finish, ms);
+      const listener = (data: string) => {
+        seen += data;
+        if (seen.includes(PROMPT_READY)) finish();
+      };
       function finish() {
         clearTimeout(timer);
-        outputArrived = undefined;
+        if (outputArrived === listener) outputArrived = undefined;
         resolve();
       }
-      outputArrived = (data) => {
-        seen += data;
-        if (seen.includes('^C')) finish();
-      };
+      outputArrived = listener;
     });
+  }
+
+  function afterMarker(text: string): string {
+    const at = text.lastIndexOf(marked.printedPrefix);
+    return at < 0 ? '' : text.slice(at);
   }
 
   return {
