@@ -1,7 +1,8 @@
-// How a command typed into an interactive shell says it is done: it is typed as a brace group
-// followed by a printf of a marker with a fresh nonce and the group's exit status. The typed
-// line passes the marker's parts as separate printf arguments, so the shell's echo of what was
-// typed never reads as the marker; only the printed line does. The group (with the closing
+// How a command typed into an interactive shell says where its output starts and that it is
+// done: it is typed as a brace group between two printfs of markers with a fresh nonce, the
+// second with the group's exit status. The typed lines pass the markers' parts as separate printf
+// arguments, so the shell's echo of what was typed (which the tty and readline may each draw)
+// never reads as a marker; only the printed lines do. The group (with the closing
 // brace on its own line) keeps a trailing comment, a trailing `&` or a heredoc in the command
 // from swallowing the printf, and bash reads the whole group before running it, so a command
 // reading stdin cannot eat the marker line. Tabs are typed quoted, so they stay tabs.
@@ -9,6 +10,7 @@ import { randomInt } from 'node:crypto';
 
 const NONCE_ALPHABET = 'abcdefghkmnpqrstuvwxyz23456789';
 const MARKER_WORD = 'BERTH-DONE';
+const START_WORD = 'BERTH-RUN';
 
 /** A nonce with no character twice in a row (tmux may re-encode a run as REP). */
 export function newNonce(length = 10): string {
@@ -25,7 +27,7 @@ export interface MarkedCommand {
   keystrokes: string;
   /** The exit code, once `plain` (terminal output as plain text) shows the printed marker. */
   exitCode(plain: string): number | null;
-  /** Where the command's own output starts in `plain`: after the echo of the typed marker line. */
+  /** Where the command's own output starts in `plain`: after the printed start marker's line. */
   outputStart(plain: string): number;
   /** The printed marker up to the exit code (it shows as is in the raw output too). */
   printedPrefix: string;
@@ -35,15 +37,17 @@ export interface MarkedCommand {
 
 export function markCommand(command: string, nonce = newNonce()): MarkedCommand {
   const printed = new RegExp(`${MARKER_WORD}-${nonce}-(\\d+)\\.`);
-  const echoed = `${nonce} $?`;
+  const started = `${START_WORD}-${nonce}.`;
   return {
-    keystrokes: `{ ${asKeystrokes(command)}\r}; printf '\\n%s-%s-%s.\\n' ${MARKER_WORD} ${nonce} $?\r`,
+    keystrokes:
+      `printf '%s-%s.\\n' ${START_WORD} ${nonce}; { ${asKeystrokes(command)}\r}; ` +
+      `printf '\\n%s-%s-%s.\\n' ${MARKER_WORD} ${nonce} $?\r`,
     exitCode: (plain) => {
       const match = printed.exec(plain);
       return match ? Number(match[1]) : null;
     },
     outputStart: (plain) => {
-      const at = plain.lastIndexOf(echoed);
+      const at = plain.lastIndexOf(started);
       if (at < 0) return 0;
       const lineEnd = plain.indexOf('\n', at);
       return lineEnd < 0 ? plain.length : lineEnd + 1;

@@ -142,6 +142,19 @@ describe('assistant command tools in a real turn', () => {
     ]);
   }, 90_000);
 
+  it('gives the model only the tail of a long output, saying how much was left out', async () => {
+    model.enqueue(toolStep('r_long', 'run_command', { command: 'seq 1 50000' }), { kind: 'text', chunks: ['Ok.'] });
+    await drain(startTurn().events);
+
+    const result = toolResultSent('r_long');
+    expect(result).toMatch(/^Exit code 0\.\n\[\d+ earlier lines not shown\]\n/);
+    const lines = result.split('\n').slice(2);
+    expect(lines.length).toBeLessThanOrEqual(200);
+    // A flood reaches us as tmux draws it (it may skip to a redraw of the screen), so only the
+    // last screenful is sure to be whole: the end of the output, in order.
+    expect(lines.slice(-20)).toEqual(Array.from({ length: 20 }, (_, index) => String(49_981 + index)));
+  }, 60_000);
+
   it('interrupts a command that runs past its timeout with Ctrl+C; the shell takes the next one at once', async () => {
     model.enqueue(
       toolStep('r_slow', 'run_command', { command: 'echo started; sleep 30', timeoutSeconds: 1 }),

@@ -63,7 +63,8 @@ export function createCommandTools(options: CommandToolsOptions) {
         `Runs a shell command in the project's "${ASSISTANT_TERMINAL_TITLE}" terminal (bash; it starts in the project root ` +
         'and keeps its working directory between commands; the user sees it and may type into it) and returns its exit code and the last lines of its output. ' +
         'Do not start servers that never exit here: use start_dev_server. Interactive prompts cannot be answered: ' +
-        'pass flags such as --yes.',
+        'pass flags such as --yes. You get the end of the output as the terminal showed it; for a long output ' +
+        'you need whole, redirect it to a file and read that, or pipe it through grep or tail.',
       inputSchema: z.object({
         command: z.string().trim().min(1).max(10_000).describe('The shell command, e.g. "npm install zustand"'),
         timeoutSeconds: z
