@@ -222,7 +222,7 @@ describe('assistant command tools in a real turn', () => {
     expect(await result).toMatch(
       /^Error: The turn was stopped; the command was interrupted with Ctrl\+C\. Output so far:\nnapping/,
     );
-    expect(performance.now() - stoppedAt).toBeLessThan(1500);
+    expect(performance.now() - stoppedAt).toBeLessThan(2500); // Ctrl+C, then at most 1 s for the prompt
     // A stopped turn's tools run nothing more.
     expect(
       await tools.run_command.execute!(
