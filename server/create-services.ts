@@ -14,7 +14,7 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
-import { ConversationService, failInterruptedTurns, ModelRegistry, TurnEngine } from './assistant';
+import { ConversationService, createCommandTools, failInterruptedTurns, ModelRegistry, TurnEngine } from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -177,6 +177,20 @@ export async function createServices(config: Config, log: Logger) {
     files,
     locks,
     maxSteps: config.AI_MAX_STEPS,
+    // Commands in the "Assistant" terminal, the dev server, the preview list: the user's own terminals and previews.
+    toolFactories: [
+      (turn) => ({
+        tools: createCommandTools({
+          terminals,
+          previews,
+          userId: turn.actor.userId,
+          projectId: turn.projectId,
+          turnId: turn.turnId,
+          signal: turn.signal,
+          onOutput: turn.onOutput,
+        }),
+      }),
+    ],
     log: log.child({ module: 'assistant' }),
   });
 

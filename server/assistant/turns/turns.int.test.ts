@@ -260,6 +260,31 @@ describe('assistant turns over the API', () => {
     expect(await twice.json()).toMatchObject({ error: 'not_running' });
   }, 60_000);
 
+  it('runs a command in the Assistant terminal: live tool-output events, then its exit code and output', async () => {
+    const cid = await newConversation();
+    model.enqueue(
+      {
+        kind: 'tool-calls',
+        calls: [
+          { id: 'c_run', name: 'run_command', argumentChunks: [JSON.stringify({ command: 'echo turn-ran-$((6*7))' })] },
+        ],
+      },
+      { kind: 'text', chunks: ['It printed 42.'] },
+    );
+    const events = await eventStream(await send(cid, 'Run it')).rest();
+
+    const outputs = events.filter((event) => event.type === 'tool-output');
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(outputs.every((event) => event.toolCallId === 'c_run')).toBe(true);
+    expect(outputs.map((event) => event.data).join('')).toContain('turn-ran-42');
+    const result = events.find((event) => event.type === 'tool-result');
+    expect(result).toMatchObject({ toolName: 'run_command', isError: false });
+    expect(String(result?.type === 'tool-result' && result.output)).toMatch(/Exit code 0[\s\S]*turn-ran-42/);
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'done' });
+    const terminals = await tab.ok<{ title: string }[]>('terminal:list', { projectId: project.id });
+    expect(terminals.map((terminal) => terminal.title)).toContain('Assistant');
+  });
+
   it('ends failed with an error event when the model answers an error, and the project is free again', async () => {
     const cid = await newConversation();
     model.enqueue({
