@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { releaseWorkspaceDisks } from '../../server/runtime';
 import type { Defer } from './cleanup';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,6 +38,11 @@ export async function loadSourceHash(): Promise<() => string> {
 export function tempDir(prefix: string, defer: Defer): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
-  defer(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  defer(`remove ${dir}`, async () => {
+    // A bench server running as root loop-mounts each workspace's disk under its data folder and
+    // leaves it mounted when it stops (workspaces outlive Berth): let them go before deleting.
+    await releaseWorkspaceDisks(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
