@@ -4,6 +4,7 @@
 // Ends with one summary line "N passed, N failed" over all suites.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { ensureDockerEngine } from './docker-engine.mjs';
 import { bin, commandExists, ensureDependencies, isRoot, root, run, say } from './lib.mjs';
 import { ensureWorkspaceImage } from './workspace-image.mjs';
@@ -54,7 +55,7 @@ async function step(name, fn, tally) {
   }
 }
 
-const tally = { passed: 0, failed: 0, skipped: 0, skippedTitles: [], errors: [] };
+const tally = { passed: 0, failed: 0, skipped: 0, skippedTitles: [], failedTitles: [], errors: [] };
 // In CI a skipped test is a failure: it proves nothing, and a missing tool or service must be
 // installed, not stepped around. (Tests run in a pass of their own, like the engine-restart
 // ones, are left out of the other passes by file pattern in vitest.config.ts, so never skip.)
@@ -108,7 +109,11 @@ function countVitest(report) {
     tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
     for (const file of vitest.testResults ?? [])
       for (const test of file.assertionResults ?? [])
-        if (test.status !== 'passed' && test.status !== 'failed')
+        if (test.status === 'failed')
+          tally.failedTitles.push(
+            `${path.relative(root, file.name)} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`,
+          );
+        else if (test.status !== 'passed')
           tally.skippedTitles.push(`${path.relative(root, file.name)} › ${test.fullName} (${test.status})`);
   } else tally.errors.push(`Vitest wrote no report (${path.basename(report)})`);
 }
@@ -145,6 +150,10 @@ function skippedPlaywrightTitles(suites, parents = []) {
     for (const spec of suite.specs ?? [])
       for (const test of spec.tests ?? [])
         if (test.status === 'skipped') titles.push(`${[...trail, spec.title].join(' › ')} (${test.projectName})`);
+        else if (test.status === 'unexpected')
+          tally.failedTitles.push(
+            `${[...trail, spec.title].join(' › ')}: ${firstLine(test.results?.at(-1)?.error?.message)}`,
+          );
     titles.push(...skippedPlaywrightTitles(suite.suites ?? [], trail));
   }
   return titles;
@@ -159,6 +168,15 @@ if (tally.skipped > 0) {
     );
 }
 
+// The CI log keeps only the tail: name every failure here, after the long suite output.
+function firstLine(text) {
+  return (
+    stripVTControlCharacters(String(text ?? ''))
+      .split('\n')
+      .find((line) => line.trim()) ?? ''
+  );
+}
+for (const title of tally.failedTitles) console.error(`\x1b[31m  failed: ${title.slice(0, 400)}\x1b[0m`);
 for (const error of tally.errors) console.error(`\x1b[31m✗ ${error}\x1b[0m`);
 console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
 process.exit(tally.failed > 0 || tally.errors.length > 0 ? 1 : 0);
