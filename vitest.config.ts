@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One retry in CI only, as in playwright.config.ts: a real regression fails both tries.
+    retry: process.env.CI ? 1 : 0,
   },
 });

@@ -55,7 +55,7 @@ async function step(name, fn, tally) {
   }
 }
 
-const tally = { passed: 0, failed: 0, skipped: 0, skippedTitles: [], failedTitles: [], errors: [] };
+const tally = { passed: 0, failed: 0, skipped: 0, skippedTitles: [], failedTitles: [], flakyTitles: [], errors: [] };
 // In CI a skipped test is a failure: it proves nothing, and a missing tool or service must be
 // installed, not stepped around. (Tests run in a pass of their own, like the engine-restart
 // ones, are left out of the other passes by file pattern in vitest.config.ts, so never skip.)
@@ -150,6 +150,7 @@ function skippedPlaywrightTitles(suites, parents = []) {
     for (const spec of suite.specs ?? [])
       for (const test of spec.tests ?? [])
         if (test.status === 'skipped') titles.push(`${[...trail, spec.title].join(' › ')} (${test.projectName})`);
+        else if (test.status === 'flaky') tally.flakyTitles.push([...trail, spec.title].join(' › '));
         else if (test.status === 'unexpected')
           tally.failedTitles.push(
             `${[...trail, spec.title].join(' › ')}: ${firstLine(test.results?.at(-1)?.error?.message)}`,
@@ -176,6 +177,7 @@ function firstLine(text) {
       .find((line) => line.trim()) ?? ''
   );
 }
+for (const title of tally.flakyTitles) console.error(`\x1b[33m  passed on retry: ${title}\x1b[0m`);
 for (const title of tally.failedTitles) console.error(`\x1b[31m  failed: ${title.slice(0, 400)}\x1b[0m`);
 for (const error of tally.errors) console.error(`\x1b[31m✗ ${error}\x1b[0m`);
 console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);

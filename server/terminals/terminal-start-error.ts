@@ -1,10 +1,11 @@
 // Why a terminal could not start, in words a person can act on. The usual cause is the
 // workspace's process limit (WORKSPACE_PIDS_LIMIT): tmux, the attach client or the shell cannot
-// fork, and the engine or sh says "Cannot fork" / "Resource temporarily unavailable". The
-// browser shows the message in the terminal panel with a Retry button.
+// fork, and the engine or sh says "Cannot fork" / "Resource temporarily unavailable", or runc
+// loses its init process before exec ("read init-p: connection reset by peer"). The browser shows the message in the terminal panel with a Retry button.
 import { DomainError } from '../core/errors';
 
-const PROCESS_LIMIT = /cannot fork|fork failed|fork: retry|resource temporarily unavailable|EAGAIN/i;
+const PROCESS_LIMIT =
+  /cannot fork|fork failed|fork: retry|resource temporarily unavailable|EAGAIN|read init-p: connection reset by peer/i;
 
 export function terminalStartError(cause: unknown): DomainError {
   if (cause instanceof DomainError) return cause;
