@@ -10,7 +10,7 @@ import type { Logger } from './core/logger';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
 import { withAdvisoryLock, type Database } from './db';
-import { broadcastTurnEvents } from './assistant';
+import { broadcastConversationChanges, broadcastTurnEvents } from './assistant';
 import { handleAuthRequest } from './auth';
 import {
   broadcastFileChanges,
@@ -176,6 +176,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
     ),
     broadcastTurnEvents(io, services.turns),
+    broadcastConversationChanges(io, services.conversations),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);

@@ -10,7 +10,7 @@ export {
   type AiSettings,
   type ResolvedModel,
 } from './models/model-registry';
-export { ConversationService, type ConversationProjects } from './conversations';
+export { broadcastConversationChanges, ConversationService, type ConversationProjects } from './conversations';
 export {
   createCommandTools,
   createFileTools,

@@ -3,7 +3,7 @@
 // Socket.IO event maps, the server's handler registration (`defineHandler` picks the schema by
 // name) and the browser's typed `call` are all derived from these tables.
 import type { z } from 'zod';
-import type { AiPushOf } from './assistant';
+import type { AiPushOf, TurnUpdatedPushDto } from './assistant';
 import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
 import {
   fsCreateSchema,
@@ -115,6 +115,10 @@ interface ServerEventPayloads {
   'ai:tool-output': AiPushOf<'tool-output'>;
   'ai:error': AiPushOf<'error'>;
   'ai:done': AiPushOf<'done'>;
+  /** A turn was undone, or turns were rewound (Retry/Edit): update the conversation. */
+  'ai:turn-updated': TurnUpdatedPushDto;
+  /** A conversation of the project was created, renamed or deleted: fetch the list again. */
+  'ai:conversations': { projectId: string };
 }
 
 /** Pushes the client acknowledges (so the server can apply backpressure). */

@@ -4,19 +4,25 @@
 // conversation of another project, are 404 like anything that does not exist.
 import { Prisma, type PrismaClient } from '../../db';
 import { DomainError, notFound } from '../../core/errors';
+import { TypedEmitter } from '../../core/typed-emitter';
 import {
+  CONVERSATION_EXPORT_FORMAT,
+  CONVERSATION_EXPORT_VERSION,
   DEFAULT_CONVERSATION_TITLE,
   type ConversationDto,
+  type ConversationExportDto,
   type ConversationSummaryDto,
   type CreateConversationInput,
   type MessageDto,
   type NewMessageInput,
+  type PortableConversation,
   type RenameConversationInput,
   type TurnDto,
   type TurnEndStatus,
   type TurnFileChange,
 } from '../../contracts';
 import { toConversationSummaryDto, toMessageDto, toTurnDto } from './conversation-dto';
+import { conversationFileName, readPortableConversations, writePortableConversations } from './conversation-portable';
 
 export interface ConversationProjects {
   /** Throws not_found when the project does not exist or is not the user's. */
@@ -38,7 +44,14 @@ export interface FinishTurnInput {
 
 const conversationNotFound = () => notFound('Conversation not found');
 
+export interface ConversationEvents {
+  /** A conversation of the project was created, renamed or deleted: its tabs refetch the list. */
+  onDidChangeConversations: { projectId: string };
+}
+
 export class ConversationService {
+  readonly events = new TypedEmitter<ConversationEvents>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly projects: ConversationProjects,
@@ -49,6 +62,7 @@ export class ConversationService {
     const row = await this.prisma.conversation.create({
       data: { projectId, title: input.title ?? DEFAULT_CONVERSATION_TITLE },
     });
+    this.events.emit('onDidChangeConversations', { projectId });
     return toConversationSummaryDto(row);
   }
 
@@ -87,6 +101,7 @@ export class ConversationService {
     const row = await this.prisma.conversation
       .update({ where: { id: conversationId, projectId }, data: { title: input.title } })
       .catch(rethrowMissingAs(conversationNotFound));
+    this.events.emit('onDidChangeConversations', { projectId });
     return toConversationSummaryDto(row);
   }
 
@@ -95,6 +110,39 @@ export class ConversationService {
     await this.projects.get(userId, projectId);
     const { count } = await this.prisma.conversation.deleteMany({ where: { id: conversationId, projectId } });
     if (count === 0) throw conversationNotFound();
+    this.events.emit('onDidChangeConversations', { projectId });
+  }
+
+  /** One conversation as a download: its file name (the title as a slug) and the versioned document. */
+  async exportOne(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+  ): Promise<{ fileName: string; document: ConversationExportDto }> {
+    await this.projects.get(userId, projectId);
+    const [conversation] = await readPortableConversations(this.prisma, projectId, conversationId);
+    if (!conversation) throw conversationNotFound();
+    return {
+      fileName: conversationFileName(conversation.title),
+      document: {
+        format: CONVERSATION_EXPORT_FORMAT,
+        version: CONVERSATION_EXPORT_VERSION,
+        exportedAt: new Date().toISOString(),
+        ...conversation,
+      },
+    };
+  }
+
+  /** Every conversation of the project, oldest first, as bundles and duplicates carry them. */
+  async exportAll(userId: string, projectId: string): Promise<PortableConversation[]> {
+    await this.projects.get(userId, projectId);
+    return readPortableConversations(this.prisma, projectId);
+  }
+
+  /** Recreates exported conversations in the project (new ids; a running turn arrives failed), all or none. */
+  async importAll(userId: string, projectId: string, conversations: readonly PortableConversation[]): Promise<void> {
+    await this.projects.get(userId, projectId);
+    await writePortableConversations(this.prisma, projectId, conversations);
   }
 
   /** Adds a message at the end. Positions are gap-free even when appends race. */
@@ -124,6 +172,7 @@ export class ConversationService {
             turnId: message.turnId ?? null,
             ...(message.toolCalls?.length ? { toolCalls: message.toolCalls as Prisma.InputJsonValue } : {}),
             ...(message.toolResults?.length ? { toolResults: message.toolResults as Prisma.InputJsonValue } : {}),
+            ...(message.attachments?.length ? { attachments: message.attachments as Prisma.InputJsonValue } : {}),
           },
         });
       })

@@ -18,6 +18,7 @@ import {
   type TestServer,
   type TestUser,
 } from '../../test-support/api-test-server';
+import { connectAs } from '../../test-support/socket-client';
 import { ConversationService } from './conversation-service';
 
 let t: TestServer;
@@ -161,6 +162,27 @@ describe('conversations REST round trip', () => {
     const read = await getJson<ConversationDto>(alice, `/api/v1/projects/${project.id}/conversations/${id}`);
     expect(read.messages.map((m) => m.seq)).toEqual([...Array(12).keys()]);
     expect(read.messages.map((m) => m.content).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`).sort());
+  });
+
+  it("tells the project's other tabs when a conversation is created, renamed or deleted", async () => {
+    const project = await createProject(alice);
+    const tab = await connectAs(t, alice);
+    try {
+      await tab.ok('workspace:open', { projectId: project.id }); // joins the project's room
+      const pushed = () => tab.waitFor<{ projectId: string }>('ai:conversations', (p) => p.projectId === project.id);
+      const created = pushed();
+      const id = await createConversation(alice, project.id);
+      await created;
+      const renamed = pushed();
+      const route = `/api/v1/projects/${project.id}/conversations/${id}`;
+      expect((await call(t.baseUrl, 'PATCH', route, { cookie: alice.cookie }, { title: 'Todo app' })).status).toBe(200);
+      await renamed;
+      const deleted = pushed();
+      expect((await call(t.baseUrl, 'DELETE', route, { cookie: alice.cookie })).status).toBe(204);
+      await deleted;
+    } finally {
+      tab.close();
+    }
   });
 
   it('runs one turn per project at a time: a second start is busy until the first ends', async () => {

@@ -2,7 +2,9 @@
 // PostgreSQL, owner-checked through ProjectService. The REST resource is server/http/conversations.routes.ts.
 export {
   ConversationService,
+  type ConversationEvents,
   type ConversationProjects,
   type FinishTurnInput,
   type StartTurnInput,
 } from './conversation-service';
+export { broadcastConversationChanges } from './conversations.socket';
