@@ -10,7 +10,7 @@ import type { Logger } from './core/logger';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
 import { withAdvisoryLock, type Database } from './db';
-import { broadcastConversationChanges, broadcastTurnEvents } from './assistant';
+import { broadcastConversationChanges, broadcastTurnEvents, broadcastTurnUpdates } from './assistant';
 import { handleAuthRequest } from './auth';
 import {
   broadcastFileChanges,
@@ -127,6 +127,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     conversations: services.conversations,
     models: services.models,
     turns: services.turns,
+    turnUndo: services.turnUndo,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({
@@ -176,6 +177,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       io.to(projectRoom(status.projectId)).emit('snapshot:status', status),
     ),
     broadcastTurnEvents(io, services.turns),
+    broadcastTurnUpdates(io, services.turnUndo),
     broadcastConversationChanges(io, services.conversations),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);

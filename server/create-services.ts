@@ -14,7 +14,14 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts } from './accounts';
 import { AdminService } from './admin';
-import { ConversationService, createCommandTools, failInterruptedTurns, ModelRegistry, TurnEngine } from './assistant';
+import {
+  ConversationService,
+  createCommandTools,
+  failInterruptedTurns,
+  ModelRegistry,
+  TurnEngine,
+  TurnUndo,
+} from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -194,6 +201,9 @@ export async function createServices(config: Config, log: Logger) {
     log: log.child({ module: 'assistant' }),
   });
 
+  // Undo and rewind of turns: the files through FileService, their content from the snapshot store.
+  const turnUndo = new TurnUndo({ prisma, projects, files, snapshots: snapshots.store, turns });
+
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await turns.stopAll(); // each ends stopped, its messages stored and locks released
@@ -234,6 +244,7 @@ export async function createServices(config: Config, log: Logger) {
     conversations,
     models,
     turns,
+    turnUndo,
     dispose,
   };
 }

@@ -24,9 +24,11 @@ export {
 } from './tools';
 export {
   broadcastTurnEvents,
+  broadcastTurnUpdates,
   failInterruptedTurns,
   INTERRUPTED_TURN_ERROR,
   TurnEngine,
+  TurnUndo,
   type TurnEngineEvents,
   type TurnToolContext,
   type TurnToolFactory,

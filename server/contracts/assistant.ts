@@ -59,6 +59,23 @@ export const turnFileChangeSchema = z.object({
   change: z.enum(['created', 'modified', 'deleted']),
 });
 
+/**
+ * A changed file as Turn.changedFiles stores it: also what the turn left there, so undo can tell
+ * whether the user (or a later turn) changed the file since. Server-side only (not in TurnDto).
+ */
+export interface RecordedTurnFileChange extends TurnFileChange {
+  /** sha256 (hex) of the file's bytes when the turn ended; null = the turn left it removed. Absent on turns recorded before undo existed. */
+  afterSha256?: string | null;
+}
+
+export const recordedTurnFileChangeSchema = turnFileChangeSchema.extend({
+  afterSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
+});
+
 export const conversationTitleSchema = z
   .string({ error: 'Title must be text' })
   .trim()
@@ -122,6 +139,8 @@ export interface TurnDto {
   startedAt: string;
   endedAt: string | null;
   changedFiles: TurnFileChange[];
+  /** When "Undo this turn" restored its files; null while it stands. */
+  undoneAt: string | null;
 }
 
 /** A conversation with its messages (in order) and its turns (oldest first). */
@@ -245,3 +264,50 @@ export type AssistantTurnEventType = AssistantTurnEventDto['type'];
 export type AiPushOf<T extends AssistantTurnEventType> = Extract<AssistantTurnEventDto, { type: T }> & {
   projectId: string;
 };
+
+// ── Undo and rewind ──────────────────────────────────────────────────────────────────────────
+// POST /api/v1/projects/:id/conversations/:cid/turns/:tid/undo { force? } restores exactly the
+// files the turn changed from its snapshot (created ones removed), leaving files changed since the
+// turn alone (reported as conflicts; `force` overwrites them, but never a file a tab holds locked).
+// 409 already_undone, 409 busy while a turn runs, 409 snapshot_gone when its snapshot was deleted.
+// POST …/turns/:tid/rewind { force? } undoes that turn and every later one (newest first) and
+// deletes their messages, answering the user message that started the turn (what Retry re-sends).
+
+export const undoTurnSchema = z.object({
+  /** Overwrite files changed since the turn too (a file locked by a tab is still left alone). */
+  force: z.boolean().optional(),
+});
+export type UndoTurnInput = z.infer<typeof undoTurnSchema>;
+
+/** A file undo left alone, and why (changed since the turn, locked by a tab…). */
+export interface UndoConflictDto {
+  path: string;
+  reason: string;
+}
+
+export interface TurnUndoResultDto {
+  turnId: string;
+  /** Files written back to their content before the turn. */
+  restored: string[];
+  /** Files the turn created, removed. */
+  removed: string[];
+  conflicts: UndoConflictDto[];
+}
+
+export interface TurnRewindResultDto {
+  /** The turns undone and deleted with their messages, newest first. */
+  rewoundTurnIds: string[];
+  restored: string[];
+  removed: string[];
+  conflicts: UndoConflictDto[];
+  /** The user message that started the rewound turn: what Retry sends again (Edit changes it first). */
+  content: string;
+}
+
+/**
+ * Pushed to the project's room as `ai:turn-updated`: a turn was undone (its TurnDto, `undoneAt`
+ * set), or turns were rewound (their messages from `fromSeq` on are gone; reload the conversation).
+ */
+export type TurnUpdatedPushDto =
+  | { projectId: string; conversationId: string; change: 'undone'; turn: TurnDto }
+  | { projectId: string; conversationId: string; change: 'rewound'; turnIds: string[]; fromSeq: number };

@@ -1,7 +1,7 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { ConversationService, ModelRegistry, TurnEngine } from '../assistant';
+import type { ConversationService, ModelRegistry, TurnEngine, TurnUndo } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -53,6 +53,8 @@ export interface ApiServices {
   models: ModelRegistry;
   /** Assistant turns (POST …/conversations/:cid/messages and …/stop). */
   turns: TurnEngine;
+  /** Undo and rewind of turns (POST …/turns/:tid/undo and …/rewind). */
+  turnUndo: TurnUndo;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -79,7 +81,7 @@ export function createApiRouter(services: ApiServices): Router {
   addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   addConversationRoutes(router, services.conversations);
-  addAssistantTurnRoutes(router, services.turns);
+  addAssistantTurnRoutes(router, services.turns, services.turnUndo);
   addAiRoutes(router, services.models);
   return router;
 }

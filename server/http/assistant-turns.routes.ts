@@ -2,15 +2,17 @@
 // answers text/event-stream, one `data: <AssistantTurnEventDto>` per event until `done` (409 busy
 // while a turn runs in the project, as JSON before any event); POST …/:cid/stop stops the running
 // turn and answers once it has ended. Owner only: 404 for anyone else. A client that goes away
-// does not stop the turn: the project's other tabs follow it over Socket.IO.
-import type { TurnEngine } from '../assistant';
-import { sendMessageSchema, type AssistantTurnEventDto } from '../contracts';
+// does not stop the turn: the project's other tabs follow it over Socket.IO. POST …/turns/:tid/undo
+// and …/turns/:tid/rewind { force? } put back the files of a turn (rewind: and of every later turn,
+// deleting their messages); 409 already_undone, busy or snapshot_gone.
+import type { TurnEngine, TurnUndo } from '../assistant';
+import { sendMessageSchema, undoTurnSchema, type AssistantTurnEventDto } from '../contracts';
 import { reply, type Router } from './router';
 
 /** How often a quiet event stream gets a comment line. */
 export const HEARTBEAT_MS = 15_000;
 
-export function addAssistantTurnRoutes(router: Router, turns: TurnEngine): void {
+export function addAssistantTurnRoutes(router: Router, turns: TurnEngine, undo: TurnUndo): void {
   router
     .add('POST', '/api/v1/projects/:id/conversations/:cid/messages', async (ctx) => {
       const { userId } = await ctx.user();
@@ -42,5 +44,17 @@ export function addAssistantTurnRoutes(router: Router, turns: TurnEngine): void 
     .add('POST', '/api/v1/projects/:id/conversations/:cid/stop', async (ctx) => {
       const { userId } = await ctx.user();
       return reply(200, await turns.stop(userId, ctx.params.id!, ctx.params.cid!));
+    })
+    // Undo: the turn's files back as they were before it (conflicts reported, `force` overwrites them).
+    .add('POST', '/api/v1/projects/:id/conversations/:cid/turns/:tid/undo', async (ctx) => {
+      const { userId } = await ctx.user();
+      const input = await ctx.body(undoTurnSchema); // an empty body is {}
+      return reply(200, await undo.undo(userId, ctx.params.id!, ctx.params.cid!, ctx.params.tid!, input));
+    })
+    // Rewind (Retry, Edit): that turn and every later one undone, their messages deleted.
+    .add('POST', '/api/v1/projects/:id/conversations/:cid/turns/:tid/rewind', async (ctx) => {
+      const { userId } = await ctx.user();
+      const input = await ctx.body(undoTurnSchema); // an empty body is {}
+      return reply(200, await undo.rewind(userId, ctx.params.id!, ctx.params.cid!, ctx.params.tid!, input));
     });
 }

@@ -45,6 +45,7 @@ export interface TurnRow {
   startedAt: Date;
   endedAt: Date | null;
   changedFiles: unknown;
+  undoneAt: Date | null;
 }
 
 export function toConversationSummaryDto(row: ConversationRow): ConversationSummaryDto {
@@ -92,6 +93,7 @@ export function toTurnDto(row: TurnRow): TurnDto {
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
     changedFiles: jsonList(turnFileChangeSchema, row.changedFiles) satisfies TurnFileChange[],
+    undoneAt: row.undoneAt?.toISOString() ?? null,
   };
 }
 

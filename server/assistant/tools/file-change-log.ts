@@ -39,6 +39,11 @@ export class FileChangeLog {
     return [...this.touched.keys()].flatMap((path) => this.changeOf(path) ?? []);
   }
 
+  /** What the turn left at `path` (its state after the last change), if it touched it. */
+  afterOf(path: string): FileState | undefined {
+    return this.touched.get(path)?.after;
+  }
+
   changeOf(path: string): AssistantFileChange | undefined {
     const entry = this.touched.get(path);
     if (!entry) return undefined;

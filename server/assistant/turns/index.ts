@@ -14,3 +14,6 @@ export {
 export { failInterruptedTurns, INTERRUPTED_TURN_ERROR } from './interrupted-turns';
 export { TREE_MAX_ENTRIES } from './system-prompt';
 export { broadcastTurnEvents } from './turns.socket';
+export { TurnUndo, type TurnUndoDeps, type TurnUndoEvents } from './turn-undo';
+export { broadcastTurnUpdates } from './turn-undo.socket';
+export type { SnapshotFiles } from './turn-file-restore';

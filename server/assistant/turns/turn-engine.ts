@@ -22,6 +22,7 @@ import type { ModelRegistry } from '../models/model-registry';
 import { createFileTools, isToolError } from '../tools';
 import { walkProject } from '../tools/project-walk';
 import { toModelMessages } from './model-messages';
+import { recordedChanges } from './recorded-changes';
 import { buildSystemPrompt, TREE_MAX_ENTRIES } from './system-prompt';
 import { TurnTranscript } from './turn-transcript';
 
@@ -165,6 +166,28 @@ export class TurnEngine {
     return { turnId, finished: reservation.finished };
   }
 
+  /**
+   * Runs `work` with the project reserved as a running turn reserves it (a turn started meanwhile
+   * is busy, shutdown waits for it): undo and rewind must not race a turn. Busy when one runs.
+   */
+  async exclusive<T>(projectId: string, conversationId: string, work: () => Promise<T>): Promise<T> {
+    const already = this.running.get(projectId);
+    if (already) throw busy(already);
+    let ended!: () => void;
+    const reservation: RunningTurn = {
+      conversationId,
+      stop: new AbortController(),
+      finished: new Promise<void>((resolve) => (ended = resolve)),
+    };
+    this.running.set(projectId, reservation);
+    try {
+      return await work();
+    } finally {
+      if (this.running.get(projectId) === reservation) this.running.delete(projectId);
+      ended();
+    }
+  }
+
   /** Stops the conversation's running turn; resolves when it has ended (locks released). */
   async stop(userId: string, projectId: string, conversationId: string): Promise<{ turnId: string | null }> {
     await this.deps.conversations.get(userId, projectId, conversationId);
@@ -238,12 +261,12 @@ class TurnRun {
       await Promise.all(extras.map(async (extra) => extra.dispose?.())).catch((cause: unknown) =>
         this.warn(cause, 'a tool did not clean up'),
       );
-      const changedFiles: TurnFileChange[] = fileTools.changeLog
-        .changes()
-        .map(({ path, change }) => ({ path, change }));
+      // Stored with what the turn left in each file (undo's conflict check); told without it.
+      const recorded = recordedChanges(fileTools.changeLog);
+      const changedFiles: TurnFileChange[] = recorded.map(({ path, change }) => ({ path, change }));
       if (error !== undefined) this.turn.emit({ type: 'error', conversationId, turnId, message: error });
       await this.deps.conversations
-        .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles, error })
+        .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles: recorded, error })
         .catch((cause: unknown) => this.warn(cause, 'could not record the end of the turn'));
       this.turn.emit({ type: 'done', conversationId, turnId, status, changedFiles });
     }

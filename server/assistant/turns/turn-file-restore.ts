@@ -1,0 +1,170 @@
+// Puts back the files one turn changed, through FileService like a user's own save (so locks
+// apply and every tab sees the change through the normal file events). Batched for speed: the
+// snapshot's manifest and the needed blobs come in two queries, and the workspace's files are
+// read (hashed) and written a few at a time in parallel, not one round trip after another.
+import { createHash } from 'node:crypto';
+import type { RecordedTurnFileChange, UndoConflictDto } from '../../contracts';
+import { DomainError } from '../../core/errors';
+import type { Actor, FileService } from '../../files';
+import { CONFLICT_REASONS, planUndo, type CurrentFile, type UndoStep, type UndoTarget } from './undo-plan';
+
+/** What undo reads of snapshots (SnapshotStore fits): the manifest and content-addressed blobs. */
+export interface SnapshotFiles {
+  manifest(snapshotId: string): Promise<{ path: string; mode: number; sha256: string }[]>;
+  readBlobs(hashes: string[]): Promise<Map<string, Buffer>>;
+}
+
+export interface RestoreRequest {
+  actor: Actor;
+  projectId: string;
+  changes: RecordedTurnFileChange[];
+  /** The snapshot taken before the turn; null when it is gone. */
+  snapshotId: string | null;
+  force: boolean;
+}
+
+export interface RestoreOutcome {
+  restored: string[];
+  removed: string[];
+  conflicts: UndoConflictDto[];
+}
+
+/** Files read or written at once. */
+const PARALLEL = 8;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+export class SnapshotGoneError extends DomainError {
+  constructor() {
+    super(
+      'conflict',
+      'snapshot_gone',
+      'The snapshot taken before this turn was deleted, so the files it changed cannot be restored',
+    );
+  }
+}
+
+export class TurnFileRestore {
+  constructor(
+    private readonly files: FileService,
+    private readonly snapshots: SnapshotFiles,
+  ) {}
+
+  /** Throws SnapshotGoneError (before changing anything) when a file needs the snapshot and it is gone. */
+  async restore(request: RestoreRequest): Promise<RestoreOutcome> {
+    const targets = await this.targets(request.changes, request.snapshotId);
+    const steps = await mapLimit(request.changes, async (change) => {
+      const current = await this.current(request, change.path);
+      return { change, current, step: planUndo(change, current, targets.get(change.path)!, request.force) };
+    });
+    const outcome: RestoreOutcome = { restored: [], removed: [], conflicts: [] };
+    const applied = await mapLimit(steps, ({ change, current, step }) =>
+      this.apply(request, change.path, current, step),
+    );
+    for (const [index, result] of applied.entries()) {
+      const path = steps[index]!.change.path;
+      if (result === 'restored') outcome.restored.push(path);
+      else if (result === 'removed') outcome.removed.push(path);
+      else if (result !== 'none') outcome.conflicts.push({ path, reason: result.conflict });
+    }
+    return outcome;
+  }
+
+  /** Each path's state before the turn: created → absent, else its content in the snapshot. */
+  private async targets(changes: RecordedTurnFileChange[], snapshotId: string | null) {
+    const targets = new Map<string, UndoTarget>();
+    const fromSnapshot = changes.filter((change) => change.change !== 'created');
+    for (const change of changes) if (change.change === 'created') targets.set(change.path, { kind: 'absent' });
+    if (fromSnapshot.length === 0) return targets;
+    if (snapshotId === null) throw new SnapshotGoneError();
+    const wanted = new Set(fromSnapshot.map((change) => change.path));
+    const entries = new Map(
+      (await this.snapshots.manifest(snapshotId))
+        .filter((entry) => wanted.has(entry.path))
+        .map((entry) => [entry.path, entry]),
+    );
+    const blobs = await this.snapshots.readBlobs([
+      ...new Set([...entries.values()].filter((entry) => !isSymlink(entry.mode)).map((entry) => entry.sha256)),
+    ]);
+    for (const { path } of fromSnapshot) {
+      const entry = entries.get(path);
+      const content = entry && blobs.get(entry.sha256);
+      targets.set(
+        path,
+        !entry
+          ? { kind: 'unavailable', reason: 'not in the snapshot taken before the turn (snapshots skip it)' }
+          : isSymlink(entry.mode)
+            ? { kind: 'unavailable', reason: 'was a symbolic link before the turn; undo does not restore links' }
+            : !content
+              ? { kind: 'unavailable', reason: 'its content before the turn is missing from the snapshot store' }
+              : { kind: 'content', sha256: entry.sha256, content },
+      );
+    }
+    return targets;
+  }
+
+  /** The file as it is now (hashed while streamed). */
+  private async current({ actor, projectId }: RestoreRequest, path: string): Promise<CurrentFile> {
+    try {
+      const file = await this.files.openRead(actor, projectId, path);
+      const hash = createHash('sha256');
+      for await (const chunk of file.stream) hash.update(chunk as Buffer);
+      return { kind: 'file', sha256: hash.digest('hex'), version: file.version };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_a_file') return { kind: 'folder' };
+      if (error instanceof DomainError && error.kind === 'not_found') return { kind: 'absent' };
+      throw error;
+    }
+  }
+
+  private async apply(
+    { actor, projectId }: RestoreRequest,
+    path: string,
+    current: CurrentFile,
+    step: UndoStep,
+  ): Promise<'none' | 'restored' | 'removed' | { conflict: string }> {
+    try {
+      switch (step.action) {
+        case 'none':
+          return 'none';
+        case 'conflict':
+          return { conflict: step.reason };
+        case 'remove':
+          await this.files.delete(actor, projectId, path);
+          return 'removed';
+        case 'write':
+          // Based on the version just read: a save landing in between is not overwritten.
+          await this.files.write(
+            actor,
+            projectId,
+            path,
+            step.content,
+            current.kind === 'file' ? { ifMatch: current.version } : { ifNoneMatch: true },
+          );
+          return 'restored';
+      }
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'locked') return { conflict: CONFLICT_REASONS.locked };
+      if (error instanceof DomainError && error.kind === 'precondition_failed')
+        return { conflict: CONFLICT_REASONS.raced };
+      if (error instanceof DomainError && error.kind === 'not_found' && step.action === 'remove') return 'none';
+      throw error;
+    }
+  }
+}
+
+const isSymlink = (mode: number) => (mode & S_IFMT) === S_IFLNK;
+
+/** `fn` over `items`, at most PARALLEL at a time, results in order. */
+async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+  return results;
+}
