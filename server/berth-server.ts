@@ -126,6 +126,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     admin,
     conversations: services.conversations,
     models: services.models,
+    aiSettings: services.aiSettings,
     turns: services.turns,
     turnUndo: services.turnUndo,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),

@@ -168,6 +168,16 @@ export const configSchema = z.object({
       )
       .optional(),
   ),
+  /** Comma-separated hosts a user's own model provider URL may name although they resolve to internal addresses. */
+  AI_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Model calls (steps) one assistant turn may make. */
   AI_MAX_STEPS: z.coerce.number().int().min(1).max(500).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -18,8 +18,12 @@ import {
   ConversationService,
   createCommandTools,
   failInterruptedTurns,
+  INTERACTIVE_MAX_RETRIES,
+  localModelServerDetector,
   ModelRegistry,
+  SecretBox,
   TurnEngine,
+  UserAiSettingsService,
   TurnUndo,
 } from './assistant';
 import {
@@ -171,8 +175,16 @@ export async function createServices(config: Config, log: Logger) {
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
   const conversations = new ConversationService(prisma, projects);
-  // The assistant's model providers, from the AI_* settings (keys stay in here).
-  const models = ModelRegistry.fromSettings(config);
+  // Each user's own model providers (/settings/ai): keys sealed under a key derived from AUTH_SECRET.
+  const aiSettings = new UserAiSettingsService(prisma, new SecretBox(secret), {
+    allowPrivateHosts: config.AI_ALLOW_PRIVATE_HOSTS,
+  });
+  // The assistant's model providers, from the AI_* settings (keys stay in here), and each user's own;
+  // with none, what answers on localhost (Ollama, LM Studio) is offered.
+  const models = ModelRegistry.fromSettings(config, INTERACTIVE_MAX_RETRIES, {
+    userProviders: aiSettings,
+    detectLocal: localModelServerDetector(),
+  });
   // A turn still running from before this start was cut off: it must not keep its project busy.
   await failInterruptedTurns(prisma, startedAt);
   // Assistant turns; their events reach browsers through berth-server.ts, like snapshotStatus.
@@ -243,6 +255,7 @@ export async function createServices(config: Config, log: Logger) {
     admin,
     conversations,
     models,
+    aiSettings,
     turns,
     turnUndo,
     dispose,

@@ -24,6 +24,11 @@ export const REDACTED_PATHS = [
   '*.AI_ANTHROPIC_API_KEY',
   'apiKey',
   '*.apiKey',
+  // A user's own keys as PUT /api/v1/me/ai-settings takes them.
+  'openaiApiKey',
+  '*.openaiApiKey',
+  'anthropicApiKey',
+  '*.anthropicApiKey',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

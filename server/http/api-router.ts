@@ -1,7 +1,7 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { ConversationService, ModelRegistry, TurnEngine, TurnUndo } from '../assistant';
+import type { ConversationService, ModelRegistry, TurnEngine, TurnUndo, UserAiSettingsService } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -13,6 +13,7 @@ import type { WorkspaceService } from '../workspaces';
 import { addAccountRoutes } from './account.routes';
 import { addAdminRoutes } from './admin.routes';
 import { addAiRoutes } from './ai.routes';
+import { addAiSettingsRoutes } from './ai-settings.routes';
 import { addAuthRoutes } from './auth.routes';
 import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
@@ -51,6 +52,8 @@ export interface ApiServices {
   conversations: ConversationService;
   /** The assistant's model providers (GET /api/v1/ai/models). */
   models: ModelRegistry;
+  /** Each user's own model providers (GET/PUT /api/v1/me/ai-settings). */
+  aiSettings: UserAiSettingsService;
   /** Assistant turns (POST …/conversations/:cid/messages and …/stop). */
   turns: TurnEngine;
   /** Undo and rewind of turns (POST …/turns/:tid/undo and …/rewind). */
@@ -83,5 +86,6 @@ export function createApiRouter(services: ApiServices): Router {
   addConversationRoutes(router, services.conversations);
   addAssistantTurnRoutes(router, services.turns, services.turnUndo);
   addAiRoutes(router, services.models);
+  addAiSettingsRoutes(router, services.aiSettings);
   return router;
 }

@@ -7,3 +7,4 @@ export { createTransfer, type TransferDeps, type TransferSettings } from './crea
 export { ProjectTransfer } from './project-transfer';
 export { GitImport } from './git-import';
 export * from './zip';
+export { classifyAddress, isInternalAddress, type AddressVerdict } from './address-range';

@@ -9,11 +9,13 @@ export interface ListingRequest {
   /** A JSON body makes it a POST. */
   body?: unknown;
   signal?: AbortSignal;
+  /** A user's provider is reached through the guarded fetch (provider-url-policy.ts). */
+  fetch?: typeof fetch;
 }
 
 export async function fetchListing<T>(url: string, schema: ZodType<T>, request: ListingRequest = {}): Promise<T> {
   const timeout = AbortSignal.timeout(LISTING_TIMEOUT_MS);
-  const response = await fetch(url, {
+  const response = await (request.fetch ?? fetch)(url, {
     method: request.body === undefined ? 'GET' : 'POST',
     headers: {
       accept: 'application/json',

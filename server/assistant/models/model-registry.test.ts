@@ -6,8 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedModelServer, type ScriptedModelServer } from '../../test-support/scripted-model-server';
 import { AnthropicProvider } from './anthropic-provider';
+import { localModelServerDetector } from './local-model-servers';
+import type { ModelProvider } from './model-provider';
 import { ModelRegistry, SETUP_HINT } from './model-registry';
 import { OllamaProvider } from './ollama-provider';
+import { OpenAICompatibleProvider } from './openai-compatible-provider';
 
 const none = {
   AI_OPENAI_BASE_URL: undefined,
@@ -121,5 +124,82 @@ describe('ModelRegistry', () => {
     await expect(registry.resolve('anthropic:claude')).rejects.toMatchObject({ code: 'provider_not_configured' });
     await expect(registry.resolve('gpt-4')).rejects.toMatchObject({ code: 'bad_model' });
     await expect(registry.resolve('openai:')).rejects.toMatchObject({ code: 'bad_model' });
+  });
+});
+
+describe('ModelRegistry for a user with their own providers', () => {
+  let own: ScriptedModelServer;
+  beforeEach(async () => {
+    own = await startScriptedModelServer({ models: ['mine-1', 'mine-2'] });
+  });
+  afterEach(() => own.close());
+
+  /** Alice has her own OpenAI-compatible endpoint; nobody else has anything of their own. */
+  const userProviders = {
+    providersFor: async (userId: string): Promise<ModelProvider[]> =>
+      userId === 'alice' ? [new OpenAICompatibleProvider({ baseUrl: own.baseUrl, maxRetries: 0 })] : [],
+  };
+
+  it('lists the user’s own models instead of the admin’s of the same provider, and the admin’s others', async () => {
+    const registry = ModelRegistry.fromSettings(
+      { ...none, AI_OPENAI_BASE_URL: openai.baseUrl, AI_OLLAMA_URL: otherUrl },
+      0,
+      { userProviders },
+    );
+    const ids = async (userId?: string) => (await registry.listModels(undefined, userId)).models.map((m) => m.id);
+    expect(await ids('alice')).toEqual([
+      'ollama:qwen2.5-coder:7b',
+      'ollama:gemma:2b',
+      'openai:mine-1',
+      'openai:mine-2',
+    ]);
+    expect(await ids('bob')).toEqual(['openai:gpt-test', 'ollama:qwen2.5-coder:7b', 'ollama:gemma:2b']);
+    expect(await ids()).toEqual(await ids('bob'));
+  });
+
+  it('resolves with the user’s provider, and drops AI_DEFAULT_MODEL when its provider is theirs', async () => {
+    const registry = ModelRegistry.fromSettings(
+      { ...none, AI_OPENAI_BASE_URL: openai.baseUrl, AI_DEFAULT_MODEL: 'openai:gpt-test' },
+      0,
+      { userProviders },
+    );
+    expect(await registry.resolve(undefined, 'alice')).toMatchObject({ id: 'openai:mine-1', model: 'mine-1' });
+    expect(await registry.resolve(undefined, 'bob')).toMatchObject({ id: 'openai:gpt-test' });
+    // The same id, a different endpoint per user.
+    own.enqueue({ kind: 'text', chunks: ['from alice’s endpoint'] });
+    const { provider } = await registry.resolve('openai:mine-2', 'alice');
+    for await (const event of provider.streamTurn({
+      model: 'mine-2',
+      system: 's',
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools: {},
+      abortSignal: new AbortController().signal,
+      maxSteps: 1,
+    }))
+      if (event.type === 'failed') throw new Error(event.message);
+    expect(own.chatRequests().map((request) => request.body?.model)).toEqual(['mine-2']);
+    expect(openai.chatRequests()).toHaveLength(0);
+  });
+
+  it('with nothing configured for the user either, offers the model servers found on localhost', async () => {
+    const detectLocal = localModelServerDetector([
+      { provider: 'ollama', label: 'Ollama', baseUrl: otherUrl },
+      { provider: 'openai', label: 'LM Studio', baseUrl: `${await closedPortUrl()}/v1` },
+      { provider: 'openai', label: 'LM Studio', baseUrl: openai.baseUrl },
+    ]);
+    const registry = ModelRegistry.fromSettings(none, 0, { userProviders, detectLocal });
+    expect(await registry.listModels(undefined, 'bob')).toEqual({
+      models: [],
+      setup: SETUP_HINT,
+      detected: [
+        { provider: 'ollama', label: 'Ollama', baseUrl: otherUrl, models: ['qwen2.5-coder:7b', 'gemma:2b'] },
+        { provider: 'openai', label: 'LM Studio', baseUrl: openai.baseUrl, models: ['gpt-test'] },
+      ],
+    });
+    // Alice has her own: nothing to set up, nothing probed for her.
+    const forAlice = await registry.listModels(undefined, 'alice');
+    expect(forAlice.setup).toBeUndefined();
+    expect(forAlice.detected).toBeUndefined();
+    expect(forAlice.models.map((m) => m.id)).toEqual(['openai:mine-1', 'openai:mine-2']);
   });
 });

@@ -1,10 +1,13 @@
 // Which model providers this server has (from the settings), the models each offers now, and
-// which provider and model a `<provider>:<model>` id means. With none configured it says
-// exactly what to set.
+// which provider and model a `<provider>:<model>` id means. A user may add their own providers
+// (their keys, /settings/ai): for that user theirs are used besides the admin's, and their
+// provider wins over the admin's of the same kind. With none configured it says exactly what to
+// set, and which model servers it found on localhost.
 import type { Config } from '../../config';
 import { AI_PROVIDER_IDS, type AiModelListDto, type AiProviderId } from '../../contracts';
 import { DomainError } from '../../core/errors';
 import { AnthropicProvider } from './anthropic-provider';
+import type { DetectLocalModelServers } from './local-model-servers';
 import type { ModelProvider } from './model-provider';
 import { OllamaProvider } from './ollama-provider';
 import { OPENAI_DEFAULT_BASE_URL, OpenAICompatibleProvider } from './openai-compatible-provider';
@@ -21,7 +24,20 @@ export const SETUP_HINT =
   'No AI model provider is configured. Set AI_OPENAI_BASE_URL (an OpenAI-compatible endpoint such as ' +
   'http://localhost:1234/v1 for LM Studio or http://localhost:11434/v1 for Ollama, with AI_OPENAI_API_KEY if it ' +
   'needs one; AI_OPENAI_API_KEY alone means OpenAI), AI_ANTHROPIC_API_KEY, or AI_OLLAMA_URL ' +
-  '(e.g. http://localhost:11434), then restart Berth.';
+  '(e.g. http://localhost:11434), then restart Berth. Or add your own provider and key under Settings → ' +
+  'AI models (/settings/ai).';
+
+/** Where a user's own providers come from (UserAiSettingsService). */
+export interface UserProviderSource {
+  /** The user's own providers, built with their keys; [] when they have none. */
+  providersFor(userId: string): Promise<ModelProvider[]>;
+}
+
+export interface ModelRegistryExtras {
+  userProviders?: UserProviderSource;
+  /** With nothing configured: what answers on localhost (Ollama, LM Studio). */
+  detectLocal?: DetectLocalModelServers;
+}
 
 export interface ResolvedModel {
   provider: ModelProvider;
@@ -35,9 +51,14 @@ export class ModelRegistry {
   constructor(
     private readonly providers: readonly ModelProvider[],
     private readonly defaultModel?: string,
+    private readonly extras: ModelRegistryExtras = {},
   ) {}
 
-  static fromSettings(settings: AiSettings, maxRetries = INTERACTIVE_MAX_RETRIES): ModelRegistry {
+  static fromSettings(
+    settings: AiSettings,
+    maxRetries = INTERACTIVE_MAX_RETRIES,
+    extras: ModelRegistryExtras = {},
+  ): ModelRegistry {
     const providers: ModelProvider[] = [];
     if (settings.AI_OPENAI_BASE_URL || settings.AI_OPENAI_API_KEY)
       providers.push(
@@ -50,16 +71,39 @@ export class ModelRegistry {
     if (settings.AI_ANTHROPIC_API_KEY)
       providers.push(new AnthropicProvider({ apiKey: settings.AI_ANTHROPIC_API_KEY, maxRetries }));
     if (settings.AI_OLLAMA_URL) providers.push(new OllamaProvider({ url: settings.AI_OLLAMA_URL, maxRetries }));
-    return new ModelRegistry(providers, settings.AI_DEFAULT_MODEL);
+    return new ModelRegistry(providers, settings.AI_DEFAULT_MODEL, extras);
   }
 
   get configured(): boolean {
     return this.providers.length > 0;
   }
 
-  /** Every configured provider's models; one that does not answer is reported, not fatal. */
-  async listModels(signal?: AbortSignal): Promise<AiModelListDto> {
-    if (!this.configured) return { models: [], setup: SETUP_HINT };
+  /**
+   * The registry as `userId` sees it: the admin's providers with the user's own added, the user's
+   * replacing the admin's of the same kind (AI_DEFAULT_MODEL then only when its provider is still
+   * the admin's). Without a user, or with none of their own, this registry.
+   */
+  async forUser(userId?: string): Promise<ModelRegistry> {
+    if (!userId || !this.extras.userProviders) return this;
+    const own = await this.extras.userProviders.providersFor(userId);
+    if (own.length === 0) return this;
+    const ownIds = new Set(own.map((provider) => provider.id));
+    const defaultModel =
+      this.defaultModel && !ownIds.has(this.defaultModel.slice(0, this.defaultModel.indexOf(':')) as AiProviderId)
+        ? this.defaultModel
+        : undefined;
+    return new ModelRegistry([...this.providers.filter((provider) => !ownIds.has(provider.id)), ...own], defaultModel, {
+      detectLocal: this.extras.detectLocal,
+    });
+  }
+
+  /** Every configured provider's models (the user's own too); one that does not answer is reported, not fatal. */
+  async listModels(signal?: AbortSignal, userId?: string): Promise<AiModelListDto> {
+    if (userId) return (await this.forUser(userId)).listModels(signal);
+    if (!this.configured) {
+      const detected = (await this.extras.detectLocal?.()) ?? [];
+      return { models: [], setup: SETUP_HINT, ...(detected.length > 0 ? { detected } : {}) };
+    }
     const listed = await Promise.allSettled(this.providers.map((provider) => provider.listModels(signal)));
     const answer: AiModelListDto = { models: [] };
     listed.forEach((result, index) => {
@@ -73,8 +117,9 @@ export class ModelRegistry {
     return answer;
   }
 
-  /** The provider and model for `id`, else AI_DEFAULT_MODEL, else the first model listed. */
-  async resolve(id?: string): Promise<ResolvedModel> {
+  /** The provider and model for `id`, else AI_DEFAULT_MODEL, else the first model listed (for `userId`: with theirs). */
+  async resolve(id?: string, userId?: string): Promise<ResolvedModel> {
+    if (userId) return (await this.forUser(userId)).resolve(id);
     if (!this.configured) throw new DomainError('not_configured', 'ai_not_configured', SETUP_HINT);
     const chosen = id ?? this.defaultModel ?? (await this.listModels()).models[0]?.id;
     if (!chosen)

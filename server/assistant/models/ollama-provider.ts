@@ -10,6 +10,8 @@ export interface OllamaSettings {
   /** Ollama's own address, e.g. http://localhost:11434 (no /api, no /v1). */
   url: string;
   maxRetries: number;
+  /** For a user's own Ollama: the guarded fetch (provider-url-policy.ts). */
+  fetch?: typeof fetch;
 }
 
 const tagsSchema = z.object({ models: z.array(z.object({ name: z.string().min(1) })) });
@@ -22,11 +24,14 @@ export class OllamaProvider implements ModelProvider {
 
   constructor(private readonly settings: OllamaSettings) {
     this.url = settings.url.replace(/\/+$/, '');
-    this.sdk = createOllama({ baseURL: `${this.url}/api` });
+    this.sdk = createOllama({ baseURL: `${this.url}/api`, fetch: settings.fetch });
   }
 
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    const { models } = await fetchListing(`${this.url}/api/tags`, tagsSchema, { signal });
+    const { models } = await fetchListing(`${this.url}/api/tags`, tagsSchema, {
+      signal,
+      fetch: this.settings.fetch,
+    });
     return Promise.all(
       models.map(async ({ name }) => ({
         id: `${this.id}:${name}`,
@@ -42,7 +47,11 @@ export class OllamaProvider implements ModelProvider {
   }
 
   private async takesTools(model: string, signal?: AbortSignal): Promise<boolean> {
-    const shown = await fetchListing(`${this.url}/api/show`, showSchema, { body: { model }, signal }).catch(() => null);
+    const shown = await fetchListing(`${this.url}/api/show`, showSchema, {
+      body: { model },
+      signal,
+      fetch: this.settings.fetch,
+    }).catch(() => null);
     return shown?.capabilities?.includes('tools') ?? false;
   }
 }

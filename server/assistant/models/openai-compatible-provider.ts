@@ -13,6 +13,8 @@ export interface OpenAICompatibleSettings {
   baseUrl: string;
   apiKey?: string;
   maxRetries: number;
+  /** For a user's own endpoint: the guarded fetch (provider-url-policy.ts). */
+  fetch?: typeof fetch;
 }
 
 const modelListSchema = z.object({
@@ -38,6 +40,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       baseURL: this.baseUrl,
       apiKey: settings.apiKey,
       includeUsage: true,
+      fetch: settings.fetch,
     });
   }
 
@@ -45,7 +48,11 @@ export class OpenAICompatibleProvider implements ModelProvider {
     const headers: Record<string, string> = this.settings.apiKey
       ? { authorization: `Bearer ${this.settings.apiKey}` }
       : {};
-    const { data } = await fetchListing(`${this.baseUrl}/models`, modelListSchema, { headers, signal });
+    const { data } = await fetchListing(`${this.baseUrl}/models`, modelListSchema, {
+      headers,
+      signal,
+      fetch: this.settings.fetch,
+    });
     return data.map((model) => ({
       id: `${this.id}:${model.id}`,
       provider: this.id,

@@ -100,7 +100,7 @@ export class TurnEngine {
   ): Promise<{ turnId: string; finished: Promise<void> }> {
     const { conversations } = this.deps;
     const conversation = await conversations.get(userId, projectId, conversationId);
-    const model = await this.deps.models.resolve(input.model);
+    const model = await this.deps.models.resolve(input.model, userId);
     const already = this.running.get(projectId);
     if (already) throw busy(already);
     // Reserved at once (no await since the check), so a second POST is busy before any snapshot.
