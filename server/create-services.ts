@@ -161,8 +161,10 @@ export async function createServices(config: Config, log: Logger) {
   // Snapshot before stop; a lost volume refilled from the latest snapshot. Attached before anything
   // can start or stop a workspace: the HTTP server listens and the jobs start after this returns.
   const detachSnapshotHooks = workspaces.attachHooks(snapshots.hooks);
+  const conversations = new ConversationService(prisma, projects);
+  // Bundles and duplicates carry the assistant's conversations.
   const transfer = createTransfer(
-    { projects, workspaces, runtime, snapshots, log: log.child({ module: 'transfer' }) },
+    { projects, workspaces, runtime, snapshots, conversations, log: log.child({ module: 'transfer' }) },
     { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
   metrics.setSources({
@@ -174,7 +176,6 @@ export async function createServices(config: Config, log: Logger) {
       ),
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
-  const conversations = new ConversationService(prisma, projects);
   // Each user's own model providers (/settings/ai): keys sealed under a key derived from AUTH_SECRET.
   const aiSettings = new UserAiSettingsService(prisma, new SecretBox(secret), {
     allowPrivateHosts: config.AI_ALLOW_PRIVATE_HOSTS,

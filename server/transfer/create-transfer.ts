@@ -2,6 +2,7 @@
 // ZIP and bundle export/import and duplication (ProjectTransfer), and git import (GitImport).
 import type { Logger } from '../core/logger';
 import type { SnapshotService, SnapshotStore } from '../snapshots';
+import type { TransferConversations } from './bundle-conversations';
 import { GitImport, type ExecRunner, type GitImportWorkspaces } from './git-import';
 import { ProjectTransfer, type TransferProjects, type TransferWorkspaces } from './project-transfer';
 
@@ -17,6 +18,8 @@ export interface TransferDeps {
   workspaces: TransferWorkspaces & GitImportWorkspaces;
   runtime: ExecRunner;
   snapshots: { service: SnapshotService; store: SnapshotStore };
+  /** The assistant's conversations, which bundles and duplicates carry. */
+  conversations: TransferConversations;
   log: Logger;
 }
 
@@ -27,6 +30,7 @@ export function createTransfer(deps: TransferDeps, settings: TransferSettings) {
     deps.workspaces,
     service,
     store,
+    deps.conversations,
     { maxTotalBytes: settings.importMaxBytes * 4 },
     deps.log,
   );

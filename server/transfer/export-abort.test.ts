@@ -23,6 +23,7 @@ function transferOf(manifest: ManifestEntry[], readBlob: () => Promise<Buffer>) 
     workspaces,
     {} as SnapshotService,
     store,
+    { exportAll: async () => [], importAll: async () => undefined },
     {},
     createLogger('info', sink),
   );

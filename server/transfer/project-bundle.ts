@@ -1,13 +1,28 @@
 // A project bundle moves a project between Berth servers: one ZIP holding `berth-bundle.json`
-// (format, project metadata, every snapshot with its manifest) and `blobs/<sha256>` (each
-// content once, raw). Importing checks every blob against its hash and recreates the snapshots
-// with their times and labels; the newest one fills the new project's volume on first start.
+// (format, project metadata, every snapshot with its manifest), `berth-conversations.json` (the
+// assistant's conversations; absent from bundles made before them) and `blobs/<sha256>` (each
+// content once, raw). Importing checks every blob against its hash and the conversations against
+// their schema before creating anything, then recreates the snapshots with their times and labels
+// (the newest one fills the new project's volume on first start) and the conversations.
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { SKIP_REASONS, SNAPSHOT_REASONS, TEMPLATES, type ProjectDto, type TemplateId } from '../contracts';
+import {
+  SKIP_REASONS,
+  SNAPSHOT_REASONS,
+  TEMPLATES,
+  type PortableConversation,
+  type ProjectDto,
+  type TemplateId,
+} from '../contracts';
 import { DomainError } from '../core/errors';
 import { BlobWriter, S_IFLNK, S_IFMT, S_IFREG, sha256Hex, type SnapshotStore } from '../snapshots';
 import { checkBundlePath } from './bundle-paths';
+import {
+  conversationsEntry,
+  CONVERSATIONS_ENTRY,
+  readBundleConversations,
+  type TransferConversations,
+} from './bundle-conversations';
 import type { TransferProjects } from './project-transfer';
 import { writeZip, type ZipReadResult } from './zip';
 
@@ -47,7 +62,12 @@ type Bundle = z.infer<typeof bundleSchema>;
 
 const badBundle = (message: string) => new DomainError('bad_request', 'bad_bundle', message);
 
-export async function writeBundle(store: SnapshotStore, project: ProjectDto, out: Writable): Promise<void> {
+export async function writeBundle(
+  store: SnapshotStore,
+  project: ProjectDto,
+  conversations: PortableConversation[],
+  out: Writable,
+): Promise<void> {
   const snapshots = (await store.list(project.id)).reverse();
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,
@@ -73,6 +93,12 @@ export async function writeBundle(store: SnapshotStore, project: ProjectDto, out
       mode: 0o644,
       open: async () => Buffer.from(JSON.stringify(bundle)),
     };
+    yield {
+      path: CONVERSATIONS_ENTRY,
+      type: 'file' as const,
+      mode: 0o644,
+      open: async () => conversationsEntry(conversations),
+    };
     for (const hash of hashes)
       yield { path: `blobs/${hash}`, type: 'file' as const, mode: 0o644, open: () => store.readBlob(hash) };
   }
@@ -82,10 +108,11 @@ export async function writeBundle(store: SnapshotStore, project: ProjectDto, out
 export const isBundle = (zip: ZipReadResult): boolean =>
   zip.root === null && zip.files.some((file) => file.path === BUNDLE_MANIFEST);
 
-/** A new project (named `name`, or as in the bundle) with the bundle's snapshots. */
+/** A new project (named `name`, or as in the bundle) with the bundle's snapshots and conversations. */
 export async function importBundle(
   store: SnapshotStore,
   projects: TransferProjects,
+  conversations: TransferConversations,
   userId: string,
   zip: ZipReadResult,
   name?: string,
@@ -104,6 +131,7 @@ export async function importBundle(
     if ((type !== S_IFREG && type !== S_IFLNK) || (file.mode & ~(S_IFMT | 0o777)) !== 0)
       throw badBundle(`${file.path} has an unsupported mode ${file.mode.toString(8)}`);
   }
+  const bundleConversations = await readBundleConversations(zip);
   const needed = new Set(bundle.snapshots.flatMap((snapshot) => snapshot.files.map((file) => file.sha256)));
   const missing = await store.missingBlobs(needed);
   const writer = new BlobWriter(store);
@@ -142,6 +170,7 @@ export async function importBundle(
       });
       previous = now;
     }
+    await conversations.importAll(userId, project.id, bundleConversations);
   } catch (error) {
     await projects.delete(userId, project.id).catch(() => undefined);
     throw error;

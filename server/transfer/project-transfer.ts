@@ -1,6 +1,7 @@
 // Projects in and out: export as a ZIP (streamed from the current snapshot, so ignore rules
 // apply; refused before the first byte when a name cannot go into a ZIP unchanged; a stream cut
-// short is logged), duplicate (a copy of the current snapshot: same blobs, no new bytes) and
+// short is logged), duplicate (a copy of the current snapshot: same blobs, no new bytes; and of
+// the assistant's conversations, with new ids) and
 // import from a ZIP (checked whole before anything is created; the files become the new
 // project's first snapshot, which its first start puts into the volume). A failed import
 // creates nothing.
@@ -17,6 +18,7 @@ import {
   type SnapshotService,
   type SnapshotStore,
 } from '../snapshots';
+import type { TransferConversations } from './bundle-conversations';
 import { importBundle, isBundle, writeBundle } from './project-bundle';
 import { firstUnexportable, readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
 
@@ -40,6 +42,7 @@ export class ProjectTransfer {
     private readonly workspaces: TransferWorkspaces,
     private readonly service: SnapshotService,
     private readonly store: SnapshotStore,
+    private readonly conversations: TransferConversations,
     private readonly zipLimits: Partial<ZipLimits>,
     private readonly log?: Logger,
   ) {}
@@ -88,6 +91,7 @@ export class ProjectTransfer {
     const copy = await this.projects.create(userId, { name: copyName(project.name), template: project.template });
     try {
       await this.store.copy(snapshot.id, copy.id, 'duplicate');
+      await this.conversations.importAll(userId, copy.id, await this.conversations.exportAll(userId, projectId));
     } catch (error) {
       await this.projects.delete(userId, copy.id).catch(() => undefined);
       throw error;
@@ -104,8 +108,10 @@ export class ProjectTransfer {
   ): Promise<void> {
     const project = await this.projects.get(userId, projectId);
     if (this.workspaces.agent(projectId)) await this.service.take(projectId, 'auto');
+    // Read before the first byte, so a failure is still an error answer rather than a cut download.
+    const conversations = await this.conversations.exportAll(userId, projectId);
     start(`${fileNameOf(project.name)}.berth.zip`);
-    await this.logAborted(projectId, 'bundle', writeBundle(this.store, project, out));
+    await this.logAborted(projectId, 'bundle', writeBundle(this.store, project, conversations, out));
   }
 
   /** A download that fails after its headers can only be cut off: say so in the log, then let it fail. */
@@ -124,7 +130,8 @@ export class ProjectTransfer {
       throw asDomainError(error);
     });
     try {
-      if (isBundle(zip)) return await importBundle(this.store, this.projects, userId, zip, names.given);
+      if (isBundle(zip))
+        return await importBundle(this.store, this.projects, this.conversations, userId, zip, names.given);
       const name = names.given ?? names.fallback;
       const manifest: ManifestEntry[] = [];
       const writer = new BlobWriter(this.store);
