@@ -433,9 +433,11 @@ export type AiPushOf<T extends AssistantTurnEventType> = Extract<AssistantTurnEv
 // POST /api/v1/projects/:id/conversations/:cid/turns/:tid/undo { force? } restores exactly the
 // files the turn changed from its snapshot (created ones removed), leaving files changed since the
 // turn alone (reported as conflicts; `force` overwrites them, but never a file a tab holds locked).
-// 409 already_undone, 409 busy while a turn runs, 409 snapshot_gone when its snapshot was deleted.
-// POST …/turns/:tid/rewind { force? } undoes that turn and every later one (newest first) and
-// deletes their messages, answering the user message that started the turn (what Retry re-sends).
+// The turn is marked undone once no conflict remains. 409 already_undone, 409 busy while a turn
+// runs, 409 snapshot_gone when its snapshot was deleted (and a file needs it).
+// POST …/turns/:tid/rewind { force? } undoes that turn and every later one (newest first, same
+// conflict rules) and deletes their turns and messages whatever the conflicts (the user's files
+// are kept), answering the user message that started the turn (what Retry re-sends).
 
 export const undoTurnSchema = z.object({
   /** Overwrite files changed since the turn too (a file locked by a tab is still left alone). */
@@ -451,6 +453,8 @@ export interface UndoConflictDto {
 
 export interface TurnUndoResultDto {
   turnId: string;
+  /** Whether the turn is now undone: false while conflicts remain (its other files are back; `force` finishes it). */
+  undone: boolean;
   /** Files written back to their content before the turn. */
   restored: string[];
   /** Files the turn created, removed. */

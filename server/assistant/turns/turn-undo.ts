@@ -62,27 +62,33 @@ export class TurnUndo {
     if ((await prisma.turn.count({ where })) === 0) throw turnNotFound();
     const result = await this.deps.turns.exclusive(projectId, conversationId, async () => {
       await this.assertIdle(projectId);
-      // Claimed first (one undo wins a race, on any server), given back if the restore breaks.
+      // Claimed first (one undo wins a race, on any server). Given back when the restore breaks or
+      // left conflicts: the turn is undone once all its files are back, so `force` can finish it.
       const { count } = await prisma.turn.updateMany({
         where: { ...where, undoneAt: null },
         data: { undoneAt: new Date() },
       });
       if (count === 0) throw alreadyUndone(turnId);
+      const giveBack = () => prisma.turn.update({ where: { id: turnId }, data: { undoneAt: null } });
       const turn = await prisma.turn.findFirstOrThrow({ where });
+      let outcome: RestoreOutcome;
       try {
-        return { turn, outcome: await this.restoreTurn(userId, projectId, turn, input.force ?? false) };
+        outcome = await this.restoreTurn(userId, projectId, turn, input.force ?? false);
       } catch (error) {
-        await prisma.turn.update({ where: { id: turnId }, data: { undoneAt: null } }).catch(() => undefined);
+        await giveBack().catch(() => undefined);
         throw error;
       }
+      if (outcome.conflicts.length > 0) return { turn: await giveBack(), outcome, undone: false };
+      return { turn, outcome, undone: true };
     });
-    this.events.emit('onDidUpdateTurns', {
-      projectId,
-      conversationId,
-      change: 'undone',
-      turn: toTurnDto(result.turn),
-    });
-    return { turnId, ...result.outcome };
+    if (result.undone)
+      this.events.emit('onDidUpdateTurns', {
+        projectId,
+        conversationId,
+        change: 'undone',
+        turn: toTurnDto(result.turn),
+      });
+    return { turnId, undone: result.undone, ...result.outcome };
   }
 
   async rewind(
