@@ -159,8 +159,17 @@ export interface ConversationDto extends ConversationSummaryDto {
 export const CONVERSATION_EXPORT_FORMAT = 'berth-conversation';
 export const CONVERSATION_EXPORT_VERSION = 1;
 
-/** Caps that keep one imported conversation's database work bounded (the upload's size bounds the rest). */
-export const PORTABLE_LIMITS = { messages: 100_000, turns: 10_000, contentChars: 1_000_000, toolCalls: 1_000 } as const;
+/**
+ * Caps that keep one imported conversation's database work bounded (the upload's byte limit bounds
+ * the rest). Generous on purpose: whatever Berth stored must come back in, or a round trip fails.
+ */
+export const PORTABLE_LIMITS = {
+  messages: 100_000,
+  turns: 10_000,
+  contentChars: 16_000_000,
+  toolCalls: 10_000,
+  errorChars: 1_000_000,
+} as const;
 
 const isoTime = z.iso.datetime({ error: 'Must be an ISO 8601 time' });
 
@@ -169,7 +178,7 @@ export const portableTurnSchema = z.object({
   id: z.string().min(1).max(200),
   status: z.enum(TURN_STATUSES),
   model: z.string().max(500),
-  error: z.string().max(100_000).nullable(),
+  error: z.string().max(PORTABLE_LIMITS.errorChars).nullable(),
   startedAt: isoTime,
   endedAt: isoTime.nullable(),
   changedFiles: z.array(turnFileChangeSchema).max(100_000),
