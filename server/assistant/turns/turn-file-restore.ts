@@ -52,7 +52,10 @@ export class TurnFileRestore {
 
   /** Throws SnapshotGoneError (before changing anything) when a file needs the snapshot and it is gone. */
   async restore(request: RestoreRequest): Promise<RestoreOutcome> {
-    const targets = await this.targets(request.changes, request.snapshotId);
+    const manifest = lazy(() =>
+      request.snapshotId === null ? Promise.resolve(null) : this.snapshots.manifest(request.snapshotId),
+    );
+    const targets = await this.targets(request.changes, manifest);
     const steps = await mapLimit(request.changes, async (change) => {
       const current = await this.current(request, change.path);
       return { change, current, step: planUndo(change, current, targets.get(change.path)!, request.force) };
@@ -67,22 +70,20 @@ export class TurnFileRestore {
       else if (result === 'removed') outcome.removed.push(path);
       else if (result !== 'none') outcome.conflicts.push({ path, reason: result.conflict });
     }
+    if (outcome.removed.length > 0) await this.removeEmptiedFolders(request, outcome.removed, await manifest());
     return outcome;
   }
 
   /** Each path's state before the turn: created → absent, else its content in the snapshot. */
-  private async targets(changes: RecordedTurnFileChange[], snapshotId: string | null) {
+  private async targets(changes: RecordedTurnFileChange[], manifest: () => Promise<ManifestRow[] | null>) {
     const targets = new Map<string, UndoTarget>();
     const fromSnapshot = changes.filter((change) => change.change !== 'created');
     for (const change of changes) if (change.change === 'created') targets.set(change.path, { kind: 'absent' });
     if (fromSnapshot.length === 0) return targets;
-    if (snapshotId === null) throw new SnapshotGoneError();
+    const rows = await manifest();
+    if (rows === null) throw new SnapshotGoneError();
     const wanted = new Set(fromSnapshot.map((change) => change.path));
-    const entries = new Map(
-      (await this.snapshots.manifest(snapshotId))
-        .filter((entry) => wanted.has(entry.path))
-        .map((entry) => [entry.path, entry]),
-    );
+    const entries = new Map(rows.filter((entry) => wanted.has(entry.path)).map((entry) => [entry.path, entry]));
     const blobs = await this.snapshots.readBlobs([
       ...new Set([...entries.values()].filter((entry) => !isSymlink(entry.mode)).map((entry) => entry.sha256)),
     ]);
@@ -101,6 +102,30 @@ export class TurnFileRestore {
       );
     }
     return targets;
+  }
+
+  /**
+   * Folders the removed files leave empty go too, deepest first, when the snapshot before the turn
+   * had no file in them (so the turn made them). Best effort: a folder in use is simply kept.
+   */
+  private async removeEmptiedFolders(
+    { actor, projectId }: RestoreRequest,
+    removed: string[],
+    manifest: ManifestRow[] | null,
+  ): Promise<void> {
+    if (manifest === null) return; // without the snapshot, a folder the user had cannot be told apart
+    const hadFiles = new Set(manifest.flatMap((entry) => ancestorsOf(entry.path)));
+    const candidates = [...new Set(removed.flatMap(ancestorsOf))]
+      .filter((folder) => !hadFiles.has(folder))
+      .sort((a, b) => b.split('/').length - a.split('/').length);
+    for (const folder of candidates) {
+      try {
+        if ((await this.files.list(actor, projectId, folder)).length === 0)
+          await this.files.delete(actor, projectId, folder);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
   }
 
   /** The file as it is now (hashed while streamed). */
@@ -153,7 +178,23 @@ export class TurnFileRestore {
   }
 }
 
+type ManifestRow = Awaited<ReturnType<SnapshotFiles['manifest']>>[number];
+
 const isSymlink = (mode: number) => (mode & S_IFMT) === S_IFLNK;
+
+/** 'a/b/c.txt' → ['a/b', 'a']. */
+export const ancestorsOf = (path: string): string[] =>
+  path
+    .split('/')
+    .slice(0, -1)
+    .map((_, index, parts) => parts.slice(0, index + 1).join('/'))
+    .reverse();
+
+/** `load` run once, on first call. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
 
 /** `fn` over `items`, at most PARALLEL at a time, results in order. */
 async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {

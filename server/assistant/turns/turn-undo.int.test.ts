@@ -2,7 +2,7 @@
 // change files in a real workspace container, the user changes files through the file API, and
 // undo/rewind put back exactly the turn's files, report conflicts, and tell the project's tabs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TurnRewindResultDto, TurnUndoResultDto, TurnUpdatedPushDto } from '../../contracts';
+import type { FileEntry, TurnRewindResultDto, TurnUndoResultDto, TurnUpdatedPushDto } from '../../contracts';
 import { call, type TestUser } from '../../test-support/api-test-server';
 import {
   assistantApi,
@@ -39,6 +39,15 @@ async function read(path: string): Promise<string | null> {
   if (response.status === 404) return null;
   expect(response.status).toBe(200);
   return response.text();
+}
+
+/** The names in a folder. */
+async function list(path: string): Promise<string[]> {
+  const response = await call(f.t.baseUrl, 'GET', `/api/v1/projects/${f.project.id}/files?path=${path}`, {
+    cookie: f.alice.cookie,
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as FileEntry[]).map((entry) => entry.name).sort();
 }
 
 const turnPath = (cid: string, tid: string, action: 'undo' | 'rewind') =>
@@ -251,7 +260,7 @@ describe('rewind for Retry and Edit', () => {
       {
         kind: 'tool-calls',
         calls: [
-          toolCall('c_2a', 'write_file', { path: 'rewind/second.txt', content: 'two\n' }),
+          toolCall('c_2a', 'write_file', { path: 'rewind/new/deep/second.txt', content: 'two\n' }),
           toolCall('c_2b', 'edit_file', { path: 'rewind/first.txt', old: 'made', new: 'changed' }),
         ],
       },
@@ -269,14 +278,15 @@ describe('rewind for Retry and Edit', () => {
     expect(result).toEqual({
       rewoundTurnIds: [second.turnId, first.turnId],
       restored: ['rewind/base.txt'],
-      removed: expect.arrayContaining(['rewind/first.txt', 'rewind/second.txt']) as string[],
+      removed: expect.arrayContaining(['rewind/first.txt', 'rewind/new/deep/second.txt']) as string[],
       conflicts: [],
       content: 'First request',
     });
     expect(result.removed).toHaveLength(2);
     expect(await read('rewind/first.txt')).toBeNull();
-    expect(await read('rewind/second.txt')).toBeNull();
     expect(await read('rewind/base.txt')).toBe('base\n');
+    // The folders the turn made for its file went with it; the folder that held a file stays.
+    expect(await list('rewind')).toEqual(['base.txt']);
 
     const after = await api.getConversation(cid);
     expect(after.messages).toEqual([]);

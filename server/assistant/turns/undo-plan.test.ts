@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FileChangeLog } from '../tools';
 import { recordedChanges, sha256Hex } from './recorded-changes';
+import { ancestorsOf } from './turn-file-restore';
 import { mergeOutcomes } from './turn-undo';
 import { CONFLICT_REASONS, planUndo, type CurrentFile, type UndoTarget } from './undo-plan';
 
@@ -88,5 +89,12 @@ describe('mergeOutcomes', () => {
     const oldest = { restored: ['c'], removed: ['a'], conflicts: [] };
     expect(mergeOutcomes([newest, oldest])).toEqual({ restored: ['b', 'c'], removed: ['a'], conflicts: [] });
     expect(mergeOutcomes([])).toEqual({ restored: [], removed: [], conflicts: [] });
+  });
+});
+
+describe('ancestorsOf', () => {
+  it('lists the folders above a path, deepest first', () => {
+    expect(ancestorsOf('a/b/c.txt')).toEqual(['a/b', 'a']);
+    expect(ancestorsOf('top.txt')).toEqual([]);
   });
 });
