@@ -58,4 +58,19 @@ describe('assistant settings (issue 11)', () => {
     expect(() => loadConfig({ AI_OLLAMA_URL: 'localhost:11434' })).toThrow(/AI_OLLAMA_URL/);
     expect(() => loadConfig({ AI_MAX_STEPS: '0' })).toThrow(ConfigError);
   });
+
+  it('has context, output and rate limits, and a list of text-protocol models', () => {
+    expect(loadConfig({})).toMatchObject({
+      AI_CONTEXT_TOKENS: 32_000,
+      AI_MAX_OUTPUT_TOKENS: 8192,
+      AI_TURNS_PER_MINUTE: 10,
+      AI_TEXT_PROTOCOL_MODELS: [],
+    });
+    expect(
+      loadConfig({ AI_TEXT_PROTOCOL_MODELS: ' ollama:gemma:2b , openai:tiny,', AI_TURNS_PER_MINUTE: '3' }),
+    ).toMatchObject({ AI_TEXT_PROTOCOL_MODELS: ['ollama:gemma:2b', 'openai:tiny'], AI_TURNS_PER_MINUTE: 3 });
+    expect(() => loadConfig({ AI_TEXT_PROTOCOL_MODELS: 'gemma' })).toThrow(/AI_TEXT_PROTOCOL_MODELS/);
+    expect(() => loadConfig({ AI_CONTEXT_TOKENS: '100' })).toThrow(ConfigError);
+    expect(() => loadConfig({ AI_TURNS_PER_MINUTE: '0' })).toThrow(ConfigError);
+  });
 });

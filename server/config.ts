@@ -180,6 +180,29 @@ export const configSchema = z.object({
     ),
   /** Model calls (steps) one assistant turn may make. */
   AI_MAX_STEPS: z.coerce.number().int().min(1).max(500).default(25),
+  /** The model's context window in tokens (estimated at ~4 characters each); longer conversations are trimmed. */
+  AI_CONTEXT_TOKENS: z.coerce.number().int().min(2_000).max(10_000_000).default(32_000),
+  /** Tokens one model call may answer at most (part of AI_CONTEXT_TOKENS is kept free for them). */
+  AI_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(1_000_000).default(8192),
+  /** Assistant turns one user may start per minute; past it POST …/messages answers 429 rate_limited. */
+  AI_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Model ids (<provider>:<model>, comma-separated) that get the text protocol instead of tool calls. */
+  AI_TEXT_PROTOCOL_MODELS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^(openai|anthropic|ollama):.+$/, 'AI_TEXT_PROTOCOL_MODELS: <provider>:<model> ids, comma-separated'),
+      ),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

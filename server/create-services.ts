@@ -20,9 +20,11 @@ import {
   failInterruptedTurns,
   INTERACTIVE_MAX_RETRIES,
   localModelServerDetector,
+  ModelProtocols,
   ModelRegistry,
   SecretBox,
   TurnEngine,
+  TurnRateLimit,
   UserAiSettingsService,
   TurnUndo,
 } from './assistant';
@@ -197,6 +199,16 @@ export async function createServices(config: Config, log: Logger) {
     files,
     locks,
     maxSteps: config.AI_MAX_STEPS,
+    contextTokens: config.AI_CONTEXT_TOKENS,
+    maxOutputTokens: config.AI_MAX_OUTPUT_TOKENS,
+    rateLimit: new TurnRateLimit({ turnsPerMinute: config.AI_TURNS_PER_MINUTE }),
+    // Tool calls, or file and shell blocks for the models that take no tools.
+    protocols: new ModelProtocols({
+      textProtocolModels: config.AI_TEXT_PROTOCOL_MODELS,
+      listModels: (userId) => models.listModels(undefined, userId),
+    }),
+    // The user's edits since the last turn, from the turns' snapshots.
+    snapshotReader: snapshots.store,
     // Commands in the "Assistant" terminal, the dev server, the preview list: the user's own terminals and previews.
     toolFactories: [
       (turn) => ({

@@ -1,5 +1,6 @@
 // The AI assistant on the wire (issue 11): shared by the server (parsing) and the client (types).
 import { z } from 'zod';
+import { messageAttachmentsSchema, type MessageAttachment } from './assistant-attachments';
 
 // ── Conversations ────────────────────────────────────────────────────────────────────────────
 // A project's chats, kept in PostgreSQL (Conversation, Message, Turn). REST:
@@ -95,6 +96,8 @@ export const newMessageSchema = z.object({
   toolCalls: z.array(assistantToolCallSchema).optional(),
   toolResults: z.array(assistantToolResultSchema).optional(),
   turnId: z.string().optional(),
+  /** User messages: the file or selection attached. */
+  attachments: messageAttachmentsSchema.optional(),
 });
 export type NewMessageInput = z.infer<typeof newMessageSchema>;
 
@@ -123,6 +126,8 @@ export interface MessageDto {
   toolCalls: AssistantToolCall[];
   /** Tool messages: the results of those calls, in order. Empty when none. */
   toolResults: AssistantToolResult[];
+  /** User messages: the files and selections attached to it. Empty when none. */
+  attachments: MessageAttachment[];
   turnId: string | null;
   createdAt: string;
 }
@@ -361,6 +366,8 @@ export type UpdateUserAiSettingsInput = z.infer<typeof updateUserAiSettingsSchem
 export const sendMessageSchema = z.object({
   content: z.string({ error: 'Content must be text' }).trim().min(1, 'Say something').max(100_000),
   model: aiModelIdSchema.optional(),
+  /** The open file and selection ("Ask about selection"): shown to the model with this message. */
+  context: messageAttachmentsSchema.optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 
@@ -376,6 +383,8 @@ export interface TurnStartedEventDto extends TurnEventBase {
   snapshotId: string | null;
   /** What the user asked. */
   content: string;
+  /** What the user attached (absent when nothing). */
+  attachments?: MessageAttachment[];
 }
 
 /** A piece of the model's answer. */

@@ -14,3 +14,4 @@ export * from './snapshots';
 export * from './admin';
 export * from './format-bytes';
 export * from './assistant';
+export * from './assistant-attachments';

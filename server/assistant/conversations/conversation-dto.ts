@@ -4,6 +4,7 @@ import { z, type ZodType } from 'zod';
 import {
   assistantToolCallSchema,
   assistantToolResultSchema,
+  messageAttachmentSchema,
   turnFileChangeSchema,
   type AssistantToolCall,
   type AssistantToolResult,
@@ -31,6 +32,7 @@ export interface MessageRow {
   content: string;
   toolCalls: unknown;
   toolResults: unknown;
+  attachments: unknown;
   turnId: string | null;
   createdAt: Date;
 }
@@ -77,6 +79,7 @@ export function toMessageDto(row: MessageRow): MessageDto {
       output: result.output,
       isError: result.isError,
     })),
+    attachments: jsonList(messageAttachmentSchema, row.attachments),
     turnId: row.turnId,
     createdAt: row.createdAt.toISOString(),
   };

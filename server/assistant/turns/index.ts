@@ -17,3 +17,5 @@ export { broadcastTurnEvents } from './turns.socket';
 export { TurnUndo, type TurnUndoDeps, type TurnUndoEvents } from './turn-undo';
 export { broadcastTurnUpdates } from './turn-undo.socket';
 export type { SnapshotFiles } from './turn-file-restore';
+export { ModelProtocols, TOOLS_UNSUPPORTED, type ModelProtocolsOptions } from './turn-protocol';
+export { TurnRateLimit } from './turn-rate-limit';

@@ -8,6 +8,7 @@ const message = (fields: Partial<MessageDto> & Pick<MessageDto, 'role'>): Messag
   content: '',
   toolCalls: [],
   toolResults: [],
+  attachments: [],
   turnId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   ...fields,

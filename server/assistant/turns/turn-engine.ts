@@ -7,8 +7,10 @@
 import type { ToolSet } from 'ai';
 import type {
   AssistantTurnEventDto,
+  MessageAttachment,
   MessageDto,
   SendMessageInput,
+  TurnDto,
   TurnEndStatus,
   TurnFileChange,
 } from '../../contracts';
@@ -20,10 +22,9 @@ import type { ConversationService } from '../conversations';
 import type { TurnEvent } from '../models/model-provider';
 import type { ModelRegistry } from '../models/model-registry';
 import { createFileTools, isToolError } from '../tools';
-import { walkProject } from '../tools/project-walk';
-import { toModelMessages } from './model-messages';
 import { recordedChanges } from './recorded-changes';
-import { buildSystemPrompt, TREE_MAX_ENTRIES } from './system-prompt';
+import type { TurnRateLimit } from './turn-rate-limit';
+import { openModelStream, type TurnRequestDeps } from './turn-request';
 import { TurnTranscript } from './turn-transcript';
 
 /** What a tool factory gets: the turn it serves and its stop. */
@@ -43,7 +44,7 @@ export type TurnToolFactory = (context: TurnToolContext) => {
   dispose?: () => Promise<void> | void;
 };
 
-export interface TurnEngineDeps {
+export interface TurnEngineDeps extends TurnRequestDeps {
   conversations: ConversationService;
   models: Pick<ModelRegistry, 'resolve'>;
   /** Takes the snapshot before a turn (ProjectSnapshots: owner-checked, starts the workspace). */
@@ -54,6 +55,8 @@ export interface TurnEngineDeps {
   toolFactories?: readonly TurnToolFactory[];
   /** Model calls per turn at most (AI_MAX_STEPS). */
   maxSteps: number;
+  /** Turns per user and minute (AI_TURNS_PER_MINUTE); over it a start is refused with 429. */
+  rateLimit?: TurnRateLimit;
   log: Logger;
 }
 
@@ -103,6 +106,7 @@ export class TurnEngine {
     const model = await this.deps.models.resolve(input.model, userId);
     const already = this.running.get(projectId);
     if (already) throw busy(already);
+    this.deps.rateLimit?.take(userId);
     // Reserved at once (no await since the check), so a second POST is busy before any snapshot.
     let begun!: () => void;
     const reservation: RunningTurn = {
@@ -116,6 +120,7 @@ export class TurnEngine {
       this.events.emit('onDidEmitTurnEvent', { projectId, event });
     };
     let turnId: string | undefined;
+    let snapshotId!: string;
     try {
       const snapshot = await this.deps.snapshots.take(userId, projectId, SNAPSHOT_LABEL);
       const turn = await conversations.startTurn(userId, projectId, conversationId, {
@@ -127,6 +132,7 @@ export class TurnEngine {
         role: 'user',
         content: input.content,
         turnId,
+        attachments: input.context,
       });
       emit({
         type: 'started',
@@ -135,7 +141,9 @@ export class TurnEngine {
         model: model.id,
         snapshotId: snapshot.id,
         content: input.content,
+        ...(input.context?.length ? { attachments: input.context } : {}),
       });
+      snapshotId = snapshot.id;
     } catch (error) {
       if (turnId)
         await conversations
@@ -151,7 +159,10 @@ export class TurnEngine {
       conversationId,
       turnId,
       history: conversation.messages,
+      turns: conversation.turns,
       content: input.content,
+      attachments: input.context ?? [],
+      snapshotId,
       model,
       signal: reservation.stop.signal,
       emit,
@@ -219,7 +230,10 @@ interface TurnRunInput {
   conversationId: string;
   turnId: string;
   history: MessageDto[];
+  turns: TurnDto[];
   content: string;
+  attachments: MessageAttachment[];
+  snapshotId: string;
   model: Awaited<ReturnType<ModelRegistry['resolve']>>;
   signal: AbortSignal;
   emit: TurnListener;
@@ -273,22 +287,9 @@ class TurnRun {
   }
 
   private async stream(tools: ToolSet): Promise<TurnEnd> {
-    const { userId, projectId, signal, model } = this.turn;
-    const project = await this.deps.projects.get(userId, projectId);
-    const tree = await walkProject((path) => this.deps.files.list({ userId }, projectId, path), '', {
-      recursive: true,
-      maxEntries: TREE_MAX_ENTRIES,
-      signal,
-    }).catch(() => undefined);
+    const { signal } = this.turn;
+    const events = await openModelStream(this.deps, { ...this.turn, tools });
     if (signal.aborted) return { status: 'stopped' };
-    const events = model.provider.streamTurn({
-      model: model.model,
-      system: buildSystemPrompt({ projectName: project.name, toolNames: Object.keys(tools), tree }),
-      messages: [...toModelMessages(this.turn.history), { role: 'user', content: this.turn.content }],
-      tools,
-      abortSignal: signal,
-      maxSteps: this.deps.maxSteps,
-    });
     for await (const event of events) {
       const end = await this.handle(event);
       if (end) return end;

@@ -1,0 +1,102 @@
+// Opens a turn's model stream: gathers what the model is told (the project's tree, the user's
+// edits since the conversation's previous turn, the files and selections they attached), picks
+// the protocol (tool calls, or the text protocol for a model without them), fits the conversation
+// into the context window, and streams the model with the turn's tools and limits.
+import type { ToolSet } from 'ai';
+import type { MessageAttachment, MessageDto, TurnDto } from '../../contracts';
+import type { FileService } from '../../files';
+import type { TurnEvent } from '../models/model-provider';
+import type { ResolvedModel } from '../models/model-registry';
+import { walkProject } from '../tools/project-walk';
+import { TREE_MAX_ENTRIES } from './system-prompt';
+import { describeAttachments } from './turn-attachments';
+import { buildTurnContext, type TurnProtocol } from './turn-context';
+import { streamInProtocol, type ModelProtocols } from './turn-protocol';
+import { describeUserEdits, type SnapshotReader } from './user-edits';
+
+export interface TurnRequestDeps {
+  projects: { get(userId: string, projectId: string): Promise<{ name: string }> };
+  files: FileService;
+  /** Reads snapshots for the user's edits since the last turn; without it none are told. */
+  snapshotReader?: SnapshotReader;
+  /** Which models get the text protocol; without it every model gets tool calls. */
+  protocols?: ModelProtocols;
+  /** Model calls per turn at most (AI_MAX_STEPS). */
+  maxSteps: number;
+  /** AI_CONTEXT_TOKENS and AI_MAX_OUTPUT_TOKENS. */
+  contextTokens?: number;
+  maxOutputTokens?: number;
+}
+
+export const DEFAULT_CONTEXT_TOKENS = 32_000;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8_192;
+
+export interface TurnRequestInput {
+  userId: string;
+  projectId: string;
+  model: ResolvedModel;
+  /** The conversation before this turn: its messages and turns (oldest first). */
+  history: readonly MessageDto[];
+  turns: readonly TurnDto[];
+  /** What the user typed, and attached. */
+  content: string;
+  attachments: readonly MessageAttachment[];
+  /** The snapshot taken at this turn's start ("now" for the user's edits). */
+  snapshotId: string;
+  tools: ToolSet;
+  signal: AbortSignal;
+}
+
+export async function openModelStream(
+  deps: TurnRequestDeps,
+  input: TurnRequestInput,
+): Promise<AsyncIterable<TurnEvent>> {
+  const { userId, projectId, model, signal } = input;
+  const actor = { userId };
+  const [project, tree, edits, attached, protocol] = await Promise.all([
+    deps.projects.get(userId, projectId),
+    walkProject((path) => deps.files.list(actor, projectId, path), '', {
+      recursive: true,
+      maxEntries: TREE_MAX_ENTRIES,
+      signal,
+    }).catch(() => undefined),
+    userEditsNote(deps.snapshotReader, input),
+    describeAttachments(input.attachments, (path) => deps.files.read(actor, projectId, path)),
+    deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
+  ]);
+  const maxOutputTokens = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const requestFor = (chosen: TurnProtocol) => {
+    const context = buildTurnContext({
+      protocol: chosen,
+      projectName: project.name,
+      toolNames: Object.keys(input.tools),
+      tree,
+      history: input.history,
+      turns: input.turns,
+      request: input.content,
+      notes: [edits, attached],
+      contextTokens: deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS,
+      maxOutputTokens,
+    });
+    return {
+      model: model.model,
+      ...context,
+      tools: input.tools,
+      abortSignal: signal,
+      maxSteps: deps.maxSteps,
+      maxOutputTokens,
+    };
+  };
+  return streamInProtocol(model.provider, requestFor, protocol, () => deps.protocols?.learnNoTools(model.id));
+}
+
+/** The note on what changed since the previous turn of the conversation ('' without one, or on any failure). */
+async function userEditsNote(reader: SnapshotReader | undefined, input: TurnRequestInput): Promise<string> {
+  const previous = [...input.turns].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
+  if (!reader || !previous?.snapshotId) return '';
+  return describeUserEdits(reader, {
+    projectId: input.projectId,
+    previous: { snapshotId: previous.snapshotId, changedFiles: previous.changedFiles },
+    nowSnapshotId: input.snapshotId,
+  }).catch(() => '');
+}

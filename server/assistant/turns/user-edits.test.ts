@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ManifestEntry } from '../../snapshots';
+import { describeUserEdits, USER_EDITS_MAX_CHARS, type SnapshotReader } from './user-edits';
+import { unifiedDiff } from './unified-diff';
+
+describe('unifiedDiff', () => {
+  it('gives hunks with three lines of context and exact line ranges', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const after = before.replace('line 5\n', 'line five\n').replace('line 18\n', '');
+    expect(unifiedDiff(before, after)).toBe(
+      [
+        '@@ -2,7 +2,7 @@',
+        ' line 2',
+        ' line 3',
+        ' line 4',
+        '-line 5',
+        '+line five',
+        ' line 6',
+        ' line 7',
+        ' line 8',
+        '@@ -15,6 +15,5 @@',
+        ' line 15',
+        ' line 16',
+        ' line 17',
+        '-line 18',
+        ' line 19',
+        ' line 20',
+      ].join('\n'),
+    );
+  });
+
+  it('merges changes that are close, and handles a new and an emptied file', () => {
+    expect(unifiedDiff('a\nb\nc\nd\n', 'A\nb\nc\nD\n')).toBe('@@ -1,4 +1,4 @@\n-a\n+A\n b\n c\n-d\n+D');
+    expect(unifiedDiff('', 'x\ny\n')).toBe('@@ -0,0 +1,2 @@\n+x\n+y');
+    expect(unifiedDiff('x\n', '')).toBe('@@ -1,1 +0,0 @@\n-x');
+    expect(unifiedDiff('same\n', 'same\n')).toBe('');
+  });
+
+  it('keeps common lines in the middle of a change (LCS), not a whole rewrite', () => {
+    expect(unifiedDiff('a\nkeep\nb\n', 'x\nkeep\ny\n')).toBe('@@ -1,3 +1,3 @@\n-a\n+x\n keep\n-b\n+y');
+  });
+});
+
+/** Snapshots in memory: id → files (path → content). */
+function reader(snapshots: Record<string, Record<string, string | Buffer>>, projectId = 'p1'): SnapshotReader {
+  const blobs = new Map<string, Buffer>();
+  const manifests = new Map<string, ManifestEntry[]>();
+  for (const [id, files] of Object.entries(snapshots))
+    manifests.set(
+      id,
+      Object.entries(files).map(([path, content]) => {
+        const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        blobs.set(sha256, bytes);
+        return { path, mode: 0o100644, size: bytes.length, sha256 };
+      }),
+    );
+  return {
+    get: async (project, id) => (project === projectId && manifests.has(id) ? { id } : null),
+    manifest: async (id) => manifests.get(id) ?? [],
+    readBlobs: async (hashes) => new Map(hashes.map((hash) => [hash, blobs.get(hash)!])),
+  };
+}
+
+describe('describeUserEdits', () => {
+  const before = { 'src/App.jsx': 'export default 1;\n', 'notes.md': 'a\nb\n', 'old.txt': 'bye\n', 'byturn.js': '1\n' };
+
+  it("diffs what someone else changed since the previous turn's snapshot, leaving out the turn's own files", async () => {
+    const snapshots = reader({
+      s1: before,
+      s2: {
+        'src/App.jsx': 'export default 2;\n',
+        'notes.md': 'a\nb\n',
+        'new.css': 'body {}\n',
+        'byturn.js': '2\n',
+        'logo.png': Buffer.from([0x89, 0x50, 0, 1]),
+      },
+    });
+    const note = await describeUserEdits(snapshots, {
+      projectId: 'p1',
+      previous: { snapshotId: 's1', changedFiles: [{ path: 'byturn.js', change: 'modified' }] },
+      nowSnapshotId: 's2',
+    });
+    expect(note.split('\n')[0]).toMatch(/^Since your last turn the user .* Keep their changes/);
+    expect(note).toContain(
+      '--- a/src/App.jsx\n+++ b/src/App.jsx\n@@ -1,1 +1,1 @@\n-export default 1;\n+export default 2;',
+    );
+    expect(note).toContain('--- /dev/null\n+++ b/new.css\n@@ -0,0 +1,1 @@\n+body {}');
+    expect(note).toContain('--- old.txt (deleted)');
+    expect(note).toContain('--- logo.png (added; not a text file shown here)');
+    expect(note).not.toContain('byturn.js');
+    expect(note).not.toContain('notes.md');
+  });
+
+  it('says nothing when nobody else changed anything, or a snapshot is gone or of another project', async () => {
+    const snapshots = reader({ s1: before, s2: { ...before, 'byturn.js': 'changed by the turn\n' } });
+    const previous = { snapshotId: 's1', changedFiles: [{ path: 'byturn.js', change: 'modified' as const }] };
+    expect(await describeUserEdits(snapshots, { projectId: 'p1', previous, nowSnapshotId: 's2' })).toBe('');
+    expect(
+      await describeUserEdits(snapshots, {
+        projectId: 'p1',
+        previous: { ...previous, snapshotId: 'gone' },
+        nowSnapshotId: 's2',
+      }),
+    ).toBe('');
+    expect(await describeUserEdits(snapshots, { projectId: 'p2', previous, nowSnapshotId: 's2' })).toBe('');
+  });
+
+  it('names files past the cap without their diffs', async () => {
+    const big = (n: number) => Array.from({ length: 400 }, (_, i) => `${n} line ${i}`).join('\n') + '\n';
+    const then: Record<string, string> = {};
+    const now: Record<string, string> = {};
+    for (let n = 0; n < 10; n++) {
+      then[`f${n}.txt`] = '';
+      now[`f${n}.txt`] = big(n);
+    }
+    const note = await describeUserEdits(reader({ s1: then, s2: now }), {
+      projectId: 'p1',
+      previous: { snapshotId: 's1', changedFiles: [] },
+      nowSnapshotId: 's2',
+    });
+    expect(note.length).toBeLessThanOrEqual(USER_EDITS_MAX_CHARS + 200);
+    expect(note).toContain('+++ b/f0.txt');
+    expect(note).toMatch(/Also changed \(no diff, too long to show\): .*f9\.txt \(modified\)$/);
+  });
+});

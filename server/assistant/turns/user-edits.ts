@@ -1,0 +1,103 @@
+// The user's own edits since the conversation's last turn, as a note the model reads before the
+// request (DESIGN.md "Assistant", issue 11 §6), so it does not overwrite them. "Since" is the
+// previous turn's snapshot (taken at its start); "now" is the snapshot this turn just took. Files
+// the previous turn changed itself are left out (they differ because of it). Changed text files
+// get a unified diff until the note's cap, then are only listed.
+import type { TurnFileChange } from '../../contracts';
+import { isSymlinkMode, type ManifestEntry } from '../../snapshots';
+import { unifiedDiff } from './unified-diff';
+
+/** The note's size at most: diffs past it are only named. */
+export const USER_EDITS_MAX_CHARS = 12_000;
+/** A file bigger than this (either side) is named, not diffed. */
+export const USER_EDIT_FILE_MAX_BYTES = 256 * 1024;
+
+/** Reads snapshots (SnapshotStore): a snapshot of the project, its manifest, blobs by hash. */
+export interface SnapshotReader {
+  get(projectId: string, snapshotId: string): Promise<unknown>;
+  manifest(snapshotId: string): Promise<ManifestEntry[]>;
+  readBlobs(hashes: string[]): Promise<Map<string, Buffer>>;
+}
+
+export interface UserEditsInput {
+  projectId: string;
+  /** The previous turn of the conversation: its snapshot and the files it changed. */
+  previous: { snapshotId: string; changedFiles: readonly TurnFileChange[] };
+  /** The snapshot taken at this turn's start. */
+  nowSnapshotId: string;
+}
+
+type Edit = { path: string; status: 'added' | 'deleted' | 'modified'; before?: ManifestEntry; after?: ManifestEntry };
+
+/** The note ('' when the user changed nothing, or the previous snapshot is gone). */
+export async function describeUserEdits(snapshots: SnapshotReader, input: UserEditsInput): Promise<string> {
+  const { projectId, previous, nowSnapshotId } = input;
+  if (!(await snapshots.get(projectId, previous.snapshotId)) || !(await snapshots.get(projectId, nowSnapshotId)))
+    return '';
+  const [then, now] = await Promise.all([snapshots.manifest(previous.snapshotId), snapshots.manifest(nowSnapshotId)]);
+  const byTurn = new Set(previous.changedFiles.map((change) => change.path));
+  const edits = compareManifests(then, now).filter((edit) => !byTurn.has(edit.path));
+  if (!edits.length) return '';
+  const wanted = edits
+    .flatMap((edit) => [edit.before, edit.after])
+    .filter((entry): entry is ManifestEntry => !!entry && isDiffable(entry))
+    .map((entry) => entry.sha256);
+  const blobs = await snapshots.readBlobs([...new Set(wanted)]);
+  return formatUserEdits(edits, (entry) => (entry && isDiffable(entry) ? blobs.get(entry.sha256) : undefined));
+}
+
+/** The note from the changed files, given their contents where they can be diffed. */
+export function formatUserEdits(
+  edits: readonly Edit[],
+  contentOf: (entry: ManifestEntry | undefined) => Buffer | undefined,
+  maxChars = USER_EDITS_MAX_CHARS,
+): string {
+  const header =
+    'Since your last turn the user (or someone other than you) changed these files. Keep their changes: ' +
+    'read a file again before editing it, and do not undo what they did unless asked.';
+  const sections: string[] = [];
+  const listed: string[] = [];
+  let used = header.length;
+  for (const edit of edits) {
+    const section = describeEdit(edit, contentOf);
+    if (used + section.length + 1 <= maxChars) {
+      sections.push(section);
+      used += section.length + 1;
+    } else listed.push(`${edit.path} (${edit.status})`);
+  }
+  if (listed.length) sections.push(`Also changed (no diff, too long to show): ${listed.join(', ')}`);
+  return [header, ...sections].join('\n');
+}
+
+function describeEdit(edit: Edit, contentOf: (entry: ManifestEntry | undefined) => Buffer | undefined): string {
+  if (edit.status === 'deleted') return `--- ${edit.path} (deleted)`;
+  const before = edit.status === 'added' ? '' : textOf(contentOf(edit.before));
+  const after = textOf(contentOf(edit.after));
+  if (before === undefined || after === undefined)
+    return `--- ${edit.path} (${edit.status}; not a text file shown here)`;
+  const diff = unifiedDiff(before, after);
+  if (!diff) return `--- ${edit.path} (${edit.status}: permissions or type only)`;
+  return [edit.status === 'added' ? '--- /dev/null' : `--- a/${edit.path}`, `+++ b/${edit.path}`, diff].join('\n');
+}
+
+function textOf(content: Buffer | undefined): string | undefined {
+  if (!content || content.includes(0)) return undefined;
+  return content.toString('utf8');
+}
+
+const isDiffable = (entry: ManifestEntry) => !isSymlinkMode(entry.mode) && entry.size <= USER_EDIT_FILE_MAX_BYTES;
+
+/** Paths added, deleted or modified (content or mode) from `then` to `now`, sorted. */
+export function compareManifests(then: readonly ManifestEntry[], now: readonly ManifestEntry[]): Edit[] {
+  const before = new Map(then.map((entry) => [entry.path, entry]));
+  const edits: Edit[] = [];
+  for (const entry of now) {
+    const old = before.get(entry.path);
+    if (!old) edits.push({ path: entry.path, status: 'added', after: entry });
+    else if (old.sha256 !== entry.sha256 || old.mode !== entry.mode)
+      edits.push({ path: entry.path, status: 'modified', before: old, after: entry });
+    before.delete(entry.path);
+  }
+  for (const old of before.values()) edits.push({ path: old.path, status: 'deleted', before: old });
+  return edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
