@@ -23,6 +23,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
           Admin
         </Link>
       ) : null}
+      <Link href="/settings/ai" className="text-sm text-muted hover:text-gray-100" data-testid="ai-settings-link">
+        AI models
+      </Link>
       <Link href="/settings/tokens" className="text-sm text-muted hover:text-gray-100">
         Access tokens
       </Link>
