@@ -454,8 +454,9 @@ export type AiPushOf<T extends AssistantTurnEventType> = Extract<AssistantTurnEv
 // The turn is marked undone once no conflict remains. 409 already_undone, 409 busy while a turn
 // runs, 409 snapshot_gone when its snapshot was deleted (and a file needs it).
 // POST …/turns/:tid/rewind { force? } undoes that turn and every later one (newest first, same
-// conflict rules) and deletes their turns and messages whatever the conflicts (the user's files
-// are kept), answering the user message that started the turn (what Retry re-sends).
+// conflict rules; a deleted snapshot is reported as conflicts, not refused) and deletes their turns
+// and messages whatever the conflicts (the user's files are kept), answering the user message
+// that started the turn (what Retry re-sends).
 
 export const undoTurnSchema = z.object({
   /** Overwrite files changed since the turn too (a file locked by a tab is still left alone). */

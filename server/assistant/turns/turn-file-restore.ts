@@ -21,6 +21,8 @@ export interface RestoreRequest {
   /** The snapshot taken before the turn; null when it is gone. */
   snapshotId: string | null;
   force: boolean;
+  /** A snapshot that is gone: refuse (409 snapshot_gone, nothing changed) or report its files as conflicts. */
+  snapshotGone: 'refuse' | 'report';
 }
 
 export interface RestoreOutcome {
@@ -33,6 +35,8 @@ export interface RestoreOutcome {
 const PARALLEL = 8;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+
+const SNAPSHOT_GONE_REASON = 'the snapshot taken before the turn was deleted';
 
 export class SnapshotGoneError extends DomainError {
   constructor() {
@@ -55,7 +59,7 @@ export class TurnFileRestore {
     const manifest = lazy(() =>
       request.snapshotId === null ? Promise.resolve(null) : this.snapshots.manifest(request.snapshotId),
     );
-    const targets = await this.targets(request.changes, manifest);
+    const targets = await this.targets(request.changes, manifest, request.snapshotGone);
     const steps = await mapLimit(request.changes, async (change) => {
       const current = await this.current(request, change.path);
       return { change, current, step: planUndo(change, current, targets.get(change.path)!, request.force) };
@@ -75,13 +79,21 @@ export class TurnFileRestore {
   }
 
   /** Each path's state before the turn: created → absent, else its content in the snapshot. */
-  private async targets(changes: RecordedTurnFileChange[], manifest: () => Promise<ManifestRow[] | null>) {
+  private async targets(
+    changes: RecordedTurnFileChange[],
+    manifest: () => Promise<ManifestRow[] | null>,
+    snapshotGone: RestoreRequest['snapshotGone'],
+  ) {
     const targets = new Map<string, UndoTarget>();
     const fromSnapshot = changes.filter((change) => change.change !== 'created');
     for (const change of changes) if (change.change === 'created') targets.set(change.path, { kind: 'absent' });
     if (fromSnapshot.length === 0) return targets;
     const rows = await manifest();
-    if (rows === null) throw new SnapshotGoneError();
+    if (rows === null && snapshotGone === 'refuse') throw new SnapshotGoneError();
+    if (rows === null) {
+      for (const { path } of fromSnapshot) targets.set(path, { kind: 'unavailable', reason: SNAPSHOT_GONE_REASON });
+      return targets;
+    }
     const wanted = new Set(fromSnapshot.map((change) => change.path));
     const entries = new Map(rows.filter((entry) => wanted.has(entry.path)).map((entry) => [entry.path, entry]));
     const blobs = await this.snapshots.readBlobs([

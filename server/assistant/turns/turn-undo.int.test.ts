@@ -229,7 +229,7 @@ describe('undo of an assistant turn', () => {
     expect((await api.getConversation(cid)).turns[0]!.undoneAt).toBeNull();
   }, 90_000);
 
-  it('answers 409 snapshot_gone when the snapshot taken before the turn was deleted', async () => {
+  it('answers 409 snapshot_gone when the snapshot taken before the turn was deleted; rewind reports its files instead', async () => {
     await userWrites('gone/g.txt', 'g before\n');
     const cid = await api.newConversation();
     f.model.enqueue(
@@ -247,6 +247,18 @@ describe('undo of an assistant turn', () => {
     expect(await response.json()).toMatchObject({ error: 'snapshot_gone' });
     expect(await read('gone/g.txt')).toBe('g after\n');
     expect((await api.getConversation(cid)).turns[0]!.undoneAt).toBeNull();
+
+    // Retry is not blocked by it: rewind reports the file and goes on.
+    const rewound = await rewind(cid, turnId);
+    expect(rewound.status).toBe(200);
+    expect(await rewound.json()).toMatchObject({
+      rewoundTurnIds: [turnId],
+      restored: [],
+      conflicts: [{ path: 'gone/g.txt', reason: 'the snapshot taken before the turn was deleted' }],
+      content: 'Edit g',
+    });
+    expect(await read('gone/g.txt')).toBe('g after\n');
+    expect((await api.getConversation(cid)).messages).toEqual([]);
   }, 90_000);
 });
 

@@ -73,7 +73,7 @@ export class TurnUndo {
       const turn = await prisma.turn.findFirstOrThrow({ where });
       let outcome: RestoreOutcome;
       try {
-        outcome = await this.restoreTurn(userId, projectId, turn, input.force ?? false);
+        outcome = await this.restoreTurn(userId, projectId, turn, input.force ?? false, 'refuse');
       } catch (error) {
         await giveBack().catch(() => undefined);
         throw error;
@@ -110,7 +110,9 @@ export class TurnUndo {
       const rewound = turns.slice(from).reverse();
       const outcomes: RestoreOutcome[] = [];
       for (const turn of rewound)
-        if (!turn.undoneAt) outcomes.push(await this.restoreTurn(userId, projectId, turn, input.force ?? false));
+        if (!turn.undoneAt)
+          // A turn whose snapshot is gone must not block Retry: its files are reported instead.
+          outcomes.push(await this.restoreTurn(userId, projectId, turn, input.force ?? false, 'report'));
       // The turn's first message is the request that started it: from there on everything goes.
       const request = await prisma.message.findFirst({
         where: { conversationId, turnId },
@@ -161,13 +163,20 @@ export class TurnUndo {
       });
   }
 
-  private restoreTurn(userId: string, projectId: string, turn: TurnRow, force: boolean): Promise<RestoreOutcome> {
+  private restoreTurn(
+    userId: string,
+    projectId: string,
+    turn: TurnRow,
+    force: boolean,
+    snapshotGone: 'refuse' | 'report',
+  ): Promise<RestoreOutcome> {
     return this.restorer.restore({
       actor: { userId },
       projectId,
       changes: recordedChangesOf(turn.changedFiles),
       snapshotId: turn.snapshotId,
       force,
+      snapshotGone,
     });
   }
 }
