@@ -199,6 +199,8 @@ export const portableMessageSchema = z.object({
   content: z.string().max(PORTABLE_LIMITS.contentChars),
   toolCalls: z.array(assistantToolCallSchema).max(PORTABLE_LIMITS.toolCalls),
   toolResults: z.array(assistantToolResultSchema).max(PORTABLE_LIMITS.toolCalls),
+  /** User messages: the open file or selection attached (absent in files written before attachments). */
+  attachments: messageAttachmentsSchema.optional(),
   /** The `id` of one of the conversation's turns, or null. */
   turnId: z.string().min(1).max(200).nullable(),
   createdAt: isoTime,

@@ -62,6 +62,7 @@ beforeAll(async () => {
   await service.appendMessage(alice.id, source.id, first.id, {
     role: 'user',
     content: 'Make a todo app',
+    attachments: [{ path: 'src/App.jsx', selection: { startLine: 1, endLine: 1, text: 'export default 1;' } }],
     turnId: done.id,
   });
   await service.appendMessage(alice.id, source.id, first.id, {
@@ -151,6 +152,7 @@ function comparable(conversation: ConversationDto) {
       content: m.content,
       toolCalls: m.toolCalls,
       toolResults: m.toolResults,
+      attachments: m.attachments,
       turn: m.turnId === null ? null : turnIndex.get(m.turnId),
       createdAt: m.createdAt,
     })),
@@ -244,6 +246,9 @@ describe('conversations travel with the project', () => {
     expect(originals[0]!.messages[1]!.toolCalls).toEqual(calls);
     expect(originals[0]!.messages[2]!.toolResults).toEqual(results);
     expect(originals[0]!.turns[0]!.undoneAt).toEqual(expect.any(String));
+    expect(originals[0]!.messages[0]!.attachments).toEqual([
+      { path: 'src/App.jsx', selection: { startLine: 1, endLine: 1, text: 'export default 1;' } },
+    ]);
   });
 
   it('a bundle carries them to the imported project with new ids', async () => {
@@ -362,6 +367,7 @@ describe('conversation-only export', () => {
         content: m.content,
         toolCalls: m.toolCalls,
         toolResults: m.toolResults,
+        attachments: m.attachments,
         turnId: m.turnId,
         createdAt: m.createdAt,
       })),

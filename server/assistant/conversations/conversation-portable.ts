@@ -47,6 +47,7 @@ export async function readPortableConversations(
       content: message.content,
       toolCalls: message.toolCalls,
       toolResults: message.toolResults,
+      attachments: message.attachments,
       turnId: message.turnId !== null && turnIds.has(message.turnId) ? message.turnId : null,
       createdAt: message.createdAt,
     }));
@@ -125,6 +126,7 @@ async function writeOne(
         // As appendMessage stores them: null when none.
         ...(message.toolCalls.length ? { toolCalls: message.toolCalls as Prisma.InputJsonValue } : {}),
         ...(message.toolResults.length ? { toolResults: message.toolResults as Prisma.InputJsonValue } : {}),
+        ...(message.attachments?.length ? { attachments: message.attachments as Prisma.InputJsonValue } : {}),
       })),
     });
   }
