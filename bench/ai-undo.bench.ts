@@ -1,9 +1,9 @@
-// Issue 11: "Undo of a 20-file turn: < 1 s". A real Berth server (in this process, from source,
-// as the integration tests run it: embedded PostgreSQL, Docker workspace) and the scripted model
-// server; each round a turn creates 10 files and edits 10 others (one model step of 20 tool
-// calls), then POST …/turns/:tid/undo puts all 20 back, timed from request to answer. Baseline in
-// the same run: the same 20 changes made by hand through the file API, one request after another
-// (10 PUTs of the old content, 10 DELETEs), which is what undo replaces.
+// Issue 11 (`npm run bench -- ai`): "Undo of a 20-file turn: < 1 s". A real Berth server (in this
+// process, from source, as the integration tests run it: embedded PostgreSQL, Docker workspace)
+// and the scripted model server; each round a turn creates 10 files and edits 10 others (one model
+// step of 20 tool calls), then POST …/turns/:tid/undo puts all 20 back, timed from request to
+// answer. Baseline in the same run: the same 20 changes made by hand through the file API, one
+// request after another (10 PUTs of the old content, 10 DELETEs), which is what undo replaces.
 import type { TurnUndoResultDto } from '../server/contracts';
 import { call, type TestServer, type TestUser } from '../server/test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../server/test-support/project-fixture';
@@ -22,8 +22,8 @@ const TEXT = Array.from({ length: 100 }, (_, i) => `const line${i} = ${i}; // so
 
 const auth = (user: TestUser) => ({ cookie: user.cookie });
 
-await runBench('turn-undo', async (defer) => {
-  console.log('── turn-undo: Berth from source with the scripted model server');
+await runBench('ai-undo', async (defer) => {
+  console.log('── ai-undo: Berth from source with the scripted model server');
   const model: ScriptedModelServer = await startScriptedModelServer();
   defer('close the model server', () => model.close());
   const fixture = await openProjectFixture({
@@ -116,7 +116,7 @@ await runBench('turn-undo', async (defer) => {
       'undo reads the 20 files (hashed) and the snapshot (manifest and blobs in two queries), then writes back 8 at a time',
     ],
   );
-  writeSection('turn-undo', { undo: rounded(undo), byHand: rounded(byHand), goalMs: GOAL_MS });
+  writeSection('ai-undo', { undo: rounded(undo), byHand: rounded(byHand), goalMs: GOAL_MS });
 });
 
 async function expectStatus(
