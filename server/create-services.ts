@@ -25,6 +25,7 @@ import {
   SecretBox,
   TurnEngine,
   TurnRateLimit,
+  turnChangesReader,
   UserAiSettingsService,
   TurnUndo,
 } from './assistant';
@@ -209,6 +210,7 @@ export async function createServices(config: Config, log: Logger) {
     }),
     // The user's edits since the last turn, from the turns' snapshots.
     snapshotReader: snapshots.store,
+    turnChanges: turnChangesReader(prisma),
     // Commands in the "Assistant" terminal, the dev server, the preview list: the user's own terminals and previews.
     toolFactories: [
       (turn) => ({

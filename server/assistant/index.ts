@@ -34,6 +34,7 @@ export {
   ModelProtocols,
   TurnEngine,
   TurnRateLimit,
+  turnChangesReader,
   TurnUndo,
   type TurnEngineEvents,
   type TurnToolContext,

@@ -19,3 +19,4 @@ export { broadcastTurnUpdates } from './turn-undo.socket';
 export type { SnapshotFiles } from './turn-file-restore';
 export { ModelProtocols, TOOLS_UNSUPPORTED, type ModelProtocolsOptions } from './turn-protocol';
 export { TurnRateLimit } from './turn-rate-limit';
+export { turnChangesReader, type TurnChangesReader } from './turn-changes-reader';

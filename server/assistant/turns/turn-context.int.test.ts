@@ -126,7 +126,13 @@ describe('what the model sees', () => {
     const cid = await newConversation();
     const first = await userWrites('user.txt', 'one\ntwo\nthree\n', null);
     f.model.enqueue(
-      { kind: 'tool-calls', calls: [toolCall('c1', 'write_file', { path: 'by-turn.txt', content: 'turn\n' })] },
+      {
+        kind: 'tool-calls',
+        calls: [
+          toolCall('c1', 'write_file', { path: 'by-turn.txt', content: 'turn\n' }),
+          toolCall('c2', 'write_file', { path: 'then-user.txt', content: 'from the turn\n' }),
+        ],
+      },
       { kind: 'text', chunks: ['Wrote it.'] },
     );
     await turn(cid, { content: 'Write by-turn.txt' });
@@ -135,12 +141,18 @@ describe('what the model sees', () => {
 
     await userWrites('user.txt', 'one\nTWO\nthree\n', first.version);
     await userWrites('made-by-user.md', '# Notes\n', null);
+    // A file the turn wrote, then the user changed: told too (by-turn.txt, left as the turn wrote it, is not).
+    const written = await f.tab.ok<{ version: string }>('fs:read', { projectId: f.project.id, path: 'then-user.txt' });
+    await userWrites('then-user.txt', 'from the turn\nand the user\n', written.version);
     f.model.enqueue({ kind: 'text', chunks: ['Seen.'] });
     await turn(cid, { content: 'Go on' });
     const sent = lastUserText(lastRequest());
     expect(sent).toMatch(/^Since your last turn the user/);
     expect(sent).toContain('--- a/user.txt\n+++ b/user.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three');
     expect(sent).toContain('--- /dev/null\n+++ b/made-by-user.md\n@@ -0,0 +1,1 @@\n+# Notes');
+    expect(sent).toMatch(
+      /--- (a\/then-user\.txt \(as you last wrote it\)|then-user\.txt \(changed after you last wrote it)/,
+    );
     expect(sent).not.toContain('by-turn.txt');
     expect(sent.endsWith('\n\n---\n\nGo on')).toBe(true);
     // Kept out of the stored message.

@@ -12,6 +12,7 @@ import { TREE_MAX_ENTRIES } from './system-prompt';
 import { describeAttachments } from './turn-attachments';
 import { buildTurnContext, type TurnProtocol } from './turn-context';
 import { streamInProtocol, type ModelProtocols } from './turn-protocol';
+import type { TurnChangesReader } from './turn-changes-reader';
 import { describeUserEdits, type SnapshotReader } from './user-edits';
 
 export interface TurnRequestDeps {
@@ -19,6 +20,8 @@ export interface TurnRequestDeps {
   files: FileService;
   /** Reads snapshots for the user's edits since the last turn; without it none are told. */
   snapshotReader?: SnapshotReader;
+  /** A turn's changed files with what it left in each (a file the user changed after the turn wrote it). */
+  turnChanges?: TurnChangesReader;
   /** Which models get the text protocol; without it every model gets tool calls. */
   protocols?: ModelProtocols;
   /** Model calls per turn at most (AI_MAX_STEPS). */
@@ -60,7 +63,7 @@ export async function openModelStream(
       maxEntries: TREE_MAX_ENTRIES,
       signal,
     }).catch(() => undefined),
-    userEditsNote(deps.snapshotReader, input),
+    userEditsNote(deps, input),
     describeAttachments(input.attachments, (path) => deps.files.read(actor, projectId, path)),
     deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
   ]);
@@ -91,12 +94,19 @@ export async function openModelStream(
 }
 
 /** The note on what changed since the previous turn of the conversation ('' without one, or on any failure). */
-async function userEditsNote(reader: SnapshotReader | undefined, input: TurnRequestInput): Promise<string> {
+async function userEditsNote(deps: TurnRequestDeps, input: TurnRequestInput): Promise<string> {
   const previous = [...input.turns].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
+  const reader = deps.snapshotReader;
   if (!reader || !previous?.snapshotId) return '';
-  return describeUserEdits(reader, {
-    projectId: input.projectId,
-    previous: { snapshotId: previous.snapshotId, changedFiles: previous.changedFiles },
-    nowSnapshotId: input.snapshotId,
-  }).catch(() => '');
+  const snapshotId = previous.snapshotId;
+  try {
+    const changedFiles = deps.turnChanges ? await deps.turnChanges(previous.id) : previous.changedFiles;
+    return await describeUserEdits(reader, {
+      projectId: input.projectId,
+      previous: { snapshotId, changedFiles },
+      nowSnapshotId: input.snapshotId,
+    });
+  } catch {
+    return '';
+  }
 }

@@ -59,7 +59,7 @@ function reader(snapshots: Record<string, Record<string, string | Buffer>>, proj
   return {
     get: async (project, id) => (project === projectId && manifests.has(id) ? { id } : null),
     manifest: async (id) => manifests.get(id) ?? [],
-    readBlobs: async (hashes) => new Map(hashes.map((hash) => [hash, blobs.get(hash)!])),
+    readBlobs: async (hashes) => new Map(hashes.flatMap((hash) => (blobs.has(hash) ? [[hash, blobs.get(hash)!]] : []))),
   };
 }
 
@@ -105,6 +105,36 @@ describe('describeUserEdits', () => {
       }),
     ).toBe('');
     expect(await describeUserEdits(snapshots, { projectId: 'p2', previous, nowSnapshotId: 's2' })).toBe('');
+  });
+
+  it('tells a file the previous turn wrote only when it is no longer what the turn left there', async () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    // s2 keeps what the turn left in kept.js and edited.js (a snapshot after the turn), not in unseen.js.
+    const snapshots = reader({
+      s1: { 'kept.js': 'old\n', 'edited.js': 'old\n', 'unseen.js': 'old\n', 'removed.js': 'old\n' },
+      s2: { 'kept.js': 'turn\n', 'edited.js': 'turn\n' },
+      s3: { 'kept.js': 'turn\n', 'edited.js': 'turn\nuser\n', 'unseen.js': 'user\n' },
+    });
+    const note = await describeUserEdits(snapshots, {
+      projectId: 'p1',
+      previous: {
+        snapshotId: 's1',
+        changedFiles: [
+          { path: 'kept.js', change: 'modified', afterSha256: sha('turn\n') },
+          { path: 'edited.js', change: 'modified', afterSha256: sha('turn\n') },
+          { path: 'unseen.js', change: 'modified', afterSha256: sha('turn, never snapshotted\n') },
+          { path: 'removed.js', change: 'modified', afterSha256: sha('turn\n') },
+          // Recorded before fingerprints existed: left out as before.
+          { path: 'legacy.js', change: 'created' },
+        ],
+      },
+      nowSnapshotId: 's3',
+    });
+    expect(note).toContain('--- a/edited.js (as you last wrote it)\n+++ b/edited.js\n@@ -1,1 +1,2 @@\n turn\n+user');
+    expect(note).toContain('--- unseen.js (changed after you last wrote it; read it again before editing it)');
+    expect(note).toContain('--- removed.js (deleted after you changed it)');
+    expect(note).not.toContain('kept.js');
+    expect(note).not.toContain('legacy.js');
   });
 
   it('names files past the cap without their diffs', async () => {

@@ -1,9 +1,10 @@
 // The user's own edits since the conversation's last turn, as a note the model reads before the
 // request (DESIGN.md "Assistant", issue 11 §6), so it does not overwrite them. "Since" is the
-// previous turn's snapshot (taken at its start); "now" is the snapshot this turn just took. Files
-// the previous turn changed itself are left out (they differ because of it). Changed text files
-// get a unified diff until the note's cap, then are only listed.
-import type { TurnFileChange } from '../../contracts';
+// previous turn's snapshot (taken at its start); "now" is the snapshot this turn just took. A file
+// the previous turn changed itself counts only when it is no longer what the turn left there (its
+// recorded afterSha256), diffed from that content when a snapshot kept it. Changed text files get a
+// unified diff until the note's cap, then are only listed.
+import type { RecordedTurnFileChange } from '../../contracts';
 import { isSymlinkMode, type ManifestEntry } from '../../snapshots';
 import { unifiedDiff } from './unified-diff';
 
@@ -21,13 +22,20 @@ export interface SnapshotReader {
 
 export interface UserEditsInput {
   projectId: string;
-  /** The previous turn of the conversation: its snapshot and the files it changed. */
-  previous: { snapshotId: string; changedFiles: readonly TurnFileChange[] };
+  /** The previous turn of the conversation: its snapshot and the files it changed (with what it left there). */
+  previous: { snapshotId: string; changedFiles: readonly RecordedTurnFileChange[] };
   /** The snapshot taken at this turn's start. */
   nowSnapshotId: string;
 }
 
-type Edit = { path: string; status: 'added' | 'deleted' | 'modified'; before?: ManifestEntry; after?: ManifestEntry };
+type Edit = {
+  path: string;
+  status: 'added' | 'deleted' | 'modified';
+  before?: ManifestEntry;
+  after?: ManifestEntry;
+  /** A file the previous turn wrote, changed since: `before` is what the turn left. */
+  sinceTurn?: boolean;
+};
 
 /** The note ('' when the user changed nothing, or the previous snapshot is gone). */
 export async function describeUserEdits(snapshots: SnapshotReader, input: UserEditsInput): Promise<string> {
@@ -36,7 +44,10 @@ export async function describeUserEdits(snapshots: SnapshotReader, input: UserEd
     return '';
   const [then, now] = await Promise.all([snapshots.manifest(previous.snapshotId), snapshots.manifest(nowSnapshotId)]);
   const byTurn = new Set(previous.changedFiles.map((change) => change.path));
-  const edits = compareManifests(then, now).filter((edit) => !byTurn.has(edit.path));
+  const edits = [
+    ...compareManifests(then, now).filter((edit) => !byTurn.has(edit.path)),
+    ...changedSinceTurn(previous.changedFiles, now),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!edits.length) return '';
   const wanted = edits
     .flatMap((edit) => [edit.before, edit.after])
@@ -70,14 +81,17 @@ export function formatUserEdits(
 }
 
 function describeEdit(edit: Edit, contentOf: (entry: ManifestEntry | undefined) => Buffer | undefined): string {
-  if (edit.status === 'deleted') return `--- ${edit.path} (deleted)`;
+  if (edit.status === 'deleted') return `--- ${edit.path} (deleted${edit.sinceTurn ? ' after you changed it' : ''})`;
   const before = edit.status === 'added' ? '' : textOf(contentOf(edit.before));
+  if (edit.sinceTurn && before === undefined)
+    return `--- ${edit.path} (changed after you last wrote it; read it again before editing it)`;
   const after = textOf(contentOf(edit.after));
   if (before === undefined || after === undefined)
     return `--- ${edit.path} (${edit.status}; not a text file shown here)`;
   const diff = unifiedDiff(before, after);
   if (!diff) return `--- ${edit.path} (${edit.status}: permissions or type only)`;
-  return [edit.status === 'added' ? '--- /dev/null' : `--- a/${edit.path}`, `+++ b/${edit.path}`, diff].join('\n');
+  const from = edit.status === 'added' ? '--- /dev/null' : `--- a/${edit.path}`;
+  return [edit.sinceTurn ? `${from} (as you last wrote it)` : from, `+++ b/${edit.path}`, diff].join('\n');
 }
 
 function textOf(content: Buffer | undefined): string | undefined {
@@ -86,6 +100,23 @@ function textOf(content: Buffer | undefined): string | undefined {
 }
 
 const isDiffable = (entry: ManifestEntry) => !isSymlinkMode(entry.mode) && entry.size <= USER_EDIT_FILE_MAX_BYTES;
+
+/** Files the turn wrote that are no longer what it left (files whose fingerprint is unknown are skipped). */
+function changedSinceTurn(changes: readonly RecordedTurnFileChange[], now: readonly ManifestEntry[]): Edit[] {
+  const current = new Map(now.map((entry) => [entry.path, entry]));
+  const edits: Edit[] = [];
+  for (const { path, afterSha256 } of changes) {
+    if (afterSha256 === undefined) continue;
+    const after = current.get(path);
+    if ((after?.sha256 ?? null) === afterSha256) continue;
+    // What the turn left, as a manifest entry (its blob is there when a snapshot after the turn kept it).
+    const before =
+      afterSha256 === null ? undefined : { path, mode: after?.mode ?? 0o100644, size: 0, sha256: afterSha256 };
+    const status = !before ? 'added' : after ? 'modified' : 'deleted';
+    edits.push({ path, status, before, after, sinceTurn: true });
+  }
+  return edits;
+}
 
 /** Paths added, deleted or modified (content or mode) from `then` to `now`, sorted. */
 export function compareManifests(then: readonly ManifestEntry[], now: readonly ManifestEntry[]): Edit[] {
