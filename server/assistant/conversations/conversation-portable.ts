@@ -11,8 +11,8 @@ import { toMessageDto, toTurnDto } from './conversation-dto';
 
 /** Messages per createMany: well under PostgreSQL's 65,535 bind parameters. */
 const MESSAGE_BATCH = 1_000;
-/** A big import (100,000 messages) takes a while; the default 5 s transaction limit is for requests. */
-const IMPORT_TRANSACTION_MS = 5 * 60_000;
+/** A big export or import (100,000 messages) takes a while; the default 5 s transaction limit is for requests. */
+const TRANSACTION_MS = 5 * 60_000;
 
 /** The project's conversations (or the one `conversationId`), oldest first. */
 export async function readPortableConversations(
@@ -27,7 +27,7 @@ export async function readPortableConversations(
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         include: { messages: { orderBy: { seq: 'asc' } }, turns: { orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] } },
       }),
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: TRANSACTION_MS, maxWait: 30_000 },
   );
   return rows.map((row) => {
     const turns = row.turns.map(toTurnDto).map((turn): PortableTurn => ({
@@ -74,7 +74,7 @@ export async function writePortableConversations(
       for (const conversation of conversations) ids.push(await writeOne(tx, projectId, conversation));
       return ids;
     },
-    { timeout: IMPORT_TRANSACTION_MS, maxWait: 30_000 },
+    { timeout: TRANSACTION_MS, maxWait: 30_000 },
   );
 }
 
