@@ -24,8 +24,7 @@ export const SETUP_HINT =
   'No AI model provider is configured. Set AI_OPENAI_BASE_URL (an OpenAI-compatible endpoint such as ' +
   'http://localhost:1234/v1 for LM Studio or http://localhost:11434/v1 for Ollama, with AI_OPENAI_API_KEY if it ' +
   'needs one; AI_OPENAI_API_KEY alone means OpenAI), AI_ANTHROPIC_API_KEY, or AI_OLLAMA_URL ' +
-  '(e.g. http://localhost:11434), then restart Berth. Or add your own provider and key under Settings → ' +
-  'AI models (/settings/ai).';
+  '(e.g. http://localhost:11434), then restart Berth.';
 
 /** Where a user's own providers come from (UserAiSettingsService). */
 export interface UserProviderSource {
