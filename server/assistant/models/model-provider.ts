@@ -18,6 +18,8 @@ export interface TurnRequest {
   /** Model calls in this turn at most (AI_MAX_STEPS). */
   maxSteps: number;
   maxOutputTokens?: number;
+  /** Before each model call of the turn: the messages to send instead when they outgrow the context (undefined = as they are). */
+  fitMessages?: (messages: ModelMessage[]) => ModelMessage[] | undefined;
 }
 
 export interface TokenUsage {

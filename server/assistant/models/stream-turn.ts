@@ -39,6 +39,11 @@ export async function* streamTurn(
       abortSignal: stop.signal,
       maxRetries: options.maxRetries,
       maxOutputTokens: request.maxOutputTokens,
+      // A long turn's messages outgrow the context window: earlier outputs are cut for that call.
+      prepareStep: ({ messages }) => {
+        const fitted = request.fitMessages?.(messages);
+        return fitted ? { messages: fitted } : {};
+      },
       // Errors arrive as 'error' parts below; the SDK's default handler would print each one,
       // request body (the conversation) included, to stderr.
       onError: () => undefined,

@@ -43,7 +43,7 @@ export function buildTurnContext(input: TurnContextInput): TurnContext {
   const notes = input.notes.filter((note) => note !== '');
   const request = notes.length ? `${notes.join('\n\n')}\n\n---\n\n${input.request}` : input.request;
   // The room left for the history: the window, less the answer's room, what is always sent, and the summary's.
-  const inputTokens = Math.max(input.contextTokens - input.maxOutputTokens, Math.floor(input.contextTokens / 2));
+  const inputTokens = inputTokensOf(input.contextTokens, input.maxOutputTokens);
   const fixed =
     estimateTokens(base) +
     estimateTokens(protocol) +
@@ -64,6 +64,10 @@ export function buildTurnContext(input: TurnContextInput): TurnContext {
       : [...history, { role: 'user', content: request }];
   return { system: `${base}${protocol}${fitted.summary ? `\n\n${fitted.summary}` : ''}`, messages };
 }
+
+/** What a request may take: the window less the answer's room (at least half the window). */
+export const inputTokensOf = (contextTokens: number, maxOutputTokens: number) =>
+  Math.max(contextTokens - maxOutputTokens, Math.floor(contextTokens / 2));
 
 /** Kept free for the summary of the turns left out (at most SUMMARY_MAX_LINES short lines). */
 const SUMMARY_RESERVE_TOKENS = 1_000;

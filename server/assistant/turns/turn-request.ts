@@ -2,7 +2,7 @@
 // edits since the conversation's previous turn, the files and selections they attached), picks
 // the protocol (tool calls, or the text protocol for a model without them), fits the conversation
 // into the context window, and streams the model with the turn's tools and limits.
-import type { ToolSet } from 'ai';
+import type { ModelMessage, ToolSet } from 'ai';
 import type { MessageAttachment, MessageDto, TurnDto } from '../../contracts';
 import type { FileService } from '../../files';
 import type { TurnEvent } from '../models/model-provider';
@@ -10,7 +10,9 @@ import type { ResolvedModel } from '../models/model-registry';
 import { walkProject } from '../tools/project-walk';
 import { TREE_MAX_ENTRIES } from './system-prompt';
 import { describeAttachments } from './turn-attachments';
-import { buildTurnContext, type TurnProtocol } from './turn-context';
+import { estimateTokens } from './context-window';
+import { fitStepMessages } from './step-window';
+import { buildTurnContext, inputTokensOf, TOOL_DEFINITION_TOKENS, type TurnProtocol } from './turn-context';
 import { streamInProtocol, type ModelProtocols } from './turn-protocol';
 import type { TurnChangesReader } from './turn-changes-reader';
 import { describeUserEdits, type SnapshotReader } from './user-edits';
@@ -68,6 +70,7 @@ export async function openModelStream(
     deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
   ]);
   const maxOutputTokens = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const contextTokens = deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
   const requestFor = (chosen: TurnProtocol) => {
     const context = buildTurnContext({
       protocol: chosen,
@@ -78,9 +81,14 @@ export async function openModelStream(
       turns: input.turns,
       request: input.content,
       notes: [edits, attached],
-      contextTokens: deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS,
+      contextTokens,
       maxOutputTokens,
     });
+    // What the messages may take in each model call of the turn: the window less the answer's room, the system prompt and the tools.
+    const stepBudget =
+      inputTokensOf(contextTokens, maxOutputTokens) -
+      estimateTokens(context.system) -
+      (chosen === 'tools' ? TOOL_DEFINITION_TOKENS : 0);
     return {
       model: model.model,
       ...context,
@@ -88,6 +96,7 @@ export async function openModelStream(
       abortSignal: signal,
       maxSteps: deps.maxSteps,
       maxOutputTokens,
+      fitMessages: (messages: ModelMessage[]) => fitStepMessages(messages, Math.max(0, stepBudget)),
     };
   };
   return streamInProtocol(model.provider, requestFor, protocol, () => deps.protocols?.learnNoTools(model.id));
