@@ -33,7 +33,8 @@ export interface AssistantFixture {
   tab: TestSocket;
 }
 
-export async function openAssistantFixture(name: string): Promise<AssistantFixture> {
+/** `env`: more settings of the server. */
+export async function openAssistantFixture(name: string, env: Record<string, string> = {}): Promise<AssistantFixture> {
   const model = await startScriptedModelServer();
   try {
     const {
@@ -41,7 +42,7 @@ export async function openAssistantFixture(name: string): Promise<AssistantFixtu
       user: alice,
       project,
       tab,
-    } = await openProjectFixture({ name, env: aiEnv(model.baseUrl), running: true });
+    } = await openProjectFixture({ name, env: { ...aiEnv(model.baseUrl), ...env }, running: true });
     const bob = await createSignedInUser(t.baseUrl);
     return { t, model, alice, bob, project, tab };
   } catch (error) {

@@ -67,10 +67,20 @@ export const turnFileChangeSchema = z.object({
 export interface RecordedTurnFileChange extends TurnFileChange {
   /** sha256 (hex) of the file's bytes when the turn ended; null = the turn left it removed. Absent on turns recorded before undo existed. */
   afterSha256?: string | null;
+  /**
+   * sha256 of the file right before the turn first changed it (null = absent). Undo checks the
+   * snapshot holds that version: the user may have saved the file after the snapshot was taken.
+   */
+  beforeSha256?: string | null;
 }
 
 export const recordedTurnFileChangeSchema = turnFileChangeSchema.extend({
   afterSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
+  beforeSha256: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable()

@@ -44,6 +44,11 @@ export class FileChangeLog {
     return this.touched.get(path)?.after;
   }
 
+  /** What `path` was right before the turn first changed it, if it touched it. */
+  beforeOf(path: string): FileState | undefined {
+    return this.touched.get(path)?.before;
+  }
+
   changeOf(path: string): AssistantFileChange | undefined {
     const entry = this.touched.get(path);
     if (!entry) return undefined;

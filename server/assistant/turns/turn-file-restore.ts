@@ -96,23 +96,19 @@ export class TurnFileRestore {
     }
     const wanted = new Set(fromSnapshot.map((change) => change.path));
     const entries = new Map(rows.filter((entry) => wanted.has(entry.path)).map((entry) => [entry.path, entry]));
+    // The version the turn found may be newer than the snapshot's (a save made mid-turn): the blob
+    // store is content-addressed, so when some snapshot kept that version it is fetched too.
     const blobs = await this.snapshots.readBlobs([
-      ...new Set([...entries.values()].filter((entry) => !isSymlink(entry.mode)).map((entry) => entry.sha256)),
+      ...new Set(
+        fromSnapshot.flatMap(({ path, beforeSha256 }) => {
+          const entry = entries.get(path);
+          if (entry && isSymlink(entry.mode)) return [];
+          return [entry?.sha256, beforeSha256].filter((hash): hash is string => typeof hash === 'string');
+        }),
+      ),
     ]);
-    for (const { path } of fromSnapshot) {
-      const entry = entries.get(path);
-      const content = entry && blobs.get(entry.sha256);
-      targets.set(
-        path,
-        !entry
-          ? { kind: 'unavailable', reason: 'not in the snapshot taken before the turn (snapshots skip it)' }
-          : isSymlink(entry.mode)
-            ? { kind: 'unavailable', reason: 'was a symbolic link before the turn; undo does not restore links' }
-            : !content
-              ? { kind: 'unavailable', reason: 'its content before the turn is missing from the snapshot store' }
-              : { kind: 'content', sha256: entry.sha256, content },
-      );
-    }
+    for (const { path, beforeSha256 } of fromSnapshot)
+      targets.set(path, targetOf(entries.get(path), beforeSha256, blobs));
     return targets;
   }
 
@@ -191,6 +187,25 @@ export class TurnFileRestore {
 }
 
 type ManifestRow = Awaited<ReturnType<SnapshotFiles['manifest']>>[number];
+
+/** A file's content before the turn: the version the turn found when a snapshot kept it, else the snapshot's. */
+function targetOf(
+  entry: ManifestRow | undefined,
+  beforeSha256: string | null | undefined,
+  blobs: Map<string, Buffer>,
+): UndoTarget {
+  if (entry && isSymlink(entry.mode))
+    return { kind: 'unavailable', reason: 'was a symbolic link before the turn; undo does not restore links' };
+  const found = typeof beforeSha256 === 'string' ? blobs.get(beforeSha256) : undefined;
+  if (found && beforeSha256) return { kind: 'content', sha256: beforeSha256, content: found };
+  if (!entry) return { kind: 'unavailable', reason: 'not in the snapshot taken before the turn (snapshots skip it)' };
+  const content = blobs.get(entry.sha256);
+  if (!content)
+    return { kind: 'unavailable', reason: 'its content before the turn is missing from the snapshot store' };
+  // Recorded and different: the snapshot's version is older than the one the turn found.
+  const stale = typeof beforeSha256 === 'string' && beforeSha256 !== entry.sha256;
+  return { kind: 'content', sha256: entry.sha256, content, ...(stale ? { stale: CONFLICT_REASONS.stale } : {}) };
+}
 
 const isSymlink = (mode: number) => (mode & S_IFMT) === S_IFLNK;
 

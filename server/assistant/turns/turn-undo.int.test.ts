@@ -12,12 +12,14 @@ import {
   toolCall,
   type AssistantFixture,
 } from '../test-fixture';
+import { CONFLICT_REASONS } from './undo-plan';
 
 let f: AssistantFixture;
 let api: ReturnType<typeof assistantApi>;
 
 beforeAll(async () => {
-  f = await openAssistantFixture('Assistant undo');
+  // No automatic snapshots: only the turns' own (and the test's) are taken.
+  f = await openAssistantFixture('Assistant undo', { SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
   api = assistantApi(f);
 }, 120_000);
 
@@ -156,6 +158,60 @@ describe('undo of an assistant turn', () => {
     } satisfies TurnUndoResultDto);
     expect(await read('conflict/a.txt')).toBe('a before\n');
     expect((await api.getConversation(cid)).turns[0]!.undoneAt).toEqual(expect.any(String));
+  }, 90_000);
+
+  it('puts back the version the turn found when the user saved it after the snapshot, or says the snapshot is older', async () => {
+    // A version some snapshot kept (the blob store is content-addressed), then another one.
+    await userWrites('mid/kept.txt', 'version kept by a snapshot\n');
+    const snapshot = await call(
+      f.t.baseUrl,
+      'POST',
+      `/api/v1/projects/${f.project.id}/snapshots`,
+      {
+        cookie: f.alice.cookie,
+      },
+      {},
+    );
+    expect(snapshot.status).toBe(201);
+    await userWrites('mid/kept.txt', 'original\n');
+    await userWrites('mid/lost.txt', 'original\n');
+    const cid = await api.newConversation();
+    // Saves made after the turn's snapshot, before the assistant edits the files (here by a command).
+    const save = (path: string, text: string) => `printf '${text}\\n' > /workspace/${path}`;
+    f.model.enqueue(
+      {
+        kind: 'tool-calls',
+        calls: [
+          toolCall('c_save', 'run_command', {
+            command: `${save('mid/kept.txt', 'version kept by a snapshot')} && ${save('mid/lost.txt', 'saved mid-turn')}`,
+          }),
+        ],
+      },
+      {
+        kind: 'tool-calls',
+        calls: [
+          toolCall('c_k', 'edit_file', { path: 'mid/kept.txt', old: 'version', new: 'turn' }),
+          toolCall('c_l', 'edit_file', { path: 'mid/lost.txt', old: 'saved', new: 'turn' }),
+        ],
+      },
+      { kind: 'text', chunks: ['Edited.'] },
+    );
+    const { turnId } = await api.turn(cid, 'Edit both');
+    expect(await read('mid/lost.txt')).toBe('turn mid-turn\n');
+
+    const response = await undo(cid, turnId);
+    expect(await response.json()).toEqual({
+      turnId,
+      undone: false,
+      restored: ['mid/kept.txt'],
+      removed: [],
+      conflicts: [{ path: 'mid/lost.txt', reason: CONFLICT_REASONS.stale }],
+    } satisfies TurnUndoResultDto);
+    expect(await read('mid/kept.txt')).toBe('version kept by a snapshot\n');
+    expect(await read('mid/lost.txt')).toBe('turn mid-turn\n');
+    // Forced: the snapshot's older version.
+    expect(await (await undo(cid, turnId, { force: true })).json()).toMatchObject({ undone: true, conflicts: [] });
+    expect(await read('mid/lost.txt')).toBe('original\n');
   }, 90_000);
 
   it('leaves a file a tab holds locked alone, even forced', async () => {

@@ -57,6 +57,18 @@ describe('planUndo', () => {
     expect(planUndo({}, file('turn wrote\n'), toBefore, true)).toEqual({ action: 'write', content: before });
   });
 
+  it('treats a snapshot older than the version the turn found as a conflict unless forced', () => {
+    const stale: UndoTarget = { ...toBefore, stale: CONFLICT_REASONS.stale };
+    expect(planUndo({ afterSha256: left }, file('turn wrote\n'), stale, false)).toEqual({
+      action: 'conflict',
+      reason: CONFLICT_REASONS.stale,
+    });
+    expect(planUndo({ afterSha256: left }, file('turn wrote\n'), stale, true)).toEqual({
+      action: 'write',
+      content: before,
+    });
+  });
+
   it('never writes over a folder, nor without the content from before', () => {
     expect(planUndo({ afterSha256: left }, { kind: 'folder' }, toBefore, true)).toEqual({
       action: 'conflict',
@@ -69,15 +81,16 @@ describe('planUndo', () => {
 });
 
 describe('recordedChanges', () => {
-  it('records what the turn left in each file: the sha256 of its bytes, null when removed', () => {
+  it('records what the turn found and left in each file: the sha256 of its bytes, null when absent', () => {
     const log = new FileChangeLog();
     log.record('a.txt', { exists: false }, { exists: true, text: 'one' });
     log.record('a.txt', { exists: true, text: 'one' }, { exists: true, text: 'héllo\n' });
     log.record('b.txt', { exists: true, text: 'old' }, { exists: false });
     log.record('c.bin', { exists: true, text: null }, { exists: true, text: 'now text' });
     expect(recordedChanges(log)).toEqual([
-      { path: 'a.txt', change: 'created', afterSha256: sha256Hex(Buffer.from('héllo\n', 'utf8')) },
-      { path: 'b.txt', change: 'deleted', afterSha256: null },
+      { path: 'a.txt', change: 'created', afterSha256: sha256Hex(Buffer.from('héllo\n', 'utf8')), beforeSha256: null },
+      { path: 'b.txt', change: 'deleted', afterSha256: null, beforeSha256: sha256Hex(Buffer.from('old')) },
+      // Not text before: what it was is not known.
       { path: 'c.bin', change: 'modified', afterSha256: sha256Hex(Buffer.from('now text')) },
     ]);
   });

@@ -9,7 +9,10 @@ export type CurrentFile = { kind: 'absent' } | { kind: 'file'; sha256: string; v
 
 /** What the file was before the turn: absent, some bytes, or not known (why). */
 export type UndoTarget =
-  { kind: 'absent' } | { kind: 'content'; sha256: string; content: Buffer } | { kind: 'unavailable'; reason: string };
+  | { kind: 'absent' }
+  /** `stale`: why this may not be the file's last version before the turn (a conflict unless forced). */
+  | { kind: 'content'; sha256: string; content: Buffer; stale?: string }
+  | { kind: 'unavailable'; reason: string };
 
 export type UndoStep =
   | { action: 'none' }
@@ -25,6 +28,8 @@ export const CONFLICT_REASONS = {
   unrecorded: 'the turn was recorded before undo kept what it left, so a change since cannot be ruled out',
   locked: 'open with unsaved changes in a tab (locked)',
   raced: 'changed while undoing',
+  stale:
+    'saved after the snapshot was taken, before the assistant changed it: that version is not kept, the snapshot has an older one',
 } as const;
 
 export function planUndo(
@@ -39,7 +44,7 @@ export function planUndo(
     target.kind === 'absent' ? current.kind === 'absent' : current.kind === 'file' && current.sha256 === target.sha256;
   if (atTarget) return { action: 'none' };
   if (!force) {
-    const why = sinceTheTurn(change.afterSha256, current);
+    const why = sinceTheTurn(change.afterSha256, current) ?? (target.kind === 'content' ? target.stale : undefined);
     if (why) return { action: 'conflict', reason: why };
   }
   return target.kind === 'absent' ? { action: 'remove' } : { action: 'write', content: target.content };
