@@ -125,6 +125,10 @@ export function AiSettingsPanel() {
   }
 
   const fieldError = (field: AiSettingsField) => firstFieldError(error, field);
+  // An offer already saved is not offered again.
+  const offers = detected.filter(
+    (found) => (found.provider === 'ollama' ? saved?.ollamaUrl : saved?.openaiBaseUrl) !== found.baseUrl,
+  );
   const formError = error instanceof ApiError && !error.body.fieldErrors ? error.message : null;
 
   return (
@@ -137,11 +141,11 @@ export function AiSettingsPanel() {
           same provider yours win. Keys are stored encrypted and are never shown again.
         </p>
 
-        {detected.length > 0 ? (
+        {offers.length > 0 ? (
           <div className="mt-6 rounded-lg border border-accent/50 bg-accent/10 p-4 text-sm" data-testid="ai-detected">
             <p className="font-medium">Found on this server</p>
             <ul className="mt-2 flex flex-col gap-2">
-              {detected.map((found) => (
+              {offers.map((found) => (
                 <li key={found.baseUrl} className="flex items-center gap-3">
                   <span className="min-w-0 flex-1">
                     {found.label} at <code className="rounded bg-panel-2 px-1">{found.baseUrl}</code> ·{' '}
