@@ -17,6 +17,8 @@ import { root, say } from './lib.mjs';
 import { ensureWorkspaceImage } from './workspace-image.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+// Where e2e/assistant.spec.ts's scripted model server listens (playwright.config.ts: the same).
+const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 89);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error(`E2E_PORT must be a port number, got ${process.env.E2E_PORT}`);
   process.exit(2);
@@ -69,6 +71,9 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     BERTH_ADMIN_EMAILS: process.env.BERTH_ADMIN_EMAILS ?? 'e2e-admin@example.test,e2e-account-admin@example.test',
     // e2e/account.spec.ts opens the IDE at this other name (a stand-in for a LAN address).
     BERTH_ALLOWED_HOSTS: process.env.BERTH_ALLOWED_HOSTS ?? 'berth-lan.test',
+    // e2e/assistant.spec.ts starts a scripted OpenAI-compatible model server on this port.
+    AI_OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
+    AI_DEFAULT_MODEL: 'openai:scripted-model',
   },
 });
 

@@ -1,29 +1,30 @@
 'use client';
-// The left sidebar's tabs, Files and History. Both stay mounted (the tree keeps its expanded
-// folders and watchers); arrow keys move between tabs, as in a WAI-ARIA tablist.
+// The left sidebar's tabs: Files, History and Assistant. All stay mounted (the tree keeps its
+// expanded folders and watchers, the chat its scroll and draft); arrow keys move between tabs, as
+// in a WAI-ARIA tablist.
 import type { KeyboardEvent, ReactNode } from 'react';
 
-export type SidebarTab = 'files' | 'history';
+export type SidebarTab = 'files' | 'history' | 'assistant';
 const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'files', label: 'Files' },
   { id: 'history', label: 'History' },
+  { id: 'assistant', label: 'Assistant' },
 ];
 
 export function SidebarTabs({
   active,
   onChange,
-  files,
-  history,
+  panels,
 }: {
   active: SidebarTab;
   onChange(tab: SidebarTab): void;
-  files: ReactNode;
-  history: ReactNode;
+  panels: Record<SidebarTab, ReactNode>;
 }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
-    const next = TABS[(TABS.findIndex((tab) => tab.id === active) + 1) % TABS.length]!.id;
+    const step = event.key === 'ArrowRight' ? 1 : TABS.length - 1;
+    const next = TABS[(TABS.findIndex((tab) => tab.id === active) + step) % TABS.length]!.id;
     onChange(next);
     document.getElementById(`sidebar-tab-${next}`)?.focus();
   };
@@ -52,22 +53,17 @@ export function SidebarTabs({
           </button>
         ))}
       </div>
-      <div
-        id="sidebar-panel-files"
-        role="tabpanel"
-        aria-labelledby="sidebar-tab-files"
-        className={`min-h-0 flex-1 ${active === 'files' ? '' : 'hidden'}`}
-      >
-        {files}
-      </div>
-      <div
-        id="sidebar-panel-history"
-        role="tabpanel"
-        aria-labelledby="sidebar-tab-history"
-        className={`min-h-0 flex-1 ${active === 'history' ? '' : 'hidden'}`}
-      >
-        {history}
-      </div>
+      {TABS.map((tab) => (
+        <div
+          key={tab.id}
+          id={`sidebar-panel-${tab.id}`}
+          role="tabpanel"
+          aria-labelledby={`sidebar-tab-${tab.id}`}
+          className={`min-h-0 flex-1 ${active === tab.id ? '' : 'hidden'}`}
+        >
+          {panels[tab.id]}
+        </div>
+      ))}
     </div>
   );
 }

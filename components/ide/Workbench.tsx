@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
+import { AssistantPanel } from './assistant/AssistantPanel';
 import { EditorStore } from './editor/editor-store';
 import { EditorPane } from './editor/EditorPane';
 import { EmptyPane } from './EmptyPane';
@@ -32,6 +33,30 @@ export function Workbench({ projectId }: { projectId: string }) {
   const snapshots = useSnapshots(socket, projectId, epoch);
   const history = useHistoryView();
   const openHistory = () => setSidebar('history');
+  const assistantInput = useRef<HTMLTextAreaElement | null>(null);
+  // The port the assistant's dev server listens on; the preview pane switches to it.
+  const [devServer, setDevServer] = useState<{ port: number; seq: number } | null>(null);
+  const showDevServer = useCallback(
+    (port: number) => setDevServer((current) => ({ port, seq: (current?.seq ?? 0) + 1 })),
+    [],
+  );
+
+  // Ctrl+I shows the Assistant and puts the cursor in its input; again goes back to the files.
+  // Captured before Monaco, which would take Ctrl+I for its suggestions.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.ctrlKey || event.altKey || event.shiftKey || event.metaKey || event.key.toLowerCase() !== 'i') return;
+      event.preventDefault();
+      event.stopPropagation();
+      setSidebar((current) => {
+        const next = current === 'assistant' ? 'files' : 'assistant';
+        if (next === 'assistant') requestAnimationFrame(() => assistantInput.current?.focus());
+        return next;
+      });
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
 
   // Ctrl+` toggles the terminal panel, as in VS Code.
   useEffect(() => {
@@ -85,17 +110,28 @@ export function Workbench({ projectId }: { projectId: string }) {
           <SidebarTabs
             active={sidebar}
             onChange={setSidebar}
-            files={<FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />}
-            history={
-              <HistoryPanel
-                socket={socket}
-                projectId={projectId}
-                running={running}
-                visible={sidebar === 'history'}
-                snapshots={snapshots}
-                view={history}
-              />
-            }
+            panels={{
+              files: <FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />,
+              history: (
+                <HistoryPanel
+                  socket={socket}
+                  projectId={projectId}
+                  running={running}
+                  visible={sidebar === 'history'}
+                  snapshots={snapshots}
+                  view={history}
+                />
+              ),
+              assistant: (
+                <AssistantPanel
+                  socket={socket}
+                  projectId={projectId}
+                  epoch={epoch}
+                  inputRef={assistantInput}
+                  onDevServer={showDevServer}
+                />
+              ),
+            }}
           />
           <SplitPane direction="horizontal" initial={62} min={25} max={85} storageKey="preview">
             {terminalOpen ? (
@@ -110,6 +146,7 @@ export function Workbench({ projectId }: { projectId: string }) {
               socket={socket}
               projectId={projectId}
               workspace={workspace}
+              showPort={devServer}
               onTerminalCreated={(terminalId) => {
                 setTerminalOpen(true);
                 setFocusTerminal(terminalId);

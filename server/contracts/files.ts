@@ -37,6 +37,9 @@ export interface FileChange {
   version?: string;
 }
 
+/** The holder name of the files an assistant turn is writing (the editor says "Assistant is editing"). */
+export const ASSISTANT_LOCK_HOLDER = 'Assistant';
+
 export interface FileLockDto {
   path: string;
   /** Who holds it, for the marker ("assistant", a user's name…). */

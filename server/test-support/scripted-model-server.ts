@@ -67,6 +67,8 @@ export interface ScriptedModelServerOptions {
   models?: string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
   apiKey?: string;
+  /** Listen on this loopback port (the e2e Berth is configured with it); default any free port. */
+  port?: number;
 }
 
 export async function startScriptedModelServer(options: ScriptedModelServerOptions = {}): Promise<ScriptedModelServer> {
@@ -103,7 +105,7 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
       sendJson(res, 404, { error: { message: `scripted model server: no route ${req.method} ${path}` } });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -1,7 +1,7 @@
 'use client';
 // Banners above the editor: a conflict with the disk, a lock someone holds, read-only files,
 // a failed save.
-import type { FileLockDto } from '@/server/contracts';
+import { ASSISTANT_LOCK_HOLDER, type FileLockDto } from '@/server/contracts';
 import { LockIcon } from '../files/file-icons';
 import type { EditorTab } from './editor-types';
 
@@ -67,9 +67,16 @@ export function LockBanner({ lock }: { lock: FileLockDto }) {
       <span data-testid="lock-marker">
         <LockIcon className="h-3.5 w-3.5" />
       </span>
-      <span>
-        Locked by <strong>{lock.holder}</strong> until {until}. Read-only until then.
-      </span>
+      {lock.holder === ASSISTANT_LOCK_HOLDER ? (
+        <span>
+          <strong>Assistant is editing</strong> this file. Read-only until its turn ends (Stop it in the Assistant
+          panel).
+        </span>
+      ) : (
+        <span>
+          Locked by <strong>{lock.holder}</strong> until {until}. Read-only until then.
+        </span>
+      )}
     </div>
   );
 }

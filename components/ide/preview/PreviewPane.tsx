@@ -2,7 +2,7 @@
 // The preview pane: the dev server's page in an iframe on its own site (the capability URL,
 // never proxied through Berth's origin), with states for a stopped workspace and for a
 // workspace where nothing listens yet.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { WorkspaceStatusDto } from '@/server/contracts';
 import type { PreviewDto } from '@/server/contracts/preview';
 import { api } from '../../api-client';
@@ -20,9 +20,11 @@ export interface PreviewPaneProps {
   workspace: WorkspaceStatusDto | null;
   /** The "dev" terminal Run created, so the terminal panel can show it. */
   onTerminalCreated?: (terminalId: string) => void;
+  /** Switch to this port (the assistant started a dev server there); seq tells a repeat apart. */
+  showPort?: { port: number; seq: number } | null;
 }
 
-export function PreviewPane({ socket, projectId, workspace, onTerminalCreated }: PreviewPaneProps) {
+export function PreviewPane({ socket, projectId, workspace, onTerminalCreated, showPort }: PreviewPaneProps) {
   const running = workspace?.state === 'running';
   const { previews, replace } = usePreviews(socket, projectId, running);
   const [chosenPort, setChosenPort] = useState<number | null>(null);
@@ -33,6 +35,10 @@ export function PreviewPane({ socket, projectId, workspace, onTerminalCreated }:
   const [revoking, setRevoking] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (showPort) setChosenPort(showPort.port);
+  }, [showPort]);
 
   const list = running ? (previews ?? []) : [];
   const port = list.some((item) => item.port === chosenPort) ? chosenPort : pickPort(list);

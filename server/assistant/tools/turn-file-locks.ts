@@ -1,13 +1,17 @@
 // The locks one assistant turn holds: each file it writes is locked as `assistant:<turnId>` from
 // its first write until the turn ends or is stopped, so a user's save from any tab, REST or the
 // tree gets 423 meanwhile. Someone else's lock is never overridden: the tool reports it instead.
+import { ASSISTANT_LOCK_HOLDER } from '../../contracts';
 import { DomainError } from '../../core/errors';
 import type { LockHolder, LockService } from '../../files';
 
 /** Long enough for any turn (renewed at each write); releaseAll ends it sooner. */
 export const TURN_LOCK_TTL_SECONDS = 30 * 60;
 
-export const assistantHolder = (turnId: string): LockHolder => ({ id: `assistant:${turnId}`, name: 'Assistant' });
+export const assistantHolder = (turnId: string): LockHolder => ({
+  id: `assistant:${turnId}`,
+  name: ASSISTANT_LOCK_HOLDER,
+});
 
 /** Someone else (a user's tab) holds a lock over the path: the tool must leave it alone. */
 export class UserEditingError extends Error {
