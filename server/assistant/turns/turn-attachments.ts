@@ -13,13 +13,18 @@ export type AttachmentFileReader = (path: string) => Promise<{ content: string |
 export async function describeAttachments(
   attachments: readonly MessageAttachment[],
   readFile: AttachmentFileReader,
+  { header = 'The user attached:', maxChars = ATTACHED_FILE_MAX_CHARS } = {},
 ): Promise<string> {
   if (!attachments.length) return '';
-  const parts = await Promise.all(attachments.map((attachment) => describeOne(attachment, readFile)));
-  return ['The user attached:', ...parts].join('\n\n');
+  const parts = await Promise.all(attachments.map((attachment) => describeOne(attachment, readFile, maxChars)));
+  return [header, ...parts].join('\n\n');
 }
 
-async function describeOne(attachment: MessageAttachment, readFile: AttachmentFileReader): Promise<string> {
+async function describeOne(
+  attachment: MessageAttachment,
+  readFile: AttachmentFileReader,
+  maxChars: number,
+): Promise<string> {
   const { path, selection } = attachment;
   if (selection)
     return `${path}, lines ${selection.startLine}-${selection.endLine} (their selection):\n${fenced(selection.text)}`;
@@ -28,9 +33,9 @@ async function describeOne(attachment: MessageAttachment, readFile: AttachmentFi
     if (file.binary) return `${path}: a binary file (not shown).`;
     if (file.content === null)
       return `${path}: too large to show (${file.size} bytes); use read_file with line ranges.`;
-    const cut = file.content.length > ATTACHED_FILE_MAX_CHARS;
-    const text = cut ? file.content.slice(0, ATTACHED_FILE_MAX_CHARS) : file.content;
-    const note = cut ? ` (its first ${ATTACHED_FILE_MAX_CHARS} characters; read_file shows the rest)` : '';
+    const cut = file.content.length > maxChars;
+    const text = cut ? file.content.slice(0, maxChars) : file.content;
+    const note = cut ? ` (its first ${maxChars} characters; read_file shows the rest)` : '';
     return `${path} (the whole file as it is now${note}):\n${fenced(text)}`;
   } catch (error) {
     return `${path}: could not be read (${error instanceof Error ? error.message : String(error)}).`;

@@ -101,6 +101,13 @@ describe('what the model sees', () => {
     expect(events[0]).toMatchObject({ type: 'started', content: 'What does this do?', attachments: normalised });
     const [stored] = (await getConversation(cid)).messages;
     expect(stored).toMatchObject({ role: 'user', content: 'What does this do?', attachments: normalised });
+
+    // A file the request names goes with it too (the relevant files attached).
+    f.model.enqueue({ kind: 'text', chunks: ['Two lines.'] });
+    await turn(cid, { content: 'And what is in open.js?' });
+    expect(lastUserText(lastRequest())).toMatch(
+      /^Files your request names, as they are now:\n\nsrc\/open\.js \(the whole file as it is now\):\n```\nline one\nline two\n```\n\n---\n\nAnd what is in open\.js\?$/,
+    );
   }, 60_000);
 
   it('refuses attachments outside the project, too many or too big, with field errors and no turn', async () => {

@@ -1,7 +1,8 @@
 // Opens a turn's model stream: gathers what the model is told (the project's tree, the user's
-// edits since the conversation's previous turn, the files and selections they attached), picks
-// the protocol (tool calls, or the text protocol for a model without them), fits the conversation
-// into the context window, and streams the model with the turn's tools and limits.
+// edits since the conversation's previous turn, the files and selections they attached, the files
+// the request names), picks the protocol (tool calls, or the text protocol for a model without
+// them), fits the conversation into the context window, and streams the model with the turn's
+// tools and limits.
 import type { ModelMessage, ToolSet } from 'ai';
 import type { MessageAttachment, MessageDto, TurnDto } from '../../contracts';
 import type { FileService } from '../../files';
@@ -11,6 +12,7 @@ import { walkProject } from '../tools/project-walk';
 import { TREE_MAX_ENTRIES } from './system-prompt';
 import { describeAttachments } from './turn-attachments';
 import { estimateTokens } from './context-window';
+import { mentionedFiles, MENTIONED_FILE_MAX_CHARS } from './mentioned-files';
 import { fitStepMessages } from './step-window';
 import { buildTurnContext, inputTokensOf, TOOL_DEFINITION_TOKENS, type TurnProtocol } from './turn-context';
 import { streamInProtocol, type ModelProtocols } from './turn-protocol';
@@ -69,6 +71,14 @@ export async function openModelStream(
     describeAttachments(input.attachments, (path) => deps.files.read(actor, projectId, path)),
     deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
   ]);
+  const named = tree
+    ? mentionedFiles(input.content, tree.entries, new Set(input.attachments.map((attachment) => attachment.path)))
+    : [];
+  const mentioned = await describeAttachments(
+    named.map((path) => ({ path })),
+    (path) => deps.files.read(actor, projectId, path),
+    { header: 'Files your request names, as they are now:', maxChars: MENTIONED_FILE_MAX_CHARS },
+  );
   const maxOutputTokens = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const contextTokens = deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
   const requestFor = (chosen: TurnProtocol) => {
@@ -80,7 +90,7 @@ export async function openModelStream(
       history: input.history,
       turns: input.turns,
       request: input.content,
-      notes: [edits, attached],
+      notes: [edits, attached, mentioned],
       contextTokens,
       maxOutputTokens,
     });
