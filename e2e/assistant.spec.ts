@@ -176,3 +176,31 @@ test('conversations persist across a reload, can be renamed, and a new one start
   await expect(panel.getByTestId('assistant-user-message')).toHaveCount(0);
   await expect(panel.getByTestId('assistant-conversations').locator('option')).toHaveCount(2);
 });
+
+test('Ask the Assistant about a selection: the editor attaches it, the model reads it', async ({
+  user,
+  page,
+  workbench,
+}) => {
+  void user;
+  const files = new FilesPanel(page);
+  const project = await createProjectViaApi(page.request, uniqueName('assistant-ask'), 'blank-node');
+  await workbench.goto(project.id);
+  await files.expectReady();
+  await files.open('index.js');
+  await files.editorText.click();
+  await page.keyboard.press('Control+A');
+  // The context menu's "Ask the Assistant about the Selection", by its key.
+  await page.keyboard.press('Control+Shift+I');
+  const panel = page.getByTestId('assistant-panel');
+  await expect(panel.getByTestId('assistant-attachment')).toHaveText(/^index\.js:1–1[0-9]/);
+  await expect(page.getByTestId('assistant-input')).toBeFocused();
+
+  model.enqueue({ kind: 'text', chunks: ['It answers HTTP.'] });
+  const before = model.chatRequests().length;
+  await page.keyboard.type('What does this do?');
+  await page.keyboard.press('Enter');
+  await expect(panel.getByTestId('assistant-text')).toHaveText('It answers HTTP.');
+  await expect(panel.getByTestId('assistant-request').getByTestId('assistant-attachment')).toHaveText(/^index\.js:1–/);
+  expect(JSON.stringify(model.chatRequests()[before]!.body!.messages)).toContain('createServer((request, response)');
+});

@@ -1,5 +1,6 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MessageAttachment } from '@/server/contracts';
 import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
 import { AssistantPanel } from './assistant/AssistantPanel';
@@ -36,6 +37,13 @@ export function Workbench({ projectId }: { projectId: string }) {
   const assistantInput = useRef<HTMLTextAreaElement | null>(null);
   // The port the assistant's dev server listens on; the preview pane switches to it.
   const [devServer, setDevServer] = useState<{ port: number; seq: number } | null>(null);
+  // "Ask the Assistant" from the editor: the selection goes to the panel, which opens.
+  const [ask, setAsk] = useState<{ attachment: MessageAttachment; seq: number } | null>(null);
+  const askAssistant = useCallback((attachment: MessageAttachment) => {
+    setAsk((current) => ({ attachment, seq: (current?.seq ?? 0) + 1 }));
+    setSidebar('assistant');
+    requestAnimationFrame(() => assistantInput.current?.focus());
+  }, []);
   const showDevServer = useCallback(
     (port: number) => setDevServer((current) => ({ port, seq: (current?.seq ?? 0) + 1 })),
     [],
@@ -73,7 +81,14 @@ export function Workbench({ projectId }: { projectId: string }) {
   // A snapshot comparison takes the editor's place; the editor stays mounted underneath.
   const editorArea = (
     <div className="relative h-full">
-      <EditorPane store={editor} tree={tree} socket={socket} epoch={epoch} running={running} />
+      <EditorPane
+        store={editor}
+        tree={tree}
+        socket={socket}
+        epoch={epoch}
+        running={running}
+        onAskAssistant={askAssistant}
+      />
       {history.comparing ? (
         <div className="absolute inset-0 z-10">
           <SnapshotDiffView
@@ -129,6 +144,8 @@ export function Workbench({ projectId }: { projectId: string }) {
                   epoch={epoch}
                   inputRef={assistantInput}
                   onDevServer={showDevServer}
+                  ask={ask}
+                  activeFile={() => editor.getState().active}
                 />
               ),
             }}

@@ -3,10 +3,11 @@
 // model on top, the chat, and the composer; with no model configured it says what to set. When
 // the model starts the dev server, the preview pane is told to show that port.
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { AiModelListDto } from '@/server/contracts';
+import type { AiModelListDto, MessageAttachment } from '@/server/contracts';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import type { WorkbenchSocket } from '../workbench-socket';
+import { AttachmentChip } from './AttachmentChip';
 import { ChatMessages } from './ChatMessages';
 import type { ChatState } from './chat-state';
 import { Composer } from './Composer';
@@ -22,11 +23,26 @@ export interface AssistantPanelProps {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   /** The model started the dev server on this port: show it in the preview. */
   onDevServer(port: number): void;
+  /** "Ask the Assistant" from the editor: attach this to the next request (seq tells a repeat apart). */
+  ask: { attachment: MessageAttachment; seq: number } | null;
+  /** The file open in the editor, for the paperclip. */
+  activeFile(): string | null;
 }
 
-export function AssistantPanel({ socket, projectId, epoch, inputRef, onDevServer }: AssistantPanelProps) {
+export function AssistantPanel({
+  socket,
+  projectId,
+  epoch,
+  inputRef,
+  onDevServer,
+  ask,
+  activeFile,
+}: AssistantPanelProps) {
   const assistant = useAssistant(socket, projectId, epoch);
-  const { chat, models } = assistant;
+  const { chat, models, attach } = assistant;
+  useEffect(() => {
+    if (ask) attach(ask.attachment);
+  }, [ask, attach]);
   const [rewinding, setRewinding] = useState<{ turnId: string; content: string } | null>(null);
   useDevServerPorts(chat, onDevServer);
 
@@ -91,12 +107,33 @@ export function AssistantPanel({ socket, projectId, epoch, inputRef, onDevServer
           </button>
         </div>
       ) : null}
+      <div className="flex flex-wrap items-center gap-1 px-2" data-testid="assistant-attachments">
+        {assistant.attachments.map((attachment, index) => (
+          <AttachmentChip
+            key={`${attachment.path}:${attachment.selection?.startLine ?? 'file'}`}
+            attachment={attachment}
+            onRemove={() => assistant.detach(index)}
+          />
+        ))}
+        <button
+          type="button"
+          data-testid="assistant-attach-file"
+          title="Attach the file open in the editor"
+          className="rounded px-1 text-[11px] text-muted hover:bg-panel-2 hover:text-gray-100"
+          onClick={() => {
+            const path = activeFile();
+            if (path) attach({ path });
+          }}
+        >
+          + Open file
+        </button>
+      </div>
       <Composer
         ref={inputRef}
         running={assistant.running}
         disabled={noModel}
         placeholder={noModel ? 'Configure a model to start' : 'Ask for a change…'}
-        onSend={assistant.send}
+        onSend={assistant.sendWithAttachments}
         onStop={() => void assistant.stop()}
       />
       <Dialog

@@ -4,6 +4,7 @@
 // Keeps to the bottom while new output arrives, unless the user scrolled up to read.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../ui/Button';
+import { AttachmentChip } from './AttachmentChip';
 import { lastTurnId, type ChatItem, type ChatState, type TurnView } from './chat-state';
 import { ToolCard } from './ToolCard';
 
@@ -129,6 +130,13 @@ function UserRequest({
       <div data-testid="assistant-user-message" className="whitespace-pre-wrap break-words">
         {item.content}
       </div>
+      {item.attachments.length ? (
+        <div className="mt-1 flex flex-wrap gap-1">
+          {item.attachments.map((attachment, index) => (
+            <AttachmentChip key={index} attachment={attachment} />
+          ))}
+        </div>
+      ) : null}
       {item.turnId && !busy ? (
         <button
           type="button"

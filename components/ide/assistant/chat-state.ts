@@ -1,7 +1,14 @@
 // What the Assistant panel shows for one conversation: the stored messages turned into a list of
 // chat items (the user's requests, the model's text, one card per tool call, errors), and the live
 // turn events folded into that list as they arrive. Pure, so the reducer is unit-tested.
-import type { AssistantTurnEventDto, ConversationDto, TurnDto, TurnFileChange, TurnStatus } from '@/server/contracts';
+import type {
+  AssistantTurnEventDto,
+  ConversationDto,
+  MessageAttachment,
+  TurnDto,
+  TurnFileChange,
+  TurnStatus,
+} from '@/server/contracts';
 
 /** Past this, a card keeps only the tail of a command's live output. */
 export const LIVE_OUTPUT_MAX_CHARS = 64_000;
@@ -11,6 +18,8 @@ export interface UserItem {
   key: string;
   turnId: string | null;
   content: string;
+  /** The file or selection attached to the request. */
+  attachments: MessageAttachment[];
 }
 
 export interface TextItem {
@@ -87,7 +96,13 @@ export function chatFromConversation(conversation: ConversationDto): ChatState {
     const turnId = message.turnId;
     switch (message.role) {
       case 'user':
-        items.push({ kind: 'user', key: message.id, turnId, content: message.content });
+        items.push({
+          kind: 'user',
+          key: message.id,
+          turnId,
+          content: message.content,
+          attachments: message.attachments ?? [],
+        });
         break;
       case 'assistant':
         if (message.content) items.push({ kind: 'text', key: message.id, turnId, text: message.content });
@@ -157,7 +172,16 @@ export function applyTurnEvent(state: ChatState, event: AssistantTurnEventDto): 
       if (state.turns[turnId]) return { ...state, runningTurnId: turnId };
       return {
         ...state,
-        items: [...state.items, { kind: 'user', key: `${turnId}:request`, turnId, content: event.content }],
+        items: [
+          ...state.items,
+          {
+            kind: 'user',
+            key: `${turnId}:request`,
+            turnId,
+            content: event.content,
+            attachments: event.attachments ?? [],
+          },
+        ],
         turns: {
           ...state.turns,
           [turnId]: {

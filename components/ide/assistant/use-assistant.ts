@@ -7,6 +7,7 @@ import type {
   AiModelListDto,
   AssistantTurnEventDto,
   ConversationSummaryDto,
+  MessageAttachment,
   TurnUpdatedPushDto,
 } from '@/server/contracts';
 import { ApiError } from '../../api-client';
@@ -63,6 +64,8 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
   const [projectBusy, setProjectBusy] = useState(false);
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** The files and selections the next request carries ("Ask about selection", the paperclip). */
+  const [attachments, setAttachments] = useState<MessageAttachment[]>([]);
   const openRef = useRef<string | null>(null);
 
   const setOpenId = useCallback(
@@ -201,16 +204,19 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
   }, [projectId, refreshList, open]);
 
   const send = useCallback(
-    async (content: string): Promise<boolean> => {
+    async (content: string, context: MessageAttachment[] = []): Promise<boolean> => {
       const conversationId = openRef.current ?? (await newConversation());
       if (!conversationId) return false;
       setSending(true);
       setNotice(null);
       try {
-        const failure = await assistantApi.sendMessage(projectId, conversationId, {
+        const sent = assistantApi.sendMessage(projectId, conversationId, {
           content,
           ...(model ? { model } : {}),
+          ...(context.length ? { context } : {}),
         });
+        setAttachments((current) => (current === context ? [] : current));
+        const failure = await sent;
         if (failure) setNotice({ tone: 'error', text: failure });
         return true;
       } catch (error) {
@@ -312,8 +318,21 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
     }
   }, [projectId, refreshList, load, setOpenId]);
 
+  const attach = useCallback((attachment: MessageAttachment) => {
+    setAttachments((current) => {
+      const others = current.filter(
+        (a) => a.path !== attachment.path || Boolean(a.selection) !== Boolean(attachment.selection),
+      );
+      return [...others, attachment].slice(-5);
+    });
+  }, []);
+
   const running = Boolean(chat?.runningTurnId) || sending;
   return {
+    attachments,
+    attach,
+    detach: (index: number) => setAttachments((current) => current.filter((_, i) => i !== index)),
+    sendWithAttachments: (content: string) => send(content, attachments),
     models,
     model,
     setModel,

@@ -1,7 +1,9 @@
 'use client';
 // Monaco for one tab: the model is the store's (file:///workspace/<path>), so switching tabs
 // keeps undo history and view state, and the TypeScript worker sees every open file.
-import Editor, { DiffEditor } from '@monaco-editor/react';
+import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
+import { useRef } from 'react';
+import type { MessageAttachment } from '@/server/contracts';
 import { configureMonaco, MONACO_THEMES } from './monaco-setup';
 import type { EditorTheme } from './editor-types';
 import { useDiffModels } from './use-diff-models';
@@ -19,7 +21,47 @@ function Loading() {
   return <div className="flex h-full items-center justify-center text-xs text-muted">Loading editor…</div>;
 }
 
-export function CodeEditor({ uri, theme, readOnly }: { uri: string; theme: EditorTheme; readOnly: boolean }) {
+/** The workspace path of a tab's model URI (file:///workspace/<path>). */
+const pathOf = (uri: string) => decodeURIComponent(uri.replace(/^file:\/\/\/workspace\//, ''));
+
+export function CodeEditor({
+  uri,
+  theme,
+  readOnly,
+  onAsk,
+}: {
+  uri: string;
+  theme: EditorTheme;
+  readOnly: boolean;
+  /** "Ask the Assistant" from the context menu (or Ctrl+Shift+I): the selection, or the whole file. */
+  onAsk?: (attachment: MessageAttachment) => void;
+}) {
+  const ask = useRef(onAsk);
+  ask.current = onAsk;
+  const onMount: OnMount = (editor, monaco) => {
+    editor.addAction({
+      id: 'berth.askAssistant',
+      label: 'Ask the Assistant about the Selection',
+      contextMenuGroupId: 'navigation',
+      contextMenuOrder: 0,
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyI],
+      run: (current) => {
+        const model = current.getModel();
+        const selection = current.getSelection();
+        if (!model || !ask.current) return;
+        const path = pathOf(model.uri.toString(true));
+        if (!selection || selection.isEmpty()) return ask.current({ path });
+        ask.current({
+          path,
+          selection: {
+            startLine: selection.startLineNumber,
+            endLine: selection.endLineNumber,
+            text: model.getValueInRange(selection),
+          },
+        });
+      },
+    });
+  };
   return (
     <div className="h-full" data-testid="monaco-host" data-readonly={String(readOnly)}>
       <Editor
@@ -28,6 +70,7 @@ export function CodeEditor({ uri, theme, readOnly }: { uri: string; theme: Edito
         saveViewState
         theme={MONACO_THEMES[theme]}
         beforeMount={configureMonaco}
+        onMount={onMount}
         loading={<Loading />}
         options={{
           ...OPTIONS,

@@ -1,6 +1,7 @@
 'use client';
 // The editor area: tabs, toolbar (autosave, theme), banners, and Monaco / image / diff views.
 import { useEffect, type ReactNode } from 'react';
+import type { MessageAttachment } from '@/server/contracts';
 import { useStore } from '../files/external-store';
 import type { FileTreeStore } from '../files/file-tree-store';
 import { contentUrl } from '../files/files-rest';
@@ -21,12 +22,14 @@ export function EditorPane({
   socket,
   epoch,
   running,
+  onAskAssistant,
 }: {
   store: EditorStore;
   tree: FileTreeStore;
   socket: WorkbenchSocket | null;
   epoch: number;
   running: boolean;
+  onAskAssistant?: (attachment: MessageAttachment) => void;
 }) {
   const state = useStore(store);
   const active = state.tabs.find((tab) => tab.path === state.active) ?? null;
@@ -112,6 +115,7 @@ export function EditorPane({
             theme={state.theme}
             comparing={state.comparing === active.path}
             locked={Boolean(lock)}
+            onAsk={onAskAssistant}
           />
         ) : (
           <Empty />
@@ -136,12 +140,14 @@ function TabBody({
   theme,
   comparing,
   locked,
+  onAsk,
 }: {
   store: EditorStore;
   tab: EditorTab;
   theme: EditorTheme;
   comparing: boolean;
   locked: boolean;
+  onAsk?: (attachment: MessageAttachment) => void;
 }) {
   if (tab.status === 'loading') return <Message testId="editor-loading">Opening {tab.path}…</Message>;
   if (tab.status === 'error')
@@ -184,7 +190,7 @@ function TabBody({
           />
         );
       if (!tab.uri) return <Message testId="editor-loading">Loading editor…</Message>;
-      return <CodeEditor uri={tab.uri} theme={theme} readOnly={tab.readOnly || locked} />;
+      return <CodeEditor uri={tab.uri} theme={theme} readOnly={tab.readOnly || locked} onAsk={onAsk} />;
     }
   }
 }
