@@ -194,6 +194,16 @@ function ModelSetup({ models }: { models: AiModelListDto }) {
     >
       <p className="font-medium">No model is configured.</p>
       <p className="whitespace-pre-wrap">{models.setup ?? 'Ask your administrator to configure a model provider.'}</p>
+      {models.detected?.map((found) => (
+        <p key={found.baseUrl} data-testid="assistant-detected">
+          Found {found.label} at <code>{found.baseUrl}</code> ({found.models.length} model
+          {found.models.length === 1 ? '' : 's'}):{' '}
+          <a className="text-sky-300 underline" href="/settings/ai">
+            use it
+          </a>
+          .
+        </p>
+      ))}
       {models.unreachable?.map((u) => (
         <p key={u.provider} className="text-danger">
           {u.provider}: {u.message}
