@@ -20,8 +20,8 @@ export const estimateTokens = (text: string): number => Math.ceil(text.length / 
 export interface FitHistoryInput {
   /** The stored conversation before this turn, oldest first. */
   history: readonly MessageDto[];
-  /** The conversation's turns (for the files each changed); optional. */
-  turns?: readonly { id: string; changedFiles: readonly TurnFileChange[] }[];
+  /** The conversation's turns (for the files each changed, and whether the user undid it); optional. */
+  turns?: readonly { id: string; changedFiles: readonly TurnFileChange[]; undoneAt?: string | null }[];
   /** Tokens the kept messages may take. */
   budgetTokens: number;
 }
@@ -111,7 +111,8 @@ function groupByRequest(messages: readonly MessageDto[]): MessageDto[][] {
 function summarise(groups: readonly MessageDto[][], turns: FitHistoryInput['turns'] & object): string {
   if (!groups.length) return '';
   const changedByTurn = new Map(turns.map((turn) => [turn.id, turn.changedFiles]));
-  const lines = groups.map((group) => summaryLine(group, changedByTurn));
+  const undone = new Set(turns.filter((turn) => turn.undoneAt).map((turn) => turn.id));
+  const lines = groups.map((group) => summaryLine(group, changedByTurn, undone));
   const shown = lines.slice(-SUMMARY_MAX_LINES);
   const hidden = lines.length - shown.length;
   return [
@@ -121,7 +122,11 @@ function summarise(groups: readonly MessageDto[][], turns: FitHistoryInput['turn
   ].join('\n');
 }
 
-function summaryLine(group: readonly MessageDto[], changedByTurn: Map<string, readonly TurnFileChange[]>): string {
+function summaryLine(
+  group: readonly MessageDto[],
+  changedByTurn: Map<string, readonly TurnFileChange[]>,
+  undone: ReadonlySet<string>,
+): string {
   const request = group.find((message) => message.role === 'user');
   const asked = request ? oneLine(request.content, SUMMARY_REQUEST_MAX_CHARS) : '(no request)';
   const turnId = request?.turnId ?? group.find((message) => message.turnId)?.turnId;
@@ -129,7 +134,7 @@ function summaryLine(group: readonly MessageDto[], changedByTurn: Map<string, re
   const files = changes.length
     ? `changed ${changes.map((change) => `${change.path} (${change.change})`).join(', ')}`
     : 'no files changed';
-  return `- The user asked: "${asked}" → ${files}`;
+  return `- The user asked: "${asked}" → ${files}${turnId && undone.has(turnId) ? ' (undone by the user)' : ''}`;
 }
 
 /** Without the turn's record: the paths the changing tools were called with. */

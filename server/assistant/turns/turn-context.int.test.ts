@@ -169,6 +169,28 @@ describe('what the model sees', () => {
     ]);
   }, 60_000);
 
+  it('tells the model which of its turns the user undid', async () => {
+    const cid = await newConversation();
+    f.model.enqueue(
+      { kind: 'tool-calls', calls: [toolCall('u1', 'write_file', { path: 'undo-me.txt', content: 'x\n' })] },
+      { kind: 'text', chunks: ['Written.'] },
+    );
+    const [started] = await turn(cid, { content: 'Write undo-me.txt' });
+    const undone = await call(
+      f.t.baseUrl,
+      'POST',
+      `${conversations()}/${cid}/turns/${started!.turnId}/undo`,
+      { cookie: f.alice.cookie },
+      {},
+    );
+    expect(undone.status).toBe(200);
+    f.model.enqueue({ kind: 'text', chunks: ['Understood.'] });
+    await turn(cid, { content: 'Why is it gone?' });
+    expect(lastUserText(lastRequest())).toMatch(
+      /^The user undid these turns of yours: .*\n- "Write undo-me\.txt" → put back: undo-me\.txt\n/,
+    );
+  }, 60_000);
+
   it('trims a long conversation to the context window, the older requests summarised in the system prompt', async () => {
     const cid = await newConversation();
     for (const n of [1, 2, 3]) {

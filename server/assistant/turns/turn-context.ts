@@ -22,7 +22,7 @@ export interface TurnContextInput {
   tree: { entries: readonly FileEntry[]; truncated: boolean } | undefined;
   /** The stored conversation before this turn. */
   history: readonly MessageDto[];
-  turns?: readonly { id: string; changedFiles: readonly TurnFileChange[] }[];
+  turns?: readonly { id: string; changedFiles: readonly TurnFileChange[]; undoneAt?: string | null }[];
   /** What the user typed. */
   request: string;
   /** Notes the model reads before the request ('' ones are skipped). */

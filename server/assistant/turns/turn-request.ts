@@ -14,6 +14,7 @@ import { describeAttachments } from './turn-attachments';
 import { estimateTokens } from './context-window';
 import { mentionedFiles, MENTIONED_FILE_MAX_CHARS } from './mentioned-files';
 import { fitStepMessages } from './step-window';
+import { undoneTurnsNote } from './undone-turns';
 import { buildTurnContext, inputTokensOf, TOOL_DEFINITION_TOKENS, type TurnProtocol } from './turn-context';
 import { streamInProtocol, type ModelProtocols } from './turn-protocol';
 import type { TurnChangesReader } from './turn-changes-reader';
@@ -90,7 +91,7 @@ export async function openModelStream(
       history: input.history,
       turns: input.turns,
       request: input.content,
-      notes: [edits, attached, mentioned],
+      notes: [undoneTurnsNote(input.history, input.turns), edits, attached, mentioned],
       contextTokens,
       maxOutputTokens,
     });
