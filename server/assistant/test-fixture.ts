@@ -85,8 +85,17 @@ export function eventStream(response: Response) {
 /** Requests against one fixture's project, as its owner unless told otherwise. */
 export function assistantApi(f: AssistantFixture) {
   const conversationsPath = () => `/api/v1/projects/${f.project.id}/conversations`;
+  const fileUrl = (path: string) => `/api/v1/projects/${f.project.id}/files/content?path=${encodeURIComponent(path)}`;
   return {
     conversationsPath,
+    fileUrl,
+    /** The file's text, or null when it does not exist. */
+    async read(path: string): Promise<string | null> {
+      const response = await call(f.t.baseUrl, 'GET', fileUrl(path), { cookie: f.alice.cookie });
+      if (response.status === 404) return null;
+      expect(response.status).toBe(200);
+      return response.text();
+    },
     async newConversation(): Promise<string> {
       const response = await call(f.t.baseUrl, 'POST', conversationsPath(), { cookie: f.alice.cookie }, {});
       expect(response.status).toBe(201);

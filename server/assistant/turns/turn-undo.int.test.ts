@@ -27,21 +27,13 @@ afterAll(async () => {
   await closeAssistantFixture(f ?? {});
 });
 
-const fileUrl = (path: string) => `/api/v1/projects/${f.project.id}/files/content?path=${encodeURIComponent(path)}`;
-
 /** The user saves a file (REST, like an editor tab's save). */
 async function userWrites(path: string, text: string): Promise<void> {
-  const response = await call(f.t.baseUrl, 'PUT', fileUrl(path), { cookie: f.alice.cookie }, text);
+  const response = await call(f.t.baseUrl, 'PUT', api.fileUrl(path), { cookie: f.alice.cookie }, text);
   expect(response.status).toBe(200);
 }
 
-/** The file's text, or null when it does not exist. */
-async function read(path: string): Promise<string | null> {
-  const response = await call(f.t.baseUrl, 'GET', fileUrl(path), { cookie: f.alice.cookie });
-  if (response.status === 404) return null;
-  expect(response.status).toBe(200);
-  return response.text();
-}
+const read = (path: string) => api.read(path);
 
 /** The names in a folder. */
 async function list(path: string): Promise<string[]> {
