@@ -204,3 +204,47 @@ test('Ask the Assistant about a selection: the editor attaches it, the model rea
   await expect(panel.getByTestId('assistant-request').getByTestId('assistant-attachment')).toHaveText(/^index\.js:1–/);
   expect(JSON.stringify(model.chatRequests()[before]!.body!.messages)).toContain('createServer((request, response)');
 });
+
+test('the model starts the dev server and the preview shows it; Retry runs the request again; Edit rewinds and sends the new text', async ({
+  user,
+  page,
+  workbench,
+}) => {
+  void user;
+  const project = await createProjectViaApi(page.request, uniqueName('assistant-dev'), 'blank-node');
+  await workbench.goto(project.id);
+  await workbench.expectWorkspaceRunning();
+
+  model.enqueue(
+    { kind: 'tool-calls', calls: [call('start_dev_server', { command: 'PORT=5173 npm run dev', port: 5173 })] },
+    { kind: 'text', chunks: ['It runs.'] },
+  );
+  await page.keyboard.press('Control+I');
+  await page.keyboard.type('Start it');
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('assistant-panel');
+  await expect(panel.getByTestId('assistant-tool-card')).toContainText('Started dev server on 5173', {
+    timeout: 90_000,
+  });
+  await expect(workbench.preview).toHaveAttribute('data-status', 'ready');
+  await expect(workbench.preview.getByTestId('preview-port')).toHaveValue('5173');
+  await expect(page.frameLocator('[data-testid="preview-frame"]').locator('body')).toContainText('Hello from Node.js');
+  await expect(panel.getByTestId('assistant-text')).toHaveText('It runs.');
+
+  // Retry: the same request again, in place of the last turn.
+  model.enqueue({ kind: 'text', chunks: ['Running again.'] });
+  await panel.getByTestId('assistant-retry').click();
+  await expect(panel.getByTestId('assistant-text')).toHaveText('Running again.');
+  await expect(panel.getByTestId('assistant-user-message')).toHaveText(['Start it']);
+  expect(JSON.stringify(model.chatRequests().at(-1)!.body!.messages)).toContain('Start it');
+
+  // Edit the request: confirm the rewind, the new text is sent in its place.
+  model.enqueue({ kind: 'text', chunks: ['Edited answer.'] });
+  await panel.getByTestId('assistant-request').hover();
+  await panel.getByTestId('assistant-edit').click();
+  await panel.getByTestId('assistant-edit-input').fill('Start it on another port');
+  await panel.getByTestId('assistant-edit-send').click();
+  await page.getByTestId('assistant-rewind-confirm').click();
+  await expect(panel.getByTestId('assistant-text')).toHaveText('Edited answer.');
+  await expect(panel.getByTestId('assistant-user-message')).toHaveText(['Start it on another port']);
+});
