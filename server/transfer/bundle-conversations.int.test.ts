@@ -325,13 +325,18 @@ describe('conversations travel with the project', () => {
       expect(body.message, label).toMatch(message);
     }
     expect(await projectCount()).toBe(before);
-    // The same part, well formed, imports.
-    const fine = await upload(handMadeBundle([{ name: 'berth-conversations.json', data: part([valid]) }]));
+    // The same part, well formed, imports; text PostgreSQL refuses (NUL, a lone surrogate) arrives as U+FFFD.
+    const odd = { ...valid.messages[0]!, seq: 1, content: 'nul\u0000 and half a pair \ud83d.' };
+    const fine = await upload(
+      handMadeBundle([
+        { name: 'berth-conversations.json', data: part([{ ...valid, messages: [...valid.messages, odd] }]) },
+      ]),
+    );
     expect(fine.status).toBe(201);
     const project = (await fine.json()) as ProjectDto;
     made.push(project.id);
     expect((await conversationsOf(project.id)).map((c) => [c.title, c.messages.map((m) => m.content)])).toEqual([
-      ['Fine', ['hi']],
+      ['Fine', ['hi', 'nul\ufffd and half a pair \ufffd.']],
     ]);
   });
 });

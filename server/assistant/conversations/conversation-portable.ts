@@ -4,13 +4,14 @@
 // turn the export lacks). Writing gives new ids, keeps the order, keeps message → turn links,
 // leaves snapshot ids out, and turns a still-running turn into a failed one so nothing imported
 // looks live.
+import { randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../../db';
 import type { PortableConversation, PortableMessage, PortableTurn } from '../../contracts';
 import { INTERRUPTED_TURN_ERROR } from '../turns/interrupted-turns';
 import { toMessageDto, toTurnDto } from './conversation-dto';
 
-/** Messages per createMany: well under PostgreSQL's 65,535 bind parameters. */
-const MESSAGE_BATCH = 1_000;
+/** Rows per insert: this many, or this much JSON, whichever comes first. */
+const BATCH = { rows: 2_000, jsonChars: 8_000_000 };
 /** A big export or import (100,000 messages) takes a while; the default 5 s transaction limit is for requests. */
 const TRANSACTION_MS = 5 * 60_000;
 
@@ -71,7 +72,7 @@ export async function writePortableConversations(
   return prisma.$transaction(
     async (tx) => {
       const ids: string[] = [];
-      for (const conversation of conversations) ids.push(await writeOne(tx, projectId, conversation));
+      for (const conversation of conversations) ids.push(await writeOne(tx, projectId, storable(conversation)));
       return ids;
     },
     { timeout: TRANSACTION_MS, maxWait: 30_000 },
@@ -95,49 +96,94 @@ async function writeOne(
     },
     select: { id: true },
   });
-  const newTurnIds = new Map<string, string>();
-  for (const turn of conversation.turns) {
+  // Made here rather than by the database so all turns go in a few statements and messages can name them.
+  const newTurnIds = new Map(conversation.turns.map((turn) => [turn.id, newRowId()]));
+  const turnRows = conversation.turns.map((turn) => {
     const interrupted = turn.status === 'running';
-    const created = await tx.turn.create({
-      data: {
-        conversationId,
-        snapshotId: null,
-        status: interrupted ? 'failed' : turn.status,
-        model: turn.model,
-        error: interrupted ? INTERRUPTED_TURN_ERROR : turn.error,
-        startedAt: new Date(turn.startedAt),
-        endedAt: interrupted ? lastSeen(turn, messages) : turn.endedAt && new Date(turn.endedAt),
-        changedFiles: turn.changedFiles as unknown as Prisma.InputJsonValue,
-        undoneAt: turn.undoneAt ? new Date(turn.undoneAt) : null,
-      },
-      select: { id: true },
-    });
-    newTurnIds.set(turn.id, created.id);
+    return {
+      id: newTurnIds.get(turn.id)!,
+      conversationId,
+      status: interrupted ? 'failed' : turn.status,
+      model: turn.model,
+      error: interrupted ? INTERRUPTED_TURN_ERROR : turn.error,
+      startedAt: turn.startedAt,
+      endedAt: interrupted ? lastSeen(turn, messages) : turn.endedAt,
+      changedFiles: turn.changedFiles,
+      undoneAt: turn.undoneAt ?? null,
+    };
+  });
+  // Thousands of rows: one JSON parameter per batch is several times faster than createMany.
+  // The snapshot is not carried (snapshotId stays null): the rows here are not the same.
+  for (const batch of batches(turnRows)) {
+    await tx.$executeRaw`
+      INSERT INTO "Turn" ("id", "conversationId", "status", "model", "error", "startedAt", "endedAt", "changedFiles", "undoneAt")
+      SELECT r."id", r."conversationId", r."status", r."model", r."error", r."startedAt", r."endedAt", r."changedFiles", r."undoneAt"
+      FROM jsonb_to_recordset(${batch}::jsonb) AS r("id" text, "conversationId" text, "status" text, "model" text, "error" text,
+        "startedAt" timestamp(3), "endedAt" timestamp(3), "changedFiles" jsonb, "undoneAt" timestamp(3))`;
   }
-  for (let start = 0; start < messages.length; start += MESSAGE_BATCH) {
-    await tx.message.createMany({
-      data: messages.slice(start, start + MESSAGE_BATCH).map((message, offset) => ({
-        conversationId,
-        seq: start + offset,
-        role: message.role,
-        content: message.content,
-        turnId: message.turnId === null ? null : (newTurnIds.get(message.turnId) ?? null),
-        createdAt: new Date(message.createdAt),
-        // As appendMessage stores them: null when none.
-        ...(message.toolCalls.length ? { toolCalls: message.toolCalls as Prisma.InputJsonValue } : {}),
-        ...(message.toolResults.length ? { toolResults: message.toolResults as Prisma.InputJsonValue } : {}),
-        ...(message.attachments?.length ? { attachments: message.attachments as Prisma.InputJsonValue } : {}),
-      })),
-    });
+  const messageRows = messages.map((message, seq) => ({
+    id: newRowId(),
+    conversationId,
+    seq,
+    role: message.role,
+    content: message.content,
+    turnId: message.turnId === null ? null : (newTurnIds.get(message.turnId) ?? null),
+    createdAt: message.createdAt,
+    // As appendMessage stores them: null when none.
+    toolCalls: message.toolCalls.length ? message.toolCalls : null,
+    toolResults: message.toolResults.length ? message.toolResults : null,
+    attachments: message.attachments?.length ? message.attachments : null,
+  }));
+  for (const batch of batches(messageRows)) {
+    await tx.$executeRaw`
+      INSERT INTO "Message" ("id", "conversationId", "seq", "role", "content", "turnId", "createdAt", "toolCalls", "toolResults", "attachments")
+      SELECT r."id", r."conversationId", r."seq", r."role", r."content", r."turnId", r."createdAt", r."toolCalls", r."toolResults", r."attachments"
+      FROM jsonb_to_recordset(${batch}::jsonb) AS r("id" text, "conversationId" text, "seq" int, "role" text, "content" text,
+        "turnId" text, "createdAt" timestamp(3), "toolCalls" jsonb, "toolResults" jsonb, "attachments" jsonb)`;
   }
   return conversationId;
 }
 
+/** The rows as JSON arrays of at most BATCH rows or characters (a longer single row goes alone). */
+function* batches(rows: readonly object[]): Generator<string> {
+  let batch: string[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (batch.length > 0 && (batch.length === BATCH.rows || chars + json.length > BATCH.jsonChars)) {
+      yield `[${batch.join(',')}]`;
+      batch = [];
+      chars = 0;
+    }
+    batch.push(json);
+    chars += json.length;
+  }
+  if (batch.length > 0) yield `[${batch.join(',')}]`;
+}
+
+/**
+ * Strings as PostgreSQL takes them: it refuses NUL and lone surrogates (in text and jsonb alike),
+ * which Berth never stores but a hand-edited file may hold; each becomes U+FFFD rather than a 500.
+ */
+function storable(conversation: PortableConversation): PortableConversation {
+  const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  const json = JSON.stringify(conversation, (_key, value: unknown) =>
+    typeof value === 'string' ? value.replace(unstorable, '\uFFFD') : value,
+  );
+  return JSON.parse(json) as PortableConversation;
+}
+
+/** A new row id shaped like the cuid() ids Prisma gives by default: 'c' and 24 base-36 characters (124 random bits). */
+function newRowId(): string {
+  const random = BigInt(`0x${randomBytes(16).toString('hex')}`).toString(36);
+  return `c${random.padStart(24, '0').slice(-24)}`;
+}
+
 /** When a turn exported while running was last seen working: its last message, or its start. */
-function lastSeen(turn: PortableTurn, messages: readonly PortableMessage[]): Date {
+function lastSeen(turn: PortableTurn, messages: readonly PortableMessage[]): string {
   let last = Date.parse(turn.startedAt);
   for (const message of messages) if (message.turnId === turn.id) last = Math.max(last, Date.parse(message.createdAt));
-  return new Date(last);
+  return new Date(last).toISOString();
 }
 
 /** The download's file name: the title as a lowercase ASCII slug, e.g. "Dark theme!" → dark-theme.json. */
