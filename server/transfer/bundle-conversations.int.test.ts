@@ -1,7 +1,7 @@
 // The assistant's conversations travel with their project, against a real server, workspace and
 // PostgreSQL: a bundle and a duplicate carry them (new ids, same order, message → turn links, no
 // snapshot ids, a running turn arriving failed); the conversation-only JSON download; another
-// user's 404; a bundle from before conversations still imports; a malformed conversations part
+// user's 404; a bundle from before conversations still imports; a malformed conversation entry
 // is refused with 400 and creates nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationService, INTERRUPTED_TURN_ERROR } from '../assistant';
@@ -280,7 +280,7 @@ describe('conversations travel with the project', () => {
     expect(await conversationsOf(project.id)).toEqual([]);
   });
 
-  it('a malformed conversations part is refused with 400 and creates nothing', async () => {
+  it('a malformed conversation entry is refused with 400 and creates nothing', async () => {
     const before = await projectCount();
     const valid = {
       title: 'Fine',
@@ -299,44 +299,48 @@ describe('conversations travel with the project', () => {
         },
       ],
     };
-    const part = (conversations: unknown[]) =>
-      Buffer.from(JSON.stringify({ format: 'berth-conversations', version: 1, conversations }));
-    const cases: [string, Buffer, RegExp][] = [
-      ['not JSON', Buffer.from('{ not json'), /is not JSON/],
-      ['another format', Buffer.from(JSON.stringify({ format: 'something', version: 1, conversations: [] })), /format/],
+    // Each conversation is its own entry, the same document as the conversation-only download.
+    const entry = (name: string, conversation: object) => ({
+      name: `conversations/${name}.json`,
+      data: Buffer.from(
+        JSON.stringify({ format: 'berth-conversation', version: 1, exportedAt: valid.createdAt, ...conversation }),
+      ),
+    });
+    const cases: [string, { name: string; data: Buffer }, RegExp][] = [
+      ['not JSON', { name: 'conversations/0002.json', data: Buffer.from('{ not json') }, /is not JSON/],
+      ['another format', entry('0002', { ...valid, format: 'something' }), /at format/],
       [
         'a turn that is not there',
-        part([{ ...valid, messages: [{ ...valid.messages[0]!, turnId: 'nowhere' }] }]),
-        /messages\.0\.turnId.*turn nowhere/,
+        entry('0002', { ...valid, messages: [{ ...valid.messages[0]!, turnId: 'nowhere' }] }),
+        /at messages\.0\.turnId: .*turn nowhere/,
       ],
       [
         'a position twice',
-        part([{ ...valid, messages: [valid.messages[0]!, { ...valid.messages[0]!, content: 'again' }] }]),
+        entry('0002', { ...valid, messages: [valid.messages[0]!, { ...valid.messages[0]!, content: 'again' }] }),
         /Position 0 appears twice/,
       ],
-      ['an unknown role', part([{ ...valid, messages: [{ ...valid.messages[0]!, role: 'wizard' }] }]), /role/],
-      ['an empty title', part([{ ...valid, title: '  ' }]), /title/],
+      ['an unknown role', entry('0002', { ...valid, messages: [{ ...valid.messages[0]!, role: 'wizard' }] }), /role/],
+      ['an empty title', entry('0002', { ...valid, title: '  ' }), /at title/],
     ];
-    for (const [label, data, message] of cases) {
-      const response = await upload(handMadeBundle([{ name: 'berth-conversations.json', data }]));
+    for (const [label, bad, message] of cases) {
+      // A good conversation first: a bad one later still leaves nothing behind.
+      const response = await upload(handMadeBundle([entry('0001', valid), bad]));
       const body = (await response.json()) as { error: string; message: string };
       expect([response.status, body.error], label).toEqual([400, 'bad_bundle']);
-      expect(body.message, label).toMatch(/^berth-conversations\.json /);
+      expect(body.message, label).toMatch(/^conversations\/0002\.json is not /);
       expect(body.message, label).toMatch(message);
     }
     expect(await projectCount()).toBe(before);
-    // The same part, well formed, imports; text PostgreSQL refuses (NUL, a lone surrogate) arrives as U+FFFD.
-    const odd = { ...valid.messages[0]!, seq: 1, content: 'nul\u0000 and half a pair \ud83d.' };
-    const fine = await upload(
-      handMadeBundle([
-        { name: 'berth-conversations.json', data: part([{ ...valid, messages: [...valid.messages, odd] }]) },
-      ]),
-    );
+    // Well formed, they import; text PostgreSQL refuses (NUL, a lone surrogate) arrives as U+FFFD.
+    const odd = { ...valid.messages[0]!, content: 'nul\u0000 and half a pair \ud83d.' };
+    const later = { ...valid, title: 'Later', createdAt: '2026-01-02T00:00:00.000Z', messages: [odd] };
+    const fine = await upload(handMadeBundle([entry('0001', valid), entry('0002', later)]));
     expect(fine.status).toBe(201);
     const project = (await fine.json()) as ProjectDto;
     made.push(project.id);
     expect((await conversationsOf(project.id)).map((c) => [c.title, c.messages.map((m) => m.content)])).toEqual([
-      ['Fine', ['hi', 'nul\ufffd and half a pair \ufffd.']],
+      ['Fine', ['hi']],
+      ['Later', ['nul\ufffd and half a pair \ufffd.']],
     ]);
   });
 });

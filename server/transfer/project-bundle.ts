@@ -1,5 +1,5 @@
 // A project bundle moves a project between Berth servers: one ZIP holding `berth-bundle.json`
-// (format, project metadata, every snapshot with its manifest), `berth-conversations.json` (the
+// (format, project metadata, every snapshot with its manifest), `conversations/<n>.json` (the
 // assistant's conversations; absent from bundles made before them) and `blobs/<sha256>` (each
 // content once, raw). Importing checks every blob against its hash and the conversations against
 // their schema before creating anything, then recreates the snapshots with their times and labels
@@ -17,12 +17,7 @@ import {
 import { DomainError } from '../core/errors';
 import { BlobWriter, S_IFLNK, S_IFMT, S_IFREG, sha256Hex, type SnapshotStore } from '../snapshots';
 import { checkBundlePath } from './bundle-paths';
-import {
-  conversationsEntry,
-  CONVERSATIONS_ENTRY,
-  readBundleConversations,
-  type TransferConversations,
-} from './bundle-conversations';
+import { conversationEntries, readBundleConversations, type TransferConversations } from './bundle-conversations';
 import type { TransferProjects } from './project-transfer';
 import { writeZip, type ZipReadResult } from './zip';
 
@@ -93,12 +88,8 @@ export async function writeBundle(
       mode: 0o644,
       open: async () => Buffer.from(JSON.stringify(bundle)),
     };
-    yield {
-      path: CONVERSATIONS_ENTRY,
-      type: 'file' as const,
-      mode: 0o644,
-      open: async () => conversationsEntry(conversations),
-    };
+    for (const { path, open } of conversationEntries(conversations))
+      yield { path, type: 'file' as const, mode: 0o644, open };
     for (const hash of hashes)
       yield { path: `blobs/${hash}`, type: 'file' as const, mode: 0o644, open: () => store.readBlob(hash) };
   }
