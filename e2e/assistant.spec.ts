@@ -74,6 +74,7 @@ test('a turn creates and edits files and runs a command, shown as cards; Undo th
   await expect(cards.nth(1).getByTestId('assistant-tool-diff')).toContainText('Hi from the assistant on Node.js');
   await cards.nth(2).getByRole('button').click();
   await expect(cards.nth(2).getByTestId('assistant-tool-output')).toContainText('ran-42');
+  await page.screenshot({ path: '/tmp/shot-assistant.png' }); // TEMP
 
   // The model saw the request; the files are in the workspace, the tree shows them.
   expect(JSON.stringify(model.chatRequests()[0]!.body!.messages)).toContain('and greet differently');
@@ -145,7 +146,7 @@ test('while a turn writes, the file is read-only and a save gets 423; Stop inter
   expect(after.status()).toBe(200);
 });
 
-test('conversations persist across a reload, can be renamed, and a new one starts empty', async ({
+test('conversations follow in a second tab live, persist across a reload, can be renamed, and a new one starts empty', async ({
   user,
   page,
   workbench,
@@ -165,11 +166,24 @@ test('conversations persist across a reload, can be renamed, and a new one start
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('assistant-conversations')).toContainText('Greetings');
 
+  // A second tab of the project follows the next turn live.
+  const other = await page.context().newPage();
+  await other.goto(`/p/${project.id}`);
+  await other.getByTestId('sidebar-tab-assistant').click();
+  const otherPanel = other.getByTestId('assistant-panel');
+  await expect(otherPanel.getByTestId('assistant-text')).toHaveText('Hello there');
+  model.enqueue({ kind: 'text', chunks: ['Seen', ' everywhere'], delayMs: 50 });
+  await page.getByTestId('assistant-input').fill('Again');
+  await page.getByTestId('assistant-input').press('Enter');
+  await expect(otherPanel.getByTestId('assistant-text')).toHaveText(['Hello there', 'Seen everywhere']);
+  await expect(otherPanel.getByTestId('assistant-user-message')).toHaveText(['Say hello', 'Again']);
+  await other.close();
+
   await page.reload();
   await workbench.expectOpen(project.id);
   await page.getByTestId('sidebar-tab-assistant').click();
-  await expect(panel.getByTestId('assistant-text')).toHaveText('Hello there');
-  await expect(panel.getByTestId('assistant-user-message')).toHaveText('Say hello');
+  await expect(panel.getByTestId('assistant-text')).toHaveText(['Hello there', 'Seen everywhere']);
+  await expect(panel.getByTestId('assistant-user-message')).toHaveText(['Say hello', 'Again']);
   await expect(panel.getByTestId('assistant-conversations').locator('option:checked')).toHaveText('Greetings');
 
   await panel.getByTestId('assistant-new').click();

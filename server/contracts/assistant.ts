@@ -423,7 +423,10 @@ export interface TurnToolResultEventDto extends TurnEventBase {
   isError: boolean;
 }
 
-/** Live output of a tool still running (a command's terminal output), for its card. */
+/**
+ * Live output of a tool still running, for its card: a command's output so far as plain text (its
+ * last 16 KB, escapes, the typed command and the markers left out). Each replaces the one before.
+ */
 export interface TurnToolOutputEventDto extends TurnEventBase {
   type: 'tool-output';
   toolCallId: string;

@@ -13,7 +13,7 @@ export function ToolCard({ card }: { card: ToolItem }) {
   const title = cardTitle(card);
   const error = cardError(card);
   const diff = cardDiff(card);
-  const output = card.toolName === 'run_command' || card.toolName === 'start_dev_server' ? card.liveOutput : '';
+  const output = commandOutput(card);
   const expandable = Boolean((diff && (diff.added.length || diff.removed.length)) || output);
   // A running command shows its output as it comes; anything else opens on a click.
   const [expanded, setExpanded] = useState(false);
@@ -98,4 +98,11 @@ function StatusDot({ status }: { status: ToolItem['status'] }) {
     return <span aria-label="running" className="h-2 w-2 shrink-0 animate-pulse rounded-full bg-sky-400" />;
   if (status === 'error') return <span aria-label="failed" className="h-2 w-2 shrink-0 rounded-full bg-danger" />;
   return <span aria-label="done" className="h-2 w-2 shrink-0 rounded-full bg-emerald-500" />;
+}
+
+/** A command's output: live while it runs; from the stored result after a reload. */
+function commandOutput(card: ToolItem): string {
+  if (card.toolName !== 'run_command' && card.toolName !== 'start_dev_server') return '';
+  if (card.liveOutput) return card.liveOutput;
+  return card.status === 'done' && typeof card.output === 'string' ? card.output : '';
 }

@@ -36,7 +36,7 @@ describe('applyTurnEvent', () => {
         invalid: false,
       },
       { ...base, type: 'tool-output', toolCallId: 'k1', data: 'a.txt\n' },
-      { ...base, type: 'tool-output', toolCallId: 'k1', data: 'b.txt\n' },
+      { ...base, type: 'tool-output', toolCallId: 'k1', data: 'a.txt\nb.txt\n' },
       { ...base, type: 'tool-result', toolCallId: 'k1', toolName: 'run_command', output: 'exit 0', isError: false },
       { ...base, type: 'text', text: 'Done.' },
     ]);
@@ -96,8 +96,7 @@ describe('applyTurnEvent', () => {
   it('keeps only the tail of a huge live output', () => {
     const state = fold([
       { ...base, type: 'tool-call', toolCallId: 'k1', toolName: 'run_command', input: {}, invalid: false },
-      { ...base, type: 'tool-output', toolCallId: 'k1', data: 'x'.repeat(100_000) },
-      { ...base, type: 'tool-output', toolCallId: 'k1', data: 'END' },
+      { ...base, type: 'tool-output', toolCallId: 'k1', data: 'x'.repeat(100_000) + 'END' },
     ]);
     const card = state.items[0]!;
     expect(card.kind === 'tool' && card.liveOutput.length).toBe(64_000);

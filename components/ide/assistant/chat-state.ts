@@ -41,7 +41,7 @@ export interface ToolItem {
   status: ToolCardStatus;
   /** What the tool gave back (a sentence for most tools), or the error told to the model. */
   output: unknown;
-  /** A running command's terminal output so far (tail). */
+  /** A running command's output so far as plain text (its tail; each tool-output replaces it). */
   liveOutput: string;
 }
 
@@ -222,7 +222,7 @@ export function applyTurnEvent(state: ChatState, event: AssistantTurnEventDto): 
     case 'tool-output':
       return updateCard(state, turnId, event.toolCallId, (card) => ({
         ...card,
-        liveOutput: (card.liveOutput + event.data).slice(-LIVE_OUTPUT_MAX_CHARS),
+        liveOutput: event.data.slice(-LIVE_OUTPUT_MAX_CHARS),
       }));
     case 'tool-result':
       return updateCard(state, turnId, event.toolCallId, (card) => ({

@@ -25,6 +25,11 @@ const PROMPT_READY = '\x1b[?2004h';
 
 export const CTRL_C = '\x03';
 
+/** How often a running command's card is told its output. */
+export const LIVE_OUTPUT_MS = 100;
+/** The end of the output a card is told. */
+export const LIVE_OUTPUT_CHARS = 16 * 1024;
+
 export type CommandEnd =
   | { kind: 'exited'; exitCode: number }
   | { kind: 'timed-out' }
@@ -59,8 +64,12 @@ export interface RunInTerminalOptions {
   signal: AbortSignal;
   /** Ctrl+C first, to end what a reused terminal was running (an earlier dev server). */
   interruptFirst?: boolean;
-  /** Live raw output (with escapes), for a card showing the command as it runs. */
-  onOutput?: (data: string) => void;
+  /**
+   * The command's output so far as plain text (its last LIVE_OUTPUT_CHARS; the typed command and
+   * the markers left out), at most every LIVE_OUTPUT_MS and once at the end: each call replaces
+   * the last, for a card showing the command as it runs.
+   */
+  onOutput?: (output: string) => void;
   /** On timeout: send Ctrl+C (run_command) or just stop waiting (a dev server keeps running). */
   interruptOnTimeout: boolean;
 }
@@ -73,13 +82,23 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
   let settle: ((end: CommandEnd) => void) | undefined;
   let outputArrived: ((data: string) => void) | undefined;
   let exitCode: number | null = null;
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Tells the card the output so far, once the command's own output has begun. */
+  const tellLive = () => {
+    clearTimeout(liveTimer);
+    liveTimer = undefined;
+    const plain = plainText(raw);
+    const start = marked.outputStart(plain);
+    if (start === 0) return;
+    options.onOutput?.(plain.slice(start, Math.max(start, marked.markerStart(plain))).slice(-LIVE_OUTPUT_CHARS));
+  };
   const sink: TerminalSink = {
     id: `assistant-${newNonce(16)}`,
     send: (data, ack) => {
       ack();
       raw += data;
       if (raw.length > MAX_RAW_CHARS) raw = raw.slice(-MAX_RAW_CHARS);
-      options.onOutput?.(data);
+      if (options.onOutput && !liveTimer) liveTimer = setTimeout(tellLive, LIVE_OUTPUT_MS);
       outputArrived?.(data);
       if (exitCode !== null) return;
       // Only the recent end can hold a marker that was not there before.
@@ -110,6 +129,7 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
       if (done) return;
       done = true;
       for (const cleanup of cleanups) cleanup();
+      if (options.onOutput) tellLive();
       if (terminalStillThere(terminals, terminalId)) terminals.get(terminalId).detach(sink.id);
       resolve({ end, terminalId, output: output() });
     };

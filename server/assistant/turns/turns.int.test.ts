@@ -276,7 +276,9 @@ describe('assistant turns over the API', () => {
     const outputs = events.filter((event) => event.type === 'tool-output');
     expect(outputs.length).toBeGreaterThan(0);
     expect(outputs.every((event) => event.toolCallId === 'c_run')).toBe(true);
-    expect(outputs.map((event) => event.data).join('')).toContain('turn-ran-42');
+    // Each is the output so far as plain text: no escapes, no typed command, no markers.
+    expect(outputs.at(-1)!.data).toMatch(/^turn-ran-42$/m);
+    for (const { data } of outputs) expect(data).not.toMatch(/\x1b|BERTH-|printf/);
     const result = events.find((event) => event.type === 'tool-result');
     expect(result).toMatchObject({ toolName: 'run_command', isError: false });
     expect(String(result?.type === 'tool-result' && result.output)).toMatch(/Exit code 0[\s\S]*turn-ran-42/);
