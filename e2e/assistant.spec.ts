@@ -74,7 +74,6 @@ test('a turn creates and edits files and runs a command, shown as cards; Undo th
   await expect(cards.nth(1).getByTestId('assistant-tool-diff')).toContainText('Hi from the assistant on Node.js');
   await cards.nth(2).getByRole('button').click();
   await expect(cards.nth(2).getByTestId('assistant-tool-output')).toContainText('ran-42');
-  await page.screenshot({ path: '/tmp/shot-assistant.png' }); // TEMP
 
   // The model saw the request; the files are in the workspace, the tree shows them.
   expect(JSON.stringify(model.chatRequests()[0]!.body!.messages)).toContain('and greet differently');
