@@ -33,3 +33,13 @@ export function writeSection(name: string, figures: unknown): void {
   renameSync(tmp, resultsFile);
   console.log(`figures written to ${path.relative(root, resultsFile)} (section "${name}")`);
 }
+
+/** Another bench's last section (its figures and when they were measured), if there is one. */
+export function readSection<T>(name: string): { measuredAt: string; figures: T } | undefined {
+  try {
+    const all = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, { measuredAt: string; figures: T }>;
+    return all[name];
+  } catch {
+    return undefined;
+  }
+}
