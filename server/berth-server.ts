@@ -126,6 +126,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     admin,
     conversations: services.conversations,
     models: services.models,
+    modelProtocols: services.modelProtocols,
     aiSettings: services.aiSettings,
     turns: services.turns,
     turnUndo: services.turnUndo,

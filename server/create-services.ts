@@ -192,6 +192,11 @@ export async function createServices(config: Config, log: Logger) {
   // A turn still running from before this start was cut off: it must not keep its project busy.
   await failInterruptedTurns(prisma, startedAt);
   // Assistant turns; their events reach browsers through berth-server.ts, like snapshotStatus.
+  // Tool calls, or file and shell blocks for the models that take no tools.
+  const modelProtocols = new ModelProtocols({
+    textProtocolModels: config.AI_TEXT_PROTOCOL_MODELS,
+    listModels: (userId) => models.listModels(undefined, userId),
+  });
   const turns = new TurnEngine({
     conversations,
     models,
@@ -203,11 +208,7 @@ export async function createServices(config: Config, log: Logger) {
     contextTokens: config.AI_CONTEXT_TOKENS,
     maxOutputTokens: config.AI_MAX_OUTPUT_TOKENS,
     rateLimit: new TurnRateLimit({ turnsPerMinute: config.AI_TURNS_PER_MINUTE }),
-    // Tool calls, or file and shell blocks for the models that take no tools.
-    protocols: new ModelProtocols({
-      textProtocolModels: config.AI_TEXT_PROTOCOL_MODELS,
-      listModels: (userId) => models.listModels(undefined, userId),
-    }),
+    protocols: modelProtocols,
     // The user's edits since the last turn, from the turns' snapshots.
     snapshotReader: snapshots.store,
     turnChanges: turnChangesReader(prisma),
@@ -270,6 +271,7 @@ export async function createServices(config: Config, log: Logger) {
     admin,
     conversations,
     models,
+    modelProtocols,
     aiSettings,
     turns,
     turnUndo,

@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
   });
   t = await startTestServer(
-    { AI_OPENAI_BASE_URL: model.baseUrl, AI_OPENAI_API_KEY: API_KEY },
+    { AI_OPENAI_BASE_URL: model.baseUrl, AI_OPENAI_API_KEY: API_KEY, AI_TEXT_PROTOCOL_MODELS: 'openai:coder-2' },
     createLogger('debug', sink),
   );
   alice = await createSignedInUser(t.baseUrl);
@@ -46,14 +46,14 @@ describe('GET /api/v1/ai/models', () => {
     expect(model.requests).toHaveLength(0);
   });
 
-  it('lists the provider’s models, asked with the key, which never reaches the browser or the log', async () => {
+  it('lists the provider’s models (a text-protocol one without tools), asked with the key, which never reaches the browser or the log', async () => {
     const response = await call(t.baseUrl, 'GET', '/api/v1/ai/models', { cookie: alice.cookie });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(JSON.parse(text) as AiModelListDto).toEqual({
       models: [
         { id: 'openai:coder-1', provider: 'openai', label: 'coder-1', tools: true },
-        { id: 'openai:coder-2', provider: 'openai', label: 'coder-2', tools: true },
+        { id: 'openai:coder-2', provider: 'openai', label: 'coder-2', tools: false },
       ],
     });
     expect(model.requests.at(-1)!.headers.authorization).toBe(`Bearer ${API_KEY}`);

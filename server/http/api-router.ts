@@ -1,7 +1,14 @@
 // Builds the /api/v1 router from its resources.
 import type { AccountService } from '../accounts';
 import type { AdminService } from '../admin';
-import type { ConversationService, ModelRegistry, TurnEngine, TurnUndo, UserAiSettingsService } from '../assistant';
+import type {
+  ConversationService,
+  ModelProtocols,
+  ModelRegistry,
+  TurnEngine,
+  TurnUndo,
+  UserAiSettingsService,
+} from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
 import type { PreviewService } from '../preview';
@@ -52,6 +59,8 @@ export interface ApiServices {
   conversations: ConversationService;
   /** The assistant's model providers (GET /api/v1/ai/models). */
   models: ModelRegistry;
+  /** Which models get the text protocol instead of tool calls (listed with tools: false). */
+  modelProtocols: Pick<ModelProtocols, 'takesTools'>;
   /** Each user's own model providers (GET/PUT /api/v1/me/ai-settings). */
   aiSettings: UserAiSettingsService;
   /** Assistant turns (POST …/conversations/:cid/messages and …/stop). */
@@ -85,7 +94,7 @@ export function createApiRouter(services: ApiServices): Router {
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
   addConversationRoutes(router, services.conversations);
   addAssistantTurnRoutes(router, services.turns, services.turnUndo);
-  addAiRoutes(router, services.models);
+  addAiRoutes(router, services.models, services.modelProtocols);
   addAiSettingsRoutes(router, services.aiSettings);
   return router;
 }

@@ -41,6 +41,11 @@ export class ModelProtocols {
     return (await this.modelsWithoutTools(userId)).has(modelId) ? 'text' : 'tools';
   }
 
+  /** False when the model is given the text protocol whatever its listing says (the setting, or it refused tools). */
+  takesTools(modelId: string): boolean {
+    return !this.options.textProtocolModels.includes(modelId) && !this.learned.has(modelId);
+  }
+
   /** The model refused tools: its later turns use the text protocol. */
   learnNoTools(modelId: string): void {
     this.learned.add(modelId);
