@@ -7,6 +7,17 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A comma-separated list, entries trimmed and lower-cased (emails, host names), empty ones dropped. */
+const lowerCaseList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
 const optionalString = z
   .string()
   .optional()
@@ -62,15 +73,7 @@ export const configSchema = z.object({
   /** How often workspace disk usage is measured (the watch that stops a workspace past the limit). */
   WORKSPACE_DISK_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Comma-separated emails of the users who may open /admin. */
-  BERTH_ADMIN_EMAILS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((email) => email.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  BERTH_ADMIN_EMAILS: lowerCaseList,
   /** Bearer token /metrics requires; unset = /metrics is open (keep it off the public network then). */
   METRICS_TOKEN: optionalString,
   /** Largest file that can be uploaded or saved, in MB (uploads past it get 413). */
@@ -82,15 +85,7 @@ export const configSchema = z.object({
   /** Files larger than this (MB) are left out of snapshots and listed as skipped. */
   SNAPSHOT_MAX_FILE_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Comma-separated hosts a git import may clone from although they resolve to internal addresses (plain http allowed for them). */
-  GIT_ALLOW_PRIVATE_HOSTS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((host) => host.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  GIT_ALLOW_PRIVATE_HOSTS: lowerCaseList,
   /** Largest ZIP a project can be imported from, in MB. */
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_240).default(200),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */
@@ -169,15 +164,7 @@ export const configSchema = z.object({
       .optional(),
   ),
   /** Comma-separated hosts a user's own model provider URL may name although they resolve to internal addresses. */
-  AI_ALLOW_PRIVATE_HOSTS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((host) => host.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  AI_ALLOW_PRIVATE_HOSTS: lowerCaseList,
   /** Model calls (steps) one assistant turn may make. */
   AI_MAX_STEPS: z.coerce.number().int().min(1).max(500).default(25),
   /** The model's context window in tokens (estimated at ~4 characters each); longer conversations are trimmed. */

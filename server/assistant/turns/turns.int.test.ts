@@ -14,6 +14,7 @@ import {
 } from '../../test-support/api-test-server';
 import { startScriptedModelServer, type ScriptedModelServer } from '../../test-support/scripted-model-server';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../../test-support/socket-client';
+import { aiEnv, eventStream } from '../test-fixture';
 import { INTERRUPTED_TURN_ERROR } from './interrupted-turns';
 
 let t: TestServer;
@@ -22,8 +23,6 @@ let alice: TestUser;
 let bob: TestUser;
 let project: ProjectDto;
 let tab: TestSocket;
-
-const aiEnv = (baseUrl: string) => ({ AI_OPENAI_BASE_URL: baseUrl, AI_DEFAULT_MODEL: 'openai:scripted-model' });
 
 beforeAll(async () => {
   model = await startScriptedModelServer();
@@ -63,32 +62,6 @@ const getConversation = async (cid: string) =>
 
 const assistantLocks = (): FileLockDto[] =>
   t.server.locks.list(project.id).filter((lock) => lock.holder === 'Assistant');
-
-/** A turn's event stream as it arrives: `next()` gives the next event, undefined once it has ended. */
-function eventStream(response: Response) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const queued: AssistantTurnEventDto[] = [];
-  return {
-    async next(): Promise<AssistantTurnEventDto | undefined> {
-      for (;;) {
-        if (queued.length) return queued.shift();
-        const { value, done } = await reader.read();
-        if (done) return undefined;
-        buffer += value;
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop()!;
-        for (const block of blocks)
-          if (block.startsWith('data: ')) queued.push(JSON.parse(block.slice(6)) as AssistantTurnEventDto);
-      }
-    },
-    async rest(): Promise<AssistantTurnEventDto[]> {
-      const all: AssistantTurnEventDto[] = [];
-      for (let event = await this.next(); event; event = await this.next()) all.push(event);
-      return all;
-    },
-  };
-}
 
 const send = (cid: string, content: string, user: TestUser = alice) =>
   call(t.baseUrl, 'POST', `${conversationsPath()}/${cid}/messages`, { cookie: user.cookie }, { content });
