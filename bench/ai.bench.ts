@@ -110,6 +110,11 @@ await runBench('ai', async (defer) => {
     first.asked.push(askedAt - pageAt(enterAt));
     first.tapToScreen.push(pageAt(shownAt) - tapAt);
   }
+  let listings = 0; // GET /v1/models Berth sends during these turns
+  const stopCounting = tap.listen(
+    (text, _, carried) => void (listings += text.slice(carried).split('GET /v1/models').length - 1),
+    'request',
+  );
   for (let round = 0; round < WARMUP + TURNS; round++) {
     const marker = `api-${round}-`;
     const provider = await providerFirst(marker);
@@ -131,6 +136,7 @@ await runBench('ai', async (defer) => {
     viaApi.snapshot.push(await takeSnapshot(bench, projectId));
     viaApi.sse.push(sseAt - sentAt);
   }
+  stopCounting();
   const minus = (a: number[], b: number[]) => a.map((x, i) => x - b[i]!);
   const s1 = {
     browser: summarize(first.browser),
@@ -171,7 +177,8 @@ await runBench('ai', async (defer) => {
     ],
     [
       "panel times are the page's own clock (keydown capture → MutationObserver: DOM committed, paint follows)",
-      "a turn stores the request, takes the project's snapshot and builds the context before calling the model",
+      "before calling the model a turn stores the request, takes the project's snapshot, builds the context",
+      `Berth asked the provider for its models (GET /v1/models) ${listings}× in the ${WARMUP + TURNS} POST …/messages turns`,
     ],
   );
 

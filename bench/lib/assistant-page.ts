@@ -95,14 +95,30 @@ export const lastTextHas = (needle: string): string =>
 export const doneCardsAtLeast = (tool: string, count: number): string =>
   `window.__aiBench.doneCards(${JSON.stringify(tool)}) >= ${count}`;
 
-/** Types `text` into the panel and presses Enter once it can send; resolves with the page's epoch time of the Enter keydown. */
+/**
+ * Types `text` into the panel and presses Enter once it can send; resolves with the page's epoch
+ * time of the Enter keydown that sent it. An Enter that sent nothing (the panel was re-rendered
+ * under it while the page still loads) is tried again: the request must show in the chat.
+ */
 export async function sendFromPanel(page: Page, text: string): Promise<number> {
   const input = page.getByTestId('assistant-input');
-  await input.fill(text);
-  // The Send button is back (and enabled) once this tab saw the previous turn end.
-  await page.locator('[data-testid="assistant-send"]:not([disabled])').waitFor({ timeout: 10_000 });
-  await input.press('Enter');
-  return (await page.evaluate('window.__aiBench.enterAt')) as number;
+  const requests = page.getByTestId('assistant-user-message');
+  const before = await requests.count();
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(text);
+    // The Send button is back (and enabled) once this tab saw the previous turn end.
+    await page.locator('[data-testid="assistant-send"]:not([disabled])').waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+    const enterAt = (await page.evaluate('window.__aiBench.enterAt')) as number;
+    const shown = await requests
+      .nth(before)
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return enterAt;
+    if (attempt === 3) throw new Error(`the panel sent nothing after ${attempt} presses of Enter`);
+    console.log(`── ai: Enter in the panel sent nothing (attempt ${attempt}); again`);
+  }
 }
 
 /**

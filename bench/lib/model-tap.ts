@@ -6,8 +6,11 @@
 import net from 'node:net';
 import type { Defer } from './cleanup';
 
-/** `text` is the chunk with the end of the previous one before it (a marker split across two chunks is seen whole). */
-export type TapListener = (text: string, at: number) => void;
+/**
+ * `text` is the chunk with the end of the previous one before it (a marker split across two chunks
+ * is seen whole): its first `carried` characters were shown before.
+ */
+export type TapListener = (text: string, at: number, carried: number) => void;
 /** 'answer': what the model sends; 'request': what Berth sends the model. */
 export type TapDirection = 'answer' | 'request';
 
@@ -66,8 +69,9 @@ function forward(from: net.Socket, to: net.Socket, listeners: Set<TapListener>):
     to.write(chunk);
     if (listeners.size === 0) return;
     const text = carry + chunk.toString('utf8');
+    const carried = carry.length;
     carry = text.slice(-CARRY);
-    for (const listener of listeners) listener(text, at);
+    for (const listener of listeners) listener(text, at, carried);
   });
 }
 
