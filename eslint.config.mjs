@@ -16,6 +16,7 @@ export const FEATURES = [
   'assistant',
   'auth',
   'files',
+  'git',
   'preview',
   'projects',
   'runtime',

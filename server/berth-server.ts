@@ -26,6 +26,7 @@ import {
   createRequestHandler,
   trackOpenConnections,
 } from './http';
+import { broadcastGitChanges } from './git';
 import { broadcastPortChanges, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, registerProjectSocketHandlers } from './projects';
 import type { RuntimeDriver } from './runtime';
@@ -130,6 +131,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     aiSettings: services.aiSettings,
     turns: services.turns,
     turnUndo: services.turnUndo,
+    git: services.git,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({
@@ -181,6 +183,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     broadcastTurnEvents(io, services.turns),
     broadcastTurnUpdates(io, services.turnUndo),
     broadcastConversationChanges(io, services.conversations),
+    broadcastGitChanges(io, services.git),
     projects.events.on('onDidDelete', ({ projectId }) => {
       terminals.closeProject(projectId);
       previews.forget(projectId);

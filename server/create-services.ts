@@ -40,6 +40,7 @@ import {
   UserService,
 } from './auth';
 import { AgentContentClient, FileService, LockService } from './files';
+import { GitRunner, GitService } from './git';
 import { PreviewService } from './preview';
 import { ProjectService } from './projects';
 import { TerminalService } from './terminals';
@@ -128,6 +129,9 @@ export async function createServices(config: Config, log: Logger) {
   const files = new FileService(projects, workspaces, locks, new AgentContentClient(), {
     maxBytes: config.FILE_MAX_MB * 1024 * 1024,
   });
+
+  // Source control: git in the workspace container through the runtime's exec.
+  const git = new GitService(projects, workspaces, users, new GitRunner(runtime));
 
   const previews = new PreviewService(
     projects,
@@ -264,6 +268,7 @@ export async function createServices(config: Config, log: Logger) {
     terminals,
     locks,
     files,
+    git,
     previews,
     snapshots,
     snapshotStatus,

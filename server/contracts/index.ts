@@ -15,3 +15,4 @@ export * from './admin';
 export * from './format-bytes';
 export * from './assistant';
 export * from './assistant-attachments';
+export * from './git';

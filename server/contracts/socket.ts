@@ -119,6 +119,8 @@ interface ServerEventPayloads {
   'ai:turn-updated': TurnUpdatedPushDto;
   /** A conversation of the project was created, renamed or deleted: fetch the list again. */
   'ai:conversations': { projectId: string };
+  /** The project's git state may have changed (a git route changed it): fetch GET …/git/status again. */
+  'git:changed': { projectId: string };
 }
 
 /** Pushes the client acknowledges (so the server can apply backpressure). */

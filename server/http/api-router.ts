@@ -11,6 +11,7 @@ import type {
 } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
+import type { GitService } from '../git';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
 import type { RuntimeDriver } from '../runtime';
@@ -25,6 +26,7 @@ import { addAuthRoutes } from './auth.routes';
 import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
 import { addFileRoutes } from './files.routes';
+import { addGitRoutes } from './git.routes';
 import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
@@ -67,6 +69,8 @@ export interface ApiServices {
   turns: TurnEngine;
   /** Undo and rewind of turns (POST …/turns/:tid/undo and …/rewind). */
   turnUndo: TurnUndo;
+  /** Source control of a project's workspace (…/git/*). */
+  git: GitService;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -96,5 +100,6 @@ export function createApiRouter(services: ApiServices): Router {
   addAssistantTurnRoutes(router, services.turns, services.turnUndo);
   addAiRoutes(router, services.models, services.modelProtocols);
   addAiSettingsRoutes(router, services.aiSettings);
+  addGitRoutes(router, services.git);
   return router;
 }

@@ -1,0 +1,142 @@
+// Runs one git command inside a project's workspace container, through the runtime's exec (as
+// the workspace user, uid 1000), never a shell line: arguments travel as an argv array. The
+// runtime merges stdout and stderr, so a tiny sh wrapper captures stderr and prints it after
+// stdout behind a random marker; stdout (porcelain, blobs) stays byte-exact. Every command gets
+// the same guard rails: no hooks, no fsmonitor, no prompts, literal pathspecs, a time limit
+// and an output cap.
+import { randomBytes } from 'node:crypto';
+import type { ExecOptions, ExecSession } from '../runtime';
+
+export interface ExecRunner {
+  exec(projectId: string, command: string[], options: ExecOptions): Promise<ExecSession>;
+}
+
+/** The runtime's workspace directory (the container's WorkingDir and the volume's mount point). */
+export const WORKSPACE_DIR = '/workspace';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+export interface GitRunOptions {
+  timeoutMs?: number;
+  /** Stdout past this is cut off and `truncated` set (the process is ended). */
+  maxBytes?: number;
+}
+
+export interface GitResult {
+  /** The exit code; -1 when the time limit ended it, null when unknown. */
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+// Settings that hold for every command, whatever the repository's own config says: a cloned or
+// pulled repository must not run its hooks or a command of its choosing, and output is plain.
+const GUARD_CONFIG = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.quotePath=false',
+  'color.ui=false',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'advice.detachedHead=false',
+  'init.defaultBranch=main',
+];
+
+const ENV: Record<string, string> = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_ASKPASS: '/bin/false',
+  GIT_EDITOR: 'false',
+  // Paths after `--` are file names, never patterns (a file named `*` or `:(glob)x`).
+  GIT_LITERAL_PATHSPECS: '1',
+  // /workspace is the repository or nothing: never a repository above it.
+  GIT_CEILING_DIRECTORIES: '/',
+  GIT_PAGER: 'cat',
+  LC_ALL: 'C',
+};
+
+// $1 is the marker, the rest the command; its stderr is held in a variable and printed after its stdout.
+const WRAPPER = 'm=$1; shift; { e=$("$@" 2>&1 1>&3 3>&-); c=$?; } 3>&1; printf "%s%s" "$m" "$e"; exit $c';
+
+export class GitRunner {
+  constructor(private readonly runtime: ExecRunner) {}
+
+  /** `git -C /workspace -c <guards> …args`; `config` adds per-command `-c name=value` settings. */
+  async git(
+    projectId: string,
+    args: string[],
+    options: GitRunOptions & { config?: string[] } = {},
+  ): Promise<GitResult> {
+    const config = [...GUARD_CONFIG, ...(options.config ?? [])].flatMap((setting) => ['-c', setting]);
+    return this.run(projectId, ['git', '-C', WORKSPACE_DIR, ...config, ...args], options);
+  }
+
+  /** A working-tree file's bytes (`cat`, in the same container and as the same user as git). */
+  async readFile(projectId: string, path: string, options: GitRunOptions = {}): Promise<GitResult> {
+    return this.run(projectId, ['cat', '--', `${WORKSPACE_DIR}/${path}`], options);
+  }
+
+  private async run(projectId: string, command: string[], options: GitRunOptions): Promise<GitResult> {
+    const marker = `\n@@berth-stderr-${randomBytes(12).toString('hex')}@@\n`;
+    const session = await this.runtime.exec(projectId, ['sh', '-c', WRAPPER, 'sh', marker, ...command], {
+      tty: false,
+      env: ENV,
+      workingDir: WORKSPACE_DIR,
+    });
+    const maxBytes = (options.maxBytes ?? DEFAULT_MAX_BYTES) + marker.length + 64 * 1024;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let truncated = false;
+    session.onData((chunk) => {
+      if (truncated) return;
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        truncated = true;
+        session.close();
+      }
+    });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { code, timedOut } = await new Promise<{ code: number | null; timedOut: boolean }>((resolve) => {
+      const timer = setTimeout(() => {
+        session.close();
+        resolve({ code: -1, timedOut: true });
+      }, timeoutMs);
+      session.onExit((exitCode) => {
+        clearTimeout(timer);
+        resolve({ code: exitCode, timedOut: false });
+      });
+    });
+    const output = Buffer.concat(chunks);
+    const at = output.lastIndexOf(marker);
+    if (at < 0) {
+      // Cut off (size or time) before git finished: whatever came is stdout.
+      const cap = options.maxBytes ?? DEFAULT_MAX_BYTES;
+      return {
+        code: timedOut ? -1 : code,
+        stdout: output.subarray(0, cap),
+        stderr: timedOut ? `git took longer than ${Math.round(timeoutMs / 1000)} s and was stopped` : '',
+        truncated: truncated || output.length > cap,
+        timedOut,
+      };
+    }
+    const stdout = output.subarray(0, at);
+    const cap = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    return {
+      code,
+      stdout: stdout.subarray(0, cap),
+      stderr: output.subarray(at + marker.length).toString('utf8'),
+      truncated: truncated || stdout.length > cap,
+      timedOut: false,
+    };
+  }
+}
+
+/** What git said, for a refusal: stderr first (its errors), else stdout's last lines. */
+export function gitMessage(result: GitResult): string {
+  const text = (result.stderr.trim() || result.stdout.toString('utf8').trim()).replace(/\r/g, '');
+  const lines = text.split('\n').filter((line) => !line.startsWith('hint:'));
+  return lines.join('\n').slice(0, 4000) || `git exited with code ${String(result.code)}`;
+}

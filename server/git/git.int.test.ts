@@ -1,0 +1,236 @@
+// Source control for real: git inside the project's real workspace container, driven through
+// the REST routes as the browser will, files written through the file API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  GitBranchDto,
+  GitCommitDetailDto,
+  GitCommitDto,
+  GitDiffDto,
+  GitMergeResultDto,
+  GitStatusDto,
+} from '../contracts';
+import { call, createSignedInUser, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../test-support/project-fixture';
+
+let fx: ProjectFixture;
+let git: string;
+
+beforeAll(async () => {
+  fx = await openProjectFixture({ name: 'git', running: true });
+  git = `/api/v1/projects/${fx.project.id}/git`;
+}, 120_000);
+
+afterAll(async () => {
+  await closeProjectFixture(fx ?? {});
+});
+
+const api = async <T>(method: string, route: string, body?: unknown, user: TestUser = fx.user) => {
+  const response = await call(fx.t.baseUrl, method, route, { cookie: user.cookie }, body);
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
+};
+const ok = async <T>(method: string, route: string, body?: unknown, expected = [200, 201, 204]) => {
+  const { status, json } = await api<T>(method, route, body);
+  if (!expected.includes(status)) throw new Error(`${method} ${route} → ${status} ${JSON.stringify(json)}`);
+  return json;
+};
+const status = () => ok<GitStatusDto>('GET', `${git}/status`);
+const write = async (path: string, text: string) => {
+  const response = await fetch(
+    `${fx.t.baseUrl}/api/v1/projects/${fx.project.id}/files/content?path=${encodeURIComponent(path)}`,
+    { method: 'PUT', headers: { Cookie: fx.user.cookie, Origin: fx.t.origin }, body: text },
+  );
+  expect(response.status).toBeLessThan(300);
+};
+const read = async (path: string) => {
+  const response = await fetch(
+    `${fx.t.baseUrl}/api/v1/projects/${fx.project.id}/files/content?path=${encodeURIComponent(path)}`,
+    { headers: { Cookie: fx.user.cookie } },
+  );
+  return { status: response.status, text: await response.text() };
+};
+const paths = (changes: { path: string }[]) => changes.map((change) => change.path).sort();
+
+describe('source control', () => {
+  it('reports no repository, then initialises one on main (once)', async () => {
+    expect(await status()).toMatchObject({ initialized: false, branch: null });
+    const pushed = fx.tab.waitFor<{ projectId: string }>('git:changed', (p) => p.projectId === fx.project.id);
+    const made = await ok<GitStatusDto>('POST', `${git}/init`);
+    await pushed;
+    expect(made).toMatchObject({ initialized: true, branch: 'main', head: null });
+    expect(made.untracked.length).toBeGreaterThan(0);
+    const again = await api<{ error: string }>('POST', `${git}/init`);
+    expect(again.status).toBe(409);
+  });
+
+  it('stages, diffs, commits with the account name, discards', async () => {
+    await write('notes with space.txt', 'one\ntwo\n');
+    await write('-rf', 'not an option\n');
+    let now = await status();
+    expect(now.untracked).toEqual(expect.arrayContaining(['notes with space.txt', '-rf', 'package.json']));
+
+    now = await ok<GitStatusDto>('POST', `${git}/stage`, { paths: ['notes with space.txt', '-rf'] });
+    expect(paths(now.staged)).toEqual(['-rf', 'notes with space.txt']);
+    expect(now.staged.every((change) => change.kind === 'added')).toBe(true);
+    expect(now.untracked).not.toContain('-rf');
+
+    const stagedDiff = await ok<GitDiffDto>(
+      'GET',
+      `${git}/diff?path=${encodeURIComponent('notes with space.txt')}&staged=true`,
+    );
+    expect(stagedDiff).toMatchObject({ original: '', modified: 'one\ntwo\n', binary: false, tooLarge: false });
+
+    const committed = await ok<GitCommitDto>('POST', `${git}/commit`, { message: 'First commit\n\nWith a body' });
+    expect(committed).toMatchObject({ author: fx.user.name, email: fx.user.email, subject: 'First commit' });
+    const log = await ok<GitCommitDto[]>('GET', `${git}/log?limit=10`);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({
+      hash: committed.hash,
+      author: fx.user.name,
+      message: 'First commit\n\nWith a body',
+    });
+
+    now = await status();
+    expect(now.head).toBe(committed.hash);
+    expect(now.staged).toEqual([]);
+    expect(now.untracked).not.toContain('notes with space.txt');
+
+    await write('notes with space.txt', 'one\nTWO\n');
+    now = await status();
+    expect(now.changes).toEqual([{ path: 'notes with space.txt', kind: 'modified' }]);
+    const diff = await ok<GitDiffDto>('GET', `${git}/diff?path=${encodeURIComponent('notes with space.txt')}`);
+    expect(diff).toMatchObject({ staged: false, original: 'one\ntwo\n', modified: 'one\nTWO\n' });
+
+    await write('scratch.txt', 'throw away\n');
+    now = await ok<GitStatusDto>('POST', `${git}/discard`, { paths: ['notes with space.txt', 'scratch.txt'] });
+    expect(now.changes).toEqual([]);
+    expect(now.untracked).not.toContain('scratch.txt');
+    expect((await read('notes with space.txt')).text).toBe('one\ntwo\n');
+    expect((await read('scratch.txt')).status).toBe(404);
+    expect((await read('-rf')).text).toBe('not an option\n');
+
+    // The rest of the template, committed so the tree is clean for the branch tests.
+    await ok('POST', `${git}/stage`, { paths: now.untracked });
+    await ok('POST', `${git}/commit`, { message: 'Template' });
+    now = await status();
+    expect([...now.staged, ...now.changes, ...now.untracked]).toEqual([]);
+  });
+
+  it('unstages, and shows one commit with its files', async () => {
+    await write('-rf', 'changed\n');
+    await ok('POST', `${git}/stage`, { paths: ['-rf'] });
+    const unstaged = await ok<GitStatusDto>('POST', `${git}/unstage`, { paths: ['-rf'] });
+    expect(unstaged.staged).toEqual([]);
+    expect(unstaged.changes).toEqual([{ path: '-rf', kind: 'modified' }]);
+    await ok('POST', `${git}/discard`, { paths: ['-rf'] });
+
+    const [first] = (await ok<GitCommitDto[]>('GET', `${git}/log?limit=5`)).slice(-1);
+    const shown = await ok<GitCommitDetailDto>('GET', `${git}/commits/${first!.hash}`);
+    expect(shown.parents).toEqual([]);
+    expect(shown.files.find((file) => file.path === 'notes with space.txt')).toMatchObject({
+      kind: 'added',
+      original: '',
+      modified: 'one\ntwo\n',
+    });
+  });
+
+  it('creates, switches, refuses to switch over local changes, deletes branches', async () => {
+    const created = await ok<GitBranchDto>('POST', `${git}/branches`, { name: 'feature/one' });
+    expect(created).toMatchObject({ name: 'feature/one', current: false });
+    let now = await ok<GitStatusDto>('POST', `${git}/checkout`, { branch: 'feature/one' });
+    expect(now.branch).toBe('feature/one');
+    await write('notes with space.txt', 'one\nfeature\n');
+    await ok('POST', `${git}/stage`, { paths: ['notes with space.txt'] });
+    await ok('POST', `${git}/commit`, { message: 'Feature change' });
+
+    // Back on main, an uncommitted edit of the same file: switching would lose it.
+    now = await ok<GitStatusDto>('POST', `${git}/checkout`, { branch: 'main' });
+    expect(now.branch).toBe('main');
+    await write('notes with space.txt', 'one\nlocal\n');
+    const refused = await api<{ error: string; message: string }>('POST', `${git}/checkout`, { branch: 'feature/one' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.message).toMatch(/local changes .* would be overwritten/);
+    expect((await status()).branch).toBe('main');
+    expect((await read('notes with space.txt')).text).toBe('one\nlocal\n');
+    await ok('POST', `${git}/discard`, { paths: ['notes with space.txt'] });
+
+    const names = (await ok<GitBranchDto[]>('GET', `${git}/branches`)).map((branch) => branch.name).sort();
+    expect(names).toEqual(['feature/one', 'main']);
+    // Not merged: git refuses without force.
+    const unmerged = await api<{ message: string }>('DELETE', `${git}/branches?name=feature/one`);
+    expect(unmerged.status).toBe(409);
+    expect(unmerged.json.message).toMatch(/not fully merged/);
+    await ok('POST', `${git}/branches`, { name: 'throwaway' });
+    await ok('DELETE', `${git}/branches?name=throwaway`);
+    expect((await api('DELETE', `${git}/branches?name=throwaway`)).status).toBe(404);
+  });
+
+  it('reports a merge conflict as conflicts in status', async () => {
+    await write('notes with space.txt', 'one\nmain side\n');
+    await ok('POST', `${git}/stage`, { paths: ['notes with space.txt'] });
+    await ok('POST', `${git}/commit`, { message: 'Main change' });
+    const merged = await ok<GitMergeResultDto>('POST', `${git}/merge`, { branch: 'feature/one' });
+    expect(merged.outcome).toBe('conflicts');
+    expect(merged.conflicts).toEqual([{ path: 'notes with space.txt', code: 'UU' }]);
+    expect(merged.message).toMatch(/CONFLICT/);
+    const now = await status();
+    expect(now.conflicts).toEqual([{ path: 'notes with space.txt', code: 'UU' }]);
+    expect((await read('notes with space.txt')).text).toMatch(/<<<<<<< HEAD/);
+
+    // Resolved, staged, committed: a merge commit with two parents.
+    await write('notes with space.txt', 'one\nboth\n');
+    await ok('POST', `${git}/stage`, { paths: ['notes with space.txt'] });
+    const commit = await ok<GitCommitDto>('POST', `${git}/commit`, { message: 'Merge feature/one' });
+    const shown = await ok<GitCommitDetailDto>('GET', `${git}/commits/${commit.hash}`);
+    expect(shown.parents).toHaveLength(2);
+    expect((await status()).conflicts).toEqual([]);
+    await ok('DELETE', `${git}/branches?name=feature/one`);
+  });
+
+  it('answers git refusals with 409 and git’s words', async () => {
+    const nothing = await api<{ error: string; message: string }>('POST', `${git}/commit`, { message: 'empty' });
+    expect(nothing.status).toBe(409);
+    expect(nothing.json.message).toMatch(/nothing to commit/);
+    const noBranch = await api<{ message: string }>('POST', `${git}/checkout`, { branch: 'no-such-branch' });
+    expect(noBranch.status).toBe(409);
+    expect(noBranch.json.message).toMatch(/no-such-branch/);
+  });
+
+  it('refuses bad input with 400 and field errors', async () => {
+    for (const [method, route, body] of [
+      ['POST', `${git}/stage`, { paths: ['../outside'] }],
+      ['POST', `${git}/stage`, { paths: ['/etc/passwd'] }],
+      ['POST', `${git}/stage`, { paths: [] }],
+      ['POST', `${git}/commit`, { message: '   ' }],
+      ['POST', `${git}/checkout`, { branch: '--orphan' }],
+      ['POST', `${git}/branches`, { name: 'a b' }],
+      ['POST', `${git}/branches`, { name: 'ok', from: '--all' }],
+      ['POST', `${git}/merge`, { branch: '-Xours' }],
+      ['GET', `${git}/diff?path=..%2Fx`, undefined],
+      ['GET', `${git}/log?limit=0`, undefined],
+      ['GET', `${git}/commits/not-a-hash`, undefined],
+      ['DELETE', `${git}/branches?name=-D`, undefined],
+    ] as const) {
+      const answer = await api<{ error: string }>(method, route, body);
+      expect(answer.status, `${method} ${route} ${JSON.stringify(body)}`).toBe(400);
+      expect(answer.json.error).toBe('validation');
+    }
+    // Passes the schema, refused by git's own check-ref-format.
+    const badRef = await api<{ error: string }>('POST', `${git}/branches`, { name: 'a..b' });
+    expect(badRef.status).toBe(400);
+  });
+
+  it('is 404 for another user and 401 for nobody', async () => {
+    const bob = await createSignedInUser(fx.t.baseUrl);
+    for (const [method, route, body] of [
+      ['GET', `${git}/status`, undefined],
+      ['POST', `${git}/stage`, { paths: ['-rf'] }],
+      ['POST', `${git}/commit`, { message: 'x' }],
+      ['GET', `${git}/branches`, undefined],
+    ] as const) {
+      expect((await api(method, route, body, bob)).status).toBe(404);
+    }
+    const anonymous = await call(fx.t.baseUrl, 'GET', `${git}/status`);
+    expect(anonymous.status).toBe(401);
+  });
+});

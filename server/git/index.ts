@@ -1,0 +1,8 @@
+// Source control (issue 13): real git inside the project's workspace container, reached only
+// through the runtime's exec (GitRunner), never dockerode. GitService is shared by the REST
+// routes (server/http/git.routes.ts); 'git:changed' pushes tell open tabs to refetch.
+// Imports contracts, core, socket and the runtime's interface only.
+export { GitService, DIFF_MAX_BYTES, type GitProjects, type GitUsers, type GitWorkspaces } from './git-service';
+export { GitRunner, WORKSPACE_DIR, type ExecRunner, type GitResult } from './git-runner';
+export { parsePorcelainV2 } from './porcelain-status';
+export { broadcastGitChanges } from './git.socket';
