@@ -8,6 +8,7 @@ import type { TurnUndoResultDto } from '../server/contracts';
 import { call, type TestServer, type TestUser } from '../server/test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture } from '../server/test-support/project-fixture';
 import { startScriptedModelServer, type ScriptedModelServer } from '../server/test-support/scripted-model-server';
+import { aiEnv } from './lib/ai-turns';
 import { runBench } from './lib/cleanup';
 import { writeSection } from './lib/results';
 import { rounded, summarize } from './lib/stats';
@@ -28,7 +29,7 @@ await runBench('ai-undo', async (defer) => {
   defer('close the model server', () => model.close());
   const fixture = await openProjectFixture({
     name: 'Undo bench',
-    env: { AI_OPENAI_BASE_URL: model.baseUrl, AI_DEFAULT_MODEL: 'openai:scripted-model', AI_TURNS_PER_MINUTE: '10000' },
+    env: aiEnv(model.baseUrl),
     running: true,
   });
   defer('close the server and its project', () => closeProjectFixture(fixture));
