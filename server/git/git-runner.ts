@@ -60,6 +60,11 @@ const ENV: Record<string, string> = {
 // $1 is the marker, the rest the command; its stderr is held in a variable and printed after its stdout.
 const WRAPPER = 'm=$1; shift; { e=$("$@" 2>&1 1>&3 3>&-); c=$?; } 3>&1; printf "%s%s" "$m" "$e"; exit $c';
 
+// bash: $1 is a separator; the commands follow, separated by it. Each runs if the one before
+// succeeded, and prints the separator after its stdout so the outputs can be told apart.
+const SEQUENCE =
+  's=$1; shift; cur=(); for a in "$@" "$s"; do if [ "$a" = "$s" ]; then "${cur[@]}" || exit $?; printf "%s" "$s"; cur=(); else cur+=("$a"); fi; done';
+
 export class GitRunner {
   constructor(private readonly runtime: ExecRunner) {}
 
@@ -69,8 +74,30 @@ export class GitRunner {
     args: string[],
     options: GitRunOptions & { config?: string[] } = {},
   ): Promise<GitResult> {
-    const config = [...GUARD_CONFIG, ...(options.config ?? [])].flatMap((setting) => ['-c', setting]);
-    return this.run(projectId, ['git', '-C', WORKSPACE_DIR, ...config, ...args], options);
+    return this.run(projectId, this.command(args, options.config), options);
+  }
+
+  private command(args: string[], config: string[] = []): string[] {
+    const settings = [...GUARD_CONFIG, ...config].flatMap((setting) => ['-c', setting]);
+    return ['git', '-C', WORKSPACE_DIR, ...settings, ...args];
+  }
+
+  /**
+   * Several git commands in one exec (each exec costs tens of milliseconds), each only if the
+   * ones before succeeded: the result's `outputs` holds each command's stdout, as far as they ran.
+   */
+  async gitSequence(
+    projectId: string,
+    commands: { args: string[]; config?: string[] }[],
+    options: GitRunOptions = {},
+  ): Promise<GitResult & { outputs: Buffer[] }> {
+    const separator = `\n@@berth-next-${randomBytes(12).toString('hex')}@@\n`;
+    const argv = commands.flatMap(({ args, config }, i) => [
+      ...(i > 0 ? [separator] : []),
+      ...this.command(args, config),
+    ]);
+    const result = await this.run(projectId, ['bash', '-c', SEQUENCE, 'bash', separator, ...argv], options);
+    return { ...result, outputs: splitBuffer(result.stdout, separator) };
   }
 
   /** A working-tree file's bytes (`cat`, in the same container and as the same user as git). */
@@ -132,6 +159,19 @@ export class GitRunner {
       timedOut: false,
     };
   }
+}
+
+function splitBuffer(buffer: Buffer, separator: string): Buffer[] {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const next = buffer.indexOf(separator, at);
+    if (next < 0) break;
+    parts.push(buffer.subarray(at, next));
+    at = next + separator.length;
+  }
+  if (at < buffer.length) parts.push(buffer.subarray(at));
+  return parts;
 }
 
 /** What git said, for a refusal: stderr first (its errors), else stdout's last lines. */

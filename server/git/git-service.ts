@@ -103,10 +103,14 @@ export class GitService {
 
   async stage(userId: string, projectId: string, paths: string[]): Promise<GitStatusDto> {
     await this.open(userId, projectId);
-    // -A: a deleted file is staged as deleted, a new one as added.
-    await this.expectOk(projectId, ['add', '-A', '--', ...paths]);
+    // -A: a deleted file is staged as deleted, a new one as added. The new status in the same exec.
+    const result = await this.runner.gitSequence(projectId, [
+      { args: ['add', '-A', '--', ...paths] },
+      { args: STATUS_ARGS },
+    ]);
+    if (result.code !== 0) throw refused(result);
     this.changed(projectId);
-    return this.readStatus(projectId);
+    return parseStatus(result, result.outputs[1]);
   }
 
   async unstage(userId: string, projectId: string, paths: string[]): Promise<GitStatusDto> {
@@ -135,11 +139,15 @@ export class GitService {
     const identity = await this.identity(userId);
     const args = ['commit', '-q', '--no-verify', '--cleanup=strip', '-m', input.message];
     if (input.amend) args.push('--amend');
-    const result = await this.runner.git(projectId, args, { config: identity, timeoutMs: SLOW_TIMEOUT_MS });
+    // The new commit, read in the same exec.
+    const result = await this.runner.gitSequence(
+      projectId,
+      [{ args, config: identity }, { args: logArgs(1, 'HEAD') }],
+      { timeoutMs: SLOW_TIMEOUT_MS },
+    );
     if (result.code !== 0) throw refused(result, 'git_commit_refused');
     this.changed(projectId);
-    const [head] = await this.readLog(projectId, 1);
-    return head!;
+    return parseLog(result.outputs[1] ?? Buffer.alloc(0))[0]!;
   }
 
   async log(userId: string, projectId: string, limit: number): Promise<GitCommitDto[]> {
@@ -277,14 +285,12 @@ export class GitService {
   }
 
   private async readStatus(projectId: string): Promise<GitStatusDto> {
-    const result = await this.runner.git(projectId, ['status', '--porcelain=v2', '-z', '--branch']);
+    const result = await this.runner.git(projectId, STATUS_ARGS);
     if (result.code !== 0) {
       if (notARepository(result)) return EMPTY_STATUS;
       throw refused(result);
     }
-    if (result.truncated)
-      throw new DomainError('too_large', 'git_status_too_large', 'git status printed more than Berth reads');
-    return parsePorcelainV2(result.stdout.toString('utf8'));
+    return parseStatus(result, result.stdout);
   }
 
   private async requireRepository(projectId: string): Promise<void> {
@@ -296,34 +302,12 @@ export class GitService {
   }
 
   private async readLog(projectId: string, limit: number, revision = 'HEAD'): Promise<GitCommitDto[]> {
-    const result = await this.runner.git(projectId, [
-      'log',
-      '-z',
-      `-n${limit}`,
-      '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%B',
-      '--end-of-options',
-      revision,
-      '--',
-    ]);
+    const result = await this.runner.git(projectId, logArgs(limit, revision));
     if (result.code !== 0) {
       if (!notARepository(result) && noCommitsYet(result)) return [];
       throw refused(result);
     }
-    return result.stdout
-      .toString('utf8')
-      .split('\0')
-      .filter(Boolean)
-      .map((record) => {
-        const [hash, author, email, date, subject, message] = record.split('\x1f');
-        return {
-          hash: hash!,
-          author: author!,
-          email: email!,
-          date: date!,
-          subject: subject!,
-          message: (message ?? '').trimEnd(),
-        };
-      });
+    return parseLog(result.stdout);
   }
 
   private async checkBranchName(projectId: string, name: string): Promise<void> {
@@ -356,6 +340,42 @@ export class GitService {
   private async worktree(projectId: string, path: string): Promise<Side> {
     return toSide(await this.runner.readFile(projectId, path, { maxBytes: DIFF_MAX_BYTES }));
   }
+}
+
+const STATUS_ARGS = ['status', '--porcelain=v2', '-z', '--branch'];
+
+function parseStatus(result: GitResult, stdout: Buffer | undefined): GitStatusDto {
+  if (result.truncated)
+    throw new DomainError('too_large', 'git_status_too_large', 'git status printed more than Berth reads');
+  return parsePorcelainV2((stdout ?? Buffer.alloc(0)).toString('utf8'));
+}
+
+const logArgs = (limit: number, revision: string) => [
+  'log',
+  '-z',
+  `-n${limit}`,
+  '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%B',
+  '--end-of-options',
+  revision,
+  '--',
+];
+
+function parseLog(stdout: Buffer): GitCommitDto[] {
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((record) => {
+      const [hash, author, email, date, subject, message] = record.split('\x1f');
+      return {
+        hash: hash!,
+        author: author!,
+        email: email!,
+        date: date!,
+        subject: subject!,
+        message: (message ?? '').trimEnd(),
+      };
+    });
 }
 
 interface Side {
