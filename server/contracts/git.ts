@@ -13,7 +13,12 @@ export const gitPathSchema = relativePathSchema
       .join('/'),
   )
   .refine((path) => path !== '', 'A file path is required')
-  .refine((path) => !path.includes('\n'), 'Paths must not contain line breaks');
+  .refine((path) => !path.includes('\n'), 'Paths must not contain line breaks')
+  // The repository's own files are git's business, not a path to stage, discard or diff.
+  .refine(
+    (path) => !path.split('/').some((segment) => segment.toLowerCase() === '.git'),
+    'Paths inside .git are not allowed',
+  );
 
 export const gitPathsBodySchema = z.object({
   paths: z.array(gitPathSchema).min(1, 'Name at least one path').max(5000, 'At most 5,000 paths at once'),

@@ -65,6 +65,8 @@ const WRAPPER = 'm=$1; shift; { e=$("$@" 2>&1 1>&3 3>&-); c=$?; } 3>&1; printf "
 const SEQUENCE =
   's=$1; shift; cur=(); for a in "$@" "$s"; do if [ "$a" = "$s" ]; then "${cur[@]}" || exit $?; printf "%s" "$s"; cur=(); else cur+=("$a"); fi; done';
 
+const READ_FILE = 'if [ -L "$1" ]; then t=$(readlink -- "$1") && printf "%s" "$t"; else cat -- "$1"; fi';
+
 export class GitRunner {
   constructor(private readonly runtime: ExecRunner) {}
 
@@ -100,9 +102,12 @@ export class GitRunner {
     return { ...result, outputs: splitBuffer(result.stdout, separator) };
   }
 
-  /** A working-tree file's bytes (`cat`, in the same container and as the same user as git). */
+  /**
+   * A working-tree file's bytes, as git sees them: a symlink is its target's name, not the
+   * file it points to. Read in the same container and as the same user as git.
+   */
   async readFile(projectId: string, path: string, options: GitRunOptions = {}): Promise<GitResult> {
-    return this.run(projectId, ['cat', '--', `${WORKSPACE_DIR}/${path}`], options);
+    return this.run(projectId, ['sh', '-c', READ_FILE, 'sh', `${WORKSPACE_DIR}/${path}`], options);
   }
 
   private async run(projectId: string, command: string[], options: GitRunOptions): Promise<GitResult> {

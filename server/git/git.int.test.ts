@@ -9,6 +9,7 @@ import type {
   GitMergeResultDto,
   GitStatusDto,
 } from '../contracts';
+import { run } from '../runtime/runtime-test-helpers';
 import { call, createSignedInUser, type TestUser } from '../test-support/api-test-server';
 import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../test-support/project-fixture';
 
@@ -187,6 +188,36 @@ describe('source control', () => {
     await ok('DELETE', `${git}/branches?name=feature/one`);
   });
 
+  it('runs no hook of the repository, and diffs a symlink as its target name', async () => {
+    const inContainer = (script: string) => run(fx.t.server.runtime, fx.project.id, ['sh', '-c', script]);
+    const hooks = ['pre-commit', 'commit-msg', 'post-commit', 'post-checkout', 'post-merge'];
+    const made = await inContainer(
+      hooks
+        .map(
+          (hook) =>
+            `printf '#!/bin/sh\\ntouch /workspace/hook-ran-${hook}\\n' > .git/hooks/${hook}; chmod +x .git/hooks/${hook}`,
+        )
+        .join('; ') + '; ln -s /etc/hostname link-out',
+    );
+    expect(made.code).toBe(0);
+    await ok('POST', `${git}/stage`, { paths: ['link-out'] });
+    await ok('POST', `${git}/commit`, { message: 'A link' });
+    await ok('POST', `${git}/branches`, { name: 'hooked' });
+    await ok('POST', `${git}/checkout`, { branch: 'hooked' });
+    await ok('POST', `${git}/checkout`, { branch: 'main' });
+    await ok('DELETE', `${git}/branches?name=hooked`);
+    const ran = await inContainer('ls /workspace | grep -c hook-ran || true');
+    expect(ran.output.trim()).toBe('0');
+    // The hooks are real: plain git in the same container runs them.
+    const probe = await inContainer(
+      'git -c user.name=p -c user.email=p@example.test commit -q --allow-empty -m probe && ls hook-ran-*; rm -f hook-ran-*',
+    );
+    expect(probe.output).toContain('hook-ran-pre-commit');
+
+    const diff = await ok<GitDiffDto>('GET', `${git}/diff?path=link-out&staged=false`);
+    expect(diff).toMatchObject({ original: '/etc/hostname', modified: '/etc/hostname' });
+  });
+
   it('answers git refusals with 409 and git’s words', async () => {
     const nothing = await api<{ error: string; message: string }>('POST', `${git}/commit`, { message: 'empty' });
     expect(nothing.status).toBe(409);
@@ -201,6 +232,8 @@ describe('source control', () => {
       ['POST', `${git}/stage`, { paths: ['../outside'] }],
       ['POST', `${git}/stage`, { paths: ['/etc/passwd'] }],
       ['POST', `${git}/stage`, { paths: [] }],
+      ['POST', `${git}/discard`, { paths: ['.git'] }],
+      ['POST', `${git}/stage`, { paths: ['sub/.git/config'] }],
       ['POST', `${git}/commit`, { message: '   ' }],
       ['POST', `${git}/checkout`, { branch: '--orphan' }],
       ['POST', `${git}/branches`, { name: 'a b' }],
