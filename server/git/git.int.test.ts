@@ -218,6 +218,17 @@ describe('source control', () => {
     expect(diff).toMatchObject({ original: '/etc/hostname', modified: '/etc/hostname' });
   });
 
+  it('flags binary and too large files instead of sending their text', async () => {
+    await write('big.txt', 'x'.repeat(1024 * 1024 + 10));
+    await write('blob.bin', 'text\0with a NUL');
+    const big = await ok<GitDiffDto>('GET', `${git}/diff?path=big.txt`);
+    expect(big).toMatchObject({ tooLarge: true, binary: false, original: '', modified: '' });
+    const binary = await ok<GitDiffDto>('GET', `${git}/diff?path=blob.bin`);
+    expect(binary).toMatchObject({ tooLarge: false, binary: true, original: '', modified: '' });
+    await ok('POST', `${git}/discard`, { paths: ['big.txt', 'blob.bin'] });
+    expect((await status()).untracked).toEqual([]);
+  });
+
   it('answers git refusals with 409 and git’s words', async () => {
     const nothing = await api<{ error: string; message: string }>('POST', `${git}/commit`, { message: 'empty' });
     expect(nothing.status).toBe(409);
