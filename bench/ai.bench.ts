@@ -1,4 +1,4 @@
-// Issue 11 (`npm run bench -- ai`, which also runs ai-undo and ai-conversation-transfer): the
+// Issue 11 (`npm run bench -- ai`, which runs the other ai-* benches first, ai-undo among them): the
 // assistant's figures against the scripted model server, so the model's own time is known. The
 // production server (dist/server.mjs, its own embedded PostgreSQL, a Docker workspace) talks to the
 // model through a TCP tap that timestamps what the model sends; Chromium shows the Assistant panel,
