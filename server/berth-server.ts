@@ -132,6 +132,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     turns: services.turns,
     turnUndo: services.turnUndo,
     git: services.git,
+    gitRemotes: services.gitRemotes,
+    gitCredentials: services.gitCredentials,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({

@@ -22,7 +22,6 @@ import {
   localModelServerDetector,
   ModelProtocols,
   ModelRegistry,
-  SecretBox,
   TurnEngine,
   TurnRateLimit,
   turnChangesReader,
@@ -40,7 +39,9 @@ import {
   UserService,
 } from './auth';
 import { AgentContentClient, FileService, LockService } from './files';
-import { GitRunner, GitService } from './git';
+import { GitCredentialService, GitRemoteService, GitRunner, GitService, GIT_TOKENS_PURPOSE } from './git';
+import { SecretBox } from './core/secret-box';
+import { checkGitUrl } from './transfer/git-url-policy';
 import { PreviewService } from './preview';
 import { ProjectService } from './projects';
 import { TerminalService } from './terminals';
@@ -131,7 +132,14 @@ export async function createServices(config: Config, log: Logger) {
   });
 
   // Source control: git in the workspace container through the runtime's exec.
-  const git = new GitService(projects, workspaces, users, new GitRunner(runtime));
+  const gitRunner = new GitRunner(runtime);
+  const git = new GitService(projects, workspaces, users, gitRunner);
+  // Each user's git tokens per host, sealed under their own key derived from AUTH_SECRET; remote
+  // URLs follow the git import's rules (GIT_ALLOW_PRIVATE_HOSTS).
+  const gitCredentials = new GitCredentialService(prisma, new SecretBox(secret, GIT_TOKENS_PURPOSE));
+  const gitRemotes = new GitRemoteService(projects, workspaces, git, gitCredentials, gitRunner, (url) =>
+    checkGitUrl(url, config.GIT_ALLOW_PRIVATE_HOSTS),
+  );
 
   const previews = new PreviewService(
     projects,
@@ -269,6 +277,8 @@ export async function createServices(config: Config, log: Logger) {
     locks,
     files,
     git,
+    gitRemotes,
+    gitCredentials,
     previews,
     snapshots,
     snapshotStatus,

@@ -12,7 +12,6 @@ export {
   type UserProviderSource,
 } from './models/model-registry';
 export { UserAiSettingsService, type UserAiSettingsOptions } from './models/user-ai-settings';
-export { SecretBox } from './models/secret-box';
 export { localModelServerDetector, LOCAL_MODEL_SERVERS } from './models/local-model-servers';
 export { broadcastConversationChanges, ConversationService, type ConversationProjects } from './conversations';
 export {

@@ -16,3 +16,4 @@ export * from './format-bytes';
 export * from './assistant';
 export * from './assistant-attachments';
 export * from './git';
+export * from './git-remotes';

@@ -45,4 +45,11 @@ describe('createLogger', () => {
     expect(lines[0]).toContain('"PORT":3000');
     for (const secret of ['sk-openai-1', 'sk-ant-2', 'sk-openai-3', 'sk-4']) expect(lines[0]).not.toContain(secret);
   });
+
+  it('redacts git tokens, as the credentials route takes them and as git gets them', () => {
+    const { log, lines } = capture();
+    log.info({ body: { host: 'github.com', token: 'ghp-1' }, credential: { username: 'u', password: 'ghp-2' } }, 'git');
+    expect(lines[0]).toContain('github.com');
+    for (const secret of ['ghp-1', 'ghp-2']) expect(lines[0]).not.toContain(secret);
+  });
 });

@@ -29,6 +29,11 @@ export const REDACTED_PATHS = [
   '*.openaiApiKey',
   'anthropicApiKey',
   '*.anthropicApiKey',
+  // A user's git token (issue 13), as PUT /api/v1/me/git-credentials takes it and as git gets it.
+  'credential',
+  '*.credential',
+  'credential.password',
+  '*.credential.password',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

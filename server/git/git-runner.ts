@@ -19,8 +19,15 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface GitRunOptions {
   timeoutMs?: number;
+  /** Basic-auth credentials for this command only: see CREDENTIAL_WRAPPER. */
+  credential?: GitCredential;
   /** Stdout past this is cut off and `truncated` set (the process is ended). */
   maxBytes?: number;
+}
+
+export interface GitCredential {
+  username: string;
+  password: string;
 }
 
 export interface GitResult {
@@ -64,6 +71,29 @@ const WRAPPER = 'm=$1; shift; { e=$("$@" 2>&1 1>&3 3>&-); c=$?; } 3>&1; printf "
 // succeeded, and prints the separator after its stdout so the outputs can be told apart.
 const SEQUENCE =
   's=$1; shift; cur=(); for a in "$@" "$s"; do if [ "$a" = "$s" ]; then "${cur[@]}" || exit $?; printf "%s" "$s"; cur=(); else cur+=("$a"); fi; done';
+
+// A token must appear in no process's argv or environment inside the container (`ps`, `ps e`,
+// /proc/*/environ) and never in .git/config. So: Berth writes "username\npassword\n" to this
+// exec's stdin; the wrapper reads both lines with the shell's own `read` (a builtin: no new
+// process), writes git's credential answer with the builtin printf into a fresh mode-600 file
+// in /dev/shm (tmpfs, so never on the workspace disk), opens it as fd 9 and deletes it at once.
+// Only the path is ever an argument. git and its children inherit fd 9; the helper git is given
+// (`credential.helper`, every other helper cleared first) is `cat /proc/self/fd/9`, which reopens
+// the deleted file from its start each time git asks. When the command ends, the file is gone.
+const CREDENTIAL_WRAPPER = [
+  'IFS= read -r u || exit 97; IFS= read -r p || exit 97',
+  'umask 077',
+  'f=$(mktemp /dev/shm/.berth-git-XXXXXXXX 2>/dev/null || mktemp) || exit 97',
+  'printf "username=%s\\npassword=%s\\n" "$u" "$p" >"$f"; u=; p=',
+  'exec 9<"$f"; rm -f "$f"',
+  WRAPPER,
+].join('\n');
+
+/** Git's per-command settings that make it ask fd 9 (CREDENTIAL_WRAPPER) and nothing else. */
+export const CREDENTIAL_HELPER_CONFIG = [
+  'credential.helper=',
+  'credential.helper=!f() { if [ "$1" = get ]; then cat /proc/self/fd/9; fi; }; f',
+];
 
 const READ_FILE = 'if [ -L "$1" ]; then t=$(readlink -- "$1") && printf "%s" "$t"; else cat -- "$1"; fi';
 
@@ -112,11 +142,14 @@ export class GitRunner {
 
   private async run(projectId: string, command: string[], options: GitRunOptions): Promise<GitResult> {
     const marker = `\n@@berth-stderr-${randomBytes(12).toString('hex')}@@\n`;
-    const session = await this.runtime.exec(projectId, ['sh', '-c', WRAPPER, 'sh', marker, ...command], {
+    const { credential } = options;
+    const script = credential ? CREDENTIAL_WRAPPER : WRAPPER;
+    const session = await this.runtime.exec(projectId, ['sh', '-c', script, 'sh', marker, ...command], {
       tty: false,
       env: ENV,
       workingDir: WORKSPACE_DIR,
     });
+    if (credential) session.write(`${credential.username}\n${credential.password}\n`);
     const maxBytes = (options.maxBytes ?? DEFAULT_MAX_BYTES) + marker.length + 64 * 1024;
     const chunks: Buffer[] = [];
     let bytes = 0;

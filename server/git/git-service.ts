@@ -317,7 +317,7 @@ export class GitService {
   }
 
   /** The account's name and email, for this command only (never written into the repository's config). */
-  private async identity(userId: string): Promise<string[]> {
+  async identity(userId: string): Promise<string[]> {
     const user = await this.users.findById(userId);
     if (!user) throw new DomainError('unauthorized', 'unauthorized', 'Sign in again');
     const name = user.name.replace(/[<>\n\r]/g, '').trim() || user.email.split('@')[0]!;

@@ -6,3 +6,5 @@ export { GitService, DIFF_MAX_BYTES, type GitProjects, type GitUsers, type GitWo
 export { GitRunner, WORKSPACE_DIR, type ExecRunner, type GitResult } from './git-runner';
 export { parsePorcelainV2 } from './porcelain-status';
 export { broadcastGitChanges } from './git.socket';
+export { GitRemoteService, type CheckRemoteUrl, type CheckedRemoteUrl } from './git-remotes';
+export { GitCredentialService, GIT_TOKENS_PURPOSE, maskToken } from './git-credentials';

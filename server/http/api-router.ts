@@ -11,7 +11,7 @@ import type {
 } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
 import type { FileService } from '../files';
-import type { GitService } from '../git';
+import type { GitCredentialService, GitRemoteService, GitService } from '../git';
 import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
 import type { RuntimeDriver } from '../runtime';
@@ -27,6 +27,8 @@ import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
 import { addFileRoutes } from './files.routes';
 import { addGitRoutes } from './git.routes';
+import { addGitCredentialRoutes } from './git-credentials.routes';
+import { addGitRemoteRoutes } from './git-remotes.routes';
 import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
@@ -71,6 +73,10 @@ export interface ApiServices {
   turnUndo: TurnUndo;
   /** Source control of a project's workspace (…/git/*). */
   git: GitService;
+  /** Remotes, fetch, pull, push (…/git/remotes, …/git/fetch|pull|push). */
+  gitRemotes: GitRemoteService;
+  /** Each user's git tokens per host (/api/v1/me/git-credentials). */
+  gitCredentials: GitCredentialService;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -101,5 +107,7 @@ export function createApiRouter(services: ApiServices): Router {
   addAiRoutes(router, services.models, services.modelProtocols);
   addAiSettingsRoutes(router, services.aiSettings);
   addGitRoutes(router, services.git);
+  addGitRemoteRoutes(router, services.gitRemotes);
+  addGitCredentialRoutes(router, services.gitCredentials);
   return router;
 }

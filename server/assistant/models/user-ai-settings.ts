@@ -17,7 +17,7 @@ import {
   ProviderUrlRefused,
   type ResolveHost,
 } from './provider-url-policy';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../../core/secret-box';
 
 /** How long a user's built providers are reused; a change through this service drops them at once. */
 const PROVIDERS_KEEP_MS = 30_000;

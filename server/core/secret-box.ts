@@ -1,21 +1,23 @@
-// Seals a user's provider keys for storage (issue 11): AES-256-GCM under a key derived from
-// AUTH_SECRET with HKDF-SHA256 and a label of its own (so this key is never the session-signing
-// key), a fresh random 96-bit IV per value, and GCM's tag so a changed value fails to open rather
+// Seals a user's secrets for storage (model provider keys, issue 11; git tokens, issue 13):
+// AES-256-GCM under a key derived from AUTH_SECRET with HKDF-SHA256 and a label per purpose (so
+// this key is never the session-signing key, nor another purpose's key), a fresh random 96-bit IV per value, and GCM's tag so a changed value fails to open rather
 // than opening to garbage. Stored as "v1.<iv>.<tag>.<ciphertext>", each base64url.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const HKDF_SALT = 'berth';
-const HKDF_INFO = 'berth/assistant/provider-keys/v1';
+/** The label of the provider keys' box (the first user, kept so sealed keys still open). */
+export const PROVIDER_KEYS_PURPOSE = 'berth/assistant/provider-keys/v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(authSecret: string) {
+  /** `purpose` labels the key: values sealed for one purpose do not open in another's box. */
+  constructor(authSecret: string, purpose: string = PROVIDER_KEYS_PURPOSE) {
     if (!authSecret) throw new Error('SecretBox needs AUTH_SECRET');
-    this.key = Buffer.from(hkdfSync('sha256', authSecret, HKDF_SALT, HKDF_INFO, 32));
+    this.key = Buffer.from(hkdfSync('sha256', authSecret, HKDF_SALT, purpose, 32));
   }
 
   seal(plain: string): string {

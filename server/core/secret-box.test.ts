@@ -1,7 +1,7 @@
 // Provider keys at rest: they come back only under the same AUTH_SECRET, unchanged, and two seals
 // of one key never look alike.
 import { describe, expect, it } from 'vitest';
-import { SecretBox } from './secret-box';
+import { PROVIDER_KEYS_PURPOSE, SecretBox } from './secret-box';
 
 const secret = 'a'.repeat(40);
 const key = 'sk-proj-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -48,5 +48,12 @@ describe('SecretBox', () => {
     const seals = Array.from({ length: 20 }, () => box.seal(key));
     expect(new Set(seals.map((sealed) => sealed.split('.')[1])).size).toBe(20);
     expect(new Set(seals).size).toBe(20);
+  });
+
+  it('keeps purposes apart: a value sealed for one purpose does not open in another', () => {
+    const gitBox = new SecretBox(secret, 'berth/git/credentials/v1');
+    expect(gitBox.open(gitBox.seal(key))).toBe(key);
+    expect(() => new SecretBox(secret).open(gitBox.seal(key))).toThrow(/does not open/);
+    expect(() => gitBox.open(new SecretBox(secret, PROVIDER_KEYS_PURPOSE).seal(key))).toThrow(/does not open/);
   });
 });

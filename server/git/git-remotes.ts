@@ -1,0 +1,282 @@
+// Remotes, fetch, pull and push of a project's repository (issue 13), with the user's own token
+// for the remote's host. Every remote URL passes the import rules (the injected `checkUrl`:
+// https only unless the host is allowed, no internal addresses, no ext::/file://) when it is
+// added AND before each fetch/pull/push, on the URLs git itself would use (`git remote get-url`
+// applies insteadOf rewrites), so a .git/config edited in the terminal cannot get around them.
+// The checked address is pinned for the command (no second DNS answer, no redirects, no proxy),
+// and only http(s) transports are allowed. Git's refusals are 409s with git's words and a hint.
+import type { GitRemoteDto, GitSyncResultDto } from '../contracts';
+import { DomainError } from '../core/errors';
+import type { GitCredentialService } from './git-credentials';
+import { CREDENTIAL_HELPER_CONFIG, gitMessage, type GitResult, type GitRunner } from './git-runner';
+import type { GitProjects, GitService, GitWorkspaces } from './git-service';
+
+/** A URL that passed the import rules, and the address it must be reached at. */
+export interface CheckedRemoteUrl {
+  url: string;
+  host: string;
+  port: number;
+  address: string;
+}
+
+export type CheckRemoteUrl = (url: string) => Promise<CheckedRemoteUrl>;
+
+/** Network commands may take a while (a big first push): the answer comes when git is done. */
+const NETWORK_TIMEOUT_MS = 5 * 60_000;
+
+type SyncKind = 'fetch' | 'pull' | 'push';
+
+export class GitRemoteService {
+  constructor(
+    private readonly projects: GitProjects,
+    private readonly workspaces: GitWorkspaces,
+    private readonly git: GitService,
+    private readonly credentials: GitCredentialService,
+    private readonly runner: GitRunner,
+    private readonly checkUrl: CheckRemoteUrl,
+  ) {}
+
+  async list(userId: string, projectId: string): Promise<GitRemoteDto[]> {
+    await this.open(userId, projectId);
+    const result = await this.runner.git(projectId, ['config', '-z', '--get-regexp', '^remote\\..*\\.url$']);
+    // 1: no remote at all.
+    if (result.code === 1 && !notARepository(result)) return [];
+    if (result.code !== 0) throw refused(result);
+    const remotes = new Map<string, string>();
+    for (const record of result.stdout.toString('utf8').split('\0').filter(Boolean)) {
+      const newline = record.indexOf('\n');
+      const key = newline < 0 ? record : record.slice(0, newline);
+      const name = key.slice('remote.'.length, -'.url'.length);
+      if (!remotes.has(name)) remotes.set(name, withoutUserInfo(newline < 0 ? '' : record.slice(newline + 1)));
+    }
+    return [...remotes].map(([name, url]) => ({ name, url }));
+  }
+
+  async add(userId: string, projectId: string, name: string, url: string): Promise<GitRemoteDto> {
+    await this.open(userId, projectId);
+    const checked = await this.checkUrl(url);
+    if (hasUserInfo(checked.url))
+      throw new DomainError(
+        'bad_request',
+        'bad_git_url',
+        'Leave the user name and token out of the URL (they would be written into .git/config); add a token in Settings → Git',
+      );
+    const result = await this.runner.git(projectId, ['remote', 'add', '--', name, checked.url]);
+    if (result.code !== 0) throw refused(result, 'git_remote_refused');
+    this.git.events.emit('onDidChange', { projectId });
+    return { name, url: checked.url };
+  }
+
+  async remove(userId: string, projectId: string, name: string): Promise<void> {
+    await this.open(userId, projectId);
+    const result = await this.runner.git(projectId, ['remote', 'remove', '--', name]);
+    if (result.code !== 0)
+      throw /no such remote/i.test(result.stderr)
+        ? new DomainError('not_found', 'git_no_such_remote', gitMessage(result))
+        : refused(result, 'git_remote_refused');
+    this.git.events.emit('onDidChange', { projectId });
+  }
+
+  async fetch(userId: string, projectId: string, remote?: string, branch?: string): Promise<GitSyncResultDto> {
+    const target = await this.prepare(userId, projectId, 'fetch', remote, branch);
+    const result = await this.network(projectId, target, [
+      'fetch',
+      '--no-recurse-submodules',
+      '--end-of-options',
+      target.remote,
+      ...(branch ? [branch] : []),
+    ]);
+    if (result.code !== 0) throw syncRefused(result, target);
+    this.git.events.emit('onDidChange', { projectId });
+    return this.outcome(target, 'fetched', result);
+  }
+
+  /** fetch + merge (fast-forward or a merge commit); conflicts are an outcome, as with …/git/merge. */
+  async pull(userId: string, projectId: string, remote?: string, branch?: string): Promise<GitSyncResultDto> {
+    const target = await this.prepare(userId, projectId, 'pull', remote, branch);
+    const fetched = await this.network(projectId, target, [
+      'fetch',
+      '--no-recurse-submodules',
+      '--end-of-options',
+      target.remote,
+      target.branch,
+    ]);
+    if (fetched.code !== 0) throw syncRefused(fetched, target);
+    const identity = await this.git.identity(userId);
+    const before = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    const merged = await this.runner.git(projectId, ['merge', '--no-edit', '--no-verify', 'FETCH_HEAD'], {
+      config: identity,
+      timeoutMs: NETWORK_TIMEOUT_MS,
+    });
+    this.git.events.emit('onDidChange', { projectId });
+    if (merged.code === 0) {
+      const after = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+      const moved = after.stdout.toString('utf8') !== before.stdout.toString('utf8');
+      return this.outcome(target, moved ? 'merged' : 'up-to-date', merged);
+    }
+    const status = await this.git.status(userId, projectId);
+    if (status.conflicts.length === 0) throw syncRefused(merged, target);
+    return { ...this.outcome(target, 'conflicts', merged), conflicts: status.conflicts };
+  }
+
+  /** Pushes the branch; sets its upstream (-u) when it has none. */
+  async push(userId: string, projectId: string, remote?: string, branch?: string): Promise<GitSyncResultDto> {
+    const target = await this.prepare(userId, projectId, 'push', remote, branch);
+    const upstream = await this.runner.git(projectId, [
+      'rev-parse',
+      '--abbrev-ref',
+      '--verify',
+      '--quiet',
+      '--end-of-options',
+      `refs/heads/${target.branch}@{upstream}`,
+    ]);
+    const setUpstream = upstream.code !== 0;
+    const result = await this.network(projectId, target, [
+      'push',
+      '--no-verify',
+      ...(setUpstream ? ['--set-upstream'] : []),
+      '--end-of-options',
+      target.remote,
+      `refs/heads/${target.branch}:refs/heads/${target.branch}`,
+    ]);
+    if (result.code !== 0) throw syncRefused(result, target);
+    this.git.events.emit('onDidChange', { projectId });
+    const upToDate = /Everything up-to-date/i.test(result.stderr);
+    return this.outcome(target, upToDate ? 'up-to-date' : 'pushed', result);
+  }
+
+  private outcome(target: SyncTarget, outcome: GitSyncResultDto['outcome'], result: GitResult): GitSyncResultDto {
+    const message = (result.stdout.toString('utf8') + result.stderr).replace(/\r/g, '').trim().slice(0, 4000);
+    return { outcome, remote: target.remote, branch: target.branch, conflicts: [], message };
+  }
+
+  /** Names the remote and branch, checks every URL git would use, and finds the token for the host. */
+  private async prepare(
+    userId: string,
+    projectId: string,
+    kind: SyncKind,
+    remote = 'origin',
+    branch?: string,
+  ): Promise<SyncTarget> {
+    await this.open(userId, projectId);
+    const current = await this.runner.git(projectId, ['symbolic-ref', '--short', '--quiet', 'HEAD']);
+    if (notARepository(current)) throw refused(current);
+    const name = branch ?? (current.code === 0 ? current.stdout.toString('utf8').trim() : '');
+    if (!name)
+      throw new DomainError('conflict', 'git_detached_head', 'HEAD is not on a branch', {
+        hint: 'Switch to a branch, or name the branch',
+      });
+    const urls = await this.runner.git(projectId, [
+      'remote',
+      'get-url',
+      ...(kind === 'push' ? ['--push'] : []),
+      '--all',
+      '--',
+      remote,
+    ]);
+    if (urls.code !== 0)
+      throw new DomainError('conflict', 'git_no_such_remote', gitMessage(urls), {
+        hint: remote === 'origin' ? 'Add a remote named origin first' : `Add a remote named ${remote} first`,
+      });
+    const listed = urls.stdout.toString('utf8').split('\n').filter(Boolean);
+    if (listed.length !== 1)
+      throw new DomainError('conflict', 'git_remote_refused', `Remote ${remote} has ${listed.length} URLs`, {
+        hint: 'Keep one URL per remote',
+      });
+    const checked = await this.checkUrl(listed[0]!);
+    if (hasUserInfo(checked.url))
+      throw new DomainError('bad_request', 'bad_git_url', `Remote ${remote}'s URL holds a user name or token`, {
+        hint: 'Remove it from the URL and add a token in Settings → Git',
+      });
+    const defaultPort = checked.url.startsWith('https:') ? 443 : 80;
+    const host = checked.port === defaultPort ? checked.host : `${checked.host}:${checked.port}`;
+    const credential = await this.credentials.forHost(userId, host);
+    return { remote, branch: name, checked, host, credential };
+  }
+
+  private network(projectId: string, target: SyncTarget, args: string[]): Promise<GitResult> {
+    const { checked } = target;
+    const scheme = checked.url.startsWith('https:') ? 'https' : 'http';
+    const config = [
+      `http.curloptResolve=${checked.host}:${checked.port}:${checked.address}`,
+      'http.followRedirects=false',
+      `remote.${target.remote}.proxy=`,
+      'protocol.allow=never',
+      `protocol.${scheme}.allow=always`,
+      'submodule.recurse=false',
+      // Without a token: no helper at all (a repository's own helper never runs), so git fails
+      // fast with "could not read Username" instead of asking.
+      ...(target.credential ? CREDENTIAL_HELPER_CONFIG : ['credential.helper=']),
+    ];
+    return this.runner.git(projectId, args, {
+      config,
+      credential: target.credential ?? undefined,
+      timeoutMs: NETWORK_TIMEOUT_MS,
+    });
+  }
+
+  private async open(userId: string, projectId: string): Promise<void> {
+    await this.projects.get(userId, projectId);
+    await this.workspaces.ensureRunning(projectId);
+    this.workspaces.recordActivity(projectId);
+  }
+}
+
+interface SyncTarget {
+  remote: string;
+  branch: string;
+  checked: CheckedRemoteUrl;
+  host: string;
+  credential: Awaited<ReturnType<GitCredentialService['forHost']>>;
+}
+
+const notARepository = (result: GitResult) => /not a git repository/i.test(result.stderr);
+
+const refused = (result: GitResult, code = 'git_refused') =>
+  notARepository(result)
+    ? new DomainError('conflict', 'git_not_initialized', 'This project has no git repository yet')
+    : new DomainError('conflict', code, gitMessage(result));
+
+/** git's refusal of a fetch, pull or push, with the next step. */
+function syncRefused(result: GitResult, target: SyncTarget): DomainError {
+  const message = gitMessage(result);
+  const hint = hintFor(message, target);
+  return new DomainError('conflict', hint.code, message, { hint: hint.text });
+}
+
+function hintFor(message: string, target: SyncTarget): { code: string; text: string } {
+  if (
+    /could not read (Username|Password)|Authentication failed|terminal prompts disabled|\b401\b|\b403\b/i.test(message)
+  )
+    return target.credential
+      ? { code: 'git_auth_failed', text: `The token for ${target.host} was refused: check it in Settings → Git` }
+      : { code: 'git_auth_failed', text: `Add a token for ${target.host} in Settings → Git` };
+  if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs/i.test(message))
+    return { code: 'git_push_rejected', text: 'Pull first, then push' };
+  if (/couldn't find remote ref/i.test(message))
+    return { code: 'git_no_remote_branch', text: `${target.remote} has no branch ${target.branch}: push it first` };
+  if (/no upstream|no tracking information/i.test(message))
+    return { code: 'git_no_upstream', text: 'Push the branch once to set its upstream' };
+  if (/not found|does not appear to be a git repository|\b404\b/i.test(message))
+    return { code: 'git_remote_not_found', text: "Check the remote's URL" };
+  if (/local changes|would be overwritten|untracked working tree files/i.test(message))
+    return { code: 'git_pull_refused', text: 'Commit or discard your changes, then pull' };
+  if (/took longer than/i.test(message)) return { code: 'git_timed_out', text: 'Try again; the remote was slow' };
+  return { code: 'git_refused', text: 'See what git said above' };
+}
+
+const hasUserInfo = (url: string) => {
+  const parsed = new URL(url);
+  return parsed.username !== '' || parsed.password !== '';
+};
+
+function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
