@@ -211,6 +211,33 @@ describe('git remotes, push, pull and fetch', () => {
     expect(await inContainer('test -e later.txt && echo there || echo absent')).toBe('absent\n');
   });
 
+  it('a pull that conflicts reports the conflicts, as the merge route does', async () => {
+    await commitOnServer('README.md', 'their readme');
+    await commit('README.md', '# my readme\n', 'my readme');
+    const pulled = await ok<GitSyncResultDto>('POST', `${git}/pull`, {});
+    expect(pulled).toMatchObject({ outcome: 'conflicts', conflicts: [{ path: 'README.md', code: 'UU' }] });
+    expect(pulled.conflicts.map((conflict) => conflict.path)).toEqual(['README.md']);
+    expect((await ok<GitStatusDto>('GET', `${git}/status`)).conflicts.map((c) => c.path)).toEqual(['README.md']);
+    await inContainer('git merge --abort');
+  });
+
+  it('a remote URL changed in the terminal is checked again before each fetch, pull and push', async () => {
+    await inContainer(`git config remote.origin.url file:///tmp/elsewhere.git`);
+    for (const route of ['fetch', 'pull', 'push']) {
+      const { status, json } = await api<Refusal>('POST', `${git}/${route}`, {});
+      expect([status, json.error], route).toEqual([400, 'bad_git_url']);
+    }
+    // An insteadOf rewrite is what git would use, so it is what gets checked.
+    await inContainer(
+      `git config remote.origin.url ${repoUrl} && git config url.https://127.0.0.1/.insteadOf ${server.base}/`,
+    );
+    const rewritten = await api<Refusal>('POST', `${git}/fetch`, {});
+    expect([rewritten.status, rewritten.json.error]).toEqual([400, 'bad_git_url']);
+    expect(rewritten.json.message).toMatch(/internal address/);
+    await inContainer('git config --remove-section url.https://127.0.0.1/');
+    expect(await ok<GitSyncResultDto>('POST', `${git}/fetch`, {})).toMatchObject({ outcome: 'fetched' });
+  });
+
   it("another user's project is 404 on every route; bad bodies are 400", async () => {
     for (const [method, route, body] of [
       ['GET', `${git}/remotes`, undefined],
