@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageAttachment } from '@/server/contracts';
 import { AppHeader } from '../AppHeader';
 import { SplitPane } from '../ui/SplitPane';
@@ -9,6 +9,10 @@ import { EditorPane } from './editor/EditorPane';
 import { EmptyPane } from './EmptyPane';
 import { FileTreeStore } from './files/file-tree-store';
 import { FileTree } from './files/FileTree';
+import { GitDiffView } from './git/GitDiffView';
+import { GitPanel } from './git/GitPanel';
+import { changedCount, fileMarkers } from './git/git-view';
+import { useGitStatus, useGitView } from './git/use-git';
 import { HistoryPanel } from './history/HistoryPanel';
 import { useHistoryView } from './history/history-view';
 import { RestoredNotice } from './history/RestoredNotice';
@@ -34,6 +38,19 @@ export function Workbench({ projectId }: { projectId: string }) {
   const snapshots = useSnapshots(socket, projectId, epoch);
   const history = useHistoryView();
   const openHistory = () => setSidebar('history');
+  const git = useGitStatus(socket, projectId, epoch, running);
+  const gitView = useGitView(git.status);
+  const gitMarkers = useMemo(() => fileMarkers(git.status), [git.status]);
+  const gitMessage = useRef<HTMLTextAreaElement | null>(null);
+  // One comparison at a time in the editor area: opening a git diff closes a snapshot's, and back.
+  const { setComparing } = history;
+  const { setDiff } = gitView;
+  useEffect(() => {
+    if (gitView.diff) setComparing(null);
+  }, [gitView.diff, setComparing]);
+  useEffect(() => {
+    if (history.comparing) setDiff(null);
+  }, [history.comparing, setDiff]);
   const assistantInput = useRef<HTMLTextAreaElement | null>(null);
   // The port the assistant's dev server listens on; the preview pane switches to it.
   const [devServer, setDevServer] = useState<{ port: number; seq: number } | null>(null);
@@ -61,6 +78,20 @@ export function Workbench({ projectId }: { projectId: string }) {
         if (next === 'assistant') requestAnimationFrame(() => assistantInput.current?.focus());
         return next;
       });
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  // Ctrl+Shift+G shows Source Control with the cursor in the commit message, as in VS Code.
+  // Captured before Monaco and the terminal, like Ctrl+I.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey || event.key.toLowerCase() !== 'g') return;
+      event.preventDefault();
+      event.stopPropagation();
+      setSidebar('git');
+      requestAnimationFrame(() => gitMessage.current?.focus());
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
@@ -103,6 +134,16 @@ export function Workbench({ projectId }: { projectId: string }) {
           />
         </div>
       ) : null}
+      {gitView.diff ? (
+        <div className="absolute inset-0 z-10">
+          <GitDiffView
+            projectId={projectId}
+            target={gitView.diff}
+            tick={git.version}
+            onClose={() => gitView.setDiff(null)}
+          />
+        </div>
+      ) : null}
     </div>
   );
   const terminalArea = socket ? (
@@ -125,8 +166,21 @@ export function Workbench({ projectId }: { projectId: string }) {
           <SidebarTabs
             active={sidebar}
             onChange={setSidebar}
+            badges={{ git: changedCount(git.status) }}
             panels={{
-              files: <FileTree tree={tree} editor={editor} socket={socket} epoch={epoch} running={running} />,
+              files: (
+                <FileTree
+                  tree={tree}
+                  editor={editor}
+                  socket={socket}
+                  epoch={epoch}
+                  running={running}
+                  gitMarkers={gitMarkers}
+                />
+              ),
+              git: (
+                <GitPanel projectId={projectId} running={running} git={git} view={gitView} messageRef={gitMessage} />
+              ),
               history: (
                 <HistoryPanel
                   socket={socket}

@@ -17,6 +17,8 @@ export interface TreeUi {
   editing: Editing;
   dropTarget: string | null;
   lockFor(path: string): FileLockDto | null;
+  /** Source control's marker for the path, if it changed. */
+  gitMarker(path: string): string | undefined;
   onActivate(entry: FileEntry): void;
   onContextMenu(event: MouseEvent, entry: FileEntry | null): void;
   onKey(event: KeyboardEvent, entry: FileEntry): void;
@@ -26,6 +28,15 @@ export interface TreeUi {
   onDragOver(event: DragEvent, dir: string): void;
   onDrop(event: DragEvent, dir: string): void;
 }
+
+// Colours of source control's letters, as in VS Code (modified amber, new green, deleted/conflict red).
+const GIT_MARKER_COLOUR: Record<string, string> = {
+  A: 'text-green-400',
+  U: 'text-green-400',
+  D: 'text-red-400',
+  '!': 'text-red-400',
+  '•': 'text-muted',
+};
 
 const ROW = 'flex h-6 cursor-pointer select-none items-center gap-1.5 pr-2 text-[13px]';
 
@@ -74,6 +85,7 @@ export function FileNode({ ui, entry, depth }: { ui: TreeUi; entry: FileEntry; d
   const renaming = ui.editing?.mode === 'rename' && ui.editing.path === entry.path;
   const selected = ui.selected === entry.path;
   const highlighted = isDir && ui.dropTarget === entry.path;
+  const marker = ui.gitMarker(entry.path);
 
   return (
     <div role="treeitem" aria-expanded={isDir ? open : undefined} aria-selected={selected}>
@@ -92,6 +104,7 @@ export function FileNode({ ui, entry, depth }: { ui: TreeUi; entry: FileEntry; d
           data-kind={entry.kind}
           data-heavy={entry.heavy ? 'true' : undefined}
           data-locked={lock ? 'true' : undefined}
+          data-git={marker}
           tabIndex={selected ? 0 : -1}
           draggable
           title={lock ? `${entry.path} — locked by ${lock.holder}` : entry.path}
@@ -115,8 +128,16 @@ export function FileNode({ ui, entry, depth }: { ui: TreeUi; entry: FileEntry; d
           <span data-testid="file-node-name" className="truncate">
             {entry.name}
           </span>
+          {marker ? (
+            <span
+              data-testid="git-marker"
+              className={`ml-auto shrink-0 font-mono text-[11px] ${GIT_MARKER_COLOUR[marker] ?? 'text-amber-300'}`}
+            >
+              {marker}
+            </span>
+          ) : null}
           {lock ? (
-            <span data-testid="lock-marker" className="ml-auto" aria-label={`Locked by ${lock.holder}`}>
+            <span data-testid="lock-marker" className={marker ? '' : 'ml-auto'} aria-label={`Locked by ${lock.holder}`}>
               <LockIcon />
             </span>
           ) : null}

@@ -32,12 +32,15 @@ export function FileTree({
   socket,
   epoch,
   running,
+  gitMarkers,
 }: {
   tree: FileTreeStore;
   editor: EditorStore;
   socket: WorkbenchSocket | null;
   epoch: number;
   running: boolean;
+  /** Source control's letter per changed path (M, A, U, D, !…; '•' on folders), from the git status. */
+  gitMarkers?: ReadonlyMap<string, string>;
 }) {
   const state = useStore(tree);
   const editorState = useStore(editor);
@@ -128,6 +131,7 @@ export function FileTree({
     editing,
     dropTarget,
     lockFor: (path) => editor.lockFor(path),
+    gitMarker: (path) => gitMarkers?.get(path),
     onActivate: (entry) => {
       setSelected(entry.path);
       if (entry.kind === 'dir') tree.toggle(entry.path);
