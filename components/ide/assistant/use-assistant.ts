@@ -13,7 +13,14 @@ import type {
 import { ApiError } from '../../api-client';
 import type { WorkbenchSocket } from '../workbench-socket';
 import * as assistantApi from './assistant-api';
-import { applyTurnEvent, applyTurnUpdate, chatFromConversation, requestOf, type ChatState } from './chat-state';
+import {
+  applyTurnEvent,
+  applyTurnUpdate,
+  chatFromConversation,
+  emptyChat,
+  requestOf,
+  type ChatState,
+} from './chat-state';
 
 const TURN_EVENTS = [
   'ai:started',
@@ -194,14 +201,17 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
   const newConversation = useCallback(async () => {
     try {
       const { id } = await assistantApi.createConversation(projectId);
+      // Empty by definition: shown at once, with no load that could race the first turn's events
+      // (a GET answered before the request was stored would replace the chat without it).
+      setOpenId(id);
+      setChat(emptyChat(id));
       await refreshList();
-      open(id);
       return id;
     } catch (error) {
       setNotice({ tone: 'error', text: messageOf(error, 'Could not start a conversation') });
       return null;
     }
-  }, [projectId, refreshList, open]);
+  }, [projectId, refreshList, setOpenId]);
 
   const send = useCallback(
     async (content: string, context: MessageAttachment[] = []): Promise<boolean> => {

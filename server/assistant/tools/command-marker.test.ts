@@ -15,6 +15,17 @@ describe('markCommand', () => {
     expect(marked.exitCode(screen)).toBe(3);
     expect(screen.slice(marked.outputStart(screen), marked.markerStart(screen))).toBe('ok\n\n');
     expect(marked.exitCode(screen.replace('abc23-3', 'abc24-3'))).toBeNull();
+    expect(marked.outputOf(screen)).toBe('ok\n\n');
+  });
+
+  it('reads the output on a screen repainted after the command ended (a tab resized the terminal)', () => {
+    const marked = markCommand('echo ran', 'abc23');
+    const first = 'BERTH-RUN-abc23.\nran\n\nBERTH-DONE-abc23-0.\n$ ';
+    const repaint = `$ printf … BERTH-RUN abc23; { echo ran\n> }; printf … BERTH-DONE abc23 $?\n${first}`;
+    expect(marked.outputOf(first + '\n' + repaint)).toBe('ran\n\n');
+    expect(marked.exitCode(first + repaint)).toBe(0);
+    // Repainted while it still runs: the output so far, up to the end of what arrived.
+    expect(marked.outputOf('BERTH-RUN-abc23.\nhalf\n$ … BERTH-RUN-abc23.\nhalf\nmore')).toBe('half\nmore');
   });
 
   it('types line breaks as Enter and quotes tabs', () => {

@@ -33,6 +33,12 @@ export interface MarkedCommand {
   printedPrefix: string;
   /** Where the printed marker starts in `plain` (or its length when absent). */
   markerStart(plain: string): number;
+  /**
+   * The command's own output in `plain`: from the last printed start marker to the first printed
+   * end marker after it. A terminal repainted while the command runs or after it ended (a tab
+   * resizing it) shows both markers again, and the slice is the one on the repainted screen.
+   */
+  outputOf(plain: string): string;
 }
 
 export function markCommand(command: string, nonce = newNonce()): MarkedCommand {
@@ -56,6 +62,11 @@ export function markCommand(command: string, nonce = newNonce()): MarkedCommand 
     markerStart: (plain) => {
       const match = printed.exec(plain);
       return match ? match.index : plain.length;
+    },
+    outputOf(plain) {
+      const start = this.outputStart(plain);
+      const end = printed.exec(plain.slice(start));
+      return plain.slice(start, end ? start + end.index : plain.length);
     },
   };
 }

@@ -88,9 +88,8 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
     clearTimeout(liveTimer);
     liveTimer = undefined;
     const plain = plainText(raw);
-    const start = marked.outputStart(plain);
-    if (start === 0) return;
-    options.onOutput?.(plain.slice(start, Math.max(start, marked.markerStart(plain))).slice(-LIVE_OUTPUT_CHARS));
+    if (marked.outputStart(plain) === 0) return;
+    options.onOutput?.(marked.outputOf(plain).slice(-LIVE_OUTPUT_CHARS));
   };
   const sink: TerminalSink = {
     id: `assistant-${newNonce(16)}`,
@@ -117,9 +116,7 @@ export async function runInTerminal(options: RunInTerminalOptions): Promise<Term
   const { terminalId, reused } = await openTerminal(terminals, projectId, options.title, sink);
   const session = terminals.get(terminalId);
   const output = () => {
-    const plain = plainText(raw);
-    const start = marked.outputStart(plain);
-    return plain.slice(start, Math.max(start, marked.markerStart(plain)));
+    return marked.outputOf(plainText(raw));
   };
 
   const outcome = new Promise<CommandOutcome>((resolve) => {

@@ -24,7 +24,13 @@ import type { ModelRegistry } from '../models/model-registry';
 import { createFileTools, isToolError } from '../tools';
 import { recordedChanges } from './recorded-changes';
 import type { TurnRateLimit } from './turn-rate-limit';
-import { openModelStream, type TurnRequestDeps } from './turn-request';
+import {
+  gatherContext,
+  openModelStream,
+  userEditsNote,
+  type PreparedContext,
+  type TurnRequestDeps,
+} from './turn-request';
 import { TurnTranscript } from './turn-transcript';
 
 /** What a tool factory gets: the turn it serves and its stop. */
@@ -121,8 +127,15 @@ export class TurnEngine {
     };
     let turnId: string | undefined;
     let snapshotId!: string;
+    // What the model is told is gathered while the snapshot is taken and the turn recorded: the
+    // first token comes sooner (the user's edits need the snapshot, and start once it is there).
+    const signal = reservation.stop.signal;
+    const gathered = gatherContext(this.deps, { userId, projectId, model, ...contentOf(input), signal });
+    gathered.catch(() => undefined); // awaited by the stream; a turn that fails before never reads it
+    let edits!: Promise<string>;
     try {
       const snapshot = await this.deps.snapshots.take(userId, projectId, SNAPSHOT_LABEL);
+      edits = userEditsNote(this.deps, { projectId, turns: conversation.turns, snapshotId: snapshot.id });
       const turn = await conversations.startTurn(userId, projectId, conversationId, {
         model: model.id,
         snapshotId: snapshot.id,
@@ -164,8 +177,9 @@ export class TurnEngine {
       attachments: input.context ?? [],
       snapshotId,
       model,
-      signal: reservation.stop.signal,
+      signal,
       emit,
+      prepared: { gathered, edits },
     });
     reservation.finished = run
       .execute()
@@ -237,7 +251,11 @@ interface TurnRunInput {
   model: Awaited<ReturnType<ModelRegistry['resolve']>>;
   signal: AbortSignal;
   emit: TurnListener;
+  /** Context gathering started with the turn. */
+  prepared: PreparedContext;
 }
+
+const contentOf = (input: SendMessageInput) => ({ content: input.content, attachments: input.context ?? [] });
 
 /** One turn from its first model call to its end: streaming → tool → streaming … → done | stopped | failed. */
 class TurnRun {

@@ -55,21 +55,36 @@ export interface TurnRequestInput {
   signal: AbortSignal;
 }
 
-export async function openModelStream(
-  deps: TurnRequestDeps,
-  input: TurnRequestInput,
-): Promise<AsyncIterable<TurnEvent>> {
+/** What the model is told that does not depend on this turn's snapshot: gathered while it is taken. */
+export interface GatheredContext {
+  project: { name: string };
+  tree: Awaited<ReturnType<typeof walkProject>> | undefined;
+  attached: string;
+  mentioned: string;
+  protocol: TurnProtocol;
+}
+
+/** Work started before the stream opens (TurnEngine starts it with the turn, so it overlaps the snapshot). */
+export interface PreparedContext {
+  gathered: Promise<GatheredContext>;
+  /** The user's edits since the previous turn (needs this turn's snapshot). */
+  edits: Promise<string>;
+}
+
+type GatherInput = Pick<TurnRequestInput, 'userId' | 'projectId' | 'model' | 'content' | 'attachments' | 'signal'>;
+
+export async function gatherContext(deps: TurnRequestDeps, input: GatherInput): Promise<GatheredContext> {
   const { userId, projectId, model, signal } = input;
   const actor = { userId };
-  const [project, tree, edits, attached, protocol] = await Promise.all([
+  const read = (path: string) => deps.files.read(actor, projectId, path);
+  const [project, tree, attached, protocol] = await Promise.all([
     deps.projects.get(userId, projectId),
     walkProject((path) => deps.files.list(actor, projectId, path), '', {
       recursive: true,
       maxEntries: TREE_MAX_ENTRIES,
       signal,
     }).catch(() => undefined),
-    userEditsNote(deps, input),
-    describeAttachments(input.attachments, (path) => deps.files.read(actor, projectId, path)),
+    describeAttachments(input.attachments, read),
     deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
   ]);
   const named = tree
@@ -77,9 +92,21 @@ export async function openModelStream(
     : [];
   const mentioned = await describeAttachments(
     named.map((path) => ({ path })),
-    (path) => deps.files.read(actor, projectId, path),
+    read,
     { header: 'Files your request names, as they are now:', maxChars: MENTIONED_FILE_MAX_CHARS },
   );
+  return { project, tree, attached, mentioned, protocol };
+}
+
+export async function openModelStream(
+  deps: TurnRequestDeps,
+  input: TurnRequestInput & { prepared?: PreparedContext },
+): Promise<AsyncIterable<TurnEvent>> {
+  const { model, signal } = input;
+  const [{ project, tree, attached, mentioned, protocol }, edits] = await Promise.all([
+    input.prepared?.gathered ?? gatherContext(deps, input),
+    input.prepared?.edits ?? userEditsNote(deps, input),
+  ]);
   const maxOutputTokens = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const contextTokens = deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
   const requestFor = (chosen: TurnProtocol) => {
@@ -114,7 +141,10 @@ export async function openModelStream(
 }
 
 /** The note on what changed since the previous turn of the conversation ('' without one, or on any failure). */
-async function userEditsNote(deps: TurnRequestDeps, input: TurnRequestInput): Promise<string> {
+export async function userEditsNote(
+  deps: TurnRequestDeps,
+  input: Pick<TurnRequestInput, 'projectId' | 'turns' | 'snapshotId'>,
+): Promise<string> {
   const previous = [...input.turns].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
   const reader = deps.snapshotReader;
   if (!reader || !previous?.snapshotId) return '';
