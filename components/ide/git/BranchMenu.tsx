@@ -120,6 +120,21 @@ export function BranchMenu({
           </form>
           <ul className="max-h-64 overflow-auto py-1 text-xs">
             {branches === null ? <li className="px-3 py-1 text-muted">Loading branches…</li> : null}
+            {branches
+              ?.filter((candidate) => candidate.current)
+              .map((candidate) => (
+                <li
+                  key={candidate.name}
+                  className="flex items-center gap-1 px-3 py-1 text-gray-100"
+                  title="The current branch"
+                  data-testid="git-branch-current"
+                >
+                  <span aria-hidden className="text-accent">
+                    ✓
+                  </span>
+                  <span className="min-w-0 flex-1 truncate">{candidate.name}</span>
+                </li>
+              ))}
             {branches !== null && others.length === 0 ? (
               <li className="px-3 py-1 text-muted">No other branches</li>
             ) : null}
