@@ -61,8 +61,9 @@ test('init, edit, diff, stage, commit with Ctrl+Enter, and the commit in History
   await files.typeInEditor(' and more');
   await page.keyboard.press('Control+s');
   await expect(files.tab('notes.txt')).toHaveAttribute('data-dirty', 'false');
-  // The file tree marks it M from the same status.
+  // The file tree and the editor tab mark it M from the same status.
   await expect(files.node('notes.txt')).toHaveAttribute('data-git', 'M');
+  await expect(files.tab('notes.txt')).toHaveAttribute('data-git', 'M');
   await git.open();
   await expect(git.file('changes', 'notes.txt')).toHaveAttribute('data-letter', 'M');
   await expect(page.getByTestId('sidebar-badge-git')).toHaveText('1');

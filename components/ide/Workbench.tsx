@@ -119,6 +119,7 @@ export function Workbench({ projectId }: { projectId: string }) {
         epoch={epoch}
         running={running}
         onAskAssistant={askAssistant}
+        gitMarkers={gitMarkers}
       />
       {history.comparing ? (
         <div className="absolute inset-0 z-10">

@@ -23,6 +23,7 @@ export function EditorPane({
   epoch,
   running,
   onAskAssistant,
+  gitMarkers,
 }: {
   store: EditorStore;
   tree: FileTreeStore;
@@ -30,6 +31,8 @@ export function EditorPane({
   epoch: number;
   running: boolean;
   onAskAssistant?: (attachment: MessageAttachment) => void;
+  /** Source control's letter per changed path (from the git status), shown on the tabs. */
+  gitMarkers?: ReadonlyMap<string, string>;
 }) {
   const state = useStore(store);
   const active = state.tabs.find((tab) => tab.path === state.active) ?? null;
@@ -79,6 +82,7 @@ export function EditorPane({
             tabs={state.tabs}
             active={state.active}
             lockFor={(path) => store.lockFor(path)}
+            gitMarker={(path) => gitMarkers?.get(path)}
             onSelect={(path) => store.activate(path)}
             onClose={(path) => closeTab(store, path)}
           />

@@ -1,20 +1,24 @@
 'use client';
-// The open files as tabs: dirty dot, lock marker, middle-click or × to close.
+// The open files as tabs: dirty dot, lock marker, source control's letter, middle-click or × to close.
 import type { FileLockDto } from '@/server/contracts';
 import { FileIcon, LockIcon } from '../files/file-icons';
 import { basename } from '../files/paths';
+import { markerColour } from '../git/git-view';
 import type { EditorTab } from './editor-types';
 
 export function EditorTabs({
   tabs,
   active,
   lockFor,
+  gitMarker,
   onSelect,
   onClose,
 }: {
   tabs: EditorTab[];
   active: string | null;
   lockFor(path: string): FileLockDto | null;
+  /** Source control's marker for a changed file (M, A, U…). */
+  gitMarker?(path: string): string | undefined;
   onSelect(path: string): void;
   onClose(path: string): void;
 }) {
@@ -27,6 +31,7 @@ export function EditorTabs({
       {tabs.map((tab) => {
         const selected = tab.path === active;
         const lock = lockFor(tab.path);
+        const marker = gitMarker?.(tab.path);
         return (
           <div
             key={tab.path}
@@ -37,6 +42,7 @@ export function EditorTabs({
             data-testid="editor-tab"
             data-path={tab.path}
             data-dirty={String(tab.dirty)}
+            data-git={marker}
             data-status={tab.conflict ? 'conflict' : tab.saving ? 'saving' : tab.status}
             onClick={() => onSelect(tab.path)}
             onAuxClick={(event) => event.button === 1 && onClose(tab.path)}
@@ -47,6 +53,11 @@ export function EditorTabs({
           >
             <FileIcon entry={{ name: basename(tab.path), kind: 'file' }} />
             <span className={tab.conflict ? 'text-amber-400' : ''}>{basename(tab.path)}</span>
+            {marker ? (
+              <span data-testid="tab-git-marker" className={`font-mono text-[11px] ${markerColour(marker)}`}>
+                {marker}
+              </span>
+            ) : null}
             {lock ? (
               <span
                 data-testid="lock-marker"

@@ -2,6 +2,7 @@
 // One row of the tree and, for an open folder, its children (listed lazily).
 import type { DragEvent, KeyboardEvent, MouseEvent } from 'react';
 import type { FileEntry, FileLockDto } from '@/server/contracts';
+import { markerColour } from '../git/git-view';
 import { FileIcon, LockIcon } from './file-icons';
 import type { FileTreeState } from './file-tree-store';
 import { dirname } from './paths';
@@ -28,15 +29,6 @@ export interface TreeUi {
   onDragOver(event: DragEvent, dir: string): void;
   onDrop(event: DragEvent, dir: string): void;
 }
-
-// Colours of source control's letters, as in VS Code (modified amber, new green, deleted/conflict red).
-const GIT_MARKER_COLOUR: Record<string, string> = {
-  A: 'text-green-400',
-  U: 'text-green-400',
-  D: 'text-red-400',
-  '!': 'text-red-400',
-  '•': 'text-muted',
-};
 
 const ROW = 'flex h-6 cursor-pointer select-none items-center gap-1.5 pr-2 text-[13px]';
 
@@ -129,10 +121,7 @@ export function FileNode({ ui, entry, depth }: { ui: TreeUi; entry: FileEntry; d
             {entry.name}
           </span>
           {marker ? (
-            <span
-              data-testid="git-marker"
-              className={`ml-auto shrink-0 font-mono text-[11px] ${GIT_MARKER_COLOUR[marker] ?? 'text-amber-300'}`}
-            >
+            <span data-testid="git-marker" className={`ml-auto shrink-0 font-mono text-[11px] ${markerColour(marker)}`}>
               {marker}
             </span>
           ) : null}

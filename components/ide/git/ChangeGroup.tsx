@@ -1,18 +1,7 @@
 'use client';
 // One group of the status (Staged, Changes, Untracked, Conflicts): a header with its count and
 // "all" actions, then a row per file — click opens its diff, the icons stage, unstage or discard.
-import type { GitEntry, GitGroup } from './git-view';
-
-const letterColour: Record<string, string> = {
-  M: 'text-amber-300',
-  A: 'text-green-400',
-  U: 'text-green-400',
-  D: 'text-red-400',
-  R: 'text-sky-300',
-  C: 'text-sky-300',
-  T: 'text-amber-300',
-  '!': 'text-red-400',
-};
+import { markerColour, type GitEntry, type GitGroup } from './git-view';
 
 export interface GroupActions {
   stage?(paths: string[]): void;
@@ -141,7 +130,7 @@ export function ChangeGroup({
                   </IconButton>
                 ) : null}
               </span>
-              <span className={`w-3 text-center font-mono font-semibold ${letterColour[entry.letter] ?? 'text-muted'}`}>
+              <span className={`w-3 text-center font-mono font-semibold ${markerColour(entry.letter)}`}>
                 {entry.letter}
               </span>
             </li>

@@ -40,6 +40,25 @@ const conflictLabel: Record<GitConflict['code'], string> = {
 
 export const letterFor = (kind: GitChangeKind): string => kindLetter[kind];
 
+/** The colour of a marker letter, as in VS Code: modified amber, new green, deleted or conflicted red. */
+export function markerColour(letter: string): string {
+  switch (letter) {
+    case 'A':
+    case 'U':
+      return 'text-green-400';
+    case 'D':
+    case '!':
+      return 'text-red-400';
+    case 'R':
+    case 'C':
+      return 'text-sky-300';
+    case '•':
+      return 'text-muted';
+    default:
+      return 'text-amber-300';
+  }
+}
+
 /** The non-empty groups in VS Code's order: conflicts first (they block a commit). */
 export function statusGroups(status: GitStatusDto): GitGroup[] {
   const groups: GitGroup[] = [
