@@ -2,7 +2,7 @@
 // Ctrl+Shift+G, Initialize repository, a new file under Untracked and an edited one under Changes,
 // click → Monaco diff, stage, commit with Ctrl+Enter, the commit in History and its diff; a branch
 // switch git refuses (local changes) shows git's message; a merge conflict shows under Conflicts
-// and is resolved by staging and committing.
+// and is resolved by staging and committing; Push without a remote says what to do.
 import { createProjectViaApi, expect, test, uniqueName, type WorkbenchPage } from './support/berth';
 import { FilesPanel } from './support/files';
 import { GitApi, GitPanel } from './support/git';
@@ -148,4 +148,8 @@ test('a switch git refuses shows its message; a merge conflict shows under Confl
   await git.commitWithKeys('Merge feature');
   await expect(git.panel.getByTestId('git-clean')).toBeVisible();
   await expect(git.commits.first()).toContainText('Merge feature');
+
+  // Push without a remote: git's refusal and the next step.
+  await git.panel.getByTestId('git-push').click();
+  await expect(git.error).toContainText('Add a remote named origin first');
 });

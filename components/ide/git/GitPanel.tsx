@@ -5,7 +5,6 @@
 // Git's refusals are shown as git said them.
 import { useCallback, useState, type RefObject } from 'react';
 import type { GitStatusDto } from '@/server/contracts';
-import { errorText } from '../history/snapshots-api';
 import { BranchMenu } from './BranchMenu';
 import { ChangeGroup, type GroupActions } from './ChangeGroup';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog';
@@ -17,12 +16,22 @@ import {
   gitInit,
   gitMerge,
   gitPaths,
+  gitSync,
   type PathsAction,
 } from './git-api';
 import { GitHistory } from './GitHistory';
-import { commitReady, diffForEntry, diffTargetKey, statusGroups, type GroupId } from './git-view';
+import {
+  commitReady,
+  diffForEntry,
+  diffTargetKey,
+  gitErrorText,
+  statusGroups,
+  syncNotice,
+  type GroupId,
+} from './git-view';
 import type { GitStatusState, GitView } from './use-git';
 
+const syncLabel = { fetch: 'Fetch', pull: 'Pull', push: 'Push' } as const;
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 export function GitPanel({
@@ -45,6 +54,7 @@ export function GitPanel({
   const [message, setMessage] = useState('');
   const [amend, setAmend] = useState(false);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [syncing, setSyncing] = useState<'fetch' | 'pull' | 'push' | null>(null);
 
   /** Runs one git action; a refusal shows git's message, and the status is read again either way. */
   const run = useCallback(
@@ -59,7 +69,7 @@ export function GitPanel({
         if (success) setNotice(success);
         return true;
       } catch (cause) {
-        setError(errorText(cause, 'Git failed'));
+        setError(gitErrorText(cause));
         void refresh();
         return false;
       } finally {
@@ -237,6 +247,41 @@ export function GitPanel({
                 })
               }
             />
+            <div className="mt-1 flex items-center gap-1" data-testid="git-sync">
+              {(['fetch', 'pull', 'push'] as const).map((action) => (
+                <button
+                  key={action}
+                  type="button"
+                  className="flex h-6 flex-1 items-center justify-center gap-1 rounded border border-edge text-xs text-gray-300 hover:bg-surface disabled:opacity-40"
+                  disabled={busy || !status.head}
+                  title={
+                    action === 'fetch'
+                      ? 'Fetch from the remote'
+                      : action === 'pull'
+                        ? `Pull ${status.upstream ?? 'the remote branch'} into ${status.branch ?? 'HEAD'}`
+                        : `Push ${status.branch ?? 'HEAD'} to ${status.upstream ?? 'origin'}`
+                  }
+                  onClick={() =>
+                    void run(async () => {
+                      setSyncing(action);
+                      try {
+                        const result = await gitSync(projectId, action);
+                        if (result.outcome === 'conflicts')
+                          setError(`${result.message}\nResolve the conflicts, stage the files, then commit.`);
+                        else setNotice(syncNotice(result));
+                      } finally {
+                        setSyncing(null);
+                      }
+                    })
+                  }
+                  data-testid={`git-${action}`}
+                >
+                  {syncing === action ? `${syncLabel[action]}ing…` : syncLabel[action]}
+                  {action === 'pull' && status.behind > 0 ? <span className="text-muted">↓{status.behind}</span> : null}
+                  {action === 'push' && status.ahead > 0 ? <span className="text-muted">↑{status.ahead}</span> : null}
+                </button>
+              ))}
+            </div>
             <textarea
               ref={messageRef}
               className="mt-2 block h-16 w-full resize-y rounded border border-edge bg-surface px-2 py-1 text-xs text-gray-100 outline-none placeholder:text-muted focus:border-accent"

@@ -6,6 +6,7 @@ import type {
   GitDiffDto,
   GitMergeResultDto,
   GitStatusDto,
+  GitSyncResultDto,
 } from '@/server/contracts';
 import { api } from '../../api-client';
 
@@ -43,6 +44,10 @@ export const gitDeleteBranch = (projectId: string, name: string, force = false) 
 
 export const gitCheckout = (projectId: string, branch: string) =>
   api<GitStatusDto>(`${base(projectId)}/checkout`, { method: 'POST', body: { branch } });
+
+/** Fetch, pull or push the current branch with its remote (origin unless it tracks another). */
+export const gitSync = (projectId: string, action: 'fetch' | 'pull' | 'push') =>
+  api<GitSyncResultDto>(`${base(projectId)}/${action}`, { method: 'POST', body: {} });
 
 export const gitMerge = (projectId: string, branch: string) =>
   api<GitMergeResultDto>(`${base(projectId)}/merge`, { method: 'POST', body: { branch } });

@@ -6,8 +6,10 @@ import {
   diffForEntry,
   fileMarkers,
   followDiff,
+  gitErrorText,
   statusGroups,
   stillChanged,
+  syncNotice,
 } from './git-view';
 
 const clean: GitStatusDto = {
@@ -116,5 +118,29 @@ describe('commitReady', () => {
     expect(commitReady('fix', 0, false)).toBe(false);
     expect(commitReady('fix', 0, true)).toBe(true);
     expect(commitReady('fix', 1, false)).toBe(true);
+  });
+});
+
+describe('gitErrorText and syncNotice', () => {
+  it("shows git's words and then the next step", () => {
+    const refused = Object.assign(new Error('! [rejected] main -> main (fetch first)'), {
+      body: {
+        error: 'git_push_rejected',
+        message: '! [rejected] main -> main (fetch first)',
+        hint: 'Pull first, then push',
+      },
+    });
+    expect(gitErrorText(refused)).toBe('! [rejected] main -> main (fetch first)\n→ Pull first, then push');
+    expect(gitErrorText(new Error('fatal: no upstream'))).toBe('fatal: no upstream');
+    expect(gitErrorText('nope')).toBe('Git failed');
+  });
+
+  it('names the remote branch', () => {
+    const base = { remote: 'origin', branch: 'main', conflicts: [], message: '' };
+    expect(syncNotice({ ...base, outcome: 'pushed' })).toBe('Pushed to origin/main');
+    expect(syncNotice({ ...base, outcome: 'up-to-date' })).toBe('Up to date with origin/main');
+    expect(syncNotice({ ...base, outcome: 'merged', message: 'Fast-forward' })).toBe(
+      'Pulled origin/main\nFast-forward',
+    );
   });
 });

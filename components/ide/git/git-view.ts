@@ -1,6 +1,6 @@
 // Pure helpers for the Source Control panel: the status as VS Code groups it (Staged, Changes,
 // Untracked, Conflicts), one-letter markers, and what a diff in the editor area shows.
-import type { GitChangeKind, GitCommitFileDto, GitConflict, GitStatusDto } from '@/server/contracts';
+import type { GitChangeKind, GitCommitFileDto, GitConflict, GitStatusDto, GitSyncResultDto } from '@/server/contracts';
 
 export type GroupId = 'conflicts' | 'staged' | 'changes' | 'untracked';
 
@@ -183,4 +183,30 @@ export function followDiff(status: GitStatusDto, target: GitDiffTarget): GitDiff
   if (target.kind === 'commit' || stillChanged(status, target)) return target;
   const other: GitDiffTarget = { ...target, staged: !target.staged };
   return stillChanged(status, other) ? other : null;
+}
+
+/** A refusal as git said it, then the server's next step when it gives one (Pull first, add a token…). */
+export function gitErrorText(error: unknown, fallback = 'Git failed'): string {
+  if (!(error instanceof Error) || !error.message) return fallback;
+  const body = (error as { body?: { hint?: unknown } }).body;
+  const hint = typeof body?.hint === 'string' && body.hint ? body.hint : null;
+  return hint ? `${error.message}\n→ ${hint}` : error.message;
+}
+
+/** What a fetch, pull or push that went through says in the panel. */
+export function syncNotice(result: GitSyncResultDto): string {
+  const where = `${result.remote}/${result.branch}`;
+  const said = result.message.trim();
+  switch (result.outcome) {
+    case 'fetched':
+      return `Fetched ${result.remote}${said ? `\n${said}` : ''}`;
+    case 'pushed':
+      return `Pushed to ${where}${said ? `\n${said}` : ''}`;
+    case 'merged':
+      return `Pulled ${where}${said ? `\n${said}` : ''}`;
+    case 'up-to-date':
+      return `Up to date with ${where}`;
+    case 'conflicts':
+      return `Pulled ${where} with conflicts${said ? `\n${said}` : ''}`;
+  }
 }
