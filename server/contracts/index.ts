@@ -15,5 +15,7 @@ export * from './admin';
 export * from './format-bytes';
 export * from './assistant';
 export * from './assistant-attachments';
+export * from './assistant-export';
+export * from './assistant-models';
 export * from './git';
 export * from './git-remotes';

@@ -1,37 +1,20 @@
 // Runs assistant turns (DESIGN.md "Assistant"): one per project at a time. A turn loads the
 // conversation, takes a snapshot (its undo point), records itself as running, stores the user's
-// message, streams the model with the tools, stores what the model said and did step by step,
-// and ends done | stopped | failed with the files it changed, its locks always released.
+// message, then runs it (turn-run.ts: the model with the tools, what it said and did stored step
+// by step, the end done | stopped | failed with the files it changed, its locks always released).
 // Its events go to the caller (the POST's event stream) and to `events` (every tab, through
 // berth-server.ts). Stop is an AbortSignal that reaches the model stream and the running tool.
 import type { ToolSet } from 'ai';
-import type {
-  AssistantTurnEventDto,
-  MessageAttachment,
-  MessageDto,
-  SendMessageInput,
-  TurnDto,
-  TurnEndStatus,
-  TurnFileChange,
-} from '../../contracts';
+import type { AssistantTurnEventDto, SendMessageInput } from '../../contracts';
 import { DomainError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { Actor, FileService, LockService } from '../../files';
 import type { ConversationService } from '../conversations';
-import type { TurnEvent } from '../models/model-provider';
 import type { ModelRegistry } from '../models/model-registry';
-import { createFileTools, isToolError } from '../tools';
-import { recordedChanges } from './recorded-changes';
 import type { TurnRateLimit } from './turn-rate-limit';
-import {
-  gatherContext,
-  openModelStream,
-  userEditsNote,
-  type PreparedContext,
-  type TurnRequestDeps,
-} from './turn-request';
-import { TurnTranscript } from './turn-transcript';
+import { gatherContext, userEditsNote, type TurnRequestDeps } from './turn-request';
+import { messageOf, TurnRun } from './turn-run';
 
 /** What a tool factory gets: the turn it serves and its stop. */
 export interface TurnToolContext {
@@ -232,148 +215,4 @@ export class TurnEngine {
   }
 }
 
-interface TurnEnd {
-  status: TurnEndStatus;
-  /** Why a failed turn failed. */
-  error?: string;
-}
-
-interface TurnRunInput {
-  userId: string;
-  projectId: string;
-  conversationId: string;
-  turnId: string;
-  history: MessageDto[];
-  turns: TurnDto[];
-  content: string;
-  attachments: MessageAttachment[];
-  snapshotId: string;
-  model: Awaited<ReturnType<ModelRegistry['resolve']>>;
-  signal: AbortSignal;
-  emit: TurnListener;
-  /** Context gathering started with the turn. */
-  prepared: PreparedContext;
-}
-
 const contentOf = (input: SendMessageInput) => ({ content: input.content, attachments: input.context ?? [] });
-
-/** One turn from its first model call to its end: streaming → tool → streaming … → done | stopped | failed. */
-class TurnRun {
-  private readonly transcript = new TurnTranscript();
-
-  constructor(
-    private readonly deps: TurnEngineDeps,
-    private readonly turn: TurnRunInput,
-  ) {}
-
-  async execute(): Promise<void> {
-    const { userId, projectId, conversationId, turnId, signal } = this.turn;
-    const actor: Actor = { userId };
-    const fileTools = createFileTools({
-      files: this.deps.files,
-      locks: this.deps.locks,
-      actor,
-      projectId,
-      turnId,
-      signal,
-    });
-    const onOutput = ({ toolCallId, data }: { toolCallId: string; data: string }) =>
-      this.turn.emit({ type: 'tool-output', conversationId, turnId, toolCallId, data });
-    const extras = (this.deps.toolFactories ?? []).map((factory) =>
-      factory({ actor, projectId, turnId, signal, onOutput }),
-    );
-    const tools: ToolSet = Object.assign({}, fileTools.tools, ...extras.map((extra) => extra.tools)) as ToolSet;
-    const { status, error } = await this.stream(tools).catch((cause: unknown): TurnEnd =>
-      signal.aborted ? { status: 'stopped' } : { status: 'failed', error: messageOf(cause) },
-    );
-    try {
-      await this.store().catch((cause: unknown) => this.warn(cause, 'could not store the last messages'));
-    } finally {
-      await fileTools.releaseLocks();
-      await Promise.all(extras.map(async (extra) => extra.dispose?.())).catch((cause: unknown) =>
-        this.warn(cause, 'a tool did not clean up'),
-      );
-      // Stored with what the turn left in each file (undo's conflict check); told without it.
-      const recorded = recordedChanges(fileTools.changeLog);
-      const changedFiles: TurnFileChange[] = recorded.map(({ path, change }) => ({ path, change }));
-      if (error !== undefined) this.turn.emit({ type: 'error', conversationId, turnId, message: error });
-      await this.deps.conversations
-        .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles: recorded, error })
-        .catch((cause: unknown) => this.warn(cause, 'could not record the end of the turn'));
-      this.turn.emit({ type: 'done', conversationId, turnId, status, changedFiles });
-    }
-  }
-
-  private async stream(tools: ToolSet): Promise<TurnEnd> {
-    const { signal } = this.turn;
-    const events = await openModelStream(this.deps, { ...this.turn, tools });
-    if (signal.aborted) return { status: 'stopped' };
-    for await (const event of events) {
-      const end = await this.handle(event);
-      if (end) return end;
-    }
-    return {
-      status: signal.aborted ? 'stopped' : 'failed',
-      error: signal.aborted ? undefined : 'The turn ended early',
-    };
-  }
-
-  /** One model event: told, recorded; the turn's end when it is one. */
-  private async handle(event: TurnEvent): Promise<TurnEnd | undefined> {
-    const { conversationId, turnId, emit } = this.turn;
-    switch (event.type) {
-      case 'text':
-        this.transcript.addText(event.text);
-        emit({ type: 'text', conversationId, turnId, text: event.text });
-        return undefined;
-      case 'tool-call':
-        this.transcript.addCall({ id: event.toolCallId, name: event.toolName, args: event.input });
-        emit({ type: 'tool-call', conversationId, turnId, ...pick(event), input: event.input, invalid: event.invalid });
-        return undefined;
-      case 'tool-result': {
-        const isError = isToolError(event.output);
-        this.transcript.addResult({ callId: event.toolCallId, name: event.toolName, output: event.output, isError });
-        emit({ type: 'tool-result', conversationId, turnId, ...pick(event), output: event.output, isError });
-        return undefined;
-      }
-      case 'tool-error':
-        this.transcript.addResult({
-          callId: event.toolCallId,
-          name: event.toolName,
-          output: event.message,
-          isError: true,
-        });
-        emit({ type: 'tool-result', conversationId, turnId, ...pick(event), output: event.message, isError: true });
-        return undefined;
-      case 'step-finish':
-        await this.store();
-        return undefined;
-      case 'finish':
-        return { status: 'done' };
-      case 'stopped':
-        return { status: 'stopped' };
-      case 'failed':
-        return { status: 'failed', error: event.message };
-    }
-  }
-
-  /** Appends the step's messages to the conversation. */
-  private async store(): Promise<void> {
-    const { userId, projectId, conversationId, turnId } = this.turn;
-    for (const message of this.transcript.take())
-      await this.deps.conversations.appendMessage(userId, projectId, conversationId, { ...message, turnId });
-  }
-
-  private warn(error: unknown, message: string): void {
-    this.deps.log.warn({ err: error, projectId: this.turn.projectId, turnId: this.turn.turnId }, message);
-  }
-}
-
-const pick = (event: { toolCallId: string; toolName: string }) => ({
-  toolCallId: event.toolCallId,
-  toolName: event.toolName,
-});
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
