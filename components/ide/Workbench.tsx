@@ -163,7 +163,14 @@ export function Workbench({ projectId }: { projectId: string }) {
       </AppHeader>
       <RestoredNotice workspace={workspace} snapshots={snapshots.list} onOpenHistory={openHistory} />
       <div className="min-h-0 flex-1">
-        <SplitPane direction="horizontal" initial={18} min={10} max={40} storageKey="tree">
+        {/* The chat needs room to read: the Assistant tab keeps a wider sidebar of its own. */}
+        <SplitPane
+          direction="horizontal"
+          initial={sidebar === 'assistant' ? 28 : 18}
+          min={10}
+          max={50}
+          storageKey={sidebar === 'assistant' ? 'tree-assistant' : 'tree'}
+        >
           <SidebarTabs
             active={sidebar}
             onChange={setSidebar}

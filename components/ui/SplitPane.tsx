@@ -22,11 +22,12 @@ export function SplitPane({
 }) {
   const container = useRef<HTMLDivElement>(null);
   const [share, setShare] = useState(initial);
-  // Read the remembered size after hydration so server and client render the same markup.
+  // Read the remembered size after hydration so server and client render the same markup; a new
+  // storageKey (a pane that keeps one size per view) starts at its own remembered or initial size.
   useEffect(() => {
     const saved = Number(window.localStorage.getItem(`berth.split.${storageKey}`));
-    if (saved >= min && saved <= max) setShare(saved);
-  }, [storageKey, min, max]);
+    setShare(saved >= min && saved <= max ? saved : initial);
+  }, [storageKey, min, max, initial]);
   const horizontal = direction === 'horizontal';
 
   const commit = useCallback(
