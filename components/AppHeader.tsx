@@ -26,6 +26,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       <Link href="/settings/ai" className="text-sm text-muted hover:text-gray-100" data-testid="ai-settings-link">
         AI models
       </Link>
+      <Link href="/settings/git" className="text-sm text-muted hover:text-gray-100" data-testid="git-settings-link">
+        Git
+      </Link>
       <Link href="/settings/tokens" className="text-sm text-muted hover:text-gray-100">
         Access tokens
       </Link>
