@@ -1,12 +1,13 @@
 'use client';
 // The Source Control sidebar (Ctrl+Shift+G): "Initialize repository" for a project without one;
 // otherwise the branch menu, the commit box (Ctrl+Enter commits, Amend), the status grouped as
-// Conflicts / Staged / Changes / Untracked with stage, unstage and discard, and the branch's log.
-// Git's refusals are shown as git said them.
+// Conflicts / Staged / Changes / Untracked with stage, unstage and discard, the remotes, and the
+// branch's log. Git's refusals are shown as git said them.
 import { useCallback, useState, type RefObject } from 'react';
 import type { GitStatusDto } from '@/server/contracts';
 import { BranchMenu } from './BranchMenu';
 import { ChangeGroup, type GroupActions } from './ChangeGroup';
+import { CommitBox } from './CommitBox';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog';
 import {
   gitCheckout,
@@ -19,19 +20,13 @@ import {
   gitSync,
   type PathsAction,
 } from './git-api';
+import { GitBanner } from './GitBanner';
 import { GitHistory } from './GitHistory';
-import {
-  commitReady,
-  diffForEntry,
-  diffTargetKey,
-  gitErrorText,
-  statusGroups,
-  syncNotice,
-  type GroupId,
-} from './git-view';
+import { diffForEntry, diffTargetKey, gitErrorText, statusGroups, syncNotice, type GroupId } from './git-view';
+import { RemotesSection } from './RemotesSection';
+import { SyncBar, type SyncAction } from './SyncBar';
 import type { GitStatusState, GitView } from './use-git';
 
-const syncLabel = { fetch: 'Fetch', pull: 'Pull', push: 'Push' } as const;
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 export function GitPanel({
@@ -51,10 +46,8 @@ export function GitPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [message, setMessage] = useState('');
-  const [amend, setAmend] = useState(false);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
-  const [syncing, setSyncing] = useState<'fetch' | 'pull' | 'push' | null>(null);
+  const [syncing, setSyncing] = useState<SyncAction | null>(null);
 
   /** Runs one git action; a refusal shows git's message, and the status is read again either way. */
   const run = useCallback(
@@ -104,17 +97,25 @@ export function GitPanel({
     }
   };
 
-  async function commit() {
-    if (!status || !commitReady(message, status.staged.length, amend) || busy) return;
-    const ok = await run(async () => {
+  const commit = (message: string, amend: boolean) =>
+    run(async () => {
       const made = await gitCommit(projectId, message, amend);
       setNotice(`Committed ${made.hash.slice(0, 7)} ${made.subject}`);
     });
-    if (ok) {
-      setMessage('');
-      setAmend(false);
-    }
-  }
+
+  /** Fetch, pull or push; the button spins until git is done, every other action waits. */
+  const sync = (action: SyncAction, ahead: number) =>
+    void run(async () => {
+      setSyncing(action);
+      try {
+        const result = await gitSync(projectId, action);
+        if (result.outcome === 'conflicts')
+          setError(`${result.message}\nResolve the conflicts, stage the files, then commit.`);
+        else setNotice(syncNotice(result, ahead));
+      } finally {
+        setSyncing(null);
+      }
+    });
 
   const header = (
     <div className="flex h-8 shrink-0 items-center gap-1 border-b border-edge bg-panel-2 pl-3 pr-1">
@@ -144,45 +145,12 @@ export function GitPanel({
         : 'loading';
   const groups = status?.initialized ? statusGroups(status) : [];
   const openKey = view.diff ? diffTargetKey(view.diff) : null;
-  const ready = status ? commitReady(message, status.staged.length, amend) : false;
 
   return (
     <div className="flex h-full flex-col bg-panel" data-testid="git-panel" data-status={state}>
       {header}
-      {error ? (
-        <div
-          role="alert"
-          data-testid="git-error"
-          className="flex shrink-0 items-start gap-2 border-b border-edge bg-danger/10 px-3 py-2 text-xs text-danger"
-        >
-          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words font-mono">{error}</span>
-          <button
-            type="button"
-            aria-label="Dismiss"
-            className="text-muted hover:text-gray-100"
-            onClick={() => setError(null)}
-          >
-            ✕
-          </button>
-        </div>
-      ) : null}
-      {notice ? (
-        <div
-          role="status"
-          data-testid="git-notice"
-          className="flex shrink-0 items-start gap-2 border-b border-edge bg-green-500/10 px-3 py-2 text-xs text-green-300"
-        >
-          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{notice}</span>
-          <button
-            type="button"
-            aria-label="Dismiss"
-            className="text-muted hover:text-gray-100"
-            onClick={() => setNotice(null)}
-          >
-            ✕
-          </button>
-        </div>
-      ) : null}
+      {error ? <GitBanner kind="error" text={error} onDismiss={() => setError(null)} /> : null}
+      {notice ? <GitBanner kind="notice" text={notice} onDismiss={() => setNotice(null)} /> : null}
       {state === 'stopped' ? (
         <p className="px-3 py-2 text-xs text-muted">Start the workspace to use source control.</p>
       ) : null}
@@ -247,84 +215,8 @@ export function GitPanel({
                 })
               }
             />
-            <div className="mt-1 flex items-center gap-1" data-testid="git-sync">
-              {(['fetch', 'pull', 'push'] as const).map((action) => (
-                <button
-                  key={action}
-                  type="button"
-                  className="flex h-6 flex-1 items-center justify-center gap-1 rounded border border-edge text-xs text-gray-300 hover:bg-surface disabled:opacity-40"
-                  disabled={busy || !status.head}
-                  title={
-                    action === 'fetch'
-                      ? 'Fetch from the remote'
-                      : action === 'pull'
-                        ? `Pull ${status.upstream ?? 'the remote branch'} into ${status.branch ?? 'HEAD'}`
-                        : `Push ${status.branch ?? 'HEAD'} to ${status.upstream ?? 'origin'}`
-                  }
-                  onClick={() =>
-                    void run(async () => {
-                      setSyncing(action);
-                      try {
-                        const result = await gitSync(projectId, action);
-                        if (result.outcome === 'conflicts')
-                          setError(`${result.message}\nResolve the conflicts, stage the files, then commit.`);
-                        else setNotice(syncNotice(result));
-                      } finally {
-                        setSyncing(null);
-                      }
-                    })
-                  }
-                  data-testid={`git-${action}`}
-                >
-                  {syncing === action ? `${syncLabel[action]}ing…` : syncLabel[action]}
-                  {action === 'pull' && status.behind > 0 ? <span className="text-muted">↓{status.behind}</span> : null}
-                  {action === 'push' && status.ahead > 0 ? <span className="text-muted">↑{status.ahead}</span> : null}
-                </button>
-              ))}
-            </div>
-            <textarea
-              ref={messageRef}
-              className="mt-2 block h-16 w-full resize-y rounded border border-edge bg-surface px-2 py-1 text-xs text-gray-100 outline-none placeholder:text-muted focus:border-accent"
-              placeholder={`Message (Ctrl+Enter to commit on ${status.branch ?? 'HEAD'})`}
-              aria-label="Commit message"
-              value={message}
-              onChange={(event) => setMessage(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-                  event.preventDefault();
-                  void commit();
-                }
-              }}
-              data-testid="git-message"
-            />
-            <div className="mt-1 flex items-center gap-2">
-              <label className="flex items-center gap-1 text-xs text-muted" title="Replace the last commit">
-                <input
-                  type="checkbox"
-                  checked={amend}
-                  disabled={!status.head}
-                  onChange={(event) => setAmend(event.target.checked)}
-                  data-testid="git-amend"
-                />
-                Amend
-              </label>
-              <button
-                type="button"
-                className="ml-auto rounded bg-accent px-3 py-1 text-xs font-medium text-white hover:bg-accent/90 disabled:opacity-40"
-                disabled={!ready || busy}
-                title={
-                  ready
-                    ? 'Commit the staged changes (Ctrl+Enter)'
-                    : status.staged.length === 0 && !amend
-                      ? 'Stage changes first'
-                      : 'Write a commit message'
-                }
-                onClick={() => void commit()}
-                data-testid="git-commit"
-              >
-                {amend ? 'Amend' : 'Commit'}
-              </button>
-            </div>
+            <SyncBar status={status} busy={busy} syncing={syncing} onSync={(action) => sync(action, status.ahead)} />
+            <CommitBox status={status} busy={busy} messageRef={messageRef} onCommit={commit} />
           </div>
           <div className="min-h-0 flex-1 overflow-auto">
             {groups.length === 0 ? (
@@ -346,7 +238,17 @@ export function GitPanel({
                 />
               ))
             )}
-            <div className="mt-1 flex h-6 items-center border-t border-edge pl-3 text-[11px] font-semibold uppercase tracking-wide text-muted">
+            <RemotesSection
+              projectId={projectId}
+              tick={`${status.branch ?? ''}@${status.head ?? ''}@${status.upstream ?? ''}`}
+              busy={busy}
+              onConfirm={setConfirmation}
+              onChanged={(text) => {
+                setError(null);
+                setNotice(text);
+              }}
+            />
+            <div className="flex h-6 items-center border-t border-edge pl-3 text-[11px] font-semibold uppercase tracking-wide text-muted">
               History{status.branch ? ` · ${status.branch}` : ''}
             </div>
             <GitHistory projectId={projectId} head={status.head} openKey={openKey} onOpen={view.setDiff} />

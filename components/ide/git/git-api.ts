@@ -5,6 +5,7 @@ import type {
   GitCommitDto,
   GitDiffDto,
   GitMergeResultDto,
+  GitRemoteDto,
   GitStatusDto,
   GitSyncResultDto,
 } from '@/server/contracts';
@@ -51,3 +52,12 @@ export const gitSync = (projectId: string, action: 'fetch' | 'pull' | 'push') =>
 
 export const gitMerge = (projectId: string, branch: string) =>
   api<GitMergeResultDto>(`${base(projectId)}/merge`, { method: 'POST', body: { branch } });
+
+export const gitRemotes = (projectId: string) => api<GitRemoteDto[]>(`${base(projectId)}/remotes`);
+
+/** 400: a URL the import rules refuse (or a bad name); 409: git refused (the name exists). */
+export const gitAddRemote = (projectId: string, name: string, url: string) =>
+  api<GitRemoteDto>(`${base(projectId)}/remotes`, { method: 'POST', body: { name, url } });
+
+export const gitRemoveRemote = (projectId: string, name: string) =>
+  api<void>(`${base(projectId)}/remotes?${new URLSearchParams({ name }).toString()}`, { method: 'DELETE' });

@@ -9,6 +9,7 @@ import {
   gitErrorText,
   statusGroups,
   stillChanged,
+  settingsLinkFor,
   syncNotice,
 } from './git-view';
 
@@ -138,9 +139,29 @@ describe('gitErrorText and syncNotice', () => {
   it('names the remote branch', () => {
     const base = { remote: 'origin', branch: 'main', conflicts: [], message: '' };
     expect(syncNotice({ ...base, outcome: 'pushed' })).toBe('Pushed to origin/main');
+    expect(syncNotice({ ...base, outcome: 'pushed', message: 'To x' }, 2)).toBe(
+      'Pushed 2 commits to origin/main\nTo x',
+    );
+    expect(syncNotice({ ...base, outcome: 'pushed' }, 1)).toBe('Pushed 1 commit to origin/main');
     expect(syncNotice({ ...base, outcome: 'up-to-date' })).toBe('Up to date with origin/main');
     expect(syncNotice({ ...base, outcome: 'merged', message: 'Fast-forward' })).toBe(
       'Pulled origin/main\nFast-forward',
     );
+  });
+});
+
+describe('settingsLinkFor', () => {
+  it('links "Settings → Git" with the host the hint names', () => {
+    const text = 'fatal: could not read Username\n→ Add a token for git.example.com:8443 in Settings → Git';
+    expect(settingsLinkFor(text)).toEqual({
+      before: 'fatal: could not read Username\n→ Add a token for git.example.com:8443 in ',
+      after: '',
+      href: '/settings/git?host=git.example.com%3A8443',
+    });
+    expect(settingsLinkFor('→ The token for github.com was refused: check it in Settings → Git')?.href).toBe(
+      '/settings/git?host=github.com',
+    );
+    expect(settingsLinkFor('Remove it from the URL and add a token in Settings → Git')?.href).toBe('/settings/git');
+    expect(settingsLinkFor('Pull first, then push')).toBeNull();
   });
 });

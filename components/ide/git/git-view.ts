@@ -193,20 +193,35 @@ export function gitErrorText(error: unknown, fallback = 'Git failed'): string {
   return hint ? `${error.message}\n→ ${hint}` : error.message;
 }
 
-/** What a fetch, pull or push that went through says in the panel. */
-export function syncNotice(result: GitSyncResultDto): string {
+/** What a fetch, pull or push that went through says in the panel; `ahead` is the status's count before a push. */
+export function syncNotice(result: GitSyncResultDto, ahead = 0): string {
   const where = `${result.remote}/${result.branch}`;
   const said = result.message.trim();
+  const then = said ? `\n${said}` : '';
   switch (result.outcome) {
     case 'fetched':
-      return `Fetched ${result.remote}${said ? `\n${said}` : ''}`;
+      return `Fetched ${result.remote}${then}`;
     case 'pushed':
-      return `Pushed to ${where}${said ? `\n${said}` : ''}`;
+      return `${ahead > 0 ? `Pushed ${ahead} commit${ahead === 1 ? '' : 's'} to` : 'Pushed to'} ${where}${then}`;
     case 'merged':
-      return `Pulled ${where}${said ? `\n${said}` : ''}`;
+      return `Pulled ${where}${then}`;
     case 'up-to-date':
       return `Up to date with ${where}`;
     case 'conflicts':
-      return `Pulled ${where} with conflicts${said ? `\n${said}` : ''}`;
+      return `Pulled ${where} with conflicts${then}`;
   }
 }
+
+/** Where a message's "Settings → Git" should link: the settings page, with the host it names. */
+export function settingsLinkFor(text: string): { before: string; after: string; href: string } | null {
+  const at = text.indexOf(SETTINGS_GIT);
+  if (at < 0) return null;
+  const host = /token for (\S+) (?:in|was refused)/.exec(text)?.[1];
+  return {
+    before: text.slice(0, at),
+    after: text.slice(at + SETTINGS_GIT.length),
+    href: host ? `/settings/git?${new URLSearchParams({ host }).toString()}` : '/settings/git',
+  };
+}
+
+export const SETTINGS_GIT = 'Settings → Git';
