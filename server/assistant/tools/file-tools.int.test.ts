@@ -21,6 +21,7 @@ import { connectAs, openRunningWorkspace, type TestSocket } from '../../test-sup
 import type { TurnEvent } from '../models/model-provider';
 import { OpenAICompatibleProvider } from '../models/openai-compatible-provider';
 import { createFileTools, type FileTools } from './file-tools';
+import { SEARCH_REGEX_BUDGET_MS } from './search-tool';
 
 let t: TestServer;
 let alice: TestUser;
@@ -169,7 +170,7 @@ describe('assistant file tools in a real turn', () => {
       toolStep('e_capped', 'list_files', { path: 'edge', recursive: true, maxEntries: 2 }),
       toolStep('e_regex', 'search', { query: '^99[0-9]$', regex: true, path: 'edge' }),
       toolStep('e_bad_regex', 'search', { query: '(', regex: true }),
-      toolStep('e_nested', 'search', { query: '(a+)+$', regex: true }),
+      toolStep('e_nested', 'search', { query: '^(99\\d*)+$', regex: true, path: 'edge' }),
       toolStep('e_write', 'write_file', { path: 'edge/made.txt', content: 'made\n' }),
       { kind: 'text', chunks: ['Checking'], hang: true },
     );
@@ -204,11 +205,54 @@ describe('assistant file tools in a real turn', () => {
       Array.from({ length: 10 }, (_, index) => `edge/long.txt:${990 + index}: ${990 + index}`),
     );
     expect(toolResultSent('e_bad_regex')).toMatch(/^Error: Invalid regular expression/);
-    expect(toolResultSent('e_nested')).toMatch(/^Error: That regular expression nests repetitions/);
+    // A repeated group is fine when it does not backtrack away: only the time budget refuses a pattern.
+    expect(toolResultSent('e_nested').split('\n')).toEqual([
+      'edge/long.txt:99: 99',
+      ...Array.from({ length: 10 }, (_, index) => `edge/long.txt:${990 + index}: ${990 + index}`),
+    ]);
     expect(fileTools.changeLog.changes()).toEqual([
       { path: 'edge/made.txt', change: 'created', linesBefore: null, linesAfter: 1, added: 1, removed: 0 },
     ]);
     expect(locks()).toEqual([]);
+  }, 60_000);
+
+  it('answers a catastrophically backtracking regular expression with an error in bounded time, Berth still responsive', async () => {
+    // (a|aa)+$ against 100 a's and a "!" tries every split of the a's: years in one match.
+    await sh(
+      `mkdir -p redos && printf '%s!\\n' "$(printf 'a%.0s' $(seq 1 100))" > redos/line.txt && echo 'v 1.2.3' > redos/version.txt`,
+    );
+    const { fileTools, stop } = startTurn();
+    const options = { toolCallId: 'c_redos', messages: [], abortSignal: stop.signal };
+    const search = (query: string) =>
+      fileTools.tools.search.execute!(
+        { query, regex: true, caseSensitive: false, path: 'redos', maxResults: 50 },
+        options,
+      ) as Promise<string>;
+    try {
+      // The event loop keeps turning while the pattern runs: Berth's other users are served.
+      let longestGapMs = 0;
+      let last = performance.now();
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longestGapMs = Math.max(longestGapMs, now - last);
+        last = now;
+      }, 20);
+      const started = performance.now();
+      const [answer, health] = await Promise.all([
+        search('(a|aa)+$').finally(() => clearInterval(ticker)),
+        fetch(`${t.baseUrl}/api/v1/projects/${project.id}`, { headers: { Cookie: alice.cookie } }),
+      ]);
+      const tookMs = performance.now() - started;
+      expect(answer).toMatch(/^Error: The regular expression took over 3 s to match and was stopped/);
+      expect(tookMs).toBeLessThan(SEARCH_REGEX_BUDGET_MS + 5_000);
+      expect(longestGapMs).toBeLessThan(1_000);
+      expect(health.status).toBe(200);
+      // A nested repetition that does not run away is searched as usual.
+      expect(await search('(\\d+\\.)+\\d+')).toBe('redos/version.txt:1: v 1.2.3');
+    } finally {
+      stop.abort();
+      await fileTools.releaseLocks();
+    }
   }, 60_000);
 
   it('holds the lock of a file it wrote until the turn ends: a user save meanwhile gets 423', async () => {

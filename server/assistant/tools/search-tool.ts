@@ -1,7 +1,9 @@
 // The assistant's `search`: plain text or a regular expression across the project's text files,
 // answered as `path:line: text`. The agent has no search operation, so this walks and reads the
 // files through FileService (caps on files, sizes and results keep it quick); heavy folders
-// (node_modules, .git, dist…) are skipped like the file tree skips them.
+// (node_modules, .git, dist…) are skipped like the file tree skips them. A regular expression is
+// matched in a worker thread with a time budget (regex-line-worker.ts): a pattern that backtracks
+// catastrophically answers an error instead of freezing Berth.
 import { tool } from 'ai';
 import { z } from 'zod';
 import type { FileEntry } from '../../contracts';
@@ -9,6 +11,7 @@ import { DomainError } from '../../core/errors';
 import { normalizePath } from '../../files';
 import { folderPathSchema, type FileToolContext } from './file-tool-context';
 import { walkProject } from './project-walk';
+import { RegexLineWorker, RegexTimeoutError } from './regex-line-worker';
 import { asToolResult, toolError } from './tool-output';
 
 export const SEARCH_MAX_FILES = 3000;
@@ -20,6 +23,8 @@ const SHOWN_LINE_CHARS = 200;
 /** Lines are matched up to this many characters (bounds a regular expression's work per line). */
 const MATCHED_LINE_CHARS = 2000;
 const PARALLEL_READS = 8;
+/** Matching time one regular expression search may take in all. */
+export const SEARCH_REGEX_BUDGET_MS = 3000;
 
 export function searchTool(context: FileToolContext) {
   return tool({
@@ -48,16 +53,27 @@ export function searchTool(context: FileToolContext) {
         const searched = candidates.filter((entry) => entry.size <= SEARCH_MAX_FILE_BYTES).slice(0, SEARCH_MAX_FILES);
         const matches: string[] = [];
         let more = false;
-        for (let index = 0; index < searched.length && !more; index += PARALLEL_READS) {
-          if (abortSignal?.aborted) throw new Error('The turn was stopped');
-          const batch = searched.slice(index, index + PARALLEL_READS);
-          const texts = await Promise.all(batch.map((entry) => readText(context, entry)));
-          batch.forEach((entry, at) => {
-            for (const hit of matchesIn(entry.path, texts[at] ?? null, matcher)) {
-              if (matches.length >= input.maxResults) more = true;
-              else matches.push(hit);
-            }
-          });
+        try {
+          for (let index = 0; index < searched.length && !more; index += PARALLEL_READS) {
+            if (abortSignal?.aborted) throw new Error('The turn was stopped');
+            const batch = searched.slice(index, index + PARALLEL_READS);
+            const texts = await Promise.all(batch.map((entry) => readText(context, entry)));
+            const found = await matcher.matchedLines(texts, abortSignal);
+            batch.forEach((entry, at) => {
+              for (const hit of shownMatches(entry.path, texts[at] ?? null, found[at] ?? [])) {
+                if (matches.length >= input.maxResults) more = true;
+                else matches.push(hit);
+              }
+            });
+          }
+        } catch (error) {
+          if (!(error instanceof RegexTimeoutError)) throw error;
+          return toolError(
+            `${error.message} and was stopped (it backtracks too much, e.g. a repeated group like (a|aa)+ or (a+)+). ` +
+              'Write it without nested or overlapping repetitions, or search for plain text.',
+          );
+        } finally {
+          await matcher.close();
         }
         const skipped = candidates.length - searched.length + (walk.truncated ? 1 : 0);
         const notes = [
@@ -70,32 +86,45 @@ export function searchTool(context: FileToolContext) {
   });
 }
 
-type Matcher = (line: string) => boolean;
+/** Finds the matching lines of a batch of texts (0-based line numbers per text). */
+interface LineMatcher {
+  matchedLines(texts: (string | null)[], signal?: AbortSignal): Promise<number[][]>;
+  close(): Promise<void>;
+}
 
-/** A predicate for one line, or why the query cannot be used. */
-function lineMatcher(query: string, regex: boolean, caseSensitive: boolean): Matcher | string {
+/** A matcher for the query, or why the query cannot be used. */
+function lineMatcher(query: string, regex: boolean, caseSensitive: boolean): LineMatcher | string {
   if (!regex) {
+    // Plain text is matched in linear time, here.
     const needle = caseSensitive ? query : query.toLowerCase();
-    return caseSensitive ? (line) => line.includes(needle) : (line) => line.toLowerCase().includes(needle);
+    const matches = caseSensitive
+      ? (line: string) => line.includes(needle)
+      : (line: string) => line.toLowerCase().includes(needle);
+    return {
+      matchedLines: async (texts) =>
+        texts.map((text) =>
+          text === null ? [] : linesOf(text).flatMap((line, index) => (matches(line) ? [index] : [])),
+        ),
+      close: async () => undefined,
+    };
   }
-  // A quantified group that is itself quantified can backtrack for minutes on one line; refused.
-  if (/\([^)]*[+*}][^)]*\)\s*[+*{]/.test(query))
-    return 'That regular expression nests repetitions (like (a+)+); write it without a repeated group.';
+  const flags = caseSensitive ? '' : 'i';
   try {
-    const pattern = new RegExp(query, caseSensitive ? '' : 'i');
-    return (line) => pattern.test(line);
+    new RegExp(query, flags); // compiling is quick; only matching can run away
   } catch (error) {
     return `Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
   }
+  return new RegexLineWorker(query, flags, SEARCH_REGEX_BUDGET_MS, MATCHED_LINE_CHARS);
 }
 
-function* matchesIn(path: string, text: string | null, matches: Matcher): Generator<string> {
-  if (text === null) return;
+/** The text's lines as matched: no trailing CR, cut at MATCHED_LINE_CHARS (as the worker cuts them). */
+const linesOf = (text: string) => text.split('\n').map((line) => line.replace(/\r$/, '').slice(0, MATCHED_LINE_CHARS));
+
+function* shownMatches(path: string, text: string | null, lineNumbers: number[]): Generator<string> {
+  if (text === null || lineNumbers.length === 0) return;
   const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const line = (lines[index] ?? '').replace(/\r$/, '');
-    if (!matches(line.slice(0, MATCHED_LINE_CHARS))) continue;
-    const shown = line.trim();
+  for (const index of lineNumbers) {
+    const shown = (lines[index] ?? '').replace(/\r$/, '').trim();
     yield `${path}:${index + 1}: ${shown.length > SHOWN_LINE_CHARS ? `${shown.slice(0, SHOWN_LINE_CHARS)}…` : shown}`;
   }
 }
