@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from './build.mjs';
 import { ensureDockerEngine } from './docker-engine.mjs';
@@ -74,6 +74,9 @@ child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist',
     // e2e/assistant.spec.ts starts a scripted OpenAI-compatible model server on this port.
     AI_OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
     AI_DEFAULT_MODEL: 'openai:scripted-model',
+    // e2e/git-remote.spec.ts pushes to a git server on this machine's own address, which the
+    // workspace containers reach (server/test-support/git-http-server.ts picks the same one).
+    GIT_ALLOW_PRIVATE_HOSTS: process.env.GIT_ALLOW_PRIVATE_HOSTS ?? hostAddress(),
   },
 });
 
@@ -86,6 +89,14 @@ child.on('exit', (code, signal) => {
   cleanUp();
   process.exit(code ?? (signal && signal !== stopSignal ? 1 : 0));
 });
+
+/** This machine's first non-internal IPv4 address ('' when it has none). */
+function hostAddress() {
+  const found = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
+  return found?.address ?? '';
+}
 
 /** True while a PostgreSQL whose pid is recorded in the data folder is still alive. */
 function postgresStillRunning() {

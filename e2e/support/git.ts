@@ -57,6 +57,22 @@ export class GitPanel extends PageObject {
     await expect(this.message).toHaveValue('');
   }
 
+  readonly remotes = this.panel.getByTestId('git-remote');
+  readonly remoteForm = this.panel.getByTestId('git-remote-form');
+
+  remote(name: string): Locator {
+    return this.panel.locator(`[data-testid="git-remote"][data-name="${name}"]`);
+  }
+
+  /** +, then the name (origin is offered when there is none) and the URL, then Add remote. */
+  async addRemote(name: string, url: string): Promise<void> {
+    await this.panel.getByTestId('git-remote-add').click();
+    await expect(this.remoteForm).toBeVisible();
+    await this.remoteForm.getByTestId('git-remote-name').fill(name);
+    await this.remoteForm.getByTestId('git-remote-url-input').fill(url);
+    await this.remoteForm.getByTestId('git-remote-save').click();
+  }
+
   async openBranchMenu(): Promise<Locator> {
     await this.branch.click();
     const menu = this.panel.getByTestId('git-branch-menu');
@@ -104,5 +120,31 @@ export class GitApi {
       headers: sameOrigin,
     });
     expect(commit.status()).toBe(201);
+  }
+}
+
+/** Settings → Git (/settings/git): the user's git tokens per host. */
+export class GitSettingsPage extends PageObject {
+  readonly root = this.page.getByTestId('git-settings-page');
+  readonly form = this.page.getByTestId('git-credential-form');
+  readonly host = this.form.locator('input[name="host"]');
+  readonly username = this.form.locator('input[name="username"]');
+  readonly token = this.form.locator('input[name="token"]');
+  readonly status = this.page.getByTestId('git-settings-status');
+  readonly rows = this.page.getByTestId('git-credential-row');
+
+  row(host: string): Locator {
+    return this.page.locator(`[data-testid="git-credential-row"][data-host="${host}"]`);
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto('/settings/git');
+    await expect(this.root).toBeVisible();
+  }
+
+  async save(token: string, username?: string): Promise<void> {
+    if (username !== undefined) await this.username.fill(username);
+    await this.token.fill(token);
+    await this.form.getByTestId('git-credential-save').click();
   }
 }
