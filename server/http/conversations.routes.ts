@@ -1,12 +1,23 @@
 // /api/v1/projects/:id/conversations — the assistant's chats of a project: list, create, read
 // with messages (tool calls and results included), rename, delete, and GET …/:cid/export (the
-// conversation alone as a JSON download, { format: 'berth-conversation', version: 1, … }).
-// Owner only: 404 for anyone else.
+// conversation alone as a JSON download, { format: 'berth-conversation', version: 1, … }) and
+// POST …/import (such a download back in as a new conversation: 201 { id }, 400 with field errors
+// for a malformed one, 413 past IMPORT_MAX_MB). Owner only: 404 for anyone else.
 import type { ConversationService } from '../assistant';
-import { createConversationSchema, renameConversationSchema, type ConversationListDto } from '../contracts';
-import { reply, type Router } from './router';
+import {
+  conversationExportSchema,
+  createConversationSchema,
+  renameConversationSchema,
+  type ConversationListDto,
+} from '../contracts';
+import { readFormOrJson } from '../core/read-body';
+import { parseWith, reply, type Router } from './router';
 
-export function addConversationRoutes(router: Router, conversations: ConversationService): void {
+export function addConversationRoutes(
+  router: Router,
+  conversations: ConversationService,
+  options: { importMaxBytes: number },
+): void {
   router
     .add('GET', '/api/v1/projects/:id/conversations', async (ctx) => {
       const { userId } = await ctx.user();
@@ -17,6 +28,15 @@ export function addConversationRoutes(router: Router, conversations: Conversatio
       const { userId } = await ctx.user();
       // An empty body reads as {}: a conversation with the default title.
       const { id } = await conversations.create(userId, ctx.params.id!, await ctx.body(createConversationSchema));
+      return reply(201, { id });
+    })
+    .add('POST', '/api/v1/projects/:id/conversations/import', async (ctx) => {
+      const { userId } = await ctx.user();
+      // The owner is checked before the body is read: another user's project is 404 whatever is sent.
+      await conversations.assertProject(userId, ctx.params.id!);
+      // A long conversation is bigger than the 1 MB other bodies get: the import limit applies, as for bundles.
+      const document = parseWith(conversationExportSchema, await readFormOrJson(ctx.req, options.importMaxBytes));
+      const id = await conversations.importOne(userId, ctx.params.id!, document);
       return reply(201, { id });
     })
     .add('GET', '/api/v1/projects/:id/conversations/:cid', async (ctx) => {

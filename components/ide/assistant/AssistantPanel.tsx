@@ -58,6 +58,7 @@ export function AssistantPanel({
         busy={assistant.running}
         onOpen={assistant.open}
         onNew={() => void assistant.newConversation()}
+        onImport={(file) => void assistant.importFile(file)}
         onRename={(title) => void assistant.rename(title)}
         onDelete={() => void assistant.remove()}
         onModel={assistant.setModel}

@@ -1,7 +1,7 @@
 'use client';
-// The top of the Assistant panel: which conversation (a picker), New, Rename, Export and Delete,
-// and which model answers.
-import { useState } from 'react';
+// The top of the Assistant panel: which conversation (a picker), New, Import (a conversation's
+// JSON file), Rename, Export and Delete, and which model answers.
+import { useRef, useState } from 'react';
 import type { AiModelListDto, ConversationSummaryDto } from '@/server/contracts';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
@@ -16,6 +16,8 @@ export interface ConversationBarProps {
   busy: boolean;
   onOpen(id: string): void;
   onNew(): void;
+  /** A conversation file the user picked (what Export downloads). */
+  onImport(file: File): void;
   onRename(title: string): void;
   onDelete(): void;
   onModel(id: string): void;
@@ -28,6 +30,7 @@ export function ConversationBar(props: ConversationBarProps) {
   const { conversations, openId, models, model } = props;
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const importInput = useRef<HTMLInputElement>(null);
   const current = conversations?.find((c) => c.id === openId) ?? null;
 
   return (
@@ -83,6 +86,27 @@ export function ConversationBar(props: ConversationBarProps) {
           >
             New
           </button>
+          <button
+            type="button"
+            className={iconButton}
+            title="Import a conversation (JSON)"
+            data-testid="assistant-import"
+            onClick={() => importInput.current?.click()}
+          >
+            Import
+          </button>
+          <input
+            ref={importInput}
+            type="file"
+            accept=".json,application/json"
+            className="hidden"
+            data-testid="assistant-import-input"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = ''; // the same file can be picked again
+              if (file) props.onImport(file);
+            }}
+          />
           <button
             type="button"
             className={iconButton}

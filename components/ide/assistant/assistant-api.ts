@@ -50,6 +50,21 @@ export const rewindTurn = (projectId: string, conversationId: string, turnId: st
 export const conversationExportUrl = (projectId: string, conversationId: string) =>
   `/api/v1${conversation(projectId, conversationId)}/export`;
 
+/** Sends a conversation file (a `berth-conversation` download) as it is; the server checks it. */
+export async function importConversation(projectId: string, file: Blob): Promise<{ id: string }> {
+  const response = await fetch(`/api/v1${conversations(projectId)}/import`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: file,
+  });
+  const payload = (await response
+    .json()
+    .catch(() => ({ error: 'bad_response', message: `HTTP ${response.status}` }))) as unknown;
+  if (!response.ok) throw new ApiError(response.status, payload as ConstructorParameters<typeof ApiError>[1]);
+  return payload as { id: string };
+}
+
 /**
  * Sends a request and waits for the turn to end. Throws an ApiError when the server refuses it
  * (busy, rate limited, bad input); resolves with the turn's error message when it failed, else null.

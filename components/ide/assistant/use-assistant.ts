@@ -213,6 +213,27 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
     }
   }, [projectId, refreshList, setOpenId]);
 
+  const importFile = useCallback(
+    async (file: File) => {
+      try {
+        const { id } = await assistantApi.importConversation(projectId, file);
+        setOpenId(id);
+        setChat(null);
+        await Promise.all([refreshList(), load(id)]);
+        setNotice({ tone: 'info', text: `Imported ${file.name}` });
+      } catch (error) {
+        // A malformed file: the server names the first field that does not fit.
+        const fields = error instanceof ApiError ? Object.entries(error.body.fieldErrors ?? {}) : [];
+        const detail = fields.length ? ` (${fields[0]![0]}: ${fields[0]![1][0] ?? 'not valid'})` : '';
+        setNotice({
+          tone: 'error',
+          text: `${file.name} was not imported: ${messageOf(error, 'the server refused it')}${detail}`,
+        });
+      }
+    },
+    [projectId, refreshList, load, setOpenId],
+  );
+
   const send = useCallback(
     async (content: string, context: MessageAttachment[] = []): Promise<boolean> => {
       const conversationId = openRef.current ?? (await newConversation());
@@ -355,6 +376,7 @@ export function useAssistant(socket: WorkbenchSocket | null, projectId: string, 
     dismissNotice: () => setNotice(null),
     open,
     newConversation,
+    importFile,
     send,
     stop,
     undo,

@@ -145,6 +145,20 @@ export class ConversationService {
     await writePortableConversations(this.prisma, projectId, conversations);
   }
 
+  /** Throws not_found when the project does not exist or is not the user's (before a big body is read). */
+  async assertProject(userId: string, projectId: string): Promise<void> {
+    await this.projects.get(userId, projectId);
+  }
+
+  /** One conversation-only export (a `berth-conversation` document) as a new conversation of the project; its id. */
+  async importOne(userId: string, projectId: string, document: ConversationExportDto): Promise<string> {
+    await this.projects.get(userId, projectId);
+    const { format: _format, version: _version, exportedAt: _exportedAt, ...conversation } = document;
+    const [id] = await writePortableConversations(this.prisma, projectId, [conversation]);
+    this.events.emit('onDidChangeConversations', { projectId });
+    return id!;
+  }
+
   /** Adds a message at the end. Positions are gap-free even when appends race. */
   async appendMessage(
     userId: string,
