@@ -106,6 +106,17 @@ export interface GitDiffDto {
   binary: boolean;
   /** Either side is over the diff size limit: no text is sent. */
   tooLarge: boolean;
+  /** A staged rename or copy: the path in HEAD that `original` was read from. */
+  origPath?: string;
+  /**
+   * The file is in conflict (unmerged): `original` is ours (stage 2), `modified` the working tree
+   * with git's conflict markers, and both sides of the merge are sent.
+   */
+  conflict?: boolean;
+  /** A conflict's ours (stage 2: the current branch's version); '' when ours deleted it. */
+  ours?: string;
+  /** A conflict's theirs (stage 3: the version being merged in); '' when theirs deleted it. */
+  theirs?: string;
 }
 
 export interface GitCommitDto {

@@ -8,6 +8,7 @@
 import type { GitRemoteDto, GitSyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { GitCredentialService } from './git-credentials';
+import { lockRefusal } from './git-lock';
 import { CREDENTIAL_HELPER_CONFIG, gitMessage, type GitResult, type GitRunner } from './git-runner';
 import type { GitProjects, GitService, GitWorkspaces } from './git-service';
 
@@ -61,19 +62,23 @@ export class GitRemoteService {
         'bad_git_url',
         'Leave the user name and token out of the URL (they would be written into .git/config); add a token in Settings → Git',
       );
-    const result = await this.runner.git(projectId, ['remote', 'add', '--', name, checked.url]);
-    if (result.code !== 0) throw refused(result, 'git_remote_refused');
+    const result = await this.git.exclusive(projectId, () =>
+      this.runner.git(projectId, ['remote', 'add', '--', name, checked.url]),
+    );
+    if (result.code !== 0) throw await this.git.refusal(projectId, result, 'git_remote_refused');
     this.git.events.emit('onDidChange', { projectId });
     return { name, url: checked.url };
   }
 
   async remove(userId: string, projectId: string, name: string): Promise<void> {
     await this.open(userId, projectId);
-    const result = await this.runner.git(projectId, ['remote', 'remove', '--', name]);
+    const result = await this.git.exclusive(projectId, () =>
+      this.runner.git(projectId, ['remote', 'remove', '--', name]),
+    );
     if (result.code !== 0)
       throw /no such remote/i.test(result.stderr)
         ? new DomainError('not_found', 'git_no_such_remote', gitMessage(result))
-        : refused(result, 'git_remote_refused');
+        : await this.git.refusal(projectId, result, 'git_remote_refused');
     this.git.events.emit('onDidChange', { projectId });
   }
 
@@ -103,11 +108,14 @@ export class GitRemoteService {
     ]);
     if (fetched.code !== 0) throw syncRefused(fetched, target);
     const identity = await this.git.identity(userId);
-    const before = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-    const merged = await this.runner.git(projectId, ['merge', '--no-edit', '--no-verify', 'FETCH_HEAD'], {
-      config: identity,
-      timeoutMs: NETWORK_TIMEOUT_MS,
-    });
+    // The merge changes the index and working tree: after the project's other changes, not beside them.
+    const { before, merged } = await this.git.exclusive(projectId, async () => ({
+      before: await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']),
+      merged: await this.runner.git(projectId, ['merge', '--no-edit', '--no-verify', 'FETCH_HEAD'], {
+        config: identity,
+        timeoutMs: NETWORK_TIMEOUT_MS,
+      }),
+    }));
     this.git.events.emit('onDidChange', { projectId });
     if (merged.code === 0) {
       const after = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
@@ -115,7 +123,8 @@ export class GitRemoteService {
       return this.outcome(target, moved ? 'merged' : 'up-to-date', merged);
     }
     const status = await this.git.status(userId, projectId);
-    if (status.conflicts.length === 0) throw syncRefused(merged, target);
+    if (status.conflicts.length === 0)
+      throw (await lockRefusal(this.runner, projectId, merged)) ?? syncRefused(merged, target);
     return { ...this.outcome(target, 'conflicts', merged), conflicts: status.conflicts };
   }
 
@@ -190,11 +199,19 @@ export class GitRemoteService {
       });
     const defaultPort = checked.url.startsWith('https:') ? 443 : 80;
     const host = checked.port === defaultPort ? checked.host : `${checked.host}:${checked.port}`;
-    const credential = await this.credentials.forHost(userId, host);
+    const credential = await this.credentials.forHost(userId, host, { https: checked.url.startsWith('https:') });
     return { remote, branch: name, checked, host, credential };
   }
 
+  /**
+   * One fetch, pull or push of a project at a time (they write FETCH_HEAD and remote refs); they
+   * do not wait for, nor hold up, the project's index changes.
+   */
   private network(projectId: string, target: SyncTarget, args: string[]): Promise<GitResult> {
+    return this.git.exclusive(`${projectId}:network`, () => this.runNetwork(projectId, target, args));
+  }
+
+  private runNetwork(projectId: string, target: SyncTarget, args: string[]): Promise<GitResult> {
     const { checked } = target;
     const scheme = checked.url.startsWith('https:') ? 'https' : 'http';
     const config = [
@@ -248,9 +265,14 @@ function hintFor(message: string, target: SyncTarget): { code: string; text: str
   if (
     /could not read (Username|Password)|Authentication failed|terminal prompts disabled|\b401\b|\b403\b/i.test(message)
   )
-    return target.credential
-      ? { code: 'git_auth_failed', text: `The token for ${target.host} was refused: check it in Settings → Git` }
-      : { code: 'git_auth_failed', text: `Add a token for ${target.host} in Settings → Git` };
+    return !target.credential
+      ? { code: 'git_auth_failed', text: `Add a token for ${target.host} in Settings → Git` }
+      : target.credential.source === 'github-sign-in'
+        ? {
+            code: 'git_auth_failed',
+            text: `GitHub refused the token of your GitHub sign-in: add a token for ${target.host} in Settings → Git`,
+          }
+        : { code: 'git_auth_failed', text: `The token for ${target.host} was refused: check it in Settings → Git` };
   if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs/i.test(message))
     return { code: 'git_push_rejected', text: 'Pull first, then push' };
   if (/couldn't find remote ref/i.test(message))

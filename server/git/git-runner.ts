@@ -140,6 +140,11 @@ export class GitRunner {
     return this.run(projectId, ['sh', '-c', READ_FILE, 'sh', `${WORKSPACE_DIR}/${path}`], options);
   }
 
+  /** A small sh script of Berth's own (no user input in it) in the workspace container, as the workspace user. */
+  async shell(projectId: string, script: string, options: GitRunOptions = {}): Promise<GitResult> {
+    return this.run(projectId, ['sh', '-c', script], options);
+  }
+
   private async run(projectId: string, command: string[], options: GitRunOptions): Promise<GitResult> {
     const marker = `\n@@berth-stderr-${randomBytes(12).toString('hex')}@@\n`;
     const { credential } = options;

@@ -18,8 +18,10 @@ import type {
 } from '../contracts';
 import { DomainError } from '../core/errors';
 import { TypedEmitter } from '../core/typed-emitter';
+import { lockRefusal } from './git-lock';
 import { gitMessage, type GitResult, type GitRunner } from './git-runner';
 import { parsePorcelainV2 } from './porcelain-status';
+import { ProjectQueue } from './project-queue';
 
 /** Each side of a diff is sent up to this size. */
 export const DIFF_MAX_BYTES = 1024 * 1024;
@@ -69,6 +71,7 @@ const noCommitsYet = (result: GitResult) =>
 
 export class GitService {
   readonly events = new TypedEmitter<GitEvents>();
+  private readonly queue = new ProjectQueue();
 
   constructor(
     private readonly projects: GitProjects,
@@ -84,54 +87,115 @@ export class GitService {
 
   async init(userId: string, projectId: string): Promise<GitStatusDto> {
     await this.open(userId, projectId);
-    const found = await this.runner.git(projectId, ['rev-parse', '--git-dir']);
-    if (found.code === 0)
-      throw new DomainError('conflict', 'git_already_initialized', 'This project already has a git repository');
-    await this.expectOk(projectId, ['init', '-q', '--initial-branch=main']);
-    this.changed(projectId);
-    return this.readStatus(projectId);
+    return this.exclusive(projectId, async () => {
+      const found = await this.runner.git(projectId, ['rev-parse', '--git-dir']);
+      if (found.code === 0)
+        throw new DomainError('conflict', 'git_already_initialized', 'This project already has a git repository');
+      await this.expectOk(projectId, ['init', '-q', '--initial-branch=main']);
+      this.changed(projectId);
+      return this.readStatus(projectId);
+    });
   }
 
+  /**
+   * Working tree vs index, or index vs HEAD (`staged`). A staged rename is read from HEAD at its
+   * original path. A file in conflict has no index entry (stage 0): its left side is ours (stage
+   * 2), and `ours`/`theirs` carry both sides of the merge; the working tree keeps git's markers.
+   */
   async diff(userId: string, projectId: string, path: string, staged: boolean): Promise<GitDiffDto> {
     await this.open(userId, projectId);
     await this.requireRepository(projectId);
-    const [original, modified] = staged
-      ? await Promise.all([this.blob(projectId, `HEAD:${path}`), this.blob(projectId, `:0:${path}`)])
-      : await Promise.all([this.blob(projectId, `:0:${path}`), this.worktree(projectId, path)]);
-    return { path, staged, ...sides(original, modified) };
+    if (staged) {
+      const [head, index] = await Promise.all([
+        this.blob(projectId, `HEAD:${path}`),
+        this.blob(projectId, `:0:${path}`),
+      ]);
+      const origPath = head.present ? undefined : await this.stagedRenameSource(projectId, path);
+      const original = origPath ? await this.blob(projectId, `HEAD:${origPath}`) : head;
+      return { path, staged, ...(origPath ? { origPath } : {}), ...sides(original, index) };
+    }
+    const [index, worktree] = await Promise.all([this.blob(projectId, `:0:${path}`), this.worktree(projectId, path)]);
+    if (index.present) return { path, staged, ...sides(index, worktree) };
+    const conflict = await this.conflictSides(projectId, path);
+    if (!conflict) return { path, staged, ...sides(index, worktree) };
+    const shown = sides(conflict.ours, worktree);
+    const merge = sides(conflict.ours, conflict.theirs);
+    const tooLarge = shown.tooLarge || merge.tooLarge;
+    const binary = !tooLarge && (shown.binary || merge.binary);
+    const text = !tooLarge && !binary;
+    return {
+      path,
+      staged,
+      original: text ? shown.original : '',
+      modified: text ? shown.modified : '',
+      binary,
+      tooLarge,
+      conflict: true,
+      ours: text ? merge.original : '',
+      theirs: text ? merge.modified : '',
+    };
+  }
+
+  /** Where a staged rename or copy of `path` came from (index vs HEAD, as status shows it); null when none. */
+  private async stagedRenameSource(projectId: string, path: string): Promise<string | null> {
+    const result = await this.runner.git(projectId, [
+      'diff',
+      '--cached',
+      '--no-ext-diff',
+      '-M',
+      '-z',
+      '--name-status',
+      '--diff-filter=RC',
+    ]);
+    if (result.code !== 0) return null;
+    return parseNameStatus(result.stdout.toString('utf8')).find((file) => file.path === path)?.origPath ?? null;
+  }
+
+  /** Ours (stage 2) and theirs (stage 3) of a file in conflict; null when `path` is not unmerged. */
+  private async conflictSides(projectId: string, path: string): Promise<{ ours: Side; theirs: Side } | null> {
+    const unmerged = await this.runner.git(projectId, ['ls-files', '-u', '-z', '--', path]);
+    if (unmerged.code !== 0 || unmerged.stdout.length === 0) return null;
+    const [ours, theirs] = await Promise.all([this.blob(projectId, `:2:${path}`), this.blob(projectId, `:3:${path}`)]);
+    return { ours, theirs };
   }
 
   async stage(userId: string, projectId: string, paths: string[]): Promise<GitStatusDto> {
     await this.open(userId, projectId);
-    // -A: a deleted file is staged as deleted, a new one as added. The new status in the same exec.
-    const result = await this.runner.gitSequence(projectId, [
-      { args: ['add', '-A', '--', ...paths] },
-      { args: STATUS_ARGS },
-    ]);
-    if (result.code !== 0) throw refused(result);
-    this.changed(projectId);
-    return parseStatus(result, result.outputs[1]);
+    return this.exclusive(projectId, async () => {
+      // -A: a deleted file is staged as deleted, a new one as added. The new status in the same exec.
+      const result = await this.runner.gitSequence(projectId, [
+        { args: ['add', '-A', '--', ...paths] },
+        { args: STATUS_ARGS },
+      ]);
+      if (result.code !== 0) throw await this.refusal(projectId, result);
+      this.changed(projectId);
+      return parseStatus(result, result.outputs[1]);
+    });
   }
 
   async unstage(userId: string, projectId: string, paths: string[]): Promise<GitStatusDto> {
     await this.open(userId, projectId);
-    // `reset -- paths` also works before the first commit (against the empty tree).
-    const result = await this.runner.git(projectId, ['reset', '-q', '--', ...paths]);
-    if (result.code !== 0 && result.code !== 1) throw refused(result);
-    this.changed(projectId);
-    return this.readStatus(projectId);
+    return this.exclusive(projectId, async () => {
+      // `reset -- paths` also works before the first commit (against the empty tree).
+      const result = await this.runner.git(projectId, ['reset', '-q', '--', ...paths]);
+      if (result.code !== 0 && result.code !== 1) throw await this.refusal(projectId, result);
+      this.changed(projectId);
+      return this.readStatus(projectId);
+    });
   }
 
   /** The working tree back to the index for tracked files; untracked ones are deleted. */
   async discard(userId: string, projectId: string, paths: string[]): Promise<GitStatusDto> {
     await this.open(userId, projectId);
-    // Untracked files (and untracked folders) among the paths; ignored files are left alone.
-    await this.expectOk(projectId, ['clean', '-f', '-d', '-q', '--', ...paths]);
-    const tracked = await this.expectOk(projectId, ['ls-files', '-z', '--', ...paths]);
-    const files = tracked.stdout.toString('utf8').split('\0').filter(Boolean);
-    if (files.length > 0) await this.expectOk(projectId, ['checkout', '-q', '--', ...files]);
-    this.changed(projectId);
-    return this.readStatus(projectId);
+    return this.exclusive(projectId, async () => {
+      // Untracked files (and untracked folders) among the paths; ignored files are left alone.
+      await this.expectOk(projectId, ['clean', '-f', '-d', '-q', '--', ...paths]);
+      const tracked = await this.expectOk(projectId, ['ls-files', '-z', '--', ...paths]);
+      const files = tracked.stdout.toString('utf8').split('\0').filter(Boolean);
+      if (files.length > 0) await this.expectOk(projectId, ['checkout', '-q', '--', ...files]);
+      this.changed(projectId);
+      return this.readStatus(projectId);
+    });
   }
 
   async commit(userId: string, projectId: string, input: { message: string; amend?: boolean }): Promise<GitCommitDto> {
@@ -140,14 +204,16 @@ export class GitService {
     const args = ['commit', '-q', '--no-verify', '--cleanup=strip', '-m', input.message];
     if (input.amend) args.push('--amend');
     // The new commit, read in the same exec.
-    const result = await this.runner.gitSequence(
-      projectId,
-      [{ args, config: identity }, { args: logArgs(1, 'HEAD') }],
-      { timeoutMs: SLOW_TIMEOUT_MS },
-    );
-    if (result.code !== 0) throw refused(result, 'git_commit_refused');
-    this.changed(projectId);
-    return parseLog(result.outputs[1] ?? Buffer.alloc(0))[0]!;
+    return this.exclusive(projectId, async () => {
+      const result = await this.runner.gitSequence(
+        projectId,
+        [{ args, config: identity }, { args: logArgs(1, 'HEAD') }],
+        { timeoutMs: SLOW_TIMEOUT_MS },
+      );
+      if (result.code !== 0) throw await this.refusal(projectId, result, 'git_commit_refused');
+      this.changed(projectId);
+      return parseLog(result.outputs[1] ?? Buffer.alloc(0))[0]!;
+    });
   }
 
   async log(userId: string, projectId: string, limit: number): Promise<GitCommitDto[]> {
@@ -220,8 +286,10 @@ export class GitService {
       if (found.code !== 0)
         throw new DomainError('bad_request', 'git_bad_revision', `No branch or commit named ${from}`);
     }
-    const result = await this.runner.git(projectId, ['branch', '--end-of-options', name, ...(from ? [from] : [])]);
-    if (result.code !== 0) throw refused(result, 'git_branch_refused');
+    const result = await this.exclusive(projectId, () =>
+      this.runner.git(projectId, ['branch', '--end-of-options', name, ...(from ? [from] : [])]),
+    );
+    if (result.code !== 0) throw await this.refusal(projectId, result, 'git_branch_refused');
     this.changed(projectId);
     const created = (await this.branches(userId, projectId)).find((branch) => branch.name === name);
     if (!created) throw new Error(`branch ${name} not listed after creating it`);
@@ -231,11 +299,13 @@ export class GitService {
   async deleteBranch(userId: string, projectId: string, name: string, force = false): Promise<void> {
     await this.open(userId, projectId);
     await this.checkBranchName(projectId, name);
-    const result = await this.runner.git(projectId, ['branch', force ? '-D' : '-d', '--end-of-options', name]);
+    const result = await this.exclusive(projectId, () =>
+      this.runner.git(projectId, ['branch', force ? '-D' : '-d', '--end-of-options', name]),
+    );
     if (result.code !== 0)
       throw /not found/i.test(result.stderr)
         ? new DomainError('not_found', 'git_no_such_branch', gitMessage(result))
-        : refused(result, 'git_branch_refused');
+        : await this.refusal(projectId, result, 'git_branch_refused');
     this.changed(projectId);
   }
 
@@ -243,10 +313,12 @@ export class GitService {
   async checkout(userId: string, projectId: string, branch: string): Promise<GitStatusDto> {
     await this.open(userId, projectId);
     await this.checkBranchName(projectId, branch);
-    const result = await this.runner.git(projectId, ['switch', '-q', '--no-guess', '--end-of-options', branch], {
-      timeoutMs: SLOW_TIMEOUT_MS,
-    });
-    if (result.code !== 0) throw refused(result, 'git_checkout_refused');
+    const result = await this.exclusive(projectId, () =>
+      this.runner.git(projectId, ['switch', '-q', '--no-guess', '--end-of-options', branch], {
+        timeoutMs: SLOW_TIMEOUT_MS,
+      }),
+    );
+    if (result.code !== 0) throw await this.refusal(projectId, result, 'git_checkout_refused');
     this.changed(projectId);
     return this.readStatus(projectId);
   }
@@ -256,22 +328,38 @@ export class GitService {
     await this.open(userId, projectId);
     await this.checkBranchName(projectId, branch);
     const identity = await this.identity(userId);
-    const before = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-    const result = await this.runner.git(projectId, ['merge', '--no-edit', '--no-verify', '--end-of-options', branch], {
-      config: identity,
-      timeoutMs: SLOW_TIMEOUT_MS,
+    return this.exclusive(projectId, async () => {
+      const before = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+      const result = await this.runner.git(
+        projectId,
+        ['merge', '--no-edit', '--no-verify', '--end-of-options', branch],
+        { config: identity, timeoutMs: SLOW_TIMEOUT_MS },
+      );
+      const message = (result.stdout.toString('utf8') + result.stderr).trim().slice(0, 4000);
+      if (result.code === 0) {
+        const after = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+        const moved = after.stdout.toString('utf8') !== before.stdout.toString('utf8');
+        if (moved) this.changed(projectId);
+        return { outcome: moved ? 'merged' : 'up-to-date', conflicts: [], message };
+      }
+      const status = await this.readStatus(projectId);
+      if (status.conflicts.length === 0) throw await this.refusal(projectId, result, 'git_merge_refused');
+      this.changed(projectId);
+      return { outcome: 'conflicts', conflicts: status.conflicts, message };
     });
-    const message = (result.stdout.toString('utf8') + result.stderr).trim().slice(0, 4000);
-    if (result.code === 0) {
-      const after = await this.runner.git(projectId, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-      const moved = after.stdout.toString('utf8') !== before.stdout.toString('utf8');
-      if (moved) this.changed(projectId);
-      return { outcome: moved ? 'merged' : 'up-to-date', conflicts: [], message };
-    }
-    const status = await this.readStatus(projectId);
-    if (status.conflicts.length === 0) throw refused(result, 'git_merge_refused');
-    this.changed(projectId);
-    return { outcome: 'conflicts', conflicts: status.conflicts, message };
+  }
+
+  /**
+   * Runs a change of the project's repository after the changes before it (one at a time per
+   * project, see ProjectQueue): git refuses a second writer of the index instead of waiting.
+   */
+  exclusive<T>(projectId: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(projectId, task);
+  }
+
+  /** git's refusal as a 409: a lock file left behind or held elsewhere gets its own message and hint. */
+  async refusal(projectId: string, result: GitResult, code = 'git_refused'): Promise<DomainError> {
+    return (await lockRefusal(this.runner, projectId, result)) ?? refused(result, code);
   }
 
   private async open(userId: string, projectId: string): Promise<void> {
@@ -285,7 +373,9 @@ export class GitService {
   }
 
   private async readStatus(projectId: string): Promise<GitStatusDto> {
-    const result = await this.runner.git(projectId, STATUS_ARGS);
+    // Without optional locks: status would otherwise take index.lock to write back what it
+    // refreshed, and a stage from another tab at that moment would be refused.
+    const result = await this.runner.git(projectId, ['--no-optional-locks', ...STATUS_ARGS]);
     if (result.code !== 0) {
       if (notARepository(result)) return EMPTY_STATUS;
       throw refused(result);
@@ -327,7 +417,7 @@ export class GitService {
 
   private async expectOk(projectId: string, args: string[]): Promise<GitResult> {
     const result = await this.runner.git(projectId, args);
-    if (result.code !== 0) throw refused(result);
+    if (result.code !== 0) throw await this.refusal(projectId, result);
     return result;
   }
 

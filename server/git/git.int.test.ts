@@ -177,6 +177,16 @@ describe('source control', () => {
     const now = await status();
     expect(now.conflicts).toEqual([{ path: 'notes with space.txt', code: 'UU' }]);
     expect((await read('notes with space.txt')).text).toMatch(/<<<<<<< HEAD/);
+    // The conflicted file's diff: ours on the left (not an empty side), the markers on the right, both sides sent.
+    const conflicted = await ok<GitDiffDto>('GET', `${git}/diff?path=${encodeURIComponent('notes with space.txt')}`);
+    expect(conflicted).toMatchObject({
+      conflict: true,
+      original: 'one\nmain side\n',
+      ours: 'one\nmain side\n',
+      theirs: 'one\nfeature\n',
+      binary: false,
+    });
+    expect(conflicted.modified).toMatch(/<<<<<<< HEAD\nmain side\n=======\nfeature\n>>>>>>> feature\/one/);
 
     // Resolved, staged, committed: a merge commit with two parents.
     await write('notes with space.txt', 'one\nboth\n');
@@ -236,6 +246,63 @@ describe('source control', () => {
     const noBranch = await api<{ message: string }>('POST', `${git}/checkout`, { branch: 'no-such-branch' });
     expect(noBranch.status).toBe(409);
     expect(noBranch.json.message).toMatch(/no-such-branch/);
+  });
+
+  it('diffs a staged rename against HEAD at the original path', async () => {
+    await write('before-rename.txt', 'alpha\nbeta\ngamma\ndelta\n');
+    await ok('POST', `${git}/stage`, { paths: ['before-rename.txt'] });
+    await ok('POST', `${git}/commit`, { message: 'A file to rename' });
+    const moved = await run(fx.t.server.runtime, fx.project.id, ['sh', '-c', 'mv before-rename.txt after-rename.txt']);
+    expect(moved.code).toBe(0);
+    await write('after-rename.txt', 'alpha\nbeta\ngamma\ndelta, renamed\n');
+    const now = await ok<GitStatusDto>('POST', `${git}/stage`, { paths: ['before-rename.txt', 'after-rename.txt'] });
+    expect(now.staged).toEqual([{ path: 'after-rename.txt', origPath: 'before-rename.txt', kind: 'renamed' }]);
+    const diff = await ok<GitDiffDto>('GET', `${git}/diff?path=after-rename.txt&staged=true`);
+    expect(diff).toMatchObject({
+      origPath: 'before-rename.txt',
+      original: 'alpha\nbeta\ngamma\ndelta\n',
+      modified: 'alpha\nbeta\ngamma\ndelta, renamed\n',
+    });
+    await ok('POST', `${git}/commit`, { message: 'Renamed' });
+  });
+
+  it('stages from ten tabs at once (one git change at a time per project), statuses read meanwhile', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `concurrent-${i}.txt`);
+    // A few MB each, so that each `git add` holds index.lock long enough for the others to run into it.
+    const made = await run(fx.t.server.runtime, fx.project.id, [
+      'sh',
+      '-c',
+      'for i in 0 1 2 3 4 5 6 7 8 9; do head -c 3000000 /dev/urandom | base64 > concurrent-$i.txt || exit 1; done',
+    ]);
+    expect(made.code).toBe(0);
+    const [stages, reads] = await Promise.all([
+      Promise.all(names.map((name) => api<GitStatusDto>('POST', `${git}/stage`, { paths: [name] }))),
+      Promise.all(names.map(() => api<GitStatusDto>('GET', `${git}/status`))),
+    ]);
+    expect(stages.map((answer) => [answer.status, JSON.stringify(answer.json).slice(0, 300)])).toEqual(
+      names.map(() => [200, expect.any(String)]),
+    );
+    expect(reads.map((answer) => answer.status)).toEqual(names.map(() => 200));
+    expect(paths((await status()).staged)).toEqual([...names].sort());
+  });
+
+  it('answers an index.lock left behind by a killed git with a 409 that says to delete it', async () => {
+    const inContainer = (script: string) => run(fx.t.server.runtime, fx.project.id, ['sh', '-c', script]);
+    expect((await inContainer('touch .git/index.lock')).code).toBe(0);
+    const locked = await api<{ error: string; message: string; hint: string; lockFile: string }>(
+      'POST',
+      `${git}/unstage`,
+      { paths: ['concurrent-0.txt'] },
+    );
+    expect(locked.status).toBe(409);
+    expect(locked.json).toMatchObject({ error: 'git_locked', lockFile: '.git/index.lock' });
+    expect(locked.json.message).toMatch(/index\.lock': File exists/);
+    expect(locked.json.hint).toMatch(/No git command is running.*rm \.git\/index\.lock/);
+    expect((await inContainer('rm .git/index.lock')).code).toBe(0);
+    const names = Array.from({ length: 10 }, (_, i) => `concurrent-${i}.txt`);
+    await ok('POST', `${git}/unstage`, { paths: names });
+    const now = await ok<GitStatusDto>('POST', `${git}/discard`, { paths: names });
+    expect([...now.staged, ...now.changes, ...now.untracked]).toEqual([]);
   });
 
   it('refuses bad input with 400 and field errors', async () => {
