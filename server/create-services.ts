@@ -12,7 +12,7 @@ import { BerthMetrics } from './core/metrics';
 import { TypedEmitter } from './core/typed-emitter';
 import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
-import { createAccounts } from './accounts';
+import { createAccounts, OAuthTokenStore, OAUTH_TOKENS_PURPOSE } from './accounts';
 import { AdminService } from './admin';
 import {
   ConversationService,
@@ -87,7 +87,10 @@ export async function createServices(config: Config, log: Logger) {
     { prisma, users, sessions, tokens, projects },
     log.child({ module: 'accounts' }),
   );
+  // The token of a GitHub sign-in, sealed under a key of its own: git uses it for github.com.
+  const oauthTokens = new OAuthTokenStore(prisma, new SecretBox(secret, OAUTH_TOKENS_PURPOSE));
   const authOptions = createAuthOptions({
+    oauthTokens,
     secret,
     secureCookies,
     users,
@@ -136,7 +139,7 @@ export async function createServices(config: Config, log: Logger) {
   const git = new GitService(projects, workspaces, users, gitRunner);
   // Each user's git tokens per host, sealed under their own key derived from AUTH_SECRET; remote
   // URLs follow the git import's rules (GIT_ALLOW_PRIVATE_HOSTS).
-  const gitCredentials = new GitCredentialService(prisma, new SecretBox(secret, GIT_TOKENS_PURPOSE));
+  const gitCredentials = new GitCredentialService(prisma, new SecretBox(secret, GIT_TOKENS_PURPOSE), oauthTokens);
   const gitRemotes = new GitRemoteService(projects, workspaces, git, gitCredentials, gitRunner, (url) =>
     checkGitUrl(url, config.GIT_ALLOW_PRIVATE_HOSTS),
   );

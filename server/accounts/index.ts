@@ -5,3 +5,4 @@ export { AccountLinks } from './account-links';
 export { AccountService, type AccountServiceOptions } from './account-service';
 export { createAccounts } from './create-accounts';
 export { createSmtpMailer, type Mailer } from './mailer';
+export { OAuthTokenStore, OAUTH_TOKENS_PURPOSE, type OAuthSignIn } from './oauth-tokens';

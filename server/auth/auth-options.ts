@@ -22,7 +22,17 @@ export interface AuthOptionsInput {
   users: UserService;
   sessions: SessionService;
   log: Logger;
+  /** Keeps the provider's access token of an OAuth sign-in (sealed): git uses GitHub's for github.com. */
+  oauthTokens?: {
+    remember(signIn: { provider: string; providerAccountId: string; access_token?: string | null }): Promise<void>;
+  };
 }
+
+/**
+ * GitHub's scopes: the profile and email for the account, and `repo` so the sign-in token can
+ * push and pull the user's repositories (issue 13) when they saved no token of their own.
+ */
+export const GITHUB_SCOPES = 'read:user user:email repo';
 
 export function createAuthOptions({
   secret,
@@ -31,6 +41,7 @@ export function createAuthOptions({
   users,
   sessions,
   log,
+  oauthTokens,
 }: AuthOptionsInput): AuthOptions {
   const credentials = CredentialsProvider({
     name: 'Email',
@@ -54,7 +65,9 @@ export function createAuthOptions({
     useSecureCookies: secureCookies,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/signin', error: '/signin' },
-    providers: github ? [credentials, GitHubProvider(github)] : [credentials],
+    providers: github
+      ? [credentials, GitHubProvider({ ...github, authorization: { params: { scope: GITHUB_SCOPES } } })]
+      : [credentials],
     callbacks: {
       async jwt({ token, user, account, profile }) {
         // A sign-in: the new cookie names a Session row of its own (sid), which sign-out deletes.
@@ -71,6 +84,7 @@ export function createAuthOptions({
             name: profile?.name ?? user?.name ?? null,
             image: user?.image ?? null,
           });
+          await oauthTokens?.remember(account);
           return {
             sub: berthUser.id,
             email: berthUser.email,

@@ -12,6 +12,19 @@ export const GIT_TOKENS_PURPOSE = 'berth/git/credentials/v1';
 /** Used when the user gave no username: GitHub and GitLab accept any name with a token. */
 export const DEFAULT_GIT_USERNAME = 'x-access-token';
 
+/** The one host the GitHub sign-in token is ever handed to. */
+export const GITHUB_HOST = 'github.com';
+
+/** The token of the user's GitHub sign-in, when they signed in with GitHub (server/accounts' OAuthTokenStore). */
+export interface GitHubSignInTokens {
+  githubToken(userId: string): Promise<string | null>;
+}
+
+/** A credential for one git command, and where it came from (for the hint when it is refused). */
+export interface ChosenGitCredential extends GitCredential {
+  source: 'saved' | 'github-sign-in';
+}
+
 export function maskToken(token: string): string {
   return token.length <= 8 ? '••••' : `••••${token.slice(-4)}`;
 }
@@ -20,6 +33,7 @@ export class GitCredentialService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SecretBox,
+    private readonly signInTokens?: GitHubSignInTokens,
   ) {}
 
   async list(userId: string): Promise<GitCredentialDto[]> {
@@ -43,10 +57,17 @@ export class GitCredentialService {
     if (count === 0) throw new DomainError('not_found', 'git_no_such_credential', `No token saved for ${host}`);
   }
 
-  /** The credential for one command against `host` ("name" or "name:port"); null when none is saved. */
-  async forHost(userId: string, host: string): Promise<GitCredential | null> {
+  /**
+   * The credential for one command against `host` ("name" or "name:port"): the user's own token
+   * for that host; else, for https://github.com only, the token of their GitHub sign-in; else null.
+   */
+  async forHost(userId: string, host: string, remote: { https: boolean }): Promise<ChosenGitCredential | null> {
     const row = await this.prisma.userGitCredential.findUnique({ where: { userId_host: { userId, host } } });
-    if (!row) return null;
+    if (!row) {
+      if (host !== GITHUB_HOST || !remote.https || !this.signInTokens) return null;
+      const token = await this.signInTokens.githubToken(userId);
+      return token ? { username: DEFAULT_GIT_USERNAME, password: token, source: 'github-sign-in' } : null;
+    }
     let password: string;
     try {
       password = this.box.open(row.token);
@@ -57,7 +78,7 @@ export class GitCredentialService {
         `The token saved for ${host} cannot be read (the server's secret changed); save it again in Settings → Git`,
       );
     }
-    return { username: row.username ?? DEFAULT_GIT_USERNAME, password };
+    return { username: row.username ?? DEFAULT_GIT_USERNAME, password, source: 'saved' };
   }
 
   private toDto(row: { host: string; username: string | null; token: string; updatedAt: Date }): GitCredentialDto {

@@ -7,4 +7,10 @@ export { GitRunner, WORKSPACE_DIR, type ExecRunner, type GitResult } from './git
 export { parsePorcelainV2 } from './porcelain-status';
 export { broadcastGitChanges } from './git.socket';
 export { GitRemoteService, type CheckRemoteUrl, type CheckedRemoteUrl } from './git-remotes';
-export { GitCredentialService, GIT_TOKENS_PURPOSE, maskToken } from './git-credentials';
+export {
+  GitCredentialService,
+  GIT_TOKENS_PURPOSE,
+  GITHUB_HOST,
+  maskToken,
+  type GitHubSignInTokens,
+} from './git-credentials';
