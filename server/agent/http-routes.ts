@@ -1,7 +1,7 @@
 // The agent's HTTP routes (the secret is checked before these run): health, file content and
 // snapshot archives (snapshot/archive-routes.ts).
 //   GET /fs/content?path=P              → raw bytes, X-Berth-Version, Content-Length
-//   PUT /fs/content?path=P&maxBytes=N   → {version, size}; If-Match / If-None-Match: *
+//   PUT /fs/content?path=P&maxBytes=N[&mode=755] → {version, size}; If-Match / If-None-Match: *
 //   POST|PUT /snapshot/archive          → tar out | tar in
 // Errors answer JSON {error: code, message} with AGENT_FILE_ERROR_STATUS's status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -72,7 +72,8 @@ async function writeContent(req: IncomingMessage, res: ServerResponse, writer: F
   req.on('close', () => {
     if (!req.complete) body.destroy(new Error('The request was aborted'));
   });
-  const result = await writer.write(url.searchParams.get('path'), body, maxBytes, precondition(req));
+  const mode = parseMode(url.searchParams.get('mode'));
+  const result = await writer.write(url.searchParams.get('path'), body, maxBytes, precondition(req), mode);
   sendJson(res, 200, result);
 }
 
@@ -87,6 +88,13 @@ function precondition(req: IncomingMessage): WritePrecondition {
 function unquote(value: string): string {
   const trimmed = value.trim();
   return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/** Octal permission bits ("755"); no set-id or sticky bits. */
+function parseMode(value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  if (!/^[0-7]{3}$/.test(value)) throw new FsError('bad_path', 'mode must be three octal digits, like 644');
+  return parseInt(value, 8);
 }
 
 function parseMaxBytes(value: string | null): number {

@@ -139,10 +139,12 @@ export interface AgentEvents {
  * whole) · failed 500. HTTP errors answer JSON {error: code, message}.
  * File content travels over HTTP, not the RPC socket:
  *   GET /fs/content?path=P            → 200 raw bytes, header X-Berth-Version
- *   PUT /fs/content?path=P&maxBytes=N → 200 {version, size}; header If-Match: <version> (stale → 412
- *   with {currentVersion}), or If-None-Match: * (exists → 412); written to a temp file and renamed.
+ *   PUT /fs/content?path=P&maxBytes=N[&mode=755] → 200 {version, size}; header If-Match: <version>
+ *   (stale → 412 with {currentVersion}), or If-None-Match: * (exists → 412); written to a temp file
+ *   and renamed.
  * Details: both follow a final symlink only when it stays inside the root (else bad_path). PUT
- * creates missing parent folders, keeps the replaced file's mode, answers 413 as soon as the
+ * creates missing parent folders, gives the file `mode` (octal permission bits) when sent, else
+ * keeps the replaced file's mode (a new file gets 644), answers 413 as soon as the
  * body (or its Content-Length) passes maxBytes (default and ceiling 256 MiB), and 412's
  * currentVersion is null when the file does not exist. GET answers Content-Length and
  * Content-Type: application/octet-stream; HEAD answers the headers only.

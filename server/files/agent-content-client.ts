@@ -16,6 +16,8 @@ export interface PutOptions {
   ifMatch?: string;
   /** Write only if the file does not exist yet. */
   ifNoneMatch?: boolean;
+  /** Permission bits to give the file (default: the replaced file's, 0o644 for a new one). */
+  mode?: number;
   maxBytes: number;
 }
 
@@ -85,7 +87,10 @@ export class AgentContentClient {
       if (source.length > options.maxBytes) return Promise.reject(tooLarge(options.maxBytes));
       headers['Content-Length'] = String(source.length);
     }
-    const url = this.url(endpoint, path, { maxBytes: String(options.maxBytes) });
+    const url = this.url(endpoint, path, {
+      maxBytes: String(options.maxBytes),
+      ...(options.mode === undefined ? {} : { mode: (options.mode & 0o777).toString(8).padStart(3, '0') }),
+    });
     return new Promise((resolve, reject) => {
       let settled = false;
       let answered = false;

@@ -47,6 +47,8 @@ export interface Actor {
 export interface WriteConditions {
   ifMatch?: string;
   ifNoneMatch?: boolean;
+  /** Permission bits to give the file (default: the replaced file's, 0o644 for a new one). */
+  mode?: number;
 }
 
 export class FileService {

@@ -69,7 +69,14 @@ export class FileWriter {
    * Streams `body` into place. `maxBytes` is enforced as bytes arrive (too_large, temp removed).
    * `body` is destroyed on failure: HTTP callers pass a PassThrough, not the request itself.
    */
-  async write(value: unknown, body: Readable, maxBytes: number, precondition: WritePrecondition): Promise<WriteResult> {
+  async write(
+    value: unknown,
+    body: Readable,
+    maxBytes: number,
+    precondition: WritePrecondition,
+    /** Permission bits to give the file; by default the replaced file's (a new one gets 0o644). */
+    mode?: number,
+  ): Promise<WriteResult> {
     const target = await this.guard.resolve(value, { follow: true, allowRoot: false });
     if (target.absolute === (await this.guard.realRoot()))
       throw new FsError('not_a_file', `Not a file: ${target.relative}`);
@@ -102,8 +109,10 @@ export class FileWriter {
           throw new ConflictError(currentVersion);
         if (precondition && 'ifNoneMatch' in precondition && currentVersion !== null)
           throw new ConflictError(currentVersion);
-        // Keep the mode of the file being replaced (an executable script stays executable).
-        if (current) await written.chmod(Number(current.mode) & 0o7777);
+        // Keep the mode of the file being replaced (an executable script stays executable), unless
+        // the caller names one (undo puts back a deleted script's).
+        if (mode !== undefined) await written.chmod(mode);
+        else if (current) await written.chmod(Number(current.mode) & 0o7777);
         await rename(tempAt, at);
         temp = undefined;
         await dir.handle.sync().catch(() => undefined); // the rename is durable once the folder is; best effort

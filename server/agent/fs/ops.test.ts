@@ -200,4 +200,14 @@ describe('read and write', () => {
     await new FileWriter(guard).write('run.sh', bytes('#!/bin/sh\necho hi\n'), 1024, null);
     expect(statSync(path.join(root, 'run.sh')).mode & 0o777).toBe(0o755);
   });
+
+  it('gives the file the mode asked for, new or replaced (undo brings a deleted script back executable)', async () => {
+    const writer = new FileWriter(guard);
+    await writer.write('new.sh', bytes('#!/bin/sh\n'), 1024, { ifNoneMatch: true }, 0o755);
+    expect(statSync(path.join(root, 'new.sh')).mode & 0o777).toBe(0o755);
+    await writer.write('new.sh', bytes('#!/bin/sh\necho\n'), 1024, null, 0o600);
+    expect(statSync(path.join(root, 'new.sh')).mode & 0o777).toBe(0o600);
+    await writer.write('plain.txt', bytes('x'), 1024, null);
+    expect(statSync(path.join(root, 'plain.txt')).mode & 0o777).toBe(0o644);
+  });
 });

@@ -166,14 +166,12 @@ export class TurnFileRestore {
           await this.files.delete(actor, projectId, path);
           return 'removed';
         case 'write':
-          // Based on the version just read: a save landing in between is not overwritten.
-          await this.files.write(
-            actor,
-            projectId,
-            path,
-            step.content,
-            current.kind === 'file' ? { ifMatch: current.version } : { ifNoneMatch: true },
-          );
+          // Based on the version just read: a save landing in between is not overwritten. With the
+          // mode it had: a script the turn deleted comes back executable.
+          await this.files.write(actor, projectId, path, step.content, {
+            ...(current.kind === 'file' ? { ifMatch: current.version } : { ifNoneMatch: true }),
+            ...(step.mode === undefined ? {} : { mode: step.mode }),
+          });
           return 'restored';
       }
     } catch (error) {
@@ -196,15 +194,22 @@ function targetOf(
 ): UndoTarget {
   if (entry && isSymlink(entry.mode))
     return { kind: 'unavailable', reason: 'was a symbolic link before the turn; undo does not restore links' };
+  const mode = entry ? { mode: entry.mode & 0o777 } : {};
   const found = typeof beforeSha256 === 'string' ? blobs.get(beforeSha256) : undefined;
-  if (found && beforeSha256) return { kind: 'content', sha256: beforeSha256, content: found };
+  if (found && beforeSha256) return { kind: 'content', sha256: beforeSha256, content: found, ...mode };
   if (!entry) return { kind: 'unavailable', reason: 'not in the snapshot taken before the turn (snapshots skip it)' };
   const content = blobs.get(entry.sha256);
   if (!content)
     return { kind: 'unavailable', reason: 'its content before the turn is missing from the snapshot store' };
   // Recorded and different: the snapshot's version is older than the one the turn found.
   const stale = typeof beforeSha256 === 'string' && beforeSha256 !== entry.sha256;
-  return { kind: 'content', sha256: entry.sha256, content, ...(stale ? { stale: CONFLICT_REASONS.stale } : {}) };
+  return {
+    kind: 'content',
+    sha256: entry.sha256,
+    content,
+    ...mode,
+    ...(stale ? { stale: CONFLICT_REASONS.stale } : {}),
+  };
 }
 
 const isSymlink = (mode: number) => (mode & S_IFMT) === S_IFLNK;

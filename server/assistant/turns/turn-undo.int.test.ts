@@ -3,6 +3,7 @@
 // undo/rewind put back exactly the turn's files, report conflicts, and tell the project's tabs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileEntry, TurnRewindResultDto, TurnUndoResultDto, TurnUpdatedPushDto } from '../../contracts';
+import { run } from '../../runtime/runtime-test-helpers';
 import { call, type TestUser } from '../../test-support/api-test-server';
 import {
   assistantApi,
@@ -34,6 +35,8 @@ async function userWrites(path: string, text: string): Promise<void> {
 }
 
 const read = (path: string) => api.read(path);
+/** A shell command in the workspace (modes, which the file API does not show). */
+const sh = async (script: string) => (await run(f.t.server.runtime, f.project.id, ['sh', '-c', script])).output;
 
 /** The names in a folder. */
 async function list(path: string): Promise<string[]> {
@@ -275,6 +278,36 @@ describe('undo of an assistant turn', () => {
     expect((await call(f.t.baseUrl, 'POST', turnPath(cid, turnId, 'undo'), {}, {})).status).toBe(401);
     expect(await read('owner/o.txt')).toBe('o\n');
     expect((await api.getConversation(cid)).turns[0]!.undoneAt).toBeNull();
+  }, 90_000);
+
+  it('gives back the mode the files had: an executable script the turn rewrote or deleted is executable again', async () => {
+    await userWrites('modes/build.sh', '#!/bin/sh\necho build\n');
+    await userWrites('modes/deploy.sh', '#!/bin/sh\necho deploy\n');
+    await sh('chmod 755 modes/build.sh modes/deploy.sh');
+    await userWrites('modes/secret.txt', 'token\n');
+    await sh('chmod 600 modes/secret.txt');
+    const cid = await api.newConversation();
+    f.model.enqueue(
+      {
+        kind: 'tool-calls',
+        calls: [
+          toolCall('c_rewrite', 'write_file', { path: 'modes/build.sh', content: '#!/bin/sh\necho rebuilt\n' }),
+          toolCall('c_delete', 'delete_file', { path: 'modes/deploy.sh' }),
+          toolCall('c_secret', 'delete_file', { path: 'modes/secret.txt' }),
+        ],
+      },
+      { kind: 'text', chunks: ['Rewrote build.sh, removed deploy.sh and secret.txt.'] },
+    );
+    const { turnId } = await api.turn(cid, 'Rework the scripts');
+    expect(await sh('test -e modes/deploy.sh || echo gone')).toBe('gone\n');
+
+    const response = await undo(cid, turnId);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ undone: true, conflicts: [] });
+    expect(await sh('stat -c "%a %n" modes/build.sh modes/deploy.sh modes/secret.txt')).toBe(
+      '755 modes/build.sh\n755 modes/deploy.sh\n600 modes/secret.txt\n',
+    );
+    expect(await sh('./modes/build.sh && ./modes/deploy.sh')).toBe('build\ndeploy\n');
   }, 90_000);
 
   it('answers 409 snapshot_gone when the snapshot taken before the turn was deleted; rewind reports its files instead', async () => {

@@ -10,14 +10,17 @@ export type CurrentFile = { kind: 'absent' } | { kind: 'file'; sha256: string; v
 /** What the file was before the turn: absent, some bytes, or not known (why). */
 export type UndoTarget =
   | { kind: 'absent' }
-  /** `stale`: why this may not be the file's last version before the turn (a conflict unless forced). */
-  | { kind: 'content'; sha256: string; content: Buffer; stale?: string }
+  /**
+   * `stale`: why this may not be the file's last version before the turn (a conflict unless forced).
+   * `mode`: its permission bits then (0o755 for a script), when the snapshot kept them.
+   */
+  | { kind: 'content'; sha256: string; content: Buffer; stale?: string; mode?: number }
   | { kind: 'unavailable'; reason: string };
 
 export type UndoStep =
   | { action: 'none' }
   | { action: 'remove' }
-  | { action: 'write'; content: Buffer }
+  | { action: 'write'; content: Buffer; mode?: number }
   | { action: 'conflict'; reason: string };
 
 export const CONFLICT_REASONS = {
@@ -47,7 +50,8 @@ export function planUndo(
     const why = sinceTheTurn(change.afterSha256, current) ?? (target.kind === 'content' ? target.stale : undefined);
     if (why) return { action: 'conflict', reason: why };
   }
-  return target.kind === 'absent' ? { action: 'remove' } : { action: 'write', content: target.content };
+  if (target.kind === 'absent') return { action: 'remove' };
+  return { action: 'write', content: target.content, ...(target.mode === undefined ? {} : { mode: target.mode }) };
 }
 
 /** Why the file is not as the turn left it; undefined when it is. */
