@@ -1,11 +1,10 @@
 'use client';
-// The panel's one-line banners: git's refusal (red, as git said it, then the next step) and what
-// went through (green). "Settings → Git" in a hint links to the settings page, in a new tab so the
-// workbench stays where it was.
+// The panel's banners: git's refusal (red, as git said it, then the next step) and what went
+// through (green: a headline, then git's own output smaller). "Settings → Git" in a hint links to
+// the settings page, in a new tab so the workbench stays where it was.
 import { settingsLinkFor } from './git-view';
 
 export function GitBanner({ kind, text, onDismiss }: { kind: 'error' | 'notice'; text: string; onDismiss(): void }) {
-  const link = kind === 'error' ? settingsLinkFor(text) : null;
   return (
     <div
       role={kind === 'error' ? 'alert' : 'status'}
@@ -14,28 +13,52 @@ export function GitBanner({ kind, text, onDismiss }: { kind: 'error' | 'notice';
         kind === 'error' ? 'bg-danger/10 text-danger' : 'bg-green-500/10 text-green-300'
       }`}
     >
-      <span className={`min-w-0 flex-1 whitespace-pre-wrap break-words ${kind === 'error' ? 'font-mono' : ''}`}>
-        {link ? (
-          <>
-            {link.before}
-            <a
-              href={link.href}
-              target="_blank"
-              rel="noopener"
-              className="font-sans font-medium underline hover:text-gray-100"
-              data-testid="git-error-settings-link"
-            >
-              Settings → Git
-            </a>
-            {link.after}
-          </>
-        ) : (
-          text
-        )}
-      </span>
+      {kind === 'error' ? <ErrorText text={text} /> : <NoticeText text={text} />}
       <button type="button" aria-label="Dismiss" className="text-muted hover:text-gray-100" onClick={onDismiss}>
         ✕
       </button>
     </div>
+  );
+}
+
+function ErrorText({ text }: { text: string }) {
+  const link = settingsLinkFor(text);
+  return (
+    <span className="min-w-0 flex-1 whitespace-pre-wrap break-words font-mono">
+      {link ? (
+        <>
+          {link.before}
+          <a
+            href={link.href}
+            target="_blank"
+            rel="noopener"
+            className="whitespace-nowrap font-sans font-medium underline hover:text-gray-100"
+            data-testid="git-error-settings-link"
+          >
+            Settings → Git
+          </a>
+          {link.after}
+        </>
+      ) : (
+        text
+      )}
+    </span>
+  );
+}
+
+/** What went through, then git's own output, smaller and dimmer. */
+function NoticeText({ text }: { text: string }) {
+  const newline = text.indexOf('\n');
+  const headline = newline < 0 ? text : text.slice(0, newline);
+  const said = newline < 0 ? '' : text.slice(newline + 1);
+  return (
+    <span className="min-w-0 flex-1 break-words">
+      <span className="block font-medium">{headline}</span>
+      {said ? (
+        <span className="mt-1 block max-h-32 overflow-auto whitespace-pre-wrap font-mono text-[11px] text-green-300/70">
+          {said}
+        </span>
+      ) : null}
+    </span>
   );
 }

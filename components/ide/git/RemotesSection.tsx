@@ -99,17 +99,19 @@ export function RemotesSection({
 
   return (
     <section className="border-t border-edge" data-testid="git-remotes">
-      <div className="group flex h-6 items-center gap-1 pl-1 pr-1 text-[11px] font-semibold uppercase tracking-wide text-muted">
+      <div className="flex h-6 items-center gap-1 pl-3 pr-1 text-[11px] font-semibold uppercase tracking-wide text-muted">
         <button
           type="button"
-          className="flex min-w-0 flex-1 items-center gap-1 text-left hover:text-gray-100"
+          className="flex min-w-0 flex-1 items-center gap-1 text-left uppercase tracking-wide hover:text-gray-100"
           aria-expanded={open}
           onClick={() => setOpen((value) => !value)}
           data-testid="git-remotes-toggle"
         >
-          <span className="w-3 text-center">{open ? '▾' : '▸'}</span>
           <span className="truncate">Remotes</span>
           {remotes ? <span className="font-normal">({remotes.length})</span> : null}
+          <span aria-hidden className="text-[10px]">
+            {open ? '▾' : '▸'}
+          </span>
         </button>
         <button
           type="button"

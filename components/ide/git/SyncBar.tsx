@@ -48,8 +48,11 @@ export function SyncBar({
         <button
           key={action}
           type="button"
-          className={`flex h-6 flex-1 items-center justify-center gap-1 rounded border text-xs hover:bg-surface disabled:opacity-40 ${
-            syncing === action ? 'border-accent text-gray-100 disabled:opacity-100' : 'border-edge text-gray-300'
+          // The running one takes the room its longer label needs; the others wait, disabled.
+          className={`flex h-6 min-w-0 items-center justify-center gap-1 whitespace-nowrap rounded border text-xs hover:bg-surface disabled:opacity-40 ${
+            syncing === action
+              ? 'flex-[2] border-accent text-gray-100 disabled:opacity-100'
+              : 'flex-1 border-edge text-gray-300'
           }`}
           disabled={busy || !status.head}
           title={titleFor(action, status)}
