@@ -5,7 +5,7 @@
 // server/transfer/, which builds on the store and blob helpers exported here.
 export { createSnapshots, type SnapshotSettings, type SnapshotDeps } from './create-snapshots';
 export { ProjectSnapshots } from './project-snapshots';
-export { SnapshotService } from './snapshot-service';
+export { SnapshotService, type TakeOptions } from './snapshot-service';
 export { SnapshotStore, type ManifestEntry } from './snapshot-store';
 export { BlobWriter } from './blob-writer';
 export { sha256Hex } from './blob-codec';

@@ -2,7 +2,7 @@
 // otherwise) and starts the workspace where one is needed (taking, diffing, restoring).
 import type { SnapshotDiffEntry, SnapshotDto } from '../contracts';
 import { DomainError } from '../core/errors';
-import type { SnapshotService } from './snapshot-service';
+import type { SnapshotService, TakeOptions } from './snapshot-service';
 import type { SnapshotStore } from './snapshot-store';
 
 export interface SnapshotProjects {
@@ -27,10 +27,10 @@ export class ProjectSnapshots {
     return this.store.list(projectId);
   }
 
-  async take(userId: string, projectId: string, label?: string): Promise<SnapshotDto> {
+  async take(userId: string, projectId: string, label?: string, options?: TakeOptions): Promise<SnapshotDto> {
     await this.projects.get(userId, projectId);
     await this.workspaces.ensureRunning(projectId);
-    return (await this.service.take(projectId, 'manual', label)).snapshot;
+    return (await this.service.take(projectId, 'manual', label, options)).snapshot;
   }
 
   async diff(userId: string, projectId: string, snapshotId: string): Promise<SnapshotDiffEntry[]> {

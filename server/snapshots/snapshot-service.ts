@@ -42,6 +42,14 @@ export interface TakeResult {
   created: boolean;
 }
 
+export interface TakeOptions {
+  /**
+   * Told the files as the scan found them, before their content is stored: what the project
+   * holds at the snapshot's moment, known early (the assistant builds its request from it).
+   */
+  onScanned?: (files: ManifestEntry[]) => void;
+}
+
 const notRunning = () =>
   new DomainError(
     'conflict',
@@ -60,8 +68,8 @@ export class SnapshotService {
   ) {}
 
   /** Snapshots the running workspace. Automatic reasons make nothing when nothing changed. */
-  take(projectId: string, reason: SnapshotReason, label?: string): Promise<TakeResult> {
-    const take = () => this.takeNow(projectId, reason, label);
+  take(projectId: string, reason: SnapshotReason, label?: string, options: TakeOptions = {}): Promise<TakeResult> {
+    const take = () => this.takeNow(projectId, reason, label, options);
     // Timed inside the queue: the metric is the snapshot's own duration, not the wait for its turn.
     const metrics = this.options.metrics;
     return this.serial(
@@ -145,8 +153,14 @@ export class SnapshotService {
     return packSnapshot(entries, (hashes) => this.store.readBlobs(hashes));
   }
 
-  private async takeNow(projectId: string, reason: SnapshotReason, label?: string): Promise<TakeResult> {
+  private async takeNow(
+    projectId: string,
+    reason: SnapshotReason,
+    label?: string,
+    options: TakeOptions = {},
+  ): Promise<TakeResult> {
     const { files, skipped } = await this.scan(projectId);
+    options.onScanned?.([...files]);
     const previous = await this.store.latest(projectId);
     const previousFiles = previous ? await this.store.manifest(previous.id) : [];
     const changedFiles = diffManifests(previousFiles, files).length;

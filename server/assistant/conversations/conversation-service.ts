@@ -30,9 +30,13 @@ export interface ConversationProjects {
 }
 
 export interface StartTurnInput {
+  /** The turn's id when the caller chose it (TurnEngine tells the turn before it is stored). */
+  id?: string;
   model: string;
   /** The snapshot taken before the turn (its undo point); it must be one of the project's. */
   snapshotId?: string;
+  /** The user's request, stored as the turn's first message in the same transaction. */
+  request?: Pick<NewMessageInput, 'content' | 'attachments'>;
 }
 
 export interface FinishTurnInput {
@@ -43,6 +47,11 @@ export interface FinishTurnInput {
 }
 
 const conversationNotFound = () => notFound('Conversation not found');
+const runningTurnBusy = (running: { id: string; conversationId: string }) =>
+  new DomainError('conflict', 'busy', 'The assistant is already working on this project', {
+    turnId: running.id,
+    conversationId: running.conversationId,
+  });
 
 export interface ConversationEvents {
   /** A conversation of the project was created, renamed or deleted: its tabs refetch the list. */
@@ -195,6 +204,19 @@ export class ConversationService {
   }
 
   /**
+   * Throws a conflict `busy` when a turn of the project is recorded as running (another server's,
+   * or one a crash left before the start-up sweep): checked before a turn is told, so the POST is
+   * 409. startTurn checks again under the lock. The caller has checked the project is the user's.
+   */
+  async assertNoRunningTurn(projectId: string): Promise<void> {
+    const running = await this.prisma.turn.findFirst({
+      where: { status: 'running', conversation: { projectId } },
+      select: { id: true, conversationId: true },
+    });
+    if (running) throw runningTurnBusy(running);
+  }
+
+  /**
    * Records a turn as running. One turn runs per project at a time: while one does, this throws
    * a conflict `busy` (checked under a per-project lock, so two servers cannot both start one).
    */
@@ -208,16 +230,37 @@ export class ConversationService {
         where: { status: 'running', conversation: { projectId } },
         select: { id: true, conversationId: true },
       });
-      if (running)
-        throw new DomainError('conflict', 'busy', 'The assistant is already working on this project', {
-          turnId: running.id,
-          conversationId: running.conversationId,
-        });
+      if (running) throw runningTurnBusy(running);
       if (input.snapshotId && (await tx.snapshot.count({ where: { id: input.snapshotId, projectId } })) === 0)
         throw new DomainError('bad_request', 'unknown_snapshot', 'The snapshot is not one of this project');
-      return tx.turn.create({
-        data: { conversationId, status: 'running', model: input.model, snapshotId: input.snapshotId ?? null },
+      const turn = await tx.turn.create({
+        data: {
+          ...(input.id ? { id: input.id } : {}),
+          conversationId,
+          status: 'running',
+          model: input.model,
+          snapshotId: input.snapshotId ?? null,
+        },
       });
+      if (input.request) {
+        const { nextSeq } = await tx.conversation.update({
+          where: { id: conversationId },
+          data: { nextSeq: { increment: 1 } },
+          select: { nextSeq: true },
+        });
+        const { content, attachments } = input.request;
+        await tx.message.create({
+          data: {
+            conversationId,
+            seq: nextSeq - 1,
+            role: 'user',
+            content,
+            turnId: turn.id,
+            ...(attachments?.length ? { attachments: attachments as Prisma.InputJsonValue } : {}),
+          },
+        });
+      }
+      return turn;
     });
     return toTurnDto(row);
   }

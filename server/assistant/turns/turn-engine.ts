@@ -1,20 +1,24 @@
 // Runs assistant turns (DESIGN.md "Assistant"): one per project at a time. A turn loads the
-// conversation, takes a snapshot (its undo point), records itself as running, stores the user's
-// message, then runs it (turn-run.ts: the model with the tools, what it said and did stored step
-// by step, the end done | stopped | failed with the files it changed, its locks always released).
-// Its events go to the caller (the POST's event stream) and to `events` (every tab, through
-// berth-server.ts). Stop is an AbortSignal that reaches the model stream and the running tool.
+// conversation, starts its snapshot (its undo point) and, once the snapshot's scan has told what
+// the project holds, tells `started` and runs (turn-run.ts: the model with the tools, what it said
+// and did stored step by step, the end done | stopped | failed with the files it changed, its locks
+// always released). The snapshot is stored and the turn recorded with the user's message while
+// the model is asked; tools and stored messages wait for that. Its events go to the caller (the
+// POST's event stream) and to `events` (every tab, through berth-server.ts). Stop is an
+// AbortSignal that reaches the model stream and the running tool.
+import { randomUUID } from 'node:crypto';
 import type { ToolSet } from 'ai';
 import type { AssistantTurnEventDto, SendMessageInput } from '../../contracts';
 import { DomainError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { Actor, FileService, LockService } from '../../files';
+import type { ManifestEntry, TakeOptions } from '../../snapshots';
 import type { ConversationService } from '../conversations';
 import type { ModelRegistry } from '../models/model-registry';
 import type { TurnRateLimit } from './turn-rate-limit';
 import { gatherContext, userEditsNote, type TurnRequestDeps } from './turn-request';
-import { messageOf, TurnRun } from './turn-run';
+import { TurnRun } from './turn-run';
 
 /** What a tool factory gets: the turn it serves and its stop. */
 export interface TurnToolContext {
@@ -37,7 +41,9 @@ export interface TurnEngineDeps extends TurnRequestDeps {
   conversations: ConversationService;
   models: Pick<ModelRegistry, 'resolve'>;
   /** Takes the snapshot before a turn (ProjectSnapshots: owner-checked, starts the workspace). */
-  snapshots: { take(userId: string, projectId: string, label?: string): Promise<{ id: string }> };
+  snapshots: {
+    take(userId: string, projectId: string, label?: string, options?: TakeOptions): Promise<{ id: string }>;
+  };
   projects: { get(userId: string, projectId: string): Promise<{ name: string }> };
   files: FileService;
   locks: LockService;
@@ -91,8 +97,14 @@ export class TurnEngine {
     listener: TurnListener,
   ): Promise<{ turnId: string; finished: Promise<void> }> {
     const { conversations } = this.deps;
-    const conversation = await conversations.get(userId, projectId, conversationId);
-    const model = await this.deps.models.resolve(input.model, userId);
+    // All at once; the conversation's 404 wins over the model's error and a recorded running turn.
+    const loading = conversations.get(userId, projectId, conversationId);
+    const resolving = this.deps.models.resolve(input.model, userId);
+    const recordedIdle = conversations.assertNoRunningTurn(projectId);
+    for (const later of [resolving, recordedIdle]) later.catch(() => undefined);
+    const conversation = await loading;
+    const model = await resolving;
+    await recordedIdle;
     const already = this.running.get(projectId);
     if (already) throw busy(already);
     this.deps.rateLimit?.take(userId);
@@ -108,47 +120,47 @@ export class TurnEngine {
       listener(event);
       this.events.emit('onDidEmitTurnEvent', { projectId, event });
     };
-    let turnId: string | undefined;
-    let snapshotId!: string;
-    // What the model is told is gathered while the snapshot is taken and the turn recorded: the
-    // first token comes sooner (the user's edits need the snapshot, and start once it is there).
+    // The first token is what the user waits for, so the model is asked as soon as its request is
+    // known: gathered while the snapshot scans the project, with the user's edits read from the
+    // scan. Storing the snapshot and recording the turn go on meanwhile; its tools and its
+    // messages wait for them (turn-run.ts), so nothing is written before the undo point exists.
     const signal = reservation.stop.signal;
     const gathered = gatherContext(this.deps, { userId, projectId, model, ...contentOf(input), signal });
     gathered.catch(() => undefined); // awaited by the stream; a turn that fails before never reads it
-    let edits!: Promise<string>;
+    const turnId = randomUUID();
+    const { scanned, taking } = snapshotWithScan(this.deps.snapshots, userId, projectId);
+    const edits = userEditsNote(this.deps, {
+      projectId,
+      turns: conversation.turns,
+      now: { files: scanned, stored: taking },
+    });
     try {
-      const snapshot = await this.deps.snapshots.take(userId, projectId, SNAPSHOT_LABEL);
-      edits = userEditsNote(this.deps, { projectId, turns: conversation.turns, snapshotId: snapshot.id });
-      const turn = await conversations.startTurn(userId, projectId, conversationId, {
-        model: model.id,
-        snapshotId: snapshot.id,
-      });
-      turnId = reservation.turnId = turn.id;
-      await conversations.appendMessage(userId, projectId, conversationId, {
-        role: 'user',
-        content: input.content,
-        turnId,
-        attachments: input.context,
-      });
-      emit({
-        type: 'started',
-        conversationId,
-        turnId,
-        model: model.id,
-        snapshotId: snapshot.id,
-        content: input.content,
-        ...(input.context?.length ? { attachments: input.context } : {}),
-      });
-      snapshotId = snapshot.id;
+      // A workspace that cannot start or be read fails the request itself, before anything is told.
+      await scanned;
     } catch (error) {
-      if (turnId)
-        await conversations
-          .finishTurn(userId, projectId, conversationId, turnId, { status: 'failed', error: messageOf(error) })
-          .catch(() => undefined);
       this.running.delete(projectId);
       begun();
       throw error;
     }
+    const recorded = taking.then(async (snapshot) => {
+      await conversations.startTurn(userId, projectId, conversationId, {
+        id: turnId,
+        model: model.id,
+        snapshotId: snapshot.id,
+        request: { content: input.content, attachments: input.context },
+      });
+    });
+    recorded.catch(() => undefined); // the run reads it
+    emit({
+      type: 'started',
+      conversationId,
+      turnId,
+      model: model.id,
+      snapshotId: null,
+      content: input.content,
+      ...(input.context?.length ? { attachments: input.context } : {}),
+    });
+    reservation.turnId = turnId;
     const run = new TurnRun(this.deps, {
       userId,
       projectId,
@@ -158,7 +170,7 @@ export class TurnEngine {
       turns: conversation.turns,
       content: input.content,
       attachments: input.context ?? [],
-      snapshotId,
+      recorded,
       model,
       signal,
       emit,
@@ -213,6 +225,21 @@ export class TurnEngine {
     for (const running of all) running.stop.abort();
     await Promise.all(all.map((running) => running.finished));
   }
+}
+
+/** The turn's snapshot, and the files its scan found (known before the snapshot is stored). */
+function snapshotWithScan(snapshots: TurnEngineDeps['snapshots'], userId: string, projectId: string) {
+  let onScanned!: (files: ManifestEntry[]) => void;
+  let failed!: (error: unknown) => void;
+  const scanned = new Promise<ManifestEntry[]>((resolve, reject) => {
+    onScanned = resolve;
+    failed = reject;
+  });
+  scanned.catch(() => undefined); // the turn awaits it; this is for the other readers
+  const taking = snapshots.take(userId, projectId, SNAPSHOT_LABEL, { onScanned });
+  // Told before the snapshot settles; a failure before the scan fails it (later ones change nothing).
+  taking.then(() => failed(new Error('The snapshot did not tell what it scanned')), failed);
+  return { scanned, taking };
 }
 
 const contentOf = (input: SendMessageInput) => ({ content: input.content, attachments: input.context ?? [] });

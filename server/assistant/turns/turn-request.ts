@@ -18,7 +18,7 @@ import { undoneTurnsNote } from './undone-turns';
 import { buildTurnContext, inputTokensOf, TOOL_DEFINITION_TOKENS, type TurnProtocol } from './turn-context';
 import { streamInProtocol, type ModelProtocols } from './turn-protocol';
 import type { TurnChangesReader } from './turn-changes-reader';
-import { describeUserEdits, type SnapshotReader } from './user-edits';
+import { describeUserEdits, type SnapshotReader, type UserEditsInput } from './user-edits';
 
 export interface TurnRequestDeps {
   projects: { get(userId: string, projectId: string): Promise<{ name: string }> };
@@ -49,8 +49,6 @@ export interface TurnRequestInput {
   /** What the user typed, and attached. */
   content: string;
   attachments: readonly MessageAttachment[];
-  /** The snapshot taken at this turn's start ("now" for the user's edits). */
-  snapshotId: string;
   tools: ToolSet;
   signal: AbortSignal;
 }
@@ -67,7 +65,7 @@ export interface GatheredContext {
 /** Work started before the stream opens (TurnEngine starts it with the turn, so it overlaps the snapshot). */
 export interface PreparedContext {
   gathered: Promise<GatheredContext>;
-  /** The user's edits since the previous turn (needs this turn's snapshot). */
+  /** The user's edits since the previous turn (from this turn's snapshot scan). */
   edits: Promise<string>;
 }
 
@@ -100,12 +98,12 @@ export async function gatherContext(deps: TurnRequestDeps, input: GatherInput): 
 
 export async function openModelStream(
   deps: TurnRequestDeps,
-  input: TurnRequestInput & { prepared?: PreparedContext },
+  input: TurnRequestInput & { prepared: PreparedContext },
 ): Promise<AsyncIterable<TurnEvent>> {
   const { model, signal } = input;
   const [{ project, tree, attached, mentioned, protocol }, edits] = await Promise.all([
-    input.prepared?.gathered ?? gatherContext(deps, input),
-    input.prepared?.edits ?? userEditsNote(deps, input),
+    input.prepared.gathered,
+    input.prepared.edits,
   ]);
   const maxOutputTokens = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const contextTokens = deps.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
@@ -143,18 +141,18 @@ export async function openModelStream(
 /** The note on what changed since the previous turn of the conversation ('' without one, or on any failure). */
 export async function userEditsNote(
   deps: TurnRequestDeps,
-  input: Pick<TurnRequestInput, 'projectId' | 'turns' | 'snapshotId'>,
+  input: Pick<TurnRequestInput, 'projectId' | 'turns'> & Pick<UserEditsInput, 'now'>,
 ): Promise<string> {
   const previous = [...input.turns].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
   const reader = deps.snapshotReader;
   if (!reader || !previous?.snapshotId) return '';
   const snapshotId = previous.snapshotId;
   try {
-    const changedFiles = deps.turnChanges ? await deps.turnChanges(previous.id) : previous.changedFiles;
+    const changedFiles = deps.turnChanges ? deps.turnChanges(previous.id) : previous.changedFiles;
     return await describeUserEdits(reader, {
       projectId: input.projectId,
       previous: { snapshotId, changedFiles },
-      nowSnapshotId: input.snapshotId,
+      now: input.now,
     });
   } catch {
     return '';

@@ -12,6 +12,7 @@ import { recordedChanges } from './recorded-changes';
 import type { TurnEngineDeps, TurnListener } from './turn-engine';
 import { openModelStream, type PreparedContext } from './turn-request';
 import { TurnTranscript } from './turn-transcript';
+import { afterRecorded } from './tools-after-recorded';
 
 interface TurnEnd {
   status: TurnEndStatus;
@@ -28,7 +29,8 @@ export interface TurnRunInput {
   turns: TurnDto[];
   content: string;
   attachments: MessageAttachment[];
-  snapshotId: string;
+  /** Settles once the turn's snapshot is stored and the turn recorded with the user's request. */
+  recorded: Promise<void>;
   model: Awaited<ReturnType<ModelRegistry['resolve']>>;
   signal: AbortSignal;
   emit: TurnListener;
@@ -46,7 +48,15 @@ export class TurnRun {
   ) {}
 
   async execute(): Promise<void> {
-    const { userId, projectId, conversationId, turnId, signal } = this.turn;
+    const { userId, projectId, conversationId, turnId } = this.turn;
+    // A turn whose snapshot or record failed stops its model at once and ends failed.
+    const unrecorded = new AbortController();
+    let recordError: string | undefined;
+    this.turn.recorded.catch((cause: unknown) => {
+      recordError = `The turn could not be started: ${messageOf(cause)}`;
+      unrecorded.abort();
+    });
+    const signal = AbortSignal.any([this.turn.signal, unrecorded.signal]);
     const actor: Actor = { userId };
     const fileTools = createFileTools({
       files: this.deps.files,
@@ -61,12 +71,16 @@ export class TurnRun {
     const extras = (this.deps.toolFactories ?? []).map((factory) =>
       factory({ actor, projectId, turnId, signal, onOutput }),
     );
-    const tools: ToolSet = Object.assign({}, fileTools.tools, ...extras.map((extra) => extra.tools)) as ToolSet;
-    const { status, error } = await this.stream(tools).catch((cause: unknown): TurnEnd =>
+    const all = Object.assign({}, fileTools.tools, ...extras.map((extra) => extra.tools)) as ToolSet;
+    const tools = afterRecorded(all, this.turn.recorded);
+    const streamed = await this.stream(tools, signal).catch((cause: unknown): TurnEnd =>
       signal.aborted ? { status: 'stopped' } : { status: 'failed', error: messageOf(cause) },
     );
+    await this.turn.recorded.catch(() => undefined); // a failure there is the turn's end
+    const { status, error }: TurnEnd = recordError ? { status: 'failed', error: recordError } : streamed;
     try {
-      await this.store().catch((cause: unknown) => this.warn(cause, 'could not store the last messages'));
+      if (!recordError)
+        await this.store().catch((cause: unknown) => this.warn(cause, 'could not store the last messages'));
     } finally {
       await fileTools.releaseLocks();
       await Promise.all(extras.map(async (extra) => extra.dispose?.())).catch((cause: unknown) =>
@@ -76,16 +90,16 @@ export class TurnRun {
       const recorded = recordedChanges(fileTools.changeLog);
       const changedFiles: TurnFileChange[] = recorded.map(({ path, change }) => ({ path, change }));
       if (error !== undefined) this.turn.emit({ type: 'error', conversationId, turnId, message: error });
-      await this.deps.conversations
-        .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles: recorded, error })
-        .catch((cause: unknown) => this.warn(cause, 'could not record the end of the turn'));
+      if (!recordError)
+        await this.deps.conversations
+          .finishTurn(userId, projectId, conversationId, turnId, { status, changedFiles: recorded, error })
+          .catch((cause: unknown) => this.warn(cause, 'could not record the end of the turn'));
       this.turn.emit({ type: 'done', conversationId, turnId, status, changedFiles });
     }
   }
 
-  private async stream(tools: ToolSet): Promise<TurnEnd> {
-    const { signal } = this.turn;
-    const events = await openModelStream(this.deps, { ...this.turn, tools });
+  private async stream(tools: ToolSet, signal: AbortSignal): Promise<TurnEnd> {
+    const events = await openModelStream(this.deps, { ...this.turn, tools, signal });
     if (signal.aborted) return { status: 'stopped' };
     for await (const event of events) {
       const end = await this.handle(event);
@@ -136,9 +150,10 @@ export class TurnRun {
     }
   }
 
-  /** Appends the step's messages to the conversation. */
+  /** Appends the step's messages to the conversation (after the turn and its request are recorded). */
   private async store(): Promise<void> {
     const { userId, projectId, conversationId, turnId } = this.turn;
+    await this.turn.recorded;
     for (const message of this.transcript.take())
       await this.deps.conversations.appendMessage(userId, projectId, conversationId, { ...message, turnId });
   }

@@ -162,8 +162,14 @@ describe('assistant turns over the API', () => {
       changedFiles: [{ path: 'hello.js', change: 'created' }],
       error: null,
     });
-    expect(turn!.snapshotId).toBe(started!.type === 'started' ? started!.snapshotId : null);
+    // The model is asked while the snapshot is stored, so `started` has no snapshot yet; the
+    // turn's record has it, and the snapshot is from before the tool wrote (tools wait for it).
+    expect(started).toMatchObject({ type: 'started', snapshotId: null });
     expect(turn!.snapshotId).toEqual(expect.any(String));
+    const diff = await call(t.baseUrl, 'GET', `/api/v1/projects/${project.id}/snapshots/${turn!.snapshotId}/diff`, {
+      cookie: alice.cookie,
+    });
+    expect(await diff.json()).toContainEqual(expect.objectContaining({ path: 'hello.js', status: 'added' }));
 
     // Every tab of the project saw the same turn.
     expect(await pushedCall).toMatchObject({ projectId: project.id, turnId, toolCallId: 'c_write' });
@@ -280,6 +286,40 @@ describe('assistant turns over the API', () => {
     model.enqueue({ kind: 'text', chunks: ['Hi.'] });
     const retried = await eventStream(await send(cid, 'Hello again')).rest();
     expect(retried.at(-1)).toMatchObject({ type: 'done', status: 'done' });
+  });
+
+  it('runs no tool and ends failed when the turn cannot be recorded (the model is asked meanwhile)', async () => {
+    const cid = await newConversation();
+    const prisma = t.server.database.prisma;
+    // PostgreSQL itself refuses the turn's row: the record fails after the model was asked.
+    await prisma.$executeRawUnsafe(
+      `CREATE FUNCTION refuse_turn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no turns today'; END $$`,
+    );
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_turn BEFORE INSERT ON "Turn" FOR EACH ROW EXECUTE FUNCTION refuse_turn()`,
+    );
+    try {
+      model.enqueue({
+        kind: 'tool-calls',
+        calls: [
+          { id: 'c_r', name: 'write_file', argumentChunks: [JSON.stringify({ path: 'unrecorded.txt', content: 'x' })] },
+        ],
+      });
+      const events = await eventStream(await send(cid, 'Write unrecorded.txt')).rest();
+      expect(events[0]).toMatchObject({ type: 'started' });
+      expect(events.filter((event) => event.type === 'tool-result')).toEqual([]);
+      expect(events.at(-2)).toMatchObject({ type: 'error', message: expect.stringContaining('could not be started') });
+      expect(events.at(-1)).toMatchObject({ type: 'done', status: 'failed', changedFiles: [] });
+      expect(await sh('test -e unrecorded.txt && echo there || echo absent')).toContain('absent');
+      expect(assistantLocks()).toEqual([]);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_turn ON "Turn"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_turn()`);
+    }
+    model.enqueue({ kind: 'text', chunks: ['Recorded.'] });
+    const next = await eventStream(await send(cid, 'Again')).rest();
+    expect(next.at(-1)).toMatchObject({ type: 'done', status: 'done' });
+    expect((await getConversation(cid)).turns).toHaveLength(1);
   });
 
   it("answers 404 to another user's messages and stop, 401 without a session, 400 for an empty message", async () => {

@@ -63,6 +63,12 @@ function reader(snapshots: Record<string, Record<string, string | Buffer>>, proj
   };
 }
 
+/** A snapshot as a turn's scan sees it: its files, already stored. */
+const nowOf = async (snapshots: SnapshotReader, id: string) => ({
+  files: snapshots.manifest(id),
+  stored: Promise.resolve(),
+});
+
 describe('describeUserEdits', () => {
   const before = { 'src/App.jsx': 'export default 1;\n', 'notes.md': 'a\nb\n', 'old.txt': 'bye\n', 'byturn.js': '1\n' };
 
@@ -80,7 +86,7 @@ describe('describeUserEdits', () => {
     const note = await describeUserEdits(snapshots, {
       projectId: 'p1',
       previous: { snapshotId: 's1', changedFiles: [{ path: 'byturn.js', change: 'modified' }] },
-      nowSnapshotId: 's2',
+      now: await nowOf(snapshots, 's2'),
     });
     expect(note.split('\n')[0]).toMatch(/^Since your last turn the user .* Keep their changes/);
     expect(note).toContain(
@@ -96,15 +102,19 @@ describe('describeUserEdits', () => {
   it('says nothing when nobody else changed anything, or a snapshot is gone or of another project', async () => {
     const snapshots = reader({ s1: before, s2: { ...before, 'byturn.js': 'changed by the turn\n' } });
     const previous = { snapshotId: 's1', changedFiles: [{ path: 'byturn.js', change: 'modified' as const }] };
-    expect(await describeUserEdits(snapshots, { projectId: 'p1', previous, nowSnapshotId: 's2' })).toBe('');
+    expect(await describeUserEdits(snapshots, { projectId: 'p1', previous, now: await nowOf(snapshots, 's2') })).toBe(
+      '',
+    );
     expect(
       await describeUserEdits(snapshots, {
         projectId: 'p1',
         previous: { ...previous, snapshotId: 'gone' },
-        nowSnapshotId: 's2',
+        now: await nowOf(snapshots, 's2'),
       }),
     ).toBe('');
-    expect(await describeUserEdits(snapshots, { projectId: 'p2', previous, nowSnapshotId: 's2' })).toBe('');
+    expect(await describeUserEdits(snapshots, { projectId: 'p2', previous, now: await nowOf(snapshots, 's2') })).toBe(
+      '',
+    );
   });
 
   it('tells a file the previous turn wrote only when it is no longer what the turn left there', async () => {
@@ -128,13 +138,30 @@ describe('describeUserEdits', () => {
           { path: 'legacy.js', change: 'created' },
         ],
       },
-      nowSnapshotId: 's3',
+      now: await nowOf(snapshots, 's3'),
     });
     expect(note).toContain('--- a/edited.js (as you last wrote it)\n+++ b/edited.js\n@@ -1,1 +1,2 @@\n turn\n+user');
     expect(note).toContain('--- unseen.js (changed after you last wrote it; read it again before editing it)');
     expect(note).toContain('--- removed.js (deleted after you changed it)');
     expect(note).not.toContain('kept.js');
     expect(note).not.toContain('legacy.js');
+  });
+
+  it("waits for this turn's snapshot to be stored only when something changed (its content is read from it)", async () => {
+    const snapshots = reader({ s1: before, s2: { ...before, 'notes.md': 'a\nb\nc\n' } });
+    const previous = { snapshotId: 's1', changedFiles: [] };
+    const never = new Promise<never>(() => undefined);
+    const unchanged = { files: snapshots.manifest('s1'), stored: never };
+    expect(await describeUserEdits(snapshots, { projectId: 'p1', previous, now: unchanged })).toBe('');
+    let stored!: () => void;
+    const changed = { files: snapshots.manifest('s2'), stored: new Promise<void>((r) => (stored = r)) };
+    let note: string | undefined;
+    const telling = describeUserEdits(snapshots, { projectId: 'p1', previous, now: changed }).then((n) => (note = n));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(note).toBeUndefined();
+    stored();
+    await telling;
+    expect(note).toContain('+++ b/notes.md');
   });
 
   it('names files past the cap without their diffs', async () => {
@@ -145,10 +172,11 @@ describe('describeUserEdits', () => {
       then[`f${n}.txt`] = '';
       now[`f${n}.txt`] = big(n);
     }
-    const note = await describeUserEdits(reader({ s1: then, s2: now }), {
+    const snapshots = reader({ s1: then, s2: now });
+    const note = await describeUserEdits(snapshots, {
       projectId: 'p1',
       previous: { snapshotId: 's1', changedFiles: [] },
-      nowSnapshotId: 's2',
+      now: await nowOf(snapshots, 's2'),
     });
     expect(note.length).toBeLessThanOrEqual(USER_EDITS_MAX_CHARS + 200);
     expect(note).toContain('+++ b/f0.txt');

@@ -1,6 +1,6 @@
 // The user's own edits since the conversation's last turn, as a note the model reads before the
 // request (DESIGN.md "Assistant", issue 11 §6), so it does not overwrite them. "Since" is the
-// previous turn's snapshot (taken at its start); "now" is the snapshot this turn just took. A file
+// previous turn's snapshot (taken at its start); "now" is the snapshot this turn is taking. A file
 // the previous turn changed itself counts only when it is no longer what the turn left there (its
 // recorded afterSha256), diffed from that content when a snapshot kept it. Changed text files get a
 // unified diff until the note's cap, then are only listed.
@@ -23,9 +23,15 @@ export interface SnapshotReader {
 export interface UserEditsInput {
   projectId: string;
   /** The previous turn of the conversation: its snapshot and the files it changed (with what it left there). */
-  previous: { snapshotId: string; changedFiles: readonly RecordedTurnFileChange[] };
-  /** The snapshot taken at this turn's start. */
-  nowSnapshotId: string;
+  previous: {
+    snapshotId: string;
+    changedFiles: readonly RecordedTurnFileChange[] | Promise<readonly RecordedTurnFileChange[]>;
+  };
+  /**
+   * The project now: the files this turn's snapshot scans, and that snapshot stored (awaited
+   * only when something changed: the changed files' content is read from it).
+   */
+  now: { files: Promise<readonly ManifestEntry[]>; stored: Promise<unknown> };
 }
 
 type Edit = {
@@ -39,20 +45,26 @@ type Edit = {
 
 /** The note ('' when the user changed nothing, or the previous snapshot is gone). */
 export async function describeUserEdits(snapshots: SnapshotReader, input: UserEditsInput): Promise<string> {
-  const { projectId, previous, nowSnapshotId } = input;
-  if (!(await snapshots.get(projectId, previous.snapshotId)) || !(await snapshots.get(projectId, nowSnapshotId)))
-    return '';
-  const [then, now] = await Promise.all([snapshots.manifest(previous.snapshotId), snapshots.manifest(nowSnapshotId)]);
-  const byTurn = new Set(previous.changedFiles.map((change) => change.path));
+  const { projectId, previous } = input;
+  // The previous turn's files are read while this turn's snapshot scans the project.
+  const [exists, then, changedFiles] = await Promise.all([
+    snapshots.get(projectId, previous.snapshotId),
+    snapshots.manifest(previous.snapshotId),
+    previous.changedFiles,
+  ]);
+  if (!exists) return '';
+  const now = await input.now.files;
+  const byTurn = new Set(changedFiles.map((change) => change.path));
   const edits = [
     ...compareManifests(then, now).filter((edit) => !byTurn.has(edit.path)),
-    ...changedSinceTurn(previous.changedFiles, now),
+    ...changedSinceTurn(changedFiles, now),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!edits.length) return '';
   const wanted = edits
     .flatMap((edit) => [edit.before, edit.after])
     .filter((entry): entry is ManifestEntry => !!entry && isDiffable(entry))
     .map((entry) => entry.sha256);
+  await input.now.stored;
   const blobs = await snapshots.readBlobs([...new Set(wanted)]);
   return formatUserEdits(edits, (entry) => (entry && isDiffable(entry) ? blobs.get(entry.sha256) : undefined));
 }
