@@ -10,7 +10,12 @@ import type { Logger } from './core/logger';
 import type { Disposer } from './core/typed-emitter';
 import { waitAtMost } from './core/wait-at-most';
 import { withAdvisoryLock, type Database } from './db';
-import { broadcastConversationChanges, broadcastTurnEvents, broadcastTurnUpdates } from './assistant';
+import {
+  broadcastConversationChanges,
+  broadcastTurnEvents,
+  broadcastTurnUpdates,
+  type TurnSnapshotRetention,
+} from './assistant';
 import { handleAuthRequest } from './auth';
 import {
   broadcastFileChanges,
@@ -57,6 +62,8 @@ export interface RunningBerth {
   files: FileService;
   locks: LockService;
   runtime: RuntimeDriver;
+  /** Prunes old assistant turns' snapshots (tests wait on its onDidPrune). */
+  turnSnapshots: TurnSnapshotRetention;
   url: string;
   /**
    * Closes Berth; workspace containers keep running (the next start adopts them). With
@@ -275,5 +282,16 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       await closeServices();
     })());
 
-  return { httpServer, database, workspaces, terminals, files, locks, runtime, url: `http://127.0.0.1:${port}`, close };
+  return {
+    httpServer,
+    database,
+    workspaces,
+    terminals,
+    files,
+    locks,
+    runtime,
+    turnSnapshots: services.turnSnapshots,
+    url: `http://127.0.0.1:${port}`,
+    close,
+  };
 }

@@ -171,6 +171,8 @@ export const configSchema = z.object({
   AI_CONTEXT_TOKENS: z.coerce.number().int().min(2_000).max(10_000_000).default(32_000),
   /** Tokens one model call may answer at most (part of AI_CONTEXT_TOKENS is kept free for them). */
   AI_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(1_000_000).default(8192),
+  /** Turns per project whose snapshots (their undo points) are kept; older turns' snapshots are deleted. */
+  AI_TURN_SNAPSHOTS_KEPT: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Assistant turns one user may start per minute; past it POST …/messages answers 429 rate_limited. */
   AI_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Model ids (<provider>:<model>, comma-separated) that get the text protocol instead of tool calls. */

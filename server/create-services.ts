@@ -25,8 +25,10 @@ import {
   TurnEngine,
   TurnRateLimit,
   turnChangesReader,
+  TurnSnapshotRetention,
   UserAiSettingsService,
   TurnUndo,
+  SNAPSHOT_LABEL,
 } from './assistant';
 import {
   createAuthOptions,
@@ -246,10 +248,24 @@ export async function createServices(config: Config, log: Logger) {
 
   // Undo and rewind of turns: the files through FileService, their content from the snapshot store.
   const turnUndo = new TurnUndo({ prisma, projects, files, snapshots: snapshots.store, turns });
+  // Each turn's snapshot is labelled (kept by the snapshot service): after a turn ends, only the
+  // newest AI_TURN_SNAPSHOTS_KEPT turns of its project keep theirs.
+  const turnSnapshots = new TurnSnapshotRetention({
+    prisma,
+    snapshots: snapshots.store,
+    keep: config.AI_TURN_SNAPSHOTS_KEPT,
+    label: SNAPSHOT_LABEL,
+    log: log.child({ module: 'assistant' }),
+  });
+  const stopPruningTurnSnapshots = turns.events.on('onDidEmitTurnEvent', ({ projectId, event }) => {
+    if (event.type === 'done') turnSnapshots.schedule(projectId);
+  });
 
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await turns.stopAll(); // each ends stopped, its messages stored and locks released
+    stopPruningTurnSnapshots();
+    await turnSnapshots.settle();
     detachSnapshotHooks();
     snapshots.dispose();
     terminals.dispose();
@@ -293,6 +309,7 @@ export async function createServices(config: Config, log: Logger) {
     aiSettings,
     turns,
     turnUndo,
+    turnSnapshots,
     dispose,
   };
 }

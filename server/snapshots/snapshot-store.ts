@@ -186,6 +186,13 @@ export class SnapshotStore {
     return count;
   }
 
+  /** Deletes these snapshots of the project (others' ids are ignored); returns how many went. */
+  async remove(projectId: string, snapshotIds: string[]): Promise<number> {
+    if (snapshotIds.length === 0) return 0;
+    const { count } = await this.prisma.snapshot.deleteMany({ where: { projectId, id: { in: snapshotIds } } });
+    return count;
+  }
+
   /** Deletes blobs no snapshot references (past the grace period); returns the stored bytes freed. */
   async collectGarbage(graceMinutes = BLOB_GRACE_MINUTES): Promise<{ blobs: number; bytes: number }> {
     const rows = await this.prisma.$queryRaw<{ storedSize: number }[]>`

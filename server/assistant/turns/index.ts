@@ -12,6 +12,7 @@ export {
   type TurnToolFactory,
 } from './turn-engine';
 export { failInterruptedTurns, INTERRUPTED_TURN_ERROR } from './interrupted-turns';
+export { TurnSnapshotRetention, type TurnSnapshotRetentionDeps } from './turn-snapshot-retention';
 export { TREE_MAX_ENTRIES } from './system-prompt';
 export { broadcastTurnEvents } from './turns.socket';
 export { TurnUndo, type TurnUndoDeps, type TurnUndoEvents } from './turn-undo';
