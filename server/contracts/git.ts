@@ -119,6 +119,17 @@ export interface GitDiffDto {
   theirs?: string;
 }
 
+/** The index's version of one file: what the editor's gutter marks changed lines against. */
+export interface GitBaseDto {
+  path: string;
+  /** false when there is no repository or the file has no index entry (untracked, or in conflict): no markers. */
+  tracked: boolean;
+  /** The index's text; '' when untracked, binary or too large. */
+  text: string;
+  binary: boolean;
+  tooLarge: boolean;
+}
+
 export interface GitCommitDto {
   hash: string;
   author: string;

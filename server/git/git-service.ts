@@ -11,6 +11,7 @@ import type {
   GitCommitDetailDto,
   GitCommitDto,
   GitCommitFileDto,
+  GitBaseDto,
   GitDiffDto,
   GitMergeResultDto,
   GitStatusDto,
@@ -134,6 +135,19 @@ export class GitService {
       ours: text ? merge.original : '',
       theirs: text ? merge.modified : '',
     };
+  }
+
+  /**
+   * The index's version of a file for the editor's gutter, in one exec: no repository, an
+   * untracked file and a file in conflict all answer `tracked: false` (nothing to mark against).
+   */
+  async base(userId: string, projectId: string, path: string): Promise<GitBaseDto> {
+    await this.open(userId, projectId);
+    const index = await this.blob(projectId, `:0:${path}`);
+    if (!index.present) return { path, tracked: false, text: '', binary: false, tooLarge: false };
+    const binary = !index.tooLarge && isBinary(index.bytes);
+    const text = index.tooLarge || binary ? '' : index.bytes.toString('utf8');
+    return { path, tracked: true, text, binary, tooLarge: index.tooLarge };
   }
 
   /** Where a staged rename or copy of `path` came from (index vs HEAD, as status shows it); null when none. */

@@ -2,6 +2,7 @@
 // the REST routes as the browser will, files written through the file API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
+  GitBaseDto,
   GitBranchDto,
   GitCommitDetailDto,
   GitCommitDto,
@@ -55,6 +56,13 @@ const paths = (changes: { path: string }[]) => changes.map((change) => change.pa
 describe('source control', () => {
   it('reports no repository, then initialises one on main (once)', async () => {
     expect(await status()).toMatchObject({ initialized: false, branch: null });
+    expect(await ok<GitBaseDto>('GET', `${git}/base?path=package.json`)).toEqual({
+      path: 'package.json',
+      tracked: false,
+      text: '',
+      binary: false,
+      tooLarge: false,
+    });
     const pushed = fx.tab.waitFor<{ projectId: string }>('git:changed', (p) => p.projectId === fx.project.id);
     const made = await ok<GitStatusDto>('POST', `${git}/init`);
     await pushed;
@@ -97,6 +105,11 @@ describe('source control', () => {
     expect(now.untracked).not.toContain('notes with space.txt');
 
     await write('notes with space.txt', 'one\nTWO\n');
+    // The gutter's base is the index's text, not the working tree's.
+    expect(await ok<GitBaseDto>('GET', `${git}/base?path=${encodeURIComponent('notes with space.txt')}`)).toMatchObject(
+      { tracked: true, text: 'one\ntwo\n', binary: false },
+    );
+    expect((await ok<GitBaseDto>('GET', `${git}/base?path=package.json`)).tracked).toBe(false);
     now = await status();
     expect(now.changes).toEqual([{ path: 'notes with space.txt', kind: 'modified' }]);
     const diff = await ok<GitDiffDto>('GET', `${git}/diff?path=${encodeURIComponent('notes with space.txt')}`);
@@ -318,6 +331,8 @@ describe('source control', () => {
       ['POST', `${git}/branches`, { name: 'ok', from: '--all' }],
       ['POST', `${git}/merge`, { branch: '-Xours' }],
       ['GET', `${git}/diff?path=..%2Fx`, undefined],
+      ['GET', `${git}/base?path=.git%2Fconfig`, undefined],
+      ['GET', `${git}/base`, undefined],
       ['GET', `${git}/log?limit=0`, undefined],
       ['GET', `${git}/commits/not-a-hash`, undefined],
       ['DELETE', `${git}/branches?name=-D`, undefined],
@@ -338,6 +353,7 @@ describe('source control', () => {
       ['POST', `${git}/stage`, { paths: ['-rf'] }],
       ['POST', `${git}/commit`, { message: 'x' }],
       ['GET', `${git}/branches`, undefined],
+      ['GET', `${git}/base?path=-rf`, undefined],
     ] as const) {
       expect((await api(method, route, body, bob)).status).toBe(404);
     }

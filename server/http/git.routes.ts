@@ -1,7 +1,7 @@
 // /api/v1/projects/:id/git — source control of a project's workspace (issue 13): status, diff,
-// stage/unstage/discard, commit, log, one commit, branches, checkout, merge. Owner only (404 for
-// anyone else); bodies and queries parsed with zod (400 with field errors); git's refusals are
-// 409s with git's own message.
+// base (the index's text of one file, for the editor's gutter), stage/unstage/discard, commit,
+// log, one commit, branches, checkout, merge. Owner only (404 for anyone else); bodies and
+// queries parsed with zod (400 with field errors); git's refusals are 409s with git's own message.
 import { z } from 'zod';
 import {
   gitBranchBodySchema,
@@ -20,6 +20,7 @@ const diffQuerySchema = z.object({
   path: gitPathSchema,
   staged: z.enum(['true', 'false', '1', '0']).default('false'),
 });
+const basePathQuerySchema = z.object({ path: gitPathSchema });
 const branchDeleteQuerySchema = z.object({
   name: gitBranchNameSchema,
   force: z.enum(['true', 'false', '1', '0']).default('false'),
@@ -43,6 +44,11 @@ export function addGitRoutes(router: Router, git: GitService): void {
       const { userId } = await ctx.user();
       const { path, staged } = parseWith(diffQuerySchema, query(ctx));
       return reply(200, await git.diff(userId, ctx.params.id!, path, yes(staged)));
+    })
+    .add('GET', `${base}/base`, async (ctx) => {
+      const { userId } = await ctx.user();
+      const { path } = parseWith(basePathQuerySchema, query(ctx));
+      return reply(200, await git.base(userId, ctx.params.id!, path));
     })
     .add('POST', `${base}/stage`, async (ctx) => {
       const { userId } = await ctx.user();

@@ -2,11 +2,13 @@
 // Monaco for one tab: the model is the store's (file:///workspace/<path>), so switching tabs
 // keeps undo history and view state, and the TypeScript worker sees every open file.
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { MessageAttachment } from '@/server/contracts';
+import type { WorkbenchSocket } from '../workbench-socket';
 import { configureMonaco, MONACO_THEMES } from './monaco-setup';
 import type { EditorTheme } from './editor-types';
 import { useDiffModels } from './use-diff-models';
+import { useGitGutter } from './use-git-gutter';
 
 const OPTIONS = {
   automaticLayout: true,
@@ -29,16 +31,26 @@ export function CodeEditor({
   theme,
   readOnly,
   onAsk,
+  projectId,
+  socket,
 }: {
   uri: string;
   theme: EditorTheme;
   readOnly: boolean;
   /** "Ask the Assistant" from the context menu (or Ctrl+Shift+I): the selection, or the whole file. */
   onAsk?: (attachment: MessageAttachment) => void;
+  /** With these, the gutter marks lines changed against git's index (use-git-gutter.ts). */
+  projectId?: string;
+  socket?: WorkbenchSocket | null;
 }) {
   const ask = useRef(onAsk);
   ask.current = onAsk;
+  const [mounted, setMounted] = useState<{ editor: Parameters<OnMount>[0]; monaco: Parameters<OnMount>[1] } | null>(
+    null,
+  );
+  useGitGutter(mounted, projectId, socket);
   const onMount: OnMount = (editor, monaco) => {
+    setMounted({ editor, monaco });
     editor.addAction({
       id: 'berth.askAssistant',
       label: 'Ask the Assistant about the Selection',

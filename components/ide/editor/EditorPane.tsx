@@ -120,6 +120,7 @@ export function EditorPane({
             comparing={state.comparing === active.path}
             locked={Boolean(lock)}
             onAsk={onAskAssistant}
+            socket={socket}
           />
         ) : (
           <Empty />
@@ -145,6 +146,7 @@ function TabBody({
   comparing,
   locked,
   onAsk,
+  socket,
 }: {
   store: EditorStore;
   tab: EditorTab;
@@ -152,6 +154,7 @@ function TabBody({
   comparing: boolean;
   locked: boolean;
   onAsk?: (attachment: MessageAttachment) => void;
+  socket: WorkbenchSocket | null;
 }) {
   if (tab.status === 'loading') return <Message testId="editor-loading">Opening {tab.path}…</Message>;
   if (tab.status === 'error')
@@ -194,7 +197,16 @@ function TabBody({
           />
         );
       if (!tab.uri) return <Message testId="editor-loading">Loading editor…</Message>;
-      return <CodeEditor uri={tab.uri} theme={theme} readOnly={tab.readOnly || locked} onAsk={onAsk} />;
+      return (
+        <CodeEditor
+          uri={tab.uri}
+          theme={theme}
+          readOnly={tab.readOnly || locked}
+          onAsk={onAsk}
+          projectId={store.projectId}
+          socket={socket}
+        />
+      );
     }
   }
 }
