@@ -117,6 +117,12 @@ test('commit, push with the token from Settings → Git, the server has it; pull
   const settings = new GitSettingsPage(settingsTab);
   await expect(settings.root).toBeVisible();
   await expect(settings.host).toHaveValue(server.host);
+  // The server's field errors show on the field.
+  await settings.host.fill('not a host');
+  await settings.save('wrong-token-9876');
+  await expect(settings.form).toContainText('A host name such as github.com');
+  await expect(settings.rows).toHaveCount(0);
+  await settings.host.fill(server.host);
   await settings.save('wrong-token-9876');
   await expect(settings.status).toHaveText(`Saved the token for ${server.host}.`);
   await expect(settings.row(server.host)).toContainText('••••9876');

@@ -21,7 +21,8 @@ export function GitBanner({ kind, text, onDismiss }: { kind: 'error' | 'notice';
   );
 }
 
-function ErrorText({ text }: { text: string }) {
+/** Git's words in mono; a "Settings → Git" in the hint is a link. */
+export function ErrorText({ text }: { text: string }) {
   const link = settingsLinkFor(text);
   return (
     <span className="min-w-0 flex-1 whitespace-pre-wrap break-words font-mono">

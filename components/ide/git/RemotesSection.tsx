@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { GitRemoteDto } from '@/server/contracts';
 import { ApiError, firstFieldError } from '../../api-client';
 import type { Confirmation } from './ConfirmDialog';
+import { ErrorText } from './GitBanner';
 import { gitAddRemote, gitRemotes, gitRemoveRemote } from './git-api';
 import { gitErrorText } from './git-view';
 
@@ -195,12 +196,8 @@ export function RemotesSection({
               />
               {urlError ? <span className="text-xs text-danger">{urlError}</span> : null}
               {formError ? (
-                <p
-                  role="alert"
-                  className="whitespace-pre-wrap break-words font-mono text-xs text-danger"
-                  data-testid="git-remote-error"
-                >
-                  {formError}
+                <p role="alert" className="flex text-xs text-danger" data-testid="git-remote-error">
+                  <ErrorText text={formError} />
                 </p>
               ) : null}
               <div className="flex justify-end gap-1">
