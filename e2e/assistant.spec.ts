@@ -1,7 +1,8 @@
 // The Assistant panel as a person uses it (issue 11), against a scripted OpenAI-compatible model
 // server on loopback (the e2e Berth's AI_OPENAI_BASE_URL, scripts/e2e-server.mjs) and the real
 // workspace container: a turn that creates and edits files and runs a command, its cards, undo;
-// locks while a turn writes and Stop; conversations that survive a reload.
+// locks while a turn writes and Stop; conversations that survive a reload, exported and imported.
+import { readFile } from 'node:fs/promises';
 import {
   startScriptedModelServer,
   type ScriptedModelServer,
@@ -145,7 +146,7 @@ test('while a turn writes, the file is read-only and a save gets 423; Stop inter
   expect(after.status()).toBe(200);
 });
 
-test('conversations follow in a second tab live, persist across a reload, can be renamed, and a new one starts empty', async ({
+test('conversations follow in a second tab live, persist across a reload, can be renamed, exported and imported, and a new one starts empty', async ({
   user,
   page,
   workbench,
@@ -185,9 +186,23 @@ test('conversations follow in a second tab live, persist across a reload, can be
   await expect(panel.getByTestId('assistant-user-message')).toHaveText(['Say hello', 'Again']);
   await expect(panel.getByTestId('assistant-conversations').locator('option:checked')).toHaveText('Greetings');
 
+  // Export the conversation, then Import the file: a copy appears in the picker, opened.
+  const downloading = page.waitForEvent('download');
+  await panel.getByTestId('assistant-export').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('greetings.json');
+  await panel.getByTestId('assistant-import-input').setInputFiles({
+    name: 'greetings.json',
+    mimeType: 'application/json',
+    buffer: await readFile(await download.path()),
+  });
+  await expect(panel.getByTestId('assistant-notice')).toContainText('Imported greetings.json');
+  await expect(panel.getByTestId('assistant-conversations').locator('option')).toHaveText(['Greetings', 'Greetings']);
+  await expect(panel.getByTestId('assistant-user-message')).toHaveText(['Say hello', 'Again']);
+
   await panel.getByTestId('assistant-new').click();
   await expect(panel.getByTestId('assistant-user-message')).toHaveCount(0);
-  await expect(panel.getByTestId('assistant-conversations').locator('option')).toHaveCount(2);
+  await expect(panel.getByTestId('assistant-conversations').locator('option')).toHaveCount(3);
 });
 
 test('Ask the Assistant about a selection: the editor attaches it, the model reads it', async ({
