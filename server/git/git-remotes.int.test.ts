@@ -166,9 +166,17 @@ describe('git remotes, push, pull and fetch', () => {
     const processes = await inContainer(
       'ps -eo args; ps e -eo args; for p in /proc/[0-9]*; do tr "\\0" " " <$p/cmdline; echo; tr "\\0" "\\n" <$p/environ 2>/dev/null; done',
     );
+    // …and fd 9, where git's processes ask for the credential: a socket, which another process
+    // of the workspace user cannot open through /proc (a file or a pipe there could be read).
+    const fd9 = await inContainer(
+      'for f in /proc/[0-9]*/fd/9; do [ -e "$f" ] || [ -L "$f" ] || continue; echo "$f -> $(readlink "$f")"; timeout 2 cat "$f" </dev/null 2>&1; done',
+    );
     held.release();
     expect(processes).toContain('git-remote-http');
     expect(processes).not.toContain(TOKEN);
+    expect(fd9).toMatch(/fd\/9 -> socket:\[\d+\]/);
+    expect(fd9).toMatch(/No such device or address/);
+    expect(fd9).not.toContain(TOKEN);
     const { status, json } = await pushing;
     expect(status, JSON.stringify(json)).toBe(200);
     expect(json).toMatchObject({ outcome: 'pushed', remote: 'origin', branch: 'main' });

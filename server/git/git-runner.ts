@@ -73,26 +73,55 @@ const SEQUENCE =
   's=$1; shift; cur=(); for a in "$@" "$s"; do if [ "$a" = "$s" ]; then "${cur[@]}" || exit $?; printf "%s" "$s"; cur=(); else cur+=("$a"); fi; done';
 
 // A token must appear in no process's argv or environment inside the container (`ps`, `ps e`,
-// /proc/*/environ) and never in .git/config. So: Berth writes "username\npassword\n" to this
-// exec's stdin; the wrapper reads both lines with the shell's own `read` (a builtin: no new
-// process), writes git's credential answer with the builtin printf into a fresh mode-600 file
-// in /dev/shm (tmpfs, so never on the workspace disk), opens it as fd 9 and deletes it at once.
-// Only the path is ever an argument. git and its children inherit fd 9; the helper git is given
-// (`credential.helper`, every other helper cleared first) is `cat /proc/self/fd/9`, which reopens
-// the deleted file from its start each time git asks. When the command ends, the file is gone.
-const CREDENTIAL_WRAPPER = [
-  'IFS= read -r u || exit 97; IFS= read -r p || exit 97',
-  'umask 077',
-  'f=$(mktemp /dev/shm/.berth-git-XXXXXXXX 2>/dev/null || mktemp) || exit 97',
-  'printf "username=%s\\npassword=%s\\n" "$u" "$p" >"$f"; u=; p=',
-  'exec 9<"$f"; rm -f "$f"',
-  WRAPPER,
+// /proc/*/environ), never in .git/config, and never in a file or fd that another process of the
+// workspace user can open: git runs as uid 1000, like the user's terminal, and /proc/<pid>/fd/N
+// of a same-uid process can be reopened by it (a pipe or a deleted file is read in full that
+// way). A socket cannot be (open() of /proc/<pid>/fd/N gives ENXIO). So: a small Node program
+// in the container (its own code, below) says it is ready on stdout; only then does Berth write
+// "username\npassword\n" to the exec's stdin (so the bytes sit in that pipe for as short a
+// time as possible), and the program keeps them in memory. It starts the command with fd 9 one
+// end of a socketpair it holds the other end of, and answers each "get" line on it with git's
+// credential answer. The helper git is given (`credential.helper`, every other helper cleared
+// first) writes "get" to fd 9 and reads the answer with shell builtins. Only git's own
+// descendants hold fd 9. What stays open to the workspace user is what no fd trick can close:
+// the memory of git-remote-http(s), which holds the password to send it, readable through
+// /proc/<pid>/mem by the same uid unless the host restricts ptrace (Yama ptrace_scope >= 1).
+const CREDENTIAL_SERVER = [
+  "'use strict';",
+  "const { spawn } = require('child_process');",
+  'const [ready, wrapper, ...command] = process.argv.slice(1);',
+  "let input = '';",
+  'let started = false;',
+  "process.stdin.setEncoding('utf8');",
+  "process.stdin.on('data', (chunk) => {",
+  '  input += chunk;',
+  "  const lines = input.split('\\n');",
+  '  if (started || lines.length < 3) return;',
+  '  started = true;',
+  "  input = '';",
+  '  process.stdin.destroy();',
+  "  const answer = 'username=' + lines[0] + '\\npassword=' + lines[1] + '\\n\\n';",
+  "  const stdio = ['ignore', 'inherit', 'inherit', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'];",
+  "  const child = spawn('sh', ['-c', wrapper, 'sh', ...command], { stdio });",
+  "  let asked = '';",
+  "  child.stdio[9].on('error', () => undefined);",
+  "  child.stdio[9].on('data', (bytes) => {",
+  '    asked += bytes;',
+  "    for (let at = asked.indexOf('\\n'); at >= 0; at = asked.indexOf('\\n')) {",
+  "      if (asked.slice(0, at) === 'get') child.stdio[9].write(answer);",
+  '      asked = asked.slice(at + 1);',
+  '    }',
+  '  });',
+  "  child.on('exit', (code, signal) => process.exit(code === null ? 128 + (signal === 'SIGKILL' ? 9 : 15) : code));",
+  '});',
+  "process.stdin.on('end', () => { if (!started) process.exit(97); });",
+  'process.stdout.write(ready);',
 ].join('\n');
 
-/** Git's per-command settings that make it ask fd 9 (CREDENTIAL_WRAPPER) and nothing else. */
+/** Git's per-command settings that make it ask fd 9 (CREDENTIAL_SERVER) and nothing else. */
 export const CREDENTIAL_HELPER_CONFIG = [
   'credential.helper=',
-  'credential.helper=!f() { if [ "$1" = get ]; then cat /proc/self/fd/9; fi; }; f',
+  'credential.helper=!f() { test "$1" = get || exit 0; printf "get\\n" >&9; while IFS= read -r l <&9 && [ -n "$l" ]; do printf "%s\\n" "$l"; done; }; f',
 ];
 
 const READ_FILE = 'if [ -L "$1" ]; then t=$(readlink -- "$1") && printf "%s" "$t"; else cat -- "$1"; fi';
@@ -148,18 +177,35 @@ export class GitRunner {
   private async run(projectId: string, command: string[], options: GitRunOptions): Promise<GitResult> {
     const marker = `\n@@berth-stderr-${randomBytes(12).toString('hex')}@@\n`;
     const { credential } = options;
-    const script = credential ? CREDENTIAL_WRAPPER : WRAPPER;
-    const session = await this.runtime.exec(projectId, ['sh', '-c', script, 'sh', marker, ...command], {
+    // With a credential: CREDENTIAL_SERVER says `ready` first, then gets the credential on stdin.
+    const ready = credential ? `@@berth-ready-${randomBytes(12).toString('hex')}@@` : '';
+    const argv = credential
+      ? ['node', '-e', CREDENTIAL_SERVER, '--', ready, WRAPPER, marker, ...command]
+      : ['sh', '-c', WRAPPER, 'sh', marker, ...command];
+    const session = await this.runtime.exec(projectId, argv, {
       tty: false,
       env: ENV,
       workingDir: WORKSPACE_DIR,
     });
-    if (credential) session.write(`${credential.username}\n${credential.password}\n`);
     const maxBytes = (options.maxBytes ?? DEFAULT_MAX_BYTES) + marker.length + 64 * 1024;
     const chunks: Buffer[] = [];
     let bytes = 0;
     let truncated = false;
-    session.onData((chunk) => {
+    let head: Buffer | null = credential ? Buffer.alloc(0) : null;
+    session.onData((data) => {
+      let chunk = data;
+      if (head) {
+        // Until the ready line has come, the output is held back: it is not the command's.
+        head = Buffer.concat([head, chunk]);
+        if (head.length < ready.length && ready.startsWith(head.toString('utf8'))) return;
+        if (head.subarray(0, ready.length).toString('utf8') === ready) {
+          session.write(`${credential!.username}\n${credential!.password}\n`);
+          chunk = head.subarray(ready.length);
+        } else {
+          chunk = head;
+        }
+        head = null;
+      }
       if (truncated) return;
       chunks.push(chunk);
       bytes += chunk.length;
