@@ -1,17 +1,8 @@
-// What the Assistant panel shows for one conversation: the stored messages turned into a list of
-// chat items (the user's requests, the model's text, one card per tool call, errors), and the live
-// turn events folded into that list as they arrive. Pure, so the reducer is unit-tested.
-import type {
-  AssistantTurnEventDto,
-  ConversationDto,
-  MessageAttachment,
-  TurnDto,
-  TurnFileChange,
-  TurnStatus,
-} from '@/server/contracts';
-
-/** Past this, a card keeps only the tail of a command's live output. */
-export const LIVE_OUTPUT_MAX_CHARS = 64_000;
+// The chat the Assistant panel shows for one conversation: a list of chat items (the user's
+// requests, the model's text, one card per tool call, errors) and the state of each turn. Built
+// from the stored conversation (chat-from-conversation.ts) and kept current by the live turn
+// events (chat-turn-events.ts); both pure, so they are unit-tested.
+import type { MessageAttachment, TurnDto, TurnFileChange, TurnStatus } from '@/server/contracts';
 
 export interface UserItem {
   kind: 'user';
@@ -79,7 +70,7 @@ export const emptyChat = (conversationId: string): ChatState => ({
   runningTurnId: null,
 });
 
-const turnView = (turn: TurnDto): TurnView => ({
+export const turnView = (turn: TurnDto): TurnView => ({
   id: turn.id,
   status: turn.status,
   model: turn.model,
@@ -88,203 +79,24 @@ const turnView = (turn: TurnDto): TurnView => ({
   undoneAt: turn.undoneAt,
 });
 
-/** The chat as stored: messages in order, tool results attached to the calls they answer. */
-export function chatFromConversation(conversation: ConversationDto): ChatState {
-  const items: ChatItem[] = [];
-  const cards = new Map<string, ToolItem>();
-  for (const message of conversation.messages) {
-    const turnId = message.turnId;
-    switch (message.role) {
-      case 'user':
-        items.push({
-          kind: 'user',
-          key: message.id,
-          turnId,
-          content: message.content,
-          attachments: message.attachments ?? [],
-        });
-        break;
-      case 'assistant':
-        if (message.content) items.push({ kind: 'text', key: message.id, turnId, text: message.content });
-        for (const call of message.toolCalls) {
-          const card: ToolItem = {
-            kind: 'tool',
-            key: `${message.id}:${call.id}`,
-            turnId,
-            toolCallId: call.id,
-            toolName: call.name,
-            input: call.args,
-            status: 'running',
-            output: undefined,
-            liveOutput: '',
-          };
-          cards.set(call.id, card);
-          items.push(card);
-        }
-        break;
-      case 'tool':
-        for (const result of message.toolResults) {
-          const card = cards.get(result.callId);
-          if (!card) continue;
-          card.status = result.isError ? 'error' : 'done';
-          card.output = result.output;
-        }
-        break;
-      case 'system':
-        break;
-    }
-  }
-  const turns: Record<string, TurnView> = {};
-  let runningTurnId: string | null = null;
-  for (const turn of conversation.turns) {
-    turns[turn.id] = turnView(turn);
-    if (turn.status === 'running') runningTurnId = turn.id;
-    if (turn.status === 'failed' && turn.error)
-      items.push({ kind: 'error', key: `${turn.id}:error`, turnId: turn.id, message: turn.error });
-  }
-  // A call whose turn ended without a result (stopped, or Berth stopped) is no longer running.
-  for (const card of cards.values())
-    if (card.status === 'running' && (!card.turnId || turns[card.turnId]?.status !== 'running')) card.status = 'error';
-  return { conversationId: conversation.id, items: orderErrors(items), turns, runningTurnId };
-}
-
-/** A failed turn's error shows after the turn's last item, not at the end of the chat. */
-function orderErrors(items: ChatItem[]): ChatItem[] {
-  const errors = items.filter((item) => item.kind === 'error');
-  const rest: ChatItem[] = items.filter((item) => item.kind !== 'error');
-  for (const error of errors) {
-    let at = -1;
-    rest.forEach((item, index) => {
-      if (item.turnId === error.turnId) at = index;
-    });
-    rest.splice(at === -1 ? rest.length : at + 1, 0, error);
-  }
-  return rest;
-}
-
-/** Folds one live turn event into the chat (events of other conversations are ignored). */
-export function applyTurnEvent(state: ChatState, event: AssistantTurnEventDto): ChatState {
-  if (event.conversationId !== state.conversationId) return state;
-  const { turnId } = event;
-  switch (event.type) {
-    case 'started': {
-      // The same turn told twice (the socket after a reload that already showed it) adds nothing.
-      if (state.turns[turnId]) return { ...state, runningTurnId: turnId };
-      return {
-        ...state,
-        items: [
-          ...state.items,
-          {
-            kind: 'user',
-            key: `${turnId}:request`,
-            turnId,
-            content: event.content,
-            attachments: event.attachments ?? [],
-          },
-        ],
-        turns: {
-          ...state.turns,
-          [turnId]: {
-            id: turnId,
-            status: 'running',
-            model: event.model,
-            changedFiles: [],
-            error: null,
-            undoneAt: null,
-          },
-        },
-        runningTurnId: turnId,
-      };
-    }
-    case 'text': {
-      const last = state.items.at(-1);
-      if (last?.kind === 'text' && last.turnId === turnId)
-        return { ...state, items: [...state.items.slice(0, -1), { ...last, text: last.text + event.text }] };
-      const key = `${turnId}:text:${state.items.length}`;
-      return { ...state, items: [...state.items, { kind: 'text', key, turnId, text: event.text }] };
-    }
-    case 'tool-call': {
-      // Call ids are unique within a model step only (some servers number each answer's calls
-      // from 0), so every call is a new card and results go to the latest card with the id.
-      const card: ToolItem = {
-        kind: 'tool',
-        key: `${turnId}:${event.toolCallId}:${state.items.length}`,
-        turnId,
-        toolCallId: event.toolCallId,
-        toolName: event.toolName,
-        input: event.input,
-        status: 'running',
-        output: undefined,
-        liveOutput: '',
-      };
-      return { ...state, items: [...state.items, card] };
-    }
-    case 'tool-output':
-      return updateCard(state, turnId, event.toolCallId, (card) => ({
-        ...card,
-        liveOutput: event.data.slice(-LIVE_OUTPUT_MAX_CHARS),
-      }));
-    case 'tool-result':
-      return updateCard(state, turnId, event.toolCallId, (card) => ({
-        ...card,
-        status: event.isError ? 'error' : 'done',
-        output: event.output,
-      }));
-    case 'error':
-      return {
-        ...state,
-        items: [
-          ...state.items,
-          { kind: 'error', key: `${turnId}:error:${state.items.length}`, turnId, message: event.message },
-        ],
-      };
-    case 'done': {
-      const turn = state.turns[turnId];
-      const items = state.items.map((item) =>
-        item.kind === 'tool' && item.turnId === turnId && item.status === 'running'
-          ? { ...item, status: 'error' as const }
-          : item,
-      );
-      return {
-        ...state,
-        items,
-        turns: {
-          ...state.turns,
-          [turnId]: {
-            id: turnId,
-            model: turn?.model ?? '',
-            error: turn?.error ?? null,
-            undoneAt: null,
-            status: event.status,
-            changedFiles: event.changedFiles,
-          },
-        },
-        runningTurnId: state.runningTurnId === turnId ? null : state.runningTurnId,
-      };
-    }
-  }
-}
-
-function updateCard(
-  state: ChatState,
-  turnId: string,
+/** A tool call's card as it starts: running, no output yet. */
+export const runningCard = (
+  key: string,
+  turnId: string | null,
   toolCallId: string,
-  change: (card: ToolItem) => ToolItem,
-): ChatState {
-  const index = state.items.findLastIndex(
-    (item) => item.kind === 'tool' && item.turnId === turnId && item.toolCallId === toolCallId,
-  );
-  if (index === -1) return state;
-  const items = state.items.slice();
-  items[index] = change(items[index] as ToolItem);
-  return { ...state, items };
-}
-
-/** A turn changed outside a turn's events (undone): its new state. */
-export function applyTurnUpdate(state: ChatState, turn: TurnDto): ChatState {
-  if (turn.conversationId !== state.conversationId) return state;
-  return { ...state, turns: { ...state.turns, [turn.id]: turnView(turn) } };
-}
+  toolName: string,
+  input: unknown,
+): ToolItem => ({
+  kind: 'tool',
+  key,
+  turnId,
+  toolCallId,
+  toolName,
+  input,
+  status: 'running',
+  output: undefined,
+  liveOutput: '',
+});
 
 /** The request that started a turn: what Retry sends again. */
 export function requestOf(state: ChatState, turnId: string): string | null {

@@ -13,14 +13,9 @@ import type {
 import { ApiError } from '../../api-client';
 import type { WorkbenchSocket } from '../workbench-socket';
 import * as assistantApi from './assistant-api';
-import {
-  applyTurnEvent,
-  applyTurnUpdate,
-  chatFromConversation,
-  emptyChat,
-  requestOf,
-  type ChatState,
-} from './chat-state';
+import { chatFromConversation } from './chat-from-conversation';
+import { emptyChat, requestOf, type ChatState } from './chat-state';
+import { applyTurnEvent, applyTurnUpdate } from './chat-turn-events';
 
 const TURN_EVENTS = [
   'ai:started',
