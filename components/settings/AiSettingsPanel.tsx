@@ -2,46 +2,16 @@
 // /settings/ai: the user's own model providers for the assistant (issue 11). Keys are write-only:
 // the page shows whether one is saved and its last characters, never the key. Test lists what the
 // form's settings would give (nothing is saved); Save stores them; Clear drops one saved field.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { AiDetectedProviderDto, AiKeySettingDto, AiModelListDto, UserAiSettingsDto } from '@/server/contracts';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { AiDetectedProviderDto, AiModelListDto, UserAiSettingsDto } from '@/server/contracts';
 import { api, ApiError, firstFieldError } from '../api-client';
 import { AppHeader } from '../AppHeader';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/TextField';
+import { keySaved, ProviderSection, SavedValue } from './AiProviderSection';
+import { TestResultView, type TestResult } from './AiTestResult';
 import { changesFrom, draftFrom, type AiSettingsDraft, type AiSettingsField } from './ai-settings-form';
-
-type TestResult = { models: AiModelListDto } | { error: string };
-
-function ProviderSection({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
-  return (
-    <section className="rounded-lg border border-edge bg-panel p-4">
-      <h2 className="font-semibold">{title}</h2>
-      <p className="mb-3 mt-0.5 text-sm text-muted">{subtitle}</p>
-      <div className="flex flex-col gap-3">{children}</div>
-    </section>
-  );
-}
-
-/** What is saved for a field, with its Clear button. */
-function SavedValue({ testId, children, onClear }: { testId: string; children: ReactNode; onClear: () => void }) {
-  return (
-    <div className="-mt-1 flex items-center gap-2 text-xs text-muted" data-testid={testId}>
-      <span className="min-w-0 flex-1 truncate">{children}</span>
-      <Button type="button" variant="ghost" className="px-2 py-0.5 text-xs" onClick={onClear}>
-        Clear
-      </Button>
-    </div>
-  );
-}
-
-function keySaved(key: AiKeySettingDto): ReactNode {
-  if (key.unreadable) return 'Saved under another AUTH_SECRET: it cannot be used, enter it again.';
-  return (
-    <>
-      Saved: <code className="rounded bg-panel-2 px-1">{key.masked ?? '••••'}</code>
-    </>
-  );
-}
+import { DetectedProviders } from './DetectedProviders';
 
 export function AiSettingsPanel() {
   const [saved, setSaved] = useState<UserAiSettingsDto | null>(null);
@@ -141,33 +111,15 @@ export function AiSettingsPanel() {
           same provider yours win. Keys are stored encrypted and are never shown again.
         </p>
 
-        {offers.length > 0 ? (
-          <div className="mt-6 rounded-lg border border-accent/50 bg-accent/10 p-4 text-sm" data-testid="ai-detected">
-            <p className="font-medium">Found on this server</p>
-            <ul className="mt-2 flex flex-col gap-2">
-              {offers.map((found) => (
-                <li key={found.baseUrl} className="flex items-center gap-3">
-                  <span className="min-w-0 flex-1">
-                    {found.label} at <code className="rounded bg-panel-2 px-1">{found.baseUrl}</code> ·{' '}
-                    {found.models.length === 1 ? '1 model' : `${found.models.length} models`}
-                  </span>
-                  <Button
-                    type="button"
-                    variant="secondary"
-                    onClick={() =>
-                      setDraft((current) => ({
-                        ...current,
-                        [found.provider === 'ollama' ? 'ollamaUrl' : 'openaiBaseUrl']: found.baseUrl,
-                      }))
-                    }
-                  >
-                    Use {found.label}
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <DetectedProviders
+          offers={offers}
+          onUse={(found) =>
+            setDraft((current) => ({
+              ...current,
+              [found.provider === 'ollama' ? 'ollamaUrl' : 'openaiBaseUrl']: found.baseUrl,
+            }))
+          }
+        />
 
         <form onSubmit={onSave} className="mt-6 flex flex-col gap-4" data-testid="ai-settings-form" noValidate>
           <ProviderSection
@@ -268,40 +220,6 @@ export function AiSettingsPanel() {
 
         {tested ? <TestResultView result={tested} /> : null}
       </main>
-    </div>
-  );
-}
-
-function TestResultView({ result }: { result: TestResult }) {
-  if ('error' in result)
-    return (
-      <div className="mt-4 rounded-md border border-danger/50 bg-danger/10 p-4 text-sm" data-testid="ai-test-result">
-        {result.error}
-      </div>
-    );
-  const { models, unreachable = [] } = result.models;
-  return (
-    <div className="mt-4 rounded-lg border border-edge bg-panel p-4 text-sm" data-testid="ai-test-result">
-      <p className="font-medium">
-        {models.length === 0
-          ? 'No models found.'
-          : `${models.length === 1 ? '1 model' : `${models.length} models`} found`}
-      </p>
-      {models.length > 0 ? (
-        <ul className="mt-2 flex flex-wrap gap-1.5">
-          {models.map((model) => (
-            <li key={model.id} className="rounded bg-panel-2 px-2 py-0.5 font-mono text-xs" title={model.id}>
-              {model.id}
-              {model.tools ? '' : ' (no tools)'}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {unreachable.map((entry) => (
-        <p key={entry.provider} className="mt-2 text-danger">
-          {entry.provider}: {entry.message}
-        </p>
-      ))}
     </div>
   );
 }
