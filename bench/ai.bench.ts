@@ -26,6 +26,7 @@ import { lastTokenLag, measureStream, printStream, tokensPerSecond } from './lib
 import { printUndoFromAiUndo } from './lib/ai-undo-figures';
 import {
   doneCardsAtLeast,
+  requestTiming,
   lastTextHas,
   openAssistantPage,
   pageClockOffset,
@@ -81,7 +82,7 @@ await runBench('ai', async (defer) => {
   );
 
   // ── (1) first token ──
-  const first = samples('provider', 'browser', 'asked', 'tapToScreen');
+  const first = samples('provider', 'browser', 'asked', 'tapToScreen', 'toFetch', 'fetchToSent', 'sentToAnswered');
   const viaApi = samples('provider', 'socket', 'asked', 'sse', 'snapshot');
   const textStep = (marker: string): ScriptedStep => ({ kind: 'text', chunks: [marker, 'and ', 'the rest.'] });
   const providerFirst = async (marker: string) => {
@@ -104,7 +105,11 @@ await runBench('ai', async (defer) => {
     const shownAt = await shown.settled();
     const [tapAt, askedAt] = await Promise.all([passed, asked]);
     await done;
+    const request = await requestTiming(page, '/messages', enterAt);
     if (round < WARMUP) continue;
+    first.toFetch.push(request.fetchAt - enterAt);
+    first.fetchToSent.push(request.sentAt - request.fetchAt);
+    first.sentToAnswered.push(request.answeredAt - request.sentAt);
     first.provider.push(provider);
     first.browser.push(shownAt - enterAt);
     first.asked.push(askedAt - pageAt(enterAt));
@@ -143,6 +148,9 @@ await runBench('ai', async (defer) => {
     provider: summarize([...first.provider, ...viaApi.provider]),
     browserAdded: summarize(minus(first.browser, first.provider)),
     asked: summarize(first.asked),
+    toFetch: summarize(first.toFetch),
+    fetchToSent: summarize(first.fetchToSent),
+    sentToAnswered: summarize(first.sentToAnswered),
     tapToScreen: summarize(first.tapToScreen),
     apiAsked: summarize(viaApi.asked),
     snapshot: summarize(viaApi.snapshot),
@@ -167,6 +175,9 @@ await runBench('ai', async (defer) => {
         firstVerdict(s1.browserAdded),
       ),
       summaryRow("  of which: Enter → Berth's request to the model", s1.asked),
+      summaryRow('    of which: Enter → fetch() in the page', s1.toFetch),
+      summaryRow('    of which: fetch() → request sent (Resource Timing)', s1.fetchToSent),
+      summaryRow("  request sent → response headers (Berth's 'started')", s1.sentToAnswered),
       summaryRow('  of which: first token passed the tap → in the panel', s1.tapToScreen),
       summaryRow('socket client: POST …/messages → ai:text', s1.socket),
       summaryRow('added by Berth, socket client', s1.socketAdded, firstGoal, firstVerdict(s1.socketAdded)),

@@ -18,6 +18,9 @@ const INSTALL = `(() => {
     doneCards: (tool) =>
       document.querySelectorAll('[data-testid="assistant-tool-card"][data-tool="' + tool + '"][data-status="done"]').length,
   };
+  // The page's requests as Resource Timing sees them (an observer: the buffer of 250 fills up).
+  window.__aiBench.requests = [];
+  new PerformanceObserver((list) => window.__aiBench.requests.push(...list.getEntries())).observe({ type: 'resource' });
   window.addEventListener('keydown', (event) => {
     const target = event.target;
     if (event.key === 'Enter' && target instanceof HTMLElement && target.dataset.testid === 'assistant-input')
@@ -86,6 +89,27 @@ export async function watchPage(page: Page, condition: string, timeoutMs: number
         throw new Error(`${error.message}; the panel reads: ${JSON.stringify(panel.slice(-600))}`);
       }),
   };
+}
+
+/** When the page's first request to a URL containing `part` after `sinceEpoch` was made, sent, and first answered (epoch ms; Resource Timing, told once the response ended). */
+export async function requestTiming(
+  page: Page,
+  part: string,
+  sinceEpoch: number,
+): Promise<{ fetchAt: number; sentAt: number; answeredAt: number }> {
+  const handle = await page.waitForFunction(
+    `(() => {
+      const entry = window.__aiBench.requests.find(
+        (entry) => entry.name.includes(${JSON.stringify(part)}) && performance.timeOrigin + entry.startTime >= ${sinceEpoch},
+      );
+      if (!entry) return null;
+      const epoch = (at) => performance.timeOrigin + at;
+      return { fetchAt: epoch(entry.startTime), sentAt: epoch(entry.requestStart), answeredAt: epoch(entry.responseStart) };
+    })()`,
+    undefined,
+    { timeout: 10_000 },
+  );
+  return (await handle.jsonValue()) as { fetchAt: number; sentAt: number; answeredAt: number };
 }
 
 /** The page expression "the last assistant text contains `needle`". */

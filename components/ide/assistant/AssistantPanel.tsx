@@ -2,13 +2,13 @@
 // The Assistant panel (issue 11): a chat that builds the project. The conversation picker and the
 // model on top, the chat, and the composer; with no model configured it says what to set. When
 // the model starts the dev server, the preview pane is told to show that port.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { AiModelListDto, MessageAttachment } from '@/server/contracts';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import type { WorkbenchSocket } from '../workbench-socket';
 import { AttachmentChip } from './AttachmentChip';
-import { ChatMessages } from './ChatMessages';
+import { ChatMessages, type ChatActions } from './ChatMessages';
 import type { ChatState } from './chat-state';
 import { Composer } from './Composer';
 import { ConversationBar } from './ConversationBar';
@@ -46,6 +46,16 @@ export function AssistantPanel({
   const [rewinding, setRewinding] = useState<{ turnId: string; content: string } | null>(null);
   useDevServerPorts(chat, onDevServer);
 
+  const { undo, resend } = assistant;
+  // Stable, so a streamed token re-renders only the row it lands in (ChatMessages' rows are memoised).
+  const actions = useMemo<ChatActions>(
+    () => ({
+      undo: (turnId) => void undo(turnId),
+      retry: (turnId) => void resend(turnId),
+      edit: (turnId, content) => setRewinding({ turnId, content }),
+    }),
+    [undo, resend],
+  );
   const noModel = models !== null && models.models.length === 0;
   return (
     <div className="flex h-full flex-col" data-testid="assistant-panel">
@@ -65,15 +75,7 @@ export function AssistantPanel({
       />
       {noModel ? <ModelSetup models={models} /> : null}
       {chat ? (
-        <ChatMessages
-          chat={chat}
-          busy={assistant.running}
-          actions={{
-            undo: (turnId) => void assistant.undo(turnId),
-            retry: (turnId) => void assistant.resend(turnId),
-            edit: (turnId, content) => setRewinding({ turnId, content }),
-          }}
-        />
+        <ChatMessages chat={chat} busy={assistant.running} actions={actions} />
       ) : (
         <div className="min-h-0 flex-1" data-testid="assistant-messages" />
       )}

@@ -2,7 +2,7 @@
 // The conversation: the user's requests (with Edit), the model's text, a card per action, errors,
 // and under each finished turn what it changed with "Undo this turn" (and Retry on the last one).
 // Keeps to the bottom while new output arrives, unless the user scrolled up to read.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../ui/Button';
 import { AttachmentChip } from './AttachmentChip';
 import { lastTurnId, type ChatItem, type ChatState, type TurnView } from './chat-state';
@@ -56,7 +56,16 @@ export function ChatMessages({ chat, busy, actions }: { chat: ChatState; busy: b
   );
 }
 
-function ChatRow({ item, busy, onEdit }: { item: ChatItem; busy: boolean; onEdit: ChatActions['edit'] }) {
+// Memoised: items keep their identity in the reducer, so a streamed token re-renders one row.
+const ChatRow = memo(function ChatRow({
+  item,
+  busy,
+  onEdit,
+}: {
+  item: ChatItem;
+  busy: boolean;
+  onEdit: ChatActions['edit'];
+}) {
   switch (item.kind) {
     case 'user':
       return <UserRequest item={item} busy={busy} onEdit={onEdit} />;
@@ -82,7 +91,7 @@ function ChatRow({ item, busy, onEdit }: { item: ChatItem; busy: boolean; onEdit
         </p>
       );
   }
-}
+});
 
 function UserRequest({
   item,
@@ -151,7 +160,7 @@ function UserRequest({
   );
 }
 
-function TurnFooter({
+const TurnFooter = memo(function TurnFooter({
   turn,
   isLast,
   busy,
@@ -197,4 +206,4 @@ function TurnFooter({
       ) : null}
     </div>
   );
-}
+});

@@ -31,7 +31,9 @@ export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string,
       if (event.type === 'started') setProjectBusy(true);
       if (event.type === 'done') setProjectBusy(false);
       setChat((current) => (current ? applyTurnEvent(current, event) : current));
-      if (event.type === 'started' || event.type === 'done') void refreshList().catch(() => undefined);
+      // Once the turn has ended (its messages are stored by then): not at its start, when the
+      // list would be read while the server is asking the model for the first token.
+      if (event.type === 'done') void refreshList().catch(() => undefined);
     };
     const onList = ({ projectId: changed }: { projectId: string }) => {
       if (changed !== projectId) return;

@@ -97,6 +97,13 @@ export class TurnEngine {
     listener: TurnListener,
   ): Promise<{ turnId: string; finished: Promise<void> }> {
     const { conversations } = this.deps;
+    // The snapshot's scan is what the model's request waits for longest, so it starts at once
+    // (ProjectSnapshots.take checks the owner itself) when the turn is likely to run; a start
+    // refused below leaves that snapshot to the turn snapshots' retention.
+    const early =
+      !this.running.has(projectId) && (this.deps.rateLimit?.allows(userId) ?? true)
+        ? snapshotWithScan(this.deps.snapshots, userId, projectId)
+        : undefined;
     // All at once; the conversation's 404 wins over the model's error and a recorded running turn.
     const loading = conversations.get(userId, projectId, conversationId);
     const resolving = this.deps.models.resolve(input.model, userId);
@@ -108,7 +115,7 @@ export class TurnEngine {
     const already = this.running.get(projectId);
     if (already) throw busy(already);
     this.deps.rateLimit?.take(userId);
-    // Reserved at once (no await since the check), so a second POST is busy before any snapshot.
+    // Reserved at once (no await since the check), so a second POST is busy from here on.
     let begun!: () => void;
     const reservation: RunningTurn = {
       conversationId,
@@ -128,7 +135,7 @@ export class TurnEngine {
     const gathered = gatherContext(this.deps, { userId, projectId, model, ...contentOf(input), signal });
     gathered.catch(() => undefined); // awaited by the stream; a turn that fails before never reads it
     const turnId = randomUUID();
-    const { scanned, taking } = snapshotWithScan(this.deps.snapshots, userId, projectId);
+    const { scanned, taking } = early ?? snapshotWithScan(this.deps.snapshots, userId, projectId);
     const edits = userEditsNote(this.deps, {
       projectId,
       turns: conversation.turns,

@@ -44,4 +44,17 @@ describe('TurnRateLimit', () => {
     limit.take('d');
     expect(() => limit.take('d')).toThrow(DomainError);
   });
+
+  it('tells whether a turn would be counted, counting nothing', () => {
+    let now = 0;
+    const limit = new TurnRateLimit({ turnsPerMinute: 2, now: () => now });
+    expect(limit.allows('a')).toBe(true);
+    expect(limit.allows('a')).toBe(true);
+    limit.take('a');
+    limit.take('a');
+    expect(limit.allows('a')).toBe(false);
+    expect(limit.allows('b')).toBe(true);
+    now = TURN_WINDOW_MS;
+    expect(limit.allows('a')).toBe(true);
+  });
 });

@@ -32,6 +32,11 @@ export class TurnRateLimit {
     this.maxUsers = options.maxUsers ?? 100_000;
   }
 
+  /** Whether a turn of `userId` would be counted now (counts nothing). */
+  allows(userId: string): boolean {
+    return this.recent(userId, this.now()).length < this.options.turnsPerMinute;
+  }
+
   /** Counts a turn for `userId`, or throws 429 rate_limited when the window is full (nothing counted). */
   take(userId: string): void {
     const now = this.now();
