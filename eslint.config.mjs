@@ -15,6 +15,7 @@ export const FEATURES = [
   'admin',
   'assistant',
   'auth',
+  'deploy',
   'files',
   'git',
   'preview',

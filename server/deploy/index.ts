@@ -1,0 +1,15 @@
+// Deployments (issue 14, docs/adr-deploy.md): the build plan detected from package.json, the
+// build script and start command it amounts to, and the engine that builds images from snapshots
+// and runs them as long-lived containers through the runtime's DeploymentDriver. Imports the
+// runtime's index, core and contracts; never dockerode (only server/runtime/docker/ does).
+export {
+  buildPlanSchema,
+  detectBuildPlan,
+  DEFAULT_PORT,
+  NothingToDeployError,
+  type BuildPlan,
+  type Framework,
+  type ProjectFacts,
+  type ServeMode,
+} from './build-plan';
+export { buildScriptOf, startCommandOf, STEP_MARK } from './build-script';
