@@ -14,7 +14,8 @@
 // and the container (whose CPU quota, 1 CPU, the agent and the page server share on Berth's path).
 import { loadavg } from 'node:os';
 import { containerName } from '../server/runtime/docker/names';
-import { connectSocket, createProject, call, startBenchServer, waitForState } from './lib/berth';
+import { connectSocket, call, waitForState } from './lib/bench-socket';
+import { createProject, startBenchServer } from './lib/berth';
 import { runBench } from './lib/cleanup';
 import { prepareDocker } from './lib/docker';
 import { interleavedLatency, median, SequentialClient, throughput, type Throughput } from './lib/http-load';

@@ -12,7 +12,8 @@
 // (SNAPSHOT_DEBOUNCE_SECONDS=3600) so that only the measured ones run.
 import type { ProjectDto, SnapshotDto } from '../server/contracts';
 import { containerName } from '../server/runtime/docker/names';
-import { connectSocket, createProject, startBenchServer, trackProject } from './lib/berth';
+import { connectSocket } from './lib/bench-socket';
+import { createProject, startBenchServer, trackProject } from './lib/berth';
 import { runBench } from './lib/cleanup';
 import { prepareDocker } from './lib/docker';
 import { sleep } from './lib/process';

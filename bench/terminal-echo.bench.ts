@@ -10,7 +10,8 @@
 // socket) and in the same tab (same socket), next to raw exec echo while a raw exec `yes` is
 // drained; the server process's RSS before, during and after the flood.
 import { containerName } from '../server/runtime/docker/names';
-import { call, createProject, startBenchServer, waitForState } from './lib/berth';
+import { call, waitForState } from './lib/bench-socket';
+import { createProject, startBenchServer } from './lib/berth';
 import { runBench } from './lib/cleanup';
 import { prepareDocker } from './lib/docker';
 import { flood, FLOOD_KEYS, FLOOD_SECONDS, type FloodResult } from './lib/flood';

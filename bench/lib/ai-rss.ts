@@ -3,7 +3,8 @@
 // server holds.
 import type { ScriptedModelServer } from '../../server/test-support/scripted-model-server';
 import { createConversation, runTurn } from './ai-turns';
-import { rssOf, type BenchServer } from './berth';
+import type { BenchServer } from './berth';
+import { rssOf } from './process';
 import { printTable, verdict } from './table';
 
 export interface RssPoint {

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import type { ScriptedModelServer, ScriptedStep } from '../../server/test-support/scripted-model-server';
 import { nextPush, readProviderDirectly } from './ai-turns';
 import { lastTextHas, watchPage } from './assistant-page';
-import type { BenchSocket } from './berth';
+import type { BenchSocket } from './bench-socket';
 import { tapSees, type ModelTap } from './model-tap';
 import { printTable } from './table';
 

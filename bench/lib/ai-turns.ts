@@ -4,7 +4,8 @@
 // times, the baseline of what Berth adds).
 import type { ServerEventName, ServerPayloadOf } from '../../server/contracts';
 import type { ScriptedModelServer, ScriptedStep } from '../../server/test-support/scripted-model-server';
-import type { BenchServer, BenchSocket } from './berth';
+import type { BenchSocket } from './bench-socket';
+import type { BenchServer } from './berth';
 
 /** Berth's settings for a provider at `baseUrl` (the scripted server or a tap before it). */
 export const aiEnv = (baseUrl: string): Record<string, string> => ({

@@ -3,7 +3,7 @@
 // pushes acked on arrival like the typing tab's terminal:output.
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { OutputWatch, PROMPT_CHAR } from './berth';
+import { OutputWatch, PROMPT_CHAR } from './terminal-output';
 import type { Defer } from './cleanup';
 import type { Keyboard } from './keyboards';
 import { freePort, sleep, spawnServer, type Spawned } from './process';

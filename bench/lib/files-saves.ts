@@ -4,7 +4,7 @@
 import type { Agent } from 'node:http';
 import type { AgentEndpoint } from '../../server/runtime';
 import { rawPut } from './agent-direct';
-import { call, type BenchSocket } from './berth';
+import { call, type BenchSocket } from './bench-socket';
 import type { Shell } from './shell';
 import { timed } from './stats';
 

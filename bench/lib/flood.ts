@@ -1,5 +1,6 @@
 // Flood isolation: echo in one shell while another runs `yes`, and the server's RSS meanwhile.
-import { PROMPT_CHAR, rssOf } from './berth';
+import { rssOf } from './process';
+import { PROMPT_CHAR } from './terminal-output';
 import { BLOCK, typeKeys, type Keyboard } from './keyboards';
 import { sleep } from './process';
 

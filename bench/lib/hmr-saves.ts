@@ -7,7 +7,7 @@ import type { Agent } from 'node:http';
 import type { Page } from '@playwright/test';
 import type { AgentEndpoint } from '../../server/runtime';
 import { rawPut } from './agent-direct';
-import { call, type BenchSocket } from './berth';
+import { call, type BenchSocket } from './bench-socket';
 import { armHeadingWatch, headingOf } from './browser';
 import { sleep } from './process';
 

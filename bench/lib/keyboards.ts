@@ -3,16 +3,9 @@
 // one key at a time, each timed until its echo arrives.
 import type Dockerode from 'dockerode';
 import type { Defer } from './cleanup';
-import {
-  call,
-  connectSocket,
-  OutputRouter,
-  OutputWatch,
-  PROMPT_CHAR,
-  type AckMode,
-  type BenchServer,
-  type BenchSocket,
-} from './berth';
+import { call, connectSocket, type BenchSocket } from './bench-socket';
+import type { BenchServer } from './berth';
+import { OutputRouter, OutputWatch, PROMPT_CHAR, type AckMode } from './terminal-output';
 import { rawExecTty } from './exec-tty';
 
 export const BLOCK = 50; // keys per block; the line is cleared (Ctrl-U) after each

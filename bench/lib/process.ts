@@ -167,3 +167,15 @@ export async function ensurePostgresGone(pid: number | undefined, timeoutMs = 15
   }
   return false;
 }
+
+/** Resident set size (VmRSS) and its peak so far (VmHWM) of a process, in MiB; NaN once it is gone. */
+export function rssOf(pid: number): { rssMiB: number; hwmMiB: number } {
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // the process is gone (e.g. stopped by Ctrl-C's clean-up): NaN
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 };
+}

@@ -6,7 +6,8 @@
 import type Dockerode from 'dockerode';
 import type { ProjectDto, SnapshotDto, WorkspaceStatusDto } from '../../server/contracts';
 import { containerName, volumeName } from '../../server/runtime/docker/names';
-import { call, type BenchServer, type BenchSocket } from './berth';
+import { call, type BenchSocket } from './bench-socket';
+import type { BenchServer } from './berth';
 import { statusOf } from './docker';
 import type { Shell } from './shell';
 

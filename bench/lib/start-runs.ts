@@ -4,16 +4,9 @@
 // stop of each (workspace:stop, with its snapshot, next to docker stop of the baseline).
 import type Dockerode from 'dockerode';
 import { containerName, volumeName } from '../../server/runtime/docker/names';
-import {
-  call,
-  connectSocket,
-  createProject,
-  OutputRouter,
-  OutputWatch,
-  PROMPT_CHAR,
-  waitForState,
-  type BenchServer,
-} from './berth';
+import { call, connectSocket, waitForState } from './bench-socket';
+import { createProject, type BenchServer } from './berth';
+import { OutputRouter, OutputWatch, PROMPT_CHAR } from './terminal-output';
 import type { Defer } from './cleanup';
 import { startBaselineWorkspace } from './docker';
 import type { EngineEventRecord, recordEngineEvents } from './engine-events';

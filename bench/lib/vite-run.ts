@@ -6,7 +6,9 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type Dockerode from 'dockerode';
 import type { PreviewDto } from '../../server/contracts';
 import { containerName } from '../../server/runtime/docker/names';
-import { call, createProject, waitForState, type BenchServer, type BenchSocket, type OutputRouter } from './berth';
+import { call, waitForState, type BenchSocket } from './bench-socket';
+import { createProject, type BenchServer } from './berth';
+import type { OutputRouter } from './terminal-output';
 import type { Defer } from './cleanup';
 import { sleep } from './process';
 
