@@ -100,26 +100,38 @@ export class TurnEngine {
     // The snapshot's scan is what the model's request waits for longest, so it starts at once
     // (ProjectSnapshots.take checks the owner itself) when the turn is likely to run; a start
     // refused below leaves that snapshot to the turn snapshots' retention.
-    const early =
-      !this.running.has(projectId) && (this.deps.rateLimit?.allows(userId) ?? true)
-        ? snapshotWithScan(this.deps.snapshots, userId, projectId)
-        : undefined;
+    // So does gathering what the model is told (the tree, the attached files): the files API checks
+    // the owner too, and nothing gathered is told before the checks below have passed.
+    const likely = !this.running.has(projectId) && (this.deps.rateLimit?.allows(userId) ?? true);
+    const early = likely ? snapshotWithScan(this.deps.snapshots, userId, projectId) : undefined;
+    const stop = new AbortController();
     // All at once; the conversation's 404 wins over the model's error and a recorded running turn.
     const loading = conversations.get(userId, projectId, conversationId);
     const resolving = this.deps.models.resolve(input.model, userId);
     const recordedIdle = conversations.assertNoRunningTurn(projectId);
     for (const later of [resolving, recordedIdle]) later.catch(() => undefined);
-    const conversation = await loading;
-    const model = await resolving;
-    await recordedIdle;
-    const already = this.running.get(projectId);
-    if (already) throw busy(already);
-    this.deps.rateLimit?.take(userId);
+    const gather = () =>
+      gatherContext(this.deps, { userId, projectId, model: resolving, ...contentOf(input), signal: stop.signal });
+    const earlyGathered = likely ? gather() : undefined;
+    earlyGathered?.catch(() => undefined);
+    let conversation: Awaited<typeof loading>;
+    let model: Awaited<typeof resolving>;
+    try {
+      conversation = await loading;
+      model = await resolving;
+      await recordedIdle;
+      const already = this.running.get(projectId);
+      if (already) throw busy(already);
+      this.deps.rateLimit?.take(userId);
+    } catch (error) {
+      stop.abort(); // the early work: the tree walk stops
+      throw error;
+    }
     // Reserved at once (no await since the check), so a second POST is busy from here on.
     let begun!: () => void;
     const reservation: RunningTurn = {
       conversationId,
-      stop: new AbortController(),
+      stop,
       finished: new Promise<void>((resolve) => (begun = resolve)),
     };
     this.running.set(projectId, reservation);
@@ -132,7 +144,7 @@ export class TurnEngine {
     // scan. Storing the snapshot and recording the turn go on meanwhile; its tools and its
     // messages wait for them (turn-run.ts), so nothing is written before the undo point exists.
     const signal = reservation.stop.signal;
-    const gathered = gatherContext(this.deps, { userId, projectId, model, ...contentOf(input), signal });
+    const gathered = earlyGathered ?? gather();
     gathered.catch(() => undefined); // awaited by the stream; a turn that fails before never reads it
     const turnId = randomUUID();
     const { scanned, taking } = early ?? snapshotWithScan(this.deps.snapshots, userId, projectId);
@@ -145,6 +157,7 @@ export class TurnEngine {
       // A workspace that cannot start or be read fails the request itself, before anything is told.
       await scanned;
     } catch (error) {
+      stop.abort();
       this.running.delete(projectId);
       begun();
       throw error;

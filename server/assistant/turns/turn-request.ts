@@ -69,10 +69,13 @@ export interface PreparedContext {
   edits: Promise<string>;
 }
 
-type GatherInput = Pick<TurnRequestInput, 'userId' | 'projectId' | 'model' | 'content' | 'attachments' | 'signal'>;
+type GatherInput = Pick<TurnRequestInput, 'userId' | 'projectId' | 'content' | 'attachments' | 'signal'> & {
+  /** Awaited only to pick the protocol: the rest is read while the model is resolved. */
+  model: ResolvedModel | Promise<ResolvedModel>;
+};
 
 export async function gatherContext(deps: TurnRequestDeps, input: GatherInput): Promise<GatheredContext> {
-  const { userId, projectId, model, signal } = input;
+  const { userId, projectId, signal } = input;
   const actor = { userId };
   const read = (path: string) => deps.files.read(actor, projectId, path);
   const [project, tree, attached, protocol] = await Promise.all([
@@ -83,7 +86,9 @@ export async function gatherContext(deps: TurnRequestDeps, input: GatherInput): 
       signal,
     }).catch(() => undefined),
     describeAttachments(input.attachments, read),
-    deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
+    Promise.resolve(input.model).then(
+      (model) => deps.protocols?.protocolFor(model.id, userId) ?? Promise.resolve<TurnProtocol>('tools'),
+    ),
   ]);
   const named = tree
     ? mentionedFiles(input.content, tree.entries, new Set(input.attachments.map((attachment) => attachment.path)))
