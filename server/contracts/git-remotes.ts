@@ -44,6 +44,18 @@ export interface GitSyncResultDto {
   message: string;
 }
 
+/** 'git:progress': git's own progress of a running fetch, pull or push (at most ~10 a second). */
+export interface GitProgressDto {
+  projectId: string;
+  operation: 'fetch' | 'pull' | 'push';
+  /** As git names it: "Counting objects", "Writing objects", "Receiving objects", "Resolving deltas"… */
+  phase: string;
+  /** 0–100 when git counts towards a known total. */
+  percent?: number;
+  /** git's line, as it wrote it ("remote: " included), without any credential. */
+  text: string;
+}
+
 /** A host name, lower case, with ":port" when not the default: github.com, git.example.com:8443. */
 export const gitCredentialHostSchema = z
   .string()

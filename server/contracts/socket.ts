@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { AiPushOf, TurnUpdatedPushDto } from './assistant';
 import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
+import type { GitProgressDto } from './git-remotes';
 import {
   fsCreateSchema,
   fsDeleteSchema,
@@ -121,6 +122,8 @@ interface ServerEventPayloads {
   'ai:conversations': { projectId: string };
   /** The project's git state may have changed (a git route changed it): fetch GET …/git/status again. */
   'git:changed': { projectId: string };
+  /** A fetch, pull or push of the project is under way: git's progress, to show under its button. */
+  'git:progress': GitProgressDto;
 }
 
 /** Pushes the client acknowledges (so the server can apply backpressure). */

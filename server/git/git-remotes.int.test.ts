@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   GitCommitDto,
   GitCredentialDto,
+  GitProgressDto,
   GitRemoteDto,
   GitStatusDto,
   GitSyncResultDto,
@@ -210,6 +211,37 @@ describe('git remotes, push, pull and fetch', () => {
     });
     expect(serverGit('log', '-1', '--format=%s', 'main')).toMatch(/^Merge /);
     expect(await ok<GitSyncResultDto>('POST', `${git}/pull`, {})).toMatchObject({ outcome: 'up-to-date' });
+  });
+
+  it("a push sends git's progress live to the owner's tabs, to no other user's; the answer is as without it", async () => {
+    // ~2 MB that does not compress: git reports its counting, compressing and writing.
+    await inContainer('for i in 1 2 3 4 5 6 7 8; do head -c 250000 /dev/urandom | base64 > big-$i.txt; done');
+    await ok('POST', `${git}/stage`, { paths: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `big-${i}.txt`) });
+    await ok<GitCommitDto>('POST', `${git}/commit`, { message: 'big files' });
+    const intruder = await connectAs(t, bob);
+    try {
+      expect((await intruder.call('workspace:open', { projectId: project.id })).ok).toBe(false);
+      const seen: GitProgressDto[] = [];
+      const seenByBob: unknown[] = [];
+      tab.socket.on('git:progress', (progress: GitProgressDto) => seen.push(progress));
+      intruder.socket.on('git:progress', (progress: unknown) => seenByBob.push(progress));
+      const counted = tab.waitFor<GitProgressDto>('git:progress', (progress) => progress.percent !== undefined);
+      const pushed = await ok<GitSyncResultDto>('POST', `${git}/push`, {});
+      const first = await counted;
+      expect(first).toMatchObject({ projectId: project.id, operation: 'push' });
+      expect(first.percent).toBeGreaterThanOrEqual(0);
+      expect(first.percent).toBeLessThanOrEqual(100);
+      expect(first.text).toContain(first.phase);
+      expect(seen.map((progress) => progress.phase)).toContain('Writing objects');
+      expect(JSON.stringify(seen)).not.toContain(TOKEN);
+      expect(seenByBob).toEqual([]);
+      expect(pushed).toMatchObject({ outcome: 'pushed' });
+      expect(pushed.message).toMatch(/^To http:[^\n]*\n[^\n]*main -> main(\n|$)/);
+      expect(pushed.message).not.toMatch(/objects|%|Total \d/);
+    } finally {
+      tab.socket.off('git:progress');
+      intruder.close();
+    }
   });
 
   it('fetch updates the remote branch without touching the working tree', async () => {

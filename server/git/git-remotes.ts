@@ -5,12 +5,16 @@
 // applies insteadOf rewrites), so a .git/config edited in the terminal cannot get around them.
 // The checked address is pinned for the command (no second DNS answer, no redirects, no proxy),
 // and only http(s) transports are allowed. Git's refusals are 409s with git's words and a hint.
+// While git works, its own progress (`--progress`, read live) goes out as 'onProgress' events,
+// at most one per PROGRESS_INTERVAL_MS; the answer's message is what git says without it.
 import type { GitRemoteDto, GitSyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { GitCredentialService } from './git-credentials';
 import { lockRefusal } from './git-lock';
+import { GitProgressParser, withoutProgress, type GitProgressUpdate } from './git-progress';
 import { CREDENTIAL_HELPER_CONFIG, gitMessage, type GitResult, type GitRunner } from './git-runner';
 import type { GitProjects, GitService, GitWorkspaces } from './git-service';
+import { LatestThrottle } from './latest-throttle';
 
 /** A URL that passed the import rules, and the address it must be reached at. */
 export interface CheckedRemoteUrl {
@@ -24,6 +28,8 @@ export type CheckRemoteUrl = (url: string) => Promise<CheckedRemoteUrl>;
 
 /** Network commands may take a while (a big first push): the answer comes when git is done. */
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
+/** A tab gets git's progress at most this often. */
+export const PROGRESS_INTERVAL_MS = 100;
 
 type SyncKind = 'fetch' | 'pull' | 'push';
 
@@ -84,8 +90,9 @@ export class GitRemoteService {
 
   async fetch(userId: string, projectId: string, remote?: string, branch?: string): Promise<GitSyncResultDto> {
     const target = await this.prepare(userId, projectId, 'fetch', remote, branch);
-    const result = await this.network(projectId, target, [
+    const result = await this.network(projectId, target, 'fetch', [
       'fetch',
+      '--progress',
       '--no-recurse-submodules',
       '--end-of-options',
       target.remote,
@@ -99,8 +106,9 @@ export class GitRemoteService {
   /** fetch + merge (fast-forward or a merge commit); conflicts are an outcome, as with …/git/merge. */
   async pull(userId: string, projectId: string, remote?: string, branch?: string): Promise<GitSyncResultDto> {
     const target = await this.prepare(userId, projectId, 'pull', remote, branch);
-    const fetched = await this.network(projectId, target, [
+    const fetched = await this.network(projectId, target, 'pull', [
       'fetch',
+      '--progress',
       '--no-recurse-submodules',
       '--end-of-options',
       target.remote,
@@ -140,8 +148,9 @@ export class GitRemoteService {
       `refs/heads/${target.branch}@{upstream}`,
     ]);
     const setUpstream = upstream.code !== 0;
-    const result = await this.network(projectId, target, [
+    const result = await this.network(projectId, target, 'push', [
       'push',
+      '--progress',
       '--no-verify',
       ...(setUpstream ? ['--set-upstream'] : []),
       '--end-of-options',
@@ -207,11 +216,16 @@ export class GitRemoteService {
    * One fetch, pull or push of a project at a time (they write FETCH_HEAD and remote refs); they
    * do not wait for, nor hold up, the project's index changes.
    */
-  private network(projectId: string, target: SyncTarget, args: string[]): Promise<GitResult> {
-    return this.git.exclusive(`${projectId}:network`, () => this.runNetwork(projectId, target, args));
+  private network(projectId: string, target: SyncTarget, operation: SyncKind, args: string[]): Promise<GitResult> {
+    return this.git.exclusive(`${projectId}:network`, () => this.runNetwork(projectId, target, operation, args));
   }
 
-  private runNetwork(projectId: string, target: SyncTarget, args: string[]): Promise<GitResult> {
+  private async runNetwork(
+    projectId: string,
+    target: SyncTarget,
+    operation: SyncKind,
+    args: string[],
+  ): Promise<GitResult> {
     const { checked } = target;
     const scheme = checked.url.startsWith('https:') ? 'https' : 'http';
     const config = [
@@ -225,11 +239,23 @@ export class GitRemoteService {
       // fast with "could not read Username" instead of asking.
       ...(target.credential ? CREDENTIAL_HELPER_CONFIG : ['credential.helper=']),
     ];
-    return this.runner.git(projectId, args, {
-      config,
-      credential: target.credential ?? undefined,
-      timeoutMs: NETWORK_TIMEOUT_MS,
-    });
+    const parser = new GitProgressParser();
+    const throttle = new LatestThrottle<GitProgressUpdate>(PROGRESS_INTERVAL_MS, (update) =>
+      this.git.events.emit('onProgress', { projectId, operation, ...update }),
+    );
+    try {
+      const result = await this.runner.git(projectId, args, {
+        config,
+        credential: target.credential ?? undefined,
+        timeoutMs: NETWORK_TIMEOUT_MS,
+        onStderr: (text) => parser.feed(text).forEach((update) => throttle.push(update)),
+      });
+      parser.end().forEach((update) => throttle.push(update));
+      throttle.flush();
+      return { ...result, stderr: withoutProgress(result.stderr) };
+    } finally {
+      throttle.dispose();
+    }
   }
 
   private async open(userId: string, projectId: string): Promise<void> {

@@ -5,6 +5,7 @@
 // the same guard rails: no hooks, no fsmonitor, no prompts, literal pathspecs, a time limit
 // and an output cap.
 import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import type { ExecOptions, ExecSession } from '../runtime';
 
 export interface ExecRunner {
@@ -23,6 +24,11 @@ export interface GitRunOptions {
   credential?: GitCredential;
   /** Stdout past this is cut off and `truncated` set (the process is ended). */
   maxBytes?: number;
+  /**
+   * Gets git's stderr as it comes (its progress, `--progress`), not only once git is done. Its
+   * stdout is then merged into stderr: only for commands whose stdout is not read (fetch, push).
+   */
+  onStderr?: (text: string) => void;
 }
 
 export interface GitCredential {
@@ -66,6 +72,8 @@ const ENV: Record<string, string> = {
 
 // $1 is the marker, the rest the command; its stderr is held in a variable and printed after its stdout.
 const WRAPPER = 'm=$1; shift; { e=$("$@" 2>&1 1>&3 3>&-); c=$?; } 3>&1; printf "%s%s" "$m" "$e"; exit $c';
+// With onStderr: the marker first, then the command's stderr (and stdout) as it writes it.
+const LIVE_WRAPPER = 'm=$1; shift; printf "%s" "$m"; exec "$@" 2>&1';
 
 // bash: $1 is a separator; the commands follow, separated by it. Each runs if the one before
 // succeeded, and prints the separator after its stdout so the outputs can be told apart.
@@ -179,9 +187,11 @@ export class GitRunner {
     const { credential } = options;
     // With a credential: CREDENTIAL_SERVER says `ready` first, then gets the credential on stdin.
     const ready = credential ? `@@berth-ready-${randomBytes(12).toString('hex')}@@` : '';
+    const wrapper = options.onStderr ? LIVE_WRAPPER : WRAPPER;
     const argv = credential
-      ? ['node', '-e', CREDENTIAL_SERVER, '--', ready, WRAPPER, marker, ...command]
-      : ['sh', '-c', WRAPPER, 'sh', marker, ...command];
+      ? ['node', '-e', CREDENTIAL_SERVER, '--', ready, wrapper, marker, ...command]
+      : ['sh', '-c', wrapper, 'sh', marker, ...command];
+    const live = options.onStderr ? liveStderr(marker, options.onStderr) : null;
     const session = await this.runtime.exec(projectId, argv, {
       tty: false,
       env: ENV,
@@ -207,6 +217,7 @@ export class GitRunner {
         head = null;
       }
       if (truncated) return;
+      live?.(chunk);
       chunks.push(chunk);
       bytes += chunk.length;
       if (bytes > maxBytes) {
@@ -227,7 +238,8 @@ export class GitRunner {
     });
     const output = Buffer.concat(chunks);
     const at = output.lastIndexOf(marker);
-    if (at < 0) {
+    // (With onStderr the marker comes first: a time limit still counts as one.)
+    if (at < 0 || timedOut) {
       // Cut off (size or time) before git finished: whatever came is stdout.
       const cap = options.maxBytes ?? DEFAULT_MAX_BYTES;
       return {
@@ -248,6 +260,24 @@ export class GitRunner {
       timedOut: false,
     };
   }
+}
+
+/** Hands on what follows the marker, decoded as UTF-8 (a character cut between chunks waits). */
+function liveStderr(marker: string, onStderr: (text: string) => void): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8');
+  let head: Buffer | null = Buffer.alloc(0);
+  return (chunk) => {
+    let rest = chunk;
+    if (head) {
+      head = Buffer.concat([head, chunk]);
+      const at = head.indexOf(marker);
+      if (at < 0) return;
+      rest = head.subarray(at + marker.length);
+      head = null;
+    }
+    const text = decoder.write(rest);
+    if (text) onStderr(text);
+  };
 }
 
 function splitBuffer(buffer: Buffer, separator: string): Buffer[] {

@@ -14,6 +14,7 @@ import type {
   GitBaseDto,
   GitDiffDto,
   GitMergeResultDto,
+  GitProgressDto,
   GitStatusDto,
   UserDto,
 } from '../contracts';
@@ -47,6 +48,8 @@ export interface GitUsers {
 export interface GitEvents {
   /** Status, branches or history may have changed. */
   onDidChange: { projectId: string };
+  /** A fetch, pull or push is under way: git's latest progress (throttled, see git-remotes.ts). */
+  onProgress: GitProgressDto;
 }
 
 const EMPTY_STATUS: GitStatusDto = {
