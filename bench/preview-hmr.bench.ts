@@ -9,7 +9,6 @@
 // to the agent and watches a page loaded from the dev server at the container's IP (no socket, no
 // preview proxy). Interleaved; every save is watched on both pages; no reload allowed.
 import { Agent } from 'node:http';
-import os from 'node:os';
 import { containerName } from '../server/runtime/docker/names';
 import { agentOf } from './lib/agent-direct';
 import { connectSocket } from './lib/bench-socket';
@@ -21,7 +20,7 @@ import { prepareDocker } from './lib/docker';
 import { HMR_SAVES, HMR_WARMUP, measureHmr } from './lib/hmr-saves';
 import { measureInstallBaseline } from './lib/install-baseline';
 import { writeSection } from './lib/results';
-import { ms, rounded, seconds, summarize, type Summary } from './lib/stats';
+import { loadAverage as loadavg, ms, rounded, seconds, summarize, type Summary } from './lib/stats';
 import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table';
 import {
   PREVIEW_POLL_MS,
@@ -40,11 +39,6 @@ const HMR_TIMEOUT_MS = 10_000;
 /** Published figures to a ready IDE, for scale only (issue 5). */
 const CODESPACES_MS = 27_000;
 const GITPOD_MS = 60_000;
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 await runBench('preview-hmr', async (defer) => {
   console.log('── preview-hmr: production build, Docker engine and workspace image');

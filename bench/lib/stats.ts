@@ -1,5 +1,6 @@
 // Summary statistics over timing samples (milliseconds). Nearest-rank percentiles:
 // with 200 samples p99 is the 198th fastest, so one outlier does not move it.
+import os from 'node:os';
 
 export interface Summary {
   n: number;
@@ -67,3 +68,10 @@ export function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }
   const started = performance.now();
   return fn().then((value) => ({ value, ms: performance.now() - started }));
 }
+
+/** The load average (1, 5, 15 min), to print beside figures: the machine is shared (2 cores). */
+export const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
