@@ -31,8 +31,6 @@ export interface MarkedCommand {
   outputStart(plain: string): number;
   /** The printed marker up to the exit code (it shows as is in the raw output too). */
   printedPrefix: string;
-  /** Where the printed marker starts in `plain` (or its length when absent). */
-  markerStart(plain: string): number;
   /**
    * The command's own output in `plain`: from the last printed start marker to the first printed
    * end marker after it. A terminal repainted while the command runs or after it ended (a tab
@@ -59,10 +57,6 @@ export function markCommand(command: string, nonce = newNonce()): MarkedCommand 
       return lineEnd < 0 ? plain.length : lineEnd + 1;
     },
     printedPrefix: `${MARKER_WORD}-${nonce}-`,
-    markerStart: (plain) => {
-      const match = printed.exec(plain);
-      return match ? match.index : plain.length;
-    },
     outputOf(plain) {
       const start = this.outputStart(plain);
       const end = printed.exec(plain.slice(start));
