@@ -3,10 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   callEvent,
-  type ClientEventName,
   type ClientToServerEvents,
-  type PayloadOf,
-  type ResultOf,
   type ServerToClientEvents,
   type WorkspaceStatusDto,
 } from '../../server/contracts';
@@ -40,14 +37,7 @@ export async function connectSocket(bench: BenchServer, defer: Defer, timeoutMs 
 }
 
 /** Emits an event and resolves with its ack's data; rejects on an error ack or after `timeoutMs`. */
-export function call<E extends ClientEventName>(
-  socket: BenchSocket,
-  event: E,
-  payload: PayloadOf<E>,
-  timeoutMs = 30_000,
-): Promise<ResultOf<E>> {
-  return callEvent(socket, event, payload, timeoutMs);
-}
+export const call = callEvent;
 
 /** Resolves with the time the workspace:status push of `state` arrived; rejects on 'error'. */
 export function waitForState(
