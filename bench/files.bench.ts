@@ -23,7 +23,7 @@ import { sleep } from './lib/process';
 import { writeSection } from './lib/results';
 import { openShell } from './lib/shell';
 import { ms, rounded, summarize, timed, type Summary } from './lib/stats';
-import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table';
+import { p50GoalRow, printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './lib/table';
 
 const GOAL_SAVE_P50_MS = 10;
 const GOAL_SAVE_P99_MS = 50;
@@ -187,12 +187,7 @@ await runBench('files', async (defer) => {
     `Figure 5.2 — \`touch\` in the container → 'created' at the client, ${TOUCHES} unique files (${TOUCH_WARMUP} warm-up), ${TOUCH_GAP_MS} ms apart`,
     header,
     [
-      row(
-        'Berth: line to bash → fs:changed (Socket.IO)',
-        touch.berth,
-        `p50 < ${GOAL_TOUCH_P50_MS} ms`,
-        verdict(touch.berth.p50, GOAL_TOUCH_P50_MS),
-      ),
+      p50GoalRow('Berth: line to bash → fs:changed (Socket.IO)', touch.berth, GOAL_TOUCH_P50_MS),
       row('  part: line to bash → agent fs.changed (direct WS)', touch.agent),
       row('  part: line to bash → touch done (shell marker back)', touch.shell),
     ],
@@ -211,12 +206,7 @@ await runBench('files', async (defer) => {
     `Figure 5.3 — listing a folder of ${BIG_FILES} files, ${LISTS} times each (${LIST_WARMUP} warm-up), interleaved`,
     header,
     [
-      row(
-        'Berth: fs:list → ack (Socket.IO)',
-        list.berth,
-        `p50 < ${GOAL_LIST_P50_MS} ms`,
-        verdict(list.berth.p50, GOAL_LIST_P50_MS),
-      ),
+      p50GoalRow('Berth: fs:list → ack (Socket.IO)', list.berth, GOAL_LIST_P50_MS),
       row('baseline: agent fs.list RPC (direct WS)', list.agent),
       row('baseline: `ls -f big | wc -l` in the same shell', list.ls),
       row('baseline: `ls -lU big | wc -l` (lstat each) same shell', list.lsl),

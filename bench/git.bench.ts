@@ -16,7 +16,7 @@ import { benchDocker } from './lib/docker';
 import { writeSection } from './lib/results';
 import { openShell, type Shell } from './lib/shell';
 import { ms, rounded, summarize, timed } from './lib/stats';
-import { printTable, SUMMARY_HEADER, summaryRow, verdict } from './lib/table';
+import { p50GoalRow, printTable, SUMMARY_HEADER, summaryRow, verdict } from './lib/table';
 
 const FILES = 5_000;
 const CHANGES = 50;
@@ -102,12 +102,7 @@ await runBench('git', async (defer) => {
     `Source control 1 — status of a ${tracked}-file repository with ${CHANGES} changed files, ${STATUS_RUNS} rounds (${STATUS_WARMUP} warm-up), interleaved`,
     SUMMARY_HEADER,
     [
-      summaryRow(
-        'Berth: GET …/git/status (parsed JSON)',
-        s.berth,
-        `p50 < ${GOAL_STATUS_P50_MS} ms`,
-        verdict(s.berth.p50, GOAL_STATUS_P50_MS),
-      ),
+      p50GoalRow('Berth: GET …/git/status (parsed JSON)', s.berth, GOAL_STATUS_P50_MS),
       summaryRow('baseline: docker exec git status --porcelain', s.exec),
       summaryRow('baseline: git status --porcelain in a live shell', s.shell),
     ],
@@ -121,12 +116,7 @@ await runBench('git', async (defer) => {
     `Source control 2 — stage + commit of ${CHANGES} changed files, ${COMMIT_ROUNDS} rounds (${COMMIT_WARMUP} warm-up)`,
     SUMMARY_HEADER,
     [
-      summaryRow(
-        'Berth: POST …/git/stage + POST …/git/commit',
-        c.berth,
-        `p50 < ${GOAL_COMMIT_P50_MS} ms`,
-        verdict(c.berth.p50, GOAL_COMMIT_P50_MS),
-      ),
+      p50GoalRow('Berth: POST …/git/stage + POST …/git/commit', c.berth, GOAL_COMMIT_P50_MS),
       summaryRow('baseline: git add + git commit in a live shell', c.shell),
     ],
     [

@@ -12,8 +12,8 @@ import { freePort, spawnServer, waitForOk } from './lib/process';
 import { ensureBuilt, root, serverBundle, tempDir } from './lib/repo';
 import { writeSection } from './lib/results';
 import { createBenchUser, insertProjects } from './lib/seed';
-import { ms, rounded, summarize, timeSequential, type Summary } from './lib/stats';
-import { printTable, verdict, type Cell } from './lib/table';
+import { rounded, summarize, timeSequential, type Summary } from './lib/stats';
+import { printTable, SUMMARY_HEADER_NO_MIN, summaryRow, verdict } from './lib/table';
 
 const PROJECTS = 1000;
 const REQUESTS = 200;
@@ -104,19 +104,12 @@ await runBench('projects-list', async (defer) => {
   });
 
   const summaries = series.map((s) => ({ ...s, summary: summarize(s.samples) }));
-  const rows: Cell[][] = summaries.map(({ name, goal, summary: s }) => [
-    name,
-    s.n,
-    ms(s.p50),
-    ms(s.p95),
-    ms(s.p99),
-    ms(s.max),
-    goal === undefined ? '—' : `p50 < ${goal} ms`,
-    verdict(s.p50, goal),
-  ]);
+  const rows = summaries.map(({ name, goal, summary: s }) =>
+    summaryRow(name, s, goal === undefined ? '—' : `p50 < ${goal} ms`, verdict(s.p50, goal), { min: false }),
+  );
   printTable(
     `Figure 2 — GET /api/v1/projects, user with ${PROJECTS} projects (${(responseBytes / 1024).toFixed(0)} KiB JSON, ${encoding}), sequential keep-alive`,
-    ['what', 'n', 'p50', 'p95', 'p99', 'max', 'goal', 'verdict'],
+    SUMMARY_HEADER_NO_MIN,
     rows,
     [
       'Times are client-side, request sent → body fully read. Query plan of the list SELECT:',

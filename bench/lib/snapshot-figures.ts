@@ -7,7 +7,7 @@ import { writeSection } from './results';
 import { GEN_DIR, GEN_FILE_BYTES, GEN_FILES, GEN_RANDOM_EVERY } from './snapshot-project';
 import { printSplit, type SnapshotSplit } from './snapshot-split';
 import { ms, rounded, summarize, type Summary } from './stats';
-import { printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './table';
+import { p50GoalRow, printTable, SUMMARY_HEADER, summaryRow as row, verdict } from './table';
 
 const GOAL_FULL_MS = 2_000;
 const GOAL_INCREMENTAL_P50_MS = 200;
@@ -85,12 +85,7 @@ export function reportSnapshotFigures(runs: SnapshotRuns): void {
     `Figure 6.2 — incremental snapshot, ${INCREMENTAL} each (${INCREMENTAL_WARMUP} warm-up), interleaved`,
     SUMMARY_HEADER,
     [
-      row(
-        'Berth: one file changed → POST /snapshots → 201',
-        changed,
-        `p50 < ${ms(GOAL_INCREMENTAL_P50_MS)}`,
-        verdict(changed.p50, GOAL_INCREMENTAL_P50_MS),
-      ),
+      p50GoalRow('Berth: one file changed → POST /snapshots → 201', changed, GOAL_INCREMENTAL_P50_MS),
       row('baseline: nothing changed → POST /snapshots → 201', unchanged),
     ],
     [
@@ -131,12 +126,7 @@ export function reportSnapshotFigures(runs: SnapshotRuns): void {
     `Figure 6.4 — restore into an empty volume: workspace:open → 'running' with restoredFrom, ${RESTORES} runs, interleaved`,
     SUMMARY_HEADER,
     [
-      row(
-        `Berth: restore ${GEN_FILES} files / ${mb(raw)} into a new volume`,
-        restore,
-        `p50 < ${ms(GOAL_RESTORE_P50_MS)}`,
-        verdict(restore.p50, GOAL_RESTORE_P50_MS),
-      ),
+      p50GoalRow(`Berth: restore ${GEN_FILES} files / ${mb(raw)} into a new volume`, restore, GOAL_RESTORE_P50_MS),
       row('baseline: new blank-node project, cold start', blank),
       row('baseline: same project, container removed, volume kept', kept),
     ],

@@ -39,3 +39,7 @@ export const SUMMARY_HEADER_NO_MIN = ['what', 'n', 'p50', 'p95', 'p99', 'max', '
 export function summaryRow(name: string, s: Summary, goal = '—', judged = '—', { min = true } = {}): Cell[] {
   return [name, s.n, ...(min ? [ms(s.min)] : []), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), goal, judged];
 }
+
+/** The row of the measured side judged on its p50: goal `p50 < goalMs ms` and its verdict. */
+export const p50GoalRow = (name: string, s: Summary, goalMs: number): Cell[] =>
+  summaryRow(name, s, `p50 < ${goalMs} ms`, verdict(s.p50, goalMs));
