@@ -2,7 +2,7 @@
 // basic auth on this machine's address, which the e2e server lists in GIT_ALLOW_PRIVATE_HOSTS):
 // init → edit → diff → stage → commit, add the remote, Push refused without a token and with a
 // wrong one (the hint links to Settings → Git, where the token is saved and then replaced), Push
-// busy while git runs, the server repo has the commit; a commit made on the server comes in with
+// busy while git runs with git's progress under it, the server repo has the commit; a commit made on the server comes in with
 // Pull. The remote form shows the server's 409 (name taken) and 400 (URL refused); Remove asks.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -151,9 +151,15 @@ test('commit, push with the token from Settings → Git, the server has it; pull
   await expect(git.panel.getByTestId('git-push')).toHaveAttribute('data-running', 'true');
   await expect(git.panel.getByTestId('git-pull')).toBeDisabled();
   await expect(git.panel.getByTestId('git-fetch')).toBeDisabled();
+  // git's own progress, live: by the time the server holds the push, git has written the pack.
+  const progress = git.panel.getByTestId('git-sync-progress');
+  await expect(progress).toHaveAttribute('data-phase', 'Writing objects');
+  await expect(progress).toHaveAttribute('data-percent', '100');
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   held.release();
   await expect(git.notice).toContainText('Pushed to origin/main');
   await expect(git.panel.getByTestId('git-push')).toHaveText('Push');
+  await expect(progress).toHaveCount(0);
   expect(serverLog(repo)).toEqual(['Hello']);
 
   // A second commit: the push says how many commits went.

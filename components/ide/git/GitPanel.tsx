@@ -42,7 +42,7 @@ export function GitPanel({
   view: GitView;
   messageRef: RefObject<HTMLTextAreaElement | null>;
 }) {
-  const { status, loadError, refresh, accept } = git;
+  const { status, loadError, refresh, accept, onProgress } = git;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -215,7 +215,13 @@ export function GitPanel({
                 })
               }
             />
-            <SyncBar status={status} busy={busy} syncing={syncing} onSync={(action) => sync(action, status.ahead)} />
+            <SyncBar
+              status={status}
+              busy={busy}
+              syncing={syncing}
+              onSync={(action) => sync(action, status.ahead)}
+              onProgress={onProgress}
+            />
             <CommitBox status={status} busy={busy} messageRef={messageRef} onCommit={commit} />
           </div>
           <div className="min-h-0 flex-1 overflow-auto">

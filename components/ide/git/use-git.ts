@@ -1,9 +1,10 @@
 'use client';
 // The project's git status for the Source Control panel (and the tab's badge): fetched when the
 // workspace runs and after each reconnect, again on 'git:changed' (any tab's git action) and on
-// 'fs:changed' (an edit in the editor or the terminal), debounced.
+// 'fs:changed' (an edit in the editor or the terminal), debounced. 'git:progress' pushes are
+// handed to whoever subscribes (the sync bar, while its fetch/pull/push runs), so only it re-renders.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GitStatusDto } from '@/server/contracts';
+import type { GitProgressDto, GitStatusDto } from '@/server/contracts';
 import { errorText } from '../history/snapshots-api';
 import type { WorkbenchSocket } from '../workbench-socket';
 import { gitStatus } from './git-api';
@@ -65,7 +66,20 @@ export function useGitStatus(socket: WorkbenchSocket | null, projectId: string, 
     };
   }, [socket, projectId, running, refresh]);
 
-  return { status, version, loadError, refresh, accept };
+  /** Calls `listener` with each of the project's 'git:progress' pushes until the returned function is called. */
+  const onProgress = useCallback(
+    (listener: (progress: GitProgressDto) => void) => {
+      if (!socket) return () => undefined;
+      const handler = (progress: GitProgressDto) => {
+        if (progress.projectId === projectId) listener(progress);
+      };
+      socket.on('git:progress', handler);
+      return () => void socket.off('git:progress', handler);
+    },
+    [socket, projectId],
+  );
+
+  return { status, version, loadError, refresh, accept, onProgress };
 }
 
 export type GitStatusState = ReturnType<typeof useGitStatus>;
