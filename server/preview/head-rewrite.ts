@@ -9,12 +9,10 @@ import {
   isDroppedAnswerHeader,
   isDroppedRequestHeader,
   isHopByHop,
+  isListedByConnection,
   stripBerthCookies,
 } from './preview-headers';
 import { originForm } from './preview-proxy';
-
-/** Framing headers stay whatever Connection lists: dropping them would unframe the body. */
-const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
 
 export interface RequestFacts {
   /** The (last) Host value, and how many Host headers there were. */
@@ -62,10 +60,7 @@ export function appRequestHead(head: RequestHead, facts: RequestFacts): string {
       cookies = cookies === undefined ? value : `${cookies}; ${value}`;
       continue;
     }
-    if (
-      !facts.upgrade &&
-      (lower === 'connection' || isHopByHop(lower) || (facts.listed.has(lower) && !FRAMING.has(lower)))
-    )
+    if (!facts.upgrade && (lower === 'connection' || isHopByHop(lower) || isListedByConnection(lower, facts.listed)))
       continue;
     lines += `${name}: ${value}\r\n`;
   }
@@ -108,7 +103,7 @@ export function browserAnswer(
     const lower = name.toLowerCase();
     if (lower === 'x-frame-options' || lower === 'connection' || lower === 'keep-alive' || lower === 'proxy-connection')
       continue;
-    if ((listed.has(lower) && !FRAMING.has(lower)) || isDroppedAnswerHeader(lower)) continue;
+    if (isListedByConnection(lower, listed) || isDroppedAnswerHeader(lower)) continue;
     lines += `${name}: ${lower === 'set-cookie' ? hostOnlySetCookie(value) : value}\r\n`;
   }
   lines += `Content-Security-Policy: ${frameAncestors(ideOrigin)}\r\n`;

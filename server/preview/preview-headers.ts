@@ -64,5 +64,12 @@ export function connectionTokens(values: readonly string[]): Set<string> {
   return tokens;
 }
 
+/** Framing headers stay whatever Connection lists: dropping them would unframe the body. */
+const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
+
+/** A header named by the message's Connection tokens (`listed`) is hop-by-hop too, unless it frames the body. */
+export const isListedByConnection = (lower: string, listed: ReadonlySet<string>): boolean =>
+  listed.has(lower) && !FRAMING.has(lower);
+
 /** The policy added to every answer: only the IDE may frame a preview. */
 export const frameAncestors = (ideOrigin: string): string => `frame-ancestors ${ideOrigin}`;

@@ -19,6 +19,7 @@ import {
   isDroppedAnswerHeader,
   isDroppedRequestHeader,
   isHopByHop,
+  isListedByConnection,
   stripBerthCookies,
 } from './preview-headers';
 import { portClosedPage, sendPage, sendPageOnSocket, unreachablePage, type PageReply } from './preview-pages';
@@ -27,15 +28,13 @@ import { portClosedPage, sendPage, sendPageOnSocket, unreachablePage, type PageR
 export type ByteCounter = (direction: 'upstream' | 'downstream', bytes: number) => void;
 export const countNothing: ByteCounter = () => undefined;
 
-const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
-
 /** The headers sent on to the app. */
 export function forwardHeaders(headers: IncomingHttpHeaders, upgrade: boolean): OutgoingHttpHeaders {
   const listed = connectionTokens(headers.connection === undefined ? [] : [headers.connection]);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || name === 'cookie' || isDroppedRequestHeader(name)) continue;
-    if (!upgrade && (name === 'connection' || isHopByHop(name) || (listed.has(name) && !FRAMING.has(name)))) continue;
+    if (!upgrade && (name === 'connection' || isHopByHop(name) || isListedByConnection(name, listed))) continue;
     out[name] = value;
   }
   const cookie = stripBerthCookies(headers.cookie);
