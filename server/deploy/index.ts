@@ -13,3 +13,12 @@ export {
   type ServeMode,
 } from './build-plan';
 export { buildScriptOf, startCommandOf, STEP_MARK } from './build-script';
+export {
+  DeployEngine,
+  type BuildInput,
+  type DeployEngineOptions,
+  type EnvironmentRef,
+  type RunInput,
+} from './deploy-engine';
+export { imagesToPrune } from './image-retention';
+export { STATIC_SERVER_PATH } from './static-server-source';

@@ -4,6 +4,7 @@
 // It must not import features (workspaces, terminals, files, preview…), db or http; only core.
 // main.ts constructs DockerDriver; everyone else depends on RuntimeDriver. The contract suite
 // (runtime-contract.ts) is test-only and imported directly by driver tests; both drivers pass it.
+// Deployments (issue 14) have their own DeploymentDriver (deployment-driver.ts), Docker-only.
 export {
   EngineUnavailableError,
   WorkspaceNotRunningError,
@@ -24,3 +25,21 @@ export { LocalProcessDriver, type LocalProcessDriverOptions } from './local/loca
 export type { DockerDriverOptions } from './docker/docker-driver-options';
 export { detectSelfContainer } from './docker/control-network';
 export { releaseWorkspaceDisks } from './docker/disk-image';
+export {
+  DeploymentBuildError,
+  DeploymentImageInUseError,
+  DeploymentStartError,
+  type DeploymentBuildFailure,
+  type DeploymentBuildSpec,
+  type DeploymentContainer,
+  type DeploymentContainerState,
+  type DeploymentDriver,
+  type DeploymentEndpoint,
+  type DeploymentExtraFile,
+  type DeploymentFilter,
+  type DeploymentHealth,
+  type DeploymentImage,
+  type DeploymentRef,
+  type DeploymentRunSpec,
+} from './deployment-driver';
+export { DockerDeploymentDriver, type DockerDeploymentDriverOptions } from './docker/docker-deployment-driver';

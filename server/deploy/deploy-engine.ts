@@ -1,0 +1,165 @@
+// The deployment engine: builds a deployment's image from a project's files and a plan, runs an
+// image as an environment's one serving container (switching only once the new one answers, so
+// a failed build or start leaves the old one serving), stops and removes environments, adopts
+// what runs after a Berth restart and prunes old images. State lives in the engine's labels;
+// the database (deployments, environments, variables) is the caller's.
+import type { Logger } from '../core/logger';
+import {
+  DeploymentImageInUseError,
+  type DeploymentContainer,
+  type DeploymentDriver,
+  type DeploymentImage,
+  type DeploymentRef,
+} from '../runtime';
+import type { BuildPlan } from './build-plan';
+import { buildScriptOf, startCommandOf } from './build-script';
+import { imagesToPrune } from './image-retention';
+import { STATIC_SERVER_PATH, STATIC_SERVER_SOURCE } from './static-server-source';
+
+export interface DeployEngineOptions {
+  /** A build past this is killed (DeploymentBuildError 'timeout'). */
+  buildTimeoutMs: number;
+  /** Images kept per environment for rollback (the running one always stays). */
+  imagesKept: number;
+  /** How long a started app may take to answer HTTP. */
+  readyTimeoutMs?: number;
+}
+
+export interface BuildInput extends DeploymentRef {
+  /** The snapshot's files as a tar owned by uid 1000 (SnapshotService.archiveOf). */
+  files: () => Promise<NodeJS.ReadableStream>;
+  plan: BuildPlan;
+  onLog?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunInput extends DeploymentRef {
+  image: string;
+  port: number;
+  /** The environment's variables (decrypted by the caller; never logged). */
+  env: Record<string, string>;
+}
+
+export interface EnvironmentRef {
+  projectId: string;
+  environment: string;
+}
+
+export class DeployEngine {
+  constructor(
+    private readonly driver: DeploymentDriver,
+    private readonly options: DeployEngineOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** The deployment's image; throws DeploymentBuildError (running deployments are untouched). */
+  async build(input: BuildInput): Promise<DeploymentImage> {
+    const { plan, files, onLog, signal, ...ref } = input;
+    const started = Date.now();
+    const image = await this.driver.build({
+      ...ref,
+      files,
+      extraFiles: [{ path: STATIC_SERVER_PATH, content: STATIC_SERVER_SOURCE, mode: 0o644 }],
+      script: buildScriptOf(plan),
+      startCommand: startCommandOf(plan),
+      port: plan.port,
+      timeoutMs: this.options.buildTimeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(onLog ? { onLog } : {}),
+    });
+    this.log.info({ ...ref, ms: Date.now() - started, bytes: image.sizeBytes }, 'deployment image built');
+    return image;
+  }
+
+  /**
+   * Makes this deployment the environment's serving one: its container starts next to the old
+   * one; once it answers HTTP the environment's other containers go. If it does not start it is
+   * removed and the old one keeps serving (DeploymentStartError). Rollback is this with an older image.
+   */
+  async run(input: RunInput): Promise<DeploymentContainer> {
+    const { image, port, env, ...ref } = input;
+    let running: DeploymentContainer;
+    try {
+      running = await this.driver.run({
+        ...ref,
+        image,
+        port,
+        env,
+        ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
+      });
+    } catch (error) {
+      await this.driver.removeContainer(ref.deploymentId).catch(() => undefined);
+      throw error;
+    }
+    const others = (await this.driver.listContainers(ref)).filter((item) => item.deploymentId !== ref.deploymentId);
+    await Promise.all(others.map((item) => this.driver.removeContainer(item.deploymentId)));
+    this.log.info({ ...ref, replaced: others.map((item) => item.deploymentId) }, 'deployment serving');
+    return running;
+  }
+
+  /** The environment's serving container (running or not), if any. */
+  async current(env: EnvironmentRef): Promise<DeploymentContainer | null> {
+    return (await this.driver.listContainers(env))[0] ?? null;
+  }
+
+  /** Stops the environment's containers; they stay stopped across restarts until run again. */
+  async stop(env: EnvironmentRef): Promise<void> {
+    const containers = await this.driver.listContainers(env);
+    await Promise.all(containers.map((item) => this.driver.stop(item.deploymentId)));
+  }
+
+  /** Removes the environment's containers and every image it has (the environment is deleted). */
+  async remove(env: EnvironmentRef): Promise<void> {
+    const containers = await this.driver.listContainers(env);
+    await Promise.all(containers.map((item) => this.driver.removeContainer(item.deploymentId)));
+    const images = await this.driver.listImages(env);
+    for (const image of images) await this.driver.removeImage(image.deploymentId);
+    this.log.info({ ...env, containers: containers.length, images: images.length }, 'deployment environment removed');
+  }
+
+  /**
+   * At start-up: what runs is Berth's again (labels say whose it is). Leftover build containers
+   * go; an environment with several containers (a switch cut off by a crash) keeps its newest
+   * running one. Returns one container per environment.
+   */
+  async adopt(): Promise<DeploymentContainer[]> {
+    const leftovers = await this.driver.removeLeftoverBuilds();
+    const byEnvironment = new Map<string, DeploymentContainer[]>();
+    for (const item of await this.driver.listContainers()) {
+      const key = `${item.projectId}\0${item.environment}`;
+      byEnvironment.set(key, [...(byEnvironment.get(key) ?? []), item]);
+    }
+    const adopted: DeploymentContainer[] = [];
+    for (const items of byEnvironment.values()) {
+      // Newest first (listContainers' order); prefer a running one.
+      const keep = items.find((item) => item.state === 'running') ?? items[0]!;
+      adopted.push(keep);
+      const extra = items.filter((item) => item !== keep);
+      await Promise.all(extra.map((item) => this.driver.removeContainer(item.deploymentId)));
+    }
+    this.log.info({ adopted: adopted.length, leftoverBuilds: leftovers }, 'deployments adopted');
+    return adopted;
+  }
+
+  /** Deletes the environment's images past the newest `imagesKept`, sparing those in use and `protect`. */
+  async pruneImages(env: EnvironmentRef, protect: readonly string[] = []): Promise<string[]> {
+    const [images, containers] = await Promise.all([this.driver.listImages(env), this.driver.listContainers(env)]);
+    const spare = new Set([...protect, ...containers.map((item) => item.deploymentId)]);
+    const removed: string[] = [];
+    for (const image of imagesToPrune(images, this.options.imagesKept, spare)) {
+      try {
+        await this.driver.removeImage(image.deploymentId);
+        removed.push(image.deploymentId);
+      } catch (error) {
+        // A container made meanwhile uses it: it stays.
+        if (!(error instanceof DeploymentImageInUseError)) throw error;
+      }
+    }
+    return removed;
+  }
+
+  /** The last lines the app wrote (runtime logs). */
+  logs(deploymentId: string, tail?: number): Promise<string> {
+    return this.driver.logs(deploymentId, tail === undefined ? {} : { tail });
+  }
+}
