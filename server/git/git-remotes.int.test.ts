@@ -246,7 +246,12 @@ describe('git remotes, push, pull and fetch', () => {
 
   it('fetch updates the remote branch without touching the working tree', async () => {
     await commitOnServer('later.txt', 'a later change');
-    expect(await ok<GitSyncResultDto>('POST', `${git}/fetch`, {})).toMatchObject({ outcome: 'fetched' });
+    const progress = tab.waitFor<GitProgressDto>('git:progress', (update) => update.operation === 'fetch');
+    const fetched = await ok<GitSyncResultDto>('POST', `${git}/fetch`, {});
+    expect(fetched).toMatchObject({ outcome: 'fetched' });
+    // The remote's progress comes relayed ("remote: …"); the answer is git's output without it.
+    expect(await progress).toMatchObject({ projectId: project.id, operation: 'fetch' });
+    expect(fetched.message).not.toMatch(/objects|%/);
     expect(await ok<GitStatusDto>('GET', `${git}/status`)).toMatchObject({ behind: 1, ahead: 0 });
     expect(await inContainer('test -e later.txt && echo there || echo absent')).toBe('absent\n');
   });
