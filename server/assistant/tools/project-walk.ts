@@ -3,6 +3,7 @@
 // listed but not entered, like the file tree does; the walk stops at a cap of entries. Folders
 // are listed several at once (a turn's request waits for the walk).
 import type { FileEntry } from '../../contracts';
+import { mapAtMost } from '../../core/map-at-most';
 
 export interface WalkOptions {
   recursive: boolean;
@@ -64,18 +65,4 @@ export async function walkProject(
   };
   visit(root);
   return { entries, truncated };
-}
-
-/** `work` on every item, at most `limit` at a time; results in the items' order. */
-async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { RecordedTurnFileChange, UndoConflictDto } from '../../contracts';
 import { DomainError } from '../../core/errors';
+import { mapAtMost } from '../../core/map-at-most';
 import type { Actor, FileService } from '../../files';
 import { CONFLICT_REASONS, planUndo, type CurrentFile, type UndoStep, type UndoTarget } from './undo-plan';
 
@@ -60,12 +61,12 @@ export class TurnFileRestore {
       request.snapshotId === null ? Promise.resolve(null) : this.snapshots.manifest(request.snapshotId),
     );
     const targets = await this.targets(request.changes, manifest, request.snapshotGone);
-    const steps = await mapLimit(request.changes, async (change) => {
+    const steps = await mapAtMost(request.changes, PARALLEL, async (change) => {
       const current = await this.current(request, change.path);
       return { change, current, step: planUndo(change, current, targets.get(change.path)!, request.force) };
     });
     const outcome: RestoreOutcome = { restored: [], removed: [], conflicts: [] };
-    const applied = await mapLimit(steps, ({ change, current, step }) =>
+    const applied = await mapAtMost(steps, PARALLEL, ({ change, current, step }) =>
       this.apply(request, change.path, current, step),
     );
     for (const [index, result] of applied.entries()) {
@@ -226,18 +227,4 @@ export const ancestorsOf = (path: string): string[] =>
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () => (loaded ??= load());
-}
-
-/** `fn` over `items`, at most PARALLEL at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return results;
 }
