@@ -19,6 +19,22 @@ export interface RawOptions {
   body?: string | Buffer;
 }
 
+/** An answer read to its end, its body as text. */
+function readWhole(response: http.IncomingMessage): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () =>
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }),
+    );
+    response.on('error', reject);
+  });
+}
+
 export function rawGet(
   baseUrl: string,
   path: string,
@@ -26,18 +42,9 @@ export function rawGet(
   { agent, method = 'GET', body }: RawOptions = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const request = http.request(new URL(path, baseUrl), { method, headers, agent: agent ?? false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      response.on('error', reject);
-    });
+    const request = http.request(new URL(path, baseUrl), { method, headers, agent: agent ?? false }, (response) =>
+      readWhole(response).then(resolve, reject),
+    );
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`GET ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end(body);
@@ -64,17 +71,7 @@ export function rawUpgrade(
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`upgrade ${path}: no answer in ${TIMEOUT_MS} ms`)));
     request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
+    request.on('response', (response) => readWhole(response).then(resolve, reject));
     request.on('error', reject);
     request.end();
   });
