@@ -160,6 +160,7 @@ describe('deploy engine (real Docker)', () => {
       'berth.scope': scope,
     });
     expect(info.Config.Env).toContain('SECRET_TOKEN=token-1234');
+    expect(info.Config.Healthcheck?.Test).toEqual(expect.arrayContaining(['curl', 'http://127.0.0.1:3000/']));
     const image = await docker.getImage(express.image.image).inspect();
     expect(JSON.stringify(image.Config)).not.toContain('token-1234');
     expect(image.Config.Env).toContain('NODE_ENV=production');
@@ -167,6 +168,53 @@ describe('deploy engine (real Docker)', () => {
     expect(
       await docker.listContainers({ all: true, filters: { label: [`berth.scope=${scope}`, 'berth.role=build'] } }),
     ).toEqual([]);
+  }, 120_000);
+
+  it('installs from the npm registry when the project is no template (CA bundle in the build container)', async () => {
+    const manifest = {
+      name: 'uses-registry',
+      private: true,
+      type: 'module',
+      scripts: { start: 'node index.js' },
+      dependencies: { 'is-number': '7.0.0' },
+    };
+    const server = `import isNumber from 'is-number';
+import { createServer } from 'node:http';
+createServer((req, res) => res.end(String(isNumber(42)))).listen(Number(process.env.PORT));
+`;
+    const app = await deploy('registry', 'blank-node', {
+      'package.json': JSON.stringify(manifest),
+      'index.js': server,
+    });
+    expect(app.log).toContain('npm install');
+    expect(app.log).not.toContain('prepared in the image');
+    expect((await get(app.container)).body).toBe('true');
+  }, 120_000);
+
+  it('a crashed app is restarted by the engine', async () => {
+    const server = `import { createServer } from 'node:http';
+const started = Date.now();
+createServer((req, res) => { if (req.url === '/crash') process.exit(1); res.end(String(started)); }).listen(Number(process.env.PORT));
+`;
+    const app = await deploy('crashy', 'blank-node', { 'index.js': server });
+    const first = (await get(app.container)).body;
+    await fetch(new URL('/crash', app.container.endpoint!.url)).catch(() => undefined);
+    // Back with a new process. The engine publishes it on another random port after a restart:
+    // the endpoint is read again (as the proxy must).
+    let body = first;
+    const deadline = Date.now() + 20_000;
+    while (body === first && Date.now() < deadline) {
+      const now = await driver.inspect(app.deploymentId);
+      body = now?.endpoint
+        ? await get(now).then(
+            (page) => page.body,
+            () => first,
+          )
+        : first;
+      if (body === first) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(body).not.toBe(first);
+    expect((await docker.getContainer(app.container.containerId).inspect()).RestartCount).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('variables reach the app at start', async () => {
@@ -208,6 +256,21 @@ createServer((req, res) => res.end(JSON.stringify({ greeting: process.env.GREETI
       await docker.listContainers({ all: true, filters: { label: [`berth.scope=${scope}`, 'berth.role=build'] } }),
     ).toEqual([]);
   }, 120_000);
+
+  it('an aborted build stops at once', async () => {
+    const slow = project('blank-node');
+    const controller = new AbortController();
+    const build = engine.build({
+      deploymentId: newDeploymentId(),
+      projectId,
+      environment: 'production',
+      files: slow.files,
+      plan: { ...planOf(slow.dir), buildCommand: 'echo started; sleep 60' },
+      onLog: (text) => text.includes('started') && controller.abort(),
+      signal: controller.signal,
+    });
+    await expect(build).rejects.toMatchObject({ reason: 'aborted' });
+  }, 60_000);
 
   it('a build past its time limit is killed', async () => {
     const quick = new DeployEngine(driver, { buildTimeoutMs: 2_000, imagesKept: 1 }, log);
@@ -310,7 +373,7 @@ createServer((req, res) => res.end('${text}')).listen(Number(process.env.PORT));
     expect(production?.state).toBe('running');
     expect((await get(production!)).status).toBe(200);
     expect(new Set(adopted.map((item) => item.environment))).toEqual(
-      new Set(['production', 'vars', 'staging', 'preview']),
+      new Set(['production', 'vars', 'staging', 'preview', 'registry', 'crashy']),
     );
 
     await fresh.stop({ projectId, environment: 'production' });

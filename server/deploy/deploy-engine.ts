@@ -8,6 +8,7 @@ import {
   DeploymentImageInUseError,
   type DeploymentContainer,
   type DeploymentDriver,
+  type DeploymentEndpoint,
   type DeploymentImage,
   type DeploymentRef,
 } from '../runtime';
@@ -100,6 +101,14 @@ export class DeployEngine {
   /** The environment's serving container (running or not), if any. */
   async current(env: EnvironmentRef): Promise<DeploymentContainer | null> {
     return (await this.driver.listContainers(env))[0] ?? null;
+  }
+
+  /**
+   * Where the deployment answers now. Read it again after the container restarts: a published
+   * port is chosen anew at each start (the engine's restart after a crash included).
+   */
+  async endpoint(deploymentId: string): Promise<DeploymentEndpoint | null> {
+    return (await this.driver.inspect(deploymentId))?.endpoint ?? null;
   }
 
   /** Stops the environment's containers; they stay stopped across restarts until run again. */
