@@ -22,3 +22,4 @@ export {
 } from './deploy-engine';
 export { imagesToPrune } from './image-retention';
 export { STATIC_SERVER_PATH } from './static-server-source';
+export { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
