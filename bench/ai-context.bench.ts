@@ -21,6 +21,7 @@ import { runBench } from './lib/cleanup';
 import { writeSection } from './lib/results';
 import { rounded, summarize, type Summary } from './lib/stats';
 import { printTable, SUMMARY_HEADER, summaryRow, verdict } from './lib/table';
+import { messageBuilder } from '../server/test-support/stored-messages';
 
 const ROUNDS = 60;
 const WARMUP = 5;
@@ -37,18 +38,7 @@ function time(rounds: number, work: () => unknown): Summary {
   return summarize(samples);
 }
 
-let seq = 0;
-const message = (fields: Partial<MessageDto> & Pick<MessageDto, 'role'>): MessageDto => ({
-  id: `m${seq}`,
-  seq: seq++,
-  content: '',
-  toolCalls: [],
-  toolResults: [],
-  attachments: [],
-  turnId: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...fields,
-});
+const message = messageBuilder();
 
 function conversation(requests: number): MessageDto[] {
   const output = Array.from({ length: 400 }, (_, i) => `line ${i} of a long build output ………………`).join('\n');

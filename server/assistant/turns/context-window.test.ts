@@ -9,19 +9,9 @@ import {
   messageTokens,
   SUMMARY_MAX_LINES,
 } from './context-window';
+import { messageBuilder } from '../../test-support/stored-messages';
 
-let seq = 0;
-const message = (fields: Partial<MessageDto> & Pick<MessageDto, 'role'>): MessageDto => ({
-  id: `m${seq}`,
-  seq: seq++,
-  content: '',
-  toolCalls: [],
-  toolResults: [],
-  attachments: [],
-  turnId: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...fields,
-});
+const message = messageBuilder();
 
 /** One request: the user's message, a write_file call, its result, the answer. */
 function turn(n: number, answerChars = 400): MessageDto[] {

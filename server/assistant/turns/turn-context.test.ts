@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageDto } from '../../contracts';
 import { ATTACHED_FILE_MAX_CHARS, describeAttachments, fenced } from './turn-attachments';
 import { buildTurnContext, type TurnContextInput } from './turn-context';
 import { TEXT_PROTOCOL_INSTRUCTIONS } from './text-protocol-messages';
+import { messageBuilder } from '../../test-support/stored-messages';
 
-let seq = 0;
-const message = (fields: Partial<MessageDto> & Pick<MessageDto, 'role'>): MessageDto => ({
-  id: `m${seq}`,
-  seq: seq++,
-  content: '',
-  toolCalls: [],
-  toolResults: [],
-  attachments: [],
-  turnId: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...fields,
-});
+const message = messageBuilder();
 
 const input = (fields: Partial<TurnContextInput> = {}): TurnContextInput => ({
   protocol: 'tools',
