@@ -217,6 +217,32 @@ createServer((req, res) => { if (req.url === '/crash') process.exit(1); res.end(
     expect((await docker.getContainer(app.container.containerId).inspect()).RestartCount).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
+  it('runtime logs stream live until the reader stops', async () => {
+    const server = `import { createServer } from 'node:http';
+createServer((req, res) => { console.log('request for ' + req.url); res.end('ok'); }).listen(Number(process.env.PORT));
+`;
+    const app = await deploy('logs', 'blank-node', { 'index.js': server });
+    const controller = new AbortController();
+    let seen = '';
+    let onRequestLogged = () => {};
+    const requestLogged = new Promise<void>((resolve) => (onRequestLogged = resolve));
+    const following = engine.followLogs(
+      app.deploymentId,
+      (text) => {
+        seen += text;
+        if (seen.includes('request for /hello-logs')) onRequestLogged();
+      },
+      { signal: controller.signal },
+    );
+    await get(app.container, '/hello-logs');
+    await requestLogged;
+    // Stopping the reader ends the follow (the app runs on).
+    controller.abort();
+    await following;
+    expect(seen).toContain('request for /hello-logs');
+    expect(await engine.logs(app.deploymentId)).toContain('request for /hello-logs');
+  }, 120_000);
+
   it('variables reach the app at start', async () => {
     const server = `import { createServer } from 'node:http';
 createServer((req, res) => res.end(JSON.stringify({ greeting: process.env.GREETING, mode: process.env.NODE_ENV }))).listen(Number(process.env.PORT));
@@ -373,7 +399,7 @@ createServer((req, res) => res.end('${text}')).listen(Number(process.env.PORT));
     expect(production?.state).toBe('running');
     expect((await get(production!)).status).toBe(200);
     expect(new Set(adopted.map((item) => item.environment))).toEqual(
-      new Set(['production', 'vars', 'staging', 'preview', 'registry', 'crashy']),
+      new Set(['production', 'vars', 'staging', 'preview', 'registry', 'crashy', 'logs']),
     );
 
     await fresh.stop({ projectId, environment: 'production' });

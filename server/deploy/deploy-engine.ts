@@ -167,6 +167,15 @@ export class DeployEngine {
     return removed;
   }
 
+  /** The app's output live (runtime logs) until it stops or the signal aborts. */
+  followLogs(
+    deploymentId: string,
+    onLog: (text: string) => void,
+    options: { tail?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    return this.driver.followLogs(deploymentId, onLog, options);
+  }
+
   /** The last lines the app wrote (runtime logs). */
   logs(deploymentId: string, tail?: number): Promise<string> {
     return this.driver.logs(deploymentId, tail === undefined ? {} : { tail });

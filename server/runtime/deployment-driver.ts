@@ -97,6 +97,15 @@ export interface DeploymentDriver {
   listImages(filter?: DeploymentFilter): Promise<DeploymentImage[]>;
   /** The last lines of the container's output (runtime logs). */
   logs(deploymentId: string, options?: { tail?: number }): Promise<string>;
+  /**
+   * The container's output as it comes (after the last `tail` lines), until the container stops
+   * or the signal aborts; resolves then. Nothing when there is no such container.
+   */
+  followLogs(
+    deploymentId: string,
+    onLog: (text: string) => void,
+    options?: { tail?: number; signal?: AbortSignal },
+  ): Promise<void>;
   /** Removes build containers a crashed Berth left behind (none can be finished); how many. */
   removeLeftoverBuilds(): Promise<number>;
 }

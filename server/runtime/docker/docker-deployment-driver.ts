@@ -1,6 +1,7 @@
 // The Docker deployment driver: builds (deployment-build.ts), runs (deployment-container.ts)
 // and finds deployments by label, on one ICC-off bridge per scope shared by deployments and
 // their builds (Docker's address pools hold ~30 networks; ICC off keeps them apart).
+import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../core/logger';
 import {
@@ -163,6 +164,33 @@ export class DockerDeploymentDriver implements DeploymentDriver {
     const parts: Buffer[] = [];
     createDemuxer((payload) => parts.push(Buffer.from(payload)))(raw as unknown as Buffer);
     return Buffer.concat(parts).toString('utf8');
+  }
+
+  async followLogs(
+    deploymentId: string,
+    onLog: (text: string) => void,
+    options: { tail?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    if (options.signal?.aborted) return;
+    const container = this.docker.getContainer(deploymentContainerName(deploymentId));
+    const stream = (await orMissing(() =>
+      container.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? LOG_TAIL }),
+    )) as unknown as NodeJS.ReadableStream | null;
+    if (!stream) return;
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const demux = createDemuxer((payload, kind) => onLog(decoders[kind].write(payload)));
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    options.signal?.addEventListener('abort', destroy, { once: true });
+    try {
+      await new Promise<void>((resolve) => {
+        stream.on('data', (chunk: Buffer) => demux(chunk));
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', destroy);
+    }
   }
 
   /** Build containers a crashed Berth left behind (none of them can be finished). */
