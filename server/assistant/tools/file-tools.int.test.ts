@@ -5,19 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileLockDto, ProjectDto } from '../../contracts';
 import { run } from '../../runtime/runtime-test-helpers';
-import {
-  call,
-  createSignedInUser,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../../test-support/api-test-server';
+import type { TestServer, TestUser } from '../../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../../test-support/project-fixture';
 import {
   startScriptedModelServer,
   type ScriptedModelServer,
   type ScriptedStep,
 } from '../../test-support/scripted-model-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../../test-support/socket-client';
+import type { TestSocket } from '../../test-support/socket-client';
 import type { TurnEvent } from '../models/model-provider';
 import { OpenAICompatibleProvider } from '../models/openai-compatible-provider';
 import { createFileTools, type FileTools } from './file-tools';
@@ -31,25 +26,17 @@ let model: ScriptedModelServer;
 let provider: OpenAICompatibleProvider;
 
 beforeAll(async () => {
-  [t, model] = await Promise.all([startTestServer(), startScriptedModelServer()]);
+  let fixture: ProjectFixture;
+  [fixture, model] = await Promise.all([
+    openProjectFixture({ name: 'Assistant tools', running: true }),
+    startScriptedModelServer(),
+  ]);
+  ({ t, user: alice, project, tab } = fixture);
   provider = new OpenAICompatibleProvider({ baseUrl: model.baseUrl, maxRetries: 0 });
-  alice = await createSignedInUser(t.baseUrl);
-  const created = await call(
-    t.baseUrl,
-    'POST',
-    '/api/v1/projects',
-    { cookie: alice.cookie },
-    { name: 'Assistant tools', template: 'blank-node' },
-  );
-  project = (await created.json()) as ProjectDto;
-  tab = await connectAs(t, alice);
-  await openRunningWorkspace(tab, project.id);
 }, 120_000);
 
 afterAll(async () => {
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await Promise.all([t?.stop(), model?.close()]);
+  await Promise.all([closeProjectFixture({ t, user: alice, project, tab }), model?.close()]);
 });
 
 const sh = async (script: string) => (await run(t.server.runtime, project.id, ['sh', '-c', script])).output;
