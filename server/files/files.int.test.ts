@@ -6,13 +6,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileChange, FileEntry, FileLockDto, ProjectDto, ReadResult } from '../contracts';
 import { run, waitUntil } from '../runtime/runtime-test-helpers';
-import {
-  call,
-  createSignedInUser,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../test-support/api-test-server';
+import { call, createSignedInUser, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
@@ -24,29 +19,15 @@ let tab2: TestSocket;
 const MB = 1024 * 1024;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  alice = await createSignedInUser(t.baseUrl);
+  ({ t, user: alice, project, tab: tab1 } = await openProjectFixture({ name: 'Files', running: true }));
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (
-    await call(
-      t.baseUrl,
-      'POST',
-      '/api/v1/projects',
-      { cookie: alice.cookie },
-      { name: 'Files', template: 'blank-node' },
-    )
-  ).json()) as ProjectDto;
-  tab1 = await connectAs(t, alice);
   tab2 = await connectAs(t, alice);
-  await openRunningWorkspace(tab1, project.id);
   await openRunningWorkspace(tab2, project.id);
 }, 120_000);
 
 afterAll(async () => {
-  tab1?.close();
   tab2?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab: tab1 });
 });
 
 const files = (suffix = '') => `/api/v1/projects/${project.id}/files${suffix}`;

@@ -7,14 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewDto, ProjectDto } from '../contracts';
 import type { ExecSession } from '../runtime';
 import { waitUntil } from '../runtime/runtime-test-helpers';
-import {
-  call,
-  createSignedInUser,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, createSignedInUser, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { echo, rawGet, rawUpgrade } from './test-helpers';
 
 /** An app that says what reached it (cookie, Authorization, from which address) and echoes upgrades. */
@@ -33,29 +28,20 @@ let tab: TestSocket;
 let localOnly: ExecSession | undefined;
 
 beforeAll(async () => {
-  t = await startTestServer({ PREVIEW_TTL_MINUTES: '0.1' });
-  alice = await createSignedInUser(t.baseUrl);
+  ({
+    t,
+    user: alice,
+    project,
+    tab,
+  } = await openProjectFixture({ name: 'Preview', env: { PREVIEW_TTL_MINUTES: '0.1' }, running: true }));
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (
-    await call(
-      t.baseUrl,
-      'POST',
-      '/api/v1/projects',
-      { cookie: alice.cookie },
-      { name: 'Preview', template: 'blank-node' },
-    )
-  ).json()) as ProjectDto;
-  tab = await connectAs(t, alice);
-  await openRunningWorkspace(tab, project.id);
   localOnly = await t.server.runtime.exec(project.id, ['node', '-e', app(5173, '127.0.0.1')], { tty: false });
   await waitUntil(async () => (await previews()).some((preview) => preview.port === 5173), 30_000);
 }, 180_000);
 
 afterAll(async () => {
   localOnly?.close();
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab });
 });
 
 async function previews(user: TestUser = alice): Promise<PreviewDto[]> {

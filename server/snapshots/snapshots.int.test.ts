@@ -6,14 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, SnapshotDiffEntry, SnapshotDto, WorkspaceStatusDto } from '../contracts';
 import { containerName, volumeName } from '../runtime/docker/names';
 import { run } from '../runtime/runtime-test-helpers';
-import {
-  call,
-  createSignedInUser,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../test-support/api-test-server';
-import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
+import { call, createSignedInUser, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
+import { openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 
 let t: TestServer;
 let alice: TestUser;
@@ -22,26 +17,17 @@ let project: ProjectDto;
 let tab: TestSocket;
 
 beforeAll(async () => {
-  t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
-  alice = await createSignedInUser(t.baseUrl);
+  ({
+    t,
+    user: alice,
+    project,
+    tab,
+  } = await openProjectFixture({ name: 'Snapshots', env: { SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, running: true }));
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (
-    await call(
-      t.baseUrl,
-      'POST',
-      '/api/v1/projects',
-      { cookie: alice.cookie },
-      { name: 'Snapshots', template: 'blank-node' },
-    )
-  ).json()) as ProjectDto;
-  tab = await connectAs(t, alice);
-  await openRunningWorkspace(tab, project.id);
 }, 120_000);
 
 afterAll(async () => {
-  tab?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab });
 });
 
 const route = (suffix = '') => `/api/v1/projects/${project.id}/snapshots${suffix}`;

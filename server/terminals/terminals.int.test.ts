@@ -2,13 +2,8 @@
 // client acting as the browser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, TerminalAttachDto, TerminalDto, WorkspaceStatusDto } from '../contracts';
-import {
-  call,
-  createSignedInUser,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../test-support/api-test-server';
+import { createSignedInUser, type TestServer, type TestUser } from '../test-support/api-test-server';
+import { closeProjectFixture, openProjectFixture } from '../test-support/project-fixture';
 import { connectAs, openRunningWorkspace, type TestSocket } from '../test-support/socket-client';
 import { DEFAULT_TERMINAL_LIMITS } from './terminal-session';
 
@@ -20,26 +15,12 @@ let client: TestSocket;
 const size = { cols: 100, rows: 30 };
 
 beforeAll(async () => {
-  t = await startTestServer();
-  alice = await createSignedInUser(t.baseUrl);
+  ({ t, user: alice, project, tab: client } = await openProjectFixture({ name: 'Shells', running: true }));
   bob = await createSignedInUser(t.baseUrl);
-  project = (await (
-    await call(
-      t.baseUrl,
-      'POST',
-      '/api/v1/projects',
-      { cookie: alice.cookie },
-      { name: 'Shells', template: 'blank-node' },
-    )
-  ).json()) as ProjectDto;
-  client = await connectAs(t, alice);
-  await openRunningWorkspace(client, project.id);
 }, 120_000);
 
 afterAll(async () => {
-  client?.close();
-  if (project) await call(t.baseUrl, 'DELETE', `/api/v1/projects/${project.id}`, { cookie: alice.cookie });
-  await t?.stop();
+  await closeProjectFixture({ t, user: alice, project, tab: client });
 });
 
 async function newTerminal(on: TestSocket = client) {
