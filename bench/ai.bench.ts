@@ -9,6 +9,7 @@
 // the same edit as a PUT. (3) Undo of a 20-file turn: ai-undo's figure of this run. (4) 200 tokens/s
 // for 10 s: the rate reaching the socket and the panel and the lag of the last token; the server's
 // RSS over 100 short turns.
+import os from 'node:os';
 import type { ScriptedStep } from '../server/test-support/scripted-model-server';
 import { startScriptedModelServer } from '../server/test-support/scripted-model-server';
 import {
@@ -40,7 +41,7 @@ import { runBench } from './lib/cleanup';
 import { prepareDocker } from './lib/docker';
 import { startModelTap, tapSees } from './lib/model-tap';
 import { writeSection } from './lib/results';
-import { rounded, summarize, type Summary } from './lib/stats';
+import { loadAverage, rounded, summarize, type Summary } from './lib/stats';
 import { printTable, SUMMARY_HEADER, summaryRow, verdict } from './lib/table';
 
 const TURNS = 30;
@@ -190,6 +191,7 @@ await runBench('ai', async (defer) => {
       "panel times are the page's own clock (keydown capture → MutationObserver: DOM committed, paint follows)",
       "before calling the model a turn stores the request, takes the project's snapshot, builds the context",
       `Berth asked the provider for its models (GET /v1/models) ${listings}× in the ${WARMUP + TURNS} POST …/messages turns`,
+      `load average (1, 5, 15 min) after these turns: ${loadAverage()} on ${os.cpus().length} cores: a busy machine stretches every step`,
     ],
   );
 
