@@ -31,6 +31,7 @@ import {
   createRequestHandler,
   trackOpenConnections,
 } from './http';
+import type { DeployService } from './deploy';
 import { broadcastGitChanges } from './git';
 import { broadcastPortChanges, routePreviewHostsFirst } from './preview';
 import { broadcastProjectChanges, registerProjectSocketHandlers } from './projects';
@@ -64,6 +65,8 @@ export interface RunningBerth {
   runtime: RuntimeDriver;
   /** Prunes old assistant turns' snapshots (tests wait on its onDidPrune). */
   turnSnapshots: TurnSnapshotRetention;
+  /** Deployments; deploymentTarget(host label) is what the d-<project>-<env> host router asks. */
+  deploys: DeployService;
   url: string;
   /**
    * Closes Berth; workspace containers keep running (the next start adopts them). With
@@ -141,6 +144,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     git: services.git,
     gitRemotes: services.gitRemotes,
     gitCredentials: services.gitCredentials,
+    deploys: services.deploys,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({
@@ -201,6 +205,9 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
         .catch((error: unknown) =>
           log.warn({ projectId, err: error }, 'could not remove workspace; it will be reaped at next start'),
         );
+      services.deploys
+        .removeProject(projectId)
+        .catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove the project’s deployments'));
     }),
     // A running workspace may hold terminal sessions from before a Berth restart: adopt them.
     workspaces.events.on('onDidChangeStatus', (status) => {
@@ -291,6 +298,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     locks,
     runtime,
     turnSnapshots: services.turnSnapshots,
+    deploys: services.deploys,
     url: `http://127.0.0.1:${port}`,
     close,
   };

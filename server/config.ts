@@ -72,6 +72,12 @@ export const configSchema = z.object({
   WORKSPACE_DISK_GB: z.coerce.number().min(0).max(100_000).default(10),
   /** How often workspace disk usage is measured (the watch that stops a workspace past the limit). */
   WORKSPACE_DISK_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  /** Deployments (issue 14) one user may have running at once, over all projects and environments; 0 = no limit. */
+  DEPLOYMENTS_MAX_PER_USER: z.coerce.number().int().min(0).default(3),
+  /** Deployment images kept per environment for rollback (the serving one is always kept). */
+  DEPLOY_IMAGES_KEPT: z.coerce.number().int().min(1).max(100).default(5),
+  /** A deployment's build (install and build) past this many seconds is stopped and fails. */
+  DEPLOY_BUILD_TIMEOUT_S: z.coerce.number().int().min(10).max(7200).default(600),
   /** Comma-separated emails of the users who may open /admin. */
   BERTH_ADMIN_EMAILS: lowerCaseList,
   /** Bearer token /metrics requires; unset = /metrics is open (keep it off the public network then). */

@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
 import type { Logger } from './core/logger';
-import { detectSelfContainer, DockerDriver, type RuntimeDriver } from './runtime';
+import {
+  detectSelfContainer,
+  DockerDeploymentDriver,
+  DockerDriver,
+  type DeploymentDriver,
+  type RuntimeDriver,
+} from './runtime';
 
 /** The content-hash tag scripts/workspace-image.mjs last built, so a rebuilt image is picked up. */
 function builtWorkspaceImage(appDir: string): string {
@@ -55,4 +61,27 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   // Probes and logs which mechanism holds WORKSPACE_DISK_GB on this host.
   if (!(await driver.diskMechanisms())) log.info('workspace disk: no limit (WORKSPACE_DISK_GB=0)');
   return driver;
+}
+
+/**
+ * The deployment driver (issue 14): builds from the same workspace image with the same CA set-up
+ * and limits as workspaces, and is reached the way agents are (loopback port or network).
+ */
+export async function createDeploymentDriver(config: Config, log: Logger): Promise<DeploymentDriver> {
+  const access = await agentAccess(config, log);
+  return new DockerDeploymentDriver(
+    {
+      dockerHost: config.DOCKER_HOST,
+      image: config.WORKSPACE_IMAGE ?? builtWorkspaceImage(config.appDir),
+      memoryBytes: config.WORKSPACE_MEMORY_MB * 1024 * 1024,
+      cpus: config.WORKSPACE_CPUS,
+      pidsLimit: config.WORKSPACE_PIDS_LIMIT,
+      caBundlePath: config.WORKSPACE_CA_BUNDLE || undefined,
+      scope: config.WORKSPACE_SCOPE,
+      publishHost: '127.0.0.1',
+      access: access.agentAccess,
+      ...(access.selfContainer ? { selfContainer: access.selfContainer } : {}),
+    },
+    log.child({ module: 'deploy' }),
+  );
 }

@@ -47,7 +47,8 @@ import { checkGitUrl } from './transfer/git-url-policy';
 import { PreviewService } from './preview';
 import { ProjectService } from './projects';
 import { TerminalService } from './terminals';
-import { createRuntime } from './create-runtime';
+import { createDeploymentDriver, createRuntime } from './create-runtime';
+import { DEPLOY_VARIABLES_PURPOSE, DeployEngine, DeployService, DeployVariables } from './deploy';
 import { createSnapshots } from './snapshots';
 import { createTransfer } from './transfer';
 import { DiskWatch, WorkspaceService } from './workspaces';
@@ -261,8 +262,33 @@ export async function createServices(config: Config, log: Logger) {
     if (event.type === 'done') turnSnapshots.schedule(projectId);
   });
 
+  // Deployments (issue 14): images built from snapshots, run as long-lived containers; variables
+  // sealed under their own key. What runs is adopted and the history reconciled before serving.
+  const deployLog = log.child({ module: 'deploy' });
+  const deployEngine = new DeployEngine(
+    await createDeploymentDriver(config, log),
+    { buildTimeoutMs: config.DEPLOY_BUILD_TIMEOUT_S * 1000, imagesKept: config.DEPLOY_IMAGES_KEPT },
+    deployLog,
+  );
+  const deploys = new DeployService(
+    prisma,
+    projects,
+    {
+      take: (userId, projectId) => snapshots.api.take(userId, projectId),
+      exists: async (projectId, snapshotId) => (await snapshots.store.get(projectId, snapshotId)) !== null,
+      archiveOf: (snapshotId) => snapshots.service.archiveOf(snapshotId),
+      reader: snapshots.store,
+    },
+    deployEngine,
+    new DeployVariables(prisma, new SecretBox(secret, DEPLOY_VARIABLES_PURPOSE)),
+    { maxPerUser: config.DEPLOYMENTS_MAX_PER_USER },
+    deployLog,
+  );
+  await deploys.reconcile().catch((error: unknown) => deployLog.error({ err: error }, 'adopting deployments failed'));
+
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
+    await deploys.dispose(); // builds under way end failed; deployment containers keep running
     await turns.stopAll(); // each ends stopped, its messages stored and locks released
     stopPruningTurnSnapshots();
     await turnSnapshots.settle();
@@ -310,6 +336,7 @@ export async function createServices(config: Config, log: Logger) {
     turns,
     turnUndo,
     turnSnapshots,
+    deploys,
     dispose,
   };
 }

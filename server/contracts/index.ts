@@ -19,3 +19,4 @@ export * from './assistant-export';
 export * from './assistant-models';
 export * from './git';
 export * from './git-remotes';
+export * from './deploy';

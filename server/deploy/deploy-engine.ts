@@ -126,6 +126,19 @@ export class DeployEngine {
     this.log.info({ ...env, containers: containers.length, images: images.length }, 'deployment environment removed');
   }
 
+  /** Removes every container and image of a project (the project is deleted). */
+  async removeProject(projectId: string): Promise<void> {
+    const containers = await this.driver.listContainers({ projectId });
+    await Promise.all(containers.map((item) => this.driver.removeContainer(item.deploymentId)));
+    const images = await this.driver.listImages({ projectId });
+    for (const image of images) await this.driver.removeImage(image.deploymentId);
+    if (containers.length || images.length)
+      this.log.info(
+        { projectId, containers: containers.length, images: images.length },
+        'deployments of a deleted project removed',
+      );
+  }
+
   /**
    * At start-up: what runs is Berth's again (labels say whose it is). Leftover build containers
    * go; an environment with several containers (a switch cut off by a crash) keeps its newest

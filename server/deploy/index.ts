@@ -23,3 +23,11 @@ export {
 export { imagesToPrune } from './image-retention';
 export { STATIC_SERVER_PATH } from './static-server-source';
 export { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
+export {
+  DeployService,
+  type DeployProjects,
+  type DeploySnapshots,
+  type DeployServiceOptions,
+  type DeploymentTarget,
+} from './deploy-service';
+export { DeployVariables, DEPLOY_VARIABLES_PURPOSE } from './deploy-variables';

@@ -10,6 +10,7 @@ import type {
   UserAiSettingsService,
 } from '../assistant';
 import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
+import type { DeployService } from '../deploy';
 import type { FileService } from '../files';
 import type { GitCredentialService, GitRemoteService, GitService } from '../git';
 import type { PreviewService } from '../preview';
@@ -25,6 +26,7 @@ import { addAiSettingsRoutes } from './ai-settings.routes';
 import { addAuthRoutes } from './auth.routes';
 import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
+import { addDeploymentRoutes } from './deployments.routes';
 import { addFileRoutes } from './files.routes';
 import { addGitRoutes } from './git.routes';
 import { addGitCredentialRoutes } from './git-credentials.routes';
@@ -77,6 +79,8 @@ export interface ApiServices {
   gitRemotes: GitRemoteService;
   /** Each user's git tokens per host (/api/v1/me/git-credentials). */
   gitCredentials: GitCredentialService;
+  /** Deployment environments, variables and deployments (…/environments/*). */
+  deploys: DeployService;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -109,5 +113,6 @@ export function createApiRouter(services: ApiServices): Router {
   addGitRoutes(router, services.git);
   addGitRemoteRoutes(router, services.gitRemotes);
   addGitCredentialRoutes(router, services.gitCredentials);
+  addDeploymentRoutes(router, services.deploys);
   return router;
 }

@@ -36,6 +36,7 @@ import { DockerEventStream } from './docker-events';
 import { startExec } from './exec-start';
 import type { DockerExecSession } from './exec-session';
 import { KeyedLock } from './keyed-lock';
+import { DEPLOYMENT_LABEL } from './deployment-names';
 import { assertProjectId, containerName, labelsFor, managedFilters, PROJECT_LABEL } from './names';
 import {
   ensureSharedNetwork,
@@ -182,7 +183,8 @@ export class DockerDriver implements RuntimeDriver {
     const workspaces = await Promise.all(
       summaries.map(async (summary) => {
         const projectId = summary.Labels[PROJECT_LABEL];
-        if (!projectId) return null;
+        // Deployment containers carry the project's label too; they are no workspace.
+        if (!projectId || summary.Labels[DEPLOYMENT_LABEL]) return null;
         const info = await orMissing(() => this.docker.getContainer(summary.Id).inspect());
         return info ? this.describe(projectId, info) : null;
       }),

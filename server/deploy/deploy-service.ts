@@ -1,0 +1,500 @@
+// Deployments as the API offers them (issue 14): a project's environments, their variables and
+// their history, each deployment built from a snapshot in the background and switched to only
+// once it answers (DeployEngine). The database keeps the history; the engine's labels keep what
+// runs. One build per environment at a time; DEPLOYMENTS_MAX_PER_USER environments serving per
+// user. Every call checks the project is the caller's (404 otherwise).
+import {
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_NAME_PATTERN,
+  type DeploymentDto,
+  type DeploymentSummaryDto,
+  type DeploymentVariableDto,
+  type EnvironmentDto,
+  type PutVariablesInput,
+} from '../contracts';
+import { DomainError, notFound } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { PrismaClient } from '../db';
+import { DeploymentStartError, type DeploymentEndpoint } from '../runtime';
+import { buildPlanSchema, DEFAULT_PORT, detectBuildPlan, NothingToDeployError, type BuildPlan } from './build-plan';
+import { CappedLog } from './capped-log';
+import type { DeployEngine, EnvironmentRef } from './deploy-engine';
+import { statusOf, toDeploymentDto, toDeploymentSummary } from './deploy-dto';
+import type { DeployVariables } from './deploy-variables';
+import { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
+
+/** What it needs of projects: the owner check. */
+export interface DeployProjects {
+  /** Throws 404 when the project does not exist or is not the user's. */
+  get(userId: string, projectId: string): Promise<unknown>;
+}
+
+/** What it needs of snapshots. */
+export interface DeploySnapshots {
+  /** Takes a snapshot of the project now (its workspace started if need be). */
+  take(userId: string, projectId: string): Promise<{ id: string }>;
+  exists(projectId: string, snapshotId: string): Promise<boolean>;
+  /** The snapshot's files as a tar owned by uid 1000. */
+  archiveOf(snapshotId: string): Promise<NodeJS.ReadableStream>;
+  reader: SnapshotReader;
+}
+
+export interface DeployServiceOptions {
+  /** Environments one user may have serving (or deploying) at once; 0 = no limit. */
+  maxPerUser: number;
+  /** A build log is stored to its last this many characters. */
+  logMaxChars?: number;
+}
+
+/** What the host router needs to reach d-<projectId>-<env>. */
+export interface DeploymentTarget {
+  projectId: string;
+  environment: string;
+  deploymentId: string;
+  /** Read again when a connection fails: a restarted container answers on a new port. */
+  endpoint: DeploymentEndpoint;
+  /** Only the owner, signed in, may reach it. */
+  private: boolean;
+  ownerId: string;
+}
+
+const ACTIVE_STATUSES = ['queued', 'building', 'starting'];
+/** Statuses of a deployment that once answered: its image can be rolled back to. */
+const SUCCEEDED_STATUSES = ['live', 'superseded', 'stopped'];
+const DEFAULT_LOG_MAX_CHARS = 256 * 1024;
+const DEPLOY_HOST_PREFIX = 'd-';
+
+interface EnvironmentRow {
+  id: string;
+  projectId: string;
+  name: string;
+  private: boolean;
+  createdAt: Date;
+}
+
+interface InFlight {
+  deploymentId: string;
+  controller: AbortController;
+  log: CappedLog;
+  done: Promise<void>;
+}
+
+/** How a deployment gets its image: built from a snapshot, or another deployment's (rollback). */
+type Source =
+  | { kind: 'build'; snapshotId: string; plan: BuildPlan }
+  | { kind: 'image'; image: string; port: number; imageOwner: string };
+
+export class DeployService {
+  /** By environment id: the one deployment being built or started there. */
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly logMaxChars: number;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly projects: DeployProjects,
+    private readonly snapshots: DeploySnapshots,
+    private readonly engine: DeployEngine,
+    private readonly variables: DeployVariables,
+    private readonly options: DeployServiceOptions,
+    private readonly log: Logger,
+  ) {
+    this.logMaxChars = options.logMaxChars ?? DEFAULT_LOG_MAX_CHARS;
+  }
+
+  async listEnvironments(userId: string, projectId: string): Promise<EnvironmentDto[]> {
+    await this.projects.get(userId, projectId);
+    await this.ensureDefault(projectId);
+    const rows = await this.prisma.deployEnvironment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+    return Promise.all(rows.map((row) => this.environmentDto(row)));
+  }
+
+  async createEnvironment(
+    userId: string,
+    projectId: string,
+    input: { name: string; private?: boolean | undefined },
+  ): Promise<EnvironmentDto> {
+    await this.projects.get(userId, projectId);
+    const existing = await this.prisma.deployEnvironment.findUnique({
+      where: { projectId_name: { projectId, name: input.name } },
+    });
+    if (existing) throw new DomainError('conflict', 'environment_exists', `Environment ${input.name} already exists`);
+    const row = await this.prisma.deployEnvironment.create({
+      data: { projectId, name: input.name, private: input.private ?? false },
+    });
+    return this.environmentDto(row);
+  }
+
+  async listVariables(userId: string, projectId: string, name: string): Promise<DeploymentVariableDto[]> {
+    const env = await this.environment(userId, projectId, name);
+    return this.variables.list(env.id);
+  }
+
+  /** Replaces the set; a running deployment gets them at its next deploy or rollback. */
+  async putVariables(
+    userId: string,
+    projectId: string,
+    name: string,
+    input: PutVariablesInput,
+  ): Promise<DeploymentVariableDto[]> {
+    const env = await this.environment(userId, projectId, name);
+    await this.variables.replace(env.id, input);
+    return this.variables.list(env.id);
+  }
+
+  /** Starts a deployment of a snapshot (taken now when none is given); builds in the background. */
+  async deploy(userId: string, projectId: string, name: string, snapshotId?: string): Promise<{ id: string }> {
+    const env = await this.environment(userId, projectId, name);
+    return this.start(userId, env, async () => {
+      let id = snapshotId;
+      if (id === undefined) id = (await this.snapshots.take(userId, projectId)).id;
+      else if (!(await this.snapshots.exists(projectId, id))) throw notFound('Snapshot not found');
+      let plan: BuildPlan;
+      try {
+        plan = detectBuildPlan(await projectFactsOfSnapshot(this.snapshots.reader, id));
+      } catch (error) {
+        if (error instanceof NothingToDeployError) throw new DomainError('unprocessable', error.code, error.message);
+        throw error;
+      }
+      return { snapshotId: id, plan, source: { kind: 'build', snapshotId: id, plan } };
+    });
+  }
+
+  /** A new deployment running an earlier successful one's image (no build). */
+  async rollback(userId: string, projectId: string, name: string, deploymentId: string): Promise<{ id: string }> {
+    const env = await this.environment(userId, projectId, name);
+    const target = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
+    if (!target) throw notFound('Deployment not found');
+    if (!SUCCEEDED_STATUSES.includes(target.status) || target.image === null)
+      throw new DomainError(
+        'conflict',
+        'not_rollbackable',
+        target.image === null && SUCCEEDED_STATUSES.includes(target.status)
+          ? 'That deployment’s image is no longer kept'
+          : 'Only a deployment that went live can be rolled back to',
+      );
+    const parsed = buildPlanSchema.safeParse(target.plan);
+    const image = target.image;
+    return this.start(userId, env, () =>
+      Promise.resolve({
+        snapshotId: target.snapshotId,
+        plan: parsed.success ? parsed.data : null,
+        rollbackOfId: target.rollbackOfId ?? target.id,
+        source: {
+          kind: 'image',
+          image,
+          port: parsed.success ? parsed.data.port : DEFAULT_PORT,
+          imageOwner: target.rollbackOfId ?? target.id,
+        },
+      }),
+    );
+  }
+
+  async history(userId: string, projectId: string, name: string): Promise<DeploymentSummaryDto[]> {
+    const env = await this.environment(userId, projectId, name);
+    const rows = await this.prisma.deployment.findMany({
+      where: { environmentId: env.id },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    return rows.map((row) => toDeploymentSummary(row, env.name));
+  }
+
+  async deployment(userId: string, projectId: string, name: string, deploymentId: string): Promise<DeploymentDto> {
+    const env = await this.environment(userId, projectId, name);
+    const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
+    if (!row) throw notFound('Deployment not found');
+    const live = this.inFlight.get(env.id);
+    return toDeploymentDto(row, env.name, live?.deploymentId === row.id ? live.log.toString() : undefined);
+  }
+
+  /** Stops the environment's container (a build under way is cancelled); it stays stopped until the next deploy. */
+  async stop(userId: string, projectId: string, name: string): Promise<void> {
+    const env = await this.environment(userId, projectId, name);
+    await this.cancel(env.id);
+    await this.engine.stop(this.ref(env));
+    await this.prisma.deployment.updateMany({
+      where: { environmentId: env.id, status: 'live' },
+      data: { status: 'stopped' },
+    });
+  }
+
+  /** Removes the environment: its containers, its images, its variables and history. */
+  async deleteEnvironment(userId: string, projectId: string, name: string): Promise<void> {
+    const env = await this.environment(userId, projectId, name);
+    await this.cancel(env.id);
+    await this.engine.remove(this.ref(env));
+    await this.prisma.deployEnvironment.delete({ where: { id: env.id } }).catch(() => undefined);
+  }
+
+  /** A deleted project's containers and images (its rows went with it). */
+  async removeProject(projectId: string): Promise<void> {
+    for (const [environmentId, flight] of this.inFlight)
+      if ((await this.prisma.deployEnvironment.findUnique({ where: { id: environmentId } })) === null)
+        flight.controller.abort();
+    await this.engine.removeProject(projectId);
+  }
+
+  /**
+   * The target of a deployment host label `d-<projectId>-<env>` (project ids have no dash): the
+   * environment's live deployment and where it answers; null when there is none.
+   */
+  async deploymentTarget(label: string): Promise<DeploymentTarget | null> {
+    if (!label.startsWith(DEPLOY_HOST_PREFIX)) return null;
+    const rest = label.slice(DEPLOY_HOST_PREFIX.length);
+    const dash = rest.indexOf('-');
+    if (dash <= 0) return null;
+    const projectId = rest.slice(0, dash);
+    const environment = rest.slice(dash + 1);
+    if (!ENVIRONMENT_NAME_PATTERN.test(environment)) return null;
+    const env = await this.prisma.deployEnvironment.findUnique({
+      where: { projectId_name: { projectId, name: environment } },
+      include: { project: { select: { ownerId: true } } },
+    });
+    if (!env) return null;
+    const live = await this.prisma.deployment.findFirst({
+      where: { environmentId: env.id, status: 'live' },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (!live) return null;
+    const endpoint = await this.engine.endpoint(live.id);
+    if (!endpoint) return null;
+    return {
+      projectId,
+      environment,
+      deploymentId: live.id,
+      endpoint,
+      private: env.private,
+      ownerId: env.project.ownerId,
+    };
+  }
+
+  /**
+   * At start-up: what runs is adopted; a deployment cut off mid-build by the last stop failed; one
+   * whose container started before the switch was recorded is live; a live one with no container left is stopped.
+   */
+  async reconcile(): Promise<void> {
+    const adopted = await this.engine.adopt();
+    const running = adopted.filter((item) => item.state === 'running').map((item) => item.deploymentId);
+    for (const deploymentId of running) {
+      const row = await this.prisma.deployment.findUnique({ where: { id: deploymentId } });
+      if (row && row.status === 'starting')
+        await this.markLive(row.environmentId, row.id, row.startedAt ?? row.createdAt);
+    }
+    const interrupted = await this.prisma.deployment.updateMany({
+      where: { status: { in: ACTIVE_STATUSES } },
+      data: { status: 'failed', error: 'Berth stopped before this deployment finished', finishedAt: new Date() },
+    });
+    const gone = await this.prisma.deployment.updateMany({
+      where: { status: 'live', id: { notIn: adopted.map((item) => item.deploymentId) } },
+      data: { status: 'stopped' },
+    });
+    this.log.info(
+      { adopted: adopted.length, interrupted: interrupted.count, gone: gone.count },
+      'deployments reconciled',
+    );
+  }
+
+  /** Cancels builds under way and waits for them to end (each ends failed). */
+  async dispose(): Promise<void> {
+    const flights = [...this.inFlight.values()];
+    for (const flight of flights) flight.controller.abort();
+    await Promise.all(flights.map((flight) => flight.done));
+  }
+
+  private async start(
+    userId: string,
+    env: EnvironmentRow,
+    prepare: () => Promise<{ snapshotId: string; plan: BuildPlan | null; rollbackOfId?: string; source: Source }>,
+  ): Promise<{ id: string }> {
+    if (this.inFlight.has(env.id) || (await this.activeIn(env.id)))
+      throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
+    await this.checkQuota(userId, env.id);
+    // Held from here (no await before it since the check): a second request gets 409.
+    let release!: () => void;
+    const flight: InFlight = {
+      deploymentId: '',
+      controller: new AbortController(),
+      log: new CappedLog(this.logMaxChars),
+      done: new Promise<void>((resolve) => (release = resolve)),
+    };
+    if (this.inFlight.has(env.id))
+      throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
+    this.inFlight.set(env.id, flight);
+    try {
+      const prepared = await prepare();
+      const row = await this.prisma.deployment.create({
+        data: {
+          environmentId: env.id,
+          snapshotId: prepared.snapshotId,
+          createdById: userId,
+          status: 'queued',
+          ...(prepared.plan ? { plan: prepared.plan as object } : {}),
+          ...(prepared.rollbackOfId ? { rollbackOfId: prepared.rollbackOfId, image: null } : {}),
+        },
+      });
+      flight.deploymentId = row.id;
+      void this.run(env, row.id, prepared.source, flight).finally(() => {
+        this.inFlight.delete(env.id);
+        release();
+      });
+      return { id: row.id };
+    } catch (error) {
+      this.inFlight.delete(env.id);
+      release();
+      throw error;
+    }
+  }
+
+  private async run(env: EnvironmentRow, deploymentId: string, source: Source, flight: InFlight): Promise<void> {
+    const startedAt = new Date();
+    const ref = { ...this.ref(env), deploymentId };
+    try {
+      let image: string;
+      let port: number;
+      let imageOwner: string;
+      if (source.kind === 'build') {
+        await this.update(deploymentId, { status: 'building', startedAt });
+        const built = await this.engine.build({
+          ...ref,
+          files: () => this.snapshots.archiveOf(source.snapshotId),
+          plan: source.plan,
+          onLog: (text) => flight.log.append(text),
+          signal: flight.controller.signal,
+        });
+        image = built.image;
+        port = source.plan.port;
+        imageOwner = deploymentId;
+      } else {
+        ({ image, port, imageOwner } = source);
+        flight.log.append(`Rollback to the image of deployment ${source.imageOwner}\n`);
+      }
+      flight.controller.signal.throwIfAborted();
+      await this.update(deploymentId, { status: 'starting', startedAt, image });
+      await this.engine.run({ ...ref, image, port, env: await this.variables.open(env.id) });
+      if (flight.controller.signal.aborted) {
+        // Stopped or deleted while it started: it must not keep serving.
+        await this.engine.stop(this.ref(env)).catch(() => undefined);
+        throw new Error('Cancelled');
+      }
+      await this.markLive(env.id, deploymentId, startedAt, flight.log.toString());
+      await this.prune(env, imageOwner);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof DeploymentStartError && error.logs) flight.log.append(`\n${error.logs}`);
+      this.log.warn({ ...ref, error: message }, 'deployment failed');
+      await this.update(deploymentId, {
+        status: 'failed',
+        error: message,
+        finishedAt: new Date(),
+        durationMs: Date.now() - startedAt.getTime(),
+        buildLog: flight.log.toString(),
+      });
+    }
+  }
+
+  /** This one serves the environment now; the ones before it are superseded. */
+  private async markLive(environmentId: string, deploymentId: string, startedAt: Date, buildLog?: string) {
+    const finishedAt = new Date();
+    await this.prisma.$transaction([
+      this.prisma.deployment.updateMany({
+        where: { environmentId, id: { not: deploymentId }, status: { in: ['live', 'stopped'] } },
+        data: { status: 'superseded' },
+      }),
+      this.prisma.deployment.updateMany({
+        where: { id: deploymentId },
+        data: {
+          status: 'live',
+          finishedAt,
+          durationMs: finishedAt.getTime() - startedAt.getTime(),
+          ...(buildLog === undefined ? {} : { buildLog }),
+        },
+      }),
+    ]);
+  }
+
+  /** Old images past DEPLOY_IMAGES_KEPT go; their deployments can no longer be rolled back to. */
+  private async prune(env: EnvironmentRow, serving: string): Promise<void> {
+    try {
+      const removed = await this.engine.pruneImages(this.ref(env), [serving]);
+      if (removed.length)
+        await this.prisma.deployment.updateMany({
+          where: { environmentId: env.id, OR: [{ id: { in: removed } }, { rollbackOfId: { in: removed } }] },
+          data: { image: null },
+        });
+    } catch (error) {
+      this.log.warn({ ...this.ref(env), error: (error as Error).message }, 'pruning deployment images failed');
+    }
+  }
+
+  private async cancel(environmentId: string): Promise<void> {
+    const flight = this.inFlight.get(environmentId);
+    if (!flight) return;
+    flight.controller.abort();
+    await flight.done;
+  }
+
+  /** Updates a row that may be gone (its environment deleted meanwhile). */
+  private async update(deploymentId: string, data: Record<string, unknown>): Promise<void> {
+    await this.prisma.deployment.updateMany({ where: { id: deploymentId }, data });
+  }
+
+  private async activeIn(environmentId: string): Promise<boolean> {
+    return (await this.prisma.deployment.count({ where: { environmentId, status: { in: ACTIVE_STATUSES } } })) > 0;
+  }
+
+  /** DEPLOYMENTS_MAX_PER_USER: environments of the user's projects serving or deploying, this one aside. */
+  private async checkQuota(userId: string, environmentId: string): Promise<void> {
+    const max = this.options.maxPerUser;
+    if (max <= 0) return;
+    const used = await this.prisma.deployEnvironment.count({
+      where: {
+        id: { not: environmentId },
+        project: { ownerId: userId },
+        deployments: { some: { status: { in: ['live', ...ACTIVE_STATUSES] } } },
+      },
+    });
+    if (used >= max)
+      throw new DomainError(
+        'rate_limited',
+        'quota_exceeded',
+        `You already have ${used} deployment${used === 1 ? '' : 's'} running (the limit is ${max}). Stop one to deploy this one.`,
+      );
+  }
+
+  /** The user's environment by name; `production` is made on first use. */
+  private async environment(userId: string, projectId: string, name: string): Promise<EnvironmentRow> {
+    await this.projects.get(userId, projectId);
+    if (name === DEFAULT_ENVIRONMENT) return this.ensureDefault(projectId);
+    const row = ENVIRONMENT_NAME_PATTERN.test(name)
+      ? await this.prisma.deployEnvironment.findUnique({ where: { projectId_name: { projectId, name } } })
+      : null;
+    if (!row) throw notFound('Environment not found');
+    return row;
+  }
+
+  private ensureDefault(projectId: string): Promise<EnvironmentRow> {
+    return this.prisma.deployEnvironment.upsert({
+      where: { projectId_name: { projectId, name: DEFAULT_ENVIRONMENT } },
+      create: { projectId, name: DEFAULT_ENVIRONMENT },
+      update: {},
+    });
+  }
+
+  private async environmentDto(row: EnvironmentRow): Promise<EnvironmentDto> {
+    const current = await this.prisma.deployment.findFirst({
+      where: { environmentId: row.id, status: { in: ['live', 'stopped', ...ACTIVE_STATUSES] } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, status: true },
+    });
+    return {
+      name: row.name,
+      private: row.private,
+      createdAt: row.createdAt.toISOString(),
+      current: current ? { id: current.id, status: statusOf(current.status) } : null,
+    };
+  }
+
+  private ref(env: EnvironmentRow): EnvironmentRef {
+    return { projectId: env.projectId, environment: env.name };
+  }
+}
