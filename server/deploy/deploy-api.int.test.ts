@@ -8,10 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentDto, DeploymentSummaryDto, DeploymentVariableDto, EnvironmentDto } from '../contracts';
 import { MASKED_VALUE } from '../contracts';
-import { createLogger } from '../core/logger';
-import { DockerDeploymentDriver } from '../runtime';
-import { testDocker, workspaceImage } from '../runtime/docker/docker-test-support';
+import { testDocker } from '../runtime/docker/docker-test-support';
 import { call, createSignedInUser, type TestUser } from '../test-support/api-test-server';
+import { removeDeploymentsOfScope } from '../test-support/deployment-cleanup';
 import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../test-support/project-fixture';
 
 const docker = testDocker();
@@ -75,37 +74,6 @@ async function served(environment = 'production') {
   return { deploymentId: target!.deploymentId, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function removeScope(scope: string) {
-  const label = [`berth.scope=${scope}`];
-  const containers = await docker.listContainers({ all: true, filters: { label: [...label, 'berth.deployment'] } });
-  await Promise.all(
-    containers.map((info) =>
-      docker
-        .getContainer(info.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-  for (const info of await docker.listImages({ filters: { label } }))
-    await docker
-      .getImage(info.Id)
-      .remove({ force: true })
-      .catch(() => undefined);
-  const driver = new DockerDeploymentDriver(
-    {
-      docker,
-      image: await workspaceImage(docker),
-      memoryBytes: 1,
-      cpus: 1,
-      pidsLimit: 1,
-      publishHost: '127.0.0.1',
-      scope,
-    },
-    createLogger('silent'),
-  );
-  await driver.removeNetwork().catch(() => undefined);
-}
-
 beforeAll(async () => {
   fixture = await openProjectFixture({
     name: 'Deployed API',
@@ -120,7 +88,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const scope = fixture?.t.scope;
   await closeProjectFixture(fixture ?? {});
-  if (scope) await removeScope(scope);
+  if (scope) await removeDeploymentsOfScope(scope);
 }, 120_000);
 
 describe('deployments API (real Docker, real PostgreSQL)', () => {
