@@ -274,7 +274,13 @@ export async function createServices(config: Config, log: Logger) {
     prisma,
     projects,
     {
-      take: (userId, projectId) => snapshots.api.take(userId, projectId),
+      // A running workspace is snapshotted now; a stopped one deploys its latest snapshot (taken
+      // when it stopped) without being started.
+      take: async (userId, projectId) => {
+        const latest =
+          workspaces.status(projectId).state === 'stopped' ? await snapshots.store.latest(projectId) : null;
+        return latest ?? (await snapshots.api.take(userId, projectId));
+      },
       exists: async (projectId, snapshotId) => (await snapshots.store.get(projectId, snapshotId)) !== null,
       archiveOf: (snapshotId) => snapshots.service.archiveOf(snapshotId),
       reader: snapshots.store,

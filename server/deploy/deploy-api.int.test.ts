@@ -5,6 +5,8 @@
 // without a build; one build per environment (409), the per-user quota (429), another user's
 // project is 404 on every route, 400 and 401; deleting the environment removes its containers
 // and images. Everything in the server's scope is removed afterwards, even on failure.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentDto, DeploymentSummaryDto, DeploymentVariableDto, EnvironmentDto } from '../contracts';
 import { MASKED_VALUE } from '../contracts';
@@ -14,6 +16,7 @@ import { removeDeploymentsOfScope } from '../test-support/deployment-cleanup';
 import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../test-support/project-fixture';
 
 const docker = testDocker();
+const templatesDir = path.resolve(import.meta.dirname, '..', '..', 'docker', 'templates');
 let fixture: ProjectFixture;
 let bob: TestUser;
 let base: string;
@@ -234,4 +237,23 @@ describe('deployments API (real Docker, real PostgreSQL)', () => {
     const environments = await json<EnvironmentDto[]>(await as(fixture.user, 'GET', '/environments'), 200);
     expect(environments).toEqual([expect.objectContaining({ name: 'production', current: null })]);
   }, 60_000);
+  it('deleting the project removes its deployments', async () => {
+    // The template's own package.json again (the test above broke its build).
+    await writeFile('package.json', readFileSync(path.join(templatesDir, 'express-api', 'package.json'), 'utf8'));
+    const again = await deploy();
+    expect(again.status, again.error ?? again.buildLog).toBe('live');
+    const label = [`berth.scope=${fixture.t.scope}`, `berth.project=${fixture.project.id}`, 'berth.deployment'];
+    expect(await docker.listContainers({ all: true, filters: { label } })).toHaveLength(1);
+    await json(await call(fixture.t.baseUrl, 'DELETE', base, { cookie: fixture.user.cookie }), 204);
+    // Removed after the project's rows (the deletion's event): wait for the engine to say so.
+    const left = async () =>
+      [
+        ...(await docker.listContainers({ all: true, filters: { label } })),
+        ...(await docker.listImages({ filters: { label } })),
+      ].length;
+    const deadline = Date.now() + 30_000;
+    while ((await left()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await docker.listContainers({ all: true, filters: { label } })).toEqual([]);
+    expect(await docker.listImages({ filters: { label } })).toEqual([]);
+  }, 90_000);
 });
