@@ -196,6 +196,7 @@ describe('deployments API (real Docker, real PostgreSQL)', () => {
     const failed = await deploy();
     expect(failed.status).toBe('failed');
     expect(failed.buildLog).toContain('about to fail');
+    expect(failed.imageKept).toBe(false);
     expect(failed.error).toBeTruthy();
     expect(await served()).toMatchObject({ deploymentId: second.id, body: { version: 'two' } });
 

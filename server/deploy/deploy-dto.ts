@@ -43,6 +43,7 @@ export function toDeploymentDto(row: DeploymentRow, environment: string, liveLog
     ...toDeploymentSummary(row, environment),
     plan: row.plan ?? null,
     buildLog: liveLog ?? row.buildLog,
-    imageKept: row.image !== null,
+    // Only a deployment that went live can be rolled back to.
+    imageKept: row.image !== null && ['live', 'superseded', 'stopped'].includes(row.status),
   };
 }

@@ -88,6 +88,8 @@ export class DeployService {
   /** By environment id: the one deployment being built or started there. */
   private readonly inFlight = new Map<string, InFlight>();
   private readonly logMaxChars: number;
+  /** Image pruning after deploys, one after the other (never fails). */
+  private pruning: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -299,6 +301,7 @@ export class DeployService {
     const flights = [...this.inFlight.values()];
     for (const flight of flights) flight.controller.abort();
     await Promise.all(flights.map((flight) => flight.done));
+    await this.pruning;
   }
 
   private async start(
@@ -377,7 +380,9 @@ export class DeployService {
         throw new Error('Cancelled');
       }
       await this.markLive(env.id, deploymentId, startedAt, flight.log.toString());
-      await this.prune(env, imageOwner);
+      // After the environment is free again (a deploy right after "live" is not refused), one at a time.
+      const serving = imageOwner;
+      this.pruning = this.pruning.then(() => this.prune(env, serving));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof DeploymentStartError && error.logs) flight.log.append(`\n${error.logs}`);
