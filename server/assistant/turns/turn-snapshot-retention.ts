@@ -11,6 +11,11 @@ import { TypedEmitter } from '../../core/typed-emitter';
 
 /** A turn snapshot no turn names is left alone this long (its turn may be being recorded). */
 export const UNCLAIMED_GRACE_MS = 10 * 60_000;
+/**
+ * How long after a turn's end its prune waits: a request sent right after an answer must not
+ * compete with it for the database (turns ended meanwhile share one prune).
+ */
+export const PRUNE_DELAY_MS = 1_000;
 
 export interface TurnSnapshotRetentionDeps {
   prisma: PrismaClient;
@@ -33,11 +38,22 @@ export class TurnSnapshotRetention {
   /** One prune per project at a time; a request meanwhile runs once more after it. */
   private readonly pruning = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly delayed = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: TurnSnapshotRetentionDeps) {}
 
-  /** Prunes in the background (a turn's end must not wait for it); failures are logged. */
+  /** Prunes in the background, PRUNE_DELAY_MS after a turn's end (which must not wait for it); failures are logged. */
   schedule(projectId: string): void {
+    if (this.delayed.has(projectId)) return;
+    const timer = setTimeout(() => {
+      this.delayed.delete(projectId);
+      this.pruneInBackground(projectId);
+    }, PRUNE_DELAY_MS);
+    timer.unref();
+    this.delayed.set(projectId, timer);
+  }
+
+  private pruneInBackground(projectId: string): void {
     if (this.pruning.has(projectId)) {
       this.again.add(projectId);
       return;
@@ -92,8 +108,10 @@ export class TurnSnapshotRetention {
     return deleted;
   }
 
-  /** Waits for the prunes under way (shutdown). */
+  /** Drops the prunes not begun and waits for those under way (shutdown). */
   async settle(): Promise<void> {
+    for (const timer of this.delayed.values()) clearTimeout(timer);
+    this.delayed.clear();
     await Promise.all(this.pruning.values());
   }
 }
