@@ -7,6 +7,7 @@ import type { ConversationSummaryDto } from '@/server/contracts';
 import { ApiError } from '../../api-client';
 import * as assistantApi from './assistant-api';
 import { chatFromConversation } from './chat-from-conversation';
+import { touchedConversation } from './conversation-list';
 import { emptyChat, type ChatState } from './chat-state';
 import { messageOf, type SetNotice } from './notice';
 import { openKey, store, stored } from './remembered';
@@ -31,6 +32,11 @@ export function useConversations(projectId: string, epoch: number, setNotice: Se
     setConversations(list);
     return list;
   }, [projectId]);
+
+  /** A turn ended in `conversationId`: it moves to the top, with no request to the server. */
+  const touch = useCallback((conversationId: string) => {
+    setConversations((list) => (list ? touchedConversation(list, conversationId, new Date().toISOString()) : list));
+  }, []);
 
   const load = useCallback(
     async (conversationId: string) => {
@@ -150,6 +156,7 @@ export function useConversations(projectId: string, epoch: number, setNotice: Se
     setChat,
     setOpenId,
     refreshList,
+    touch,
     load,
     open,
     newConversation,

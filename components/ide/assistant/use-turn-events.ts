@@ -21,7 +21,7 @@ const TURN_EVENTS = [
 export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string, conversations: Conversations) {
   /** A turn runs somewhere in the project (any conversation): one at a time. */
   const [projectBusy, setProjectBusy] = useState(false);
-  const { openRef, setChat, setOpenId, refreshList, load } = conversations;
+  const { openRef, setChat, setOpenId, refreshList, touch, load } = conversations;
 
   // Live turn events of the project, and list changes from any tab.
   useEffect(() => {
@@ -31,9 +31,9 @@ export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string,
       if (event.type === 'started') setProjectBusy(true);
       if (event.type === 'done') setProjectBusy(false);
       setChat((current) => (current ? applyTurnEvent(current, event) : current));
-      // Once the turn has ended (its messages are stored by then): not at its start, when the
-      // list would be read while the server is asking the model for the first token.
-      if (event.type === 'done') void refreshList().catch(() => undefined);
+      // Its end makes the conversation the most recently active: the list is reordered here rather
+      // than read again (a read competed with a request sent right after the answer).
+      if (event.type === 'done') touch(event.conversationId);
     };
     const onList = ({ projectId: changed }: { projectId: string }) => {
       if (changed !== projectId) return;
@@ -64,7 +64,7 @@ export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string,
       socket.off('ai:conversations', onList);
       socket.off('ai:turn-updated', onTurnUpdated);
     };
-  }, [socket, projectId, refreshList, load, setOpenId, setChat, openRef]);
+  }, [socket, projectId, refreshList, touch, load, setOpenId, setChat, openRef]);
 
   return projectBusy;
 }
