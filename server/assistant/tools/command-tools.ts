@@ -4,7 +4,7 @@
 // button, waiting until a new port listens) and get_preview (the project's previews, as GET
 // /api/v1/projects/:id/previews lists them). Everything goes through TerminalService and
 // PreviewService; results are text, failures start with "Error:" and never leave the turn.
-import { tool, type ToolSet } from 'ai';
+import { tool, type ToolSet, zodSchema } from 'ai';
 import { z } from 'zod';
 import type { PreviewDto } from '../../contracts';
 import { runInTerminal, type CommandOutcome, type CommandTerminals } from './terminal-command';
@@ -47,6 +47,35 @@ export const DEFAULT_DEV_COMMAND = 'test -d node_modules || berth-install && npm
 
 export type CommandToolSet = ReturnType<typeof createCommandTools>;
 
+// Made once: the SDK turns a schema into JSON Schema for every model call, and caches it on this object.
+const runCommandInput = zodSchema(
+  z.object({
+    command: z.string().trim().min(1).max(10_000).describe('The shell command, e.g. "npm install zustand"'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_COMMAND_TIMEOUT_SECONDS)
+      .optional()
+      .describe(`Ctrl+C after this many seconds (default ${DEFAULT_COMMAND_TIMEOUT_SECONDS})`),
+  }),
+);
+
+const startDevServerInput = zodSchema(
+  z.object({
+    command: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('The command that starts the server (default: npm run dev, installing dependencies first if needed)'),
+    port: z.number().int().min(1).max(65535).optional().describe('The port to wait for (default: any new port)'),
+  }),
+);
+
+const getPreviewInput = zodSchema(z.object({}));
+
 export function createCommandTools(options: CommandToolsOptions) {
   // One command at a time in a turn's terminals (the model may call tools in parallel).
   let queue: Promise<unknown> = Promise.resolve();
@@ -65,16 +94,7 @@ export function createCommandTools(options: CommandToolsOptions) {
         'Do not start servers that never exit here: use start_dev_server. Interactive prompts cannot be answered: ' +
         'pass flags such as --yes. You get the end of the output as the terminal showed it; for a long output ' +
         'you need whole, redirect it to a file and read that, or pipe it through grep or tail.',
-      inputSchema: z.object({
-        command: z.string().trim().min(1).max(10_000).describe('The shell command, e.g. "npm install zustand"'),
-        timeoutSeconds: z
-          .number()
-          .int()
-          .min(1)
-          .max(MAX_COMMAND_TIMEOUT_SECONDS)
-          .optional()
-          .describe(`Ctrl+C after this many seconds (default ${DEFAULT_COMMAND_TIMEOUT_SECONDS})`),
-      }),
+      inputSchema: runCommandInput,
       execute: ({ command, timeoutSeconds }, { toolCallId }) =>
         asToolResult(() =>
           serial(async () => {
@@ -100,18 +120,7 @@ export function createCommandTools(options: CommandToolsOptions) {
         'installs dependencies when node_modules is missing, then `npm run dev`), ending what that terminal ran ' +
         'before, and waits until it listens on a port. Returns the port; the preview pane shows it. ' +
         'The server must listen on 0.0.0.0 or localhost inside the workspace.',
-      inputSchema: z.object({
-        command: z
-          .string()
-          .trim()
-          .min(1)
-          .max(2000)
-          .optional()
-          .describe(
-            'The command that starts the server (default: npm run dev, installing dependencies first if needed)',
-          ),
-        port: z.number().int().min(1).max(65535).optional().describe('The port to wait for (default: any new port)'),
-      }),
+      inputSchema: startDevServerInput,
       execute: ({ command, port }, { toolCallId }) =>
         asToolResult(() =>
           serial(async () => {
@@ -123,7 +132,7 @@ export function createCommandTools(options: CommandToolsOptions) {
 
     get_preview: tool({
       description: 'Lists the ports listening in the project workspace and the preview URL of each.',
-      inputSchema: z.object({}),
+      inputSchema: getPreviewInput,
       execute: () =>
         asToolResult(async () => describePreviews(await options.previews.list(options.userId, options.projectId))),
     }),

@@ -1,5 +1,5 @@
 // The assistant's read-only file tools: list_files and read_file, through FileService.
-import { tool } from 'ai';
+import { tool, zodSchema } from 'ai';
 import { z } from 'zod';
 import { formatBytes, type FileEntry } from '../../contracts';
 import { normalizePath } from '../../files';
@@ -14,17 +14,30 @@ export const LIST_MAX_ENTRIES = 1000;
 export const READ_MAX_LINES = 400;
 export const READ_MAX_CHARS = 60_000;
 
+// Made once: the SDK turns a schema into JSON Schema for every model call, and caches it on this object.
+const listFilesInput = zodSchema(
+  z.object({
+    path: folderPathSchema,
+    recursive: z.boolean().default(false).describe('Also list everything in sub-folders'),
+    maxEntries: z.number().int().min(1).max(LIST_MAX_ENTRIES).default(LIST_DEFAULT_ENTRIES),
+  }),
+);
+
+const readFileInput = zodSchema(
+  z.object({
+    path: filePathSchema,
+    startLine: positiveLine.optional().describe('First line to read (1-based)'),
+    endLine: positiveLine.optional().describe('Last line to read (inclusive)'),
+  }),
+);
+
 export function listFilesTool(context: FileToolContext) {
   return tool({
     description:
       'List the files and folders in a project folder. Folders end with "/". Set recursive to list everything ' +
       'below it (dependency and build folders such as node_modules, .git and dist are shown but not entered). ' +
       `At most maxEntries entries (default ${LIST_DEFAULT_ENTRIES}).`,
-    inputSchema: z.object({
-      path: folderPathSchema,
-      recursive: z.boolean().default(false).describe('Also list everything in sub-folders'),
-      maxEntries: z.number().int().min(1).max(LIST_MAX_ENTRIES).default(LIST_DEFAULT_ENTRIES),
-    }),
+    inputSchema: listFilesInput,
     execute: ({ path, recursive, maxEntries }, { abortSignal }) =>
       asToolResult(async () => {
         const root = normalizePath(path);
@@ -62,11 +75,7 @@ export function readFileTool(context: FileToolContext) {
       'Read a text file of the project. The answer starts with a header line giving the line range shown and ' +
       `the file's total lines, then the text exactly as stored. Long files come ${READ_MAX_LINES} lines at a ` +
       'time: pass startLine (and endLine, inclusive, 1-based) to read another part. Binary files are not shown.',
-    inputSchema: z.object({
-      path: filePathSchema,
-      startLine: positiveLine.optional().describe('First line to read (1-based)'),
-      endLine: positiveLine.optional().describe('Last line to read (inclusive)'),
-    }),
+    inputSchema: readFileInput,
     execute: ({ path, startLine, endLine }) =>
       asToolResult(async () => {
         const file = await context.files.read(context.actor, context.projectId, path);

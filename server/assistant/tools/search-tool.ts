@@ -4,7 +4,7 @@
 // (node_modules, .git, dist…) are skipped like the file tree skips them. A regular expression is
 // matched in a worker thread with a time budget (regex-line-worker.ts): a pattern that backtracks
 // catastrophically answers an error instead of freezing Berth.
-import { tool } from 'ai';
+import { tool, zodSchema } from 'ai';
 import { z } from 'zod';
 import type { FileEntry } from '../../contracts';
 import { DomainError } from '../../core/errors';
@@ -26,19 +26,24 @@ const PARALLEL_READS = 8;
 /** Matching time one regular expression search may take in all. */
 export const SEARCH_REGEX_BUDGET_MS = 3000;
 
+// Made once: the SDK turns a schema into JSON Schema for every model call, and caches it on this object.
+const searchInput = zodSchema(
+  z.object({
+    query: z.string().min(1).max(500).describe('The text (or regular expression) to find on one line'),
+    regex: z.boolean().default(false),
+    caseSensitive: z.boolean().default(false),
+    path: folderPathSchema,
+    maxResults: z.number().int().min(1).max(SEARCH_MAX_RESULTS).default(SEARCH_DEFAULT_RESULTS),
+  }),
+);
+
 export function searchTool(context: FileToolContext) {
   return tool({
     description:
       'Search the text files of the project (or of one folder) for a plain string, or a JavaScript regular ' +
       'expression when regex is true. Answers one match per line as "path:line: text". Skips binary files, files ' +
       `over 1 MB and dependency/build folders (node_modules, .git, dist…). At most maxResults matches (default ${SEARCH_DEFAULT_RESULTS}).`,
-    inputSchema: z.object({
-      query: z.string().min(1).max(500).describe('The text (or regular expression) to find on one line'),
-      regex: z.boolean().default(false),
-      caseSensitive: z.boolean().default(false),
-      path: folderPathSchema,
-      maxResults: z.number().int().min(1).max(SEARCH_MAX_RESULTS).default(SEARCH_DEFAULT_RESULTS),
-    }),
+    inputSchema: searchInput,
     execute: (input, { abortSignal }) =>
       asToolResult(async () => {
         const matcher = lineMatcher(input.query, input.regex, input.caseSensitive);

@@ -2,7 +2,7 @@
 // as the turn's lock holder. Each takes the file's lock first (someone else's lock → "the user is
 // editing", nothing changed), then reads the file as it is, writes based on that version, and
 // records the change in the turn's log. They run one at a time within a turn.
-import { tool } from 'ai';
+import { tool, zodSchema } from 'ai';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors';
 import { EDITABLE_MAX_BYTES, normalizePath } from '../../files';
@@ -18,6 +18,24 @@ export interface WriteToolContext extends FileToolContext {
 }
 
 type Stored = FileState & { version?: string };
+
+// Made once: the SDK turns a schema into JSON Schema for every model call, and caches it on this object.
+const writeFileInput = zodSchema(
+  z.object({
+    path: filePathSchema,
+    content: z.string().max(EDITABLE_MAX_BYTES).describe('The complete new text of the file'),
+  }),
+);
+
+const editFileInput = zodSchema(
+  z.object({
+    path: filePathSchema,
+    old: z.string().min(1).describe('The exact text to replace; it must occur exactly once'),
+    new: z.string().describe('The text to put in its place'),
+  }),
+);
+
+const deleteFileInput = zodSchema(z.object({ path: filePathSchema }));
 
 export function writeTools(context: WriteToolContext) {
   let queue: Promise<unknown> = Promise.resolve();
@@ -60,10 +78,7 @@ export function writeTools(context: WriteToolContext) {
     description:
       'Create a file, or replace all of an existing file, with the given text. Missing parent folders are ' +
       'created. To change part of an existing file prefer edit_file.',
-    inputSchema: z.object({
-      path: filePathSchema,
-      content: z.string().max(EDITABLE_MAX_BYTES).describe('The complete new text of the file'),
-    }),
+    inputSchema: writeFileInput,
     execute: ({ path: rawPath, content }) =>
       locked(rawPath, async (path, stored) => {
         await save(path, stored, content);
@@ -80,11 +95,7 @@ export function writeTools(context: WriteToolContext) {
       'Replace one exact piece of text in a file: `old` must occur exactly once in the file (copy it from ' +
       'read_file, same whitespace and indentation, with enough surrounding lines to be unique); it is replaced ' +
       'by `new`. If `old` is not found or occurs more than once nothing changes and you are told why.',
-    inputSchema: z.object({
-      path: filePathSchema,
-      old: z.string().min(1).describe('The exact text to replace; it must occur exactly once'),
-      new: z.string().describe('The text to put in its place'),
-    }),
+    inputSchema: editFileInput,
     execute: ({ path: rawPath, old, new: replacement }) =>
       locked(rawPath, async (path, stored) => {
         if (!stored.exists) return toolError(`${path} does not exist. Create it with write_file.`);
@@ -99,7 +110,7 @@ export function writeTools(context: WriteToolContext) {
 
   const delete_file = tool({
     description: 'Delete a file of the project (not a folder).',
-    inputSchema: z.object({ path: filePathSchema }),
+    inputSchema: deleteFileInput,
     execute: ({ path: rawPath }) =>
       locked(rawPath, async (path, stored) => {
         if (!stored.exists) return toolError(`${path} does not exist; nothing to delete.`);
