@@ -17,6 +17,7 @@ export * from './assistant';
 export * from './assistant-attachments';
 export * from './assistant-export';
 export * from './assistant-models';
+export * from './assistant-turns';
 export * from './git';
 export * from './git-remotes';
 export * from './deploy';

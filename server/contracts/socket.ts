@@ -3,7 +3,7 @@
 // Socket.IO event maps, the server's handler registration (`defineHandler` picks the schema by
 // name) and the browser's typed `call` are all derived from these tables.
 import type { z } from 'zod';
-import type { AiPushOf, TurnUpdatedPushDto } from './assistant';
+import type { AiPushOf, TurnUpdatedPushDto } from './assistant-turns';
 import type { FileChange, FileEntry, FileLockDto, ReadResult } from './files';
 import type { GitProgressDto } from './git-remotes';
 import {
