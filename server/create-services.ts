@@ -48,7 +48,7 @@ import { PreviewService } from './preview';
 import { ProjectService } from './projects';
 import { TerminalService } from './terminals';
 import { createDeploymentDriver, createRuntime } from './create-runtime';
-import { DEPLOY_VARIABLES_PURPOSE, DeployEngine, DeployService, DeployVariables } from './deploy';
+import { createDeploys } from './deploy';
 import { createSnapshots } from './snapshots';
 import { createTransfer } from './transfer';
 import { DiskWatch, WorkspaceService } from './workspaces';
@@ -262,36 +262,31 @@ export async function createServices(config: Config, log: Logger) {
     if (event.type === 'done') turnSnapshots.schedule(projectId);
   });
 
-  // Deployments (issue 14): images built from snapshots, run as long-lived containers; variables
-  // sealed under their own key. What runs is adopted and the history reconciled before serving.
-  const deployLog = log.child({ module: 'deploy' });
-  const deployEngine = new DeployEngine(
-    await createDeploymentDriver(config, log),
-    { buildTimeoutMs: config.DEPLOY_BUILD_TIMEOUT_S * 1000, imagesKept: config.DEPLOY_IMAGES_KEPT },
-    deployLog,
-  );
-  const deploys = new DeployService(
-    prisma,
-    projects,
+  // Deployments (issue 14): images built from snapshots, run as long-lived containers (server/deploy/create-deploys.ts).
+  const deploys = createDeploys(
     {
-      // A running workspace is snapshotted now; a stopped one deploys its latest snapshot (taken
-      // when it stopped) without being started.
-      take: async (userId, projectId) => {
-        const latest =
-          workspaces.status(projectId).state === 'stopped' ? await snapshots.store.latest(projectId) : null;
-        return latest ?? (await snapshots.api.take(userId, projectId));
+      prisma,
+      projects,
+      driver: await createDeploymentDriver(config, log),
+      snapshots: {
+        latest: (projectId) => snapshots.store.latest(projectId),
+        get: (projectId, snapshotId) => snapshots.store.get(projectId, snapshotId),
+        take: (userId, projectId) => snapshots.api.take(userId, projectId),
+        archiveOf: (snapshotId) => snapshots.service.archiveOf(snapshotId),
+        reader: snapshots.store,
       },
-      exists: async (projectId, snapshotId) => (await snapshots.store.get(projectId, snapshotId)) !== null,
-      archiveOf: (snapshotId) => snapshots.service.archiveOf(snapshotId),
-      reader: snapshots.store,
+      workspaceStopped: (projectId) => workspaces.status(projectId).state === 'stopped',
+      secret,
+      log: log.child({ module: 'deploy' }),
     },
-    deployEngine,
-    new DeployVariables(prisma, new SecretBox(secret, DEPLOY_VARIABLES_PURPOSE)),
-    { maxPerUser: config.DEPLOYMENTS_MAX_PER_USER },
-    deployLog,
+    {
+      maxPerUser: config.DEPLOYMENTS_MAX_PER_USER,
+      imagesKept: config.DEPLOY_IMAGES_KEPT,
+      buildTimeoutMs: config.DEPLOY_BUILD_TIMEOUT_S * 1000,
+      domain: config.PREVIEW_DOMAIN,
+      scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
+    },
   );
-  await deploys.reconcile().catch((error: unknown) => deployLog.error({ err: error }, 'adopting deployments failed'));
-
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running

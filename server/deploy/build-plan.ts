@@ -20,25 +20,8 @@ export interface BuildPlan {
 
 export const DEFAULT_PORT = 3000;
 
-/** An edited plan as the API will accept it: commands are shell lines, the folder stays inside the project. */
-export const buildPlanSchema = z.object({
-  framework: z.enum(['next', 'vite', 'node', 'static']),
-  installCommand: z.string().trim().min(1).max(2000).nullable(),
-  buildCommand: z.string().trim().min(1).max(2000).nullable(),
-  serve: z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('static'),
-      dir: z
-        .string()
-        .trim()
-        .min(1)
-        .max(200)
-        .refine((dir) => !dir.startsWith('/') && !dir.split('/').includes('..'), 'a folder inside the project'),
-    }),
-    z.object({ kind: z.literal('command'), command: z.string().trim().min(1).max(2000) }),
-  ]),
-  port: z.number().int().min(1024).max(65535),
-});
+/** An edited plan as the API accepts it (the wire schema lives with the contracts). */
+export { buildPlanSchema } from '../contracts';
 
 const packageJsonSchema = z
   .object({

@@ -4,30 +4,28 @@
 // runs. One build per environment at a time; DEPLOYMENTS_MAX_PER_USER environments serving per
 // user. Every call checks the project is the caller's (404 otherwise).
 import {
-  DEFAULT_ENVIRONMENT,
-  ENVIRONMENT_NAME_PATTERN,
+  FINAL_DEPLOYMENT_STATUSES,
+  parseDeploymentLabel,
   type DeploymentDto,
+  type DeployLogEvent,
+  type DeploymentStatus,
   type DeploymentSummaryDto,
   type DeploymentVariableDto,
-  type EnvironmentDto,
   type PutVariablesInput,
 } from '../contracts';
 import { DomainError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { PrismaClient } from '../db';
 import { DeploymentStartError, type DeploymentEndpoint } from '../runtime';
-import { buildPlanSchema, DEFAULT_PORT, detectBuildPlan, NothingToDeployError, type BuildPlan } from './build-plan';
+import { buildPlanSchema, DEFAULT_PORT, type BuildPlan } from './build-plan';
 import { CappedLog } from './capped-log';
-import type { DeployEngine, EnvironmentRef } from './deploy-engine';
+import type { DeployEngine } from './deploy-engine';
 import { statusOf, toDeploymentDto, toDeploymentSummary } from './deploy-dto';
+import type { DeployEnvironments, EnvironmentRow } from './deploy-environments';
 import type { DeployVariables } from './deploy-variables';
-import { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
-
-/** What it needs of projects: the owner check. */
-export interface DeployProjects {
-  /** Throws 404 when the project does not exist or is not the user's. */
-  get(userId: string, projectId: string): Promise<unknown>;
-}
+import type { DeploymentAccess } from './deployment-access';
+import type { RuntimeLogs } from './runtime-logs';
+import type { SnapshotReader } from './snapshot-facts';
 
 /** What it needs of snapshots. */
 export interface DeploySnapshots {
@@ -37,6 +35,8 @@ export interface DeploySnapshots {
   /** The snapshot's files as a tar owned by uid 1000. */
   archiveOf(snapshotId: string): Promise<NodeJS.ReadableStream>;
   reader: SnapshotReader;
+  /** The project's latest snapshot (the detected plan of environments); null when none. */
+  latest(projectId: string): Promise<{ id: string } | null>;
 }
 
 export interface DeployServiceOptions {
@@ -62,20 +62,14 @@ const ACTIVE_STATUSES = ['queued', 'building', 'starting'];
 /** Statuses of a deployment that once answered: its image can be rolled back to. */
 const SUCCEEDED_STATUSES = ['live', 'superseded', 'stopped'];
 const DEFAULT_LOG_MAX_CHARS = 256 * 1024;
-const DEPLOY_HOST_PREFIX = 'd-';
-
-interface EnvironmentRow {
-  id: string;
-  projectId: string;
-  name: string;
-  private: boolean;
-  createdAt: Date;
-}
 
 interface InFlight {
   deploymentId: string;
   controller: AbortController;
   log: CappedLog;
+  status: DeploymentStatus;
+  /** Who follows this deployment's build log live (GET …/deployments/:did/logs). */
+  watchers: Set<(event: DeployLogEvent) => void>;
   done: Promise<void>;
 }
 
@@ -90,44 +84,28 @@ export class DeployService {
   private readonly logMaxChars: number;
   /** Image pruning after deploys, one after the other (never fails). */
   private pruning: Promise<void> = Promise.resolve();
+  /** Reconciliation at start-up, run in the background; routes and host routing wait for it. */
+  private reconciled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly projects: DeployProjects,
+    /** Environments as rows and DTOs (the owner check). */
+    readonly environments: DeployEnvironments,
     private readonly snapshots: DeploySnapshots,
     private readonly engine: DeployEngine,
     private readonly variables: DeployVariables,
     private readonly options: DeployServiceOptions,
     private readonly log: Logger,
+    /** The serving containers' output (GET …/environments/:env/logs). */
+    readonly runtimeLogs: RuntimeLogs,
+    /** Private deployments' hand-off tokens and cookies. */
+    readonly access: DeploymentAccess,
   ) {
     this.logMaxChars = options.logMaxChars ?? DEFAULT_LOG_MAX_CHARS;
   }
 
-  async listEnvironments(userId: string, projectId: string): Promise<EnvironmentDto[]> {
-    await this.projects.get(userId, projectId);
-    await this.ensureDefault(projectId);
-    const rows = await this.prisma.deployEnvironment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
-    return Promise.all(rows.map((row) => this.environmentDto(row)));
-  }
-
-  async createEnvironment(
-    userId: string,
-    projectId: string,
-    input: { name: string; private?: boolean | undefined },
-  ): Promise<EnvironmentDto> {
-    await this.projects.get(userId, projectId);
-    const existing = await this.prisma.deployEnvironment.findUnique({
-      where: { projectId_name: { projectId, name: input.name } },
-    });
-    if (existing) throw new DomainError('conflict', 'environment_exists', `Environment ${input.name} already exists`);
-    const row = await this.prisma.deployEnvironment.create({
-      data: { projectId, name: input.name, private: input.private ?? false },
-    });
-    return this.environmentDto(row);
-  }
-
   async listVariables(userId: string, projectId: string, name: string): Promise<DeploymentVariableDto[]> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     return this.variables.list(env.id);
   }
 
@@ -138,32 +116,27 @@ export class DeployService {
     name: string,
     input: PutVariablesInput,
   ): Promise<DeploymentVariableDto[]> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     await this.variables.replace(env.id, input);
     return this.variables.list(env.id);
   }
 
   /** Starts a deployment of a snapshot (taken now when none is given); builds in the background. */
   async deploy(userId: string, projectId: string, name: string, snapshotId?: string): Promise<{ id: string }> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     return this.start(userId, env, async () => {
       let id = snapshotId;
       if (id === undefined) id = (await this.snapshots.take(userId, projectId)).id;
       else if (!(await this.snapshots.exists(projectId, id))) throw notFound('Snapshot not found');
-      let plan: BuildPlan;
-      try {
-        plan = detectBuildPlan(await projectFactsOfSnapshot(this.snapshots.reader, id));
-      } catch (error) {
-        if (error instanceof NothingToDeployError) throw new DomainError('unprocessable', error.code, error.message);
-        throw error;
-      }
+      // The plan the user edited for this environment, else the one detected from the snapshot.
+      const plan = this.environments.editedPlan(env) ?? (await this.environments.detect(id));
       return { snapshotId: id, plan, source: { kind: 'build', snapshotId: id, plan } };
     });
   }
 
   /** A new deployment running an earlier successful one's image (no build). */
   async rollback(userId: string, projectId: string, name: string, deploymentId: string): Promise<{ id: string }> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     const target = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
     if (!target) throw notFound('Deployment not found');
     if (!SUCCEEDED_STATUSES.includes(target.status) || target.image === null)
@@ -191,8 +164,70 @@ export class DeployService {
     );
   }
 
+  /**
+   * The build log of a deployment as events: what exists, then (while it is under way) new output
+   * and status changes live, until `end` (its final state) or the signal aborts.
+   */
+  async watchBuild(
+    userId: string,
+    projectId: string,
+    name: string,
+    deploymentId: string,
+    send: (event: DeployLogEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const env = await this.environments.get(userId, projectId, name);
+    const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
+    if (!row) throw notFound('Deployment not found');
+    const flight = this.inFlight.get(env.id);
+    if (flight?.deploymentId !== row.id || FINAL_DEPLOYMENT_STATUSES.includes(flight.status)) {
+      // Nothing under way for it here: what is stored is all there will be.
+      const status = flight?.deploymentId === row.id ? flight.status : statusOf(row.status);
+      const text = flight?.deploymentId === row.id ? flight.log.toString() : row.buildLog;
+      if (text) send({ event: 'log', data: { text } });
+      send({ event: 'status', data: { status } });
+      send({ event: 'end', data: { status } });
+      return;
+    }
+    // No await from here to the subscription: every chunk is sent once, in order.
+    const text = flight.log.toString();
+    if (text) send({ event: 'log', data: { text } });
+    send({ event: 'status', data: { status: flight.status } });
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        flight.watchers.delete(watcher);
+        signal.removeEventListener('abort', stop);
+        resolve();
+      };
+      const watcher = (event: DeployLogEvent) => {
+        send(event);
+        if (event.event === 'end') stop();
+      };
+      flight.watchers.add(watcher);
+      signal.addEventListener('abort', stop, { once: true });
+      if (signal.aborted) stop();
+    });
+  }
+
+  /** Resolves once start-up reconciliation is over (it never rejects). */
+  ready(): Promise<void> {
+    return this.reconciled;
+  }
+
+  /** Reconciles in the background (start-up must not wait for the engine); see ready(). */
+  startReconcile(): void {
+    this.reconciled = this.reconcile().catch((error: unknown) =>
+      this.log.error({ err: error }, 'adopting deployments failed'),
+    );
+  }
+
+  /** Where GET …/open sends the owner (the URL, or a private one's sign-in hand-off). */
+  openUrl(userId: string, projectId: string, name: string): Promise<string> {
+    return this.environments.openUrl(userId, projectId, name, this.access);
+  }
+
   async history(userId: string, projectId: string, name: string): Promise<DeploymentSummaryDto[]> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     const rows = await this.prisma.deployment.findMany({
       where: { environmentId: env.id },
       orderBy: { createdAt: 'desc' },
@@ -202,7 +237,7 @@ export class DeployService {
   }
 
   async deployment(userId: string, projectId: string, name: string, deploymentId: string): Promise<DeploymentDto> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
     if (!row) throw notFound('Deployment not found');
     const live = this.inFlight.get(env.id);
@@ -211,9 +246,9 @@ export class DeployService {
 
   /** Stops the environment's container (a build under way is cancelled); it stays stopped until the next deploy. */
   async stop(userId: string, projectId: string, name: string): Promise<void> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     await this.cancel(env.id);
-    await this.engine.stop(this.ref(env));
+    await this.engine.stop(this.environments.ref(env));
     await this.prisma.deployment.updateMany({
       where: { environmentId: env.id, status: 'live' },
       data: { status: 'stopped' },
@@ -222,9 +257,9 @@ export class DeployService {
 
   /** Removes the environment: its containers, its images, its variables and history. */
   async deleteEnvironment(userId: string, projectId: string, name: string): Promise<void> {
-    const env = await this.environment(userId, projectId, name);
+    const env = await this.environments.get(userId, projectId, name);
     await this.cancel(env.id);
-    await this.engine.remove(this.ref(env));
+    await this.engine.remove(this.environments.ref(env));
     await this.prisma.deployEnvironment.delete({ where: { id: env.id } }).catch(() => undefined);
   }
 
@@ -241,13 +276,10 @@ export class DeployService {
    * environment's live deployment and where it answers; null when there is none.
    */
   async deploymentTarget(label: string): Promise<DeploymentTarget | null> {
-    if (!label.startsWith(DEPLOY_HOST_PREFIX)) return null;
-    const rest = label.slice(DEPLOY_HOST_PREFIX.length);
-    const dash = rest.indexOf('-');
-    if (dash <= 0) return null;
-    const projectId = rest.slice(0, dash);
-    const environment = rest.slice(dash + 1);
-    if (!ENVIRONMENT_NAME_PATTERN.test(environment)) return null;
+    await this.reconciled;
+    const parsed = parseDeploymentLabel(label);
+    if (!parsed) return null;
+    const { projectId, environment } = parsed;
     const env = await this.prisma.deployEnvironment.findUnique({
       where: { projectId_name: { projectId, name: environment } },
       include: { project: { select: { ownerId: true } } },
@@ -318,6 +350,8 @@ export class DeployService {
       deploymentId: '',
       controller: new AbortController(),
       log: new CappedLog(this.logMaxChars),
+      status: 'queued',
+      watchers: new Set(),
       done: new Promise<void>((resolve) => (release = resolve)),
     };
     if (this.inFlight.has(env.id))
@@ -350,18 +384,21 @@ export class DeployService {
 
   private async run(env: EnvironmentRow, deploymentId: string, source: Source, flight: InFlight): Promise<void> {
     const startedAt = new Date();
-    const ref = { ...this.ref(env), deploymentId };
+    const ref = { ...this.environments.ref(env), deploymentId };
     try {
       let image: string;
       let port: number;
       let imageOwner: string;
       if (source.kind === 'build') {
-        await this.update(deploymentId, { status: 'building', startedAt });
+        await this.setStatus(flight, { status: 'building', startedAt });
         const built = await this.engine.build({
           ...ref,
           files: () => this.snapshots.archiveOf(source.snapshotId),
           plan: source.plan,
-          onLog: (text) => flight.log.append(text),
+          onLog: (text) => {
+            flight.log.append(text);
+            emit(flight, { event: 'log', data: { text } });
+          },
           signal: flight.controller.signal,
         });
         image = built.image;
@@ -369,23 +406,29 @@ export class DeployService {
         imageOwner = deploymentId;
       } else {
         ({ image, port, imageOwner } = source);
-        flight.log.append(`Rollback to the image of deployment ${source.imageOwner}\n`);
+        const line = `Rollback to the image of deployment ${source.imageOwner}\n`;
+        flight.log.append(line);
+        emit(flight, { event: 'log', data: { text: line } });
       }
       flight.controller.signal.throwIfAborted();
-      await this.update(deploymentId, { status: 'starting', startedAt, image });
+      await this.setStatus(flight, { status: 'starting', startedAt, image });
       await this.engine.run({ ...ref, image, port, env: await this.variables.open(env.id) });
       if (flight.controller.signal.aborted) {
         // Stopped or deleted while it started: it must not keep serving.
-        await this.engine.stop(this.ref(env)).catch(() => undefined);
+        await this.engine.stop(this.environments.ref(env)).catch(() => undefined);
         throw new Error('Cancelled');
       }
       await this.markLive(env.id, deploymentId, startedAt, flight.log.toString());
+      this.finish(flight, 'live');
       // After the environment is free again (a deploy right after "live" is not refused), one at a time.
       const serving = imageOwner;
       this.pruning = this.pruning.then(() => this.prune(env, serving));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof DeploymentStartError && error.logs) flight.log.append(`\n${error.logs}`);
+      if (error instanceof DeploymentStartError && error.logs) {
+        flight.log.append(`\n${error.logs}`);
+        emit(flight, { event: 'log', data: { text: `\n${error.logs}` } });
+      }
       this.log.warn({ ...ref, error: message }, 'deployment failed');
       await this.update(deploymentId, {
         status: 'failed',
@@ -394,7 +437,22 @@ export class DeployService {
         durationMs: Date.now() - startedAt.getTime(),
         buildLog: flight.log.toString(),
       });
+      this.finish(flight, 'failed');
     }
+  }
+
+  private async setStatus(flight: InFlight, data: { status: DeploymentStatus } & Record<string, unknown>) {
+    await this.update(flight.deploymentId, data);
+    flight.status = data.status;
+    emit(flight, { event: 'status', data: { status: data.status } });
+  }
+
+  /** Its final state is stored: watchers get it and the end. */
+  private finish(flight: InFlight, status: DeploymentStatus): void {
+    flight.status = status;
+    emit(flight, { event: 'status', data: { status } });
+    emit(flight, { event: 'end', data: { status } });
+    flight.watchers.clear();
   }
 
   /** This one serves the environment now; the ones before it are superseded. */
@@ -420,14 +478,17 @@ export class DeployService {
   /** Old images past DEPLOY_IMAGES_KEPT go; their deployments can no longer be rolled back to. */
   private async prune(env: EnvironmentRow, serving: string): Promise<void> {
     try {
-      const removed = await this.engine.pruneImages(this.ref(env), [serving]);
+      const removed = await this.engine.pruneImages(this.environments.ref(env), [serving]);
       if (removed.length)
         await this.prisma.deployment.updateMany({
           where: { environmentId: env.id, OR: [{ id: { in: removed } }, { rollbackOfId: { in: removed } }] },
           data: { image: null },
         });
     } catch (error) {
-      this.log.warn({ ...this.ref(env), error: (error as Error).message }, 'pruning deployment images failed');
+      this.log.warn(
+        { ...this.environments.ref(env), error: (error as Error).message },
+        'pruning deployment images failed',
+      );
     }
   }
 
@@ -465,41 +526,8 @@ export class DeployService {
         `You already have ${used} deployment${used === 1 ? '' : 's'} running (the limit is ${max}). Stop one to deploy this one.`,
       );
   }
+}
 
-  /** The user's environment by name; `production` is made on first use. */
-  private async environment(userId: string, projectId: string, name: string): Promise<EnvironmentRow> {
-    await this.projects.get(userId, projectId);
-    if (name === DEFAULT_ENVIRONMENT) return this.ensureDefault(projectId);
-    const row = ENVIRONMENT_NAME_PATTERN.test(name)
-      ? await this.prisma.deployEnvironment.findUnique({ where: { projectId_name: { projectId, name } } })
-      : null;
-    if (!row) throw notFound('Environment not found');
-    return row;
-  }
-
-  private ensureDefault(projectId: string): Promise<EnvironmentRow> {
-    return this.prisma.deployEnvironment.upsert({
-      where: { projectId_name: { projectId, name: DEFAULT_ENVIRONMENT } },
-      create: { projectId, name: DEFAULT_ENVIRONMENT },
-      update: {},
-    });
-  }
-
-  private async environmentDto(row: EnvironmentRow): Promise<EnvironmentDto> {
-    const current = await this.prisma.deployment.findFirst({
-      where: { environmentId: row.id, status: { in: ['live', 'stopped', ...ACTIVE_STATUSES] } },
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, status: true },
-    });
-    return {
-      name: row.name,
-      private: row.private,
-      createdAt: row.createdAt.toISOString(),
-      current: current ? { id: current.id, status: statusOf(current.status) } : null,
-    };
-  }
-
-  private ref(env: EnvironmentRow): EnvironmentRef {
-    return { projectId: env.projectId, environment: env.name };
-  }
+function emit(flight: InFlight, event: DeployLogEvent): void {
+  for (const watcher of flight.watchers) watcher(event);
 }

@@ -25,9 +25,12 @@ export { STATIC_SERVER_PATH } from './static-server-source';
 export { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
 export {
   DeployService,
-  type DeployProjects,
   type DeploySnapshots,
   type DeployServiceOptions,
   type DeploymentTarget,
 } from './deploy-service';
+export { DeployEnvironments, healthOf, type DeployProjects, type EnvironmentRow } from './deploy-environments';
+export { DeploymentAccess, DEPLOY_ACCESS_COOKIE, DEPLOY_ACCESS_PURPOSE, cookieValue } from './deployment-access';
+export { RuntimeLogs } from './runtime-logs';
+export { createDeploys, type DeploysDeps, type DeploysSettings } from './create-deploys';
 export { DeployVariables, DEPLOY_VARIABLES_PURPOSE } from './deploy-variables';

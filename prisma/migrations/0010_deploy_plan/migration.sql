@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "DeployEnvironment" ADD COLUMN     "plan" JSONB;
+

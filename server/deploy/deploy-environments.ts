@@ -1,0 +1,199 @@
+// A project's deployment environments as rows and as the API shows them: the owner check, the
+// `production` environment made on first use, the deployment URL, the effective build plan (the
+// edited one, else the one detected from the project's latest snapshot) and the serving
+// container's state. PATCH changes `private` and the plan the next deploy uses.
+import {
+  buildPlanSchema,
+  DEFAULT_ENVIRONMENT,
+  DEPLOY_AUTH_PATH,
+  deploymentLabel,
+  ENVIRONMENT_NAME_PATTERN,
+  type BuildPlanDto,
+  type DeploymentHealth,
+  type EnvironmentDto,
+  type PatchEnvironmentInput,
+} from '../contracts';
+import { DomainError, notFound } from '../core/errors';
+import { Prisma, type PrismaClient } from '../db';
+import type { DeploymentContainer } from '../runtime';
+import { detectBuildPlan, NothingToDeployError, type BuildPlan } from './build-plan';
+import type { DeployEngine, EnvironmentRef } from './deploy-engine';
+import { statusOf } from './deploy-dto';
+import type { DeploymentAccess } from './deployment-access';
+
+import { projectFactsOfSnapshot, type SnapshotReader } from './snapshot-facts';
+
+/** What it needs of projects: the owner check. */
+export interface DeployProjects {
+  /** Throws 404 when the project does not exist or is not the user's. */
+  get(userId: string, projectId: string): Promise<unknown>;
+}
+
+export interface EnvironmentRow {
+  id: string;
+  projectId: string;
+  name: string;
+  private: boolean;
+  plan: unknown;
+  createdAt: Date;
+}
+
+/** Deployments that are (or were last) this environment's serving one, or on their way to it. */
+const CURRENT_STATUSES = ['live', 'stopped', 'queued', 'building', 'starting'];
+/** Only these have a container worth asking the engine about. */
+const WITH_CONTAINER = ['live', 'starting', 'stopped'];
+
+export interface DeployEnvironmentsOptions {
+  /** The deployment URL of an environment (d-<projectId>-<env>.<PREVIEW_DOMAIN>). */
+  urlOf(projectId: string, environment: string): string;
+  /** The project's latest snapshot, for the detected plan; null when it has none. */
+  latestSnapshot(projectId: string): Promise<{ id: string } | null>;
+  reader: SnapshotReader;
+}
+
+export class DeployEnvironments {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly projects: DeployProjects,
+    private readonly engine: DeployEngine,
+    private readonly options: DeployEnvironmentsOptions,
+  ) {}
+
+  async list(userId: string, projectId: string): Promise<EnvironmentDto[]> {
+    await this.projects.get(userId, projectId);
+    await this.ensureDefault(projectId);
+    const rows = await this.prisma.deployEnvironment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+    // Detected once for the project: every environment without an edited plan shares it.
+    let detected: Promise<BuildPlanDto | null> | undefined;
+    const detect = () => (detected ??= this.detectedPlan(projectId));
+    return Promise.all(rows.map((row) => this.dto(row, detect)));
+  }
+
+  async create(userId: string, projectId: string, input: { name: string; private?: boolean | undefined }) {
+    await this.projects.get(userId, projectId);
+    const existing = await this.prisma.deployEnvironment.findUnique({
+      where: { projectId_name: { projectId, name: input.name } },
+    });
+    if (existing) throw new DomainError('conflict', 'environment_exists', `Environment ${input.name} already exists`);
+    const row = await this.prisma.deployEnvironment.create({
+      data: { projectId, name: input.name, private: input.private ?? false },
+    });
+    return this.dto(row, () => this.detectedPlan(projectId));
+  }
+
+  /** `private` and the edited plan (null: back to the detected one); the next deploy uses the plan. */
+  async patch(userId: string, projectId: string, name: string, input: PatchEnvironmentInput): Promise<EnvironmentDto> {
+    const env = await this.get(userId, projectId, name);
+    const data: Prisma.DeployEnvironmentUpdateInput = {};
+    if (input.private !== undefined) data.private = input.private;
+    if (input.plan !== undefined) data.plan = input.plan ?? Prisma.DbNull;
+    const row = Object.keys(data).length
+      ? await this.prisma.deployEnvironment.update({ where: { id: env.id }, data })
+      : env;
+    return this.dto(row, () => this.detectedPlan(projectId));
+  }
+
+  /**
+   * Where GET …/open sends the owner: the URL of a public environment; for a private one its
+   * sign-in hand-off (a token bound to its host label and the user, traded for a cookie there).
+   */
+  async openUrl(userId: string, projectId: string, name: string, access: DeploymentAccess): Promise<string> {
+    const env = await this.get(userId, projectId, name);
+    const url = this.options.urlOf(env.projectId, env.name);
+    if (!env.private) return url;
+    const token = access.token(deploymentLabel(env.projectId, env.name), userId);
+    return `${url.replace(/\/$/, '')}${DEPLOY_AUTH_PATH}?t=${encodeURIComponent(token)}`;
+  }
+
+  /** The user's environment by name (404 unless the project is theirs); `production` is made on first use. */
+  async get(userId: string, projectId: string, name: string): Promise<EnvironmentRow> {
+    await this.projects.get(userId, projectId);
+    if (name === DEFAULT_ENVIRONMENT) return this.ensureDefault(projectId);
+    const row = ENVIRONMENT_NAME_PATTERN.test(name)
+      ? await this.prisma.deployEnvironment.findUnique({ where: { projectId_name: { projectId, name } } })
+      : null;
+    if (!row) throw notFound('Environment not found');
+    return row;
+  }
+
+  /** The plan the user edited for this environment, if any. */
+  editedPlan(row: EnvironmentRow): BuildPlan | null {
+    const parsed = buildPlanSchema.safeParse(row.plan);
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** The plan detected from a snapshot's files; throws 422 nothing_to_deploy. */
+  async detect(snapshotId: string): Promise<BuildPlan> {
+    try {
+      return detectBuildPlan(await projectFactsOfSnapshot(this.options.reader, snapshotId));
+    } catch (error) {
+      if (error instanceof NothingToDeployError) throw new DomainError('unprocessable', error.code, error.message);
+      throw error;
+    }
+  }
+
+  ensureDefault(projectId: string): Promise<EnvironmentRow> {
+    return this.prisma.deployEnvironment.upsert({
+      where: { projectId_name: { projectId, name: DEFAULT_ENVIRONMENT } },
+      create: { projectId, name: DEFAULT_ENVIRONMENT },
+      update: {},
+    });
+  }
+
+  ref(env: EnvironmentRow): EnvironmentRef {
+    return { projectId: env.projectId, environment: env.name };
+  }
+
+  private async dto(row: EnvironmentRow, detected: () => Promise<BuildPlanDto | null>): Promise<EnvironmentDto> {
+    const current = await this.prisma.deployment.findFirst({
+      where: { environmentId: row.id, status: { in: CURRENT_STATUSES } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, status: true },
+    });
+    const edited = this.editedPlan(row);
+    const container =
+      current && WITH_CONTAINER.includes(current.status) ? await this.engine.current(this.ref(row)) : null;
+    return {
+      name: row.name,
+      private: row.private,
+      createdAt: row.createdAt.toISOString(),
+      url: this.options.urlOf(row.projectId, row.name),
+      plan: edited ?? (await detected()),
+      planEdited: edited !== null,
+      current: current
+        ? {
+            id: current.id,
+            status: statusOf(current.status),
+            health: container?.deploymentId === current.id ? healthOf(container) : null,
+          }
+        : null,
+    };
+  }
+
+  private async detectedPlan(projectId: string): Promise<BuildPlanDto | null> {
+    const latest = await this.options.latestSnapshot(projectId);
+    if (!latest) return null;
+    try {
+      return detectBuildPlan(await projectFactsOfSnapshot(this.options.reader, latest.id));
+    } catch (error) {
+      if (error instanceof NothingToDeployError) return null;
+      throw error;
+    }
+  }
+}
+
+/** The container's engine state as the UI shows it. */
+export function healthOf(container: Pick<DeploymentContainer, 'state' | 'health'>): DeploymentHealth {
+  switch (container.state) {
+    case 'running':
+      return container.health === 'none' ? 'starting' : container.health;
+    case 'restarting':
+      return 'restarting';
+    case 'created':
+    case 'paused':
+    case 'exited':
+    case 'dead':
+    case 'removing':
+      return 'exited';
+  }
+}
