@@ -1,8 +1,9 @@
 'use client';
-// One project in the dashboard list: open it, or download it as a ZIP or a bundle (with its
+// One project in the dashboard list: open it, deploy it, or download it as a ZIP or a bundle (with its
 // snapshot history), duplicate, rename, delete.
 import Link from 'next/link';
 import { TEMPLATES, type ProjectDto } from '@/server/contracts';
+import { DeployButton } from '../deploy/DeployButton';
 import { Button } from '../ui/Button';
 import { DownloadZipLink } from './DownloadZipLink';
 import { relativeTime } from './relative-time';
@@ -40,6 +41,7 @@ export function ProjectRow({
           </span>
         </span>
       </Link>
+      <DeployButton projectId={project.id} projectName={project.name} variant="ghost" className="px-2" />
       {/* Checked first (a name a ZIP cannot carry is explained), then streamed by the browser. */}
       <DownloadZipLink projectId={project.id} projectName={project.name} className={action} />
       <a

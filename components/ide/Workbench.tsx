@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageAttachment } from '@/server/contracts';
 import { AppHeader } from '../AppHeader';
+import { DeployButton } from '../deploy/DeployButton';
 import { SplitPane } from '../ui/SplitPane';
 import { AssistantPanel } from './assistant/AssistantPanel';
 import { EditorStore } from './editor/editor-store';
@@ -160,6 +161,9 @@ export function Workbench({ projectId }: { projectId: string }) {
         <span className="truncate font-medium" data-testid="workbench-project-name">
           {project?.name ?? '…'}
         </span>
+        {project ? (
+          <DeployButton projectId={projectId} projectName={project.name} className="ml-2 px-2.5 py-1" />
+        ) : null}
       </AppHeader>
       <RestoredNotice workspace={workspace} snapshots={snapshots.list} onOpenHistory={openHistory} />
       <div className="min-h-0 flex-1">
