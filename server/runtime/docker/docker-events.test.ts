@@ -101,4 +101,23 @@ describe('DockerEventStream', () => {
       stream.dispose();
     }
   });
+
+  it('ignores the project’s deployment and build containers (a build exiting is not the workspace exiting)', async () => {
+    const engine = fakeEngine();
+    const events: RuntimeEvent[] = [];
+    const stream = new DockerEventStream(engine.docker, (event) => events.push(event), createLogger('silent'));
+    try {
+      await waitUntil(() => engine.streams.length === 1, 2000);
+      const now = Date.now() * 1e6;
+      const build = { 'berth.deployment': 'd1', 'berth.role': 'build' };
+      engine.streams[0]!.write(line('a', 'start', now + 1e6, build));
+      engine.streams[0]!.write(line('a', 'die', now + 2e6, { ...build, exitCode: '0' }));
+      engine.streams[0]!.write(line('a', 'die', now + 3e6, { 'berth.deployment': 'd1', exitCode: '1' }));
+      engine.streams[0]!.write(line('a', 'start', now + 4e6));
+      await waitUntil(() => events.length === 1, 2000);
+      expect(events).toEqual([{ type: 'started', projectId: 'p-a' }]);
+    } finally {
+      stream.dispose();
+    }
+  });
 });

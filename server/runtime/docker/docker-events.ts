@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../core/logger';
 import type { RuntimeEvent } from '../runtime-driver';
+import { DEPLOYMENT_LABEL } from './deployment-names';
 import { MANAGED_FILTER, PROJECT_LABEL } from './names';
 
 const FIRST_RETRY_MS = 250;
@@ -117,6 +118,8 @@ export class DockerEventStream {
     const projectId = event.Actor?.Attributes?.[PROJECT_LABEL];
     const containerId = event.Actor?.ID ?? event.id;
     if (!projectId || !containerId) return;
+    // Deployment and build containers carry the project's label too: their exits are not the workspace's.
+    if (event.Actor?.Attributes?.[DEPLOYMENT_LABEL]) return;
     this.queue = this.queue
       .then(() => this.map(action, projectId, containerId, event))
       .catch((error: unknown) => {
