@@ -3,11 +3,27 @@
 // new page; roll back from History → the old page again, in seconds. An Express project gets a
 // variable set in the Variables tab. A private environment lets its owner in and answers 404 to
 // another signed-in user.
-import { createProjectViaApi, expect, signedInContext, test, uniqueName, type WorkbenchPage } from './support/berth';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import {
+  createProjectViaApi,
+  DashboardPage,
+  expect,
+  signedInContext,
+  test,
+  uniqueName,
+  type WorkbenchPage,
+} from './support/berth';
 import { DeployDialog } from './support/deploy';
 import { FilesPanel } from './support/files';
 
 test.describe.configure({ timeout: 420_000 });
+
+/** Pictures for a person to look at, only when E2E_SCREENSHOTS names a folder. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `deploy-${name}.png`) });
+}
 
 async function openRunning(workbench: WorkbenchPage, projectId: string): Promise<FilesPanel> {
   const files = new FilesPanel(workbench.page);
@@ -51,6 +67,7 @@ test('deploy a Vite app from the toolbar, deploy a change, roll back from Histor
   await expect(deploy.progress.getByTestId('deploy-steps')).toHaveAttribute('data-status', 'live');
   await expect(deploy.state).toContainText('Live');
   await expect(deploy.progress.getByTestId('build-log')).toContainText('vite build');
+  await shot(page, 'live');
   const url = await deploy.url();
   expect(url).toBe(`http://d-${project.id}-production.localhost:${new URL(page.url()).port}/`);
 
@@ -82,6 +99,7 @@ test('deploy a Vite app from the toolbar, deploy a change, roll back from Histor
   await expect(earlier).toHaveAttribute('data-status', 'superseded');
   await earlier.getByTestId('deployment-show-log').click();
   await expect(earlier.getByTestId('deployment-log')).toContainText('vite build');
+  await shot(page, 'history');
   await expect(earlier.getByTestId('deployment-rollback')).toBeEnabled();
   const rollbackStarted = Date.now();
   await earlier.getByTestId('deployment-rollback').click();
@@ -129,9 +147,12 @@ test('a variable set in the Variables tab reaches a deployed Express app; secret
   await rows.nth(1).getByTestId('variable-secret').check();
   await editor.getByTestId('variables-save').click();
   await expect(editor.getByTestId('variables-message')).toContainText('next deploy');
+  await shot(page, 'variables');
   // Read back: the secret comes masked, and the page never holds its value.
-  await deploy.tab('deploy').click();
+  await deploy.close();
+  await deploy.open(workbench.root);
   await deploy.tab('variables').click();
+  await expect(editor).toHaveAttribute('data-status', 'ready');
   await expect(
     editor.locator('[data-testid="variable-row"][data-name="API_TOKEN"] [data-testid="variable-value"]'),
   ).toHaveValue('••••••••');
@@ -150,6 +171,7 @@ test('a variable set in the Variables tab reaches a deployed Express app; secret
   // The runtime log follows the app's output.
   await deploy.tab('logs').click();
   await expect(deploy.dialog.getByTestId('runtime-log')).toContainText('API listening on', { timeout: 20_000 });
+  await shot(page, 'runtime-logs');
 });
 
 test('a private environment opens for its owner and answers 404 to another signed-in user', async ({
@@ -163,12 +185,26 @@ test('a private environment opens for its owner and answers 404 to another signe
   const project = await createProjectViaApi(page.request, uniqueName('deploy-priv'), 'static-html');
   await openRunning(workbench, project.id);
   const deploy = new DeployDialog(page);
+  // From the dashboard too: each project row has Deploy.
+  const dashboard = new DashboardPage(page);
+  await dashboard.goto();
+  await deploy.open(dashboard.rowById(project.id));
+  await expect(deploy.dialog).toContainText(project.name);
+  await shot(page, 'dashboard');
+  await deploy.close();
+
+  await workbench.goto(project.id);
   await deploy.open(workbench.root);
   await deploy.createEnvironment('staging', true);
   await expect(deploy.dialog.getByTestId('environment-visibility')).toContainText('Private');
   await deploy.deployAndWaitLive();
   const url = await deploy.url();
   expect(url).toContain(`d-${project.id}-staging.`);
+  await deploy.tab('settings').click();
+  await expect(deploy.dialog.getByTestId('environment-private')).toBeChecked();
+  await expect(deploy.dialog.getByTestId('plan-view')).toContainText('Static site');
+  await shot(page, 'settings');
+  await deploy.tab('deploy').click();
 
   // The owner, through Open: Berth hands the deploy host a cookie of its own.
   const app = await deploy.openDeployment();

@@ -108,13 +108,17 @@ function DeployBody({ projectId, projectName, onClose }: { projectId: string; pr
           </p>
         ) : null}
         {!env && !environments.loadError ? <p className="text-sm text-muted">Loading…</p> : null}
-        {env
-          ? DEPLOY_TABS.filter((item) => item.id === tab).map((item) => (
+        {/* All tabs stay mounted (an unsaved Variables edit survives a look at History); only the
+            runtime log follows its stream while shown. */}
+        {env ? (
+          <div key={env.name}>
+            {DEPLOY_TABS.map((item) => (
               <div
-                key={`${env.name}-${item.id}`}
+                key={item.id}
                 id={`deploy-panel-${item.id}`}
                 role="tabpanel"
                 aria-labelledby={`deploy-tab-${item.id}`}
+                className={item.id === tab ? '' : 'hidden'}
               >
                 {item.id === 'deploy' ? (
                   <DeployOverview
@@ -136,7 +140,7 @@ function DeployBody({ projectId, projectName, onClose }: { projectId: string; pr
                   />
                 ) : null}
                 {item.id === 'variables' ? <VariablesEditor projectId={projectId} env={env.name} /> : null}
-                {item.id === 'logs' ? <RuntimeLogs projectId={projectId} env={env} /> : null}
+                {item.id === 'logs' ? <RuntimeLogs projectId={projectId} env={env} active={tab === 'logs'} /> : null}
                 {item.id === 'settings' ? (
                   <EnvironmentSettings
                     projectId={projectId}
@@ -150,8 +154,9 @@ function DeployBody({ projectId, projectName, onClose }: { projectId: string; pr
                   />
                 ) : null}
               </div>
-            ))
-          : null}
+            ))}
+          </div>
+        ) : null}
       </div>
     </div>
   );

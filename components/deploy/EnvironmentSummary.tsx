@@ -7,6 +7,7 @@ import { openUrl, type EnvironmentView } from './deploy-api';
 export function EnvironmentSummary({ projectId, env }: { projectId: string; env: EnvironmentView }) {
   const state = environmentState(env);
   const serving = env.current?.status === 'live';
+  const host = env.url.replace(/^https?:\/\//, '').replace(/\/$/, '');
   return (
     <div
       className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-md border border-edge bg-panel-2 px-3 py-2"
@@ -23,7 +24,7 @@ export function EnvironmentSummary({ projectId, env }: { projectId: string; env:
       <span className="text-xs text-muted" data-testid="environment-visibility">
         {env.private ? '🔒 Private: only you, signed in' : 'Public: anyone with the link'}
       </span>
-      {env.url ? (
+      {serving ? (
         <a
           href={openUrl(projectId, env.name)}
           target="_blank"
@@ -32,11 +33,14 @@ export function EnvironmentSummary({ projectId, env }: { projectId: string; env:
           data-url={env.url}
           className="ml-auto min-w-0 truncate font-mono text-xs text-accent hover:underline"
           title={`Open ${env.url} in a new tab`}
-          aria-disabled={!serving}
         >
-          {env.url.replace(/^https?:\/\//, '')} ↗
+          {host} ↗
         </a>
-      ) : null}
+      ) : (
+        <span className="ml-auto min-w-0 truncate font-mono text-xs text-muted" title="Nothing serves here now">
+          {host}
+        </span>
+      )}
     </div>
   );
 }

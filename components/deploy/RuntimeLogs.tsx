@@ -1,12 +1,12 @@
 'use client';
-// The Logs tab: what the running deployment prints (its last lines, then live).
+// The Logs tab: what the running deployment prints (its last lines, then live), followed while shown.
 import { runtimeLogStreamUrl, type EnvironmentView } from './deploy-api';
 import { LogView } from './LogView';
 import { useEventStream } from './use-event-stream';
 
-export function RuntimeLogs({ projectId, env }: { projectId: string; env: EnvironmentView }) {
+export function RuntimeLogs({ projectId, env, active }: { projectId: string; env: EnvironmentView; active: boolean }) {
   const running = env.current?.status === 'live';
-  const stream = useEventStream(running ? runtimeLogStreamUrl(projectId, env.name) : null);
+  const stream = useEventStream(running && active ? runtimeLogStreamUrl(projectId, env.name) : null);
   const note = !running
     ? 'Nothing is running in this environment.'
     : stream.phase === 'failed'
