@@ -287,6 +287,8 @@ export async function createServices(config: Config, log: Logger) {
       scheme: new URL(config.BERTH_URL).protocol.replace(':', ''),
     },
   );
+  // d-<projectId>-<env>.<PREVIEW_DOMAIN> hosts: the preview router sends them to the live deployment.
+  previews.serveDeployments({ target: (label) => deploys.deploymentTarget(label), access: deploys.access });
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running

@@ -17,3 +17,4 @@ export {
 export { CapabilityStore, type Capability } from './capability-store';
 export { parsePreviewHost, previewUrl, type PreviewHost } from './preview-host';
 export { broadcastPortChanges } from './preview.socket';
+export { DeploymentHosts, type DeploymentLookup } from './deployment-hosts';

@@ -4,8 +4,8 @@
 // stay on their hop; every answer may be framed by the IDE and by nothing else; the app's cookies
 // stay on its own origin.
 
-/** Cookies Berth itself sets (next-auth session and CSRF); every other cookie passes. */
-const BERTH_COOKIE = /^(__secure-|__host-)?next-auth\./i;
+/** Cookies Berth itself sets (next-auth session and CSRF, a deployment host's __berth_* access cookie); every other cookie passes. */
+const BERTH_COOKIE = /^(?:(__secure-|__host-)?next-auth\.|__berth_)/i;
 
 export function stripBerthCookies(cookie: string | undefined): string | undefined {
   if (!cookie) return undefined;

@@ -67,3 +67,29 @@ describe('parsePreviewHost', () => {
     expect(parsePreviewHost(url.host, 'localhost:3000')).toEqual({ kind: 'preview', capability: cap });
   });
 });
+
+describe('parsePreviewHost: deployment hosts', () => {
+  it('reads d-<projectId>-<env>, the environment holding dashes', () => {
+    expect(parsePreviewHost('d-cmabc123-production.localhost:3000', 'localhost:3000')).toEqual({
+      kind: 'deployment',
+      label: 'd-cmabc123-production',
+      projectId: 'cmabc123',
+      environment: 'production',
+    });
+    expect(parsePreviewHost('D-CMABC123-Staging-2.preview.example.com', 'preview.example.com')).toMatchObject({
+      kind: 'deployment',
+      projectId: 'cmabc123',
+      environment: 'staging-2',
+    });
+  });
+
+  it('calls a d- label that names no environment malformed', () => {
+    for (const label of ['d-', 'd-abc', 'd-abc-', 'd--production', 'd-abc-9prod', 'd-ab_c-production'])
+      expect(parsePreviewHost(`${label}.localhost:3000`, 'localhost:3000'), label).toEqual({ kind: 'malformed' });
+  });
+
+  it('is not a deployment outside the preview domain or deeper under it', () => {
+    expect(parsePreviewHost('d-abc-production.example.com', 'localhost:3000')).toEqual({ kind: 'other' });
+    expect(parsePreviewHost('x.d-abc-production.localhost:3000', 'localhost:3000')).toEqual({ kind: 'malformed' });
+  });
+});

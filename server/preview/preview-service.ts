@@ -19,6 +19,9 @@ import { ByteTally } from './byte-tally';
 import { badHostPage, notFoundPage, notRunningPage, sendPage, sendPageOnSocket } from './preview-pages';
 import { countNothing, proxyHttp, proxyUpgrade, type ByteCounter } from './preview-proxy';
 import { TunnelPool, tunnelKey } from './tunnel-pool';
+import { openAppConnection } from './app-connection';
+import { DEPLOYMENT_KEY_PREFIX, DeploymentHosts, type DeploymentLookup } from './deployment-hosts';
+import { deploymentNotFoundPage, handleDeploymentRequest, handleDeploymentUpgrade } from './deployment-http';
 
 export interface PreviewProjects {
   /** Throws 404 when the project does not exist or is not the user's. */
@@ -63,8 +66,14 @@ export const isUserListener = (entry: ListeningPort) =>
 
 export class PreviewService {
   readonly store: CapabilityStore;
-  /** Idle tunnels to the agents, per (workspace, port). */
-  readonly tunnels = new TunnelPool();
+  /** Idle tunnels to the agents, per (workspace, port), and connections to deployments, per host. */
+  readonly tunnels = new TunnelPool((target, port, key) =>
+    key.startsWith(DEPLOYMENT_KEY_PREFIX) && this.deployments
+      ? this.deployments.connect(key)
+      : openAppConnection(target, port, key),
+  );
+  /** Deployment hosts d-<projectId>-<env> (issue 14); absent = they answer 404. */
+  private deployments: DeploymentHosts | undefined;
   /** Proxied bytes on their way to the metric (flushed at least once a second). */
   readonly bytes: ByteTally;
   private readonly running = new Map<string, boolean>();
@@ -96,6 +105,11 @@ export class PreviewService {
         this.endServing(status.projectId);
       }
     });
+  }
+
+  /** Serves deployment hosts (d-<projectId>-<env>.<PREVIEW_DOMAIN>) from now on. */
+  serveDeployments(lookup: DeploymentLookup): void {
+    this.deployments = new DeploymentHosts(lookup, this.options.domain);
   }
 
   /** The previews of every port listening in the running workspace; [] when it is not running. */
@@ -150,12 +164,25 @@ export class PreviewService {
   serveConnection(socket: Socket, handOff: (socket: Socket, buffered: Buffer) => void): void {
     // Idle between requests it stays: its next request is checked (and answered 404) as any other.
     const end = () => void (served.busy && socket.destroy());
+    const deployments = this.deployments;
     const served: ServedConnection = servePreviewConnection(socket, {
       route: (host) => this.route(host, socket, end),
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
       count: this.bytes.count,
-      handOff,
+      // A deployment host's connection is read (async) and comes back here if the fast path may serve it.
+      handOff: deployments
+        ? (client, buffered) =>
+            deployments.takeOver(
+              client,
+              buffered,
+              (again, bytes) => {
+                if (bytes.length > 0) again.unshift(bytes);
+                this.serveConnection(again, handOff);
+              },
+              handOff,
+            )
+        : handOff,
     });
     this.served.add(served);
     socket.once('close', () => this.served.delete(served));
@@ -171,6 +198,16 @@ export class PreviewService {
 
   /** A preview request on a connection Berth's HTTP server serves (see preview-proxy.ts). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const host = parsePreviewHost(req.headers.host, this.options.domain);
+    if (host.kind === 'deployment') {
+      if (!this.deployments)
+        return sendPage(res, deploymentNotFoundPage(this.options.ideOrigin), this.options.ideOrigin);
+      void handleDeploymentRequest(this.deployments, host.label, req, res, this.deploymentHttp()).catch(() => {
+        if (!res.headersSent) sendPage(res, deploymentNotFoundPage(this.options.ideOrigin), this.options.ideOrigin);
+        else res.destroy();
+      });
+      return;
+    }
     const end = () => void (!res.writableFinished && req.socket.destroy());
     const found = this.route(req.headers.host, req.socket, end) ?? { page: badHostPage };
     if ('page' in found) return sendPage(res, found.page, this.options.ideOrigin);
@@ -179,6 +216,15 @@ export class PreviewService {
 
   /** The same for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const host = parsePreviewHost(req.headers.host, this.options.domain);
+    if (host.kind === 'deployment') {
+      const page = deploymentNotFoundPage(this.options.ideOrigin);
+      if (!this.deployments) return sendPageOnSocket(socket, page, this.options.ideOrigin);
+      void handleDeploymentUpgrade(this.deployments, host.label, req, socket, head, this.deploymentHttp()).catch(() =>
+        socket.destroy(),
+      );
+      return;
+    }
     const found = this.route(req.headers.host, socket, () => socket.destroy()) ?? { page: badHostPage };
     if ('page' in found) return sendPageOnSocket(socket, found.page, this.options.ideOrigin);
     proxyUpgrade(req, socket, head, found.target, found.port, this.options.ideOrigin, this.bytes.count);
@@ -194,6 +240,9 @@ export class PreviewService {
   private route(host: string | undefined, connection: Duplex, end: () => void): PreviewRoute | null {
     const parsed = parsePreviewHost(host, this.options.domain);
     if (parsed.kind === 'other') return null;
+    if (parsed.kind === 'deployment')
+      // Null: not read yet on this connection (or private): handed off, then read (DeploymentHosts.takeOver).
+      return this.deployments ? this.deployments.routeFast(connection, parsed.label) : { page: notFoundPage };
     if (parsed.kind !== 'preview') return { page: badHostPage };
     const capability = this.store.resolve(parsed.capability);
     if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port))
@@ -238,6 +287,10 @@ export class PreviewService {
     } catch (error) {
       this.log.warn({ projectId, err: error }, 'could not record preview activity');
     }
+  }
+
+  private deploymentHttp() {
+    return { ideOrigin: this.options.ideOrigin, secure: this.options.scheme === 'https' };
   }
 
   private dto(entry: Capability): PreviewDto {

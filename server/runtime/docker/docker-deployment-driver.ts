@@ -180,6 +180,8 @@ export class DockerDeploymentDriver implements DeploymentDriver {
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     const demux = createDemuxer((payload, kind) => onLog(decoders[kind].write(payload)));
     const destroy = () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    // Aborted while the stream was being opened: nobody reads it.
+    if (options.signal?.aborted) return destroy();
     options.signal?.addEventListener('abort', destroy, { once: true });
     try {
       await new Promise<void>((resolve) => {

@@ -1,0 +1,199 @@
+// Deployment hosts, d-<projectId>-<env>.<PREVIEW_DOMAIN> (issue 14): a request goes to the
+// environment's live deployment. Where it answers is read on each new connection (and again
+// after a failed connect: a restarted container answers on a new port) and kept for that
+// connection a few seconds. A public deployment is served on the preview fast path (heads
+// rewritten, bytes piped over pooled keep-alive connections: preview-connection.ts); a private
+// one, and the sign-in hand-off /__berth/auth, on node:http (deployment-http.ts), where each
+// request's access cookie is checked. Nothing there, stopped, unknown, or private without the
+// owner's cookie: the same 404 page, so nobody learns whether a private one exists.
+import { connect, type Socket } from 'node:net';
+import { DEPLOY_AUTH_PATH } from '../contracts';
+import type { Duplex } from 'node:stream';
+import type { AgentTarget } from './agent-tunnel';
+import { requestFacts } from './head-rewrite';
+import { headEnd, parseRequestHead } from './http-framing';
+import { parsePreviewHost } from './preview-host';
+import type { PreviewRoute } from './preview-request';
+
+/** What it needs of deployments (DeployService.deploymentTarget and its access tokens). */
+export interface DeploymentLookup {
+  /** The environment's live deployment, or null. */
+  target(label: string): Promise<{
+    endpoint: { url: string; directUrl?: string };
+    private: boolean;
+    ownerId: string;
+  } | null>;
+  access: {
+    redeem(token: string, label: string): { userId: string; cookie: string; maxAgeSeconds: number } | null;
+    userOf(cookieHeader: string | undefined, label: string): string | null;
+    setCookie(value: string, maxAgeSeconds: number, secure: boolean): string;
+  };
+}
+
+export interface ResolvedDeployment {
+  label: string;
+  private: boolean;
+  ownerId: string;
+  /** Where it answers, in the order to try: the container's own address (skips docker-proxy), then the published port. */
+  addresses: { host: string; port: number }[];
+  /** When it was read: a connection reads it again after FRESH_MS. */
+  at: number;
+}
+
+/** Pool keys of deployments (the tunnel pool keeps idle connections per key). */
+export const DEPLOYMENT_KEY_PREFIX = 'deploy\n';
+/** How long a connection trusts what it read (a switch to private, a stop, are seen after this). */
+const FRESH_MS = 5000;
+const CONNECT_TIMEOUT_MS = 1000;
+
+export class DeploymentHosts {
+  /** Per connection: what its latest read said. */
+  private readonly bySocket = new WeakMap<Duplex, ResolvedDeployment | null>();
+  /** Per label: the latest read (connects use it, so a re-read after a restart helps every connection). */
+  private readonly latest = new Map<string, ResolvedDeployment>();
+
+  constructor(
+    readonly lookup: DeploymentLookup,
+    /** PREVIEW_DOMAIN. */
+    private readonly domain: string,
+  ) {}
+
+  /**
+   * A connection the fast path handed off at a request (`buffered`, its head first): when it names
+   * a deployment host, its target is read now; a public one goes back to the fast path (`serve`),
+   * anything else to node:http (`handOff`), where private ones, the hand-off and 404s are answered.
+   */
+  takeOver(
+    socket: Socket,
+    buffered: Buffer,
+    serve: (socket: Socket, buffered: Buffer) => void,
+    handOff: (socket: Socket, buffered: Buffer) => void,
+  ): void {
+    const label = this.labelOf(buffered);
+    if (label === null) return handOff(socket, buffered);
+    // Nothing is read from it meanwhile (no listener would take the bytes).
+    socket.pause();
+    const ignore = () => undefined;
+    socket.on('error', ignore);
+    this.resolve(socket, label).then(
+      (resolved) => {
+        socket.off('error', ignore);
+        if (socket.destroyed) return;
+        socket.resume();
+        if (resolved && !resolved.private && !pathIsAuth(buffered)) serve(socket, buffered);
+        else handOff(socket, buffered);
+      },
+      () => {
+        socket.off('error', ignore);
+        socket.resume();
+        handOff(socket, buffered);
+      },
+    );
+  }
+
+  /** The deployment label the buffered request head names, or null. */
+  private labelOf(buffered: Buffer): string | null {
+    const end = headEnd(buffered);
+    if (end < 0) return null;
+    try {
+      const host = parsePreviewHost(
+        requestFacts(parseRequestHead(buffered.toString('latin1', 0, end - 4))).host,
+        this.domain,
+      );
+      return host.kind === 'deployment' ? host.label : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads the target for this connection now (a new connection, or its read went stale). */
+  async resolve(socket: Duplex, label: string): Promise<ResolvedDeployment | null> {
+    const found = await this.lookup.target(label);
+    const resolved = found ? toResolved(label, found) : null;
+    if (resolved) this.latest.set(label, resolved);
+    else this.latest.delete(label);
+    this.bySocket.set(socket, resolved);
+    return resolved;
+  }
+
+  /** What this connection knows of `label` if still fresh; undefined = read it (resolve). */
+  known(socket: Duplex, label: string): ResolvedDeployment | null | undefined {
+    if (!this.bySocket.has(socket)) return undefined;
+    const known = this.bySocket.get(socket) ?? null;
+    if (known === null) return undefined;
+    if (known.label !== label || Date.now() - known.at > FRESH_MS) return undefined;
+    return known;
+  }
+
+  /** The fast path's route for a public deployment this connection has read; null = hand it off. */
+  routeFast(socket: Duplex, label: string): PreviewRoute | null {
+    const known = this.known(socket, label);
+    if (!known || known.private) return null;
+    const first = known.addresses[0]!;
+    const target: AgentTarget = { url: `http://${first.host}:${first.port}`, secret: '' };
+    return { target, port: first.port, key: DEPLOYMENT_KEY_PREFIX + label };
+  }
+
+  /** A connection to the deployment `key` names; after a failed connect, read once more and retry. */
+  async connect(key: string): Promise<Socket> {
+    const label = key.slice(DEPLOYMENT_KEY_PREFIX.length);
+    const before = this.latest.get(label);
+    if (before) {
+      const socket = await connectFirst(before.addresses);
+      if (socket) return socket;
+    }
+    const found = await this.lookup.target(label);
+    if (found) {
+      const again = toResolved(label, found);
+      this.latest.set(label, again);
+      const socket = await connectFirst(again.addresses);
+      if (socket) return socket;
+    }
+    throw new Error('The deployment did not answer');
+  }
+}
+
+/** Whether the buffered request is the sign-in hand-off (node:http answers it). */
+function pathIsAuth(buffered: Buffer): boolean {
+  const line = buffered.toString('latin1', 0, Math.min(buffered.length, 200 + DEPLOY_AUTH_PATH.length));
+  return line.includes(` ${DEPLOY_AUTH_PATH}?`) || line.includes(` ${DEPLOY_AUTH_PATH} `);
+}
+
+function toResolved(
+  label: string,
+  found: NonNullable<Awaited<ReturnType<DeploymentLookup['target']>>>,
+): ResolvedDeployment {
+  const urls = [...new Set([found.endpoint.directUrl, found.endpoint.url].filter((url) => url !== undefined))];
+  const addresses = urls.map((url) => {
+    const parsed = new URL(url);
+    return { host: parsed.hostname, port: Number(parsed.port || 80) };
+  });
+  return { label, private: found.private, ownerId: found.ownerId, addresses, at: Date.now() };
+}
+
+async function connectFirst(addresses: readonly { host: string; port: number }[]): Promise<Socket | undefined> {
+  for (const { host, port } of addresses) {
+    const socket = await connectTo(host, port);
+    if (socket) return socket;
+  }
+  return undefined;
+}
+
+function connectTo(host: string, port: number): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => fail(), CONNECT_TIMEOUT_MS);
+    const fail = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(undefined);
+    };
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
