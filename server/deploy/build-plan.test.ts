@@ -109,3 +109,19 @@ describe('build script and start command', () => {
     expect(startCommandOf(detectBuildPlan(template('express-api')))).toEqual(['sh', '-c', 'exec npm start']);
   });
 });
+
+describe('build-time variables', () => {
+  it('passes only VITE_* and NEXT_PUBLIC_* to the build, quoted for the shell', async () => {
+    const { buildTimeVariables } = await import('./build-script');
+    const visible = buildTimeVariables({ VITE_API: "it's", NEXT_PUBLIC_X: '$HOME `id`', SECRET: 'no', VITEX: 'no' });
+    expect(visible).toEqual({ VITE_API: "it's", NEXT_PUBLIC_X: '$HOME `id`' });
+    const script = buildScriptOf(detectBuildPlan(template('vite-react')), visible);
+    expect(script).not.toContain('SECRET');
+    const { execFileSync } = await import('node:child_process');
+    const head = script
+      .split('\n')
+      .filter((line) => line.startsWith('export VITE_') || line.startsWith('export NEXT_'));
+    const printed = execFileSync('sh', ['-c', `${head.join('\n')}\nprintf '%s|%s' "$VITE_API" "$NEXT_PUBLIC_X"`]);
+    expect(printed.toString()).toBe("it's|$HOME `id`");
+  });
+});

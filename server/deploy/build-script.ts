@@ -11,9 +11,25 @@ const BUILD_HOME = '/tmp/berth-build-home';
 /** Lines starting with this mark a step in the build log (the UI can show progress from them). */
 export const STEP_MARK = '›';
 
-export function buildScriptOf(plan: BuildPlan): string {
+/**
+ * The environment's variables the build sees: those public by nature (Vite bakes VITE_* into the
+ * bundle, Next.js NEXT_PUBLIC_*). Others (secrets) reach only the running container.
+ */
+export function buildTimeVariables(variables: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).filter(([name]) => name.startsWith('VITE_') || name.startsWith('NEXT_PUBLIC_')),
+  );
+}
+
+/**
+ * `buildVariables` are exported by the script itself, not set as the build container's Env: the
+ * commit keeps the container's Env in the image, while its command is replaced by the start
+ * command. Their values never reach the log (no `set -x`).
+ */
+export function buildScriptOf(plan: BuildPlan, buildVariables: Record<string, string> = {}): string {
   const lines = [
     'set -eu',
+    ...Object.entries(buildVariables).map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'`),
     `export HOME=${BUILD_HOME} npm_config_cache=${BUILD_HOME}/.npm npm_config_update_notifier=false npm_config_fund=false NEXT_TELEMETRY_DISABLED=1`,
     'mkdir -p "$HOME"',
     `cd ${APP_DIR}`,

@@ -13,7 +13,7 @@ import {
   type DeploymentRef,
 } from '../runtime';
 import type { BuildPlan } from './build-plan';
-import { buildScriptOf, startCommandOf } from './build-script';
+import { buildScriptOf, buildTimeVariables, startCommandOf } from './build-script';
 import { imagesToPrune } from './image-retention';
 import { STATIC_SERVER_PATH, STATIC_SERVER_SOURCE } from './static-server-source';
 
@@ -30,6 +30,8 @@ export interface BuildInput extends DeploymentRef {
   /** The snapshot's files as a tar owned by uid 1000 (SnapshotService.archiveOf). */
   files: () => Promise<NodeJS.ReadableStream>;
   plan: BuildPlan;
+  /** The environment's variables; only public build-time ones (VITE_*, NEXT_PUBLIC_*) reach the build. */
+  variables?: Record<string, string>;
   onLog?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -55,13 +57,13 @@ export class DeployEngine {
 
   /** The deployment's image; throws DeploymentBuildError (running deployments are untouched). */
   async build(input: BuildInput): Promise<DeploymentImage> {
-    const { plan, files, onLog, signal, ...ref } = input;
+    const { plan, files, onLog, signal, variables = {}, ...ref } = input;
     const started = Date.now();
     const image = await this.driver.build({
       ...ref,
       files,
       extraFiles: [{ path: STATIC_SERVER_PATH, content: STATIC_SERVER_SOURCE, mode: 0o644 }],
-      script: buildScriptOf(plan),
+      script: buildScriptOf(plan, buildTimeVariables(variables)),
       startCommand: startCommandOf(plan),
       port: plan.port,
       timeoutMs: this.options.buildTimeoutMs,

@@ -395,6 +395,7 @@ export class DeployService {
           ...ref,
           files: () => this.snapshots.archiveOf(source.snapshotId),
           plan: source.plan,
+          variables: await this.variables.open(env.id),
           onLog: (text) => {
             flight.log.append(text);
             emit(flight, { event: 'log', data: { text } });
