@@ -4,8 +4,6 @@
 // runs. One build per environment at a time; DEPLOYMENTS_MAX_PER_USER environments serving per
 // user. Every call checks the project is the caller's (404 otherwise).
 import {
-  FINAL_DEPLOYMENT_STATUSES,
-  parseDeploymentLabel,
   type DeploymentDto,
   type DeployLogEvent,
   type DeploymentStatus,
@@ -16,11 +14,21 @@ import {
 import { DomainError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { PrismaClient } from '../db';
-import { DeploymentStartError, type DeploymentEndpoint } from '../runtime';
+import { DeploymentStartError } from '../runtime';
 import { buildPlanSchema, DEFAULT_PORT, type BuildPlan } from './build-plan';
 import { CappedLog } from './capped-log';
+import { emit, followBuild, type InFlight } from './build-flight';
 import type { DeployEngine } from './deploy-engine';
-import { statusOf, toDeploymentDto, toDeploymentSummary } from './deploy-dto';
+import { toDeploymentDto, toDeploymentSummary } from './deploy-dto';
+import {
+  activeIn,
+  checkQuota,
+  findDeploymentTarget,
+  markLive,
+  reconcileDeployments,
+  SUCCEEDED_STATUSES,
+  type DeploymentTarget,
+} from './deploy-records';
 import type { DeployEnvironments, EnvironmentRow } from './deploy-environments';
 import type { DeployVariables } from './deploy-variables';
 import type { DeploymentAccess } from './deployment-access';
@@ -46,32 +54,9 @@ export interface DeployServiceOptions {
   logMaxChars?: number;
 }
 
-/** What the host router needs to reach d-<projectId>-<env>. */
-export interface DeploymentTarget {
-  projectId: string;
-  environment: string;
-  deploymentId: string;
-  /** Read again when a connection fails: a restarted container answers on a new port. */
-  endpoint: DeploymentEndpoint;
-  /** Only the owner, signed in, may reach it. */
-  private: boolean;
-  ownerId: string;
-}
+export type { DeploymentTarget };
 
-const ACTIVE_STATUSES = ['queued', 'building', 'starting'];
-/** Statuses of a deployment that once answered: its image can be rolled back to. */
-const SUCCEEDED_STATUSES = ['live', 'superseded', 'stopped'];
 const DEFAULT_LOG_MAX_CHARS = 256 * 1024;
-
-interface InFlight {
-  deploymentId: string;
-  controller: AbortController;
-  log: CappedLog;
-  status: DeploymentStatus;
-  /** Who follows this deployment's build log live (GET …/deployments/:did/logs). */
-  watchers: Set<(event: DeployLogEvent) => void>;
-  done: Promise<void>;
-}
 
 /** How a deployment gets its image: built from a snapshot, or another deployment's (rollback). */
 type Source =
@@ -180,33 +165,7 @@ export class DeployService {
     const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
     if (!row) throw notFound('Deployment not found');
     const flight = this.inFlight.get(env.id);
-    if (flight?.deploymentId !== row.id || FINAL_DEPLOYMENT_STATUSES.includes(flight.status)) {
-      // Nothing under way for it here: what is stored is all there will be.
-      const status = flight?.deploymentId === row.id ? flight.status : statusOf(row.status);
-      const text = flight?.deploymentId === row.id ? flight.log.toString() : row.buildLog;
-      if (text) send({ event: 'log', data: { text } });
-      send({ event: 'status', data: { status } });
-      send({ event: 'end', data: { status } });
-      return;
-    }
-    // No await from here to the subscription: every chunk is sent once, in order.
-    const text = flight.log.toString();
-    if (text) send({ event: 'log', data: { text } });
-    send({ event: 'status', data: { status: flight.status } });
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        flight.watchers.delete(watcher);
-        signal.removeEventListener('abort', stop);
-        resolve();
-      };
-      const watcher = (event: DeployLogEvent) => {
-        send(event);
-        if (event.event === 'end') stop();
-      };
-      flight.watchers.add(watcher);
-      signal.addEventListener('abort', stop, { once: true });
-      if (signal.aborted) stop();
-    });
+    await followBuild(flight?.deploymentId === row.id ? flight : undefined, row, send, signal);
   }
 
   /** Resolves once start-up reconciliation is over (it never rejects). */
@@ -271,61 +230,15 @@ export class DeployService {
     await this.engine.removeProject(projectId);
   }
 
-  /**
-   * The target of a deployment host label `d-<projectId>-<env>` (project ids have no dash): the
-   * environment's live deployment and where it answers; null when there is none.
-   */
+  /** The target of a deployment host label `d-<projectId>-<env>`, once start-up reconciliation is over. */
   async deploymentTarget(label: string): Promise<DeploymentTarget | null> {
     await this.reconciled;
-    const parsed = parseDeploymentLabel(label);
-    if (!parsed) return null;
-    const { projectId, environment } = parsed;
-    const env = await this.prisma.deployEnvironment.findUnique({
-      where: { projectId_name: { projectId, name: environment } },
-      include: { project: { select: { ownerId: true } } },
-    });
-    if (!env) return null;
-    const live = await this.prisma.deployment.findFirst({
-      where: { environmentId: env.id, status: 'live' },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (!live) return null;
-    const endpoint = await this.engine.endpoint(live.id);
-    if (!endpoint) return null;
-    return {
-      projectId,
-      environment,
-      deploymentId: live.id,
-      endpoint,
-      private: env.private,
-      ownerId: env.project.ownerId,
-    };
+    return findDeploymentTarget(this.prisma, this.engine, label);
   }
 
-  /**
-   * At start-up: what runs is adopted; a deployment cut off mid-build by the last stop failed; one
-   * whose container started before the switch was recorded is live; a live one with no container left is stopped.
-   */
-  async reconcile(): Promise<void> {
-    const adopted = await this.engine.adopt();
-    const running = adopted.filter((item) => item.state === 'running').map((item) => item.deploymentId);
-    for (const deploymentId of running) {
-      const row = await this.prisma.deployment.findUnique({ where: { id: deploymentId } });
-      if (row && row.status === 'starting')
-        await this.markLive(row.environmentId, row.id, row.startedAt ?? row.createdAt);
-    }
-    const interrupted = await this.prisma.deployment.updateMany({
-      where: { status: { in: ACTIVE_STATUSES } },
-      data: { status: 'failed', error: 'Berth stopped before this deployment finished', finishedAt: new Date() },
-    });
-    const gone = await this.prisma.deployment.updateMany({
-      where: { status: 'live', id: { notIn: adopted.map((item) => item.deploymentId) } },
-      data: { status: 'stopped' },
-    });
-    this.log.info(
-      { adopted: adopted.length, interrupted: interrupted.count, gone: gone.count },
-      'deployments reconciled',
-    );
+  /** Start-up reconciliation (see reconcileDeployments). */
+  reconcile(): Promise<void> {
+    return reconcileDeployments(this.prisma, this.engine, this.log);
   }
 
   /** Cancels builds under way and waits for them to end (each ends failed). */
@@ -341,9 +254,9 @@ export class DeployService {
     env: EnvironmentRow,
     prepare: () => Promise<{ snapshotId: string; plan: BuildPlan | null; rollbackOfId?: string; source: Source }>,
   ): Promise<{ id: string }> {
-    if (this.inFlight.has(env.id) || (await this.activeIn(env.id)))
+    if (this.inFlight.has(env.id) || (await activeIn(this.prisma, env.id)))
       throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
-    await this.checkQuota(userId, env.id);
+    await checkQuota(this.prisma, this.options.maxPerUser, userId, env.id);
     // Held from here (no await before it since the check): a second request gets 409.
     let release!: () => void;
     const flight: InFlight = {
@@ -419,7 +332,7 @@ export class DeployService {
         await this.engine.stop(this.environments.ref(env)).catch(() => undefined);
         throw new Error('Cancelled');
       }
-      await this.markLive(env.id, deploymentId, startedAt, flight.log.toString());
+      await markLive(this.prisma, env.id, deploymentId, startedAt, flight.log.toString());
       this.finish(flight, 'live');
       // After the environment is free again (a deploy right after "live" is not refused), one at a time.
       const serving = imageOwner;
@@ -456,26 +369,6 @@ export class DeployService {
     flight.watchers.clear();
   }
 
-  /** This one serves the environment now; the ones before it are superseded. */
-  private async markLive(environmentId: string, deploymentId: string, startedAt: Date, buildLog?: string) {
-    const finishedAt = new Date();
-    await this.prisma.$transaction([
-      this.prisma.deployment.updateMany({
-        where: { environmentId, id: { not: deploymentId }, status: { in: ['live', 'stopped'] } },
-        data: { status: 'superseded' },
-      }),
-      this.prisma.deployment.updateMany({
-        where: { id: deploymentId },
-        data: {
-          status: 'live',
-          finishedAt,
-          durationMs: finishedAt.getTime() - startedAt.getTime(),
-          ...(buildLog === undefined ? {} : { buildLog }),
-        },
-      }),
-    ]);
-  }
-
   /** Old images past DEPLOY_IMAGES_KEPT go; their deployments can no longer be rolled back to. */
   private async prune(env: EnvironmentRow, serving: string): Promise<void> {
     try {
@@ -504,31 +397,4 @@ export class DeployService {
   private async update(deploymentId: string, data: Record<string, unknown>): Promise<void> {
     await this.prisma.deployment.updateMany({ where: { id: deploymentId }, data });
   }
-
-  private async activeIn(environmentId: string): Promise<boolean> {
-    return (await this.prisma.deployment.count({ where: { environmentId, status: { in: ACTIVE_STATUSES } } })) > 0;
-  }
-
-  /** DEPLOYMENTS_MAX_PER_USER: environments of the user's projects serving or deploying, this one aside. */
-  private async checkQuota(userId: string, environmentId: string): Promise<void> {
-    const max = this.options.maxPerUser;
-    if (max <= 0) return;
-    const used = await this.prisma.deployEnvironment.count({
-      where: {
-        id: { not: environmentId },
-        project: { ownerId: userId },
-        deployments: { some: { status: { in: ['live', ...ACTIVE_STATUSES] } } },
-      },
-    });
-    if (used >= max)
-      throw new DomainError(
-        'rate_limited',
-        'quota_exceeded',
-        `You already have ${used} deployment${used === 1 ? '' : 's'} running (the limit is ${max}). Stop one to deploy this one.`,
-      );
-  }
-}
-
-function emit(flight: InFlight, event: DeployLogEvent): void {
-  for (const watcher of flight.watchers) watcher(event);
 }
