@@ -172,6 +172,28 @@ test('a variable set in the Variables tab reaches a deployed Express app; secret
   await deploy.tab('logs').click();
   await expect(deploy.dialog.getByTestId('runtime-log')).toContainText('API listening on', { timeout: 20_000 });
   await shot(page, 'runtime-logs');
+
+  // A build that fails says so, and the environment keeps serving the previous deployment.
+  await deploy.close();
+  await replaceInEditor(
+    files,
+    'package.json',
+    '"start": "node index.js"',
+    '"start": "node index.js", "build": "echo this build breaks && exit 3"',
+  );
+  await deploy.open(workbench.root);
+  const serving = await deploy.progress.getAttribute('data-deployment-id');
+  await deploy.deployNow.click();
+  await expect(deploy.progress).not.toHaveAttribute('data-deployment-id', serving!);
+  await expect(deploy.progress).toHaveAttribute('data-status', 'failed', { timeout: 120_000 });
+  await expect(deploy.dialog.getByTestId('build-failed')).toContainText('keeps serving');
+  await expect(deploy.dialog.getByTestId('still-serving')).toBeVisible();
+  await expect(deploy.progress.getByTestId('build-log')).toContainText('this build breaks');
+  await expect(deploy.progress.locator('[data-step="building"]')).toHaveAttribute('data-state', 'failed');
+  await expect(deploy.state).toContainText('Live');
+  await shot(page, 'failed');
+  await app.reload();
+  await expect(app.locator('body')).toContainText('"message":"Hello from a variable"');
 });
 
 test('a private environment opens for its owner and answers 404 to another signed-in user', async ({
@@ -188,6 +210,7 @@ test('a private environment opens for its owner and answers 404 to another signe
   // From the dashboard too: each project row has Deploy.
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
+  await shot(page, 'dashboard-row');
   await deploy.open(dashboard.rowById(project.id));
   await expect(deploy.dialog).toContainText(project.name);
   await shot(page, 'dashboard');
@@ -202,8 +225,26 @@ test('a private environment opens for its owner and answers 404 to another signe
   expect(url).toContain(`d-${project.id}-staging.`);
   await deploy.tab('settings').click();
   await expect(deploy.dialog.getByTestId('environment-private')).toBeChecked();
-  await expect(deploy.dialog.getByTestId('plan-view')).toContainText('Static site');
+  const plan = deploy.dialog.getByTestId('plan-view');
+  await expect(plan).toContainText('Node server');
+  await expect(plan).toContainText('npm start');
   await shot(page, 'settings');
+  // The plan is editable (used from the next deploy on) and goes back to the detected one.
+  const origin = deploy.dialog.getByTestId('plan-origin');
+  await expect(origin).toContainText('detected');
+  await deploy.dialog.getByTestId('plan-edit').click();
+  await deploy.dialog.getByTestId('plan-port').fill('80');
+  await expect(deploy.dialog.getByTestId('plan-form')).toContainText('A port from 1024 to 65535');
+  await expect(deploy.dialog.getByTestId('plan-save')).toBeDisabled();
+  await deploy.dialog.getByTestId('plan-port').fill('3000');
+  await deploy.dialog.getByTestId('plan-serve').fill('node serve.js --quiet');
+  await deploy.dialog.getByTestId('plan-save').click();
+  await expect(origin).toContainText('edited');
+  await expect(plan).toContainText('node serve.js --quiet');
+  await deploy.dialog.getByTestId('plan-edit').click();
+  await deploy.dialog.getByTestId('plan-reset').click();
+  await expect(origin).toContainText('detected');
+  await expect(plan).toContainText('npm start');
   await deploy.tab('deploy').click();
 
   // The owner, through Open: Berth hands the deploy host a cookie of its own.

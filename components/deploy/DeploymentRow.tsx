@@ -41,12 +41,13 @@ export function DeploymentRow({
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
         <span className={`w-20 font-medium ${statusTone[deployment.status]}`}>{statusLabel[deployment.status]}</span>
         {serving ? <span className="rounded bg-emerald-500/15 px-1.5 text-xs text-emerald-400">serving</span> : null}
-        <span className="font-mono text-xs text-gray-300" title={`Snapshot ${deployment.snapshotId}`}>
-          {deployment.snapshotId.slice(0, 8)}
+        {/* Ids share their leading (time) part: the end tells them apart. */}
+        <span className="text-xs text-muted" title={`Snapshot ${deployment.snapshotId}`}>
+          snapshot <span className="font-mono text-gray-300">…{deployment.snapshotId.slice(-7)}</span>
         </span>
         {deployment.rollbackOf ? (
           <span className="text-xs text-muted" title={deployment.rollbackOf}>
-            rollback of {deployment.rollbackOf.slice(0, 8)}
+            rollback of …{deployment.rollbackOf.slice(-7)}
           </span>
         ) : null}
         <span className="text-xs text-muted" title={new Date(deployment.createdAt).toLocaleString()}>
