@@ -10,6 +10,7 @@ import {
   type TestServer,
   type TestUser,
 } from '../test-support/api-test-server';
+import { rawGet } from '../preview/test-helpers';
 import { removeDeploymentsOfScope } from '../test-support/deployment-cleanup';
 
 let first: TestServer;
@@ -71,6 +72,13 @@ it('keeps a deployment serving across a Berth restart; one cut off mid-build is 
 
   await first.stop({ restart: true });
   second = await startTestServer({}, undefined, { reuse: { dataDir: first.dataDir, scope: first.scope } });
+  // Reconciliation runs in the background after start-up; the first requests wait for it: the
+  // deployment's host serves at once, and the history below already shows the cut-off build failed.
+  const onHost = await rawGet(second.baseUrl, '/', {
+    Host: `d-${project.id}-production.localhost:${new URL(second.baseUrl).port}`,
+  });
+  expect(onHost.status).toBe(200);
+  expect(JSON.parse(onHost.body)).toMatchObject({ message: 'Hello from Express' });
 
   const history = (await (await api('GET', '/environments/production/deployments')).json()) as DeploymentSummaryDto[];
   expect(history.map((item) => [item.id, item.status])).toEqual([
