@@ -40,7 +40,7 @@ export function addDeploymentStreamRoutes(
     const parsed = runtimeLogsQuerySchema.safeParse(Object.fromEntries(ctx.url.searchParams));
     if (!parsed.success) throw new DomainError('bad_request', 'bad_query', 'tail: a whole number from 0 to 5000');
     const deploymentId = await deploys.runtimeLogs.source(userId, ctx.params.id!, ctx.params.env!);
-    const stream = openEventStream(ctx.req, ctx.res);
+    const stream = openEventStream(ctx.res);
     await deploys.runtimeLogs.follow(
       deploymentId,
       parsed.data.tail,
@@ -59,7 +59,7 @@ export function addDeploymentStreamRoutes(
 }
 
 function openStreamAbortingOn(ctx: RequestContext, controller: AbortController) {
-  const stream = openEventStream(ctx.req, ctx.res);
+  const stream = openEventStream(ctx.res);
   stream.signal.addEventListener('abort', () => controller.abort(), { once: true });
   return stream;
 }

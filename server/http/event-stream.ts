@@ -1,7 +1,7 @@
 // Server-Sent Events framing (text/event-stream) for a route that streams: named events with a
 // JSON data line, a comment now and then so proxies keep a quiet stream, and a signal that aborts
 // when the client goes (the route stops what it follows then).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 /** How often a quiet stream gets a comment line. */
 const HEARTBEAT_MS = 15_000;
@@ -13,7 +13,7 @@ export interface EventStream {
   end(): void;
 }
 
-export function openEventStream(req: IncomingMessage, res: ServerResponse): EventStream {
+export function openEventStream(res: ServerResponse): EventStream {
   const controller = new AbortController();
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -28,10 +28,8 @@ export function openEventStream(req: IncomingMessage, res: ServerResponse): Even
     clearInterval(heartbeat);
     controller.abort();
   };
+  // The response closes when the client goes (or after end()): what the route follows stops then.
   res.on('close', stop);
-  req.on('close', () => {
-    if (!res.writableEnded) stop();
-  });
   return {
     send(event, data) {
       if (res.destroyed || res.writableEnded) return;
