@@ -87,17 +87,16 @@ export class ConversationService {
 
   /** The conversation with its messages in order (tool calls and results included) and its turns. */
   async get(userId: string, projectId: string, conversationId: string): Promise<ConversationDto> {
-    await this.projects.get(userId, projectId);
-    const row = await this.prisma.conversation.findFirst({
-      where: { id: conversationId, projectId },
-      include: { messages: { orderBy: { seq: 'asc' } }, turns: { orderBy: { startedAt: 'asc' } } },
-    });
+    // The owner check and the three reads at once: a turn's request waits for this (nothing read
+    // is answered unless the project is the caller's and the conversation is in it).
+    const [, row, messages, turns] = await Promise.all([
+      this.projects.get(userId, projectId),
+      this.prisma.conversation.findFirst({ where: { id: conversationId, projectId } }),
+      this.prisma.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } }),
+      this.prisma.turn.findMany({ where: { conversationId }, orderBy: { startedAt: 'asc' } }),
+    ]);
     if (!row) throw conversationNotFound();
-    return {
-      ...toConversationSummaryDto(row),
-      messages: row.messages.map(toMessageDto),
-      turns: row.turns.map(toTurnDto),
-    };
+    return { ...toConversationSummaryDto(row), messages: messages.map(toMessageDto), turns: turns.map(toTurnDto) };
   }
 
   async rename(

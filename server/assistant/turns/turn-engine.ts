@@ -114,6 +114,15 @@ export class TurnEngine {
       gatherContext(this.deps, { userId, projectId, model: resolving, ...contentOf(input), signal: stop.signal });
     const earlyGathered = likely ? gather() : undefined;
     earlyGathered?.catch(() => undefined);
+    // The user's edits since the previous turn: its snapshot read while this one scans.
+    const editsSince = (now: { scanned: Promise<ManifestEntry[]>; taking: Promise<{ id: string }> }) =>
+      userEditsNote(this.deps, {
+        projectId,
+        conversationId,
+        turns: async () => (await loading).turns,
+        now: { files: now.scanned, stored: now.taking },
+      });
+    const earlyEdits = early ? editsSince(early) : undefined;
     let conversation: Awaited<typeof loading>;
     let model: Awaited<typeof resolving>;
     try {
@@ -147,12 +156,9 @@ export class TurnEngine {
     const gathered = earlyGathered ?? gather();
     gathered.catch(() => undefined); // awaited by the stream; a turn that fails before never reads it
     const turnId = randomUUID();
-    const { scanned, taking } = early ?? snapshotWithScan(this.deps.snapshots, userId, projectId);
-    const edits = userEditsNote(this.deps, {
-      projectId,
-      turns: conversation.turns,
-      now: { files: scanned, stored: taking },
-    });
+    const snapshot = early ?? snapshotWithScan(this.deps.snapshots, userId, projectId);
+    const { scanned, taking } = snapshot;
+    const edits = earlyEdits ?? editsSince(snapshot);
     try {
       // A workspace that cannot start or be read fails the request itself, before anything is told.
       await scanned;

@@ -143,20 +143,32 @@ export async function openModelStream(
   return streamInProtocol(model.provider, requestFor, protocol, () => deps.protocols?.learnNoTools(model.id));
 }
 
-/** The note on what changed since the previous turn of the conversation ('' without one, or on any failure). */
+/**
+ * The note on what changed since the previous turn of the conversation ('' without one, or on any
+ * failure). The previous turn comes from `turnChanges` (one query, started with the request) or,
+ * without it, from the conversation's turns (read only then).
+ */
 export async function userEditsNote(
   deps: TurnRequestDeps,
-  input: Pick<TurnRequestInput, 'projectId' | 'turns'> & Pick<UserEditsInput, 'now'>,
+  input: Pick<UserEditsInput, 'projectId' | 'now'> & {
+    conversationId: string;
+    turns: () => Promise<readonly TurnDto[]>;
+  },
 ): Promise<string> {
-  const previous = [...input.turns].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
   const reader = deps.snapshotReader;
-  if (!reader || !previous?.snapshotId) return '';
-  const snapshotId = previous.snapshotId;
+  if (!reader) return '';
   try {
-    const changedFiles = deps.turnChanges ? deps.turnChanges(previous.id) : previous.changedFiles;
+    const previous = deps.turnChanges
+      ? await deps.turnChanges(input.conversationId)
+      : [...(await input.turns())].reverse().find((turn) => turn.snapshotId && turn.status !== 'running');
+    if (!previous?.snapshotId) return '';
     return await describeUserEdits(reader, {
       projectId: input.projectId,
-      previous: { snapshotId, changedFiles },
+      previous: {
+        snapshotId: previous.snapshotId,
+        changedFiles: previous.changedFiles,
+        ...('files' in previous ? { files: previous.files } : {}),
+      },
       now: input.now,
     });
   } catch {

@@ -26,6 +26,8 @@ export interface UserEditsInput {
   previous: {
     snapshotId: string;
     changedFiles: readonly RecordedTurnFileChange[] | Promise<readonly RecordedTurnFileChange[]>;
+    /** Its snapshot's files when already read with the turn (the snapshot exists then). */
+    files?: readonly ManifestEntry[];
   };
   /**
    * The project now: the files this turn's snapshot scans, and that snapshot stored (awaited
@@ -48,8 +50,8 @@ export async function describeUserEdits(snapshots: SnapshotReader, input: UserEd
   const { projectId, previous } = input;
   // The previous turn's files are read while this turn's snapshot scans the project.
   const [exists, then, changedFiles] = await Promise.all([
-    snapshots.get(projectId, previous.snapshotId),
-    snapshots.manifest(previous.snapshotId),
+    previous.files ?? snapshots.get(projectId, previous.snapshotId),
+    previous.files ?? snapshots.manifest(previous.snapshotId),
     previous.changedFiles,
   ]);
   if (!exists) return '';
