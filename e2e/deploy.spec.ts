@@ -263,4 +263,24 @@ test('a private environment opens for its owner and answers 404 to another signe
   } finally {
     await other.context.close();
   }
+
+  // Stop, then Delete: each asks first, naming what is lost.
+  await deploy.tab('settings').click();
+  await deploy.dialog.getByTestId('environment-stop').click();
+  const confirm = page.getByTestId('deploy-confirm');
+  await expect(confirm).toContainText('Stop staging?');
+  await expect(confirm).toContainText('stops answering');
+  await confirm.getByTestId('deploy-confirm-action').click();
+  await expect(deploy.state).toHaveText('Stopped');
+  await expect(deploy.dialog.getByTestId('environment-stop')).toBeDisabled();
+  expect((await app.reload())?.status()).not.toBe(200);
+  await deploy.dialog.getByTestId('environment-delete').click();
+  await expect(confirm).toContainText('whole deployment history');
+  await expect(confirm).toContainText('variables and secrets');
+  await confirm.getByTestId('deploy-confirm-action').click();
+  await expect(deploy.dialog.getByTestId('deploy-body')).toHaveAttribute('data-environment', 'production');
+  await expect(deploy.dialog.getByTestId('environment-picker').locator('option', { hasText: 'staging' })).toHaveCount(
+    0,
+  );
+  expect((await app.reload())?.status()).not.toBe(200);
 });

@@ -39,11 +39,9 @@ export function BuildProgress({
     onEnded();
   }, [ended, onEnded]);
 
+  // The clock stops when it ends: until the history gives its recorded duration, the time it ended as seen here.
   const now = useNow(!final);
-  const startedAt = useRef(Date.now());
-  const elapsed = final
-    ? (deployment.durationMs ?? Date.now() - startedAt.current)
-    : elapsedMs({ createdAt: deployment.createdAt, durationMs: null }, now);
+  const elapsed = elapsedMs({ createdAt: deployment.createdAt, durationMs: final ? deployment.durationMs : null }, now);
 
   return (
     <section

@@ -39,8 +39,9 @@ export function DeployDialog({
       ref={ref}
       data-testid="deploy-dialog"
       aria-label={`Deploy ${projectName}`}
-      onClose={onClose}
-      onCancel={onClose}
+      // React passes a nested <dialog>'s close (the Stop/Delete confirmation) up the tree: only our own counts.
+      onClose={(event) => event.target === event.currentTarget && onClose()}
+      onCancel={(event) => event.target === event.currentTarget && onClose()}
       className="m-auto h-[min(46rem,92vh)] w-[min(60rem,96vw)] rounded-lg border border-edge bg-panel p-0 text-gray-100 shadow-2xl backdrop:bg-black/60"
     >
       {open ? <DeployBody projectId={projectId} projectName={projectName} onClose={onClose} /> : null}
