@@ -2,7 +2,7 @@
 // The conversation: the user's requests (with Edit), the model's text, a card per action, errors,
 // and under each finished turn what it changed with "Undo this turn" (and Retry on the last one).
 // Keeps to the bottom while new output arrives, unless the user scrolled up to read.
-import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, memo, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../ui/Button';
 import { AttachmentChip } from './AttachmentChip';
 import { lastTurnId, type ChatItem, type ChatState, type TurnView } from './chat-state';
@@ -13,6 +13,10 @@ export interface ChatActions {
   retry(turnId: string): void;
   edit(turnId: string, content: string): void;
 }
+
+// Whether a turn runs, read only by the buttons it disables: a turn's start and end then re-render
+// those buttons, not every row of a long conversation (the first token arrives right after the start).
+const BusyContext = createContext(false);
 
 export function ChatMessages({ chat, busy, actions }: { chat: ChatState; busy: boolean; actions: ChatActions }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -25,13 +29,11 @@ export function ChatMessages({ chat, busy, actions }: { chat: ChatState; busy: b
 
   const rows: ReactNode[] = [];
   chat.items.forEach((item, index) => {
-    rows.push(<ChatRow key={item.key} item={item} busy={busy} onEdit={actions.edit} />);
+    rows.push(<ChatRow key={item.key} item={item} onEdit={actions.edit} />);
     const next = chat.items[index + 1];
     const turn = item.turnId ? chat.turns[item.turnId] : undefined;
     if (turn && turn.status !== 'running' && next?.turnId !== item.turnId)
-      rows.push(
-        <TurnFooter key={`${turn.id}:footer`} turn={turn} isLast={turn.id === last} busy={busy} actions={actions} />,
-      );
+      rows.push(<TurnFooter key={`${turn.id}:footer`} turn={turn} isLast={turn.id === last} actions={actions} />);
   });
 
   return (
@@ -45,7 +47,7 @@ export function ChatMessages({ chat, busy, actions }: { chat: ChatState; busy: b
       }}
     >
       {rows.length ? (
-        rows
+        <BusyContext.Provider value={busy}>{rows}</BusyContext.Provider>
       ) : (
         <p className="px-1 py-6 text-center text-xs text-muted">
           Ask for a change, e.g. “make me a todo app with a dark theme”. The assistant edits files, runs commands and
@@ -57,18 +59,10 @@ export function ChatMessages({ chat, busy, actions }: { chat: ChatState; busy: b
 }
 
 // Memoised: items keep their identity in the reducer, so a streamed token re-renders one row.
-const ChatRow = memo(function ChatRow({
-  item,
-  busy,
-  onEdit,
-}: {
-  item: ChatItem;
-  busy: boolean;
-  onEdit: ChatActions['edit'];
-}) {
+const ChatRow = memo(function ChatRow({ item, onEdit }: { item: ChatItem; onEdit: ChatActions['edit'] }) {
   switch (item.kind) {
     case 'user':
-      return <UserRequest item={item} busy={busy} onEdit={onEdit} />;
+      return <UserRequest item={item} onEdit={onEdit} />;
     case 'text':
       return (
         <div
@@ -93,15 +87,7 @@ const ChatRow = memo(function ChatRow({
   }
 });
 
-function UserRequest({
-  item,
-  busy,
-  onEdit,
-}: {
-  item: Extract<ChatItem, { kind: 'user' }>;
-  busy: boolean;
-  onEdit: ChatActions['edit'];
-}) {
+function UserRequest({ item, onEdit }: { item: Extract<ChatItem, { kind: 'user' }>; onEdit: ChatActions['edit'] }) {
   const [draft, setDraft] = useState<string | null>(null);
   if (draft !== null && item.turnId)
     return (
@@ -146,29 +132,48 @@ function UserRequest({
           ))}
         </div>
       ) : null}
-      {item.turnId && !busy ? (
-        <button
-          type="button"
-          data-testid="assistant-edit"
-          className="absolute right-1 top-1 hidden rounded px-1 text-xs text-muted hover:bg-panel-2 hover:text-gray-100 group-hover:block group-focus-within:block"
-          onClick={() => setDraft(item.content)}
-        >
-          Edit
-        </button>
-      ) : null}
+      {item.turnId ? <EditButton onClick={() => setDraft(item.content)} /> : null}
     </div>
+  );
+}
+
+/** Hidden while a turn runs. */
+function EditButton({ onClick }: { onClick: () => void }) {
+  if (useContext(BusyContext)) return null;
+  return (
+    <button
+      type="button"
+      data-testid="assistant-edit"
+      className="absolute right-1 top-1 hidden rounded px-1 text-xs text-muted hover:bg-panel-2 hover:text-gray-100 group-hover:block group-focus-within:block"
+      onClick={onClick}
+    >
+      Edit
+    </button>
+  );
+}
+
+/** A turn footer's action, disabled while a turn runs. */
+function FooterButton({ testId, onClick, children }: { testId: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      disabled={useContext(BusyContext)}
+      className="rounded px-1 text-sky-300 hover:bg-panel-2 disabled:opacity-50"
+      onClick={onClick}
+    >
+      {children}
+    </button>
   );
 }
 
 const TurnFooter = memo(function TurnFooter({
   turn,
   isLast,
-  busy,
   actions,
 }: {
   turn: TurnView;
   isLast: boolean;
-  busy: boolean;
   actions: ChatActions;
 }) {
   const files = turn.changedFiles.length;
@@ -183,26 +188,14 @@ const TurnFooter = memo(function TurnFooter({
       <span>{files ? `${files} file${files === 1 ? '' : 's'} changed` : 'No files changed'}</span>
       {undone ? <span data-testid="assistant-turn-undone">· Undone</span> : null}
       {files && !undone ? (
-        <button
-          type="button"
-          data-testid="assistant-undo"
-          disabled={busy}
-          className="rounded px-1 text-sky-300 hover:bg-panel-2 disabled:opacity-50"
-          onClick={() => actions.undo(turn.id)}
-        >
+        <FooterButton testId="assistant-undo" onClick={() => actions.undo(turn.id)}>
           Undo this turn
-        </button>
+        </FooterButton>
       ) : null}
       {isLast ? (
-        <button
-          type="button"
-          data-testid="assistant-retry"
-          disabled={busy}
-          className="rounded px-1 text-sky-300 hover:bg-panel-2 disabled:opacity-50"
-          onClick={() => actions.retry(turn.id)}
-        >
+        <FooterButton testId="assistant-retry" onClick={() => actions.retry(turn.id)}>
           Retry
-        </button>
+        </FooterButton>
       ) : null}
     </div>
   );
