@@ -5,6 +5,7 @@
 // PATCH private/plan; the build log and the runtime logs as Server-Sent Events (the Docker log
 // stream closed when the client goes).
 import http from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentDto, EnvironmentDto } from '../contracts';
 import { deploymentContainerName } from '../runtime/docker/deployment-names';
@@ -26,7 +27,16 @@ const APP = `import express from 'express';
 const app = express();
 app.get('/', (req, res) => res.json({ app: 'hosted', cookie: req.headers.cookie ?? null }));
 app.get('/say', (req, res) => { console.log('said:' + req.query.word); res.json({ ok: true }); });
+// Which connection a request came on (its peer's port), and whether that one is still open.
+const open = new Set();
+app.get('/conn', (req, res) => res.json({ port: req.socket.remotePort, cookie: req.headers.cookie ?? null }));
+app.get('/open', (req, res) => res.json({ open: open.has(Number(req.query.port)) }));
 const server = app.listen(Number(process.env.PORT) || 3000, '0.0.0.0');
+server.on('connection', (socket) => {
+  const port = socket.remotePort;
+  open.add(port);
+  socket.on('close', () => open.delete(port));
+});
 server.on('upgrade', (req, socket) => {
   socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: echo\\r\\nConnection: Upgrade\\r\\n\\r\\n');
   socket.pipe(socket);
@@ -77,6 +87,42 @@ async function readEvents(
 
 const onHost = (path: string, headers: Record<string, string> = {}, agent?: http.Agent) =>
   rawGet(fixture.t.baseUrl, path, { Host: host, ...headers }, agent ? { agent } : {});
+
+/** One client connection to Berth, its requests sent one after another (keep-alive), answers framed by Content-Length. */
+function keepAliveConnection() {
+  const socket: Socket = connect(Number(new URL(fixture.t.baseUrl).port), '127.0.0.1');
+  let buffered = Buffer.alloc(0);
+  let waiting: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    waiting?.();
+  });
+  socket.on('close', () => waiting?.());
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  return {
+    socket,
+    closed,
+    async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+      const lines = Object.entries({ Host: host, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.write(`GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end >= 0) {
+          const head = buffered.toString('latin1', 0, end);
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (buffered.length >= end + 4 + length) {
+            const body = buffered.toString('utf8', end + 4, end + 4 + length);
+            buffered = buffered.subarray(end + 4 + length);
+            return { status: Number(head.split(' ')[1]), body };
+          }
+        }
+        if (socket.destroyed) throw new Error('the connection closed before the answer');
+        await new Promise<void>((resolve) => (waiting = resolve));
+      }
+    },
+  };
+}
 
 beforeAll(async () => {
   fixture = await openProjectFixture({ name: 'Hosted', template: 'express-api', running: true });
@@ -154,6 +200,41 @@ describe('deployment hosts (real Docker, real PostgreSQL)', () => {
       expect(await echoed).toBe('ping');
       upgraded.socket.destroy();
     }
+  }, 60_000);
+
+  it('splices a public connection to one upstream connection: Berth cookies stripped from its first head, another Host still reaches only the app, closed with the client', async () => {
+    const client = keepAliveConnection();
+    const first = await client.get('/conn', { Cookie: '__berth_deploy_access=forged; theme=dark' });
+    expect(first.status).toBe(200);
+    const { port, cookie } = JSON.parse(first.body) as { port: number; cookie: string | null };
+    expect(cookie).toBe('theme=dark');
+    const second = await client.get('/conn');
+    expect((JSON.parse(second.body) as { port: number }).port).toBe(port);
+    // Berth's own host on the same connection: the same app, the same upstream connection, never Berth.
+    const elsewhere = await client.get('/conn', { Host: new URL(fixture.t.baseUrl).host });
+    expect(elsewhere.status).toBe(200);
+    expect((JSON.parse(elsewhere.body) as { port: number }).port).toBe(port);
+    client.socket.destroy();
+    // The app sees its end of the upstream connection close (asked on new connections).
+    const deadline = Date.now() + 10_000;
+    let open = true;
+    while (open && Date.now() < deadline) {
+      open = (JSON.parse((await onHost(`/open?port=${port}`)).body) as { open: boolean }).open;
+      if (open) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(open).toBe(false);
+  }, 60_000);
+
+  it('ends an open public connection once the environment turns private', async () => {
+    const client = keepAliveConnection();
+    expect((await client.get('/')).status).toBe(200);
+    await json<EnvironmentDto>(await as(fixture.user, 'PATCH', '/environments/production', { private: true }), 200);
+    const started = Date.now();
+    await client.closed;
+    // Read again every 5 s while it is open.
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect((await onHost('/')).status).toBe(404);
+    await json<EnvironmentDto>(await as(fixture.user, 'PATCH', '/environments/production', { private: false }), 200);
   }, 60_000);
 
   it('answers 404 for an unknown host or environment', async () => {

@@ -1,19 +1,18 @@
 // Deployment hosts, d-<projectId>-<env>.<PREVIEW_DOMAIN> (issue 14): a request goes to the
 // environment's live deployment. Where it answers is read on each new connection (and again
-// after a failed connect: a restarted container answers on a new port) and kept for that
-// connection a few seconds. A public deployment is served on the preview fast path (heads
-// rewritten, bytes piped over pooled keep-alive connections: preview-connection.ts); a private
-// one, and the sign-in hand-off /__berth/auth, on node:http (deployment-http.ts), where each
-// request's access cookie is checked. Nothing there, stopped, unknown, or private without the
-// owner's cookie: the same 404 page, so nobody learns whether a private one exists.
+// after a failed connect: a restarted container answers on a new port). A public deployment's
+// connection is spliced to the container after its first head (deployment-splice.ts: no
+// per-request work; read again every few seconds while open, ended once private or gone); a
+// private one, and the sign-in hand-off /__berth/auth, is served on node:http
+// (deployment-http.ts), where each request's access cookie is checked. Nothing there, stopped,
+// unknown, or private without the owner's cookie: the same 404 page, so nobody learns whether a
+// private one exists.
 import { connect, type Socket } from 'node:net';
 import { DEPLOY_AUTH_PATH } from '../contracts';
 import type { Duplex } from 'node:stream';
-import type { AgentTarget } from './agent-tunnel';
 import { requestFacts } from './head-rewrite';
 import { headEnd, parseRequestHead } from './http-framing';
 import { parsePreviewHost } from './preview-host';
-import type { PreviewRoute } from './preview-request';
 
 /** What it needs of deployments (DeployService.deploymentTarget and its access tokens). */
 export interface DeploymentLookup {
@@ -40,8 +39,6 @@ export interface ResolvedDeployment {
   at: number;
 }
 
-/** Pool keys of deployments (the tunnel pool keeps idle connections per key). */
-export const DEPLOYMENT_KEY_PREFIX = 'deploy\n';
 /** How long a connection trusts what it read (a switch to private, a stop, are seen after this). */
 const FRESH_MS = 5000;
 const CONNECT_TIMEOUT_MS = 1000;
@@ -52,6 +49,10 @@ export class DeploymentHosts {
   /** Per label: the latest read (connects use it, so a re-read after a restart helps every connection). */
   private readonly latest = new Map<string, ResolvedDeployment>();
 
+  /** Spliced connections per label (deployment-splice.ts), read again every FRESH_MS while any is open. */
+  private readonly spliced = new Map<string, Set<Duplex>>();
+  private recheckTimer: NodeJS.Timeout | undefined;
+
   constructor(
     readonly lookup: DeploymentLookup,
     /** PREVIEW_DOMAIN. */
@@ -60,13 +61,13 @@ export class DeploymentHosts {
 
   /**
    * A connection the fast path handed off at a request (`buffered`, its head first): when it names
-   * a deployment host, its target is read now; a public one goes back to the fast path (`serve`),
-   * anything else to node:http (`handOff`), where private ones, the hand-off and 404s are answered.
+   * a deployment host, its target is read now; a public one is spliced (`serve`), anything else
+   * goes to node:http (`handOff`), where private ones, the hand-off and 404s are answered.
    */
   takeOver(
     socket: Socket,
     buffered: Buffer,
-    serve: (socket: Socket, buffered: Buffer) => void,
+    serve: (socket: Socket, buffered: Buffer, label: string) => void,
     handOff: (socket: Socket, buffered: Buffer) => void,
   ): void {
     const label = this.labelOf(buffered);
@@ -80,7 +81,7 @@ export class DeploymentHosts {
         socket.off('error', ignore);
         if (socket.destroyed) return;
         socket.resume();
-        if (resolved && !resolved.private && !pathIsAuth(buffered)) serve(socket, buffered);
+        if (resolved && !resolved.private && !pathIsAuth(buffered)) serve(socket, buffered, label);
         else handOff(socket, buffered);
       },
       () => {
@@ -125,24 +126,15 @@ export class DeploymentHosts {
     return known;
   }
 
-  /** The fast path's route for a public deployment this connection has read; null = hand it off. */
-  routeFast(socket: Duplex, label: string): PreviewRoute | null {
-    const known = this.known(socket, label);
-    if (!known || known.private) return null;
-    const first = known.addresses[0]!;
-    const target: AgentTarget = { url: `http://${first.host}:${first.port}`, secret: '' };
-    return { target, port: first.port, key: DEPLOYMENT_KEY_PREFIX + label };
-  }
-
-  /** A connection to the deployment `key` names; after a failed connect, read once more and retry. */
-  async connect(key: string): Promise<Socket> {
-    const label = key.slice(DEPLOYMENT_KEY_PREFIX.length);
+  /** A connection to `label`'s deployment; after a failed connect, read once more and retry. */
+  async connect(label: string): Promise<Socket> {
     const before = this.latest.get(label);
     if (before) {
       const socket = await connectFirst(before.addresses);
       if (socket) return socket;
     }
     const found = await this.lookup.target(label);
+    if (!found) this.latest.delete(label);
     if (found) {
       const again = toResolved(label, found);
       this.latest.set(label, again);
@@ -150,6 +142,45 @@ export class DeploymentHosts {
       if (socket) return socket;
     }
     throw new Error('The deployment did not answer');
+  }
+
+  /**
+   * A spliced connection to `label`'s public deployment: while it is open, the target is read
+   * again every FRESH_MS and, once it is private or nothing is live there, the connection ends —
+   * a switch to private or a stop is seen as soon as on the per-request path.
+   */
+  holdSpliced(label: string, connection: Duplex): void {
+    let held = this.spliced.get(label);
+    if (!held) this.spliced.set(label, (held = new Set()));
+    const connections = held;
+    connections.add(connection);
+    connection.once('close', () => {
+      connections.delete(connection);
+      if (connections.size === 0 && this.spliced.get(label) === connections) this.spliced.delete(label);
+    });
+    if (!this.recheckTimer) {
+      this.recheckTimer = setInterval(() => void this.recheckSpliced(), FRESH_MS);
+      this.recheckTimer.unref();
+    }
+  }
+
+  private async recheckSpliced(): Promise<void> {
+    if (this.spliced.size === 0) {
+      clearInterval(this.recheckTimer);
+      this.recheckTimer = undefined;
+      return;
+    }
+    for (const [label, connections] of [...this.spliced]) {
+      const found = await this.lookup.target(label).catch(() => undefined);
+      // A failed read (database down) leaves them be; a private or gone deployment ends them.
+      if (found === undefined || (found && !found.private)) continue;
+      for (const connection of connections) connection.destroy();
+    }
+  }
+
+  /** Whether the latest read found something live for `label` (a failed connect: 502 rather than 404). */
+  isServing(label: string): boolean {
+    return this.latest.has(label);
   }
 }
 

@@ -6,7 +6,6 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders,
 import type { Duplex } from 'node:stream';
 import { DEPLOY_AUTH_PATH } from '../contracts';
 import type { DeploymentHosts, ResolvedDeployment } from './deployment-hosts';
-import { DEPLOYMENT_KEY_PREFIX } from './deployment-hosts';
 import { hostOnlySetCookie, isDroppedAnswerHeader } from './preview-headers';
 import { htmlPage, sendPage, sendPageOnSocket, type PageReply } from './preview-pages';
 import { forwardHeaders, originForm } from './preview-proxy';
@@ -25,7 +24,7 @@ export const deploymentNotFoundPage = (ideOrigin: string): PageReply => ({
   message: `Nothing is deployed here, or you may not see it. If it is yours, <a href="${escapeAttribute(ideOrigin)}">open it from Berth</a>.`,
 });
 
-const unreachablePage: PageReply = {
+export const deploymentUnreachablePage: PageReply = {
   status: 502,
   title: 'Deployment unreachable',
   message: 'The deployment did not answer. Try reloading in a moment.',
@@ -48,7 +47,7 @@ export async function handleDeploymentRequest(
     method: req.method,
     headers: forwardHeaders(req.headers, false),
     createConnection: (_options: unknown, callback: (error: Error | null, socket: Duplex) => void) => {
-      hosts.connect(DEPLOYMENT_KEY_PREFIX + label).then(
+      hosts.connect(label).then(
         (socket) => callback(null, socket),
         (error: Error) => callback(error, undefined as unknown as Duplex),
       );
@@ -66,7 +65,7 @@ export async function handleDeploymentRequest(
     response.on('error', () => res.destroy());
   });
   upstream.on('error', () => {
-    if (!res.headersSent) sendPage(res, unreachablePage, options.ideOrigin);
+    if (!res.headersSent) sendPage(res, deploymentUnreachablePage, options.ideOrigin);
     else res.destroy();
   });
   res.on('close', () => {
@@ -89,9 +88,9 @@ export async function handleDeploymentUpgrade(
   if (!resolved) return sendPageOnSocket(socket, deploymentNotFoundPage(options.ideOrigin), options.ideOrigin);
   let upstream: Duplex;
   try {
-    upstream = await hosts.connect(DEPLOYMENT_KEY_PREFIX + label);
+    upstream = await hosts.connect(label);
   } catch {
-    return sendPageOnSocket(socket, unreachablePage, options.ideOrigin);
+    return sendPageOnSocket(socket, deploymentUnreachablePage, options.ideOrigin);
   }
   const headers = forwardHeaders(req.headers, true);
   let lines = `${req.method ?? 'GET'} ${originForm(req.url)} HTTP/1.1\r\n`;

@@ -20,8 +20,14 @@ import { badHostPage, notFoundPage, notRunningPage, sendPage, sendPageOnSocket }
 import { countNothing, proxyHttp, proxyUpgrade, type ByteCounter } from './preview-proxy';
 import { TunnelPool, tunnelKey } from './tunnel-pool';
 import { openAppConnection } from './app-connection';
-import { DEPLOYMENT_KEY_PREFIX, DeploymentHosts, type DeploymentLookup } from './deployment-hosts';
-import { deploymentNotFoundPage, handleDeploymentRequest, handleDeploymentUpgrade } from './deployment-http';
+import { DeploymentHosts, type DeploymentLookup } from './deployment-hosts';
+import {
+  deploymentNotFoundPage,
+  deploymentUnreachablePage,
+  handleDeploymentRequest,
+  handleDeploymentUpgrade,
+} from './deployment-http';
+import { spliceToDeployment } from './deployment-splice';
 
 export interface PreviewProjects {
   /** Throws 404 when the project does not exist or is not the user's. */
@@ -66,12 +72,8 @@ export const isUserListener = (entry: ListeningPort) =>
 
 export class PreviewService {
   readonly store: CapabilityStore;
-  /** Idle tunnels to the agents, per (workspace, port), and connections to deployments, per host. */
-  readonly tunnels = new TunnelPool((target, port, key) =>
-    key.startsWith(DEPLOYMENT_KEY_PREFIX) && this.deployments
-      ? this.deployments.connect(key)
-      : openAppConnection(target, port, key),
-  );
+  /** Idle tunnels to the agents, per (workspace, port). */
+  readonly tunnels = new TunnelPool(openAppConnection);
   /** Deployment hosts d-<projectId>-<env> (issue 14); absent = they answer 404. */
   private deployments: DeploymentHosts | undefined;
   /** Proxied bytes on their way to the metric (flushed at least once a second). */
@@ -170,15 +172,23 @@ export class PreviewService {
       pool: this.tunnels,
       ideOrigin: this.options.ideOrigin,
       count: this.bytes.count,
-      // A deployment host's connection is read (async) and comes back here if the fast path may serve it.
+      // A deployment host's connection is read (async), then spliced to a public deployment (deployment-splice.ts).
       handOff: deployments
         ? (client, buffered) =>
             deployments.takeOver(
               client,
               buffered,
-              (again, bytes) => {
-                if (bytes.length > 0) again.unshift(bytes);
-                this.serveConnection(again, handOff);
+              (again, bytes, label) => {
+                const spliced = spliceToDeployment(again, bytes, {
+                  hosts: deployments,
+                  label,
+                  ideOrigin: this.options.ideOrigin,
+                  count: this.bytes.count,
+                  notFound: deploymentNotFoundPage(this.options.ideOrigin),
+                  unreachable: deploymentUnreachablePage,
+                });
+                this.served.add(spliced);
+                again.once('close', () => this.served.delete(spliced));
               },
               handOff,
             )
@@ -241,8 +251,8 @@ export class PreviewService {
     const parsed = parsePreviewHost(host, this.options.domain);
     if (parsed.kind === 'other') return null;
     if (parsed.kind === 'deployment')
-      // Null: not read yet on this connection (or private): handed off, then read (DeploymentHosts.takeOver).
-      return this.deployments ? this.deployments.routeFast(connection, parsed.label) : { page: notFoundPage };
+      // Handed off, then read (DeploymentHosts.takeOver): spliced when public, else node:http's.
+      return this.deployments ? null : { page: notFoundPage };
     if (parsed.kind !== 'preview') return { page: badHostPage };
     const capability = this.store.resolve(parsed.capability);
     if (!capability || !isPreviewablePort(capability.port) || !this.allows(capability.port))
