@@ -132,11 +132,15 @@ export class DeployEnvironments {
     }
   }
 
-  ensureDefault(projectId: string): Promise<EnvironmentRow> {
-    return this.prisma.deployEnvironment.upsert({
+  async ensureDefault(projectId: string): Promise<EnvironmentRow> {
+    // INSERT … ON CONFLICT DO NOTHING, then the row: a dialog's first two requests both create it
+    // (an upsert read, then inserted, and the second insert broke on the unique key).
+    await this.prisma.deployEnvironment.createMany({
+      data: [{ projectId, name: DEFAULT_ENVIRONMENT }],
+      skipDuplicates: true,
+    });
+    return this.prisma.deployEnvironment.findUniqueOrThrow({
       where: { projectId_name: { projectId, name: DEFAULT_ENVIRONMENT } },
-      create: { projectId, name: DEFAULT_ENVIRONMENT },
-      update: {},
     });
   }
 
