@@ -6,7 +6,6 @@ import { rollbackTo } from './deploy-api';
 import { deployErrorText, isFinal } from './deploy-format';
 import { DeploymentRow } from './DeploymentRow';
 import type { Deployments } from './use-deployments';
-import { useImageKept } from './use-image-kept';
 
 export function DeployHistory({
   projectId,
@@ -25,7 +24,6 @@ export function DeployHistory({
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const kept = useImageKept(projectId, env, deployments.list);
   const list = deployments.list;
   const underWay = (list ?? []).some((item) => !isFinal(item.status));
 
@@ -72,7 +70,7 @@ export function DeployHistory({
               env={env}
               deployment={deployment}
               servingId={servingId}
-              imageKept={kept[deployment.id]}
+              imageKept={deployment.imageKept}
               who={deployment.createdBy === userId ? 'you' : deployment.createdBy.slice(0, 8)}
               busy={pending || underWay}
               onRollback={() => void rollback(deployment.id)}

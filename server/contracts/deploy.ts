@@ -95,6 +95,8 @@ export interface DeploymentSummaryDto {
   finishedAt: string | null;
   durationMs: number | null;
   error: string | null;
+  /** Its image is still kept: it can be rolled back to. */
+  imageKept: boolean;
 }
 
 /** One deployment whole (GET …/deployments/:did): its plan and build log too. */
@@ -102,8 +104,6 @@ export interface DeploymentDto extends DeploymentSummaryDto {
   plan: unknown;
   /** The build's output (its last part when long). */
   buildLog: string;
-  /** Its image is still kept: it can be rolled back to. */
-  imageKept: boolean;
 }
 
 export const environmentNameSchema = z

@@ -35,6 +35,8 @@ export function toDeploymentSummary(row: DeploymentRow, environment: string): De
     finishedAt: row.finishedAt?.toISOString() ?? null,
     durationMs: row.durationMs,
     error: row.error,
+    // Only a deployment that went live can be rolled back to.
+    imageKept: row.image !== null && ['live', 'superseded', 'stopped'].includes(row.status),
   };
 }
 
@@ -43,7 +45,5 @@ export function toDeploymentDto(row: DeploymentRow, environment: string, liveLog
     ...toDeploymentSummary(row, environment),
     plan: row.plan ?? null,
     buildLog: liveLog ?? row.buildLog,
-    // Only a deployment that went live can be rolled back to.
-    imageKept: row.image !== null && ['live', 'superseded', 'stopped'].includes(row.status),
   };
 }

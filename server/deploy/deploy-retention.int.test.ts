@@ -62,6 +62,12 @@ it('removes images past DEPLOY_IMAGES_KEPT; their deployments can no longer be r
   while ((await get(first.id)).imageKept && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 200));
   expect(await get(first.id)).toMatchObject({ status: 'superseded', imageKept: false });
+  // The history says so too (its Rollback buttons read it there).
+  const history = (await (await api('GET', '/deployments')).json()) as { id: string; imageKept: boolean }[];
+  expect(history.map(({ id, imageKept }) => ({ id, imageKept }))).toEqual([
+    { id: second.id, imageKept: true },
+    { id: first.id, imageKept: false },
+  ]);
   const images = await docker.listImages({
     filters: { label: [`berth.scope=${fixture.t.scope}`, `berth.project=${fixture.project.id}`] },
   });
