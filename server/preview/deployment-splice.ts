@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { DeploymentHosts } from './deployment-hosts';
 import { appRequestHead, requestFacts } from './head-rewrite';
-import { headEnd, parseRequestHead } from './http-framing';
+import { headEnd, parseRequestHead, type RequestHead } from './http-framing';
 import { CLIENT_IDLE_MS, type ServedConnection } from './browser-connection';
 import { badRequestPage, pageBytes, type PageReply } from './preview-pages';
 import type { ByteCounter } from './preview-proxy';
@@ -30,10 +30,15 @@ export function spliceToDeployment(client: Socket, buffered: Buffer, deps: Splic
   const served = { busy: true, done: false, shutdown: () => undefined as void };
   let upstream: Socket | undefined;
   const end = headEnd(buffered);
-  const head = parseRequestHead(buffered.toString('latin1', 0, end - 4));
-  const facts = requestFacts(head);
+  let head: RequestHead | undefined;
+  try {
+    head = parseRequestHead(buffered.toString('latin1', 0, end - 4));
+  } catch {
+    // takeOver read the label from this very head: not expected, but never thrown into its promise.
+  }
+  const facts = head && requestFacts(head);
   // Two Host headers would let the check and the app read different ones (RFC 9112 §3.2: 400).
-  if (facts.hosts !== 1 || head.method === 'CONNECT') {
+  if (!head || !facts || facts.hosts !== 1 || head.method === 'CONNECT') {
     served.done = true;
     client.end(pageBytes(badRequestPage, deps.ideOrigin, true));
     return served;
