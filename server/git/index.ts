@@ -2,7 +2,8 @@
 // through the runtime's exec (GitRunner), never dockerode. GitService is shared by the REST
 // routes (server/http/git.routes.ts); 'git:changed' pushes tell open tabs to refetch.
 // Imports contracts, core, socket and the runtime's interface only.
-export { GitService, DIFF_MAX_BYTES, type GitProjects, type GitUsers, type GitWorkspaces } from './git-service';
+export { GitService, type GitProjects, type GitUsers, type GitWorkspaces } from './git-service';
+export { DIFF_MAX_BYTES } from './git-diffs';
 export { GitRunner, WORKSPACE_DIR, type ExecRunner, type GitResult } from './git-runner';
 export { parsePorcelainV2 } from './porcelain-status';
 export { broadcastGitChanges } from './git.socket';
