@@ -1,7 +1,8 @@
 'use client';
 // The socket's Assistant pushes for this project, the same in every tab: live turn events folded
 // into the open chat, list changes, and a turn changed outside its events (undone, rewound).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { AssistantTurnEventDto, TurnUpdatedPushDto } from '@/server/contracts';
 import type { WorkbenchSocket } from '../workbench-socket';
 import { applyTurnEvent, applyTurnUpdate } from './chat-turn-events';
@@ -22,6 +23,8 @@ export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string,
   /** A turn runs somewhere in the project (any conversation): one at a time. */
   const [projectBusy, setProjectBusy] = useState(false);
   const { openRef, setChat, setOpenId, refreshList, touch, load } = conversations;
+  /** The last turn whose answer has begun to show. */
+  const textShown = useRef<string | null>(null);
 
   // Live turn events of the project, and list changes from any tab.
   useEffect(() => {
@@ -30,7 +33,13 @@ export function useTurnEvents(socket: WorkbenchSocket | null, projectId: string,
       if (event.projectId !== projectId) return;
       if (event.type === 'started') setProjectBusy(true);
       if (event.type === 'done') setProjectBusy(false);
-      setChat((current) => (current ? applyTurnEvent(current, event) : current));
+      const apply = () => setChat((current) => (current ? applyTurnEvent(current, event) : current));
+      // A turn's first token is what the user waits for: committed at once, not at the scheduler's
+      // next task (later tokens batch as usual).
+      if (event.type === 'text' && textShown.current !== event.turnId) {
+        textShown.current = event.turnId;
+        flushSync(apply);
+      } else apply();
       // Its end makes the conversation the most recently active: the list is reordered here rather
       // than read again (a read competed with a request sent right after the answer).
       if (event.type === 'done') touch(event.conversationId);
