@@ -5,7 +5,7 @@ import type { GitCredentialDto, PutGitCredentialBody } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { SecretBox } from '../core/secret-box';
 import type { PrismaClient } from '../db';
-import type { GitCredential } from './git-runner';
+import type { GitCredential } from './git-credential-channel';
 
 /** The SecretBox label for git tokens (a key apart from the model providers' keys). */
 export const GIT_TOKENS_PURPOSE = 'berth/git/credentials/v1';
