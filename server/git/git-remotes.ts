@@ -9,29 +9,21 @@
 // at most one per PROGRESS_INTERVAL_MS; the answer's message is what git says without it.
 import type { GitRemoteDto, GitSyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
+import { CREDENTIAL_HELPER_CONFIG } from './git-credential-channel';
 import type { GitCredentialService } from './git-credentials';
 import { lockRefusal } from './git-lock';
 import { GitProgressParser, withoutProgress, type GitProgressUpdate } from './git-progress';
-import { CREDENTIAL_HELPER_CONFIG, gitMessage, type GitResult, type GitRunner } from './git-runner';
+import { notARepository, refused } from './git-refusals';
+import { hasUserInfo, withoutUserInfo, type CheckRemoteUrl } from './git-remote-url';
+import { gitMessage, type GitResult, type GitRunner } from './git-runner';
 import type { GitProjects, GitService, GitWorkspaces } from './git-service';
+import { syncRefused, type SyncKind, type SyncTarget } from './git-sync-refusals';
 import { LatestThrottle } from './latest-throttle';
-
-/** A URL that passed the import rules, and the address it must be reached at. */
-export interface CheckedRemoteUrl {
-  url: string;
-  host: string;
-  port: number;
-  address: string;
-}
-
-export type CheckRemoteUrl = (url: string) => Promise<CheckedRemoteUrl>;
 
 /** Network commands may take a while (a big first push): the answer comes when git is done. */
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
 /** A tab gets git's progress at most this often. */
 export const PROGRESS_INTERVAL_MS = 100;
-
-type SyncKind = 'fetch' | 'pull' | 'push';
 
 export class GitRemoteService {
   constructor(
@@ -262,69 +254,5 @@ export class GitRemoteService {
     await this.projects.get(userId, projectId);
     await this.workspaces.ensureRunning(projectId);
     this.workspaces.recordActivity(projectId);
-  }
-}
-
-interface SyncTarget {
-  remote: string;
-  branch: string;
-  checked: CheckedRemoteUrl;
-  host: string;
-  credential: Awaited<ReturnType<GitCredentialService['forHost']>>;
-}
-
-const notARepository = (result: GitResult) => /not a git repository/i.test(result.stderr);
-
-const refused = (result: GitResult, code = 'git_refused') =>
-  notARepository(result)
-    ? new DomainError('conflict', 'git_not_initialized', 'This project has no git repository yet')
-    : new DomainError('conflict', code, gitMessage(result));
-
-/** git's refusal of a fetch, pull or push, with the next step. */
-function syncRefused(result: GitResult, target: SyncTarget): DomainError {
-  const message = gitMessage(result);
-  const hint = hintFor(message, target);
-  return new DomainError('conflict', hint.code, message, { hint: hint.text });
-}
-
-function hintFor(message: string, target: SyncTarget): { code: string; text: string } {
-  if (
-    /could not read (Username|Password)|Authentication failed|terminal prompts disabled|\b401\b|\b403\b/i.test(message)
-  )
-    return !target.credential
-      ? { code: 'git_auth_failed', text: `Add a token for ${target.host} in Settings → Git` }
-      : target.credential.source === 'github-sign-in'
-        ? {
-            code: 'git_auth_failed',
-            text: `GitHub refused the token of your GitHub sign-in: add a token for ${target.host} in Settings → Git`,
-          }
-        : { code: 'git_auth_failed', text: `The token for ${target.host} was refused: check it in Settings → Git` };
-  if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs/i.test(message))
-    return { code: 'git_push_rejected', text: 'Pull first, then push' };
-  if (/couldn't find remote ref/i.test(message))
-    return { code: 'git_no_remote_branch', text: `${target.remote} has no branch ${target.branch}: push it first` };
-  if (/no upstream|no tracking information/i.test(message))
-    return { code: 'git_no_upstream', text: 'Push the branch once to set its upstream' };
-  if (/not found|does not appear to be a git repository|\b404\b/i.test(message))
-    return { code: 'git_remote_not_found', text: "Check the remote's URL" };
-  if (/local changes|would be overwritten|untracked working tree files/i.test(message))
-    return { code: 'git_pull_refused', text: 'Commit or discard your changes, then pull' };
-  if (/took longer than/i.test(message)) return { code: 'git_timed_out', text: 'Try again; the remote was slow' };
-  return { code: 'git_refused', text: 'See what git said above' };
-}
-
-const hasUserInfo = (url: string) => {
-  const parsed = new URL(url);
-  return parsed.username !== '' || parsed.password !== '';
-};
-
-function withoutUserInfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
   }
 }

@@ -7,7 +7,8 @@ export { DIFF_MAX_BYTES } from './git-diffs';
 export { GitRunner, WORKSPACE_DIR, type ExecRunner, type GitResult } from './git-runner';
 export { parsePorcelainV2 } from './porcelain-status';
 export { broadcastGitChanges } from './git.socket';
-export { GitRemoteService, type CheckRemoteUrl, type CheckedRemoteUrl } from './git-remotes';
+export { GitRemoteService } from './git-remotes';
+export { type CheckRemoteUrl, type CheckedRemoteUrl } from './git-remote-url';
 export {
   GitCredentialService,
   GIT_TOKENS_PURPOSE,
