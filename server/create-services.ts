@@ -14,22 +14,7 @@ import { databaseUnavailable } from './core/errors';
 import { openDatabase, withAdvisoryLock } from './db';
 import { createAccounts, OAuthTokenStore, OAUTH_TOKENS_PURPOSE } from './accounts';
 import { AdminService } from './admin';
-import {
-  ConversationService,
-  createCommandTools,
-  failInterruptedTurns,
-  INTERACTIVE_MAX_RETRIES,
-  localModelServerDetector,
-  ModelProtocols,
-  ModelRegistry,
-  TurnEngine,
-  TurnRateLimit,
-  turnChangesReader,
-  TurnSnapshotRetention,
-  UserAiSettingsService,
-  TurnUndo,
-  SNAPSHOT_LABEL,
-} from './assistant';
+import { createAssistant } from './assistant';
 import {
   createAuthOptions,
   loadOrCreateAuthSecret,
@@ -182,10 +167,32 @@ export async function createServices(config: Config, log: Logger) {
   // Snapshot before stop; a lost volume refilled from the latest snapshot. Attached before anything
   // can start or stop a workspace: the HTTP server listens and the jobs start after this returns.
   const detachSnapshotHooks = workspaces.attachHooks(snapshots.hooks);
-  const conversations = new ConversationService(prisma, projects);
+  // Models, conversations, turns and their tools, undo (server/assistant/create-assistant.ts).
+  const assistant = await createAssistant(
+    {
+      prisma,
+      secret,
+      startedAt,
+      projects,
+      files,
+      locks,
+      terminals,
+      previews,
+      snapshots,
+      log: log.child({ module: 'assistant' }),
+    },
+    config,
+  );
   // Bundles and duplicates carry the assistant's conversations.
   const transfer = createTransfer(
-    { projects, workspaces, runtime, snapshots, conversations, log: log.child({ module: 'transfer' }) },
+    {
+      projects,
+      workspaces,
+      runtime,
+      snapshots,
+      conversations: assistant.conversations,
+      log: log.child({ module: 'transfer' }),
+    },
     { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
   metrics.setSources({
@@ -197,71 +204,6 @@ export async function createServices(config: Config, log: Logger) {
       ),
   });
   const admin = new AdminService(prisma, workspaces, runtime, config.BERTH_ADMIN_EMAILS);
-  // Each user's own model providers (/settings/ai): keys sealed under a key derived from AUTH_SECRET.
-  const aiSettings = new UserAiSettingsService(prisma, new SecretBox(secret), {
-    allowPrivateHosts: config.AI_ALLOW_PRIVATE_HOSTS,
-  });
-  // The assistant's model providers, from the AI_* settings (keys stay in here), and each user's own;
-  // with none, what answers on localhost (Ollama, LM Studio) is offered.
-  const models = ModelRegistry.fromSettings(config, INTERACTIVE_MAX_RETRIES, {
-    userProviders: aiSettings,
-    detectLocal: localModelServerDetector(),
-  });
-  // A turn still running from before this start was cut off: it must not keep its project busy.
-  await failInterruptedTurns(prisma, startedAt);
-  // Assistant turns; their events reach browsers through berth-server.ts, like snapshotStatus.
-  // Tool calls, or file and shell blocks for the models that take no tools.
-  const modelProtocols = new ModelProtocols({
-    textProtocolModels: config.AI_TEXT_PROTOCOL_MODELS,
-    listModels: (userId) => models.listModels(undefined, userId),
-  });
-  const turns = new TurnEngine({
-    conversations,
-    models,
-    snapshots: snapshots.api,
-    projects,
-    files,
-    locks,
-    maxSteps: config.AI_MAX_STEPS,
-    contextTokens: config.AI_CONTEXT_TOKENS,
-    maxOutputTokens: config.AI_MAX_OUTPUT_TOKENS,
-    rateLimit: new TurnRateLimit({ turnsPerMinute: config.AI_TURNS_PER_MINUTE }),
-    protocols: modelProtocols,
-    // The user's edits since the last turn, from the turns' snapshots.
-    snapshotReader: snapshots.store,
-    turnChanges: turnChangesReader(prisma),
-    // Commands in the "Assistant" terminal, the dev server, the preview list: the user's own terminals and previews.
-    toolFactories: [
-      (turn) => ({
-        tools: createCommandTools({
-          terminals,
-          previews,
-          userId: turn.actor.userId,
-          projectId: turn.projectId,
-          turnId: turn.turnId,
-          signal: turn.signal,
-          onOutput: turn.onOutput,
-        }),
-      }),
-    ],
-    log: log.child({ module: 'assistant' }),
-  });
-
-  // Undo and rewind of turns: the files through FileService, their content from the snapshot store.
-  const turnUndo = new TurnUndo({ prisma, projects, files, snapshots: snapshots.store, turns });
-  // Each turn's snapshot is labelled (kept by the snapshot service): after a turn ends, only the
-  // newest AI_TURN_SNAPSHOTS_KEPT turns of its project keep theirs.
-  const turnSnapshots = new TurnSnapshotRetention({
-    prisma,
-    snapshots: snapshots.store,
-    keep: config.AI_TURN_SNAPSHOTS_KEPT,
-    label: SNAPSHOT_LABEL,
-    log: log.child({ module: 'assistant' }),
-  });
-  const stopPruningTurnSnapshots = turns.events.on('onDidEmitTurnEvent', ({ projectId, event }) => {
-    if (event.type === 'done') turnSnapshots.schedule(projectId);
-  });
-
   // Deployments (issue 14): images built from snapshots, run as long-lived containers (server/deploy/create-deploys.ts).
   const deploys = createDeploys(
     {
@@ -292,9 +234,7 @@ export async function createServices(config: Config, log: Logger) {
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running
-    await turns.stopAll(); // each ends stopped, its messages stored and locks released
-    stopPruningTurnSnapshots();
-    await turnSnapshots.settle();
+    await assistant.dispose(); // each turn ends stopped, its messages stored and locks released
     detachSnapshotHooks();
     snapshots.dispose();
     terminals.dispose();
@@ -332,13 +272,13 @@ export async function createServices(config: Config, log: Logger) {
     snapshotStatus,
     transfer,
     admin,
-    conversations,
-    models,
-    modelProtocols,
-    aiSettings,
-    turns,
-    turnUndo,
-    turnSnapshots,
+    conversations: assistant.conversations,
+    models: assistant.models,
+    modelProtocols: assistant.modelProtocols,
+    aiSettings: assistant.aiSettings,
+    turns: assistant.turns,
+    turnUndo: assistant.turnUndo,
+    turnSnapshots: assistant.turnSnapshots,
     deploys,
     dispose,
   };

@@ -2,6 +2,7 @@
 // import it from this file only. models/ holds the providers behind one interface and the
 // registry of those configured; API keys never leave the server. Tools run through other
 // features' index.ts (files, terminals, preview, snapshots), never the agent or Docker directly.
+export { createAssistant, type AssistantDeps, type AssistantSettings } from './create-assistant';
 export type { ModelInfo, ModelProvider, TokenUsage, TurnEvent, TurnRequest } from './models/model-provider';
 export {
   INTERACTIVE_MAX_RETRIES,
