@@ -91,7 +91,8 @@ describe('build script and start command', () => {
     );
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(script.startsWith('set -eu\n')).toBe(true);
+    // The script file removes itself before anything else (no copy in the committed image).
+    expect(script.startsWith('rm -f -- "$0"\nset -eu\n')).toBe(true);
   });
 
   it('skips install and build when the plan has none', () => {

@@ -23,11 +23,13 @@ export function buildTimeVariables(variables: Record<string, string>): Record<st
 
 /**
  * `buildVariables` are exported by the script itself, not set as the build container's Env: the
- * commit keeps the container's Env in the image, while its command is replaced by the start
- * command. Their values never reach the log (no `set -x`).
+ * commit keeps the container's Env (and, on Docker ≤ 25, its command) in the image. The driver
+ * runs the script as a file (`sh <path>`), which removes itself first so the committed image keeps
+ * no copy. Their values never reach the log (no `set -x`).
  */
 export function buildScriptOf(plan: BuildPlan, buildVariables: Record<string, string> = {}): string {
   const lines = [
+    'rm -f -- "$0"',
     'set -eu',
     ...Object.entries(buildVariables).map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'`),
     `export HOME=${BUILD_HOME} npm_config_cache=${BUILD_HOME}/.npm npm_config_update_notifier=false npm_config_fund=false NEXT_TELEMETRY_DISABLED=1`,

@@ -69,6 +69,7 @@ async function deploy(
     environment,
     files,
     plan,
+    variables: env,
     onLog: (text) => output.push(text),
   });
   const container = await engine.run({
@@ -368,8 +369,21 @@ createServer((req, res) => res.end('${text}')).listen(Number(process.env.PORT));
     expect(kept).toEqual([third.deploymentId]);
   }, 120_000);
 
-  it('builds the Vite template and serves the built app, not the dev server', async () => {
-    const vite = await deploy('preview', 'vite-react');
+  it('builds the Vite template and serves the built app, not the dev server; build-time values reach the bundle, not the image', async () => {
+    const probe = `vite-probe-${randomBytes(6).toString('hex')}`;
+    const app = readFileSync(path.join(templatesDir, 'vite-react', 'src', 'App.jsx'), 'utf8').replace(
+      '<h1>Vite + React</h1>',
+      '<h1>Vite + React</h1><p id="probe">{import.meta.env.VITE_BERTH_PROBE}</p>',
+    );
+    const vite = await deploy('preview', 'vite-react', { 'src/App.jsx': app }, { VITE_BERTH_PROBE: probe });
+    // Neither the image's config nor the legacy ContainerConfig (the build container's, kept by
+    // the commit on Docker ≤ 25) holds the value: not in Cmd, Env, Entrypoint or Labels.
+    const image = (await docker.getImage(vite.image.image).inspect()) as Awaited<
+      ReturnType<ReturnType<typeof docker.getImage>['inspect']>
+    > & { ContainerConfig?: unknown };
+    expect(JSON.stringify(image.Config)).not.toContain(probe);
+    expect(JSON.stringify(image.ContainerConfig ?? {})).not.toContain(probe);
+    expect(JSON.stringify(image)).not.toContain(probe);
     const page = await get(vite.container);
     expect(page.status).toBe(200);
     expect(page.body).not.toContain('/@vite/client');
@@ -380,6 +394,7 @@ createServer((req, res) => res.end('${text}')).listen(Number(process.env.PORT));
     const asset = await get(vite.container, script!);
     expect(asset.status).toBe(200);
     expect(asset.type).toContain('javascript');
+    expect(asset.body).toContain(probe);
     // Client-side routes get the app.
     expect((await get(vite.container, '/some/route')).body).toBe(page.body);
   }, 120_000);

@@ -1,5 +1,6 @@
 // Builds one deployment: a fresh, hardened container from the workspace image gets the project's
-// files and Berth's extra files, runs the build script as uid 1000 with its output streamed, and
+// files, Berth's extra files and the build script (a file, never the command: see BUILD_SCRIPT_PATH),
+// runs the script as uid 1000 with its output streamed, and
 // on exit 0 is committed to the deployment's image; the build container is always removed.
 // A time limit or an abort kills it. Nothing else (running deployments, other images) is touched.
 import { StringDecoder } from 'node:string_decoder';
@@ -21,6 +22,14 @@ import { removeContainer } from './workspace-resources';
 import { createDemuxer } from './stream-demux';
 
 const tarStream = cjsDefault(tarStreamModule);
+
+/**
+ * Where the build script lands, owned by the build user, mode 0700; the script removes itself
+ * first (build-script.ts). Never `sh -c <script>`: the script exports the build-time variables,
+ * and a commit keeps the build container's command in the image (ContainerConfig.Cmd on
+ * Docker ≤ 25), so the values would stay readable in every image. `sh <file>` leaves only the path.
+ */
+export const BUILD_SCRIPT_PATH = '/tmp/berth-build.sh';
 
 export interface DeploymentHostSettings {
   /** The workspace image: builds start from it and deployment images are made from it. */
@@ -73,7 +82,7 @@ export async function buildDeploymentImage(
       Image: settings.image,
       Labels: deploymentLabels(spec, settings.scope, spec.port, 'build'),
       Entrypoint: ['/usr/bin/tini', '--'],
-      Cmd: ['sh', '-c', spec.script],
+      Cmd: ['sh', BUILD_SCRIPT_PATH],
       Env: caBundleSetup(settings.caBundlePath).env,
       User: WORKSPACE_USER,
       WorkingDir: WORKSPACE_DIR,
@@ -85,6 +94,9 @@ export async function buildDeploymentImage(
     await onEngine(async () => container.putArchive(await spec.files(), { path: WORKSPACE_DIR }));
     if (spec.extraFiles?.length)
       await onEngine(() => container.putArchive(tarOf(spec.extraFiles ?? []), { path: '/' }));
+    const [uid, gid] = WORKSPACE_USER.split(':').map(Number);
+    const script = { path: BUILD_SCRIPT_PATH, content: spec.script, mode: 0o700, uid, gid };
+    await onEngine(() => container.putArchive(tarOf([script]), { path: '/' }));
     const exitCode = await runToEnd(container, spec);
     if (exitCode !== 0) throw new DeploymentBuildError('failed', exitCode, `The build failed (exit code ${exitCode})`);
     const env = [`PORT=${spec.port}`, 'NODE_ENV=production', 'HOST=0.0.0.0'];
@@ -166,11 +178,13 @@ async function runToEnd(container: Container, spec: DeploymentBuildSpec): Promis
   }
 }
 
-function tarOf(files: NonNullable<DeploymentBuildSpec['extraFiles']>): NodeJS.ReadableStream {
+type TarFile = NonNullable<DeploymentBuildSpec['extraFiles']>[number] & { uid?: number; gid?: number };
+
+function tarOf(files: TarFile[]): NodeJS.ReadableStream {
   const pack = tarStream.pack();
   for (const file of files) {
     const name = file.path.replace(/^\/+/, '');
-    pack.entry({ name, mode: file.mode ?? 0o644, uid: 0, gid: 0 }, Buffer.from(file.content));
+    pack.entry({ name, mode: file.mode ?? 0o644, uid: file.uid ?? 0, gid: file.gid ?? 0 }, Buffer.from(file.content));
   }
   pack.finalize();
   return pack as unknown as NodeJS.ReadableStream;
