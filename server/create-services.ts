@@ -219,6 +219,8 @@ export async function createServices(config: Config, log: Logger) {
       },
       workspaceStopped: (projectId) => workspaces.status(projectId).state === 'stopped',
       secret,
+      // A private deployment's access ends with the Berth session it was opened in.
+      stillValid: ({ userId, sessionId }) => sessions.isLive(sessionId, userId),
       log: log.child({ module: 'deploy' }),
     },
     {

@@ -12,7 +12,7 @@ import { DeployEngine } from './deploy-engine';
 import { DeployEnvironments, type DeployProjects } from './deploy-environments';
 import { DeployService } from './deploy-service';
 import { DEPLOY_VARIABLES_PURPOSE, DeployVariables } from './deploy-variables';
-import { DEPLOY_ACCESS_PURPOSE, DeploymentAccess } from './deployment-access';
+import { DEPLOY_ACCESS_PURPOSE, DeploymentAccess, type HolderCheck } from './deployment-access';
 import { RuntimeLogs } from './runtime-logs';
 import type { SnapshotReader } from './snapshot-facts';
 
@@ -32,6 +32,8 @@ export interface DeploysDeps {
   workspaceStopped(projectId: string): boolean;
   /** AUTH_SECRET: the keys of variables and access cookies are derived from it. */
   secret: string;
+  /** Whether the Berth session a private deployment was opened in still counts. */
+  stillValid: HolderCheck;
   log: Logger;
 }
 
@@ -74,7 +76,7 @@ export function createDeploys(deps: DeploysDeps, settings: DeploysSettings) {
     { maxPerUser: settings.maxPerUser },
     log,
     new RuntimeLogs(environments, engine),
-    new DeploymentAccess(new SecretBox(deps.secret, DEPLOY_ACCESS_PURPOSE)),
+    new DeploymentAccess(new SecretBox(deps.secret, DEPLOY_ACCESS_PURPOSE), deps.stillValid),
   );
   deploys.startReconcile();
   return deploys;

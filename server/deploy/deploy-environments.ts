@@ -95,13 +95,24 @@ export class DeployEnvironments {
 
   /**
    * Where GET …/open sends the owner: the URL of a public environment; for a private one its
-   * sign-in hand-off (a token bound to its host label and the user, traded for a cookie there).
+   * sign-in hand-off (a token bound to its host label, the user and their Berth session, traded for
+   * a cookie there that counts while the session lives). A caller without a session (a personal
+   * access token) gets 404 for a private one: its access would outlive a revoked token.
    */
-  async openUrl(userId: string, projectId: string, name: string, access: DeploymentAccess): Promise<string> {
-    const env = await this.get(userId, projectId, name);
+  async openUrl(
+    caller: { userId: string; sessionId?: string },
+    projectId: string,
+    name: string,
+    access: DeploymentAccess,
+  ): Promise<string> {
+    const env = await this.get(caller.userId, projectId, name);
     const url = this.options.urlOf(env.projectId, env.name);
     if (!env.private) return url;
-    const token = access.token(deploymentLabel(env.projectId, env.name), userId);
+    if (!caller.sessionId) throw notFound('A private deployment opens only from a signed-in Berth session');
+    const token = access.token(deploymentLabel(env.projectId, env.name), {
+      userId: caller.userId,
+      sessionId: caller.sessionId,
+    });
     return `${url.replace(/\/$/, '')}${DEPLOY_AUTH_PATH}?t=${encodeURIComponent(token)}`;
   }
 

@@ -11,7 +11,7 @@ import type { DeploymentDto, EnvironmentDto } from '../contracts';
 import { deploymentContainerName } from '../runtime/docker/deployment-names';
 import { testDocker } from '../runtime/docker/docker-test-support';
 import { rawGet, rawUpgrade } from '../preview/test-helpers';
-import { call, createSignedInUser, type TestUser } from '../test-support/api-test-server';
+import { call, createSignedInUser, signIn, signOut, type TestUser } from '../test-support/api-test-server';
 import { removeDeploymentsOfScope } from '../test-support/deployment-cleanup';
 import { closeProjectFixture, openProjectFixture, type ProjectFixture } from '../test-support/project-fixture';
 
@@ -46,6 +46,24 @@ console.log('started');
 
 const as = (user: TestUser | null, method: string, route: string, body?: unknown) =>
   call(fixture.t.baseUrl, method, `${base}${route}`, user ? { cookie: user.cookie } : {}, body);
+
+/** Where …/open sends a session (path and query of the host's hand-off). */
+async function openLocation(sessionCookie: string): Promise<string> {
+  const open = await fetch(`${fixture.t.baseUrl}${base}/environments/production/open`, {
+    headers: { Cookie: sessionCookie },
+    redirect: 'manual',
+  });
+  expect(open.status).toBe(302);
+  const location = new URL(open.headers.get('location')!);
+  return `${location.pathname}${location.search}`;
+}
+
+/** The deployment host's access cookie (name=value) handed to a session. */
+async function handOffCookie(sessionCookie: string): Promise<string> {
+  const handOff = await onHost(await openLocation(sessionCookie));
+  expect(handOff.status).toBe(302);
+  return String(handOff.headers['set-cookie']).split(';')[0]!;
+}
 
 async function json<T>(response: Response, status: number): Promise<T> {
   const text = await response.text();
@@ -332,6 +350,31 @@ describe('deployment hosts (real Docker, real PostgreSQL)', () => {
     expect(other.body).toBe(anonymous.body);
     // A forged or altered cookie neither.
     expect((await onHost('/', { Cookie: `${cookie.slice(0, -2)}xx` })).status).toBe(404);
+
+    // The access lasts as long as the Berth session it was opened in: a second session's
+    // hand-off serves until that session signs out, then 404; the first session's still serves.
+    const second = (await signIn(fixture.t.baseUrl, fixture.user.email, fixture.user.password)).cookie!;
+    const secondCookie = await handOffCookie(second);
+    expect((await onHost('/', { Cookie: secondCookie })).status).toBe(200);
+    expect(await signOut(fixture.t.baseUrl, second)).toBeLessThan(400);
+    expect((await onHost('/', { Cookie: secondCookie })).status).toBe(404);
+    expect((await onHost('/', { Cookie: cookie })).status).toBe(200);
+    // A hand-off taken before its session ended is no longer traded.
+    const third = (await signIn(fixture.t.baseUrl, fixture.user.email, fixture.user.password)).cookie!;
+    const pending = await openLocation(third);
+    expect(await signOut(fixture.t.baseUrl, third)).toBeLessThan(400);
+    expect((await onHost(pending)).status).toBe(404);
+    // A bearer token is no session: no hand-off for a private deployment.
+    const created = await call(
+      fixture.t.baseUrl,
+      'POST',
+      '/api/v1/tokens',
+      { cookie: fixture.user.cookie },
+      { name: 'cli' },
+    );
+    const { token } = await json<{ token: string }>(created, 201);
+    expect((await call(fixture.t.baseUrl, 'GET', `${base}/environments/production/open`, { token })).status).toBe(404);
+
     await json<EnvironmentDto>(await as(fixture.user, 'PATCH', '/environments/production', { private: false }), 200);
   }, 60_000);
 

@@ -181,8 +181,8 @@ export class DeployService {
   }
 
   /** Where GET …/open sends the owner (the URL, or a private one's sign-in hand-off). */
-  openUrl(userId: string, projectId: string, name: string): Promise<string> {
-    return this.environments.openUrl(userId, projectId, name, this.access);
+  openUrl(caller: { userId: string; sessionId?: string }, projectId: string, name: string): Promise<string> {
+    return this.environments.openUrl(caller, projectId, name, this.access);
   }
 
   async history(userId: string, projectId: string, name: string): Promise<DeploymentSummaryDto[]> {

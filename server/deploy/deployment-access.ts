@@ -1,12 +1,24 @@
 // Who may reach a private deployment (issue 14): its host is another site than the IDE, so the
 // IDE's session cookie is not there. The owner opens it through GET …/environments/:env/open on
-// the IDE's origin, which hands over a short-lived token bound to (host label, user); the
-// deployment host trades it once for a cookie of its own (host-only, HttpOnly, SameSite=Lax),
-// bound to the same label and user, that expires. Both are sealed with SecretBox (AES-GCM under
-// a key of their own derived from AUTH_SECRET): nobody can make or alter one, and one made for a
-// label is refused on any other.
+// the IDE's origin, which hands over a short-lived token bound to (host label, user, the caller's
+// Berth session); the deployment host trades it once for a cookie of its own
+// (host-only, HttpOnly, SameSite=Lax), bound to the same three, that expires. Both are sealed with
+// SecretBox (AES-GCM under a key of their own derived from AUTH_SECRET): nobody can make or alter
+// one, and one made for a label is refused on any other. Each use asks whether the Berth session
+// still lives, through SessionService's cached check: signing out, "sign out everywhere" or a
+// password change close the deployment within the cache's life (seconds). A personal access
+// token is no session: the hand-off is refused to bearer callers (deploy-environments.ts).
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../core/secret-box';
+
+/** Who opened the deployment: a user in one of their Berth sessions (auth's session Principal). */
+export interface AccessHolder {
+  userId: string;
+  sessionId: string;
+}
+
+/** Whether that session still counts (SessionService.isLive: cached for a moment, then asked). */
+export type HolderCheck = (holder: AccessHolder) => Promise<boolean>;
 
 /** The SecretBox label of access tokens and cookies (a key apart from every other purpose's). */
 export const DEPLOY_ACCESS_PURPOSE = 'berth/deploy/access/v1';
@@ -20,6 +32,8 @@ interface Sealed {
   k: 't' | 'c';
   label: string;
   userId: string;
+  /** The Berth session it was handed to: it counts while that one lives. */
+  s?: string;
   exp: number;
   /** The token's nonce (single use). */
   n?: string;
@@ -31,35 +45,44 @@ export class DeploymentAccess {
 
   constructor(
     private readonly box: SecretBox,
+    private readonly stillValid: HolderCheck,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The hand-off token for the owner (`userId`) of the deployment at `label`. */
-  token(label: string, userId: string): string {
+  /** The hand-off token for the owner (`holder`) of the deployment at `label`. */
+  token(label: string, holder: AccessHolder): string {
     return this.seal({
       k: 't',
       label,
-      userId,
+      ...sealedHolder(holder),
       exp: this.now() + TOKEN_TTL_MS,
       n: randomBytes(9).toString('base64url'),
     });
   }
 
-  /** Trades a token for the cookie's value: null when it is not a token for this label, expired or used. */
-  redeem(token: string, label: string): { userId: string; cookie: string; maxAgeSeconds: number } | null {
+  /** Trades a token for the cookie's value: null when it is not a live token for this label, expired or used. */
+  async redeem(
+    token: string,
+    label: string,
+  ): Promise<{ userId: string; cookie: string; maxAgeSeconds: number } | null> {
     const opened = this.open(token, 't', label);
-    if (!opened?.n) return null;
+    const holder = opened && holderOf(opened);
+    if (!opened?.n || !holder) return null;
     this.forgetExpired();
     if (this.used.has(opened.n)) return null;
     this.used.set(opened.n, opened.exp);
-    const cookie = this.seal({ k: 'c', label, userId: opened.userId, exp: this.now() + COOKIE_TTL_MS });
-    return { userId: opened.userId, cookie, maxAgeSeconds: COOKIE_TTL_MS / 1000 };
+    if (!(await this.stillValid(holder))) return null;
+    const cookie = this.seal({ k: 'c', label, ...sealedHolder(holder), exp: this.now() + COOKIE_TTL_MS });
+    return { userId: holder.userId, cookie, maxAgeSeconds: COOKIE_TTL_MS / 1000 };
   }
 
-  /** The user a request's Cookie header proves for `label`, or null. */
-  userOf(cookieHeader: string | undefined, label: string): string | null {
+  /** The user a request's Cookie header proves for `label` while their Berth session lives, or null. */
+  async userOf(cookieHeader: string | undefined, label: string): Promise<string | null> {
     const value = cookieValue(cookieHeader, DEPLOY_ACCESS_COOKIE);
-    return value ? (this.open(value, 'c', label)?.userId ?? null) : null;
+    const opened = value ? this.open(value, 'c', label) : null;
+    const holder = opened && holderOf(opened);
+    if (!holder) return null;
+    return (await this.stillValid(holder)) ? holder.userId : null;
   }
 
   /** The Set-Cookie line for the cookie (host-only: no Domain). */
@@ -86,6 +109,15 @@ export class DeploymentAccess {
     const now = this.now();
     for (const [nonce, exp] of this.used) if (exp <= now) this.used.delete(nonce);
   }
+}
+
+function sealedHolder(holder: AccessHolder): Pick<Sealed, 'userId' | 's'> {
+  return { userId: holder.userId, s: holder.sessionId };
+}
+
+/** The holder a sealed value names; none for one bound to no session. */
+function holderOf(value: Sealed): AccessHolder | null {
+  return typeof value.s === 'string' ? { userId: value.userId, sessionId: value.s } : null;
 }
 
 /** One cookie's value from a Cookie header. */

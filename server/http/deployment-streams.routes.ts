@@ -51,8 +51,10 @@ export function addDeploymentStreamRoutes(
     return reply(200);
   });
   add('GET', `${ENV}/open`, async (ctx) => {
-    const { userId } = await ctx.user();
-    const location = await deploys.openUrl(userId, ctx.params.id!, ctx.params.env!);
+    // A private deployment's hand-off is bound to the caller's Berth session (none for a bearer token).
+    const principal = await ctx.user();
+    const caller = principal.via === 'session' ? principal : { userId: principal.userId };
+    const location = await deploys.openUrl(caller, ctx.params.id!, ctx.params.env!);
     ctx.res.writeHead(302, { Location: location, 'Cache-Control': 'no-store' }).end();
     return reply(302);
   });

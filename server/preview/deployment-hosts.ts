@@ -23,8 +23,9 @@ export interface DeploymentLookup {
     ownerId: string;
   } | null>;
   access: {
-    redeem(token: string, label: string): { userId: string; cookie: string; maxAgeSeconds: number } | null;
-    userOf(cookieHeader: string | undefined, label: string): string | null;
+    /** Async: each asks whether the Berth session the access was handed to still lives. */
+    redeem(token: string, label: string): Promise<{ userId: string; cookie: string; maxAgeSeconds: number } | null>;
+    userOf(cookieHeader: string | undefined, label: string): Promise<string | null>;
     setCookie(value: string, maxAgeSeconds: number, secure: boolean): string;
   };
 }

@@ -115,7 +115,7 @@ async function allowed(
   const resolved = hosts.known(connection, label) ?? (await hosts.resolve(connection, label));
   if (!resolved) return null;
   if (!resolved.private) return resolved;
-  return hosts.lookup.access.userOf(req.headers.cookie, label) === resolved.ownerId ? resolved : null;
+  return (await hosts.lookup.access.userOf(req.headers.cookie, label)) === resolved.ownerId ? resolved : null;
 }
 
 /** /__berth/auth?t=<token>: the owner's token for this host becomes its cookie, then to /. */
@@ -127,7 +127,7 @@ async function redeem(
   options: DeploymentHttpOptions,
 ): Promise<void> {
   const token = new URL(originForm(req.url), 'http://deployment').searchParams.get('t') ?? '';
-  const traded = hosts.lookup.access.redeem(token, label);
+  const traded = await hosts.lookup.access.redeem(token, label);
   const resolved = traded ? await hosts.resolve(req.socket, label) : null;
   if (!traded || !resolved || resolved.ownerId !== traded.userId) {
     const page = deploymentNotFoundPage(options.ideOrigin);

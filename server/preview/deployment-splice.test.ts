@@ -31,7 +31,7 @@ async function berthFor(appPort: () => number | null): Promise<number> {
         ? { endpoint: { url: `http://127.0.0.1:${port}` }, private: false, ownerId: 'owner' }
         : null;
     },
-    access: { redeem: () => null, userOf: () => null, setCookie: () => '' },
+    access: { redeem: async () => null, userOf: async () => null, setCookie: () => '' },
   };
   const hosts = new DeploymentHosts(lookup, 'localhost:4321');
   const berth = net.createServer((client) => {
