@@ -40,8 +40,7 @@ import { createServices } from './create-services';
 import { createSocketServer, disconnectEndedSessions, projectRoom } from './socket';
 import {
   broadcastTerminalChanges,
-  outOfMemoryNotice,
-  printTerminalNotice,
+  followWorkspaceEvents,
   registerTerminalSocketHandlers,
   type TerminalService,
 } from './terminals';
@@ -209,22 +208,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
         .removeProject(projectId)
         .catch((error: unknown) => log.warn({ projectId, err: error }, 'could not remove the project’s deployments'));
     }),
-    // A running workspace may hold terminal sessions from before a Berth restart: adopt them.
-    workspaces.events.on('onDidChangeStatus', (status) => {
-      if (status.state === 'running') void terminals.adopt(status.projectId, status.startedAt ?? '');
-    }),
-    // The engine restarted under a running workspace: its terminals' attach streams ended.
-    workspaces.events.on('onDidReconnectAgent', ({ projectId }) => {
-      terminals
-        .reattachLost(projectId)
-        .catch((error: unknown) => log.warn({ projectId, err: error }, 'could not reattach terminals'));
-    }),
-    // A process was killed for memory: say so where it happened.
-    workspaces.events.on('onDidRunOutOfMemory', ({ projectId, memoryLimitMb }) => {
-      printTerminalNotice(runtime, projectId, outOfMemoryNotice(memoryLimitMb)).catch((error: unknown) =>
-        log.warn({ projectId, err: error }, 'could not tell the terminals about the out-of-memory kill'),
-      );
-    }),
+    // Adopt, reattach and notify terminals as their workspace runs, reconnects or runs out of memory.
+    followWorkspaceEvents(workspaces, terminals, runtime, log),
     keepReconciling(workspaces, log),
     startIdleReaper(workspaces, (name, fn) => withAdvisoryLock(prisma, name, fn), log),
     diskWatch.start(config.WORKSPACE_DISK_CHECK_SECONDS * 1000),

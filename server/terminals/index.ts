@@ -6,3 +6,4 @@ export { TerminalService, MAX_TERMINALS_PER_PROJECT, type TerminalWorkspaces } f
 export { TerminalSession, DEFAULT_TERMINAL_LIMITS, type TerminalSink, type TerminalLimits } from './terminal-session';
 export { registerTerminalSocketHandlers, broadcastTerminalChanges } from './terminals.socket';
 export { printTerminalNotice, outOfMemoryNotice } from './terminal-notice';
+export { followWorkspaceEvents, type TerminalWorkspaceEvents } from './follow-workspaces';
