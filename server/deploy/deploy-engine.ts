@@ -41,6 +41,19 @@ export interface RunInput extends DeploymentRef {
   port: number;
   /** The environment's variables (decrypted by the caller; never logged). */
   env: Record<string, string>;
+  /**
+   * Cancels the switch (Berth stopping, the environment stopped or deleted): the new container
+   * goes at once and the old one keeps serving. Past the switch (the old ones removed) it is ignored.
+   */
+  signal?: AbortSignal;
+}
+
+/** engine.run was cancelled before the switch: the new container is gone, the old one serves. */
+export class DeploymentCancelledError extends Error {
+  readonly code = 'deployment_cancelled';
+  constructor() {
+    super('Cancelled');
+  }
 }
 
 export interface EnvironmentRef {
@@ -80,7 +93,12 @@ export class DeployEngine {
    * removed and the old one keeps serving (DeploymentStartError). Rollback is this with an older image.
    */
   async run(input: RunInput): Promise<DeploymentContainer> {
-    const { image, port, env, ...ref } = input;
+    const { image, port, env, signal, ...ref } = input;
+    signal?.throwIfAborted();
+    const removeNew = () => this.driver.removeContainer(ref.deploymentId).catch(() => undefined);
+    // Removing the container makes the driver's readiness wait end at once ("vanished").
+    const onAbort = () => void removeNew();
+    signal?.addEventListener('abort', onAbort, { once: true });
     let running: DeploymentContainer;
     try {
       running = await this.driver.run({
@@ -91,13 +109,30 @@ export class DeployEngine {
         ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
       });
     } catch (error) {
-      await this.driver.removeContainer(ref.deploymentId).catch(() => undefined);
-      throw error;
+      await removeNew();
+      throw signal?.aborted ? new DeploymentCancelledError() : error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     const others = (await this.driver.listContainers(ref)).filter((item) => item.deploymentId !== ref.deploymentId);
+    // The last point a cancel is heeded: before the old containers go (else nothing would serve).
+    if (signal?.aborted) {
+      await removeNew();
+      throw new DeploymentCancelledError();
+    }
     await Promise.all(others.map((item) => this.driver.removeContainer(item.deploymentId)));
     this.log.info({ ...ref, replaced: others.map((item) => item.deploymentId) }, 'deployment serving');
     return running;
+  }
+
+  /** A deployment that never went live: its container and image go (an image in use stays). */
+  async discard(deploymentId: string): Promise<void> {
+    await this.driver.removeContainer(deploymentId).catch(() => undefined);
+    try {
+      await this.driver.removeImage(deploymentId);
+    } catch (error) {
+      if (!(error instanceof DeploymentImageInUseError)) throw error;
+    }
   }
 
   /** The environment's serving container (running or not), if any. */
