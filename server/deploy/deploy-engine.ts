@@ -200,6 +200,33 @@ export class DeployEngine {
     return adopted;
   }
 
+  /**
+   * At start-up, before adopt(): containers and images of this installation whose deployment
+   * `known` does not list (its row, environment or project deleted while Berth was down or
+   * between a removal's steps) are removed, not adopted.
+   */
+  async removeOrphans(
+    known: (deploymentIds: string[]) => Promise<Set<string>>,
+  ): Promise<{ containers: number; images: number }> {
+    const [containers, images] = await Promise.all([this.driver.listContainers(), this.driver.listImages()]);
+    const kept = await known([...new Set([...containers, ...images].map((item) => item.deploymentId))]);
+    const orphanContainers = containers.filter((item) => !kept.has(item.deploymentId));
+    await Promise.all(orphanContainers.map((item) => this.driver.removeContainer(item.deploymentId)));
+    let removedImages = 0;
+    for (const image of images.filter((item) => !kept.has(item.deploymentId))) {
+      try {
+        await this.driver.removeImage(image.deploymentId);
+        removedImages += 1;
+      } catch (error) {
+        // A known deployment's container runs it (a rollback's image): it stays.
+        if (!(error instanceof DeploymentImageInUseError)) throw error;
+      }
+    }
+    if (orphanContainers.length || removedImages)
+      this.log.info({ containers: orphanContainers.length, images: removedImages }, 'orphaned deployments removed');
+    return { containers: orphanContainers.length, images: removedImages };
+  }
+
   /** Deletes the environment's images past the newest `imagesKept`, sparing those in use and `protect`. */
   async pruneImages(env: EnvironmentRef, protect: readonly string[] = []): Promise<string[]> {
     const [images, containers] = await Promise.all([this.driver.listImages(env), this.driver.listContainers(env)]);

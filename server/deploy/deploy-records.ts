@@ -4,7 +4,7 @@
 import { parseDeploymentLabel } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { PrismaClient } from '../db';
+import type { Prisma, PrismaClient } from '../db';
 import type { DeploymentEndpoint } from '../runtime';
 import type { DeployEngine } from './deploy-engine';
 
@@ -85,10 +85,16 @@ export async function markLive(
 }
 
 /**
- * At start-up: what runs is adopted; a deployment cut off mid-build by the last stop failed; one
- * whose container started before the switch was recorded is live; a live one with no container left is stopped.
+ * At start-up: containers and images whose deployment row is gone (with its environment or
+ * project) are removed; what runs is adopted; a deployment cut off mid-build by the last stop
+ * failed; one whose container started before the switch was recorded is live; a live one with
+ * no container left is stopped.
  */
 export async function reconcileDeployments(prisma: PrismaClient, engine: DeployEngine, log: Logger): Promise<void> {
+  await engine.removeOrphans(async (ids) => {
+    const rows = await prisma.deployment.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
+  });
   const adopted = await engine.adopt();
   const running = adopted.filter((item) => item.state === 'running').map((item) => item.deploymentId);
   for (const deploymentId of running) {
@@ -112,7 +118,12 @@ export async function activeIn(prisma: PrismaClient, environmentId: string): Pro
 }
 
 /** DEPLOYMENTS_MAX_PER_USER (`max`; 0 = no limit): environments of the user's projects serving or deploying, this one aside. */
-export async function checkQuota(prisma: PrismaClient, max: number, userId: string, environmentId: string) {
+export async function checkQuota(
+  prisma: PrismaClient | Prisma.TransactionClient,
+  max: number,
+  userId: string,
+  environmentId: string,
+) {
   if (max <= 0) return;
   const used = await prisma.deployEnvironment.count({
     where: {
