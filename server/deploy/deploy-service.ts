@@ -1,8 +1,9 @@
 // Deployments as the API offers them (issue 14): a project's environments, their variables and
 // their history, each deployment built from a snapshot in the background and switched to only
 // once it answers (DeployEngine). The database keeps the history; the engine's labels keep what
-// runs. One build per environment at a time; DEPLOYMENTS_MAX_PER_USER environments serving per
-// user. Every call checks the project is the caller's (404 otherwise).
+// runs. One operation per environment at a time (deploy's reservation, stop, delete; a build
+// runs outside that lock but holds the environment until it ends); DEPLOYMENTS_MAX_PER_USER
+// environments serving per user. Every call checks the project is the caller's (404 otherwise).
 import {
   type DeploymentDto,
   type DeployLogEvent,
@@ -12,13 +13,14 @@ import {
   type PutVariablesInput,
 } from '../contracts';
 import { DomainError, notFound } from '../core/errors';
+import { KeyedLock } from '../core/keyed-lock';
 import type { Logger } from '../core/logger';
 import type { PrismaClient } from '../db';
 import { DeploymentStartError } from '../runtime';
 import { buildPlanSchema, DEFAULT_PORT, type BuildPlan } from './build-plan';
 import { CappedLog } from './capped-log';
 import { emit, followBuild, type InFlight } from './build-flight';
-import type { DeployEngine } from './deploy-engine';
+import { DeploymentCancelledError, type DeployEngine } from './deploy-engine';
 import { toDeploymentDto, toDeploymentSummary } from './deploy-dto';
 import {
   activeIn,
@@ -71,6 +73,10 @@ export class DeployService {
   private pruning: Promise<void> = Promise.resolve();
   /** Reconciliation at start-up, run in the background; routes and host routing wait for it. */
   private reconciled: Promise<void> = Promise.resolve();
+  /** By environment id: deploy's reservation, stop and delete, one after the other. */
+  private readonly environmentLock = new KeyedLock();
+  /** By user id: the quota's count and the queued row it counts, one deploy at a time. */
+  private readonly quotaLock = new KeyedLock();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -206,27 +212,36 @@ export class DeployService {
   /** Stops the environment's container (a build under way is cancelled); it stays stopped until the next deploy. */
   async stop(userId: string, projectId: string, name: string): Promise<void> {
     const env = await this.environments.get(userId, projectId, name);
-    await this.cancel(env.id);
-    await this.engine.stop(this.environments.ref(env));
-    await this.prisma.deployment.updateMany({
-      where: { environmentId: env.id, status: 'live' },
-      data: { status: 'stopped' },
+    await this.environmentLock.run(env.id, async () => {
+      await this.cancel(env.id);
+      await this.engine.stop(this.environments.ref(env));
+      await this.prisma.deployment.updateMany({
+        where: { environmentId: env.id, status: 'live' },
+        data: { status: 'stopped' },
+      });
     });
   }
 
   /** Removes the environment: its containers, its images, its variables and history. */
   async deleteEnvironment(userId: string, projectId: string, name: string): Promise<void> {
     const env = await this.environments.get(userId, projectId, name);
-    await this.cancel(env.id);
-    await this.engine.remove(this.environments.ref(env));
-    await this.prisma.deployEnvironment.delete({ where: { id: env.id } }).catch(() => undefined);
+    await this.environmentLock.run(env.id, async () => {
+      await this.cancel(env.id);
+      await this.engine.remove(this.environments.ref(env));
+      await this.prisma.deployEnvironment.delete({ where: { id: env.id } }).catch(() => undefined);
+    });
   }
 
   /** A deleted project's containers and images (its rows went with it). */
   async removeProject(projectId: string): Promise<void> {
+    const aborted: Promise<void>[] = [];
     for (const [environmentId, flight] of this.inFlight)
-      if ((await this.prisma.deployEnvironment.findUnique({ where: { id: environmentId } })) === null)
+      if ((await this.prisma.deployEnvironment.findUnique({ where: { id: environmentId } })) === null) {
         flight.controller.abort();
+        aborted.push(flight.done);
+      }
+    // Each aborted run removes what it made first; then nothing of the project is left to make more.
+    await Promise.all(aborted);
     await this.engine.removeProject(projectId);
   }
 
@@ -254,10 +269,6 @@ export class DeployService {
     env: EnvironmentRow,
     prepare: () => Promise<{ snapshotId: string; plan: BuildPlan | null; rollbackOfId?: string; source: Source }>,
   ): Promise<{ id: string }> {
-    if (this.inFlight.has(env.id) || (await activeIn(this.prisma, env.id)))
-      throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
-    await checkQuota(this.prisma, this.options.maxPerUser, userId, env.id);
-    // Held from here (no await before it since the check): a second request gets 409.
     let release!: () => void;
     const flight: InFlight = {
       deploymentId: '',
@@ -267,44 +278,67 @@ export class DeployService {
       watchers: new Set(),
       done: new Promise<void>((resolve) => (release = resolve)),
     };
-    if (this.inFlight.has(env.id))
-      throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
-    this.inFlight.set(env.id, flight);
+    // The reservation: the environment free, the quota counted and the queued row (which the
+    // next count sees) inserted, under the environment's and the user's locks, before the slow part.
+    const row = await this.environmentLock.run(env.id, async () => {
+      if (this.inFlight.has(env.id) || (await activeIn(this.prisma, env.id)))
+        throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
+      const queued = await this.quotaLock.run(userId, () => this.insertQueued(userId, env.id));
+      flight.deploymentId = queued.id;
+      this.inFlight.set(env.id, flight);
+      return queued;
+    });
     try {
       const prepared = await prepare();
-      const row = await this.prisma.deployment.create({
-        data: {
-          environmentId: env.id,
-          snapshotId: prepared.snapshotId,
-          createdById: userId,
-          status: 'queued',
-          ...(prepared.plan ? { plan: prepared.plan as object } : {}),
-          ...(prepared.rollbackOfId ? { rollbackOfId: prepared.rollbackOfId, image: null } : {}),
-        },
+      await this.update(row.id, {
+        snapshotId: prepared.snapshotId,
+        ...(prepared.plan ? { plan: prepared.plan as object } : {}),
+        ...(prepared.rollbackOfId ? { rollbackOfId: prepared.rollbackOfId } : {}),
       });
-      flight.deploymentId = row.id;
       void this.run(env, row.id, prepared.source, flight).finally(() => {
         this.inFlight.delete(env.id);
         release();
       });
       return { id: row.id };
     } catch (error) {
+      // Refused before it began (no snapshot, nothing to deploy): it was never a deployment.
+      await this.prisma.deployment.deleteMany({ where: { id: row.id } }).catch(() => undefined);
       this.inFlight.delete(env.id);
       release();
       throw error;
     }
   }
 
+  /**
+   * Counts the user's environments serving or deploying and inserts this one's queued row in one
+   * transaction under an advisory lock (a second Berth process on the database counts after it).
+   * The snapshot is filled in once known.
+   */
+  private insertQueued(userId: string, environmentId: string): Promise<{ id: string }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`berth:deploy-quota:${userId}`}))`;
+      await checkQuota(tx, this.options.maxPerUser, userId, environmentId);
+      return tx.deployment.create({
+        data: { environmentId, snapshotId: '', createdById: userId, status: 'queued' },
+        select: { id: true },
+      });
+    });
+  }
+
   private async run(env: EnvironmentRow, deploymentId: string, source: Source, flight: InFlight): Promise<void> {
     const startedAt = new Date();
     const ref = { ...this.environments.ref(env), deploymentId };
+    const signal = flight.controller.signal;
+    /** This run's own image, until it goes live (a cancelled run removes it). */
+    let built: string | null = null;
     try {
+      if (signal.aborted) throw new DeploymentCancelledError();
       let image: string;
       let port: number;
       let imageOwner: string;
       if (source.kind === 'build') {
         await this.setStatus(flight, { status: 'building', startedAt });
-        const built = await this.engine.build({
+        const result = await this.engine.build({
           ...ref,
           files: () => this.snapshots.archiveOf(source.snapshotId),
           plan: source.plan,
@@ -313,9 +347,9 @@ export class DeployService {
             flight.log.append(text);
             emit(flight, { event: 'log', data: { text } });
           },
-          signal: flight.controller.signal,
+          signal,
         });
-        image = built.image;
+        image = built = result.image;
         port = source.plan.port;
         imageOwner = deploymentId;
       } else {
@@ -324,14 +358,12 @@ export class DeployService {
         flight.log.append(line);
         emit(flight, { event: 'log', data: { text: line } });
       }
-      flight.controller.signal.throwIfAborted();
+      if (signal.aborted) throw new DeploymentCancelledError();
       await this.setStatus(flight, { status: 'starting', startedAt, image });
-      await this.engine.run({ ...ref, image, port, env: await this.variables.open(env.id) });
-      if (flight.controller.signal.aborted) {
-        // Stopped or deleted while it started: it must not keep serving.
-        await this.engine.stop(this.environments.ref(env)).catch(() => undefined);
-        throw new Error('Cancelled');
-      }
+      // Cancelled while it starts (shutdown, stop, delete): the new container goes, the old one
+      // keeps serving. Past the switch it goes live even if cancelled now (stop and delete act after).
+      await this.engine.run({ ...ref, image, port, env: await this.variables.open(env.id), signal });
+      built = null;
       await markLive(this.prisma, env.id, deploymentId, startedAt, flight.log.toString());
       this.finish(flight, 'live');
       // After the environment is free again (a deploy right after "live" is not refused), one at a time.
@@ -344,6 +376,12 @@ export class DeployService {
         emit(flight, { event: 'log', data: { text: `\n${error.logs}` } });
       }
       this.log.warn({ ...ref, error: message }, 'deployment failed');
+      if (built !== null && (signal.aborted || error instanceof DeploymentCancelledError))
+        await this.engine
+          .discard(deploymentId)
+          .catch((discardError: unknown) =>
+            this.log.warn({ ...ref, error: (discardError as Error).message }, 'removing a cancelled deployment failed'),
+          );
       await this.update(deploymentId, {
         status: 'failed',
         error: message,
