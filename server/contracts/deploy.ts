@@ -16,8 +16,13 @@ export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 /** The environment every project has (created on first use). */
 export const DEFAULT_ENVIRONMENT = 'production';
-/** An environment's name: part of its URL's host name (d-<slug>-<env>). */
-export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+/**
+ * An environment's name: part of its URL's host name (d-<slug>-<env>), so a DNS label's rules:
+ * a lower-case letter first, no dash last, at most 31 characters.
+ */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,29}[a-z0-9])?$/;
+/** Environments one project may have (`production` included); one more is refused (409 too_many_environments). */
+export const ENVIRONMENTS_MAX_PER_PROJECT = 20;
 /** What a masked secret reads as; sent back unchanged in a PUT, it keeps the stored value. */
 export const MASKED_VALUE = '••••••••';
 
@@ -108,7 +113,10 @@ export interface DeploymentDto extends DeploymentSummaryDto {
 
 export const environmentNameSchema = z
   .string()
-  .regex(ENVIRONMENT_NAME_PATTERN, 'a lower-case letter, then up to 30 lower-case letters, digits or dashes');
+  .regex(
+    ENVIRONMENT_NAME_PATTERN,
+    'a lower-case letter, then up to 30 lower-case letters, digits or dashes (not ending with a dash)',
+  );
 
 export const createEnvironmentSchema = z.object({
   name: environmentNameSchema,

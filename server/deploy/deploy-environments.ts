@@ -7,7 +7,7 @@ import {
   DEFAULT_ENVIRONMENT,
   DEPLOY_AUTH_PATH,
   deploymentLabel,
-  ENVIRONMENT_NAME_PATTERN,
+  ENVIRONMENTS_MAX_PER_PROJECT,
   type BuildPlanDto,
   type DeploymentHealth,
   type EnvironmentDto,
@@ -40,6 +40,11 @@ export interface EnvironmentRow {
 
 /** Deployments that are (or were last) this environment's serving one, or on their way to it. */
 const CURRENT_STATUSES = ['live', 'stopped', 'queued', 'building', 'starting'];
+/**
+ * Names get() still finds: today's pattern, plus a trailing dash an earlier one let through (such
+ * an environment has no valid URL but can still be stopped and deleted).
+ */
+const FINDABLE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** Only these have a container worth asking the engine about. */
 const WITH_CONTAINER = ['live', 'starting', 'stopped'];
 
@@ -71,12 +76,21 @@ export class DeployEnvironments {
 
   async create(userId: string, projectId: string, input: { name: string; private?: boolean | undefined }) {
     await this.projects.get(userId, projectId);
-    const existing = await this.prisma.deployEnvironment.findUnique({
-      where: { projectId_name: { projectId, name: input.name } },
-    });
-    if (existing) throw new DomainError('conflict', 'environment_exists', `Environment ${input.name} already exists`);
-    const row = await this.prisma.deployEnvironment.create({
-      data: { projectId, name: input.name, private: input.private ?? false },
+    await this.ensureDefault(projectId);
+    // The count and the insert under the project's advisory lock: parallel creates cannot pass the cap together.
+    const row = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`berth:deploy-environments:${projectId}`}))`;
+      const existing = await tx.deployEnvironment.findUnique({
+        where: { projectId_name: { projectId, name: input.name } },
+      });
+      if (existing) throw new DomainError('conflict', 'environment_exists', `Environment ${input.name} already exists`);
+      if ((await tx.deployEnvironment.count({ where: { projectId } })) >= ENVIRONMENTS_MAX_PER_PROJECT)
+        throw new DomainError(
+          'conflict',
+          'too_many_environments',
+          `A project has at most ${ENVIRONMENTS_MAX_PER_PROJECT} environments; delete one to add another`,
+        );
+      return tx.deployEnvironment.create({ data: { projectId, name: input.name, private: input.private ?? false } });
     });
     return this.dto(row, () => this.detectedPlan(projectId));
   }
@@ -120,7 +134,7 @@ export class DeployEnvironments {
   async get(userId: string, projectId: string, name: string): Promise<EnvironmentRow> {
     await this.projects.get(userId, projectId);
     if (name === DEFAULT_ENVIRONMENT) return this.ensureDefault(projectId);
-    const row = ENVIRONMENT_NAME_PATTERN.test(name)
+    const row = FINDABLE_NAME.test(name)
       ? await this.prisma.deployEnvironment.findUnique({ where: { projectId_name: { projectId, name } } })
       : null;
     if (!row) throw notFound('Environment not found');
