@@ -81,6 +81,8 @@ export async function createDeploymentDriver(config: Config, log: Logger): Promi
       publishHost: '127.0.0.1',
       access: access.agentAccess,
       ...(access.selfContainer ? { selfContainer: access.selfContainer } : {}),
+      // Network access: each deployment's control network comes from the workspaces' pool.
+      controlSubnets: config.WORKSPACE_CONTROL_SUBNETS,
     },
     log.child({ module: 'deploy' }),
   );

@@ -26,11 +26,28 @@ export async function ensureControlNetwork(
   scope: string | undefined,
   pool: string,
 ): Promise<string> {
-  const name = controlNetworkName(projectId);
+  return ensureInternalNetwork(docker, controlNetworkName(projectId), pool, {
+    [MANAGED_LABEL]: 'true',
+    [PROJECT_LABEL]: projectId,
+    [NETWORK_LABEL]: 'control',
+    ...(scope ? { [SCOPE_LABEL]: scope } : {}),
+  });
+}
+
+/**
+ * An internal bridge named `name` on a free /29 of `pool` (the first tried is picked by the
+ * name's hash), made if missing; its id. Workspaces' and deployments' control networks alike.
+ */
+export async function ensureInternalNetwork(
+  docker: Dockerode,
+  name: string,
+  pool: string,
+  labels: Record<string, string>,
+): Promise<string> {
   const existing = await orMissing(() => docker.getNetwork(name).inspect());
   if (existing) return (existing as { Id: string }).Id;
   const subnets = subnetsOf(pool);
-  const start = hashOf(projectId) % subnets.count;
+  const start = hashOf(name) % subnets.count;
   for (let attempt = 0; attempt < Math.min(MAX_TRIES, subnets.count); attempt++) {
     const subnet = subnets.at((start + attempt) % subnets.count);
     try {
@@ -40,12 +57,7 @@ export async function ensureControlNetwork(
         Internal: true,
         CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
-        Labels: {
-          [MANAGED_LABEL]: 'true',
-          [PROJECT_LABEL]: projectId,
-          [NETWORK_LABEL]: 'control',
-          ...(scope ? { [SCOPE_LABEL]: scope } : {}),
-        },
+        Labels: labels,
       });
       return network.id;
     } catch (error) {

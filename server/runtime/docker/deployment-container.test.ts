@@ -93,4 +93,32 @@ describe('deployment labels', () => {
     expect(deploymentOfListed(exited, 'published')).toMatchObject({ state: 'exited', health: 'none' });
     expect(deploymentOfListed(exited, 'published')?.endpoint).toBeUndefined();
   });
+
+  it("with network access, the endpoint is the container's address on its own control network, never the deploy bridge's", () => {
+    const listed = {
+      Id: 'c1',
+      Image: 'berth-deploy:d1',
+      Created: 1_800_000_000,
+      State: 'running',
+      Status: 'Up 3 minutes',
+      Labels: deploymentLabels(ref, 'test', 3000),
+      Ports: [],
+      NetworkSettings: {
+        Networks: {
+          'berth-deploy-net-test': { IPAddress: '172.20.0.5' },
+          'berth-depctl-d1': { IPAddress: '10.213.4.2' },
+        },
+      },
+    } as unknown as ContainerInfo;
+    expect(deploymentOfListed(listed, 'network')?.endpoint).toEqual({
+      url: 'http://10.213.4.2:3000',
+      directUrl: 'http://10.213.4.2:3000',
+    });
+    // Not (yet) on its control network: no endpoint rather than one Berth cannot reach.
+    const bridgeOnly = {
+      ...listed,
+      NetworkSettings: { Networks: { 'berth-deploy-net-test': { IPAddress: '172.20.0.5' } } },
+    } as unknown as ContainerInfo;
+    expect(deploymentOfListed(bridgeOnly, 'network')?.endpoint).toBeUndefined();
+  });
 });

@@ -13,6 +13,7 @@ import type {
 import { WORKSPACE_DIR, WORKSPACE_USER } from './container-spec';
 import { caBundleSetup, hardenedHostConfig, type DeploymentHostSettings } from './deployment-build';
 import { deploymentContainerName, deploymentLabels, refOfLabels } from './deployment-names';
+import { controlAddressOf } from './deployment-network';
 
 /** Variables Berth sets itself; the user's cannot replace them. */
 const RESERVED = new Set(['PORT', 'HOST']);
@@ -84,7 +85,7 @@ export function deploymentOfInspect(info: ContainerInspectInfo, access: Deployme
   if (!ref) return null;
   const state = stateOf(info.State.Status);
   const binding = info.NetworkSettings.Ports?.[`${ref.port}/tcp`]?.[0];
-  const address = Object.values(info.NetworkSettings.Networks ?? {}).find((network) => network.IPAddress)?.IPAddress;
+  const address = addressOf(info.NetworkSettings.Networks, ref.deploymentId, access);
   return {
     ...ref,
     containerId: info.Id,
@@ -102,7 +103,7 @@ export function deploymentOfListed(info: ContainerInfo, access: DeploymentAccess
   if (!ref) return null;
   const state = stateOf(info.State);
   const binding = info.Ports.find((port) => port.PrivatePort === ref.port && port.PublicPort);
-  const address = Object.values(info.NetworkSettings?.Networks ?? {}).find((network) => network.IPAddress)?.IPAddress;
+  const address = addressOf(info.NetworkSettings?.Networks, ref.deploymentId, access);
   const health = /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '');
   return {
     ...ref,
@@ -115,6 +116,19 @@ export function deploymentOfListed(info: ContainerInfo, access: DeploymentAccess
       ? endpointOf(access, ref.port, binding?.IP, binding?.PublicPort ? String(binding.PublicPort) : undefined, address)
       : {}),
   };
+}
+
+/**
+ * Where Berth reaches the container directly: in network access only its own control network
+ * (the deploy bridge drops Berth's traffic: ICC off), else its first address (the deploy bridge).
+ */
+function addressOf(
+  networks: Record<string, { IPAddress: string }> | undefined,
+  deploymentId: string,
+  access: DeploymentAccess,
+): string | undefined {
+  if (access === 'network') return controlAddressOf(networks, deploymentId);
+  return Object.values(networks ?? {}).find((network) => network.IPAddress)?.IPAddress;
 }
 
 function endpointOf(

@@ -1,6 +1,7 @@
 // The Docker deployment driver: builds (deployment-build.ts), runs (deployment-container.ts)
 // and finds deployments by label, on one ICC-off bridge per scope shared by deployments and
-// their builds (Docker's address pools hold ~30 networks; ICC off keeps them apart).
+// their builds (Docker's address pools hold ~30 networks; ICC off keeps them apart). Berth in a
+// container reaches each deployment over a control network of its own (deployment-network.ts).
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../core/logger';
@@ -14,7 +15,6 @@ import {
   type DeploymentImage,
   type DeploymentRunSpec,
 } from '../deployment-driver';
-import { connectToNetwork } from './control-network';
 import { createDockerClient } from './docker-client';
 import { engineError, onEngine, orMissing, statusOf } from './docker-errors';
 import { buildDeploymentImage, type DeploymentHostSettings } from './deployment-build';
@@ -27,12 +27,18 @@ import {
 import {
   assertDeploymentRef,
   DEPLOY_NETWORK_LABEL,
+  DEPLOYMENT_LABEL,
   deploymentContainerName,
   deploymentFilters,
   deploymentImageName,
   deployNetworkName,
   refOfLabels,
 } from './deployment-names';
+import {
+  joinDeploymentControlNetwork,
+  rejoinDeploymentControlNetwork,
+  removeDeploymentControlNetwork,
+} from './deployment-network';
 import { MANAGED_LABEL, SCOPE_LABEL } from './names';
 import { createDemuxer } from './stream-demux';
 import { ICC_OPTION, removeContainer } from './workspace-resources';
@@ -41,10 +47,15 @@ export interface DockerDeploymentDriverOptions extends DeploymentHostSettings {
   docker?: Dockerode;
   dockerHost?: string;
   publishHost: '127.0.0.1';
-  /** 'published': a port on the host's loopback; 'network': Berth's container joins the deploy network. */
+  /**
+   * 'published': a port on the host's loopback; 'network': each deployment's own control network,
+   * shared with Berth's container (the deploy bridge has ICC off: Berth could not reach it there).
+   */
   access?: DeploymentAccess;
   /** Berth's own container (network access). */
   selfContainer?: string;
+  /** WORKSPACE_CONTROL_SUBNETS: the /29 pool of control networks (network access). */
+  controlSubnets?: string;
 }
 
 const DEFAULT_READY_MS = 30_000;
@@ -56,6 +67,8 @@ export class DockerDeploymentDriver implements DeploymentDriver {
   private readonly docker: Dockerode;
   private readonly access: DeploymentAccess;
   private network: Promise<string> | null = null;
+  /** Deployments whose control network Berth's container is known to be on (this process). */
+  private readonly joined = new Set<string>();
 
   constructor(
     private readonly options: DockerDeploymentDriverOptions,
@@ -85,6 +98,11 @@ export class DockerDeploymentDriver implements DeploymentDriver {
         if (statusOf(error) !== 409) throw engineError(error);
       }
     }
+    if (this.access === 'network') {
+      // Before the start: the first answer Berth waits for comes over this network.
+      await joinDeploymentControlNetwork(this.docker, spec.deploymentId, this.options);
+      this.joined.add(spec.deploymentId);
+    }
     try {
       await container.start();
     } catch (error) {
@@ -95,7 +113,10 @@ export class DockerDeploymentDriver implements DeploymentDriver {
 
   async inspect(deploymentId: string): Promise<DeploymentContainer | null> {
     const info = await orMissing(() => this.docker.getContainer(deploymentContainerName(deploymentId)).inspect());
-    return info ? deploymentOfInspect(info, this.access) : null;
+    if (!info) return null;
+    const found = deploymentOfInspect(info, this.access);
+    if (found?.state === 'running') await this.rejoin(found.deploymentId);
+    return found;
   }
 
   async stop(deploymentId: string): Promise<void> {
@@ -109,6 +130,9 @@ export class DockerDeploymentDriver implements DeploymentDriver {
 
   async removeContainer(deploymentId: string): Promise<void> {
     await removeContainer(this.docker.getContainer(deploymentContainerName(deploymentId)));
+    // Its control network goes with it (none in published access: a 404, which is fine).
+    await removeDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer);
+    this.joined.delete(deploymentId);
   }
 
   async removeImage(deploymentId: string): Promise<void> {
@@ -125,10 +149,12 @@ export class DockerDeploymentDriver implements DeploymentDriver {
     const listed = await onEngine(() =>
       this.docker.listContainers({ all: true, filters: { label: deploymentFilters(this.options.scope, filter) } }),
     );
-    return listed
+    const found = listed
       .map((info) => deploymentOfListed(info, this.access))
       .filter((item): item is DeploymentContainer => item !== null)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    await Promise.all(found.filter((item) => item.state === 'running').map((item) => this.rejoin(item.deploymentId)));
+    return found;
   }
 
   async listImages(filter?: DeploymentFilter): Promise<DeploymentImage[]> {
@@ -203,9 +229,28 @@ export class DockerDeploymentDriver implements DeploymentDriver {
     return builds.length;
   }
 
-  /** Removes the scope's deploy network when nothing uses it (tests and teardown). True if gone. */
+  /** Removes the scope's deploy network (and leftover control networks) when nothing uses it (tests and teardown). True if gone. */
   async removeNetwork(): Promise<boolean> {
     this.network = null;
+    const controls = await onEngine(() =>
+      this.docker.listNetworks({
+        filters: {
+          label: [
+            `${MANAGED_LABEL}=true`,
+            `${DEPLOY_NETWORK_LABEL}=deployment-control`,
+            ...(this.options.scope ? [`${SCOPE_LABEL}=${this.options.scope}`] : []),
+          ],
+        },
+      }),
+    );
+    for (const control of controls) {
+      const deploymentId = control.Labels?.[DEPLOYMENT_LABEL];
+      if (deploymentId)
+        await removeDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer).catch(
+          () => undefined,
+        );
+    }
+    // Berth's container was on the deploy network before deployments had control networks.
     const network = this.docker.getNetwork(deployNetworkName(this.options.scope));
     if (this.options.selfContainer)
       await orMissing(() => network.disconnect({ Container: this.options.selfContainer, Force: true })).catch(
@@ -246,10 +291,15 @@ export class DockerDeploymentDriver implements DeploymentDriver {
       }
       info = await onEngine(() => this.docker.getNetwork(name).inspect());
     }
-    const id = (info as { Id: string }).Id;
-    if (this.access === 'network' && this.options.selfContainer)
-      await connectToNetwork(this.docker, id, this.options.selfContainer);
-    return id;
+    // Berth's own container stays off this bridge: with ICC off it could reach nothing on it.
+    return (info as { Id: string }).Id;
+  }
+
+  /** Berth's container back on a running deployment's control network (adopted after a restart), once per process. */
+  private async rejoin(deploymentId: string): Promise<void> {
+    if (this.access !== 'network' || !this.options.selfContainer || this.joined.has(deploymentId)) return;
+    await rejoinDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer);
+    this.joined.add(deploymentId);
   }
 
   /** Resolves once the app answers any HTTP request; a container that stops or keeps restarting fails. */
