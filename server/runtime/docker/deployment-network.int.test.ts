@@ -159,7 +159,7 @@ describe('deployments over control networks (Berth in a container)', () => {
     expect(Object.keys(standInInfo.NetworkSettings.Networks)).not.toContain(`berth-deploy-net-${scope}`);
   }, 60_000);
 
-  it("a restarted Berth (a new driver) finds it and rejoins; removal takes the deployment's network", async () => {
+  it("a restarted Berth (a new driver) finds it and rejoins; removal takes the deployment's network, a leftover one is swept", async () => {
     // Berth's container left the network (as a recreated Berth container is on none of them).
     await docker.getNetwork(deploymentControlNetworkName(ids.a)).disconnect({ Container: standIn.id, Force: true });
     expect(await probe(standIn, a.endpoint!.url)).toMatch(/unreachable/);
@@ -186,5 +186,11 @@ describe('deployments over control networks (Berth in a container)', () => {
       statusCode: 404,
     });
     expect(await probe(standIn, b.endpoint!.url)).toBe('app of b');
+    // A container gone without its network (a crash between the two): swept at start-up.
+    await docker.getContainer(b.containerId).remove({ force: true });
+    await restarted.removeLeftoverBuilds();
+    await expect(docker.getNetwork(deploymentControlNetworkName(ids.b)).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    });
   }, 120_000);
 });

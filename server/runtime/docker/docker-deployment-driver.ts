@@ -221,18 +221,27 @@ export class DockerDeploymentDriver implements DeploymentDriver {
     }
   }
 
-  /** Build containers a crashed Berth left behind (none of them can be finished). */
+  /**
+   * Build containers a crashed Berth left behind (none of them can be finished), and control
+   * networks whose deployment container is gone (a crash between the two removals).
+   */
   async removeLeftoverBuilds(): Promise<number> {
     const filters = deploymentFilters(this.options.scope, {}, 'build');
     const builds = await onEngine(() => this.docker.listContainers({ all: true, filters: { label: filters } }));
     await Promise.all(builds.map((info) => removeContainer(this.docker.getContainer(info.Id))));
+    for (const deploymentId of await this.controlNetworks()) {
+      const container = this.docker.getContainer(deploymentContainerName(deploymentId));
+      if (!(await orMissing(() => container.inspect())))
+        await removeDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer).catch(
+          () => undefined,
+        );
+    }
     return builds.length;
   }
 
-  /** Removes the scope's deploy network (and leftover control networks) when nothing uses it (tests and teardown). True if gone. */
-  async removeNetwork(): Promise<boolean> {
-    this.network = null;
-    const controls = await onEngine(() =>
+  /** The deployments of this scope that have a control network. */
+  private async controlNetworks(): Promise<string[]> {
+    const networks = await onEngine(() =>
       this.docker.listNetworks({
         filters: {
           label: [
@@ -243,13 +252,16 @@ export class DockerDeploymentDriver implements DeploymentDriver {
         },
       }),
     );
-    for (const control of controls) {
-      const deploymentId = control.Labels?.[DEPLOYMENT_LABEL];
-      if (deploymentId)
-        await removeDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer).catch(
-          () => undefined,
-        );
-    }
+    return networks.flatMap((network) => network.Labels?.[DEPLOYMENT_LABEL] ?? []);
+  }
+
+  /** Removes the scope's deploy network (and leftover control networks) when nothing uses it (tests and teardown). True if gone. */
+  async removeNetwork(): Promise<boolean> {
+    this.network = null;
+    for (const deploymentId of await this.controlNetworks())
+      await removeDeploymentControlNetwork(this.docker, deploymentId, this.options.selfContainer).catch(
+        () => undefined,
+      );
     // Berth's container was on the deploy network before deployments had control networks.
     const network = this.docker.getNetwork(deployNetworkName(this.options.scope));
     if (this.options.selfContainer)
