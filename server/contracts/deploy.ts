@@ -162,8 +162,11 @@ export const createDeploymentSchema = z.object({
  *   output live; `log` events, `status` whenever the status changes, `end` once it reached a
  *   final state (live, failed, stopped, superseded), then the stream closes.
  * - GET …/environments/:env/logs?tail=200 — the serving container's output (its last `tail`
- *   lines, then live) as `log` events until the client closes; 404 {error:'not_running'} when
- *   nothing runs.
+ *   lines, then live) as `log` events until the client closes, then `end` {reason:'stopped'}
+ *   when the container stops; 404 {error:'not_running'} when nothing runs; 429
+ *   {error:'too_many_log_streams'} past 10 open at once per user.
+ * Both start with a `retry:` line (5 s); a client too slow to take the events (over 1 MB unsent)
+ * has its stream closed without `end`, and EventSource reconnects then from the start (the tail).
  */
 export type DeployLogEvent =
   | { event: 'log'; data: { text: string } }

@@ -1,7 +1,8 @@
 // Deployments' live logs as Server-Sent Events and the private hand-off (issue 14), owner only:
 // GET …/deployments/:did/logs (the build log, live until the deployment's final state),
-// GET …/environments/:env/logs?tail=200 (the serving app's output until the client goes; 404
-// not_running when nothing runs), GET …/environments/:env/open (302 to the URL, or to a private
+// GET …/environments/:env/logs?tail=200 (the serving app's output until the client goes, or
+// `event: end` when the container stops; 404 not_running when nothing runs; 429
+// too_many_log_streams past RUNTIME_LOG_STREAMS_PER_USER open ones), GET …/environments/:env/open (302 to the URL, or to a private
 // deployment's sign-in hand-off on its own host).
 import { runtimeLogsQuerySchema } from '../contracts';
 import { DomainError } from '../core/errors';
@@ -40,14 +41,22 @@ export function addDeploymentStreamRoutes(
     const parsed = runtimeLogsQuerySchema.safeParse(Object.fromEntries(ctx.url.searchParams));
     if (!parsed.success) throw new DomainError('bad_request', 'bad_query', 'tail: a whole number from 0 to 5000');
     const deploymentId = await deploys.runtimeLogs.source(userId, ctx.params.id!, ctx.params.env!);
-    const stream = openEventStream(ctx.res);
-    await deploys.runtimeLogs.follow(
-      deploymentId,
-      parsed.data.tail,
-      (text) => stream.send('log', { text }),
-      stream.signal,
-    );
-    stream.end();
+    const release = deploys.runtimeLogs.admit(userId);
+    try {
+      const stream = openEventStream(ctx.res);
+      await deploys.runtimeLogs.follow(
+        deploymentId,
+        parsed.data.tail,
+        (text) => stream.send('log', { text }),
+        stream.signal,
+      );
+      // The container stopped (the client neither left nor fell behind): nothing more will come,
+      // and `end` tells EventSource not to reconnect.
+      if (!stream.signal.aborted) stream.send('end', { reason: 'stopped' });
+      stream.end();
+    } finally {
+      release();
+    }
     return reply(200);
   });
   add('GET', `${ENV}/open`, async (ctx) => {
