@@ -96,23 +96,35 @@ export class DeployEngine {
     const { image, port, env, signal, ...ref } = input;
     signal?.throwIfAborted();
     const removeNew = () => this.driver.removeContainer(ref.deploymentId).catch(() => undefined);
-    // Removing the container makes the driver's readiness wait end at once ("vanished").
-    const onAbort = () => void removeNew();
+    const starting = this.driver.run({
+      ...ref,
+      image,
+      port,
+      env,
+      ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
+    });
+    // A cancel does not wait for the readiness check (a probe may hang until its own timeout): the
+    // container goes now, and again once the driver's run settles (it may have created it meanwhile).
+    let onAbort = () => {};
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      onAbort = () => {
+        void removeNew();
+        void starting.catch(() => undefined).then(removeNew);
+        reject(new DeploymentCancelledError());
+      };
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
     let running: DeploymentContainer;
     try {
-      running = await this.driver.run({
-        ...ref,
-        image,
-        port,
-        env,
-        ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
-      });
+      running = await Promise.race([starting, cancelled]);
     } catch (error) {
       await removeNew();
       throw signal?.aborted ? new DeploymentCancelledError() : error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      // Settled one way or the other: neither rejection may go unhandled.
+      cancelled.catch(() => undefined);
+      starting.catch(() => undefined);
     }
     const others = (await this.driver.listContainers(ref)).filter((item) => item.deploymentId !== ref.deploymentId);
     // The last point a cancel is heeded: before the old containers go (else nothing would serve).
