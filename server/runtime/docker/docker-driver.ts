@@ -35,7 +35,7 @@ import { DiskLimiter, type DiskMechanisms } from './disk-limiter';
 import { DockerEventStream } from './docker-events';
 import { startExec } from './exec-start';
 import type { DockerExecSession } from './exec-session';
-import { KeyedLock } from './keyed-lock';
+import { KeyedLock } from '../../core/keyed-lock';
 import { DEPLOYMENT_LABEL } from './deployment-names';
 import { assertProjectId, containerName, labelsFor, managedFilters, PROJECT_LABEL } from './names';
 import {
