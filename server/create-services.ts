@@ -232,7 +232,11 @@ export async function createServices(config: Config, log: Logger) {
     },
   );
   // d-<projectId>-<env>.<PREVIEW_DOMAIN> hosts: the preview router sends them to the live deployment.
-  previews.serveDeployments({ target: (label) => deploys.deploymentTarget(label), access: deploys.access });
+  previews.serveDeployments({
+    target: (label) => deploys.deploymentTarget(label),
+    access: deploys.access,
+    onDidChangeAccess: (listener) => void deploys.environments.accessChanges.on('onDidChangeAccess', listener),
+  });
   /** Ends what the services hold (timers, agent connections, the runtime's streams, the database). */
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running

@@ -14,6 +14,7 @@ import {
   type PatchEnvironmentInput,
 } from '../contracts';
 import { DomainError, notFound } from '../core/errors';
+import { TypedEmitter } from '../core/typed-emitter';
 import { Prisma, type PrismaClient } from '../db';
 import type { DeploymentContainer } from '../runtime';
 import { detectBuildPlan, NothingToDeployError, type BuildPlan } from './build-plan';
@@ -56,7 +57,14 @@ export interface DeployEnvironmentsOptions {
   reader: SnapshotReader;
 }
 
+export interface DeployEnvironmentEvents {
+  /** An environment turned private or public (PATCH): the host router forgets what it read. */
+  onDidChangeAccess: { label: string; private: boolean };
+}
+
 export class DeployEnvironments {
+  readonly accessChanges = new TypedEmitter<DeployEnvironmentEvents>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly projects: DeployProjects,
@@ -104,6 +112,12 @@ export class DeployEnvironments {
     const row = Object.keys(data).length
       ? await this.prisma.deployEnvironment.update({ where: { id: env.id }, data })
       : env;
+    // The host router keeps what it read for a second: a switch to private must not wait for that.
+    if (row.private !== env.private)
+      this.accessChanges.emit('onDidChangeAccess', {
+        label: deploymentLabel(row.projectId, row.name),
+        private: row.private,
+      });
     return this.dto(row, () => this.detectedPlan(projectId));
   }
 

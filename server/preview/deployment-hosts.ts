@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import { requestFacts } from './head-rewrite';
 import { headEnd, parseRequestHead } from './http-framing';
 import { parsePreviewHost } from './preview-host';
+import { DeploymentTargets } from './deployment-targets';
 
 /** What it needs of deployments (DeployService.deploymentTarget and its access tokens). */
 export interface DeploymentLookup {
@@ -28,6 +29,8 @@ export interface DeploymentLookup {
     userOf(cookieHeader: string | undefined, label: string): Promise<string | null>;
     setCookie(value: string, maxAgeSeconds: number, secure: boolean): string;
   };
+  /** Tells when an environment turns private or public, so what was read of it is not used again. */
+  onDidChangeAccess?(listener: (change: { label: string; private: boolean }) => void): void;
 }
 
 export interface ResolvedDeployment {
@@ -53,12 +56,20 @@ export class DeploymentHosts {
   /** Spliced connections per label (deployment-splice.ts), read again every FRESH_MS while any is open. */
   private readonly spliced = new Map<string, Set<Duplex>>();
   private recheckTimer: NodeJS.Timeout | undefined;
+  private readonly targets: DeploymentTargets;
 
   constructor(
     readonly lookup: DeploymentLookup,
     /** PREVIEW_DOMAIN. */
     private readonly domain: string,
-  ) {}
+  ) {
+    this.targets = new DeploymentTargets((label) => lookup.target(label));
+    lookup.onDidChangeAccess?.(({ label, private: isPrivate }) => {
+      this.targets.forget(label);
+      // Turned private: its open public connections end now, not at the next recheck.
+      if (isPrivate) for (const connection of this.spliced.get(label) ?? []) connection.destroy();
+    });
+  }
 
   /**
    * A connection the fast path handed off at a request (`buffered`, its head first): when it names
@@ -110,7 +121,7 @@ export class DeploymentHosts {
 
   /** Reads the target for this connection now (a new connection, or its read went stale). */
   async resolve(socket: Duplex, label: string): Promise<ResolvedDeployment | null> {
-    const found = await this.lookup.target(label);
+    const found = await this.targets.get(label);
     const resolved = found ? toResolved(label, found) : null;
     if (resolved) this.latest.set(label, resolved);
     else this.latest.delete(label);
@@ -129,12 +140,14 @@ export class DeploymentHosts {
 
   /** A connection to `label`'s deployment; after a failed connect, read once more and retry. */
   async connect(label: string): Promise<Socket> {
-    const before = this.latest.get(label);
-    if (before) {
-      const socket = await connectFirst(before.addresses);
+    // A read at most a second old (never an address kept longer: a removed container's address
+    // may soon belong to another deployment).
+    const current = await this.targets.get(label);
+    if (current) {
+      const socket = await connectFirst(toResolved(label, current).addresses);
       if (socket) return socket;
     }
-    const found = await this.lookup.target(label);
+    const found = await this.targets.refresh(label);
     if (!found) this.latest.delete(label);
     if (found) {
       const again = toResolved(label, found);
@@ -172,7 +185,7 @@ export class DeploymentHosts {
       return;
     }
     for (const [label, connections] of [...this.spliced]) {
-      const found = await this.lookup.target(label).catch(() => undefined);
+      const found = await this.targets.get(label).catch(() => undefined);
       // A failed read (database down) leaves them be; a private or gone deployment ends them.
       if (found === undefined || (found && !found.private)) continue;
       for (const connection of connections) connection.destroy();
