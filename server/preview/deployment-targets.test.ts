@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentTargets, TARGET_TTL_MS, type DeploymentTarget } from './deployment-targets';
 
-const live = (port: number): DeploymentTarget => ({
+const live = (port: number): NonNullable<DeploymentTarget> => ({
   endpoint: { url: `http://127.0.0.1:${port}` },
   private: false,
   ownerId: 'u1',
