@@ -132,13 +132,19 @@ export async function sendFromPanel(page: Page, text: string): Promise<number> {
     await input.fill(text);
     // The Send button is back (and enabled) once this tab saw the previous turn end.
     await page.locator('[data-testid="assistant-send"]:not([disabled])').waitFor({ timeout: 10_000 });
+    // Watched in the page (a MutationObserver), not by Playwright's waitFor, which polls every
+    // animation frame: that made Chromium busy on these 2 cores exactly while Berth served the request.
+    const shownWatch = await watchPage(
+      page,
+      `document.querySelectorAll('[data-testid="assistant-user-message"]').length > ${before}`,
+      5_000,
+    );
     await input.press('Enter');
     const enterAt = (await page.evaluate('window.__aiBench.enterAt')) as number;
-    const shown = await requests
-      .nth(before)
-      .waitFor({ timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
+    const shown = await shownWatch.settled().then(
+      () => true,
+      () => false,
+    );
     if (shown) return enterAt;
     if (attempt === 3) throw new Error(`the panel sent nothing after ${attempt} presses of Enter`);
     console.log(`── ai: Enter in the panel sent nothing (attempt ${attempt}); again`);
