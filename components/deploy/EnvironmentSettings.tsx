@@ -10,7 +10,7 @@ import {
   type BuildPlanView,
   type EnvironmentView,
 } from './deploy-api';
-import { DeployConfirm, type DeployConfirmation } from './DeployConfirm';
+import { ConfirmDialog, type Confirmation } from '../ui/ConfirmDialog';
 import { deployErrorText } from './deploy-format';
 import { PlanForm, PlanView } from './PlanForm';
 
@@ -28,7 +28,7 @@ export function EnvironmentSettings({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const [confirmation, setConfirmation] = useState<DeployConfirmation | null>(null);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   const running = env.current?.status === 'live';
 
   const run = async (action: () => Promise<void>, fallback: string) => {
@@ -149,7 +149,7 @@ export function EnvironmentSettings({
           </Button>
         </div>
       </section>
-      <DeployConfirm confirmation={confirmation} onClose={() => setConfirmation(null)} />
+      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} testId="deploy-confirm" />
     </div>
   );
 }

@@ -8,7 +8,7 @@ import type { GitStatusDto } from '@/server/contracts';
 import { BranchMenu } from './BranchMenu';
 import { ChangeGroup, type GroupActions } from './ChangeGroup';
 import { CommitBox } from './CommitBox';
-import { ConfirmDialog, type Confirmation } from './ConfirmDialog';
+import { ConfirmDialog, type Confirmation } from '../../ui/ConfirmDialog';
 import {
   gitCheckout,
   gitCommit,
@@ -261,7 +261,7 @@ export function GitPanel({
           </div>
         </div>
       ) : null}
-      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
+      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} testId="git-confirm" />
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { GitRemoteDto } from '@/server/contracts';
 import { ApiError, firstFieldError } from '../../api-client';
-import type { Confirmation } from './ConfirmDialog';
+import type { Confirmation } from '../../ui/ConfirmDialog';
 import { ErrorText } from './GitBanner';
 import { gitAddRemote, gitRemotes, gitRemoveRemote } from './git-api';
 import { gitErrorText } from './git-view';
