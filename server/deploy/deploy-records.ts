@@ -1,6 +1,6 @@
 // Deployment rows and what the engine says, read and written outside one request's flow: the
 // target a deployment host goes to, the switch to a new live deployment, reconciliation with
-// what runs at start-up, and the per-user quota.
+// what runs at start-up, and the per-user quota with the queued row it counts.
 import { parseDeploymentLabel } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -113,6 +113,15 @@ export async function reconcileDeployments(prisma: PrismaClient, engine: DeployE
   log.info({ adopted: adopted.length, interrupted: interrupted.count, gone: gone.count }, 'deployments reconciled');
 }
 
+/** Updates a row that may be gone (its environment deleted meanwhile). */
+export async function updateDeployment(
+  prisma: PrismaClient,
+  deploymentId: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await prisma.deployment.updateMany({ where: { id: deploymentId }, data });
+}
+
 export async function activeIn(prisma: PrismaClient, environmentId: string): Promise<boolean> {
   return (await prisma.deployment.count({ where: { environmentId, status: { in: ACTIVE_STATUSES } } })) > 0;
 }
@@ -138,4 +147,25 @@ export async function checkQuota(
       'quota_exceeded',
       `You already have ${used} deployment${used === 1 ? '' : 's'} running (the limit is ${max}). Stop one to deploy this one.`,
     );
+}
+
+/**
+ * Counts the user's environments serving or deploying and inserts this one's queued row in one
+ * transaction under an advisory lock (a second Berth process on the database counts after it).
+ * The snapshot is filled in once known.
+ */
+export function insertQueued(
+  prisma: PrismaClient,
+  maxPerUser: number,
+  userId: string,
+  environmentId: string,
+): Promise<{ id: string }> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`berth:deploy-quota:${userId}`}))`;
+    await checkQuota(tx, maxPerUser, userId, environmentId);
+    return tx.deployment.create({
+      data: { environmentId, snapshotId: '', createdById: userId, status: 'queued' },
+      select: { id: true },
+    });
+  });
 }

@@ -7,7 +7,6 @@
 import {
   type DeploymentDto,
   type DeployLogEvent,
-  type DeploymentStatus,
   type DeploymentSummaryDto,
   type DeploymentVariableDto,
   type PutVariablesInput,
@@ -16,24 +15,23 @@ import { DomainError, notFound } from '../core/errors';
 import { KeyedLock } from '../core/keyed-lock';
 import type { Logger } from '../core/logger';
 import type { PrismaClient } from '../db';
-import { DeploymentStartError } from '../runtime';
 import { buildPlanSchema, DEFAULT_PORT, type BuildPlan } from './build-plan';
-import { CappedLog } from './capped-log';
-import { emit, followBuild, type InFlight } from './build-flight';
-import { DeploymentCancelledError, type DeployEngine } from './deploy-engine';
+import { followBuild } from './build-flight';
+import type { DeployEngine } from './deploy-engine';
 import { toDeploymentDto, toDeploymentSummary } from './deploy-dto';
 import {
   activeIn,
-  checkQuota,
   findDeploymentTarget,
-  markLive,
+  insertQueued,
   reconcileDeployments,
   SUCCEEDED_STATUSES,
+  updateDeployment,
   type DeploymentTarget,
 } from './deploy-records';
 import type { DeployEnvironments, EnvironmentRow } from './deploy-environments';
 import type { DeployVariables } from './deploy-variables';
 import type { DeploymentAccess } from './deployment-access';
+import { DeploymentRuns, type DeploymentSource } from './deployment-runs';
 import type { RuntimeLogs } from './runtime-logs';
 import type { SnapshotReader } from './snapshot-facts';
 
@@ -60,17 +58,9 @@ export type { DeploymentTarget };
 
 const DEFAULT_LOG_MAX_CHARS = 256 * 1024;
 
-/** How a deployment gets its image: built from a snapshot, or another deployment's (rollback). */
-type Source =
-  | { kind: 'build'; snapshotId: string; plan: BuildPlan }
-  | { kind: 'image'; image: string; port: number; imageOwner: string };
-
 export class DeployService {
-  /** By environment id: the one deployment being built or started there. */
-  private readonly inFlight = new Map<string, InFlight>();
-  private readonly logMaxChars: number;
-  /** Image pruning after deploys, one after the other (never fails). */
-  private pruning: Promise<void> = Promise.resolve();
+  /** By environment id: the one deployment being built or started there, and its run. */
+  private readonly runs: DeploymentRuns;
   /** Reconciliation at start-up, run in the background; routes and host routing wait for it. */
   private reconciled: Promise<void> = Promise.resolve();
   /** By environment id: deploy's reservation, stop and delete, one after the other. */
@@ -92,7 +82,15 @@ export class DeployService {
     /** Private deployments' hand-off tokens and cookies. */
     readonly access: DeploymentAccess,
   ) {
-    this.logMaxChars = options.logMaxChars ?? DEFAULT_LOG_MAX_CHARS;
+    this.runs = new DeploymentRuns(
+      prisma,
+      environments,
+      (snapshotId) => snapshots.archiveOf(snapshotId),
+      engine,
+      variables,
+      log,
+      options.logMaxChars ?? DEFAULT_LOG_MAX_CHARS,
+    );
   }
 
   async listVariables(userId: string, projectId: string, name: string): Promise<DeploymentVariableDto[]> {
@@ -170,7 +168,7 @@ export class DeployService {
     const env = await this.environments.get(userId, projectId, name);
     const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
     if (!row) throw notFound('Deployment not found');
-    const flight = this.inFlight.get(env.id);
+    const flight = this.runs.underWay(env.id);
     await followBuild(flight?.deploymentId === row.id ? flight : undefined, row, send, signal);
   }
 
@@ -205,7 +203,7 @@ export class DeployService {
     const env = await this.environments.get(userId, projectId, name);
     const row = await this.prisma.deployment.findFirst({ where: { id: deploymentId, environmentId: env.id } });
     if (!row) throw notFound('Deployment not found');
-    const live = this.inFlight.get(env.id);
+    const live = this.runs.underWay(env.id);
     return toDeploymentDto(row, env.name, live?.deploymentId === row.id ? live.log.toString() : undefined);
   }
 
@@ -213,7 +211,7 @@ export class DeployService {
   async stop(userId: string, projectId: string, name: string): Promise<void> {
     const env = await this.environments.get(userId, projectId, name);
     await this.environmentLock.run(env.id, async () => {
-      await this.cancel(env.id);
+      await this.runs.cancel(env.id);
       await this.engine.stop(this.environments.ref(env));
       await this.prisma.deployment.updateMany({
         where: { environmentId: env.id, status: 'live' },
@@ -226,7 +224,7 @@ export class DeployService {
   async deleteEnvironment(userId: string, projectId: string, name: string): Promise<void> {
     const env = await this.environments.get(userId, projectId, name);
     await this.environmentLock.run(env.id, async () => {
-      await this.cancel(env.id);
+      await this.runs.cancel(env.id);
       await this.engine.remove(this.environments.ref(env));
       await this.prisma.deployEnvironment.delete({ where: { id: env.id } }).catch(() => undefined);
     });
@@ -234,14 +232,8 @@ export class DeployService {
 
   /** A deleted project's containers and images (its rows went with it). */
   async removeProject(projectId: string): Promise<void> {
-    const aborted: Promise<void>[] = [];
-    for (const [environmentId, flight] of this.inFlight)
-      if ((await this.prisma.deployEnvironment.findUnique({ where: { id: environmentId } })) === null) {
-        flight.controller.abort();
-        aborted.push(flight.done);
-      }
     // Each aborted run removes what it made first; then nothing of the project is left to make more.
-    await Promise.all(aborted);
+    await this.runs.cancelRemoved();
     await this.engine.removeProject(projectId);
   }
 
@@ -257,182 +249,45 @@ export class DeployService {
   }
 
   /** Cancels builds under way and waits for them to end (each ends failed). */
-  async dispose(): Promise<void> {
-    const flights = [...this.inFlight.values()];
-    for (const flight of flights) flight.controller.abort();
-    await Promise.all(flights.map((flight) => flight.done));
-    await this.pruning;
+  dispose(): Promise<void> {
+    return this.runs.dispose();
   }
 
   private async start(
     userId: string,
     env: EnvironmentRow,
-    prepare: () => Promise<{ snapshotId: string; plan: BuildPlan | null; rollbackOfId?: string; source: Source }>,
+    prepare: () => Promise<{
+      snapshotId: string;
+      plan: BuildPlan | null;
+      rollbackOfId?: string;
+      source: DeploymentSource;
+    }>,
   ): Promise<{ id: string }> {
-    let release!: () => void;
-    const flight: InFlight = {
-      deploymentId: '',
-      controller: new AbortController(),
-      log: new CappedLog(this.logMaxChars),
-      status: 'queued',
-      watchers: new Set(),
-      done: new Promise<void>((resolve) => (release = resolve)),
-    };
     // The reservation: the environment free, the quota counted and the queued row (which the
     // next count sees) inserted, under the environment's and the user's locks, before the slow part.
     const row = await this.environmentLock.run(env.id, async () => {
-      if (this.inFlight.has(env.id) || (await activeIn(this.prisma, env.id)))
+      if (this.runs.underWay(env.id) || (await activeIn(this.prisma, env.id)))
         throw new DomainError('conflict', 'deployment_in_progress', `A deployment of ${env.name} is under way`);
-      const queued = await this.quotaLock.run(userId, () => this.insertQueued(userId, env.id));
-      flight.deploymentId = queued.id;
-      this.inFlight.set(env.id, flight);
+      const queued = await this.quotaLock.run(userId, () =>
+        insertQueued(this.prisma, this.options.maxPerUser, userId, env.id),
+      );
+      this.runs.claim(env.id, queued.id);
       return queued;
     });
     try {
       const prepared = await prepare();
-      await this.update(row.id, {
+      await updateDeployment(this.prisma, row.id, {
         snapshotId: prepared.snapshotId,
         ...(prepared.plan ? { plan: prepared.plan as object } : {}),
         ...(prepared.rollbackOfId ? { rollbackOfId: prepared.rollbackOfId } : {}),
       });
-      void this.run(env, row.id, prepared.source, flight).finally(() => {
-        this.inFlight.delete(env.id);
-        release();
-      });
+      this.runs.launch(env, prepared.source);
       return { id: row.id };
     } catch (error) {
       // Refused before it began (no snapshot, nothing to deploy): it was never a deployment.
       await this.prisma.deployment.deleteMany({ where: { id: row.id } }).catch(() => undefined);
-      this.inFlight.delete(env.id);
-      release();
+      this.runs.abandon(env.id);
       throw error;
     }
-  }
-
-  /**
-   * Counts the user's environments serving or deploying and inserts this one's queued row in one
-   * transaction under an advisory lock (a second Berth process on the database counts after it).
-   * The snapshot is filled in once known.
-   */
-  private insertQueued(userId: string, environmentId: string): Promise<{ id: string }> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`berth:deploy-quota:${userId}`}))`;
-      await checkQuota(tx, this.options.maxPerUser, userId, environmentId);
-      return tx.deployment.create({
-        data: { environmentId, snapshotId: '', createdById: userId, status: 'queued' },
-        select: { id: true },
-      });
-    });
-  }
-
-  private async run(env: EnvironmentRow, deploymentId: string, source: Source, flight: InFlight): Promise<void> {
-    const startedAt = new Date();
-    const ref = { ...this.environments.ref(env), deploymentId };
-    const signal = flight.controller.signal;
-    /** This run's own image, until it goes live (a cancelled run removes it). */
-    let built: string | null = null;
-    try {
-      if (signal.aborted) throw new DeploymentCancelledError();
-      let image: string;
-      let port: number;
-      let imageOwner: string;
-      if (source.kind === 'build') {
-        await this.setStatus(flight, { status: 'building', startedAt });
-        const result = await this.engine.build({
-          ...ref,
-          files: () => this.snapshots.archiveOf(source.snapshotId),
-          plan: source.plan,
-          variables: await this.variables.open(env.id),
-          onLog: (text) => {
-            flight.log.append(text);
-            emit(flight, { event: 'log', data: { text } });
-          },
-          signal,
-        });
-        image = built = result.image;
-        port = source.plan.port;
-        imageOwner = deploymentId;
-      } else {
-        ({ image, port, imageOwner } = source);
-        const line = `Rollback to the image of deployment ${source.imageOwner}\n`;
-        flight.log.append(line);
-        emit(flight, { event: 'log', data: { text: line } });
-      }
-      if (signal.aborted) throw new DeploymentCancelledError();
-      await this.setStatus(flight, { status: 'starting', startedAt, image });
-      // Cancelled while it starts (shutdown, stop, delete): the new container goes, the old one
-      // keeps serving. Past the switch it goes live even if cancelled now (stop and delete act after).
-      await this.engine.run({ ...ref, image, port, env: await this.variables.open(env.id), signal });
-      built = null;
-      await markLive(this.prisma, env.id, deploymentId, startedAt, flight.log.toString());
-      this.finish(flight, 'live');
-      // After the environment is free again (a deploy right after "live" is not refused), one at a time.
-      const serving = imageOwner;
-      this.pruning = this.pruning.then(() => this.prune(env, serving));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof DeploymentStartError && error.logs) {
-        flight.log.append(`\n${error.logs}`);
-        emit(flight, { event: 'log', data: { text: `\n${error.logs}` } });
-      }
-      this.log.warn({ ...ref, error: message }, 'deployment failed');
-      if (built !== null && (signal.aborted || error instanceof DeploymentCancelledError))
-        await this.engine
-          .discard(deploymentId)
-          .catch((discardError: unknown) =>
-            this.log.warn({ ...ref, error: (discardError as Error).message }, 'removing a cancelled deployment failed'),
-          );
-      await this.update(deploymentId, {
-        status: 'failed',
-        error: message,
-        finishedAt: new Date(),
-        durationMs: Date.now() - startedAt.getTime(),
-        buildLog: flight.log.toString(),
-      });
-      this.finish(flight, 'failed');
-    }
-  }
-
-  private async setStatus(flight: InFlight, data: { status: DeploymentStatus } & Record<string, unknown>) {
-    await this.update(flight.deploymentId, data);
-    flight.status = data.status;
-    emit(flight, { event: 'status', data: { status: data.status } });
-  }
-
-  /** Its final state is stored: watchers get it and the end. */
-  private finish(flight: InFlight, status: DeploymentStatus): void {
-    flight.status = status;
-    emit(flight, { event: 'status', data: { status } });
-    emit(flight, { event: 'end', data: { status } });
-    flight.watchers.clear();
-  }
-
-  /** Old images past DEPLOY_IMAGES_KEPT go; their deployments can no longer be rolled back to. */
-  private async prune(env: EnvironmentRow, serving: string): Promise<void> {
-    try {
-      const removed = await this.engine.pruneImages(this.environments.ref(env), [serving]);
-      if (removed.length)
-        await this.prisma.deployment.updateMany({
-          where: { environmentId: env.id, OR: [{ id: { in: removed } }, { rollbackOfId: { in: removed } }] },
-          data: { image: null },
-        });
-    } catch (error) {
-      this.log.warn(
-        { ...this.environments.ref(env), error: (error as Error).message },
-        'pruning deployment images failed',
-      );
-    }
-  }
-
-  private async cancel(environmentId: string): Promise<void> {
-    const flight = this.inFlight.get(environmentId);
-    if (!flight) return;
-    flight.controller.abort();
-    await flight.done;
-  }
-
-  /** Updates a row that may be gone (its environment deleted meanwhile). */
-  private async update(deploymentId: string, data: Record<string, unknown>): Promise<void> {
-    await this.prisma.deployment.updateMany({ where: { id: deploymentId }, data });
   }
 }
