@@ -73,11 +73,17 @@ it('a shutdown while the next deployment starts keeps the old one serving; a sto
   const target = await t.server.deploys.deploymentTarget(`d-${project.id}-production`);
   expect(target?.deploymentId).toBe(first.id);
   expect((await fetch(target!.endpoint.url)).status).toBe(200);
-  const leftover = await testDocker().listContainers({
-    all: true,
-    filters: { label: [`berth.scope=${t.scope}`, `berth.deployment=${hanging.id}`] },
-  });
-  expect(leftover).toEqual([]);
+  // Its container goes at the cancel, and again once the engine's start of it settles (the start
+  // may have created it meanwhile; it settles at the readiness timeout at the latest).
+  const leftover = () =>
+    testDocker().listContainers({
+      all: true,
+      filters: { label: [`berth.scope=${t.scope}`, `berth.deployment=${hanging.id}`] },
+    });
+  const deadline = Date.now() + 45_000;
+  while ((await leftover()).length > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  expect(await leftover()).toEqual([]);
 
   const next = await deployUntil((dto) => dto.status === 'starting');
   const stopping = Date.now();
