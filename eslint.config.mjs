@@ -22,6 +22,7 @@ export const FEATURES = [
   'projects',
   'runtime',
   'snapshots',
+  'sync',
   'terminals',
   'transfer',
   'workspaces',

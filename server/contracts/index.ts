@@ -21,3 +21,4 @@ export * from './assistant-turns';
 export * from './git';
 export * from './git-remotes';
 export * from './deploy';
+export * from './sync';
