@@ -1,7 +1,7 @@
 // Snapshots on the wire: a project's files at one moment, kept in PostgreSQL.
 import { z } from 'zod';
 
-export const SNAPSHOT_REASONS = ['auto', 'manual', 'stop', 'safety', 'import', 'duplicate'] as const;
+export const SNAPSHOT_REASONS = ['auto', 'manual', 'stop', 'safety', 'import', 'duplicate', 'sync'] as const;
 export type SnapshotReason = (typeof SNAPSHOT_REASONS)[number];
 
 /**

@@ -194,7 +194,10 @@ export const peerMissingResultSchema = z.object({ missing: z.array(sha256Schema)
 
 /** POST …/sync/peer/conversations { ids } → the conversations, portable, ids kept. */
 export const peerConversationIdsSchema = z.object({ ids: z.array(z.string().min(1).max(64)).max(1_000) });
-export const peerConversationSchema = z.object({ id: z.string().min(1).max(64), conversation: portableConversationSchema });
+export const peerConversationSchema = z.object({
+  id: z.string().min(1).max(64),
+  conversation: portableConversationSchema,
+});
 export type PeerConversation = z.infer<typeof peerConversationSchema>;
 
 /**

@@ -10,6 +10,7 @@ const reasonLabel: Record<SnapshotDto['reason'], string> = {
   safety: 'Safety (before a restore)',
   import: 'Imported',
   duplicate: 'Duplicated',
+  sync: 'Sync',
 };
 
 export const snapshotTitle = (snapshot: SnapshotDto): string => snapshot.label ?? reasonLabel[snapshot.reason];

@@ -21,12 +21,17 @@ export interface SyncProgress {
 export interface SyncPeer {
   /** How this side is named in labels and messages ("team.example.com", "~/code/app"). */
   readonly name: string;
+  /** Whether this side holds conversations (a plain folder does not: they are then left out of the sync). */
+  readonly conversationsSupported: boolean;
   /** The project now. With `known`, answers `unchanged` when it still is that state (waiting up to waitMs for a change). */
   state(options?: { known?: string; waitMs?: number; signal?: AbortSignal }): Promise<PeerStateAnswer>;
   /** Of these content hashes, those this side lacks (and must be sent before an apply names them). */
   missing(hashes: string[]): Promise<string[]>;
   /** Stores blobs; each is checked against its hash (a mismatch refuses the whole call). */
-  putBlobs(blobs: AsyncIterable<BlobContent>, onBytes?: (bytes: number) => void): Promise<{ stored: number; bytes: number }>;
+  putBlobs(
+    blobs: AsyncIterable<BlobContent>,
+    onBytes?: (bytes: number) => void,
+  ): Promise<{ stored: number; bytes: number }>;
   /** Blobs this side holds, each checked against its hash on arrival. Throws when one is unknown. */
   readBlobs(hashes: string[], onBytes?: (bytes: number) => void): AsyncIterable<BlobContent>;
   /** Conversations by id, portable, ids kept (a folder has none: an empty list). */
