@@ -243,3 +243,11 @@ export const cliLoginPollSchema = z.object({ pollToken: z.string().min(1).max(20
 export type CliLoginPollDto = { status: 'pending' } | { status: 'approved'; token: string } | { status: 'expired' };
 /** POST /api/v1/cli/login/approve { code } (signed-in user, Origin checked). */
 export const cliLoginApproveSchema = z.object({ code: z.string().trim().min(1).max(20) });
+/** GET /api/v1/cli/login/:code (signed-in user) and the approve answer: what the approve page shows. */
+export interface CliLoginRequestDto {
+  code: string;
+  /** The machine the CLI runs on, as it told (not verified: the code is what the user compares). */
+  device: string | null;
+  expiresAt: string;
+  status: 'pending' | 'approved' | 'expired';
+}
