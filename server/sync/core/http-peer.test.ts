@@ -1,0 +1,182 @@
+// HttpPeer against a scripted HTTP server on loopback: what it sends, how it maps refusals, and
+// what it refuses from a hostile remote (stray or bad blobs, oversized answers).
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BerthClient } from './berth-client';
+import { decodeBlobFrames, encodeBlobFrames } from './blob-frames';
+import { HttpPeer } from './http-peer';
+import { PeerHttpError } from './remote-api';
+import { ChangedMeanwhileError, PeerRefusedError, type BlobContent } from './sync-peer';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+let handler: Handler;
+let server: Server;
+let baseUrl: string;
+const seen: { method: string; url: string; auth: string | undefined }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization });
+    if (req.url!.endsWith('/blobs')) {
+      void handler(req, res, Buffer.alloc(0));
+      return;
+    }
+    void buffer(req).then((body) => handler(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const sha = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+const blob = (text: string): BlobContent => ({ sha256: sha(Buffer.from(text)), content: Buffer.from(text) });
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+async function* iterate<T>(items: T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+const peer = (extra: Partial<ConstructorParameters<typeof HttpPeer>[0]> = {}) =>
+  new HttpPeer({ baseUrl, token: 'berth_pat_x', projectId: 'p1', name: 'team', ...extra });
+
+const STATE = {
+  project: { id: 'p1', name: 'App', template: 'blank-node' },
+  stateId: 's1',
+  files: [{ path: 'a.txt', mode: 0o100644, size: 1, sha256: sha(Buffer.from('a')) }],
+  conversations: [],
+};
+
+describe('HttpPeer', () => {
+  it('reads the state with the bearer token, known and a clamped waitMs', async () => {
+    handler = (_req, res) => json(res, 200, STATE);
+    expect(await peer().state()).toEqual(STATE);
+    handler = (_req, res) => json(res, 200, { unchanged: true, stateId: 's1' });
+    expect(await peer().state({ known: 's1', waitMs: 90_000 })).toEqual({ unchanged: true, stateId: 's1' });
+    expect(seen.map((s) => s.url)).toEqual([
+      '/api/v1/projects/p1/sync/peer/state',
+      '/api/v1/projects/p1/sync/peer/state?known=s1&waitMs=30000',
+    ]);
+    expect(seen[0]!.auth).toBe('Bearer berth_pat_x');
+  });
+
+  it('refuses a state whose paths or hashes do not fit the contract', async () => {
+    handler = (_req, res) => json(res, 200, { ...STATE, files: [{ ...STATE.files[0], sha256: 'nope' }] });
+    await expect(peer().state()).rejects.toThrow(/unexpected shape/);
+  });
+
+  it('maps 401/403 to PeerRefusedError, 409 changed_meanwhile to ChangedMeanwhileError, others to PeerHttpError', async () => {
+    handler = (_req, res) => json(res, 401, { error: 'unauthorized', message: 'Sign in or send a bearer token' });
+    const refused = await peer()
+      .state()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PeerRefusedError);
+    expect((refused as Error).message).toContain('Sign in or send a bearer token');
+    handler = (_req, res) => json(res, 409, { error: 'changed_meanwhile', message: 'changed' });
+    await expect(peer().apply({ expectedStateId: 's1', files: [], label: 'x' })).rejects.toBeInstanceOf(
+      ChangedMeanwhileError,
+    );
+    handler = (_req, res) => json(res, 404, { error: 'not_found', message: 'Project not found' });
+    const missing = await peer()
+      .missing([sha(Buffer.from('a'))])
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(PeerHttpError);
+    expect(missing).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('refuses a JSON answer past its bound without reading it all', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
+      res.write('{"missing":[');
+      // Never ends: the peer must stop at the declared length.
+    };
+    await expect(peer().missing([sha(Buffer.from('a'))])).rejects.toThrow(/larger than/);
+  });
+
+  it('refuses a blob reported missing that was not asked about', async () => {
+    handler = (_req, res) => json(res, 200, { missing: [sha(Buffer.from('other'))] });
+    await expect(peer().missing([sha(Buffer.from('a'))])).rejects.toThrow(/not asked about/);
+  });
+
+  it('uploads framed blobs in batches and adds up the answers', async () => {
+    const received: string[] = [];
+    handler = async (req, res) => {
+      expect(req.headers['content-type']).toBe('application/x-berth-blobs');
+      let bytes = 0;
+      let stored = 0;
+      for await (const item of decodeBlobFrames(req, { maxBlobBytes: 1e6, maxTotalBytes: 1e7 })) {
+        received.push(item.content.toString());
+        bytes += item.content.length;
+        stored++;
+      }
+      json(res, 200, { stored, bytes });
+    };
+    const progress: number[] = [];
+    const result = await peer({ uploadBatchBytes: 6 }).putBlobs(
+      iterate([blob('aaaa'), blob('bbbb'), blob('cc')]),
+      (n) => progress.push(n),
+    );
+    expect(result).toEqual({ stored: 3, bytes: 10 });
+    expect(received).toEqual(['aaaa', 'bbbb', 'cc']);
+    expect(seen.filter((s) => s.url.endsWith('/blobs'))).toHaveLength(2);
+    expect(progress).toEqual([4, 4, 2]);
+  });
+
+  it('reads blobs, and refuses stray, bad or missing ones', async () => {
+    const a = blob('a');
+    const b = blob('b');
+    const serve = (blobs: BlobContent[]) => async (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/x-berth-blobs' });
+      res.end(await buffer(encodeBlobFrames(iterate(blobs))));
+    };
+    const collect = async (hashes: string[]) => {
+      const out: string[] = [];
+      for await (const item of peer().readBlobs(hashes)) out.push(item.content.toString());
+      return out;
+    };
+    handler = serve([a, b]);
+    expect(await collect([a.sha256, b.sha256])).toEqual(['a', 'b']);
+    handler = serve([a, blob('stray')]);
+    await expect(collect([a.sha256, b.sha256])).rejects.toThrow(/not asked for/);
+    handler = serve([a]);
+    await expect(collect([a.sha256, b.sha256])).rejects.toThrow(/did not send 1 blob/);
+    handler = serve([{ sha256: b.sha256, content: Buffer.from('not b') }]);
+    await expect(collect([b.sha256])).rejects.toThrow(/does not match/);
+  });
+
+  it('an unreachable remote is named in the error', async () => {
+    const closed = new HttpPeer({ baseUrl: 'http://127.0.0.1:1', token: 't', projectId: 'p', name: 'x' });
+    await expect(closed.state()).rejects.toThrow(/Cannot reach http:\/\/127.0.0.1:1/);
+  });
+});
+
+describe('BerthClient', () => {
+  it('reads me and projects, creates a project and hands out peers', async () => {
+    const project = {
+      id: 'p9',
+      name: 'New',
+      template: 'vite-react',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      lastOpenedAt: null,
+    };
+    handler = (req, res, body) => {
+      if (req.url === '/api/v1/me') return json(res, 200, { id: 'u1', email: 'a@example.com', name: 'A' });
+      if (req.method === 'GET') return json(res, 200, [project]);
+      expect(JSON.parse(body.toString())).toEqual({ name: 'New', template: 'vite-react' });
+      return json(res, 201, project);
+    };
+    const client = new BerthClient({ baseUrl, token: 'tok' });
+    expect(await client.me()).toEqual({ id: 'u1', email: 'a@example.com', name: 'A' });
+    expect(await client.projects()).toEqual([project]);
+    expect(await client.createProject({ name: 'New', template: 'vite-react' })).toEqual(project);
+    expect(client.peer('p9', 'team')).toBeInstanceOf(HttpPeer);
+    expect(seen.every((s) => s.auth === 'Bearer tok')).toBe(true);
+  });
+});

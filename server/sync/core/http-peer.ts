@@ -1,0 +1,183 @@
+// A remote Berth's project as a SyncPeer: the peer protocol over HTTP with a bearer token
+// (docs/adr-hybrid-sync.md). Used by a Berth for its link's remote and by the CLI. Every answer
+// is parsed with the contract's schemas and bounded; blobs arrive framed and hash-checked, and
+// only the ones asked for are accepted. Pure Node: the CLI bundles this file.
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { z } from 'zod';
+import {
+  peerMissingResultSchema,
+  peerStateSchema,
+  peerStateUnchangedSchema,
+  type PeerApplyInput,
+  type PeerApplyResultDto,
+  type PeerConversation,
+} from '../../contracts/sync';
+import { BLOB_FRAMES_CONTENT_TYPE, decodeBlobFrames, encodeBlobFrames } from './blob-frames';
+import {
+  peerApplyResultSchema,
+  peerConversationsResultSchema,
+  peerPath,
+  peerUploadResultSchema,
+  PEER_PATHS,
+  PEER_STATE_MAX_WAIT_MS,
+} from './peer-wire';
+import { RemoteApi } from './remote-api';
+import type { BlobContent, PeerStateAnswer, SyncPeer } from './sync-peer';
+
+export interface HttpPeerOptions {
+  /** The remote Berth, e.g. https://team.example.com (a trailing slash is fine). */
+  baseUrl: string;
+  /** A personal access token made on that Berth. */
+  token: string;
+  projectId: string;
+  /** How this side is named in labels and messages. */
+  name: string;
+  /** Largest blob accepted from the remote (default 1 GiB: Berth's own cap is lower). */
+  maxBlobBytes?: number;
+  /** Content bytes per upload request before the next request starts (default 128 MB). */
+  uploadBatchBytes?: number;
+}
+
+/** Hashes per blobs/missing and blobs/read request: keeps every request body small. */
+const HASHES_PER_REQUEST = 20_000;
+/** Conversations per request: each may be large, and an answer is read within 64 MB. */
+const CONVERSATIONS_PER_REQUEST = 50;
+const FRAME_HEADER_BYTES = 68;
+const stateAnswerSchema = z.union([peerStateUnchangedSchema, peerStateSchema]);
+
+export class HttpPeer implements SyncPeer {
+  readonly name: string;
+  readonly conversationsSupported = true;
+  private readonly api: RemoteApi;
+  private readonly maxBlobBytes: number;
+  private readonly uploadBatchBytes: number;
+
+  constructor(private readonly options: HttpPeerOptions) {
+    this.name = options.name;
+    this.api = new RemoteApi(options.baseUrl, options.token);
+    this.maxBlobBytes = options.maxBlobBytes ?? 1024 * 1024 * 1024;
+    this.uploadBatchBytes = options.uploadBatchBytes ?? 128 * 1024 * 1024;
+  }
+
+  async state(options: { known?: string; waitMs?: number; signal?: AbortSignal } = {}): Promise<PeerStateAnswer> {
+    const query = new URLSearchParams();
+    if (options.known !== undefined) query.set('known', options.known);
+    if (options.waitMs !== undefined)
+      query.set('waitMs', String(Math.max(0, Math.min(PEER_STATE_MAX_WAIT_MS, Math.round(options.waitMs)))));
+    const suffix = query.size > 0 ? `?${query.toString()}` : '';
+    return this.api.json(
+      { method: 'GET', path: `${this.path(PEER_PATHS.state)}${suffix}`, signal: options.signal },
+      stateAnswerSchema,
+    );
+  }
+
+  async missing(hashes: string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (let start = 0; start < hashes.length; start += HASHES_PER_REQUEST) {
+      const asked = hashes.slice(start, start + HASHES_PER_REQUEST);
+      const answer = await this.api.json(
+        { method: 'POST', path: this.path(PEER_PATHS.missing), json: { hashes: asked } },
+        peerMissingResultSchema,
+      );
+      const askedSet = new Set(asked);
+      for (const hash of answer.missing) {
+        if (!askedSet.has(hash)) throw new Error(`${this.name} reported a blob missing that was not asked about`);
+        missing.push(hash);
+      }
+    }
+    return missing;
+  }
+
+  async putBlobs(
+    blobs: AsyncIterable<BlobContent>,
+    onBytes?: (bytes: number) => void,
+  ): Promise<{ stored: number; bytes: number }> {
+    const iterator = blobs[Symbol.asyncIterator]();
+    let stored = 0;
+    let bytes = 0;
+    try {
+      let next = await iterator.next();
+      const batchLimit = this.uploadBatchBytes;
+      while (!next.done) {
+        // One request per batch: the first blob always goes, then blobs while they fit.
+        async function* batch(): AsyncGenerator<BlobContent> {
+          let size = 0;
+          while (!next.done && (size === 0 || size + next.value.content.length <= batchLimit)) {
+            const blob = next.value;
+            size += blob.content.length;
+            yield blob;
+            onBytes?.(blob.content.length);
+            next = await iterator.next();
+          }
+        }
+        const body = Readable.toWeb(encodeBlobFrames(batch())) as unknown as ReadableStream<Uint8Array>;
+        const result = await this.api.json(
+          { method: 'POST', path: this.path(PEER_PATHS.upload), body, contentType: BLOB_FRAMES_CONTENT_TYPE },
+          peerUploadResultSchema,
+        );
+        stored += result.stored;
+        bytes += result.bytes;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+    return { stored, bytes };
+  }
+
+  async *readBlobs(hashes: string[], onBytes?: (bytes: number) => void): AsyncGenerator<BlobContent> {
+    const unique = [...new Set(hashes)];
+    for (let start = 0; start < unique.length; start += HASHES_PER_REQUEST) {
+      const asked = unique.slice(start, start + HASHES_PER_REQUEST);
+      const response = await this.api.send({
+        method: 'POST',
+        path: this.path(PEER_PATHS.read),
+        json: { hashes: asked },
+      });
+      if (!response.body) throw new Error(`${this.name} sent no blobs`);
+      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      const expected = new Set(asked);
+      try {
+        const limits = {
+          maxBlobBytes: this.maxBlobBytes,
+          maxTotalBytes: asked.length * (this.maxBlobBytes + FRAME_HEADER_BYTES),
+        };
+        for await (const blob of decodeBlobFrames(body, limits)) {
+          if (!expected.delete(blob.sha256))
+            throw new Error(`${this.name} sent blob ${blob.sha256}, which was not asked for (or twice)`);
+          onBytes?.(blob.content.length);
+          yield blob;
+        }
+      } finally {
+        body.destroy();
+      }
+      if (expected.size > 0)
+        throw new Error(`${this.name} did not send ${expected.size} blob(s), e.g. ${[...expected][0]}`);
+    }
+  }
+
+  async conversations(ids: string[]): Promise<PeerConversation[]> {
+    const found: PeerConversation[] = [];
+    for (let start = 0; start < ids.length; start += CONVERSATIONS_PER_REQUEST) {
+      const asked = new Set(ids.slice(start, start + CONVERSATIONS_PER_REQUEST));
+      const answer = await this.api.json(
+        { method: 'POST', path: this.path(PEER_PATHS.conversations), json: { ids: [...asked] } },
+        peerConversationsResultSchema,
+      );
+      for (const conversation of answer.conversations) {
+        if (!asked.delete(conversation.id))
+          throw new Error(`${this.name} sent conversation ${conversation.id}, which was not asked for (or twice)`);
+        found.push(conversation);
+      }
+    }
+    return found;
+  }
+
+  async apply(input: PeerApplyInput): Promise<PeerApplyResultDto> {
+    return this.api.json({ method: 'POST', path: this.path(PEER_PATHS.apply), json: input }, peerApplyResultSchema);
+  }
+
+  private path(which: (typeof PEER_PATHS)[keyof typeof PEER_PATHS]): string {
+    return peerPath(this.options.projectId, which);
+  }
+}

@@ -1,0 +1,137 @@
+// Talking to another Berth's REST API from the initiator's side (HttpPeer, BerthClient): one
+// request helper that sends the bearer token, reads JSON answers within a byte bound (a hostile
+// remote must not exhaust memory), parses them with the contract's zod schemas and turns
+// refusals into the errors the planner knows. Pure Node: the CLI bundles this file.
+import type { ZodType } from 'zod';
+import { ChangedMeanwhileError, PeerRefusedError } from './sync-peer';
+
+/** JSON answers are read up to this many bytes (the largest, a 200,000-entry state, is ~40 MB). */
+export const MAX_JSON_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** An error answer's body is read up to this. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** A refusal by the remote that is neither a token problem nor changed_meanwhile. */
+export class PeerHttpError extends Error {
+  constructor(
+    readonly status: number,
+    /** The remote's error code (`not_found`, `validation`…), when it sent one. */
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RemoteCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** JSON body, or a stream/bytes with its own content type. */
+  json?: unknown;
+  body?: BodyInit;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export class RemoteApi {
+  readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** The raw answer when it is 2xx; every other status becomes the matching error. */
+  async send(call: RemoteCall): Promise<Response> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
+    let body: BodyInit | undefined = call.body;
+    if (call.json !== undefined) {
+      body = JSON.stringify(call.json);
+      headers['Content-Type'] = 'application/json';
+    } else if (call.contentType) headers['Content-Type'] = call.contentType;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${call.path}`, {
+        method: call.method,
+        headers,
+        body,
+        signal: call.signal,
+        redirect: 'error',
+        // A streamed request body (blob upload) needs half duplex.
+        ...(body && typeof body === 'object' && !(body instanceof Uint8Array) ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      if (call.signal?.aborted) throw call.signal.reason ?? error;
+      throw new Error(`Cannot reach ${this.baseUrl}: ${causeOf(error)}`, { cause: error });
+    }
+    if (response.ok) return response;
+    throw await refusalOf(response, this.baseUrl);
+  }
+
+  /** A JSON answer, bounded and parsed with `schema`. */
+  async json<T>(call: RemoteCall, schema: ZodType<T>): Promise<T> {
+    const response = await this.send(call);
+    const text = (await readBounded(response, MAX_JSON_RESPONSE_BYTES)).toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new Error(`${this.baseUrl} answered ${call.path} with something that is not JSON`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      throw new Error(
+        `${this.baseUrl} answered ${call.path} with an unexpected shape: ${parsed.error.issues[0]?.message}`,
+      );
+    return parsed.data;
+  }
+}
+
+async function refusalOf(response: Response, baseUrl: string): Promise<Error> {
+  let code: string | undefined;
+  let message = `${baseUrl} answered HTTP ${response.status}`;
+  try {
+    const body = JSON.parse((await readBounded(response, MAX_ERROR_BODY_BYTES)).toString('utf8')) as unknown;
+    if (body && typeof body === 'object') {
+      const fields = body as { error?: unknown; message?: unknown };
+      if (typeof fields.error === 'string') code = fields.error;
+      if (typeof fields.message === 'string') message = `${baseUrl}: ${fields.message.slice(0, 1000)}`;
+    }
+  } catch {
+    // Not JSON (a proxy's page) or too long: the status says enough.
+  }
+  if (response.status === 401 || response.status === 403) return new PeerRefusedError(message);
+  if (response.status === 409 && code === 'changed_meanwhile') return new ChangedMeanwhileError(message);
+  return new PeerHttpError(response.status, code, message);
+}
+
+/** The body, refused once it passes `limit` bytes (the rest is not read). */
+export async function readBounded(response: Response, limit: number): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new Error(`The answer is larger than ${limit} bytes`);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error(`The answer is larger than ${limit} bytes`);
+    }
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+  return Buffer.concat(chunks);
+}
+
+function causeOf(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as unknown) : undefined;
+  if (cause instanceof Error) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
