@@ -26,6 +26,7 @@ import {
 } from './files';
 import {
   createApiRouter,
+  createCliDownload,
   createHostPolicy,
   createMetricsEndpoint,
   createRequestHandler,
@@ -119,6 +120,8 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     sessions,
     accounts,
     tokens,
+    cliLogins: services.cliLogins,
+    cliLoginThrottle: services.cliLoginThrottle,
     projects,
     workspaces,
     files,
@@ -159,6 +162,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
       pages: createPageGate({ authenticator, projects, pages, isAdmin: (userId) => admin.isAdmin(userId) }),
       ping: database.ping,
       metrics: createMetricsEndpoint(metrics, config.METRICS_TOKEN),
+      cli: createCliDownload({ appDir: config.appDir, log: log.child({ module: 'cli-download' }) }),
     },
     { log, trustProxy: config.TRUST_PROXY, hostPolicy, berthUrl: config.BERTH_URL },
   );

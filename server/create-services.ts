@@ -16,6 +16,8 @@ import { createAccounts, OAuthTokenStore, OAUTH_TOKENS_PURPOSE } from './account
 import { AdminService } from './admin';
 import { createAssistant } from './assistant';
 import {
+  CLI_LOGIN_PURPOSE,
+  CliLoginService,
   createAuthOptions,
   loadOrCreateAuthSecret,
   RequestAuthenticator,
@@ -70,6 +72,9 @@ export async function createServices(config: Config, log: Logger) {
   const projects = new ProjectService(prisma);
   const sessions = new SessionService(prisma, { maxAgeSeconds: SESSION_MAX_AGE_SECONDS });
   const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
+  // `berth login` in the browser: the approved token waits sealed under a key of its own.
+  const cliLogins = new CliLoginService(prisma, tokens, new SecretBox(secret, CLI_LOGIN_PURPOSE), config.BERTH_URL);
+  const cliLoginThrottle = new SignInThrottle({ maxFailures: 30, windowSeconds: window });
   const accounts = createAccounts(
     config,
     { prisma, users, sessions, tokens, projects },
@@ -261,6 +266,8 @@ export async function createServices(config: Config, log: Logger) {
     projects,
     sessions,
     authenticator,
+    cliLogins,
+    cliLoginThrottle,
     accounts,
     authOptions,
     metrics,

@@ -7,6 +7,7 @@ export { RequestAuthenticator, bearerToken, type Principal } from './request-aut
 export { SessionService } from './session-service';
 export { SignInThrottle } from './signin-throttle';
 export { TokenService, TOKEN_PREFIX } from './token-service';
+export { CliLoginService, CLI_LOGIN_PURPOSE } from './cli-login-service';
 export { UserService } from './user-service';
 export { loadOrCreateAuthSecret } from './auth-secret';
 export { sessionFromCookie, sessionCookieName } from './session-cookie';

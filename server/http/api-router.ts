@@ -9,7 +9,14 @@ import type {
   TurnUndo,
   UserAiSettingsService,
 } from '../assistant';
-import type { RequestAuthenticator, SessionService, SignInThrottle, TokenService, UserService } from '../auth';
+import type {
+  CliLoginService,
+  RequestAuthenticator,
+  SessionService,
+  SignInThrottle,
+  TokenService,
+  UserService,
+} from '../auth';
 import type { DeployService } from '../deploy';
 import type { FileService } from '../files';
 import type { GitCredentialService, GitRemoteService, GitService } from '../git';
@@ -24,6 +31,7 @@ import { addAdminRoutes } from './admin.routes';
 import { addAiRoutes } from './ai.routes';
 import { addAiSettingsRoutes } from './ai-settings.routes';
 import { addAuthRoutes } from './auth.routes';
+import { addCliLoginRoutes } from './cli-login.routes';
 import { addAssistantTurnRoutes } from './assistant-turns.routes';
 import { addConversationRoutes } from './conversations.routes';
 import { addDeploymentRoutes } from './deployments.routes';
@@ -45,6 +53,9 @@ export interface ApiServices {
   sessions: SessionService;
   accounts: AccountService;
   tokens: TokenService;
+  /** `berth login` through the browser (/api/v1/cli/login*), with its per-address throttle. */
+  cliLogins: CliLoginService;
+  cliLoginThrottle: SignInThrottle;
   projects: ProjectService;
   workspaces: WorkspaceService;
   files: FileService;
@@ -99,6 +110,7 @@ export function createApiRouter(services: ApiServices): Router {
     berthUrl: services.berthUrl,
   });
   addTokenRoutes(router, services.tokens);
+  addCliLoginRoutes(router, services.cliLogins, services.cliLoginThrottle);
   addProjectRoutes(router, services.projects);
   addWorkspaceRoutes(router, services.projects, services.workspaces, services.runtime);
   addFileRoutes(router, services.files);

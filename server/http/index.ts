@@ -4,6 +4,7 @@ export { createApiRouter, type ApiServices } from './api-router';
 export { sendJson, parseWith, reply, Router, type Reply, type RequestContext } from './router';
 export { sendHealth, sendReadiness } from './health';
 export { createMetricsEndpoint } from './metrics';
+export { createCliDownload } from './cli-download';
 export { clientIp } from './client-ip';
 export { setSecurityHeaders } from './security-headers';
 export { createRequestHandler, type PreviewRoute, type RequestRoutes } from './request-handler';

@@ -1,7 +1,7 @@
 // The one HTTP entry. Preview hosts (p-<capability>.<PREVIEW_DOMAIN>, chosen by the Host header
 // alone) go first and get none of the IDE's headers; everything else: request id, security
-// headers, access log, then routing in order — /api/health, /api/ready, /metrics, /api/v1 (REST),
-// /api/auth (next-auth), pages.
+// headers, access log, then routing in order — /api/health, /api/ready, /metrics, /cli (the CLI
+// download), /api/v1 (REST), /api/auth (next-auth), pages.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '../core/errors';
@@ -29,6 +29,8 @@ export interface RequestRoutes {
   ping(): Promise<boolean>;
   /** Prometheus' scrape endpoint; absent = /metrics is left to the pages (404). */
   metrics?(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** GET /cli: the `berth` command line as one file; absent = left to the pages. */
+  cli?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 const PROBES = new Set(['/api/health', '/api/ready']);
@@ -82,6 +84,7 @@ export function createRequestHandler(
       if (path === '/api/health') sendHealth(res);
       else if (path === '/api/ready') await sendReadiness(res, routes.ping);
       else if (path === '/metrics' && routes.metrics) await routes.metrics(req, res);
+      else if (path === '/cli' && routes.cli) await routes.cli(req, res);
       else if (path.startsWith('/api/v1/') || path === '/api/v1') await routes.api.handle(req, res, reqLog, ip);
       else if (path.startsWith('/api/auth/')) await routes.auth(req, res, ip);
       else await routes.pages(req, res, path);
