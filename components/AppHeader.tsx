@@ -29,6 +29,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       <Link href="/settings/git" className="text-sm text-muted hover:text-gray-100" data-testid="git-settings-link">
         Git
       </Link>
+      <Link href="/settings/remotes" className="text-sm text-muted hover:text-gray-100" data-testid="remotes-link">
+        Remotes
+      </Link>
       <Link href="/settings/tokens" className="text-sm text-muted hover:text-gray-100">
         Access tokens
       </Link>

@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { TEMPLATES, type ProjectDto } from '@/server/contracts';
 import { DeployButton } from '../deploy/DeployButton';
+import { SyncControl } from '../sync/SyncControl';
 import { Button } from '../ui/Button';
 import { DownloadZipLink } from './DownloadZipLink';
 import { relativeTime } from './relative-time';
@@ -14,12 +15,15 @@ const action = 'rounded-md px-2 py-1.5 text-sm font-medium text-gray-300 hover:b
 export function ProjectRow({
   project,
   duplicating,
+  syncEnabled = false,
   onDuplicate,
   onRename,
   onDelete,
 }: {
   project: ProjectDto;
   duplicating: boolean;
+  /** The user has remotes: show the project's sync light, or Link. */
+  syncEnabled?: boolean;
   onDuplicate(): void;
   onRename(): void;
   onDelete(): void;
@@ -41,6 +45,13 @@ export function ProjectRow({
           </span>
         </span>
       </Link>
+      <SyncControl
+        projectId={project.id}
+        projectName={project.name}
+        place="row"
+        enabled={syncEnabled}
+        pollMs={60_000}
+      />
       <DeployButton projectId={project.id} projectName={project.name} variant="ghost" className="px-2" />
       {/* Checked first (a name a ZIP cannot carry is explained), then streamed by the browser. */}
       <DownloadZipLink projectId={project.id} projectName={project.name} className={action} />

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ProjectDto } from '@/server/contracts';
 import { api } from '../api-client';
 import { AppHeader } from '../AppHeader';
+import { useHasRemotes } from '../sync/use-has-remotes';
 import { Button } from '../ui/Button';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import { ImportProjectDialog } from './ImportProjectDialog';
@@ -23,6 +24,7 @@ export function ProjectsDashboard() {
   const [importing, setImporting] = useState(false);
   const [duplicating, setDuplicating] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const hasRemotes = useHasRemotes();
 
   const load = () =>
     api<ProjectDto[]>('/projects').then(
@@ -110,6 +112,7 @@ export function ProjectsDashboard() {
                   key={project.id}
                   project={project}
                   duplicating={duplicating === project.id}
+                  syncEnabled={hasRemotes}
                   onDuplicate={() => void duplicate(project)}
                   onRename={() => setRenaming(project)}
                   onDelete={() => setDeleting(project)}

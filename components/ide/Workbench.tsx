@@ -246,6 +246,7 @@ export function Workbench({ projectId }: { projectId: string }) {
         error={error}
         snapshot={snapshots.status}
         onOpenHistory={openHistory}
+        projectName={project?.name}
       />
     </div>
   );

@@ -8,6 +8,7 @@ import { call, type WorkbenchSocket } from '../workbench-socket';
 import { ConnectionNotice } from './ConnectionNotice';
 import { SnapshotIndicator } from './SnapshotIndicator';
 import { DiskUsageIndicator } from './DiskUsageIndicator';
+import { SyncControl } from '../../sync/SyncControl';
 
 function minutesUntil(iso: string, now: number): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 60_000));
@@ -63,6 +64,7 @@ export function WorkspaceStatusBar({
   error,
   snapshot,
   onOpenHistory,
+  projectName,
 }: {
   socket: WorkbenchSocket | null;
   projectId: string;
@@ -71,6 +73,8 @@ export function WorkspaceStatusBar({
   error: string | null;
   snapshot: SnapshotStatusDto | null;
   onOpenHistory(): void;
+  /** Known once the project loaded: the sync light (or "Link…") shows then. */
+  projectName?: string;
 }) {
   const [now, setNow] = useState(() => Date.now());
   const [pending, setPending] = useState(false);
@@ -105,6 +109,9 @@ export function WorkspaceStatusBar({
         {describe(workspace, now)}
       </span>
       <span className="flex-1" />
+      {projectName !== undefined ? (
+        <SyncControl projectId={projectId} projectName={projectName} place="status-bar" onOpenHistory={onOpenHistory} />
+      ) : null}
       <DiskUsageIndicator workspace={workspace} />
       <SnapshotIndicator status={snapshot} onOpenHistory={onOpenHistory} />
       {error ? <span className="truncate text-danger">{error}</span> : null}
