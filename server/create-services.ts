@@ -191,6 +191,7 @@ export async function createServices(config: Config, log: Logger) {
   // Bundles and duplicates carry the assistant's conversations.
   const transfer = createTransfer(
     {
+      prisma,
       projects,
       workspaces,
       runtime,

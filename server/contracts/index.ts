@@ -22,3 +22,4 @@ export * from './git';
 export * from './git-remotes';
 export * from './deploy';
 export * from './sync';
+export * from './transfer';

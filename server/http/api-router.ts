@@ -118,7 +118,10 @@ export function createApiRouter(services: ApiServices): Router {
   addSnapshotRoutes(router, services.snapshots);
   addAdminRoutes(router, services.admin, services.accounts);
   addTransferRoutes(router, services.transfer, services.gitImport, { importMaxBytes: services.importMaxBytes });
-  addConversationRoutes(router, services.conversations, { importMaxBytes: services.importMaxBytes });
+  addConversationRoutes(router, services.conversations, {
+    importMaxBytes: services.importMaxBytes,
+    recordExport: (userId, projectId, bytes) => services.transfer.recordConversationExport(userId, projectId, bytes),
+  });
   addAssistantTurnRoutes(router, services.turns, services.turnUndo);
   addAiRoutes(router, services.models, services.modelProtocols);
   addAiSettingsRoutes(router, services.aiSettings);

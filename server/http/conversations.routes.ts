@@ -2,11 +2,14 @@
 // with messages (tool calls and results included), rename, delete, and GET …/:cid/export (the
 // conversation alone as a JSON download, { format: 'berth-conversation', version: 1, … }) and
 // POST …/import (such a download back in as a new conversation: 201 { id }, 400 with field errors
-// for a malformed one, 413 past IMPORT_MAX_MB). Owner only: 404 for anyone else.
+// for a malformed one, 413 past IMPORT_MAX_MB), POST …/:cid/duplicate { targetProjectId? } (a copy in
+// the same or another of the user's projects: 201 with the new conversation; 404 unless both are
+// the user's). Owner only: 404 for anyone else.
 import type { ConversationService } from '../assistant';
 import {
   conversationExportSchema,
   createConversationSchema,
+  duplicateConversationSchema,
   renameConversationSchema,
   type ConversationListDto,
 } from '../contracts';
@@ -16,7 +19,11 @@ import { parseWith, reply, type Router } from './router';
 export function addConversationRoutes(
   router: Router,
   conversations: ConversationService,
-  options: { importMaxBytes: number },
+  options: {
+    importMaxBytes: number;
+    /** Records a finished conversation-only download in the project's export history. */
+    recordExport?: (userId: string, projectId: string, bytes: number) => Promise<void>;
+  },
 ): void {
   router
     .add('GET', '/api/v1/projects/:id/conversations', async (ctx) => {
@@ -53,7 +60,13 @@ export function addConversationRoutes(
       const { fileName, document } = await conversations.exportOne(userId, ctx.params.id!, ctx.params.cid!);
       // The slug is [a-z0-9-] only, so it needs no quoting beyond the quotes.
       ctx.res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+      await options.recordExport?.(userId, ctx.params.id!, Buffer.byteLength(JSON.stringify(document)));
       return reply(200, document);
+    })
+    .add('POST', '/api/v1/projects/:id/conversations/:cid/duplicate', async (ctx) => {
+      const { userId } = await ctx.user();
+      const { targetProjectId } = await ctx.body(duplicateConversationSchema);
+      return reply(201, await conversations.duplicate(userId, ctx.params.id!, ctx.params.cid!, targetProjectId));
     })
     .add('DELETE', '/api/v1/projects/:id/conversations/:cid', async (ctx) => {
       const { userId } = await ctx.user();

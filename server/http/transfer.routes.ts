@@ -1,7 +1,10 @@
 // Projects in and out: GET /api/v1/projects/:id/export.zip (?check=1: 204, or the 422 it would answer) and …/bundle (streamed), POST
 // /api/v1/projects/:id/duplicate, POST /api/v1/projects/import (a ZIP or bundle as multipart/form-data,
-// field "file", optional field "name"; or JSON {gitUrl, name?}). Owner only: 404 for anyone else.
-import { gitImportSchema, projectNameSchema } from '../contracts';
+// field "file", optional field "name"; or JSON {gitUrl, name?}). GET …/bundle?since=<snapshotId> is an
+// incremental bundle (what changed after that snapshot), applied with POST …/bundle (multipart, field
+// "file") onto a project that has the base: 409 base_missing otherwise. GET …/exports: the export
+// history, newest first. Owner only: 404 for anyone else.
+import { bundleQuerySchema, gitImportSchema, projectNameSchema, type ExportHistoryDto } from '../contracts';
 import type { GitImport, ProjectTransfer } from '../transfer';
 import { receiveUpload } from './multipart-upload';
 import { parseWith, reply, type Reply, type RequestContext, type Router } from './router';
@@ -24,7 +27,24 @@ export function addTransferRoutes(
     })
     .add('GET', '/api/v1/projects/:id/bundle', async (ctx) => {
       const { userId } = await ctx.user();
-      return download(ctx, (start) => transfer.exportBundle(userId, ctx.params.id!, ctx.res, start));
+      const { since } = parseWith(bundleQuerySchema, Object.fromEntries(ctx.url.searchParams));
+      return download(ctx, (start) => transfer.exportBundle(userId, ctx.params.id!, ctx.res, start, since));
+    })
+    .add('POST', '/api/v1/projects/:id/bundle', async (ctx) => {
+      const { userId } = await ctx.user();
+      // The owner is checked before the upload is read: another user's project is 404 whatever is sent.
+      await transfer.assertProject(userId, ctx.params.id!);
+      const upload = await receiveUpload(ctx.req, options.importMaxBytes);
+      try {
+        return reply(200, await transfer.applyBundle(userId, ctx.params.id!, upload.file));
+      } finally {
+        await upload.remove();
+      }
+    })
+    .add('GET', '/api/v1/projects/:id/exports', async (ctx) => {
+      const { userId } = await ctx.user();
+      const history: ExportHistoryDto = { exports: await transfer.exports(userId, ctx.params.id!) };
+      return reply(200, history);
     })
     .add('POST', '/api/v1/projects/:id/duplicate', async (ctx) => {
       const { userId } = await ctx.user();

@@ -1,8 +1,11 @@
 // Import and export, made once by the composition root on top of the snapshot store and service:
-// ZIP and bundle export/import and duplication (ProjectTransfer), and git import (GitImport).
+// ZIP and bundle export/import and duplication (ProjectTransfer) with its export history, and git
+// import (GitImport).
 import type { Logger } from '../core/logger';
+import type { PrismaClient } from '../db';
 import type { SnapshotService, SnapshotStore } from '../snapshots';
 import type { TransferConversations } from './bundle-conversations';
+import { ExportHistory } from './export-history';
 import { GitImport, type ExecRunner, type GitImportWorkspaces } from './git-import';
 import { ProjectTransfer, type TransferProjects, type TransferWorkspaces } from './project-transfer';
 
@@ -14,6 +17,8 @@ export interface TransferSettings {
 }
 
 export interface TransferDeps {
+  /** The export history (ExportRecord rows). */
+  prisma: PrismaClient;
   projects: TransferProjects;
   workspaces: TransferWorkspaces & GitImportWorkspaces;
   runtime: ExecRunner;
@@ -31,6 +36,7 @@ export function createTransfer(deps: TransferDeps, settings: TransferSettings) {
     service,
     store,
     deps.conversations,
+    new ExportHistory(deps.prisma),
     { maxTotalBytes: settings.importMaxBytes * 4 },
     deps.log,
   );

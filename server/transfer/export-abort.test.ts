@@ -24,6 +24,7 @@ function transferOf(manifest: ManifestEntry[], readBlob: () => Promise<Buffer>) 
     {} as SnapshotService,
     store,
     { exportAll: async () => [], importAll: async () => undefined },
+    { record: async () => undefined, list: async () => [] },
     {},
     createLogger('info', sink),
   );

@@ -4,10 +4,18 @@
 // the assistant's conversations, with new ids) and
 // import from a ZIP (checked whole before anything is created; the files become the new
 // project's first snapshot, which its first start puts into the volume). A failed import
-// creates nothing.
+// creates nothing. Bundles: full or incremental (since a snapshot) out, full in as a new project,
+// incremental onto the project that has its base. Every finished download is in the export history.
 import type { Writable } from 'node:stream';
-import type { ProjectDto, SnapshotDto, TemplateId } from '../contracts';
-import { DomainError } from '../core/errors';
+import type {
+  ExportKind,
+  ExportRecordDto,
+  IncrementalImportResultDto,
+  ProjectDto,
+  SnapshotDto,
+  TemplateId,
+} from '../contracts';
+import { DomainError, notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import {
   BlobWriter,
@@ -19,13 +27,21 @@ import {
   type SnapshotStore,
 } from '../snapshots';
 import type { TransferConversations } from './bundle-conversations';
-import { importBundle, isBundle, writeBundle } from './project-bundle';
+import { isBundle } from './bundle-format';
+import { applyIncrementalBundle } from './incremental-import';
+import { importBundle, writeBundle, type SinceSnapshot } from './project-bundle';
 import { firstUnexportable, readZip, writeZip, ZipImportError, type ZipLimits } from './zip';
 
 export interface TransferProjects {
   get(userId: string, projectId: string): Promise<ProjectDto>;
   create(userId: string, input: { name: string; template: TemplateId }): Promise<ProjectDto>;
   delete(userId: string, projectId: string): Promise<void>;
+}
+
+/** Where finished downloads are recorded and listed (ExportHistory). */
+export interface ExportRecorder {
+  record(userId: string, projectId: string, kind: ExportKind, bytes: number | null): Promise<void>;
+  list(projectId: string): Promise<ExportRecordDto[]>;
 }
 
 export interface TransferWorkspaces {
@@ -43,6 +59,7 @@ export class ProjectTransfer {
     private readonly service: SnapshotService,
     private readonly store: SnapshotStore,
     private readonly conversations: TransferConversations,
+    private readonly history: ExportRecorder,
     private readonly zipLimits: Partial<ZipLimits>,
     private readonly log?: Logger,
   ) {}
@@ -63,7 +80,8 @@ export class ProjectTransfer {
         };
       }
     }
-    await this.logAborted(projectId, 'zip', writeZip(entries(), out));
+    const { bytes } = await this.logAborted(projectId, 'zip', writeZip(entries(), out));
+    await this.recordExport(userId, projectId, 'zip', bytes);
   }
 
   /** Whether exportZip would start (GET export.zip?check=1): throws its 422 unexportable_name, writes nothing. */
@@ -99,25 +117,95 @@ export class ProjectTransfer {
     return copy;
   }
 
-  /** The project with its whole snapshot history, to import on another Berth server. */
+  /**
+   * The project with its whole snapshot history, to import on another Berth server; with `sinceId`
+   * (one of its snapshots) only what changed after it: the later snapshots, the blobs that
+   * snapshot lacks and the conversations begun after it, to apply onto a project that has it.
+   */
   async exportBundle(
     userId: string,
     projectId: string,
     out: Writable,
     start: (fileName: string) => void,
+    sinceId?: string,
   ): Promise<void> {
     const project = await this.projects.get(userId, projectId);
+    let base: SinceSnapshot | undefined;
+    if (sinceId !== undefined) {
+      const snapshot = await this.store.get(projectId, sinceId);
+      if (!snapshot) throw notFound('Snapshot not found');
+      base = { snapshot, files: await this.store.manifest(snapshot.id) };
+    }
     if (this.workspaces.agent(projectId)) await this.service.take(projectId, 'auto');
     // Read before the first byte, so a failure is still an error answer rather than a cut download.
-    const conversations = await this.conversations.exportAll(userId, projectId);
-    start(`${fileNameOf(project.name)}.berth.zip`);
-    await this.logAborted(projectId, 'bundle', writeBundle(this.store, project, conversations, out));
+    let conversations = await this.conversations.exportAll(userId, projectId);
+    if (base) {
+      const after = Date.parse(base.snapshot.createdAt);
+      conversations = conversations.filter((conversation) => Date.parse(conversation.createdAt) > after);
+    }
+    start(`${fileNameOf(project.name)}${base ? '.changes' : ''}.berth.zip`);
+    const bytes = await this.logAborted(
+      projectId,
+      'bundle',
+      writeBundle(this.store, project, conversations, out, base),
+    );
+    await this.recordExport(userId, projectId, base ? 'incremental' : 'full', bytes);
+  }
+
+  /** Applies an incremental bundle (the upload at `file`) onto the project: 409 base_missing when it lacks the base. */
+  async applyBundle(userId: string, projectId: string, file: string): Promise<IncrementalImportResultDto> {
+    await this.projects.get(userId, projectId);
+    const zip = await readZip(file, this.zipLimits).catch((error: unknown) => {
+      throw asDomainError(error);
+    });
+    try {
+      if (!isBundle(zip))
+        throw new DomainError(
+          'bad_request',
+          'bad_bundle',
+          'The ZIP is not a Berth bundle (it has no berth-bundle.json)',
+        );
+      const deps = {
+        store: this.store,
+        service: this.service,
+        workspaces: this.workspaces,
+        conversations: this.conversations,
+      };
+      return await applyIncrementalBundle(deps, userId, projectId, zip);
+    } catch (error) {
+      throw asDomainError(error);
+    } finally {
+      zip.close();
+    }
+  }
+
+  /** Throws 404 unless the project is the user's (before an upload is read). */
+  async assertProject(userId: string, projectId: string): Promise<void> {
+    await this.projects.get(userId, projectId);
+  }
+
+  /** The project's export history, newest first (owner only). */
+  async exports(userId: string, projectId: string): Promise<ExportRecordDto[]> {
+    await this.projects.get(userId, projectId);
+    return this.history.list(projectId);
+  }
+
+  /** A download of the project's conversation on its own, told by the assistant's conversation export. */
+  async recordConversationExport(userId: string, projectId: string, bytes: number): Promise<void> {
+    await this.recordExport(userId, projectId, 'conversations', bytes);
+  }
+
+  /** The download went out whole: a history row. Failing to write it does not fail the download, only logs. */
+  private async recordExport(userId: string, projectId: string, kind: ExportKind, bytes: number): Promise<void> {
+    await this.history.record(userId, projectId, kind, bytes).catch((error: unknown) => {
+      this.log?.warn({ projectId, kind, err: error }, 'export history not recorded');
+    });
   }
 
   /** A download that fails after its headers can only be cut off: say so in the log, then let it fail. */
-  private async logAborted(projectId: string, kind: 'zip' | 'bundle', streaming: Promise<unknown>): Promise<void> {
+  private async logAborted<T>(projectId: string, kind: 'zip' | 'bundle', streaming: Promise<T>): Promise<T> {
     try {
-      await streaming;
+      return await streaming;
     } catch (error) {
       this.log?.warn({ projectId, kind, err: error }, 'export stream aborted');
       throw error;

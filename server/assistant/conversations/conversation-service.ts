@@ -13,6 +13,7 @@ import {
   type ConversationExportDto,
   type ConversationSummaryDto,
   type CreateConversationInput,
+  type DuplicatedConversationDto,
   type MessageDto,
   type NewMessageInput,
   type PortableConversation,
@@ -167,6 +168,28 @@ export class ConversationService {
     return id!;
   }
 
+  /**
+   * A copy of the conversation (messages, turns, new ids; a running turn arrives failed) as a new
+   * conversation of `targetProjectId`, the same project when absent. Both must be the user's.
+   */
+  async duplicate(
+    userId: string,
+    projectId: string,
+    conversationId: string,
+    targetProjectId = projectId,
+  ): Promise<DuplicatedConversationDto> {
+    await Promise.all([this.projects.get(userId, projectId), this.projects.get(userId, targetProjectId)]);
+    const [conversation] = await readPortableConversations(this.prisma, projectId, conversationId);
+    if (!conversation) throw conversationNotFound();
+    // Beside its original it needs telling apart; it is new where it goes, so it starts now.
+    const title = targetProjectId === projectId ? copyTitle(conversation.title) : conversation.title;
+    const now = new Date().toISOString();
+    const copy = { ...conversation, title, createdAt: now, updatedAt: now };
+    const [id] = await writePortableConversations(this.prisma, targetProjectId, [copy]);
+    this.events.emit('onDidChangeConversations', { projectId: targetProjectId });
+    return { id: id!, projectId: targetProjectId, title };
+  }
+
   /** Adds a message at the end. Positions are gap-free even when appends race. */
   async appendMessage(
     userId: string,
@@ -289,6 +312,8 @@ export class ConversationService {
     return toTurnDto(row);
   }
 }
+
+const copyTitle = (title: string) => `${title.slice(0, 120 - ' (copy)'.length)} (copy)`;
 
 /** Prisma's "record to update not found" (P2025) as the given domain error; anything else unchanged. */
 function rethrowMissingAs(error: () => DomainError) {
