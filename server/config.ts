@@ -92,6 +92,10 @@ export const configSchema = z.object({
   SNAPSHOT_MAX_FILE_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Comma-separated hosts a git import may clone from although they resolve to internal addresses (plain http allowed for them). */
   GIT_ALLOW_PRIVATE_HOSTS: lowerCaseList,
+  /** Comma-separated hosts a sync remote (another Berth) may name although they resolve to internal addresses (plain http allowed for them). */
+  SYNC_ALLOW_PRIVATE_HOSTS: lowerCaseList,
+  /** Seconds from a linked project's last file change to its automatic sync (links with autoSync). */
+  SYNC_AUTO_DEBOUNCE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   /** Largest ZIP a project can be imported from, in MB. */
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_240).default(200),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */
