@@ -4,10 +4,10 @@
 // workbench's status bar and the dashboard row. Enter links, Escape closes.
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
-import type { LinkDto, ProjectDto, RemoteDto } from '@/server/contracts';
+import type { LinkDto, RemoteDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
-import { deleteLink, errorText, listRemoteProjects, listRemotes, putLink } from './sync-api';
+import { deleteLink, errorText, listRemoteProjects, listRemotes, putLink, type RemoteProjectDto } from './sync-api';
 
 const CREATE = '__create__';
 const field =
@@ -54,7 +54,7 @@ function LinkForm({
 }) {
   const [remotes, setRemotes] = useState<RemoteDto[] | null>(null);
   const [remoteId, setRemoteId] = useState(link?.remoteId ?? '');
-  const [projects, setProjects] = useState<ProjectDto[] | null>(null);
+  const [projects, setProjects] = useState<RemoteProjectDto[] | null>(null);
   const [projectsError, setProjectsError] = useState<string | null>(null);
   const [target, setTarget] = useState(link?.remoteProjectId ?? CREATE);
   const [autoSync, setAutoSync] = useState(link?.autoSync ?? false);

@@ -4,7 +4,6 @@
 import type {
   CreateRemoteInput,
   LinkDto,
-  ProjectDto,
   RemoteDto,
   SyncMode,
   ConflictStrategy,
@@ -14,6 +13,12 @@ import type {
 } from '@/server/contracts';
 import { api, ApiError } from '../api-client';
 
+/** A project on a remote, as GET /api/v1/remotes/:rid/projects lists it. */
+export interface RemoteProjectDto {
+  id: string;
+  name: string;
+}
+
 const project = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
 export const listRemotes = () => api<RemoteDto[]>('/remotes');
@@ -22,7 +27,7 @@ export const deleteRemote = (remoteId: string) =>
   api<void>(`/remotes/${encodeURIComponent(remoteId)}`, { method: 'DELETE' });
 /** The projects the remote's token reaches (to pick one to link to). */
 export const listRemoteProjects = (remoteId: string) =>
-  api<ProjectDto[]>(`/remotes/${encodeURIComponent(remoteId)}/projects`);
+  api<RemoteProjectDto[]>(`/remotes/${encodeURIComponent(remoteId)}/projects`);
 
 /** The project's link, or null when it has none. */
 export async function getLink(projectId: string): Promise<LinkDto | null> {
