@@ -7,3 +7,37 @@ export { HttpPeer, type HttpPeerOptions } from './http-peer';
 export { BerthClient, type BerthClientOptions, type RemoteProject, type RemoteUser } from './berth-client';
 export { PeerHttpError } from './remote-api';
 export * from './peer-wire';
+export { runSync, type RunSyncOptions, type RunSyncOutcome, type SyncBase } from './run-sync';
+export {
+  baseAfter,
+  keptBothName,
+  planFiles,
+  sameEntry,
+  type FilePlan,
+  type FilePlanInput,
+  type MergeNeed,
+  type MergeSettlement,
+  type SyncSide,
+} from './three-way';
+export { decodeText, isText, mergeText, TEXT_MAX_BYTES, type TextMergeResult } from './text-merge';
+export {
+  conversationBaseAfter,
+  planConversations,
+  remoteCopyTitle,
+  type ConversationCopy,
+  type ConversationPlan,
+  type ConversationPlanInput,
+  type ConversationVersions,
+} from './conversation-plan';
+export {
+  checkRemoteManifest,
+  isRegularFileMode,
+  isSymlinkMode,
+  ManifestRefusedError,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  SYNC_MAX_FILE_BYTES,
+  syncPathProblem,
+} from './manifest-checks';
+export { formatSyncSummary } from './summary';
