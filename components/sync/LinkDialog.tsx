@@ -8,6 +8,7 @@ import type { LinkDto, RemoteDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { deleteLink, errorText, listRemoteProjects, listRemotes, putLink, type RemoteProjectDto } from './sync-api';
+import { submitOnEnter } from './submit-on-enter';
 
 const CREATE = '__create__';
 const field =
@@ -142,7 +143,12 @@ function LinkForm({
   }
 
   return (
-    <form onSubmit={(event) => void onSubmit(event)} className="flex flex-col gap-4 text-sm" data-testid="link-form">
+    <form
+      onSubmit={(event) => void onSubmit(event)}
+      onKeyDown={submitOnEnter}
+      className="flex flex-col gap-4 text-sm"
+      data-testid="link-form"
+    >
       <label className="flex flex-col gap-1">
         <span className="text-gray-300">Remote</span>
         <select

@@ -15,6 +15,7 @@ import type {
 import { Button } from '../ui/Button';
 import { ConflictResolver } from './ConflictResolver';
 import { errorText, runSync } from './sync-api';
+import { submitOnEnter } from './submit-on-enter';
 import { MODE_OPTIONS, STRATEGY_OPTIONS } from './sync-options';
 import { unresolved } from './sync-format';
 import { SyncResultView } from './SyncResultView';
@@ -132,7 +133,12 @@ export function SyncDialog({
             </button>
           </header>
 
-          <form onSubmit={onSubmit} className="flex flex-col gap-3 text-sm" data-testid="sync-form">
+          <form
+            onSubmit={onSubmit}
+            onKeyDown={submitOnEnter}
+            className="flex flex-col gap-3 text-sm"
+            data-testid="sync-form"
+          >
             <ChoiceRow<SyncMode>
               label="Mode"
               name="sync-mode"
