@@ -1,0 +1,172 @@
+// Syncs a linked project with its remote project (issue 18): runSync (server/sync/core) drives
+// this Berth's side (LocalPeer) and the remote's (HttpPeer) from the link's base, then the new
+// base is saved (a snapshot "synced with <remote>" + the conversations' versions) with the remote's
+// state id, the time and the result. One sync per project at a time (the project's lock, shared
+// with link changes). A remote that refuses the token is a 409 remote_refused with its reason;
+// any other failure (a remote that does not answer, a transfer cut short) is a result with
+// success false and the reason — the base saved by a run cut short still holds (ADR: "Never
+// half-applied"), so the next sync takes up where this one stopped.
+import type { SyncConflictDto, SyncRequest, SyncResultDto } from '../contracts';
+import { DomainError } from '../core/errors';
+import type { KeyedLock } from '../core/keyed-lock';
+import type { Logger } from '../core/logger';
+import { isDatabaseUnavailable, type PrismaClient } from '../db';
+import { runSync, type RunSyncOptions, type RunSyncOutcome } from './core/run-sync';
+import type { SyncPeer } from './core/sync-peer';
+import type { SyncBaseStore } from './links/sync-base';
+import { notLinked, type LinkProjects, type LinkService } from './links/link-service';
+import { isRefusal, reasonOf, remoteRefused } from './remotes/remote-errors';
+import type { RemoteService } from './remotes/remote-service';
+
+/** This Berth's side of a project, as a peer (server/sync/peer: LocalPeer). */
+export type LocalPeerFactory = (userId: string, projectId: string) => SyncPeer;
+
+export interface SyncServiceDeps {
+  prisma: PrismaClient;
+  projects: LinkProjects;
+  links: Pick<LinkService, 'find'>;
+  remotes: Pick<RemoteService, 'open' | 'recordCheck'>;
+  bases: SyncBaseStore;
+  localPeer: LocalPeerFactory;
+  /** Shared with LinkService: a project's syncs and link changes never interleave. */
+  projectLock: KeyedLock;
+  log: Logger;
+  /** The run itself (tests may wrap it to cut a sync short). */
+  run?: (options: RunSyncOptions) => Promise<RunSyncOutcome>;
+}
+
+export class SyncShutdownError extends Error {
+  constructor() {
+    super('Berth is shutting down; sync again once it is back');
+  }
+}
+
+export class SyncService {
+  private readonly running = new Map<string, AbortController>();
+  private readonly listeners = new Set<(projectId: string) => void>();
+  private disposed = false;
+
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  /** Told after every sync of a project ends (its status is to be read again). */
+  onDidSync(listener: (projectId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async sync(userId: string, projectId: string, request: SyncRequest): Promise<SyncResultDto> {
+    await this.deps.projects.get(userId, projectId);
+    try {
+      return await this.deps.projectLock.run(projectId, () => this.syncNow(userId, projectId, request));
+    } finally {
+      for (const listener of this.listeners) listener(projectId);
+    }
+  }
+
+  /** Ends every sync under way (each ends as an interrupted sync would) and waits for them. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const controller of this.running.values()) controller.abort(new SyncShutdownError());
+    await this.deps.projectLock.idle();
+  }
+
+  private async syncNow(userId: string, projectId: string, request: SyncRequest): Promise<SyncResultDto> {
+    if (this.disposed) throw new DomainError('unavailable', 'shutting_down', new SyncShutdownError().message);
+    const link = await this.deps.links.find(userId, projectId);
+    if (!link) throw notLinked();
+    const remote = await this.deps.remotes.open(userId, link.remoteId);
+    const controller = new AbortController();
+    this.running.set(projectId, controller);
+    let outcome: RunSyncOutcome;
+    try {
+      outcome = await (this.deps.run ?? runSync)({
+        local: this.deps.localPeer(userId, projectId),
+        remote: remote.client.peer(link.remoteProjectId, remote.name),
+        base: await this.deps.bases.read(link),
+        request,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (isRefusal(error)) {
+        const refused = remoteRefused(remote.name, error);
+        await this.deps.remotes.recordCheck(remote.id, refused.message);
+        await this.recordFailure(projectId, refused.message, null);
+        throw refused;
+      }
+      if (isDatabaseUnavailable(error) || (error instanceof DomainError && error.kind === 'unavailable')) throw error;
+      const reason = error instanceof DomainError ? error.message : reasonOf(error);
+      this.deps.log.warn({ projectId, err: error }, 'sync failed');
+      const result = failedResult(reason);
+      await this.recordFailure(projectId, reason, result);
+      return result;
+    } finally {
+      this.running.delete(projectId);
+    }
+    if (!outcome.result.success) {
+      // A run that failed keeps the old base (runSync's rule): only the result is news.
+      await this.recordFailure(projectId, outcome.result.errors[0] ?? 'The sync did not finish', outcome.result);
+      return outcome.result;
+    }
+    await this.saveOutcome(link, remote.name, outcome);
+    await this.deps.remotes.recordCheck(remote.id, null);
+    return outcome.result;
+  }
+
+  /** A successful run's new base, the remote's state and the result, in one step; the previous base goes. */
+  private async saveOutcome(
+    link: { projectId: string; remoteId: string; remoteProjectId: string; baseSnapshotId: string | null },
+    remoteName: string,
+    { result, base, remoteStateId }: RunSyncOutcome,
+  ): Promise<void> {
+    const { projectId } = link;
+    const baseSnapshotId = await this.deps.bases.saveFiles(
+      projectId,
+      link.baseSnapshotId,
+      base,
+      `synced with ${remoteName}`.slice(0, 100),
+    );
+    const status = unresolvedOf(result.conflicts).length > 0 ? 'conflict' : 'synced';
+    await this.deps.prisma.$transaction(async (tx) => {
+      // The link may have gone meanwhile (its remote deleted): then so does the new base.
+      const { count } = await tx.syncLink.updateMany({
+        where: { projectId, remoteId: link.remoteId, remoteProjectId: link.remoteProjectId },
+        data: {
+          baseSnapshotId,
+          baseConversations: base.conversations,
+          remoteStateId,
+          lastStatus: status,
+          lastError: null,
+          lastResult: result as never,
+          lastSyncedAt: new Date(result.timestamp),
+        },
+      });
+      const stale = count === 0 ? baseSnapshotId : link.baseSnapshotId !== baseSnapshotId ? link.baseSnapshotId : null;
+      if (stale) await tx.snapshot.deleteMany({ where: { id: stale, projectId, reason: 'sync' } });
+    });
+  }
+
+  private async recordFailure(projectId: string, reason: string, result: SyncResultDto | null): Promise<void> {
+    await this.deps.prisma.syncLink
+      .updateMany({
+        where: { projectId },
+        data: { lastStatus: 'error', lastError: reason, ...(result ? { lastResult: result as never } : {}) },
+      })
+      .catch((error: unknown) => this.deps.log.warn({ projectId, err: error }, 'could not record a failed sync'));
+  }
+}
+
+export const unresolvedOf = (conflicts: readonly SyncConflictDto[]) =>
+  conflicts.filter((conflict) => conflict.outcome === 'unresolved');
+
+function failedResult(reason: string): SyncResultDto {
+  return {
+    success: false,
+    filesUploaded: 0,
+    filesDownloaded: 0,
+    conversationsUploaded: 0,
+    conversationsDownloaded: 0,
+    conflicts: [],
+    errors: [reason],
+    timestamp: new Date().toISOString(),
+  };
+}
