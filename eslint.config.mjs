@@ -58,6 +58,17 @@ const layerZones = [
   })),
 ];
 
+// The `berth` command line is bundled to run without Berth's server: it reaches only the contracts,
+// the sync core and the workspace agent's file-system pieces (scanner, ignore rules, watcher).
+const cliZones = [
+  {
+    target: './server/cli',
+    from: './server',
+    except: ['./cli', './contracts', './sync/core', './agent/snapshot', './agent/fs'],
+    message: 'server/cli/ runs outside Berth: it imports only contracts, sync/core and agent/{snapshot,fs}.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -98,7 +109,7 @@ export default tseslint.config(
     // Tests may reach into another feature's test helpers; code may not.
     files: ['server/**/*.ts'],
     ignores: ['server/**/*.test.ts'],
-    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...featureZones] }] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...featureZones, ...cliZones] }] },
   },
   {
     files: ['app/**/*.tsx', 'components/**/*.ts', 'components/**/*.tsx'],

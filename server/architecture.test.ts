@@ -42,6 +42,13 @@ describe('import rules (ESLint)', { timeout: 60_000 }, () => {
     expect(await rulesBrokenBy('server/terminals/terminal-service.ts', viaIndex)).toEqual([]);
   });
 
+  it('server/cli/ imports only contracts, sync/core and the agent’s file-system pieces', async () => {
+    const code = "import { openDatabase } from '../db';\nexport const x = openDatabase;\n";
+    expect(await rulesBrokenBy('server/cli/cli.ts', code)).toContain('import-x/no-restricted-paths');
+    const allowed = "import { runSync } from '../sync/core/run-sync';\nexport const x = runSync;\n";
+    expect(await rulesBrokenBy('server/cli/cli.ts', allowed)).toEqual([]);
+  });
+
   it('only server/runtime/docker/ imports dockerode', async () => {
     const code = "import Docker from 'dockerode';\nexport const x = Docker;\n";
     expect(await rulesBrokenBy('server/files/file-service.ts', code)).toContain('no-restricted-imports');
@@ -65,7 +72,7 @@ describe('import rules (ESLint)', { timeout: 60_000 }, () => {
   });
 
   it('the feature list names every server folder that is a feature (one with an index.ts)', () => {
-    const notFeatures = new Set(['agent', 'contracts', 'core', 'db', 'http', 'pages', 'socket', 'test-support']);
+    const notFeatures = new Set(['agent', 'cli', 'contracts', 'core', 'db', 'http', 'pages', 'socket', 'test-support']);
     const folders = readdirSync(path.join(root, 'server')).filter(
       (entry) => statSync(path.join(root, 'server', entry)).isDirectory() && !notFeatures.has(entry),
     );

@@ -1,0 +1,133 @@
+// Applies a new state to the folder so that a crash at any point leaves it old or new: every new
+// content is first written under .berth/incoming/, then the journal naming each step, then the
+// steps run (deletes, then renames into place) and the journal goes. An interrupted run is
+// finished from its journal before the folder is read again: each step can be redone (a rename
+// whose staged file is gone was done; deleting what is gone is nothing).
+// Nothing is ever written through a symlink: a path whose folder inside the project is a
+// symlink is refused, and files land by rename, which replaces a symlink instead of following it.
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { syncPathProblem } from '../sync/core/manifest-checks';
+import { writeJsonAtomic } from './atomic-file';
+import type { FolderLayout } from './folder-layout';
+
+const journalSchema = z.object({
+  version: z.literal(1),
+  /** The folder's state id once every step ran. */
+  stateId: z.string(),
+  deletes: z.array(z.string()),
+  writes: z.array(z.object({ path: z.string(), stage: z.string().regex(/^w-[0-9]+$/) })),
+});
+export type ApplyJournal = z.infer<typeof journalSchema>;
+
+/** A path the folder refuses to write (through a symlink, or one the sync's checks refuse). */
+export class UnsafePathError extends Error {
+  readonly code = 'unsafe_path';
+}
+
+export function stagePath(layout: FolderLayout, stage: string): string {
+  return path.join(layout.incoming, stage);
+}
+
+export async function readJournal(layout: FolderLayout): Promise<ApplyJournal | undefined> {
+  let text: string;
+  try {
+    text = await readFile(layout.journal, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const parsed = journalSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${layout.journal} is damaged; remove it and .berth/incoming to sync again`);
+  return parsed.data;
+}
+
+/** Commits to the staged apply: from here on it is finished, now or by the next run. */
+export async function writeJournal(layout: FolderLayout, journal: ApplyJournal): Promise<void> {
+  await writeJsonAtomic(layout.journal, journal);
+}
+
+/** Finishes an apply left by an interrupted run; false when there was none. */
+export async function finishJournal(layout: FolderLayout): Promise<boolean> {
+  const journal = await readJournal(layout);
+  if (!journal) return false;
+  await runJournal(layout, journal);
+  return true;
+}
+
+export async function runJournal(layout: FolderLayout, journal: ApplyJournal): Promise<void> {
+  for (const relative of journal.deletes) {
+    checkPath(relative);
+    const absolute = path.join(layout.root, relative);
+    if (!(await parentsAreFolders(layout.root, relative))) continue; // its folder is gone or a link: nothing of ours there
+    const stats = await lstat(absolute).catch(() => undefined);
+    if (!stats || stats.isDirectory()) continue;
+    await unlink(absolute).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await removeEmptyParents(layout.root, relative);
+  }
+  for (const { path: relative, stage } of journal.writes) {
+    checkPath(relative);
+    const staged = stagePath(layout, stage);
+    if (!(await lstat(staged).catch(() => undefined))) continue; // renamed into place already
+    await makeParents(layout.root, relative);
+    const absolute = path.join(layout.root, relative);
+    const existing = await lstat(absolute).catch(() => undefined);
+    // An empty folder where a file goes (its files were deleted above) gives way; a full one does not.
+    if (existing?.isDirectory()) await rmdir(absolute);
+    await rename(staged, absolute);
+  }
+  await rm(layout.journal, { force: true });
+  await rm(layout.incoming, { recursive: true, force: true });
+}
+
+function checkPath(relative: string): void {
+  const problem = syncPathProblem(relative);
+  if (problem) throw new UnsafePathError(`Refusing to write ${JSON.stringify(relative)}: ${problem}`);
+}
+
+/** Whether every folder on the way to `relative` is a real folder (not a symlink, not missing). */
+async function parentsAreFolders(root: string, relative: string): Promise<boolean> {
+  const segments = relative.split('/').slice(0, -1);
+  let current = root;
+  for (const segment of segments) {
+    current = path.join(current, segment);
+    const stats = await lstat(current).catch(() => undefined);
+    if (!stats?.isDirectory()) return false;
+  }
+  return true;
+}
+
+/** mkdir -p of `relative`'s folders, refusing any that is a symlink or a file. */
+export async function makeParents(root: string, relative: string): Promise<void> {
+  const segments = relative.split('/').slice(0, -1);
+  let current = root;
+  for (const [index, segment] of segments.entries()) {
+    current = path.join(current, segment);
+    const stats = await lstat(current).catch(() => undefined);
+    if (stats?.isDirectory()) continue;
+    const folder = segments.slice(0, index + 1).join('/');
+    if (stats?.isSymbolicLink())
+      throw new UnsafePathError(`Refusing to write ${relative}: its folder ${folder} is a symlink`);
+    if (stats) throw new UnsafePathError(`Cannot write ${relative}: ${folder} is a file`);
+    await mkdir(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    // Made by someone else in between as something other than a folder: refuse.
+    if (!(await lstat(current)).isDirectory())
+      throw new UnsafePathError(`Refusing to write ${relative}: ${folder} is not a folder`);
+  }
+}
+
+/** After a delete: the folders it left empty go too, up to the root (as git does). */
+async function removeEmptyParents(root: string, relative: string): Promise<void> {
+  const segments = relative.split('/');
+  for (let depth = segments.length - 1; depth > 0; depth--) {
+    const folder = path.join(root, ...segments.slice(0, depth));
+    const names = await readdir(folder).catch(() => undefined);
+    if (!names || names.length > 0) return;
+    await rmdir(folder).catch(() => undefined);
+  }
+}

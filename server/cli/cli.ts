@@ -1,0 +1,66 @@
+// Runs one `berth` command: parse, dispatch, and turn failures into a message and an exit status
+// (0 done, 1 failed, 2 bad usage, 3 synced but conflicts wait for an answer).
+import { ManifestRefusedError } from '../sync/core/manifest-checks';
+import { PeerRefusedError } from '../sync/core/sync-peer';
+import { HELP, parseCli, UsageError, type CliCommand } from './args';
+import type { CliIo } from './cli-io';
+import { clone } from './commands/clone';
+import { login } from './commands/login';
+import { projects } from './commands/projects';
+import { status } from './commands/status';
+import { sync } from './commands/sync';
+import { watch } from './commands/watch';
+
+export const CLI_VERSION = '0.1.0';
+
+async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      io.out(HELP);
+      return 0;
+    case 'version':
+      io.out(`berth ${CLI_VERSION}`);
+      return 0;
+    case 'login':
+      return login(command, io, signal);
+    case 'projects':
+      return projects(command, io);
+    case 'clone':
+      return clone(command, io);
+    case 'sync':
+      return sync(command, io);
+    case 'watch':
+      return watch(command, io, signal);
+    case 'status':
+      return status(command, io);
+  }
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCli(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`berth: ${error.message}`);
+    io.err('Run berth --help for the commands.');
+    return 2;
+  }
+  try {
+    return await dispatch(command, io, signal);
+  } catch (error) {
+    if (signal.aborted) return 130;
+    if (error instanceof PeerRefusedError) {
+      io.err(`berth: the Berth refused the token (${error.message}); sign in again with berth login <url>`);
+      return 1;
+    }
+    if (error instanceof ManifestRefusedError) {
+      io.err(`berth: ${error.message}; nothing was changed`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    io.err(`berth: ${message}${cause}`);
+    return 1;
+  }
+}

@@ -1,0 +1,217 @@
+// A plain folder as one side of a sync (docs/adr-hybrid-sync.md): its state is a scan (the
+// snapshot's ignore rules, hashes cached in .berth/), blobs it receives are kept in
+// .berth/objects/ (which also keeps the base's contents for merges), and an apply is journalled
+// (apply-journal.ts) so it finishes even after a crash. A folder holds no conversations and takes
+// no snapshot: the base's contents in objects/ are what a sync can be compared against.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readlink, realpath, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  PeerApplyInput,
+  PeerApplyResultDto,
+  PeerConversation,
+  PeerStateDto,
+  SyncManifestEntry,
+} from '../contracts/sync';
+import type { TemplateId } from '../contracts/projects';
+import { checkRemoteManifest, isSymlinkMode } from '../sync/core/manifest-checks';
+import { ChangedMeanwhileError, type BlobContent, type PeerStateAnswer, type SyncPeer } from '../sync/core/sync-peer';
+import { finishJournal, runJournal, stagePath, writeJournal, type ApplyJournal } from './apply-journal';
+import type { FolderLayout } from './folder-layout';
+import { scanFolder, type SkippedPath } from './folder-scan';
+import { HashCacheFile } from './hash-cache-file';
+import { ObjectStore } from './object-store';
+
+export interface FolderPeerOptions {
+  layout: FolderLayout;
+  /** How the folder is named in the other side's labels ("laptop:~/code/app"). */
+  name: string;
+  project: { id: string; name: string; template: TemplateId };
+  maxFileBytes?: number;
+  /** Called before a file's content is hashed (tests count cache misses). */
+  onRead?(relative: string): void;
+}
+
+export interface FolderState {
+  stateId: string;
+  files: SyncManifestEntry[];
+  skipped: SkippedPath[];
+  /** The files holding each content. */
+  byHash: Map<string, SyncManifestEntry[]>;
+}
+
+const sha256Hex = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+/** Names a folder's exact content: the same manifest always gives the same id. */
+export function folderStateId(files: readonly SyncManifestEntry[]): string {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const { path: p, mode, size, sha256 } of sorted) hash.update(`${p}\0${mode}\0${size}\0${sha256}\n`);
+  return hash.digest('hex');
+}
+
+export class FolderPeer implements SyncPeer {
+  readonly name: string;
+  readonly conversationsSupported = false;
+  readonly objects: ObjectStore;
+  private cache: HashCacheFile | undefined;
+  private root: string | undefined;
+  private last: FolderState | undefined;
+
+  constructor(private readonly options: FolderPeerOptions) {
+    this.name = options.name;
+    this.objects = new ObjectStore(options.layout.objects);
+  }
+
+  private get layout(): FolderLayout {
+    return this.options.layout;
+  }
+
+  /** The folder as it is now; an apply an earlier run left unfinished is finished first. */
+  async scan(): Promise<FolderState> {
+    await finishJournal(this.layout);
+    this.root ??= await realpath(this.layout.root);
+    this.cache ??= await HashCacheFile.load(this.layout.hashes);
+    await mkdir(this.layout.state, { recursive: true });
+    const { files, skipped } = await scanFolder({
+      root: this.root,
+      cache: this.cache,
+      maxFileBytes: this.options.maxFileBytes,
+      onRead: this.options.onRead,
+    });
+    const byHash = new Map<string, SyncManifestEntry[]>();
+    for (const entry of files) byHash.set(entry.sha256, [...(byHash.get(entry.sha256) ?? []), entry]);
+    this.last = { stateId: folderStateId(files), files, skipped, byHash };
+    return this.last;
+  }
+
+  async state(options: { known?: string } = {}): Promise<PeerStateAnswer> {
+    const { stateId, files } = await this.scan();
+    if (options.known !== undefined && options.known === stateId) return { unchanged: true, stateId };
+    const state: PeerStateDto = { project: this.options.project, stateId, files, conversations: [] };
+    return state;
+  }
+
+  async missing(hashes: string[]): Promise<string[]> {
+    const current = this.last ?? (await this.scan());
+    const missing: string[] = [];
+    for (const hash of new Set(hashes))
+      if (!current.byHash.has(hash) && !(await this.objects.has(hash))) missing.push(hash);
+    return missing;
+  }
+
+  async putBlobs(
+    blobs: AsyncIterable<BlobContent>,
+    onBytes?: (bytes: number) => void,
+  ): Promise<{ stored: number; bytes: number }> {
+    let stored = 0;
+    let bytes = 0;
+    for await (const blob of blobs) {
+      // ObjectStore.put checks the content against its hash (a mismatch refuses the rest).
+      await this.objects.put(blob.sha256, blob.content);
+      stored++;
+      bytes += blob.content.length;
+      onBytes?.(blob.content.length);
+    }
+    return { stored, bytes };
+  }
+
+  async *readBlobs(hashes: string[], onBytes?: (bytes: number) => void): AsyncGenerator<BlobContent> {
+    for (const hash of new Set(hashes)) {
+      const content = await this.content(hash);
+      if (!content) throw new Error(`${this.name} no longer holds the content ${hash} (a file changed meanwhile?)`);
+      onBytes?.(content.length);
+      yield { sha256: hash, content };
+    }
+  }
+
+  async conversations(): Promise<PeerConversation[]> {
+    return [];
+  }
+
+  async apply(input: PeerApplyInput): Promise<PeerApplyResultDto> {
+    const current = await this.scan();
+    if (current.stateId !== input.expectedStateId) throw new ChangedMeanwhileError();
+    if (input.conversations && (input.conversations.put.length > 0 || input.conversations.delete.length > 0))
+      throw new Error('A folder holds no conversations');
+    checkRemoteManifest(input.files);
+    const before = new Map(current.files.map((entry) => [entry.path, entry]));
+    const target = new Map(input.files.map((entry) => [entry.path, entry]));
+    const deletes = current.files.filter((entry) => !target.has(entry.path)).map((entry) => entry.path);
+    const writes = input.files.filter((entry) => {
+      const old = before.get(entry.path);
+      return !old || old.sha256 !== entry.sha256 || old.mode !== entry.mode;
+    });
+
+    // Every new content staged first; nothing in the folder has changed yet.
+    await rm(this.layout.incoming, { recursive: true, force: true });
+    await mkdir(this.layout.incoming, { recursive: true });
+    const journal: ApplyJournal = { version: 1, stateId: folderStateId(input.files), deletes, writes: [] };
+    for (const [index, entry] of writes.entries()) {
+      const content = await this.content(entry.sha256);
+      if (!content) throw new Error(`The content of ${entry.path} (${entry.sha256}) was never received`);
+      if (content.length !== entry.size) throw new Error(`${entry.path}: ${content.length} bytes, not ${entry.size}`);
+      const stage = `w-${index}`;
+      await this.stage(stagePath(this.layout, stage), entry, content);
+      journal.writes.push({ path: entry.path, stage });
+    }
+    await writeJournal(this.layout, journal);
+    await runJournal(this.layout, journal);
+    for (const entry of writes) {
+      if (isSymlinkMode(entry.mode)) continue;
+      const stats = await lstat(path.join(this.root!, entry.path), { bigint: true }).catch(() => undefined);
+      if (stats?.isFile() && stats.size === BigInt(entry.size)) this.cache?.prime(entry.path, stats, entry.sha256);
+    }
+    return { stateId: journal.stateId, beforeSnapshotId: null, written: writes.length, deleted: deletes.length };
+  }
+
+  /** Makes sure objects/ holds every content of `files` (read from the folder where it is not there yet). */
+  async keepContents(files: readonly SyncManifestEntry[]): Promise<void> {
+    for (const entry of files) {
+      if (await this.objects.has(entry.sha256)) continue;
+      const content = await this.content(entry.sha256);
+      if (content) await this.objects.put(entry.sha256, content);
+    }
+  }
+
+  /** A content by hash: from objects/, else from a file that held it at the last scan (checked again). */
+  private async content(hash: string): Promise<Buffer | undefined> {
+    const stored = await this.objects.get(hash);
+    if (stored) return stored;
+    for (const entry of this.last?.byHash.get(hash) ?? []) {
+      const content = await readEntry(path.join(this.root!, entry.path), entry).catch(() => undefined);
+      if (content && sha256Hex(content) === hash) return content;
+    }
+    return undefined;
+  }
+
+  private async stage(file: string, entry: SyncManifestEntry, content: Buffer): Promise<void> {
+    if (isSymlinkMode(entry.mode)) {
+      await symlink(content, file);
+      return;
+    }
+    const handle = await open(file, 'wx', entry.mode & 0o777);
+    try {
+      await handle.writeFile(content);
+      await handle.chmod(entry.mode & 0o777);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** A file's bytes (never through a symlink) or a symlink's target. */
+async function readEntry(absolute: string, entry: SyncManifestEntry): Promise<Buffer> {
+  if (isSymlinkMode(entry.mode)) {
+    if (!(await lstat(absolute)).isSymbolicLink()) throw new Error('no longer a symlink');
+    return readlink(absolute, { encoding: 'buffer' });
+  }
+  const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,148 @@
+// What a synced folder holds, as a sync manifest: regular files and symlinks (never followed),
+// with the same ignore rules as a Berth snapshot (Berth's defaults, every .gitignore, the
+// .berthignore, no .env) from the workspace agent's IgnoreRules, and hashes from the cache in
+// .berth/hashes.json when a file is unchanged. Left out besides: .berth/ itself, .git folders
+// and any path a sync refuses (the planner's checks), files over the size limit — each listed as
+// skipped so the command line can say so.
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { SyncManifestEntry } from '../contracts/sync';
+import { hashFile, sha256Hex } from '../agent/snapshot/file-hash';
+import { IgnoreRules } from '../agent/snapshot/ignore-rules';
+import { Limiter } from '../agent/snapshot/limiter';
+import { S_IFLNK, S_IFREG, syncPathProblem } from '../sync/core/manifest-checks';
+import { STATE_DIR_NAME, TEMP_PREFIX } from './folder-layout';
+import type { HashCacheFile } from './hash-cache-file';
+
+/** Files a Berth snapshot keeps by default (SNAPSHOT_MAX_FILE_MB): larger ones would not travel. */
+export const FOLDER_MAX_FILE_BYTES = 20 * 1024 * 1024;
+const SCAN_CONCURRENCY = 16;
+const MAX_RULE_FILE_BYTES = 1024 * 1024;
+
+export interface SkippedPath {
+  path: string;
+  reason: string;
+}
+
+export interface FolderScan {
+  files: SyncManifestEntry[];
+  skipped: SkippedPath[];
+}
+
+export interface FolderScanOptions {
+  /** The folder's real path (symlinks resolved). */
+  root: string;
+  cache: HashCacheFile;
+  maxFileBytes?: number;
+  /** Called before a file is read (tests count cache misses). */
+  onRead?(relative: string): void;
+}
+
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+export async function scanFolder(options: FolderScanOptions): Promise<FolderScan> {
+  const scan: FolderScan = { files: [], skipped: [] };
+  const limiter = new Limiter(SCAN_CONCURRENCY);
+  const maxFileBytes = options.maxFileBytes ?? FOLDER_MAX_FILE_BYTES;
+  const root = options.root;
+
+  async function walk(dir: string, inherited: IgnoreRules): Promise<void> {
+    let entries: Dirent<Buffer>[];
+    try {
+      entries = await limiter.run(() => readdir(path.join(root, dir), { withFileTypes: true, encoding: 'buffer' }));
+    } catch (error) {
+      if (dir === '') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') scan.skipped.push({ path: dir, reason: 'unreadable' });
+      return;
+    }
+    let rules = inherited;
+    if (entries.some((entry) => entry.name.toString('latin1') === '.gitignore' && entry.isFile())) {
+      const content = await readRuleFile(path.join(root, dir, '.gitignore'));
+      if (content) rules = rules.withGitignore(dir, content);
+    }
+    const work: Promise<void>[] = [];
+    for (const entry of entries) {
+      const name = entry.name.toString('utf8');
+      if (name.startsWith(TEMP_PREFIX)) continue;
+      const relative = dir === '' ? name : `${dir}/${name}`;
+      if (dir === '' && name === STATE_DIR_NAME) continue;
+      // Git's own folder never travels (the sync refuses it: hooks there run code).
+      if (entry.isDirectory() && name.toLowerCase() === '.git') continue;
+      const isDir = entry.isDirectory();
+      if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) continue;
+      if (rules.ignores(relative, isDir)) continue;
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        scan.skipped.push({ path: relative, reason: 'name is not UTF-8' });
+        continue;
+      }
+      const problem = syncPathProblem(relative);
+      if (problem) {
+        scan.skipped.push({ path: relative, reason: problem });
+        continue;
+      }
+      work.push(isDir ? walk(relative, rules) : limiter.run(() => record(relative)));
+    }
+    await Promise.all(work);
+  }
+
+  async function record(relative: string): Promise<void> {
+    const absolute = path.join(root, relative);
+    try {
+      const stats = await lstat(absolute, { bigint: true });
+      if (stats.isSymbolicLink()) {
+        const target = await readlink(absolute, { encoding: 'buffer' });
+        scan.files.push({ path: relative, mode: S_IFLNK | 0o777, size: target.length, sha256: sha256Hex(target) });
+        return;
+      }
+      if (!stats.isFile()) return;
+      if (stats.size > BigInt(maxFileBytes)) {
+        scan.skipped.push({ path: relative, reason: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB` });
+        return;
+      }
+      const mode = S_IFREG | Number(stats.mode & 0o777n);
+      const cached = options.cache.get(relative, stats);
+      if (cached !== undefined) {
+        scan.files.push({ path: relative, mode, size: Number(stats.size), sha256: cached });
+        return;
+      }
+      options.onRead?.(relative);
+      const hashed = await hashFile(absolute);
+      if (!hashed) return;
+      if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256);
+      scan.files.push({
+        path: relative,
+        mode: S_IFREG | Number(hashed.stats.mode & 0o777n),
+        size: hashed.size,
+        sha256: hashed.sha256,
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone or replaced while we looked: the next scan sees what is there.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
+      if (typeof code !== 'string') throw error;
+      scan.skipped.push({ path: relative, reason: 'unreadable' });
+    }
+  }
+
+  try {
+    const berthignore = await readRuleFile(path.join(root, '.berthignore'));
+    await walk('', IgnoreRules.create({ includeEnv: false, berthignore }));
+    await options.cache.commit();
+  } catch (error) {
+    options.cache.abandon();
+    throw error;
+  }
+  return { files: scan.files.sort(byPath), skipped: scan.skipped.sort(byPath) };
+}
+
+async function readRuleFile(absolute: string): Promise<string | undefined> {
+  try {
+    const stats = await lstat(absolute);
+    if (!stats.isFile() || stats.size > MAX_RULE_FILE_BYTES) return undefined;
+    return await readFile(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+// A synced folder opened for a command: its config, the token for its Berth, the two peers
+// (this folder, the project there), and one sync between them with the base kept up to date.
+import os from 'node:os';
+import path from 'node:path';
+import type { TemplateId } from '../contracts/projects';
+import type { SyncRequest } from '../contracts/sync';
+import { BerthClient } from '../sync/core/berth-client';
+import type { HttpPeer } from '../sync/core/http-peer';
+import { runSync, type RunSyncOutcome } from '../sync/core/run-sync';
+import type { SyncProgress } from '../sync/core/sync-peer';
+import type { CliIo } from './cli-io';
+import { tokenFor } from './credentials';
+import { findFolderRoot, folderLayout, type FolderLayout } from './folder-layout';
+import { FolderPeer } from './folder-peer';
+import { readBaseFile, readFolderConfig, writeBaseFile, type FolderConfig } from './folder-state';
+
+export interface FolderSession {
+  layout: FolderLayout;
+  config: FolderConfig;
+  client: BerthClient;
+  local: FolderPeer;
+  remote: HttpPeer;
+}
+
+/** "~/code/app" rather than "/home/ann/code/app". */
+export function displayPath(absolute: string, home = os.homedir()): string {
+  return absolute === home || absolute.startsWith(home + path.sep) ? `~${absolute.slice(home.length)}` : absolute;
+}
+
+export async function openFolderSession(
+  layout: FolderLayout,
+  config: FolderConfig,
+  io: CliIo,
+  template: TemplateId = 'blank-node',
+): Promise<FolderSession> {
+  const token = await tokenFor(config.url, io.env);
+  const client = new BerthClient({ baseUrl: config.url, token });
+  const local = new FolderPeer({
+    layout,
+    name: `${os.hostname()}:${displayPath(layout.root, io.env.HOME ?? os.homedir())}`,
+    project: { id: config.projectId, name: config.projectName, template },
+  });
+  const remote = client.peer(config.projectId, `${new URL(config.url).host}/${config.projectName}`);
+  return { layout, config, client, local, remote };
+}
+
+/** The folder holding `dir` (or the current one), opened; an error that says what to do when there is none. */
+export async function openExistingFolder(dir: string | undefined, io: CliIo): Promise<FolderSession> {
+  const start = path.resolve(io.cwd, dir ?? '.');
+  const root = findFolderRoot(start);
+  if (!root)
+    throw new Error(`${displayPath(start)} is not a synced folder (no .berth/ here or above); use berth clone`);
+  const layout = folderLayout(root);
+  const config = await readFolderConfig(layout);
+  if (!config) throw new Error(`${layout.config} is missing`);
+  return openFolderSession(layout, config, io);
+}
+
+/**
+ * One sync: runSync between the folder and its project, then (when it worked) the new base
+ * saved with the contents it names kept in .berth/objects/, and the objects no base needs removed.
+ */
+export async function syncFolder(
+  session: FolderSession,
+  request: SyncRequest,
+  options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {},
+): Promise<RunSyncOutcome> {
+  const previous = await readBaseFile(session.layout);
+  const outcome = await runSync({
+    local: session.local,
+    remote: session.remote,
+    base: previous?.base ?? null,
+    request,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  if (outcome.result.success) {
+    await session.local.keepContents(outcome.base.files);
+    await writeBaseFile(session.layout, outcome.base, {
+      localStateId: outcome.localStateId,
+      remoteStateId: outcome.remoteStateId,
+    });
+    await session.local.objects.prune(new Set(outcome.base.files.map((entry) => entry.sha256)));
+  }
+  return outcome;
+}
