@@ -1,7 +1,9 @@
-// Production build: Next.js pages into .next/, the custom server bundled into dist/server.mjs.
+// Production build: Next.js pages into .next/, the custom server bundled into dist/server.mjs,
+// the `berth` command line into dist/berth-cli.mjs.
 // Skips the work when nothing it is made from changed (hash in dist/build-hash).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundleCli, CLI_OUTFILE } from './cli-bundle.mjs';
 import { copyMonaco } from './copy-monaco.mjs';
 import { bin, ensureDependencies, root, run, say, sourceHash } from './lib.mjs';
 
@@ -14,7 +16,8 @@ export async function build({ force = false } = {}) {
   const built =
     existsSync(hashFile) &&
     existsSync(path.join(root, '.next', 'BUILD_ID')) &&
-    existsSync(path.join(root, 'dist', 'server.mjs'));
+    existsSync(path.join(root, 'dist', 'server.mjs')) &&
+    existsSync(path.join(root, CLI_OUTFILE));
   if (!force && built && readFileSync(hashFile, 'utf8') === hash) {
     say('build is up to date');
     return;
@@ -32,6 +35,8 @@ export async function build({ force = false } = {}) {
     '--outfile=dist/server.mjs',
     '--log-level=warning',
   ]);
+  // The `berth` command line as one file with its packages inside (GET /cli serves it).
+  await bundleCli({ root });
   mkdirSync(path.join(root, 'dist'), { recursive: true });
   writeFileSync(hashFile, hash);
   say('build done');
