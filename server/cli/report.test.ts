@@ -1,0 +1,102 @@
+// The printed parts: status changes, the sync report, progress lines.
+import { describe, expect, it } from 'vitest';
+import type { SyncResultDto } from '../contracts/sync';
+import type { CliIo } from './cli-io';
+import { changesSince } from './commands/status';
+import { createProgress } from './progress';
+import { formatSyncReport } from './sync-report';
+
+const e = (path: string, sha: string, mode = 0o100644) => ({ path, mode, size: 1, sha256: sha.repeat(64) });
+
+describe('changesSince', () => {
+  it('lists added, modified (content or mode) and deleted paths', () => {
+    expect(
+      changesSince(
+        [e('a', '1'), e('b', '2'), e('c', '3'), e('d', '4')],
+        [e('a', '1'), e('b', '9'), e('d', '4', 0o100755), e('e', '5')],
+      ),
+    ).toEqual([
+      { path: 'b', kind: 'modified' },
+      { path: 'c', kind: 'deleted' },
+      { path: 'd', kind: 'modified' },
+      { path: 'e', kind: 'added' },
+    ]);
+  });
+});
+
+describe('formatSyncReport', () => {
+  it('prints the summary, the paths and how to answer unresolved conflicts', () => {
+    const result: SyncResultDto = {
+      success: true,
+      filesUploaded: 1,
+      filesDownloaded: 0,
+      conversationsUploaded: 0,
+      conversationsDownloaded: 0,
+      conflicts: [
+        {
+          kind: 'file',
+          path: 'x.txt',
+          base: null,
+          local: 'a'.repeat(64),
+          remote: 'b'.repeat(64),
+          text: true,
+          outcome: 'unresolved',
+        },
+      ],
+      errors: [],
+      timestamp: new Date().toISOString(),
+      uploaded: ['up.txt'],
+      downloaded: [],
+    };
+    const lines = formatSyncReport(result);
+    expect(lines[0]).toBe('↑ 1 file · ↓ 0 files · ⚠ 1 conflict');
+    expect(lines).toContain('  ↑ up.txt');
+    expect(lines).toContain('  ⚠ x.txt: changed on both sides');
+    expect(lines.join('\n')).toMatch(/--on-conflict local/);
+  });
+});
+
+function recordingIo(tty: boolean) {
+  const lines: string[] = [];
+  const inPlace: string[] = [];
+  const io: CliIo = {
+    out: () => undefined,
+    err: (line) => lines.push(line),
+    errInPlace: (line) => inPlace.push(line),
+    stderrIsTTY: tty,
+    env: {},
+    cwd: '/',
+  };
+  return { io, lines, inPlace };
+}
+
+describe('progress', () => {
+  it('on a terminal, draws bytes done of total for a large transfer and ends with a line', () => {
+    let now = 0;
+    const { io, lines, inPlace } = recordingIo(true);
+    const progress = createProgress(io, () => now);
+    progress.onProgress({ phase: 'download', done: 0, total: 4 << 20 });
+    now = 200;
+    progress.onProgress({ phase: 'download', done: 2 << 20, total: 4 << 20 });
+    now = 400;
+    progress.onProgress({ phase: 'download', done: 4 << 20, total: 4 << 20 });
+    progress.finish();
+    expect(inPlace).toContain('↓ 2.0 MB / 4.0 MB (50%)');
+    expect(lines).toEqual(['↓ 4.0 MB downloaded in 0.4 s']);
+  });
+
+  it('off a terminal, prints only a final line, and nothing for a small quick transfer', () => {
+    let now = 0;
+    const { io, lines, inPlace } = recordingIo(false);
+    const progress = createProgress(io, () => now);
+    progress.onProgress({ phase: 'upload', done: 0, total: 3 << 20 });
+    now = 500;
+    progress.onProgress({ phase: 'upload', done: 3 << 20, total: 3 << 20 });
+    progress.onProgress({ phase: 'download', done: 0, total: 100 });
+    progress.onProgress({ phase: 'download', done: 100, total: 100 });
+    progress.onProgress({ phase: 'apply', done: 0, total: 1 });
+    progress.finish();
+    expect(inPlace).toEqual([]);
+    expect(lines).toEqual(['↑ 3.0 MB uploaded in 0.5 s']);
+  });
+});
