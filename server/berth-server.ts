@@ -147,6 +147,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     gitRemotes: services.gitRemotes,
     gitCredentials: services.gitCredentials,
     deploys: services.deploys,
+    syncPeers: services.syncPeers,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({

@@ -37,11 +37,14 @@ import { TerminalService } from './terminals';
 import { createDeploymentDriver, createRuntime } from './create-runtime';
 import { createDeploys } from './deploy';
 import { createSnapshots } from './snapshots';
+import { createSyncPeers } from './sync';
 import { createTransfer } from './transfer';
 import { DiskWatch, WorkspaceService } from './workspaces';
 
 /** "Forgot password?" requests per client address and sign-in window before they must wait. */
 const RESET_REQUESTS_PER_IP_WINDOW = 10;
+/** The most a peer's blob upload may inflate to in one request (HttpPeer sends 128 MB batches). */
+const SYNC_UPLOAD_MAX_BYTES = 1024 * 1024 * 1024;
 
 export type BerthServices = Awaited<ReturnType<typeof createServices>>;
 
@@ -201,6 +204,24 @@ export async function createServices(config: Config, log: Logger) {
     },
     { importMaxBytes: config.IMPORT_MAX_MB * 1024 * 1024, gitAllowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS },
   );
+  // This Berth's side of the peer protocol: another Berth or the berth CLI syncing one of its projects.
+  const syncPeers = createSyncPeers(
+    {
+      prisma,
+      projects,
+      workspaces,
+      snapshots: { service: snapshots.service, store: snapshots.store },
+      conversations: assistant.conversations,
+      log: log.child({ module: 'sync-peer' }),
+    },
+    {
+      maxBlobBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
+      uploadMaxBytes: SYNC_UPLOAD_MAX_BYTES,
+      name: new URL(config.BERTH_URL).host,
+    },
+  );
+  // Applies an interruption left half done are finished in the background (after adoption).
+  syncPeers.start();
   metrics.setSources({
     workspacesByState: () => workspaces.countByState(),
     terminalSessions: async () =>
@@ -247,6 +268,7 @@ export async function createServices(config: Config, log: Logger) {
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running
     await assistant.dispose(); // each turn ends stopped, its messages stored and locks released
+    await syncPeers.dispose(); // applies under way end first (they write through the workspaces)
     detachSnapshotHooks();
     snapshots.dispose();
     terminals.dispose();
@@ -294,6 +316,7 @@ export async function createServices(config: Config, log: Logger) {
     turnUndo: assistant.turnUndo,
     turnSnapshots: assistant.turnSnapshots,
     deploys,
+    syncPeers,
     dispose,
   };
 }

@@ -43,6 +43,7 @@ import { addPreviewRoutes } from './previews.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addSnapshotRoutes } from './snapshots.routes';
+import { addSyncPeerRoutes, type SyncPeerRoutes } from './sync-peer.routes';
 import { addTransferRoutes } from './transfer.routes';
 import { addTokenRoutes } from './tokens.routes';
 import { addWorkspaceRoutes } from './workspaces.routes';
@@ -92,6 +93,8 @@ export interface ApiServices {
   gitCredentials: GitCredentialService;
   /** Deployment environments, variables and deployments (…/environments/*). */
   deploys: DeployService;
+  /** This Berth's side of the sync peer protocol (…/sync/peer/*). */
+  syncPeers: SyncPeerRoutes;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -129,5 +132,6 @@ export function createApiRouter(services: ApiServices): Router {
   addGitRemoteRoutes(router, services.gitRemotes);
   addGitCredentialRoutes(router, services.gitCredentials);
   addDeploymentRoutes(router, services.deploys);
+  addSyncPeerRoutes(router, services.syncPeers);
   return router;
 }

@@ -94,30 +94,25 @@ export class SnapshotService {
       if (path !== undefined && !one)
         throw new DomainError('not_found', 'not_in_snapshot', `${path} is not in that snapshot`);
       const safety = await this.takeNow(projectId, 'safety');
-      const endpoint = this.endpoint(projectId);
       const current = await this.store.manifest(safety.snapshot.id);
-      let toWrite: ManifestEntry[];
-      let toDelete: string[] = [];
-      if (one) toWrite = [one];
-      else {
-        const changed = new Set(
-          diffManifests(current, wanted)
-            .filter((entry) => entry.status !== 'deleted')
-            .map((entry) => entry.path),
-        );
-        toWrite = wanted.filter((entry) => changed.has(entry.path));
-        toDelete = diffManifests(current, wanted)
-          .filter((entry) => entry.status === 'deleted')
-          .map((entry) => entry.path);
-      }
-      const { written } = toWrite.length ? await this.archive.write(endpoint, this.tarOf(toWrite)) : { written: 0 };
-      const agent = this.workspaces.agent(projectId);
-      if (!agent) throw notRunning();
-      for (const gone of toDelete)
-        await agent.request('fs.delete', { path: gone }).catch((error: unknown) => {
-          if ((error as { code?: string }).code !== 'not_found') throw error;
-        });
-      return { safetySnapshotId: safety.snapshot.id, written, deleted: toDelete.length };
+      const { written, deleted } = one
+        ? await this.writeAndDelete(projectId, [one], [])
+        : await this.makeEqual(projectId, current, wanted);
+      return { safetySnapshotId: safety.snapshot.id, written, deleted };
+    });
+  }
+
+  /**
+   * Makes the running workspace hold exactly `snapshotId`'s files, writing only what differs and
+   * deleting the rest, with no snapshot of its own (a sync took its labelled one first and
+   * journals this step, so it can be run again after an interruption).
+   */
+  applySnapshot(projectId: string, snapshotId: string): Promise<{ written: number; deleted: number }> {
+    return this.serial(projectId, async () => {
+      if (!(await this.store.get(projectId, snapshotId)))
+        throw new DomainError('not_found', 'not_found', 'Snapshot not found');
+      const { files } = await this.scan(projectId);
+      return this.makeEqual(projectId, files, await this.store.manifest(snapshotId));
     });
   }
 
@@ -147,6 +142,55 @@ export class SnapshotService {
     return packSnapshot(await this.store.manifest(snapshotId), (hashes) => this.store.readBlobs(hashes), {
       folders: true,
     });
+  }
+
+  /**
+   * Writes what differs from `current` to `wanted` and deletes what `wanted` lacks. A file where
+   * a folder must go (or a folder where a file must go) is deleted before the writes.
+   */
+  private async makeEqual(
+    projectId: string,
+    current: ManifestEntry[],
+    wanted: ManifestEntry[],
+  ): Promise<{ written: number; deleted: number }> {
+    const diff = diffManifests(current, wanted);
+    const changed = new Set(diff.filter((entry) => entry.status !== 'deleted').map((entry) => entry.path));
+    const gone = diff.filter((entry) => entry.status === 'deleted').map((entry) => entry.path);
+    const currentPaths = new Set(current.map((entry) => entry.path));
+    const blocking = new Set<string>();
+    for (const path of changed)
+      for (const folder of foldersOf(path)) if (currentPaths.has(folder)) blocking.add(folder);
+    for (const path of currentPaths)
+      for (const folder of foldersOf(path)) if (changed.has(folder)) blocking.add(folder);
+    await this.deletePaths(projectId, [...blocking]);
+    const covered = (path: string) => blocking.has(path) || foldersOf(path).some((folder) => blocking.has(folder));
+    const result = await this.writeAndDelete(
+      projectId,
+      wanted.filter((entry) => changed.has(entry.path)),
+      gone.filter((path) => !covered(path)),
+    );
+    return { written: result.written, deleted: gone.length };
+  }
+
+  private async writeAndDelete(
+    projectId: string,
+    toWrite: ManifestEntry[],
+    toDelete: string[],
+  ): Promise<{ written: number; deleted: number }> {
+    const endpoint = this.endpoint(projectId);
+    const { written } = toWrite.length ? await this.archive.write(endpoint, this.tarOf(toWrite)) : { written: 0 };
+    await this.deletePaths(projectId, toDelete);
+    return { written, deleted: toDelete.length };
+  }
+
+  private async deletePaths(projectId: string, paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const agent = this.workspaces.agent(projectId);
+    if (!agent) throw notRunning();
+    for (const gone of paths)
+      await agent.request('fs.delete', { path: gone }).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== 'not_found') throw error;
+      });
   }
 
   private tarOf(entries: ManifestEntry[]): Readable {
@@ -241,4 +285,12 @@ export class SnapshotService {
       });
     return next;
   }
+}
+
+/** The folders a path lies in, outermost first: a/b/c → a, a/b. */
+function foldersOf(path: string): string[] {
+  const folders: string[] = [];
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1))
+    folders.push(path.slice(0, slash));
+  return folders;
 }

@@ -3,7 +3,7 @@
 // file's blob must exist (foreign key), so a snapshot is whole or absent. Garbage collection
 // deletes only blobs nothing references that are older than a grace period: a blob uploaded
 // for a snapshot still being written is never taken from under it.
-import type { PrismaClient } from '../db';
+import type { Prisma, PrismaClient } from '../db';
 import type { SkippedFile, SnapshotDto, SnapshotReason } from '../contracts';
 import { decodeBlob, type EncodedBlob } from './blob-codec';
 
@@ -95,7 +95,11 @@ export class SnapshotStore {
     return new Map(rows.map((row) => [row.sha256, decodeBlob(row.encoding, row.data)]));
   }
 
-  async create(input: NewSnapshot): Promise<SnapshotDto> {
+  /** `alsoInTransaction` runs in the insert's transaction (a sync's journal row commits with its target). */
+  async create(
+    input: NewSnapshot,
+    alsoInTransaction?: (tx: Prisma.TransactionClient, snapshotId: string) => Promise<void>,
+  ): Promise<SnapshotDto> {
     const totalBytes = input.files.reduce((sum, file) => sum + file.size, 0);
     const row = await this.prisma.$transaction(
       async (tx) => {
@@ -119,6 +123,7 @@ export class SnapshotStore {
             SELECT ${snapshot.id}, * FROM unnest(${batch.map((f) => f.path)}::text[], ${batch.map((f) => f.mode)}::int[],
                                                  ${batch.map((f) => f.size)}::int[], ${batch.map((f) => f.sha256)}::text[])`;
         }
+        await alsoInTransaction?.(tx, snapshot.id);
         return snapshot;
       },
       { timeout: 60_000, maxWait: 10_000 },

@@ -8,3 +8,4 @@ export { RemoteService, REMOTE_TOKENS_PURPOSE } from './remotes/remote-service';
 export { LinkService } from './links/link-service';
 export { SyncService, type LocalPeerFactory } from './sync-service';
 export { SyncStatusService } from './sync-status';
+export { createSyncPeers, type SyncPeers, type SyncPeerDeps, type SyncPeerSettings } from './peer/create-peers';

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../../db';
 import type { PortableConversation, PortableMessage, PortableTurn } from '../../contracts';
+import { DomainError } from '../../core/errors';
 import { INTERRUPTED_TURN_ERROR } from '../turns/interrupted-turns';
 import { toMessageDto, toTurnDto } from './conversation-dto';
 
@@ -21,10 +22,24 @@ export async function readPortableConversations(
   projectId: string,
   conversationId?: string,
 ): Promise<PortableConversation[]> {
+  const found = await readPortableWithIds(
+    prisma,
+    projectId,
+    conversationId === undefined ? undefined : [conversationId],
+  );
+  return found.map(({ conversation }) => conversation);
+}
+
+/** The same with each conversation's id (a sync keeps ids); only `ids` when given. */
+export async function readPortableWithIds(
+  prisma: PrismaClient,
+  projectId: string,
+  ids?: readonly string[],
+): Promise<{ id: string; conversation: PortableConversation }[]> {
   const rows = await prisma.$transaction(
     async (tx) =>
       tx.conversation.findMany({
-        where: { projectId, ...(conversationId ? { id: conversationId } : {}) },
+        where: { projectId, ...(ids ? { id: { in: [...ids] } } : {}) },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         include: { messages: { orderBy: { seq: 'asc' } }, turns: { orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] } },
       }),
@@ -52,13 +67,14 @@ export async function readPortableConversations(
       turnId: message.turnId !== null && turnIds.has(message.turnId) ? message.turnId : null,
       createdAt: message.createdAt,
     }));
-    return {
+    const conversation: PortableConversation = {
       title: row.title,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       turns,
       messages,
     };
+    return { id: row.id, conversation };
   });
 }
 
@@ -79,14 +95,63 @@ export async function writePortableConversations(
   );
 }
 
+/**
+ * A sync's conversation changes inside the caller's transaction: each of `put` replaces the
+ * project's conversation of that id or is created with it, each of `remove` is deleted. An id
+ * that is another project's conversation, or one whose turn is running, refuses the whole change.
+ */
+export async function replaceConversationsWithIds(
+  tx: Prisma.TransactionClient,
+  projectId: string,
+  put: readonly { id: string; conversation: PortableConversation }[],
+  remove: readonly string[],
+): Promise<void> {
+  const ids = [...new Set([...put.map((item) => item.id), ...remove])];
+  if (ids.length === 0) return;
+  await assertReplaceable(tx, projectId, ids);
+  await tx.conversation.deleteMany({ where: { projectId, id: { in: ids } } });
+  for (const item of put) await writeOne(tx, projectId, storable(item.conversation), item.id);
+}
+
+/** Throws a conflict when one of `ids` is another project's conversation or has a running turn. */
+export async function assertReplaceable(
+  tx: Pick<PrismaClient, 'conversation' | 'turn'>,
+  projectId: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const elsewhere = await tx.conversation.findFirst({
+    where: { id: { in: [...ids] }, projectId: { not: projectId } },
+    select: { id: true },
+  });
+  if (elsewhere)
+    throw new DomainError(
+      'conflict',
+      'conversation_elsewhere',
+      `Conversation ${elsewhere.id} belongs to another project on this server`,
+    );
+  const running = await tx.turn.findFirst({
+    where: { status: 'running', conversationId: { in: [...ids] } },
+    select: { conversationId: true },
+  });
+  if (running)
+    throw new DomainError(
+      'conflict',
+      'busy',
+      `The assistant is working in conversation ${running.conversationId}; try again once it is done`,
+    );
+}
+
 async function writeOne(
   tx: Prisma.TransactionClient,
   projectId: string,
   conversation: PortableConversation,
+  id?: string,
 ): Promise<string> {
   const messages = [...conversation.messages].sort((a, b) => a.seq - b.seq);
   const { id: conversationId } = await tx.conversation.create({
     data: {
+      ...(id ? { id } : {}),
       projectId,
       title: conversation.title,
       // Positions are renumbered 0..n-1 below, so the next one is the count.

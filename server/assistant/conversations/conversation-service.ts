@@ -23,7 +23,14 @@ import {
   type TurnFileChange,
 } from '../../contracts';
 import { toConversationSummaryDto, toMessageDto, toTurnDto } from './conversation-dto';
-import { conversationFileName, readPortableConversations, writePortableConversations } from './conversation-portable';
+import {
+  assertReplaceable,
+  conversationFileName,
+  readPortableConversations,
+  readPortableWithIds,
+  replaceConversationsWithIds,
+  writePortableConversations,
+} from './conversation-portable';
 
 export interface ConversationProjects {
   /** Throws not_found when the project does not exist or is not the user's. */
@@ -188,6 +195,63 @@ export class ConversationService {
     const [id] = await writePortableConversations(this.prisma, targetProjectId, [copy]);
     this.events.emit('onDidChangeConversations', { projectId: targetProjectId });
     return { id: id!, projectId: targetProjectId, title };
+  }
+
+  // ── Sync (issue 18): conversations keep their ids between two Berths ──────────────────────
+
+  /**
+   * Each conversation of the project with a fingerprint of what its portable form holds (title,
+   * last activity, message count, each turn's state): equal fingerprints, equal content, so a
+   * sync hashes a conversation's full form only when this changed.
+   */
+  async syncFingerprints(
+    userId: string,
+    projectId: string,
+  ): Promise<{ id: string; title: string; fingerprint: string }[]> {
+    await this.projects.get(userId, projectId);
+    return this.prisma.$queryRaw<{ id: string; title: string; fingerprint: string }[]>`
+      SELECT c."id", c."title",
+        concat_ws('|', c."title", c."createdAt"::text, c."updatedAt"::text, c."nextSeq"::text,
+          (SELECT count(*) FROM "Message" m WHERE m."conversationId" = c."id")::text,
+          (SELECT coalesce(string_agg(concat_ws(':', t."id", t."status", t."endedAt"::text, t."undoneAt"::text), ',' ORDER BY t."id"), '')
+             FROM "Turn" t WHERE t."conversationId" = c."id")) AS "fingerprint"
+      FROM "Conversation" c WHERE c."projectId" = ${projectId}
+      ORDER BY c."createdAt", c."id"`;
+  }
+
+  /** These conversations of the project (those that exist), portable, with their ids. */
+  async exportWithIds(
+    userId: string,
+    projectId: string,
+    ids: readonly string[],
+  ): Promise<{ id: string; conversation: PortableConversation }[]> {
+    await this.projects.get(userId, projectId);
+    if (ids.length === 0) return [];
+    return readPortableWithIds(this.prisma, projectId, ids);
+  }
+
+  /** Throws a conflict when one of `ids` is another project's conversation or has a running turn. */
+  async assertReplaceable(projectId: string, ids: readonly string[]): Promise<void> {
+    await assertReplaceable(this.prisma, projectId, ids);
+  }
+
+  /**
+   * Puts (ids kept, replacing the project's conversation of that id) and deletes inside the
+   * caller's transaction; the caller checked the project is the user's, and calls
+   * announceChanges once the transaction committed.
+   */
+  replaceWithIds(
+    tx: Prisma.TransactionClient,
+    projectId: string,
+    put: readonly { id: string; conversation: PortableConversation }[],
+    remove: readonly string[],
+  ): Promise<void> {
+    return replaceConversationsWithIds(tx, projectId, put, remove);
+  }
+
+  /** The project's tabs refetch its conversations. */
+  announceChanges(projectId: string): void {
+    this.events.emit('onDidChangeConversations', { projectId });
   }
 
   /** Adds a message at the end. Positions are gap-free even when appends race. */

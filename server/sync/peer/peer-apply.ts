@@ -1,0 +1,182 @@
+// apply: makes a project hold exactly the files (and conversation changes) an initiator planned,
+// in one step that can be finished after an interruption (docs/adr-hybrid-sync.md, "Never
+// half-applied"). Checked first: the manifest's paths and modes, every blob in the caller's
+// scope, conversation ids not another project's, and that the project still is the state the
+// plan was made from (409 changed_meanwhile). Then a snapshot labelled "before sync with …"; the
+// target goes in as a snapshot (reason 'sync') in the same transaction as its journal row and
+// the conversation changes; then the volume is made equal to it and the row marked done. A row
+// left `applying` (Berth stopped in between) is finished by finishPending, which runs before the
+// project is read or applied again, and at start-up.
+import type {
+  PeerApplyInput,
+  PeerApplyResultDto,
+  PeerConversationRef,
+  ProjectDto,
+  SyncManifestEntry,
+} from '../../contracts';
+import { DomainError } from '../../core/errors';
+import type { Prisma, PrismaClient } from '../../db';
+import type { SnapshotService, SnapshotStore } from '../../snapshots';
+import { checkRemoteManifest, ManifestRefusedError } from '../core/manifest-checks';
+import { ChangedMeanwhileError } from '../core/sync-peer';
+import type { BlobScope } from './blob-scope';
+import { stateIdOf, type PeerStateReader } from './peer-state';
+
+export interface ApplyConversations {
+  assertReplaceable(projectId: string, ids: readonly string[]): Promise<void>;
+  replaceWithIds(
+    tx: Prisma.TransactionClient,
+    projectId: string,
+    put: NonNullable<PeerApplyInput['conversations']>['put'],
+    remove: readonly string[],
+  ): Promise<void>;
+  announceChanges(projectId: string): void;
+}
+
+export interface ApplyDeps {
+  prisma: PrismaClient;
+  snapshots: Pick<SnapshotService, 'take' | 'applySnapshot'>;
+  store: Pick<SnapshotStore, 'create'>;
+  workspaces: { ensureRunning(projectId: string): Promise<unknown> };
+  conversations: ApplyConversations;
+  state: PeerStateReader;
+  scope: BlobScope;
+}
+
+/** The snapshot taken before an interrupted apply is finished (it may hold edits made since). */
+export const FINISH_LABEL = 'before finishing an interrupted sync';
+
+export class PeerApplier {
+  constructor(private readonly deps: ApplyDeps) {}
+
+  /** The caller holds the project's lock and has checked it is the user's. */
+  async apply(userId: string, project: Pick<ProjectDto, 'id'>, input: PeerApplyInput): Promise<PeerApplyResultDto> {
+    const projectId = project.id;
+    try {
+      checkRemoteManifest(input.files);
+    } catch (error) {
+      if (error instanceof ManifestRefusedError) throw new DomainError('bad_request', 'bad_manifest', error.message);
+      throw error;
+    }
+    const missing = await this.deps.scope.missing(
+      userId,
+      input.files.map((file) => file.sha256),
+    );
+    if (missing.length > 0)
+      throw new DomainError(
+        'bad_request',
+        'blob_not_available',
+        `Blob ${missing[0]} is not among this account's files; upload it first (${missing.length} missing)`,
+        { missing: missing.slice(0, 100) },
+      );
+    const put = input.conversations?.put ?? [];
+    const remove = input.conversations?.delete ?? [];
+    await this.deps.conversations.assertReplaceable(projectId, [...put.map((item) => item.id), ...remove]);
+
+    await this.finishPending(projectId);
+    const current = await this.deps.state.current(userId, project);
+    if (current.stateId !== input.expectedStateId)
+      throw new DomainError('conflict', 'changed_meanwhile', new ChangedMeanwhileError().message, {
+        stateId: current.stateId,
+      });
+    const changedFiles = countChanges(await current.files(), input.files);
+    const conversationsChange = put.length + remove.length > 0;
+    if (changedFiles === 0 && !conversationsChange)
+      return { stateId: current.stateId, beforeSnapshotId: null, written: 0, deleted: 0 };
+
+    let result: PeerApplyResultDto;
+    if (changedFiles > 0) {
+      // As a restore does: the volume is written through the running workspace's agent.
+      await this.deps.workspaces.ensureRunning(projectId);
+      const before = await this.deps.snapshots.take(projectId, 'sync', input.label);
+      const target = await this.deps.store.create(
+        { projectId, reason: 'sync', label: null, files: input.files, skipped: [], newBytes: 0, changedFiles },
+        async (tx, snapshotId) => {
+          await tx.syncApply.create({
+            data: { projectId, targetSnapshotId: snapshotId, beforeSnapshotId: before.snapshot.id, status: 'applying' },
+          });
+          await this.deps.conversations.replaceWithIds(tx, projectId, put, remove);
+        },
+      );
+      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, target.id);
+      await this.markDone(projectId, target.id);
+      result = {
+        stateId: await this.stateIdAfter(userId, projectId, target.id),
+        beforeSnapshotId: before.snapshot.id,
+        written,
+        deleted,
+      };
+    } else {
+      await this.deps.prisma.$transaction((tx) => this.deps.conversations.replaceWithIds(tx, projectId, put, remove), {
+        timeout: 60_000,
+        maxWait: 10_000,
+      });
+      result = {
+        stateId: await this.stateIdAfter(userId, projectId, current.snapshotId),
+        beforeSnapshotId: null,
+        written: 0,
+        deleted: 0,
+      };
+    }
+    if (conversationsChange) this.deps.conversations.announceChanges(projectId);
+    return result;
+  }
+
+  /**
+   * Finishes the project's apply that was left `applying`: the volume is made equal to its target
+   * (a labelled snapshot first: edits made since the interruption are kept there). Older rows are
+   * superseded by the newest. The caller holds the project's lock.
+   */
+  async finishPending(projectId: string): Promise<boolean> {
+    const rows = await this.deps.prisma.syncApply.findMany({
+      where: { projectId, status: 'applying' },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, targetSnapshotId: true },
+    });
+    const newest = rows[0];
+    if (!newest) return false;
+    await this.deps.workspaces.ensureRunning(projectId);
+    await this.deps.snapshots.take(projectId, 'sync', FINISH_LABEL);
+    await this.deps.snapshots.applySnapshot(projectId, newest.targetSnapshotId);
+    await this.deps.prisma.syncApply.updateMany({
+      where: { id: { in: rows.map((row) => row.id) } },
+      data: { status: 'done' },
+    });
+    return true;
+  }
+
+  /** Projects with an apply left `applying` (start-up finishes them). */
+  async pendingProjects(): Promise<string[]> {
+    const rows = await this.deps.prisma.syncApply.findMany({
+      where: { status: 'applying' },
+      distinct: ['projectId'],
+      select: { projectId: true },
+    });
+    return rows.map((row) => row.projectId);
+  }
+
+  private async markDone(projectId: string, targetSnapshotId: string): Promise<void> {
+    await this.deps.prisma.syncApply.updateMany({
+      where: { projectId, targetSnapshotId, status: 'applying' },
+      data: { status: 'done' },
+    });
+  }
+
+  /** The state the project is in now: the snapshot applied, with the conversations as they are. */
+  private async stateIdAfter(userId: string, projectId: string, snapshotId: string | null): Promise<string> {
+    const conversations: PeerConversationRef[] = await this.deps.state.conversationRefs(userId, projectId);
+    return stateIdOf(snapshotId, conversations);
+  }
+}
+
+/** Paths added, changed (content or mode) or removed between two manifests. */
+export function countChanges(current: readonly SyncManifestEntry[], wanted: readonly SyncManifestEntry[]): number {
+  const before = new Map(current.map((entry) => [entry.path, entry]));
+  let changes = 0;
+  for (const entry of wanted) {
+    const old = before.get(entry.path);
+    if (!old || old.sha256 !== entry.sha256 || old.mode !== entry.mode) changes++;
+    before.delete(entry.path);
+  }
+  return changes + before.size;
+}
