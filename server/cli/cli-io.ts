@@ -1,4 +1,7 @@
 // What a command may touch of its process, passed in so tests can run commands in-process.
+
+/** Environment variables (HOME, XDG_CONFIG_HOME). */
+export type CliEnv = Readonly<Record<string, string | undefined>>;
 export interface CliIo {
   /** Results: stdout. */
   out(line: string): void;
@@ -7,7 +10,7 @@ export interface CliIo {
   /** Overwrites the current stderr line (progress on a terminal). */
   errInPlace(line: string): void;
   stderrIsTTY: boolean;
-  env: NodeJS.ProcessEnv;
+  env: CliEnv;
   cwd: string;
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-file';
+import type { CliEnv } from './cli-io';
 
 const credentialsSchema = z.object({
   version: z.literal(1),
@@ -17,12 +18,12 @@ const credentialsSchema = z.object({
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+export function configDir(env: CliEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
   return path.join(base ?? path.join(env.HOME ?? os.homedir(), '.config'), 'berth');
 }
 
-export function credentialsFile(env: NodeJS.ProcessEnv = process.env): string {
+export function credentialsFile(env: CliEnv = process.env): string {
   return path.join(configDir(env), 'credentials.json');
 }
 
@@ -38,7 +39,7 @@ export function normalizeBerthUrl(input: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export async function readCredentials(env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
+export async function readCredentials(env: CliEnv = process.env): Promise<Credentials> {
   let text: string;
   try {
     text = await readFile(credentialsFile(env), 'utf8');
@@ -55,7 +56,7 @@ export async function saveToken(
   url: string,
   token: string,
   email: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: CliEnv = process.env,
 ): Promise<void> {
   const credentials = await readCredentials(env);
   credentials.berths[url] = { token, email, savedAt: new Date().toISOString() };
@@ -67,7 +68,7 @@ export async function saveToken(
 }
 
 /** The token for `url`, or a message saying how to get one. */
-export async function tokenFor(url: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function tokenFor(url: string, env: CliEnv = process.env): Promise<string> {
   const entry = (await readCredentials(env)).berths[url];
   if (!entry) throw new Error(`Not signed in to ${url}: run berth login ${url}`);
   return entry.token;
