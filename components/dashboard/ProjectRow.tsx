@@ -1,12 +1,13 @@
 'use client';
 // One project in the dashboard list: open it, deploy it, or download it as a ZIP or a bundle (with its
-// snapshot history), duplicate, rename, delete.
+// snapshot history), its exports (changes bundles, export history), duplicate, rename, delete.
 import Link from 'next/link';
 import { TEMPLATES, type ProjectDto } from '@/server/contracts';
 import { DeployButton } from '../deploy/DeployButton';
 import { SyncControl } from '../sync/SyncControl';
 import { Button } from '../ui/Button';
 import { DownloadZipLink } from './DownloadZipLink';
+import { ExportsButton } from './ExportsDialog';
 import { relativeTime } from './relative-time';
 
 const templateLabel = (id: string) => TEMPLATES.find((template) => template.id === id)?.label ?? id;
@@ -65,6 +66,7 @@ export function ProjectRow({
       >
         Bundle
       </a>
+      <ExportsButton projectId={project.id} projectName={project.name} className={action} />
       <Button
         variant="ghost"
         onClick={onDuplicate}

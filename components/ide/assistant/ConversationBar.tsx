@@ -1,11 +1,12 @@
 'use client';
 // The top of the Assistant panel: which conversation (a picker), New, Import (a conversation's
-// JSON file), Rename, Export and Delete, and which model answers.
+// JSON file), Rename, Export, Duplicate (here or into another project) and Delete, and which model answers.
 import { useRef, useState } from 'react';
 import type { AiModelListDto, ConversationSummaryDto } from '@/server/contracts';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { conversationExportUrl } from './assistant-api';
+import { DuplicateConversationDialog } from './DuplicateConversationDialog';
 
 export interface ConversationBarProps {
   projectId: string;
@@ -30,6 +31,7 @@ export function ConversationBar(props: ConversationBarProps) {
   const { conversations, openId, models, model } = props;
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [duplicating, setDuplicating] = useState(false);
   const importInput = useRef<HTMLInputElement>(null);
   const current = conversations?.find((c) => c.id === openId) ?? null;
 
@@ -151,6 +153,26 @@ export function ConversationBar(props: ConversationBarProps) {
           <button
             type="button"
             className={iconButton}
+            title="Duplicate (here or into another project)"
+            aria-label="Duplicate conversation"
+            data-testid="assistant-duplicate"
+            disabled={!current}
+            onClick={() => setDuplicating(true)}
+          >
+            <svg
+              viewBox="0 0 16 16"
+              className="h-3.5 w-3.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.3"
+              aria-hidden
+            >
+              <path d="M5.5 5.5h7v7h-7zM3.5 10.5v-7h7" />
+            </svg>
+          </button>
+          <button
+            type="button"
+            className={iconButton}
             title="Delete conversation"
             aria-label="Delete conversation"
             data-testid="assistant-delete"
@@ -185,6 +207,14 @@ export function ConversationBar(props: ConversationBarProps) {
             </option>
           ))}
         </select>
+      ) : null}
+      {duplicating && current ? (
+        <DuplicateConversationDialog
+          projectId={props.projectId}
+          conversation={current}
+          onClose={() => setDuplicating(false)}
+          onOpenCopy={props.onOpen}
+        />
       ) : null}
       <Dialog
         open={confirmDelete}

@@ -6,6 +6,8 @@ import type {
   AssistantTurnEventDto,
   ConversationDto,
   ConversationListDto,
+  DuplicatedConversationDto,
+  ProjectDto,
   SendMessageInput,
   TurnRewindResultDto,
   TurnUndoResultDto,
@@ -31,6 +33,16 @@ export const renameConversation = (projectId: string, conversationId: string, ti
 
 export const deleteConversation = (projectId: string, conversationId: string) =>
   api(conversation(projectId, conversationId), { method: 'DELETE' });
+
+/** A copy of the conversation in `targetProjectId` (another of the user's projects), or in the same one. */
+export const duplicateConversation = (projectId: string, conversationId: string, targetProjectId?: string) =>
+  api<DuplicatedConversationDto>(`${conversation(projectId, conversationId)}/duplicate`, {
+    method: 'POST',
+    body: targetProjectId && targetProjectId !== projectId ? { targetProjectId } : {},
+  });
+
+/** The user's projects: where a conversation can be duplicated to. */
+export const listProjects = () => api<ProjectDto[]>('/projects');
 
 export const stopTurn = (projectId: string, conversationId: string) =>
   api(`${conversation(projectId, conversationId)}/stop`, { method: 'POST', body: {} });
