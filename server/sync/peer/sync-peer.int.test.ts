@@ -1,0 +1,373 @@
+// This Berth's side of the peer protocol on a real server (real Docker, real PostgreSQL), driven
+// by HttpPeer with personal access tokens as another Berth or the CLI would: the state and its
+// long poll woken by a file write; "missing" answered per user (another user's blob is missing,
+// and naming it in an apply without uploading it is refused); upload + apply writing the files
+// with a labelled snapshot first; a tampered upload refused; changed_meanwhile; conversations
+// kept by id; another user's project 404 on every route; an apply left `applying` finished by
+// the next state read.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeerStateDto, PortableConversation, ProjectDto, SnapshotDto, SyncManifestEntry } from '../../contracts';
+import {
+  call,
+  createSignedInUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../../test-support/api-test-server';
+import { HttpPeer } from '../core/http-peer';
+import { PeerHttpError } from '../core/remote-api';
+import { ChangedMeanwhileError, PeerRefusedError, type BlobContent, type PeerStateAnswer } from '../core/sync-peer';
+import { conversationVersion } from './conversation-version';
+
+interface Account {
+  user: TestUser;
+  token: string;
+  project: ProjectDto;
+}
+
+let t: TestServer;
+let alice: Account;
+let bob: Account;
+
+const sha = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+const blobOf = (text: string): BlobContent => ({ sha256: sha(Buffer.from(text)), content: Buffer.from(text) });
+const entryOf = (path: string, blob: BlobContent, mode = 0o100644): SyncManifestEntry => ({
+  path,
+  mode,
+  size: blob.content.length,
+  sha256: blob.sha256,
+});
+async function* iterate<T>(items: T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+const peerOf = (account: Account, projectId = account.project.id, token = account.token) =>
+  new HttpPeer({ baseUrl: t.baseUrl, token, projectId, name: 'test' });
+
+async function json<T>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function account(name: string): Promise<Account> {
+  const user = await createSignedInUser(t.baseUrl);
+  const auth = { cookie: user.cookie };
+  const { token } = await json<{ token: string }>(
+    await call(t.baseUrl, 'POST', '/api/v1/tokens', auth, { name: 'sync' }),
+    201,
+  );
+  const project = await json<ProjectDto>(
+    await call(t.baseUrl, 'POST', '/api/v1/projects', auth, { name, template: 'blank-node' }),
+    201,
+  );
+  await json(await call(t.baseUrl, 'POST', `/api/v1/projects/${project.id}/start`, auth), 200);
+  return { user, token, project };
+}
+
+const filePath = (projectId: string, path: string) =>
+  `/api/v1/projects/${projectId}/files/content?path=${encodeURIComponent(path)}`;
+
+async function writeFile(who: Account, path: string, content: string): Promise<void> {
+  const response = await call(t.baseUrl, 'PUT', filePath(who.project.id, path), { cookie: who.user.cookie }, content);
+  if (response.status !== 200) throw new Error(`writing ${path}: HTTP ${response.status} ${await response.text()}`);
+}
+
+async function readText(who: Account, path: string): Promise<string | null> {
+  const response = await call(t.baseUrl, 'GET', filePath(who.project.id, path), { cookie: who.user.cookie });
+  if (response.status === 404) return null;
+  if (response.status !== 200) throw new Error(`reading ${path}: HTTP ${response.status}`);
+  return response.text();
+}
+
+function full(answer: PeerStateAnswer): PeerStateDto {
+  if ('unchanged' in answer) throw new Error(`expected a full state, got unchanged ${answer.stateId}`);
+  return answer;
+}
+
+const snapshotsOf = async (who: Account) =>
+  json<SnapshotDto[]>(
+    await call(t.baseUrl, 'GET', `/api/v1/projects/${who.project.id}/snapshots`, { cookie: who.user.cookie }),
+    200,
+  );
+
+beforeAll(async () => {
+  // No automatic snapshots in the background: every snapshot here is one the test caused.
+  t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
+  [alice, bob] = await Promise.all([account('alice app'), account('bob app')]);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('peer state', () => {
+  it('reports the files with a stable stateId, answers unchanged for it, and a long poll wakes on a write', async () => {
+    const peer = peerOf(alice);
+    const first = full(await peer.state());
+    expect(first.project).toEqual({ id: alice.project.id, name: 'alice app', template: 'blank-node' });
+    expect(first.files.map((file) => file.path)).toContain('package.json');
+    expect(full(await peer.state()).stateId).toBe(first.stateId);
+    expect(await peer.state({ known: first.stateId })).toEqual({ unchanged: true, stateId: first.stateId });
+
+    // Nothing changes: the long poll answers unchanged once its wait is over.
+    const quietStart = Date.now();
+    expect(await peer.state({ known: first.stateId, waitMs: 400 })).toEqual({
+      unchanged: true,
+      stateId: first.stateId,
+    });
+    expect(Date.now() - quietStart).toBeGreaterThanOrEqual(400);
+
+    const started = Date.now();
+    const polled = peer.state({ known: first.stateId, waitMs: 25_000 });
+    // The poll is waiting on the server before the write (a write before it would answer at once too).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writeFile(alice, 'watched.txt', 'saved in the IDE\n');
+    const woke = full(await polled);
+    const elapsed = Date.now() - started - 200;
+    expect(woke.stateId).not.toBe(first.stateId);
+    expect(woke.files.find((file) => file.path === 'watched.txt')?.sha256).toBe(sha(Buffer.from('saved in the IDE\n')));
+    // Woken by the agent's change event, not by the end of the wait.
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('a token that signs in as nobody is refused', async () => {
+    await expect(peerOf(alice, alice.project.id, 'berth_pat_forged').state()).rejects.toBeInstanceOf(PeerRefusedError);
+  });
+});
+
+describe('blobs', () => {
+  it('missing is per user: a blob another user uploaded is missing for this one, and naming it in an apply is refused', async () => {
+    const secret = blobOf(`bob's file ${randomBytes(8).toString('hex')}`);
+    const bobPeer = peerOf(bob);
+    const alicePeer = peerOf(alice);
+    expect(await bobPeer.missing([secret.sha256])).toEqual([secret.sha256]);
+    expect(await bobPeer.putBlobs(iterate([secret]))).toEqual({ stored: 1, bytes: secret.content.length });
+    expect(await bobPeer.missing([secret.sha256])).toEqual([]);
+    // Stored on this server, but not Alice's: she must send it herself.
+    expect(await alicePeer.missing([secret.sha256])).toEqual([secret.sha256]);
+    // And she cannot read it either (it is in none of her projects' snapshots).
+    const read = await collect(alicePeer.readBlobs([secret.sha256])).catch((error: unknown) => error);
+    expect(read).toBeInstanceOf(PeerHttpError);
+    expect((read as PeerHttpError).status).toBe(404);
+    expect((read as Error).message).toContain(secret.sha256);
+
+    const state = full(await alicePeer.state());
+    const refused = await alicePeer
+      .apply({
+        expectedStateId: state.stateId,
+        files: [...state.files, entryOf('stolen.txt', secret)],
+        label: 'before sync with test',
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'blob_not_available' });
+    expect(await readText(alice, 'stolen.txt')).toBeNull();
+  });
+
+  it('an upload whose content does not match its hash is refused and grants nothing', async () => {
+    const peer = peerOf(alice);
+    const claimed = blobOf(`claimed ${randomBytes(8).toString('hex')}`);
+    const tampered = { sha256: claimed.sha256, content: Buffer.from('something else') };
+    const refused = await peer.putBlobs(iterate([blobOf('a fine one'), tampered])).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'bad_blob_frames' });
+    expect((refused as Error).message).toContain(claimed.sha256);
+    // Nothing of the refused request counts as sent, the good blob before it included.
+    expect(await peer.missing([claimed.sha256, blobOf('a fine one').sha256])).toHaveLength(2);
+  });
+
+  it('reads back blobs of its projects, framed and verified', async () => {
+    const peer = peerOf(alice);
+    const state = full(await peer.state());
+    const pkg = state.files.find((file) => file.path === 'package.json')!;
+    const [blob] = await collect(peer.readBlobs([pkg.sha256]));
+    expect(blob!.sha256).toBe(pkg.sha256);
+    expect(JSON.parse(blob!.content.toString('utf8'))).toHaveProperty('name');
+  });
+});
+
+describe('apply', () => {
+  it('uploads and applies: files written and deleted, a labelled snapshot first, the new state reported', async () => {
+    const peer = peerOf(alice);
+    await writeFile(alice, 'old.txt', 'to be deleted\n');
+    const before = full(await peer.state());
+    const added = blobOf(`export const synced = ${Date.now()};\n`);
+    const script = blobOf('#!/bin/sh\necho hi\n');
+    expect(await peer.missing([added.sha256, script.sha256])).toEqual([added.sha256, script.sha256]);
+    await peer.putBlobs(iterate([added, script]));
+    expect(await peer.missing([added.sha256, script.sha256])).toEqual([]);
+
+    const files = [
+      ...before.files.filter((file) => file.path !== 'old.txt'),
+      entryOf('src/synced.ts', added),
+      entryOf('bin/run.sh', script, 0o100755),
+    ];
+    const result = await peer.apply({ expectedStateId: before.stateId, files, label: 'before sync with laptop' });
+    expect(result.written).toBe(2);
+    expect(result.deleted).toBe(1);
+    expect(await readText(alice, 'src/synced.ts')).toBe(added.content.toString());
+    expect(await readText(alice, 'old.txt')).toBeNull();
+
+    const labelled = (await snapshotsOf(alice)).find((snapshot) => snapshot.id === result.beforeSnapshotId);
+    expect(labelled).toMatchObject({ label: 'before sync with laptop', reason: 'sync' });
+    const after = full(await peer.state());
+    expect(after.stateId).toBe(result.stateId);
+    expect(after.files.find((file) => file.path === 'bin/run.sh')?.mode).toBe(0o100755);
+    expect(after.files.map((file) => file.path)).not.toContain('old.txt');
+  });
+
+  it('refuses with changed_meanwhile when the project is not the state the plan was made from', async () => {
+    const peer = peerOf(alice);
+    const seen = full(await peer.state());
+    await writeFile(alice, 'edited-meanwhile.txt', 'typed while the sync planned\n');
+    await expect(
+      peer.apply({ expectedStateId: seen.stateId, files: seen.files, label: 'before sync with test' }),
+    ).rejects.toBeInstanceOf(ChangedMeanwhileError);
+    // Nothing was undone.
+    expect(await readText(alice, 'edited-meanwhile.txt')).toBe('typed while the sync planned\n');
+  });
+
+  it('refuses paths that leave the project', async () => {
+    const peer = peerOf(alice);
+    const state = full(await peer.state());
+    const pkg = state.files.find((file) => file.path === 'package.json')!;
+    const refused = await peer
+      .apply({ expectedStateId: state.stateId, files: [{ ...pkg, path: '../escape.json' }], label: 'x' })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'bad_manifest' });
+  });
+
+  it('puts and deletes conversations keeping their ids; an id of another project is refused', async () => {
+    const peer = peerOf(alice);
+    const auth = { cookie: alice.user.cookie };
+    const { id } = await json<{ id: string }>(
+      await call(t.baseUrl, 'POST', `/api/v1/projects/${alice.project.id}/conversations`, auth, { title: 'Plan' }),
+      201,
+    );
+    const state = full(await peer.state());
+    const listed = state.conversations.find((conversation) => conversation.id === id)!;
+    expect(listed.title).toBe('Plan');
+    const [portable] = await peer.conversations([id]);
+    expect(conversationVersion(portable!.conversation)).toBe(listed.version);
+
+    const renamed: PortableConversation = {
+      ...portable!.conversation,
+      title: 'Plan (from the laptop)',
+      updatedAt: new Date().toISOString(),
+      messages: [
+        {
+          seq: 0,
+          role: 'user',
+          content: 'hello',
+          toolCalls: [],
+          toolResults: [],
+          turnId: null,
+          createdAt: new Date().toISOString(),
+        },
+      ],
+    };
+    const result = await peer.apply({
+      expectedStateId: state.stateId,
+      files: state.files,
+      label: 'before sync with test',
+      conversations: { put: [{ id, conversation: renamed }], delete: [] },
+    });
+    // Conversations only: no files touched, no snapshot taken.
+    expect(result.beforeSnapshotId).toBeNull();
+    const after = full(await peer.state());
+    expect(after.stateId).toBe(result.stateId);
+    const now = after.conversations.find((conversation) => conversation.id === id)!;
+    expect(now.title).toBe('Plan (from the laptop)');
+    // The same content hashes the same on the receiving side as on the sending one.
+    expect(now.version).toBe(conversationVersion(renamed));
+
+    const bobsConversation = await json<{ id: string }>(
+      await call(
+        t.baseUrl,
+        'POST',
+        `/api/v1/projects/${bob.project.id}/conversations`,
+        { cookie: bob.user.cookie },
+        {},
+      ),
+      201,
+    );
+    const elsewhere = await peer
+      .apply({
+        expectedStateId: after.stateId,
+        files: after.files,
+        label: 'x',
+        conversations: { put: [{ id: bobsConversation.id, conversation: renamed }], delete: [] },
+      })
+      .catch((error: unknown) => error);
+    expect(elsewhere).toMatchObject({ status: 409, code: 'conversation_elsewhere' });
+
+    const deleted = await peer.apply({
+      expectedStateId: after.stateId,
+      files: after.files,
+      label: 'x',
+      conversations: { put: [], delete: [id] },
+    });
+    expect(full(await peer.state()).conversations.map((conversation) => conversation.id)).not.toContain(id);
+    expect(deleted.stateId).not.toBe(after.stateId);
+  });
+});
+
+describe("another user's project", () => {
+  it('is 404 on every route', async () => {
+    const intruder = peerOf(bob, alice.project.id);
+    const blob = blobOf('intruder');
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['state', () => intruder.state()],
+      ['missing', () => intruder.missing([blob.sha256])],
+      ['blobs', () => intruder.putBlobs(iterate([blob]))],
+      ['read', () => collect(intruder.readBlobs([blob.sha256]))],
+      ['conversations', () => intruder.conversations(['c1'])],
+      ['apply', () => intruder.apply({ expectedStateId: 'empty', files: [], label: 'x' })],
+    ];
+    for (const [route, attempt] of attempts) {
+      const error = await attempt().catch((caught: unknown) => caught);
+      expect(error, route).toBeInstanceOf(PeerHttpError);
+      expect((error as PeerHttpError).status, route).toBe(404);
+    }
+    // Bob sent a blob to Alice's project's route: it was refused before it was read, so it is not his.
+    expect(await peerOf(bob).missing([blob.sha256])).toEqual([blob.sha256]);
+  });
+});
+
+describe('an interrupted apply', () => {
+  it('is finished by the next state read: the volume made equal to its target, the row done', async () => {
+    const peer = peerOf(alice);
+    const state = full(await peer.state());
+    const recovered = blobOf(`recovered ${randomBytes(4).toString('hex')}\n`);
+    await peer.putBlobs(iterate([recovered]));
+    // What an apply leaves when Berth stops right after its transaction: the target snapshot and
+    // its journal row `applying`, the volume not yet touched.
+    const prisma = t.server.database.prisma;
+    const files = [...state.files, entryOf('recovered.txt', recovered)];
+    const target = await prisma.snapshot.create({
+      data: {
+        projectId: alice.project.id,
+        reason: 'sync',
+        fileCount: files.length,
+        totalBytes: BigInt(files.reduce((sum, file) => sum + file.size, 0)),
+        newBytes: 0n,
+        changedFiles: 1,
+        files: { create: files.map(({ path, mode, size, sha256 }) => ({ path, mode, size, sha256 })) },
+      },
+    });
+    const row = await prisma.syncApply.create({
+      data: { projectId: alice.project.id, targetSnapshotId: target.id, status: 'applying' },
+    });
+    expect(await readText(alice, 'recovered.txt')).toBeNull();
+
+    const after = full(await peer.state());
+    expect(after.files.find((file) => file.path === 'recovered.txt')?.sha256).toBe(recovered.sha256);
+    expect(await readText(alice, 'recovered.txt')).toBe(recovered.content.toString());
+    expect((await prisma.syncApply.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('done');
+  });
+});
+
+async function collect(blobs: AsyncIterable<BlobContent>): Promise<BlobContent[]> {
+  const out: BlobContent[] = [];
+  for await (const blob of blobs) out.push(blob);
+  return out;
+}
