@@ -96,6 +96,8 @@ export const configSchema = z.object({
   SYNC_ALLOW_PRIVATE_HOSTS: lowerCaseList,
   /** Seconds from a linked project's last file change to its automatic sync (links with autoSync). */
   SYNC_AUTO_DEBOUNCE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  /** Largest blob upload (…/sync/peer/blobs) one request may carry once inflated, in MB; one blob is capped by SNAPSHOT_MAX_FILE_MB. */
+  SYNC_UPLOAD_MAX_MB: z.coerce.number().min(1).max(102_400).default(1024),
   /** Largest ZIP a project can be imported from, in MB. */
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_240).default(200),
   /** Previews are served on p-<capability>.<PREVIEW_DOMAIN>; unset = localhost:<PORT>. */

@@ -37,7 +37,7 @@ import { TerminalService } from './terminals';
 import { createDeploymentDriver, createRuntime } from './create-runtime';
 import { createDeploys } from './deploy';
 import { createSnapshots } from './snapshots';
-import { createSyncPeers } from './sync';
+import { createSync, createSyncPeers } from './sync';
 import { createTransfer } from './transfer';
 import { DiskWatch, WorkspaceService } from './workspaces';
 
@@ -222,6 +222,30 @@ export async function createServices(config: Config, log: Logger) {
   );
   // Applies an interruption left half done are finished in the background (after adoption).
   syncPeers.start();
+  // This Berth as the initiator: remotes (other Berths), links, syncs, their status, automatic sync.
+  const sync = createSync(
+    {
+      prisma,
+      secret,
+      projects,
+      snapshots: snapshots.store,
+      workspaces,
+      localPeer: syncPeers.localPeer,
+      log: log.child({ module: 'sync' }),
+    },
+    {
+      urlPolicy: {
+        allowPrivateHosts: config.SYNC_ALLOW_PRIVATE_HOSTS,
+        // This Berth itself (its API, the user's own token): BERTH_URL and loopback on its port.
+        selfOrigins: [
+          config.origin,
+          ...['127.0.0.1', 'localhost', '[::1]'].map((host) => `http://${host}:${config.PORT}`),
+        ],
+      },
+      autoSyncDebounceMs: config.SYNC_AUTO_DEBOUNCE_SECONDS * 1000,
+    },
+  );
+  sync.start().catch((error: unknown) => log.warn({ err: error }, 'automatic sync could not start'));
   metrics.setSources({
     workspacesByState: () => workspaces.countByState(),
     terminalSessions: async () =>
@@ -268,6 +292,7 @@ export async function createServices(config: Config, log: Logger) {
   const dispose = async () => {
     await deploys.dispose(); // builds under way end failed; deployment containers keep running
     await assistant.dispose(); // each turn ends stopped, its messages stored and locks released
+    await sync.dispose(); // syncs this Berth runs end (as an interrupted sync), automatic sync stops
     await syncPeers.dispose(); // applies under way end first (they write through the workspaces)
     detachSnapshotHooks();
     snapshots.dispose();
@@ -317,6 +342,7 @@ export async function createServices(config: Config, log: Logger) {
     turnSnapshots: assistant.turnSnapshots,
     deploys,
     syncPeers,
+    sync,
     dispose,
   };
 }
