@@ -43,8 +43,6 @@ import { DiskWatch, WorkspaceService } from './workspaces';
 
 /** "Forgot password?" requests per client address and sign-in window before they must wait. */
 const RESET_REQUESTS_PER_IP_WINDOW = 10;
-/** The most a peer's blob upload may inflate to in one request (HttpPeer sends 128 MB batches). */
-const SYNC_UPLOAD_MAX_BYTES = 1024 * 1024 * 1024;
 
 export type BerthServices = Awaited<ReturnType<typeof createServices>>;
 
@@ -216,7 +214,7 @@ export async function createServices(config: Config, log: Logger) {
     },
     {
       maxBlobBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
-      uploadMaxBytes: SYNC_UPLOAD_MAX_BYTES,
+      uploadMaxBytes: config.SYNC_UPLOAD_MAX_MB * 1024 * 1024,
       name: new URL(config.BERTH_URL).host,
     },
   );
