@@ -148,6 +148,7 @@ export async function startBerthServer({ config, log, pages }: StartOptions): Pr
     gitCredentials: services.gitCredentials,
     deploys: services.deploys,
     syncPeers: services.syncPeers,
+    sync: services.sync,
     onUnhandledError: () => metrics.errors.inc({ area: 'api' }),
   });
   const hostPolicy = createHostPolicy({

@@ -24,6 +24,7 @@ import type { PreviewService } from '../preview';
 import type { ProjectService } from '../projects';
 import type { RuntimeDriver } from '../runtime';
 import type { ProjectSnapshots } from '../snapshots';
+import type { BerthSync } from '../sync';
 import type { GitImport, ProjectTransfer } from '../transfer';
 import type { WorkspaceService } from '../workspaces';
 import { addAccountRoutes } from './account.routes';
@@ -40,10 +41,14 @@ import { addGitRoutes } from './git.routes';
 import { addGitCredentialRoutes } from './git-credentials.routes';
 import { addGitRemoteRoutes } from './git-remotes.routes';
 import { addPreviewRoutes } from './previews.routes';
+import { addRemoteRoutes } from './remotes.routes';
+import { addRemoteProjectRoutes } from './remote-projects.routes';
 import { addProjectRoutes } from './projects.routes';
 import { Router } from './router';
 import { addSnapshotRoutes } from './snapshots.routes';
 import { addSyncPeerRoutes, type SyncPeerRoutes } from './sync-peer.routes';
+import { addSyncRemoteFileRoutes } from './sync-remote-file.routes';
+import { addSyncRoutes } from './sync.routes';
 import { addTransferRoutes } from './transfer.routes';
 import { addTokenRoutes } from './tokens.routes';
 import { addWorkspaceRoutes } from './workspaces.routes';
@@ -95,6 +100,8 @@ export interface ApiServices {
   deploys: DeployService;
   /** This Berth's side of the sync peer protocol (…/sync/peer/*). */
   syncPeers: SyncPeerRoutes;
+  /** Remotes, links, syncs and their status (/api/v1/remotes, …/link, …/sync). */
+  sync: BerthSync;
   /** Counts unhandled API errors (berth_errors_total{area="api"}). */
   onUnhandledError?: () => void;
 }
@@ -133,5 +140,9 @@ export function createApiRouter(services: ApiServices): Router {
   addGitCredentialRoutes(router, services.gitCredentials);
   addDeploymentRoutes(router, services.deploys);
   addSyncPeerRoutes(router, services.syncPeers);
+  addRemoteRoutes(router, services.sync.remotes);
+  addRemoteProjectRoutes(router, services.sync.remotes);
+  addSyncRoutes(router, services.sync);
+  addSyncRemoteFileRoutes(router, { ...services.sync, projects: services.projects });
   return router;
 }

@@ -95,6 +95,8 @@ export function createSync(deps: SyncDeps, settings: SyncSettings) {
     service,
     status,
     autoSync,
+    /** This Berth's side of a project (the conflict view reads its copy of a file through it). */
+    localPeer: deps.localPeer,
     /** Begins automatic sync of the links that ask for it. */
     start: () => autoSync.start(deps.workspaces),
     dispose: async () => {
