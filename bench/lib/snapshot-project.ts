@@ -25,10 +25,10 @@ export function genPath(i: number): string {
   return `${GEN_DIR}/pkg${two(Math.floor(i / 100))}/mod${two(Math.floor(i / 10) % 10)}/file${two(i % 10)}.${ext}`;
 }
 
-// Runs inside the container (node is in the image). A seeded generator: the same text for the
+// Runs inside the container (node is in the image), or in a local folder (the sync bench). A seeded generator: the same text for the
 // same seed, each file unique (its index is in its first line), so no two blobs are shared;
 // projects with different seeds share no text either.
-const GENERATOR = String.raw`
+export const GENERATOR = String.raw`
 const fs = require('fs'), path = require('path'), crypto = require('crypto')
 const [files, bytes, every, seedArg] = process.argv.slice(2).map(Number)
 let seed = seedArg
