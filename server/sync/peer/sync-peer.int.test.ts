@@ -339,24 +339,8 @@ describe('an interrupted apply', () => {
     const state = full(await peer.state());
     const recovered = blobOf(`recovered ${randomBytes(4).toString('hex')}\n`);
     await peer.putBlobs(iterate([recovered]));
-    // What an apply leaves when Berth stops right after its transaction: the target snapshot and
-    // its journal row `applying`, the volume not yet touched.
+    const row = await leaveApplying(state.files, entryOf('recovered.txt', recovered));
     const prisma = t.server.database.prisma;
-    const files = [...state.files, entryOf('recovered.txt', recovered)];
-    const target = await prisma.snapshot.create({
-      data: {
-        projectId: alice.project.id,
-        reason: 'sync',
-        fileCount: files.length,
-        totalBytes: BigInt(files.reduce((sum, file) => sum + file.size, 0)),
-        newBytes: 0n,
-        changedFiles: 1,
-        files: { create: files.map(({ path, mode, size, sha256 }) => ({ path, mode, size, sha256 })) },
-      },
-    });
-    const row = await prisma.syncApply.create({
-      data: { projectId: alice.project.id, targetSnapshotId: target.id, status: 'applying' },
-    });
     expect(await readText(alice, 'recovered.txt')).toBeNull();
 
     const after = full(await peer.state());
@@ -365,6 +349,73 @@ describe('an interrupted apply', () => {
     expect((await prisma.syncApply.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('done');
   });
 });
+
+describe('a stopped workspace', () => {
+  it('reports its latest snapshot, and an apply starts it and writes the files', async () => {
+    const peer = peerOf(alice);
+    const running = full(await peer.state());
+    await json(
+      await call(t.baseUrl, 'POST', `/api/v1/projects/${alice.project.id}/stop`, { cookie: alice.user.cookie }),
+      200,
+    );
+    const stopped = full(await peer.state());
+    const [latest] = await snapshotsOf(alice);
+    expect(stopped.stateId).toBe(latest!.id);
+    expect(stopped.files).toEqual(running.files);
+
+    const added = blobOf(`written while stopped ${randomBytes(4).toString('hex')}\n`);
+    await peer.putBlobs(iterate([added]));
+    const result = await peer.apply({
+      expectedStateId: stopped.stateId,
+      files: [...stopped.files, entryOf('while-stopped.txt', added)],
+      label: 'before sync with test',
+    });
+    expect(result.written).toBe(1);
+    expect(await readText(alice, 'while-stopped.txt')).toBe(added.content.toString());
+  });
+});
+
+describe('an apply interrupted by a restart', () => {
+  it('is finished at start-up', async () => {
+    const peer = peerOf(alice);
+    const state = full(await peer.state());
+    const recovered = blobOf(`finished at start-up ${randomBytes(4).toString('hex')}\n`);
+    await peer.putBlobs(iterate([recovered]));
+    const { id: rowId } = await leaveApplying(state.files, entryOf('after-restart.txt', recovered));
+    await t.stop({ restart: true });
+    t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, undefined, {
+      reuse: { dataDir: t.dataDir, scope: t.scope },
+    });
+    // Nothing asks for the project: the new server finishes the row by itself.
+    const prisma = t.server.database.prisma;
+    for (;;) {
+      const row = await prisma.syncApply.findUniqueOrThrow({ where: { id: rowId } });
+      if (row.status === 'done') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await readText(alice, 'after-restart.txt')).toBe(recovered.content.toString());
+  }, 120_000);
+});
+
+/** What an apply leaves when Berth stops right after its transaction: the target snapshot and its journal row `applying`. */
+async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEntry) {
+  const prisma = t.server.database.prisma;
+  const files = [...current, added];
+  const target = await prisma.snapshot.create({
+    data: {
+      projectId: alice.project.id,
+      reason: 'sync',
+      fileCount: files.length,
+      totalBytes: BigInt(files.reduce((sum, file) => sum + file.size, 0)),
+      newBytes: 0n,
+      changedFiles: 1,
+      files: { create: files.map(({ path, mode, size, sha256 }) => ({ path, mode, size, sha256 })) },
+    },
+  });
+  return prisma.syncApply.create({
+    data: { projectId: alice.project.id, targetSnapshotId: target.id, status: 'applying' },
+  });
+}
 
 async function collect(blobs: AsyncIterable<BlobContent>): Promise<BlobContent[]> {
   const out: BlobContent[] = [];
