@@ -91,6 +91,17 @@ describe('blob frames', () => {
     expect((cutHeader as BlobFrameError).fault).toBe('truncated');
   });
 
+  it('ends with truncated, not a hang, when the body closes before its end without an error', async () => {
+    const one = blob(randomBytes(50_000));
+    const gz = gzipSync(frame(one.sha256, one.content));
+    const body = new Readable({ read() {} });
+    body.push(gz.subarray(0, 1000));
+    const decoding = decodeAll(body).catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    body.destroy();
+    expect(((await decoding) as BlobFrameError).fault).toBe('truncated');
+  });
+
   it('refuses a frame that does not start with a hex sha256', async () => {
     const error = await decodeAll(Readable.from([Buffer.from('Z'.repeat(68))])).catch((e: unknown) => e);
     expect((error as BlobFrameError).fault).toBe('malformed');

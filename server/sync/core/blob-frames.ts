@@ -68,8 +68,13 @@ export async function* decodeBlobFrames(body: Readable, limits: BlobFrameLimits)
   if (first === undefined) return;
   const gunzip = first === GZIP_MAGIC ? createGunzip() : undefined;
   const forwardError = (error: Error) => gunzip?.destroy(error);
+  // A body closed before its end without an error (a client gone) must not leave gunzip waiting.
+  const forwardClose = () => {
+    if (!body.readableEnded) gunzip?.destroy(new BlobFrameError('truncated', 'The body ended before its last frame'));
+  };
   if (gunzip) {
     body.once('error', forwardError);
+    body.once('close', forwardClose);
     body.pipe(gunzip);
   }
   const source = gunzip ?? body;
@@ -91,6 +96,7 @@ export async function* decodeBlobFrames(body: Readable, limits: BlobFrameLimits)
   } finally {
     if (gunzip) {
       body.off('error', forwardError);
+      body.off('close', forwardClose);
       body.unpipe(gunzip);
       gunzip.destroy();
     }
