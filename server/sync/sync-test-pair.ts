@@ -91,7 +91,14 @@ export async function startCuttingProxy(targetBaseUrl: string) {
     const cut = armed && req.method === 'POST' && /\/sync\/peer\/apply$/.test(req.url ?? '') ? armed : null;
     if (cut) armed = null;
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        // As a reverse proxy does: the Berth behind answers only its own host names.
+        headers: { ...req.headers, host: target.host },
+      },
       (answer) => {
         if (cut) {
           answer.resume();
