@@ -123,7 +123,11 @@ const zipOf = (entries: Map<string, Buffer>) => rawZip([...entries].map(([name, 
 
 interface BundleJson {
   incremental?: { base: { manifestHash: string; fileCount: number } };
-  snapshots: { createdAt: string; label: string | null; files: { path: string; mode: number; sha256: string }[] }[];
+  snapshots: {
+    createdAt: string;
+    label: string | null;
+    files: { path: string; mode: number; size: number; sha256: string }[];
+  }[];
 }
 const manifestOf = (entries: Map<string, Buffer>) =>
   JSON.parse(entries.get('berth-bundle.json')!.toString('utf8')) as BundleJson;
@@ -207,11 +211,24 @@ describe('incremental bundles', () => {
     const hostileManifest = structuredClone(bundle);
     hostileManifest.snapshots[0]!.files[0]!.path = '../../etc/evil';
     const hostile = new Map(entries).set('berth-bundle.json', Buffer.from(JSON.stringify(hostileManifest)));
+    // Sizes must be the contents': one carried in the bundle, one the base holds.
+    const wrongSize = (file: string) => {
+      const lying = structuredClone(bundle);
+      lying.snapshots[0]!.files.find((entry) => entry.path === file)!.size = 999;
+      return new Map(entries).set('berth-bundle.json', Buffer.from(JSON.stringify(lying)));
+    };
     const before = await snapshotsOf(copy.id);
     const cases: [string, Buffer, string, RegExp][] = [
       ['tampered', zipOf(tampered), 'bad_bundle', /does not match its hash/],
       ['missing', zipOf(missing), 'bad_bundle', /lacks 1 file content/],
       ['hostile', zipOf(hostile), 'bad_path', /not a safe project path/],
+      ['carried size', zipOf(wrongSize('a.txt')), 'bad_bundle', /a\.txt is said to be 999 bytes but its content is 3/],
+      [
+        'base size',
+        zipOf(wrongSize('same.txt')),
+        'bad_bundle',
+        /same\.txt is said to be 999 bytes but its content is 4/,
+      ],
     ];
     for (const [label, zip, code, message] of cases) {
       const response = await upload(`/api/v1/projects/${copy.id}/bundle`, zip);

@@ -9,7 +9,7 @@
 import type { IncrementalImportResultDto, SnapshotDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { ManifestEntry, SnapshotService, SnapshotStore } from '../snapshots';
-import { takeBundleBlobs } from './bundle-blobs';
+import { checkBundleSizes, takeBundleBlobs } from './bundle-blobs';
 import { readBundleConversations, type TransferConversations } from './bundle-conversations';
 import { changedFileCount, readBundleManifest, type BundleBase } from './bundle-format';
 import { manifestHash } from './manifest-hash';
@@ -45,7 +45,9 @@ export async function applyIncrementalBundle(
   const carried = new Set(
     bundle.snapshots.flatMap((snapshot) => snapshot.files.map((file) => file.sha256)).filter((h) => !baseHashes.has(h)),
   );
-  await takeBundleBlobs(store, zip, carried);
+  const sizes = await takeBundleBlobs(store, zip, carried);
+  for (const file of base.files) sizes.set(file.sha256, file.size);
+  checkBundleSizes(bundle.snapshots, sizes);
 
   if (bundle.snapshots.length === 0 && bundleConversations.length === 0)
     return { projectId, snapshotsAdded: 0, conversationsAdded: 0, safetySnapshotId: null, currentSnapshotId: base.id };

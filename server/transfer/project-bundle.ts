@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import type { PortableConversation, ProjectDto, SnapshotDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { ManifestEntry, SnapshotStore } from '../snapshots';
-import { takeBundleBlobs } from './bundle-blobs';
+import { checkBundleSizes, takeBundleBlobs } from './bundle-blobs';
 import { conversationEntries, readBundleConversations, type TransferConversations } from './bundle-conversations';
 import {
   badBundle,
@@ -117,7 +117,7 @@ export async function importBundle(
   const bundleConversations = await readBundleConversations(zip);
   // Content this server holds already need not be in the bundle.
   const needed = bundle.snapshots.flatMap((snapshot) => snapshot.files.map((file) => file.sha256));
-  await takeBundleBlobs(store, zip, await store.missingBlobs(needed));
+  checkBundleSizes(bundle.snapshots, await takeBundleBlobs(store, zip, await store.missingBlobs(needed)));
 
   const project = await projects.create(userId, {
     name: name ?? bundle.project.name,
