@@ -100,7 +100,7 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   await page.keyboard.press('Escape');
   await expect(sync.dialog).toBeHidden();
   await expect(sync.light).toHaveAttribute('data-status', 'synced', { timeout: 20_000 });
-  await expect(sync.light).toContainText('Synced');
+  await expect(sync.light).toContainText('Synced just now');
   expect(await readFile(team.context.request, remoteProject!.id, 'notes.txt')).toBe('first words');
 
   // The dashboard shows the same light.
@@ -125,7 +125,7 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   await expect(diff.locator('.monaco-diff-editor')).toBeVisible();
   await expect(diff).toContainText('words from the laptop');
   await expect(diff).toContainText('words from the team');
-  await sync.dialog.locator('label', { has: conflict.getByTestId('conflict-choice-remote') }).click();
+  await conflict.locator('label', { has: page.getByTestId('conflict-choice-remote') }).click();
   await expect(conflict).toHaveAttribute('data-choice', 'remote');
   await shot(page, 'ask');
   await sync.dialog.getByTestId('conflict-apply').click();

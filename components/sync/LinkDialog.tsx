@@ -180,7 +180,7 @@ function LinkForm({
           data-testid="link-project"
           data-status={projects ? 'ready' : projectsError ? 'error' : 'loading'}
         >
-          <option value={CREATE}>＋ Create it there (same name)</option>
+          <option value={CREATE}>+ Create it there (same name)</option>
           {projects?.map((project) => (
             <option key={project.id} value={project.id}>
               {project.name}

@@ -85,7 +85,7 @@ export function SyncControl({
           title="Keep this project in step with a project on another Berth"
           data-testid="sync-link-open"
         >
-          {place === 'row' ? 'Link' : '⇅ Link to a remote…'}
+          {place === 'row' ? 'Link' : '⇅ Link…'}
         </button>
         {linkDialog}
       </>
@@ -97,10 +97,11 @@ export function SyncControl({
         status: sync.status?.status ?? 'pending',
         emoji: '🔄',
         text: 'Syncing…',
+        short: 'Syncing…',
         tip: `Syncing with ${link.remoteName}`,
       }
     : sync.error
-      ? { status: 'error', emoji: '⚫', text: 'Sync error', tip: sync.error }
+      ? { status: 'error', emoji: '⚫', text: 'Sync error', short: 'Sync error', tip: sync.error }
       : sync.status
         ? syncLight(sync.status, now)
         : null;
@@ -121,7 +122,7 @@ export function SyncControl({
           <span aria-hidden className="mr-1">
             {view?.emoji ?? '⋯'}
           </span>
-          <span data-testid="sync-light-text">{view?.text ?? 'Sync…'}</span>
+          <span data-testid="sync-light-text">{(place === 'row' ? view?.text : view?.short) ?? 'Sync…'}</span>
         </button>
         <button
           type="button"

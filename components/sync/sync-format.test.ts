@@ -48,7 +48,8 @@ describe('syncLight', () => {
   it('gives each status its light and when it last synced', () => {
     expect(syncLight({ status: 'synced', lastSyncedAt: at, pendingChanges: 0, conflicts: [] }, now)).toMatchObject({
       emoji: '🟢',
-      text: 'Synced · last synced 3 minutes ago',
+      text: 'Synced 3 minutes ago',
+      short: 'Synced 3 min ago',
     });
     expect(syncLight({ status: 'pending', lastSyncedAt: at, pendingChanges: 4, conflicts: [] }, now).text).toBe(
       '4 changes waiting · last synced 3 minutes ago',

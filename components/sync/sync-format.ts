@@ -40,10 +40,15 @@ export function outcomeText(conflict: Pick<SyncConflictDto, 'outcome' | 'keptAs'
 /** Conflicts a person still has to answer (`ask`). */
 export const unresolved = (conflicts: SyncConflictDto[]) => conflicts.filter((c) => c.outcome === 'unresolved');
 
+/** "3 minutes ago" → "3 min ago", "2 hours ago" → "2 h ago". */
+const shortRelative = (text: string) => text.replace(/ minutes? /, ' min ').replace(/ hours? /, ' h ');
+
 export interface SyncLightView {
   status: SyncStatus;
   emoji: string;
   text: string;
+  /** The first part of `text` alone, for the crowded status bar. */
+  short: string;
   /** The tooltip: the reason of an error, and when the last sync was. */
   tip: string;
 }
@@ -56,12 +61,19 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
   const kind: SyncStatus = status.status;
   switch (kind) {
     case 'synced':
-      return { status: kind, emoji: '🟢', text: `Synced · ${last}`, tip: lastTip };
+      return {
+        status: kind,
+        emoji: '🟢',
+        text: status.lastSyncedAt ? `Synced ${relativeTime(status.lastSyncedAt, now)}` : 'Synced',
+        short: status.lastSyncedAt ? `Synced ${shortRelative(relativeTime(status.lastSyncedAt, now))}` : 'Synced',
+        tip: lastTip,
+      };
     case 'pending':
       return {
         status: kind,
         emoji: '🟡',
         text: `${plural(status.pendingChanges, 'change')} waiting · ${last}`,
+        short: `${plural(status.pendingChanges, 'change')} waiting`,
         tip: `${plural(status.pendingChanges, 'file or conversation', 'files or conversations')} changed since the last sync\n${lastTip}`,
       };
     case 'conflict': {
@@ -70,6 +82,7 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
         status: kind,
         emoji: '🔴',
         text: `${plural(count, 'conflict')} · ${last}`,
+        short: plural(count, 'conflict'),
         tip: `Changed on both sides: ${status.conflicts.map((c) => c.title ?? c.path).join(', ') || 'open Sync to see'}\n${lastTip}`,
       };
     }
@@ -78,6 +91,7 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
         status: kind,
         emoji: '⚫',
         text: `Sync error · ${last}`,
+        short: 'Sync error',
         tip: `${status.error ?? 'Unknown error'}\n${lastTip}`,
       };
     default: {

@@ -58,7 +58,7 @@ export class SyncUi extends PageObject {
   /** Clicks the label of a visually hidden radio, as a person would, and checks it took. */
   async choose(testId: string): Promise<void> {
     const radio = this.dialog.getByTestId(testId);
-    await this.dialog.locator('label', { has: radio }).click();
+    await this.dialog.locator('label', { has: this.page.getByTestId(testId) }).click();
     await expect(radio).toBeChecked();
   }
 
