@@ -16,6 +16,7 @@ import type {
   TemplateId,
 } from '../contracts';
 import { DomainError, notFound } from '../core/errors';
+import { KeyedLock } from '../core/keyed-lock';
 import type { Logger } from '../core/logger';
 import {
   BlobWriter,
@@ -53,6 +54,9 @@ export interface TransferWorkspaces {
 const IMPORT_TEMPLATE: TemplateId = 'blank-node';
 
 export class ProjectTransfer {
+  /** One incremental import per project at a time: two would interleave their restores. */
+  private readonly applying = new KeyedLock();
+
   constructor(
     private readonly projects: TransferProjects,
     private readonly workspaces: TransferWorkspaces,
@@ -171,7 +175,7 @@ export class ProjectTransfer {
         workspaces: this.workspaces,
         conversations: this.conversations,
       };
-      return await applyIncrementalBundle(deps, userId, projectId, zip);
+      return await this.applying.run(projectId, () => applyIncrementalBundle(deps, userId, projectId, zip));
     } catch (error) {
       throw asDomainError(error);
     } finally {
