@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncRequest } from '../../contracts/sync';
-import { MemoryPeer } from './memory-peer.test-support';
+import { ManifestRefusedError } from './manifest-checks';
+import { conversation, EXEC_MODE, MemoryPeer, sha256 } from './memory-peer.test-support';
 import { runSync, type RunSyncOutcome, type SyncBase } from './run-sync';
+import { ChangedMeanwhileError, PeerRefusedError, type SyncProgress } from './sync-peer';
 
 const both: SyncRequest = { mode: 'both', onConflict: 'merge' };
 
@@ -63,5 +65,337 @@ describe('runSync', () => {
     const { result } = await sync(local, remote, base);
     expect(result.uploaded).toEqual(['c.txt', 'd.txt']);
     expect(remote.blobsPut).toBe(1);
+  });
+
+  it('upload changes only the remote and download only the local; the other side’s changes wait', async () => {
+    const { local, remote, base } = await synced({ 'l.txt': 'l0', 'r.txt': 'r0' });
+    local.write('l.txt', 'l1');
+    remote.write('r.txt', 'r1');
+    const up = await sync(local, remote, base, { mode: 'upload', onConflict: 'ask' });
+    expect(up.result).toMatchObject({ filesUploaded: 1, filesDownloaded: 0, uploaded: ['l.txt'] });
+    expect(up.result.beforeSnapshots).toEqual({ local: null, remote: 'team-before-2' });
+    expect(local.read('r.txt')).toBe('r0');
+    expect(remote.read('l.txt')).toBe('l1');
+    // The local side's stateId stays: it was not applied.
+    expect(up.localStateId).toBe(local.stateId);
+
+    const down = await sync(local, remote, up.base, { mode: 'download', onConflict: 'ask' });
+    expect(down.result).toMatchObject({ filesUploaded: 0, filesDownloaded: 1, downloaded: ['r.txt'], conflicts: [] });
+    expect(local.contents()).toEqual(remote.contents());
+    expect(down.base.files.map((entry) => entry.sha256)).toEqual(local.manifest().map((entry) => entry.sha256));
+  });
+
+  it('deletes on the other side and carries modes', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a', 'run.sh': 'echo' });
+    local.remove('a.txt');
+    remote.write('run.sh', 'echo', EXEC_MODE);
+    const { result } = await sync(local, remote, base);
+    expect(result).toMatchObject({ uploaded: ['a.txt'], downloaded: ['run.sh'], conflicts: [] });
+    expect(remote.files.has('a.txt')).toBe(false);
+    expect(local.files.get('run.sh')!.mode).toBe(EXEC_MODE);
+  });
+
+  describe('conflicts', () => {
+    const start = { 'notes.md': 'one\ntwo\nthree\nfour\nfive\n' };
+
+    it('local wins and remote wins', async () => {
+      for (const strategy of ['local', 'remote'] as const) {
+        const { local, remote, base } = await synced(start);
+        local.write('notes.md', 'local\n');
+        remote.write('notes.md', 'remote\n');
+        const { result } = await sync(local, remote, base, { mode: 'both', onConflict: strategy });
+        expect(result.conflicts).toMatchObject([{ kind: 'file', path: 'notes.md', outcome: strategy, text: true }]);
+        expect(local.read('notes.md')).toBe(`${strategy}\n`);
+        expect(remote.read('notes.md')).toBe(`${strategy}\n`);
+      }
+    });
+
+    it('merge: a clean three-way merge on both sides', async () => {
+      const { local, remote, base } = await synced(start);
+      local.write('notes.md', 'ONE\ntwo\nthree\nfour\nfive\n');
+      remote.write('notes.md', 'one\ntwo\nthree\nfour\nFIVE\n');
+      const { result, base: after } = await sync(local, remote, base);
+      const merged = 'ONE\ntwo\nthree\nfour\nFIVE\n';
+      expect(result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'merged', text: true }]);
+      expect(result).toMatchObject({ uploaded: ['notes.md'], downloaded: ['notes.md'] });
+      expect(local.read('notes.md')).toBe(merged);
+      expect(remote.read('notes.md')).toBe(merged);
+      expect(after.files).toEqual(local.manifest());
+    });
+
+    it('merge: markers where both changed the same lines, on both sides, then nothing more to do', async () => {
+      const { local, remote, base } = await synced(start);
+      local.write('notes.md', 'one\ntwo\nthree (laptop)\nfour\nfive\n');
+      remote.write('notes.md', 'one\ntwo\nthree (team)\nfour\nfive\n');
+      const { result, base: after } = await sync(local, remote, base);
+      const marked = 'one\ntwo\n<<<<<<< local\nthree (laptop)\n=======\nthree (team)\n>>>>>>> remote\nfour\nfive\n';
+      expect(result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'markers', text: true }]);
+      expect(local.read('notes.md')).toBe(marked);
+      expect(remote.read('notes.md')).toBe(marked);
+      const again = await sync(local, remote, after);
+      expect(again.result).toMatchObject({ filesUploaded: 0, filesDownloaded: 0, conflicts: [] });
+    });
+
+    it('merge: a base the local side no longer holds makes the merge two-way', async () => {
+      const { local, remote, base } = await synced(start);
+      local.write('notes.md', 'one\ntwo\nthree\nfour\nfive\nlocal\n');
+      remote.write('notes.md', 'remote\none\ntwo\nthree\nfour\nfive\n');
+      local.blobs.delete(sha256(start['notes.md']));
+      const { result } = await sync(local, remote, base);
+      expect(result.conflicts).toMatchObject([{ outcome: 'markers' }]);
+      expect(local.read('notes.md')).toBe(
+        '<<<<<<< local\none\ntwo\nthree\nfour\nfive\nlocal\n=======\nremote\none\ntwo\nthree\nfour\nfive\n>>>>>>> remote\n',
+      );
+    });
+
+    it('merge: a binary keeps both — the local file stays, the remote one is added as "name (remote).ext" on both', async () => {
+      const { local, remote } = peers();
+      local.write('logo.png', Buffer.from([0x89, 0x50, 0x00, 0x01]));
+      const first = await sync(local, remote, null);
+      local.write('logo.png', Buffer.from([0x89, 0x50, 0x00, 0x02]));
+      remote.write('logo.png', Buffer.from([0x89, 0x50, 0x00, 0x03]));
+      remote.write('logo (remote).png', 'someone else’s file');
+      const { result, base } = await sync(local, remote, first.base);
+      expect(result.conflicts).toMatchObject([
+        { path: 'logo.png', outcome: 'kept-both', keptAs: 'logo (remote 2).png', text: false },
+      ]);
+      for (const peer of [local, remote]) {
+        expect(peer.files.get('logo.png')!.sha256).toBe(sha256(Buffer.from([0x89, 0x50, 0x00, 0x02])));
+        expect(peer.files.get('logo (remote 2).png')!.sha256).toBe(sha256(Buffer.from([0x89, 0x50, 0x00, 0x03])));
+      }
+      expect(local.read('logo (remote).png')).toBe('someone else’s file');
+      expect(result.uploaded).toEqual(['logo (remote 2).png', 'logo.png']);
+      expect(result.downloaded).toEqual(['logo (remote 2).png', 'logo (remote).png']);
+      const again = await sync(local, remote, base);
+      expect(again.result.conflicts).toEqual([]);
+      expect(again.result.filesUploaded + again.result.filesDownloaded).toBe(0);
+    });
+
+    it('ask changes nothing and lists the conflict; answering with resolutions settles it', async () => {
+      const { local, remote, base } = await synced({ ...start, 'other.txt': 'x' });
+      local.write('notes.md', 'local\n');
+      remote.write('notes.md', 'remote\n');
+      remote.write('other.txt', 'y');
+      const asked = await sync(local, remote, base, { mode: 'both', onConflict: 'ask' });
+      expect(asked.result.conflicts).toEqual([
+        {
+          kind: 'file',
+          path: 'notes.md',
+          base: sha256(start['notes.md']),
+          local: sha256('local\n'),
+          remote: sha256('remote\n'),
+          text: true,
+          outcome: 'unresolved',
+        },
+      ]);
+      expect(asked.result.downloaded).toEqual(['other.txt']);
+      expect(local.read('notes.md')).toBe('local\n');
+      expect(remote.read('notes.md')).toBe('remote\n');
+      // The base keeps the old entry: the conflict is still one next time.
+      expect(asked.base.files.find((entry) => entry.path === 'notes.md')!.sha256).toBe(sha256(start['notes.md']));
+
+      const answered = await sync(local, remote, asked.base, {
+        mode: 'both',
+        onConflict: 'ask',
+        resolutions: { 'notes.md': 'remote' },
+      });
+      expect(answered.result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'remote' }]);
+      expect(local.read('notes.md')).toBe('remote\n');
+      expect(answered.result.filesUploaded).toBe(0);
+    });
+
+    it('ask reports a binary conflict as not text', async () => {
+      const { local, remote, base } = await synced({ 'data.bin': 'start' });
+      local.write('data.bin', Buffer.from([0, 1, 2]));
+      remote.write('data.bin', Buffer.from([0, 1, 3]));
+      const { result } = await sync(local, remote, base, { mode: 'both', onConflict: 'ask' });
+      expect(result.conflicts).toMatchObject([{ path: 'data.bin', outcome: 'unresolved', text: false }]);
+    });
+
+    it('a file deleted on one side and changed on the other: merge keeps the changed file', async () => {
+      const { local, remote, base } = await synced(start);
+      local.remove('notes.md');
+      remote.write('notes.md', 'changed\n');
+      const { result } = await sync(local, remote, base);
+      expect(result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'remote', local: null }]);
+      expect(local.read('notes.md')).toBe('changed\n');
+    });
+  });
+
+  it('plans again after a changed_meanwhile refusal and then succeeds', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a' });
+    local.write('a.txt', 'mine');
+    let refusals = 0;
+    remote.beforeApply = (_input, peer) => {
+      if (refusals++ === 0) peer.write('b.txt', 'written meanwhile');
+    };
+    const { result, base: after } = await sync(local, remote, base);
+    expect(result).toMatchObject({ success: true, uploaded: ['a.txt'], downloaded: ['b.txt'] });
+    expect(remote.applies).toHaveLength(3);
+    expect(local.contents()).toEqual({ 'a.txt': 'mine', 'b.txt': 'written meanwhile' });
+    expect(remote.contents()).toEqual(local.contents());
+    expect(after.files).toEqual(local.manifest());
+  });
+
+  it('gives up after four refusals with a failed result and the old base', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a' });
+    local.write('a.txt', 'mine');
+    remote.beforeApply = (_input, peer) => void peer.write('busy.txt', String(peer.applies.length));
+    const { result, base: after } = await sync(local, remote, base);
+    expect(result.success).toBe(false);
+    expect(result.errors[0]).toContain('kept changing');
+    expect(remote.applies).toHaveLength(1 + 4);
+    expect(after).toEqual(base);
+  });
+
+  it('a local refusal after the remote applied: the next plan takes up from there', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a', 'b.txt': 'b' });
+    local.write('a.txt', 'local change');
+    remote.write('b.txt', 'remote change');
+    let first = true;
+    local.beforeApply = () => {
+      if (first) {
+        first = false;
+        throw new ChangedMeanwhileError();
+      }
+    };
+    const { result } = await sync(local, remote, base);
+    expect(result).toMatchObject({ success: true, uploaded: ['a.txt'], downloaded: ['b.txt'], conflicts: [] });
+    expect(result.beforeSnapshots).toEqual({ local: 'laptop-before-1', remote: 'team-before-2' });
+    expect(remote.applies).toHaveLength(2);
+    expect(local.applies).toHaveLength(2);
+    expect(local.contents()).toEqual(remote.contents());
+  });
+
+  it('an interrupted run (remote applied, local apply fails) is completed by the next run without conflicts', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c' });
+    local.write('a.txt', 'local change').write('new.txt', 'new');
+    remote.write('b.txt', 'remote change');
+    remote.remove('c.txt');
+    local.beforeApply = () => {
+      throw new Error('connection reset');
+    };
+    const broken = await sync(local, remote, base);
+    expect(broken.result).toMatchObject({
+      success: false,
+      errors: ['connection reset'],
+      uploaded: ['a.txt', 'new.txt'],
+    });
+    expect(broken.result.beforeSnapshots).toEqual({ local: null, remote: 'team-before-2' });
+    expect(broken.base).toEqual(base);
+    expect(local.read('b.txt')).toBe('b');
+
+    local.beforeApply = undefined;
+    const resumed = await sync(local, remote, broken.base, { mode: 'both', onConflict: 'ask' });
+    expect(resumed.result).toMatchObject({ success: true, conflicts: [], filesUploaded: 0 });
+    expect(resumed.result.downloaded).toEqual(['b.txt', 'c.txt']);
+    expect(remote.applies).toHaveLength(2);
+    expect(local.contents()).toEqual(remote.contents());
+    expect(resumed.base.files).toEqual(local.manifest());
+  });
+
+  it('refuses a hostile remote manifest before anything moves or is applied', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a' });
+    local.write('a.txt', 'mine');
+    remote.extraEntries = [{ path: '../../.bashrc', mode: 0o100644, size: 1, sha256: sha256('x') }];
+    await expect(sync(local, remote, base)).rejects.toThrow(ManifestRefusedError);
+    await expect(sync(local, remote, base)).rejects.toThrow('"../../.bashrc"');
+    remote.extraEntries = [{ path: '.git/hooks/post-checkout', mode: 0o100755, size: 1, sha256: sha256('x') }];
+    await expect(sync(local, remote, base)).rejects.toThrow('.git');
+    expect(remote.applies).toHaveLength(1);
+    expect(local.applies).toHaveLength(0);
+    expect(remote.read('a.txt')).toBe('a');
+  });
+
+  it('passes a refused token on to the caller', async () => {
+    const { local, remote } = peers();
+    remote.state = () => Promise.reject(new PeerRefusedError('The token was revoked'));
+    await expect(sync(local, remote, null)).rejects.toThrow(PeerRefusedError);
+  });
+
+  it('a blob that fails on the way is a failed sync with nothing applied', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a' });
+    local.write('a.txt', 'changed');
+    remote.putBlobs = () => Promise.reject(new Error('blob 1234 does not match its hash'));
+    const { result } = await sync(local, remote, base);
+    expect(result).toMatchObject({ success: false, errors: ['blob 1234 does not match its hash'], filesUploaded: 0 });
+    expect(remote.applies).toHaveLength(1);
+  });
+
+  it('keeps the base it returns on the local side, fetching it from the remote when needed', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'agreed' });
+    local.write('a.txt', 'local only');
+    local.blobs.delete(sha256('agreed'));
+    const { base: after } = await sync(local, remote, base, { mode: 'download', onConflict: 'ask' });
+    expect(after.files).toEqual(base.files);
+    expect(local.blobs.has(sha256('agreed'))).toBe(true);
+  });
+
+  it('reports progress: state, bytes up and down, applies', async () => {
+    const { local, remote } = peers();
+    local.write('up.bin', Buffer.alloc(1000, 1));
+    remote.write('down.bin', Buffer.alloc(300, 2));
+    const seen: SyncProgress[] = [];
+    await runSync({ local, remote, base: null, request: both, onProgress: (progress) => seen.push(progress) });
+    expect(seen).toContainEqual({ phase: 'state', done: 2, total: 2 });
+    expect(seen.filter((p) => p.phase === 'upload').at(-1)).toEqual({ phase: 'upload', done: 1000, total: 1000 });
+    expect(seen.filter((p) => p.phase === 'download').at(-1)).toEqual({ phase: 'download', done: 300, total: 300 });
+    expect(seen.filter((p) => p.phase === 'apply').at(-1)).toEqual({ phase: 'apply', done: 2, total: 2 });
+  });
+
+  it('stops when the signal aborts', async () => {
+    const { local, remote } = peers();
+    local.write('a.txt', 'a');
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    await expect(runSync({ local, remote, base: null, request: both, signal: controller.signal })).rejects.toThrow(
+      'cancelled',
+    );
+    expect(remote.applies).toHaveLength(0);
+  });
+
+  describe('conversations', () => {
+    it('copies them both ways, keeps both when both changed, and leaves them out for a plain folder', async () => {
+      const { local, remote } = peers();
+      local.putConversation('c1', conversation('Plan', 'hello'));
+      remote.putConversation('c2', conversation('Review', 'hi'));
+      const first = await sync(local, remote, null);
+      expect(first.result).toMatchObject({ conversationsUploaded: 1, conversationsDownloaded: 1 });
+      expect([...remote.conversationsById.keys()].sort()).toEqual(['c1', 'c2']);
+      expect(Object.keys(first.base.conversations).sort()).toEqual(['c1', 'c2']);
+
+      local.putConversation('c1', conversation('Plan', 'hello', 'from the laptop'));
+      remote.putConversation('c1', conversation('Plan', 'hello', 'from the team'));
+      const second = await sync(local, remote, first.base);
+      const [kept] = second.result.conflicts;
+      expect(kept).toMatchObject({ kind: 'conversation', path: 'c1', title: 'Plan', outcome: 'kept-both' });
+      for (const peer of [local, remote]) {
+        expect(peer.conversationsById.get('c1')!.messages.map((m) => m.content)).toEqual(['hello', 'from the laptop']);
+        const copy = peer.conversationsById.get(kept!.keptAs!)!;
+        expect(copy.title).toBe('Plan (remote)');
+        expect(copy.messages.map((m) => m.content)).toEqual(['hello', 'from the team']);
+      }
+      const third = await sync(local, remote, second.base);
+      expect(third.result).toMatchObject({ conversationsUploaded: 0, conversationsDownloaded: 0, conflicts: [] });
+      expect(local.applies).toHaveLength(2);
+
+      const folder = new MemoryPeer('~/code/app', false).write('index.html', '<p>');
+      const withFolder = await sync(folder, remote, null);
+      expect(withFolder.result).toMatchObject({ uploaded: ['index.html'], conversationsDownloaded: 0 });
+      expect(remote.applies.at(-1)!.files.map((entry) => entry.path)).toContain('index.html');
+      expect(remote.applies.at(-1)!.conversations).toBeUndefined();
+      expect(remote.conversationsById.size).toBe(3);
+    });
+
+    it('ask leaves a conversation changed on both sides as it is', async () => {
+      const { local, remote } = peers();
+      local.putConversation('c1', conversation('Plan', 'a'));
+      const first = await sync(local, remote, null);
+      local.putConversation('c1', conversation('Plan', 'b'));
+      remote.putConversation('c1', conversation('Plan', 'c'));
+      const { result } = await sync(local, remote, first.base, { mode: 'both', onConflict: 'ask' });
+      expect(result.conflicts).toMatchObject([{ kind: 'conversation', outcome: 'unresolved', text: false }]);
+      expect(result.conversationsUploaded + result.conversationsDownloaded).toBe(0);
+    });
   });
 });

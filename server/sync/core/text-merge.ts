@@ -9,10 +9,13 @@ import { diff3Merge } from 'node-diff3';
 /** Files up to this size can be text; larger ones are treated as binaries. */
 export const TEXT_MAX_BYTES = 1024 * 1024;
 /**
- * Above this many matching line pairs the line diff (Hunt–McIlroy) would take too long — a file of
- * thousands of identical lines changed everywhere — so the merge falls back to two-way.
+ * node-diff3's line diff (Hunt–McIlroy) slows down quadratically on long runs of lines with many
+ * repeats (blank lines, closing braces): a 10,000-line file took over a minute. So the merge is
+ * cut at anchors first — lines found exactly once in each of the three texts, in the same order
+ * in all (as patience diff does) — and node-diff3 merges only the stretches between them. A
+ * stretch still longer than this (lines × lines) is merged two-way: one conflict, nothing lost.
  */
-const MAX_MATCHING_LINE_PAIRS = 2_000_000;
+const MAX_STRETCH_WORK = 1_000_000;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -71,13 +74,46 @@ function sharedSuffix(lists: readonly (readonly number[])[], prefix: number): nu
   return count;
 }
 
-/** Matching line pairs between two lists: the work the line diff does. */
-function matchingPairs(a: readonly number[], b: readonly number[]): number {
-  const counts = new Map<number, number>();
-  for (const line of b) counts.set(line, (counts.get(line) ?? 0) + 1);
-  let pairs = 0;
-  for (const line of a) pairs += counts.get(line) ?? 0;
-  return pairs;
+/** Indexes of the longest strictly increasing subsequence of `values` (patience sorting). */
+function longestIncreasing(values: readonly number[]): number[] {
+  const tails: number[] = [];
+  const previous: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    let [low, high] = [0, tails.length];
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (values[tails[mid]!]! < values[i]!) low = mid + 1;
+      else high = mid;
+    }
+    previous[i] = low > 0 ? tails[low - 1]! : -1;
+    tails[low] = i;
+  }
+  const result: number[] = [];
+  for (let i = tails.at(-1) ?? -1; i !== -1; i = previous[i]!) result.push(i);
+  return result.reverse();
+}
+
+/** Lines found exactly once in each text, as [index in a, in o, in b], increasing in all three. */
+function anchors(a: readonly number[], o: readonly number[], b: readonly number[]): [number, number, number][] {
+  const once = (list: readonly number[]): Map<number, number> => {
+    const positions = new Map<number, number>();
+    const repeated = new Set<number>();
+    list.forEach((line, index) => {
+      if (positions.has(line)) repeated.add(line);
+      positions.set(line, index);
+    });
+    for (const line of repeated) positions.delete(line);
+    return positions;
+  };
+  const [inA, inB] = [once(a), once(b)];
+  const shared: [number, number, number][] = [];
+  for (const [line, io] of once(o)) {
+    const [ia, ib] = [inA.get(line), inB.get(line)];
+    if (ia !== undefined && ib !== undefined) shared.push([ia, io, ib]);
+  }
+  shared.sort((x, y) => x[1] - y[1]);
+  const inOrderA = longestIncreasing(shared.map((anchor) => anchor[0])).map((index) => shared[index]!);
+  return longestIncreasing(inOrderA.map((anchor) => anchor[2])).map((index) => inOrderA[index]!);
 }
 
 /**
@@ -116,22 +152,34 @@ export function mergeText(base: string | null, local: string, remote: string): T
   const tail = lineText(a.slice(a.length - suffix)).join('');
   const [ma, mb] = [middle(a), middle(b)];
 
-  const twoWay = (): TextMergeResult => ({
-    content: head + conflictBlock(lineText(ma), lineText(mb), eol) + tail,
-    clean: false,
-  });
-  if (o === null) return twoWay();
+  if (o === null) return { content: head + conflictBlock(lineText(ma), lineText(mb), eol) + tail, clean: false };
   const mo = middle(o);
-  if (matchingPairs(ma, mo) + matchingPairs(mb, mo) > MAX_MATCHING_LINE_PAIRS) return twoWay();
 
   let body = '';
   let clean = true;
-  for (const region of diff3Merge<number>(ma, mo, mb, { excludeFalseConflicts: true })) {
-    if (region.ok) body += lineText(region.ok).join('');
-    else if (region.conflict) {
-      clean = false;
-      body += conflictBlock(lineText(region.conflict.a), lineText(region.conflict.b), eol);
-    }
+  const conflict = (local: readonly number[], remote: readonly number[]): void => {
+    clean = false;
+    body += conflictBlock(lineText(local), lineText(remote), eol);
+  };
+  const mergeStretch = (sa: number[], so: number[], sb: number[]): void => {
+    if (same(sa, so)) body += lineText(sb).join('');
+    else if (same(sb, so) || same(sa, sb)) body += lineText(sa).join('');
+    else if ((sa.length + sb.length) * so.length > MAX_STRETCH_WORK) conflict(sa, sb);
+    else
+      for (const region of diff3Merge<number>(sa, so, sb, { excludeFalseConflicts: true })) {
+        if (region.ok) body += lineText(region.ok).join('');
+        else if (region.conflict) conflict(region.conflict.a, region.conflict.b);
+      }
+  };
+  let [pa, po, pb] = [0, 0, 0];
+  for (const [ia, io, ib] of [...anchors(ma, mo, mb), [ma.length, mo.length, mb.length] as const]) {
+    mergeStretch(ma.slice(pa, ia), mo.slice(po, io), mb.slice(pb, ib));
+    if (ia < ma.length) body += texts[ma[ia]!]!;
+    [pa, po, pb] = [ia + 1, io + 1, ib + 1];
   }
   return { content: head + body + tail, clean };
+}
+
+function same(x: readonly number[], y: readonly number[]): boolean {
+  return x.length === y.length && x.every((line, index) => line === y[index]);
 }
