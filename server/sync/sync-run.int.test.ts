@@ -3,7 +3,8 @@
 // every conflict strategy (local, remote, a clean merge, merge markers, a binary keeping both, ask
 // then resolutions); conversations travelling with their ids; a revoked token's clear 409; an
 // automatic sync after a save; a sync cut between the remote's apply and this Berth's own, this
-// Berth restarted, then a second sync converging with nothing lost.
+// Berth restarted, then a second sync converging with nothing lost; this Berth stopped while a
+// sync waits on a remote that no longer answers (the stop does not wait for it), then converging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationService } from '../assistant';
 import type {
@@ -293,48 +294,81 @@ describe('automatic sync', () => {
   });
 });
 
-describe('a sync cut between the two applies', () => {
-  it('leaves each side whole; after a restart the next sync converges with nothing lost', async () => {
-    const proxy = await startCuttingProxy(remote.t.baseUrl);
-    try {
-      const viaProxy = (await addRemote(local, remote, proxy.url)).id;
-      const pair = await linkedPair('Interrupted', viaProxy);
-      await writeFile(local, pair.here, 'shared.txt', 'agreed\n');
-      expect((await both(pair)).success).toBe(true);
+/** Stops this Berth as a restart would (workspaces and data stay) and starts it again on them. */
+async function restartLocal(): Promise<void> {
+  const { dataDir, scope } = local.t;
+  await local.t.stop({ restart: true });
+  local = {
+    t: await startTestServer({ ...PAIR_ENV, ...LOCAL_ENV }, createLogger('silent'), { reuse: { dataDir, scope } }),
+    user: local.user,
+  };
+}
 
-      await writeFile(local, pair.here, 'mine.txt', 'written here\n');
-      await writeFile(local, pair.here, 'shared.txt', 'edited here\n');
-      await writeFile(remote, pair.there, 'theirs.txt', 'written there\n');
-      const cut = proxy.cutAfterApply();
-      const broken = await both(pair);
-      await cut;
-      expect(broken.success).toBe(false);
-      expect(broken.errors).toHaveLength(1);
-      // The remote applied (it holds this side's changes); this side did not (it lacks theirs).
-      expect(await readText(remote, pair.there, 'mine.txt')).toBe('written here\n');
-      expect(await readText(remote, pair.there, 'shared.txt')).toBe('edited here\n');
-      expect(await readFile(local, pair.here, 'theirs.txt')).toBeNull();
+describe('a sync cut between the two applies, and one stopped mid-way', () => {
+  it(
+    'leaves each side whole; after a restart the next sync converges with nothing lost',
+    { timeout: 120_000 },
+    async () => {
+      const proxy = await startCuttingProxy(remote.t.baseUrl);
+      try {
+        const viaProxy = (await addRemote(local, remote, proxy.url)).id;
+        const pair = await linkedPair('Interrupted', viaProxy);
+        await writeFile(local, pair.here, 'shared.txt', 'agreed\n');
+        expect((await both(pair)).success).toBe(true);
 
-      // This Berth restarts (its workspaces keep running), then syncs again.
-      const { dataDir, scope } = local.t;
-      await local.t.stop({ restart: true });
-      local = {
-        t: await startTestServer({ ...PAIR_ENV, ...LOCAL_ENV }, createLogger('silent'), { reuse: { dataDir, scope } }),
-        user: local.user,
-      };
-      const resumed = await both(pair);
-      expect(resumed).toMatchObject({ success: true, conflicts: [], errors: [] });
-      for (const [side, id] of [
-        [local, pair.here],
-        [remote, pair.there],
-      ] as const) {
-        expect(await readText(side, id, 'mine.txt')).toBe('written here\n');
-        expect(await readText(side, id, 'theirs.txt')).toBe('written there\n');
-        expect(await readText(side, id, 'shared.txt')).toBe('edited here\n');
+        await writeFile(local, pair.here, 'mine.txt', 'written here\n');
+        await writeFile(local, pair.here, 'shared.txt', 'edited here\n');
+        await writeFile(remote, pair.there, 'theirs.txt', 'written there\n');
+        const cut = proxy.cutAfterApply();
+        const broken = await both(pair);
+        await cut;
+        expect(broken.success).toBe(false);
+        expect(broken.errors).toHaveLength(1);
+        // The remote applied (it holds this side's changes); this side did not (it lacks theirs).
+        expect(await readText(remote, pair.there, 'mine.txt')).toBe('written here\n');
+        expect(await readText(remote, pair.there, 'shared.txt')).toBe('edited here\n');
+        expect(await readFile(local, pair.here, 'theirs.txt')).toBeNull();
+
+        // This Berth restarts (its workspaces keep running), then syncs again.
+        const stopped = Date.now();
+        await restartLocal();
+        expect(Date.now() - stopped).toBeLessThan(10_000);
+        const resumed = await both(pair);
+        expect(resumed).toMatchObject({ success: true, conflicts: [], errors: [] });
+        for (const [side, id] of [
+          [local, pair.here],
+          [remote, pair.there],
+        ] as const) {
+          expect(await readText(side, id, 'mine.txt')).toBe('written here\n');
+          expect(await readText(side, id, 'theirs.txt')).toBe('written there\n');
+          expect(await readText(side, id, 'shared.txt')).toBe('edited here\n');
+        }
+        expect(await statusOf(pair)).toMatchObject({ status: 'synced', pendingChanges: 0 });
+
+        // Stopped mid-sync while the remote's answer never comes: the stop does not wait for it.
+        await writeFile(local, pair.here, 'kill-mine.txt', 'mine\n');
+        await writeFile(remote, pair.there, 'kill-theirs.txt', 'theirs\n');
+        const held = proxy.holdAfterApply();
+        const inFlight = both(pair).then(
+          () => 'answered',
+          () => 'cut off',
+        );
+        await held;
+        const stopping = Date.now();
+        await restartLocal();
+        expect(Date.now() - stopping).toBeLessThan(10_000);
+        expect(await inFlight).toBe('cut off');
+        expect(await both(pair)).toMatchObject({ success: true, conflicts: [], errors: [] });
+        for (const [side, id] of [
+          [local, pair.here],
+          [remote, pair.there],
+        ] as const) {
+          expect(await readText(side, id, 'kill-mine.txt')).toBe('mine\n');
+          expect(await readText(side, id, 'kill-theirs.txt')).toBe('theirs\n');
+        }
+      } finally {
+        await proxy.close();
       }
-      expect(await statusOf(pair)).toMatchObject({ status: 'synced', pendingChanges: 0 });
-    } finally {
-      await proxy.close();
-    }
-  });
+    },
+  );
 });

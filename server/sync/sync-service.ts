@@ -10,13 +10,18 @@ import type { SyncConflictDto, SyncRequest, SyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { KeyedLock } from '../core/keyed-lock';
 import type { Logger } from '../core/logger';
+import { waitAtMost } from '../core/wait-at-most';
 import { isDatabaseUnavailable, type PrismaClient } from '../db';
+import { abortable } from './abortable-peer';
 import { runSync, type RunSyncOptions, type RunSyncOutcome } from './core/run-sync';
 import type { SyncPeer } from './core/sync-peer';
 import type { SyncBaseStore } from './links/sync-base';
 import { notLinked, type LinkProjects, type LinkService } from './links/link-service';
 import { isRefusal, reasonOf, remoteRefused } from './remotes/remote-errors';
 import type { RemoteService } from './remotes/remote-service';
+
+/** How long shutdown waits for the syncs under way to end once told to. */
+const DISPOSE_WAIT_MS = 15_000;
 
 /** This Berth's side of a project, as a peer (server/sync/peer: LocalPeer). */
 export type LocalPeerFactory = (userId: string, projectId: string) => SyncPeer;
@@ -67,7 +72,8 @@ export class SyncService {
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const controller of this.running.values()) controller.abort(new SyncShutdownError());
-    await this.deps.projectLock.idle();
+    // This Berth's own side ends with the workspaces (a local apply is journalled): bounded.
+    await waitAtMost(this.deps.projectLock.idle(), DISPOSE_WAIT_MS);
   }
 
   private async syncNow(userId: string, projectId: string, request: SyncRequest): Promise<SyncResultDto> {
@@ -81,7 +87,8 @@ export class SyncService {
     try {
       outcome = await (this.deps.run ?? runSync)({
         local: this.deps.localPeer(userId, projectId),
-        remote: remote.client.peer(link.remoteProjectId, remote.name),
+        // A remote that stops answering must not hold up shutdown: its calls end with the signal.
+        remote: abortable(remote.client.peer(link.remoteProjectId, remote.name), controller.signal),
         base: await this.deps.bases.read(link),
         request,
         signal: controller.signal,

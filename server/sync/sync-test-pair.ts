@@ -77,19 +77,20 @@ export async function deleteFile(side: Side, projectId: string, path: string) {
 }
 
 /**
- * A loopback HTTP proxy in front of a Berth. Armed with `cutAfterApply`, it forwards the next peer
- * apply (…/sync/peer/apply) and, once the Berth behind it has answered (applied), drops the
- * connection instead of passing the answer on: the initiator's sync is cut exactly between the
- * remote's apply and its own.
+ * A loopback HTTP proxy in front of a Berth. Armed, it forwards the next peer apply
+ * (…/sync/peer/apply) and, once the Berth behind it has answered (applied), either drops the
+ * connection (`cutAfterApply`: the initiator's sync fails exactly between the remote's apply and
+ * its own) or keeps it open without passing the answer on (`holdAfterApply`: the initiator waits
+ * there, as for a remote that stopped answering, until it is stopped).
  */
 export async function startCuttingProxy(targetBaseUrl: string) {
   const { createServer, request } = await import('node:http');
   const target = new URL(targetBaseUrl);
-  let armed: { resolve: () => void } | null = null;
+  let armed: { mode: 'cut' | 'hold'; resolve: () => void } | null = null;
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((req, res) => {
-    const cut = armed && req.method === 'POST' && /\/sync\/peer\/apply$/.test(req.url ?? '') ? armed : null;
-    if (cut) armed = null;
+    const caught = armed && req.method === 'POST' && /\/sync\/peer\/apply$/.test(req.url ?? '') ? armed : null;
+    if (caught) armed = null;
     const upstream = request(
       {
         host: target.hostname,
@@ -100,11 +101,11 @@ export async function startCuttingProxy(targetBaseUrl: string) {
         headers: { ...req.headers, host: target.host },
       },
       (answer) => {
-        if (cut) {
+        if (caught) {
           answer.resume();
           answer.on('end', () => {
-            req.socket.destroy();
-            cut.resolve();
+            if (caught.mode === 'cut') req.socket.destroy();
+            caught.resolve();
           });
           return;
         }
@@ -121,12 +122,13 @@ export async function startCuttingProxy(targetBaseUrl: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
+  const arm = (mode: 'cut' | 'hold') => new Promise<void>((resolve) => (armed = { mode, resolve }));
   return {
     url: `http://127.0.0.1:${port}`,
     /** Settles once an apply went through to the Berth behind and its answer was dropped. */
-    cutAfterApply(): Promise<void> {
-      return new Promise((resolve) => (armed = { resolve }));
-    },
+    cutAfterApply: () => arm('cut'),
+    /** Settles once an apply went through to the Berth behind; its answer is never passed on. */
+    holdAfterApply: () => arm('hold'),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
