@@ -21,6 +21,22 @@ export class BlobScope {
     return unique(hashes).filter((hash) => !held.has(hash));
   }
 
+  /** Of `hashes`, those the user holds (see missing), with their sizes. */
+  async held(userId: string, hashes: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const batch of batches(unique(hashes))) {
+      const rows = await this.prisma.$queryRaw<{ sha256: string; size: number }[]>`
+        SELECT b."sha256", b."size" FROM unnest(${batch}::text[]) AS h("sha256")
+        JOIN "SnapshotBlob" b ON b."sha256" = h."sha256"
+        WHERE EXISTS (SELECT 1 FROM "SyncBlobGrant" g WHERE g."userId" = ${userId} AND g."sha256" = h."sha256")
+           OR EXISTS (SELECT 1 FROM "SnapshotFile" f JOIN "Snapshot" s ON s."id" = f."snapshotId"
+                      JOIN "Project" p ON p."id" = s."projectId"
+                      WHERE f."sha256" = h."sha256" AND p."ownerId" = ${userId})`;
+      for (const row of rows) found.set(row.sha256, row.size);
+    }
+    return found;
+  }
+
   /** Of `hashes`, those in a snapshot of one of the user's projects (what blobs/read may send), with their sizes. */
   async readable(userId: string, hashes: readonly string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
@@ -49,22 +65,6 @@ export class BlobScope {
   async dropOldGrants(ttlHours = GRANT_TTL_HOURS): Promise<number> {
     return this.prisma.$executeRaw`
       DELETE FROM "SyncBlobGrant" WHERE "createdAt" < now() - make_interval(hours => ${ttlHours}::int)`;
-  }
-
-  /** Stored and the user's: in one of the user's projects' snapshots or uploaded by the user. */
-  private async held(userId: string, hashes: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const batch of batches(unique(hashes))) {
-      const rows = await this.prisma.$queryRaw<{ sha256: string }[]>`
-        SELECT h."sha256" FROM unnest(${batch}::text[]) AS h("sha256")
-        WHERE EXISTS (SELECT 1 FROM "SnapshotBlob" b WHERE b."sha256" = h."sha256")
-          AND (EXISTS (SELECT 1 FROM "SyncBlobGrant" g WHERE g."userId" = ${userId} AND g."sha256" = h."sha256")
-               OR EXISTS (SELECT 1 FROM "SnapshotFile" f JOIN "Snapshot" s ON s."id" = f."snapshotId"
-                          JOIN "Project" p ON p."id" = s."projectId"
-                          WHERE f."sha256" = h."sha256" AND p."ownerId" = ${userId}))`;
-      for (const row of rows) found.add(row.sha256);
-    }
-    return found;
   }
 }
 

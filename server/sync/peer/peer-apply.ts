@@ -58,16 +58,24 @@ export class PeerApplier {
       if (error instanceof ManifestRefusedError) throw new DomainError('bad_request', 'bad_manifest', error.message);
       throw error;
     }
-    const missing = await this.deps.scope.missing(
+    const held = await this.deps.scope.held(
       userId,
       input.files.map((file) => file.sha256),
     );
+    const missing = [...new Set(input.files.map((file) => file.sha256))].filter((hash) => !held.has(hash));
     if (missing.length > 0)
       throw new DomainError(
         'bad_request',
         'blob_not_available',
         `Blob ${missing[0]} is not among this account's files; upload it first (${missing.length} missing)`,
         { missing: missing.slice(0, 100) },
+      );
+    const wrongSize = input.files.find((file) => held.get(file.sha256) !== file.size);
+    if (wrongSize)
+      throw new DomainError(
+        'bad_request',
+        'bad_manifest',
+        `${wrongSize.path} is listed as ${wrongSize.size} bytes, but its content is ${held.get(wrongSize.sha256)}`,
       );
     const put = input.conversations?.put ?? [];
     const remove = input.conversations?.delete ?? [];

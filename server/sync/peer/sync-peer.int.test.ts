@@ -226,7 +226,7 @@ describe('apply', () => {
     expect(await readText(alice, 'edited-meanwhile.txt')).toBe('typed while the sync planned\n');
   });
 
-  it('refuses paths that leave the project', async () => {
+  it('refuses paths that leave the project and sizes that are not the content', async () => {
     const peer = peerOf(alice);
     const state = full(await peer.state());
     const pkg = state.files.find((file) => file.path === 'package.json')!;
@@ -234,6 +234,11 @@ describe('apply', () => {
       .apply({ expectedStateId: state.stateId, files: [{ ...pkg, path: '../escape.json' }], label: 'x' })
       .catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 400, code: 'bad_manifest' });
+    const lying = await peer
+      .apply({ expectedStateId: state.stateId, files: [{ ...pkg, path: 'big.json', size: pkg.size + 1 }], label: 'x' })
+      .catch((error: unknown) => error);
+    expect(lying).toMatchObject({ status: 400, code: 'bad_manifest' });
+    expect(await readText(alice, 'package.json')).not.toBeNull();
   });
 
   it('puts and deletes conversations keeping their ids; an id of another project is refused', async () => {
