@@ -283,6 +283,11 @@ class PlanBuilder {
     return holders.every((held) => held === undefined || sameEntry(held, entry)) && holders.some(Boolean);
   }
 
+  /** Kept-both names given out (paths no side held before). */
+  keptNames(): string[] {
+    return [...this.reserved];
+  }
+
   private reserve(name: string): void {
     this.reserved.add(name);
     this.takenNames().add(name);
@@ -315,6 +320,8 @@ function dropFolderClashes(
   other: ReadonlyMap<string, SyncManifestEntry>,
 ): void {
   const target = side === 'local' ? builder.local : builder.remote;
+  const added = [...target.keys()].filter((path) => !now.has(path)).sort();
+  if (added.length === 0) return;
   const folders = new Map<string, number>();
   const count = (path: string, delta: number): void => {
     for (const folder of folderPrefixes(path)) {
@@ -324,7 +331,6 @@ function dropFolderClashes(
     }
   };
   for (const path of target.keys()) count(path, 1);
-  const added = [...target.keys()].filter((path) => !now.has(path)).sort();
   for (const path of added) {
     if (!folders.has(path) && !folderPrefixes(path).some((folder) => target.has(folder))) continue;
     const entry = target.get(path)!;
@@ -334,12 +340,6 @@ function dropFolderClashes(
     const [local, remote] = side === 'local' ? [null, other.get(path) ?? entry] : [other.get(path) ?? entry, null];
     builder.conflict(path, null, local, remote, 'unresolved', { text: false });
   }
-}
-
-function changes(now: ReadonlyMap<string, SyncManifestEntry>, target: ReadonlyMap<string, SyncManifestEntry>) {
-  const writes = [...target.values()].filter((entry) => !sameEntry(now.get(entry.path), entry)).sort(comparePaths);
-  const deletes = [...now.keys()].filter((path) => !target.has(path)).sort();
-  return { writes, deletes };
 }
 
 /** The plan for files: each side's target, what changes on each, the conflicts and the new base. */
@@ -353,19 +353,46 @@ export function planFiles(input: FilePlanInput): FilePlan {
   dropFolderClashes(builder, 'local', localNow, remoteNow);
   dropFolderClashes(builder, 'remote', remoteNow, localNow);
 
-  const localTarget = [...builder.local.values()].sort(comparePaths);
-  const remoteTarget = [...builder.remote.values()].sort(comparePaths);
-  const local = changes(localNow, builder.local);
-  const remote = changes(remoteNow, builder.remote);
-  return {
-    localTarget,
-    remoteTarget,
-    localWrites: local.writes,
-    remoteWrites: remote.writes,
-    localDeletes: local.deletes,
-    remoteDeletes: remote.deletes,
+  const kept = builder.keptNames();
+  const sortedPaths = kept.length === 0 ? paths : [...paths, ...kept].sort();
+  return collect(builder, sortedPaths, { localNow, remoteNow, baseNow });
+}
+
+/** Targets, changes and the new base in one pass over the sorted paths (200,000 entries stay quick). */
+function collect(
+  builder: PlanBuilder,
+  sortedPaths: readonly string[],
+  now: Record<'localNow' | 'remoteNow' | 'baseNow', ReadonlyMap<string, SyncManifestEntry>>,
+): FilePlan {
+  const plan: FilePlan = {
+    localTarget: [],
+    remoteTarget: [],
+    localWrites: [],
+    remoteWrites: [],
+    localDeletes: [],
+    remoteDeletes: [],
     conflicts: builder.conflicts.sort(comparePaths),
     merges: builder.merges,
-    base: baseAfter(input.base, localTarget, remoteTarget),
+    base: [],
   };
+  let previous: string | undefined;
+  for (const path of sortedPaths) {
+    if (path === previous) continue;
+    previous = path;
+    const local = builder.local.get(path);
+    const remote = builder.remote.get(path);
+    if (local) plan.localTarget.push(local);
+    if (remote) plan.remoteTarget.push(remote);
+    if (!sameEntry(now.localNow.get(path), local)) {
+      if (local) plan.localWrites.push(local);
+      else plan.localDeletes.push(path);
+    }
+    if (!sameEntry(now.remoteNow.get(path), remote)) {
+      if (remote) plan.remoteWrites.push(remote);
+      else plan.remoteDeletes.push(path);
+    }
+    const agreed = sameEntry(local, remote) ? local : now.baseNow.get(path);
+    if (agreed) plan.base.push(agreed);
+  }
+  return plan;
 }
