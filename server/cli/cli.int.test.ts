@@ -179,6 +179,11 @@ describe('berth CLI against a real Berth', { timeout: 120_000 }, () => {
       await eventually(async () => (await readLocal('from-berth.txt')) === 'saved in the workspace\n', 'the folder');
       await writeFile(path.join(folder, 'from-folder.txt'), 'saved in the folder\n');
       await eventually(async () => (await readRemote('from-folder.txt')) === 'saved in the folder\n', 'the Berth');
+      // One command changes a folder at a time; status only looks.
+      const busy = await berth(['sync'], folder);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toMatch(/berth watch \(pid \d+\) is using this folder/);
+      expect((await berth(['status'], folder)).code).toBe(0);
     } finally {
       watching.child.kill('SIGINT');
     }

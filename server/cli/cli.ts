@@ -26,9 +26,9 @@ async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Pr
     case 'projects':
       return projects(command, io);
     case 'clone':
-      return clone(command, io);
+      return clone(command, io, signal);
     case 'sync':
-      return sync(command, io);
+      return sync(command, io, signal);
     case 'watch':
       return watch(command, io, signal);
     case 'status':

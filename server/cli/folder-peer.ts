@@ -31,6 +31,8 @@ export interface FolderPeerOptions {
   maxFileBytes?: number;
   /** Called before a file's content is hashed (tests count cache misses). */
   onRead?(relative: string): void;
+  /** Only looks (berth status): an unfinished apply is left to the command that holds the folder. */
+  readOnly?: boolean;
 }
 
 export interface FolderState {
@@ -70,7 +72,7 @@ export class FolderPeer implements SyncPeer {
 
   /** The folder as it is now; an apply an earlier run left unfinished is finished first. */
   async scan(): Promise<FolderState> {
-    await finishJournal(this.layout);
+    if (!this.options.readOnly) await finishJournal(this.layout);
     this.root ??= await realpath(this.layout.root);
     this.cache ??= await HashCacheFile.load(this.layout.hashes);
     await mkdir(this.layout.state, { recursive: true });
@@ -131,6 +133,7 @@ export class FolderPeer implements SyncPeer {
   }
 
   async apply(input: PeerApplyInput): Promise<PeerApplyResultDto> {
+    if (this.options.readOnly) throw new Error('This folder was opened only to look');
     const current = await this.scan();
     if (current.stateId !== input.expectedStateId) throw new ChangedMeanwhileError();
     if (input.conversations && (input.conversations.put.length > 0 || input.conversations.delete.length > 0))

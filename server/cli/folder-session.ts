@@ -11,6 +11,7 @@ import type { SyncProgress } from '../sync/core/sync-peer';
 import type { CliIo } from './cli-io';
 import { tokenFor } from './credentials';
 import { findFolderRoot, folderLayout, type FolderLayout } from './folder-layout';
+import { lockFolder } from './folder-lock';
 import { FolderPeer } from './folder-peer';
 import { readBaseFile, readFolderConfig, writeBaseFile, type FolderConfig } from './folder-state';
 
@@ -20,6 +21,8 @@ export interface FolderSession {
   client: BerthClient;
   local: FolderPeer;
   remote: HttpPeer;
+  /** Releases the folder's lock (nothing for a look-only session). */
+  close(): Promise<void>;
 }
 
 /** "~/code/app" rather than "/home/ann/code/app". */
@@ -27,25 +30,37 @@ export function displayPath(absolute: string, home = os.homedir()): string {
   return absolute === home || absolute.startsWith(home + path.sep) ? `~${absolute.slice(home.length)}` : absolute;
 }
 
+export interface OpenOptions {
+  /** The command, for the lock's message; absent = only looking (no lock, no journal finished). */
+  command?: string;
+  template?: TemplateId;
+}
+
 export async function openFolderSession(
   layout: FolderLayout,
   config: FolderConfig,
   io: CliIo,
-  template: TemplateId = 'blank-node',
+  options: OpenOptions = {},
 ): Promise<FolderSession> {
   const token = await tokenFor(config.url, io.env);
   const client = new BerthClient({ baseUrl: config.url, token });
+  const close = options.command ? await lockFolder(layout, options.command) : async () => undefined;
   const local = new FolderPeer({
     layout,
     name: `${os.hostname()}:${displayPath(layout.root, io.env.HOME ?? os.homedir())}`,
-    project: { id: config.projectId, name: config.projectName, template },
+    project: { id: config.projectId, name: config.projectName, template: options.template ?? 'blank-node' },
+    readOnly: !options.command,
   });
   const remote = client.peer(config.projectId, `${new URL(config.url).host}/${config.projectName}`);
-  return { layout, config, client, local, remote };
+  return { layout, config, client, local, remote, close };
 }
 
 /** The folder holding `dir` (or the current one), opened; an error that says what to do when there is none. */
-export async function openExistingFolder(dir: string | undefined, io: CliIo): Promise<FolderSession> {
+export async function openExistingFolder(
+  dir: string | undefined,
+  io: CliIo,
+  options: OpenOptions = {},
+): Promise<FolderSession> {
   const start = path.resolve(io.cwd, dir ?? '.');
   const root = findFolderRoot(start);
   if (!root)
@@ -53,7 +68,7 @@ export async function openExistingFolder(dir: string | undefined, io: CliIo): Pr
   const layout = folderLayout(root);
   const config = await readFolderConfig(layout);
   if (!config) throw new Error(`${layout.config} is missing`);
-  return openFolderSession(layout, config, io);
+  return openFolderSession(layout, config, io, options);
 }
 
 /**

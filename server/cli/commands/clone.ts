@@ -29,7 +29,11 @@ export function folderNameFor(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'berth-project' : cleaned;
 }
 
-export async function clone(input: { project: string; dir?: string; url?: string }, io: CliIo): Promise<number> {
+export async function clone(
+  input: { project: string; dir?: string; url?: string },
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
   const client = await clientFor(input.url, io);
   const project = findProject(await client.projects(), input.project);
   const root = path.resolve(io.cwd, input.dir ?? folderNameFor(project.name));
@@ -42,14 +46,17 @@ export async function clone(input: { project: string; dir?: string; url?: string
   const layout = folderLayout(root);
   const config = { url: client.baseUrl, projectId: project.id, projectName: project.name };
   await writeFolderConfig(layout, config);
-  const session = await openFolderSession(layout, config, io, project.template);
+  const session = await openFolderSession(layout, config, io, { command: 'clone', template: project.template });
   io.err(`Cloning ${project.name} into ${displayPath(root)}…`);
   const progress = createProgress(io);
   const outcome = await syncFolder(
     session,
     { mode: 'download', onConflict: 'remote' },
-    { onProgress: progress.onProgress },
-  ).finally(() => progress.finish());
+    { onProgress: progress.onProgress, signal },
+  ).finally(() => {
+    progress.finish();
+    return session.close();
+  });
   for (const line of formatSyncReport(outcome.result, { verbose: false })) io.out(line);
   return outcome.result.success ? 0 : 1;
 }

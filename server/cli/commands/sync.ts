@@ -11,14 +11,18 @@ export const EXIT_CONFLICTS = 3;
 export async function sync(
   input: { dir?: string; mode: SyncMode; onConflict: ConflictStrategy },
   io: CliIo,
+  signal: AbortSignal,
 ): Promise<number> {
-  const session = await openExistingFolder(input.dir, io);
+  const session = await openExistingFolder(input.dir, io, { command: 'sync' });
   const progress = createProgress(io);
   const outcome = await syncFolder(
     session,
     { mode: input.mode, onConflict: input.onConflict },
-    { onProgress: progress.onProgress },
-  ).finally(() => progress.finish());
+    { onProgress: progress.onProgress, signal },
+  ).finally(() => {
+    progress.finish();
+    return session.close();
+  });
   for (const line of formatSyncReport(outcome.result)) io.out(line);
   if (!outcome.result.success) return 1;
   return unresolvedConflicts(outcome.result).length > 0 ? EXIT_CONFLICTS : 0;

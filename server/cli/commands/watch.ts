@@ -46,9 +46,9 @@ export async function watch(
   signal: AbortSignal,
   hooks: WatchHooks = {},
 ): Promise<number> {
-  const session = await openExistingFolder(input.dir, io);
+  const session = await openExistingFolder(input.dir, io, { command: 'watch' });
   const loop = new WatchLoop(session, input.onConflict, io, signal, hooks);
-  return loop.run();
+  return loop.run().finally(() => session.close());
 }
 
 class WatchLoop {
