@@ -155,7 +155,10 @@ describe('runSync', () => {
       local.write('logo.png', Buffer.from([0x89, 0x50, 0x00, 0x02]));
       remote.write('logo.png', Buffer.from([0x89, 0x50, 0x00, 0x03]));
       remote.write('logo (remote).png', 'someone else’s file');
+      remote.blobsRead = 0;
       const { result, base } = await sync(local, remote, first.base);
+      // The remote's logo once (read to tell text from binary, then kept), the other file once.
+      expect(remote.blobsRead).toBe(2);
       expect(result.conflicts).toMatchObject([
         { path: 'logo.png', outcome: 'kept-both', keptAs: 'logo (remote 2).png', text: false },
       ]);

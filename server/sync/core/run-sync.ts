@@ -58,7 +58,7 @@ const MAX_ATTEMPTS = 4;
 /** Contents a merge reads at once (base, local and remote of several files). */
 const MERGE_BATCH_BYTES = 32 * 1024 * 1024;
 /** Contents read to tell text from binary for conflicts left to the user. */
-const TEXT_CHECK_BYTES = 64 * 1024 * 1024;
+const TEXT_CHECK_BYTES = 16 * 1024 * 1024;
 const LABEL_MAX_CHARS = 100;
 
 function sha256Hex(content: Buffer): string {
@@ -266,12 +266,19 @@ async function settleMerges(
       if (mustThrow(error, signal)) throw error;
       // The base is gone after all: these merges are two-way.
     }
-    const merged = new Map<string, Buffer>();
+    // What each side receives from this batch: merged texts go to both; for a binary, the contents
+    // just read are what the kept-both copies need, so they are not read a second time.
+    const toLocal = new Map<string, Buffer>();
+    const toRemote = new Map<string, Buffer>();
     for (const merge of batch) {
-      const localText = decodeText(localContents.get(merge.local.sha256)!);
-      const remoteText = decodeText(remoteContents.get(merge.remote.sha256)!);
+      const localContent = localContents.get(merge.local.sha256)!;
+      const remoteContent = remoteContents.get(merge.remote.sha256)!;
+      const localText = decodeText(localContent);
+      const remoteText = decodeText(remoteContent);
       if (localText === null || remoteText === null) {
         settlements.set(merge.path, { kind: 'binary' });
+        toLocal.set(merge.remote.sha256, remoteContent);
+        toRemote.set(merge.local.sha256, localContent);
         continue;
       }
       const baseContent = merge.base ? baseContents.get(merge.base.sha256) : undefined;
@@ -279,7 +286,8 @@ async function settleMerges(
       const { content, clean } = mergeText(baseText, localText, remoteText);
       const bytes = Buffer.from(content, 'utf8');
       const sha256 = sha256Hex(bytes);
-      merged.set(sha256, bytes);
+      toLocal.set(sha256, bytes);
+      toRemote.set(sha256, bytes);
       mergedHashes.add(sha256);
       settlements.set(merge.path, {
         kind: 'text',
@@ -287,12 +295,11 @@ async function settleMerges(
         clean,
       });
     }
-    const blobs = [...merged].map(([sha256, content]) => ({ sha256, content }));
-    if (blobs.length > 0) {
-      // Both sides may be put to before any apply: a blob alone changes nothing.
-      if (request.mode !== 'upload') await local.putBlobs(fromMemory(blobs));
-      if (request.mode !== 'download') await remote.putBlobs(fromMemory(blobs));
-    }
+    // Blobs alone change nothing, so both sides may receive them before any apply.
+    const blobs = (contents: Map<string, Buffer>): BlobContent[] =>
+      [...contents].map(([sha256, content]) => ({ sha256, content }));
+    if (request.mode !== 'upload' && toLocal.size > 0) await local.putBlobs(fromMemory(blobs(toLocal)));
+    if (request.mode !== 'download' && toRemote.size > 0) await remote.putBlobs(fromMemory(blobs(toRemote)));
   }
   return { settlements, mergedHashes };
 }
