@@ -258,4 +258,17 @@ describe('berth CLI against a real Berth', { timeout: 120_000 }, () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('Project cli app');
   });
+
+  it('a revoked token ends sync and watch with a clear message', async () => {
+    const listed = await call(t.baseUrl, 'GET', '/api/v1/tokens', { cookie: user.cookie });
+    for (const row of (await listed.json()) as { id: string; name: string }[])
+      if (row.name.startsWith('berth CLI ('))
+        expect((await call(t.baseUrl, 'DELETE', `/api/v1/tokens/${row.id}`, { cookie: user.cookie })).status).toBe(204);
+    const sync = await berth(['sync'], folder);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toMatch(/refused the token .*berth login/);
+    const watching = await berth(['watch'], folder);
+    expect(watching.code).toBe(1);
+    expect(watching.stderr).toMatch(/refused the token/);
+  });
 });

@@ -7,6 +7,8 @@
 import { realpath } from 'node:fs/promises';
 import type { ConflictStrategy } from '../../contracts/sync';
 import { WorkspaceWatcher } from '../../agent/fs/watcher';
+import { ManifestRefusedError } from '../../sync/core/manifest-checks';
+import { PeerRefusedError } from '../../sync/core/sync-peer';
 import type { CliIo } from '../cli-io';
 import { STATE_DIR_NAME } from '../folder-layout';
 import { openExistingFolder, syncFolder, type FolderSession } from '../folder-session';
@@ -47,7 +49,9 @@ export async function watch(
   hooks: WatchHooks = {},
 ): Promise<number> {
   const session = await openExistingFolder(input.dir, io, { command: 'watch' });
-  const loop = new WatchLoop(session, input.onConflict, io, signal, hooks);
+  // Ctrl-C, or a refusal no retry can mend (a revoked token, a manifest refused): the loop ends.
+  const fatal = new AbortController();
+  const loop = new WatchLoop(session, input.onConflict, io, AbortSignal.any([signal, fatal.signal]), hooks, fatal);
   return loop.run().finally(() => session.close());
 }
 
@@ -66,7 +70,15 @@ class WatchLoop {
     private readonly io: CliIo,
     private readonly signal: AbortSignal,
     private readonly hooks: WatchHooks,
+    private readonly fatal: AbortController,
   ) {}
+
+  /** Ends the watch for good on an error retrying cannot fix; true when it did. */
+  private stopOn(error: unknown): boolean {
+    if (!(error instanceof PeerRefusedError) && !(error instanceof ManifestRefusedError)) return false;
+    if (!this.fatal.signal.aborted) this.fatal.abort(error);
+    return true;
+  }
 
   async run(): Promise<number> {
     const base = await readBaseFile(this.session.layout);
@@ -88,6 +100,7 @@ class WatchLoop {
       if (this.debounce) clearTimeout(this.debounce);
       await this.running;
     }
+    if (this.fatal.signal.aborted) throw this.fatal.signal.reason as Error;
     this.io.err('Stopped watching.');
     return 0;
   }
@@ -136,7 +149,7 @@ class WatchLoop {
       }
       this.hooks.onDidSync?.({ changed, success: result.success });
     } catch (error) {
-      if (this.signal.aborted) return;
+      if (this.stopOn(error) || this.signal.aborted) return;
       this.io.err(`✗ ${(error as Error).message}`);
       this.hooks.onDidSync?.({ changed: false, success: false });
     }
@@ -156,7 +169,7 @@ class WatchLoop {
         // Let the sync it started settle before asking again with its new state id.
         await this.running;
       } catch (error) {
-        if (this.signal.aborted) return;
+        if (this.stopOn(error) || this.signal.aborted) return;
         this.failures++;
         const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.failures - 1, 5));
         if (this.failures === 1 || this.failures % 10 === 0)
