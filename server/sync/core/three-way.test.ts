@@ -225,6 +225,17 @@ describe('planFiles', () => {
     });
     expect(replaced.remoteTarget).toEqual([entry('a', 'file')]);
     expect(replaced.conflicts).toEqual([]);
+    // A file kept by `merge` (deleted locally, changed remotely) cannot come back where a folder now is.
+    const kept = plan({
+      base: [entry('a', 'file')],
+      local: [entry('a/b', 'inside')],
+      remote: [entry('a', 'changed')],
+    });
+    expect(kept.localTarget).toEqual([entry('a/b', 'inside')]);
+    expect(kept.conflicts.map((c) => [c.path, c.outcome])).toEqual([
+      ['a', 'unresolved'],
+      ['a/b', 'unresolved'],
+    ]);
   });
 });
 

@@ -336,7 +336,13 @@ function dropFolderClashes(
     const entry = target.get(path)!;
     target.delete(path);
     count(path, -1);
-    if (builder.conflicts.some((conflict) => conflict.path === path)) continue;
+    const listed = builder.conflicts.find((conflict) => conflict.path === path);
+    if (listed) {
+      // The way it was settled cannot be applied on this side: it is the user's to sort out.
+      listed.outcome = 'unresolved';
+      delete listed.keptAs;
+      continue;
+    }
     const [local, remote] = side === 'local' ? [null, other.get(path) ?? entry] : [other.get(path) ?? entry, null];
     builder.conflict(path, null, local, remote, 'unresolved', { text: false });
   }
