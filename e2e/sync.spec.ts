@@ -59,6 +59,11 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   // Settings → Remotes: the check answers at once; the list shows the token masked.
   const remotes = new RemotesPage(page);
   await remotes.goto();
+  // A token the remote does not know: refused at once, with the remote's reason, and not kept.
+  await remotes.add(baseURL!, 'berth_pat_not-a-real-token', 'wrong');
+  await expect(remotes.check).toHaveAttribute('data-status', 'refused');
+  await expect(remotes.check).toContainText('refused the token');
+  await expect(remotes.rows).toHaveCount(0);
   await remotes.add(baseURL!, token.token, 'team');
   await expect(remotes.check).toHaveAttribute('data-status', 'ok');
   await expect(remotes.check).toContainText(`signed in as ${team.user.email} · 0 projects`);
@@ -79,7 +84,16 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   await shot(page, 'link-dialog');
   await page.keyboard.press('Enter');
   await expect(sync.linkDialog).toBeHidden({ timeout: 30_000 });
-  await expect(sync.light).toBeVisible();
+  // The template's files are here and not there yet: changes waiting.
+  await expect(sync.light).toHaveAttribute('data-status', 'pending', { timeout: 20_000 });
+  await expect(sync.light).toContainText('changes waiting');
+  if (process.env.E2E_SCREENSHOTS)
+    await page
+      .getByTestId('sync-light')
+      .locator('xpath=ancestor::footer')
+      .screenshot({
+        path: path.join(process.env.E2E_SCREENSHOTS, 'sync-status-bar.png'),
+      });
   const theirs = (await (await team.context.request.get('/api/v1/projects')).json()) as ProjectDto[];
   const remoteProject = theirs.find((candidate) => candidate.name === name);
   expect(remoteProject, 'the project was created on the remote').toBeTruthy();
@@ -136,6 +150,17 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   expect(await readFile(page.request, project.id, 'notes.txt')).toBe('words from the team\n');
   await page.keyboard.press('Escape');
   await expect(sync.light).toHaveAttribute('data-status', 'synced', { timeout: 20_000 });
+
+  // Removing the remote asks first, then takes its link: the workbench offers Link again.
+  await remotes.goto();
+  await remotes.row('team').getByTestId('remote-remove').click();
+  const confirm = page.getByTestId('remote-remove-confirm');
+  await expect(confirm).toBeVisible();
+  await shot(page, 'remove-confirm');
+  await confirm.getByTestId('remote-remove-confirm-action').click();
+  await expect(remotes.rows).toHaveCount(0);
+  await workbench.goto(project.id);
+  await expect(page.getByTestId('sync-link-open')).toBeVisible();
 
   await team.context.close();
 });

@@ -4,6 +4,7 @@
 // the reason in the tooltip, "last synced 3 min ago") that opens the Sync dialog, and ⚙ for the
 // link's settings. The status is polled at a modest rate (useSyncStatus) and read again after a sync.
 import { useEffect, useState } from 'react';
+import type { SyncStatus } from '@/server/contracts';
 import { LinkDialog } from './LinkDialog';
 import { syncLight, type SyncLightView } from './sync-format';
 import { SyncDialog } from './SyncDialog';
@@ -11,6 +12,16 @@ import { useLink } from './use-link';
 import { useSyncStatus } from './use-sync-status';
 
 type Place = 'status-bar' | 'row';
+
+/** The light itself: 🟢 synced · 🟡 changes waiting · 🔴 conflicts · ⚫ error (a dot, not an emoji font). */
+const dot: Record<SyncStatus | 'running' | 'loading', string> = {
+  synced: 'bg-green-500',
+  pending: 'bg-yellow-400',
+  conflict: 'bg-red-500',
+  error: 'bg-black ring-1 ring-gray-400',
+  running: 'animate-pulse bg-accent',
+  loading: 'bg-edge',
+};
 
 const styles: Record<Place, { light: string; link: string; gear: string }> = {
   'status-bar': {
@@ -95,20 +106,19 @@ export function SyncControl({
   const view: SyncLightView | null = running
     ? {
         status: sync.status?.status ?? 'pending',
-        emoji: '🔄',
         text: 'Syncing…',
         short: 'Syncing…',
         tip: `Syncing with ${link.remoteName}`,
       }
     : sync.error
-      ? { status: 'error', emoji: '⚫', text: 'Sync error', short: 'Sync error', tip: sync.error }
+      ? { status: 'error', text: 'Sync error', short: 'Sync error', tip: sync.error }
       : sync.status
         ? syncLight(sync.status, now)
         : null;
 
   return (
     <>
-      <span className="flex min-w-0 items-center">
+      <span className={`flex items-center ${place === 'status-bar' ? 'shrink-0' : 'min-w-0'}`}>
         <button
           type="button"
           className={`${style.light} ${view?.status === 'error' ? 'text-danger' : view?.status === 'conflict' ? 'text-red-300' : ''}`}
@@ -119,9 +129,10 @@ export function SyncControl({
           data-status={running ? 'running' : (view?.status ?? 'loading')}
           data-pending={sync.status?.pendingChanges ?? ''}
         >
-          <span aria-hidden className="mr-1">
-            {view?.emoji ?? '⋯'}
-          </span>
+          <span
+            aria-hidden
+            className={`mr-1.5 inline-block h-2 w-2 rounded-full ${dot[running ? 'running' : (view?.status ?? 'loading')]}`}
+          />
           <span data-testid="sync-light-text">{(place === 'row' ? view?.text : view?.short) ?? 'Sync…'}</span>
         </button>
         <button

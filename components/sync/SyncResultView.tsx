@@ -63,7 +63,11 @@ export function SyncResultView({
             ))}
           </ul>
         ) : (
-          <p className="mt-2 text-muted">Nothing to move: both sides already match.</p>
+          <p className="mt-2 text-muted">
+            {result.conflicts.length > 0
+              ? 'Nothing else to move: the conflicts wait for your choice.'
+              : 'Nothing to move: both sides already match.'}
+          </p>
         )}
       </details>
       {review > 0 ? (

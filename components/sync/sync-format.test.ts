@@ -47,7 +47,7 @@ describe('syncLight', () => {
   const at = '2026-01-01T00:07:00.000Z';
   it('gives each status its light and when it last synced', () => {
     expect(syncLight({ status: 'synced', lastSyncedAt: at, pendingChanges: 0, conflicts: [] }, now)).toMatchObject({
-      emoji: '🟢',
+      status: 'synced',
       text: 'Synced 3 minutes ago',
       short: 'Synced 3 min ago',
     });
@@ -56,7 +56,7 @@ describe('syncLight', () => {
     );
     const two = [conflict({ path: 'a' }), conflict({ path: 'b' })];
     expect(syncLight({ status: 'conflict', lastSyncedAt: null, pendingChanges: 2, conflicts: two }, now)).toMatchObject(
-      { emoji: '🔴', text: '2 conflicts · never synced' },
+      { status: 'conflict', text: '2 conflicts · never synced' },
     );
     const error = syncLight({
       status: 'error',
@@ -65,7 +65,7 @@ describe('syncLight', () => {
       conflicts: [],
       error: 'token revoked',
     });
-    expect(error.emoji).toBe('⚫');
+    expect(error.status).toBe('error');
     expect(error.tip).toMatch(/^token revoked/);
   });
 });

@@ -45,7 +45,6 @@ const shortRelative = (text: string) => text.replace(/ minutes? /, ' min ').repl
 
 export interface SyncLightView {
   status: SyncStatus;
-  emoji: string;
   text: string;
   /** The first part of `text` alone, for the crowded status bar. */
   short: string;
@@ -63,7 +62,6 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
     case 'synced':
       return {
         status: kind,
-        emoji: '🟢',
         text: status.lastSyncedAt ? `Synced ${relativeTime(status.lastSyncedAt, now)}` : 'Synced',
         short: status.lastSyncedAt ? `Synced ${shortRelative(relativeTime(status.lastSyncedAt, now))}` : 'Synced',
         tip: lastTip,
@@ -71,7 +69,6 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
     case 'pending':
       return {
         status: kind,
-        emoji: '🟡',
         text: `${plural(status.pendingChanges, 'change')} waiting · ${last}`,
         short: `${plural(status.pendingChanges, 'change')} waiting`,
         tip: `${plural(status.pendingChanges, 'file or conversation', 'files or conversations')} changed since the last sync\n${lastTip}`,
@@ -80,7 +77,6 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
       const count = status.conflicts.length || status.pendingChanges;
       return {
         status: kind,
-        emoji: '🔴',
         text: `${plural(count, 'conflict')} · ${last}`,
         short: plural(count, 'conflict'),
         tip: `Changed on both sides: ${status.conflicts.map((c) => c.title ?? c.path).join(', ') || 'open Sync to see'}\n${lastTip}`,
@@ -89,7 +85,6 @@ export function syncLight(status: SyncStatusDto, now = Date.now()): SyncLightVie
     case 'error':
       return {
         status: kind,
-        emoji: '⚫',
         text: `Sync error · ${last}`,
         short: 'Sync error',
         tip: `${status.error ?? 'Unknown error'}\n${lastTip}`,
