@@ -15,6 +15,7 @@ import { BerthClient } from './core/berth-client';
 import { LinkService } from './links/link-service';
 import { SyncBaseStore } from './links/sync-base';
 import type { ConnectRemote } from './remotes/remote-berth';
+import { createRemoteFetch } from './remotes/remote-fetch';
 import { RemoteService, REMOTE_TOKENS_PURPOSE } from './remotes/remote-service';
 import type { RemoteUrlPolicy } from './remotes/remote-url-policy';
 import { SyncService, type LocalPeerFactory } from './sync-service';
@@ -43,6 +44,8 @@ export function createSync(deps: SyncDeps, settings: SyncSettings) {
   const { prisma, log } = deps;
   const projectLock = new KeyedLock();
   const bases = new SyncBaseStore(prisma, deps.snapshots);
+  // Connections to remotes refuse internal addresses the URL policy refuses (DNS rebinding).
+  const remoteFetch = createRemoteFetch(settings.urlPolicy);
   // Declared before the services that tell it of link changes; it calls back into `service`.
   const autoSync = new AutoSync(
     prisma,
@@ -57,7 +60,7 @@ export function createSync(deps: SyncDeps, settings: SyncSettings) {
   const remotes = new RemoteService(
     prisma,
     new SecretBox(deps.secret, REMOTE_TOKENS_PURPOSE),
-    deps.connect ?? ((target) => new BerthClient(target)),
+    deps.connect ?? ((target) => new BerthClient({ ...target, fetch: remoteFetch })),
     { urlPolicy: settings.urlPolicy, onDidUnlink: unlinked, log },
   );
   const links = new LinkService(prisma, deps.projects, remotes, projectLock, {

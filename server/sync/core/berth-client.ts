@@ -11,6 +11,8 @@ export interface BerthClientOptions {
   /** The Berth, e.g. https://team.example.com (a trailing slash is fine). */
   baseUrl: string;
   token: string;
+  /** The fetch to reach it with, its peers too (default: the global one). */
+  fetch?: typeof fetch;
 }
 
 const templateSchema = z.enum(TEMPLATES.map((template) => template.id) as [TemplateId, ...TemplateId[]]);
@@ -31,10 +33,12 @@ export type RemoteProject = z.infer<typeof remoteProjectSchema>;
 export class BerthClient {
   private readonly api: RemoteApi;
   private readonly token: string;
+  private readonly fetchImpl: typeof fetch | undefined;
 
   constructor(options: BerthClientOptions) {
-    this.api = new RemoteApi(options.baseUrl, options.token);
+    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch);
     this.token = options.token;
+    this.fetchImpl = options.fetch;
   }
 
   /** The Berth's base URL, without a trailing slash. */
@@ -59,6 +63,6 @@ export class BerthClient {
 
   /** One of the token's projects as a sync peer, named `name` in labels and messages. */
   peer(projectId: string, name: string): HttpPeer {
-    return new HttpPeer({ baseUrl: this.api.baseUrl, token: this.token, projectId, name });
+    return new HttpPeer({ baseUrl: this.api.baseUrl, token: this.token, projectId, name, fetch: this.fetchImpl });
   }
 }

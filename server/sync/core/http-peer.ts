@@ -37,6 +37,8 @@ export interface HttpPeerOptions {
   maxBlobBytes?: number;
   /** Content bytes per upload request before the next request starts (default 128 MB). */
   uploadBatchBytes?: number;
+  /** The fetch to reach it with (default: the global one). */
+  fetch?: typeof fetch;
 }
 
 /** Hashes per blobs/missing and blobs/read request: keeps every request body small. */
@@ -55,7 +57,7 @@ export class HttpPeer implements SyncPeer {
 
   constructor(private readonly options: HttpPeerOptions) {
     this.name = options.name;
-    this.api = new RemoteApi(options.baseUrl, options.token);
+    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch);
     this.maxBlobBytes = options.maxBlobBytes ?? 1024 * 1024 * 1024;
     this.uploadBatchBytes = options.uploadBatchBytes ?? 128 * 1024 * 1024;
   }

@@ -38,6 +38,8 @@ export class RemoteApi {
   constructor(
     baseUrl: string,
     private readonly token: string,
+    /** A Berth's server passes one that refuses internal addresses (server/sync/remotes/remote-fetch.ts). */
+    private readonly fetchImpl: typeof fetch = fetch,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -52,7 +54,7 @@ export class RemoteApi {
     } else if (call.contentType) headers['Content-Type'] = call.contentType;
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${call.path}`, {
+      response = await this.fetchImpl(`${this.baseUrl}${call.path}`, {
         method: call.method,
         headers,
         body,
