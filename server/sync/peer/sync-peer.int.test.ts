@@ -93,7 +93,8 @@ const snapshotsOf = async (who: Account) =>
 
 beforeAll(async () => {
   // No automatic snapshots in the background: every snapshot here is one the test caused.
-  t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
+  // A 1 MB blob cap, to see an over-size upload refused.
+  t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600', SNAPSHOT_MAX_FILE_MB: '1' });
   [alice, bob] = await Promise.all([account('alice app'), account('bob app')]);
 }, 180_000);
 
@@ -129,6 +130,34 @@ describe('peer state', () => {
     expect(woke.files.find((file) => file.path === 'watched.txt')?.sha256).toBe(sha(Buffer.from('saved in the IDE\n')));
     // Woken by the agent's change event, not by the end of the wait.
     expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('answers the signed-in session too, and parses every body (400 with field errors)', async () => {
+    const base = `/api/v1/projects/${alice.project.id}/sync/peer`;
+    const session = { cookie: alice.user.cookie };
+    const state = await json<PeerStateDto>(await call(t.baseUrl, 'GET', `${base}/state`, session), 200);
+    expect(state.project.id).toBe(alice.project.id);
+    const bad = await json<{ error: string; fieldErrors: Record<string, string[]> }>(
+      await call(t.baseUrl, 'POST', `${base}/blobs/missing`, session, { hashes: ['not-a-hash'] }),
+      400,
+    );
+    expect(bad.error).toBe('validation');
+    expect(await call(t.baseUrl, 'GET', `${base}/state?waitMs=soon`, session).then((r) => r.status)).toBe(400);
+    expect(
+      await call(t.baseUrl, 'POST', `${base}/apply`, session, { expectedStateId: state.stateId }).then((r) => r.status),
+    ).toBe(400);
+    // A session's POST from another site is refused (the API's CSRF rule).
+    expect(
+      await call(
+        t.baseUrl,
+        'POST',
+        `${base}/blobs/missing`,
+        { ...session, origin: 'https://evil.example' },
+        {
+          hashes: [],
+        },
+      ).then((r) => r.status),
+    ).toBe(403);
   });
 
   it('a token that signs in as nobody is refused', async () => {
@@ -173,6 +202,15 @@ describe('blobs', () => {
     expect((refused as Error).message).toContain(claimed.sha256);
     // Nothing of the refused request counts as sent, the good blob before it included.
     expect(await peer.missing([claimed.sha256, blobOf('a fine one').sha256])).toHaveLength(2);
+  });
+
+  it('refuses a blob over the snapshot file size cap', async () => {
+    const big = blobOf('x'.repeat(1024 * 1024 + 1));
+    const refused = await peerOf(alice)
+      .putBlobs(iterate([big]))
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 413, code: 'blob_too_large' });
+    expect(await peerOf(alice).missing([big.sha256])).toEqual([big.sha256]);
   });
 
   it('reads back blobs of its projects, framed and verified', async () => {
@@ -388,7 +426,7 @@ describe('an apply interrupted by a restart', () => {
     await peer.putBlobs(iterate([recovered]));
     const { id: rowId } = await leaveApplying(state.files, entryOf('after-restart.txt', recovered));
     await t.stop({ restart: true });
-    t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' }, undefined, {
+    t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600', SNAPSHOT_MAX_FILE_MB: '1' }, undefined, {
       reuse: { dataDir: t.dataDir, scope: t.scope },
     });
     // Nothing asks for the project: the new server finishes the row by itself.
