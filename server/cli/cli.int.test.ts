@@ -127,6 +127,7 @@ describe('berth CLI against a real Berth', { timeout: 120_000 }, () => {
     expect(await readLocal('package.json')).toContain('"name"');
     const config = JSON.parse(await readFile(path.join(folder, '.berth/config.json'), 'utf8')) as object;
     expect(config).toEqual({ url: t.baseUrl, projectId: project.id, projectName: 'cli app' });
+    expect(await readFile(path.join(folder, '.berth/.gitignore'), 'utf8')).toBe('*\n');
   });
 
   it('syncs changes both ways, reports them in status first, and leaves ignored files alone', async () => {

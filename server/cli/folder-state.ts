@@ -1,10 +1,11 @@
 // The folder's config.json and base.json (see folder-layout.ts), read with zod: a hand-edited or
 // truncated file is reported as such, not half-trusted.
 import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { syncManifestSchema } from '../contracts/sync';
 import type { SyncBase } from '../sync/core/run-sync';
-import { writeJsonAtomic } from './atomic-file';
+import { writeFileAtomic, writeJsonAtomic } from './atomic-file';
 import type { FolderLayout } from './folder-layout';
 
 const folderConfigSchema = z.object({
@@ -47,6 +48,8 @@ export async function readFolderConfig(layout: FolderLayout): Promise<FolderConf
 
 export async function writeFolderConfig(layout: FolderLayout, config: FolderConfig): Promise<void> {
   await mkdir(layout.state, { recursive: true });
+  // A folder that is also a git checkout must not commit Berth's state (objects, base).
+  await writeFileAtomic(path.join(layout.state, '.gitignore'), '*\n');
   await writeJsonAtomic(layout.config, config);
 }
 
