@@ -31,6 +31,7 @@ export {
 } from './conversation-plan';
 export {
   checkRemoteManifest,
+  isOutsideSync,
   isRegularFileMode,
   isSymlinkMode,
   ManifestRefusedError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_MAX_MANIFEST_ENTRIES, type SyncManifestEntry } from '../../contracts/sync';
-import { checkRemoteManifest, ManifestRefusedError, SYNC_MAX_FILE_BYTES } from './manifest-checks';
+import { checkRemoteManifest, isOutsideSync, ManifestRefusedError, SYNC_MAX_FILE_BYTES } from './manifest-checks';
 
 const HASH = 'a'.repeat(64);
 
@@ -83,5 +83,16 @@ describe('checkRemoteManifest', () => {
   it('refuses more entries than a project may hold', () => {
     const many = Array.from({ length: SYNC_MAX_MANIFEST_ENTRIES + 1 }, (_, i) => file(`f${i}`));
     expect(refusal(many)).toContain(`${SYNC_MAX_MANIFEST_ENTRIES + 1} entries`);
+  });
+});
+
+describe('isOutsideSync', () => {
+  it("is git's folders at any depth and the command line's .berth/ at the top", () => {
+    expect(isOutsideSync('.git/HEAD')).toBe(true);
+    expect(isOutsideSync('vendor/lib/.GIT/config')).toBe(true);
+    expect(isOutsideSync('.berth/base.json')).toBe(true);
+    expect(isOutsideSync('.gitignore')).toBe(false);
+    expect(isOutsideSync('src/.berth/x')).toBe(false);
+    expect(isOutsideSync('src/git/x')).toBe(false);
   });
 });

@@ -30,6 +30,17 @@ export function isSymlinkMode(mode: number): boolean {
   return (mode & S_IFMT) === S_IFLNK;
 }
 
+/**
+ * Paths a sync never carries, on either side: git's own folders (hooks there run code; each side
+ * keeps its history) and the command line's `.berth/` state. Case-insensitive, as on macOS.
+ * A peer whose state would hold them (a Berth's snapshots keep `.git/`) leaves them out of its
+ * state and keeps them through an apply.
+ */
+export function isOutsideSync(path: string): boolean {
+  const segments = path.toLowerCase().split('/');
+  return segments[0] === '.berth' || segments.includes('.git');
+}
+
 /** Why `path` cannot be a project path a sync writes, or undefined when it can. */
 export function syncPathProblem(path: string): string | undefined {
   if (path.length === 0) return 'empty path';
@@ -41,10 +52,11 @@ export function syncPathProblem(path: string): string | undefined {
     if (segment === '') return 'empty path segment';
     if (segment === '.' || segment === '..') return `"${segment}" segment`;
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) return `a segment longer than ${MAX_SEGMENT_BYTES} bytes`;
-    // Case-insensitive: on macOS and Windows `.GIT` is the same folder as `.git`.
-    if (segment.toLowerCase() === '.git') return 'inside a .git folder';
   }
-  if (segments[0]!.toLowerCase() === '.berth') return "inside .berth (the command line's state)";
+  if (isOutsideSync(path))
+    return segments[0]!.toLowerCase() === '.berth'
+      ? "inside .berth (the command line's state)"
+      : 'inside a .git folder';
   return undefined;
 }
 
