@@ -253,6 +253,39 @@ describe('apply', () => {
     expect(after.files.map((file) => file.path)).not.toContain('old.txt');
   });
 
+  it('moves 20 MB of random files in several upload requests, applies them and reads them back whole', async () => {
+    const peer = new HttpPeer({
+      baseUrl: t.baseUrl,
+      token: alice.token,
+      projectId: alice.project.id,
+      name: 'test',
+      uploadBatchBytes: 6 * 1024 * 1024,
+    });
+    const blobs = Array.from({ length: 40 }, () => {
+      const content = randomBytes(512 * 1024);
+      return { sha256: sha(content), content };
+    });
+    let sent = 0;
+    expect(await peer.putBlobs(iterate(blobs), (bytes) => (sent += bytes))).toEqual({
+      stored: 40,
+      bytes: 40 * 512 * 1024,
+    });
+    expect(sent).toBe(40 * 512 * 1024);
+    const state = full(await peer.state());
+    const files = [...state.files, ...blobs.map((blob, index) => entryOf(`assets/blob-${index}.bin`, blob))];
+    const result = await peer.apply({ expectedStateId: state.stateId, files, label: 'before sync with test' });
+    expect(result.written).toBe(40);
+    let received = 0;
+    const back = await collect(
+      peer.readBlobs(
+        blobs.map((blob) => blob.sha256),
+        (bytes) => (received += bytes),
+      ),
+    );
+    expect(back.map((blob) => sha(blob.content))).toEqual(blobs.map((blob) => blob.sha256));
+    expect(received).toBe(40 * 512 * 1024);
+  });
+
   it('refuses with changed_meanwhile when the project is not the state the plan was made from', async () => {
     const peer = peerOf(alice);
     const seen = full(await peer.state());
