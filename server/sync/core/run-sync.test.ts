@@ -310,6 +310,22 @@ describe('runSync', () => {
     expect(remote.read('a.txt')).toBe('a');
   });
 
+  it('never sends the local side’s .git/ and keeps it through the local apply', async () => {
+    const { local, remote, base } = await synced({ 'a.txt': 'a' });
+    local.write('.git/HEAD', 'ref: refs/heads/main\n').write('vendor/.git/config', '[core]\n');
+    remote.write('a.txt', 'remote change');
+    const { result, base: after } = await sync(local, remote, base);
+    expect(result).toMatchObject({ uploaded: [], downloaded: ['a.txt'] });
+    expect(local.applies.at(-1)!.files.map((entry) => entry.path)).toEqual([
+      'a.txt',
+      '.git/HEAD',
+      'vendor/.git/config',
+    ]);
+    expect(local.read('.git/HEAD')).toBe('ref: refs/heads/main\n');
+    expect([...remote.files.keys()]).toEqual(['a.txt']);
+    expect(after.files.map((entry) => entry.path)).toEqual(['a.txt']);
+  });
+
   it('passes a refused token on to the caller', async () => {
     const { local, remote } = peers();
     remote.state = () => Promise.reject(new PeerRefusedError('The token was revoked'));

@@ -17,7 +17,7 @@ import type {
 } from '../../contracts/sync';
 import { SYNC_MAX_HASHES } from '../../contracts/sync';
 import { planConversations, type ConversationCopy, type ConversationPlan } from './conversation-plan';
-import { checkRemoteManifest, ManifestRefusedError } from './manifest-checks';
+import { checkRemoteManifest, isOutsideSync, ManifestRefusedError } from './manifest-checks';
 import {
   ChangedMeanwhileError,
   PeerRefusedError,
@@ -400,10 +400,14 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   tally.localStateId = localState.stateId;
   tally.remoteStateId = remoteState.stateId;
   checkRemoteManifest(remoteState.files);
+  // This side's own `.git/` (and `.berth/`) never travel: planned without them, kept through its apply.
+  const localKept = localState.files.filter((entry) => isOutsideSync(entry.path));
+  const localSynced =
+    localKept.length === 0 ? localState.files : localState.files.filter((e) => !isOutsideSync(e.path));
 
   const planInput = {
     base: base?.files ?? null,
-    local: localState.files,
+    local: localSynced,
     remote: remoteState.files,
     mode: request.mode,
     strategy: request.onConflict,
@@ -416,7 +420,7 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
     mergedHashes = settled.mergedHashes;
     files = planFiles({ ...planInput, settlements: settled.settlements });
   }
-  const localFiles = byPath(localState.files);
+  const localFiles = byPath(localSynced);
   const remoteFiles = byPath(remoteState.files);
   await checkTextConflicts(files.conflicts, localFiles, remoteFiles, options);
   const conversations =
@@ -480,7 +484,7 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
     const gone = side === 'local' ? conversations?.localDeletes : conversations?.remoteDeletes;
     const input: PeerApplyInput = {
       expectedStateId: state.stateId,
-      files: side === 'local' ? files.localTarget : files.remoteTarget,
+      files: side === 'local' ? [...files.localTarget, ...localKept] : files.remoteTarget,
       label: label(other.name),
       ...((put?.length ?? 0) + (gone?.length ?? 0) > 0
         ? { conversations: { put: put ?? [], delete: gone ?? [] } }
