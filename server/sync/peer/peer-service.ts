@@ -78,6 +78,8 @@ export class PeerService {
         const remaining = deadline - Date.now();
         if (!('unchanged' in answer) || !watcher || remaining <= 0 || options.signal?.aborted) return answer;
         await watcher.next(remaining, options.signal);
+        // Shutting down: the last answer stands (the database may be closing).
+        if (this.deps.changes.closed) return answer;
       }
     } finally {
       watcher?.dispose();

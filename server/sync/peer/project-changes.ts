@@ -18,6 +18,8 @@ export interface ChangeWatcher {
 export class ProjectChanges {
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly offs: Disposer[];
+  /** Disposed: waits end at once (Berth is shutting down). */
+  closed = false;
 
   constructor(announcer: AgentAnnouncer, conversations: ConversationChanges) {
     this.offs = [
@@ -44,7 +46,7 @@ export class ProjectChanges {
     return {
       next: (timeoutMs, signal) =>
         new Promise<void>((resolve) => {
-          if (pending || signal?.aborted) {
+          if (pending || signal?.aborted || this.closed) {
             pending = false;
             resolve();
             return;
@@ -76,6 +78,7 @@ export class ProjectChanges {
   }
 
   dispose(): void {
+    this.closed = true;
     for (const off of this.offs) off();
     for (const set of this.watchers.values()) for (const notify of set) notify();
     this.watchers.clear();
