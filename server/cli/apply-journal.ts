@@ -49,38 +49,92 @@ export async function writeJournal(layout: FolderLayout, journal: ApplyJournal):
 }
 
 /** Finishes an apply left by an interrupted run; false when there was none. */
-export async function finishJournal(layout: FolderLayout): Promise<boolean> {
+/**
+ * Finishes an apply left by an interrupted run; false when there was none. Steps that cannot be
+ * done any more are reported on `onProblem` and skipped: a journal that can never finish must
+ * not block the folder (the next sync's three-way comparison sees what is there).
+ */
+export async function finishJournal(layout: FolderLayout, onProblem?: (problem: string) => void): Promise<boolean> {
   const journal = await readJournal(layout);
   if (!journal) return false;
-  await runJournal(layout, journal);
+  for (const problem of await runJournal(layout, journal)) onProblem?.(problem);
   return true;
 }
 
-export async function runJournal(layout: FolderLayout, journal: ApplyJournal): Promise<void> {
-  for (const relative of journal.deletes) {
-    checkPath(relative);
-    const absolute = path.join(layout.root, relative);
-    if (!(await parentsAreFolders(layout.root, relative))) continue; // its folder is gone or a link: nothing of ours there
-    const stats = await lstat(absolute).catch(() => undefined);
-    if (!stats || stats.isDirectory()) continue;
-    await unlink(absolute).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
+/** Runs every step (each can be redone), then drops the journal; returns the steps that failed. */
+export async function runJournal(layout: FolderLayout, journal: ApplyJournal): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (relative: string, step: () => Promise<void>) => {
+    try {
+      checkPath(relative);
+      await step();
+    } catch (error) {
+      problems.push(`${relative}: ${(error as Error).message}`);
+    }
+  };
+  for (const relative of journal.deletes)
+    await attempt(relative, async () => {
+      const absolute = path.join(layout.root, relative);
+      if (!(await parentsAreFolders(layout.root, relative))) return; // its folder is gone or a link: nothing of ours there
+      const stats = await lstat(absolute).catch(() => undefined);
+      if (!stats || stats.isDirectory()) return;
+      await unlink(absolute).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await removeEmptyParents(layout.root, relative);
     });
-    await removeEmptyParents(layout.root, relative);
-  }
-  for (const { path: relative, stage } of journal.writes) {
-    checkPath(relative);
-    const staged = stagePath(layout, stage);
-    if (!(await lstat(staged).catch(() => undefined))) continue; // renamed into place already
-    await makeParents(layout.root, relative);
-    const absolute = path.join(layout.root, relative);
-    const existing = await lstat(absolute).catch(() => undefined);
-    // An empty folder where a file goes (its files were deleted above) gives way; a full one does not.
-    if (existing?.isDirectory()) await rmdir(absolute);
-    await rename(staged, absolute);
-  }
+  for (const { path: relative, stage } of journal.writes)
+    await attempt(relative, async () => {
+      const staged = stagePath(layout, stage);
+      if (!(await lstat(staged).catch(() => undefined))) return; // renamed into place already
+      await makeParents(layout.root, relative);
+      const absolute = path.join(layout.root, relative);
+      const existing = await lstat(absolute).catch(() => undefined);
+      // An empty folder where a file goes (its files were deleted above) gives way; a full one does not.
+      if (existing?.isDirectory()) await rmdir(absolute);
+      await rename(staged, absolute);
+    });
   await rm(layout.journal, { force: true });
   await rm(layout.incoming, { recursive: true, force: true });
+  return problems;
+}
+
+/**
+ * Before anything is staged: every write can land — no folder on its way is a symlink or a file
+ * that stays, and no folder holding more than the deletes empty stands where it goes.
+ */
+export async function checkWritable(
+  root: string,
+  writes: readonly string[],
+  deletes: ReadonlySet<string>,
+): Promise<void> {
+  for (const relative of writes) {
+    checkPath(relative);
+    const segments = relative.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      const stats = await lstat(path.join(root, folder)).catch(() => undefined);
+      if (!stats || stats.isDirectory()) continue;
+      if (stats.isSymbolicLink() && !deletes.has(folder))
+        throw new UnsafePathError(`Refusing to write ${relative}: its folder ${folder} is a symlink`);
+      if (!deletes.has(folder)) throw new UnsafePathError(`Cannot write ${relative}: ${folder} is a file`);
+    }
+    const stats = await lstat(path.join(root, relative)).catch(() => undefined);
+    if (stats?.isDirectory() && !(await emptiedBy(path.join(root, relative), relative, deletes)))
+      throw new UnsafePathError(`Cannot write ${relative}: a folder with other files is there`);
+  }
+}
+
+/** Whether deleting `deletes` leaves the folder with nothing but empty folders. */
+async function emptiedBy(absolute: string, relative: string, deletes: ReadonlySet<string>): Promise<boolean> {
+  const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const child = `${relative}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!(await emptiedBy(path.join(absolute, entry.name), child, deletes))) return false;
+    } else if (!deletes.has(child)) return false;
+  }
+  return true;
 }
 
 function checkPath(relative: string): void {

@@ -150,6 +150,45 @@ describe('FolderPeer apply', () => {
     expect(await readFile(path.join(outside, 'victim.txt'), 'utf8')).toBe('safe');
   });
 
+  it('refuses, before changing anything, a file where a folder of ignored files stands', async () => {
+    const root = await tempFolder({ '.gitignore': 'cache/\n', 'out/cache/big.bin': 'x', 'out/keep.txt': 'k' });
+    const peer = peerOf(root);
+    const state = await peer.scan();
+    await putContents(peer, ['now a file']);
+    const files = [...state.files.filter((file) => file.path !== 'out/keep.txt'), entry('out', 'now a file')];
+    await expect(peer.apply({ expectedStateId: state.stateId, files, label: 'x' })).rejects.toThrow(/other files/);
+    expect(await readFile(path.join(root, 'out/keep.txt'), 'utf8')).toBe('k');
+    expect(await readJournal(folderLayout(root))).toBeUndefined();
+  });
+
+  it('a journal step that can no longer be done is reported and skipped, not left to block the folder', async () => {
+    const outside = await tempFolder();
+    const root = await tempFolder({ 'a.txt': 'a' });
+    const layout = folderLayout(root);
+    await mkdir(layout.incoming, { recursive: true });
+    await writeFile(stagePath(layout, 'w-0'), 'x');
+    await writeFile(stagePath(layout, 'w-1'), 'b');
+    await symlink(outside, path.join(root, 'link'));
+    const target = [entry('a.txt', 'a'), entry('b.txt', 'b'), entry('link/x.txt', 'x')];
+    const writes = [
+      { path: 'link/x.txt', stage: 'w-0' },
+      { path: 'b.txt', stage: 'w-1' },
+    ];
+    await writeJournal(layout, { version: 1, stateId: folderStateId(target), deletes: [], writes });
+    const notes: string[] = [];
+    const peer = new FolderPeer({
+      layout,
+      name: 'x',
+      project: { id: 'p1', name: 'app', template: 'blank-node' },
+      onNote: (note) => notes.push(note),
+    });
+    const state = await peer.scan();
+    expect(notes).toEqual([expect.stringMatching(/link\/x\.txt: .*symlink/)]);
+    expect(await readFile(path.join(root, 'b.txt'), 'utf8')).toBe('b');
+    expect(state.files.map((file) => file.path)).toEqual(['a.txt', 'b.txt', 'link']);
+    expect(await readJournal(layout)).toBeUndefined();
+  });
+
   it('refuses a manifest with paths that leave the folder or touch .berth/', async () => {
     const root = await tempFolder({ 'a.txt': 'a' });
     const peer = peerOf(root);

@@ -17,7 +17,7 @@ import type {
 import type { TemplateId } from '../contracts/projects';
 import { checkRemoteManifest, isSymlinkMode } from '../sync/core/manifest-checks';
 import { ChangedMeanwhileError, type BlobContent, type PeerStateAnswer, type SyncPeer } from '../sync/core/sync-peer';
-import { finishJournal, runJournal, stagePath, writeJournal, type ApplyJournal } from './apply-journal';
+import { checkWritable, finishJournal, runJournal, stagePath, writeJournal, type ApplyJournal } from './apply-journal';
 import type { FolderLayout } from './folder-layout';
 import { scanFolder, type SkippedPath } from './folder-scan';
 import { HashCacheFile } from './hash-cache-file';
@@ -31,6 +31,8 @@ export interface FolderPeerOptions {
   maxFileBytes?: number;
   /** Called before a file's content is hashed (tests count cache misses). */
   onRead?(relative: string): void;
+  /** Told what a reader should know (a step of an interrupted apply that could not be finished). */
+  onNote?(note: string): void;
   /** Only looks (berth status): an unfinished apply is left to the command that holds the folder. */
   readOnly?: boolean;
 }
@@ -72,7 +74,8 @@ export class FolderPeer implements SyncPeer {
 
   /** The folder as it is now; an apply an earlier run left unfinished is finished first. */
   async scan(): Promise<FolderState> {
-    if (!this.options.readOnly) await finishJournal(this.layout);
+    if (!this.options.readOnly)
+      await finishJournal(this.layout, (problem) => this.options.onNote?.(`an interrupted apply could not ${problem}`));
     this.root ??= await realpath(this.layout.root);
     this.cache ??= await HashCacheFile.load(this.layout.hashes);
     await mkdir(this.layout.state, { recursive: true });
@@ -146,6 +149,11 @@ export class FolderPeer implements SyncPeer {
       const old = before.get(entry.path);
       return !old || old.sha256 !== entry.sha256 || old.mode !== entry.mode;
     });
+    await checkWritable(
+      this.root!,
+      writes.map((entry) => entry.path),
+      new Set(deletes),
+    );
 
     // Every new content staged first; nothing in the folder has changed yet.
     await rm(this.layout.incoming, { recursive: true, force: true });
@@ -160,12 +168,14 @@ export class FolderPeer implements SyncPeer {
       journal.writes.push({ path: entry.path, stage });
     }
     await writeJournal(this.layout, journal);
-    await runJournal(this.layout, journal);
+    const problems = await runJournal(this.layout, journal);
     for (const entry of writes) {
       if (isSymlinkMode(entry.mode)) continue;
       const stats = await lstat(path.join(this.root!, entry.path), { bigint: true }).catch(() => undefined);
       if (stats?.isFile() && stats.size === BigInt(entry.size)) this.cache?.prime(entry.path, stats, entry.sha256);
     }
+    // Something changed under the apply (a race): the folder is whole, the next sync compares again.
+    if (problems.length > 0) throw new Error(`Could not apply every change here: ${problems.slice(0, 3).join('; ')}`);
     return { stateId: journal.stateId, beforeSnapshotId: null, written: writes.length, deleted: deletes.length };
   }
 

@@ -15,8 +15,12 @@ import { S_IFLNK, S_IFREG, syncPathProblem } from '../sync/core/manifest-checks'
 import { STATE_DIR_NAME, TEMP_PREFIX } from './folder-layout';
 import type { HashCacheFile } from './hash-cache-file';
 
-/** Files a Berth snapshot keeps by default (SNAPSHOT_MAX_FILE_MB): larger ones would not travel. */
-export const FOLDER_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * Larger files are left out (and listed). Far above a Berth's own cap on purpose: a file the
+ * folder holds but did not list would look deleted to the next sync, which would delete it on the
+ * Berth; one the Berth cannot take is refused there, with its reason, instead.
+ */
+export const FOLDER_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const SCAN_CONCURRENCY = 16;
 const MAX_RULE_FILE_BYTES = 1024 * 1024;
 

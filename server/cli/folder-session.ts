@@ -50,6 +50,7 @@ export async function openFolderSession(
     name: `${os.hostname()}:${displayPath(layout.root, io.env.HOME ?? os.homedir())}`,
     project: { id: config.projectId, name: config.projectName, template: options.template ?? 'blank-node' },
     readOnly: !options.command,
+    onNote: (note) => io.err(`note: ${note}`),
   });
   const remote = client.peer(config.projectId, `${new URL(config.url).host}/${config.projectName}`);
   return { layout, config, client, local, remote, close };
