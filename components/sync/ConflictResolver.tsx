@@ -75,7 +75,7 @@ export function ConflictResolver({
                   {options.map((choice) => (
                     <label
                       key={choice}
-                      className={`cursor-pointer rounded border px-1.5 py-0.5 text-xs ${choices[conflict.path] === choice ? 'border-accent bg-accent/20 text-gray-100' : 'border-edge text-muted hover:text-gray-100'}`}
+                      className={`cursor-pointer rounded border px-1.5 py-0.5 text-xs has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent ${choices[conflict.path] === choice ? 'border-accent bg-accent/20 text-gray-100' : 'border-edge text-muted hover:text-gray-100'}`}
                     >
                       <input
                         type="radio"
