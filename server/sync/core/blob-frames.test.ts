@@ -93,13 +93,28 @@ describe('blob frames', () => {
 
   it('ends with truncated, not a hang, when the body closes before its end without an error', async () => {
     const one = blob(randomBytes(50_000));
-    const gz = gzipSync(frame(one.sha256, one.content));
-    const body = new Readable({ read() {} });
-    body.push(gz.subarray(0, 1000));
-    const decoding = decodeAll(body).catch((e: unknown) => e);
-    await new Promise((resolve) => setImmediate(resolve));
-    body.destroy();
-    expect(((await decoding) as BlobFrameError).fault).toBe('truncated');
+    const framed = frame(one.sha256, one.content);
+    for (const bytes of [framed, gzipSync(framed)]) {
+      const body = new Readable({ read() {} });
+      body.push(bytes.subarray(0, 1000));
+      const decoding = decodeAll(body).catch((e: unknown) => e);
+      await new Promise((resolve) => setImmediate(resolve));
+      body.destroy();
+      expect(((await decoding) as BlobFrameError).fault).toBe('truncated');
+    }
+  });
+
+  it('a body that fails (a client gone) is truncated, gzip or not', async () => {
+    const one = blob(randomBytes(50_000));
+    const framed = frame(one.sha256, one.content);
+    for (const bytes of [framed, gzipSync(framed)]) {
+      const body = new Readable({ read() {} });
+      body.push(bytes.subarray(0, 1000));
+      const decoding = decodeAll(body).catch((e: unknown) => e);
+      await new Promise((resolve) => setImmediate(resolve));
+      body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      expect(((await decoding) as BlobFrameError).fault).toBe('truncated');
+    }
   });
 
   it('refuses a frame that does not start with a hex sha256', async () => {

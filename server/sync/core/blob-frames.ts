@@ -92,7 +92,8 @@ export async function* decodeBlobFrames(body: Readable, limits: BlobFrameLimits)
         zlibCode === 'Z_BUF_ERROR' ? 'truncated' : 'malformed',
         `The body is not valid gzip: ${message(error)}`,
       );
-    throw error;
+    // Anything else came from the body itself: the sender went away (aborted, reset) mid-frame.
+    throw new BlobFrameError('truncated', `The body ended before its last frame: ${message(error)}`);
   } finally {
     if (gunzip) {
       body.off('error', forwardError);
