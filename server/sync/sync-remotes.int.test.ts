@@ -3,6 +3,7 @@
 // remote's reason; a closed port a 400; an internal address refused), the token sealed at rest and
 // never shown; links to an existing remote project and to one created there; another user's
 // remotes and projects 404 on every route; no session 401.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkDto, ProjectDto, RemoteDto } from '../contracts';
@@ -74,6 +75,18 @@ describe('remotes', () => {
     const port = await closedPort();
     const unreachable = await on(local, 'POST', '/api/v1/remotes', { url: `http://127.0.0.1:${port}`, token: 'x' });
     expect(await json<{ error: string }>(unreachable, 400)).toMatchObject({ error: 'remote_unreachable' });
+    // Something answers there, but not a Berth.
+    const notBerth = createHttpServer((_req, res) => res.writeHead(404).end('<h1>Not Found</h1>'));
+    await new Promise<void>((resolve) => notBerth.listen(0, '127.0.0.1', resolve));
+    const other = await on(local, 'POST', '/api/v1/remotes', {
+      url: `http://127.0.0.1:${(notBerth.address() as { port: number }).port}`,
+      token: 'x',
+    });
+    notBerth.close();
+    expect(await json<{ error: string; message: string }>(other, 400)).toMatchObject({
+      error: 'remote_unreachable',
+      message: expect.stringMatching(/answered, but not as a Berth would: .*HTTP 404/),
+    });
     const internal = await on(local, 'POST', '/api/v1/remotes', { url: 'https://169.254.169.254', token: 'x' });
     expect(await json<{ error: string; message: string }>(internal, 400)).toMatchObject({
       error: 'bad_remote_url',

@@ -2,6 +2,7 @@
 // answered 401/403) is a 409 remote_refused carrying the remote's own reason — the user must give
 // a new token; anything else (refused connection, timeout, a non-Berth answer) is "unreachable".
 import { DomainError } from '../../core/errors';
+import { PeerHttpError } from '../core/remote-api';
 import { PeerRefusedError } from '../core/sync-peer';
 
 /** The error's message with its cause's code or message (fetch's "fetch failed" says nothing alone). */
@@ -27,7 +28,12 @@ export function remoteRefused(remoteName: string, error: PeerRefusedError): Doma
 
 export function remoteUnreachable(remoteName: string, error: unknown): DomainError {
   const reason = reasonOf(error);
-  return new DomainError('bad_request', 'remote_unreachable', `Could not reach ${remoteName}: ${reason}`, { reason });
+  // It answered, with an error: say so (a wrong URL, a proxy's page), not "could not reach".
+  const message =
+    error instanceof PeerHttpError
+      ? `${remoteName} answered, but not as a Berth would: ${reason}`
+      : `Could not reach ${remoteName}: ${reason}`;
+  return new DomainError('bad_request', 'remote_unreachable', message, { reason });
 }
 
 /** Rejects with a timeout error when `promise` takes longer than `ms`. */
