@@ -67,7 +67,7 @@ export function createSync(deps: SyncDeps, settings: SyncSettings) {
     onDidChangeLink: (projectId, link) => {
       if (link) {
         autoSync.onDidChangeLink(projectId, link);
-        status.forget(projectId);
+        status.unlinked(projectId); // perhaps another remote project now: nothing kept of the old one
       } else unlinked(projectId);
     },
   });
