@@ -125,6 +125,24 @@ test('add a remote, link with Create it there, sync, the light goes green, a con
   });
   await shot(page, 'dashboard');
 
+  // Another project linked from its dashboard row to a project that is already there, picked from
+  // the remote's own list.
+  const second = await createProjectViaApi(page.request, uniqueName('second'), 'blank-node');
+  const existing = await createProjectViaApi(team.context.request, uniqueName('existing'), 'blank-node');
+  await dashboard.goto();
+  const secondRow = dashboard.rowById(second.id);
+  await sync.openLink(secondRow);
+  await sync.linkDialog.getByTestId('link-project').selectOption({ label: existing.name });
+  await sync.linkDialog.getByTestId('link-submit').click();
+  await expect(sync.linkDialog).toBeHidden({ timeout: 30_000 });
+  await expect(secondRow.getByTestId('sync-light')).toHaveAttribute('data-status', /pending|synced/, {
+    timeout: 20_000,
+  });
+  await secondRow.getByTestId('sync-settings-open').click();
+  await expect(sync.linkDialog.getByTestId('link-project')).toHaveValue(existing.id);
+  await page.keyboard.press('Escape');
+  await expect(sync.linkDialog).toBeHidden();
+
   // Both sides change the same line: Ask lists it, side by side; Take remote settles it.
   await writeFile(page.request, project.id, 'notes.txt', 'words from the laptop\n');
   await writeFile(team.context.request, remoteProject!.id, 'notes.txt', 'words from the team\n');

@@ -29,8 +29,9 @@ export class RemotesPage extends PageObject {
 
 export class SyncUi extends PageObject {
   readonly light = this.page.getByTestId('sync-light');
-  readonly linkDialog = this.page.getByTestId('link-dialog');
-  readonly dialog = this.page.getByTestId('sync-dialog');
+  // Each project on the dashboard has its own dialogs: the open one is meant.
+  readonly linkDialog = this.page.locator('[data-testid="link-dialog"][open]');
+  readonly dialog = this.page.locator('[data-testid="sync-dialog"][open]');
   readonly summary = this.dialog.getByTestId('sync-summary');
   readonly resolver = this.dialog.getByTestId('conflict-resolver');
 
