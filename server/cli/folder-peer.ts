@@ -68,6 +68,11 @@ export class FolderPeer implements SyncPeer {
     this.objects = new ObjectStore(options.layout.objects);
   }
 
+  /** What the last scan left out and why (too large, a name a sync refuses…). */
+  get skipped(): readonly SkippedPath[] {
+    return this.last?.skipped ?? [];
+  }
+
   private get layout(): FolderLayout {
     return this.options.layout;
   }

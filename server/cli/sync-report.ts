@@ -51,3 +51,10 @@ export function formatSyncReport(result: SyncResultDto, options: { verbose?: boo
   for (const error of result.errors) lines.push(`✗ ${error}`);
   return lines;
 }
+
+/** Notes (stderr) on files the folder's scan left out, so nobody wonders why they did not travel. */
+export function skippedNotes(skipped: readonly { path: string; reason: string }[], max = 5): string[] {
+  const lines = skipped.slice(0, max).map((entry) => `note: ${entry.path} is not synced (${entry.reason})`);
+  if (skipped.length > max) lines.push(`note: … and ${skipped.length - max} more not synced`);
+  return lines;
+}

@@ -4,6 +4,7 @@ import type { PeerStateAnswer } from '../../sync/core/sync-peer';
 import type { CliIo } from '../cli-io';
 import { openExistingFolder } from '../folder-session';
 import { readBaseFile } from '../folder-state';
+import { skippedNotes } from '../sync-report';
 
 export interface Change {
   path: string;
@@ -72,6 +73,6 @@ export async function status(input: { dir?: string }, io: CliIo): Promise<number
     remote: changesSince(base, remote.files),
   });
   for (const line of lines) io.out(line);
-  for (const skipped of local.skipped.slice(0, 10)) io.err(`note: ${skipped.path} is not synced (${skipped.reason})`);
+  for (const line of skippedNotes(local.skipped)) io.err(line);
   return 0;
 }
