@@ -85,6 +85,13 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
+async function baseSnapshotsOf(pair: Pair): Promise<string[]> {
+  const snapshots = await json<SnapshotDto[]>(await on(local, 'GET', `/api/v1/projects/${pair.here}/snapshots`), 200);
+  return snapshots
+    .filter((snapshot) => snapshot.reason === 'sync' && snapshot.label?.startsWith('synced with'))
+    .map((snapshot) => snapshot.id);
+}
+
 describe('upload, download, both ways', () => {
   it('carries changes the way the mode says, with a labelled snapshot before each side changes', async () => {
     const pair = await linkedPair('Two ways');
@@ -129,6 +136,12 @@ describe('upload, download, both ways', () => {
     await both(pair);
     expect(await readText(local, pair.here, 'b.txt')).toBe('b, changed there\n');
     expect(await statusOf(pair)).toMatchObject({ status: 'synced', pendingChanges: 0 });
+
+    // A sync with nothing to do changes nothing, the base snapshot included.
+    const baseBefore = await baseSnapshotsOf(pair);
+    expect(await both(pair)).toMatchObject({ success: true, filesUploaded: 0, filesDownloaded: 0, conflicts: [] });
+    expect(await baseSnapshotsOf(pair)).toEqual(baseBefore);
+    expect(baseBefore).toHaveLength(1);
   });
 });
 

@@ -6,14 +6,14 @@
 // any other failure (a remote that does not answer, a transfer cut short) is a result with
 // success false and the reason — the base saved by a run cut short still holds (ADR: "Never
 // half-applied"), so the next sync takes up where this one stopped.
-import type { SyncConflictDto, SyncRequest, SyncResultDto } from '../contracts';
+import type { SyncConflictDto, SyncManifestEntry, SyncRequest, SyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { KeyedLock } from '../core/keyed-lock';
 import type { Logger } from '../core/logger';
 import { waitAtMost } from '../core/wait-at-most';
 import { isDatabaseUnavailable, type PrismaClient } from '../db';
 import { abortable } from './abortable-peer';
-import { runSync, type RunSyncOptions, type RunSyncOutcome } from './core/run-sync';
+import { runSync, type RunSyncOptions, type RunSyncOutcome, type SyncBase } from './core/run-sync';
 import type { SyncPeer } from './core/sync-peer';
 import type { SyncBaseStore } from './links/sync-base';
 import { notLinked, type LinkProjects, type LinkService } from './links/link-service';
@@ -81,6 +81,7 @@ export class SyncService {
     const link = await this.deps.links.find(userId, projectId);
     if (!link) throw notLinked();
     const remote = await this.deps.remotes.open(userId, link.remoteId);
+    const base = await this.deps.bases.read(link);
     const controller = new AbortController();
     this.running.set(projectId, controller);
     let outcome: RunSyncOutcome;
@@ -89,7 +90,7 @@ export class SyncService {
         local: this.deps.localPeer(userId, projectId),
         // A remote that stops answering must not hold up shutdown: its calls end with the signal.
         remote: abortable(remote.client.peer(link.remoteProjectId, remote.name), controller.signal),
-        base: await this.deps.bases.read(link),
+        base,
         request,
         signal: controller.signal,
       });
@@ -114,7 +115,7 @@ export class SyncService {
       await this.recordFailure(projectId, outcome.result.errors[0] ?? 'The sync did not finish', outcome.result);
       return outcome.result;
     }
-    await this.saveOutcome(link, remote.name, outcome);
+    await this.saveOutcome(link, remote.name, outcome, base);
     await this.deps.remotes.recordCheck(remote.id, null);
     return outcome.result;
   }
@@ -124,14 +125,19 @@ export class SyncService {
     link: { projectId: string; remoteId: string; remoteProjectId: string; baseSnapshotId: string | null },
     remoteName: string,
     { result, base, remoteStateId }: RunSyncOutcome,
+    previous: SyncBase | null,
   ): Promise<void> {
     const { projectId } = link;
-    const baseSnapshotId = await this.deps.bases.saveFiles(
-      projectId,
-      link.baseSnapshotId,
-      base,
-      `synced with ${remoteName}`.slice(0, 100),
-    );
+    // Nothing agreed anew (a sync with nothing to do): the base snapshot stays as it is.
+    const baseSnapshotId =
+      link.baseSnapshotId && previous && sameFiles(previous.files, base.files)
+        ? link.baseSnapshotId
+        : await this.deps.bases.saveFiles(
+            projectId,
+            link.baseSnapshotId,
+            base,
+            `synced with ${remoteName}`.slice(0, 100),
+          );
     const status = unresolvedOf(result.conflicts).length > 0 ? 'conflict' : 'synced';
     await this.deps.prisma.$transaction(async (tx) => {
       // The link may have gone meanwhile (its remote deleted): then so does the new base.
@@ -160,6 +166,14 @@ export class SyncService {
       })
       .catch((error: unknown) => this.deps.log.warn({ projectId, err: error }, 'could not record a failed sync'));
   }
+}
+
+/** The same entries (paths, modes, sizes, contents), in any order. */
+function sameFiles(a: readonly SyncManifestEntry[], b: readonly SyncManifestEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (entry: SyncManifestEntry) => `${entry.path}\0${entry.mode}\0${entry.size}\0${entry.sha256}`;
+  const seen = new Set(a.map(key));
+  return b.every((entry) => seen.has(key(entry)));
 }
 
 export const unresolvedOf = (conflicts: readonly SyncConflictDto[]) =>
