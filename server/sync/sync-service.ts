@@ -13,7 +13,7 @@ import type { Logger } from '../core/logger';
 import { waitAtMost } from '../core/wait-at-most';
 import { isDatabaseUnavailable, type PrismaClient } from '../db';
 import { abortable } from './abortable-peer';
-import { runSync, type RunSyncOptions, type RunSyncOutcome, type SyncBase } from './core/run-sync';
+import { runSync, type RunSyncOutcome, type SyncBase } from './core/run-sync';
 import type { SyncPeer } from './core/sync-peer';
 import type { SyncBaseStore } from './links/sync-base';
 import { notLinked, type LinkProjects, type LinkService } from './links/link-service';
@@ -36,8 +36,6 @@ export interface SyncServiceDeps {
   /** Shared with LinkService: a project's syncs and link changes never interleave. */
   projectLock: KeyedLock;
   log: Logger;
-  /** The run itself (tests may wrap it to cut a sync short). */
-  run?: (options: RunSyncOptions) => Promise<RunSyncOutcome>;
 }
 
 export class SyncShutdownError extends Error {
@@ -86,7 +84,7 @@ export class SyncService {
     this.running.set(projectId, controller);
     let outcome: RunSyncOutcome;
     try {
-      outcome = await (this.deps.run ?? runSync)({
+      outcome = await runSync({
         local: this.deps.localPeer(userId, projectId),
         // A remote that stops answering must not hold up shutdown: its calls end with the signal.
         remote: abortable(remote.client.peer(link.remoteProjectId, remote.name), controller.signal),
