@@ -205,10 +205,13 @@ export type PeerConversation = z.infer<typeof peerConversationSchema>;
  * changes), if it still is `expectedStateId` (else 409 changed_meanwhile). Every blob must be
  * the caller's (in its projects or sent by it). A snapshot labelled `label` is taken first; the
  * apply is journalled, so an interrupted one is finished before the project is read again.
+ * Instead of `files`, `changes` may name only the difference from the files of `expectedStateId`
+ * (what a caller that read that state sends: a few entries instead of the whole manifest); the
+ * target is that state's files with `put` written over and `delete` removed, checked the same way.
+ * Exactly one of the two.
  */
-export const peerApplySchema = z.object({
+const peerApplyCommon = {
   expectedStateId: z.string().min(1).max(64),
-  files: syncManifestSchema,
   /** "before sync with …" */
   label: z.string().trim().min(1).max(100),
   conversations: z
@@ -217,8 +220,23 @@ export const peerApplySchema = z.object({
       delete: z.array(z.string().min(1).max(64)).max(1_000),
     })
     .optional(),
+};
+export const peerApplyChangesSchema = z.object({
+  put: syncManifestSchema,
+  delete: z.array(z.string().min(1).max(1024)).max(SYNC_MAX_MANIFEST_ENTRIES),
 });
-export type PeerApplyInput = z.infer<typeof peerApplySchema>;
+export type PeerApplyChanges = z.infer<typeof peerApplyChangesSchema>;
+/** What a SyncPeer's apply takes: the whole target. */
+export const peerApplyFilesSchema = z.object({ ...peerApplyCommon, files: syncManifestSchema });
+export type PeerApplyInput = z.infer<typeof peerApplyFilesSchema>;
+/** The body on the wire: the whole target (`files`) or the difference (`changes`). */
+export const peerApplySchema = z
+  .object({ ...peerApplyCommon, files: syncManifestSchema.optional(), changes: peerApplyChangesSchema.optional() })
+  .superRefine((value, ctx) => {
+    if ((value.files === undefined) === (value.changes === undefined))
+      ctx.addIssue({ code: 'custom', path: ['files'], message: 'Send either files or changes (exactly one)' });
+  });
+export type PeerApplyRequest = z.infer<typeof peerApplySchema>;
 export interface PeerApplyResultDto {
   stateId: string;
   beforeSnapshotId: string | null;

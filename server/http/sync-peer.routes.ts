@@ -2,7 +2,9 @@
 // the state (with a long poll), which blobs the caller must send, a framed blob upload and
 // download, conversations by id and apply. Bearer token or session; owner only (404 otherwise);
 // every JSON body parsed with its contract schema. Manifests and hash lists are larger than the
-// router's 1 MB JSON bound, so these bodies are read here with bounds of their own.
+// router's 1 MB JSON bound, so these bodies are read here with bounds of their own (gzip'd
+// bodies are inflated within the same bounds). Big JSON answers go gzip'd to a client that
+// accepts it (compressed-json.ts).
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import { z, type ZodType } from 'zod';
@@ -18,7 +20,8 @@ import {
   type BlobContent,
 } from '../sync/core';
 import type { SyncPeers } from '../sync';
-import { parseWith, reply, type Router } from './router';
+import { sendCompressibleJson } from './compressed-json';
+import { parseWith, reply, type RequestContext, type Router } from './router';
 
 /** 200,000 hashes as JSON are ~14 MB. */
 const HASHES_BODY_LIMIT = 16 * 1024 * 1024;
@@ -48,13 +51,13 @@ export function addSyncPeerRoutes(router: Router, peers: SyncPeerRoutes): void {
       const gone = new AbortController();
       ctx.res.once('close', () => gone.abort());
       const answer = await service.state(userId, ctx.params.id!, { ...query, signal: gone.signal });
-      return reply(200, answer);
+      return compressible(ctx, answer);
     })
     .add('POST', `${base}/blobs/missing`, async (ctx) => {
       const { userId } = await ctx.user();
       await service.assertOwner(userId, ctx.params.id!);
       const { hashes } = await readJson(ctx.req, HASHES_BODY_LIMIT, peerHashesSchema);
-      return reply(200, { missing: await service.missing(userId, ctx.params.id!, hashes) });
+      return compressible(ctx, { missing: await service.missing(userId, ctx.params.id!, hashes) });
     })
     .add('POST', `${base}/blobs`, async (ctx) => {
       const { userId } = await ctx.user();
@@ -87,7 +90,7 @@ export function addSyncPeerRoutes(router: Router, peers: SyncPeerRoutes): void {
     .add('POST', `${base}/conversations`, async (ctx) => {
       const { userId } = await ctx.user();
       const { ids } = await readJson(ctx.req, HASHES_BODY_LIMIT, peerConversationIdsSchema);
-      return reply(200, { conversations: await service.conversations(userId, ctx.params.id!, ids) });
+      return compressible(ctx, { conversations: await service.conversations(userId, ctx.params.id!, ids) });
     })
     .add('POST', `${base}/apply`, async (ctx) => {
       const { userId } = await ctx.user();
@@ -95,6 +98,13 @@ export function addSyncPeerRoutes(router: Router, peers: SyncPeerRoutes): void {
       const input = await readJson(ctx.req, APPLY_BODY_LIMIT, peerApplySchema);
       return reply(200, await service.apply(userId, ctx.params.id!, input));
     });
+}
+
+/** 200 with `body`, gzip'd when big and accepted. */
+async function compressible(ctx: RequestContext, body: unknown) {
+  // A long poll's caller may have gone meanwhile: nothing to send to.
+  if (!ctx.res.destroyed) await sendCompressibleJson(ctx.req, ctx.res, 200, body);
+  return reply(200);
 }
 
 /** A JSON body up to `limit` bytes, parsed with `schema` (400 with field errors). */

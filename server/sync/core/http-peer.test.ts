@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BerthClient } from './berth-client';
 import { decodeBlobFrames, encodeBlobFrames } from './blob-frames';
-import { HttpPeer } from './http-peer';
-import { PeerHttpError } from './remote-api';
+import { changesFrom, HttpPeer } from './http-peer';
+import { GZIP_REQUEST_MIN_BYTES, PeerHttpError } from './remote-api';
 import { ChangedMeanwhileError, PeerRefusedError, type BlobContent } from './sync-peer';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
@@ -148,6 +149,97 @@ describe('HttpPeer', () => {
     await expect(collect([a.sha256, b.sha256])).rejects.toThrow(/did not send 1 blob/);
     handler = serve([{ sha256: b.sha256, content: Buffer.from('not b') }]);
     await expect(collect([b.sha256])).rejects.toThrow(/does not match/);
+  });
+
+  it('applies with only the difference from the state it read, else with the whole target', async () => {
+    const entry = (path: string, text: string, mode = 0o100644) => ({
+      path,
+      mode,
+      size: text.length,
+      sha256: sha(Buffer.from(text)),
+    });
+    const files = Array.from({ length: 300 }, (_, i) => entry(`src/file-${i}.ts`, `export const n = ${i};`));
+    const bodies: unknown[] = [];
+    handler = (req, res, body) => {
+      if (req.method === 'GET') return json(res, 200, { ...STATE, stateId: 's1', files });
+      const inflated = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+      bodies.push(JSON.parse(inflated.toString()));
+      return json(res, 200, { stateId: `s${bodies.length + 1}`, beforeSnapshotId: 'b', written: 1, deleted: 1 });
+    };
+    const remote = peer();
+    // Never read: the whole target goes.
+    const target = [...files.slice(1), entry('src/file-2.ts', 'changed'), entry('new.txt', 'new')];
+    target.splice(1, 1); // the old src/file-2.ts
+    await remote.apply({ expectedStateId: 's1', files: target, label: 'before sync with laptop' });
+    expect(bodies[0]).toMatchObject({ expectedStateId: 's1', files: target });
+    expect(bodies[0]).not.toHaveProperty('changes');
+
+    await remote.state();
+    await remote.apply({ expectedStateId: 's1', files: target, label: 'before sync with laptop' });
+    expect(bodies[1]).toEqual({
+      expectedStateId: 's1',
+      label: 'before sync with laptop',
+      changes: { put: [entry('src/file-2.ts', 'changed'), entry('new.txt', 'new')], delete: ['src/file-0.ts'] },
+    });
+    // After an apply it knows the files of the state it reported.
+    const next = [...target, entry('more.txt', 'more')];
+    await remote.apply({ expectedStateId: 's3', files: next, label: 'x' });
+    expect(bodies[2]).toMatchObject({ changes: { put: [entry('more.txt', 'more')], delete: [] } });
+    // Another expected state than the one it knows: the whole target again.
+    await remote.apply({ expectedStateId: 'other', files: next, label: 'x' });
+    expect(bodies[3]).toMatchObject({ files: next });
+  });
+
+  it('changesFrom lists new, changed (content, mode or size) and gone paths', () => {
+    const a = { path: 'a', mode: 0o100644, size: 1, sha256: sha(Buffer.from('a')) };
+    const b = { path: 'b', mode: 0o100644, size: 1, sha256: sha(Buffer.from('b')) };
+    const before = new Map([a, b].map((e) => [e.path, e]));
+    expect(changesFrom(before, [a, b])).toEqual({ put: [], delete: [] });
+    expect(changesFrom(before, [{ ...a, mode: 0o100755 }])).toEqual({ put: [{ ...a, mode: 0o100755 }], delete: ['b'] });
+    expect(changesFrom(before, [a, { ...b, size: 2 }, { ...b, path: 'c' }])).toEqual({
+      put: [
+        { ...b, size: 2 },
+        { ...b, path: 'c' },
+      ],
+      delete: [],
+    });
+  });
+
+  it('gzips big JSON bodies, asks for gzip and inflates a gzip answer within its bound', async () => {
+    const hashes = Array.from({ length: 200 }, (_, i) => sha(Buffer.from(String(i))));
+    let request: { encoding?: string; accept?: string; body?: unknown } = {};
+    handler = (req, res, body) => {
+      const encoding = req.headers['content-encoding'];
+      request = {
+        encoding,
+        accept: req.headers['accept-encoding'],
+        body: JSON.parse((encoding === 'gzip' ? gunzipSync(body) : body).toString()),
+      };
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ missing: [hashes[0]] })));
+    };
+    // The global fetch inflates by itself; a fetch that does not (a Berth's own) gets the gzip bytes.
+    const rawFetch: typeof fetch = async (input, init) => {
+      const answer = await fetch(input, init);
+      const bytes = gzipSync(JSON.stringify({ missing: [hashes[0]] }));
+      return new Response(new Uint8Array(bytes), { status: answer.status, headers: answer.headers });
+    };
+    for (const remote of [peer(), peer({ fetch: rawFetch })]) {
+      expect(await remote.missing(hashes)).toEqual([hashes[0]]);
+      expect(JSON.stringify({ hashes }).length).toBeGreaterThan(GZIP_REQUEST_MIN_BYTES);
+      expect(request).toEqual({ encoding: 'gzip', accept: expect.stringContaining('gzip'), body: { hashes } });
+    }
+    // A small body goes plain.
+    await peer().missing(hashes.slice(0, 2));
+    expect(request.encoding).toBeUndefined();
+  });
+
+  it('refuses a gzip answer that inflates past its bound', async () => {
+    const bomb = gzipSync(Buffer.alloc(70 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const bombFetch: typeof fetch = async () =>
+      new Response(new Uint8Array(bomb), { status: 200, headers: { 'content-type': 'application/json' } });
+    await expect(peer({ fetch: bombFetch }).state()).rejects.toThrow(/larger than/);
   });
 
   it('an unreachable remote is named in the error', async () => {

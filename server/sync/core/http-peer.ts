@@ -9,9 +9,12 @@ import {
   peerMissingResultSchema,
   peerStateSchema,
   peerStateUnchangedSchema,
+  type PeerApplyChanges,
   type PeerApplyInput,
+  type PeerApplyRequest,
   type PeerApplyResultDto,
   type PeerConversation,
+  type SyncManifestEntry,
 } from '../../contracts/sync';
 import { BLOB_FRAMES_CONTENT_TYPE, decodeBlobFrames, encodeBlobFrames } from './blob-frames';
 import {
@@ -54,6 +57,8 @@ export class HttpPeer implements SyncPeer {
   private readonly api: RemoteApi;
   private readonly maxBlobBytes: number;
   private readonly uploadBatchBytes: number;
+  /** The files of the last state read (or applied): an apply against it sends only the difference. */
+  private known: { stateId: string; files: Map<string, SyncManifestEntry> } | undefined;
 
   constructor(private readonly options: HttpPeerOptions) {
     this.name = options.name;
@@ -68,10 +73,12 @@ export class HttpPeer implements SyncPeer {
     if (options.waitMs !== undefined)
       query.set('waitMs', String(Math.max(0, Math.min(PEER_STATE_MAX_WAIT_MS, Math.round(options.waitMs)))));
     const suffix = query.size > 0 ? `?${query.toString()}` : '';
-    return this.api.json(
+    const answer = await this.api.json(
       { method: 'GET', path: `${this.path(PEER_PATHS.state)}${suffix}`, signal: options.signal },
       stateAnswerSchema,
     );
+    if (!('unchanged' in answer)) this.remember(answer.stateId, answer.files);
+    return answer;
   }
 
   async missing(hashes: string[]): Promise<string[]> {
@@ -175,11 +182,45 @@ export class HttpPeer implements SyncPeer {
     return found;
   }
 
+  /**
+   * Sends only the difference from the files of `expectedStateId` when this peer read them (the
+   * remote builds the same target from its own copy), else the whole target.
+   */
   async apply(input: PeerApplyInput): Promise<PeerApplyResultDto> {
-    return this.api.json({ method: 'POST', path: this.path(PEER_PATHS.apply), json: input }, peerApplyResultSchema);
+    const { files, ...rest } = input;
+    const known = this.known?.stateId === input.expectedStateId ? this.known.files : undefined;
+    const body: PeerApplyRequest = known ? { ...rest, changes: changesFrom(known, files) } : input;
+    const result = await this.api.json(
+      { method: 'POST', path: this.path(PEER_PATHS.apply), json: body },
+      peerApplyResultSchema,
+    );
+    // The state it reports now holds exactly these files.
+    this.remember(result.stateId, files);
+    return result;
+  }
+
+  private remember(stateId: string, files: readonly SyncManifestEntry[]): void {
+    this.known = { stateId, files: new Map(files.map((entry) => [entry.path, entry])) };
   }
 
   private path(which: (typeof PEER_PATHS)[keyof typeof PEER_PATHS]): string {
     return peerPath(this.options.projectId, which);
   }
+}
+
+/** What turns `before` into `after`: entries new or different (content, mode or size) and paths gone. */
+export function changesFrom(
+  before: ReadonlyMap<string, SyncManifestEntry>,
+  after: readonly SyncManifestEntry[],
+): PeerApplyChanges {
+  const put: SyncManifestEntry[] = [];
+  const kept = new Set<string>();
+  for (const entry of after) {
+    kept.add(entry.path);
+    const old = before.get(entry.path);
+    if (!old || old.sha256 !== entry.sha256 || old.mode !== entry.mode || old.size !== entry.size) put.push(entry);
+  }
+  const gone: string[] = [];
+  for (const path of before.keys()) if (!kept.has(path)) gone.push(path);
+  return { put, delete: gone };
 }

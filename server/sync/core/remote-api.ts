@@ -2,6 +2,8 @@
 // request helper that sends the bearer token, reads JSON answers within a byte bound (a hostile
 // remote must not exhaust memory), parses them with the contract's zod schemas and turns
 // refusals into the errors the planner knows. Pure Node: the CLI bundles this file.
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import type { ZodType } from 'zod';
 import { ChangedMeanwhileError, PeerRefusedError } from './sync-peer';
 
@@ -9,6 +11,10 @@ import { ChangedMeanwhileError, PeerRefusedError } from './sync-peer';
 export const MAX_JSON_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** An error answer's body is read up to this. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** JSON request bodies above this go gzip'd (a manifest or a list of hashes; small ones are not worth it). */
+export const GZIP_REQUEST_MIN_BYTES = 4 * 1024;
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 /** A refusal by the remote that is neither a token problem nor changed_meanwhile. */
 export class PeerHttpError extends Error {
@@ -30,6 +36,8 @@ export interface RemoteCall {
   body?: BodyInit;
   contentType?: string;
   signal?: AbortSignal;
+  /** Ask for a gzip'd answer (JSON answers: json() inflates them). */
+  acceptGzip?: boolean;
 }
 
 export class RemoteApi {
@@ -47,10 +55,17 @@ export class RemoteApi {
   /** The raw answer when it is 2xx; every other status becomes the matching error. */
   async send(call: RemoteCall): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
+    // Asked for here, not left to the fetch: a Berth's own fetch (node:http) does not ask, and
+    // JSON answers are inflated by json() whichever fetch carried them.
+    if (call.acceptGzip) headers['Accept-Encoding'] = 'gzip';
     let body: BodyInit | undefined = call.body;
     if (call.json !== undefined) {
-      body = JSON.stringify(call.json);
+      const text = JSON.stringify(call.json);
       headers['Content-Type'] = 'application/json';
+      if (Buffer.byteLength(text) > GZIP_REQUEST_MIN_BYTES) {
+        body = new Uint8Array(await gzipAsync(text));
+        headers['Content-Encoding'] = 'gzip';
+      } else body = text;
     } else if (call.contentType) headers['Content-Type'] = call.contentType;
     let response: Response;
     try {
@@ -73,8 +88,8 @@ export class RemoteApi {
 
   /** A JSON answer, bounded and parsed with `schema`. */
   async json<T>(call: RemoteCall, schema: ZodType<T>): Promise<T> {
-    const response = await this.send(call);
-    const text = (await readBounded(response, MAX_JSON_RESPONSE_BYTES)).toString('utf8');
+    const response = await this.send({ ...call, acceptGzip: true });
+    const text = (await readJsonBody(response, MAX_JSON_RESPONSE_BYTES)).toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -94,7 +109,7 @@ async function refusalOf(response: Response, baseUrl: string): Promise<Error> {
   let code: string | undefined;
   let message = `${baseUrl} answered HTTP ${response.status}`;
   try {
-    const body = JSON.parse((await readBounded(response, MAX_ERROR_BODY_BYTES)).toString('utf8')) as unknown;
+    const body = JSON.parse((await readJsonBody(response, MAX_ERROR_BODY_BYTES)).toString('utf8')) as unknown;
     if (body && typeof body === 'object') {
       const fields = body as { error?: unknown; message?: unknown };
       if (typeof fields.error === 'string') code = fields.error;
@@ -130,6 +145,26 @@ export async function readBounded(response: Response, limit: number): Promise<Bu
     chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }
   return Buffer.concat(chunks);
+}
+
+/** gzip's first two bytes: no JSON text starts with them. */
+const isGzip = (bytes: Buffer) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/**
+ * A JSON answer's bytes within `limit`, inflated (within `limit` too) when it came gzip'd. The
+ * global fetch inflates by itself and a Berth's own does not, so the bytes decide, not the header.
+ */
+export async function readJsonBody(response: Response, limit: number): Promise<Buffer> {
+  const raw = await readBounded(response, limit);
+  if (!isGzip(raw)) return raw;
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: limit });
+  } catch (error) {
+    if (error instanceof RangeError) throw new Error(`The answer is larger than ${limit} bytes`, { cause: error });
+    throw new Error(`The answer is not valid gzip: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 function causeOf(error: unknown): string {

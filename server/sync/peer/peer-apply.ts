@@ -8,7 +8,9 @@
 // left `applying` (Berth stopped in between) is finished by finishPending, which runs before the
 // project is read or applied again, and at start-up.
 import type {
+  PeerApplyChanges,
   PeerApplyInput,
+  PeerApplyRequest,
   PeerApplyResultDto,
   PeerConversationRef,
   ProjectDto,
@@ -50,33 +52,10 @@ export class PeerApplier {
   constructor(private readonly deps: ApplyDeps) {}
 
   /** The caller holds the project's lock and has checked it is the user's. */
-  async apply(userId: string, project: Pick<ProjectDto, 'id'>, input: PeerApplyInput): Promise<PeerApplyResultDto> {
+  async apply(userId: string, project: Pick<ProjectDto, 'id'>, input: PeerApplyRequest): Promise<PeerApplyResultDto> {
     const projectId = project.id;
-    try {
-      checkRemoteManifest(input.files);
-    } catch (error) {
-      if (error instanceof ManifestRefusedError) throw new DomainError('bad_request', 'bad_manifest', error.message);
-      throw error;
-    }
-    const held = await this.deps.scope.held(
-      userId,
-      input.files.map((file) => file.sha256),
-    );
-    const missing = [...new Set(input.files.map((file) => file.sha256))].filter((hash) => !held.has(hash));
-    if (missing.length > 0)
-      throw new DomainError(
-        'bad_request',
-        'blob_not_available',
-        `Blob ${missing[0]} is not among this account's files; upload it first (${missing.length} missing)`,
-        { missing: missing.slice(0, 100) },
-      );
-    const wrongSize = input.files.find((file) => held.get(file.sha256) !== file.size);
-    if (wrongSize)
-      throw new DomainError(
-        'bad_request',
-        'bad_manifest',
-        `${wrongSize.path} is listed as ${wrongSize.size} bytes, but its content is ${held.get(wrongSize.sha256)}`,
-      );
+    // What was sent is checked before the project is read (a refusal costs no scan).
+    refuseBadManifest(input.files ?? input.changes?.put ?? []);
     const put = input.conversations?.put ?? [];
     const remove = input.conversations?.delete ?? [];
     await this.deps.conversations.assertReplaceable(projectId, [...put.map((item) => item.id), ...remove]);
@@ -87,18 +66,29 @@ export class PeerApplier {
       throw new DomainError('conflict', 'changed_meanwhile', new ChangedMeanwhileError().message, {
         stateId: current.stateId,
       });
-    const changedFiles = countChanges(await current.files(), input.files);
+    const currentFiles = await current.files();
+    let files: readonly SyncManifestEntry[];
+    if (input.files) files = input.files;
+    else {
+      // Equal stateIds: the files the caller read with it, so the difference makes the same target.
+      files = withChanges(currentFiles, input.changes!);
+      refuseBadManifest(files);
+    }
+    await this.checkBlobs(userId, currentFiles, files);
+    const changedFiles = countChanges(currentFiles, files);
     const conversationsChange = put.length + remove.length > 0;
     if (changedFiles === 0 && !conversationsChange)
       return { stateId: current.stateId, beforeSnapshotId: null, written: 0, deleted: 0 };
 
     let result: PeerApplyResultDto;
     if (changedFiles > 0) {
+      // The project's own .git/ (and .berth/) stay as they are: the exact apply keeps them.
+      const target = withOutsideSync(files, await current.outsideSync());
       // As a restore does: the volume is written through the running workspace's agent.
       await this.deps.workspaces.ensureRunning(projectId);
       const before = await this.deps.snapshots.take(projectId, 'sync', input.label);
-      const target = await this.deps.store.create(
-        { projectId, reason: 'sync', label: null, files: input.files, skipped: [], newBytes: 0, changedFiles },
+      const snapshot = await this.deps.store.create(
+        { projectId, reason: 'sync', label: null, files: target, skipped: [], newBytes: 0, changedFiles },
         async (tx, snapshotId) => {
           await tx.syncApply.create({
             data: { projectId, targetSnapshotId: snapshotId, beforeSnapshotId: before.snapshot.id, status: 'applying' },
@@ -106,10 +96,10 @@ export class PeerApplier {
           await this.deps.conversations.replaceWithIds(tx, projectId, put, remove);
         },
       );
-      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, target.id);
-      await this.markDone(projectId, target.id);
+      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, snapshot.id);
+      await this.markDone(projectId, snapshot.id);
       result = {
-        stateId: await this.stateIdAfter(userId, projectId, target.id),
+        stateId: await this.stateIdAfter(userId, projectId, snapshot.id),
         beforeSnapshotId: before.snapshot.id,
         written,
         deleted,
@@ -128,6 +118,39 @@ export class PeerApplier {
     }
     if (conversationsChange) this.deps.conversations.announceChanges(projectId);
     return result;
+  }
+
+  /**
+   * Every blob of the target must be the user's, with the size its content has. Entries the
+   * project holds now (same hash and size) are its own already: only the others are looked up.
+   */
+  private async checkBlobs(
+    userId: string,
+    currentFiles: readonly SyncManifestEntry[],
+    files: readonly SyncManifestEntry[],
+  ): Promise<void> {
+    const known = new Map(currentFiles.map((file) => [file.sha256, file.size]));
+    const others = files.filter((file) => known.get(file.sha256) !== file.size);
+    if (others.length === 0) return;
+    const held = await this.deps.scope.held(
+      userId,
+      others.map((file) => file.sha256),
+    );
+    const missing = [...new Set(others.map((file) => file.sha256))].filter((hash) => !held.has(hash));
+    if (missing.length > 0)
+      throw new DomainError(
+        'bad_request',
+        'blob_not_available',
+        `Blob ${missing[0]} is not among this account's files; upload it first (${missing.length} missing)`,
+        { missing: missing.slice(0, 100) },
+      );
+    const wrongSize = others.find((file) => held.get(file.sha256) !== file.size);
+    if (wrongSize)
+      throw new DomainError(
+        'bad_request',
+        'bad_manifest',
+        `${wrongSize.path} is listed as ${wrongSize.size} bytes, but its content is ${held.get(wrongSize.sha256)}`,
+      );
   }
 
   /**
@@ -175,6 +198,48 @@ export class PeerApplier {
     const conversations: PeerConversationRef[] = await this.deps.state.conversationRefs(userId, projectId);
     return stateIdOf(snapshotId, conversations);
   }
+}
+
+/** 400 bad_manifest at the first entry manifest-checks refuses. */
+function refuseBadManifest(files: readonly SyncManifestEntry[]): void {
+  try {
+    checkRemoteManifest(files);
+  } catch (error) {
+    if (error instanceof ManifestRefusedError) throw new DomainError('bad_request', 'bad_manifest', error.message);
+    throw error;
+  }
+}
+
+/** `files` with `changes.put` written over (by path) and `changes.delete` removed. */
+export function withChanges(files: readonly SyncManifestEntry[], changes: PeerApplyChanges): SyncManifestEntry[] {
+  const target = new Map(files.map((entry) => [entry.path, entry]));
+  for (const path of changes.delete) target.delete(path);
+  for (const entry of changes.put) target.set(entry.path, entry);
+  return [...target.values()];
+}
+
+/**
+ * The target with the project's outside-sync entries added back. A target file where one of
+ * them needs a folder (a file "vendor" over "vendor/.git/…") is refused: writing it would
+ * delete that .git.
+ */
+export function withOutsideSync(
+  files: readonly SyncManifestEntry[],
+  outside: readonly SyncManifestEntry[],
+): SyncManifestEntry[] {
+  if (outside.length === 0) return [...files];
+  const paths = new Set(files.map((entry) => entry.path));
+  for (const entry of outside)
+    for (let slash = entry.path.indexOf('/'); slash !== -1; slash = entry.path.indexOf('/', slash + 1)) {
+      const folder = entry.path.slice(0, slash);
+      if (paths.has(folder))
+        throw new DomainError(
+          'bad_request',
+          'bad_manifest',
+          `${folder} would become a file, but it holds ${entry.path}, which a sync never deletes`,
+        );
+    }
+  return [...files, ...outside];
 }
 
 /** Paths added, changed (content or mode) or removed between two manifests. */

@@ -3,7 +3,7 @@
 // project is the user's first (404 otherwise). Reads and applies of one project take turns
 // (a KeyedLock), and each finishes an apply an interruption left `applying` before anything
 // else; a long poll waits outside the lock.
-import type { PeerApplyInput, PeerApplyResultDto, PeerConversation, PeerStateDto, ProjectDto } from '../../contracts';
+import type { PeerApplyRequest, PeerApplyResultDto, PeerConversation, PeerStateDto, ProjectDto } from '../../contracts';
 import { DomainError } from '../../core/errors';
 import type { KeyedLock } from '../../core/keyed-lock';
 import { sha256Hex, type BlobWriter } from '../../snapshots';
@@ -71,7 +71,7 @@ export class PeerService {
           return {
             project: { id: project.id, name: project.name, template: project.template },
             stateId: current.stateId,
-            files: await current.files(),
+            files: [...(await current.files())],
             conversations: current.conversations,
           } satisfies PeerStateDto;
         });
@@ -143,7 +143,7 @@ export class PeerService {
     return this.deps.conversations.exportWithIds(userId, projectId, [...new Set(ids)]);
   }
 
-  async apply(userId: string, projectId: string, input: PeerApplyInput): Promise<PeerApplyResultDto> {
+  async apply(userId: string, projectId: string, input: PeerApplyRequest): Promise<PeerApplyResultDto> {
     const project = await this.assertOwner(userId, projectId);
     const result = await this.deps.lock.run(projectId, () => this.deps.applier.apply(userId, project, input));
     this.deps.changes.changed(projectId);

@@ -4,6 +4,14 @@
 // its portable form, computed again only when its fingerprint (title, last activity, message
 // count, turn states) moved. The stateId names both: the snapshot's id, plus a digest of the
 // conversations' versions when there are any.
+//
+// What a sync never carries (`isOutsideSync`: `.git/` folders, a top-level `.berth/`) is left out
+// of the files reported: a Berth's snapshots keep `.git/`, and the other side refuses a manifest
+// holding it. The stateId stays the snapshot's id, so a change inside `.git/` alone does give a
+// new stateId (a new snapshot) with the same files: harmless (at worst a plan that finds nothing
+// to do, or a re-plan after changed_meanwhile), and the agent's watcher skips `.git/`, so such a
+// change does not wake a long poll. Manifests are read once per snapshot (they never change)
+// and kept in a small cache: a no-op sync reads the project's state two or three times.
 import type {
   PeerConversationRef,
   PortableConversation,
@@ -12,12 +20,15 @@ import type {
   SyncManifestEntry,
 } from '../../contracts';
 import { DomainError } from '../../core/errors';
+import { isOutsideSync } from '../core/manifest-checks';
 import { conversationsDigest, conversationVersion } from './conversation-version';
 
 /** The stateId of a project with no snapshot yet. */
 export const EMPTY_STATE_ID = 'empty';
 /** Conversation versions kept in memory (a fingerprint each): enough for every open project. */
 const MAX_CACHED_VERSIONS = 20_000;
+/** Manifest entries kept in memory across snapshots (about 250 bytes each): one big project's worth. */
+const MAX_CACHED_ENTRIES = 250_000;
 
 export interface StateSnapshots {
   take(projectId: string, reason: 'auto'): Promise<{ snapshot: SnapshotDto }>;
@@ -40,11 +51,22 @@ export interface CurrentState {
   /** The snapshot the files were read from; null when the project has none. */
   snapshotId: string | null;
   conversations: PeerConversationRef[];
-  files(): Promise<SyncManifestEntry[]>;
+  /** The files a sync sees: the snapshot's, without what never travels. Shared: do not change. */
+  files(): Promise<readonly SyncManifestEntry[]>;
+  /** The snapshot's entries a sync never touches (`.git/`…): an apply keeps them. */
+  outsideSync(): Promise<readonly SyncManifestEntry[]>;
+}
+
+interface SplitManifest {
+  synced: readonly SyncManifestEntry[];
+  outside: readonly SyncManifestEntry[];
 }
 
 export class PeerStateReader {
   private readonly versions = new Map<string, { fingerprint: string; version: string }>();
+  /** Manifests by snapshot id, least recently used first. */
+  private readonly manifests = new Map<string, SplitManifest>();
+  private cachedEntries = 0;
 
   constructor(
     private readonly snapshots: StateSnapshots,
@@ -57,13 +79,40 @@ export class PeerStateReader {
       this.filesSnapshot(project.id),
       this.conversationRefs(userId, project.id),
     ]);
-    let manifest: Promise<SyncManifestEntry[]> | undefined;
+    let manifest: Promise<SplitManifest> | undefined;
+    const split = () => (manifest ??= this.manifestOf(snapshotId));
     return {
       stateId: stateIdOf(snapshotId, conversations),
       snapshotId,
       conversations,
-      files: () => (manifest ??= snapshotId ? this.snapshots.manifest(snapshotId) : Promise.resolve([])),
+      files: async () => (await split()).synced,
+      outsideSync: async () => (await split()).outside,
     };
+  }
+
+  /** A snapshot's manifest split into what a sync sees and what it keeps out of. */
+  private async manifestOf(snapshotId: string | null): Promise<SplitManifest> {
+    if (!snapshotId) return { synced: [], outside: [] };
+    const cached = this.manifests.get(snapshotId);
+    if (cached) {
+      this.manifests.delete(snapshotId);
+      this.manifests.set(snapshotId, cached);
+      return cached;
+    }
+    const entries = await this.snapshots.manifest(snapshotId);
+    const outside = entries.filter((entry) => isOutsideSync(entry.path));
+    const split: SplitManifest = {
+      synced: outside.length === 0 ? entries : entries.filter((entry) => !isOutsideSync(entry.path)),
+      outside,
+    };
+    this.manifests.set(snapshotId, split);
+    this.cachedEntries += entries.length;
+    for (const [id, old] of this.manifests) {
+      if (this.cachedEntries <= MAX_CACHED_ENTRIES || id === snapshotId) break;
+      this.manifests.delete(id);
+      this.cachedEntries -= old.synced.length + old.outside.length;
+    }
+    return split;
   }
 
   /** The snapshot the project's files are now: a fresh one of a running workspace, else the latest. */

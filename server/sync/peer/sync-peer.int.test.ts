@@ -4,8 +4,10 @@
 // and naming it in an apply without uploading it is refused); upload + apply writing the files
 // with a labelled snapshot first; a tampered upload refused; changed_meanwhile; conversations
 // kept by id; another user's project 404 on every route; an apply left `applying` finished by
-// the next state read.
+// the next state read. A project's .git/ is never reported and an apply keeps it; apply with
+// only the changes; gzip'd bodies both ways.
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerStateDto, PortableConversation, ProjectDto, SnapshotDto, SyncManifestEntry } from '../../contracts';
 import {
@@ -16,6 +18,7 @@ import {
   type TestUser,
 } from '../../test-support/api-test-server';
 import { HttpPeer } from '../core/http-peer';
+import { isOutsideSync } from '../core/manifest-checks';
 import { PeerHttpError } from '../core/remote-api';
 import { ChangedMeanwhileError, PeerRefusedError, type BlobContent, type PeerStateAnswer } from '../core/sync-peer';
 import { conversationVersion } from './conversation-version';
@@ -387,6 +390,112 @@ describe('apply', () => {
   });
 });
 
+describe('.git and the wire', () => {
+  it('never reports .git/ and keeps it through an apply (changes or the whole target); a target naming it is refused', async () => {
+    // Bob's project: the other tests' interrupted applies (Alice's) would put back a target without it.
+    const head = 'ref: refs/heads/main\n';
+    await writeFile(bob, '.git/HEAD', head);
+    await writeFile(bob, 'vendor/lib/.git/config', '[core]\n\tbare = false\n');
+    await writeFile(bob, 'goes-away.txt', 'deleted by the sync\n');
+    const peer = peerOf(bob);
+    const state = full(await peer.state());
+    expect(state.files.map((file) => file.path)).toContain('goes-away.txt');
+    expect(state.files.filter((file) => isOutsideSync(file.path))).toEqual([]);
+    // The snapshot the state was read from (the stateId's first part) does hold them.
+    const snapshotId = state.stateId.split('.')[0]!;
+    const held = await t.server.database.prisma.snapshotFile.findMany({ where: { snapshotId } });
+    expect(held.map((file) => file.path)).toEqual(expect.arrayContaining(['.git/HEAD', 'vendor/lib/.git/config']));
+
+    // This peer read the state: it sends only the changes.
+    const added = blobOf(`after git ${randomBytes(4).toString('hex')}\n`);
+    await peer.putBlobs(iterate([added]));
+    const target = [...state.files.filter((file) => file.path !== 'goes-away.txt'), entryOf('added.txt', added)];
+    const result = await peer.apply({ expectedStateId: state.stateId, files: target, label: 'before sync with test' });
+    expect(result).toMatchObject({ written: 1, deleted: 1 });
+    expect(await readText(bob, 'goes-away.txt')).toBeNull();
+    expect(await readText(bob, 'added.txt')).toBe(added.content.toString());
+    expect(await readText(bob, '.git/HEAD')).toBe(head);
+    expect(await readText(bob, 'vendor/lib/.git/config')).toBe('[core]\n\tbare = false\n');
+    const after = full(await peer.state());
+    expect(after.stateId).toBe(result.stateId);
+    expect([...after.files].sort(byPath)).toEqual([...target].sort(byPath));
+
+    // A peer that never read the state sends the whole target, which lacks .git/ too: still kept.
+    const fresh = peerOf(bob);
+    const back = await fresh.apply({
+      expectedStateId: after.stateId,
+      files: after.files.filter((file) => file.path !== 'added.txt'),
+      label: 'before sync with test',
+    });
+    expect(back).toMatchObject({ written: 0, deleted: 1 });
+    expect(await readText(bob, 'added.txt')).toBeNull();
+    expect(await readText(bob, '.git/HEAD')).toBe(head);
+    expect(await readText(bob, 'vendor/lib/.git/config')).not.toBeNull();
+
+    // A target that names a .git path is refused, in either form; a file where a kept .git lives too.
+    const now = full(await fresh.state());
+    for (const attempt of [
+      () =>
+        peerOf(bob).apply({
+          expectedStateId: now.stateId,
+          files: [...now.files, entryOf('.git/hooks/x', added)],
+          label: 'x',
+        }),
+      () =>
+        fresh.apply({
+          expectedStateId: now.stateId,
+          files: [...now.files, entryOf('.git/hooks/x', added)],
+          label: 'x',
+        }),
+      () =>
+        fresh.apply({ expectedStateId: now.stateId, files: [...now.files, entryOf('vendor/lib', added)], label: 'x' }),
+    ])
+      expect(await attempt().catch((error: unknown) => error)).toMatchObject({ status: 400, code: 'bad_manifest' });
+    expect(await readText(bob, '.git/HEAD')).toBe(head);
+  });
+
+  it('takes exactly one of files and changes, and gzip bodies within the same bound', async () => {
+    const base = `${t.baseUrl}/api/v1/projects/${bob.project.id}/sync/peer`;
+    const state = full(await peerOf(bob).state());
+    const post = (route: string, body: Buffer | string, headers: Record<string, string> = {}) =>
+      fetch(`${base}/${route}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${bob.token}`, 'Content-Type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
+    const both = { expectedStateId: state.stateId, label: 'x', files: state.files, changes: { put: [], delete: [] } };
+    const neither = { expectedStateId: state.stateId, label: 'x' };
+    for (const body of [both, neither]) {
+      const refused = await json<{ error: string; fieldErrors: Record<string, string[]> }>(
+        await post('apply', JSON.stringify(body)),
+        400,
+      );
+      expect(refused.fieldErrors.files?.[0]).toMatch(/exactly one/);
+    }
+    const nothing = { expectedStateId: state.stateId, label: 'x', changes: { put: [], delete: [] } };
+    expect(await json(await post('apply', JSON.stringify(nothing)), 200)).toEqual({
+      stateId: state.stateId,
+      beforeSnapshotId: null,
+      written: 0,
+      deleted: 0,
+    });
+
+    const hashes = state.files.map((file) => file.sha256);
+    const gzip = { 'Content-Encoding': 'gzip' };
+    expect(await json(await post('blobs/missing', gzipSync(JSON.stringify({ hashes })), gzip), 200)).toEqual({
+      missing: [],
+    });
+    expect((await post('blobs/missing', Buffer.from('not gzip'), gzip)).status).toBe(400);
+    expect((await post('blobs/missing', JSON.stringify({ hashes }), { 'Content-Encoding': 'br' })).status).toBe(415);
+    // 17 MB of spaces gzip to ~17 KB: over the 16 MB bound once inflated.
+    const bomb = gzipSync(
+      Buffer.concat([Buffer.from('{"hashes":[]'), Buffer.alloc(17 * 1024 * 1024, 0x20), Buffer.from('}')]),
+    );
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect((await post('blobs/missing', bomb, gzip)).status).toBe(413);
+  });
+});
+
 describe("another user's project", () => {
   it('is 404 on every route', async () => {
     const intruder = peerOf(bob, alice.project.id);
@@ -492,6 +601,8 @@ async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEn
     data: { projectId: alice.project.id, targetSnapshotId: target.id, status: 'applying' },
   });
 }
+
+const byPath = (a: SyncManifestEntry, b: SyncManifestEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 async function collect(blobs: AsyncIterable<BlobContent>): Promise<BlobContent[]> {
   const out: BlobContent[] = [];
