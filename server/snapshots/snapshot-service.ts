@@ -105,14 +105,23 @@ export class SnapshotService {
   /**
    * Makes the running workspace hold exactly `snapshotId`'s files, writing only what differs and
    * deleting the rest, with no snapshot of its own (a sync took its labelled one first and
-   * journals this step, so it can be run again after an interruption).
+   * journals this step, so it can be run again after an interruption). Paths for which `leave`
+   * is true (a sync's `.git/`) are neither written nor deleted: they stay as the workspace has them.
    */
-  applySnapshot(projectId: string, snapshotId: string): Promise<{ written: number; deleted: number }> {
+  applySnapshot(
+    projectId: string,
+    snapshotId: string,
+    options: { leave?: (path: string) => boolean } = {},
+  ): Promise<{ written: number; deleted: number }> {
     return this.serial(projectId, async () => {
       if (!(await this.store.get(projectId, snapshotId)))
         throw new DomainError('not_found', 'not_found', 'Snapshot not found');
       const { files } = await this.scan(projectId);
-      return this.makeEqual(projectId, files, await this.store.manifest(snapshotId));
+      const wanted = await this.store.manifest(snapshotId);
+      const { leave } = options;
+      if (!leave) return this.makeEqual(projectId, files, wanted);
+      const ours = (entry: ManifestEntry) => !leave(entry.path);
+      return this.makeEqual(projectId, files.filter(ours), wanted.filter(ours));
     });
   }
 

@@ -19,7 +19,7 @@ import type {
 import { DomainError } from '../../core/errors';
 import type { Prisma, PrismaClient } from '../../db';
 import type { SnapshotService, SnapshotStore } from '../../snapshots';
-import { checkRemoteManifest, ManifestRefusedError } from '../core/manifest-checks';
+import { checkRemoteManifest, isOutsideSync, ManifestRefusedError } from '../core/manifest-checks';
 import { ChangedMeanwhileError } from '../core/sync-peer';
 import type { BlobScope } from './blob-scope';
 import { stateIdOf, type PeerStateReader } from './peer-state';
@@ -44,6 +44,12 @@ export interface ApplyDeps {
   state: PeerStateReader;
   scope: BlobScope;
 }
+
+/**
+ * What the volume's apply leaves alone: the project's .git/ as it is at that moment, not as the
+ * target recorded it (git may have run since, e.g. between an interruption and its finishing).
+ */
+const LEAVE_OUTSIDE = { leave: isOutsideSync };
 
 /** The snapshot taken before an interrupted apply is finished (it may hold edits made since). */
 export const FINISH_LABEL = 'before finishing an interrupted sync';
@@ -96,7 +102,7 @@ export class PeerApplier {
           await this.deps.conversations.replaceWithIds(tx, projectId, put, remove);
         },
       );
-      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, snapshot.id);
+      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, snapshot.id, LEAVE_OUTSIDE);
       await this.markDone(projectId, snapshot.id);
       result = {
         stateId: await this.stateIdAfter(userId, projectId, snapshot.id),
@@ -168,7 +174,7 @@ export class PeerApplier {
     if (!newest) return false;
     await this.deps.workspaces.ensureRunning(projectId);
     await this.deps.snapshots.take(projectId, 'sync', FINISH_LABEL);
-    await this.deps.snapshots.applySnapshot(projectId, newest.targetSnapshotId);
+    await this.deps.snapshots.applySnapshot(projectId, newest.targetSnapshotId, LEAVE_OUTSIDE);
     await this.deps.prisma.syncApply.updateMany({
       where: { id: { in: rows.map((row) => row.id) } },
       data: { status: 'done' },

@@ -452,6 +452,20 @@ describe('.git and the wire', () => {
     ])
       expect(await attempt().catch((error: unknown) => error)).toMatchObject({ status: 400, code: 'bad_manifest' });
     expect(await readText(bob, '.git/HEAD')).toBe(head);
+
+    // An interrupted apply finished later leaves .git/ as it is by then (git may have run meanwhile),
+    // not as its target recorded it.
+    const finished = blobOf(`finished later ${randomBytes(4).toString('hex')}\n`);
+    await fresh.putBlobs(iterate([finished]));
+    await leaveApplying(
+      [...now.files, entryOf('.git/HEAD', blobOf(head))],
+      entryOf('finished-later.txt', finished),
+      bob.project.id,
+    );
+    await writeFile(bob, '.git/HEAD', 'ref: refs/heads/other\n');
+    expect(full(await fresh.state()).files.map((file) => file.path)).toContain('finished-later.txt');
+    expect(await readText(bob, 'finished-later.txt')).toBe(finished.content.toString());
+    expect(await readText(bob, '.git/HEAD')).toBe('ref: refs/heads/other\n');
   });
 
   it('takes exactly one of files and changes, and gzip bodies within the same bound', async () => {
@@ -583,12 +597,12 @@ describe('an apply interrupted by a restart', () => {
 });
 
 /** What an apply leaves when Berth stops right after its transaction: the target snapshot and its journal row `applying`. */
-async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEntry) {
+async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEntry, projectId = alice.project.id) {
   const prisma = t.server.database.prisma;
   const files = [...current, added];
   const target = await prisma.snapshot.create({
     data: {
-      projectId: alice.project.id,
+      projectId,
       reason: 'sync',
       fileCount: files.length,
       totalBytes: BigInt(files.reduce((sum, file) => sum + file.size, 0)),
@@ -598,7 +612,7 @@ async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEn
     },
   });
   return prisma.syncApply.create({
-    data: { projectId: alice.project.id, targetSnapshotId: target.id, status: 'applying' },
+    data: { projectId, targetSnapshotId: target.id, status: 'applying' },
   });
 }
 
