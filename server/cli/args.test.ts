@@ -15,6 +15,14 @@ describe('parseCli', () => {
       project: 'my app',
       dir: 'dir',
       url: undefined,
+      mode: undefined,
+      onConflict: undefined,
+    });
+    expect(parseCli(['clone', 'app', '.', '--mode', 'both', '--on-conflict', 'remote'])).toMatchObject({
+      kind: 'clone',
+      dir: '.',
+      mode: 'both',
+      onConflict: 'remote',
     });
     expect(parseCli(['sync'])).toEqual({ kind: 'sync', dir: undefined, mode: 'both', onConflict: 'ask' });
     expect(parseCli(['sync', 'x', '--mode', 'up', '--on-conflict', 'merge'])).toEqual({
@@ -30,6 +38,27 @@ describe('parseCli', () => {
       onConflict: 'local',
     });
     expect(parseCli(['status', 'd'])).toEqual({ kind: 'status', dir: 'd' });
+  });
+
+  it('reads berth undo: a folder, a backup id, or both, and --list', () => {
+    const id = '2026-12-06T20-52-00-123Z';
+    expect(parseCli(['undo'])).toEqual({ kind: 'undo', dir: undefined, list: false, backupId: undefined });
+    expect(parseCli(['undo', 'app'])).toEqual({ kind: 'undo', dir: 'app', list: false, backupId: undefined });
+    expect(parseCli(['undo', id])).toEqual({ kind: 'undo', dir: undefined, list: false, backupId: id });
+    expect(parseCli(['undo', 'app', `${id}-2`])).toEqual({
+      kind: 'undo',
+      dir: 'app',
+      list: false,
+      backupId: `${id}-2`,
+    });
+    expect(parseCli(['undo', '--list', 'app'])).toEqual({ kind: 'undo', dir: 'app', list: true, backupId: undefined });
+    for (const argv of [
+      ['undo', 'app', 'not-an-id'],
+      ['undo', '--list', id],
+      ['undo', 'a', id, 'c'],
+      ['undo', '--mode', 'up'],
+    ])
+      expect(() => parseCli(argv), argv.join(' ')).toThrow(UsageError);
   });
 
   it('answers --help, help and no command with the help', () => {

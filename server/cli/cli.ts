@@ -9,6 +9,7 @@ import { login } from './commands/login';
 import { projects } from './commands/projects';
 import { status } from './commands/status';
 import { sync } from './commands/sync';
+import { undo } from './commands/undo';
 import { watch } from './commands/watch';
 
 export const CLI_VERSION = '0.1.0';
@@ -33,6 +34,8 @@ async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Pr
       return watch(command, io, signal);
     case 'status':
       return status(command, io);
+    case 'undo':
+      return undo(command, io);
   }
 }
 

@@ -4,6 +4,7 @@
 //   objects/       the base files' contents, gzip'd, one file per sha256 (merges need the base)
 //   hashes.json    the scan's hash cache: unchanged files are not read again
 //   journal.json   an apply under way; incoming/ holds its new contents until renamed into place
+//   backups/       one record per apply ("before sync with …"): what `berth undo` puts back
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,6 +21,7 @@ export interface FolderLayout {
   hashes: string;
   journal: string;
   incoming: string;
+  backups: string;
 }
 
 export function folderLayout(root: string): FolderLayout {
@@ -33,6 +35,7 @@ export function folderLayout(root: string): FolderLayout {
     hashes: path.join(state, 'hashes.json'),
     journal: path.join(state, 'journal.json'),
     incoming: path.join(state, 'incoming'),
+    backups: path.join(state, 'backups'),
   };
 }
 

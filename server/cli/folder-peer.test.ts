@@ -114,7 +114,9 @@ describe('FolderPeer apply', () => {
     ];
     await putContents(peer, ['keep.txt']);
     const result = await peer.apply({ expectedStateId: state.stateId, files, label: 'before sync with test' });
-    expect(result).toMatchObject({ written: 4, deleted: 1, beforeSnapshotId: null });
+    expect(result).toMatchObject({ written: 4, deleted: 1 });
+    // The backup of what it replaced (berth undo): its id is the apply's beforeSnapshotId.
+    expect(result.beforeSnapshotId).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(await readFile(path.join(root, 'change.txt'), 'utf8')).toBe('v2');
     expect(await readFile(path.join(root, 'new/dir/file.txt'), 'utf8')).toBe('new');
     expect((await lstat(path.join(root, 'run.sh'))).mode & 0o777).toBe(0o755);

@@ -1,8 +1,9 @@
 // A plain folder as one side of a sync (docs/adr-hybrid-sync.md): its state is a scan (the
 // snapshot's ignore rules, hashes cached in .berth/), blobs it receives are kept in
 // .berth/objects/ (which also keeps the base's contents for merges), and an apply is journalled
-// (apply-journal.ts) so it finishes even after a crash. A folder holds no conversations and takes
-// no snapshot: the base's contents in objects/ are what a sync can be compared against.
+// (apply-journal.ts) so it finishes even after a crash. A folder holds no conversations; instead of
+// a snapshot, an apply first writes a backup (folder-backups.ts: the files it overwrites or
+// deletes, their contents kept in objects/) whose id it returns, so `berth undo` can put them back.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rm, symlink } from 'node:fs/promises';
@@ -18,8 +19,10 @@ import type { TemplateId } from '../contracts/projects';
 import { checkRemoteManifest, isSymlinkMode } from '../sync/core/manifest-checks';
 import { ChangedMeanwhileError, type BlobContent, type PeerStateAnswer, type SyncPeer } from '../sync/core/sync-peer';
 import { checkWritable, finishJournal, runJournal, stagePath, writeJournal, type ApplyJournal } from './apply-journal';
+import { FolderBackups, type BackupFile } from './folder-backups';
 import type { FolderLayout } from './folder-layout';
 import { scanFolder, type SkippedPath } from './folder-scan';
+import { readBaseFile } from './folder-state';
 import { HashCacheFile } from './hash-cache-file';
 import { ObjectStore } from './object-store';
 
@@ -35,6 +38,16 @@ export interface FolderPeerOptions {
   onNote?(note: string): void;
   /** Only looks (berth status): an unfinished apply is left to the command that holds the folder. */
   readOnly?: boolean;
+  /** Called once an apply's backup and journal are written, before its steps run (a test throws here: a crash). */
+  onJournalWritten?(): void;
+}
+
+/** What an apply's backup says about it (see folder-backups.ts). */
+export interface ApplyBackupOptions {
+  kind: 'sync' | 'undo';
+  undoes?: string;
+  /** The base entries to record per path; default: .berth/base.json as it is now. */
+  base?: ReadonlyMap<string, SyncManifestEntry>;
 }
 
 export interface FolderState {
@@ -59,6 +72,7 @@ export class FolderPeer implements SyncPeer {
   readonly name: string;
   readonly conversationsSupported = false;
   readonly objects: ObjectStore;
+  readonly backups: FolderBackups;
   private cache: HashCacheFile | undefined;
   private root: string | undefined;
   private last: FolderState | undefined;
@@ -66,6 +80,7 @@ export class FolderPeer implements SyncPeer {
   constructor(private readonly options: FolderPeerOptions) {
     this.name = options.name;
     this.objects = new ObjectStore(options.layout.objects);
+    this.backups = new FolderBackups(options.layout);
   }
 
   /** What the last scan left out and why (too large, a name a sync refuses…). */
@@ -140,7 +155,17 @@ export class FolderPeer implements SyncPeer {
     return [];
   }
 
+  /** A sync's apply: its backup is labelled with the input's label ("before sync with …"). */
   async apply(input: PeerApplyInput): Promise<PeerApplyResultDto> {
+    return this.applyWithBackup(input, { kind: 'sync' });
+  }
+
+  /**
+   * Makes the folder hold exactly `input.files`: checked, staged, a backup of what it replaces
+   * written, then journalled and run. Returns the backup's id as beforeSnapshotId (null when
+   * nothing changed).
+   */
+  async applyWithBackup(input: PeerApplyInput, backup: ApplyBackupOptions): Promise<PeerApplyResultDto> {
     if (this.options.readOnly) throw new Error('This folder was opened only to look');
     const current = await this.scan();
     if (current.stateId !== input.expectedStateId) throw new ChangedMeanwhileError();
@@ -172,7 +197,15 @@ export class FolderPeer implements SyncPeer {
       await this.stage(stagePath(this.layout, stage), entry, content);
       journal.writes.push({ path: entry.path, stage });
     }
+    const backupId =
+      writes.length + deletes.length === 0
+        ? null
+        : await this.writeBackup(input.label, backup, [
+            ...writes.map((entry) => ({ path: entry.path, before: before.get(entry.path) ?? null, after: entry })),
+            ...deletes.map((relative) => ({ path: relative, before: before.get(relative)!, after: null })),
+          ]);
     await writeJournal(this.layout, journal);
+    this.options.onJournalWritten?.();
     const problems = await runJournal(this.layout, journal);
     for (const entry of writes) {
       if (isSymlinkMode(entry.mode)) continue;
@@ -181,7 +214,36 @@ export class FolderPeer implements SyncPeer {
     }
     // Something changed under the apply (a race): the folder is whole, the next sync compares again.
     if (problems.length > 0) throw new Error(`Could not apply every change here: ${problems.slice(0, 3).join('; ')}`);
-    return { stateId: journal.stateId, beforeSnapshotId: null, written: writes.length, deleted: deletes.length };
+    return { stateId: journal.stateId, beforeSnapshotId: backupId, written: writes.length, deleted: deletes.length };
+  }
+
+  /** Keeps every content the apply replaces or deletes, then the record naming them; its id. */
+  private async writeBackup(
+    label: string,
+    options: ApplyBackupOptions,
+    files: Omit<BackupFile, 'base'>[],
+  ): Promise<string> {
+    for (const { path: relative, before } of files) {
+      if (!before || (await this.objects.has(before.sha256))) continue;
+      const content = await this.content(before.sha256);
+      // Changed since the scan that started this apply: nothing is changed yet, plan again.
+      if (!content) throw new ChangedMeanwhileError(`${relative} changed during the sync`);
+      await this.objects.put(before.sha256, content);
+    }
+    const base =
+      options.base ??
+      new Map(((await readBaseFile(this.layout))?.base.files ?? []).map((entry) => [entry.path, entry]));
+    const now = new Date();
+    return this.backups.write(
+      {
+        label,
+        createdAt: now.toISOString(),
+        kind: options.kind,
+        ...(options.undoes ? { undoes: options.undoes } : {}),
+        files: files.map((file) => ({ ...file, base: base.get(file.path) ?? null })),
+      },
+      now,
+    );
   }
 
   /** Makes sure objects/ holds every content of `files` (read from the folder where it is not there yet). */

@@ -9,6 +9,7 @@ import type { HttpPeer } from '../sync/core/http-peer';
 import { runSync, type RunSyncOutcome } from '../sync/core/run-sync';
 import type { SyncProgress } from '../sync/core/sync-peer';
 import type { CliIo } from './cli-io';
+import { contentsInUse } from './folder-backups';
 import { tokenFor } from './credentials';
 import { findFolderRoot, folderLayout, type FolderLayout } from './folder-layout';
 import { lockFolder } from './folder-lock';
@@ -45,15 +46,35 @@ export async function openFolderSession(
   const token = await tokenFor(config.url, io.env);
   const client = new BerthClient({ baseUrl: config.url, token });
   const close = options.command ? await lockFolder(layout, options.command) : async () => undefined;
-  const local = new FolderPeer({
+  const local = folderPeerOf(layout, config, io, options);
+  const remote = client.peer(config.projectId, `${new URL(config.url).host}/${config.projectName}`);
+  return { layout, config, client, local, remote, close };
+}
+
+/** This folder as a sync peer, named as the other side's labels show it ("laptop:~/code/app"). */
+function folderPeerOf(layout: FolderLayout, config: FolderConfig, io: CliIo, options: OpenOptions): FolderPeer {
+  return new FolderPeer({
     layout,
     name: `${os.hostname()}:${displayPath(layout.root, io.env.HOME ?? os.homedir())}`,
     project: { id: config.projectId, name: config.projectName, template: options.template ?? 'blank-node' },
     readOnly: !options.command,
     onNote: (note) => io.err(`note: ${note}`),
   });
-  const remote = client.peer(config.projectId, `${new URL(config.url).host}/${config.projectName}`);
-  return { layout, config, client, local, remote, close };
+}
+
+/** The synced folder holding `dir` (or the current one): its layout and config, or an error that says what to do. */
+async function findExistingFolder(
+  dir: string | undefined,
+  io: CliIo,
+): Promise<{ layout: FolderLayout; config: FolderConfig }> {
+  const start = path.resolve(io.cwd, dir ?? '.');
+  const root = findFolderRoot(start);
+  if (!root)
+    throw new Error(`${displayPath(start)} is not a synced folder (no .berth/ here or above); use berth clone`);
+  const layout = folderLayout(root);
+  const config = await readFolderConfig(layout);
+  if (!config) throw new Error(`${layout.config} is missing`);
+  return { layout, config };
 }
 
 /** The folder holding `dir` (or the current one), opened; an error that says what to do when there is none. */
@@ -62,14 +83,19 @@ export async function openExistingFolder(
   io: CliIo,
   options: OpenOptions = {},
 ): Promise<FolderSession> {
-  const start = path.resolve(io.cwd, dir ?? '.');
-  const root = findFolderRoot(start);
-  if (!root)
-    throw new Error(`${displayPath(start)} is not a synced folder (no .berth/ here or above); use berth clone`);
-  const layout = folderLayout(root);
-  const config = await readFolderConfig(layout);
-  if (!config) throw new Error(`${layout.config} is missing`);
+  const { layout, config } = await findExistingFolder(dir, io);
   return openFolderSession(layout, config, io, options);
+}
+
+/** The folder alone (no Berth, no token: berth undo works offline), locked for `command` (none: only looking). */
+export async function openLocalFolder(
+  dir: string | undefined,
+  io: CliIo,
+  command?: string,
+): Promise<Omit<FolderSession, 'client' | 'remote'>> {
+  const { layout, config } = await findExistingFolder(dir, io);
+  const close = command ? await lockFolder(layout, command) : async () => undefined;
+  return { layout, config, local: folderPeerOf(layout, config, io, { command }), close };
 }
 
 /**
@@ -96,7 +122,8 @@ export async function syncFolder(
       localStateId: outcome.localStateId,
       remoteStateId: outcome.remoteStateId,
     });
-    await session.local.objects.prune(new Set(outcome.base.files.map((entry) => entry.sha256)));
+    // The base's contents and those the backups (berth undo) need stay; the rest goes.
+    await session.local.objects.prune(await contentsInUse(session.layout, outcome.base.files));
   }
   return outcome;
 }

@@ -52,6 +52,12 @@ export function formatSyncReport(result: SyncResultDto, options: { verbose?: boo
   return lines;
 }
 
+/** `undo with: berth undo …`, naming the folder when the command named one. */
+export function undoHint(dir?: string): string {
+  if (dir === undefined) return 'undo with: berth undo';
+  return `undo with: berth undo ${/^[\w./~-]+$/.test(dir) ? dir : JSON.stringify(dir)}`;
+}
+
 /** Notes (stderr) on files the folder's scan left out, so nobody wonders why they did not travel. */
 export function skippedNotes(skipped: readonly { path: string; reason: string }[], max = 5): string[] {
   const lines = skipped.slice(0, max).map((entry) => `note: ${entry.path} is not synced (${entry.reason})`);

@@ -3,7 +3,7 @@ import type { ConflictStrategy, SyncMode } from '../../contracts/sync';
 import type { CliIo } from '../cli-io';
 import { openExistingFolder, syncFolder } from '../folder-session';
 import { createProgress } from '../progress';
-import { formatSyncReport, skippedNotes, unresolvedConflicts } from '../sync-report';
+import { formatSyncReport, skippedNotes, undoHint, unresolvedConflicts } from '../sync-report';
 
 /** Exit status when the sync worked but conflicts wait for an answer. */
 export const EXIT_CONFLICTS = 3;
@@ -24,6 +24,8 @@ export async function sync(
     return session.close();
   });
   for (const line of formatSyncReport(outcome.result)) io.out(line);
+  // The folder changed: its apply kept a backup first (berth undo puts it back).
+  if (outcome.result.beforeSnapshots?.local) io.out(undoHint(input.dir));
   for (const line of skippedNotes(session.local.skipped)) io.err(line);
   if (!outcome.result.success) return 1;
   return unresolvedConflicts(outcome.result).length > 0 ? EXIT_CONFLICTS : 0;

@@ -14,7 +14,7 @@ import { STATE_DIR_NAME } from '../folder-layout';
 import { openExistingFolder, syncFolder, type FolderSession } from '../folder-session';
 import { readBaseFile } from '../folder-state';
 import { createProgress } from '../progress';
-import { formatSyncReport } from '../sync-report';
+import { formatSyncReport, undoHint } from '../sync-report';
 
 const DEBOUNCE_MS = 150;
 const LONG_POLL_MS = 25_000;
@@ -146,6 +146,7 @@ class WatchLoop {
       if (changed || !result.success) {
         const time = new Date().toLocaleTimeString();
         for (const line of formatSyncReport(result)) this.io.out(`[${time}] ${line}`);
+        if (result.beforeSnapshots?.local) this.io.out(`[${time}] ${undoHint()} (once watch stops)`);
       }
       this.hooks.onDidSync?.({ changed, success: result.success });
     } catch (error) {
