@@ -22,7 +22,7 @@ import type { SnapshotService, SnapshotStore } from '../../snapshots';
 import { checkRemoteManifest, isOutsideSync, ManifestRefusedError } from '../core/manifest-checks';
 import { ChangedMeanwhileError } from '../core/sync-peer';
 import type { BlobScope } from './blob-scope';
-import { stateIdOf, type PeerStateReader } from './peer-state';
+import type { PeerStateReader } from './peer-state';
 
 export interface ApplyConversations {
   assertReplaceable(projectId: string, ids: readonly string[]): Promise<void>;
@@ -202,7 +202,7 @@ export class PeerApplier {
   /** The state the project is in now: the snapshot applied, with the conversations as they are. */
   private async stateIdAfter(userId: string, projectId: string, snapshotId: string | null): Promise<string> {
     const conversations: PeerConversationRef[] = await this.deps.state.conversationRefs(userId, projectId);
-    return stateIdOf(snapshotId, conversations);
+    return this.deps.state.stateIdOf(snapshotId, conversations);
   }
 }
 

@@ -2,16 +2,17 @@
 // now (an unchanged one makes no snapshot: the latest is its state), a stopped one reports its
 // latest snapshot, a project with none an empty manifest. Conversations: each with the hash of
 // its portable form, computed again only when its fingerprint (title, last activity, message
-// count, turn states) moved. The stateId names both: the snapshot's id, plus a digest of the
-// conversations' versions when there are any.
+// count, turn states) moved.
 //
 // What a sync never carries (`isOutsideSync`: `.git/` folders, a top-level `.berth/`) is left out
 // of the files reported: a Berth's snapshots keep `.git/`, and the other side refuses a manifest
-// holding it. The stateId stays the snapshot's id, so a change inside `.git/` alone does give a
-// new stateId (a new snapshot) with the same files: harmless (at worst a plan that finds nothing
-// to do, or a re-plan after changed_meanwhile), and the agent's watcher skips `.git/`, so such a
-// change does not wake a long poll. Manifests are read once per snapshot (they never change)
-// and kept in a small cache: a no-op sync reads the project's state two or three times.
+// holding it. The stateId names the content reported: a digest of those files (`empty` for none),
+// plus a digest of the conversations' versions when there are any. So a change inside `.git/`
+// alone (a commit, a fetch), which makes a new snapshot, keeps the stateId: no long poll or
+// status check sees news, and an apply planned meanwhile is not refused as changed_meanwhile
+// (the apply keeps the newest `.git/`). Equal stateIds mean equal files, which is what apply's
+// `changes` rely on. Manifests and their digests are kept per snapshot (they never change) in a
+// small cache: a no-op sync reads the project's state two or three times.
 import type {
   PeerConversationRef,
   PortableConversation,
@@ -19,11 +20,12 @@ import type {
   SnapshotDto,
   SyncManifestEntry,
 } from '../../contracts';
+import { createHash } from 'node:crypto';
 import { DomainError } from '../../core/errors';
 import { isOutsideSync } from '../core/manifest-checks';
 import { conversationsDigest, conversationVersion } from './conversation-version';
 
-/** The stateId of a project with no snapshot yet. */
+/** The stateId of a project with no files to sync (no snapshot yet, or only `.git/`). */
 export const EMPTY_STATE_ID = 'empty';
 /** Conversation versions kept in memory (a fingerprint each): enough for every open project. */
 const MAX_CACHED_VERSIONS = 20_000;
@@ -60,6 +62,8 @@ export interface CurrentState {
 interface SplitManifest {
   synced: readonly SyncManifestEntry[];
   outside: readonly SyncManifestEntry[];
+  /** The files' part of the stateId. */
+  filesId: string;
 }
 
 export class PeerStateReader {
@@ -79,20 +83,24 @@ export class PeerStateReader {
       this.filesSnapshot(project.id),
       this.conversationRefs(userId, project.id),
     ]);
-    let manifest: Promise<SplitManifest> | undefined;
-    const split = () => (manifest ??= this.manifestOf(snapshotId));
+    const manifest = await this.manifestOf(snapshotId);
     return {
-      stateId: stateIdOf(snapshotId, conversations),
+      stateId: stateIdOf(manifest.filesId, conversations),
       snapshotId,
       conversations,
-      files: async () => (await split()).synced,
-      outsideSync: async () => (await split()).outside,
+      files: () => Promise.resolve(manifest.synced),
+      outsideSync: () => Promise.resolve(manifest.outside),
     };
   }
 
-  /** A snapshot's manifest split into what a sync sees and what it keeps out of. */
+  /** The stateId of the project holding `snapshotId`'s files and these conversations (after an apply). */
+  async stateIdOf(snapshotId: string | null, conversations: readonly PeerConversationRef[]): Promise<string> {
+    return stateIdOf((await this.manifestOf(snapshotId)).filesId, conversations);
+  }
+
+  /** A snapshot's manifest split into what a sync sees and what it keeps out of, with its files' id. */
   private async manifestOf(snapshotId: string | null): Promise<SplitManifest> {
-    if (!snapshotId) return { synced: [], outside: [] };
+    if (!snapshotId) return { synced: [], outside: [], filesId: EMPTY_STATE_ID };
     const cached = this.manifests.get(snapshotId);
     if (cached) {
       this.manifests.delete(snapshotId);
@@ -101,10 +109,8 @@ export class PeerStateReader {
     }
     const entries = await this.snapshots.manifest(snapshotId);
     const outside = entries.filter((entry) => isOutsideSync(entry.path));
-    const split: SplitManifest = {
-      synced: outside.length === 0 ? entries : entries.filter((entry) => !isOutsideSync(entry.path)),
-      outside,
-    };
+    const synced = outside.length === 0 ? entries : entries.filter((entry) => !isOutsideSync(entry.path));
+    const split: SplitManifest = { synced, outside, filesId: filesIdOf(synced) };
     this.manifests.set(snapshotId, split);
     this.cachedEntries += entries.length;
     for (const [id, old] of this.manifests) {
@@ -156,8 +162,20 @@ export class PeerStateReader {
   }
 }
 
-export function stateIdOf(snapshotId: string | null, conversations: readonly PeerConversationRef[]): string {
-  const files = snapshotId ?? EMPTY_STATE_ID;
-  if (conversations.length === 0) return files;
-  return `${files}.${conversationsDigest(conversations).slice(0, 24)}`;
+/**
+ * The files' part of a stateId: 32 hex characters of a sha256 over every entry (path, mode,
+ * size, hash) in code-unit order of paths, `empty` for none. Always under 64 characters with the
+ * conversations' part.
+ */
+export function filesIdOf(files: readonly SyncManifestEntry[]): string {
+  if (files.length === 0) return EMPTY_STATE_ID;
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const entry of sorted) hash.update(`${entry.path}\0${entry.mode}\0${entry.size}\0${entry.sha256}\n`);
+  return `f${hash.digest('hex').slice(0, 32)}`;
+}
+
+export function stateIdOf(filesId: string, conversations: readonly PeerConversationRef[]): string {
+  if (conversations.length === 0) return filesId;
+  return `${filesId}.${conversationsDigest(conversations).slice(0, 24)}`;
 }

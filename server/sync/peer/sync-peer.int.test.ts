@@ -401,10 +401,14 @@ describe('.git and the wire', () => {
     const state = full(await peer.state());
     expect(state.files.map((file) => file.path)).toContain('goes-away.txt');
     expect(state.files.filter((file) => isOutsideSync(file.path))).toEqual([]);
-    // The snapshot the state was read from (the stateId's first part) does hold them.
-    const snapshotId = state.stateId.split('.')[0]!;
-    const held = await t.server.database.prisma.snapshotFile.findMany({ where: { snapshotId } });
+    // The snapshot the state was read from does hold them.
+    const [latest] = await snapshotsOf(bob);
+    const held = await t.server.database.prisma.snapshotFile.findMany({ where: { snapshotId: latest!.id } });
     expect(held.map((file) => file.path)).toEqual(expect.arrayContaining(['.git/HEAD', 'vendor/lib/.git/config']));
+    // A change inside .git/ alone makes a new snapshot but keeps the stateId (it names what a sync sees).
+    await writeFile(bob, '.git/ORIG_HEAD', `${randomBytes(20).toString('hex')}\n`);
+    expect(await peer.state({ known: state.stateId })).toEqual({ unchanged: true, stateId: state.stateId });
+    expect((await snapshotsOf(bob))[0]!.id).not.toBe(latest!.id);
 
     // This peer read the state: it sends only the changes.
     const added = blobOf(`after git ${randomBytes(4).toString('hex')}\n`);
@@ -558,8 +562,8 @@ describe('a stopped workspace', () => {
       200,
     );
     const stopped = full(await peer.state());
-    const [latest] = await snapshotsOf(alice);
-    expect(stopped.stateId).toBe(latest!.id);
+    // The same files: the same stateId (it names the content, not the snapshot).
+    expect(stopped.stateId).toBe(running.stateId);
     expect(stopped.files).toEqual(running.files);
 
     const added = blobOf(`written while stopped ${randomBytes(4).toString('hex')}\n`);
