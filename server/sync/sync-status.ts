@@ -95,6 +95,15 @@ export class SyncStatusService {
     const pending = differing(local, remote);
     // A conflict settled by hand since (both sides now alike) is no longer one.
     const open = conflicts.filter((conflict) => pending.has(keyOf(conflict)));
+    // The last sync failed and the sides still differ: the light stays ⚫ with its reason until one works.
+    if (link.lastStatus === 'error' && pending.size > 0)
+      return {
+        status: 'error',
+        lastSyncedAt,
+        pendingChanges: pending.size,
+        conflicts: open,
+        error: link.lastError ?? 'The last sync did not finish',
+      };
     return {
       status: open.length > 0 ? 'conflict' : pending.size > 0 ? 'pending' : 'synced',
       lastSyncedAt,
