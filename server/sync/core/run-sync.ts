@@ -401,6 +401,8 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   tally.remoteStateId = remoteState.stateId;
   checkRemoteManifest(remoteState.files);
   // This side's own `.git/` (and `.berth/`) never travel: planned without them, kept through its apply.
+  // LocalPeer and the CLI's FolderPeer already leave them out of their states (and keep them through
+  // their applies), so for them this finds none; it guards a peer whose state would hold them.
   const localKept = localState.files.filter((entry) => isOutsideSync(entry.path));
   const localSynced =
     localKept.length === 0 ? localState.files : localState.files.filter((e) => !isOutsideSync(e.path));
