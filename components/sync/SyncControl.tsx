@@ -52,7 +52,7 @@ export function SyncControl({
   pollMs?: number;
   onOpenHistory?: () => void;
 }) {
-  const { link, setLink } = useLink(projectId, enabled);
+  const { link, setLink, error: linkError, reload: reloadLink } = useLink(projectId, enabled);
   const linked = enabled && Boolean(link);
   const sync = useSyncStatus(projectId, linked, pollMs);
   const [linking, setLinking] = useState(false);
@@ -67,8 +67,21 @@ export function SyncControl({
   }, [linked]);
   useEffect(() => setNow(Date.now()), [sync.status]);
 
-  if (!enabled || link === undefined) return null;
+  if (!enabled) return null;
   const style = styles[place];
+  // The link could not be read (database down, signed out): say so, and let a click try again.
+  if (link === undefined)
+    return linkError ? (
+      <button
+        type="button"
+        className={`${style.link} text-danger`}
+        onClick={() => void reloadLink()}
+        title={`The sync link could not be read: ${linkError} — click to try again`}
+        data-testid="sync-link-error"
+      >
+        {place === 'row' ? 'Sync?' : '⇅ Sync unavailable'}
+      </button>
+    ) : null;
 
   const linkDialog = (
     <LinkDialog
