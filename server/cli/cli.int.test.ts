@@ -172,6 +172,66 @@ describe('berth CLI against a real Berth', { timeout: 120_000 }, () => {
     expect(await readRemote('shared.txt')).toBe(local);
   });
 
+  it('remote-wins overwrites a local edit; berth undo brings it back, the Berth untouched, and the next sync asks', async () => {
+    await writeFile(path.join(folder, 'shared.txt'), 'my edit\n');
+    await writeRemote('shared.txt', 'the Berth edit\n');
+    const synced = await berth(['sync', '--on-conflict', 'remote'], folder);
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain("⚠ shared.txt: took the Berth's version");
+    expect(synced.stdout).toContain('undo with: berth undo\n');
+    expect(await readLocal('shared.txt')).toBe('the Berth edit\n');
+
+    const list = await berth(['undo', '--list'], folder);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/before sync with .*\(1 overwritten · 0 deleted · 0 created\) {2}← berth undo/);
+
+    const undone = await berth(['undo'], folder);
+    expect(undone.stderr).toBe('');
+    expect(undone.code).toBe(0);
+    expect(undone.stdout).toContain('↺ shared.txt (put back)');
+    expect(undone.stdout).toContain('The Berth side has its own "before sync with');
+    expect(await readLocal('shared.txt')).toBe('my edit\n');
+    expect(await readRemote('shared.txt')).toBe('the Berth edit\n');
+
+    // The edit is not uploaded over the Berth's unasked: both changed since the state agreed before.
+    const status = await berth(['status'], folder);
+    expect(status.stdout).toContain('M shared.txt   ⚠ changed on both sides');
+    const kept = await berth(['sync', '--on-conflict', 'local'], folder);
+    expect(kept.code).toBe(0);
+    expect(await readRemote('shared.txt')).toBe('my edit\n');
+  });
+
+  it('clone connects a folder that already has files: nothing uploaded unasked, a difference asked', async () => {
+    const existing = path.join(home, 'existing');
+    await mkdir(existing);
+    await writeFile(path.join(existing, 'mine.txt'), 'only here\n');
+    await writeFile(path.join(existing, 'local.txt'), 'from the folder\n');
+    await writeFile(path.join(existing, 'remote.txt'), 'another remote.txt\n');
+    const run = await berth(['clone', project.id, 'existing']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('Connecting ~/existing (it already has files) to cli app');
+    expect(run.stdout).toContain('⚠ remote.txt: changed on both sides');
+    expect(run.stdout).toContain('undo with: berth undo existing');
+    expect(run.stderr).toContain('note: 1 file is only in this folder');
+    expect(await readRemote('mine.txt')).toBeNull();
+    expect(await readFile(path.join(existing, 'remote.txt'), 'utf8')).toBe('another remote.txt\n');
+    expect(await readFile(path.join(existing, 'package.json'), 'utf8')).toContain('"name"');
+
+    const twice = await berth(['clone', project.id, 'existing']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('already a synced copy of cli app; use berth sync');
+    const other = path.join(home, 'other');
+    await mkdir(path.join(other, '.berth'), { recursive: true });
+    await writeFile(path.join(other, 'a.txt'), 'a');
+    await writeFile(
+      path.join(other, '.berth/config.json'),
+      JSON.stringify({ url: t.baseUrl, projectId: 'another-project', projectName: 'another' }),
+    );
+    const refused = await berth(['clone', project.id, 'other']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already a synced copy of another');
+  });
+
   it('watch carries a save on the Berth to the folder and one in the folder to the Berth, and stops on Ctrl-C', async () => {
     const watching = startCli(['watch'], folder);
     try {
