@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { syncManifestEntrySchema, type SyncManifestEntry } from '../contracts/sync';
 import { writeJsonAtomic } from './atomic-file';
-import type { FolderLayout } from './folder-layout';
+import { TEMP_PREFIX, type FolderLayout } from './folder-layout';
 
 export const BACKUPS_KEPT = 10;
 /** `2026-12-06T20-52-00-123Z`, with `-2`… when two land in the same millisecond. */
@@ -120,6 +120,9 @@ export class FolderBackups {
     await writeJsonAtomic(this.fileOf(id), backup);
     const ids = await this.ids();
     for (const old of ids.slice(0, Math.max(0, ids.length - BACKUPS_KEPT))) await rm(this.fileOf(old), { force: true });
+    // Half-written records a crash left.
+    for (const name of await readdir(this.dir))
+      if (name.startsWith(TEMP_PREFIX)) await rm(path.join(this.dir, name), { force: true });
     return id;
   }
 

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { SyncResultDto } from '../contracts/sync';
 import type { CliIo } from './cli-io';
 import { changesSince } from './commands/status';
+import { defaultBackup, formatBackupList, formatUndo } from './commands/undo';
+import type { StoredBackup } from './folder-backups';
 import { createProgress } from './progress';
-import { formatSyncReport } from './sync-report';
+import { formatSyncReport, undoHint } from './sync-report';
 
 const e = (path: string, sha: string, mode = 0o100644) => ({ path, mode, size: 1, sha256: sha.repeat(64) });
 
@@ -98,5 +100,68 @@ describe('progress', () => {
     progress.finish();
     expect(inPlace).toEqual([]);
     expect(lines).toEqual(['↑ 3.0 MB uploaded in 0.5 s']);
+  });
+});
+
+describe('berth undo output', () => {
+  const sync = (id: string, kind: 'sync' | 'undo' = 'sync'): StoredBackup => ({
+    id,
+    backup: {
+      label: kind === 'sync' ? 'before sync with b.example/app' : `before berth undo of x`,
+      createdAt: '2026-12-06T20:52:00.123Z',
+      kind,
+      files: [
+        { path: 'a', before: e('a', '1'), after: e('a', '2') },
+        { path: 'b', before: e('b', '1'), after: null },
+        { path: 'c', before: null, after: e('c', '3') },
+      ],
+    },
+  });
+
+  it('lists backups newest first, marking the one plain berth undo takes (the newest sync, not an undo)', () => {
+    const backups = [
+      sync('2026-12-06T20-50-00-000Z'),
+      sync('2026-12-06T20-52-00-123Z'),
+      sync('2026-12-06T20-53-00-000Z', 'undo'),
+    ];
+    expect(defaultBackup(backups)?.id).toBe('2026-12-06T20-52-00-123Z');
+    const lines = formatBackupList(backups);
+    expect(lines[1]).toContain('2026-12-06T20-53-00-000Z');
+    expect(lines[2]).toMatch(
+      /2026-12-06T20-52-00-123Z .*before sync with b\.example\/app {2}\(1 overwritten · 1 deleted · 1 created\) {2}← berth undo$/,
+    );
+    expect(lines[3]).not.toContain('←');
+    expect(formatBackupList([])).toEqual([expect.stringMatching(/^No backups yet/)]);
+  });
+
+  it('says what came back, what was left alone, that the Berth was not touched, and how to redo', () => {
+    const lines = formatUndo(
+      {
+        ...sync('2026-12-06T20-52-00-123Z'),
+        restored: ['a', 'b'],
+        removed: ['c'],
+        already: [],
+        changedSince: ['d'],
+        lost: [],
+        undoBackupId: 'R',
+      },
+      'laptop:~/app',
+    ).join('\n');
+    expect(lines).toContain('  ↺ a (put back)');
+    expect(lines).toContain('  ✕ c (created by the sync, removed)');
+    expect(lines).toContain('Left alone, changed since the sync:\n  · d');
+    expect(lines).toContain('"before sync with laptop:~/app" snapshot');
+    expect(lines).toContain('redo with: berth undo R');
+    const nothing = formatUndo(
+      { ...sync('x'), restored: [], removed: [], already: ['a'], changedSince: [], lost: [], undoBackupId: null },
+      'f',
+    );
+    expect(nothing[0]).toMatch(/^Nothing to undo/);
+  });
+
+  it('names the folder in the hint only when the command was given one', () => {
+    expect(undoHint()).toBe('undo with: berth undo');
+    expect(undoHint('app')).toBe('undo with: berth undo app');
+    expect(undoHint('my app')).toBe('undo with: berth undo "my app"');
   });
 });
