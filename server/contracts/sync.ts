@@ -192,6 +192,10 @@ export const peerMissingResultSchema = z.object({ missing: z.array(sha256Schema)
 // blobs, each verified against its hash on arrival → { stored, bytes }.
 // POST …/sync/peer/blobs/read { hashes } → the same framing back (only blobs of the caller's projects).
 
+/** POST …/sync/peer/present { paths } → { present }: which of these paths exist on disk although the state leaves them out. */
+export const peerPathsSchema = z.object({ paths: z.array(z.string().min(1).max(1024)).max(SYNC_MAX_HASHES) });
+export const peerPresentResultSchema = z.object({ present: z.array(z.string()) });
+
 /** POST …/sync/peer/conversations { ids } → the conversations, portable, ids kept. */
 export const peerConversationIdsSchema = z.object({ ids: z.array(z.string().min(1).max(64)).max(1_000) });
 export const peerConversationSchema = z.object({

@@ -34,6 +34,13 @@ export interface SyncPeer {
   ): Promise<{ stored: number; bytes: number }>;
   /** Blobs this side holds, each checked against its hash on arrival. Throws when one is unknown. */
   readBlobs(hashes: string[], onBytes?: (bytes: number) => void): AsyncIterable<BlobContent>;
+  /**
+   * Of these paths — all absent from this side's last state — those that exist on its disk all the
+   * same: ignored there, skipped for their size, unreadable. A sync never deletes their copies on
+   * the other side (their absence is no deletion) and never writes over them here (that would be
+   * a conflict). Optional while every peer gains it; a peer without it is asked nothing.
+   */
+  present?(paths: string[]): Promise<string[]>;
   /** Conversations by id, portable, ids kept (a folder has none: an empty list). */
   conversations(ids: string[]): Promise<PeerConversation[]>;
   /** Makes the project hold exactly `files` (+ conversation changes) if it is still `expectedStateId`. */
