@@ -5,12 +5,20 @@
 // whose staged file is gone was done; deleting what is gone is nothing).
 // Nothing is ever written through a symlink: a path whose folder inside the project is a
 // symlink is refused, and files land by rename, which replaces a symlink instead of following it.
+// The journal names each target's identity as the scan saw it (absent: null); right before a
+// step unlinks or renames over a path, it looks again, and a file that changed since (a save
+// during the apply, a file recreated before an interrupted apply was finished) is kept: the step
+// is skipped and the path reported as held, for the next sync to compare.
+import type { BigIntStats } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { syncPathProblem } from '../sync/core/manifest-checks';
 import { writeJsonAtomic } from './atomic-file';
 import type { FolderLayout } from './folder-layout';
+import { identityOf, sameIdentity, type FileIdentity } from './folder-scan';
+
+const identitySchema = z.object({ ino: z.string(), size: z.string(), mtimeNs: z.string() });
 
 const journalSchema = z.object({
   version: z.literal(1),
@@ -18,6 +26,8 @@ const journalSchema = z.object({
   stateId: z.string(),
   deletes: z.array(z.string()),
   writes: z.array(z.object({ path: z.string(), stage: z.string().regex(/^w-[0-9]+$/) })),
+  /** Per target path, the file the scan saw there (null: none). A path not named is not checked (older journals). */
+  identities: z.record(z.string(), identitySchema.nullable()).optional(),
 });
 export type ApplyJournal = z.infer<typeof journalSchema>;
 
@@ -57,27 +67,49 @@ export async function writeJournal(layout: FolderLayout, journal: ApplyJournal):
 export async function finishJournal(layout: FolderLayout, onProblem?: (problem: string) => void): Promise<boolean> {
   const journal = await readJournal(layout);
   if (!journal) return false;
-  for (const problem of await runJournal(layout, journal)) onProblem?.(problem);
+  const { problems, held } = await runJournal(layout, journal);
+  for (const problem of problems) onProblem?.(problem);
+  for (const relative of held) onProblem?.(`change ${relative}: it changed since; your version was kept`);
   return true;
 }
 
-/** Runs every step (each can be redone), then drops the journal; returns the steps that failed. */
-export async function runJournal(layout: FolderLayout, journal: ApplyJournal): Promise<string[]> {
+export interface JournalOutcome {
+  /** Steps that failed. */
+  problems: string[];
+  /** Paths left as they are because they changed since the scan (the user's version kept). */
+  held: string[];
+}
+
+/** Runs every step (each can be redone), then drops the journal. */
+export async function runJournal(layout: FolderLayout, journal: ApplyJournal): Promise<JournalOutcome> {
   const problems: string[] = [];
+  const held: string[] = [];
   const attempt = async (relative: string, step: () => Promise<void>) => {
     try {
       checkPath(relative);
+      insideRoot(layout.root, relative);
       await step();
     } catch (error) {
       problems.push(`${relative}: ${(error as Error).message}`);
     }
   };
+  /** Whether what is at `relative` now is still what the scan saw (no record: not checked). */
+  const unchanged = (relative: string, stats: BigIntStats | undefined): boolean => {
+    const expected: FileIdentity | null | undefined = journal.identities?.[relative];
+    if (expected === undefined) return true;
+    if (expected === null) return !stats || stats.isDirectory();
+    return stats !== undefined && sameIdentity(expected, identityOf(stats));
+  };
   for (const relative of journal.deletes)
     await attempt(relative, async () => {
       const absolute = path.join(layout.root, relative);
       if (!(await parentsAreFolders(layout.root, relative))) return; // its folder is gone or a link: nothing of ours there
-      const stats = await lstat(absolute).catch(() => undefined);
+      const stats = await lstat(absolute, { bigint: true }).catch(() => undefined);
       if (!stats || stats.isDirectory()) return;
+      if (!unchanged(relative, stats)) {
+        held.push(relative);
+        return;
+      }
       await unlink(absolute).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
@@ -87,16 +119,31 @@ export async function runJournal(layout: FolderLayout, journal: ApplyJournal): P
     await attempt(relative, async () => {
       const staged = stagePath(layout, stage);
       if (!(await lstat(staged).catch(() => undefined))) return; // renamed into place already
-      await makeParents(layout.root, relative);
       const absolute = path.join(layout.root, relative);
-      const existing = await lstat(absolute).catch(() => undefined);
+      const existing = (await parentsAreFolders(layout.root, relative))
+        ? await lstat(absolute, { bigint: true }).catch(() => undefined)
+        : undefined;
+      if (!unchanged(relative, existing)) {
+        held.push(relative);
+        return;
+      }
+      await makeParents(layout.root, relative);
       // An empty folder where a file goes (its files were deleted above) gives way; a full one does not.
       if (existing?.isDirectory()) await rmdir(absolute);
       await rename(staged, absolute);
     });
   await rm(layout.journal, { force: true });
   await rm(layout.incoming, { recursive: true, force: true });
-  return problems;
+  return { problems, held };
+}
+
+/** Defence in depth under the path checks: the target resolves inside the folder, never beside it. */
+export function insideRoot(root: string, relative: string): string {
+  const base = path.resolve(root);
+  const absolute = path.resolve(base, relative);
+  if (!absolute.startsWith(base + path.sep))
+    throw new UnsafePathError(`Refusing to write ${JSON.stringify(relative)}: it is outside the folder`);
+  return absolute;
 }
 
 /**
@@ -110,6 +157,7 @@ export async function checkWritable(
 ): Promise<void> {
   for (const relative of writes) {
     checkPath(relative);
+    insideRoot(root, relative);
     const segments = relative.split('/');
     for (let depth = 1; depth < segments.length; depth++) {
       const folder = segments.slice(0, depth).join('/');

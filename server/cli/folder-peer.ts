@@ -6,7 +6,7 @@
 // deletes, their contents kept in objects/) whose id it returns, so `berth undo` can put them back.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readlink, realpath, rm, symlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   PeerApplyInput,
@@ -18,10 +18,18 @@ import type {
 import type { TemplateId } from '../contracts/projects';
 import { checkRemoteManifest, isSymlinkMode } from '../sync/core/manifest-checks';
 import { ChangedMeanwhileError, type BlobContent, type PeerStateAnswer, type SyncPeer } from '../sync/core/sync-peer';
-import { checkWritable, finishJournal, runJournal, stagePath, writeJournal, type ApplyJournal } from './apply-journal';
+import {
+  checkWritable,
+  finishJournal,
+  insideRoot,
+  runJournal,
+  stagePath,
+  writeJournal,
+  type ApplyJournal,
+} from './apply-journal';
 import { FolderBackups, type BackupFile } from './folder-backups';
 import type { FolderLayout } from './folder-layout';
-import { scanFolder, type SkippedPath } from './folder-scan';
+import { scanFolder, type FileIdentity, type SkippedPath } from './folder-scan';
 import { readBaseFile } from './folder-state';
 import { HashCacheFile } from './hash-cache-file';
 import { ObjectStore } from './object-store';
@@ -40,7 +48,43 @@ export interface FolderPeerOptions {
   readOnly?: boolean;
   /** Called once an apply's backup and journal are written, before its steps run (a test throws here: a crash). */
   onJournalWritten?(): void;
+  /** Whether the folder's file system folds case (README.md and Readme.md are one file); default: probed once in .berth/. */
+  caseInsensitive?: () => Promise<boolean>;
 }
+
+/** An apply that left paths as they are: changed meanwhile (the user's version kept) or unable to coexist here. */
+export class HeldPathsError extends Error {
+  readonly code = 'held_paths';
+  constructor(
+    readonly held: readonly string[],
+    readonly problems: readonly string[],
+  ) {
+    const parts = [
+      ...(held.length > 0
+        ? [
+            `kept as they are here (changed during the sync, or names differing only in case): ${held.slice(0, 5).join(', ')}${held.length > 5 ? ` and ${held.length - 5} more` : ''}`,
+          ]
+        : []),
+      ...(problems.length > 0 ? [`could not apply: ${problems.slice(0, 3).join('; ')}`] : []),
+    ];
+    super(`Not every change could be applied here — ${parts.join('; ')}. Sync again to compare them`);
+  }
+}
+
+/** Whether the file system under `state` folds case: a probe file written in lower case, looked up in upper case. */
+export async function probeCaseInsensitive(state: string): Promise<boolean> {
+  await mkdir(state, { recursive: true });
+  const probe = path.join(state, 'case-probe');
+  await writeFile(probe, '');
+  try {
+    return (await lstat(path.join(state, 'CASE-PROBE')).catch(() => undefined)) !== undefined;
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+/** The name two paths share on a case-folding, normalising file system. */
+const foldedName = (relative: string) => relative.normalize('NFC').toLowerCase();
 
 /** What an apply's backup says about it (see folder-backups.ts). */
 export interface ApplyBackupOptions {
@@ -56,6 +100,7 @@ export interface FolderState {
   skipped: SkippedPath[];
   /** The files holding each content. */
   byHash: Map<string, SyncManifestEntry[]>;
+  identities: Map<string, FileIdentity>;
 }
 
 const sha256Hex = (content: Buffer) => createHash('sha256').update(content).digest('hex');
@@ -76,6 +121,7 @@ export class FolderPeer implements SyncPeer {
   private cache: HashCacheFile | undefined;
   private root: string | undefined;
   private last: FolderState | undefined;
+  private folds: Promise<boolean> | undefined;
 
   constructor(private readonly options: FolderPeerOptions) {
     this.name = options.name;
@@ -99,7 +145,7 @@ export class FolderPeer implements SyncPeer {
     this.root ??= await realpath(this.layout.root);
     this.cache ??= await HashCacheFile.load(this.layout.hashes);
     await mkdir(this.layout.state, { recursive: true });
-    const { files, skipped } = await scanFolder({
+    const { files, skipped, identities } = await scanFolder({
       root: this.root,
       cache: this.cache,
       maxFileBytes: this.options.maxFileBytes,
@@ -107,7 +153,7 @@ export class FolderPeer implements SyncPeer {
     });
     const byHash = new Map<string, SyncManifestEntry[]>();
     for (const entry of files) byHash.set(entry.sha256, [...(byHash.get(entry.sha256) ?? []), entry]);
-    this.last = { stateId: folderStateId(files), files, skipped, byHash };
+    this.last = { stateId: folderStateId(files), files, skipped, byHash, identities };
     return this.last;
   }
 
@@ -151,6 +197,37 @@ export class FolderPeer implements SyncPeer {
     }
   }
 
+  /**
+   * Of these paths (absent from the last scan), those something stands at on disk all the same
+   * (ignored, too large, unreadable, a folder): a sync must neither delete their copies elsewhere
+   * nor write over them here. Looked at with lstat, never through a symlink at the end; a path
+   * that cannot be inside the folder is not there.
+   */
+  async present(paths: string[]): Promise<string[]> {
+    this.root ??= await realpath(this.layout.root);
+    const found: string[] = [];
+    for (const relative of new Set(paths)) {
+      let absolute: string;
+      try {
+        absolute = insideRoot(this.root, relative);
+      } catch {
+        continue;
+      }
+      const stats = await lstat(absolute).catch((error: NodeJS.ErrnoException) =>
+        // Unreadable on the way (EACCES) is not proof of absence: count it as there.
+        error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : error,
+      );
+      if (stats) found.push(relative);
+    }
+    return found;
+  }
+
+  /** Whether this folder's file system folds case (probed once). */
+  private foldsCase(): Promise<boolean> {
+    this.folds ??= (this.options.caseInsensitive ?? (() => probeCaseInsensitive(this.layout.state)))();
+    return this.folds;
+  }
+
   async conversations(): Promise<PeerConversation[]> {
     return [];
   }
@@ -174,8 +251,29 @@ export class FolderPeer implements SyncPeer {
     checkRemoteManifest(input.files);
     const before = new Map(current.files.map((entry) => [entry.path, entry]));
     const target = new Map(input.files.map((entry) => [entry.path, entry]));
-    const deletes = current.files.filter((entry) => !target.has(entry.path)).map((entry) => entry.path);
+    // On a case-folding file system, names of the target that fold to one file (each other, or a
+    // file here under another case that stays) are not written: one would overwrite the other and
+    // the next scan would read the lost one as deleted. They are held, for the user to rename.
+    const collisions = new Set<string>();
+    if (await this.foldsCase()) {
+      const byName = new Map<string, string[]>();
+      for (const relative of new Set([...target.keys(), ...current.files.map((entry) => entry.path)])) {
+        if (!target.has(relative) && !before.has(relative)) continue;
+        const name = foldedName(relative);
+        byName.set(name, [...(byName.get(name) ?? []), relative]);
+      }
+      for (const group of byName.values()) {
+        // A file here under another case that the target drops is deleted first: a rename, no collision.
+        const kept = group.filter((relative) => target.has(relative));
+        if (kept.length > 1) for (const relative of kept) collisions.add(relative);
+      }
+    }
+    const deletes = current.files
+      .filter((entry) => !target.has(entry.path))
+      .map((entry) => entry.path)
+      .filter((relative) => !collisions.has(relative));
     const writes = input.files.filter((entry) => {
+      if (collisions.has(entry.path)) return false;
       const old = before.get(entry.path);
       return !old || old.sha256 !== entry.sha256 || old.mode !== entry.mode;
     });
@@ -188,7 +286,16 @@ export class FolderPeer implements SyncPeer {
     // Every new content staged first; nothing in the folder has changed yet.
     await rm(this.layout.incoming, { recursive: true, force: true });
     await mkdir(this.layout.incoming, { recursive: true });
-    const journal: ApplyJournal = { version: 1, stateId: folderStateId(input.files), deletes, writes: [] };
+    const identities: Record<string, FileIdentity | null> = {};
+    for (const relative of [...deletes, ...writes.map((entry) => entry.path)])
+      identities[relative] = current.identities.get(relative) ?? null;
+    const journal: ApplyJournal = {
+      version: 1,
+      stateId: folderStateId(input.files),
+      deletes,
+      writes: [],
+      identities,
+    };
     for (const [index, entry] of writes.entries()) {
       const content = await this.content(entry.sha256);
       if (!content) throw new Error(`The content of ${entry.path} (${entry.sha256}) was never received`);
@@ -206,14 +313,16 @@ export class FolderPeer implements SyncPeer {
           ]);
     await writeJournal(this.layout, journal);
     this.options.onJournalWritten?.();
-    const problems = await runJournal(this.layout, journal);
+    const { problems, held } = await runJournal(this.layout, journal);
     for (const entry of writes) {
       if (isSymlinkMode(entry.mode)) continue;
       const stats = await lstat(path.join(this.root!, entry.path), { bigint: true }).catch(() => undefined);
       if (stats?.isFile() && stats.size === BigInt(entry.size)) this.cache?.prime(entry.path, stats, entry.sha256);
     }
-    // Something changed under the apply (a race): the folder is whole, the next sync compares again.
-    if (problems.length > 0) throw new Error(`Could not apply every change here: ${problems.slice(0, 3).join('; ')}`);
+    // Something changed under the apply (a race) or cannot be here: the folder is whole, and the
+    // sync fails (the base stays), so the next sync compares these paths again, never reading them as deleted.
+    if (problems.length > 0 || held.length > 0 || collisions.size > 0)
+      throw new HeldPathsError([...[...collisions].sort(), ...held], problems);
     return { stateId: journal.stateId, beforeSnapshotId: backupId, written: writes.length, deleted: deletes.length };
   }
 

@@ -4,7 +4,7 @@
 // .berth/hashes.json when a file is unchanged. Left out besides: .berth/ itself, .git folders
 // and any path a sync refuses (the planner's checks), files over the size limit — each listed as
 // skipped so the command line can say so.
-import type { Dirent } from 'node:fs';
+import type { BigIntStats, Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SyncManifestEntry } from '../contracts/sync';
@@ -29,9 +29,25 @@ export interface SkippedPath {
   reason: string;
 }
 
+/** Which file the scan saw at a path: an apply changes it only while it is still that one. */
+export interface FileIdentity {
+  ino: string;
+  size: string;
+  mtimeNs: string;
+}
+
+export function identityOf(stats: BigIntStats): FileIdentity {
+  return { ino: String(stats.ino), size: String(stats.size), mtimeNs: String(stats.mtimeNs) };
+}
+
+export const sameIdentity = (a: FileIdentity, b: FileIdentity) =>
+  a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+
 export interface FolderScan {
   files: SyncManifestEntry[];
   skipped: SkippedPath[];
+  /** Each listed file's identity when it was read. */
+  identities: Map<string, FileIdentity>;
 }
 
 export interface FolderScanOptions {
@@ -46,7 +62,7 @@ export interface FolderScanOptions {
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 export async function scanFolder(options: FolderScanOptions): Promise<FolderScan> {
-  const scan: FolderScan = { files: [], skipped: [] };
+  const scan: FolderScan = { files: [], skipped: [], identities: new Map() };
   const limiter = new Limiter(SCAN_CONCURRENCY);
   const maxFileBytes = options.maxFileBytes ?? FOLDER_MAX_FILE_BYTES;
   const root = options.root;
@@ -98,6 +114,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       if (stats.isSymbolicLink()) {
         const target = await readlink(absolute, { encoding: 'buffer' });
         scan.files.push({ path: relative, mode: S_IFLNK | 0o777, size: target.length, sha256: sha256Hex(target) });
+        scan.identities.set(relative, identityOf(stats));
         return;
       }
       if (!stats.isFile()) return;
@@ -109,6 +126,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       const cached = options.cache.get(relative, stats);
       if (cached !== undefined) {
         scan.files.push({ path: relative, mode, size: Number(stats.size), sha256: cached });
+        scan.identities.set(relative, identityOf(stats));
         return;
       }
       options.onRead?.(relative);
@@ -121,6 +139,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
         size: hashed.size,
         sha256: hashed.sha256,
       });
+      scan.identities.set(relative, identityOf(hashed.stats));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Gone or replaced while we looked: the next scan sees what is there.
@@ -138,7 +157,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     options.cache.abandon();
     throw error;
   }
-  return { files: scan.files.sort(byPath), skipped: scan.skipped.sort(byPath) };
+  return { files: scan.files.sort(byPath), skipped: scan.skipped.sort(byPath), identities: scan.identities };
 }
 
 async function readRuleFile(absolute: string): Promise<string | undefined> {
