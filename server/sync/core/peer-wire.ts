@@ -12,6 +12,7 @@ export const PEER_PATHS = {
   read: 'blobs/read',
   conversations: 'conversations',
   apply: 'apply',
+  present: 'present',
 } as const;
 
 export const peerPath = (projectId: string, path: (typeof PEER_PATHS)[keyof typeof PEER_PATHS]) =>
