@@ -116,12 +116,24 @@ export interface LinkDto {
   createdAt: string;
 }
 
+/**
+ * An answer to one conflict of an earlier `ask`. With the hashes of the two versions the user
+ * compared (the conflict's `local` and `remote`), it holds only while both sides still hold
+ * those versions: a newer change on either side lists the conflict unresolved again. The bare
+ * choice (for scripts) holds whatever the versions.
+ */
+export const conflictResolutionSchema = z.union([
+  z.enum(CONFLICT_CHOICES),
+  z.object({ choice: z.enum(CONFLICT_CHOICES), local: sha256Schema.nullable(), remote: sha256Schema.nullable() }),
+]);
+export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
+
 /** POST /api/v1/projects/:id/sync */
 export const syncRequestSchema = z.object({
   mode: z.enum(SYNC_MODES),
   onConflict: z.enum(CONFLICT_STRATEGIES),
-  /** Answers to an earlier `ask`: file path or conversation id → choice. */
-  resolutions: z.record(z.string().max(1024), z.enum(CONFLICT_CHOICES)).optional(),
+  /** Answers to an earlier `ask`: file path or conversation id → choice (or choice and the versions it was made on). */
+  resolutions: z.record(z.string().max(1024), conflictResolutionSchema).optional(),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
@@ -140,6 +152,11 @@ export interface SyncResultDto {
   downloaded?: string[];
   /** The snapshots taken before the sync changed each side ("before sync with …"): one restore undoes it. */
   beforeSnapshots?: { local: string | null; remote: string | null };
+  /**
+   * Paths one side leaves out of its state (ignored there, too large, unreadable) but still has on
+   * disk: their absence was not taken as a deletion, so the other side's copy was kept.
+   */
+  held?: { path: string; reason: string }[];
 }
 
 export const SYNC_STATUSES = ['synced', 'pending', 'conflict', 'error'] as const;

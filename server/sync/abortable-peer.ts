@@ -38,6 +38,7 @@ export function abortable(peer: SyncPeer, signal: AbortSignal): SyncPeer {
     missing: (hashes) => race(peer.missing(hashes), signal),
     putBlobs: (blobs, onBytes) => race(peer.putBlobs(blobs, onBytes), signal),
     readBlobs: (hashes, onBytes) => iterate(peer.readBlobs(hashes, onBytes), signal),
+    ...(peer.present ? { present: (paths: string[]) => race(peer.present!(paths), signal) } : {}),
     conversations: (ids) => race(peer.conversations(ids), signal),
     apply: (input) => race(peer.apply(input), signal),
   };

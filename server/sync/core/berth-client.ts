@@ -13,6 +13,8 @@ export interface BerthClientOptions {
   token: string;
   /** The fetch to reach it with, its peers too (default: the global one). */
   fetch?: typeof fetch;
+  /** Its peers' largest blob accepted (HttpPeerOptions.maxBlobBytes; a Berth passes its file cap). */
+  maxBlobBytes?: number;
 }
 
 const templateSchema = z.enum(TEMPLATES.map((template) => template.id) as [TemplateId, ...TemplateId[]]);
@@ -34,11 +36,13 @@ export class BerthClient {
   private readonly api: RemoteApi;
   private readonly token: string;
   private readonly fetchImpl: typeof fetch | undefined;
+  private readonly maxBlobBytes: number | undefined;
 
   constructor(options: BerthClientOptions) {
     this.api = new RemoteApi(options.baseUrl, options.token, options.fetch);
     this.token = options.token;
     this.fetchImpl = options.fetch;
+    this.maxBlobBytes = options.maxBlobBytes;
   }
 
   /** The Berth's base URL, without a trailing slash. */
@@ -63,6 +67,13 @@ export class BerthClient {
 
   /** One of the token's projects as a sync peer, named `name` in labels and messages. */
   peer(projectId: string, name: string): HttpPeer {
-    return new HttpPeer({ baseUrl: this.api.baseUrl, token: this.token, projectId, name, fetch: this.fetchImpl });
+    return new HttpPeer({
+      baseUrl: this.api.baseUrl,
+      token: this.token,
+      projectId,
+      name,
+      fetch: this.fetchImpl,
+      ...(this.maxBlobBytes === undefined ? {} : { maxBlobBytes: this.maxBlobBytes }),
+    });
   }
 }

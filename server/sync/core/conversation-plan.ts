@@ -5,14 +5,14 @@
 // fetches the conversations the plan names and applies them.
 import { randomUUID } from 'node:crypto';
 import type {
-  ConflictChoice,
   ConflictOutcome,
+  ConflictResolution,
   ConflictStrategy,
   PeerConversationRef,
   SyncConflictDto,
   SyncMode,
 } from '../../contracts/sync';
-import type { SyncSide } from './three-way';
+import { resolvedChoice, type SyncSide } from './three-way';
 
 /** A conversation's title is at most this long (conversationTitleSchema). */
 const TITLE_MAX_CHARS = 120;
@@ -28,7 +28,7 @@ export interface ConversationPlanInput {
   remote: readonly PeerConversationRef[];
   mode: SyncMode;
   strategy: ConflictStrategy;
-  resolutions?: Readonly<Record<string, ConflictChoice>>;
+  resolutions?: Readonly<Record<string, ConflictResolution>>;
   /** Ids for kept-both copies (a random UUID unless a test fixes them). */
   newId?: () => string;
 }
@@ -146,7 +146,7 @@ export function planConversations(input: ConversationPlanInput): ConversationPla
       take('remote', id);
       continue;
     }
-    const choice: ConflictStrategy = input.resolutions?.[id] ?? input.strategy;
+    const choice: ConflictStrategy = resolvedChoice(input.resolutions?.[id], l, r) ?? input.strategy;
     switch (choice) {
       case 'ask':
         conflict(id, 'unresolved');

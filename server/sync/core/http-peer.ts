@@ -7,6 +7,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import {
   peerMissingResultSchema,
+  peerPresentResultSchema,
   peerStateSchema,
   peerStateUnchangedSchema,
   type PeerApplyChanges,
@@ -36,7 +37,10 @@ export interface HttpPeerOptions {
   projectId: string;
   /** How this side is named in labels and messages. */
   name: string;
-  /** Largest blob accepted from the remote (default 1 GiB: Berth's own cap is lower). */
+  /**
+   * Largest blob accepted from the remote (default 1 GiB). A Berth passes its own file cap
+   * (SNAPSHOT_MAX_FILE_MB). Blobs of the state last read are held to the sizes it gave besides.
+   */
   maxBlobBytes?: number;
   /** Content bytes per upload request before the next request starts (default 128 MB). */
   uploadBatchBytes?: number;
@@ -46,6 +50,8 @@ export interface HttpPeerOptions {
 
 /** Hashes per blobs/missing and blobs/read request: keeps every request body small. */
 const HASHES_PER_REQUEST = 20_000;
+/** Paths per present request (each up to 1 KB: a request stays within a few MB). */
+const PATHS_PER_REQUEST = 5_000;
 /** Conversations per request: each may be large, and an answer is read within 64 MB. */
 const CONVERSATIONS_PER_REQUEST = 50;
 const FRAME_HEADER_BYTES = 68;
@@ -59,6 +65,8 @@ export class HttpPeer implements SyncPeer {
   private readonly uploadBatchBytes: number;
   /** The files of the last state read (or applied): an apply against it sends only the difference. */
   private known: { stateId: string; files: Map<string, SyncManifestEntry> } | undefined;
+  /** Content sizes by hash in that state: a blob read must be exactly that long. */
+  private knownSizes: Map<string, number> | undefined;
 
   constructor(private readonly options: HttpPeerOptions) {
     this.name = options.name;
@@ -147,13 +155,14 @@ export class HttpPeer implements SyncPeer {
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       const expected = new Set(asked);
       try {
-        const limits = {
-          maxBlobBytes: this.maxBlobBytes,
-          maxTotalBytes: asked.length * (this.maxBlobBytes + FRAME_HEADER_BYTES),
-        };
-        for await (const blob of decodeBlobFrames(body, limits)) {
+        for await (const blob of decodeBlobFrames(body, this.readLimits(asked))) {
           if (!expected.delete(blob.sha256))
             throw new Error(`${this.name} sent blob ${blob.sha256}, which was not asked for (or twice)`);
+          const size = this.knownSizes?.get(blob.sha256);
+          if (size !== undefined && size !== blob.content.length)
+            throw new Error(
+              `${this.name} sent ${blob.content.length} bytes for blob ${blob.sha256}, which its state gave as ${size}`,
+            );
           onBytes?.(blob.content.length);
           yield blob;
         }
@@ -163,6 +172,39 @@ export class HttpPeer implements SyncPeer {
       if (expected.size > 0)
         throw new Error(`${this.name} did not send ${expected.size} blob(s), e.g. ${[...expected][0]}`);
     }
+  }
+
+  /**
+   * Frame bounds for one read: blobs of the state last read are known by size, so no frame may
+   * be longer than the largest of them and the body no longer than their sum — an over-long
+   * frame is refused from its header, before it is buffered. Unknown hashes get maxBlobBytes.
+   */
+  private readLimits(hashes: readonly string[]): { maxBlobBytes: number; maxTotalBytes: number } {
+    let largest = 0;
+    let total = 0;
+    for (const hash of hashes) {
+      const size = Math.min(this.knownSizes?.get(hash) ?? this.maxBlobBytes, this.maxBlobBytes);
+      largest = Math.max(largest, size);
+      total += size + FRAME_HEADER_BYTES;
+    }
+    return { maxBlobBytes: largest, maxTotalBytes: total };
+  }
+
+  /** POST …/present: which of these paths (absent from its state) the remote holds on disk all the same. */
+  async present(paths: string[]): Promise<string[]> {
+    const present: string[] = [];
+    for (let start = 0; start < paths.length; start += PATHS_PER_REQUEST) {
+      const asked = new Set(paths.slice(start, start + PATHS_PER_REQUEST));
+      const answer = await this.api.json(
+        { method: 'POST', path: this.path(PEER_PATHS.present), json: { paths: [...asked] } },
+        peerPresentResultSchema,
+      );
+      for (const path of answer.present) {
+        if (!asked.delete(path)) throw new Error(`${this.name} named a path present that was not asked about`);
+        present.push(path);
+      }
+    }
+    return present;
   }
 
   async conversations(ids: string[]): Promise<PeerConversation[]> {
@@ -201,6 +243,7 @@ export class HttpPeer implements SyncPeer {
 
   private remember(stateId: string, files: readonly SyncManifestEntry[]): void {
     this.known = { stateId, files: new Map(files.map((entry) => [entry.path, entry])) };
+    this.knownSizes = new Map(files.map((entry) => [entry.sha256, entry.size]));
   }
 
   private path(which: (typeof PEER_PATHS)[keyof typeof PEER_PATHS]): string {

@@ -53,6 +53,10 @@ export class MemoryPeer implements SyncPeer {
   readonly applies: PeerApplyInput[] = [];
   /** Called at the start of each apply (after it was counted): throw to fail it, or change the project. */
   beforeApply?: (input: PeerApplyInput, peer: MemoryPeer) => void;
+  /** Paths on its "disk" that its state leaves out (ignored, too large): what present() answers. */
+  readonly unlisted = new Set<string>();
+  /** Every present() call's paths, in order. */
+  readonly presentAsked: string[][] = [];
   /** Extra entries the next state answer adds to the manifest (a hostile remote). */
   extraEntries: SyncManifestEntry[] = [];
   blobsPut = 0;
@@ -150,6 +154,11 @@ export class MemoryPeer implements SyncPeer {
       await Promise.resolve();
       yield { sha256: hash, content };
     }
+  }
+
+  present(paths: string[]): Promise<string[]> {
+    this.presentAsked.push([...paths]);
+    return Promise.resolve(paths.filter((path) => this.unlisted.has(path) && !this.files.has(path)));
   }
 
   conversations(ids: string[]): Promise<PeerConversation[]> {

@@ -417,4 +417,162 @@ describe('runSync', () => {
       expect(result.conversationsUploaded + result.conversationsDownloaded).toBe(0);
     });
   });
+
+  describe('paths a side holds on disk outside its state (ignored, too large, unreadable)', () => {
+    it('a path the remote stops syncing (now ignored there) is not deleted locally; the base keeps it', async () => {
+      const { local, remote, base } = await synced({ 'data/big.csv': 'precious', 'x.txt': 'x' });
+      // The remote ignores data/ from now on: the file stays on its disk, out of its state.
+      remote.remove('data/big.csv');
+      remote.unlisted.add('data/big.csv');
+      const askedBefore = [local.presentAsked.length, remote.presentAsked.length];
+      const { result, base: next } = await sync(local, remote, base);
+      expect(result.success).toBe(true);
+      expect(local.read('data/big.csv')).toBe('precious');
+      expect(result.downloaded).toEqual([]);
+      expect(result.held).toEqual([{ path: 'data/big.csv', reason: expect.stringContaining('not deleted on laptop') }]);
+      expect(next.files.map((entry) => entry.path)).toEqual(['data/big.csv', 'x.txt']);
+      // Asked once, of the one side that lacks the path.
+      expect(remote.presentAsked.slice(askedBefore[1])).toEqual([['data/big.csv']]);
+      expect(local.presentAsked.slice(askedBefore[0])).toEqual([]);
+
+      // Still held on the next run; a path gone from disk too is deleted as before.
+      expect((await sync(local, remote, next)).result.held).toHaveLength(1);
+      remote.unlisted.delete('data/big.csv');
+      const gone = await sync(local, remote, next);
+      expect(gone.result.downloaded).toEqual(['data/big.csv']);
+      expect(local.read('data/big.csv')).toBeUndefined();
+    });
+
+    it('the same holds the other way round (skipped locally for its size → kept on the remote)', async () => {
+      const { local, remote, base } = await synced({ 'big.bin': 'grew', 'x.txt': 'x' });
+      local.remove('big.bin');
+      local.unlisted.add('big.bin');
+      const { result } = await sync(local, remote, base, { mode: 'both', onConflict: 'remote' });
+      expect(remote.read('big.bin')).toBe('grew');
+      expect(result.uploaded).toEqual([]);
+      expect(result.held).toMatchObject([{ path: 'big.bin' }]);
+    });
+
+    it('a write over a file the receiver holds outside its state is an unresolved conflict, whatever the strategy', async () => {
+      for (const onConflict of ['local', 'remote', 'merge', 'ask'] as const) {
+        const { local, remote, base } = await synced({ 'a.txt': 'a' });
+        local.write('.env', 'SECRET=laptop');
+        // The remote has its own .env, ignored there.
+        remote.unlisted.add('.env');
+        const { result } = await sync(local, remote, base, { mode: 'both', onConflict });
+        expect(result.success).toBe(true);
+        expect(remote.files.has('.env')).toBe(false);
+        expect(result.uploaded).toEqual([]);
+        expect(result.conflicts).toEqual([
+          expect.objectContaining({ kind: 'file', path: '.env', outcome: 'unresolved', text: false }),
+        ]);
+        expect(result.held).toMatchObject([{ path: '.env', reason: expect.stringContaining('not written over') }]);
+        expect(remote.applies.slice(1)).toEqual([]);
+      }
+    });
+
+    it('on a first sync too, and a kept-both copy avoids a name the other side holds unlisted', async () => {
+      const { local, remote } = peers();
+      local.write('.env', 'mine').write('img.png', Buffer.from([0, 1, 2]));
+      remote.write('img.png', Buffer.from([0, 9, 9]));
+      remote.unlisted.add('.env').add('img (remote).png');
+      const { result } = await sync(local, remote, null);
+      expect(remote.files.has('.env')).toBe(false);
+      expect(result.conflicts).toEqual([
+        expect.objectContaining({ path: '.env', outcome: 'unresolved' }),
+        expect.objectContaining({ path: 'img.png', outcome: 'kept-both', keptAs: 'img (remote 2).png' }),
+      ]);
+    });
+
+    it('a peer without present() is asked nothing: its absence is a deletion as before', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a', 'b.txt': 'b' });
+      remote.remove('b.txt');
+      remote.unlisted.add('b.txt');
+      Object.defineProperty(remote, 'present', { value: undefined });
+      const { result } = await sync(local, remote, base);
+      expect(result.downloaded).toEqual(['b.txt']);
+      expect(local.read('b.txt')).toBeUndefined();
+      expect(result.held).toBeUndefined();
+    });
+
+    it('ignores paths a peer names present that were not asked about', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a', 'b.txt': 'b' });
+      remote.remove('b.txt');
+      remote.present = () => Promise.resolve(['a.txt', 'elsewhere.txt']);
+      const { result } = await sync(local, remote, base);
+      expect(result.downloaded).toEqual(['b.txt']);
+      expect(result.held).toBeUndefined();
+    });
+  });
+
+  describe('blob sizes', () => {
+    it('refuses a blob longer than the manifest gave, before anything is applied', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a' });
+      remote.write('a.txt', 'remote change');
+      const entry = remote.manifest().find((e) => e.path === 'a.txt')!;
+      // The remote's state gives a smaller size than the content it then sends.
+      const realState = remote.state.bind(remote);
+      remote.state = async () => {
+        const state = await realState();
+        if ('unchanged' in state) return state;
+        return { ...state, files: state.files.map((e) => (e.path === 'a.txt' ? { ...e, size: entry.size - 5 } : e)) };
+      };
+      const { result } = await sync(local, remote, base);
+      expect(result.success).toBe(false);
+      expect(result.errors[0]).toMatch(/sent 13 bytes for the content .* gave as 8/);
+      expect(local.read('a.txt')).toBe('a');
+      expect(local.applies).toHaveLength(0);
+    });
+  });
+
+  describe('resolutions bound to the versions they were made on', () => {
+    it('applies while both sides hold those versions and lists the conflict again after a newer change', async () => {
+      const { local, remote, base } = await synced({ 'notes.md': 'base\n' });
+      local.write('notes.md', 'local A\n');
+      remote.write('notes.md', 'remote B\n');
+      const ask = await sync(local, remote, base, { mode: 'both', onConflict: 'ask' });
+      const [shown] = ask.result.conflicts;
+      expect(shown).toMatchObject({ outcome: 'unresolved' });
+      const answer = { choice: 'remote' as const, local: shown!.local, remote: shown!.remote };
+
+      // The remote changed again (C) after the user compared A with B: the answer no longer holds.
+      remote.write('notes.md', 'remote C\n');
+      const stale = await sync(local, remote, ask.base, {
+        mode: 'both',
+        onConflict: 'ask',
+        resolutions: { 'notes.md': answer },
+      });
+      expect(stale.result.conflicts).toMatchObject([
+        { path: 'notes.md', outcome: 'unresolved', remote: sha256('remote C\n') },
+      ]);
+      expect(local.read('notes.md')).toBe('local A\n');
+
+      // Answered on what is there now: taken. A bare choice still applies whatever the versions.
+      const fresh = await sync(local, remote, stale.base, {
+        mode: 'both',
+        onConflict: 'ask',
+        resolutions: { 'notes.md': { choice: 'remote', local: sha256('local A\n'), remote: sha256('remote C\n') } },
+      });
+      expect(fresh.result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'remote' }]);
+      expect(local.read('notes.md')).toBe('remote C\n');
+    });
+
+    it('holds for conversations by version too', async () => {
+      const { local, remote } = peers();
+      local.putConversation('c1', conversation('Chat', 'one'));
+      const first = await sync(local, remote, null);
+      local.putConversation('c1', conversation('Chat', 'local'));
+      remote.putConversation('c1', conversation('Chat', 'remote'));
+      const ask = await sync(local, remote, first.base, { mode: 'both', onConflict: 'ask' });
+      const [shown] = ask.result.conflicts;
+      remote.putConversation('c1', conversation('Chat', 'remote, later'));
+      const stale = await sync(local, remote, ask.base, {
+        mode: 'both',
+        onConflict: 'ask',
+        resolutions: { c1: { choice: 'remote', local: shown!.local, remote: shown!.remote } },
+      });
+      expect(stale.result.conflicts).toMatchObject([{ kind: 'conversation', outcome: 'unresolved' }]);
+      expect(local.conversationsById.get('c1')!.messages[0]!.content).toBe('local');
+    });
+  });
 });

@@ -27,7 +27,16 @@ import {
   type SyncProgress,
 } from './sync-peer';
 import { decodeText, mergeText } from './text-merge';
-import { planFiles, sameEntry, type FilePlan, type MergeNeed, type MergeSettlement, type SyncSide } from './three-way';
+import {
+  planFiles,
+  sameEntry,
+  type FilePlan,
+  type FilePlanInput,
+  type HeldPath,
+  type MergeNeed,
+  type MergeSettlement,
+  type SyncSide,
+} from './three-way';
 
 export interface SyncBase {
   files: SyncManifestEntry[];
@@ -60,6 +69,8 @@ const MERGE_BATCH_BYTES = 32 * 1024 * 1024;
 /** Contents read to tell text from binary for conflicts left to the user. */
 const TEXT_CHECK_BYTES = 16 * 1024 * 1024;
 const LABEL_MAX_CHARS = 100;
+/** Rounds of asking which absent paths a side holds on disk (a second only when a kept-both name met one). */
+const PRESENT_ROUNDS = 3;
 
 function sha256Hex(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
@@ -84,12 +95,25 @@ async function missingOn(peer: SyncPeer, hashes: Iterable<string>): Promise<Set<
   return missing;
 }
 
-/** Reads these blobs into memory, each checked against its hash. */
-async function readAll(peer: SyncPeer, hashes: Iterable<string>): Promise<Map<string, Buffer>> {
-  const wanted = [...new Set(hashes)];
+/** A blob must be exactly as long as the manifest that named it said (a remote cannot make this side hold more). */
+function checkLength(peer: SyncPeer, blob: BlobContent, sizes: ReadonlyMap<string, number>): void {
+  const expected = sizes.get(blob.sha256);
+  if (expected !== undefined && blob.content.length !== expected)
+    throw new Error(
+      `${peer.name} sent ${blob.content.length} bytes for the content ${blob.sha256}, which its manifest gave as ${expected}`,
+    );
+}
+
+/** Reads these blobs into memory, each checked against its hash and against the size the manifest gave. */
+async function readAll(peer: SyncPeer, entries: Iterable<SyncManifestEntry>): Promise<Map<string, Buffer>> {
+  const sizes = new Map([...entries].map((entry) => [entry.sha256, entry.size]));
+  const wanted = [...sizes.keys()];
   const contents = new Map<string, Buffer>();
   if (wanted.length === 0) return contents;
   for await (const blob of peer.readBlobs(wanted)) {
+    if (!sizes.has(blob.sha256))
+      throw new Error(`${peer.name} sent the content ${blob.sha256}, which was not asked for`);
+    checkLength(peer, blob, sizes);
     if (sha256Hex(blob.content) !== blob.sha256)
       throw new Error(`${peer.name} sent a blob that does not match its hash`);
     contents.set(blob.sha256, blob.content);
@@ -123,6 +147,7 @@ class Tally {
   readonly conversationsUploaded = new Set<string>();
   readonly conversationsDownloaded = new Set<string>();
   readonly conflicts = new Map<string, SyncConflictDto>();
+  held: { path: string; reason: string }[] = [];
   beforeLocal: string | null = null;
   beforeRemote: string | null = null;
   localStateId = '';
@@ -170,6 +195,7 @@ class Tally {
       uploaded: sorted(this.uploaded),
       downloaded: sorted(this.downloaded),
       beforeSnapshots: { local: this.beforeLocal, remote: this.beforeRemote },
+      ...(this.held.length > 0 ? { held: this.held } : {}),
     };
   }
 }
@@ -249,16 +275,16 @@ async function settleMerges(
     const [localContents, remoteContents] = await Promise.all([
       readAll(
         local,
-        batch.map((merge) => merge.local.sha256),
+        batch.map((merge) => merge.local),
       ),
       readAll(
         remote,
-        batch.map((merge) => merge.remote.sha256),
+        batch.map((merge) => merge.remote),
       ),
     ]);
     let baseContents = new Map<string, Buffer>();
     const wantedBase = batch.flatMap((merge) =>
-      merge.base && !baseMissing.has(merge.base.sha256) ? [merge.base.sha256] : [],
+      merge.base && !baseMissing.has(merge.base.sha256) ? [merge.base] : [],
     );
     try {
       baseContents = await readAll(local, wantedBase);
@@ -322,11 +348,11 @@ async function checkTextConflicts(
   const [localContents, remoteContents] = await Promise.all([
     readAll(
       options.local,
-      checked.map((conflict) => conflict.local!),
+      checked.map((conflict) => localFiles.get(conflict.path)!),
     ),
     readAll(
       options.remote,
-      checked.map((conflict) => conflict.remote!),
+      checked.map((conflict) => remoteFiles.get(conflict.path)!),
     ),
   ]);
   for (const conflict of checked)
@@ -351,6 +377,7 @@ async function moveBlobs(
   options.onProgress?.({ phase, done, total });
   await to.putBlobs(
     counted(from.readBlobs([...hashes]), (blob) => {
+      checkLength(from, blob, sizes);
       done += blob.content.length;
       options.onProgress?.({ phase, done, total });
     }),
@@ -383,6 +410,64 @@ async function conversationsToPut(
   return { toLocal: plan.localPuts.map(build), toRemote: plan.remotePuts.map(build) };
 }
 
+/**
+ * Asks each side which of the paths a plan would delete on the other side (absent from this
+ * side's state) or write here (absent from this side's state) it holds on disk all the same —
+ * one call per side and round, each path asked once. Peers without `present` are not asked.
+ */
+class PresentOnDisk {
+  private readonly asked: Record<SyncSide, Set<string>> = { local: new Set(), remote: new Set() };
+
+  constructor(
+    private readonly options: RunSyncOptions,
+    private readonly localFiles: ReadonlyMap<string, SyncManifestEntry>,
+    private readonly remoteFiles: ReadonlyMap<string, SyncManifestEntry>,
+    /** Filled in as answers come: the planner's presentOnDisk. */
+    private readonly found: Record<SyncSide, Set<string>>,
+  ) {}
+
+  /** Whether a side holds a path it was not yet known to: then the plan must be made again. */
+  async ask(plan: FilePlan): Promise<boolean> {
+    const candidates: Record<SyncSide, string[]> = { local: [], remote: [] };
+    for (const path of plan.localDeletes) if (!this.remoteFiles.has(path)) candidates.remote.push(path);
+    for (const path of plan.remoteDeletes) if (!this.localFiles.has(path)) candidates.local.push(path);
+    for (const entry of plan.localWrites) if (!this.localFiles.has(entry.path)) candidates.local.push(entry.path);
+    for (const entry of plan.remoteWrites) if (!this.remoteFiles.has(entry.path)) candidates.remote.push(entry.path);
+    const answers = await Promise.all(
+      (['local', 'remote'] as const).map((side) => this.askSide(side, candidates[side])),
+    );
+    return answers.some(Boolean);
+  }
+
+  private async askSide(side: SyncSide, paths: string[]): Promise<boolean> {
+    const peer = side === 'local' ? this.options.local : this.options.remote;
+    if (!peer.present) return false;
+    const fresh = [...new Set(paths)].filter((path) => !this.asked[side].has(path));
+    if (fresh.length === 0) return false;
+    this.options.signal?.throwIfAborted();
+    let more = false;
+    for (const chunk of chunks(fresh, SYNC_MAX_HASHES)) {
+      const asked = new Set(chunk);
+      for (const path of chunk) this.asked[side].add(path);
+      for (const path of await peer.present(chunk)) {
+        // Only the paths asked about count (a remote cannot hold back anything else this way).
+        if (!asked.has(path) || this.found[side].has(path)) continue;
+        this.found[side].add(path);
+        more = true;
+      }
+    }
+    return more;
+  }
+}
+
+function heldReason(held: HeldPath, options: RunSyncOptions): string {
+  const [holder, other] = held.side === 'local' ? [options.local, options.remote] : [options.remote, options.local];
+  const where = `${holder.name} has it on disk but does not sync it (ignored, too large or unreadable)`;
+  return held.why === 'kept'
+    ? `${where}: not deleted on ${other.name}`
+    : `${where}: not written over; resolve it there (stop ignoring it, or remove it) and sync again`;
+}
+
 function byPath(entries: readonly SyncManifestEntry[]): Map<string, SyncManifestEntry> {
   return new Map(entries.map((entry) => [entry.path, entry]));
 }
@@ -407,23 +492,34 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   const localSynced =
     localKept.length === 0 ? localState.files : localState.files.filter((e) => !isOutsideSync(e.path));
 
-  const planInput = {
+  const localFiles = byPath(localSynced);
+  const remoteFiles = byPath(remoteState.files);
+  const presentOnDisk: Record<SyncSide, Set<string>> = { local: new Set(), remote: new Set() };
+  const planInput: FilePlanInput = {
     base: base?.files ?? null,
     local: localSynced,
     remote: remoteState.files,
     mode: request.mode,
     strategy: request.onConflict,
     resolutions: request.resolutions,
+    presentOnDisk,
   };
-  let files = planFiles(planInput);
+  const present = new PresentOnDisk(options, localFiles, remoteFiles, presentOnDisk);
+  // Planned, then planned again while a side turns out to hold, outside its state, a path the plan
+  // would delete on the other side or write over on this one — before any blob moves.
+  const plan = async (settlements?: ReadonlyMap<string, MergeSettlement>): Promise<FilePlan> => {
+    const input = settlements ? { ...planInput, settlements } : planInput;
+    let planned = planFiles(input);
+    for (let round = 0; round < PRESENT_ROUNDS && (await present.ask(planned)); round++) planned = planFiles(input);
+    return planned;
+  };
+  let files = await plan();
   let mergedHashes = new Set<string>();
   if (files.merges.length > 0) {
     const settled = await settleMerges(files.merges, options);
     mergedHashes = settled.mergedHashes;
-    files = planFiles({ ...planInput, settlements: settled.settlements });
+    files = await plan(settled.settlements);
   }
-  const localFiles = byPath(localSynced);
-  const remoteFiles = byPath(remoteState.files);
   await checkTextConflicts(files.conflicts, localFiles, remoteFiles, options);
   const conversations =
     local.conversationsSupported && remote.conversationsSupported
@@ -439,9 +535,10 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   const conflicts = [...files.conflicts, ...(conversations?.conflicts ?? [])];
 
   // Every blob travels before anything is applied: to the remote what it lacks of its new files…
-  const sizes = new Map([...localState.files, ...remoteState.files].map((entry) => [entry.sha256, entry.size]));
+  const sizesOf = (entries: readonly SyncManifestEntry[]) =>
+    new Map(entries.map((entry) => [entry.sha256, entry.size]));
   const toRemote = files.remoteWrites.map((entry) => entry.sha256).filter((hash) => !mergedHashes.has(hash));
-  await moveBlobs(local, remote, [...(await missingOn(remote, toRemote))], sizes, 'upload', options);
+  await moveBlobs(local, remote, [...(await missingOn(remote, toRemote))], sizesOf(localSynced), 'upload', options);
   // …and to the local side what it lacks of its new files and of the new base (it keeps the base).
   const localTarget = byPath(files.localTarget);
   const baseOnly = files.base.filter((entry) => !sameEntry(localTarget.get(entry.path), entry));
@@ -454,7 +551,7 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
     remote,
     local,
     [...localMissing].filter((hash) => remoteHolds.has(hash)),
-    sizes,
+    sizesOf(remoteState.files),
     'download',
     options,
   );
@@ -502,6 +599,7 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   await apply('remote');
   await apply('local');
   tally.noteConflicts(conflicts);
+  tally.held = files.held.map((held) => ({ path: held.path, reason: heldReason(held, options) }));
   return {
     files: newBaseFiles,
     conversations: conversations ? conversations.base : { ...(base?.conversations ?? {}) },

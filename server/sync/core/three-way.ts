@@ -6,8 +6,8 @@
 // `settlements` (the caller reads the contents and runs text-merge), so planning twice — once to
 // learn which merges are needed, once with their results — gives the final plan.
 import type {
-  ConflictChoice,
   ConflictOutcome,
+  ConflictResolution,
   ConflictStrategy,
   SyncConflictDto,
   SyncManifestEntry,
@@ -42,10 +42,15 @@ export interface FilePlanInput {
   remote: readonly SyncManifestEntry[];
   mode: SyncMode;
   strategy: ConflictStrategy;
-  /** Per-path answers (to an earlier `ask`); they override the strategy. */
-  resolutions?: Readonly<Record<string, ConflictChoice>>;
+  /** Per-path answers (to an earlier `ask`); they override the strategy (see resolvedChoice). */
+  resolutions?: Readonly<Record<string, ConflictResolution>>;
   /** Results of the merges an earlier plan asked for, by path. */
   settlements?: ReadonlyMap<string, MergeSettlement>;
+  /**
+   * Per side, paths absent from its state that its disk holds all the same (ignored, too large,
+   * unreadable: SyncPeer.present). Their absence is no deletion, and nothing is written over them.
+   */
+  presentOnDisk?: Readonly<Record<SyncSide, ReadonlySet<string>>>;
 }
 
 export interface FilePlan {
@@ -63,6 +68,30 @@ export interface FilePlan {
   merges: MergeNeed[];
   /** The agreed state once both targets hold: see baseAfter. */
   base: SyncManifestEntry[];
+  /**
+   * Paths `side` has on disk outside its state (presentOnDisk), left as they are: the other side's
+   * copy not deleted (`kept`), or not written over what `side` holds (`not-written`, also a conflict).
+   */
+  held: HeldPath[];
+}
+
+export interface HeldPath {
+  path: string;
+  side: SyncSide;
+  why: 'kept' | 'not-written';
+}
+
+/**
+ * The choice an answer gives for a conflict between these versions: a bare choice always; one
+ * made on named versions only while both sides still hold them, else 'ask' (listed again).
+ */
+export function resolvedChoice(
+  resolution: ConflictResolution | undefined,
+  local: string | null,
+  remote: string | null,
+): ConflictStrategy | undefined {
+  if (resolution === undefined || typeof resolution === 'string') return resolution;
+  return resolution.local === local && resolution.remote === remote ? resolution.choice : 'ask';
 }
 
 export function sameEntry(a: Slot | undefined, b: Slot | undefined): boolean {
@@ -159,6 +188,7 @@ class PlanBuilder {
   readonly remote: Map<string, SyncManifestEntry>;
   readonly conflicts: SyncConflictDto[] = [];
   readonly merges: MergeNeed[] = [];
+  readonly held: HeldPath[] = [];
   /** Kept-both names given out in this plan. */
   private readonly reserved = new Set<string>();
   /** Paths and folders any side holds or will hold: names a kept-both copy must avoid. */
@@ -214,6 +244,13 @@ class PlanBuilder {
     if (sameEntry(local, remote)) return;
     const known = this.input.base !== null;
     const base = this.baseNow.get(path) ?? null;
+    const hiddenOn: SyncSide | null =
+      !local && this.input.presentOnDisk?.local.has(path)
+        ? 'local'
+        : !remote && this.input.presentOnDisk?.remote.has(path)
+          ? 'remote'
+          : null;
+    if (hiddenOn) return this.decideHidden(path, hiddenOn, known ? base : null, local, remote);
     if (known ? sameEntry(local, base) : local === null) return this.set('local', path, remote);
     if (known ? sameEntry(remote, base) : remote === null) return this.set('remote', path, local);
     if (base && local && remote) {
@@ -227,8 +264,25 @@ class PlanBuilder {
     this.settle(path, known ? base : null, local, remote);
   }
 
+  /**
+   * A path `side` leaves out of its state but holds on disk. Unchanged on the other side since the
+   * base: it counts as unchanged on `side` too (kept on both, the base keeps its entry). Changed or
+   * new on the other side: it would be written over what `side` holds, so it is left to the user.
+   */
+  private decideHidden(path: string, side: SyncSide, base: Slot, local: Slot, remote: Slot): void {
+    const other = side === 'local' ? remote : local;
+    if (base && sameEntry(other, base)) {
+      this.held.push({ path, side, why: 'kept' });
+      return;
+    }
+    this.held.push({ path, side, why: 'not-written' });
+    this.conflict(path, base, local, remote, 'unresolved', { text: false });
+  }
+
   private settle(path: string, base: Slot, local: Slot, remote: Slot): void {
-    const choice: ConflictStrategy = this.input.resolutions?.[path] ?? this.input.strategy;
+    const choice: ConflictStrategy =
+      resolvedChoice(this.input.resolutions?.[path], local?.sha256 ?? null, remote?.sha256 ?? null) ??
+      this.input.strategy;
     switch (choice) {
       case 'ask':
         return this.conflict(path, base, local, remote, 'unresolved');
@@ -297,8 +351,9 @@ class PlanBuilder {
   private takenNames(): Set<string> {
     if (!this.taken) {
       this.taken = new Set();
-      for (const side of [this.localNow, this.remoteNow, this.baseNow])
-        for (const path of side.keys()) {
+      const hidden = [...(this.input.presentOnDisk?.local ?? []), ...(this.input.presentOnDisk?.remote ?? [])];
+      for (const paths of [this.localNow.keys(), this.remoteNow.keys(), this.baseNow.keys(), hidden])
+        for (const path of paths) {
           this.taken.add(path);
           for (const folder of folderPrefixes(path)) this.taken.add(folder);
         }
@@ -380,6 +435,7 @@ function collect(
     conflicts: builder.conflicts.sort(comparePaths),
     merges: builder.merges,
     base: [],
+    held: builder.held,
   };
   let previous: string | undefined;
   for (const path of sortedPaths) {
