@@ -1,12 +1,14 @@
 // apply: makes a project hold exactly the files (and conversation changes) an initiator planned,
 // in one step that can be finished after an interruption (docs/adr-hybrid-sync.md, "Never
-// half-applied"). Checked first: the manifest's paths and modes, every blob in the caller's
-// scope, conversation ids not another project's, and that the project still is the state the
-// plan was made from (409 changed_meanwhile). Then a snapshot labelled "before sync with …"; the
-// target goes in as a snapshot (reason 'sync') in the same transaction as its journal row and
-// the conversation changes; then the volume is made equal to it and the row marked done. A row
-// left `applying` (Berth stopped in between) is finished by finishPending, which runs before the
-// project is read or applied again, and at start-up.
+// half-applied"). The target is `files`, or the expected state's files with `changes` applied.
+// Checked first: the manifest's paths and modes, conversation ids not another project's, that the
+// project still is the state the plan was made from (409 changed_meanwhile), every new blob in
+// the caller's scope. The project's own `.git/` (and `.berth/`), which its state never reports,
+// are added back to the target and left as they are on the volume. Then a snapshot labelled
+// "before sync with …"; the target goes in as a snapshot (reason 'sync') in the same transaction
+// as its journal row and the conversation changes; then the volume is made equal to it and the
+// row marked done. A row left `applying` (Berth stopped in between) is finished by
+// finishPending, which runs before the project is read or applied again, and at start-up.
 import type {
   PeerApplyChanges,
   PeerApplyInput,
