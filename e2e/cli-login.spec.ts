@@ -1,7 +1,8 @@
 // `berth login` in the browser: the CLI's start (POST /api/v1/cli/login, as the command line
-// sends it), then a person signed in opens the approve page, sees the code and the device,
-// approves — and the CLI's poll collects the token, once. Opening the page signed out leads to
-// sign-in, with the page as the way back.
+// sends it), then a person signed in opens the approve page, types the code their terminal
+// shows (a code in the link is never used), sees the device, approves — and the CLI's poll
+// collects the token, once. Opening the page signed out leads to sign-in, with the page as the
+// way back.
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import type { CliLoginPollDto, CliLoginStartDto } from '../server/contracts';
 import { expect, test } from './support/berth';
@@ -30,16 +31,21 @@ test('approving the code in the browser hands the CLI a working token, once', as
   const login = await startLogin();
   expect((await (await poll(login)).json()) as CliLoginPollDto).toEqual({ status: 'pending' });
 
-  await page.goto(new URL(login.approveUrl).pathname + new URL(login.approveUrl).search);
+  expect(new URL(login.approveUrl).search).toBe('');
+  await page.goto(new URL(login.approveUrl).pathname);
   const panel = page.getByTestId('cli-approve');
+  await page.getByLabel('Code shown in your terminal').fill(login.code);
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByTestId('cli-approve-code')).toHaveText(login.code);
   await expect(page.getByTestId('cli-approve-device')).toHaveText('e2e-laptop');
   await page.getByTestId('cli-approve-button').click();
   await expect(page.getByTestId('cli-approve-done')).toBeVisible();
   await expect(panel).toHaveAttribute('data-status', 'done');
 
-  // The same page again before the CLI collects: approved already, no button.
+  // The same code again before the CLI collects: approved already, no button.
   await page.reload();
+  await page.getByLabel('Code shown in your terminal').fill(login.code);
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByTestId('cli-approve-code')).toHaveText(login.code);
   await expect(page.getByText('This code was approved already.')).toBeVisible();
   await expect(page.getByTestId('cli-approve-button')).toHaveCount(0);
@@ -52,6 +58,8 @@ test('approving the code in the browser hands the CLI a working token, once', as
   expect((await poll(login)).status()).toBe(404);
   // Collected: the sign-in is gone.
   await page.reload();
+  await page.getByLabel('Code shown in your terminal').fill(login.code);
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByTestId('cli-approve-error')).toContainText('No sign-in with this code');
 });
 
@@ -68,8 +76,16 @@ test('a code typed by hand is looked up; an unknown one says so', async ({ user,
   await expect(page.getByTestId('cli-approve-button')).toBeVisible();
 });
 
-test('signed out, the approve page sends you to sign in, to come back to it', async ({ page }) => {
+test('a code in a link is not looked up: the page asks for the one the terminal shows', async ({ user, page }) => {
+  void user;
   const login = await startLogin();
   await page.goto(`/cli/approve?code=${login.code}`);
-  await expect(page).toHaveURL(`/signin?callbackUrl=${encodeURIComponent(`/cli/approve?code=${login.code}`)}`);
+  await expect(page.getByLabel('Code shown in your terminal')).toHaveValue('');
+  await expect(page.getByTestId('cli-approve-code')).toHaveCount(0);
+  await expect(page.getByTestId('cli-approve-button')).toHaveCount(0);
+});
+
+test('signed out, the approve page sends you to sign in, to come back to it', async ({ page }) => {
+  await page.goto('/cli/approve');
+  await expect(page).toHaveURL(`/signin?callbackUrl=${encodeURIComponent('/cli/approve')}`);
 });

@@ -75,6 +75,7 @@ export async function createServices(config: Config, log: Logger) {
   const authenticator = new RequestAuthenticator(tokens, sessions, secret, secureCookies);
   // `berth login` in the browser: the approved token waits sealed under a key of its own.
   const cliLogins = new CliLoginService(prisma, tokens, new SecretBox(secret, CLI_LOGIN_PURPOSE), config.BERTH_URL);
+  cliLogins.startSweeping(undefined, (error) => log.warn({ err: error }, 'sweeping expired CLI sign-ins failed'));
   const cliLoginThrottle = new SignInThrottle({ maxFailures: 30, windowSeconds: window });
   const accounts = createAccounts(
     config,
@@ -292,6 +293,7 @@ export async function createServices(config: Config, log: Logger) {
     await assistant.dispose(); // each turn ends stopped, its messages stored and locks released
     await sync.dispose(); // syncs this Berth runs end (as an interrupted sync), automatic sync stops
     await syncPeers.dispose(); // applies under way end first (they write through the workspaces)
+    await cliLogins.dispose(); // the sweep of expired CLI sign-ins stops before the database closes
     detachSnapshotHooks();
     snapshots.dispose();
     terminals.dispose();

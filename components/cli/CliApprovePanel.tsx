@@ -1,8 +1,9 @@
 'use client';
-// `berth login` in the browser: the signed-in user checks that the code matches the one their
-// terminal shows, sees which machine asked, and approves; the CLI then receives a personal
-// access token named "berth CLI (<device>)" (revocable under Settings → Tokens).
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+// `berth login` in the browser: the signed-in user types the code their terminal shows (never
+// taken from a link: one sent by someone else would sign in their terminal), sees which machine
+// asked, and approves; the CLI then receives a personal access token named "berth CLI (<device>)"
+// (revocable under Settings → Tokens).
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { CliLoginRequestDto } from '@/server/contracts';
 import { api, ApiError } from '../api-client';
 import { AppHeader } from '../AppHeader';
@@ -19,17 +20,9 @@ type View =
 
 const messageOf = (error: unknown) => (error instanceof ApiError ? error.body.message : 'Something went wrong');
 
-export function CliApprovePanel({ initialCode }: { initialCode: string }) {
-  const [code, setCode] = useState(initialCode);
-  const [view, setView] = useState<View>(initialCode ? { state: 'loading' } : { state: 'enter' });
-
-  useEffect(() => {
-    if (!initialCode) return;
-    api<CliLoginRequestDto>(`/cli/login/${encodeURIComponent(initialCode)}`).then(
-      (login) => setView({ state: 'found', login }),
-      (error: unknown) => setView({ state: 'error', message: messageOf(error) }),
-    );
-  }, [initialCode]);
+export function CliApprovePanel() {
+  const [code, setCode] = useState('');
+  const [view, setView] = useState<View>({ state: 'enter' });
 
   async function lookUp(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -68,6 +61,8 @@ export function CliApprovePanel({ initialCode }: { initialCode: string }) {
                 required
                 maxLength={20}
                 placeholder="ABCD-1234"
+                autoComplete="off"
+                autoFocus
                 value={code}
                 onChange={(event) => setCode(event.target.value)}
               />

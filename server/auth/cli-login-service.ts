@@ -13,6 +13,8 @@ import type { TokenService } from './token-service';
 /** SecretBox purpose of the tokens waiting for their CLI. */
 export const CLI_LOGIN_PURPOSE = 'berth/cli/login/v1';
 export const CLI_LOGIN_TTL_MS = 10 * 60_000;
+/** How often expired logins are swept when nobody starts one (an approved, uncollected token is revoked). */
+export const CLI_LOGIN_SWEEP_MS = 60_000;
 /** Unambiguous letters (no I, O): the code is read off one screen and compared with another. */
 const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const TOKEN_NAME_MAX = 64;
@@ -37,6 +39,9 @@ export function cliTokenName(device: string | null): string {
 }
 
 export class CliLoginService {
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly tokens: TokenService,
@@ -45,6 +50,27 @@ export class CliLoginService {
     private readonly berthUrl: string,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Sweeps expired logins every `everyMs` too, not only when a login starts (the timer does not hold the process). */
+  startSweeping(everyMs = CLI_LOGIN_SWEEP_MS, onError?: (error: unknown) => void): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => {
+      if (this.sweeping) return;
+      this.sweeping = this.forgetExpired()
+        .catch((error: unknown) => onError?.(error))
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    }, everyMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Stops the sweeps; waits for one under way (before the database closes). */
+  async dispose(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    await this.sweeping;
+  }
 
   async start(device: string | undefined): Promise<CliLoginStartDto> {
     await this.forgetExpired();
@@ -59,7 +85,9 @@ export class CliLoginService {
         return {
           code,
           pollToken,
-          approveUrl: `${this.berthUrl}/cli/approve?code=${code}`,
+          // No code in the link: the user types the one their terminal shows (a link with a
+          // code could be sent by someone else — device-code phishing).
+          approveUrl: `${this.berthUrl}/cli/approve`,
           expiresAt: expiresAt.toISOString(),
         };
       } catch (error) {
@@ -129,7 +157,7 @@ export class CliLoginService {
   }
 
   /** Logins past their time go; a token approved but never collected is revoked (nobody holds it). */
-  private async forgetExpired(): Promise<void> {
+  async forgetExpired(): Promise<void> {
     const stale = await this.prisma.cliLogin.findMany({
       where: { expiresAt: { lt: new Date(this.now() - CLI_LOGIN_TTL_MS) } },
       take: 100,

@@ -258,7 +258,7 @@ describe('berth CLI against a real Berth', { timeout: 120_000 }, () => {
     expect(start.status).toBe(201);
     const login = (await start.json()) as CliLoginStartDto;
     expect(login.code).toMatch(/^[A-Z]{4}-[0-9]{4}$/);
-    expect(login.approveUrl).toBe(`${t.origin}/cli/approve?code=${login.code}`);
+    expect(login.approveUrl).toBe(`${t.origin}/cli/approve`);
     const poll = () => call(t.baseUrl, 'POST', '/api/v1/cli/login/poll', {}, { pollToken: login.pollToken });
 
     expect(await (await poll()).json()).toEqual({ status: 'pending' });

@@ -39,7 +39,18 @@ async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Pr
   }
 }
 
-export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  signal: AbortSignal,
+  platform: NodeJS.Platform = process.platform,
+): Promise<number> {
+  // Windows paths (backslashes, drive letters, reserved names, `:` streams) are not checked yet:
+  // a path from a Berth could land outside the folder there.
+  if (platform === 'win32') {
+    io.err('berth: Windows is not supported yet; use WSL');
+    return 1;
+  }
   let command: CliCommand;
   try {
     command = parseCli(argv);

@@ -1,6 +1,8 @@
 // `berth login <url>` without a token: the browser approval (server/auth/cli-login-service.ts).
 // Starts a login, shows the code and the page, opens the browser, and polls every 2 s until the
-// user approves (the token arrives, once), the code expires, or the run is stopped.
+// user approves (the token arrives, once), the code expires, or the run is stopped. The page's
+// URL is made here from the Berth's URL (never the server's answer: it goes to the OS opener),
+// and the user types the code there (a link carrying a code could come from someone else).
 import os from 'node:os';
 import { z } from 'zod';
 import type { CliLoginPollDto, CliLoginStartDto } from '../contracts/sync';
@@ -45,15 +47,23 @@ async function postJson<T>(url: string, body: unknown, schema: z.ZodType<T>): Pr
   return parsed.data;
 }
 
+/** The approve page of the Berth at `baseUrl` (an http(s) URL the user gave). */
+export function approvePageUrl(baseUrl: string): string {
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/cli/approve`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Not an http(s) URL: ${baseUrl}`);
+  return url.href;
+}
+
 export async function deviceLogin(
   baseUrl: string,
   io: CliIo,
   options: { openBrowser?: (url: string) => void; pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<string> {
   const start = await postJson(`${baseUrl}/api/v1/cli/login`, { device: os.hostname().slice(0, 100) }, startSchema);
-  io.err(`To sign in, open ${start.approveUrl}`);
-  io.err(`and check that it shows this code: ${start.code}`);
-  (options.openBrowser ?? openBrowser)(start.approveUrl);
+  const page = approvePageUrl(baseUrl);
+  io.err(`To sign in, open ${page}`);
+  io.err(`and enter this code: ${start.code}`);
+  (options.openBrowser ?? openBrowser)(page);
   io.err('Waiting for your approval… (Ctrl-C to stop)');
   for (;;) {
     await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,9 @@
 // GET /cli — the `berth` command line as one file (`node berth.mjs --help`). Served before the
 // pages and without a sign-in (it holds no secret). The built dist/berth-cli.mjs when it is up
 // to date (always, in the image: it has no sources); otherwise (a checkout in development) it is
-// bundled on demand with esbuild and kept until one of its sources changes.
+// bundled on demand with esbuild and kept until one of its sources changes. Whether it is still
+// up to date (a hash of every source, read synchronously) is asked at most every 10 s: anyone
+// may request /cli, and each request must not cost a read of the whole CLI's sources.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,10 +19,35 @@ interface Bundle {
   hash?: string | null;
 }
 
-export function createCliDownload(options: { appDir: string; log: Logger }) {
+/** How long a freshness answer is trusted. */
+export const CLI_FRESHNESS_MS = 10_000;
+
+export function createCliDownload(options: {
+  appDir: string;
+  log: Logger;
+  /** The clock (tests); and a probe of each freshness check (tests count them). */
+  now?: () => number;
+  onCheck?: () => void;
+}) {
   let current: Promise<Bundle> | undefined;
+  let checked: { at: number; bundle: Promise<Bundle> } | undefined;
+  const now = options.now ?? (() => performance.now());
 
   const etagOf = (code: Buffer) => `"${createHash('sha256').update(code).digest('hex').slice(0, 32)}"`;
+
+  /** The bundle to serve: the last answer while it is recent, else checked again. */
+  function bundleNow(): Promise<Bundle> {
+    const at = now();
+    if (checked && at - checked.at < CLI_FRESHNESS_MS) return checked.bundle;
+    options.onCheck?.();
+    const bundle = load();
+    checked = { at, bundle };
+    // A failed bundle is not kept: the next request tries again.
+    bundle.catch(() => {
+      if (checked?.bundle === bundle) checked = undefined;
+    });
+    return bundle;
+  }
 
   async function load(): Promise<Bundle> {
     if (cliBundleFresh(options.appDir)) {
@@ -48,7 +75,7 @@ export function createCliDownload(options: { appDir: string; log: Logger }) {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Use GET\n');
       return;
     }
-    const bundle = await load();
+    const bundle = await bundleNow();
     const headers = {
       'Content-Type': 'text/javascript; charset=utf-8',
       'Content-Disposition': 'attachment; filename="berth.mjs"',

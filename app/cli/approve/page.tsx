@@ -4,11 +4,8 @@ import { CliApprovePanel } from '@/components/cli/CliApprovePanel';
 export const metadata: Metadata = { title: 'Sign in the command line · Berth' };
 export const dynamic = 'force-dynamic';
 
-export default async function CliApprovePage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | undefined>>;
-}) {
-  const { code } = await searchParams;
-  return <CliApprovePanel initialCode={code ?? ''} />;
+// A code in the link (?code=) is never used: the user types the one their terminal shows, so a
+// link someone else sent cannot have them approve that person's terminal (device-code phishing).
+export default function CliApprovePage() {
+  return <CliApprovePanel />;
 }
