@@ -13,6 +13,8 @@ export interface BerthClientOptions {
   token: string;
   /** The fetch to reach it with, its peers too (default: the global one). */
   fetch?: typeof fetch;
+  /** A call that sees no bytes either way for this long is given up (default REMOTE_IDLE_MS), its peers' too. */
+  idleMs?: number;
   /** Its peers' largest blob accepted (HttpPeerOptions.maxBlobBytes; a Berth passes its file cap). */
   maxBlobBytes?: number;
 }
@@ -37,12 +39,14 @@ export class BerthClient {
   private readonly token: string;
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly maxBlobBytes: number | undefined;
+  private readonly idleMs: number | undefined;
 
   constructor(options: BerthClientOptions) {
-    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch);
+    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch, options.idleMs);
     this.token = options.token;
     this.fetchImpl = options.fetch;
     this.maxBlobBytes = options.maxBlobBytes;
+    this.idleMs = options.idleMs;
   }
 
   /** The Berth's base URL, without a trailing slash. */
@@ -74,6 +78,7 @@ export class BerthClient {
       name,
       fetch: this.fetchImpl,
       ...(this.maxBlobBytes === undefined ? {} : { maxBlobBytes: this.maxBlobBytes }),
+      ...(this.idleMs === undefined ? {} : { idleMs: this.idleMs }),
     });
   }
 }

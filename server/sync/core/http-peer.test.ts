@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BerthClient } from './berth-client';
 import { decodeBlobFrames, encodeBlobFrames } from './blob-frames';
 import { changesFrom, HttpPeer } from './http-peer';
-import { GZIP_REQUEST_MIN_BYTES, PeerHttpError } from './remote-api';
+import { GZIP_REQUEST_MIN_BYTES, PeerHttpError, RemoteIdleError } from './remote-api';
 import { ChangedMeanwhileError, PeerRefusedError, type BlobContent } from './sync-peer';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
@@ -149,6 +149,78 @@ describe('HttpPeer', () => {
     await expect(collect([a.sha256, b.sha256])).rejects.toThrow(/did not send 1 blob/);
     handler = serve([{ sha256: b.sha256, content: Buffer.from('not b') }]);
     await expect(collect([b.sha256])).rejects.toThrow(/does not match/);
+  });
+
+  it('holds blobs of the state it read to the sizes that state gave, and others to maxBlobBytes', async () => {
+    const long = blob('longer than said');
+    const short = blob('a');
+    const serveState =
+      (files: { content: BlobContent; size: number }[]) => (_req: IncomingMessage, res: ServerResponse) =>
+        json(res, 200, {
+          ...STATE,
+          files: files.map(({ content, size }, i) => ({ path: `f${i}`, mode: 0o100644, size, sha256: content.sha256 })),
+        });
+    const serveBlobs = (blobs: BlobContent[]) => async (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/x-berth-blobs' });
+      res.end(await buffer(encodeBlobFrames(iterate(blobs))));
+    };
+    const read = async (remote: HttpPeer, hashes: string[]) => {
+      for await (const item of remote.readBlobs(hashes)) void item;
+    };
+    // The state said 3 bytes: the 16-byte frame is refused from its header (or the body past 3 + 68 bytes).
+    const remote = peer();
+    handler = serveState([{ content: long, size: 3 }]);
+    await remote.state();
+    handler = serveBlobs([long]);
+    await expect(read(remote, [long.sha256])).rejects.toThrow(/16 bytes, over 3|larger than 71 bytes/);
+    // Shorter than the state said: refused too.
+    handler = serveState([{ content: short, size: 20 }]);
+    await remote.state();
+    handler = serveBlobs([short]);
+    await expect(read(remote, [short.sha256])).rejects.toThrow(/which its state gave as 20/);
+    // A hash no state named: maxBlobBytes.
+    handler = serveBlobs([long]);
+    await expect(read(peer({ maxBlobBytes: 8 }), [long.sha256])).rejects.toThrow(/over 8/);
+    const client = new BerthClient({ baseUrl, token: 'berth_pat_x', maxBlobBytes: 8 });
+    await expect(read(client.peer('p1', 'team'), [long.sha256])).rejects.toThrow(/over 8/);
+  });
+
+  it('asks which absent paths are present on disk, and refuses an answer naming others', async () => {
+    let asked: unknown;
+    handler = (_req, res, body) => {
+      asked = JSON.parse(body.toString());
+      json(res, 200, { present: ['.env'] });
+    };
+    expect(await peer().present(['.env', 'data/big.csv'])).toEqual(['.env']);
+    expect(asked).toEqual({ paths: ['.env', 'data/big.csv'] });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/projects/p1/sync/peer/present' });
+    await expect(peer().present(['a.txt'])).rejects.toThrow(/not asked about/);
+  });
+
+  it('gives up a call when the remote goes silent, not while it keeps sending or long-polls', async () => {
+    // Accepts the request, never answers.
+    handler = () => undefined;
+    await expect(peer({ idleMs: 200 }).missing([sha(Buffer.from('x'))])).rejects.toThrow(RemoteIdleError);
+    // Answers headers and part of the body, then nothing more.
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"missing":');
+    };
+    await expect(peer({ idleMs: 200 }).missing([sha(Buffer.from('x'))])).rejects.toThrow(/sent nothing for/);
+    // Slow but steady: each piece within the bound, the whole well past it.
+    const text = JSON.stringify(STATE);
+    handler = async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < text.length; at += Math.ceil(text.length / 6)) {
+        res.write(text.slice(at, at + Math.ceil(text.length / 6)));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      res.end();
+    };
+    expect(await peer({ idleMs: 300 }).state()).toEqual(STATE);
+    // A long poll is silent for its wait: the bound starts after it.
+    handler = (_req, res) => void setTimeout(() => json(res, 200, { unchanged: true, stateId: 's1' }), 500);
+    expect(await peer({ idleMs: 300 }).state({ known: 's1', waitMs: 400 })).toEqual({ unchanged: true, stateId: 's1' });
   });
 
   it('applies with only the difference from the state it read, else with the whole target', async () => {

@@ -26,7 +26,7 @@ import {
   PEER_PATHS,
   PEER_STATE_MAX_WAIT_MS,
 } from './peer-wire';
-import { RemoteApi } from './remote-api';
+import { RemoteApi, REMOTE_IDLE_MS } from './remote-api';
 import type { BlobContent, PeerStateAnswer, SyncPeer } from './sync-peer';
 
 export interface HttpPeerOptions {
@@ -46,6 +46,8 @@ export interface HttpPeerOptions {
   uploadBatchBytes?: number;
   /** The fetch to reach it with (default: the global one). */
   fetch?: typeof fetch;
+  /** A call that sees no bytes either way for this long is given up (default REMOTE_IDLE_MS). */
+  idleMs?: number;
 }
 
 /** Hashes per blobs/missing and blobs/read request: keeps every request body small. */
@@ -56,6 +58,11 @@ const PATHS_PER_REQUEST = 5_000;
 const CONVERSATIONS_PER_REQUEST = 50;
 const FRAME_HEADER_BYTES = 68;
 const stateAnswerSchema = z.union([peerStateUnchangedSchema, peerStateSchema]);
+/**
+ * An apply answers only once it is done: a snapshot first, then every write — minutes for a
+ * large project, with no byte meanwhile. Still bounded: a remote that never answers ends.
+ */
+const APPLY_IDLE_MS = 15 * 60_000;
 
 export class HttpPeer implements SyncPeer {
   readonly name: string;
@@ -63,6 +70,7 @@ export class HttpPeer implements SyncPeer {
   private readonly api: RemoteApi;
   private readonly maxBlobBytes: number;
   private readonly uploadBatchBytes: number;
+  private readonly idleMs: number;
   /** The files of the last state read (or applied): an apply against it sends only the difference. */
   private known: { stateId: string; files: Map<string, SyncManifestEntry> } | undefined;
   /** Content sizes by hash in that state: a blob read must be exactly that long. */
@@ -70,7 +78,8 @@ export class HttpPeer implements SyncPeer {
 
   constructor(private readonly options: HttpPeerOptions) {
     this.name = options.name;
-    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch);
+    this.idleMs = options.idleMs ?? REMOTE_IDLE_MS;
+    this.api = new RemoteApi(options.baseUrl, options.token, options.fetch, this.idleMs);
     this.maxBlobBytes = options.maxBlobBytes ?? 1024 * 1024 * 1024;
     this.uploadBatchBytes = options.uploadBatchBytes ?? 128 * 1024 * 1024;
   }
@@ -78,11 +87,18 @@ export class HttpPeer implements SyncPeer {
   async state(options: { known?: string; waitMs?: number; signal?: AbortSignal } = {}): Promise<PeerStateAnswer> {
     const query = new URLSearchParams();
     if (options.known !== undefined) query.set('known', options.known);
-    if (options.waitMs !== undefined)
-      query.set('waitMs', String(Math.max(0, Math.min(PEER_STATE_MAX_WAIT_MS, Math.round(options.waitMs)))));
+    const waitMs =
+      options.waitMs === undefined ? 0 : Math.max(0, Math.min(PEER_STATE_MAX_WAIT_MS, Math.round(options.waitMs)));
+    if (options.waitMs !== undefined) query.set('waitMs', String(waitMs));
     const suffix = query.size > 0 ? `?${query.toString()}` : '';
     const answer = await this.api.json(
-      { method: 'GET', path: `${this.path(PEER_PATHS.state)}${suffix}`, signal: options.signal },
+      {
+        method: 'GET',
+        path: `${this.path(PEER_PATHS.state)}${suffix}`,
+        signal: options.signal,
+        // A long poll is silent for its wait: the idle bound starts after it.
+        idleMs: waitMs + this.idleMs,
+      },
       stateAnswerSchema,
     );
     if (!('unchanged' in answer)) this.remember(answer.stateId, answer.files);
@@ -233,7 +249,7 @@ export class HttpPeer implements SyncPeer {
     const known = this.known?.stateId === input.expectedStateId ? this.known.files : undefined;
     const body: PeerApplyRequest = known ? { ...rest, changes: changesFrom(known, files) } : input;
     const result = await this.api.json(
-      { method: 'POST', path: this.path(PEER_PATHS.apply), json: body },
+      { method: 'POST', path: this.path(PEER_PATHS.apply), json: body, idleMs: Math.max(APPLY_IDLE_MS, this.idleMs) },
       peerApplyResultSchema,
     );
     // The state it reports now holds exactly these files.

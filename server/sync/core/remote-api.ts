@@ -16,6 +16,74 @@ export const GZIP_REQUEST_MIN_BYTES = 4 * 1024;
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
+/** A call is given up when the remote sends (or takes) no bytes for this long (review M1). */
+export const REMOTE_IDLE_MS = 60_000;
+
+/** The remote went silent mid-call: it accepted the connection but stopped answering. */
+export class RemoteIdleError extends Error {
+  readonly code = 'remote_idle';
+}
+
+/**
+ * The idle clock of one call: it runs only while this side waits on the remote (for its answer,
+ * its next bytes, or to take the next bytes sent), never while this side is busy itself (a slow
+ * consumer of the answer, a slow source of the upload), and aborts the call when it runs out.
+ */
+class IdleWatch {
+  readonly controller = new AbortController();
+  error: RemoteIdleError | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly what: string,
+  ) {}
+
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.error = new RemoteIdleError(`${this.what} sent nothing for ${Math.round(this.ms / 1000)} s; gave up`);
+      this.controller.abort(this.error);
+    }, this.ms);
+    // A call left unread must not keep the CLI's process alive.
+    this.timer.unref?.();
+  }
+
+  pause(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** A stream whose reads run the clock only while they wait on `source`. */
+  watch(source: ReadableStream<Uint8Array>, waitingOnRemote: boolean): ReadableStream<Uint8Array> {
+    const reader = source.getReader();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        // Reading the answer: the remote is waited on while the read is pending. Reading this
+        // side's upload: the remote waits on us meanwhile, then must take what was read.
+        if (waitingOnRemote) this.arm();
+        else this.pause();
+        try {
+          const { done, value } = await reader.read();
+          if (waitingOnRemote) this.pause();
+          else this.arm();
+          if (done) {
+            if (waitingOnRemote) this.pause();
+            controller.close();
+          } else controller.enqueue(value);
+        } catch (error) {
+          this.pause();
+          controller.error(this.error ?? error);
+        }
+      },
+      cancel: (reason) => {
+        this.pause();
+        return reader.cancel(reason);
+      },
+    });
+  }
+}
+
 /** A refusal by the remote that is neither a token problem nor changed_meanwhile. */
 export class PeerHttpError extends Error {
   constructor(
@@ -38,6 +106,8 @@ export interface RemoteCall {
   signal?: AbortSignal;
   /** Ask for a gzip'd answer (JSON answers: json() inflates them). */
   acceptGzip?: boolean;
+  /** The idle bound of this call instead of the API's (a long poll: its wait and a margin). */
+  idleMs?: number;
 }
 
 export class RemoteApi {
@@ -48,6 +118,8 @@ export class RemoteApi {
     private readonly token: string,
     /** A Berth's server passes one that refuses internal addresses (server/sync/remotes/remote-fetch.ts). */
     private readonly fetchImpl: typeof fetch = fetch,
+    /** No bytes either way for this long ends a call (RemoteIdleError). */
+    private readonly idleMs: number = REMOTE_IDLE_MS,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -67,21 +139,34 @@ export class RemoteApi {
         headers['Content-Encoding'] = 'gzip';
       } else body = text;
     } else if (call.contentType) headers['Content-Type'] = call.contentType;
+    const idle = new IdleWatch(call.idleMs ?? this.idleMs, `${this.baseUrl} (${call.method} ${call.path})`);
+    if (body instanceof ReadableStream) body = idle.watch(body as ReadableStream<Uint8Array>, false);
+    const signal = call.signal ? AbortSignal.any([call.signal, idle.controller.signal]) : idle.controller.signal;
     let response: Response;
+    idle.arm();
     try {
       response = await this.fetchImpl(`${this.baseUrl}${call.path}`, {
         method: call.method,
         headers,
         body,
-        signal: call.signal,
+        signal,
         redirect: 'error',
         // A streamed request body (blob upload) needs half duplex.
         ...(body && typeof body === 'object' && !(body instanceof Uint8Array) ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (error) {
+      idle.pause();
+      if (idle.error) throw idle.error;
       if (call.signal?.aborted) throw call.signal.reason ?? error;
       throw new Error(`Cannot reach ${this.baseUrl}: ${causeOf(error)}`, { cause: error });
     }
+    idle.pause();
+    if (response.body)
+      response = new Response(idle.watch(response.body, true), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     if (response.ok) return response;
     throw await refusalOf(response, this.baseUrl);
   }
