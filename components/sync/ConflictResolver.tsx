@@ -1,9 +1,10 @@
 'use client';
 // "Ask": the conflicts a sync left for a person, each with a side-by-side diff and a choice
 // (Keep local / Take remote / Merge — "Keep both" for a binary); "Apply choices" syncs again
-// with those answers. Conflicts left without a choice stay listed for later.
+// with those answers. Conflicts left without a choice stay listed for later. Each answer names
+// the two versions it was made on, so a newer change on either side is listed again, not taken.
 import { useState } from 'react';
-import type { ConflictChoice, SyncConflictDto } from '@/server/contracts';
+import type { ConflictChoice, ConflictResolution, SyncConflictDto } from '@/server/contracts';
 import { Button } from '../ui/Button';
 import { ConflictDiff } from './ConflictDiff';
 import { choiceLabel } from './sync-options';
@@ -22,7 +23,7 @@ export function ConflictResolver({
   conflicts: SyncConflictDto[];
   remoteName: string;
   busy: boolean;
-  onApply(resolutions: Record<string, ConflictChoice>): void;
+  onApply(resolutions: Record<string, ConflictResolution>): void;
 }) {
   const [choices, setChoices] = useState<Record<string, ConflictChoice>>({});
   const [selected, setSelected] = useState(conflicts[0]?.path ?? null);
@@ -109,7 +110,14 @@ export function ConflictResolver({
         <Button
           disabled={busy || chosen === 0}
           onClick={() =>
-            onApply(Object.fromEntries(conflicts.flatMap((c) => (choices[c.path] ? [[c.path, choices[c.path]!]] : []))))
+            onApply(
+              Object.fromEntries(
+                conflicts.flatMap((c) => {
+                  const choice = choices[c.path];
+                  return choice ? [[c.path, { choice, local: c.local, remote: c.remote }]] : [];
+                }),
+              ),
+            )
           }
           data-testid="conflict-apply"
         >

@@ -5,7 +5,7 @@
 // closing the dialog (Escape) mid-sync keeps the answer for when it opens again.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type {
-  ConflictChoice,
+  ConflictResolution,
   ConflictStrategy,
   LinkDto,
   SyncConflictDto,
@@ -77,7 +77,7 @@ export function SyncDialog({
   async function start(request: {
     mode: SyncMode;
     onConflict: ConflictStrategy;
-    resolutions?: Record<string, ConflictChoice>;
+    resolutions?: Record<string, ConflictResolution>;
   }) {
     setNow(Date.now());
     setRun({ state: 'running', startedAt: Date.now(), resolving: request.resolutions !== undefined });

@@ -7,7 +7,7 @@ import type {
   RemoteDto,
   SyncMode,
   ConflictStrategy,
-  ConflictChoice,
+  ConflictResolution,
   SyncResultDto,
   SyncStatusDto,
 } from '@/server/contracts';
@@ -63,7 +63,7 @@ export const deleteLink = (projectId: string) => api<void>(`${project(projectId)
 export const getSyncStatus = (projectId: string) => api<SyncStatusDto>(`${project(projectId)}/sync`);
 export const runSync = (
   projectId: string,
-  request: { mode: SyncMode; onConflict: ConflictStrategy; resolutions?: Record<string, ConflictChoice> },
+  request: { mode: SyncMode; onConflict: ConflictStrategy; resolutions?: Record<string, ConflictResolution> },
 ) => api<SyncResultDto>(`${project(projectId)}/sync`, { method: 'POST', body: request });
 
 /** Largest side shown in the conflict diff (bigger ones are described, not shown). */

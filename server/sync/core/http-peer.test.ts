@@ -217,10 +217,13 @@ describe('HttpPeer', () => {
       }
       res.end();
     };
-    expect(await peer({ idleMs: 300 }).state()).toEqual(STATE);
+    expect(await peer({ idleMs: 400 }).state()).toEqual(STATE);
     // A long poll is silent for its wait: the bound starts after it.
-    handler = (_req, res) => void setTimeout(() => json(res, 200, { unchanged: true, stateId: 's1' }), 500);
-    expect(await peer({ idleMs: 300 }).state({ known: 's1', waitMs: 400 })).toEqual({ unchanged: true, stateId: 's1' });
+    handler = (_req, res) => void setTimeout(() => json(res, 200, { unchanged: true, stateId: 's1' }), 1_200);
+    expect(await peer({ idleMs: 500 }).state({ known: 's1', waitMs: 1_000 })).toEqual({
+      unchanged: true,
+      stateId: 's1',
+    });
   });
 
   it('applies with only the difference from the state it read, else with the whole target', async () => {
