@@ -62,7 +62,7 @@ export class HeldPathsError extends Error {
     const parts = [
       ...(held.length > 0
         ? [
-            `kept as they are here (changed during the sync, or names differing only in case): ${held.slice(0, 5).join(', ')}${held.length > 5 ? ` and ${held.length - 5} more` : ''}`,
+            `left as they are here (changed during the sync, a file the scan left out, or names differing only in case): ${held.slice(0, 5).join(', ')}${held.length > 5 ? ` and ${held.length - 5} more` : ''}`,
           ]
         : []),
       ...(problems.length > 0 ? [`could not apply: ${problems.slice(0, 3).join('; ')}`] : []),
