@@ -141,6 +141,41 @@ describe('planFiles', () => {
       expect(result.localWrites).toEqual(remote);
     });
 
+    it('a resolution naming versions holds only while both sides still hold them', () => {
+      const answer = { choice: 'remote' as const, local: local[0]!.sha256, remote: remote[0]!.sha256 };
+      const held = plan({ base, local, remote, strategy: 'local', resolutions: { 'f.txt': answer } });
+      expect(held.conflicts).toMatchObject([{ path: 'f.txt', outcome: 'remote' }]);
+      const newer = [entry('f.txt', 'remote, later')];
+      const stale = plan({ base, local, remote: newer, strategy: 'local', resolutions: { 'f.txt': answer } });
+      expect(stale.conflicts).toMatchObject([{ path: 'f.txt', outcome: 'unresolved' }]);
+      expect(stale.localWrites).toEqual([]);
+      expect(stale.remoteWrites).toEqual([]);
+    });
+
+    it('a path one side holds outside its state: kept when unchanged on the other, never written over', () => {
+      const shared = [entry('data.csv', 'rows')];
+      const kept = plan({
+        base: shared,
+        local: shared,
+        remote: [],
+        presentOnDisk: { local: new Set(), remote: new Set(['data.csv']) },
+      });
+      expect(kept.localDeletes).toEqual([]);
+      expect(kept.held).toEqual([{ path: 'data.csv', side: 'remote', why: 'kept' }]);
+      expect(kept.base).toEqual(shared);
+      const changed = plan({
+        base: shared,
+        local: [entry('data.csv', 'more rows')],
+        remote: [],
+        strategy: 'local',
+        presentOnDisk: { local: new Set(), remote: new Set(['data.csv']) },
+      });
+      expect(changed.remoteWrites).toEqual([]);
+      expect(changed.localDeletes).toEqual([]);
+      expect(changed.conflicts).toMatchObject([{ path: 'data.csv', outcome: 'unresolved', text: false }]);
+      expect(changed.held).toMatchObject([{ path: 'data.csv', why: 'not-written' }]);
+    });
+
     it('merge asks for a text merge, then writes its result on both sides', () => {
       const first = plan({ base, local, remote });
       expect(first.merges).toEqual([{ path: 'f.txt', base: base[0], local: local[0], remote: remote[0] }]);
