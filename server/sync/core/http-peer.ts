@@ -17,7 +17,7 @@ import {
   type PeerConversation,
   type SyncManifestEntry,
 } from '../../contracts/sync';
-import { BLOB_FRAMES_CONTENT_TYPE, decodeBlobFrames, encodeBlobFrames } from './blob-frames';
+import { BLOB_FRAMES_CONTENT_TYPE, BlobFrameError, decodeBlobFrames, encodeBlobFrames } from './blob-frames';
 import {
   peerApplyResultSchema,
   peerConversationsResultSchema,
@@ -170,14 +170,15 @@ export class HttpPeer implements SyncPeer {
       if (!response.body) throw new Error(`${this.name} sent no blobs`);
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       const expected = new Set(asked);
+      const limits = this.readLimits(asked);
       try {
-        for await (const blob of decodeBlobFrames(body, this.readLimits(asked))) {
+        for await (const blob of decodeFramesWithin(body, limits, this.name)) {
           if (!expected.delete(blob.sha256))
             throw new Error(`${this.name} sent blob ${blob.sha256}, which was not asked for (or twice)`);
           const size = this.knownSizes?.get(blob.sha256);
           if (size !== undefined && size !== blob.content.length)
             throw new Error(
-              `${this.name} sent ${blob.content.length} bytes for blob ${blob.sha256}, which its state gave as ${size}`,
+              `${this.name} sent ${blob.content.length} bytes for blob ${blob.sha256}, which does not match the size its state gave (${size})`,
             );
           onBytes?.(blob.content.length);
           yield blob;
@@ -195,15 +196,18 @@ export class HttpPeer implements SyncPeer {
    * be longer than the largest of them and the body no longer than their sum — an over-long
    * frame is refused from its header, before it is buffered. Unknown hashes get maxBlobBytes.
    */
-  private readLimits(hashes: readonly string[]): { maxBlobBytes: number; maxTotalBytes: number } {
+  private readLimits(hashes: readonly string[]): ReadLimits {
     let largest = 0;
     let total = 0;
+    let bySize = false;
     for (const hash of hashes) {
-      const size = Math.min(this.knownSizes?.get(hash) ?? this.maxBlobBytes, this.maxBlobBytes);
+      const known = this.knownSizes?.get(hash);
+      if (known !== undefined && known < this.maxBlobBytes) bySize = true;
+      const size = Math.min(known ?? this.maxBlobBytes, this.maxBlobBytes);
       largest = Math.max(largest, size);
       total += size + FRAME_HEADER_BYTES;
     }
-    return { maxBlobBytes: largest, maxTotalBytes: total };
+    return { maxBlobBytes: largest, maxTotalBytes: total, bySize };
   }
 
   /** POST …/present: which of these paths (absent from its state) the remote holds on disk all the same. */
@@ -264,6 +268,26 @@ export class HttpPeer implements SyncPeer {
 
   private path(which: (typeof PEER_PATHS)[keyof typeof PEER_PATHS]): string {
     return peerPath(this.options.projectId, which);
+  }
+}
+
+interface ReadLimits {
+  maxBlobBytes: number;
+  maxTotalBytes: number;
+  /** Whether the sizes a state gave set them (else maxBlobBytes alone). */
+  bySize: boolean;
+}
+
+/** decodeBlobFrames, with an over-size refusal named for what it is when the state's sizes set the bound. */
+async function* decodeFramesWithin(body: Readable, limits: ReadLimits, name: string): AsyncGenerator<BlobContent> {
+  try {
+    yield* decodeBlobFrames(body, limits);
+  } catch (error) {
+    if (limits.bySize && error instanceof BlobFrameError && error.fault === 'too_large')
+      throw new Error(`${name} sent more than its state gave: the blobs do not match their sizes (${error.message})`, {
+        cause: error,
+      });
+    throw error;
   }
 }
 

@@ -100,7 +100,7 @@ function checkLength(peer: SyncPeer, blob: BlobContent, sizes: ReadonlyMap<strin
   const expected = sizes.get(blob.sha256);
   if (expected !== undefined && blob.content.length !== expected)
     throw new Error(
-      `${peer.name} sent ${blob.content.length} bytes for the content ${blob.sha256}, which its manifest gave as ${expected}`,
+      `${peer.name} sent ${blob.content.length} bytes for the content ${blob.sha256}, which does not match the size its manifest gave (${expected})`,
     );
 }
 
