@@ -197,6 +197,13 @@ describe('HttpPeer', () => {
     expect(asked).toEqual({ paths: ['.env', 'data/big.csv'] });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/projects/p1/sync/peer/present' });
     await expect(peer().present(['a.txt'])).rejects.toThrow(/not asked about/);
+    // A Berth from before the route: asked nothing (as before), once.
+    handler = (_req, res) => json(res, 404, { error: 'not_found', message: 'No such API route' });
+    const older = peer();
+    expect(await older.present(['.env'])).toEqual([]);
+    const calls = seen.length;
+    expect(await older.present(['.env'])).toEqual([]);
+    expect(seen).toHaveLength(calls);
   });
 
   it('gives up a call when the remote goes silent, not while it keeps sending or long-polls', async () => {

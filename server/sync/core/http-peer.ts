@@ -26,7 +26,7 @@ import {
   PEER_PATHS,
   PEER_STATE_MAX_WAIT_MS,
 } from './peer-wire';
-import { RemoteApi, REMOTE_IDLE_MS } from './remote-api';
+import { PeerHttpError, RemoteApi, REMOTE_IDLE_MS } from './remote-api';
 import type { BlobContent, PeerStateAnswer, SyncPeer } from './sync-peer';
 
 export interface HttpPeerOptions {
@@ -73,6 +73,8 @@ export class HttpPeer implements SyncPeer {
   private readonly idleMs: number;
   /** The files of the last state read (or applied): an apply against it sends only the difference. */
   private known: { stateId: string; files: Map<string, SyncManifestEntry> } | undefined;
+  /** The remote has no present route (an older Berth). */
+  private presentUnsupported = false;
   /** Content sizes by hash in that state: a blob read must be exactly that long. */
   private knownSizes: Map<string, number> | undefined;
 
@@ -210,15 +212,25 @@ export class HttpPeer implements SyncPeer {
     return { maxBlobBytes: largest, maxTotalBytes: total, bySize };
   }
 
-  /** POST …/present: which of these paths (absent from its state) the remote holds on disk all the same. */
+  /**
+   * POST …/present: which of these paths (absent from its state) the remote holds on disk all the
+   * same. A Berth from before that route answers 404: it is then asked nothing, as before.
+   */
   async present(paths: string[]): Promise<string[]> {
     const present: string[] = [];
-    for (let start = 0; start < paths.length; start += PATHS_PER_REQUEST) {
+    for (let start = 0; start < paths.length && !this.presentUnsupported; start += PATHS_PER_REQUEST) {
       const asked = new Set(paths.slice(start, start + PATHS_PER_REQUEST));
-      const answer = await this.api.json(
-        { method: 'POST', path: this.path(PEER_PATHS.present), json: { paths: [...asked] } },
-        peerPresentResultSchema,
-      );
+      let answer: { present: string[] };
+      try {
+        answer = await this.api.json(
+          { method: 'POST', path: this.path(PEER_PATHS.present), json: { paths: [...asked] } },
+          peerPresentResultSchema,
+        );
+      } catch (error) {
+        if (!(error instanceof PeerHttpError && (error.status === 404 || error.status === 405))) throw error;
+        this.presentUnsupported = true;
+        return [];
+      }
       for (const path of answer.present) {
         if (!asked.delete(path)) throw new Error(`${this.name} named a path present that was not asked about`);
         present.push(path);
