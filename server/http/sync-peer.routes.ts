@@ -1,14 +1,15 @@
 // /api/v1/projects/:id/sync/peer/* — this Berth's side of the peer protocol (docs/adr-hybrid-sync.md):
 // the state (with a long poll), which blobs the caller must send, a framed blob upload and
 // download, conversations by id and apply. Bearer token or session; owner only (404 otherwise);
-// every JSON body parsed with its contract schema. Manifests and hash lists are larger than the
+// every JSON body parsed with its contract schema, read only once the project is known to be the
+// caller's (a stranger's body costs no memory). Manifests and hash lists are larger than the
 // router's 1 MB JSON bound, so these bodies are read here with bounds of their own (gzip'd
 // bodies are inflated within the same bounds). Big JSON answers go gzip'd to a client that
 // accepts it (compressed-json.ts).
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import { z, type ZodType } from 'zod';
-import { peerApplySchema, peerConversationIdsSchema, peerHashesSchema } from '../contracts';
+import { peerApplySchema, peerConversationIdsSchema, peerHashesSchema, peerPathsSchema } from '../contracts';
 import { DomainError } from '../core/errors';
 import { readBody } from '../core/read-body';
 import {
@@ -25,8 +26,13 @@ import { parseWith, reply, type RequestContext, type Router } from './router';
 
 /** 200,000 hashes as JSON are ~14 MB. */
 const HASHES_BODY_LIMIT = 16 * 1024 * 1024;
-/** A 200,000-entry manifest is ~30 MB; conversations ride along. */
-const APPLY_BODY_LIMIT = 128 * 1024 * 1024;
+/** 1,000 conversation ids as JSON are ~70 KB. */
+const IDS_BODY_LIMIT = 1024 * 1024;
+/**
+ * A 200,000-entry manifest is ~40 MB (an apply with changes far less); conversations ride along.
+ * The same bound HttpPeer reads JSON answers within.
+ */
+const APPLY_BODY_LIMIT = 64 * 1024 * 1024;
 
 const stateQuerySchema = z.object({
   known: z.string().min(1).max(64).optional(),
@@ -87,9 +93,16 @@ export function addSyncPeerRoutes(router: Router, peers: SyncPeerRoutes): void {
       await pipeline(encodeBlobFrames(blobs), ctx.res);
       return reply(200);
     })
+    .add('POST', `${base}/present`, async (ctx) => {
+      const { userId } = await ctx.user();
+      await service.assertOwner(userId, ctx.params.id!);
+      const { paths } = await readJson(ctx.req, HASHES_BODY_LIMIT, peerPathsSchema);
+      return compressible(ctx, { present: await service.present(userId, ctx.params.id!, paths) });
+    })
     .add('POST', `${base}/conversations`, async (ctx) => {
       const { userId } = await ctx.user();
-      const { ids } = await readJson(ctx.req, HASHES_BODY_LIMIT, peerConversationIdsSchema);
+      await service.assertOwner(userId, ctx.params.id!);
+      const { ids } = await readJson(ctx.req, IDS_BODY_LIMIT, peerConversationIdsSchema);
       return compressible(ctx, { conversations: await service.conversations(userId, ctx.params.id!, ids) });
     })
     .add('POST', `${base}/apply`, async (ctx) => {

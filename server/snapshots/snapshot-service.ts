@@ -107,20 +107,22 @@ export class SnapshotService {
    * deleting the rest, with no snapshot of its own (a sync took its labelled one first and
    * journals this step, so it can be run again after an interruption). Paths for which `leave`
    * is true (a sync's `.git/`) are neither written nor deleted: they stay as the workspace has them.
+   * With `only`, nothing but those paths is written or deleted (a sync names the paths its plan
+   * changes: a file saved meanwhile elsewhere stays as it is).
    */
   applySnapshot(
     projectId: string,
     snapshotId: string,
-    options: { leave?: (path: string) => boolean } = {},
+    options: { leave?: (path: string) => boolean; only?: ReadonlySet<string> } = {},
   ): Promise<{ written: number; deleted: number }> {
     return this.serial(projectId, async () => {
       if (!(await this.store.get(projectId, snapshotId)))
         throw new DomainError('not_found', 'not_found', 'Snapshot not found');
       const { files } = await this.scan(projectId);
       const wanted = await this.store.manifest(snapshotId);
-      const { leave } = options;
-      if (!leave) return this.makeEqual(projectId, files, wanted);
-      const ours = (entry: ManifestEntry) => !leave(entry.path);
+      const { leave, only } = options;
+      if (!leave && !only) return this.makeEqual(projectId, files, wanted);
+      const ours = (entry: ManifestEntry) => !leave?.(entry.path) && (!only || only.has(entry.path));
       return this.makeEqual(projectId, files.filter(ours), wanted.filter(ours));
     });
   }

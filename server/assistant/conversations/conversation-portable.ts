@@ -113,7 +113,7 @@ export async function replaceConversationsWithIds(
   for (const item of put) await writeOne(tx, projectId, storable(item.conversation), item.id);
 }
 
-/** Throws a conflict when one of `ids` is another project's conversation or has a running turn. */
+/** Throws a conflict when one of `ids` is another project's conversation (a generic refusal) or has a running turn. */
 export async function assertReplaceable(
   tx: Pick<PrismaClient, 'conversation' | 'turn'>,
   projectId: string,
@@ -124,11 +124,12 @@ export async function assertReplaceable(
     where: { id: { in: [...ids] }, projectId: { not: projectId } },
     select: { id: true },
   });
+  // Worded so it tells nothing of whose or which project holds the id (another user's ids are not probed).
   if (elsewhere)
     throw new DomainError(
       'conflict',
-      'conversation_elsewhere',
-      `Conversation ${elsewhere.id} belongs to another project on this server`,
+      'conversation_refused',
+      `Conversation ${elsewhere.id} cannot be written to this project; it keeps its own id`,
     );
   const running = await tx.turn.findFirst({
     where: { status: 'running', conversationId: { in: [...ids] } },

@@ -1,7 +1,7 @@
 // This Berth's side of the peer protocol, made once by the composition root: the PeerService the
 // routes serve (server/http/sync-peer.routes.ts), LocalPeer for this Berth's own syncs, the
 // watch that wakes long polls, the start-up pass that finishes applies an interruption left
-// `applying`, and an hourly clean-up of old blob grants.
+// `applying`, and an hourly clean-up of old blob grants and of finished applies' rows.
 import type { AgentAnnouncer } from '../../core/agent-events';
 import { KeyedLock } from '../../core/keyed-lock';
 import type { Logger } from '../../core/logger';
@@ -9,6 +9,7 @@ import type { PrismaClient } from '../../db';
 import { BlobWriter, type SnapshotService, type SnapshotStore } from '../../snapshots';
 import type { SyncPeer } from '../core/sync-peer';
 import { BlobScope } from './blob-scope';
+import { DiskPresence, type PresenceAgent } from './disk-presence';
 import { LocalPeer } from './local-peer';
 import { PeerApplier, type ApplyConversations } from './peer-apply';
 import { PeerService, type PeerProjects } from './peer-service';
@@ -23,7 +24,7 @@ export interface SyncPeerDeps {
   prisma: PrismaClient;
   projects: PeerProjects;
   workspaces: AgentAnnouncer & {
-    agent(projectId: string): unknown;
+    agent(projectId: string): PresenceAgent | undefined;
     ensureRunning(projectId: string): Promise<unknown>;
     settledStatus(projectId: string, waitMs?: number): Promise<unknown>;
   };
@@ -72,6 +73,7 @@ export function createSyncPeers(deps: SyncPeerDeps, settings: SyncPeerSettings) 
     newBlobWriter: () => new BlobWriter(deps.snapshots.store),
     conversations: deps.conversations,
     changes,
+    disk: new DiskPresence(deps.workspaces),
     lock,
     maxBlobBytes: settings.maxBlobBytes,
   });
@@ -79,6 +81,7 @@ export function createSyncPeers(deps: SyncPeerDeps, settings: SyncPeerSettings) 
   let disposed = false;
   /** Finishes every apply left `applying` (runs in the background once the HTTP server listens). */
   const finishInterrupted = async () => {
+    await applier.dropFinished();
     for (const projectId of await applier.pendingProjects()) {
       if (disposed) return;
       await deps.workspaces.settledStatus(projectId, SETTLE_MS);
@@ -91,6 +94,7 @@ export function createSyncPeers(deps: SyncPeerDeps, settings: SyncPeerSettings) 
   };
   const grantTimer = setInterval(() => {
     scope.dropOldGrants().catch((error: unknown) => log.warn({ err: error }, 'dropping old blob grants failed'));
+    applier.dropFinished().catch((error: unknown) => log.warn({ err: error }, 'dropping finished applies failed'));
   }, GRANT_CLEANUP_MS);
   grantTimer.unref();
 

@@ -38,6 +38,10 @@ export class LocalPeer implements SyncPeer {
     }
   }
 
+  present(paths: string[]): Promise<string[]> {
+    return this.service.present(this.userId, this.projectId, paths);
+  }
+
   conversations(ids: string[]): Promise<PeerConversation[]> {
     return this.service.conversations(this.userId, this.projectId, ids);
   }

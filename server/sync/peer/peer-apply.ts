@@ -6,8 +6,11 @@
 // the caller's scope. The project's own `.git/` (and `.berth/`), which its state never reports,
 // are added back to the target and left as they are on the volume. Then a snapshot labelled
 // "before sync with …"; the target goes in as a snapshot (reason 'sync') in the same transaction
-// as its journal row and the conversation changes; then the volume is made equal to it and the
-// row marked done. A row left `applying` (Berth stopped in between) is finished by
+// as its journal row and the conversation changes; then the paths the plan changes (expected
+// state → target), and only those, are written or deleted on the volume and the row marked done.
+// The before snapshot must still hold the expected state's files (else 409 changed_meanwhile,
+// nothing written): a save between the state read and that snapshot would otherwise be reverted,
+// and a save elsewhere after it stays, since no other path is touched. A row left `applying` (Berth stopped in between) is finished by
 // finishPending, which runs before the project is read or applied again, and at start-up.
 import type {
   PeerApplyChanges,
@@ -53,6 +56,9 @@ export interface ApplyDeps {
  */
 const LEAVE_OUTSIDE = { leave: isOutsideSync };
 
+/** How long a finished apply's row is kept. */
+const FINISHED_KEPT_MS = 24 * 60 * 60_000;
+
 /** The snapshot taken before an interrupted apply is finished (it may hold edits made since). */
 export const FINISH_LABEL = 'before finishing an interrupted sync';
 
@@ -70,10 +76,7 @@ export class PeerApplier {
 
     await this.finishPending(projectId);
     const current = await this.deps.state.current(userId, project);
-    if (current.stateId !== input.expectedStateId)
-      throw new DomainError('conflict', 'changed_meanwhile', new ChangedMeanwhileError().message, {
-        stateId: current.stateId,
-      });
+    if (current.stateId !== input.expectedStateId) throw changedMeanwhile(current.stateId);
     const currentFiles = await current.files();
     let files: readonly SyncManifestEntry[];
     if (input.files) files = input.files;
@@ -95,6 +98,11 @@ export class PeerApplier {
       // As a restore does: the volume is written through the running workspace's agent.
       await this.deps.workspaces.ensureRunning(projectId);
       const before = await this.deps.snapshots.take(projectId, 'sync', input.label);
+      // A save between the state read and this snapshot: the plan no longer holds (nothing written).
+      const beforeFiles = await this.deps.state.syncedFiles(before.snapshot.id);
+      if (beforeFiles.filesId !== (await this.deps.state.syncedFiles(current.snapshotId)).filesId)
+        throw changedMeanwhile(current.stateId);
+      const only = changedPaths(currentFiles, files);
       const snapshot = await this.deps.store.create(
         { projectId, reason: 'sync', label: null, files: target, skipped: [], newBytes: 0, changedFiles },
         async (tx, snapshotId) => {
@@ -104,7 +112,11 @@ export class PeerApplier {
           await this.deps.conversations.replaceWithIds(tx, projectId, put, remove);
         },
       );
-      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, snapshot.id, LEAVE_OUTSIDE);
+      // Only the paths the plan changes: a file saved meanwhile elsewhere stays as it is.
+      const { written, deleted } = await this.deps.snapshots.applySnapshot(projectId, snapshot.id, {
+        ...LEAVE_OUTSIDE,
+        only,
+      });
       await this.markDone(projectId, snapshot.id);
       result = {
         stateId: await this.stateIdAfter(userId, projectId, snapshot.id),
@@ -162,26 +174,54 @@ export class PeerApplier {
   }
 
   /**
-   * Finishes the project's apply that was left `applying`: the volume is made equal to its target
-   * (a labelled snapshot first: edits made since the interruption are kept there). Older rows are
-   * superseded by the newest. The caller holds the project's lock.
+   * Finishes the project's apply that was left `applying`: the paths it named (its before
+   * snapshot → its target) are written or deleted as the target has them, a labelled snapshot
+   * first (edits made since the interruption are kept there); other paths stay as they are.
+   * Without its before snapshot (gone) the volume is made equal to the target, as before. Older
+   * rows are superseded by the newest. The caller holds the project's lock.
    */
   async finishPending(projectId: string): Promise<boolean> {
     const rows = await this.deps.prisma.syncApply.findMany({
       where: { projectId, status: 'applying' },
       orderBy: { createdAt: 'desc' },
-      select: { id: true, targetSnapshotId: true },
+      select: { id: true, targetSnapshotId: true, beforeSnapshotId: true },
     });
     const newest = rows[0];
     if (!newest) return false;
     await this.deps.workspaces.ensureRunning(projectId);
+    const only = await this.namedPaths(projectId, newest.beforeSnapshotId, newest.targetSnapshotId);
     await this.deps.snapshots.take(projectId, 'sync', FINISH_LABEL);
-    await this.deps.snapshots.applySnapshot(projectId, newest.targetSnapshotId, LEAVE_OUTSIDE);
+    await this.deps.snapshots.applySnapshot(projectId, newest.targetSnapshotId, {
+      ...LEAVE_OUTSIDE,
+      ...(only ? { only } : {}),
+    });
     await this.deps.prisma.syncApply.updateMany({
       where: { id: { in: rows.map((row) => row.id) } },
       data: { status: 'done' },
     });
     return true;
+  }
+
+  /** The paths an apply changes: its before snapshot's synced files → its target's; null when the before is gone. */
+  private async namedPaths(
+    projectId: string,
+    beforeSnapshotId: string | null,
+    targetSnapshotId: string,
+  ): Promise<Set<string> | null> {
+    if (!beforeSnapshotId) return null;
+    const exists = await this.deps.prisma.snapshot.count({ where: { id: beforeSnapshotId, projectId } });
+    if (exists === 0) return null;
+    const before = await this.deps.state.syncedFiles(beforeSnapshotId);
+    const target = await this.deps.state.syncedFiles(targetSnapshotId);
+    return changedPaths(before.files, target.files);
+  }
+
+  /** Forgets finished applies older than `olderThanMs` (their rows pile up; the snapshots stay). */
+  async dropFinished(olderThanMs = FINISHED_KEPT_MS): Promise<number> {
+    const { count } = await this.deps.prisma.syncApply.deleteMany({
+      where: { status: 'done', createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    });
+    return count;
   }
 
   /** Projects with an apply left `applying` (start-up finishes them). */
@@ -248,6 +288,23 @@ export function withOutsideSync(
         );
     }
   return [...files, ...outside];
+}
+
+function changedMeanwhile(stateId: string): DomainError {
+  return new DomainError('conflict', 'changed_meanwhile', new ChangedMeanwhileError().message, { stateId });
+}
+
+/** The paths added, changed (content or mode) or removed between two manifests. */
+export function changedPaths(current: readonly SyncManifestEntry[], wanted: readonly SyncManifestEntry[]): Set<string> {
+  const before = new Map(current.map((entry) => [entry.path, entry]));
+  const paths = new Set<string>();
+  for (const entry of wanted) {
+    const old = before.get(entry.path);
+    if (!old || old.sha256 !== entry.sha256 || old.mode !== entry.mode) paths.add(entry.path);
+    before.delete(entry.path);
+  }
+  for (const path of before.keys()) paths.add(path);
+  return paths;
 }
 
 /** Paths added, changed (content or mode) or removed between two manifests. */

@@ -10,6 +10,7 @@ import { sha256Hex, type BlobWriter } from '../../snapshots';
 import { PEER_STATE_MAX_WAIT_MS } from '../core/peer-wire';
 import type { BlobContent, PeerStateAnswer } from '../core/sync-peer';
 import type { BlobScope } from './blob-scope';
+import type { DiskPresence } from './disk-presence';
 import type { PeerApplier } from './peer-apply';
 import type { PeerStateReader, StateConversations } from './peer-state';
 import type { ProjectChanges } from './project-changes';
@@ -32,6 +33,7 @@ export interface PeerServiceDeps {
   newBlobWriter(): Pick<BlobWriter, 'add' | 'finish'>;
   conversations: Pick<StateConversations, 'exportWithIds'>;
   changes: ProjectChanges;
+  disk: Pick<DiskPresence, 'present'>;
   lock: KeyedLock;
   /** The largest blob one may send (SNAPSHOT_MAX_FILE_MB). */
   maxBlobBytes: number;
@@ -139,7 +141,14 @@ export class PeerService {
     return this.readInBatches(wanted, sizes);
   }
 
+  /** Of these paths (absent from the state), those that stand in the volume all the same. */
+  async present(userId: string, projectId: string, paths: readonly string[]): Promise<string[]> {
+    await this.assertOwner(userId, projectId);
+    return this.deps.lock.run(projectId, () => this.deps.disk.present(projectId, paths));
+  }
+
   async conversations(userId: string, projectId: string, ids: readonly string[]): Promise<PeerConversation[]> {
+    await this.assertOwner(userId, projectId);
     return this.deps.conversations.exportWithIds(userId, projectId, [...new Set(ids)]);
   }
 

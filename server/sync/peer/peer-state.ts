@@ -98,6 +98,12 @@ export class PeerStateReader {
     return stateIdOf((await this.manifestOf(snapshotId)).filesId, conversations);
   }
 
+  /** A snapshot's files as a sync sees them (shared: do not change), and their part of a stateId. */
+  async syncedFiles(snapshotId: string | null): Promise<{ files: readonly SyncManifestEntry[]; filesId: string }> {
+    const manifest = await this.manifestOf(snapshotId);
+    return { files: manifest.synced, filesId: manifest.filesId };
+  }
+
   /** A snapshot's manifest split into what a sync sees and what it keeps out of, with its files' id. */
   private async manifestOf(snapshotId: string | null): Promise<SplitManifest> {
     if (!snapshotId) return { synced: [], outside: [], filesId: EMPTY_STATE_ID };

@@ -377,7 +377,9 @@ describe('apply', () => {
         conversations: { put: [{ id: bobsConversation.id, conversation: renamed }], delete: [] },
       })
       .catch((error: unknown) => error);
-    expect(elsewhere).toMatchObject({ status: 409, code: 'conversation_elsewhere' });
+    expect(elsewhere).toMatchObject({ status: 409, code: 'conversation_refused' });
+    // Nothing in the refusal says the id is taken, or by whom.
+    expect((elsewhere as Error).message).not.toMatch(/another|belongs|exists/i);
 
     const deleted = await peer.apply({
       expectedStateId: after.stateId,
@@ -514,6 +516,23 @@ describe('.git and the wire', () => {
   });
 });
 
+describe('present', () => {
+  it('names the paths absent from the state that stand in the volume all the same (ignored ones)', async () => {
+    await writeFile(alice, 'node_modules/held/index.js', 'kept out of every snapshot');
+    const peer = peerOf(alice);
+    const state = await peer.state();
+    if ('unchanged' in state) throw new Error('expected a full state');
+    expect(state.files.map((file) => file.path)).not.toContain('node_modules/held/index.js');
+    expect(await peer.present(['node_modules/held/index.js', 'node_modules/held', 'nowhere.txt'])).toEqual([
+      'node_modules/held/index.js',
+      'node_modules/held',
+    ]);
+    const base = `/api/v1/projects/${alice.project.id}/sync/peer`;
+    const session = { cookie: alice.user.cookie };
+    expect(await call(t.baseUrl, 'POST', `${base}/present`, session, { paths: [''] }).then((r) => r.status)).toBe(400);
+  });
+});
+
 describe("another user's project", () => {
   it('is 404 on every route', async () => {
     const intruder = peerOf(bob, alice.project.id);
@@ -531,6 +550,16 @@ describe("another user's project", () => {
       expect(error, route).toBeInstanceOf(PeerHttpError);
       expect((error as PeerHttpError).status, route).toBe(404);
     }
+    // The routes HttpPeer treats as absent (present) or whose body is checked: 404 before the body is read.
+    const base = `/api/v1/projects/${alice.project.id}/sync/peer`;
+    const auth = { token: bob.token };
+    for (const [route, body] of [
+      ['present', { paths: ['a.txt'] }],
+      ['present', { paths: 'bad body' }],
+      ['conversations', { ids: 'bad body' }],
+      ['apply', { expectedStateId: 'bad body' }],
+    ] as const)
+      expect(await call(t.baseUrl, 'POST', `${base}/${route}`, auth, body).then((r) => r.status), route).toBe(404);
     // Bob sent a blob to Alice's project's route: it was refused before it was read, so it is not his.
     expect(await peerOf(bob).missing([blob.sha256])).toEqual([blob.sha256]);
   });
