@@ -138,6 +138,45 @@ describe('SnapshotStore', () => {
     expect(left.map((s) => s.label)).toContain('keep me');
   });
 
+  it("prunes a sync's snapshots apart: targets never push restore points out, before-sync ones kept to 20, none an applying apply needs", async () => {
+    const owner = await db.prisma.project.findUniqueOrThrow({ where: { id: projectA }, select: { ownerId: true } });
+    const projectId = (
+      await db.prisma.project.create({ data: { ownerId: owner.ownerId, name: 'C', template: 'blank-node' } })
+    ).id;
+    let minute = 0;
+    const make = async (reason: 'auto' | 'sync', label: string | null = null) =>
+      (
+        await store.create({
+          projectId,
+          reason,
+          label,
+          files: [],
+          skipped: [],
+          newBytes: 0,
+          changedFiles: 0,
+          createdAt: new Date(Date.UTC(2026, 0, 1, 0, minute++)),
+        })
+      ).id;
+    const restorePoints = [await make('auto'), await make('auto')];
+    const befores: string[] = [];
+    const targets: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      befores.push(await make('sync', `before sync with other.example ${i}`));
+      targets.push(await make('sync'));
+    }
+    // The oldest before snapshot and the oldest target belong to an apply still `applying`.
+    await db.prisma.syncApply.create({
+      data: { projectId, targetSnapshotId: targets[0]!, beforeSnapshotId: befores[0]!, status: 'applying' },
+    });
+    const manual = await make('sync', 'synced with other.example');
+    await store.prune(projectId, 2);
+    const left = new Set((await store.list(projectId)).map((snapshot) => snapshot.id));
+    expect(restorePoints.every((id) => left.has(id))).toBe(true);
+    expect(left.has(manual)).toBe(true);
+    expect(befores.filter((id) => left.has(id))).toEqual([befores[0], ...befores.slice(5)]);
+    expect(targets.filter((id) => left.has(id))).toEqual([targets[0], ...targets.slice(23)]);
+  });
+
   it('collects unreferenced blobs past the grace period, never referenced ones', async () => {
     const orphan = file('orphan', 'nobody uses me');
     await store.putBlobs([orphan.blob]);

@@ -28,6 +28,10 @@ export interface NewSnapshot {
 }
 
 const BLOB_GRACE_MINUTES = 60;
+/** How a sync labels the snapshot it takes before it writes (run-sync.ts): "before sync with <peer>". */
+export const BEFORE_SYNC_LABEL = 'before sync with ';
+/** A sync's labelled before-snapshots kept per project: automatic syncs and `berth watch` take many. */
+export const BEFORE_SYNC_KEEP = 20;
 /** Rows per INSERT: large manifests go in a few statements, still inside one transaction. */
 const FILE_BATCH = 5_000;
 
@@ -178,16 +182,35 @@ export class SnapshotStore {
     });
   }
 
-  /** Deletes unlabelled snapshots beyond the newest `keep`; returns how many went. */
+  /**
+   * Deletes unlabelled snapshots beyond the newest `keep`, counting the user's restore points and a
+   * sync's targets (reason 'sync', unlabelled) apart, so syncs never push restore points out; and a
+   * sync's labelled "before sync with …" snapshots beyond the newest BEFORE_SYNC_KEEP. Never one an
+   * apply still `applying` needs (its target, its before snapshot). Returns how many went.
+   */
   async prune(projectId: string, keep: number): Promise<number> {
-    const old = await this.prisma.snapshot.findMany({
-      where: { projectId, label: null },
-      orderBy: { createdAt: 'desc' },
-      skip: keep,
-      select: { id: true },
+    const applying = await this.prisma.syncApply.findMany({
+      where: { projectId, status: 'applying', beforeSnapshotId: { not: null } },
+      select: { beforeSnapshotId: true },
     });
+    const inUse = { syncApplies: { none: { status: 'applying' } } };
+    const needed = new Set(applying.map((row) => row.beforeSnapshotId!));
+    const beyond = (where: Prisma.SnapshotWhereInput, count: number) =>
+      this.prisma.snapshot.findMany({
+        where: { projectId, ...where },
+        orderBy: { createdAt: 'desc' },
+        skip: count,
+        select: { id: true },
+      });
+    const old = [
+      ...(await beyond({ label: null, reason: { not: 'sync' } }, keep)),
+      ...(await beyond({ label: null, reason: 'sync' }, keep)),
+      ...(await beyond({ reason: 'sync', label: { startsWith: BEFORE_SYNC_LABEL } }, BEFORE_SYNC_KEEP)),
+    ].filter((row) => !needed.has(row.id));
     if (old.length === 0) return 0;
-    const { count } = await this.prisma.snapshot.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
+    const { count } = await this.prisma.snapshot.deleteMany({
+      where: { id: { in: old.map((row) => row.id) }, ...inUse },
+    });
     return count;
   }
 
