@@ -242,6 +242,7 @@ export async function createServices(config: Config, log: Logger) {
         ],
       },
       autoSyncDebounceMs: config.SYNC_AUTO_DEBOUNCE_SECONDS * 1000,
+      maxBlobBytes: config.SNAPSHOT_MAX_FILE_MB * 1024 * 1024,
     },
   );
   sync.start().catch((error: unknown) => log.warn({ err: error }, 'automatic sync could not start'));

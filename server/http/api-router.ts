@@ -142,7 +142,7 @@ export function createApiRouter(services: ApiServices): Router {
   addSyncPeerRoutes(router, services.syncPeers);
   addRemoteRoutes(router, services.sync.remotes);
   addRemoteProjectRoutes(router, services.sync.remotes);
-  addSyncRoutes(router, services.sync);
+  addSyncRoutes(router, { ...services.sync, projects: services.projects });
   addSyncRemoteFileRoutes(router, { ...services.sync, projects: services.projects });
   return router;
 }

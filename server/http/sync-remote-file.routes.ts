@@ -39,10 +39,11 @@ export interface SyncFileSources {
 
 export function addSyncRemoteFileRoutes(router: Router, sources: SyncFileSources): void {
   router.add('GET', '/api/v1/projects/:id/sync/file', async (ctx) => {
-    const { side, sha256 } = parseWith(querySchema, Object.fromEntries(ctx.url.searchParams));
+    // Signed in first (401), the project next (404), the query last (400).
     const { userId } = await ctx.user();
     const projectId = ctx.params.id!;
     await sources.projects.get(userId, projectId);
+    const { side, sha256 } = parseWith(querySchema, Object.fromEntries(ctx.url.searchParams));
     const link = await sources.links.find(userId, projectId);
     if (!link) throw new DomainError('not_found', 'sync_not_linked', 'This project is not linked to a remote project');
     let content: Buffer;

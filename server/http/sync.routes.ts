@@ -15,17 +15,20 @@ import { reply, type Router } from './router';
 const putLinkBodySchema = z.intersection(putLinkSchema, linkSettingsSchema);
 
 export interface SyncRouteServices {
+  /** Throws not_found unless the project is the user's: checked before a body is parsed (404 before 400). */
+  projects: { get(userId: string, projectId: string): Promise<unknown> };
   links: LinkService;
   service: SyncService;
   status: SyncStatusService;
 }
 
-export function addSyncRoutes(router: Router, { links, service, status }: SyncRouteServices): void {
+export function addSyncRoutes(router: Router, { projects, links, service, status }: SyncRouteServices): void {
   const base = '/api/v1/projects/:id';
   router
     .add('GET', `${base}/link`, async (ctx) => reply(200, await links.get((await ctx.user()).userId, ctx.params.id!)))
     .add('PUT', `${base}/link`, async (ctx) => {
       const { userId } = await ctx.user();
+      await projects.get(userId, ctx.params.id!);
       return reply(200, await links.put(userId, ctx.params.id!, await ctx.body(putLinkBodySchema)));
     })
     .add('DELETE', `${base}/link`, async (ctx) => {
@@ -34,6 +37,7 @@ export function addSyncRoutes(router: Router, { links, service, status }: SyncRo
     })
     .add('POST', `${base}/sync`, async (ctx) => {
       const { userId } = await ctx.user();
+      await projects.get(userId, ctx.params.id!);
       return reply(200, await service.sync(userId, ctx.params.id!, await ctx.body(syncRequestSchema)));
     })
     .add('GET', `${base}/sync`, async (ctx) =>

@@ -38,6 +38,8 @@ export interface SyncDeps {
 export interface SyncSettings {
   urlPolicy: RemoteUrlPolicy;
   autoSyncDebounceMs: number;
+  /** The largest blob taken from a remote (SNAPSHOT_MAX_FILE_MB in bytes): a bigger one is refused as it arrives. */
+  maxBlobBytes: number;
 }
 
 export function createSync(deps: SyncDeps, settings: SyncSettings) {
@@ -60,7 +62,8 @@ export function createSync(deps: SyncDeps, settings: SyncSettings) {
   const remotes = new RemoteService(
     prisma,
     new SecretBox(deps.secret, REMOTE_TOKENS_PURPOSE),
-    deps.connect ?? ((target) => new BerthClient({ ...target, fetch: remoteFetch })),
+    deps.connect ??
+      ((target) => new BerthClient({ ...target, fetch: remoteFetch, maxBlobBytes: settings.maxBlobBytes })),
     { urlPolicy: settings.urlPolicy, onDidUnlink: unlinked, log },
   );
   const links = new LinkService(prisma, deps.projects, remotes, projectLock, {
