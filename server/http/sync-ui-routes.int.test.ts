@@ -86,6 +86,9 @@ describe('GET /api/v1/projects/:id/sync/file', () => {
     const unlinked = await newProject(local, 'Not linked');
     expect((await on(local, 'GET', fileRoute(unlinked.id, 'local', conflict.local!))).status).toBe(404);
     expect((await fetch(`${local.t.baseUrl}${fileRoute(project.id, 'local', conflict.local!)}`)).status).toBe(401);
+    // Signed in first, the project next, the query last: 401 and 404 before 400.
+    expect((await fetch(`${local.t.baseUrl}${fileRoute(project.id, 'sideways', 'ABC')}`)).status).toBe(401);
+    expect((await on(bob, 'GET', fileRoute(project.id, 'sideways', 'ABC'))).status).toBe(404);
   });
 });
 

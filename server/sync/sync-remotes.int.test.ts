@@ -227,6 +227,9 @@ describe('another user, and no user', () => {
       ['PUT', `${base}/link`, { remoteId: remoteDto.id, createRemoteProject: true }],
       ['DELETE', `${base}/link`],
       ['POST', `${base}/sync`, { mode: 'both', onConflict: 'ask' }],
+      // A bad body is not looked at first: another user's project is 404, never 400.
+      ['POST', `${base}/sync`, { mode: 'sideways' }],
+      ['PUT', `${base}/link`, { remoteId: 42 }],
       ['GET', `${base}/sync`],
       ['DELETE', `/api/v1/remotes/${remoteDto.id}`],
     ];

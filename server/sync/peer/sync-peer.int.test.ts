@@ -580,6 +580,27 @@ describe('an interrupted apply', () => {
     expect(await readText(alice, 'recovered.txt')).toBe(recovered.content.toString());
     expect((await prisma.syncApply.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('done');
   });
+
+  it('touches only the paths it named: a file saved since the interruption stays', async () => {
+    const peer = peerOf(alice);
+    const state = full(await peer.state());
+    const prisma = t.server.database.prisma;
+    const before = await prisma.snapshot.findFirstOrThrow({
+      where: { projectId: alice.project.id },
+      orderBy: { createdAt: 'desc' },
+    });
+    const recovered = blobOf(`named ${randomBytes(4).toString('hex')}\n`);
+    await peer.putBlobs(iterate([recovered]));
+    const row = await leaveApplying(state.files, entryOf('named.txt', recovered), alice.project.id, before.id);
+    // Saved after the interruption, before the finish: not in the target, not the apply's to delete.
+    await writeFile(alice, 'saved-since.txt', 'kept\n');
+
+    const after = full(await peer.state());
+    expect(await readText(alice, 'named.txt')).toBe(recovered.content.toString());
+    expect(await readText(alice, 'saved-since.txt')).toBe('kept\n');
+    expect(after.files.map((file) => file.path)).toContain('saved-since.txt');
+    expect((await prisma.syncApply.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('done');
+  });
 });
 
 describe('a stopped workspace', () => {
@@ -630,7 +651,12 @@ describe('an apply interrupted by a restart', () => {
 });
 
 /** What an apply leaves when Berth stops right after its transaction: the target snapshot and its journal row `applying`. */
-async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEntry, projectId = alice.project.id) {
+async function leaveApplying(
+  current: SyncManifestEntry[],
+  added: SyncManifestEntry,
+  projectId = alice.project.id,
+  beforeSnapshotId?: string,
+) {
   const prisma = t.server.database.prisma;
   const files = [...current, added];
   const target = await prisma.snapshot.create({
@@ -645,7 +671,12 @@ async function leaveApplying(current: SyncManifestEntry[], added: SyncManifestEn
     },
   });
   return prisma.syncApply.create({
-    data: { projectId, targetSnapshotId: target.id, status: 'applying' },
+    data: {
+      projectId,
+      targetSnapshotId: target.id,
+      status: 'applying',
+      ...(beforeSnapshotId ? { beforeSnapshotId } : {}),
+    },
   });
 }
 
