@@ -18,7 +18,8 @@ export function SyncResultView({
   const uploaded = result.uploaded ?? [];
   const downloaded = result.downloaded ?? [];
   const decided = result.conflicts.filter((conflict) => conflict.outcome !== 'unresolved');
-  const items = uploaded.length + downloaded.length + decided.length;
+  const held = result.held ?? [];
+  const items = uploaded.length + downloaded.length + decided.length + held.length;
   const changedSomething =
     result.filesUploaded + result.filesDownloaded + result.conversationsUploaded + result.conversationsDownloaded > 0;
   const review = result.conflicts.filter((conflict) => conflict.outcome === 'markers').length;
@@ -59,6 +60,11 @@ export function SyncResultView({
                 <span className={conflict.outcome === 'markers' ? 'text-yellow-400' : 'text-muted'}>
                   — {outcomeText(conflict)}
                 </span>
+              </li>
+            ))}
+            {held.map((item) => (
+              <li key={`held:${item.path}`} data-testid="sync-held" className="truncate" title={item.reason}>
+                <span className="text-muted">⏸</span> {item.path} <span className="text-muted">— {item.reason}</span>
               </li>
             ))}
           </ul>

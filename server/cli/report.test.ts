@@ -49,8 +49,10 @@ describe('formatSyncReport', () => {
       timestamp: new Date().toISOString(),
       uploaded: ['up.txt'],
       downloaded: [],
+      held: [{ path: 'data/big.csv', reason: 'ignored on the Berth: kept on both sides' }],
     };
     const lines = formatSyncReport(result);
+    expect(lines).toContain('  ⏸ data/big.csv: ignored on the Berth: kept on both sides');
     expect(lines[0]).toBe('↑ 1 file · ↓ 0 files · ⚠ 1 conflict');
     expect(lines).toContain('  ↑ up.txt');
     expect(lines).toContain('  ⚠ x.txt: changed on both sides');

@@ -43,6 +43,8 @@ export function formatSyncReport(result: SyncResultDto, options: { verbose?: boo
     listPaths(lines, '↓', result.downloaded ?? []);
   }
   for (const conflict of result.conflicts) lines.push(`  ⚠ ${conflict.path}: ${conflictLine(conflict)}`);
+  // On disk on one side but outside its sync (ignored, too large, unreadable): neither deleted nor overwritten.
+  for (const held of result.held ?? []) lines.push(`  ⏸ ${held.path}: ${held.reason}`);
   if (unresolvedConflicts(result).length > 0)
     lines.push(
       'Nothing was changed for these. Sync again with --on-conflict local (keep this folder’s), remote (take the',
