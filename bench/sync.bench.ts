@@ -30,7 +30,12 @@ const CHANGED = 10;
 const NOOP_GOAL_MS = 300;
 const CHANGE_GOAL_MS = 1000;
 const BYTES_GOAL_RATIO = 2;
-const ENV = { SNAPSHOT_DEBOUNCE_SECONDS: '3600', SYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1' };
+// The team Berth is reached through the byte counter, whose port its Host header names.
+const ENV = {
+  SNAPSHOT_DEBOUNCE_SECONDS: '3600',
+  SYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+  BERTH_ALLOWED_HOSTS: '127.0.0.1',
+};
 
 async function api<T>(bench: BenchServer, method: string, url: string, body: unknown, expect: number): Promise<T> {
   const res = await fetch(`${bench.base}${url}`, {
@@ -80,6 +85,9 @@ await runBench('sync', async (defer) => {
   generateInto(folder, 7);
   const upload = await cli.run(['sync', folder, '--mode', 'up']);
   console.log(`── sync: first upload of ${GEN_FILES} files (${kib(GEN_FILES * GEN_FILE_BYTES)}) in ${ms(upload.ms)}`);
+  // The new project's workspace writes its template files when it first starts (during the clone
+  // or the upload): one two-way sync brings them to the folder before anything is timed.
+  await cli.run(['sync', folder]);
   mkdirSync(plainB);
   await rsync(folder, plainA);
   await rsync(plainA, plainB);
@@ -136,7 +144,10 @@ await runBench('sync', async (defer) => {
   const sync = () =>
     api<SyncResultDto>(laptop, 'POST', `/api/v1/projects/${local.id}/sync`, { mode: 'both', onConflict: 'ask' }, 200);
   const started = performance.now();
-  const first = await sync();
+  let first = await sync();
+  // The laptop's new workspace starts (and writes its template) meanwhile: a run may find it changing.
+  for (let attempt = 0; !first.success && attempt < 5; attempt += 1) first = await sync();
+  if (!first.success) throw new Error(`the laptop's first sync failed: ${first.errors.join('; ')}`);
   console.log(
     `── sync: laptop's first sync (${first.filesDownloaded} files down) in ${ms(performance.now() - started)}`,
   );
