@@ -67,10 +67,9 @@ await runBench('sync', async (defer) => {
   ensureRsync();
   console.log('── sync: production build, Docker engine and workspace image');
   const { docker, image } = await prepareDocker(defer);
-  const [team, laptop] = await Promise.all([
-    startBenchServer('sync-team', image, defer, ENV),
-    startBenchServer('sync-laptop', image, defer, ENV),
-  ]);
+  // One after the other: each builds the app when it is stale, and two next builds cannot run at once.
+  const team = await startBenchServer('sync-team', image, defer, ENV);
+  const laptop = await startBenchServer('sync-laptop', image, defer, ENV);
   const counter = await startByteCounter(Number(new URL(team.base).port), defer);
   console.log(`── sync: team ${team.base} (counted at ${counter.url}), laptop ${laptop.base}; load ${loadAverage()}`);
 
