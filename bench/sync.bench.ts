@@ -7,7 +7,7 @@
 //     and the same change between two local folders.
 // (2) Berth ↔ Berth: POST /sync on the laptop for its project linked to the team's, nothing to do,
 //     then ten files saved through the files API and synced; bytes counted the same way.
-// `berth watch` (a save visible on the other side) is bench/cli-watch.bench.ts.
+// `berth watch` (a save visible on the other side) is bench/sync-watch.bench.ts.
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

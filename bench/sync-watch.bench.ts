@@ -48,8 +48,8 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<st
   });
 }
 
-await runBench('cli-watch', async (defer) => {
-  console.log('── cli-watch: a Berth with its own PostgreSQL and the workspace image');
+await runBench('sync-watch', async (defer) => {
+  console.log('── sync-watch: a Berth with its own PostgreSQL and the workspace image');
   const t = await startTestServer({ SNAPSHOT_DEBOUNCE_SECONDS: '3600' });
   defer('stop the Berth', () => t.stop());
   const user = await createSignedInUser(t.baseUrl);
@@ -98,7 +98,7 @@ await runBench('cli-watch', async (defer) => {
     await exited;
   });
   await until(async () => stderr.includes('Watching'), 'berth watch to start');
-  console.log(`── cli-watch: berth watch running on ${folder}`);
+  console.log(`── sync-watch: berth watch running on ${folder}`);
 
   const up: number[] = [];
   const down: number[] = [];
@@ -148,7 +148,7 @@ await runBench('cli-watch', async (defer) => {
       'berth watch waits 150 ms of quiet after a local save; the Berth side is learned by a long poll.',
     ],
   );
-  writeSection('cli-watch', {
+  writeSection('sync-watch', {
     folderToBerth: rounded(figures.folderToBerth),
     berthToFolder: rounded(figures.berthToFolder),
     rsyncBaseline: rounded(figures.rsync),
