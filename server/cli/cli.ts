@@ -4,16 +4,10 @@ import { ManifestRefusedError } from '../sync/core/manifest-checks';
 import { PeerRefusedError } from '../sync/core/sync-peer';
 import { HELP, parseCli, UsageError, type CliCommand } from './args';
 import type { CliIo } from './cli-io';
-import { clone } from './commands/clone';
-import { login } from './commands/login';
-import { projects } from './commands/projects';
-import { status } from './commands/status';
-import { sync } from './commands/sync';
-import { undo } from './commands/undo';
-import { watch } from './commands/watch';
 
 export const CLI_VERSION = '0.1.0';
 
+/** Each command's code is loaded when it runs: a start-up initialises only what that command needs. */
 async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Promise<number> {
   switch (command.kind) {
     case 'help':
@@ -23,19 +17,19 @@ async function dispatch(command: CliCommand, io: CliIo, signal: AbortSignal): Pr
       io.out(`berth ${CLI_VERSION}`);
       return 0;
     case 'login':
-      return login(command, io, signal);
+      return (await import('./commands/login')).login(command, io, signal);
     case 'projects':
-      return projects(command, io);
+      return (await import('./commands/projects')).projects(command, io);
     case 'clone':
-      return clone(command, io, signal);
+      return (await import('./commands/clone')).clone(command, io, signal);
     case 'sync':
-      return sync(command, io, signal);
+      return (await import('./commands/sync')).sync(command, io, signal);
     case 'watch':
-      return watch(command, io, signal);
+      return (await import('./commands/watch')).watch(command, io, signal);
     case 'status':
-      return status(command, io);
+      return (await import('./commands/status')).status(command, io);
     case 'undo':
-      return undo(command, io);
+      return (await import('./commands/undo')).undo(command, io);
   }
 }
 

@@ -117,13 +117,15 @@ export async function syncFolder(
     signal: options.signal,
   });
   if (outcome.result.success) {
-    await session.local.keepContents(outcome.base.files);
+    // Nothing to do (both sides as the clean base left them): its contents are kept already.
+    const changed = !outcome.nothingToDo;
+    if (changed) await session.local.keepContents(outcome.base.files);
     await writeBaseFile(session.layout, outcome.base, {
       localStateId: outcome.localStateId,
       remoteStateId: outcome.remoteStateId,
     });
     // The base's contents and those the backups (berth undo) need stay; the rest goes.
-    await session.local.objects.prune(await contentsInUse(session.layout, outcome.base.files));
+    if (changed) await session.local.objects.prune(await contentsInUse(session.layout, outcome.base.files));
   }
   return outcome;
 }

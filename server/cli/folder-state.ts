@@ -16,7 +16,14 @@ const folderConfigSchema = z.object({
 export type FolderConfig = z.infer<typeof folderConfigSchema>;
 
 const baseFileSchema = z.object({
-  base: z.object({ files: syncManifestSchema, conversations: z.record(z.string(), z.string()) }),
+  base: z.object({
+    files: syncManifestSchema,
+    conversations: z.record(z.string(), z.string()),
+    // What runSync's fast path compares (SyncBase); absent in a base.json from before it.
+    localStateId: z.string().optional(),
+    remoteStateId: z.string().optional(),
+    clean: z.boolean().optional(),
+  }),
   syncedAt: z.string(),
   localStateId: z.string(),
   remoteStateId: z.string(),

@@ -6,6 +6,7 @@
 // any other failure (a remote that does not answer, a transfer cut short) is a result with
 // success false and the reason — the base saved by a run cut short still holds (ADR: "Never
 // half-applied"), so the next sync takes up where this one stopped.
+import { z } from 'zod';
 import type { SyncConflictDto, SyncManifestEntry, SyncRequest, SyncResultDto } from '../contracts';
 import { DomainError } from '../core/errors';
 import type { KeyedLock } from '../core/keyed-lock';
@@ -79,7 +80,8 @@ export class SyncService {
     const link = await this.deps.links.find(userId, projectId);
     if (!link) throw notLinked();
     const remote = await this.deps.remotes.open(userId, link.remoteId);
-    const base = await this.deps.bases.read(link);
+    const stored = await this.deps.bases.read(link);
+    const base = stored && withAgreement(stored, link);
     const controller = new AbortController();
     this.running.set(projectId, controller);
     let outcome: RunSyncOutcome;
@@ -147,7 +149,9 @@ export class SyncService {
           remoteStateId,
           lastStatus: status,
           lastError: null,
-          lastResult: result as never,
+          lastResult: (base.clean && base.localStateId
+            ? { ...result, [AGREED_KEY]: { localStateId: base.localStateId, clean: true } }
+            : result) as never,
           lastSyncedAt: new Date(result.timestamp),
         },
       });
@@ -164,6 +168,25 @@ export class SyncService {
       })
       .catch((error: unknown) => this.deps.log.warn({ projectId, err: error }, 'could not record a failed sync'));
   }
+}
+
+/**
+ * Where a link keeps what runSync's fast path compares (SyncBase) without a column of its own:
+ * the remote's stateId is the link's remoteStateId; this side's, and that the sync ended clean,
+ * ride beside the last result (a failed sync's result has none, so it takes the full path).
+ */
+const AGREED_KEY = 'agreed';
+const agreedSchema = z.object({ localStateId: z.string().min(1), clean: z.literal(true) });
+
+/** The base with the fast path's fields, when the last sync worked and ended clean. */
+function withAgreement(
+  base: SyncBase,
+  link: { remoteStateId: string | null; lastStatus: string; lastResult: unknown },
+): SyncBase {
+  if (!link.remoteStateId || link.lastStatus !== 'synced' || typeof link.lastResult !== 'object') return base;
+  const agreed = agreedSchema.safeParse((link.lastResult as Record<string, unknown> | null)?.[AGREED_KEY]);
+  if (!agreed.success) return base;
+  return { ...base, localStateId: agreed.data.localStateId, remoteStateId: link.remoteStateId, clean: true };
 }
 
 /** The same entries (paths, modes, sizes, contents), in any order. */

@@ -5,14 +5,15 @@
 import { z } from 'zod';
 import { TEMPLATES, type TemplateId } from '../../contracts/projects';
 import { HttpPeer } from './http-peer';
+import type { RemoteFetch } from './node-fetch';
 import { RemoteApi } from './remote-api';
 
 export interface BerthClientOptions {
   /** The Berth, e.g. https://team.example.com (a trailing slash is fine). */
   baseUrl: string;
   token: string;
-  /** The fetch to reach it with, its peers too (default: the global one). */
-  fetch?: typeof fetch;
+  /** The fetch to reach it with, its peers too (default: node:http, see node-fetch.ts). */
+  fetch?: RemoteFetch;
   /** A call that sees no bytes either way for this long is given up (default REMOTE_IDLE_MS), its peers' too. */
   idleMs?: number;
   /** Its peers' largest blob accepted (HttpPeerOptions.maxBlobBytes; a Berth passes its file cap). */
@@ -37,7 +38,7 @@ export type RemoteProject = z.infer<typeof remoteProjectSchema>;
 export class BerthClient {
   private readonly api: RemoteApi;
   private readonly token: string;
-  private readonly fetchImpl: typeof fetch | undefined;
+  private readonly fetchImpl: RemoteFetch | undefined;
   private readonly maxBlobBytes: number | undefined;
   private readonly idleMs: number | undefined;
 

@@ -26,6 +26,7 @@ import {
   PEER_PATHS,
   PEER_STATE_MAX_WAIT_MS,
 } from './peer-wire';
+import type { RemoteFetch } from './node-fetch';
 import { PeerHttpError, RemoteApi, REMOTE_IDLE_MS } from './remote-api';
 import type { BlobContent, PeerStateAnswer, SyncPeer } from './sync-peer';
 
@@ -44,8 +45,8 @@ export interface HttpPeerOptions {
   maxBlobBytes?: number;
   /** Content bytes per upload request before the next request starts (default 128 MB). */
   uploadBatchBytes?: number;
-  /** The fetch to reach it with (default: the global one). */
-  fetch?: typeof fetch;
+  /** The fetch to reach it with (default: node:http, see node-fetch.ts). */
+  fetch?: RemoteFetch;
   /** A call that sees no bytes either way for this long is given up (default REMOTE_IDLE_MS). */
   idleMs?: number;
 }

@@ -61,6 +61,11 @@ export class MemoryPeer implements SyncPeer {
   extraEntries: SyncManifestEntry[] = [];
   blobsPut = 0;
   blobsRead = 0;
+  /** The `known` of every state() call, in order (undefined: a plain state request). */
+  readonly statesAsked: (string | undefined)[] = [];
+  /** missing() and conversations() calls. */
+  missingCalls = 0;
+  conversationCalls = 0;
   private version = 0;
   private snapshots = 0;
 
@@ -115,7 +120,10 @@ export class MemoryPeer implements SyncPeer {
     return Object.fromEntries([...this.files.keys()].sort().map((path) => [path, this.read(path)!]));
   }
 
-  state(): Promise<PeerStateAnswer> {
+  state(options: { known?: string } = {}): Promise<PeerStateAnswer> {
+    this.statesAsked.push(options.known);
+    if (options.known !== undefined && options.known === this.stateId)
+      return Promise.resolve({ unchanged: true, stateId: this.stateId });
     const state: PeerStateDto = {
       project: { id: `${this.name}-project`, name: 'app', template: 'blank-node' },
       stateId: this.stateId,
@@ -130,6 +138,7 @@ export class MemoryPeer implements SyncPeer {
   }
 
   missing(hashes: string[]): Promise<string[]> {
+    this.missingCalls++;
     return Promise.resolve(hashes.filter((hash) => !this.blobs.has(hash)));
   }
 
@@ -162,6 +171,7 @@ export class MemoryPeer implements SyncPeer {
   }
 
   conversations(ids: string[]): Promise<PeerConversation[]> {
+    this.conversationCalls++;
     return Promise.resolve(
       ids.flatMap((id) => {
         const value = this.conversationsById.get(id);

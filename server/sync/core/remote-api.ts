@@ -5,6 +5,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { ZodType } from 'zod';
+import { nodeFetch, type RemoteFetch, type RemoteResponse } from './node-fetch';
 import { ChangedMeanwhileError, PeerRefusedError } from './sync-peer';
 
 /** JSON answers are read up to this many bytes (the largest, a 200,000-entry state, is ~40 MB). */
@@ -116,8 +117,11 @@ export class RemoteApi {
   constructor(
     baseUrl: string,
     private readonly token: string,
-    /** A Berth's server passes one that refuses internal addresses (server/sync/remotes/remote-fetch.ts). */
-    private readonly fetchImpl: typeof fetch = fetch,
+    /**
+     * A Berth's server passes one that refuses internal addresses (server/sync/remotes/remote-fetch.ts);
+     * the default is node:http (the CLI's start-up never loads undici).
+     */
+    private readonly fetchImpl: RemoteFetch = nodeFetch,
     /** No bytes either way for this long ends a call (RemoteIdleError). */
     private readonly idleMs: number = REMOTE_IDLE_MS,
   ) {
@@ -125,7 +129,7 @@ export class RemoteApi {
   }
 
   /** The raw answer when it is 2xx; every other status becomes the matching error. */
-  async send(call: RemoteCall): Promise<Response> {
+  async send(call: RemoteCall): Promise<RemoteResponse> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
     // Asked for here, not left to the fetch: a Berth's own fetch (node:http) does not ask, and
     // JSON answers are inflated by json() whichever fetch carried them.
@@ -142,7 +146,7 @@ export class RemoteApi {
     const idle = new IdleWatch(call.idleMs ?? this.idleMs, `${this.baseUrl} (${call.method} ${call.path})`);
     if (body instanceof ReadableStream) body = idle.watch(body as ReadableStream<Uint8Array>, false);
     const signal = call.signal ? AbortSignal.any([call.signal, idle.controller.signal]) : idle.controller.signal;
-    let response: Response;
+    let response: RemoteResponse;
     idle.arm();
     try {
       response = await this.fetchImpl(`${this.baseUrl}${call.path}`, {
@@ -161,12 +165,15 @@ export class RemoteApi {
       throw new Error(`Cannot reach ${this.baseUrl}: ${causeOf(error)}`, { cause: error });
     }
     idle.pause();
+    // Not a new Response: that would load undici (see node-fetch.ts).
     if (response.body)
-      response = new Response(idle.watch(response.body, true), {
+      response = {
+        ok: response.ok,
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,
-      });
+        body: idle.watch(response.body, true),
+      };
     if (response.ok) return response;
     throw await refusalOf(response, this.baseUrl);
   }
@@ -190,7 +197,7 @@ export class RemoteApi {
   }
 }
 
-async function refusalOf(response: Response, baseUrl: string): Promise<Error> {
+async function refusalOf(response: RemoteResponse, baseUrl: string): Promise<Error> {
   let code: string | undefined;
   let message = `${baseUrl} answered HTTP ${response.status}`;
   try {
@@ -209,7 +216,7 @@ async function refusalOf(response: Response, baseUrl: string): Promise<Error> {
 }
 
 /** The body, refused once it passes `limit` bytes (the rest is not read). */
-export async function readBounded(response: Response, limit: number): Promise<Buffer> {
+export async function readBounded(response: RemoteResponse, limit: number): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > limit) {
     await response.body?.cancel();
@@ -239,7 +246,7 @@ const isGzip = (bytes: Buffer) => bytes.length >= 2 && bytes[0] === 0x1f && byte
  * A JSON answer's bytes within `limit`, inflated (within `limit` too) when it came gzip'd. The
  * global fetch inflates by itself and a Berth's own does not, so the bytes decide, not the header.
  */
-export async function readJsonBody(response: Response, limit: number): Promise<Buffer> {
+export async function readJsonBody(response: RemoteResponse, limit: number): Promise<Buffer> {
   const raw = await readBounded(response, limit);
   if (!isGzip(raw)) return raw;
   try {

@@ -577,4 +577,124 @@ describe('runSync', () => {
       expect(local.conversationsById.get('c1')!.messages[0]!.content).toBe('local');
     });
   });
+
+  describe('nothing to do after a clean sync (the fast path)', () => {
+    /** The calls each peer saw beyond state(): any of them means the fast path was not taken. */
+    const work = (peer: MemoryPeer) => ({
+      applies: peer.applies.length,
+      blobsPut: peer.blobsPut,
+      blobsRead: peer.blobsRead,
+      missing: peer.missingCalls,
+      conversations: peer.conversationCalls,
+      present: peer.presentAsked.length,
+    });
+
+    it('a clean sync records both stateIds; with both unchanged the next one reads no manifest and changes nothing', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a', 'src/b.ts': 'b' });
+      expect(base).toMatchObject({ localStateId: local.stateId, remoteStateId: remote.stateId, clean: true });
+      const before = { local: work(local), remote: work(remote) };
+      const asked = remote.statesAsked.length;
+
+      const again = await sync(local, remote, base);
+      expect(again.nothingToDo).toBe(true);
+      expect(again.result).toMatchObject({
+        success: true,
+        filesUploaded: 0,
+        filesDownloaded: 0,
+        conversationsUploaded: 0,
+        conversationsDownloaded: 0,
+        conflicts: [],
+        errors: [],
+        uploaded: [],
+        downloaded: [],
+        beforeSnapshots: { local: null, remote: null },
+      });
+      expect(again.base).toBe(base);
+      expect([again.localStateId, again.remoteStateId]).toEqual([local.stateId, remote.stateId]);
+      // The remote was asked once, with the stateId it had: it answered "unchanged".
+      expect(remote.statesAsked.slice(asked)).toEqual([base.remoteStateId]);
+      expect({ local: work(local), remote: work(remote) }).toEqual(before);
+    });
+
+    it('is not taken when the local side changed: the remote is asked again for its full state', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a' });
+      const asked = remote.statesAsked.length;
+      local.write('a.txt', 'a2');
+      const next = await sync(local, remote, base);
+      expect(next.nothingToDo).toBeUndefined();
+      expect(next.result.uploaded).toEqual(['a.txt']);
+      expect(remote.read('a.txt')).toBe('a2');
+      expect(remote.statesAsked.slice(asked)).toEqual([base.remoteStateId, undefined]);
+      expect(next.base).toMatchObject({ localStateId: local.stateId, remoteStateId: remote.stateId, clean: true });
+    });
+
+    it('is not taken when the remote changed: its answer to known is the full state, asked once', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a' });
+      const asked = remote.statesAsked.length;
+      remote.write('b.txt', 'b');
+      const next = await sync(local, remote, base);
+      expect(next.nothingToDo).toBeUndefined();
+      expect(next.result.downloaded).toEqual(['b.txt']);
+      expect(local.read('b.txt')).toBe('b');
+      expect(remote.statesAsked.slice(asked)).toEqual([base.remoteStateId]);
+    });
+
+    it('is not taken after a sync that left a conflict open: ask lists it again', async () => {
+      const { local, remote, base } = await synced({ 'notes.md': 'one\n' });
+      local.write('notes.md', 'local\n');
+      remote.write('notes.md', 'remote\n');
+      const ask = { mode: 'both', onConflict: 'ask' } as const;
+      const asked = await sync(local, remote, base, ask);
+      expect(asked.base.clean).toBe(false);
+      const statesBefore = remote.statesAsked.length;
+      const again = await sync(local, remote, asked.base, ask);
+      expect(again.nothingToDo).toBeUndefined();
+      expect(remote.statesAsked.slice(statesBefore)).toEqual([undefined]);
+      expect(again.result.conflicts).toMatchObject([{ path: 'notes.md', outcome: 'unresolved' }]);
+    });
+
+    it('is not taken after a one-way sync, a failed one, or with a base from before these fields', async () => {
+      const { local, remote, base } = await synced({ 'l.txt': 'l0', 'r.txt': 'r0' });
+      local.write('l.txt', 'l1');
+      remote.write('r.txt', 'r1');
+      const up = await sync(local, remote, base, { mode: 'upload', onConflict: 'ask' });
+      expect(up.base.clean).toBe(false);
+      // Both sides are now at the stateIds that run saw, yet the remote's r.txt still waits.
+      const down = await sync(local, remote, up.base);
+      expect(down.nothingToDo).toBeUndefined();
+      expect(local.read('r.txt')).toBe('r1');
+
+      local.write('l.txt', 'l2');
+      remote.beforeApply = () => {
+        throw new Error('disk full');
+      };
+      const failed = await sync(local, remote, down.base);
+      expect(failed.result.success).toBe(false);
+      expect(failed.base).toBe(down.base);
+      remote.beforeApply = undefined;
+
+      const { files, conversations } = (await sync(local, remote, down.base)).base;
+      const asked = remote.statesAsked.length;
+      const old = await sync(local, remote, { files, conversations });
+      expect(old.nothingToDo).toBeUndefined();
+      expect(remote.statesAsked.slice(asked)).toEqual([undefined]);
+      expect(old.base.clean).toBe(true);
+    });
+
+    it('takes the full path on a retry after changed_meanwhile (a fresh state, not known)', async () => {
+      const { local, remote, base } = await synced({ 'a.txt': 'a' });
+      local.write('a.txt', 'a2');
+      let refused = false;
+      remote.beforeApply = (_input, peer) => {
+        if (refused) return;
+        refused = true;
+        peer.write('b.txt', 'b');
+      };
+      const asked = remote.statesAsked.length;
+      const next = await sync(local, remote, base);
+      expect(next.result.success).toBe(true);
+      expect(remote.statesAsked.slice(asked)).toEqual([base.remoteStateId, undefined, undefined]);
+      expect(local.contents()).toEqual(remote.contents());
+    });
+  });
 });

@@ -41,6 +41,15 @@ import {
 export interface SyncBase {
   files: SyncManifestEntry[];
   conversations: Record<string, string>;
+  /**
+   * Each side's stateId when this base was agreed, and whether that sync left nothing open (a
+   * two-way sync that worked, with no unresolved conflict and nothing held). With both sides
+   * still at those ids, the next sync has nothing to do (the fast path: no manifest read).
+   * Optional: a base saved before these existed takes the full path once.
+   */
+  localStateId?: string;
+  remoteStateId?: string;
+  clean?: boolean;
 }
 
 export interface RunSyncOptions {
@@ -60,6 +69,8 @@ export interface RunSyncOutcome {
   /** Each side's state after the run ('' when it could not be read). */
   localStateId: string;
   remoteStateId: string;
+  /** Both sides were as the clean base left them: nothing was read beyond their stateIds, nothing changed. */
+  nothingToDo?: boolean;
 }
 
 /** The first plan and up to three more after a changed_meanwhile refusal. */
@@ -152,6 +163,8 @@ class Tally {
   beforeRemote: string | null = null;
   localStateId = '';
   remoteStateId = '';
+  /** The new base forgot an entry neither side could give: that path compares as new next time. */
+  forgotten = false;
 
   applied(side: SyncSide, files: FilePlan, conversations: ConversationPlan | null, result: PeerApplyResultDto): void {
     const [paths, ids] =
@@ -205,15 +218,42 @@ function mustThrow(error: unknown, signal: AbortSignal | undefined): boolean {
   return error instanceof PeerRefusedError || error instanceof ManifestRefusedError || signal?.aborted === true;
 }
 
+/** Whether a sync that worked left both sides alike with nothing open: then equal stateIds later mean nothing to do. */
+function endedClean(result: SyncResultDto, request: SyncRequest, tally: Tally): boolean {
+  return (
+    result.success &&
+    request.mode === 'both' &&
+    !tally.forgotten &&
+    tally.held.length === 0 &&
+    result.conflicts.every((conflict) => conflict.outcome !== 'unresolved') &&
+    tally.localStateId !== '' &&
+    tally.remoteStateId !== ''
+  );
+}
+
 export async function runSync(options: RunSyncOptions): Promise<RunSyncOutcome> {
   const tally = new Tally();
   const oldBase: SyncBase = options.base ?? { files: [], conversations: {} };
   for (let attempt = 1; ; attempt++) {
     try {
-      const base = await attemptSync(options, tally);
+      const agreed = await attemptSync(options, tally, attempt === 1);
+      const result = tally.result(true, []);
+      if (agreed === 'unchanged')
+        return {
+          result,
+          base: oldBase,
+          localStateId: tally.localStateId,
+          remoteStateId: tally.remoteStateId,
+          nothingToDo: true,
+        };
       return {
-        result: tally.result(true, []),
-        base,
+        result,
+        base: {
+          ...agreed,
+          localStateId: tally.localStateId,
+          remoteStateId: tally.remoteStateId,
+          clean: endedClean(result, options.request, tally),
+        },
         localStateId: tally.localStateId,
         remoteStateId: tally.remoteStateId,
       };
@@ -472,16 +512,49 @@ function byPath(entries: readonly SyncManifestEntry[]): Map<string, SyncManifest
   return new Map(entries.map((entry) => [entry.path, entry]));
 }
 
-async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncBase> {
+/**
+ * Both sides' states. After a clean sync (first attempt only) the remote is asked with the stateId
+ * it had then: 'unchanged' when it still has it and the local side is still at its own — nothing
+ * to do, and the remote's manifest is never sent or parsed. When only the remote is unchanged, its
+ * full state is asked for after all (a sync with work to do pays one more round trip).
+ */
+async function readStates(
+  options: RunSyncOptions,
+  firstAttempt: boolean,
+): Promise<{ local: PeerStateDto; remote: PeerStateDto } | 'unchanged'> {
+  const { local, remote, base, signal } = options;
+  const known =
+    firstAttempt && base?.clean === true && base.localStateId && base.remoteStateId ? base.remoteStateId : undefined;
+  const [localState, remoteAnswer] = await Promise.all([
+    local.state({ signal }).then((answer) => isState(answer, local)),
+    remote.state(known === undefined ? { signal } : { known, signal }),
+  ]);
+  if (!('unchanged' in remoteAnswer)) return { local: localState, remote: remoteAnswer };
+  if (known === undefined) throw new Error(`${remote.name} answered "unchanged" to a plain state request`);
+  if (remoteAnswer.stateId !== known)
+    throw new Error(`${remote.name} answered "unchanged" for a state not asked about`);
+  if (localState.stateId === base?.localStateId) return 'unchanged';
+  signal?.throwIfAborted();
+  return { local: localState, remote: isState(await remote.state({ signal }), remote) };
+}
+
+async function attemptSync(
+  options: RunSyncOptions,
+  tally: Tally,
+  firstAttempt: boolean,
+): Promise<Omit<SyncBase, 'localStateId' | 'remoteStateId' | 'clean'> | 'unchanged'> {
   const { local, remote, request, signal } = options;
   const base = options.base;
   signal?.throwIfAborted();
   options.onProgress?.({ phase: 'state', done: 0, total: 2 });
-  const [localState, remoteState] = await Promise.all([
-    local.state({ signal }).then((answer) => isState(answer, local)),
-    remote.state({ signal }).then((answer) => isState(answer, remote)),
-  ]);
+  const states = await readStates(options, firstAttempt);
   options.onProgress?.({ phase: 'state', done: 2, total: 2 });
+  if (states === 'unchanged') {
+    tally.localStateId = base?.localStateId ?? '';
+    tally.remoteStateId = base?.remoteStateId ?? '';
+    return 'unchanged';
+  }
+  const { local: localState, remote: remoteState } = states;
   tally.localStateId = localState.stateId;
   tally.remoteStateId = remoteState.stateId;
   checkRemoteManifest(remoteState.files);
@@ -557,6 +630,7 @@ async function attemptSync(options: RunSyncOptions, tally: Tally): Promise<SyncB
   );
   // A base entry neither side can give any more is forgotten: that path compares as new next time.
   const newBaseFiles = files.base.filter((entry) => !localMissing.has(entry.sha256) || remoteHolds.has(entry.sha256));
+  tally.forgotten = newBaseFiles.length < files.base.length;
   const puts = conversations ? await conversationsToPut(conversations, local, remote) : null;
   signal?.throwIfAborted();
 
