@@ -3,33 +3,17 @@
 // during the apply, a file recreated before a crashed apply is finished); on a case-folding file
 // system, names that would land on one file are held instead of written; nothing resolves outside.
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../agent/snapshot/file-hash';
 import { S_IFREG } from '../sync/core/manifest-checks';
 import { insideRoot, readJournal } from './apply-journal';
 import { folderLayout } from './folder-layout';
+import { useTempFolders } from './temp-folders.test-support';
 import { FolderPeer, HeldPathsError, probeCaseInsensitive, type FolderPeerOptions } from './folder-peer';
 
-let dirs: string[] = [];
-beforeEach(() => {
-  dirs = [];
-});
-afterEach(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempFolder(files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'berth-folder-safety-'));
-  dirs.push(dir);
-  for (const [relative, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
-    await writeFile(path.join(dir, relative), content);
-  }
-  return dir;
-}
+const tempFolder = useTempFolders('berth-folder-safety-');
 
 const peerOf = (root: string, options: Partial<FolderPeerOptions> = {}) =>
   new FolderPeer({

@@ -1,35 +1,19 @@
 // FolderPeer on real temp folders: the scan (ignore rules, .berth/ and .git left out, the hash
 // cache kept on disk), applies (staged, journalled, never through a symlinked folder), and two
 // folders synced by runSync — the whole planner path a CLI sync takes, without a Berth.
-import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { S_IFLNK, S_IFREG } from '../sync/core/manifest-checks';
 import { runSync, type SyncBase } from '../sync/core/run-sync';
 import { ChangedMeanwhileError } from '../sync/core/sync-peer';
 import { readJournal, stagePath, writeJournal } from './apply-journal';
 import { folderLayout } from './folder-layout';
+import { useTempFolders } from './temp-folders.test-support';
 import { FolderPeer, folderStateId } from './folder-peer';
 import { sha256Hex } from '../agent/snapshot/file-hash';
 
-let dirs: string[] = [];
-beforeEach(() => {
-  dirs = [];
-});
-afterEach(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempFolder(files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'berth-folder-peer-'));
-  dirs.push(dir);
-  for (const [relative, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
-    await writeFile(path.join(dir, relative), content);
-  }
-  return dir;
-}
+const tempFolder = useTempFolders('berth-folder-peer-');
 
 function peerOf(root: string, name = path.basename(root), onRead?: (relative: string) => void): FolderPeer {
   return new FolderPeer({

@@ -2,38 +2,22 @@
 // kept in .berth/ as berth sync keeps it) that overwrote, deleted and created files in the folder,
 // undone; a file edited after the sync left alone; a crash mid-undo finished by the next run; the
 // last ten backups kept and the contents only older ones needed pruned.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../agent/snapshot/file-hash';
 import { S_IFREG } from '../sync/core/manifest-checks';
 import { runSync } from '../sync/core/run-sync';
 import { readJournal } from './apply-journal';
 import { BACKUPS_KEPT, contentsInUse } from './folder-backups';
 import { folderLayout } from './folder-layout';
+import { useTempFolders } from './temp-folders.test-support';
 import { FolderPeer } from './folder-peer';
 import { readBaseFile, writeBaseFile } from './folder-state';
 import { undoBackup } from './undo-folder';
 import type { ConflictStrategy } from '../contracts/sync';
 
-let dirs: string[] = [];
-beforeEach(() => {
-  dirs = [];
-});
-afterEach(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempFolder(files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'berth-undo-'));
-  dirs.push(dir);
-  for (const [relative, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
-    await writeFile(path.join(dir, relative), content);
-  }
-  return dir;
-}
+const tempFolder = useTempFolders('berth-undo-');
 
 function peerOf(root: string, options: { onJournalWritten?: () => void } = {}): FolderPeer {
   return new FolderPeer({
