@@ -1,6 +1,7 @@
 // Where a synced folder keeps its own state: `<dir>/.berth/`, never synced itself.
 //   config.json    which Berth and project the folder is a copy of
 //   base.json      the last state both sides agreed on (the three-way base) and when
+//   synced-at      when a later sync found nothing to do (base.json is then not rewritten)
 //   objects/       the base files' contents, gzip'd, one file per sha256 (merges need the base)
 //   hashes.json    the scan's hash cache: unchanged files are not read again
 //   journal.json   an apply under way; incoming/ holds its new contents until renamed into place
@@ -17,6 +18,7 @@ export interface FolderLayout {
   state: string;
   config: string;
   base: string;
+  syncedAt: string;
   objects: string;
   hashes: string;
   journal: string;
@@ -31,6 +33,7 @@ export function folderLayout(root: string): FolderLayout {
     state,
     config: path.join(state, 'config.json'),
     base: path.join(state, 'base.json'),
+    syncedAt: path.join(state, 'synced-at'),
     objects: path.join(state, 'objects'),
     hashes: path.join(state, 'hashes.json'),
     journal: path.join(state, 'journal.json'),

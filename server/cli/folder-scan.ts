@@ -4,8 +4,7 @@
 // .berth/hashes.json when a file is unchanged. Left out besides: .berth/ itself, .git folders
 // and any path a sync refuses (the planner's checks), files over the size limit — each listed as
 // skipped so the command line can say so.
-import type { BigIntStats, Dirent } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { SyncManifestEntry } from '../contracts/sync';
 import { hashFile, sha256Hex } from '../agent/snapshot/file-hash';
@@ -63,14 +62,17 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 
 export async function scanFolder(options: FolderScanOptions): Promise<FolderScan> {
   const scan: FolderScan = { files: [], skipped: [], identities: new Map() };
-  const limiter = new Limiter(SCAN_CONCURRENCY);
   const maxFileBytes = options.maxFileBytes ?? FOLDER_MAX_FILE_BYTES;
   const root = options.root;
+  /** Files the cache could not answer for: hashed after the walk, several at a time. */
+  const misses: string[] = [];
 
-  async function walk(dir: string, inherited: IgnoreRules): Promise<void> {
+  // The walk lists and stats synchronously: for a tree the cache answers (the usual sync) that is
+  // several times faster than a promise per file, and a command line has nothing else to run meanwhile.
+  function walk(dir: string, inherited: IgnoreRules): void {
     let entries: Dirent<Buffer>[];
     try {
-      entries = await limiter.run(() => readdir(path.join(root, dir), { withFileTypes: true, encoding: 'buffer' }));
+      entries = readdirSync(path.join(root, dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -79,10 +81,9 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     }
     let rules = inherited;
     if (entries.some((entry) => entry.name.toString('latin1') === '.gitignore' && entry.isFile())) {
-      const content = await readRuleFile(path.join(root, dir, '.gitignore'));
+      const content = readRuleFile(path.join(root, dir, '.gitignore'));
       if (content) rules = rules.withGitignore(dir, content);
     }
-    const work: Promise<void>[] = [];
     for (const entry of entries) {
       const name = entry.name.toString('utf8');
       if (name.startsWith(TEMP_PREFIX)) continue;
@@ -102,56 +103,81 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
         scan.skipped.push({ path: relative, reason: problem });
         continue;
       }
-      work.push(isDir ? walk(relative, rules) : limiter.run(() => record(relative)));
+      if (isDir) walk(relative, rules);
+      else {
+        try {
+          record(relative);
+        } catch (error) {
+          leaveOut(relative, error);
+        }
+      }
     }
-    await Promise.all(work);
   }
 
-  async function record(relative: string): Promise<void> {
+  /** A path that failed to read: gone or replaced meanwhile is left out quietly (the next scan sees it), unreadable is listed. */
+  function leaveOut(relative: string, error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
+    if (typeof code !== 'string') throw error;
+    scan.skipped.push({ path: relative, reason: 'unreadable' });
+  }
+
+  function record(relative: string): void {
     const absolute = path.join(root, relative);
-    try {
-      const stats = await lstat(absolute, { bigint: true });
-      if (stats.isSymbolicLink()) {
-        const target = await readlink(absolute, { encoding: 'buffer' });
-        scan.files.push({ path: relative, mode: S_IFLNK | 0o777, size: target.length, sha256: sha256Hex(target) });
-        scan.identities.set(relative, identityOf(stats));
-        return;
-      }
-      if (!stats.isFile()) return;
-      if (stats.size > BigInt(maxFileBytes)) {
-        scan.skipped.push({ path: relative, reason: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB` });
-        return;
-      }
-      const mode = S_IFREG | Number(stats.mode & 0o777n);
-      const cached = options.cache.get(relative, stats);
-      if (cached !== undefined) {
-        scan.files.push({ path: relative, mode, size: Number(stats.size), sha256: cached });
-        scan.identities.set(relative, identityOf(stats));
-        return;
-      }
-      options.onRead?.(relative);
-      const hashed = await hashFile(absolute);
-      if (!hashed) return;
-      if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256);
-      scan.files.push({
-        path: relative,
-        mode: S_IFREG | Number(hashed.stats.mode & 0o777n),
-        size: hashed.size,
-        sha256: hashed.sha256,
-      });
-      scan.identities.set(relative, identityOf(hashed.stats));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Gone or replaced while we looked: the next scan sees what is there.
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
-      if (typeof code !== 'string') throw error;
-      scan.skipped.push({ path: relative, reason: 'unreadable' });
+    const stats = lstatSync(absolute, { bigint: true });
+    if (stats.isSymbolicLink()) {
+      const target = readlinkSync(absolute, { encoding: 'buffer' });
+      scan.files.push({ path: relative, mode: S_IFLNK | 0o777, size: target.length, sha256: sha256Hex(target) });
+      scan.identities.set(relative, identityOf(stats));
+      return;
     }
+    if (!stats.isFile()) return;
+    if (stats.size > BigInt(maxFileBytes)) {
+      scan.skipped.push({ path: relative, reason: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB` });
+      return;
+    }
+    const cached = options.cache.get(relative, stats);
+    if (cached === undefined) {
+      misses.push(relative);
+      return;
+    }
+    scan.files.push({
+      path: relative,
+      mode: S_IFREG | Number(stats.mode & 0o777n),
+      size: Number(stats.size),
+      sha256: cached,
+    });
+    scan.identities.set(relative, identityOf(stats));
+  }
+
+  async function hashMiss(relative: string): Promise<void> {
+    options.onRead?.(relative);
+    const hashed = await hashFile(path.join(root, relative));
+    if (!hashed) return;
+    if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256);
+    scan.files.push({
+      path: relative,
+      mode: S_IFREG | Number(hashed.stats.mode & 0o777n),
+      size: hashed.size,
+      sha256: hashed.sha256,
+    });
+    scan.identities.set(relative, identityOf(hashed.stats));
   }
 
   try {
-    const berthignore = await readRuleFile(path.join(root, '.berthignore'));
-    await walk('', IgnoreRules.create({ includeEnv: false, berthignore }));
+    walk('', IgnoreRules.create({ includeEnv: false, berthignore: readRuleFile(path.join(root, '.berthignore')) }));
+    const limiter = new Limiter(SCAN_CONCURRENCY);
+    await Promise.all(
+      misses.map((relative) =>
+        limiter.run(async () => {
+          try {
+            await hashMiss(relative);
+          } catch (error) {
+            leaveOut(relative, error);
+          }
+        }),
+      ),
+    );
     await options.cache.commit();
   } catch (error) {
     options.cache.abandon();
@@ -160,11 +186,11 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
   return { files: scan.files.sort(byPath), skipped: scan.skipped.sort(byPath), identities: scan.identities };
 }
 
-async function readRuleFile(absolute: string): Promise<string | undefined> {
+function readRuleFile(absolute: string): string | undefined {
   try {
-    const stats = await lstat(absolute);
+    const stats = lstatSync(absolute);
     if (!stats.isFile() || stats.size > MAX_RULE_FILE_BYTES) return undefined;
-    return await readFile(absolute, 'utf8');
+    return readFileSync(absolute, 'utf8');
   } catch {
     return undefined;
   }

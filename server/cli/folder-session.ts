@@ -14,7 +14,7 @@ import { tokenFor } from './credentials';
 import { findFolderRoot, folderLayout, type FolderLayout } from './folder-layout';
 import { lockFolder } from './folder-lock';
 import { FolderPeer } from './folder-peer';
-import { readBaseFile, readFolderConfig, writeBaseFile, type FolderConfig } from './folder-state';
+import { noteSyncedAt, readBaseFile, readFolderConfig, writeBaseFile, type FolderConfig } from './folder-state';
 
 export interface FolderSession {
   layout: FolderLayout;
@@ -116,16 +116,18 @@ export async function syncFolder(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  if (outcome.result.success) {
-    // Nothing to do (both sides as the clean base left them): its contents are kept already.
-    const changed = !outcome.nothingToDo;
-    if (changed) await session.local.keepContents(outcome.base.files);
-    await writeBaseFile(session.layout, outcome.base, {
-      localStateId: outcome.localStateId,
-      remoteStateId: outcome.remoteStateId,
-    });
-    // The base's contents and those the backups (berth undo) need stay; the rest goes.
-    if (changed) await session.local.objects.prune(await contentsInUse(session.layout, outcome.base.files));
+  if (!outcome.result.success) return outcome;
+  // Nothing to do (both sides as the clean base left them): the base and its contents stand as they are.
+  if (outcome.nothingToDo) {
+    await noteSyncedAt(session.layout);
+    return outcome;
   }
+  await session.local.keepContents(outcome.base.files);
+  await writeBaseFile(session.layout, outcome.base, {
+    localStateId: outcome.localStateId,
+    remoteStateId: outcome.remoteStateId,
+  });
+  // The base's contents and those the backups (berth undo) need stay; the rest goes.
+  await session.local.objects.prune(await contentsInUse(session.layout, outcome.base.files));
   return outcome;
 }

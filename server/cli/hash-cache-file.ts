@@ -3,7 +3,6 @@
 // so a sync of an unchanged tree reads no file. Only entries seen by the last scan are kept.
 import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { writeJsonAtomic } from './atomic-file';
 
 interface Entry {
@@ -14,13 +13,18 @@ interface Entry {
   sha256: string;
 }
 
-const fileSchema = z.object({
-  version: z.literal(1),
-  entries: z.record(
-    z.string(),
-    z.tuple([z.string(), z.string(), z.string(), z.string(), z.string().regex(/^[0-9a-f]{64}$/)]),
-  ),
-});
+type StoredEntry = [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha256: string];
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** One stored entry as written by commit(); anything else is not trusted (a loop: thousands per run). */
+function isStoredEntry(value: unknown): value is StoredEntry {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    value.every((field) => typeof field === 'string') &&
+    SHA256.test(value[4] as string)
+  );
+}
 
 export class HashCacheFile {
   private entries = new Map<string, Entry>();
@@ -33,10 +37,13 @@ export class HashCacheFile {
   static async load(file: string): Promise<HashCacheFile> {
     const cache = new HashCacheFile(file);
     try {
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      if (parsed.success)
-        for (const [path, [size, mtimeNs, ctimeNs, ino, sha256]] of Object.entries(parsed.data.entries))
-          cache.entries.set(path, { size, mtimeNs, ctimeNs, ino, sha256 });
+      const stored = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
+      if (stored.version !== 1 || typeof stored.entries !== 'object' || stored.entries === null) return cache;
+      const entries = Object.entries(stored.entries);
+      // All or nothing, as before: a damaged cache is dropped, not half used.
+      if (!entries.every(([, entry]) => isStoredEntry(entry))) return cache;
+      for (const [path, [size, mtimeNs, ctimeNs, ino, sha256]] of entries as [string, StoredEntry][])
+        cache.entries.set(path, { size, mtimeNs, ctimeNs, ino, sha256 });
     } catch {
       // absent or damaged: every file is hashed once
     }
@@ -87,7 +94,7 @@ export class HashCacheFile {
     this.seen = new Map();
     if (!this.changed) return;
     this.changed = false;
-    const entries: Record<string, [string, string, string, string, string]> = {};
+    const entries: Record<string, StoredEntry> = {};
     for (const [path, e] of this.entries) entries[path] = [e.size, e.mtimeNs, e.ctimeNs, e.ino, e.sha256];
     await writeJsonAtomic(this.file, { version: 1, entries });
   }

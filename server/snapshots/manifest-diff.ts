@@ -3,7 +3,7 @@ import type { SnapshotDiffEntry } from '../contracts';
 import type { ManifestEntry } from './snapshot-store';
 
 /** Entries of `now` compared with `then`: added (only now), deleted (only then), modified. */
-export function diffManifests(then: ManifestEntry[], now: ManifestEntry[]): SnapshotDiffEntry[] {
+export function diffManifests(then: readonly ManifestEntry[], now: readonly ManifestEntry[]): SnapshotDiffEntry[] {
   const before = new Map(then.map((entry) => [entry.path, entry]));
   const diff: SnapshotDiffEntry[] = [];
   for (const entry of now) {

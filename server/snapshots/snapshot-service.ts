@@ -11,6 +11,7 @@ import type { AgentEndpoint } from '../runtime';
 import type { AgentArchiveClient } from './agent-archive-client';
 import { BlobWriter } from './blob-writer';
 import { diffManifests } from './manifest-diff';
+import { LatestManifests } from './latest-manifests';
 import { packSnapshot, S_IFLNK, S_IFREG } from './snapshot-tar';
 import type { ManifestEntry, SnapshotStore } from './snapshot-store';
 
@@ -59,6 +60,7 @@ const notRunning = () =>
 
 export class SnapshotService {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly latestManifests = new LatestManifests();
 
   constructor(
     private readonly store: SnapshotStore,
@@ -217,7 +219,7 @@ export class SnapshotService {
     const { files, skipped } = await this.scan(projectId);
     options.onScanned?.([...files]);
     const previous = await this.store.latest(projectId);
-    const previousFiles = previous ? await this.store.manifest(previous.id) : [];
+    const previousFiles = previous ? await this.manifestOfLatest(projectId, previous.id) : [];
     const changedFiles = diffManifests(previousFiles, files).length;
     const automatic = reason === 'auto' || reason === 'stop' || reason === 'safety';
     if (automatic && previous && changedFiles === 0) return { snapshot: previous, created: false };
@@ -232,8 +234,18 @@ export class SnapshotService {
       newBytes,
       changedFiles,
     });
+    this.latestManifests.set(projectId, snapshot.id, files);
     await this.store.prune(projectId, this.options.keep);
     return { snapshot, created: true };
+  }
+
+  /** The manifest of the project's latest snapshot: kept from the take that made it, else read (and kept). */
+  private async manifestOfLatest(projectId: string, snapshotId: string): Promise<readonly ManifestEntry[]> {
+    const kept = this.latestManifests.get(projectId, snapshotId);
+    if (kept) return kept;
+    const files = await this.store.manifest(snapshotId);
+    this.latestManifests.set(projectId, snapshotId, files);
+    return files;
   }
 
   /** Reads what PostgreSQL lacks from the agent and stores it; fixes up entries that changed meanwhile. */

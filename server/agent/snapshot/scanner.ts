@@ -2,8 +2,7 @@
 // symlinked folder is recorded as a link and not walked), ignore rules applied, hashes from
 // the cache when a file is unchanged. Folders, sockets, FIFOs and devices are not recorded.
 // Scans run one at a time (a second caller waits): they share the cache and the disk.
-import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type {
   SnapshotScanEntry,
@@ -19,7 +18,7 @@ import { HashCache } from './hash-cache';
 import { IgnoreRules } from './ignore-rules';
 import { Limiter } from './limiter';
 
-/** Files read (or lstat'd) and folders listed at once. */
+/** Files read at once (cache misses). */
 export const SCAN_CONCURRENCY = 16;
 /** Ignore files larger than this are not read (a generated monster is not a rule list). */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
@@ -35,7 +34,19 @@ interface ScanState {
   maxFileBytes: number;
   files: SnapshotScanEntry[];
   skipped: SnapshotSkippedEntry[];
+  /** Files the cache could not answer for: hashed once the walk is done, several at a time. */
+  misses: string[];
+  /** Paths looked at since the walk last let other work run. */
+  sinceYield: number;
 }
+
+/**
+ * Paths listed and stat'd between yields. The walk uses synchronous calls — for a tree the cache
+ * answers (most scans) several times faster than a promise per file — and gives the agent's other
+ * work (terminals, file operations) its turn after each slice, so none waits more than a few ms.
+ */
+const PATHS_PER_SLICE = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class SnapshotScanner {
   private readonly cache = new HashCache();
@@ -60,10 +71,11 @@ export class SnapshotScanner {
 
   private async scanNow({ maxFileBytes, includeEnv }: SnapshotScanParams): Promise<SnapshotScanResult> {
     const root = await this.guard.realRoot();
-    const state: ScanState = { root, maxFileBytes, files: [], skipped: [] };
+    const state: ScanState = { root, maxFileBytes, files: [], skipped: [], misses: [], sinceYield: 0 };
     try {
-      const berthignore = await readRuleFile(path.join(root, '.berthignore'));
+      const berthignore = readRuleFile(path.join(root, '.berthignore'));
       await this.walk(state, '', IgnoreRules.create({ includeEnv, berthignore }), true);
+      await Promise.all(state.misses.map((relative) => this.limiter.run(() => this.hash(state, relative))));
       this.cache.commit();
     } catch (error) {
       this.cache.abandon();
@@ -77,11 +89,8 @@ export class SnapshotScanner {
   private async walk(state: ScanState, dir: string, inherited: IgnoreRules, readGitignores: boolean): Promise<void> {
     let entries: Dirent<Buffer>[];
     try {
-      // Through the limiter too (released before recursing): a wide tree must not fill libuv's pool.
       // Names as bytes: a name that is not UTF-8 must be seen (and listed), not decoded into another.
-      entries = await this.limiter.run(() =>
-        readdir(path.join(state.root, dir), { withFileTypes: true, encoding: 'buffer' }),
-      );
+      entries = readdirSync(path.join(state.root, dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -92,11 +101,14 @@ export class SnapshotScanner {
     }
     let rules = inherited;
     if (readGitignores && entries.some((entry) => entry.name.toString('latin1') === '.gitignore' && entry.isFile())) {
-      const content = await readRuleFile(path.join(state.root, dir, '.gitignore'));
+      const content = readRuleFile(path.join(state.root, dir, '.gitignore'));
       if (content) rules = rules.withGitignore(dir, content);
     }
-    const work: Promise<void>[] = [];
     for (const entry of entries) {
+      if (++state.sinceYield >= PATHS_PER_SLICE) {
+        state.sinceYield = 0;
+        await nextTurn();
+      }
       const name = entry.name.toString('utf8');
       if (name.startsWith(TEMP_PREFIX)) continue; // the agent's own half-written files
       const relative = joinRelative(dir, name);
@@ -104,16 +116,14 @@ export class SnapshotScanner {
         // Git never applies .gitignore inside its own folder; only .berthignore may skip it.
         if (relative === '.git') {
           const gitRules = rules.forGitDir();
-          if (!gitRules.ignores(relative, true)) work.push(this.walk(state, relative, gitRules, false));
+          if (!gitRules.ignores(relative, true)) await this.walk(state, relative, gitRules, false);
         } else if (!rules.ignores(relative, true) && this.storable(state, relative, entry.name)) {
-          work.push(this.walk(state, relative, rules, readGitignores));
+          await this.walk(state, relative, rules, readGitignores);
         }
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!rules.ignores(relative, false) && this.storable(state, relative, entry.name))
-          work.push(this.limiter.run(() => this.record(state, relative)));
+        if (!rules.ignores(relative, false) && this.storable(state, relative, entry.name)) this.record(state, relative);
       }
     }
-    await Promise.all(work);
   }
 
   /**
@@ -133,13 +143,13 @@ export class SnapshotScanner {
     return true;
   }
 
-  /** One file or symlink, judged by a fresh lstat (the dirent may be stale). */
-  private async record(state: ScanState, relative: string): Promise<void> {
+  /** One file or symlink, judged by a fresh lstat (the dirent may be stale); a cache miss is left for hash(). */
+  private record(state: ScanState, relative: string): void {
     const absolute = path.join(state.root, relative);
     try {
-      const stats = await lstat(absolute, { bigint: true });
+      const stats = lstatSync(absolute, { bigint: true });
       if (stats.isSymbolicLink()) {
-        const bytes = await readlink(absolute, { encoding: 'buffer' });
+        const bytes = readlinkSync(absolute, { encoding: 'buffer' });
         // A target that is not UTF-8 could only be stored as a different one.
         if (!isUtf8(bytes)) {
           state.skipped.push({ path: relative, size: 0, reason: 'not_utf8' });
@@ -159,12 +169,27 @@ export class SnapshotScanner {
         state.skipped.push({ path: relative, size: Number(stats.size), reason: 'too_large' });
         return;
       }
-      const mode = Number(stats.mode & 0o777n);
       const cached = this.cache.get(relative, stats);
-      if (cached !== undefined) {
-        state.files.push({ path: relative, type: 'file', mode, size: Number(stats.size), sha256: cached });
+      if (cached === undefined) {
+        state.misses.push(relative);
         return;
       }
+      state.files.push({
+        path: relative,
+        type: 'file',
+        mode: Number(stats.mode & 0o777n),
+        size: Number(stats.size),
+        sha256: cached,
+      });
+    } catch (error) {
+      leaveOut(state, relative, error);
+    }
+  }
+
+  /** A file the cache did not know: its content read and hashed. */
+  private async hash(state: ScanState, relative: string): Promise<void> {
+    const absolute = path.join(state.root, relative);
+    try {
       this.hooks.onRead?.(relative);
       const hashed = await hashFile(absolute);
       if (!hashed) return;
@@ -177,17 +202,23 @@ export class SnapshotScanner {
         sha256: hashed.sha256,
       });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Gone, or swapped for a symlink/folder while we looked: the next scan sees what is there.
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
-      if (typeof code !== 'string') throw error;
-      const size = await lstat(absolute).then(
-        (stats) => stats.size,
-        () => 0,
-      );
-      state.skipped.push({ path: relative, size, reason: 'unreadable' });
+      leaveOut(state, relative, error);
     }
   }
+}
+
+/** A path that failed to read: gone, or swapped for a symlink/folder while we looked, is left out (the next scan sees what is there); anything else is listed as unreadable. */
+function leaveOut(state: ScanState, relative: string, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
+  if (typeof code !== 'string') throw error;
+  let size = 0;
+  try {
+    size = Number(lstatSync(path.join(state.root, relative)).size);
+  } catch {
+    // gone meanwhile: size unknown
+  }
+  state.skipped.push({ path: relative, size, reason: 'unreadable' });
 }
 
 function isUtf8(bytes: Buffer): boolean {
@@ -195,11 +226,11 @@ function isUtf8(bytes: Buffer): boolean {
 }
 
 /** A .gitignore / .berthignore as text; undefined when absent, not a file, or unreadable. */
-async function readRuleFile(absolute: string): Promise<string | undefined> {
+function readRuleFile(absolute: string): string | undefined {
   try {
-    const stats = await lstat(absolute);
+    const stats = lstatSync(absolute);
     if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_BYTES) return undefined;
-    return await readFile(absolute, 'utf8');
+    return readFileSync(absolute, 'utf8');
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@ import type { SyncManifestEntry } from '../../contracts/sync';
 import type { PeerStateAnswer } from '../../sync/core/sync-peer';
 import type { CliIo } from '../cli-io';
 import { openExistingFolder } from '../folder-session';
-import { readBaseFile } from '../folder-state';
+import { lastSyncedAt, readBaseFile } from '../folder-state';
 import { skippedNotes } from '../sync-report';
 
 export interface Change {
@@ -68,7 +68,7 @@ export async function status(input: { dir?: string }, io: CliIo): Promise<number
   const lines = formatStatus({
     project: session.config.projectName,
     url: session.config.url,
-    syncedAt: baseFile?.syncedAt ?? null,
+    syncedAt: await lastSyncedAt(session.layout, baseFile),
     local: changesSince(base, local.files),
     remote: changesSince(base, remote.files),
   });

@@ -525,9 +525,10 @@ async function readStates(
   const { local, remote, base, signal } = options;
   const known =
     firstAttempt && base?.clean === true && base.localStateId && base.remoteStateId ? base.remoteStateId : undefined;
-  const [localState, remoteAnswer] = await Promise.all([
-    local.state({ signal }).then((answer) => isState(answer, local)),
+  // The remote first: its request is on its way (and answered) while the local side reads itself.
+  const [remoteAnswer, localState] = await Promise.all([
     remote.state(known === undefined ? { signal } : { known, signal }),
+    local.state({ signal }).then((answer) => isState(answer, local)),
   ]);
   if (!('unchanged' in remoteAnswer)) return { local: localState, remote: remoteAnswer };
   if (known === undefined) throw new Error(`${remote.name} answered "unchanged" to a plain state request`);
