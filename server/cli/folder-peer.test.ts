@@ -75,6 +75,19 @@ describe('FolderPeer scan', () => {
     expect(second.files.find((file) => file.path === 'b.txt')?.sha256).toBe(sha256Hex('changed'));
   });
 
+  it('asks the ignore rules again for a cached file once they changed (a new pattern, a new .gitignore below)', async () => {
+    const root = await tempFolder({ 'a.log': 'a', 'keep.txt': 'k', 'sub/b.log': 'b', 'sub/c.txt': 'c' });
+    const listed = async () => (await peerOf(root).scan()).files.map((file) => file.path);
+    expect(await listed()).toEqual(['a.log', 'keep.txt', 'sub/b.log', 'sub/c.txt']);
+    expect(await listed()).toEqual(['a.log', 'keep.txt', 'sub/b.log', 'sub/c.txt']);
+    await writeFile(path.join(root, '.berthignore'), '*.log\n');
+    expect(await listed()).toEqual(['.berthignore', 'keep.txt', 'sub/c.txt']);
+    await writeFile(path.join(root, '.berthignore'), '');
+    expect(await listed()).toEqual(['.berthignore', 'a.log', 'keep.txt', 'sub/b.log', 'sub/c.txt']);
+    await writeFile(path.join(root, 'sub/.gitignore'), 'c.txt\n');
+    expect(await listed()).toEqual(['.berthignore', 'a.log', 'keep.txt', 'sub/.gitignore', 'sub/b.log']);
+  });
+
   it('names equal contents with equal state ids', async () => {
     const one = await peerOf(await tempFolder({ 'a.txt': 'a', 'b/c.txt': 'c' })).scan();
     const two = await peerOf(await tempFolder({ 'b/c.txt': 'c', 'a.txt': 'a' })).scan();

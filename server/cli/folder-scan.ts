@@ -58,21 +58,37 @@ export interface FolderScanOptions {
   onRead?(relative: string): void;
 }
 
+/**
+ * What a file's listing depends on besides its path: the ignore rules in force (IgnoreRules.id)
+ * and this file's own checks. Raise LISTING_CHECKS when syncPathProblem or the checks above
+ * change, so that no cache skips a check it never passed.
+ */
+const LISTING_CHECKS = 1;
+const listingIds = new WeakMap<IgnoreRules, string>();
+function listingId(rules: IgnoreRules): string {
+  let id = listingIds.get(rules);
+  if (id === undefined) listingIds.set(rules, (id = `${LISTING_CHECKS}:${rules.id}`));
+  return id;
+}
+
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 export async function scanFolder(options: FolderScanOptions): Promise<FolderScan> {
   const scan: FolderScan = { files: [], skipped: [], identities: new Map() };
   const maxFileBytes = options.maxFileBytes ?? FOLDER_MAX_FILE_BYTES;
   const root = options.root;
+  // `relative` is built from listed names ('/'-joined, never '.' or '..'): plain concatenation
+  // gives what path.join would, without its normalising pass over every path.
+  const at = (relative: string) => (relative === '' ? root : `${root}/${relative}`);
   /** Files the cache could not answer for: hashed after the walk, several at a time. */
-  const misses: string[] = [];
+  const misses: { relative: string; rules: string }[] = [];
 
   // The walk lists and stats synchronously: for a tree the cache answers (the usual sync) that is
   // several times faster than a promise per file, and a command line has nothing else to run meanwhile.
   function walk(dir: string, inherited: IgnoreRules): void {
     let entries: Dirent<Buffer>[];
     try {
-      entries = readdirSync(path.join(root, dir), { withFileTypes: true, encoding: 'buffer' });
+      entries = readdirSync(at(dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       if (dir === '') throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -81,7 +97,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     }
     let rules = inherited;
     if (entries.some((entry) => entry.name.toString('latin1') === '.gitignore' && entry.isFile())) {
-      const content = readRuleFile(path.join(root, dir, '.gitignore'));
+      const content = readRuleFile(`${at(dir)}/.gitignore`);
       if (content) rules = rules.withGitignore(dir, content);
     }
     for (const entry of entries) {
@@ -93,12 +109,15 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       if (entry.isDirectory() && name.toLowerCase() === '.git') continue;
       const isDir = entry.isDirectory();
       if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) continue;
-      if (rules.ignores(relative, isDir)) continue;
+      // A file the last scan listed under these same rules passes them again (they depend on the
+      // path alone): most of a no-op scan's time went to asking.
+      const listed = !isDir && options.cache.listedUnder(relative) === listingId(rules);
+      if (!listed && rules.ignores(relative, isDir)) continue;
       if (!Buffer.from(name, 'utf8').equals(entry.name)) {
         scan.skipped.push({ path: relative, reason: 'name is not UTF-8' });
         continue;
       }
-      const problem = syncPathProblem(relative);
+      const problem = listed ? undefined : syncPathProblem(relative);
       if (problem) {
         scan.skipped.push({ path: relative, reason: problem });
         continue;
@@ -106,7 +125,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       if (isDir) walk(relative, rules);
       else {
         try {
-          record(relative);
+          record(relative, listingId(rules));
         } catch (error) {
           leaveOut(relative, error);
         }
@@ -122,8 +141,8 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     scan.skipped.push({ path: relative, reason: 'unreadable' });
   }
 
-  function record(relative: string): void {
-    const absolute = path.join(root, relative);
+  function record(relative: string, rules: string): void {
+    const absolute = at(relative);
     const stats = lstatSync(absolute, { bigint: true });
     if (stats.isSymbolicLink()) {
       const target = readlinkSync(absolute, { encoding: 'buffer' });
@@ -136,9 +155,9 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       scan.skipped.push({ path: relative, reason: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB` });
       return;
     }
-    const cached = options.cache.get(relative, stats);
+    const cached = options.cache.get(relative, stats, rules);
     if (cached === undefined) {
-      misses.push(relative);
+      misses.push({ relative, rules });
       return;
     }
     scan.files.push({
@@ -150,11 +169,11 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     scan.identities.set(relative, identityOf(stats));
   }
 
-  async function hashMiss(relative: string): Promise<void> {
+  async function hashMiss(relative: string, rules: string): Promise<void> {
     options.onRead?.(relative);
-    const hashed = await hashFile(path.join(root, relative));
+    const hashed = await hashFile(at(relative));
     if (!hashed) return;
-    if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256);
+    if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256, rules);
     scan.files.push({
       path: relative,
       mode: S_IFREG | Number(hashed.stats.mode & 0o777n),
@@ -168,10 +187,10 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     walk('', IgnoreRules.create({ includeEnv: false, berthignore: readRuleFile(path.join(root, '.berthignore')) }));
     const limiter = new Limiter(SCAN_CONCURRENCY);
     await Promise.all(
-      misses.map((relative) =>
+      misses.map(({ relative, rules }) =>
         limiter.run(async () => {
           try {
-            await hashMiss(relative);
+            await hashMiss(relative, rules);
           } catch (error) {
             leaveOut(relative, error);
           }

@@ -1,9 +1,11 @@
 // The scan's hash cache, kept in .berth/hashes.json between runs: each file's sha256 with the
 // stat fields any write changes (size, mtime, ctime, inode — an atomic save gets a new inode),
 // so a sync of an unchanged tree reads no file. Only entries seen by the last scan are kept.
+// Each entry also names the listing rules it was listed under (IgnoreRules.id): while those are
+// the same, the path's ignore and name checks would answer as before, and a scan skips them.
 import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeJsonAtomic } from './atomic-file';
+import { writeFileAtomic } from './atomic-file';
 
 interface Entry {
   size: string;
@@ -11,20 +13,35 @@ interface Entry {
   ctimeNs: string;
   ino: string;
   sha256: string;
+  /** The listing rules the path was listed under, when known. */
+  rules?: string;
 }
 
-type StoredEntry = [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha256: string];
+/** Version 1 had no rules; version 2 adds an index into the file's `rules` list (-1: none). */
+type StoredEntry = [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha256: string, rules?: number];
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** One stored entry as written by commit(); anything else is not trusted (a loop: thousands per run). */
-function isStoredEntry(value: unknown): value is StoredEntry {
-  return (
-    Array.isArray(value) &&
-    value.length === 5 &&
-    value.every((field) => typeof field === 'string') &&
-    SHA256.test(value[4] as string)
-  );
+function isStoredEntry(value: unknown, rulesCount: number): value is StoredEntry {
+  if (!Array.isArray(value) || (value.length !== 5 && value.length !== 6)) return false;
+  for (let i = 0; i < 5; i++) if (typeof value[i] !== 'string') return false;
+  if (!SHA256.test(value[4] as string)) return false;
+  const rules: unknown = value[5];
+  return rules === undefined || (Number.isInteger(rules) && (rules as number) >= -1 && (rules as number) < rulesCount);
 }
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+const entryOf = (stats: BigIntStats, sha256: string, rules: string | undefined): Entry => ({
+  size: String(stats.size),
+  mtimeNs: String(stats.mtimeNs),
+  ctimeNs: String(stats.ctimeNs),
+  ino: String(stats.ino),
+  sha256,
+  ...(rules === undefined ? {} : { rules }),
+});
 
 export class HashCacheFile {
   private entries = new Map<string, Entry>();
@@ -37,20 +54,42 @@ export class HashCacheFile {
   static async load(file: string): Promise<HashCacheFile> {
     const cache = new HashCacheFile(file);
     try {
-      const stored = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
-      if (stored.version !== 1 || typeof stored.entries !== 'object' || stored.entries === null) return cache;
+      const stored = JSON.parse(await readFile(file, 'utf8')) as {
+        version?: unknown;
+        entries?: unknown;
+        rules?: unknown;
+      };
+      if (stored.version !== 1 && stored.version !== 2) return cache;
+      if (typeof stored.entries !== 'object' || stored.entries === null) return cache;
+      const rules = stored.rules === undefined ? [] : stored.rules;
+      if (!isStringList(rules)) return cache;
       const entries = Object.entries(stored.entries);
-      // All or nothing, as before: a damaged cache is dropped, not half used.
-      if (!entries.every(([, entry]) => isStoredEntry(entry))) return cache;
-      for (const [path, [size, mtimeNs, ctimeNs, ino, sha256]] of entries as [string, StoredEntry][])
-        cache.entries.set(path, { size, mtimeNs, ctimeNs, ino, sha256 });
+      // All or nothing: a damaged cache is dropped, not half used.
+      if (!entries.every(([, entry]) => isStoredEntry(entry, rules.length))) return cache;
+      for (const [path, [size, mtimeNs, ctimeNs, ino, sha256, index]] of entries as [string, StoredEntry][]) {
+        const listedUnder = index === undefined || index < 0 ? undefined : rules[index];
+        cache.entries.set(path, {
+          size,
+          mtimeNs,
+          ctimeNs,
+          ino,
+          sha256,
+          ...(listedUnder ? { rules: listedUnder } : {}),
+        });
+      }
     } catch {
       // absent or damaged: every file is hashed once
     }
     return cache;
   }
 
-  get(path: string, stats: BigIntStats): string | undefined {
+  /** The listing rules `path` was listed under by the last scan, if it was a file then. */
+  listedUnder(path: string): string | undefined {
+    return this.entries.get(path)?.rules;
+  }
+
+  /** The file's hash when its stats are as cached; `rules`: what it is listed under now. */
+  get(path: string, stats: BigIntStats, rules?: string): string | undefined {
     const entry = this.entries.get(path);
     if (
       !entry ||
@@ -60,31 +99,22 @@ export class HashCacheFile {
       entry.ino !== String(stats.ino)
     )
       return undefined;
-    this.seen.set(path, entry);
+    if (entry.rules !== rules) {
+      this.changed = true;
+      this.seen.set(path, { ...entry, rules });
+    } else this.seen.set(path, entry);
     return entry.sha256;
   }
 
-  set(path: string, stats: BigIntStats, sha256: string): void {
+  set(path: string, stats: BigIntStats, sha256: string, rules?: string): void {
     this.changed = true;
-    this.seen.set(path, {
-      size: String(stats.size),
-      mtimeNs: String(stats.mtimeNs),
-      ctimeNs: String(stats.ctimeNs),
-      ino: String(stats.ino),
-      sha256,
-    });
+    this.seen.set(path, entryOf(stats, sha256, rules));
   }
 
-  /** A file this run wrote itself, content known: the next scan need not read it. */
+  /** A file this run wrote itself, content known: the next scan need not read it (it still checks the path). */
   prime(path: string, stats: BigIntStats, sha256: string): void {
     this.changed = true;
-    this.entries.set(path, {
-      size: String(stats.size),
-      mtimeNs: String(stats.mtimeNs),
-      ctimeNs: String(stats.ctimeNs),
-      ino: String(stats.ino),
-      sha256,
-    });
+    this.entries.set(path, entryOf(stats, sha256, undefined));
   }
 
   /** After a complete scan: keep what it saw, and store it when anything changed. */
@@ -94,9 +124,19 @@ export class HashCacheFile {
     this.seen = new Map();
     if (!this.changed) return;
     this.changed = false;
+    const rules: string[] = [];
+    const indexOf = new Map<string, number>();
     const entries: Record<string, StoredEntry> = {};
-    for (const [path, e] of this.entries) entries[path] = [e.size, e.mtimeNs, e.ctimeNs, e.ino, e.sha256];
-    await writeJsonAtomic(this.file, { version: 1, entries });
+    for (const [path, e] of this.entries) {
+      let index = -1;
+      if (e.rules !== undefined) {
+        index = indexOf.get(e.rules) ?? rules.push(e.rules) - 1;
+        indexOf.set(e.rules, index);
+      }
+      entries[path] = [e.size, e.mtimeNs, e.ctimeNs, e.ino, e.sha256, index];
+    }
+    // Compact: read by every sync, by no person.
+    await writeFileAtomic(this.file, JSON.stringify({ version: 2, rules, entries }));
   }
 
   /** After a failed scan: keep the old entries and what was hashed meanwhile. */

@@ -1,6 +1,7 @@
 // Which paths a snapshot leaves out, with git's semantics (the `ignore` package matches;
 // this file only orders and scopes the patterns). A folder that is ignored is not walked, so
 // nothing under it can be put back (as in git).
+import { createHash } from 'node:crypto';
 import ignore, { type Ignore } from 'ignore';
 
 /**
@@ -36,6 +37,7 @@ export const SNAPSHOT_ENV_PATTERNS: readonly string[] = ['.env', '.env.*'];
  */
 export class IgnoreRules {
   private matcher: Ignore | undefined;
+  private idMemo: string | undefined;
 
   private constructor(
     private readonly head: readonly string[],
@@ -64,6 +66,15 @@ export class IgnoreRules {
       [],
       this.tail.filter((line) => !SNAPSHOT_ENV_PATTERNS.some((env) => line === `!${env}`)),
     );
+  }
+
+  /** Names these rules: equal ids mean the same answer for every path (a cache may skip asking again). */
+  get id(): string {
+    this.idMemo ??= createHash('sha256')
+      .update(JSON.stringify([this.head, this.git, this.tail]))
+      .digest('hex')
+      .slice(0, 32);
+    return this.idMemo;
   }
 
   /** `relative` is the path from the root; folders are asked with `isDir` (for `dir/` rules). */
