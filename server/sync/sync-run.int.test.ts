@@ -269,6 +269,28 @@ describe('conversations', () => {
   });
 });
 
+describe('a path one side leaves out', () => {
+  it('is held: both copies stay, and it stays a conflict for the user to settle there', async () => {
+    const pair = await linkedPair('Held');
+    // The rule leaves itself out too, so it stays on this side only.
+    await writeFile(local, pair.here, '.berthignore', '.berthignore\nlocal-only.txt\n');
+    await writeFile(local, pair.here, 'local-only.txt', 'mine\n');
+    await writeFile(remote, pair.there, 'local-only.txt', 'theirs\n');
+    const result = await both(pair);
+    expect(result).toMatchObject({ success: true, held: [expect.objectContaining({ path: 'local-only.txt' })] });
+    expect(await readText(local, pair.here, 'local-only.txt')).toBe('mine\n');
+    expect(await readText(remote, pair.there, 'local-only.txt')).toBe('theirs\n');
+    expect(result.conflicts).toEqual([
+      expect.objectContaining({ path: 'local-only.txt', local: null, outcome: 'unresolved' }),
+    ]);
+    expect(await statusOf(pair)).toMatchObject({
+      status: 'conflict',
+      pendingChanges: 1,
+      conflicts: [expect.objectContaining({ path: 'local-only.txt' })],
+    });
+  });
+});
+
 describe('a revoked token', () => {
   it('gives a clear 409 remote_refused, an error status and the remote marked', async () => {
     const { id: tokenId, token } = await makeToken(remote);
