@@ -88,6 +88,17 @@ describe('FolderPeer scan', () => {
     expect(await listed()).toEqual(['.berthignore', 'a.log', 'keep.txt', 'sub/.gitignore', 'sub/b.log']);
   });
 
+  it('trusts a cached listing only for the very file it was made for (a planted hashes.json cannot list .env)', async () => {
+    const root = await tempFolder({ 'a.txt': 'a' });
+    await peerOf(root).scan();
+    const file = folderLayout(root).hashes;
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown[]> };
+    stored.entries['.env'] = ['6', '1', '1', '1', sha256Hex('SECRET'), 0];
+    await writeFile(file, JSON.stringify(stored));
+    await writeFile(path.join(root, '.env'), 'SECRET');
+    expect((await peerOf(root).scan()).files.map((entry) => entry.path)).toEqual(['a.txt']);
+  });
+
   it('names equal contents with equal state ids', async () => {
     const one = await peerOf(await tempFolder({ 'a.txt': 'a', 'b/c.txt': 'c' })).scan();
     const two = await peerOf(await tempFolder({ 'b/c.txt': 'c', 'a.txt': 'a' })).scan();

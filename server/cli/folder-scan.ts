@@ -6,6 +6,7 @@
 // skipped so the command line can say so.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { version as ignoreVersion } from 'ignore/package.json';
 import type { SyncManifestEntry } from '../contracts/sync';
 import { hashFile, sha256Hex } from '../agent/snapshot/file-hash';
 import { IgnoreRules } from '../agent/snapshot/ignore-rules';
@@ -59,11 +60,18 @@ export interface FolderScanOptions {
 }
 
 /**
- * What a file's listing depends on besides its path: the ignore rules in force (IgnoreRules.id)
- * and this file's own checks. Raise LISTING_CHECKS when syncPathProblem or the checks above
- * change, so that no cache skips a check it never passed.
+ * What a file's listing depends on besides its path: the ignore rules in force (IgnoreRules.id),
+ * the `ignore` package that applies them, and this file's own checks. Raise the number when
+ * syncPathProblem or the checks in walk() change, so that no cache skips a check it never passed.
  */
-const LISTING_CHECKS = 1;
+const LISTING_CHECKS = `1/ignore@${ignoreVersion}`;
+/**
+ * The walk's calls are synchronous — for a tree the cache answers (the usual sync) several times
+ * faster than a promise per file — and it lets the event loop run every this many ms: a remote
+ * request started meanwhile progresses, its idle timer sees its answer, Ctrl-C is heard.
+ */
+const TURN_MS = 10;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const listingIds = new WeakMap<IgnoreRules, string>();
 function listingId(rules: IgnoreRules): string {
   let id = listingIds.get(rules);
@@ -71,6 +79,7 @@ function listingId(rules: IgnoreRules): string {
   return id;
 }
 
+const tooLarge = (maxFileBytes: number) => `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB`;
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 export async function scanFolder(options: FolderScanOptions): Promise<FolderScan> {
@@ -83,9 +92,14 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
   /** Files the cache could not answer for: hashed after the walk, several at a time. */
   const misses: { relative: string; rules: string }[] = [];
 
-  // The walk lists and stats synchronously: for a tree the cache answers (the usual sync) that is
-  // several times faster than a promise per file, and a command line has nothing else to run meanwhile.
-  function walk(dir: string, inherited: IgnoreRules): void {
+  let lastTurn = performance.now();
+  async function breathe(): Promise<void> {
+    if (performance.now() - lastTurn < TURN_MS) return;
+    await nextTurn();
+    lastTurn = performance.now();
+  }
+
+  async function walk(dir: string, inherited: IgnoreRules): Promise<void> {
     let entries: Dirent<Buffer>[];
     try {
       entries = readdirSync(at(dir), { withFileTypes: true, encoding: 'buffer' });
@@ -101,6 +115,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       if (content) rules = rules.withGitignore(dir, content);
     }
     for (const entry of entries) {
+      await breathe();
       const name = entry.name.toString('utf8');
       if (name.startsWith(TEMP_PREFIX)) continue;
       const relative = dir === '' ? name : `${dir}/${name}`;
@@ -109,9 +124,19 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
       if (entry.isDirectory() && name.toLowerCase() === '.git') continue;
       const isDir = entry.isDirectory();
       if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) continue;
-      // A file the last scan listed under these same rules passes them again (they depend on the
-      // path alone): most of a no-op scan's time went to asking.
-      const listed = !isDir && options.cache.listedUnder(relative) === listingId(rules);
+      // The same file the last scan listed under these same rules passes them again (they depend
+      // on the path alone): most of a no-op scan's time went to asking. "The same file": its
+      // stats as cached, which a hashes.json made elsewhere cannot foresee.
+      let stats: BigIntStats | undefined;
+      if (!isDir && options.cache.listedUnder(relative) === listingId(rules)) {
+        try {
+          stats = lstatSync(at(relative), { bigint: true });
+        } catch (error) {
+          leaveOut(relative, error);
+          continue;
+        }
+      }
+      const listed = stats !== undefined && options.cache.listedUnder(relative, stats) === listingId(rules);
       if (!listed && rules.ignores(relative, isDir)) continue;
       if (!Buffer.from(name, 'utf8').equals(entry.name)) {
         scan.skipped.push({ path: relative, reason: 'name is not UTF-8' });
@@ -122,10 +147,10 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
         scan.skipped.push({ path: relative, reason: problem });
         continue;
       }
-      if (isDir) walk(relative, rules);
+      if (isDir) await walk(relative, rules);
       else {
         try {
-          record(relative, listingId(rules));
+          record(relative, listingId(rules), stats);
         } catch (error) {
           leaveOut(relative, error);
         }
@@ -141,9 +166,9 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     scan.skipped.push({ path: relative, reason: 'unreadable' });
   }
 
-  function record(relative: string, rules: string): void {
+  function record(relative: string, rules: string, statsRead?: BigIntStats): void {
     const absolute = at(relative);
-    const stats = lstatSync(absolute, { bigint: true });
+    const stats = statsRead ?? lstatSync(absolute, { bigint: true });
     if (stats.isSymbolicLink()) {
       const target = readlinkSync(absolute, { encoding: 'buffer' });
       scan.files.push({ path: relative, mode: S_IFLNK | 0o777, size: target.length, sha256: sha256Hex(target) });
@@ -152,7 +177,7 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     }
     if (!stats.isFile()) return;
     if (stats.size > BigInt(maxFileBytes)) {
-      scan.skipped.push({ path: relative, reason: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB` });
+      scan.skipped.push({ path: relative, reason: tooLarge(maxFileBytes) });
       return;
     }
     const cached = options.cache.get(relative, stats, rules);
@@ -173,6 +198,11 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
     options.onRead?.(relative);
     const hashed = await hashFile(at(relative));
     if (!hashed) return;
+    // Grown past the limit since the walk saw it.
+    if (hashed.size > maxFileBytes) {
+      scan.skipped.push({ path: relative, reason: tooLarge(maxFileBytes) });
+      return;
+    }
     if (hashed.stable) options.cache.set(relative, hashed.stats, hashed.sha256, rules);
     scan.files.push({
       path: relative,
@@ -184,7 +214,10 @@ export async function scanFolder(options: FolderScanOptions): Promise<FolderScan
   }
 
   try {
-    walk('', IgnoreRules.create({ includeEnv: false, berthignore: readRuleFile(path.join(root, '.berthignore')) }));
+    await walk(
+      '',
+      IgnoreRules.create({ includeEnv: false, berthignore: readRuleFile(path.join(root, '.berthignore')) }),
+    );
     const limiter = new Limiter(SCAN_CONCURRENCY);
     await Promise.all(
       misses.map(({ relative, rules }) =>

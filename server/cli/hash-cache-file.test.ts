@@ -21,6 +21,9 @@ describe('HashCacheFile', () => {
     const second = await HashCacheFile.load(file);
     expect(second.listedUnder('a.txt')).toBe('rules-1');
     expect(second.listedUnder('b.txt')).toBeUndefined();
+    expect(second.listedUnder('a.txt', stats)).toBe('rules-1');
+    const other = await lstat(path.join(root, 'b.txt'), { bigint: true });
+    expect(second.listedUnder('a.txt', other)).toBeUndefined();
     expect(second.get('a.txt', stats, 'rules-2')).toBe(sha);
 
     // Version 1 (no rules): the hashes still count; the rules are learned on the next scan.

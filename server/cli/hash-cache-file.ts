@@ -34,6 +34,12 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
+const sameFile = (entry: Entry, stats: BigIntStats) =>
+  entry.size === String(stats.size) &&
+  entry.mtimeNs === String(stats.mtimeNs) &&
+  entry.ctimeNs === String(stats.ctimeNs) &&
+  entry.ino === String(stats.ino);
+
 const entryOf = (stats: BigIntStats, sha256: string, rules: string | undefined): Entry => ({
   size: String(stats.size),
   mtimeNs: String(stats.mtimeNs),
@@ -83,22 +89,20 @@ export class HashCacheFile {
     return cache;
   }
 
-  /** The listing rules `path` was listed under by the last scan, if it was a file then. */
-  listedUnder(path: string): string | undefined {
-    return this.entries.get(path)?.rules;
+  /**
+   * The listing rules `path` was listed under by the last scan, if it was a file then — with
+   * `stats`, only if it is still that very file (a scan trusts the answer only then).
+   */
+  listedUnder(path: string, stats?: BigIntStats): string | undefined {
+    const entry = this.entries.get(path);
+    if (!entry || (stats && !sameFile(entry, stats))) return undefined;
+    return entry.rules;
   }
 
   /** The file's hash when its stats are as cached; `rules`: what it is listed under now. */
   get(path: string, stats: BigIntStats, rules?: string): string | undefined {
     const entry = this.entries.get(path);
-    if (
-      !entry ||
-      entry.size !== String(stats.size) ||
-      entry.mtimeNs !== String(stats.mtimeNs) ||
-      entry.ctimeNs !== String(stats.ctimeNs) ||
-      entry.ino !== String(stats.ino)
-    )
-      return undefined;
+    if (!entry || !sameFile(entry, stats)) return undefined;
     if (entry.rules !== rules) {
       this.changed = true;
       this.seen.set(path, { ...entry, rules });

@@ -36,16 +36,16 @@ interface ScanState {
   skipped: SnapshotSkippedEntry[];
   /** Files the cache could not answer for: hashed once the walk is done, several at a time. */
   misses: string[];
-  /** Paths looked at since the walk last let other work run. */
-  sinceYield: number;
+  /** When the walk last let other work run. */
+  lastTurn: number;
 }
 
 /**
- * Paths listed and stat'd between yields. The walk uses synchronous calls — for a tree the cache
- * answers (most scans) several times faster than a promise per file — and gives the agent's other
- * work (terminals, file operations) its turn after each slice, so none waits more than a few ms.
+ * The walk uses synchronous calls — for a tree the cache answers (most scans) several times
+ * faster than a promise per file — and gives the agent's other work (terminals, file operations)
+ * its turn every this many ms, on a slow disk too.
  */
-const PATHS_PER_SLICE = 256;
+const TURN_MS = 5;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class SnapshotScanner {
@@ -71,7 +71,7 @@ export class SnapshotScanner {
 
   private async scanNow({ maxFileBytes, includeEnv }: SnapshotScanParams): Promise<SnapshotScanResult> {
     const root = await this.guard.realRoot();
-    const state: ScanState = { root, maxFileBytes, files: [], skipped: [], misses: [], sinceYield: 0 };
+    const state: ScanState = { root, maxFileBytes, files: [], skipped: [], misses: [], lastTurn: performance.now() };
     try {
       const berthignore = readRuleFile(path.join(root, '.berthignore'));
       await this.walk(state, '', IgnoreRules.create({ includeEnv, berthignore }), true);
@@ -105,9 +105,9 @@ export class SnapshotScanner {
       if (content) rules = rules.withGitignore(dir, content);
     }
     for (const entry of entries) {
-      if (++state.sinceYield >= PATHS_PER_SLICE) {
-        state.sinceYield = 0;
+      if (performance.now() - state.lastTurn >= TURN_MS) {
         await nextTurn();
+        state.lastTurn = performance.now();
       }
       const name = entry.name.toString('utf8');
       if (name.startsWith(TEMP_PREFIX)) continue; // the agent's own half-written files
@@ -193,6 +193,11 @@ export class SnapshotScanner {
       this.hooks.onRead?.(relative);
       const hashed = await hashFile(absolute);
       if (!hashed) return;
+      // Grown past the limit since the walk saw it.
+      if (hashed.size > state.maxFileBytes) {
+        state.skipped.push({ path: relative, size: hashed.size, reason: 'too_large' });
+        return;
+      }
       if (hashed.stable) this.cache.set(relative, hashed.stats, hashed.sha256);
       state.files.push({
         path: relative,
