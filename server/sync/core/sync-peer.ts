@@ -2,6 +2,7 @@
 // a Berth for its own projects (server/sync/peer: LocalPeer), over HTTP for a remote Berth
 // (HttpPeer, here in core so the CLI bundles it too), and by the CLI for a plain folder
 // (server/cli: FolderPeer). The planner and runSync drive any two of them the same way.
+import { ManifestRefusedError } from './manifest-checks';
 import type { PeerApplyInput, PeerApplyResultDto, PeerConversation, PeerStateDto } from '../../contracts/sync';
 
 export interface BlobContent {
@@ -58,4 +59,9 @@ export class ChangedMeanwhileError extends Error {
 /** A remote that refuses the token (401/403): the user must give a new one. Surfaces as 409 with the reason. */
 export class PeerRefusedError extends Error {
   readonly code = 'remote_refused';
+}
+
+/** Errors the caller must see as such (a refused token, a hostile remote, a cancel) rather than as a failed sync. */
+export function mustThrow(error: unknown, signal: AbortSignal | undefined): boolean {
+  return error instanceof PeerRefusedError || error instanceof ManifestRefusedError || signal?.aborted === true;
 }
