@@ -72,15 +72,27 @@ export const nodeFetch: RemoteFetch = (input, init) => {
       },
     );
     outgoing.on('error', (error) => reject(new TypeError('fetch failed', { cause: error })));
-    if (body === undefined || body === null) outgoing.end();
-    else if (typeof body === 'string' || body instanceof Uint8Array) outgoing.end(body);
-    else if (body instanceof ReadableStream) {
-      const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-      source.on('error', (error) => outgoing.destroy(error));
-      source.pipe(outgoing);
-    } else {
-      outgoing.destroy();
-      reject(new TypeError('fetch: unsupported body type'));
-    }
+    sendBody(outgoing, body, reject);
   });
 };
+
+/**
+ * Sends a fetch-style request body (none, text, bytes or a web stream) on a node:http request;
+ * any other kind is refused through `reject`. Shared with a Berth's own guarded fetch.
+ */
+export function sendBody(
+  outgoing: http.ClientRequest,
+  body: RequestInit['body'],
+  reject: (error: Error) => void,
+): void {
+  if (body === undefined || body === null) outgoing.end();
+  else if (typeof body === 'string' || body instanceof Uint8Array) outgoing.end(body);
+  else if (body instanceof ReadableStream) {
+    const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+    source.on('error', (error) => outgoing.destroy(error));
+    source.pipe(outgoing);
+  } else {
+    outgoing.destroy();
+    reject(new TypeError('fetch: unsupported body type'));
+  }
+}

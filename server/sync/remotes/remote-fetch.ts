@@ -9,8 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { classifyAddress } from '../../transfer';
+import { sendBody } from '../core/node-fetch';
 import { hostOf, internalAddressMessage, isAllowedInternal, type RemoteUrlPolicy } from './remote-url-policy';
 
 export function createRemoteFetch(policy: RemoteUrlPolicy): typeof fetch {
@@ -62,13 +62,7 @@ export function createRemoteFetch(policy: RemoteUrlPolicy): typeof fetch {
         },
       );
       outgoing.on('error', (error) => reject(new TypeError('fetch failed', { cause: error })));
-      if (body === undefined || body === null) outgoing.end();
-      else if (typeof body === 'string' || body instanceof Uint8Array) outgoing.end(body);
-      else if (body instanceof ReadableStream) {
-        const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-        source.on('error', (error) => outgoing.destroy(error));
-        source.pipe(outgoing);
-      } else reject(new TypeError('fetch: unsupported body type'));
+      sendBody(outgoing, body, reject);
     });
   };
 }
